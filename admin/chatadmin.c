@@ -1,0 +1,381 @@
+/*
+ * chatadmin: the administration CLI (contract §4), a thin shell over the
+ * same core modules as chatd. It works while chatd runs: SQLite in WAL mode
+ * lets both open the file, and every command is one short transaction.
+ *
+ * Secrets (passwords, passphrases) are read as one line from stdin, never
+ * from argv, and wiped after use.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chat_err.h"
+#include "config.h"
+#include "store.h"
+#include "transcript.h"
+
+#define EXIT_USAGE 2
+#define SECRET_MAX 1024
+
+static const char usage_text[] =
+    "usage: chatadmin --config FILE COMMAND ...\n"
+    "commands:\n"
+    "  keygen --out DIR                 make DIR/transcript.pub and DIR/transcript.key\n"
+    "                                   (passphrase from stdin)\n"
+    "  user add NAME --role worker|coordinator|admin [--alias TEXT]\n"
+    "                                   (password from stdin, at least 8 characters)\n"
+    "  user del NAME | user list | user passwd NAME\n"
+    "  transcript list                  chat id, topic, day, message count\n"
+    "  transcript show CHAT --key FILE  decrypt a transcript (passphrase from stdin)\n"
+    "  transcript purge                 delete transcripts past retention_days\n";
+
+struct admin {
+    struct config *cfg;
+    struct store *st;
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "chatadmin: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+static int usage(void)
+{
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* Reads one line from stdin into guarded memory; NULL on EOF or overflow. */
+static char *read_secret(void)
+{
+    char *buf = sodium_malloc(SECRET_MAX + 2);
+    if (!buf)
+        return NULL;
+    if (!fgets(buf, SECRET_MAX + 2, stdin) || strlen(buf) > SECRET_MAX) {
+        sodium_free(buf);
+        return NULL;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+static int open_store(struct admin *a)
+{
+    if (a->st)
+        return 0;
+    int rc = store_open(a->cfg->data_dir, &a->st);
+    if (rc != 0)
+        return fail(1, "cannot open the database in %s", a->cfg->data_dir);
+    return 0;
+}
+
+static int cmd_keygen(struct admin *a, int argc, char **argv)
+{
+    (void)a;
+    if (argc != 3 || strcmp(argv[1], "--out") != 0)
+        return usage();
+    char *pass = read_secret();
+    if (!pass || strlen(pass) < 8) {
+        if (pass)
+            sodium_free(pass);
+        return fail(1, "%s", "a passphrase of at least 8 characters is needed on stdin");
+    }
+    int rc = transcript_keygen(argv[2], pass);
+    sodium_free(pass);
+    if (rc == CHAT_ERR_EXISTS)
+        return fail(1, "%s/transcript.pub or transcript.key exists; not overwritten", argv[2]);
+    if (rc != 0)
+        return fail(1, "cannot write the key pair into %s", argv[2]);
+    printf("wrote %s/transcript.pub and %s/transcript.key\n", argv[2], argv[2]);
+    return 0;
+}
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > STORE_NAME_MAX)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("._-", *s)))
+            return 0;
+    return 1;
+}
+
+static int valid_alias(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > STORE_ALIAS_MAX)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Reads a password from stdin and hashes it with argon2id into out. */
+static int hash_password(char out[STORE_HASH_MAX + 1])
+{
+    char *pw = read_secret();
+    if (!pw || strlen(pw) < 8) {
+        if (pw)
+            sodium_free(pw);
+        return fail(1, "%s", "a password of at least 8 characters is needed on stdin");
+    }
+    int rc = crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sodium_free(pw);
+    return rc == 0 ? 0 : fail(1, "%s", "out of memory while hashing the password");
+}
+
+static int user_add(struct admin *a, int argc, char **argv)
+{
+    struct store_user u = {0};
+    const char *role = NULL, *alias = NULL;
+    if (argc < 3 || !valid_name(argv[2]))
+        return argc < 3 ? usage() : fail(EXIT_USAGE, "bad user name \"%s\": use a-z 0-9 . _ -", argv[2]);
+    for (int i = 3; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return usage();
+        if (strcmp(argv[i], "--role") == 0)
+            role = argv[i + 1];
+        else if (strcmp(argv[i], "--alias") == 0)
+            alias = argv[i + 1];
+        else
+            return usage();
+    }
+    if (!role || (strcmp(role, "worker") && strcmp(role, "coordinator") && strcmp(role, "admin")))
+        return fail(EXIT_USAGE, "%s", "--role must be worker, coordinator or admin");
+    if (alias && !valid_alias(alias))
+        return fail(EXIT_USAGE, "bad alias \"%s\": 1..64 printable bytes", alias);
+    snprintf(u.name, sizeof(u.name), "%s", argv[2]);
+    snprintf(u.role, sizeof(u.role), "%s", role);
+    snprintf(u.alias, sizeof(u.alias), "%s", alias ? alias : argv[2]);
+    int rc = hash_password(u.pwhash);
+    if (rc == 0)
+        rc = open_store(a);
+    if (rc != 0)
+        return rc;
+    rc = store_user_add(a->st, &u);
+    if (rc == CHAT_ERR_EXISTS)
+        return fail(1, "user \"%s\" exists", u.name);
+    if (rc != 0)
+        return fail(1, "%s", "cannot write the database");
+    printf("added %s (%s)\n", u.name, u.role);
+    return 0;
+}
+
+static void print_user(const struct store_user *u, void *arg)
+{
+    (void)arg;
+    printf("%s %s %s\n", u->name, u->role, u->alias);
+}
+
+static int cmd_user(struct admin *a, int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    const char *sub = argv[1];
+    if (strcmp(sub, "add") == 0)
+        return user_add(a, argc, argv);
+    if (strcmp(sub, "list") == 0) {
+        if (argc != 2)
+            return usage();
+        return open_store(a) ? 1 : store_user_each(a->st, print_user, NULL) ? 1 : 0;
+    }
+    if ((strcmp(sub, "del") && strcmp(sub, "passwd")) || argc != 3)
+        return usage();
+    int rc;
+    char hash[STORE_HASH_MAX + 1];
+    if (strcmp(sub, "passwd") == 0) {
+        if ((rc = hash_password(hash)) != 0 || (rc = open_store(a)) != 0)
+            return rc;
+        rc = store_user_passwd(a->st, argv[2], hash);
+    } else {
+        if ((rc = open_store(a)) != 0)
+            return rc;
+        rc = store_user_del(a->st, argv[2]);
+    }
+    if (rc == CHAT_ERR_NOT_FOUND)
+        return fail(1, "no user \"%s\"", argv[2]);
+    if (rc != 0)
+        return fail(1, "%s", "cannot write the database");
+    printf("%s %s\n", strcmp(sub, "del") == 0 ? "deleted" : "changed the password of", argv[2]);
+    return 0;
+}
+
+static void print_transcript(const struct store_transcript *t, void *arg)
+{
+    (void)arg;
+    printf("%s %s %s %ld\n", t->chat, t->topic, t->day, t->count);
+}
+
+/* State of `transcript show`: the opened segment keys and the secret key. */
+struct show {
+    const char *chat;
+    uint8_t pk[crypto_box_PUBLICKEYBYTES];
+    uint8_t *sk;
+    struct transcript_key *keys[64];
+    int nbad;
+};
+
+static int show_seg(int segment, const uint8_t *sealed, size_t len, void *arg)
+{
+    struct show *sh = arg;
+    if (segment < 0 || segment >= 64 || len != TRANSCRIPT_SEALED_BYTES)
+        return CHAT_ERR_CRYPTO;
+    sh->keys[segment] = transcript_key_open(sealed, sh->pk, sh->sk);
+    return sh->keys[segment] ? 0 : CHAT_ERR_CRYPTO;
+}
+
+/* Prints text with backslash and control characters escaped, one line. */
+static void print_escaped(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            fputs("\\n", stdout);
+        else if (*s == '\\')
+            fputs("\\\\", stdout);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\x%02x", (unsigned char)*s);
+        else
+            putchar(*s);
+    }
+}
+
+static int show_msg(int segment, const uint8_t *nonce, size_t noncelen, const uint8_t *ct,
+                    size_t ctlen, void *arg)
+{
+    struct show *sh = arg;
+    char *plain;
+    size_t len;
+    if (segment < 0 || segment >= 64 || !sh->keys[segment] || noncelen != TRANSCRIPT_NONCE_BYTES ||
+        transcript_open_msg(sh->keys[segment], sh->chat, segment, nonce, ct, ctlen, &plain, &len)) {
+        sh->nbad++;
+        return 0;
+    }
+    json_t *m = json_loadb(plain, len, 0, NULL);
+    sodium_memzero(plain, len);
+    free(plain);
+    const char *from = json_string_value(json_object_get(m, "from"));
+    const char *ts = json_string_value(json_object_get(m, "ts"));
+    const char *text = json_string_value(json_object_get(m, "text"));
+    if (!from || !ts || !text) {
+        sh->nbad++;
+    } else {
+        printf("%lld %s %s: ", (long long)json_integer_value(json_object_get(m, "seq")), ts, from);
+        print_escaped(text);
+        putchar('\n');
+    }
+    json_decref(m);
+    return 0;
+}
+
+static int transcript_show(struct admin *a, int argc, char **argv)
+{
+    if (argc != 5 || strcmp(argv[3], "--key") != 0)
+        return usage();
+    struct show sh = {.chat = argv[2]};
+    char *pass = read_secret();
+    if (!pass)
+        return fail(1, "%s", "the passphrase is needed on stdin");
+    sh.sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+    int rc = sh.sk ? transcript_load_secret(argv[4], pass, sh.sk, sh.pk) : CHAT_ERR_NOMEM;
+    sodium_free(pass);
+    if (rc == CHAT_ERR_IO)
+        rc = fail(1, "cannot read the key file %s", argv[4]);
+    else if (rc != 0)
+        rc = fail(1, "%s", "the passphrase does not open the key file");
+    else if ((rc = open_store(a)) == 0) {
+        rc = store_transcript_read(a->st, sh.chat, show_seg, show_msg, &sh);
+        if (rc == CHAT_ERR_NOT_FOUND)
+            rc = fail(1, "no transcript \"%s\"", sh.chat);
+        else if (rc == CHAT_ERR_CRYPTO)
+            rc = fail(1, "%s", "this key does not open the transcript (made with another key pair?)");
+        else if (rc != 0)
+            rc = fail(1, "%s", "cannot read the database");
+        else if (sh.nbad)
+            rc = fail(1, "%s", "some messages did not decrypt: the transcript was altered");
+    }
+    for (int i = 0; i < 64; i++)
+        transcript_key_free(sh.keys[i]);
+    if (sh.sk)
+        sodium_free(sh.sk);
+    return rc;
+}
+
+/* The local date retention_days before now, YYYY-MM-DD. */
+static void retention_day(const struct config *cfg, time_t now, char day[16])
+{
+    time_t t = now - (time_t)cfg->retention_days * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(day, 16, "%Y-%m-%d", &tm);
+}
+
+static int cmd_transcript(struct admin *a, int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    if (strcmp(argv[1], "show") == 0)
+        return transcript_show(a, argc, argv);
+    if (argc != 2)
+        return usage();
+    if (open_store(a))
+        return 1;
+    if (strcmp(argv[1], "list") == 0)
+        return store_transcript_each(a->st, print_transcript, NULL) ? 1 : 0;
+    if (strcmp(argv[1], "purge") == 0) {
+        char day[16];
+        long n = 0;
+        retention_day(a->cfg, time(NULL), day);
+        if (store_transcript_purge(a->st, day, &n) != 0 || store_reclaim(a->st) != 0)
+            return fail(1, "%s", "cannot purge transcripts");
+        printf("deleted %ld transcripts from before %s\n", n, day);
+        return 0;
+    }
+    return usage();
+}
+
+int main(int argc, char **argv)
+{
+    struct admin a = {0};
+    const char *cfgpath = NULL;
+    int rc;
+
+    if (argc >= 3 && strcmp(argv[1], "--config") == 0) {
+        cfgpath = argv[2];
+        argc -= 3;
+        argv += 3;
+    }
+    if (!cfgpath || argc < 1)
+        return usage();
+    if (sodium_init() < 0)
+        return fail(1, "%s", "libsodium failed to start");
+    if (config_load(cfgpath, 0, &a.cfg, stderr) != 0)
+        return 1;
+    setenv("TZ", a.cfg->timezone, 1);
+    tzset();
+    if (strcmp(argv[0], "keygen") == 0)
+        rc = cmd_keygen(&a, argc, argv);
+    else if (strcmp(argv[0], "user") == 0)
+        rc = cmd_user(&a, argc, argv);
+    else if (strcmp(argv[0], "transcript") == 0)
+        rc = cmd_transcript(&a, argc, argv);
+    else
+        rc = usage();
+    store_close(a.st);
+    config_free(a.cfg);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * auth: password verification off the event loop, and session tokens.
+ *
+ * argon2id verification takes tens of milliseconds by design, so it runs on
+ * a worker thread. The loop submits a job and goes on; the thread verifies,
+ * queues the result and wakes the loop (the wake callback, which the shell
+ * maps to lws_cancel_service). auth_poll() on the loop thread then hands
+ * each finished job back. A job whose owner went away is cancelled with
+ * auth_cancel() and its result is dropped.
+ *
+ * Passwords are copied into sodium_malloc'd memory and wiped after use.
+ * Unknown users are verified against a dummy hash so timing does not tell
+ * whether a name exists.
+ */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUTH_TOKEN_BYTES 32 /* random bytes of a session token */
+#define AUTH_TOKEN_CHARS 44 /* its base64url text, no padding: 43 + NUL */
+#define AUTH_TOKEN_TTL_S (12 * 3600)
+
+struct auth;
+struct auth_job;
+
+/* Starts the verifier thread. wake(arg) is called from that thread. */
+struct auth *auth_new(void (*wake)(void *arg), void *arg);
+
+/* Stops the thread and frees everything, pending jobs included. */
+void auth_free(struct auth *a);
+
+/* Queues verification of password against pwhash (NULL: unknown user).
+ * owner is handed back by auth_poll. Returns NULL when out of memory. */
+struct auth_job *auth_submit(struct auth *a, void *owner, const char *user, const char *pwhash,
+                             const char *password);
+
+/* Drops a job's owner: its result will not be delivered. Returns the owner
+ * (for the caller to free). */
+void *auth_cancel(struct auth *a, struct auth_job *job);
+
+/* On the loop thread: calls done(owner, user, ok, arg) for each finished job. */
+void auth_poll(struct auth *a, void (*done)(void *owner, const char *user, bool ok, void *arg),
+               void *arg);
+
+/* Makes a new random token (text) and its storage hash. */
+void auth_token_new(char token[AUTH_TOKEN_CHARS], uint8_t hash[32]);
+
+/* The storage hash of a token text (BLAKE2b, keyless: tokens are random). */
+void auth_token_hash(const char *token, uint8_t hash[32]);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * config: the daemon's configuration, parsed once into an immutable struct.
+ *
+ * The INI file (contract §2) is read with libinih. Every problem is reported
+ * as `FILE:LINE: message` to the given stream, all of them, not only the
+ * first; a config with any problem is refused as a whole. After config_load()
+ * succeeds nothing in struct config changes until config_free().
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "schedule.h"
+
+#define CONFIG_MAX_TOPICS 32
+#define CONFIG_MAX_ORIGINS 16
+#define CONFIG_MAX_CANNED 32
+#define CONFIG_TOPIC_ID_MAX 32 /* [a-z0-9_-]{1,32} */
+#define CONFIG_TITLE_MAX 128
+#define CONFIG_ORIGIN_MAX 256
+#define CONFIG_CANNED_MAX 500
+
+enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
+enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };
+enum config_mode { MODE_AUTO, MODE_PICK };
+
+struct config_topic {
+    char id[CONFIG_TOPIC_ID_MAX + 1];
+    char title[LANG_COUNT][CONFIG_TITLE_MAX + 1]; /* default: the id */
+    enum config_audience audience;                /* default any */
+    struct schedule schedule;                     /* default: never open */
+    int queue_max;                                /* default 20, 1..100000 */
+    int join_cutoff_min;                          /* default 0, 0..1440 */
+    enum config_mode mode;                        /* default auto */
+};
+
+struct config {
+    char path[PATH_MAX];
+    char listen_host[256];      /* default 127.0.0.1 */
+    int listen_port;            /* default 8080; 0..65535, 0 = pick a free port */
+    char data_dir[PATH_MAX];    /* default ./var */
+    char web_root[PATH_MAX];    /* default ./chatd/web */
+    char timezone[128];         /* default Europe/Helsinki; must exist in /usr/share/zoneinfo */
+    char transcript_key[PATH_MAX]; /* default ./var/transcript.pub */
+    int retention_days;         /* default 30, 1..3650 */
+    int resume_grace_s;         /* default 120, 0..86400 */
+    int max_message_bytes;      /* default 16384, 256..1048576 */
+    int max_conns_per_source;   /* default 256, 0 = no cap */
+    size_t nallowed_origins;    /* default one: http://localhost:8080 */
+    char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
+    bool public_any;            /* public_origins = * (the default) */
+    size_t npublic_origins;
+    char public_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
+    char tls_cert[PATH_MAX];    /* both empty, or both set and readable */
+    char tls_key[PATH_MAX];
+    size_t ncanned;             /* [canned] reply = TEXT, repeated; an addition to the contract */
+    char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
+    size_t ntopics;             /* at least one topic is required */
+    struct config_topic topics[CONFIG_MAX_TOPICS];
+};
+
+/* Flags for config_load(). */
+#define CONFIG_REQUIRE_KEY 1 /* transcript_key must name an existing, readable file */
+
+/* Reads and validates path. On success *out is a new config owned by the
+ * caller (config_free); on any problem every one is printed to errs as
+ * `FILE:LINE: message` and CHAT_ERR_BAD_REQUEST (or CHAT_ERR_IO when the file
+ * cannot be read) is returned. */
+int config_load(const char *path, int flags, struct config **out, FILE *errs);
+
+/* As config_load, from text in memory; name is used in messages. */
+int config_load_text(const char *name, const char *text, int flags, struct config **out, FILE *errs);
+
+void config_free(struct config *cfg);
+
+/* The topic with id, or NULL. */
+const struct config_topic *config_topic(const struct config *cfg, const char *id);
+
+/* Index of topic id in cfg->topics, or -1. */
+int config_topic_index(const struct config *cfg, const char *id);
+
+/* True when origin (exact match) is allowed for worker.v1. */
+bool config_worker_origin_ok(const struct config *cfg, const char *origin);
+
+/* True when origin is allowed for visitor.v1 / status.v1 / CORS. */
+bool config_public_origin_ok(const struct config *cfg, const char *origin);
+
+#endif

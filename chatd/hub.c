@@ -1,0 +1,1167 @@
+/*
+ * hub: sessions, queues, chats and routing (contract §3.1-3.3).
+ *
+ * Ownership: the hub owns visitors, workers and chats. A visitor owns its
+ * chat while one exists (also while a transferred visitor waits again); a
+ * worker borrows the chats it serves. Conns are owned by the shell; a
+ * session points at its conn only while it is connected.
+ *
+ * Invariants:
+ *  - a visitor is QUEUED iff its queue entry is on topics[v->topic].queue;
+ *  - a visitor is CHATTING iff v->chat && v->chat->worker;
+ *  - w->nchats counts the chats whose worker is w, all in w->chats[];
+ *  - a session with conn == NULL is on the away list, oldest first.
+ */
+#include "hub.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "queue.h"
+#include "status.h"
+
+#define SESSION_BYTES 16
+#define CHAT_ID_BYTES 12
+#define WORKER_MAX_CHATS 16
+#define FEEDBACK_WINDOW_S (15 * 60)
+#define ABUSE_LIMIT 50
+#define LOGIN_FAIL_LIMIT 5
+#define LOGIN_FAIL_WINDOW_S 300
+
+enum visitor_state { VISITOR_IDLE, VISITOR_QUEUED, VISITOR_CHATTING };
+
+struct hist {
+    char *text;
+    bool from_worker;
+    uint64_t seq;
+    time_t ts;
+};
+
+struct chat {
+    char id[32];
+    int topic;
+    struct visitor *visitor;
+    struct worker *worker; /* NULL while a transferred visitor waits */
+    uint64_t seq;
+    struct transcript_key *key;
+    int segment;
+    struct hist *hist;
+    size_t nhist, caphist;
+    time_t started, waited_s;
+};
+
+struct visitor {
+    char session[PROTO_ID_MAX + 1];
+    struct conn *conn;
+    enum visitor_state state;
+    int topic;
+    struct queue_entry qe;
+    struct chat *chat;
+    time_t away_since;
+    struct visitor *away_prev, *away_next;
+    time_t blocked_until;
+    char last_chat[32];
+    time_t last_end;
+    bool feedback_done;
+    int sent_pos;
+    long sent_wait;
+};
+
+struct worker {
+    char user[STORE_NAME_MAX + 1];
+    char alias[STORE_ALIAS_MAX + 1];
+    char role[16];
+    struct conn *conn;
+    bool on_duty;
+    uint32_t topics; /* bit i = cfg->topics[i] */
+    int capacity;
+    struct chat *chats[WORKER_MAX_CHATS];
+    int nchats;
+    time_t idle_since;
+    time_t away_since;
+    uint8_t token_hash[32]; /* of the token this session logged in with, for logout */
+    struct worker *next;
+};
+
+struct topic_state {
+    struct queue queue;
+    struct status_service service;
+    bool positions_dirty;
+};
+
+struct login_fail {
+    char user[STORE_NAME_MAX + 1];
+    int count;
+    time_t first;
+};
+
+struct hub {
+    const struct config *cfg;
+    struct store *st;
+    uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    struct auth *auth;
+    struct idmap *visitors; /* session -> visitor */
+    struct idmap *chats;    /* chat id -> chat */
+    struct worker *workers;
+    struct visitor *away_head, *away_tail;
+    struct topic_state topics[CONFIG_MAX_TOPICS];
+    struct conn *subs; /* status.v1 subscribers */
+    uint64_t join_order;
+    bool route_needed, status_dirty, queue_state_dirty;
+    char *last_status; /* the text last pushed to subscribers (no "generated") */
+    struct login_fail fails[64];
+};
+
+static void send_error(struct conn *c, int err, const char *ref)
+{
+    conn_send(c, proto_error(err, ref, NULL));
+}
+
+static void random_id(char *out, size_t outlen, size_t bytes)
+{
+    uint8_t raw[32];
+    randombytes_buf(raw, bytes);
+    sodium_bin2base64(out, outlen, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* ---- status ---------------------------------------------------------- */
+
+static int staffed_slots(const struct hub *h, int topic)
+{
+    int slots = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (w->on_duty && w->conn && (w->topics & (1u << topic)))
+            slots += w->capacity;
+    return slots;
+}
+
+static void topic_input(const struct hub *h, int i, struct status_input *in)
+{
+    in->waiting = (int)h->topics[i].queue.count;
+    in->staffed_slots = staffed_slots(h, i);
+    in->service = h->topics[i].service;
+}
+
+/* The status topic objects of every topic, as a JSON array. */
+static json_t *status_topics(const struct hub *h, time_t now)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
+        struct status_input in;
+        struct proto_topic_status ts;
+        topic_input(h, (int)i, &in);
+        status_compute(&h->cfg->topics[i], &in, now, &ts);
+        json_array_append_new(arr, proto_topic_status_json(&ts));
+    }
+    return arr;
+}
+
+char *hub_status_json(struct hub *h, double now)
+{
+    json_t *obj = json_pack("{s:o,s:o}", "generated", proto_time_json((time_t)now), "topics",
+                            status_topics(h, (time_t)now));
+    return proto_dump(obj, NULL);
+}
+
+static void push_status(struct hub *h, time_t now)
+{
+    h->status_dirty = false;
+    char *topics = json_dumps(status_topics(h, now), JSON_COMPACT);
+    /* the array is rebuilt only to compare; cheap next to a network write */
+    if (!topics)
+        return;
+    if (h->last_status && strcmp(h->last_status, topics) == 0) {
+        free(topics);
+        return;
+    }
+    free(h->last_status);
+    h->last_status = topics;
+    for (struct conn *c = h->subs; c; c = c->sub_next) {
+        json_t *obj = json_pack("{s:s,s:o,s:o}", "type", "status", "generated",
+                                proto_time_json(now), "topics", json_loads(topics, 0, NULL));
+        conn_send(c, proto_dump(obj, NULL));
+    }
+}
+
+static void send_queue_state(struct hub *h, struct worker *w, time_t now)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
+        if (!(w->topics & (1u << i)))
+            continue;
+        const struct config_topic *t = &h->cfg->topics[i];
+        struct queue_entry *head = queue_head(&h->topics[i].queue);
+        json_array_append_new(
+            arr, json_pack("{s:s,s:i,s:I,s:b,s:s}", "id", t->id, "waiting",
+                           (int)h->topics[i].queue.count, "longest_wait_s",
+                           (json_int_t)(head ? now - head->since : 0), "open",
+                           schedule_is_open(&t->schedule, now), "mode",
+                           t->mode == MODE_PICK ? "pick" : "auto"));
+    }
+    conn_send(w->conn, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
+}
+
+/* ---- chats ----------------------------------------------------------- */
+
+static json_t *history_json(const struct chat *ch)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < ch->nhist; i++) {
+        struct proto_msg m = {ch->id, ch->hist[i].from_worker ? "worker" : "visitor",
+                              ch->hist[i].text, ch->hist[i].seq, ch->hist[i].ts};
+        json_t *o = proto_msg_json(&m);
+        json_object_del(o, "type");
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static void send_chat_started_visitor(struct hub *h, struct visitor *v, const char *ref)
+{
+    struct chat *ch = v->chat;
+    if (!v->conn)
+        return;
+    conn_send(v->conn, proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:o}", "chat", ch->id,
+                                   "topic", h->cfg->topics[ch->topic].id, "worker", ch->worker->alias, "history",
+                                   history_json(ch)));
+}
+
+static void send_chat_started_worker(struct hub *h, struct worker *w, struct chat *ch,
+                                     const char *ref)
+{
+    const struct config_topic *t = &h->cfg->topics[ch->topic];
+    if (!w->conn)
+        return;
+    conn_send(w->conn,
+              proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
+                          "topic", t->id, "audience", status_audience_name(t->audience),
+                          "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
+                          "visitor_away", ch->visitor && !ch->visitor->conn));
+}
+
+/* Creates the chat of v in topic, with its sealed key stored. */
+static struct chat *chat_new(struct hub *h, struct visitor *v, int topic, time_t now)
+{
+    uint8_t sealed[TRANSCRIPT_SEALED_BYTES];
+    struct chat *ch = calloc(1, sizeof(*ch));
+    if (!ch)
+        return NULL;
+    random_id(ch->id, sizeof(ch->id), CHAT_ID_BYTES);
+    ch->topic = topic;
+    ch->visitor = v;
+    ch->key = transcript_key_new(h->pub, sealed);
+    char day[16];
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    if (!ch->key || store_begin(h->st) != 0 ||
+        store_transcript_add(h->st, ch->id, h->cfg->topics[topic].id, day) != 0 ||
+        store_segment_add(h->st, ch->id, 0, sealed, sizeof(sealed)) != 0 ||
+        idmap_put(h->chats, ch->id, ch) != 0) {
+        fprintf(stderr, "chatd: cannot store a new transcript\n");
+        transcript_key_free(ch->key);
+        free(ch);
+        return NULL;
+    }
+    return ch;
+}
+
+static void worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
+{
+    for (int i = 0; i < w->nchats; i++) {
+        if (w->chats[i] == ch) {
+            w->chats[i] = w->chats[--w->nchats];
+            break;
+        }
+    }
+    if (w->nchats == 0)
+        w->idle_since = now;
+}
+
+static void chat_free(struct hub *h, struct chat *ch)
+{
+    idmap_del(h->chats, ch->id);
+    for (size_t i = 0; i < ch->nhist; i++) {
+        sodium_memzero(ch->hist[i].text, strlen(ch->hist[i].text));
+        free(ch->hist[i].text);
+    }
+    free(ch->hist);
+    transcript_key_free(ch->key);
+    free(ch);
+}
+
+static void visitor_unqueue(struct hub *h, struct visitor *v)
+{
+    if (v->state != VISITOR_QUEUED)
+        return;
+    queue_remove(&h->topics[v->topic].queue, &v->qe);
+    h->topics[v->topic].positions_dirty = true;
+    h->status_dirty = h->queue_state_dirty = true;
+    v->state = VISITOR_IDLE;
+}
+
+/* Ends v's chat, telling both sides why. */
+static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
+{
+    struct visitor *v = ch->visitor;
+    struct worker *w = ch->worker;
+    char *frame;
+    if (w) {
+        if (w->conn && (frame = proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by)))
+            conn_send(w->conn, frame);
+        worker_drop_chat(w, ch, now);
+        status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
+    }
+    if (v) {
+        visitor_unqueue(h, v);
+        if (v->conn)
+            conn_send(v->conn, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
+        snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);
+        v->last_end = now;
+        v->feedback_done = false;
+        v->chat = NULL;
+        v->state = VISITOR_IDLE;
+    }
+    chat_free(h, ch);
+    h->route_needed = h->status_dirty = true;
+}
+
+/* Starts (or resumes after a transfer) the chat of v with w. */
+static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t now)
+{
+    int topic = v->topic;
+    struct chat *ch = v->chat;
+    time_t waited = now - v->qe.since;
+    if (!ch && !(ch = chat_new(h, v, topic, now)))
+        return; /* storage failed: the visitor stays in line */
+    visitor_unqueue(h, v);
+    ch->topic = topic;
+    ch->worker = w;
+    ch->waited_s = waited;
+    ch->started = now;
+    v->chat = ch;
+    v->state = VISITOR_CHATTING;
+    w->chats[w->nchats++] = ch;
+    send_chat_started_visitor(h, v, NULL);
+    send_chat_started_worker(h, w, ch, NULL);
+}
+
+/* ---- routing ---------------------------------------------------------- */
+
+static bool worker_free_for(const struct worker *w, int topic)
+{
+    return w->on_duty && w->conn && (w->topics & (1u << topic)) && w->nchats < w->capacity &&
+           w->nchats < WORKER_MAX_CHATS;
+}
+
+/* The eligible worker with the fewest active chats, then idle longest. */
+static struct worker *best_worker(struct hub *h, int topic)
+{
+    struct worker *best = NULL;
+    for (struct worker *w = h->workers; w; w = w->next) {
+        if (!worker_free_for(w, topic))
+            continue;
+        if (!best || w->nchats < best->nchats ||
+            (w->nchats == best->nchats && w->idle_since < best->idle_since))
+            best = w;
+    }
+    return best;
+}
+
+/* Serves waiting visitors in auto-mode topics, longest wait first. */
+static void route(struct hub *h, time_t now)
+{
+    h->route_needed = false;
+    for (;;) {
+        struct queue_entry *best = NULL;
+        struct worker *bw = NULL;
+        for (size_t i = 0; i < h->cfg->ntopics; i++) {
+            struct queue_entry *e = queue_head(&h->topics[i].queue);
+            if (!e || h->cfg->topics[i].mode != MODE_AUTO || (best && !queue_before(e, best)))
+                continue;
+            struct worker *w = best_worker(h, (int)i);
+            if (w) {
+                best = e;
+                bw = w;
+            }
+        }
+        if (!best)
+            return;
+        struct visitor *v = (struct visitor *)((char *)best - offsetof(struct visitor, qe));
+        size_t before = bw->nchats;
+        assign(h, v, bw, now);
+        if ((size_t)bw->nchats == before)
+            return; /* storage failure; try again next turn */
+    }
+}
+
+static void push_positions(struct hub *h, int topic, time_t now)
+{
+    struct topic_state *ts = &h->topics[topic];
+    struct status_input in;
+    int pos = 0;
+    ts->positions_dirty = false;
+    topic_input(h, topic, &in);
+    for (struct queue_entry *e = ts->queue.head; e; e = e->next) {
+        struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
+        long wait = status_estimate_wait(&in, ++pos);
+        if (v->sent_pos == pos && v->sent_wait == wait)
+            continue;
+        v->sent_pos = pos;
+        v->sent_wait = wait;
+        if (v->conn)
+            conn_send(v->conn, proto_frame("queued", NULL, "{s:s,s:i,s:o}", "topic",
+                                           h->cfg->topics[topic].id, "position", pos,
+                                           "estimated_wait_s",
+                                           wait < 0 ? json_null() : json_integer(wait)));
+    }
+    (void)now;
+}
+
+/* ---- away list -------------------------------------------------------- */
+
+static void away_add(struct hub *h, struct visitor *v, time_t now)
+{
+    v->away_since = now;
+    v->away_next = NULL;
+    v->away_prev = h->away_tail;
+    if (h->away_tail)
+        h->away_tail->away_next = v;
+    else
+        h->away_head = v;
+    h->away_tail = v;
+}
+
+static void away_remove(struct hub *h, struct visitor *v)
+{
+    if (v->away_prev)
+        v->away_prev->away_next = v->away_next;
+    else if (h->away_head == v)
+        h->away_head = v->away_next;
+    if (v->away_next)
+        v->away_next->away_prev = v->away_prev;
+    else if (h->away_tail == v)
+        h->away_tail = v->away_prev;
+    v->away_prev = v->away_next = NULL;
+    v->away_since = 0;
+}
+
+static void visitor_free(struct hub *h, struct visitor *v, time_t now)
+{
+    if (v->chat)
+        chat_end(h, v->chat, "timeout", now);
+    visitor_unqueue(h, v);
+    idmap_del(h->visitors, v->session);
+    sodium_memzero(v->session, sizeof(v->session));
+    free(v);
+}
+
+/* ---- visitor requests ------------------------------------------------- */
+
+static void send_queued(struct hub *h, struct visitor *v, const char *ref)
+{
+    int pos = 1;
+    for (struct queue_entry *e = h->topics[v->topic].queue.head; e && e != &v->qe; e = e->next)
+        pos++;
+    struct status_input in;
+    topic_input(h, v->topic, &in);
+    long wait = status_estimate_wait(&in, pos);
+    v->sent_pos = pos;
+    v->sent_wait = wait;
+    conn_send(v->conn, proto_frame("queued", ref, "{s:s,s:i,s:o}", "topic",
+                                   h->cfg->topics[v->topic].id, "position", pos,
+                                   "estimated_wait_s", wait < 0 ? json_null() : json_integer(wait)));
+}
+
+static const char *visitor_state_name(const struct visitor *v)
+{
+    switch (v->state) {
+    case VISITOR_QUEUED:
+        return "queued";
+    case VISITOR_CHATTING:
+        return "chatting";
+    case VISITOR_IDLE:
+        break;
+    }
+    return "idle";
+}
+
+static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
+{
+    struct visitor *v = r->session ? idmap_get(h->visitors, r->session) : NULL;
+    bool resumed = v != NULL;
+    if (c->greeted) {
+        send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+        return;
+    }
+    if (v) {
+        if (v->conn) { /* the same session from a new page load: the old one goes */
+            v->conn->visitor = NULL;
+            conn_close(v->conn, 4002);
+        } else {
+            away_remove(h, v);
+        }
+    } else {
+        if (!(v = calloc(1, sizeof(*v))))
+            return send_error(c, CHAT_ERR_NOMEM, r->ref);
+        random_id(v->session, sizeof(v->session), SESSION_BYTES);
+        if (idmap_put(h->visitors, v->session, v) != 0) {
+            free(v);
+            return send_error(c, CHAT_ERR_NOMEM, r->ref);
+        }
+    }
+    v->conn = c;
+    c->visitor = v;
+    c->greeted = true;
+    conn_send(c, proto_frame("welcome", r->ref, "{s:s,s:b,s:s,s:o}", "session", v->session,
+                             "resumed", resumed, "state", visitor_state_name(v), "topics",
+                             status_topics(h, now)));
+    if (v->state == VISITOR_QUEUED) {
+        send_queued(h, v, NULL);
+    } else if (v->state == VISITOR_CHATTING) {
+        send_chat_started_visitor(h, v, NULL);
+        struct worker *w = v->chat->worker;
+        if (w->conn)
+            conn_send(w->conn, proto_frame("visitor_back", NULL, "{s:s}", "chat", v->chat->id));
+    }
+}
+
+static void visitor_join(struct hub *h, struct visitor *v, const struct proto_req *r, time_t now)
+{
+    int topic = config_topic_index(h->cfg, r->topic);
+    if (v->state != VISITOR_IDLE)
+        return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
+    if (topic < 0)
+        return send_error(v->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    if (v->blocked_until > now)
+        return send_error(v->conn, CHAT_ERR_BLOCKED, r->ref);
+    const struct config_topic *t = &h->cfg->topics[topic];
+    int why = status_join_check(t, (int)h->topics[topic].queue.count, now);
+    if (why == CHAT_ERR_CLOSED) {
+        json_t *extra = json_pack("{s:o}", "next_open",
+                                  proto_time_json(schedule_next_open(&t->schedule, now)));
+        return conn_send(v->conn, proto_error(why, r->ref, extra));
+    }
+    if (why)
+        return send_error(v->conn, why, r->ref);
+    v->topic = topic;
+    v->qe.order = ++h->join_order;
+    v->qe.since = now;
+    v->state = VISITOR_QUEUED;
+    queue_push(&h->topics[topic].queue, &v->qe);
+    send_queued(h, v, r->ref);
+    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+}
+
+/* Encrypts and stores one message, appends it to history and relays it. */
+static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text,
+                     time_t now, uint64_t *seq_out)
+{
+    char ts[32];
+    uint8_t nonce[TRANSCRIPT_NONCE_BYTES];
+    uint8_t *ct = NULL;
+    size_t ctlen;
+    if (ch->nhist == ch->caphist) {
+        size_t cap = ch->caphist ? ch->caphist * 2 : 16;
+        struct hist *nh = realloc(ch->hist, cap * sizeof(*nh));
+        if (!nh)
+            return CHAT_ERR_NOMEM;
+        ch->hist = nh;
+        ch->caphist = cap;
+    }
+    uint64_t seq = ch->seq + 1;
+    const char *from = from_worker ? "worker" : "visitor";
+    proto_time(now, ts);
+    char *plain = proto_dump(json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)seq, "from", from,
+                                       "ts", ts, "text", text),
+                             NULL);
+    if (!plain)
+        return CHAT_ERR_NOMEM;
+    int rc = transcript_seal_msg(ch->key, ch->id, ch->segment, plain, strlen(plain), nonce, &ct,
+                                 &ctlen);
+    sodium_memzero(plain, strlen(plain));
+    free(plain);
+    if (rc == 0 && (rc = store_begin(h->st)) == 0)
+        rc = store_msg_add(h->st, ch->id, ch->segment, nonce, sizeof(nonce), ct, ctlen);
+    free(ct);
+    if (rc != 0)
+        return CHAT_ERR_INTERNAL;
+    char *copy = strdup(text);
+    if (!copy)
+        return CHAT_ERR_NOMEM;
+    ch->seq = seq;
+    ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
+    struct conn *peer = from_worker ? (ch->visitor ? ch->visitor->conn : NULL)
+                                    : (ch->worker ? ch->worker->conn : NULL);
+    if (peer) {
+        struct proto_msg m = {ch->id, from, text, seq, now};
+        conn_send(peer, proto_dump(proto_msg_json(&m), NULL));
+    }
+    *seq_out = seq;
+    return 0;
+}
+
+static void send_typing(struct conn *peer, const struct chat *ch, const char *from, bool on)
+{
+    if (peer)
+        conn_send(peer, proto_frame("typing", NULL, "{s:s,s:s,s:b}", "chat", ch->id, "from", from,
+                                    "on", on));
+}
+
+static void visitor_feedback(struct hub *h, struct visitor *v, const struct proto_req *r,
+                             time_t now)
+{
+    (void)h;
+    if (v->state != VISITOR_IDLE || strcmp(r->chat, v->last_chat) != 0 || v->feedback_done ||
+        now - v->last_end > FEEDBACK_WINDOW_S)
+        return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
+    v->feedback_done = true;
+    conn_send(v->conn, proto_ack(0, r->ref));
+}
+
+static void visitor_request(struct hub *h, struct conn *c, const struct proto_req *r, double now)
+{
+    struct visitor *v = c->visitor;
+    time_t t = (time_t)now;
+    uint64_t seq;
+    int rc;
+    if (r->type == PT_PING)
+        return conn_send(c, proto_frame("pong", r->ref, NULL));
+    if (r->type == PT_HELLO)
+        return visitor_hello(h, c, r, t);
+    if (!v)
+        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+    switch (r->type) {
+    case PT_JOIN:
+        if (!conn_bucket_take(&c->join_rate, now))
+            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+        return visitor_join(h, v, r, t);
+    case PT_MSG:
+        if (v->state != VISITOR_CHATTING)
+            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+        if (!conn_bucket_take(&c->msg_rate, now))
+            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+        rc = chat_post(h, v->chat, false, r->text, t, &seq);
+        return conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+    case PT_TYPING:
+        if (v->state != VISITOR_CHATTING)
+            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+        return send_typing(v->chat->worker->conn, v->chat, "visitor", r->on);
+    case PT_LEAVE:
+        if (v->state == VISITOR_CHATTING)
+            return chat_end(h, v->chat, "visitor", t);
+        if (v->state != VISITOR_QUEUED)
+            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+        visitor_unqueue(h, v);
+        if (v->chat) /* a transferred visitor who gives up */
+            chat_end(h, v->chat, "visitor", t);
+        return conn_send(c, proto_frame("left", r->ref, NULL));
+    case PT_FEEDBACK:
+        return visitor_feedback(h, v, r, t);
+    default:
+        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
+    }
+}
+
+/* ---- worker requests -------------------------------------------------- */
+
+static struct worker *worker_find(struct hub *h, const char *user)
+{
+    for (struct worker *w = h->workers; w; w = w->next)
+        if (strcmp(w->user, user) == 0)
+            return w;
+    return NULL;
+}
+
+static struct login_fail *login_fail_slot(struct hub *h, const char *user, time_t now)
+{
+    struct login_fail *free_slot = NULL, *oldest = &h->fails[0];
+    for (size_t i = 0; i < sizeof(h->fails) / sizeof(h->fails[0]); i++) {
+        struct login_fail *f = &h->fails[i];
+        if (f->count && now - f->first > LOGIN_FAIL_WINDOW_S)
+            f->count = 0;
+        if (f->count && strcmp(f->user, user) == 0)
+            return f;
+        if (!f->count && !free_slot)
+            free_slot = f;
+        if (f->first < oldest->first)
+            oldest = f;
+    }
+    struct login_fail *f = free_slot ? free_slot : oldest;
+    snprintf(f->user, sizeof(f->user), "%s", user);
+    f->count = 0;
+    f->first = now;
+    return f;
+}
+
+static bool login_throttled(struct hub *h, const char *user, time_t now)
+{
+    return login_fail_slot(h, user, now)->count >= LOGIN_FAIL_LIMIT;
+}
+
+/* Attaches c to user's worker session (new or resumed) and greets it. */
+static void worker_attach(struct hub *h, struct conn *c, const struct store_user *u,
+                          const char *token, const char *ref, time_t now)
+{
+    struct worker *w = worker_find(h, u->name);
+    if (!w) {
+        if (!(w = calloc(1, sizeof(*w))))
+            return send_error(c, CHAT_ERR_NOMEM, ref);
+        snprintf(w->user, sizeof(w->user), "%s", u->name);
+        w->idle_since = now;
+        w->capacity = 1;
+        w->next = h->workers;
+        h->workers = w;
+    }
+    snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
+    snprintf(w->role, sizeof(w->role), "%s", u->role);
+    if (w->conn && w->conn != c) {
+        w->conn->worker = NULL;
+        w->conn->greeted = false;
+        conn_close(w->conn, 4001);
+    }
+    w->conn = c;
+    w->away_since = 0;
+    auth_token_hash(token, w->token_hash);
+    c->worker = w;
+    c->greeted = true;
+    json_t *canned = json_array();
+    for (size_t i = 0; i < h->cfg->ncanned; i++)
+        json_array_append_new(canned, json_string(h->cfg->canned[i]));
+    conn_send(c, proto_frame("welcome", ref, "{s:s,s:s,s:s,s:s,s:o}", "user", w->user, "alias",
+                             w->alias, "role", w->role, "token", token, "canned", canned));
+    if (w->on_duty) {
+        json_t *topics = json_array();
+        for (size_t i = 0; i < h->cfg->ntopics; i++)
+            if (w->topics & (1u << i))
+                json_array_append_new(topics, json_string(h->cfg->topics[i].id));
+        conn_send(c, proto_frame("duty", NULL, "{s:b,s:o,s:i}", "on", 1, "topics", topics,
+                                 "capacity", w->capacity));
+        send_queue_state(h, w, now);
+    }
+    for (int i = 0; i < w->nchats; i++)
+        send_chat_started_worker(h, w, w->chats[i], NULL);
+    h->route_needed = h->status_dirty = true;
+}
+
+static void worker_login_ok(struct hub *h, struct conn *c, const char *user, const char *ref,
+                            time_t now)
+{
+    struct store_user u;
+    char token[AUTH_TOKEN_CHARS];
+    uint8_t hash[32];
+    if (store_user_get(h->st, user, &u) != 0)
+        return send_error(c, CHAT_ERR_UNAUTHORIZED, ref);
+    auth_token_new(token, hash);
+    if (store_begin(h->st) != 0 || store_token_add(h->st, hash, u.name, now + AUTH_TOKEN_TTL_S) != 0)
+        return send_error(c, CHAT_ERR_INTERNAL, ref);
+    worker_attach(h, c, &u, token, ref, now);
+    sodium_memzero(token, sizeof(token));
+    sodium_memzero(&u, sizeof(u));
+}
+
+/* A pending login remembers its ref until the verifier answers. */
+struct login_owner {
+    struct conn *conn;
+    char ref[PROTO_REF_MAX + 1];
+};
+
+static void worker_login(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
+{
+    struct store_user u;
+    if (c->greeted || c->auth_job)
+        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
+    if (r->token) {
+        uint8_t hash[32];
+        char user[STORE_NAME_MAX + 1];
+        auth_token_hash(r->token, hash);
+        if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, &u) != 0)
+            return send_error(c, CHAT_ERR_UNAUTHORIZED, r->ref);
+        worker_attach(h, c, &u, r->token, r->ref, now);
+        sodium_memzero(&u, sizeof(u));
+        return;
+    }
+    if (login_throttled(h, r->user, now))
+        return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+    bool known = store_user_get(h->st, r->user, &u) == 0;
+    struct login_owner *o = calloc(1, sizeof(*o));
+    if (!o)
+        return send_error(c, CHAT_ERR_NOMEM, r->ref);
+    o->conn = c;
+    snprintf(o->ref, sizeof(o->ref), "%s", r->ref);
+    c->auth_job = auth_submit(h->auth, o, r->user, known ? u.pwhash : NULL, r->password);
+    if (!c->auth_job) {
+        free(o);
+        send_error(c, CHAT_ERR_NOMEM, r->ref);
+    }
+    sodium_memzero(&u, sizeof(u));
+}
+
+struct auth_ctx {
+    struct hub *h;
+    time_t now;
+};
+
+static void login_done(void *owner, const char *user, bool ok, void *arg)
+{
+    struct auth_ctx *ctx = arg;
+    struct login_owner *o = owner;
+    struct conn *c = o->conn;
+    c->auth_job = NULL;
+    if (ok) {
+        worker_login_ok(ctx->h, c, user, o->ref, ctx->now);
+    } else {
+        login_fail_slot(ctx->h, user, ctx->now)->count++;
+        send_error(c, CHAT_ERR_UNAUTHORIZED, o->ref);
+    }
+    free(o);
+}
+
+void hub_auth_ready(struct hub *h, double now)
+{
+    struct auth_ctx ctx = {h, (time_t)now};
+    auth_poll(h->auth, login_done, &ctx);
+}
+
+static void worker_duty(struct hub *h, struct worker *w, const struct proto_req *r, time_t now)
+{
+    uint32_t mask = 0;
+    if (strcmp(w->role, "coordinator") == 0)
+        return send_error(w->conn, CHAT_ERR_FORBIDDEN, r->ref);
+    for (size_t i = 0; i < r->ntopics; i++) {
+        int t = config_topic_index(h->cfg, r->topics[i]);
+        if (t < 0)
+            return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+        mask |= 1u << t;
+    }
+    w->on_duty = r->on;
+    if (r->on) {
+        w->topics = mask;
+        w->capacity = r->capacity;
+    }
+    json_t *topics = json_array();
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        if (r->on && (w->topics & (1u << i)))
+            json_array_append_new(topics, json_string(h->cfg->topics[i].id));
+    conn_send(w->conn, proto_frame("duty", r->ref, "{s:b,s:o,s:i}", "on", r->on, "topics", topics,
+                                   "capacity", w->capacity));
+    if (r->on)
+        send_queue_state(h, w, now);
+    h->route_needed = h->status_dirty = true;
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        h->topics[i].positions_dirty = true; /* staffing changes estimates */
+}
+
+/* The chat id of a worker request, which must be one of w's chats. */
+static struct chat *worker_chat(struct hub *h, struct worker *w, const struct proto_req *r)
+{
+    struct chat *ch = idmap_get(h->chats, r->chat);
+    if (!ch || ch->worker != w) {
+        send_error(w->conn, ch ? CHAT_ERR_FORBIDDEN : CHAT_ERR_BAD_STATE, r->ref);
+        return NULL;
+    }
+    return ch;
+}
+
+static void worker_pick(struct hub *h, struct worker *w, const struct proto_req *r, time_t now)
+{
+    int t = config_topic_index(h->cfg, r->topic);
+    if (t < 0)
+        return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    if (!w->on_duty || !(w->topics & (1u << t)))
+        return send_error(w->conn, CHAT_ERR_FORBIDDEN, r->ref);
+    if (h->cfg->topics[t].mode != MODE_PICK || !worker_free_for(w, t))
+        return send_error(w->conn, CHAT_ERR_BAD_STATE, r->ref);
+    struct queue_entry *e = queue_head(&h->topics[t].queue);
+    if (!e)
+        return send_error(w->conn, CHAT_ERR_QUEUE_EMPTY, r->ref);
+    struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
+    assign(h, v, w, now);
+}
+
+static void worker_transfer(struct hub *h, struct worker *w, struct chat *ch,
+                            const struct proto_req *r, time_t now)
+{
+    int t = config_topic_index(h->cfg, r->topic);
+    if (t < 0)
+        return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    struct visitor *v = ch->visitor;
+    conn_send(w->conn, proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
+    worker_drop_chat(w, ch, now);
+    ch->worker = NULL;
+    v->state = VISITOR_QUEUED;
+    v->topic = t;
+    v->qe.since = now;
+    v->sent_pos = 0;
+    queue_push_transferred(&h->topics[t].queue, &v->qe);
+    if (v->conn)
+        send_queued(h, v, NULL);
+    h->topics[t].positions_dirty = true;
+    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+}
+
+/* Ends w's session: its chats go back to the front of their queues. */
+static void worker_release_chats(struct hub *h, struct worker *w, time_t now)
+{
+    while (w->nchats > 0) {
+        struct chat *ch = w->chats[0];
+        struct visitor *v = ch->visitor;
+        worker_drop_chat(w, ch, now);
+        ch->worker = NULL;
+        v->state = VISITOR_QUEUED;
+        v->qe.since = now;
+        v->sent_pos = 0;
+        queue_push_transferred(&h->topics[v->topic].queue, &v->qe);
+        if (v->conn)
+            send_queued(h, v, NULL);
+        h->topics[v->topic].positions_dirty = true;
+    }
+    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+}
+
+static void worker_request(struct hub *h, struct conn *c, const struct proto_req *r, double now)
+{
+    struct worker *w = c->worker;
+    struct chat *ch;
+    time_t t = (time_t)now;
+    uint64_t seq;
+    int rc;
+    if (r->type == PT_PING)
+        return conn_send(c, proto_frame("pong", r->ref, NULL));
+    if (r->type == PT_LOGIN)
+        return worker_login(h, c, r, t);
+    if (!w)
+        return send_error(c, CHAT_ERR_UNAUTHORIZED, r->ref);
+    switch (r->type) {
+    case PT_DUTY:
+        return worker_duty(h, w, r, t);
+    case PT_PICK:
+        return worker_pick(h, w, r, t);
+    case PT_MSG:
+        if (!(ch = worker_chat(h, w, r)))
+            return;
+        if (!conn_bucket_take(&c->msg_rate, now))
+            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+        rc = chat_post(h, ch, true, r->text, t, &seq);
+        return conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+    case PT_TYPING:
+        if ((ch = worker_chat(h, w, r)))
+            send_typing(ch->visitor->conn, ch, "worker", r->on);
+        return;
+    case PT_END:
+        if ((ch = worker_chat(h, w, r)))
+            chat_end(h, ch, "worker", t);
+        return;
+    case PT_TRANSFER:
+        if ((ch = worker_chat(h, w, r)))
+            worker_transfer(h, w, ch, r, t);
+        return;
+    case PT_BLOCK:
+        if (!(ch = worker_chat(h, w, r)))
+            return;
+        ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
+        return chat_end(h, ch, "worker", t);
+    case PT_LOGOUT:
+        if (store_begin(h->st) == 0)
+            store_token_del(h->st, w->token_hash);
+        w->on_duty = false;
+        worker_release_chats(h, w, t);
+        c->worker = NULL;
+        w->conn = NULL;
+        conn_send(c, proto_frame("logged_out", r->ref, NULL));
+        conn_close(c, 1000);
+        return;
+    default:
+        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
+    }
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+struct hub *hub_new(const struct config *cfg, struct store *st,
+                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth)
+{
+    struct hub *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->cfg = cfg;
+    h->st = st;
+    h->auth = auth;
+    memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
+    h->visitors = idmap_new();
+    h->chats = idmap_new();
+    if (!h->visitors || !h->chats) {
+        idmap_free(h->visitors);
+        idmap_free(h->chats);
+        free(h);
+        return NULL;
+    }
+    for (size_t i = 0; i < cfg->ntopics; i++)
+        queue_init(&h->topics[i].queue);
+    h->status_dirty = true;
+    return h;
+}
+
+static void free_visitor_cb(void *value, void *arg)
+{
+    struct visitor *v = value;
+    struct chat *ch = v->chat;
+    (void)arg;
+    if (ch) {
+        for (size_t i = 0; i < ch->nhist; i++) {
+            sodium_memzero(ch->hist[i].text, strlen(ch->hist[i].text));
+            free(ch->hist[i].text);
+        }
+        free(ch->hist);
+        transcript_key_free(ch->key);
+        free(ch);
+    }
+    free(v);
+}
+
+void hub_free(struct hub *h, double now)
+{
+    if (!h)
+        return;
+    (void)now;
+    store_commit(h->st);
+    idmap_each(h->visitors, free_visitor_cb, NULL);
+    idmap_free(h->visitors);
+    idmap_free(h->chats);
+    while (h->workers) {
+        struct worker *w = h->workers;
+        h->workers = w->next;
+        free(w);
+    }
+    free(h->last_status);
+    free(h);
+}
+
+void hub_conn_open(struct hub *h, struct conn *c, double now)
+{
+    if (c->role != PROTO_STATUS)
+        return;
+    c->sub_prev = NULL;
+    c->sub_next = h->subs;
+    if (h->subs)
+        h->subs->sub_prev = c;
+    h->subs = c;
+    json_t *obj = json_pack("{s:s,s:o,s:o}", "type", "status", "generated",
+                            proto_time_json((time_t)now), "topics", status_topics(h, (time_t)now));
+    conn_send(c, proto_dump(obj, NULL));
+}
+
+void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, double now)
+{
+    struct proto_req r;
+    int rc = proto_decode(c->role, buf, len, &r);
+    if (rc != 0) {
+        send_error(c, rc, r.ref);
+        if (++c->abuse > ABUSE_LIMIT)
+            conn_close(c, 1008);
+    } else if (c->role == PROTO_VISITOR) {
+        visitor_request(h, c, &r, now);
+    } else if (c->role == PROTO_WORKER) {
+        worker_request(h, c, &r, now);
+    } else {
+        conn_send(c, proto_frame("pong", r.ref, NULL));
+    }
+    proto_req_fini(&r);
+}
+
+void hub_conn_closed(struct hub *h, struct conn *c, double now)
+{
+    time_t t = (time_t)now;
+    if (c->role == PROTO_STATUS) {
+        if (c->sub_prev)
+            c->sub_prev->sub_next = c->sub_next;
+        else if (h->subs == c)
+            h->subs = c->sub_next;
+        if (c->sub_next)
+            c->sub_next->sub_prev = c->sub_prev;
+    }
+    if (c->auth_job)
+        free(auth_cancel(h->auth, c->auth_job));
+    struct visitor *v = c->visitor;
+    if (v && v->conn == c) {
+        v->conn = NULL;
+        away_add(h, v, t);
+        if (v->state == VISITOR_CHATTING && v->chat->worker->conn)
+            conn_send(v->chat->worker->conn,
+                      proto_frame("visitor_away", NULL, "{s:s}", "chat", v->chat->id));
+    }
+    struct worker *w = c->worker;
+    if (w && w->conn == c) {
+        w->conn = NULL;
+        w->away_since = t ? t : 1;
+        h->status_dirty = true;
+    }
+    c->visitor = NULL;
+    c->worker = NULL;
+}
+
+void hub_tick(struct hub *h, double now)
+{
+    time_t t = (time_t)now;
+    time_t grace = h->cfg->resume_grace_s;
+    while (h->away_head && h->away_head->away_since + grace <= t) {
+        struct visitor *v = h->away_head;
+        away_remove(h, v);
+        visitor_free(h, v, t);
+    }
+    for (struct worker *w = h->workers; w; w = w->next) {
+        if (!w->conn && w->away_since && w->away_since + grace <= t) {
+            w->away_since = 0;
+            w->on_duty = false;
+            worker_release_chats(h, w, t);
+        }
+    }
+    h->status_dirty = h->queue_state_dirty = true;
+}
+
+time_t hub_next_deadline(struct hub *h, double now)
+{
+    time_t t = (time_t)now, next = -1;
+    time_t grace = h->cfg->resume_grace_s;
+#define EARLIER(x)                                                                                 \
+    do {                                                                                           \
+        time_t x_ = (x);                                                                           \
+        if (x_ >= 0 && (next < 0 || x_ < next))                                                    \
+            next = x_;                                                                             \
+    } while (0)
+    if (h->away_head)
+        EARLIER(h->away_head->away_since + grace);
+    for (struct worker *w = h->workers; w; w = w->next)
+        if (!w->conn && w->away_since)
+            EARLIER(w->away_since + grace);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        EARLIER(status_next_change(&h->cfg->topics[i], t));
+#undef EARLIER
+    return next;
+}
+
+void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)
+{
+    time_t t = (time_t)now;
+    if (h->route_needed)
+        route(h, t);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        if (h->topics[i].positions_dirty)
+            push_positions(h, (int)i, t);
+    if (h->queue_state_dirty) {
+        h->queue_state_dirty = false;
+        for (struct worker *w = h->workers; w; w = w->next)
+            if (w->on_duty && w->conn)
+                send_queue_state(h, w, t);
+    }
+    if (h->status_dirty)
+        push_status(h, t);
+    if (store_commit(h->st) != 0) {
+        fprintf(stderr, "chatd: commit failed; this turn's replies are withdrawn\n");
+        conn_drop_held();
+    }
+    conn_release_all(wake, arg);
+}

@@ -1,0 +1,59 @@
+/*
+ * hub: the daemon's core. Visitor and worker sessions, topic queues, chats,
+ * routing, and the public status, driven by decoded frames and the clock.
+ *
+ * The hub never touches a socket: it reads frames handed in by the shell and
+ * answers by appending to conns (conn.h). It never asks the clock: every
+ * entry point takes `now`. Durable work of a turn (transcript ciphertext) is
+ * written inside the store's open transaction; hub_turn_end() commits it and
+ * only then releases the turn's outbound frames.
+ */
+#ifndef HUB_H
+#define HUB_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "auth.h"
+#include "config.h"
+#include "conn.h"
+#include "store.h"
+#include "transcript.h"
+
+struct hub;
+
+/* A new hub over cfg, st, the transcript public key and the verifier; all
+ * borrowed and outliving the hub. */
+struct hub *hub_new(const struct config *cfg, struct store *st,
+                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth);
+
+/* Ends every chat (by: server), commits, and frees the hub. */
+void hub_free(struct hub *h, double now);
+
+/* A connection of c->role has opened. */
+void hub_conn_open(struct hub *h, struct conn *c, double now);
+
+/* One complete text frame from c. */
+void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, double now);
+
+/* c has closed; the hub drops every reference to it. */
+void hub_conn_closed(struct hub *h, struct conn *c, double now);
+
+/* Delivers finished password checks (call when the verifier woke the loop). */
+void hub_auth_ready(struct hub *h, double now);
+
+/* Runs timers due at now: resume graces, opening and closing boundaries. */
+void hub_tick(struct hub *h, double now);
+
+/* The next instant at which hub_tick has work, or -1. */
+time_t hub_next_deadline(struct hub *h, double now);
+
+/* Ends the turn: routes waiting visitors, pushes changed positions and
+ * status, commits the store, then releases frames, calling wake(c, arg) for
+ * each conn with something to send. */
+void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg);
+
+/* The body of GET /api/status (malloc'd JSON). */
+char *hub_status_json(struct hub *h, double now);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * chatd: command line, start-up and shutdown (contract §1).
+ *
+ * Order matters: the config is validated completely before anything is
+ * opened; the transcript public key must load, or chatd refuses to start,
+ * because a chat whose transcript cannot be stored must never begin.
+ */
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "config.h"
+#include "hub.h"
+#include "server.h"
+#include "store.h"
+#include "transcript.h"
+
+#define EXIT_USAGE 2
+
+static struct server *chatd_server;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (chatd_server)
+        server_stop(chatd_server);
+}
+
+static int usage(void)
+{
+    fputs("usage: chatd --config FILE [--check]\n", stderr);
+    return EXIT_USAGE;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(const struct config *cfg)
+{
+    uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    struct store *st = NULL;
+    struct auth *auth = NULL;
+    struct hub *hub = NULL;
+    int rc = 1;
+
+    if (transcript_load_pub(cfg->transcript_key, pub) != 0) {
+        fprintf(stderr, "chatd: %s is not a transcript public key (make one with: chatadmin keygen --out DIR); not starting\n",
+                cfg->transcript_key);
+        return 1;
+    }
+    if (store_open(cfg->data_dir, &st) != 0) {
+        fprintf(stderr, "chatd: cannot open the database in %s\n", cfg->data_dir);
+        return 1;
+    }
+    chatd_server = server_new(cfg);
+    if (!chatd_server)
+        goto out;
+    auth = auth_new(server_wake, chatd_server);
+    hub = auth ? hub_new(cfg, st, pub, auth) : NULL;
+    if (!hub) {
+        fprintf(stderr, "chatd: out of memory\n");
+        goto out;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = server_run(chatd_server, hub);
+out:
+    server_free(chatd_server); /* closes every connection first */
+    chatd_server = NULL;
+    hub_free(hub, wall_now());
+    auth_free(auth);
+    store_close(st);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool check = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            path = argv[++i];
+        else if (strcmp(argv[i], "--check") == 0)
+            check = true;
+        else
+            return usage();
+    }
+    if (!path)
+        return usage();
+    struct config *cfg;
+    if (config_load(path, CONFIG_REQUIRE_KEY, &cfg, stderr) != 0)
+        return 1;
+    if (check) {
+        printf("%s: ok\n", path);
+        config_free(cfg);
+        return 0;
+    }
+    setenv("TZ", cfg->timezone, 1);
+    tzset();
+    if (sodium_init() < 0) {
+        fprintf(stderr, "chatd: libsodium failed to start\n");
+        config_free(cfg);
+        return 1;
+    }
+    int rc = run(cfg);
+    config_free(cfg);
+    return rc;
+}

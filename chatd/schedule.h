@@ -1,0 +1,87 @@
+/*
+ * schedule: a topic's opening hours as a pure function of time.
+ *
+ * A schedule is parsed once from the config's `hours`, `closed` and `extra`
+ * values and never changes. All questions take `now` as a parameter and are
+ * answered in the process's local time zone (main() sets TZ from the config),
+ * so DST changes follow the zone's rules and tests are exact.
+ *
+ * Meaning: local time t on calendar date D is open iff
+ *   (D is not a `closed` date AND a weekly interval of D's weekday contains t)
+ *   OR an `extra` interval on D contains t.
+ * An interval whose end is before its start runs past midnight: its part
+ * after midnight belongs to the next weekday (and to the next date for the
+ * `closed` rule). `24:00` ends a day. Intervals are half-open [start, end).
+ * Local times that do not exist (spring-forward gap) are skipped; repeated
+ * times (autumn) are open if either instance is inside an interval.
+ */
+#ifndef SCHEDULE_H
+#define SCHEDULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define SCHEDULE_MAX_WEEKLY 64 /* weekly intervals after splitting past midnight */
+#define SCHEDULE_MAX_DATES 64  /* closed dates, and extra openings, each */
+#define SCHEDULE_HORIZON_DAYS 400 /* next_open/closes_at look this far ahead */
+
+/* One opening on a weekday, minutes from local midnight, start < end <= 1440. */
+struct schedule_weekly {
+    uint8_t wday; /* 0 = Sunday .. 6 = Saturday, as struct tm */
+    uint16_t start_min;
+    uint16_t end_min;
+};
+
+/* A calendar date; an extra opening also carries its minutes. */
+struct schedule_date {
+    int16_t year;
+    uint8_t month; /* 1..12 */
+    uint8_t day;   /* 1..31 */
+    uint16_t start_min; /* extra only */
+    uint16_t end_min;   /* extra only; may be < start (runs past midnight) */
+};
+
+/* Invariant: weekly[] holds no interval with start_min >= end_min. */
+struct schedule {
+    bool always; /* `hours = always`; `never` is simply no intervals */
+    size_t nweekly;
+    struct schedule_weekly weekly[SCHEDULE_MAX_WEEKLY];
+    size_t nclosed;
+    struct schedule_date closed[SCHEDULE_MAX_DATES];
+    size_t nextra;
+    struct schedule_date extra[SCHEDULE_MAX_DATES];
+};
+
+/* Sets s to "never open" with no closed dates or extra openings. */
+void schedule_init(struct schedule *s);
+
+/* Parses an `hours` value into s (replacing earlier hours). On error returns
+ * CHAT_ERR_BAD_REQUEST and writes a one-line reason into err. */
+int schedule_parse_hours(struct schedule *s, const char *text, char *err, size_t errlen);
+
+/* Parses a `closed` value: comma-separated YYYY-MM-DD dates. */
+int schedule_parse_closed(struct schedule *s, const char *text, char *err, size_t errlen);
+
+/* Parses an `extra` value: comma-separated `YYYY-MM-DD HH:MM-HH:MM`. */
+int schedule_parse_extra(struct schedule *s, const char *text, char *err, size_t errlen);
+
+/* True when the topic is inside its opening hours at now. */
+bool schedule_is_open(const struct schedule *s, time_t now);
+
+/* When closed at now: the first instant > now at which it opens; when open:
+ * -1. Also -1 when it does not open within SCHEDULE_HORIZON_DAYS. */
+time_t schedule_next_open(const struct schedule *s, time_t now);
+
+/* When open at now: the first instant > now at which it closes; when closed,
+ * or when it stays open for the whole horizon: -1. */
+time_t schedule_closes_at(const struct schedule *s, time_t now);
+
+/* The next instant > now at which is_open changes, or -1 (for timers). */
+time_t schedule_next_change(const struct schedule *s, time_t now);
+
+/* Seconds in [from, to) during which the schedule is open (for statistics). */
+long schedule_open_seconds(const struct schedule *s, time_t from, time_t to);
+
+#endif

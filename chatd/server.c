@@ -1,0 +1,429 @@
+/*
+ * server: libwebsockets callbacks and the event loop.
+ *
+ * This is the only file that knows about sockets. It turns lws events into
+ * hub calls: a connection opening, a complete text frame, a close, a wake-up
+ * from the password verifier, a timer. After every loop turn it calls
+ * hub_turn_end(), which commits the turn's storage and releases the replies;
+ * replies then go out on WRITEABLE callbacks, as many as the socket takes.
+ *
+ * Handshakes are checked before any protocol state exists: path /ws, exactly
+ * one known subprotocol, and an Origin (if sent) from the allowed list.
+ */
+#include "server.h"
+
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HTTP_BODY_MAX (1u << 20)
+
+enum proto_index { P_HTTP, P_VISITOR, P_WORKER, P_STATUS };
+
+struct server {
+    const struct config *cfg;
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    struct hub *hub;
+    volatile sig_atomic_t stop;
+    lws_sorted_usec_list_t sul;
+    time_t sul_at;
+};
+
+/* Per WebSocket connection. */
+struct ws_session {
+    struct conn conn;
+    char *rx;
+    size_t rxlen;
+    bool rx_discard; /* rest of an oversized or binary message is dropped */
+    bool rx_binary;
+    unsigned char *tx;
+    size_t txcap;
+};
+
+/* Per HTTP request with a generated body. */
+struct http_session {
+    char *body;
+    size_t len;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct server *server_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- HTTP --------------------------------------------------------------- */
+
+static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
+                      char *body, const char *allow_origin)
+{
+    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
+    hs->body = body;
+    hs->len = body ? strlen(body) : 0;
+    if (lws_add_http_common_headers(wsi, status, type, hs->len, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)"no-store", 8, &p, end))
+        return 1;
+    if (allow_origin &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
+                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
+                                    &p, end))
+        return 1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
+static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *buf, int size)
+{
+    if (cfg->public_any)
+        return "*";
+    if (lws_hdr_copy(wsi, buf, size, WSI_TOKEN_ORIGIN) > 0 && config_public_origin_ok(cfg, buf))
+        return buf;
+    return NULL;
+}
+
+static int http_route(struct lws *wsi, struct http_session *hs)
+{
+    struct server *s = server_of(wsi);
+    char uri[256], origin[CONFIG_ORIGIN_MAX + 1];
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
+        return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
+    if (strcmp(uri, "/healthz") == 0)
+        return http_reply(wsi, hs, 200, "text/plain", strdup("ok\n"), NULL);
+    if (strcmp(uri, "/api/status") == 0)
+        return http_reply(wsi, hs, 200, "application/json", hub_status_json(s->hub, now_s()),
+                          cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
+}
+
+static int http_write_body(struct lws *wsi, struct http_session *hs)
+{
+    int rc = 0;
+    if (hs->body) {
+        unsigned char *buf = malloc(LWS_PRE + hs->len + 1);
+        if (!buf)
+            return -1;
+        memcpy(buf + LWS_PRE, hs->body, hs->len);
+        if (lws_write(wsi, buf + LWS_PRE, hs->len, LWS_WRITE_HTTP_FINAL) != (int)hs->len)
+            rc = -1;
+        free(buf);
+        free(hs->body);
+        hs->body = NULL;
+    }
+    if (rc == 0 && lws_http_transaction_completed(wsi))
+        rc = -1;
+    return rc;
+}
+
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len)
+{
+    struct http_session *hs = user;
+    struct server *s;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return http_route(wsi, hs);
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return http_write_body(wsi, hs);
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (hs) {
+            free(hs->body);
+            hs->body = NULL;
+        }
+        break;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return -1; /* an upgrade that named no known subprotocol */
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        s = server_of(wsi);
+        if (s && s->hub)
+            hub_auth_ready(s->hub, now_s());
+        break;
+    default:
+        break;
+    }
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- WebSocket ---------------------------------------------------------- */
+
+static bool handshake_ok(struct lws *wsi, enum proto_role role, const char *name)
+{
+    struct server *s = server_of(wsi);
+    char buf[CONFIG_ORIGIN_MAX + 1];
+    if (lws_hdr_copy(wsi, buf, sizeof(buf), WSI_TOKEN_GET_URI) <= 0 || strcmp(buf, "/ws") != 0)
+        return false;
+    if (lws_hdr_copy(wsi, buf, sizeof(buf), WSI_TOKEN_PROTOCOL) <= 0 || strcmp(buf, name) != 0)
+        return false; /* exactly one subprotocol, ours */
+    int n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+    if (n <= 0)
+        return true; /* not a browser: the protocol's own auth decides */
+    if (n > CONFIG_ORIGIN_MAX || lws_hdr_copy(wsi, buf, sizeof(buf), WSI_TOKEN_ORIGIN) <= 0)
+        return false;
+    return role == PROTO_WORKER ? config_worker_origin_ok(s->cfg, buf)
+                                : config_public_origin_ok(s->cfg, buf);
+}
+
+static void ws_rx(struct lws *wsi, struct ws_session *ss, const char *in, size_t len)
+{
+    struct server *s = server_of(wsi);
+    bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
+    if (first) {
+        ss->rxlen = 0;
+        ss->rx_discard = false;
+        ss->rx_binary = lws_frame_is_binary(wsi);
+    }
+    if (!ss->rx_discard && !ss->rx_binary) {
+        if (ss->rxlen + len > (size_t)s->cfg->max_message_bytes) {
+            ss->rx_discard = true;
+            conn_send(&ss->conn, proto_error(CHAT_ERR_TOO_LARGE, NULL, NULL));
+            conn_close(&ss->conn, 1009);
+        } else {
+            char *nb = realloc(ss->rx, ss->rxlen + len + 1);
+            if (!nb) {
+                ss->rx_discard = true;
+                conn_close(&ss->conn, 1011);
+            } else {
+                ss->rx = nb;
+                memcpy(ss->rx + ss->rxlen, in, len);
+                ss->rxlen += len;
+            }
+        }
+    }
+    if (!final)
+        return;
+    if (ss->rx_binary)
+        conn_send(&ss->conn, proto_error(CHAT_ERR_BAD_REQUEST, NULL, NULL));
+    else if (!ss->rx_discard)
+        hub_conn_frame(s->hub, &ss->conn, ss->rx, ss->rxlen, now_s());
+    ss->rxlen = 0;
+}
+
+static int ws_writeable(struct lws *wsi, struct ws_session *ss)
+{
+    struct frame *f;
+    while ((f = conn_next_frame(&ss->conn))) {
+        if (LWS_PRE + f->len > ss->txcap) {
+            unsigned char *nb = realloc(ss->tx, LWS_PRE + f->len);
+            if (!nb) {
+                conn_frame_free(f);
+                return -1;
+            }
+            ss->tx = nb;
+            ss->txcap = LWS_PRE + f->len;
+        }
+        memcpy(ss->tx + LWS_PRE, f->data, f->len);
+        int n = lws_write(wsi, ss->tx + LWS_PRE, f->len, LWS_WRITE_TEXT);
+        conn_frame_free(f);
+        if (n < 0)
+            return -1;
+        if (lws_send_pipe_choked(wsi)) {
+            if (ss->conn.ready.head || ss->conn.close_code)
+                lws_callback_on_writable(wsi);
+            return 0;
+        }
+    }
+    if (ss->conn.close_code) {
+        lws_close_reason(wsi, (enum lws_close_status)ss->conn.close_code, NULL, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                       size_t len)
+{
+    struct ws_session *ss = user;
+    struct server *s = server_of(wsi);
+    const struct lws_protocols *p = lws_get_protocol(wsi);
+    enum proto_role role = (enum proto_role)p->id;
+
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return handshake_ok(wsi, role, p->name) ? 0 : -1;
+    case LWS_CALLBACK_ESTABLISHED:
+        memset(ss, 0, sizeof(*ss));
+        conn_init(&ss->conn, role, wsi);
+        hub_conn_open(s->hub, &ss->conn, now_s());
+        break;
+    case LWS_CALLBACK_RECEIVE:
+        ws_rx(wsi, ss, in, len);
+        break;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return ws_writeable(wsi, ss);
+    case LWS_CALLBACK_CLOSED:
+        hub_conn_closed(s->hub, &ss->conn, now_s());
+        conn_fini(&ss->conn);
+        free(ss->rx);
+        free(ss->tx);
+        ss->rx = NULL;
+        ss->tx = NULL;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+    {"http", callback_http, sizeof(struct http_session), 0, P_HTTP, NULL, 0},
+    {"visitor.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_VISITOR, NULL, 0},
+    {"worker.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_WORKER, NULL, 0},
+    {"status.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_STATUS, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ---- loop ----------------------------------------------------------------- */
+
+static const lws_retry_bo_t keepalive = {
+    .secs_since_valid_ping = 30,
+    .secs_since_valid_hangup = 75,
+};
+
+static const struct lws_protocol_vhost_options security_headers[] = {
+    {&security_headers[1], NULL, "content-security-policy:",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+    {&security_headers[2], NULL, "referrer-policy:", "no-referrer"},
+    {&security_headers[3], NULL, "x-content-type-options:", "nosniff"},
+    {NULL, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"},
+};
+
+static const struct lws_protocol_vhost_options mimetypes[] = {
+    {&mimetypes[1], NULL, ".svg", "image/svg+xml"},
+    {&mimetypes[2], NULL, ".json", "application/json"},
+    {&mimetypes[3], NULL, ".ico", "image/x-icon"},
+    {NULL, NULL, ".webmanifest", "application/manifest+json"},
+};
+
+static struct lws_http_mount mounts[4];
+
+struct server *server_new(const struct config *cfg)
+{
+    struct lws_context_creation_info info;
+    struct server *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->cfg = cfg;
+    lws_set_log_level(LLL_ERR, NULL);
+
+    memset(mounts, 0, sizeof(mounts));
+    mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz", .mountpoint_len = 8,
+                                        .origin = "http", .origin_protocol = LWSMPRO_CALLBACK,
+                                        .mount_next = &mounts[1]};
+    mounts[1] = (struct lws_http_mount){.mountpoint = "/api", .mountpoint_len = 4, .origin = "http",
+                                        .origin_protocol = LWSMPRO_CALLBACK,
+                                        .mount_next = &mounts[2]};
+    mounts[2] = (struct lws_http_mount){.mountpoint = "/", .mountpoint_len = 1,
+                                        .origin = cfg->web_root, .def = "index.html",
+                                        .origin_protocol = LWSMPRO_FILE,
+                                        .extra_mimetypes = mimetypes};
+
+    memset(&info, 0, sizeof(info));
+    info.port = cfg->listen_port; /* 0: the kernel picks a free port */
+    info.iface = cfg->listen_host;
+    info.protocols = protocols;
+    info.mounts = mounts;
+    info.headers = security_headers;
+    info.user = s;
+    info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
+    info.retry_and_idle_policy = &keepalive;
+    info.timeout_secs = 20; /* handshakes and stalled writes */
+    info.max_http_header_data = 4096;
+    if (cfg->tls_cert[0]) {
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = cfg->tls_cert;
+        info.ssl_private_key_filepath = cfg->tls_key;
+        info.ssl_options_set = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+    }
+    s->ctx = lws_create_context(&info);
+    if (!s->ctx) {
+        fprintf(stderr, "chatd: cannot listen on %s:%d\n", cfg->listen_host, cfg->listen_port);
+        free(s);
+        return NULL;
+    }
+    s->vh = lws_get_vhost_by_name(s->ctx, "default");
+    if (cfg->listen_port == 0) {
+        printf("listening on %d\n", lws_get_vhost_listen_port(s->vh));
+        fflush(stdout);
+    }
+    return s;
+}
+
+static void wake_conn(struct conn *c, void *arg)
+{
+    (void)arg;
+    if (c->io)
+        lws_callback_on_writable(c->io);
+}
+
+static void on_timer(lws_sorted_usec_list_t *sul)
+{
+    struct server *s = lws_container_of(sul, struct server, sul);
+    s->sul_at = 0;
+    hub_tick(s->hub, now_s());
+}
+
+/* Arms the timer for the hub's next deadline (at most a minute away). */
+static void arm_timer(struct server *s, double now)
+{
+    time_t at = hub_next_deadline(s->hub, now);
+    time_t cap = (time_t)now + 60;
+    if (at < 0 || at > cap)
+        at = cap;
+    if (at == s->sul_at)
+        return;
+    s->sul_at = at;
+    double delay = (double)at - now;
+    if (delay < 0)
+        delay = 0;
+    lws_sul_schedule(s->ctx, 0, &s->sul, on_timer, (lws_usec_t)(delay * 1e6) + 1000);
+}
+
+int server_run(struct server *s, struct hub *h)
+{
+    s->hub = h;
+    while (!s->stop) {
+        if (lws_service(s->ctx, 0) < 0)
+            break;
+        double now = now_s();
+        hub_turn_end(h, now, wake_conn, NULL);
+        arm_timer(s, now);
+    }
+    lws_sul_cancel(&s->sul);
+    return 0;
+}
+
+void server_stop(struct server *s)
+{
+    s->stop = 1;
+    if (s->ctx)
+        lws_cancel_service(s->ctx);
+}
+
+void server_wake(void *arg)
+{
+    struct server *s = arg;
+    lws_cancel_service(s->ctx);
+}
+
+void server_free(struct server *s)
+{
+    if (!s)
+        return;
+    lws_context_destroy(s->ctx);
+    free(s);
+}

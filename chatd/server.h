@@ -1,0 +1,28 @@
+/*
+ * server: the libwebsockets shell. One event loop thread; HTTP routes,
+ * WebSocket callbacks, timers, and the per-turn commit (hub_turn_end).
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include "config.h"
+#include "hub.h"
+
+struct server;
+
+/* Creates the listening context; prints "listening on PORT" when the
+ * config's port is 0. NULL on failure (reason on stderr). */
+struct server *server_new(const struct config *cfg);
+
+/* Runs the loop until server_stop(); returns 0 on a clean stop. */
+int server_run(struct server *s, struct hub *h);
+
+/* Async-signal-safe: ends server_run() soon. */
+void server_stop(struct server *s);
+
+/* Wakes the loop from another thread (auth results). */
+void server_wake(void *s);
+
+void server_free(struct server *s);
+
+#endif

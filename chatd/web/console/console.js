@@ -1,0 +1,932 @@
+/* console.js: the worker console (protocol worker.v1).
+ *
+ * One WebSocket, reconnected with back-off; after a reconnect the console logs in
+ * again with the session token ('console.token' in sessionStorage, never
+ * localStorage) and, if the worker was on duty, re-sends the same duty. The server
+ * is the truth: duty, queue and chat panels change only on its messages. Each
+ * chat is a panel <section data-chat="ID"> that stays (marked ended) until the
+ * worker closes it. Own messages stay "sending" until the `ack` with their ref. */
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'console.token';
+  var TYPING_IDLE_MS = 4000;
+  var TYPING_SHOW_MS = 15000;
+
+  var t = I18N.t;
+  var $ = function (id) { return document.getElementById(id); };
+
+  var ws = null;
+  var everConnected = false;
+  var retryMs = 1000;
+  var retryTimer = null;
+  var refCounter = 0;
+  var baseTitle = document.title;
+  var unread = 0;
+
+  var me = null;                 /* {user, alias, role} once logged in */
+  var loginMsg = null;           /* login request waiting for the socket to open */
+  var loginRef = null;
+  var loginByToken = false;
+  var loggingOut = false;
+
+  var topicList = [];            /* from /api/status */
+  var duty = null;               /* last duty answer {on, topics, capacity} */
+  var dutyWanted = null;         /* duty to restore after a reconnect */
+  var queueState = null;
+  var chats = {};                /* chat id -> chat record, see newChat() */
+  var chatOrder = [];
+  var panelCounter = 0;
+  var pendingRefs = {};          /* ref -> {chat, rec} */
+
+  /* ---- storage ---- */
+
+  function tokenGet() {
+    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function tokenSet(v) {
+    try {
+      if (v) window.sessionStorage.setItem(TOKEN_KEY, v);
+      else window.sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* ignore */ }
+  }
+
+  /* ---- connection ---- */
+
+  function wsUrl() {
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+  }
+
+  function connected() {
+    return ws !== null && ws.readyState === WebSocket.OPEN;
+  }
+
+  function send(obj) {
+    if (!connected()) return false;
+    ws.send(JSON.stringify(obj));
+    return true;
+  }
+
+  function nextRef() {
+    refCounter += 1;
+    return String(refCounter);
+  }
+
+  function connect() {
+    retryTimer = null;
+    if (!loggingOut) setConn('conn.connecting');
+    try {
+      ws = new WebSocket(wsUrl(), 'worker.v1');
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    ws.addEventListener('open', onOpen);
+    ws.addEventListener('message', onMessage);
+    ws.addEventListener('close', onClose);
+  }
+
+  function onOpen() {
+    everConnected = true;
+    retryMs = 1000;
+    setConn(null);
+    if (!loginMsg) {
+      var tok = tokenGet();
+      if (tok) loginMsg = { type: 'login', token: tok };
+    }
+    if (loginMsg) sendLogin(loginMsg);
+    else showLogin();
+  }
+
+  function onClose() {
+    ws = null;
+    var wasLoggedIn = me !== null;
+    me = null;
+    loginRef = null;
+    for (var id in chats) {
+      if (Object.prototype.hasOwnProperty.call(chats, id)) {
+        chats[id].typingOn = false;
+        failPending(chats[id]);
+      }
+    }
+    if (loggingOut) {
+      loggingOut = false;
+      retryMs = 1000;
+    } else {
+      setConn(everConnected ? 'conn.lost' : 'conn.failed');
+    }
+    if (!wasLoggedIn && !tokenGet()) showLogin();
+    updateControls();
+    scheduleReconnect();
+  }
+
+  function scheduleReconnect() {
+    if (retryTimer) return;
+    var delay = retryMs + Math.floor(Math.random() * 500);
+    retryMs = Math.min(retryMs * 2, 15000);
+    retryTimer = window.setTimeout(connect, delay);
+  }
+
+  function setConn(key) {
+    var el = $('conn-status');
+    if (key) {
+      el.setAttribute('data-i18n', key);
+      el.textContent = t(key);
+      el.hidden = false;
+    } else {
+      el.removeAttribute('data-i18n');
+      el.textContent = '';
+      el.hidden = true;
+    }
+  }
+
+  /* ---- login ---- */
+
+  function sendLogin(msg) {
+    loginRef = 'login' + nextRef();
+    loginByToken = msg.token !== undefined;
+    msg.ref = loginRef;
+    if (send(msg)) loginMsg = null;
+  }
+
+  function showLogin() {
+    $('login-view').hidden = false;
+    $('work-view').hidden = true;
+    $('logout').hidden = true;
+    $('whoami').hidden = true;
+  }
+
+  function showWork() {
+    $('login-view').hidden = true;
+    $('work-view').hidden = false;
+    $('logout').hidden = false;
+    $('whoami').hidden = false;
+  }
+
+  function onLoginSubmit(ev) {
+    ev.preventDefault();
+    var user = $('login-user').value.trim();
+    var password = $('login-password').value;
+    if (!user) { $('login-user').focus(); return; }
+    if (!password) { $('login-password').focus(); return; }
+    clearErrors();
+    var msg = { type: 'login', user: user, password: password };
+    if (connected()) sendLogin(msg);
+    else loginMsg = msg;   /* sent as soon as the socket opens */
+  }
+
+  function onWelcome(m) {
+    loginRef = null;
+    me = { user: m.user, alias: m.alias, role: m.role };
+    if (typeof m.token === 'string' && m.token) tokenSet(m.token);
+    $('login-password').value = '';
+    clearErrors();
+    renderWhoami();
+    showWork();
+    updateControls();
+    if (topicList.length === 0) loadTopics();
+    if (dutyWanted) sendDuty(dutyWanted.on, dutyWanted.topics, dutyWanted.capacity);
+  }
+
+  function onLoginError(m) {
+    loginRef = null;
+    me = null;
+    if (loginByToken) {
+      tokenSet(null);
+      showLogin();
+      if (m.code === 'rate_limited') showError(m);
+      else showPlainError(t('c.login.expired'));
+      return;
+    }
+    showLogin();
+    if (m.code === 'unauthorized') showPlainError(t('c.login.wrong'), m.code + (m.message ? ': ' + m.message : ''));
+    else showError(m);
+    $('login-password').value = '';
+    $('login-password').focus();
+  }
+
+  function logout() {
+    loggingOut = send({ type: 'logout', ref: nextRef() });
+    tokenSet(null);
+    me = null;
+    duty = null;
+    dutyWanted = null;
+    queueState = null;
+    for (var id in chats) {
+      if (Object.prototype.hasOwnProperty.call(chats, id)) stopTyping(chats[id]);
+    }
+    chats = {};
+    chatOrder = [];
+    pendingRefs = {};
+    $('chats').textContent = '';
+    renderChatsNone();
+    renderDuty();
+    renderQueue();
+    clearErrors();
+    showLogin();
+    $('login-user').focus();
+    /* the server closes the socket; if it does not, do it ourselves */
+    window.setTimeout(function () {
+      if (ws && loggingOut) ws.close();
+    }, 2000);
+  }
+
+  function renderWhoami() {
+    if (!me) return;
+    var role = I18N.has('c.role.' + me.role) ? t('c.role.' + me.role) : (me.role || '');
+    $('whoami').textContent = t('c.login.as', { alias: me.alias || me.user, role: role });
+  }
+
+  /* ---- incoming ---- */
+
+  function onMessage(ev) {
+    var m;
+    try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if (!m || typeof m.type !== 'string') return;
+    switch (m.type) {
+      case 'welcome': onWelcome(m); break;
+      case 'duty': onDuty(m); break;
+      case 'queue_state': onQueueState(m); break;
+      case 'chat_started': onChatStarted(m); break;
+      case 'msg': onMsg(m); break;
+      case 'ack': onAck(m); break;
+      case 'typing': onTyping(m); break;
+      case 'chat_ended': onChatEnded(m); break;
+      case 'visitor_away': onAway(m, true); break;
+      case 'visitor_back': onAway(m, false); break;
+      case 'error': onError(m); break;
+      default: break;
+    }
+  }
+
+  function onError(m) {
+    if (loginRef !== null && m.ref === loginRef) {
+      onLoginError(m);
+      return;
+    }
+    if (m.ref !== undefined && pendingRefs[m.ref]) {
+      var p = pendingRefs[m.ref];
+      delete pendingRefs[m.ref];
+      delete p.chat.pending[m.ref];
+      p.rec.status = 'failed';
+      renderRecord(p.chat, p.rec);
+    }
+    if (m.code === 'unauthorized' && me === null) {
+      tokenSet(null);
+      showLogin();
+    }
+    showError(m);
+  }
+
+  /* ---- topics and duty ---- */
+
+  function loadTopics() {
+    if (!window.fetch) return;
+    window.fetch('/api/status', { cache: 'no-store', credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok) throw new Error('status ' + r.status);
+        return r.json();
+      })
+      .then(function (j) {
+        topicList = j && Array.isArray(j.topics) ? j.topics : [];
+        renderDutyTopics();
+        renderQueue();
+        refreshPanelMeta();
+      })
+      .catch(function () {
+        var box = $('duty-topics');
+        box.textContent = '';
+        var p = document.createElement('p');
+        p.className = 'muted';
+        p.textContent = t('c.duty.loadfail');
+        box.appendChild(p);
+      });
+  }
+
+  function topicTitle(id) {
+    for (var i = 0; i < topicList.length; i++) {
+      if (topicList[i].id === id) return I18N.pick(topicList[i].title, id);
+    }
+    return id || '';
+  }
+
+  function checkedTopics() {
+    var out = [];
+    var boxes = $('duty-topics').querySelectorAll('input[type="checkbox"]');
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].checked) out.push(boxes[i].value);
+    }
+    return out;
+  }
+
+  function renderDutyTopics() {
+    var box = $('duty-topics');
+    var wasChecked = checkedTopics();
+    if (duty && duty.on && Array.isArray(duty.topics)) wasChecked = duty.topics;
+    box.textContent = '';
+    for (var i = 0; i < topicList.length; i++) {
+      var tp = topicList[i];
+      var row = document.createElement('div');
+      row.className = 'check';
+      var cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.id = 'duty-topic-' + tp.id;
+      cb.value = tp.id;
+      cb.name = 'topic';
+      cb.checked = wasChecked.indexOf(tp.id) >= 0;
+      var lb = document.createElement('label');
+      lb.htmlFor = cb.id;
+      lb.textContent = I18N.pick(tp.title, tp.id);
+      row.appendChild(cb);
+      row.appendChild(lb);
+      box.appendChild(row);
+    }
+  }
+
+  function readCapacity() {
+    var n = parseInt($('duty-capacity').value, 10);
+    if (isNaN(n)) n = 1;
+    n = Math.max(1, Math.min(10, n));
+    $('duty-capacity').value = String(n);
+    return n;
+  }
+
+  function sendDuty(on, topics, capacity) {
+    send({ type: 'duty', on: on, topics: topics, capacity: capacity, ref: nextRef() });
+  }
+
+  function onDutyOn(ev) {
+    ev.preventDefault();
+    var topics = checkedTopics();
+    if (topics.length === 0) {
+      showPlainError(t('c.duty.notopics'));
+      return;
+    }
+    clearErrors();
+    sendDuty(true, topics, readCapacity());
+  }
+
+  function onDutyOff() {
+    clearErrors();
+    var topics = duty && Array.isArray(duty.topics) && duty.topics.length ? duty.topics : checkedTopics();
+    sendDuty(false, topics, readCapacity());
+  }
+
+  function onDuty(m) {
+    duty = {
+      on: !!m.on,
+      topics: Array.isArray(m.topics) ? m.topics : [],
+      capacity: typeof m.capacity === 'number' ? m.capacity : readCapacity()
+    };
+    dutyWanted = duty.on ? duty : null;
+    if (duty.on) {
+      var boxes = $('duty-topics').querySelectorAll('input[type="checkbox"]');
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = duty.topics.indexOf(boxes[i].value) >= 0;
+      $('duty-capacity').value = String(duty.capacity);
+    } else {
+      queueState = null;
+    }
+    renderDuty();
+    renderQueue();
+  }
+
+  function renderDuty() {
+    var st = $('duty-status');
+    if (!duty) {
+      st.textContent = '';
+    } else if (duty.on) {
+      st.textContent = t('c.duty.status.on', { topics: duty.topics.map(topicTitle).join(', '), n: duty.capacity });
+    } else {
+      st.textContent = t('c.duty.status.off');
+    }
+    $('duty-off').disabled = !connected() || !(duty && duty.on);
+  }
+
+  /* ---- queue ---- */
+
+  function onQueueState(m) {
+    queueState = Array.isArray(m.topics) ? m.topics : [];
+    renderQueue();
+  }
+
+  function renderQueue() {
+    var box = $('queue');
+    box.textContent = '';
+    if (!queueState) {
+      var p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = t('c.queue.hint');
+      box.appendChild(p);
+      return;
+    }
+    var list = document.createElement('ul');
+    list.className = 'queue-list';
+    for (var i = 0; i < queueState.length; i++) {
+      var qs = queueState[i];
+      var waiting = Number(qs.waiting) || 0;
+      var li = document.createElement('li');
+      li.setAttribute('data-topic', qs.id);
+      if (waiting > 0) li.className = 'has-waiting';
+      var title = document.createElement('span');
+      title.className = 'queue-title';
+      title.textContent = topicTitle(qs.id);
+      li.appendChild(title);
+      if (!qs.open) {
+        var closed = document.createElement('span');
+        closed.className = 'badge badge-closed';
+        closed.textContent = t('c.queue.closed');
+        li.appendChild(closed);
+      }
+      var facts = document.createElement('span');
+      facts.className = 'queue-facts';
+      var w = document.createElement('span');
+      w.className = 'queue-waiting';
+      w.textContent = t('c.queue.waiting', { n: waiting });
+      facts.appendChild(w);
+      if (waiting > 0) {
+        var l = document.createElement('span');
+        l.className = 'queue-longest';
+        l.textContent = t('c.queue.longest', { wait: I18N.formatDuration(qs.longest_wait_s) });
+        facts.appendChild(l);
+      }
+      li.appendChild(facts);
+      if (waiting > 0) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'button small secondary queue-pick';
+        b.setAttribute('data-topic', qs.id);
+        b.textContent = t('c.queue.pick');
+        b.addEventListener('click', onPick);
+        li.appendChild(b);
+      }
+      list.appendChild(li);
+    }
+    box.appendChild(list);
+  }
+
+  function onPick(ev) {
+    clearErrors();
+    send({ type: 'pick', topic: ev.currentTarget.getAttribute('data-topic'), ref: nextRef() });
+  }
+
+  /* ---- chat panels ---- */
+
+  function newChat(m) {
+    panelCounter += 1;
+    var c = {
+      id: m.chat,
+      topic: m.topic,
+      audience: m.audience,
+      waited: m.waited_s,
+      ended: false,
+      by: null,
+      away: false,
+      records: [],
+      pending: {},
+      typingOn: false,
+      typingTimer: null,
+      showTimer: null,
+      el: null,
+      n: panelCounter
+    };
+    c.el = buildPanel(c);
+    chats[c.id] = c;
+    chatOrder.push(c.id);
+    $('chats').appendChild(c.el);
+    renderChatsNone();
+    return c;
+  }
+
+  function buildPanel(c) {
+    var base = 'chat-' + c.n;
+    var sec = document.createElement('section');
+    sec.className = 'chat-panel';
+    sec.setAttribute('data-chat', c.id);
+    sec.setAttribute('aria-labelledby', base + '-title');
+
+    var head = document.createElement('div');
+    head.className = 'chat-head';
+    var h = document.createElement('h3');
+    h.id = base + '-title';
+    h.className = 'chat-title';
+    head.appendChild(h);
+    sec.appendChild(head);
+
+    var meta = document.createElement('p');
+    meta.className = 'chat-meta';
+    sec.appendChild(meta);
+
+    var status = document.createElement('p');
+    status.className = 'chat-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    sec.appendChild(status);
+
+    var log = document.createElement('div');
+    log.className = 'chat-log';
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+    log.tabIndex = 0;
+    sec.appendChild(log);
+
+    var typing = document.createElement('p');
+    typing.className = 'typing';
+    typing.hidden = true;
+    sec.appendChild(typing);
+
+    var form = document.createElement('form');
+    form.className = 'chat-form';
+    form.noValidate = true;
+    var lb = document.createElement('label');
+    lb.htmlFor = base + '-input';
+    lb.setAttribute('data-i18n', 'c.chat.input');
+    lb.textContent = t('c.chat.input');
+    var ta = document.createElement('textarea');
+    ta.id = base + '-input';
+    ta.className = 'chat-input';
+    ta.rows = 3;
+    ta.maxLength = 4000;
+    ta.setAttribute('autocomplete', 'off');
+    var actions = document.createElement('div');
+    actions.className = 'actions';
+    var sendBtn = button('button chat-send', 'submit', 'c.chat.send');
+    var endBtn = button('button secondary chat-end', 'button', 'c.chat.end');
+    var closeBtn = button('button secondary chat-close', 'button', 'c.chat.close');
+    closeBtn.hidden = true;
+    actions.appendChild(sendBtn);
+    actions.appendChild(endBtn);
+    actions.appendChild(closeBtn);
+    form.appendChild(lb);
+    form.appendChild(ta);
+    form.appendChild(actions);
+    sec.appendChild(form);
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      sendChatMessage(c);
+    });
+    ta.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        sendChatMessage(c);
+      }
+    });
+    ta.addEventListener('input', function () { onInputTyping(c); });
+    endBtn.addEventListener('click', function () {
+      stopTyping(c);
+      send({ type: 'end', chat: c.id, ref: nextRef() });
+    });
+    closeBtn.addEventListener('click', function () { closePanel(c); });
+    return sec;
+  }
+
+  function button(cls, type, key) {
+    var b = document.createElement('button');
+    b.className = cls;
+    b.type = type;
+    b.setAttribute('data-i18n', key);
+    b.textContent = t(key);
+    return b;
+  }
+
+  function q(c, sel) {
+    return c.el.querySelector(sel);
+  }
+
+  function renderPanelMeta(c) {
+    var title = topicTitle(c.topic);
+    q(c, '.chat-title').textContent = title;
+    var aud = I18N.has('c.audience.' + c.audience) ? t('c.audience.' + c.audience) : (c.audience || '');
+    q(c, '.chat-meta').textContent = t('c.chat.meta', {
+      chat: c.id,
+      audience: aud,
+      wait: typeof c.waited === 'number' ? I18N.formatDuration(c.waited) : '–'
+    });
+    q(c, '.chat-log').setAttribute('aria-label', t('c.chat.log', { topic: title }));
+    var st = '';
+    if (c.ended) st = t('c.chat.ended');
+    else if (c.away) st = t('c.chat.away');
+    q(c, '.chat-status').textContent = st;
+    if (c.visitorTyping) q(c, '.typing').textContent = t('c.chat.typing');
+  }
+
+  function refreshPanelMeta() {
+    for (var i = 0; i < chatOrder.length; i++) {
+      var c = chats[chatOrder[i]];
+      renderPanelMeta(c);
+      for (var j = 0; j < c.records.length; j++) renderRecord(c, c.records[j]);
+    }
+  }
+
+  function renderChatsNone() {
+    $('chats-none').hidden = chatOrder.length > 0;
+  }
+
+  function updatePanelControls(c) {
+    var live = connected() && !c.ended;
+    q(c, '.chat-send').disabled = !live;
+    q(c, '.chat-end').disabled = !live;
+    q(c, '.chat-input').disabled = c.ended;
+    q(c, '.chat-end').hidden = c.ended;
+    q(c, '.chat-close').hidden = !c.ended;
+    c.el.classList.toggle('ended', c.ended);
+  }
+
+  function updateControls() {
+    $('duty-on').disabled = !connected();
+    $('duty-off').disabled = !connected() || !(duty && duty.on);
+    for (var i = 0; i < chatOrder.length; i++) updatePanelControls(chats[chatOrder[i]]);
+  }
+
+  function onChatStarted(m) {
+    var c = chats[m.chat];
+    var isNew = !c;
+    if (!c) {
+      c = newChat(m);
+    } else {
+      /* a re-sent chat (after a reconnect): rebuild it from history */
+      c.topic = m.topic || c.topic;
+      if (m.audience) c.audience = m.audience;
+      if (typeof m.waited_s === 'number') c.waited = m.waited_s;
+      c.ended = false;
+      c.records = [];
+      c.pending = {};
+      q(c, '.chat-log').textContent = '';
+    }
+    var history = Array.isArray(m.history) ? m.history : [];
+    for (var i = 0; i < history.length; i++) addMessage(c, history[i], 'ok');
+    renderPanelMeta(c);
+    updatePanelControls(c);
+    if (isNew) {
+      $('announce').textContent = t('c.announce.new', { topic: topicTitle(c.topic) });
+      notifyUnread();
+    }
+  }
+
+  function onMsg(m) {
+    var c = chats[m.chat];
+    if (!c) return;
+    for (var i = 0; i < c.records.length; i++) {
+      if (m.seq !== undefined && c.records[i].seq === m.seq) return;
+    }
+    if (m.from === 'visitor') {
+      setVisitorTyping(c, false);
+      notifyUnread();
+    }
+    addMessage(c, m, 'ok');
+  }
+
+  function onAck(m) {
+    var p = pendingRefs[m.ref];
+    if (!p) return;
+    delete pendingRefs[m.ref];
+    delete p.chat.pending[m.ref];
+    p.rec.status = 'ok';
+    if (m.seq !== undefined) p.rec.seq = m.seq;
+    renderRecord(p.chat, p.rec);
+  }
+
+  function onTyping(m) {
+    var c = chats[m.chat];
+    if (!c || m.from === 'worker') return;
+    setVisitorTyping(c, !!m.on);
+  }
+
+  function onChatEnded(m) {
+    var c = chats[m.chat];
+    if (!c) return;
+    c.ended = true;
+    c.by = m.by;
+    c.away = false;
+    stopTyping(c);
+    setVisitorTyping(c, false);
+    failPending(c);
+    var by = m.by;
+    var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer'].indexOf(by) >= 0 ? by : 'server');
+    addSystem(c, key);
+    renderPanelMeta(c);
+    updatePanelControls(c);
+  }
+
+  function onAway(m, away) {
+    var c = chats[m.chat];
+    if (!c || c.ended) return;
+    c.away = away;
+    if (away) setVisitorTyping(c, false);
+    addSystem(c, away ? 'c.chat.away' : 'c.chat.back');
+    renderPanelMeta(c);
+  }
+
+  function closePanel(c) {
+    stopTyping(c);
+    if (c.el.parentNode) c.el.parentNode.removeChild(c.el);
+    delete chats[c.id];
+    chatOrder = chatOrder.filter(function (id) { return id !== c.id; });
+    renderChatsNone();
+    var next = $('chats').querySelector('.chat-input:not([disabled])');
+    if (next) next.focus();
+    else $('chats-heading').focus();
+  }
+
+  /* ---- chat log ---- */
+
+  function addMessage(c, m, status) {
+    var rec = {
+      kind: 'msg',
+      from: m.from === 'worker' ? 'worker' : 'visitor',
+      text: typeof m.text === 'string' ? m.text : '',
+      ts: m.ts || null,
+      seq: m.seq,
+      status: status,
+      el: null
+    };
+    var el = document.createElement('div');
+    el.className = 'msg ' + (rec.from === 'worker' ? 'msg-own' : 'msg-other');
+    var meta = document.createElement('p');
+    meta.className = 'msg-meta';
+    ['msg-who', 'msg-time', 'msg-state'].forEach(function (cls) {
+      var s = document.createElement('span');
+      s.className = cls;
+      meta.appendChild(s);
+    });
+    var body = document.createElement('p');
+    body.className = 'msg-text';
+    body.textContent = rec.text;
+    el.appendChild(meta);
+    el.appendChild(body);
+    rec.el = el;
+    appendRecord(c, rec);
+    return rec;
+  }
+
+  function addSystem(c, key) {
+    var el = document.createElement('p');
+    el.className = 'msg msg-system';
+    var rec = { kind: 'system', key: key, el: el };
+    appendRecord(c, rec);
+  }
+
+  function appendRecord(c, rec) {
+    c.records.push(rec);
+    renderRecord(c, rec);
+    var log = q(c, '.chat-log');
+    log.appendChild(rec.el);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderRecord(c, rec) {
+    if (rec.kind === 'system') {
+      rec.el.textContent = t(rec.key);
+      return;
+    }
+    rec.el.classList.toggle('msg-pending', rec.status === 'pending');
+    rec.el.classList.toggle('msg-failed', rec.status === 'failed');
+    rec.el.querySelector('.msg-who').textContent = rec.from === 'worker' ? t('c.chat.you') : t('c.chat.visitor');
+    rec.el.querySelector('.msg-time').textContent = rec.ts ? I18N.formatTime(rec.ts, false) : '';
+    var st = '';
+    if (rec.status === 'pending') st = t('v.chat.sending');
+    else if (rec.status === 'failed') st = t('v.chat.failed');
+    rec.el.querySelector('.msg-state').textContent = st;
+  }
+
+  function failPending(c) {
+    for (var ref in c.pending) {
+      if (Object.prototype.hasOwnProperty.call(c.pending, ref)) {
+        c.pending[ref].status = 'failed';
+        renderRecord(c, c.pending[ref]);
+        delete pendingRefs[ref];
+      }
+    }
+    c.pending = {};
+  }
+
+  function sendChatMessage(c) {
+    var ta = q(c, '.chat-input');
+    var text = ta.value.replace(/^\s+|\s+$/g, '');
+    if (c.ended || text === '' || !connected()) return;
+    var ref = nextRef();
+    var rec = addMessage(c, { from: 'worker', text: text, ts: new Date().toISOString() }, 'pending');
+    c.pending[ref] = rec;
+    pendingRefs[ref] = { chat: c, rec: rec };
+    stopTyping(c);
+    send({ type: 'msg', chat: c.id, text: text, ref: ref });
+    ta.value = '';
+    ta.focus();
+  }
+
+  /* ---- typing ---- */
+
+  function onInputTyping(c) {
+    if (c.ended || !connected()) return;
+    if (!c.typingOn) {
+      c.typingOn = true;
+      send({ type: 'typing', chat: c.id, on: true });
+    }
+    if (c.typingTimer) window.clearTimeout(c.typingTimer);
+    c.typingTimer = window.setTimeout(function () { stopTyping(c); }, TYPING_IDLE_MS);
+  }
+
+  function stopTyping(c) {
+    if (c.typingTimer) window.clearTimeout(c.typingTimer);
+    c.typingTimer = null;
+    if (c.typingOn) {
+      c.typingOn = false;
+      send({ type: 'typing', chat: c.id, on: false });
+    }
+  }
+
+  function setVisitorTyping(c, on) {
+    c.visitorTyping = on;
+    var el = q(c, '.typing');
+    if (c.showTimer) window.clearTimeout(c.showTimer);
+    c.showTimer = null;
+    if (on) {
+      el.textContent = t('c.chat.typing');
+      el.hidden = false;
+      c.showTimer = window.setTimeout(function () { setVisitorTyping(c, false); }, TYPING_SHOW_MS);
+    } else {
+      el.textContent = '';
+      el.hidden = true;
+    }
+  }
+
+  /* ---- errors, notifications ---- */
+
+  function showError(m) {
+    var code = typeof m.code === 'string' ? m.code : 'error';
+    var friendly = I18N.has('err.' + code) ? t('err.' + code) : t('err.generic');
+    showPlainError(friendly, code + (m.message ? ': ' + m.message : ''));
+  }
+
+  function showPlainError(text, detail) {
+    var box = $('errors');
+    box.textContent = '';
+    var p = document.createElement('p');
+    p.className = 'error-text';
+    p.textContent = text;
+    box.appendChild(p);
+    if (detail) {
+      var d = document.createElement('p');
+      d.className = 'error-detail';
+      d.textContent = detail;
+      box.appendChild(d);
+    }
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'button small secondary';
+    close.textContent = t('err.dismiss');
+    close.addEventListener('click', clearErrors);
+    box.appendChild(close);
+  }
+
+  function clearErrors() {
+    $('errors').textContent = '';
+  }
+
+  function notifyUnread() {
+    if (!document.hidden) return;
+    unread += 1;
+    document.title = '(' + unread + ') ' + baseTitle;
+  }
+
+  /* ---- start ---- */
+
+  function onLangChange() {
+    baseTitle = t('c.title');
+    document.title = unread ? '(' + unread + ') ' + baseTitle : baseTitle;
+    renderWhoami();
+    renderDutyTopics();
+    renderDuty();
+    renderQueue();
+    refreshPanelMeta();
+  }
+
+  function init() {
+    I18N.bindSelect($('lang'));
+    I18N.apply(document);
+    I18N.onChange(onLangChange);
+    baseTitle = t('c.title');
+    document.title = baseTitle;
+    $('chats-heading').tabIndex = -1;
+
+    $('login-form').addEventListener('submit', onLoginSubmit);
+    $('logout').addEventListener('click', logout);
+    $('duty-form').addEventListener('submit', onDutyOn);
+    $('duty-off').addEventListener('click', onDutyOff);
+    document.addEventListener('visibilitychange', function () {
+      if (!document.hidden && unread) {
+        unread = 0;
+        document.title = baseTitle;
+      }
+    });
+
+    if (!tokenGet()) showLogin();
+    renderDuty();
+    updateControls();
+    connect();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

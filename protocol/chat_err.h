@@ -1,0 +1,39 @@
+/*
+ * chat_err: the project's error values.
+ *
+ * Every function that can fail returns 0 or a negative enum chat_err. This one
+ * table turns a value into the wire's error code (contract §3) and a human
+ * message, so the daemon, the CLI and the tests agree on the words.
+ */
+#ifndef CHAT_ERR_H
+#define CHAT_ERR_H
+
+enum chat_err {
+    CHAT_OK = 0,
+    CHAT_ERR_BAD_REQUEST = -1,
+    CHAT_ERR_UNKNOWN_TYPE = -2,
+    CHAT_ERR_BAD_STATE = -3,
+    CHAT_ERR_UNAUTHORIZED = -4,
+    CHAT_ERR_FORBIDDEN = -5,
+    CHAT_ERR_RATE_LIMITED = -6,
+    CHAT_ERR_TOO_LARGE = -7,
+    CHAT_ERR_CLOSED = -8,
+    CHAT_ERR_QUEUE_FULL = -9,
+    CHAT_ERR_UNKNOWN_TOPIC = -10,
+    CHAT_ERR_QUEUE_EMPTY = -11,
+    CHAT_ERR_BLOCKED = -12,
+    CHAT_ERR_INTERNAL = -13, /* storage or crypto failure; never the client's fault */
+    CHAT_ERR_NOMEM = -14,
+    CHAT_ERR_IO = -15,
+    CHAT_ERR_NOT_FOUND = -16,
+    CHAT_ERR_EXISTS = -17,
+    CHAT_ERR_CRYPTO = -18, /* a ciphertext or key did not open */
+};
+
+/* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */
+const char *chat_err_code(int err);
+
+/* A one-line English message for err. */
+const char *chat_err_message(int err);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * proto: decoding of requests and encoding of replies (contract §3).
+ *
+ * Decoding is table-driven: each request type names the role that may send
+ * it and a validator for its fields. Everything is checked here, once, so
+ * the daemon's core only ever sees well-formed, bounded requests.
+ */
+#include "proto.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*proto_check_fn)(json_t *root, struct proto_req *req);
+
+struct proto_kind {
+    const char *name;
+    enum proto_type type;
+    enum proto_role role;
+    proto_check_fn check;
+};
+
+size_t proto_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* A required (or optional) string field of at most max bytes, 1 or more. */
+static int get_str(json_t *root, const char *key, size_t max, bool required, const char **out)
+{
+    json_t *v = json_object_get(root, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return required ? CHAT_ERR_BAD_REQUEST : 0;
+    if (!json_is_string(v))
+        return CHAT_ERR_BAD_REQUEST;
+    size_t len = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (len == 0 || len > max || strlen(s) != len) /* no empty, over-long or NUL-bearing */
+        return CHAT_ERR_BAD_REQUEST;
+    *out = s;
+    return 0;
+}
+
+static int get_int(json_t *root, const char *key, int lo, int hi, int *out)
+{
+    json_t *v = json_object_get(root, key);
+    if (!json_is_integer(v))
+        return CHAT_ERR_BAD_REQUEST;
+    json_int_t i = json_integer_value(v);
+    if (i < lo || i > hi)
+        return CHAT_ERR_BAD_REQUEST;
+    *out = (int)i;
+    return 0;
+}
+
+static int get_bool(json_t *root, const char *key, bool *out)
+{
+    json_t *v = json_object_get(root, key);
+    if (!json_is_boolean(v))
+        return CHAT_ERR_BAD_REQUEST;
+    *out = json_is_true(v);
+    return 0;
+}
+
+static int check_none(json_t *root, struct proto_req *req)
+{
+    (void)root;
+    (void)req;
+    return 0;
+}
+
+static int check_hello(json_t *root, struct proto_req *req)
+{
+    static const char *const langs[] = {"fi", "sv", "en"};
+    const char *lang;
+    int rc = get_str(root, "session", PROTO_ID_MAX, false, &req->session);
+    if (rc == 0)
+        rc = get_str(root, "lang", 2, false, &lang);
+    if (rc != 0)
+        return rc;
+    req->lang = PROTO_LANG_NONE;
+    if (!lang)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(lang, langs[i]) == 0)
+            req->lang = (enum proto_lang)i;
+    return req->lang == PROTO_LANG_NONE ? CHAT_ERR_BAD_REQUEST : 0;
+}
+
+static int check_topic(json_t *root, struct proto_req *req)
+{
+    return get_str(root, "topic", PROTO_TOPIC_MAX, true, &req->topic);
+}
+
+static int check_text(json_t *root, struct proto_req *req)
+{
+    int rc = get_str(root, "text", PROTO_TEXT_MAX * 4, true, &req->text);
+    if (rc == 0 && proto_utf8_len(req->text) > PROTO_TEXT_MAX)
+        rc = CHAT_ERR_BAD_REQUEST;
+    return rc;
+}
+
+static int check_chat(json_t *root, struct proto_req *req)
+{
+    return get_str(root, "chat", PROTO_ID_MAX, true, &req->chat);
+}
+
+static int check_visitor_typing(json_t *root, struct proto_req *req)
+{
+    return get_bool(root, "on", &req->on);
+}
+
+static int check_feedback(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : get_int(root, "score", 1, 5, &req->score);
+}
+
+static int check_login(json_t *root, struct proto_req *req)
+{
+    int rc = get_str(root, "token", PROTO_ID_MAX, false, &req->token);
+    if (rc != 0 || req->token)
+        return rc;
+    rc = get_str(root, "user", PROTO_USER_MAX, true, &req->user);
+    return rc ? rc : get_str(root, "password", PROTO_PASSWORD_MAX, true, &req->password);
+}
+
+static int check_duty(json_t *root, struct proto_req *req)
+{
+    int rc = get_bool(root, "on", &req->on);
+    if (rc != 0)
+        return rc;
+    json_t *topics = json_object_get(root, "topics");
+    json_t *cap = json_object_get(root, "capacity");
+    if (!req->on && !topics && !cap)
+        return 0; /* going off duty needs nothing else */
+    rc = get_int(root, "capacity", 1, 10, &req->capacity);
+    if (rc != 0 || !json_is_array(topics))
+        return CHAT_ERR_BAD_REQUEST;
+    size_t n = json_array_size(topics);
+    if (n == 0 || n > PROTO_MAX_TOPICS)
+        return CHAT_ERR_BAD_REQUEST;
+    for (size_t i = 0; i < n; i++) {
+        json_t *t = json_array_get(topics, i);
+        if (!json_is_string(t) || json_string_length(t) == 0 ||
+            json_string_length(t) > PROTO_TOPIC_MAX)
+            return CHAT_ERR_BAD_REQUEST;
+        req->topics[i] = json_string_value(t);
+    }
+    req->ntopics = n;
+    return 0;
+}
+
+static int check_worker_msg(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : check_text(root, req);
+}
+
+static int check_worker_typing(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : get_bool(root, "on", &req->on);
+}
+
+static int check_transfer(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : check_topic(root, req);
+}
+
+static int check_block(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : get_int(root, "hours", 1, 168, &req->hours);
+}
+
+static const struct proto_kind proto_kinds[] = {
+    {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
+    {"join", PT_JOIN, PROTO_VISITOR, check_topic},
+    {"msg", PT_MSG, PROTO_VISITOR, check_text},
+    {"typing", PT_TYPING, PROTO_VISITOR, check_visitor_typing},
+    {"leave", PT_LEAVE, PROTO_VISITOR, check_none},
+    {"feedback", PT_FEEDBACK, PROTO_VISITOR, check_feedback},
+    {"ping", PT_PING, PROTO_VISITOR, check_none},
+    {"login", PT_LOGIN, PROTO_WORKER, check_login},
+    {"duty", PT_DUTY, PROTO_WORKER, check_duty},
+    {"pick", PT_PICK, PROTO_WORKER, check_topic},
+    {"msg", PT_MSG, PROTO_WORKER, check_worker_msg},
+    {"typing", PT_TYPING, PROTO_WORKER, check_worker_typing},
+    {"end", PT_END, PROTO_WORKER, check_chat},
+    {"transfer", PT_TRANSFER, PROTO_WORKER, check_transfer},
+    {"block", PT_BLOCK, PROTO_WORKER, check_block},
+    {"logout", PT_LOGOUT, PROTO_WORKER, check_none},
+    {"ping", PT_PING, PROTO_WORKER, check_none},
+    {"ping", PT_PING, PROTO_STATUS, check_none},
+};
+
+static size_t json_depth(json_t *v)
+{
+    size_t max = 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        json_object_foreach(v, k, c) {
+            size_t d = json_depth(c);
+            max = d > max ? d : max;
+        }
+        return max + 1;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c) {
+            size_t d = json_depth(c);
+            max = d > max ? d : max;
+        }
+        return max + 1;
+    }
+    return 0;
+}
+
+/* Cheap pre-check on raw bytes so deeply nested input never reaches the
+ * recursive parser: counts bracket nesting outside strings. */
+static bool raw_depth_ok(const char *buf, size_t len)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > PROTO_MAX_DEPTH)
+                return false;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto_req *req)
+{
+    memset(req, 0, sizeof(*req));
+    req->lang = PROTO_LANG_NONE;
+    if (!raw_depth_ok(buf, len))
+        return CHAT_ERR_BAD_REQUEST;
+    json_error_t jerr;
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return CHAT_ERR_BAD_REQUEST;
+    req->root = root;
+    if (!json_is_object(root) || json_depth(root) > PROTO_MAX_DEPTH)
+        return CHAT_ERR_BAD_REQUEST;
+    json_t *ref = json_object_get(root, "ref");
+    if (ref) {
+        if (!json_is_string(ref) || json_string_length(ref) > PROTO_REF_MAX)
+            return CHAT_ERR_BAD_REQUEST;
+        memcpy(req->ref, json_string_value(ref), json_string_length(ref) + 1);
+        req->has_ref = true;
+    }
+    json_t *type = json_object_get(root, "type");
+    if (!json_is_string(type))
+        return CHAT_ERR_BAD_REQUEST;
+    const char *name = json_string_value(type);
+    for (size_t i = 0; i < sizeof(proto_kinds) / sizeof(proto_kinds[0]); i++) {
+        const struct proto_kind *k = &proto_kinds[i];
+        if (k->role == role && strcmp(k->name, name) == 0) {
+            req->type = k->type;
+            return k->check(root, req);
+        }
+    }
+    return CHAT_ERR_UNKNOWN_TYPE;
+}
+
+void proto_req_fini(struct proto_req *req)
+{
+    if (req->root)
+        json_decref(req->root);
+    req->root = NULL;
+}
+
+void proto_time(time_t t, char out[32])
+{
+    struct tm tm;
+    char off[8];
+    localtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(off, sizeof(off), "%z", &tm); /* +0200 -> +02:00 */
+    size_t n = strlen(out);
+    snprintf(out + n, 32 - n, "%.3s:%.2s", off, off + 3);
+}
+
+json_t *proto_time_json(time_t t)
+{
+    char buf[32];
+    if (t < 0)
+        return json_null();
+    proto_time(t, buf);
+    return json_string(buf);
+}
+
+char *proto_dump(json_t *obj, const char *ref)
+{
+    if (!obj)
+        return NULL;
+    if (ref && *ref)
+        json_object_set_new(obj, "ref", json_string(ref));
+    char *out = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    return out;
+}
+
+char *proto_error(int err, const char *ref, json_t *extra)
+{
+    json_t *obj = json_pack("{s:s,s:s,s:s}", "type", "error", "code", chat_err_code(err),
+                            "message", chat_err_message(err));
+    if (obj && extra)
+        json_object_update(obj, extra);
+    if (extra)
+        json_decref(extra);
+    return proto_dump(obj, ref);
+}
+
+char *proto_ack(uint64_t seq, const char *ref)
+{
+    json_t *obj = json_pack("{s:s}", "type", "ack");
+    if (obj && seq)
+        json_object_set_new(obj, "seq", json_integer((json_int_t)seq));
+    return proto_dump(obj, ref);
+}
+
+json_t *proto_msg_json(const struct proto_msg *m)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:I,s:o}", "type", "msg", "chat", m->chat, "from", m->from,
+                     "text", m->text, "seq", (json_int_t)m->seq, "ts", proto_time_json(m->ts));
+}
+
+static json_t *wait_json(long s)
+{
+    return s < 0 ? json_null() : json_integer(s);
+}
+
+json_t *proto_topic_status_json(const struct proto_topic_status *t)
+{
+    return json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:b,s:i,s:o,s:o,s:o}", "id", t->id, "title",
+                     "fi", t->title[0], "sv", t->title[1], "en", t->title[2], "audience",
+                     t->audience, "state", t->state, "staffed", t->staffed, "waiting", t->waiting,
+                     "estimated_wait_s", wait_json(t->estimated_wait_s), "next_open",
+                     proto_time_json(t->next_open), "closes_at", proto_time_json(t->closes_at));
+}
+
+char *proto_frame(const char *type, const char *ref, const char *fmt, ...)
+{
+    json_t *obj;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        obj = json_vpack_ex(NULL, 0, fmt, ap);
+        va_end(ap);
+    } else {
+        obj = json_object();
+    }
+    if (!obj)
+        return NULL;
+    json_object_set_new(obj, "type", json_string(type));
+    return proto_dump(obj, ref);
+}

@@ -1,0 +1,435 @@
+/* harness.mjs: a small driver for chatd integration tests.
+ *
+ * It runs the real binaries: prepare() makes a throw-away data dir, config,
+ * transcript key pair and one worker ("alice") with chatadmin; startServer()
+ * then spawns chatd on a free port. connect() opens a WebSocket client whose
+ * incoming messages are buffered in order, so a scenario reads as a list of
+ * "send this, expect that" lines. Everything a test starts is killed and its
+ * temp dir removed, also when the test fails or the process dies.
+ *
+ * Binaries come from $CHATD and $CHATADMIN, default <repo>/build/chatd and
+ * <repo>/build/chatadmin. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHATD = process.env.CHATD || path.join(REPO, 'build', 'chatd');
+export const CHATADMIN = process.env.CHATADMIN || path.join(REPO, 'build', 'chatadmin');
+export const WEB_ROOT = path.join(REPO, 'chatd', 'web');
+
+export const PASSPHRASE = 'correct horse battery staple';
+export const ALICE = { user: 'alice', password: 'alice-password-1', alias: 'Alice' };
+
+const START_TIMEOUT_MS = 10000;
+const STOP_TIMEOUT_MS = 5000;
+const ADMIN_TIMEOUT_MS = 20000;
+
+/* Everything still alive at process exit is killed and removed here. */
+const liveProcs = new Set();
+const liveDirs = new Set();
+const liveClients = new Set();
+
+/* Drops every WebSocket client opened so far. */
+export function terminateClients() {
+    for (const c of liveClients) c.terminate();
+    liveClients.clear();
+}
+process.on('exit', () => {
+    for (const p of liveProcs) {
+        try { p.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+    for (const d of liveDirs) {
+        try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ }
+    }
+});
+
+export const DEFAULT_TOPIC = {
+    title_fi: 'Nuorten chat',
+    title_sv: 'Ungdomschatten',
+    title_en: 'Youth chat',
+    audience: 'young',
+    hours: 'always',
+    queue_max: 20,
+    mode: 'auto',
+};
+
+/* Config text for a data dir. server: extra/overriding [server] keys;
+ * topics: {id: {key: value}} merged over DEFAULT_TOPIC (default {youth: {}}). */
+export function configText(dataDir, { server = {}, topics = { youth: {} } } = {}) {
+    const srv = {
+        listen_host: '127.0.0.1',
+        listen_port: 0,
+        data_dir: dataDir,
+        web_root: WEB_ROOT,
+        timezone: 'Europe/Helsinki',
+        transcript_key: path.join(dataDir, 'transcript.pub'),
+        ...server,
+    };
+    const lines = ['[server]'];
+    for (const [k, v] of Object.entries(srv)) lines.push(`${k} = ${v}`);
+    for (const [id, fields] of Object.entries(topics)) {
+        lines.push('', `[topic ${id}]`);
+        for (const [k, v] of Object.entries({ ...DEFAULT_TOPIC, ...fields })) lines.push(`${k} = ${v}`);
+    }
+    return lines.join('\n') + '\n';
+}
+
+/* Runs a binary to completion; stdin (a string) gets a trailing newline if it lacks one. */
+export function run(bin, args, stdin = '', { timeout = ADMIN_TIMEOUT_MS } = {}) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        liveProcs.add(child);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+        child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`${path.basename(bin)} ${args.join(' ')}: no exit after ${timeout} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+        }, timeout);
+        child.on('error', (e) => { clearTimeout(timer); liveProcs.delete(child); reject(e); });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            liveProcs.delete(child);
+            resolve({ code, signal, stdout, stderr });
+        });
+        child.stdin.on('error', () => { /* the program may exit without reading stdin */ });
+        if (stdin !== null) {
+            child.stdin.end(stdin === '' || stdin.endsWith('\n') ? stdin : stdin + '\n');
+        } else {
+            child.stdin.end();
+        }
+    });
+}
+
+/* A temp dir with config, key pair and the worker alice; no daemon yet.
+ * Returns {dir, dataDir, cfg, passphrase, admin(args, stdin), cleanup()}. */
+export async function prepare(opts = {}) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-it-'));
+    liveDirs.add(dir);
+    const dataDir = path.join(dir, 'var');
+    fs.mkdirSync(dataDir);
+    const cfg = path.join(dir, 'chatd.conf');
+    fs.writeFileSync(cfg, configText(dataDir, opts));
+    const env = {
+        dir, dataDir, cfg, passphrase: PASSPHRASE,
+        keyFile: path.join(dataDir, 'transcript.key'),
+        admin: (args, stdin = '') => run(CHATADMIN, ['--config', cfg, ...args], stdin),
+        cleanup() {
+            fs.rmSync(dir, { recursive: true, force: true });
+            liveDirs.delete(dir);
+        },
+    };
+    try {
+        const kg = await env.admin(['keygen', '--out', dataDir], PASSPHRASE);
+        assert.equal(kg.code, 0, `chatadmin keygen failed: ${kg.stderr}`);
+        const ua = await env.admin(['user', 'add', ALICE.user, '--role', 'worker', '--alias', ALICE.alias], ALICE.password);
+        assert.equal(ua.code, 0, `chatadmin user add failed: ${ua.stderr}`);
+    } catch (e) {
+        env.cleanup();
+        throw e;
+    }
+    return env;
+}
+
+/* Spawns chatd for cfg and waits for "listening on PORT".
+ * Returns {port, proc, stdout(), stderr(), exited, stop(), kill()}. */
+export function spawnChatd(cfg) {
+    const proc = spawn(CHATD, ['--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+    liveProcs.add(proc);
+    let out = '';
+    let err = '';
+    let exitInfo = null;
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+    const exited = new Promise((resolve) => {
+        proc.on('exit', (code, signal) => {
+            exitInfo = { code, signal };
+            liveProcs.delete(proc);
+            resolve(exitInfo);
+        });
+    });
+    const ready = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`chatd printed no "listening on PORT" within ${START_TIMEOUT_MS} ms; stdout: ${JSON.stringify(out)}`)), START_TIMEOUT_MS);
+        proc.stdout.on('data', (d) => {
+            out += d;
+            const m = /^listening on (\d+)$/m.exec(out);
+            if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+        });
+        proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+        exited.then((x) => { clearTimeout(timer); reject(new Error(`chatd exited before listening (code ${x.code}, signal ${x.signal}); stderr:\n${err}`)); });
+    });
+    return {
+        proc, ready, exited,
+        stdout: () => out,
+        stderr: () => err,
+        exitInfo: () => exitInfo,
+        /* SIGTERM; resolves once chatd has exited with status 0. */
+        async stop() {
+            if (exitInfo) assert.fail(`chatd had already exited (code ${exitInfo.code}, signal ${exitInfo.signal})`);
+            proc.kill('SIGTERM');
+            let timer;
+            const x = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r(null), STOP_TIMEOUT_MS); })]);
+            clearTimeout(timer);
+            if (!x) {
+                proc.kill('SIGKILL');
+                assert.fail(`chatd did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
+            }
+            assert.deepEqual(x, { code: 0, signal: null }, 'chatd must exit 0 on SIGTERM');
+        },
+        kill() {
+            if (!exitInfo) proc.kill('SIGKILL');
+            return exited;
+        },
+    };
+}
+
+/* prepare() + spawnChatd(): a running daemon with alice and the key pair.
+ * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, stop, kill,
+ *          stderr(), stdout(), cleanup()}. */
+export async function startServer(opts = {}) {
+    const env = await prepare(opts);
+    const d = spawnChatd(env.cfg);
+    let port;
+    try {
+        port = await d.ready;
+    } catch (e) {
+        await d.kill();
+        env.cleanup();
+        throw e;
+    }
+    return {
+        ...env, port,
+        stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
+        async cleanup() {
+            await d.kill();
+            env.cleanup();
+        },
+    };
+}
+
+/* Prints what the daemon said, for a failed test. */
+export function dumpServer(srv, why) {
+    const x = srv.exitInfo && srv.exitInfo();
+    const status = x ? `exited: code ${x.code}, signal ${x.signal}` : 'still running';
+    console.error(`\n--- chatd (${status}) after failure: ${why && why.message ? why.message.split('\n')[0] : why}\n--- chatd stderr ---\n${srv.stderr()}--- end chatd stderr ---`);
+}
+
+/* A test with its own daemon: fn(srv, t). On success chatd must stop cleanly
+ * (SIGTERM -> exit 0) unless fn stopped it; on failure its stderr is printed.
+ * The daemon is killed and the temp dir removed either way. */
+export function scenario(name, opts, fn) {
+    if (typeof opts === 'function') { fn = opts; opts = {}; }
+    const { timeout = 60000, ...serverOpts } = opts;
+    test(name, { timeout }, async (t) => {
+        const srv = await startServer(serverOpts);
+        try {
+            await fn(srv, t);
+            if (!srv.exitInfo()) await srv.stop();
+        } catch (e) {
+            dumpServer(srv, e);
+            throw e;
+        } finally {
+            terminateClients();
+            await srv.cleanup();
+        }
+    });
+}
+
+/* ---- WebSocket clients ---- */
+
+/* Opens ws://127.0.0.1:PORT/ws offering `subprotocol` (a string, an array, or
+ * null for none). Resolves to a client once open; rejects when the handshake
+ * is refused (err.status holds the HTTP status if there was one). */
+export function connect(port, subprotocol, { origin, path: wsPath = '/ws' } = {}) {
+    return new Promise((resolve, reject) => {
+        const options = { handshakeTimeout: 5000 };
+        if (origin !== undefined) options.origin = origin;
+        const url = `ws://127.0.0.1:${port}${wsPath}`;
+        const ws = subprotocol == null ? new WebSocket(url, options) : new WebSocket(url, subprotocol, options);
+        let opened = false;
+        ws.on('unexpected-response', (req, res) => {
+            const e = new Error(`handshake refused: HTTP ${res.statusCode}`);
+            e.status = res.statusCode;
+            res.resume();
+            req.destroy();
+            reject(e);
+        });
+        ws.on('error', (e) => { if (!opened) reject(e); });
+        ws.on('open', () => {
+            opened = true;
+            const c = new Client(ws);
+            liveClients.add(c);
+            resolve(c);
+        });
+    });
+}
+
+let refCounter = 0;
+/* A fresh ref for a request. */
+export function newRef() {
+    refCounter += 1;
+    return `r${process.pid}-${refCounter}`;
+}
+
+class Client {
+    constructor(ws) {
+        this.ws = ws;
+        this.buffer = [];          /* received, not yet taken by next() */
+        this.waiters = [];         /* {match, resolve, reject, timer} */
+        this.closeInfo = null;
+        this.protocol = ws.protocol;
+        this.closed = new Promise((resolve) => {
+            ws.on('close', (code, reason) => {
+                this.closeInfo = { code, reason: reason.toString() };
+                for (const w of this.waiters.splice(0)) {
+                    clearTimeout(w.timer);
+                    w.reject(new Error(`connection closed (code ${code} ${JSON.stringify(this.closeInfo.reason)}) while waiting for ${w.what}; unread: ${this.describe()}`));
+                }
+                resolve(this.closeInfo);
+            });
+        });
+        ws.on('error', () => { /* surfaces as close */ });
+        ws.on('message', (data, isBinary) => {
+            let msg;
+            if (isBinary) {
+                msg = { type: '__binary', raw: data.toString('utf8') };
+            } else {
+                try {
+                    msg = JSON.parse(data.toString('utf8'));
+                } catch {
+                    msg = { type: '__unparseable', raw: data.toString('utf8') };
+                }
+                if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+                    msg = { type: '__nonobject', raw: data.toString('utf8') };
+                }
+            }
+            const i = this.waiters.findIndex((w) => w.match(msg));
+            if (i >= 0) {
+                const [w] = this.waiters.splice(i, 1);
+                clearTimeout(w.timer);
+                w.resolve(msg);
+            } else {
+                this.buffer.push(msg);
+            }
+        });
+    }
+
+    describe() {
+        return JSON.stringify(this.buffer).slice(0, 2000);
+    }
+
+    send(obj) { this.ws.send(JSON.stringify(obj)); }
+
+    /* A Buffer goes as a binary frame, a string as a text frame. */
+    sendRaw(data) { this.ws.send(data, { binary: Buffer.isBuffer(data) }); }
+
+    /* The next buffered or future message matching `what` (a type string or a
+     * predicate). Non-matching messages stay buffered, in order. */
+    next(what, { timeout = 3000 } = {}) {
+        const match = typeof what === 'function' ? what : (m) => m.type === what;
+        const label = typeof what === 'function' ? (what.label || 'a matching message') : `"${what}"`;
+        const i = this.buffer.findIndex(match);
+        if (i >= 0) return Promise.resolve(this.buffer.splice(i, 1)[0]);
+        if (this.closeInfo) {
+            return Promise.reject(new Error(`connection already closed (code ${this.closeInfo.code}) while waiting for ${label}; unread: ${this.describe()}`));
+        }
+        return new Promise((resolve, reject) => {
+            const w = { match, resolve, reject, what: label };
+            w.timer = setTimeout(() => {
+                this.waiters.splice(this.waiters.indexOf(w), 1);
+                reject(new Error(`no ${label} within ${timeout} ms; unread: ${this.describe()}`));
+            }, timeout);
+            this.waiters.push(w);
+        });
+    }
+
+    /* Waits ms and asserts no message of `type` arrived (others stay buffered). */
+    async expectNone(type, ms = 300) {
+        await new Promise((r) => setTimeout(r, ms));
+        const hit = this.buffer.find((m) => m.type === type);
+        assert.equal(hit, undefined, `expected no "${type}" message, got ${JSON.stringify(hit)}`);
+    }
+
+    get isOpen() { return this.ws.readyState === WebSocket.OPEN; }
+
+    close() {
+        if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
+        return this.closed;
+    }
+
+    terminate() { this.ws.terminate(); }
+}
+
+/* Sends obj with a fresh ref; resolves with the reply carrying that ref
+ * (ack, error or the answering message). */
+export function request(client, obj, { timeout = 3000 } = {}) {
+    const ref = newRef();
+    client.send({ ...obj, ref });
+    const match = (m) => m.ref === ref;
+    match.label = `a reply to ${obj.type} (ref ${ref})`;
+    return client.next(match, { timeout });
+}
+
+/* A visitor.v1 client that has sent hello and got welcome (client.welcome). */
+export async function visitorHello(port, hello = {}) {
+    const c = await connect(port, 'visitor.v1');
+    const w = await request(c, { type: 'hello', ...hello });
+    assert.equal(w.type, 'welcome', `hello answered ${JSON.stringify(w)}`);
+    c.welcome = w;
+    return c;
+}
+
+/* A worker.v1 client logged in as user (client.welcome). */
+export async function workerLogin(port, user = ALICE.user, password = ALICE.password) {
+    const c = await connect(port, 'worker.v1');
+    const w = await request(c, { type: 'login', user, password });
+    assert.equal(w.type, 'welcome', `login answered ${JSON.stringify(w)}`);
+    c.welcome = w;
+    return c;
+}
+
+/* A worker logged in and on duty for topics (reply checked). */
+export async function workerOnDuty(port, topics = ['youth'], capacity = 2) {
+    const c = await workerLogin(port);
+    const d = await request(c, { type: 'duty', on: true, topics, capacity });
+    assert.equal(d.type, 'duty', `duty answered ${JSON.stringify(d)}`);
+    return c;
+}
+
+/* Plain HTTP GET against the daemon. */
+export async function httpGet(port, p, headers = {}) {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });
+    const body = await res.text();
+    return { status: res.status, headers: res.headers, body };
+}
+
+/* ISO-8601 with an explicit offset (Z or +hh:mm). */
+export const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/* Runs one step of a longer scenario; a failure names the step. */
+export async function step(name, fn) {
+    try {
+        return await fn();
+    } catch (e) {
+        if (e && typeof e.message === 'string') e.message = `[${name}] ${e.message}`;
+        throw e;
+    }
+}
+
+/* Every regular file under dir, recursively. */
+export function filesUnder(dir) {
+    const out = [];
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, ent.name);
+        if (ent.isDirectory()) out.push(...filesUnder(p));
+        else if (ent.isFile()) out.push(p);
+    }
+    return out;
+}
