@@ -26,6 +26,7 @@
 #define SESSION_BYTES 16
 #define CHAT_ID_BYTES 12
 #define WORKER_MAX_CHATS 16
+#define WORKER_MAX_CONNS 8
 #define FEEDBACK_WINDOW_S (15 * 60)
 #define ABUSE_LIMIT 50
 #define LOGIN_FAIL_LIMIT 5
@@ -74,7 +75,8 @@ struct worker {
     char user[STORE_NAME_MAX + 1];
     char alias[STORE_ALIAS_MAX + 1];
     char role[16];
-    struct conn *conn;
+    struct conn *conns[WORKER_MAX_CONNS]; /* every console tab logged in as this user */
+    int nconns;
     bool on_duty;
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
@@ -120,6 +122,20 @@ static void send_error(struct conn *c, int err, const char *ref)
     conn_send(c, proto_error(err, ref, NULL));
 }
 
+/* Sends frame to every connection of w (none: dropped). */
+static void worker_send(struct worker *w, char *frame)
+{
+    if (!frame)
+        return;
+    if (w->nconns == 0) {
+        free(frame);
+        return;
+    }
+    for (int i = 1; i < w->nconns; i++)
+        conn_send(w->conns[i], strdup(frame));
+    conn_send(w->conns[0], frame);
+}
+
 static void random_id(char *out, size_t outlen, size_t bytes)
 {
     uint8_t raw[32];
@@ -133,7 +149,7 @@ static int staffed_slots(const struct hub *h, int topic)
 {
     int slots = 0;
     for (const struct worker *w = h->workers; w; w = w->next)
-        if (w->on_duty && w->conn && (w->topics & (1u << topic)))
+        if (w->on_duty && w->nconns && (w->topics & (1u << topic)))
             slots += w->capacity;
     return slots;
 }
@@ -169,8 +185,9 @@ char *hub_status_json(struct hub *h, double now)
 static void push_status(struct hub *h, time_t now)
 {
     h->status_dirty = false;
-    char *topics = json_dumps(status_topics(h, now), JSON_COMPACT);
-    /* the array is rebuilt only to compare; cheap next to a network write */
+    json_t *arr = status_topics(h, now);
+    char *topics = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
     if (!topics)
         return;
     if (h->last_status && strcmp(h->last_status, topics) == 0) {
@@ -201,7 +218,7 @@ static void send_queue_state(struct hub *h, struct worker *w, time_t now)
                            schedule_is_open(&t->schedule, now), "mode",
                            t->mode == MODE_PICK ? "pick" : "auto"));
     }
-    conn_send(w->conn, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
+    worker_send(w, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
 }
 
 /* ---- chats ----------------------------------------------------------- */
@@ -233,9 +250,9 @@ static void send_chat_started_worker(struct hub *h, struct worker *w, struct cha
                                      const char *ref)
 {
     const struct config_topic *t = &h->cfg->topics[ch->topic];
-    if (!w->conn)
+    if (!w->nconns)
         return;
-    conn_send(w->conn,
+    worker_send(w,
               proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
                           "topic", t->id, "audience", status_audience_name(t->audience),
                           "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
@@ -308,10 +325,8 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
 {
     struct visitor *v = ch->visitor;
     struct worker *w = ch->worker;
-    char *frame;
     if (w) {
-        if (w->conn && (frame = proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by)))
-            conn_send(w->conn, frame);
+        worker_send(w, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
         worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
     }
@@ -353,7 +368,7 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
 
 static bool worker_free_for(const struct worker *w, int topic)
 {
-    return w->on_duty && w->conn && (w->topics & (1u << topic)) && w->nchats < w->capacity &&
+    return w->on_duty && w->nconns && (w->topics & (1u << topic)) && w->nchats < w->capacity &&
            w->nchats < WORKER_MAX_CHATS;
 }
 
@@ -524,8 +539,7 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
     } else if (v->state == VISITOR_CHATTING) {
         send_chat_started_visitor(h, v, NULL);
         struct worker *w = v->chat->worker;
-        if (w->conn)
-            conn_send(w->conn, proto_frame("visitor_back", NULL, "{s:s}", "chat", v->chat->id));
+        worker_send(w, proto_frame("visitor_back", NULL, "{s:s}", "chat", v->chat->id));
     }
 }
 
@@ -594,21 +608,18 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
         return CHAT_ERR_NOMEM;
     ch->seq = seq;
     ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
-    struct conn *peer = from_worker ? (ch->visitor ? ch->visitor->conn : NULL)
-                                    : (ch->worker ? ch->worker->conn : NULL);
-    if (peer) {
-        struct proto_msg m = {ch->id, from, text, seq, now};
-        conn_send(peer, proto_dump(proto_msg_json(&m), NULL));
-    }
+    struct proto_msg m = {ch->id, from, text, seq, now};
+    if (from_worker && ch->visitor && ch->visitor->conn)
+        conn_send(ch->visitor->conn, proto_dump(proto_msg_json(&m), NULL));
+    else if (!from_worker && ch->worker)
+        worker_send(ch->worker, proto_dump(proto_msg_json(&m), NULL));
     *seq_out = seq;
     return 0;
 }
 
-static void send_typing(struct conn *peer, const struct chat *ch, const char *from, bool on)
+static char *typing_frame(const struct chat *ch, const char *from, bool on)
 {
-    if (peer)
-        conn_send(peer, proto_frame("typing", NULL, "{s:s,s:s,s:b}", "chat", ch->id, "from", from,
-                                    "on", on));
+    return proto_frame("typing", NULL, "{s:s,s:s,s:b}", "chat", ch->id, "from", from, "on", on);
 }
 
 static void visitor_feedback(struct hub *h, struct visitor *v, const struct proto_req *r,
@@ -649,7 +660,7 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
     case PT_TYPING:
         if (v->state != VISITOR_CHATTING)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return send_typing(v->chat->worker->conn, v->chat, "visitor", r->on);
+        return worker_send(v->chat->worker, typing_frame(v->chat, "visitor", r->on));
     case PT_LEAVE:
         if (v->state == VISITOR_CHATTING)
             return chat_end(h, v->chat, "visitor", t);
@@ -718,12 +729,14 @@ static void worker_attach(struct hub *h, struct conn *c, const struct store_user
     }
     snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
     snprintf(w->role, sizeof(w->role), "%s", u->role);
-    if (w->conn && w->conn != c) {
-        w->conn->worker = NULL;
-        w->conn->greeted = false;
-        conn_close(w->conn, 4001);
+    if (w->nconns == WORKER_MAX_CONNS) { /* the oldest tab gives way */
+        w->conns[0]->worker = NULL;
+        w->conns[0]->greeted = false;
+        conn_close(w->conns[0], 4001);
+        memmove(&w->conns[0], &w->conns[1], sizeof(w->conns[0]) * (WORKER_MAX_CONNS - 1));
+        w->nconns--;
     }
-    w->conn = c;
+    w->conns[w->nconns++] = c;
     w->away_since = 0;
     auth_token_hash(token, w->token_hash);
     c->worker = w;
@@ -826,15 +839,16 @@ void hub_auth_ready(struct hub *h, double now)
     auth_poll(h->auth, login_done, &ctx);
 }
 
-static void worker_duty(struct hub *h, struct worker *w, const struct proto_req *r, time_t now)
+static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
+                        time_t now)
 {
     uint32_t mask = 0;
     if (strcmp(w->role, "coordinator") == 0)
-        return send_error(w->conn, CHAT_ERR_FORBIDDEN, r->ref);
+        return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
     for (size_t i = 0; i < r->ntopics; i++) {
         int t = config_topic_index(h->cfg, r->topics[i]);
         if (t < 0)
-            return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+            return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
         mask |= 1u << t;
     }
     w->on_duty = r->on;
@@ -846,7 +860,7 @@ static void worker_duty(struct hub *h, struct worker *w, const struct proto_req 
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         if (r->on && (w->topics & (1u << i)))
             json_array_append_new(topics, json_string(h->cfg->topics[i].id));
-    conn_send(w->conn, proto_frame("duty", r->ref, "{s:b,s:o,s:i}", "on", r->on, "topics", topics,
+    conn_send(c, proto_frame("duty", r->ref, "{s:b,s:o,s:i}", "on", r->on, "topics", topics,
                                    "capacity", w->capacity));
     if (r->on)
         send_queue_state(h, w, now);
@@ -856,40 +870,42 @@ static void worker_duty(struct hub *h, struct worker *w, const struct proto_req 
 }
 
 /* The chat id of a worker request, which must be one of w's chats. */
-static struct chat *worker_chat(struct hub *h, struct worker *w, const struct proto_req *r)
+static struct chat *worker_chat(struct hub *h, struct conn *c, struct worker *w,
+                                const struct proto_req *r)
 {
     struct chat *ch = idmap_get(h->chats, r->chat);
     if (!ch || ch->worker != w) {
-        send_error(w->conn, ch ? CHAT_ERR_FORBIDDEN : CHAT_ERR_BAD_STATE, r->ref);
+        send_error(c, ch ? CHAT_ERR_FORBIDDEN : CHAT_ERR_BAD_STATE, r->ref);
         return NULL;
     }
     return ch;
 }
 
-static void worker_pick(struct hub *h, struct worker *w, const struct proto_req *r, time_t now)
+static void worker_pick(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
+                        time_t now)
 {
     int t = config_topic_index(h->cfg, r->topic);
     if (t < 0)
-        return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+        return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     if (!w->on_duty || !(w->topics & (1u << t)))
-        return send_error(w->conn, CHAT_ERR_FORBIDDEN, r->ref);
+        return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
     if (h->cfg->topics[t].mode != MODE_PICK || !worker_free_for(w, t))
-        return send_error(w->conn, CHAT_ERR_BAD_STATE, r->ref);
+        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
     struct queue_entry *e = queue_head(&h->topics[t].queue);
     if (!e)
-        return send_error(w->conn, CHAT_ERR_QUEUE_EMPTY, r->ref);
+        return send_error(c, CHAT_ERR_QUEUE_EMPTY, r->ref);
     struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
     assign(h, v, w, now);
 }
 
-static void worker_transfer(struct hub *h, struct worker *w, struct chat *ch,
+static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, struct chat *ch,
                             const struct proto_req *r, time_t now)
 {
     int t = config_topic_index(h->cfg, r->topic);
     if (t < 0)
-        return send_error(w->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+        return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     struct visitor *v = ch->visitor;
-    conn_send(w->conn, proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
+    worker_send(w, proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
     worker_drop_chat(w, ch, now);
     ch->worker = NULL;
     v->state = VISITOR_QUEUED;
@@ -937,30 +953,30 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
         return send_error(c, CHAT_ERR_UNAUTHORIZED, r->ref);
     switch (r->type) {
     case PT_DUTY:
-        return worker_duty(h, w, r, t);
+        return worker_duty(h, c, w, r, t);
     case PT_PICK:
-        return worker_pick(h, w, r, t);
+        return worker_pick(h, c, w, r, t);
     case PT_MSG:
-        if (!(ch = worker_chat(h, w, r)))
+        if (!(ch = worker_chat(h, c, w, r)))
             return;
         if (!conn_bucket_take(&c->msg_rate, now))
             return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
         rc = chat_post(h, ch, true, r->text, t, &seq);
         return conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
     case PT_TYPING:
-        if ((ch = worker_chat(h, w, r)))
-            send_typing(ch->visitor->conn, ch, "worker", r->on);
+        if ((ch = worker_chat(h, c, w, r)) && ch->visitor->conn)
+            conn_send(ch->visitor->conn, typing_frame(ch, "worker", r->on));
         return;
     case PT_END:
-        if ((ch = worker_chat(h, w, r)))
+        if ((ch = worker_chat(h, c, w, r)))
             chat_end(h, ch, "worker", t);
         return;
     case PT_TRANSFER:
-        if ((ch = worker_chat(h, w, r)))
-            worker_transfer(h, w, ch, r, t);
+        if ((ch = worker_chat(h, c, w, r)))
+            worker_transfer(h, c, w, ch, r, t);
         return;
     case PT_BLOCK:
-        if (!(ch = worker_chat(h, w, r)))
+        if (!(ch = worker_chat(h, c, w, r)))
             return;
         ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
         return chat_end(h, ch, "worker", t);
@@ -969,10 +985,13 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
             store_token_del(h->st, w->token_hash);
         w->on_duty = false;
         worker_release_chats(h, w, t);
-        c->worker = NULL;
-        w->conn = NULL;
         conn_send(c, proto_frame("logged_out", r->ref, NULL));
-        conn_close(c, 1000);
+        while (w->nconns > 0) { /* every tab of this session ends with the token */
+            struct conn *wc = w->conns[--w->nconns];
+            wc->worker = NULL;
+            conn_close(wc, 1000);
+        }
+        h->status_dirty = true;
         return;
     default:
         return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
@@ -1089,15 +1108,20 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
     if (v && v->conn == c) {
         v->conn = NULL;
         away_add(h, v, t);
-        if (v->state == VISITOR_CHATTING && v->chat->worker->conn)
-            conn_send(v->chat->worker->conn,
-                      proto_frame("visitor_away", NULL, "{s:s}", "chat", v->chat->id));
+        if (v->state == VISITOR_CHATTING)
+            worker_send(v->chat->worker,
+                        proto_frame("visitor_away", NULL, "{s:s}", "chat", v->chat->id));
     }
     struct worker *w = c->worker;
-    if (w && w->conn == c) {
-        w->conn = NULL;
-        w->away_since = t ? t : 1;
-        h->status_dirty = true;
+    for (int i = 0; w && i < w->nconns; i++) {
+        if (w->conns[i] != c)
+            continue;
+        w->conns[i] = w->conns[--w->nconns];
+        if (w->nconns == 0) {
+            w->away_since = t ? t : 1;
+            h->status_dirty = true;
+        }
+        break;
     }
     c->visitor = NULL;
     c->worker = NULL;
@@ -1113,7 +1137,7 @@ void hub_tick(struct hub *h, double now)
         visitor_free(h, v, t);
     }
     for (struct worker *w = h->workers; w; w = w->next) {
-        if (!w->conn && w->away_since && w->away_since + grace <= t) {
+        if (!w->nconns && w->away_since && w->away_since + grace <= t) {
             w->away_since = 0;
             w->on_duty = false;
             worker_release_chats(h, w, t);
@@ -1135,7 +1159,7 @@ time_t hub_next_deadline(struct hub *h, double now)
     if (h->away_head)
         EARLIER(h->away_head->away_since + grace);
     for (struct worker *w = h->workers; w; w = w->next)
-        if (!w->conn && w->away_since)
+        if (!w->nconns && w->away_since)
             EARLIER(w->away_since + grace);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         EARLIER(status_next_change(&h->cfg->topics[i], t));
@@ -1154,7 +1178,7 @@ void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     if (h->queue_state_dirty) {
         h->queue_state_dirty = false;
         for (struct worker *w = h->workers; w; w = w->next)
-            if (w->on_duty && w->conn)
+            if (w->on_duty && w->nconns)
                 send_queue_state(h, w, t);
     }
     if (h->status_dirty)
