@@ -17,6 +17,7 @@
 
 #include "chat_err.h"
 #include "config.h"
+#include "stats.h"
 #include "store.h"
 #include "transcript.h"
 
@@ -33,7 +34,9 @@ static const char usage_text[] =
     "  user del NAME | user list | user passwd NAME\n"
     "  transcript list                  chat id, topic, day, message count\n"
     "  transcript show CHAT --key FILE  decrypt a transcript (passphrase from stdin)\n"
-    "  transcript purge                 delete transcripts past retention_days\n";
+    "  transcript purge                 delete transcripts past retention_days\n"
+    "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
+    "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n";
 
 struct admin {
     struct config *cfg;
@@ -348,6 +351,48 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
     return usage();
 }
 
+static int cmd_stats(struct admin *a, int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL, *topic = NULL, *format = "csv";
+    long min_count = 0;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return usage();
+        if (strcmp(argv[i], "--from") == 0)
+            from = argv[i + 1];
+        else if (strcmp(argv[i], "--to") == 0)
+            to = argv[i + 1];
+        else if (strcmp(argv[i], "--topic") == 0)
+            topic = argv[i + 1];
+        else if (strcmp(argv[i], "--format") == 0)
+            format = argv[i + 1];
+        else if (strcmp(argv[i], "--min-count") == 0) {
+            char *end;
+            min_count = strtol(argv[i + 1], &end, 10);
+            if (*end || min_count < 1 || min_count > 1000000)
+                return fail(EXIT_USAGE, "bad --min-count \"%s\": 1..1000000", argv[i + 1]);
+        } else
+            return usage();
+    }
+    if (!from || !to)
+        return fail(EXIT_USAGE, "%s", "stats needs --from DATE and --to DATE");
+    time_t t0 = stats_parse_day(from, 0), t1 = stats_parse_day(to, 1);
+    if (t0 < 0 || t1 < 0)
+        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", t0 < 0 ? from : to);
+    if (t1 <= t0)
+        return fail(EXIT_USAGE, "%s", "--to is before --from");
+    if (strcmp(format, "csv") && strcmp(format, "json"))
+        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
+    if (topic && !config_topic(a->cfg, topic))
+        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
+    if (open_store(a))
+        return 1;
+    if (stats_report(a->st, t0, t1, topic, strcmp(format, "csv") ? STATS_JSON : STATS_CSV,
+                     min_count, stdout) != 0)
+        return fail(1, "%s", "cannot read the statistics");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct admin a = {0};
@@ -373,6 +418,8 @@ int main(int argc, char **argv)
         rc = cmd_user(&a, argc, argv);
     else if (strcmp(argv[0], "transcript") == 0)
         rc = cmd_transcript(&a, argc, argv);
+    else if (strcmp(argv[0], "stats") == 0)
+        rc = cmd_stats(&a, argc, argv);
     else
         rc = usage();
     store_close(a.st);

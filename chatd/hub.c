@@ -21,6 +21,7 @@
 
 #include "idmap.h"
 #include "queue.h"
+#include "stats.h"
 #include "status.h"
 
 #define SESSION_BYTES 16
@@ -31,6 +32,7 @@
 #define ABUSE_LIMIT 50
 #define LOGIN_FAIL_LIMIT 5
 #define LOGIN_FAIL_WINDOW_S 300
+#define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
 
 enum visitor_state { VISITOR_IDLE, VISITOR_QUEUED, VISITOR_CHATTING };
 
@@ -65,6 +67,7 @@ struct visitor {
     struct visitor *away_prev, *away_next;
     time_t blocked_until;
     char last_chat[32];
+    int last_topic;
     time_t last_end;
     bool feedback_done;
     int sent_pos;
@@ -115,6 +118,8 @@ struct hub {
     bool route_needed, status_dirty, queue_state_dirty;
     char *last_status; /* the text last pushed to subscribers (no "generated") */
     struct login_fail fails[64];
+    struct stats *stats;
+    time_t last_flush;
 };
 
 static void send_error(struct conn *c, int err, const char *ref)
@@ -152,6 +157,14 @@ static int staffed_slots(const struct hub *h, int topic)
         if (w->on_duty && w->nconns && (w->topics & (1u << topic)))
             slots += w->capacity;
     return slots;
+}
+
+static int staffed_workers(const struct hub *h, int topic)
+{
+    int n = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        n += w->on_duty && w->nconns && (w->topics & (1u << topic));
+    return n;
 }
 
 static void topic_input(const struct hub *h, int i, struct status_input *in)
@@ -329,12 +342,15 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
         worker_send(w, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
         worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
+        stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
+        stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
     }
     if (v) {
         visitor_unqueue(h, v);
         if (v->conn)
             conn_send(v->conn, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
         snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);
+        v->last_topic = ch->topic;
         v->last_end = now;
         v->feedback_done = false;
         v->chat = NULL;
@@ -350,8 +366,12 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
     int topic = v->topic;
     struct chat *ch = v->chat;
     time_t waited = now - v->qe.since;
-    if (!ch && !(ch = chat_new(h, v, topic, now)))
-        return; /* storage failed: the visitor stays in line */
+    if (!ch) {
+        if (!(ch = chat_new(h, v, topic, now)))
+            return; /* storage failed: the visitor stays in line */
+        stats_add(h->stats, topic, STAT_ANSWERED, 1, now);
+        stats_add_duration(h->stats, topic, STAT_WAIT_ANSWERED_S, STAT_WAIT_ANSWERED_H0, waited, now);
+    }
     visitor_unqueue(h, v);
     ch->topic = topic;
     ch->worker = w;
@@ -464,8 +484,22 @@ static void away_remove(struct hub *h, struct visitor *v)
     v->away_since = 0;
 }
 
+/* A visitor gives up waiting (leave, or no return within the grace). */
+static void visitor_abandon(struct hub *h, struct visitor *v, time_t now)
+{
+    if (v->state != VISITOR_QUEUED)
+        return;
+    if (!v->chat) /* a first wait; a transferred visitor was answered already */
+        stats_add_duration(h->stats, v->topic, STAT_WAIT_ABANDONED_S, STAT_WAIT_ABANDONED_H0,
+                           now - v->qe.since, now);
+    if (!v->chat)
+        stats_add(h->stats, v->topic, STAT_ABANDONED, 1, now);
+    visitor_unqueue(h, v);
+}
+
 static void visitor_free(struct hub *h, struct visitor *v, time_t now)
 {
+    visitor_abandon(h, v, now);
     if (v->chat)
         chat_end(h, v->chat, "timeout", now);
     visitor_unqueue(h, v);
@@ -550,10 +584,14 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     if (topic < 0)
         return send_error(v->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    stats_add(h->stats, topic, STAT_JOINS, 1, now);
     if (v->blocked_until > now)
         return send_error(v->conn, CHAT_ERR_BLOCKED, r->ref);
     const struct config_topic *t = &h->cfg->topics[topic];
     int why = status_join_check(t, (int)h->topics[topic].queue.count, now);
+    if (why)
+        stats_add(h->stats, topic, why == CHAT_ERR_CLOSED ? STAT_REFUSED_CLOSED : STAT_REFUSED_FULL,
+                  1, now);
     if (why == CHAT_ERR_CLOSED) {
         json_t *extra = json_pack("{s:o}", "next_open",
                                   proto_time_json(schedule_next_open(&t->schedule, now)));
@@ -566,6 +604,7 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
     v->qe.since = now;
     v->state = VISITOR_QUEUED;
     queue_push(&h->topics[topic].queue, &v->qe);
+    stats_add(h->stats, topic, STAT_QUEUED, 1, now);
     send_queued(h, v, r->ref);
     h->route_needed = h->status_dirty = h->queue_state_dirty = true;
 }
@@ -608,6 +647,7 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
         return CHAT_ERR_NOMEM;
     ch->seq = seq;
     ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
+    stats_add(h->stats, ch->topic, from_worker ? STAT_MSGS_WORKER : STAT_MSGS_VISITOR, 1, now);
     struct proto_msg m = {ch->id, from, text, seq, now};
     if (from_worker && ch->visitor && ch->visitor->conn)
         conn_send(ch->visitor->conn, proto_dump(proto_msg_json(&m), NULL));
@@ -625,11 +665,11 @@ static char *typing_frame(const struct chat *ch, const char *from, bool on)
 static void visitor_feedback(struct hub *h, struct visitor *v, const struct proto_req *r,
                              time_t now)
 {
-    (void)h;
     if (v->state != VISITOR_IDLE || strcmp(r->chat, v->last_chat) != 0 || v->feedback_done ||
         now - v->last_end > FEEDBACK_WINDOW_S)
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     v->feedback_done = true;
+    stats_add(h->stats, v->last_topic, (enum stats_counter)(STAT_FEEDBACK_1 + r->score - 1), 1, now);
     conn_send(v->conn, proto_ack(0, r->ref));
 }
 
@@ -666,7 +706,7 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
             return chat_end(h, v->chat, "visitor", t);
         if (v->state != VISITOR_QUEUED)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        visitor_unqueue(h, v);
+        visitor_abandon(h, v, t);
         if (v->chat) /* a transferred visitor who gives up */
             chat_end(h, v->chat, "visitor", t);
         return conn_send(c, proto_frame("left", r->ref, NULL));
@@ -905,6 +945,7 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
     if (t < 0)
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     struct visitor *v = ch->visitor;
+    stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
     worker_send(w, proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
     worker_drop_chat(w, ch, now);
     ch->worker = NULL;
@@ -979,6 +1020,7 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
         if (!(ch = worker_chat(h, c, w, r)))
             return;
         ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
+        stats_add(h->stats, ch->topic, STAT_BLOCKS, 1, t);
         return chat_end(h, ch, "worker", t);
     case PT_LOGOUT:
         if (store_begin(h->st) == 0)
@@ -1001,7 +1043,7 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
 /* ---- entry points ------------------------------------------------------ */
 
 struct hub *hub_new(const struct config *cfg, struct store *st,
-                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth)
+                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now)
 {
     struct hub *h = calloc(1, sizeof(*h));
     if (!h)
@@ -1012,7 +1054,10 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
     h->visitors = idmap_new();
     h->chats = idmap_new();
-    if (!h->visitors || !h->chats) {
+    h->stats = stats_new(cfg, (time_t)now);
+    h->last_flush = (time_t)now;
+    if (!h->visitors || !h->chats || !h->stats) {
+        stats_free(h->stats);
         idmap_free(h->visitors);
         idmap_free(h->chats);
         free(h);
@@ -1045,8 +1090,9 @@ void hub_free(struct hub *h, double now)
 {
     if (!h)
         return;
-    (void)now;
+    stats_flush(h->stats, h->st, (time_t)now);
     store_commit(h->st);
+    stats_free(h->stats);
     idmap_each(h->visitors, free_visitor_cb, NULL);
     idmap_free(h->visitors);
     idmap_free(h->chats);
@@ -1158,6 +1204,7 @@ time_t hub_next_deadline(struct hub *h, double now)
     } while (0)
     if (h->away_head)
         EARLIER(h->away_head->away_since + grace);
+    EARLIER(h->last_flush + STATS_FLUSH_S);
     for (struct worker *w = h->workers; w; w = w->next)
         if (!w->nconns && w->away_since)
             EARLIER(w->away_since + grace);
@@ -1181,11 +1228,82 @@ void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
             if (w->on_duty && w->nconns)
                 send_queue_state(h, w, t);
     }
-    if (h->status_dirty)
+    if (h->status_dirty) {
         push_status(h, t);
+        for (size_t i = 0; i < h->cfg->ntopics; i++)
+            stats_staffing(h->stats, (int)i, staffed_workers(h, (int)i), t);
+    }
+    if (t - h->last_flush >= STATS_FLUSH_S) {
+        h->last_flush = t;
+        if (stats_flush(h->stats, h->st, t) != 0)
+            fprintf(stderr, "chatd: cannot write statistics\n");
+    }
     if (store_commit(h->st) != 0) {
         fprintf(stderr, "chatd: commit failed; this turn's replies are withdrawn\n");
         conn_drop_held();
     }
     conn_release_all(wake, arg);
+}
+
+/* ---- HTTP APIs ---------------------------------------------------------- */
+
+int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
+                  const char *topic, double now, char **body)
+{
+    uint8_t hash[32];
+    char user[STORE_NAME_MAX + 1];
+    struct store_user u;
+    *body = NULL;
+    if (!bearer || !*bearer)
+        return 401;
+    auth_token_hash(bearer, hash);
+    if (store_token_user(h->st, hash, (time_t)now, user) != 0 || store_user_get(h->st, user, &u) != 0)
+        return 401;
+    sodium_memzero(u.pwhash, sizeof(u.pwhash));
+    if (strcmp(u.role, "coordinator") != 0 && strcmp(u.role, "admin") != 0)
+        return 403;
+    time_t t0 = from ? stats_parse_day(from, 0) : -1, t1 = to ? stats_parse_day(to, 1) : -1;
+    if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
+        return 400;
+    /* the pending minute is included so coordinators see the current hour */
+    stats_flush(h->stats, h->st, (time_t)now);
+    size_t len;
+    FILE *out = open_memstream(body, &len);
+    if (!out)
+        return 500;
+    int rc = stats_report(h->st, t0, t1, topic, STATS_JSON, 0, out);
+    fclose(out);
+    return rc == 0 ? 200 : 500;
+}
+
+char *hub_metrics(struct hub *h, double now)
+{
+    char *text = NULL;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    time_t t = (time_t)now;
+    fputs("# HELP chatd_queue_waiting Visitors waiting per topic.\n"
+          "# TYPE chatd_queue_waiting gauge\n", out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_queue_waiting{topic=\"%s\"} %zu\n", h->cfg->topics[i].id,
+                h->topics[i].queue.count);
+    fputs("# HELP chatd_topic_open 1 when the topic is inside its opening hours.\n"
+          "# TYPE chatd_topic_open gauge\n", out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_topic_open{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
+                schedule_is_open(&h->cfg->topics[i].schedule, t));
+    fputs("# HELP chatd_workers_on_duty Connected workers on duty per topic.\n"
+          "# TYPE chatd_workers_on_duty gauge\n", out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_workers_on_duty{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
+                staffed_workers(h, (int)i));
+    fputs("# HELP chatd_chats_active Chats in progress.\n# TYPE chatd_chats_active gauge\n", out);
+    fprintf(out, "chatd_chats_active %zu\n", idmap_count(h->chats));
+    fputs("# HELP chatd_visitor_sessions Visitor sessions held (connected or within grace).\n"
+          "# TYPE chatd_visitor_sessions gauge\n", out);
+    fprintf(out, "chatd_visitor_sessions %zu\n", idmap_count(h->visitors));
+    fclose(out);
+    return text;
 }

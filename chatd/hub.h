@@ -25,7 +25,7 @@ struct hub;
 /* A new hub over cfg, st, the transcript public key and the verifier; all
  * borrowed and outliving the hub. */
 struct hub *hub_new(const struct config *cfg, struct store *st,
-                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth);
+                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now);
 
 /* Ends every chat (by: server), commits, and frees the hub. */
 void hub_free(struct hub *h, double now);
@@ -52,6 +52,14 @@ time_t hub_next_deadline(struct hub *h, double now);
  * status, commits the store, then releases frames, calling wake(c, arg) for
  * each conn with something to send. */
 void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg);
+
+/* GET /api/stats: checks the bearer token (coordinator or admin) and
+ * renders the buckets. Returns the HTTP status; *body is malloc'd text. */
+int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
+                  const char *topic, double now, char **body);
+
+/* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
+char *hub_metrics(struct hub *h, double now);
 
 /* The body of GET /api/status (malloc'd JSON). */
 char *hub_status_json(struct hub *h, double now);

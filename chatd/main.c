@@ -64,7 +64,7 @@ static int run(const struct config *cfg)
     if (!chatd_server)
         goto out;
     auth = auth_new(server_wake, chatd_server);
-    hub = auth ? hub_new(cfg, st, pub, auth) : NULL;
+    hub = auth ? hub_new(cfg, st, pub, auth, wall_now()) : NULL;
     if (!hub) {
         fprintf(stderr, "chatd: out of memory\n");
         goto out;

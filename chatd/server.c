@@ -14,6 +14,7 @@
 
 #include <libwebsockets.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,33 @@ static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *
     return NULL;
 }
 
+/* The value of query argument name ("from=") or NULL. */
+static const char *query_arg(struct lws *wsi, const char *name, char *buf, int size)
+{
+    return lws_get_urlarg_by_name(wsi, name, buf, size);
+}
+
+static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256], from[32], to[32], topic[64], *body = NULL;
+    const char *bearer = NULL;
+    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+        strncmp(auth, "Bearer ", 7) == 0)
+        bearer = auth + 7;
+    int status = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
+                               query_arg(wsi, "to=", to, sizeof(to)),
+                               query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
+    sodium_memzero(auth, sizeof(auth));
+    if (status == 200)
+        return http_reply(wsi, hs, 200, "application/json", body, NULL);
+    free(body);
+    const char *msg = status == 401   ? "{\"error\":\"unauthorized\"}"
+                      : status == 403 ? "{\"error\":\"forbidden\"}"
+                      : status == 400 ? "{\"error\":\"bad_request\"}"
+                                      : "{\"error\":\"internal\"}";
+    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+}
+
 static int http_route(struct lws *wsi, struct http_session *hs)
 {
     struct server *s = server_of(wsi);
@@ -106,6 +134,11 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     if (strcmp(uri, "/api/status") == 0)
         return http_reply(wsi, hs, 200, "application/json", hub_status_json(s->hub, now_s()),
                           cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    if (strcmp(uri, "/api/stats") == 0)
+        return http_stats(wsi, hs, s);
+    if (strcmp(uri, "/metrics") == 0)
+        return http_reply(wsi, hs, 200, "text/plain; version=0.0.4", hub_metrics(s->hub, now_s()),
+                          NULL);
     return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
 }
 
@@ -326,6 +359,9 @@ struct server *server_new(const struct config *cfg)
                                         .mount_next = &mounts[1]};
     mounts[1] = (struct lws_http_mount){.mountpoint = "/api", .mountpoint_len = 4, .origin = "http",
                                         .origin_protocol = LWSMPRO_CALLBACK,
+                                        .mount_next = &mounts[3]};
+    mounts[3] = (struct lws_http_mount){.mountpoint = "/metrics", .mountpoint_len = 8,
+                                        .origin = "http", .origin_protocol = LWSMPRO_CALLBACK,
                                         .mount_next = &mounts[2]};
     mounts[2] = (struct lws_http_mount){.mountpoint = "/", .mountpoint_len = 1,
                                         .origin = cfg->web_root, .def = "index.html",

@@ -75,6 +75,33 @@ static const char *const store_migrations[] = {
     " segment INTEGER NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL);"
     "CREATE INDEX transcript_msgs_chat ON transcript_msgs(chat, id);"
     "CREATE INDEX transcripts_day ON transcripts(day);",
+    "CREATE TABLE stats(topic TEXT NOT NULL, hour INTEGER NOT NULL,"
+    " open_s INTEGER NOT NULL DEFAULT 0, staffed_s INTEGER NOT NULL DEFAULT 0,"
+    " worker_s INTEGER NOT NULL DEFAULT 0, joins INTEGER NOT NULL DEFAULT 0,"
+    " refused_closed INTEGER NOT NULL DEFAULT 0, refused_full INTEGER NOT NULL DEFAULT 0,"
+    " queued INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
+    " abandoned INTEGER NOT NULL DEFAULT 0, wait_answered_s INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_s INTEGER NOT NULL DEFAULT 0, chats INTEGER NOT NULL DEFAULT 0,"
+    " chat_s INTEGER NOT NULL DEFAULT 0, msgs_visitor INTEGER NOT NULL DEFAULT 0,"
+    " msgs_worker INTEGER NOT NULL DEFAULT 0, transfers INTEGER NOT NULL DEFAULT 0,"
+    " blocks INTEGER NOT NULL DEFAULT 0, feedback_1 INTEGER NOT NULL DEFAULT 0,"
+    " feedback_2 INTEGER NOT NULL DEFAULT 0, feedback_3 INTEGER NOT NULL DEFAULT 0,"
+    " feedback_4 INTEGER NOT NULL DEFAULT 0, feedback_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_1_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_15_30 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_60p INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_1_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_15_30 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_60p INTEGER NOT NULL DEFAULT 0, chat_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " chat_1_5 INTEGER NOT NULL DEFAULT 0, chat_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " chat_15_30 INTEGER NOT NULL DEFAULT 0, chat_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " chat_60p INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour));",
 };
 
 struct store {
