@@ -147,7 +147,8 @@ static int user_add(struct admin *a, int argc, char **argv)
     struct store_user u = {0};
     const char *role = NULL, *alias = NULL;
     if (argc < 3 || !valid_name(argv[2]))
-        return argc < 3 ? usage() : fail(EXIT_USAGE, "bad user name \"%s\": use a-z 0-9 . _ -", argv[2]);
+        return argc < 3 ? usage()
+                        : fail(EXIT_USAGE, "bad user name \"%s\": use a-z 0-9 . _ -", argv[2]);
     for (int i = 3; i < argc; i += 2) {
         if (i + 1 >= argc)
             return usage();
@@ -305,7 +306,8 @@ static int transcript_show(struct admin *a, int argc, char **argv)
         if (rc == CHAT_ERR_NOT_FOUND)
             rc = fail(1, "no transcript \"%s\"", sh.chat);
         else if (rc == CHAT_ERR_CRYPTO)
-            rc = fail(1, "%s", "this key does not open the transcript (made with another key pair?)");
+            rc = fail(1, "%s",
+                      "this key does not open the transcript (made with another key pair?)");
         else if (rc != 0)
             rc = fail(1, "%s", "cannot read the database");
         else if (sh.nbad)

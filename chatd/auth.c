@@ -84,7 +84,8 @@ struct auth *auth_new(void (*wake)(void *arg), void *arg)
     for (size_t i = 0; i < sizeof(random_pw) - 1; i++)
         random_pw[i] = (char)('a' + (unsigned char)random_pw[i] % 26);
     random_pw[sizeof(random_pw) - 1] = '\0';
-    if (crypto_pwhash_str(a->dummy, random_pw, strlen(random_pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    if (crypto_pwhash_str(a->dummy, random_pw, strlen(random_pw),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         goto fail;
     pthread_mutex_init(&a->lock, NULL);

@@ -39,26 +39,26 @@ struct config_topic {
 
 struct config {
     char path[PATH_MAX];
-    char listen_host[256];      /* default 127.0.0.1 */
-    int listen_port;            /* default 8080; 0..65535, 0 = pick a free port */
-    char data_dir[PATH_MAX];    /* default ./var */
-    char web_root[PATH_MAX];    /* default ./chatd/web */
-    char timezone[128];         /* default Europe/Helsinki; must exist in /usr/share/zoneinfo */
+    char listen_host[256];         /* default 127.0.0.1 */
+    int listen_port;               /* default 8080; 0..65535, 0 = pick a free port */
+    char data_dir[PATH_MAX];       /* default ./var */
+    char web_root[PATH_MAX];       /* default ./chatd/web */
+    char timezone[128];            /* default Europe/Helsinki; must exist in /usr/share/zoneinfo */
     char transcript_key[PATH_MAX]; /* default ./var/transcript.pub */
-    int retention_days;         /* default 30, 1..3650 */
-    int resume_grace_s;         /* default 120, 0..86400 */
-    int max_message_bytes;      /* default 16384, 256..1048576 */
-    int max_conns_per_source;   /* default 256, 0 = no cap */
-    size_t nallowed_origins;    /* default one: http://localhost:8080 */
+    int retention_days;            /* default 30, 1..3650 */
+    int resume_grace_s;            /* default 120, 0..86400 */
+    int max_message_bytes;         /* default 16384, 256..1048576 */
+    int max_conns_per_source;      /* default 256, 0 = no cap */
+    size_t nallowed_origins;       /* default one: http://localhost:8080 */
     char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
-    bool public_any;            /* public_origins = * (the default) */
+    bool public_any; /* public_origins = * (the default) */
     size_t npublic_origins;
     char public_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
-    char tls_cert[PATH_MAX];    /* both empty, or both set and readable */
+    char tls_cert[PATH_MAX]; /* both empty, or both set and readable */
     char tls_key[PATH_MAX];
-    size_t ncanned;             /* [canned] reply = TEXT, repeated; an addition to the contract */
+    size_t ncanned; /* [canned] reply = TEXT, repeated; an addition to the contract */
     char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
-    size_t ntopics;             /* at least one topic is required */
+    size_t ntopics; /* at least one topic is required */
     struct config_topic topics[CONFIG_MAX_TOPICS];
 };
 
@@ -72,7 +72,8 @@ struct config {
 int config_load(const char *path, int flags, struct config **out, FILE *errs);
 
 /* As config_load, from text in memory; name is used in messages. */
-int config_load_text(const char *name, const char *text, int flags, struct config **out, FILE *errs);
+int config_load_text(const char *name, const char *text, int flags, struct config **out,
+                     FILE *errs);
 
 void config_free(struct config *cfg);
 

@@ -41,20 +41,20 @@ struct conn_bucket {
 
 struct conn {
     enum proto_role role;
-    void *io;                  /* the shell's handle (struct lws *) */
-    uint64_t serial;           /* unique per process, for logs and auth jobs */
-    struct frame_list held;    /* waiting for the turn's commit */
-    struct frame_list ready;   /* may be written now */
+    void *io;                /* the shell's handle (struct lws *) */
+    uint64_t serial;         /* unique per process, for logs and auth jobs */
+    struct frame_list held;  /* waiting for the turn's commit */
+    struct frame_list ready; /* may be written now */
     size_t queued_bytes;
-    int close_code;            /* nonzero: close after the ready frames */
+    int close_code; /* nonzero: close after the ready frames */
     bool dirty;
     struct conn *dirty_next;
     struct conn_bucket msg_rate, join_rate;
-    int abuse;                 /* rate-limit and error strikes */
-    bool greeted;              /* visitor: hello done; worker: logged in */
-    struct visitor *visitor;   /* the hub's session, or NULL */
+    int abuse;               /* rate-limit and error strikes */
+    bool greeted;            /* visitor: hello done; worker: logged in */
+    struct visitor *visitor; /* the hub's session, or NULL */
     struct worker *worker;
-    void *auth_job;            /* a login in progress, or NULL */
+    void *auth_job;                   /* a login in progress, or NULL */
     struct conn *sub_prev, *sub_next; /* status.v1 subscribers (hub's list) */
 };
 

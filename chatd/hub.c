@@ -224,12 +224,11 @@ static void send_queue_state(struct hub *h, struct worker *w, time_t now)
             continue;
         const struct config_topic *t = &h->cfg->topics[i];
         struct queue_entry *head = queue_head(&h->topics[i].queue);
-        json_array_append_new(
-            arr, json_pack("{s:s,s:i,s:I,s:b,s:s}", "id", t->id, "waiting",
-                           (int)h->topics[i].queue.count, "longest_wait_s",
-                           (json_int_t)(head ? now - head->since : 0), "open",
-                           schedule_is_open(&t->schedule, now), "mode",
-                           t->mode == MODE_PICK ? "pick" : "auto"));
+        json_array_append_new(arr, json_pack("{s:s,s:i,s:I,s:b,s:s}", "id", t->id, "waiting",
+                                             (int)h->topics[i].queue.count, "longest_wait_s",
+                                             (json_int_t)(head ? now - head->since : 0), "open",
+                                             schedule_is_open(&t->schedule, now), "mode",
+                                             t->mode == MODE_PICK ? "pick" : "auto"));
     }
     worker_send(w, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
 }
@@ -255,8 +254,8 @@ static void send_chat_started_visitor(struct hub *h, struct visitor *v, const ch
     if (!v->conn)
         return;
     conn_send(v->conn, proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:o}", "chat", ch->id,
-                                   "topic", h->cfg->topics[ch->topic].id, "worker", ch->worker->alias, "history",
-                                   history_json(ch)));
+                                   "topic", h->cfg->topics[ch->topic].id, "worker",
+                                   ch->worker->alias, "history", history_json(ch)));
 }
 
 static void send_chat_started_worker(struct hub *h, struct worker *w, struct chat *ch,
@@ -265,11 +264,10 @@ static void send_chat_started_worker(struct hub *h, struct worker *w, struct cha
     const struct config_topic *t = &h->cfg->topics[ch->topic];
     if (!w->nconns)
         return;
-    worker_send(w,
-              proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
-                          "topic", t->id, "audience", status_audience_name(t->audience),
-                          "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
-                          "visitor_away", ch->visitor && !ch->visitor->conn));
+    worker_send(w, proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
+                               "topic", t->id, "audience", status_audience_name(t->audience),
+                               "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
+                               "visitor_away", ch->visitor && !ch->visitor->conn));
 }
 
 /* Creates the chat of v in topic, with its sealed key stored. */
@@ -348,7 +346,8 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
     if (v) {
         visitor_unqueue(h, v);
         if (v->conn)
-            conn_send(v->conn, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
+            conn_send(v->conn,
+                      proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
         snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);
         v->last_topic = ch->topic;
         v->last_end = now;
@@ -370,7 +369,8 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
         if (!(ch = chat_new(h, v, topic, now)))
             return; /* storage failed: the visitor stays in line */
         stats_add(h->stats, topic, STAT_ANSWERED, 1, now);
-        stats_add_duration(h->stats, topic, STAT_WAIT_ANSWERED_S, STAT_WAIT_ANSWERED_H0, waited, now);
+        stats_add_duration(h->stats, topic, STAT_WAIT_ANSWERED_S, STAT_WAIT_ANSWERED_H0, waited,
+                           now);
     }
     visitor_unqueue(h, v);
     ch->topic = topic;
@@ -448,10 +448,10 @@ static void push_positions(struct hub *h, int topic, time_t now)
         v->sent_pos = pos;
         v->sent_wait = wait;
         if (v->conn)
-            conn_send(v->conn, proto_frame("queued", NULL, "{s:s,s:i,s:o}", "topic",
-                                           h->cfg->topics[topic].id, "position", pos,
-                                           "estimated_wait_s",
-                                           wait < 0 ? json_null() : json_integer(wait)));
+            conn_send(v->conn,
+                      proto_frame("queued", NULL, "{s:s,s:i,s:o}", "topic",
+                                  h->cfg->topics[topic].id, "position", pos, "estimated_wait_s",
+                                  wait < 0 ? json_null() : json_integer(wait)));
     }
     (void)now;
 }
@@ -521,8 +521,8 @@ static void send_queued(struct hub *h, struct visitor *v, const char *ref)
     v->sent_pos = pos;
     v->sent_wait = wait;
     conn_send(v->conn, proto_frame("queued", ref, "{s:s,s:i,s:o}", "topic",
-                                   h->cfg->topics[v->topic].id, "position", pos,
-                                   "estimated_wait_s", wait < 0 ? json_null() : json_integer(wait)));
+                                   h->cfg->topics[v->topic].id, "position", pos, "estimated_wait_s",
+                                   wait < 0 ? json_null() : json_integer(wait)));
 }
 
 static const char *visitor_state_name(const struct visitor *v)
@@ -593,8 +593,8 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
         stats_add(h->stats, topic, why == CHAT_ERR_CLOSED ? STAT_REFUSED_CLOSED : STAT_REFUSED_FULL,
                   1, now);
     if (why == CHAT_ERR_CLOSED) {
-        json_t *extra = json_pack("{s:o}", "next_open",
-                                  proto_time_json(schedule_next_open(&t->schedule, now)));
+        json_t *extra =
+            json_pack("{s:o}", "next_open", proto_time_json(schedule_next_open(&t->schedule, now)));
         return conn_send(v->conn, proto_error(why, r->ref, extra));
     }
     if (why)
@@ -610,8 +610,8 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
 }
 
 /* Encrypts and stores one message, appends it to history and relays it. */
-static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text,
-                     time_t now, uint64_t *seq_out)
+static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text, time_t now,
+                     uint64_t *seq_out)
 {
     char ts[32];
     uint8_t nonce[TRANSCRIPT_NONCE_BYTES];
@@ -633,8 +633,8 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
                              NULL);
     if (!plain)
         return CHAT_ERR_NOMEM;
-    int rc = transcript_seal_msg(ch->key, ch->id, ch->segment, plain, strlen(plain), nonce, &ct,
-                                 &ctlen);
+    int rc =
+        transcript_seal_msg(ch->key, ch->id, ch->segment, plain, strlen(plain), nonce, &ct, &ctlen);
     sodium_memzero(plain, strlen(plain));
     free(plain);
     if (rc == 0 && (rc = store_begin(h->st)) == 0)
@@ -669,7 +669,8 @@ static void visitor_feedback(struct hub *h, struct visitor *v, const struct prot
         now - v->last_end > FEEDBACK_WINDOW_S)
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     v->feedback_done = true;
-    stats_add(h->stats, v->last_topic, (enum stats_counter)(STAT_FEEDBACK_1 + r->score - 1), 1, now);
+    stats_add(h->stats, v->last_topic, (enum stats_counter)(STAT_FEEDBACK_1 + r->score - 1), 1,
+              now);
     conn_send(v->conn, proto_ack(0, r->ref));
 }
 
@@ -809,7 +810,8 @@ static void worker_login_ok(struct hub *h, struct conn *c, const char *user, con
     if (store_user_get(h->st, user, &u) != 0)
         return send_error(c, CHAT_ERR_UNAUTHORIZED, ref);
     auth_token_new(token, hash);
-    if (store_begin(h->st) != 0 || store_token_add(h->st, hash, u.name, now + AUTH_TOKEN_TTL_S) != 0)
+    if (store_begin(h->st) != 0 ||
+        store_token_add(h->st, hash, u.name, now + AUTH_TOKEN_TTL_S) != 0)
         return send_error(c, CHAT_ERR_INTERNAL, ref);
     worker_attach(h, c, &u, token, ref, now);
     sodium_memzero(token, sizeof(token));
@@ -901,7 +903,7 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
         if (r->on && (w->topics & (1u << i)))
             json_array_append_new(topics, json_string(h->cfg->topics[i].id));
     conn_send(c, proto_frame("duty", r->ref, "{s:b,s:o,s:i}", "on", r->on, "topics", topics,
-                                   "capacity", w->capacity));
+                             "capacity", w->capacity));
     if (r->on)
         send_queue_state(h, w, now);
     h->route_needed = h->status_dirty = true;
@@ -946,7 +948,8 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     struct visitor *v = ch->visitor;
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
-    worker_send(w, proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
+    worker_send(w,
+                proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
     worker_drop_chat(w, ch, now);
     ch->worker = NULL;
     v->state = VISITOR_QUEUED;
@@ -1257,7 +1260,8 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
     if (!bearer || !*bearer)
         return 401;
     auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, (time_t)now, user) != 0 || store_user_get(h->st, user, &u) != 0)
+    if (store_token_user(h->st, hash, (time_t)now, user) != 0 ||
+        store_user_get(h->st, user, &u) != 0)
         return 401;
     sodium_memzero(u.pwhash, sizeof(u.pwhash));
     if (strcmp(u.role, "coordinator") != 0 && strcmp(u.role, "admin") != 0)
@@ -1285,24 +1289,28 @@ char *hub_metrics(struct hub *h, double now)
         return NULL;
     time_t t = (time_t)now;
     fputs("# HELP chatd_queue_waiting Visitors waiting per topic.\n"
-          "# TYPE chatd_queue_waiting gauge\n", out);
+          "# TYPE chatd_queue_waiting gauge\n",
+          out);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_queue_waiting{topic=\"%s\"} %zu\n", h->cfg->topics[i].id,
                 h->topics[i].queue.count);
     fputs("# HELP chatd_topic_open 1 when the topic is inside its opening hours.\n"
-          "# TYPE chatd_topic_open gauge\n", out);
+          "# TYPE chatd_topic_open gauge\n",
+          out);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_topic_open{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
                 schedule_is_open(&h->cfg->topics[i].schedule, t));
     fputs("# HELP chatd_workers_on_duty Connected workers on duty per topic.\n"
-          "# TYPE chatd_workers_on_duty gauge\n", out);
+          "# TYPE chatd_workers_on_duty gauge\n",
+          out);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_workers_on_duty{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
                 staffed_workers(h, (int)i));
     fputs("# HELP chatd_chats_active Chats in progress.\n# TYPE chatd_chats_active gauge\n", out);
     fprintf(out, "chatd_chats_active %zu\n", idmap_count(h->chats));
     fputs("# HELP chatd_visitor_sessions Visitor sessions held (connected or within grace).\n"
-          "# TYPE chatd_visitor_sessions gauge\n", out);
+          "# TYPE chatd_visitor_sessions gauge\n",
+          out);
     fprintf(out, "chatd_visitor_sessions %zu\n", idmap_count(h->visitors));
     fclose(out);
     return text;

@@ -52,7 +52,9 @@ static int run(const struct config *cfg)
     int rc = 1;
 
     if (transcript_load_pub(cfg->transcript_key, pub) != 0) {
-        fprintf(stderr, "chatd: %s is not a transcript public key (make one with: chatadmin keygen --out DIR); not starting\n",
+        fprintf(stderr,
+                "chatd: %s is not a transcript public key (make one with: chatadmin keygen --out "
+                "DIR); not starting\n",
                 cfg->transcript_key);
         return 1;
     }

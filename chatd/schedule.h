@@ -23,8 +23,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#define SCHEDULE_MAX_WEEKLY 64 /* weekly intervals after splitting past midnight */
-#define SCHEDULE_MAX_DATES 64  /* closed dates, and extra openings, each */
+#define SCHEDULE_MAX_WEEKLY 64    /* weekly intervals after splitting past midnight */
+#define SCHEDULE_MAX_DATES 64     /* closed dates, and extra openings, each */
 #define SCHEDULE_HORIZON_DAYS 400 /* next_open/closes_at look this far ahead */
 
 /* One opening on a weekday, minutes from local midnight, start < end <= 1440. */
@@ -37,8 +37,8 @@ struct schedule_weekly {
 /* A calendar date; an extra opening also carries its minutes. */
 struct schedule_date {
     int16_t year;
-    uint8_t month; /* 1..12 */
-    uint8_t day;   /* 1..31 */
+    uint8_t month;      /* 1..12 */
+    uint8_t day;        /* 1..31 */
     uint16_t start_min; /* extra only */
     uint16_t end_min;   /* extra only; may be < start (runs past midnight) */
 };

@@ -354,17 +354,25 @@ struct server *server_new(const struct config *cfg)
     lws_set_log_level(LLL_ERR, NULL);
 
     memset(mounts, 0, sizeof(mounts));
-    mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz", .mountpoint_len = 8,
-                                        .origin = "http", .origin_protocol = LWSMPRO_CALLBACK,
+    mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz",
+                                        .mountpoint_len = 8,
+                                        .origin = "http",
+                                        .origin_protocol = LWSMPRO_CALLBACK,
                                         .mount_next = &mounts[1]};
-    mounts[1] = (struct lws_http_mount){.mountpoint = "/api", .mountpoint_len = 4, .origin = "http",
+    mounts[1] = (struct lws_http_mount){.mountpoint = "/api",
+                                        .mountpoint_len = 4,
+                                        .origin = "http",
                                         .origin_protocol = LWSMPRO_CALLBACK,
                                         .mount_next = &mounts[3]};
-    mounts[3] = (struct lws_http_mount){.mountpoint = "/metrics", .mountpoint_len = 8,
-                                        .origin = "http", .origin_protocol = LWSMPRO_CALLBACK,
+    mounts[3] = (struct lws_http_mount){.mountpoint = "/metrics",
+                                        .mountpoint_len = 8,
+                                        .origin = "http",
+                                        .origin_protocol = LWSMPRO_CALLBACK,
                                         .mount_next = &mounts[2]};
-    mounts[2] = (struct lws_http_mount){.mountpoint = "/", .mountpoint_len = 1,
-                                        .origin = cfg->web_root, .def = "index.html",
+    mounts[2] = (struct lws_http_mount){.mountpoint = "/",
+                                        .mountpoint_len = 1,
+                                        .origin = cfg->web_root,
+                                        .def = "index.html",
                                         .origin_protocol = LWSMPRO_FILE,
                                         .extra_mimetypes = mimetypes};
 
@@ -383,7 +391,8 @@ struct server *server_new(const struct config *cfg)
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.ssl_cert_filepath = cfg->tls_cert;
         info.ssl_private_key_filepath = cfg->tls_key;
-        info.ssl_options_set = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+        info.ssl_options_set =
+            SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
     }
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {

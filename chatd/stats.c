@@ -16,14 +16,46 @@
 #define STATS_MAX_PENDING 512
 
 static const char *const stat_names[STAT_COUNT] = {
-    "open_s", "staffed_s", "worker_s", "joins", "refused_closed", "refused_full", "queued",
-    "answered", "abandoned", "wait_answered_s", "wait_abandoned_s", "chats", "chat_s",
-    "msgs_visitor", "msgs_worker", "transfers", "blocks", "feedback_1", "feedback_2",
-    "feedback_3", "feedback_4", "feedback_5", "wait_answered_0_1", "wait_answered_1_5",
-    "wait_answered_5_15", "wait_answered_15_30", "wait_answered_30_60", "wait_answered_60p",
-    "wait_abandoned_0_1", "wait_abandoned_1_5", "wait_abandoned_5_15", "wait_abandoned_15_30",
-    "wait_abandoned_30_60", "wait_abandoned_60p", "chat_0_1", "chat_1_5", "chat_5_15",
-    "chat_15_30", "chat_30_60", "chat_60p",
+    "open_s",
+    "staffed_s",
+    "worker_s",
+    "joins",
+    "refused_closed",
+    "refused_full",
+    "queued",
+    "answered",
+    "abandoned",
+    "wait_answered_s",
+    "wait_abandoned_s",
+    "chats",
+    "chat_s",
+    "msgs_visitor",
+    "msgs_worker",
+    "transfers",
+    "blocks",
+    "feedback_1",
+    "feedback_2",
+    "feedback_3",
+    "feedback_4",
+    "feedback_5",
+    "wait_answered_0_1",
+    "wait_answered_1_5",
+    "wait_answered_5_15",
+    "wait_answered_15_30",
+    "wait_answered_30_60",
+    "wait_answered_60p",
+    "wait_abandoned_0_1",
+    "wait_abandoned_1_5",
+    "wait_abandoned_5_15",
+    "wait_abandoned_15_30",
+    "wait_abandoned_30_60",
+    "wait_abandoned_60p",
+    "chat_0_1",
+    "chat_1_5",
+    "chat_5_15",
+    "chat_15_30",
+    "chat_30_60",
+    "chat_60p",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */
@@ -93,8 +125,8 @@ void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t 
         b->c[c] += n;
 }
 
-void stats_add_duration(struct stats *s, int topic, enum stats_counter sum,
-                        enum stats_counter bin0, time_t seconds, time_t t)
+void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
+                        time_t seconds, time_t t)
 {
     int bin = 0;
     if (seconds < 0)
@@ -168,10 +200,10 @@ int stats_flush(struct stats *s, struct store *st, time_t now)
     sqlite3 *db = store_db(st);
     sqlite3_stmt *stmt = NULL;
     char *sql = upsert_sql();
-    int rc = sql && store_begin(st) == 0 &&
-                     sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK
-                 ? 0
-                 : CHAT_ERR_IO;
+    int rc =
+        sql && store_begin(st) == 0 && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK
+            ? 0
+            : CHAT_ERR_IO;
     free(sql);
     for (size_t i = 0; rc == 0 && i < s->npending; i++) {
         struct bucket *b = &s->pending[i];
@@ -237,8 +269,8 @@ static void print_row(FILE *out, enum stats_format fmt, const char *topic, time_
     fputs(fmt == STATS_CSV ? "\n" : "}", out);
 }
 
-int stats_report(struct store *st, time_t from, time_t to, const char *topic,
-                 enum stats_format fmt, long min_count, FILE *out)
+int stats_report(struct store *st, time_t from, time_t to, const char *topic, enum stats_format fmt,
+                 long min_count, FILE *out)
 {
     char sql[2048];
     size_t n = (size_t)snprintf(sql, sizeof(sql), "SELECT topic, hour");

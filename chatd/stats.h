@@ -56,7 +56,7 @@ enum stats_counter {
     STAT_MSGS_WORKER,
     STAT_TRANSFERS,
     STAT_BLOCKS,
-    STAT_FEEDBACK_1, /* .. STAT_FEEDBACK_1 + 4 */
+    STAT_FEEDBACK_1,                             /* .. STAT_FEEDBACK_1 + 4 */
     STAT_WAIT_ANSWERED_H0 = STAT_FEEDBACK_1 + 5, /* 6 bins */
     STAT_WAIT_ABANDONED_H0 = STAT_WAIT_ANSWERED_H0 + 6,
     STAT_CHAT_H0 = STAT_WAIT_ABANDONED_H0 + 6,
@@ -78,8 +78,8 @@ void stats_free(struct stats *s);
 void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t t);
 
 /* Adds a duration to its sum counter and the histogram starting at bin0. */
-void stats_add_duration(struct stats *s, int topic, enum stats_counter sum,
-                        enum stats_counter bin0, time_t seconds, time_t t);
+void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
+                        time_t seconds, time_t t);
 
 /* The number of connected on-duty workers serving topic changed to n at t. */
 void stats_staffing(struct stats *s, int topic, int n, time_t t);
@@ -101,7 +101,7 @@ enum stats_format { STATS_CSV, STATS_JSON };
 /* Writes the buckets with hour in [from, to) (topic NULL = all) to out;
  * counts below min_count (if > 0) are printed as the marker "<K" (CSV) or
  * the string "<K" (JSON). */
-int stats_report(struct store *st, time_t from, time_t to, const char *topic,
-                 enum stats_format fmt, long min_count, FILE *out);
+int stats_report(struct store *st, time_t from, time_t to, const char *topic, enum stats_format fmt,
+                 long min_count, FILE *out);
 
 #endif

@@ -152,7 +152,8 @@ int store_open(const char *data_dir, struct store **out)
         return CHAT_ERR_IO;
     }
     snprintf(path, sizeof(path), "%s/chatd.db", data_dir);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(st->db, 5000);
     if (exec(st->db, "PRAGMA journal_mode = WAL") || exec(st->db, "PRAGMA synchronous = FULL") ||
@@ -361,8 +362,8 @@ int store_msg_add(struct store *st, const char *chat, int segment, const uint8_t
     return run(s);
 }
 
-int store_transcript_each(struct store *st,
-                          void (*fn)(const struct store_transcript *t, void *arg), void *arg)
+int store_transcript_each(struct store *st, void (*fn)(const struct store_transcript *t, void *arg),
+                          void *arg)
 {
     sqlite3_stmt *s = st->stmt[S_TR_LIST];
     int rc;
@@ -427,5 +428,6 @@ int store_reclaim(struct store *st)
 {
     if (st->in_txn)
         return CHAT_ERR_BAD_STATE;
-    return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)") || exec(st->db, "VACUUM") ? CHAT_ERR_IO : 0;
+    return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)") || exec(st->db, "VACUUM") ? CHAT_ERR_IO
+                                                                                     : 0;
 }

@@ -72,8 +72,8 @@ struct store_transcript {
     const char *day;
     long count;
 };
-int store_transcript_each(struct store *st,
-                          void (*fn)(const struct store_transcript *t, void *arg), void *arg);
+int store_transcript_each(struct store *st, void (*fn)(const struct store_transcript *t, void *arg),
+                          void *arg);
 
 /* Calls seg for each sealed key of chat, then msg for each message in order. */
 int store_transcript_read(struct store *st, const char *chat,

@@ -127,7 +127,8 @@ int transcript_load_secret(const char *path, const char *passphrase, uint8_t *sk
     unsigned long long ops;
     size_t mem;
     uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
-    uint8_t ct[crypto_box_SECRETKEYBYTES + crypto_secretbox_MACBYTES], wrap[crypto_secretbox_KEYBYTES];
+    uint8_t ct[crypto_box_SECRETKEYBYTES + crypto_secretbox_MACBYTES],
+        wrap[crypto_secretbox_KEYBYTES];
 
     if (read_line(path, line, sizeof(line)) != 0)
         return CHAT_ERR_IO;
@@ -158,7 +159,8 @@ struct transcript_key *transcript_key_new(const uint8_t pub[TRANSCRIPT_PUB_BYTES
     return k;
 }
 
-struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t *pk, const uint8_t *sk)
+struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t *pk,
+                                           const uint8_t *sk)
 {
     struct transcript_key *k = sodium_malloc(sizeof(*k));
     if (!k)
@@ -213,7 +215,8 @@ int transcript_open_msg(const struct transcript_key *k, const char *chat, int se
     if (!*plain)
         return CHAT_ERR_NOMEM;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)*plain, &plen, NULL, ct, ctlen,
-                                                   (const uint8_t *)ad, adlen, nonce, k->bytes) != 0) {
+                                                   (const uint8_t *)ad, adlen, nonce,
+                                                   k->bytes) != 0) {
         free(*plain);
         *plain = NULL;
         return CHAT_ERR_CRYPTO;

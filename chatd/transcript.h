@@ -44,7 +44,8 @@ int transcript_load_secret(const char *path, const char *passphrase, uint8_t *sk
 struct transcript_key *transcript_key_new(const uint8_t pub[TRANSCRIPT_PUB_BYTES], uint8_t *sealed);
 
 /* Opens a sealed chat key with the secret key; NULL when it does not open. */
-struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t *pk, const uint8_t *sk);
+struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t *pk,
+                                           const uint8_t *sk);
 
 /* Wipes and frees k (NULL is fine). */
 void transcript_key_free(struct transcript_key *k);

@@ -208,7 +208,8 @@ static size_t json_depth(json_t *v)
     if (json_is_object(v)) {
         const char *k;
         json_t *c;
-        json_object_foreach(v, k, c) {
+        json_object_foreach(v, k, c)
+        {
             size_t d = json_depth(c);
             max = d > max ? d : max;
         }
@@ -217,7 +218,8 @@ static size_t json_depth(json_t *v)
     if (json_is_array(v)) {
         size_t i;
         json_t *c;
-        json_array_foreach(v, i, c) {
+        json_array_foreach(v, i, c)
+        {
             size_t d = json_depth(c);
             max = d > max ? d : max;
         }
@@ -325,8 +327,8 @@ char *proto_dump(json_t *obj, const char *ref)
 
 char *proto_error(int err, const char *ref, json_t *extra)
 {
-    json_t *obj = json_pack("{s:s,s:s,s:s}", "type", "error", "code", chat_err_code(err),
-                            "message", chat_err_message(err));
+    json_t *obj = json_pack("{s:s,s:s,s:s}", "type", "error", "code", chat_err_code(err), "message",
+                            chat_err_message(err));
     if (obj && extra)
         json_object_update(obj, extra);
     if (extra)

@@ -16,14 +16,15 @@
 struct decode_case {
     enum proto_role role;
     const char *frame;
-    int want;          /* 0 or a chat_err */
-    const char *ref;   /* expected ref, "" for none */
+    int want;        /* 0 or a chat_err */
+    const char *ref; /* expected ref, "" for none */
 };
 
 static const struct decode_case decode_cases[] = {
     {PROTO_VISITOR, "{\"type\":\"hello\"}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"hello\",\"lang\":\"sv\",\"ref\":\"a1\"}", 0, "a1"},
-    {PROTO_VISITOR, "{\"type\":\"hello\",\"lang\":\"de\",\"ref\":\"a2\"}", CHAT_ERR_BAD_REQUEST, "a2"},
+    {PROTO_VISITOR, "{\"type\":\"hello\",\"lang\":\"de\",\"ref\":\"a2\"}", CHAT_ERR_BAD_REQUEST,
+     "a2"},
     {PROTO_VISITOR, "{\"type\":\"hello\",\"session\":5}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"type\":\"join\",\"topic\":\"youth\"}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"join\"}", CHAT_ERR_BAD_REQUEST, ""},
@@ -36,7 +37,8 @@ static const struct decode_case decode_cases[] = {
     {PROTO_VISITOR, "{\"type\":\"leave\"}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"feedback\",\"chat\":\"c\",\"score\":5}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"feedback\",\"chat\":\"c\",\"score\":6}", CHAT_ERR_BAD_REQUEST, ""},
-    {PROTO_VISITOR, "{\"type\":\"login\",\"user\":\"a\",\"password\":\"b\"}", CHAT_ERR_UNKNOWN_TYPE, ""},
+    {PROTO_VISITOR, "{\"type\":\"login\",\"user\":\"a\",\"password\":\"b\"}", CHAT_ERR_UNKNOWN_TYPE,
+     ""},
     {PROTO_VISITOR, "{\"type\":\"nope\",\"ref\":\"x\"}", CHAT_ERR_UNKNOWN_TYPE, "x"},
     {PROTO_VISITOR, "{\"type\":7}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"ref\":\"r\"}", CHAT_ERR_BAD_REQUEST, "r"},
@@ -45,14 +47,17 @@ static const struct decode_case decode_cases[] = {
     {PROTO_VISITOR, "{\"type\":\"hello\",\"type\":\"join\"}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"type\":\"hello\",\"x\":[[[[[1]]]]]}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR,
-     "{\"type\":\"hello\",\"ref\":\"12345678901234567890123456789012345678901234567890123456789012345\"}",
+     "{\"type\":\"hello\",\"ref\":"
+     "\"12345678901234567890123456789012345678901234567890123456789012345\"}",
      CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_WORKER, "{\"type\":\"login\",\"user\":\"a\",\"password\":\"b\"}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"login\",\"token\":\"t\"}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"login\",\"user\":\"a\"}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_WORKER, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\"],\"capacity\":3}", 0, ""},
-    {PROTO_WORKER, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\"],\"capacity\":11}", CHAT_ERR_BAD_REQUEST, ""},
-    {PROTO_WORKER, "{\"type\":\"duty\",\"on\":true,\"topics\":[],\"capacity\":1}", CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_WORKER, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\"],\"capacity\":11}",
+     CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_WORKER, "{\"type\":\"duty\",\"on\":true,\"topics\":[],\"capacity\":1}",
+     CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_WORKER, "{\"type\":\"duty\",\"on\":false}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"msg\",\"chat\":\"c\",\"text\":\"t\"}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"msg\",\"text\":\"t\"}", CHAT_ERR_BAD_REQUEST, ""},
@@ -118,7 +123,8 @@ static void test_error_frame_echoes_ref(void **state)
 {
     (void)state;
     char *s = proto_error(CHAT_ERR_QUEUE_FULL, "abc", NULL);
-    assert_string_equal(s, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is full\",\"ref\":\"abc\"}");
+    assert_string_equal(s, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is "
+                           "full\",\"ref\":\"abc\"}");
     free(s);
 }
 
@@ -143,7 +149,8 @@ static void test_time_has_offset(void **state)
 static void test_status_topic_nulls(void **state)
 {
     (void)state;
-    struct proto_topic_status t = {"youth", {"a", "b", "c"}, "young", "closed", false, 0, -1, -1, -1};
+    struct proto_topic_status t = {"youth", {"a", "b", "c"}, "young", "closed", false, 0, -1, -1,
+                                   -1};
     char *s = proto_dump(proto_topic_status_json(&t), NULL);
     assert_non_null(strstr(s, "\"estimated_wait_s\":null"));
     assert_non_null(strstr(s, "\"next_open\":null"));

@@ -63,7 +63,8 @@ static void test_remove_middle_and_tail_keeps_links(void **state)
 static void test_longest_wait_across_topics(void **state)
 {
     (void)state;
-    struct queue_entry older = {.order = 3}, newer = {.order = 8}, moved = {.order = 20, .transferred = true};
+    struct queue_entry older = {.order = 3}, newer = {.order = 8},
+                       moved = {.order = 20, .transferred = true};
     assert_true(queue_before(&older, &newer));
     assert_false(queue_before(&newer, &older));
     assert_true(queue_before(&moved, &older));
