@@ -132,6 +132,15 @@ static int next_item(const char **p, char *buf, size_t size)
     return 0;
 }
 
+/* True when the last non-blank character of s is a comma (an empty last item). */
+static bool ends_with_comma(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n > 0 && s[n - 1] == ',';
+}
+
 __attribute__((format(printf, 3, 4))) static int err(char *errbuf, size_t errlen, const char *fmt,
                                                      ...)
 {
@@ -254,6 +263,8 @@ int schedule_parse_hours(struct schedule *s, const char *text, char *errbuf, siz
     }
     if (!*p)
         return err(errbuf, errlen, "%s", "empty hours: use always, never or DAYS HH:MM-HH:MM");
+    if (ends_with_comma(p))
+        return err(errbuf, errlen, "%s", "empty item in hours");
     while (*p) {
         if (next_item(&p, item, sizeof(item)) != 0)
             return err(errbuf, errlen, "%s", "hours item too long");
@@ -294,6 +305,8 @@ int schedule_parse_closed(struct schedule *s, const char *text, char *errbuf, si
     char item[64];
     const char *p = skip_ws(text);
     s->nclosed = 0;
+    if (ends_with_comma(p))
+        return err(errbuf, errlen, "%s", "empty item in closed");
     while (*p) {
         struct schedule_date d = {0};
         if (next_item(&p, item, sizeof(item)) != 0 || parse_date(item, strlen(item), &d) != 0)
@@ -310,6 +323,8 @@ int schedule_parse_extra(struct schedule *s, const char *text, char *errbuf, siz
     char item[64];
     const char *p = skip_ws(text);
     s->nextra = 0;
+    if (ends_with_comma(p))
+        return err(errbuf, errlen, "%s", "empty item in extra");
     while (*p) {
         struct schedule_date d = {0};
         int start, end;
