@@ -1,48 +1,143 @@
 /*
  * config: INI text -> struct config, with every problem as FILE:LINE.
  *
- * libinih does the INI syntax. Its handler is not told line numbers, so the
- * reader we hand it counts lines; the handler reads the count when it is
- * called for a key. The reader also sees section headers and malformed lines
- * first hand, and reports those itself. Checks that belong to no single key
- * (a missing topic, tls_cert without tls_key) are reported on the line of the
- * section they concern ([server] or the topic's header), or line 1.
+ * libinih splits `key = value` lines and strips inline `;` comments; this
+ * file does everything else. inih's handler is not told line numbers, so the
+ * reader we give ini_parse_stream() hands it one source line at a time and
+ * counts them: when the handler runs, p->line is the line of its key.
+ *
+ * The reader is also the first look at each line. It reports what inih would
+ * mishandle or hide (no `=`, bad section headers, invalid UTF-8 or control
+ * characters, which would break JSON on the wire) and hands inih only trimmed
+ * `key = value` lines, so Debian's multi-line continuation never applies and
+ * indentation is harmless. Section headers are tracked here, not by inih, to
+ * know their lines. Debian builds inih with a 200-byte line buffer; a longer
+ * line (a canned reply, a list of origins) reaches inih as `key =` and its
+ * value is cut out here with inih's own rules (see long_value()).
+ *
+ * Which line a problem is reported on:
+ *   - a key's value (also when checked after the whole file was read, such as
+ *     whether tls_cert is readable): the line of that key;
+ *   - a missing key or section (no topic, a topic without hours, tls_cert
+ *     without tls_key, an absent transcript_key whose default file is
+ *     missing): the header of the section it belongs in ([server], or the
+ *     topic's), or line 1 when that section is absent;
+ *   - the file as a whole (cannot be read, too large): line 1.
+ * After the first problem parsing goes on, so all of them are reported.
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chat_err.h"
 
-#define CONFIG_FILE_MAX (1 << 20)
+#define ZONEINFO "/usr/share/zoneinfo/"
+#define SECTION_NAME_MAX 64
+#define KEY_MAX 64
 
-/* Parser state while one file is read. */
-struct parse {
+enum section_kind { SEC_NONE, SEC_SERVER, SEC_TOPIC, SEC_CANNED, SEC_SKIP };
+
+enum value_kind {
+    V_TEXT,     /* a non-empty string */
+    V_OPTIONAL, /* a string, may be empty */
+    V_INT,      /* strict decimal in lo..hi */
+    V_TIMEZONE, /* a zone file under ZONEINFO */
+    V_ALLOWED,  /* allowed_origins: comma list of origins, may be empty */
+    V_PUBLIC,   /* public_origins: `*` or a comma list of origins */
+    V_AUDIENCE,
+    V_MODE,
+    V_SCHEDULE, /* handed to a schedule_parse_* function */
+};
+
+typedef int (*schedule_fn)(struct schedule *, const char *, char *, size_t);
+
+/* One key of a section: where its value goes and how it is read. */
+struct key_spec {
     const char *name;
-    const char *text, *pos; /* reader position in text */
-    int line;               /* line number of the text last handed to inih */
-    int server_line;        /* line of [server], 0 if absent */
-    int topic_line[CONFIG_MAX_TOPICS];
-    int key_line_transcript; /* line of transcript_key, 0 if absent */
-    bool bad_section;        /* keys of the current section are not reported again */
-    char section[64];
-    struct config_topic *topic;
-    bool has_hours[CONFIG_MAX_TOPICS];
-    uint64_t seen; /* bit per server key, for duplicates */
-    uint32_t topic_seen[CONFIG_MAX_TOPICS];
+    enum value_kind kind;
+    size_t offset, size; /* field in struct config or struct config_topic */
+    int lo, hi;          /* V_INT */
+    schedule_fn parse;   /* V_SCHEDULE */
+};
+
+#define S_STR(f, kind) {#f, kind, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0}
+#define S_INT(f, lo, hi) {#f, V_INT, offsetof(struct config, f), sizeof(int), lo, hi, 0}
+#define T_TITLE(key, lang)                                                                         \
+    {key, V_TEXT, offsetof(struct config_topic, title[lang]), CONFIG_TITLE_MAX + 1, 0, 0, 0}
+#define T_INT(f, lo, hi) {#f, V_INT, offsetof(struct config_topic, f), sizeof(int), lo, hi, 0}
+#define T_SCHED(key, fn) {key, V_SCHEDULE, 0, 0, 0, 0, fn}
+
+/* Server keys in the order of contract §2; the ranges are those of config.h
+ * (max_conns_per_source has no natural bound there; 1000000 keeps typos out). */
+static const struct key_spec server_keys[] = {
+    S_STR(listen_host, V_TEXT),
+    S_INT(listen_port, 0, 65535),
+    S_STR(data_dir, V_TEXT),
+    S_STR(web_root, V_TEXT),
+    S_STR(timezone, V_TIMEZONE),
+    S_STR(transcript_key, V_TEXT),
+    S_INT(retention_days, 1, 3650),
+    S_INT(resume_grace_s, 0, 86400),
+    S_INT(max_message_bytes, 256, 1048576),
+    S_INT(max_conns_per_source, 0, 1000000),
+    {"allowed_origins", V_ALLOWED, 0, 0, 0, 0, 0},
+    {"public_origins", V_PUBLIC, 0, 0, 0, 0, 0},
+    S_STR(tls_cert, V_OPTIONAL),
+    S_STR(tls_key, V_OPTIONAL),
+};
+enum { NSERVER = sizeof(server_keys) / sizeof(server_keys[0]) };
+enum { K_TRANSCRIPT_KEY = 5, K_TLS_CERT = 12, K_TLS_KEY = 13 }; /* indexes above */
+
+static const struct key_spec topic_keys[] = {
+    T_TITLE("title_fi", LANG_FI),
+    T_TITLE("title_sv", LANG_SV),
+    T_TITLE("title_en", LANG_EN),
+    {"audience", V_AUDIENCE, 0, 0, 0, 0, 0},
+    T_SCHED("hours", schedule_parse_hours),
+    T_SCHED("closed", schedule_parse_closed),
+    T_SCHED("extra", schedule_parse_extra),
+    T_INT(queue_max, 1, 100000),
+    T_INT(join_cutoff_min, 0, 1440),
+    {"mode", V_MODE, 0, 0, 0, 0, 0},
+};
+enum { NTOPIC = sizeof(topic_keys) / sizeof(topic_keys[0]) };
+enum { K_HOURS = 4 };
+
+static const char *const audience_words[] = {"young", "parent", "any", NULL};
+static const char *const mode_words[] = {"auto", "pick", NULL};
+
+/* Parser state while one text is read. */
+struct parse {
+    const char *name; /* for messages */
+    const char *pos;  /* reader: next unread byte */
+    int line;         /* line last handed to inih: the line of the handler's key */
+    bool use_long;    /* the handler takes its value from long_value */
+    char long_value[CONFIG_LINE_MAX + 1];
+
+    enum section_kind kind; /* of the section being read */
+    char where[SECTION_NAME_MAX + 2];
+    struct config_topic *topic;                   /* when kind == SEC_TOPIC */
+    int server_line, canned_line;                 /* header lines, 0 if absent */
+    int server_key_line[NSERVER];                 /* 0 = key not given */
+    unsigned server_bad;                          /* bit per key whose value was refused */
+    int topic_line[CONFIG_MAX_TOPICS];            /* header lines */
+    int topic_key_line[CONFIG_MAX_TOPICS][NTOPIC];
+
     struct config *cfg;
     FILE *errs;
     int nerrors;
 };
 
-__attribute__((format(printf, 3, 4))) static void report(struct parse *p, int line, const char *fmt,
-                                                         ...)
+__attribute__((format(printf, 3, 4))) static void report_at(struct parse *p, int line,
+                                                            const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -53,478 +148,509 @@ __attribute__((format(printf, 3, 4))) static void report(struct parse *p, int li
     p->nerrors++;
 }
 
-/* ---- value parsers --------------------------------------------------------- */
+/* Reports on the current line; false, for `return fail(...)`. */
+__attribute__((format(printf, 2, 3))) static bool fail(struct parse *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(p->errs, "%s:%d: ", p->name, p->line);
+    vfprintf(p->errs, fmt, ap);
+    fputc('\n', p->errs);
+    va_end(ap);
+    p->nerrors++;
+    return false;
+}
+
+/* ---- values ---------------------------------------------------------------- */
 
 static bool parse_int(const char *v, int lo, int hi, int *out)
 {
-    char *end;
-    if (!*v || !(isdigit((unsigned char)*v) || *v == '-'))
+    if (!*v || strspn(v, "0123456789") != strlen(v))
         return false;
     errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || n < lo || n > hi)
+    long n = strtol(v, NULL, 10);
+    if (errno || n < lo || n > hi)
         return false;
     *out = (int)n;
     return true;
 }
 
-static bool copy_str(char *dst, size_t size, const char *v)
+static bool copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,
+                      bool may_be_empty)
 {
     size_t n = strlen(v);
+    if (n == 0 && !may_be_empty)
+        return fail(p, "bad %s: empty", key);
     if (n >= size)
-        return false;
+        return fail(p, "bad %s: longer than %zu bytes", key, size - 1);
     memcpy(dst, v, n + 1);
     return true;
 }
 
-static bool valid_topic_id(const char *id)
+/* Index of v in a NULL-terminated word list, or -1. */
+static int word_index(const char *const *words, const char *v)
 {
-    size_t n = strlen(id);
-    if (n == 0 || n > CONFIG_TOPIC_ID_MAX)
-        return false;
-    for (; *id; id++)
-        if (!(islower((unsigned char)*id) || isdigit((unsigned char)*id) || *id == '_' ||
-              *id == '-'))
-            return false;
-    return true;
+    for (int i = 0; words[i]; i++)
+        if (strcmp(words[i], v) == 0)
+            return i;
+    return -1;
 }
 
-/* scheme://host[:port], nothing after. */
+/* An Origin as browsers send it: http(s)://host[:port], lowercase, no path. */
 static bool valid_origin(const char *o)
 {
-    const char *sep = strstr(o, "://");
-    if (!sep || sep == o || !sep[3])
+    const char *h;
+    int port;
+    if (strncmp(o, "http://", 7) == 0)
+        h = o + 7;
+    else if (strncmp(o, "https://", 8) == 0)
+        h = o + 8;
+    else
         return false;
-    for (const char *c = o; c < sep; c++)
-        if (!islower((unsigned char)*c))
+    const char *end = h + strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789.-");
+    if (*h == '[') { /* IPv6 literal */
+        end = h + 1 + strspn(h + 1, "0123456789abcdef:.");
+        if (*end++ != ']')
             return false;
-    for (const char *c = sep + 3; *c; c++)
-        if (*c == '/' || *c == '?' || *c == '#' || *c == ' ' || *c == ',')
-            return false;
-    return true;
+    }
+    if (end == h || (end == h + 2 && *h == '['))
+        return false;
+    return *end == '\0' || (*end == ':' && parse_int(end + 1, 1, 65535, &port));
 }
 
-/* Splits a comma list of origins into arr; false on a bad or extra entry. */
+/* Splits a comma list into arr; an empty value is an empty list. */
 static bool parse_origins(struct parse *p, const char *key, const char *v,
                           char arr[][CONFIG_ORIGIN_MAX + 1], size_t *n)
 {
-    char buf[CONFIG_ORIGIN_MAX + 1];
     *n = 0;
     while (*v) {
-        while (*v == ' ' || *v == '\t')
-            v++;
-        const char *end = strchr(v, ',');
-        size_t len = end ? (size_t)(end - v) : strlen(v);
-        while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+        size_t len = strcspn(v, ",");
+        const char *s = v, *next = v[len] ? v + len + 1 : v + len;
+        while (len > 0 && (*s == ' ' || *s == '\t'))
+            s++, len--;
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
-        if (len == 0 || len > CONFIG_ORIGIN_MAX) {
-            report(p, p->line, "bad %s: empty or over-long origin", key);
-            return false;
-        }
-        memcpy(buf, v, len);
-        buf[len] = '\0';
-        if (!valid_origin(buf)) {
-            report(p, p->line, "bad origin \"%s\" in %s: expected scheme://host[:port]", buf, key);
-            return false;
-        }
-        if (*n == CONFIG_MAX_ORIGINS) {
-            report(p, p->line, "too many origins in %s (at most %d)", key, CONFIG_MAX_ORIGINS);
-            return false;
-        }
-        memcpy(arr[(*n)++], buf, len + 1);
-        v = end ? end + 1 : v + len;
-    }
-    if (*n == 0) {
-        report(p, p->line, "%s is empty", key);
-        return false;
+        if (len == 0)
+            return fail(p, "bad %s: empty item in the list", key);
+        if (len > CONFIG_ORIGIN_MAX)
+            return fail(p, "bad %s: an origin longer than %d bytes", key, CONFIG_ORIGIN_MAX);
+        if (*n == CONFIG_MAX_ORIGINS)
+            return fail(p, "bad %s: more than %d origins", key, CONFIG_MAX_ORIGINS);
+        memcpy(arr[*n], s, len);
+        arr[*n][len] = '\0';
+        if (len == 1 && *s == '*')
+            return fail(p, "bad %s: \"*\" must stand alone", key);
+        if (!valid_origin(arr[*n]))
+            return fail(p,
+                        "bad %s \"%s\": expected scheme://host[:port] (http or https, lowercase, "
+                        "no path)",
+                        key, arr[*n]);
+        ++*n;
+        v = next;
     }
     return true;
 }
 
-static bool valid_timezone(const char *tz)
+/* A zone name: a TZif file under ZONEINFO, reached without `..` or a `/` prefix. */
+static bool check_timezone(struct parse *p, const char *key, const char *v, char *dst,
+                           size_t size)
 {
-    char path[256];
-    if (!*tz || tz[0] == '/' || strstr(tz, "..") || strlen(tz) > 100)
+    char path[sizeof(ZONEINFO) + 128], magic[4];
+    if (!copy_text(p, key, v, dst, size, false))
         return false;
-    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-    return access(path, R_OK) == 0;
+    if (v[0] == '/' || strstr(v, ".."))
+        return fail(p, "bad %s \"%s\": expected a zone name such as Europe/Helsinki", key, v);
+    snprintf(path, sizeof(path), ZONEINFO "%s", v);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    bool ok = fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "TZif", 4) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        return fail(p, "bad %s \"%s\": no such zone in " ZONEINFO, key, v);
+    return true;
 }
 
-/* ---- [server] ---------------------------------------------------------------- */
-
-enum server_key {
-    K_HOST,
-    K_PORT,
-    K_DATA,
-    K_WEB,
-    K_TZ,
-    K_KEY,
-    K_RETENTION,
-    K_GRACE,
-    K_MAXMSG,
-    K_MAXCONN,
-    K_ALLOWED,
-    K_PUBLIC,
-    K_CERT,
-    K_TLSKEY,
-    K_COUNT
-};
-
-static const char *const server_keys[K_COUNT] = {
-    "listen_host",       "listen_port",
-    "data_dir",          "web_root",
-    "timezone",          "transcript_key",
-    "retention_days",    "resume_grace_s",
-    "max_message_bytes", "max_conns_per_source",
-    "allowed_origins",   "public_origins",
-    "tls_cert",          "tls_key",
-};
-
-/* An integer key: its field and range. */
-static bool server_int(struct parse *p, const char *key, const char *v, int lo, int hi, int *out)
+/* Stores v under spec; base is the struct config or the topic. */
+static bool apply(struct parse *p, const struct key_spec *k, char *base, const char *v)
 {
-    if (parse_int(v, lo, hi, out))
+    struct config *c = p->cfg;
+    char err[256];
+    int i;
+    switch (k->kind) {
+    case V_TEXT:
+    case V_OPTIONAL:
+        return copy_text(p, k->name, v, base + k->offset, k->size, k->kind == V_OPTIONAL);
+    case V_INT:
+        if (!parse_int(v, k->lo, k->hi, (int *)(void *)(base + k->offset)))
+            return fail(p, "bad %s \"%s\": expected %d..%d", k->name, v, k->lo, k->hi);
         return true;
-    report(p, p->line, "bad %s \"%s\": expected %d..%d", key, v, lo, hi);
+    case V_TIMEZONE:
+        return check_timezone(p, k->name, v, base + k->offset, k->size);
+    case V_ALLOWED:
+        return parse_origins(p, k->name, v, c->allowed_origins, &c->nallowed_origins);
+    case V_PUBLIC:
+        c->public_any = strcmp(v, "*") == 0;
+        c->npublic_origins = 0;
+        return c->public_any || parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
+    case V_AUDIENCE:
+        if ((i = word_index(audience_words, v)) < 0)
+            return fail(p, "bad audience \"%s\": expected young, parent or any", v);
+        p->topic->audience = (enum config_audience)i;
+        return true;
+    case V_MODE:
+        if ((i = word_index(mode_words, v)) < 0)
+            return fail(p, "bad mode \"%s\": expected auto or pick", v);
+        p->topic->mode = (enum config_mode)i;
+        return true;
+    case V_SCHEDULE:
+        if (k->parse(&p->topic->schedule, v, err, sizeof(err)) != 0)
+            return fail(p, "bad %s: %s", k->name, err);
+        return true;
+    }
     return false;
 }
 
-static bool server_path(struct parse *p, const char *key, const char *v, char *dst, size_t size,
-                        bool may_be_empty)
+/* A key of [server] or [topic ID]: known, not repeated, then applied.
+ * Returns the key's index, or -1; *ok tells whether its value was taken. */
+static int section_value(struct parse *p, const struct key_spec *keys, int nkeys, int *lines,
+                         char *base, const char *key, const char *v, bool *ok)
 {
-    if (!*v && !may_be_empty) {
-        report(p, p->line, "%s is empty", key);
-        return false;
-    }
-    if (!copy_str(dst, size, v)) {
-        report(p, p->line, "%s is too long", key);
-        return false;
-    }
-    return true;
-}
-
-static void server_value(struct parse *p, const char *key, const char *v)
-{
-    struct config *c = p->cfg;
-    int k;
-    for (k = 0; k < K_COUNT; k++)
-        if (strcmp(key, server_keys[k]) == 0)
-            break;
-    if (k == K_COUNT) {
-        report(p, p->line, "unknown key \"%s\" in [server]", key);
-        return;
-    }
-    if (p->seen & (1ull << k)) {
-        report(p, p->line, "duplicate key \"%s\" in [server]", key);
-        return;
-    }
-    p->seen |= 1ull << k;
-    switch ((enum server_key)k) {
-    case K_HOST:
-        server_path(p, key, v, c->listen_host, sizeof(c->listen_host), false);
-        break;
-    case K_PORT:
-        server_int(p, key, v, 0, 65535, &c->listen_port);
-        break;
-    case K_DATA:
-        server_path(p, key, v, c->data_dir, sizeof(c->data_dir), false);
-        break;
-    case K_WEB:
-        server_path(p, key, v, c->web_root, sizeof(c->web_root), false);
-        break;
-    case K_TZ:
-        if (!valid_timezone(v))
-            report(p, p->line, "unknown timezone \"%s\" (see /usr/share/zoneinfo)", v);
-        else
-            copy_str(c->timezone, sizeof(c->timezone), v);
-        break;
-    case K_KEY:
-        p->key_line_transcript = p->line;
-        server_path(p, key, v, c->transcript_key, sizeof(c->transcript_key), false);
-        break;
-    case K_RETENTION:
-        server_int(p, key, v, 1, 3650, &c->retention_days);
-        break;
-    case K_GRACE:
-        server_int(p, key, v, 0, 86400, &c->resume_grace_s);
-        break;
-    case K_MAXMSG:
-        server_int(p, key, v, 256, 1048576, &c->max_message_bytes);
-        break;
-    case K_MAXCONN:
-        server_int(p, key, v, 0, 1000000, &c->max_conns_per_source);
-        break;
-    case K_ALLOWED:
-        parse_origins(p, key, v, c->allowed_origins, &c->nallowed_origins);
-        break;
-    case K_PUBLIC:
-        c->public_any = strcmp(v, "*") == 0;
-        c->npublic_origins = 0;
-        if (!c->public_any)
-            parse_origins(p, key, v, c->public_origins, &c->npublic_origins);
-        break;
-    case K_CERT:
-        server_path(p, key, v, c->tls_cert, sizeof(c->tls_cert), true);
-        break;
-    case K_TLSKEY:
-        server_path(p, key, v, c->tls_key, sizeof(c->tls_key), true);
-        break;
-    case K_COUNT:
-        break;
-    }
-}
-
-/* ---- [topic ID] -------------------------------------------------------------- */
-
-enum topic_key {
-    T_FI,
-    T_SV,
-    T_EN,
-    T_AUDIENCE,
-    T_HOURS,
-    T_CLOSED,
-    T_EXTRA,
-    T_QMAX,
-    T_CUTOFF,
-    T_MODE,
-    T_COUNT
-};
-
-static const char *const topic_keys[T_COUNT] = {
-    "title_fi", "title_sv", "title_en",  "audience",        "hours",
-    "closed",   "extra",    "queue_max", "join_cutoff_min", "mode",
-};
-
-static void topic_value(struct parse *p, const char *key, const char *v)
-{
-    struct config_topic *t = p->topic;
-    size_t ti = (size_t)(t - p->cfg->topics);
-    char err[160];
-    int k;
-    for (k = 0; k < T_COUNT; k++)
-        if (strcmp(key, topic_keys[k]) == 0)
-            break;
-    if (k == T_COUNT) {
-        report(p, p->line, "unknown key \"%s\" in [topic %s]", key, t->id);
-        return;
-    }
-    if (p->topic_seen[ti] & (1u << k)) {
-        report(p, p->line, "duplicate key \"%s\" in [topic %s]", key, t->id);
-        return;
-    }
-    p->topic_seen[ti] |= 1u << k;
-    switch ((enum topic_key)k) {
-    case T_FI:
-    case T_SV:
-    case T_EN:
-        if (!*v || !copy_str(t->title[k - T_FI], sizeof(t->title[0]), v))
-            report(p, p->line, "bad %s: 1..%d bytes", key, CONFIG_TITLE_MAX);
-        break;
-    case T_AUDIENCE:
-        if (strcmp(v, "young") == 0)
-            t->audience = AUDIENCE_YOUNG;
-        else if (strcmp(v, "parent") == 0)
-            t->audience = AUDIENCE_PARENT;
-        else if (strcmp(v, "any") == 0)
-            t->audience = AUDIENCE_ANY;
-        else
-            report(p, p->line, "bad audience \"%s\": expected young, parent or any", v);
-        break;
-    case T_HOURS:
-        p->has_hours[ti] = true;
-        if (schedule_parse_hours(&t->schedule, v, err, sizeof(err)) != 0)
-            report(p, p->line, "bad hours: %s", err);
-        break;
-    case T_CLOSED:
-        if (schedule_parse_closed(&t->schedule, v, err, sizeof(err)) != 0)
-            report(p, p->line, "bad closed: %s", err);
-        break;
-    case T_EXTRA:
-        if (schedule_parse_extra(&t->schedule, v, err, sizeof(err)) != 0)
-            report(p, p->line, "bad extra: %s", err);
-        break;
-    case T_QMAX:
-        if (!parse_int(v, 1, 100000, &t->queue_max))
-            report(p, p->line, "bad queue_max \"%s\": expected 1..100000", v);
-        break;
-    case T_CUTOFF:
-        if (!parse_int(v, 0, 1440, &t->join_cutoff_min))
-            report(p, p->line, "bad join_cutoff_min \"%s\": expected 0..1440", v);
-        break;
-    case T_MODE:
-        if (strcmp(v, "auto") == 0)
-            t->mode = MODE_AUTO;
-        else if (strcmp(v, "pick") == 0)
-            t->mode = MODE_PICK;
-        else
-            report(p, p->line, "bad mode \"%s\": expected auto or pick", v);
-        break;
-    case T_COUNT:
-        break;
-    }
-}
-
-/* ---- sections and the reader ------------------------------------------------ */
-
-/* A new section header on the current line. */
-static void section_begin(struct parse *p, const char *name)
-{
-    struct config *c = p->cfg;
-    snprintf(p->section, sizeof(p->section), "%s", name);
-    p->bad_section = false;
-    p->topic = NULL;
-    if (strcmp(name, "server") == 0) {
-        if (p->server_line)
-            report(p, p->line, "duplicate section [server]");
-        p->server_line = p->line;
-        return;
-    }
-    if (strcmp(name, "canned") == 0)
-        return;
-    if (strncmp(name, "topic ", 6) == 0) {
-        const char *id = name + 6;
-        if (!valid_topic_id(id)) {
-            report(p, p->line, "bad topic id \"%s\": use 1..32 of a-z 0-9 _ -", id);
-        } else if (config_topic(c, id)) {
-            report(p, p->line, "duplicate topic \"%s\"", id);
-        } else if (c->ntopics == CONFIG_MAX_TOPICS) {
-            report(p, p->line, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
-        } else {
-            struct config_topic *t = &c->topics[c->ntopics];
-            p->topic_line[c->ntopics++] = p->line;
-            memset(t, 0, sizeof(*t));
-            snprintf(t->id, sizeof(t->id), "%s", id);
-            for (int i = 0; i < LANG_COUNT; i++)
-                snprintf(t->title[i], sizeof(t->title[i]), "%s", id);
-            t->audience = AUDIENCE_ANY;
-            t->queue_max = 20;
-            t->mode = MODE_AUTO;
-            schedule_init(&t->schedule);
-            p->topic = t;
-            return;
+    *ok = false;
+    for (int k = 0; k < nkeys; k++) {
+        if (strcmp(keys[k].name, key) != 0)
+            continue;
+        if (lines[k]) {
+            fail(p, "duplicate key \"%s\" in [%s] (first on line %d)", key, p->where, lines[k]);
+            return -1;
         }
-        p->bad_section = true;
-        return;
+        lines[k] = p->line;
+        *ok = apply(p, &keys[k], base, v);
+        return k;
     }
-    report(p, p->line, "unknown section [%s]: expected [server], [topic ID] or [canned]", name);
-    p->bad_section = true;
+    fail(p, "unknown key \"%s\" in [%s]", key, p->where);
+    return -1;
+}
+
+static void canned_value(struct parse *p, const char *key, const char *v)
+{
+    struct config *c = p->cfg;
+    if (strcmp(key, "reply") != 0)
+        fail(p, "unknown key \"%s\" in [canned]", key);
+    else if (c->ncanned == CONFIG_MAX_CANNED)
+        fail(p, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
+    else if (copy_text(p, key, v, c->canned[c->ncanned], sizeof(c->canned[0]), false))
+        c->ncanned++;
 }
 
 static int on_value(void *user, const char *section, const char *key, const char *value)
 {
     struct parse *p = user;
-    (void)section; /* the reader tracks sections, with their lines */
-    if (p->bad_section)
-        return 1;
-    if (!p->section[0]) {
-        report(p, p->line, "key \"%s\" outside a section", key);
-        return 1;
+    bool ok;
+    (void)section; /* always "": the reader keeps section headers from inih */
+    if (p->use_long)
+        value = p->long_value;
+    switch (p->kind) {
+    case SEC_NONE:
+        fail(p, "key \"%s\" before any section", key);
+        break;
+    case SEC_SKIP: /* its header was reported; its keys mean nothing */
+        break;
+    case SEC_SERVER: {
+        int k = section_value(p, server_keys, NSERVER, p->server_key_line, (char *)p->cfg, key,
+                              value, &ok);
+        if (k >= 0 && !ok)
+            p->server_bad |= 1u << k;
+        break;
     }
-    if (p->topic) {
-        topic_value(p, key, value);
-    } else if (strcmp(p->section, "server") == 0) {
-        server_value(p, key, value);
-    } else if (strcmp(key, "reply") != 0) {
-        report(p, p->line, "unknown key \"%s\" in [canned]: expected reply", key);
-    } else if (p->cfg->ncanned == CONFIG_MAX_CANNED) {
-        report(p, p->line, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
-    } else if (!*value ||
-               !copy_str(p->cfg->canned[p->cfg->ncanned], CONFIG_CANNED_MAX + 1, value)) {
-        report(p, p->line, "bad reply: 1..%d bytes", CONFIG_CANNED_MAX);
-    } else {
-        p->cfg->ncanned++;
+    case SEC_TOPIC:
+        section_value(p, topic_keys, NTOPIC, p->topic_key_line[p->topic - p->cfg->topics],
+                      (char *)p->topic, key, value, &ok);
+        break;
+    case SEC_CANNED:
+        canned_value(p, key, value);
+        break;
     }
     return 1;
 }
 
-/* Looks at a raw line before inih does: sections, syntax, length. Returns
- * false when the line is to be hidden from inih (already reported). */
-static bool inspect_line(struct parse *p, const char *line, size_t len)
+/* ---- sections ---------------------------------------------------------------- */
+
+static bool valid_topic_id(const char *id)
 {
-    const char *s = line, *e = line + len;
-    while (s < e && isspace((unsigned char)*s))
-        s++;
-    while (e > s && isspace((unsigned char)e[-1]))
-        e--;
-    if (s == e || *s == ';' || *s == '#')
-        return true;
-    if (*s == '[') {
-        const char *close = memchr(s, ']', (size_t)(e - s));
-        char name[64];
-        size_t n = close ? (size_t)(close - s - 1) : 0;
-        if (!close || n == 0 || n >= sizeof(name)) {
-            report(p, p->line, "bad section header");
-            p->bad_section = true;
-            p->section[0] = 'x';
-            return false;
-        }
-        memcpy(name, s + 1, n);
-        name[n] = '\0';
-        section_begin(p, name);
-        return false; /* inih needs no sections: the reader tracks them */
+    size_t n = strlen(id);
+    return n >= 1 && n <= CONFIG_TOPIC_ID_MAX &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static void topic_begin(struct parse *p, const char *id)
+{
+    struct config *c = p->cfg;
+    int dup = config_topic_index(c, id);
+    if (!valid_topic_id(id)) {
+        fail(p, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id, CONFIG_TOPIC_ID_MAX);
+    } else if (dup >= 0) {
+        fail(p, "duplicate topic \"%s\" (first on line %d)", id, p->topic_line[dup]);
+    } else if (c->ntopics == CONFIG_MAX_TOPICS) {
+        fail(p, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
+    } else {
+        struct config_topic *t = &c->topics[c->ntopics];
+        p->topic_line[c->ntopics++] = p->line;
+        snprintf(t->id, sizeof(t->id), "%s", id);
+        for (int i = 0; i < LANG_COUNT; i++)
+            snprintf(t->title[i], sizeof(t->title[i]), "%s", id);
+        t->audience = AUDIENCE_ANY;
+        t->queue_max = 20;
+        t->join_cutoff_min = 0;
+        t->mode = MODE_AUTO;
+        schedule_init(&t->schedule);
+        p->topic = t;
+        p->kind = SEC_TOPIC;
     }
-    if (!memchr(s, '=', (size_t)(e - s))) {
-        report(p, p->line, "expected key = value");
-        return false;
+}
+
+/* A section that may appear once: [server] or [canned]. */
+static void single_begin(struct parse *p, const char *name, int *line, enum section_kind kind)
+{
+    if (*line) {
+        fail(p, "duplicate section [%s] (first on line %d)", name, *line);
+        return;
     }
-    if (s > line) {
-        report(p, p->line, "indented line: continuation lines are not allowed");
-        return false;
+    *line = p->line;
+    p->kind = kind;
+}
+
+static void section_begin(struct parse *p, const char *name)
+{
+    p->kind = SEC_SKIP;
+    p->topic = NULL;
+    snprintf(p->where, sizeof(p->where), "%s", name);
+    if (strcmp(name, "server") == 0)
+        single_begin(p, name, &p->server_line, SEC_SERVER);
+    else if (strcmp(name, "canned") == 0)
+        single_begin(p, name, &p->canned_line, SEC_CANNED);
+    else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0)
+        topic_begin(p, name[5] ? name + 6 : "");
+    else
+        fail(p, "unknown section [%s]: expected [server], [topic ID] or [canned]", name);
+}
+
+/* `[name]`, optionally followed by a comment. */
+static void section_line(struct parse *p, const char *s, size_t len)
+{
+    char name[SECTION_NAME_MAX + 1];
+    const char *close = memchr(s, ']', len), *end = s + len;
+    p->kind = SEC_SKIP;
+    p->topic = NULL;
+    if (!close || close == s + 1) {
+        fail(p, "bad section header: expected [NAME]");
+        return;
     }
+    const char *after = close + 1;
+    while (after < end && (*after == ' ' || *after == '\t'))
+        after++;
+    if (after < end && *after != ';' && *after != '#') {
+        fail(p, "bad section header: text after ]");
+        return;
+    }
+    size_t n = (size_t)(close - s - 1);
+    if (n > SECTION_NAME_MAX) {
+        fail(p, "bad section header: name longer than %d bytes", SECTION_NAME_MAX);
+        return;
+    }
+    memcpy(name, s + 1, n);
+    name[n] = '\0';
+    section_begin(p, name);
+}
+
+/* ---- the reader ---------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes) that is not a
+ * control character (tab is allowed), or 0. */
+static size_t char_length(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xbf;
+    size_t len;
+    if (c < 0x80)
+        return (c >= 0x20 && c != 0x7f) || c == '\t';
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        lo = c == 0xe0 ? 0xa0 : lo; /* no overlong forms */
+        hi = c == 0xed ? 0x9f : hi; /* no surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        lo = c == 0xf0 ? 0x90 : lo;
+        hi = c == 0xf4 ? 0x8f : hi; /* nothing past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
+static bool check_chars(struct parse *p, const char *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = char_length((const unsigned char *)s + i, len - i)) == 0)
+            return fail(p, "invalid UTF-8 or control character at column %zu", i + 1);
     return true;
 }
 
-static char *reader(char *str, int num, void *stream)
+/* Length of `key` in `key = ...` (a word of letters, digits, _ . -), or 0. */
+static size_t key_length(const char *s, size_t len)
+{
+    size_t k = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+    size_t eq = k;
+    while (eq < len && (s[eq] == ' ' || s[eq] == '\t'))
+        eq++;
+    return k > 0 && k <= KEY_MAX && eq < len && s[eq] == '=' ? k : 0;
+}
+
+/* The value of a line too long for inih, cut out as inih would: after the
+ * `=`, up to a `;` that follows whitespace, trimmed. */
+static void long_value(struct parse *p, const char *v, size_t len)
+{
+    size_t n = 0;
+    while (n < len && !(v[n] == ';' && n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')))
+        n++;
+    while (n > 0 && (*v == ' ' || *v == '\t'))
+        v++, n--;
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    memcpy(p->long_value, v, n);
+    p->long_value[n] = '\0';
+    p->use_long = true;
+}
+
+/* Decides what inih sees of one line (s, len, no newline) in buf: the
+ * trimmed `key = value`, or an empty line when there is nothing for inih
+ * (blank, comment, section header, or a problem already reported). */
+static void feed_line(struct parse *p, const char *s, size_t len, char *buf, size_t size)
+{
+    strcpy(buf, "\n");
+    p->use_long = false;
+    while (len > 0 && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    if (len == 0 || *s == ';' || *s == '#')
+        return;
+    if (len > CONFIG_LINE_MAX) {
+        fail(p, "line longer than %d bytes", CONFIG_LINE_MAX);
+        return;
+    }
+    if (!check_chars(p, s, len))
+        return;
+    if (*s == '[') {
+        section_line(p, s, len);
+        return;
+    }
+    size_t k = key_length(s, len);
+    if (k == 0) {
+        fail(p, "expected key = value");
+    } else if (len + 2 <= size) {
+        memcpy(buf, s, len);
+        strcpy(buf + len, "\n");
+    } else { /* k + 3 <= KEY_MAX + 3 fits any inih buffer */
+        memcpy(buf, s, k);
+        strcpy(buf + k, "=\n");
+        const char *eq = memchr(s, '=', len);
+        long_value(p, eq + 1, len - (size_t)(eq + 1 - s));
+    }
+}
+
+/* ini_reader over the text: one line per call, counted. */
+static char *reader(char *buf, int size, void *stream)
 {
     struct parse *p = stream;
     if (!*p->pos)
         return NULL;
-    const char *nl = strchr(p->pos, '\n');
-    size_t len = nl ? (size_t)(nl - p->pos) : strlen(p->pos);
+    size_t len = strcspn(p->pos, "\n");
+    const char *s = p->pos;
+    p->pos += len + (s[len] == '\n');
     p->line++;
-    if (len + 2 > (size_t)num) {
-        report(p, p->line, "line too long (at most %d characters)", num - 2);
-        str[0] = '\n';
-        str[1] = '\0';
-    } else if (!inspect_line(p, p->pos, len)) {
-        str[0] = '\n';
-        str[1] = '\0';
-    } else {
-        memcpy(str, p->pos, len);
-        str[len] = '\n';
-        str[len + 1] = '\0';
-    }
-    p->pos += len + (nl ? 1 : 0);
-    return str;
+    feed_line(p, s, len, buf, (size_t)size);
+    return buf;
 }
 
-/* ---- whole-file checks ----------------------------------------------------- */
+/* ---- checks after the whole text ------------------------------------------------ */
 
-static bool readable(const char *path)
+/* NULL when path is a readable regular file, else why not; *missing when it
+ * does not exist. */
+static const char *file_problem(const char *path, bool *missing)
 {
-    return access(path, R_OK) == 0;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    *missing = fd < 0 && (errno == ENOENT || errno == ENOTDIR);
+    if (fd < 0)
+        return strerror(errno);
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    return regular ? NULL : "not a regular file";
 }
 
-static void check_all(struct parse *p, int flags)
+/* Line for a problem about a [server] key: its own, else the section's. */
+static int server_line_of(const struct parse *p, int key)
 {
-    struct config *c = p->cfg;
+    return p->server_key_line[key] ? p->server_key_line[key] : p->server_line;
+}
+
+static void check_topics(struct parse *p)
+{
+    const struct config *c = p->cfg;
     if (c->ntopics == 0)
-        report(p, p->server_line, "no [topic ID] section: at least one topic is needed");
+        report_at(p, p->server_line, "no [topic ID] section: at least one topic is required");
     for (size_t i = 0; i < c->ntopics; i++)
-        if (!p->has_hours[i])
-            report(p, p->topic_line[i],
-                   "topic %s has no hours (use always, never or DAYS HH:MM-HH:MM)",
-                   c->topics[i].id);
-    if (!c->tls_cert[0] != !c->tls_key[0])
-        report(p, p->server_line, "tls_cert and tls_key must be set together");
-    else if (c->tls_cert[0] && (!readable(c->tls_cert) || !readable(c->tls_key)))
-        report(p, p->server_line, "cannot read tls_cert \"%s\" or tls_key \"%s\"", c->tls_cert,
-               c->tls_key);
-    if ((flags & CONFIG_REQUIRE_KEY) && !readable(c->transcript_key))
-        report(p, p->key_line_transcript ? p->key_line_transcript : p->server_line,
-               "transcript_key file \"%s\" not found (make one with: chatadmin keygen --out DIR)",
-               c->transcript_key);
+        if (!p->topic_key_line[i][K_HOURS])
+            report_at(p, p->topic_line[i],
+                      "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
+                      c->topics[i].id);
 }
+
+static void check_tls(struct parse *p)
+{
+    const struct config *c = p->cfg;
+    const char *why;
+    bool missing;
+    if (p->server_bad & (1u << K_TLS_CERT | 1u << K_TLS_KEY))
+        return;
+    if (!c->tls_cert[0] != !c->tls_key[0]) {
+        report_at(p, p->server_line, "%s is set but %s is not: set both or neither",
+                  c->tls_cert[0] ? "tls_cert" : "tls_key", c->tls_cert[0] ? "tls_key" : "tls_cert");
+        return;
+    }
+    if (!c->tls_cert[0])
+        return;
+    if ((why = file_problem(c->tls_cert, &missing)))
+        report_at(p, server_line_of(p, K_TLS_CERT), "cannot read tls_cert \"%s\": %s",
+                  c->tls_cert, why);
+    if ((why = file_problem(c->tls_key, &missing)))
+        report_at(p, server_line_of(p, K_TLS_KEY), "cannot read tls_key \"%s\": %s", c->tls_key,
+                  why);
+}
+
+static void check_transcript_key(struct parse *p)
+{
+    const char *path = p->cfg->transcript_key, *why;
+    bool missing;
+    if ((p->server_bad & (1u << K_TRANSCRIPT_KEY)) || !(why = file_problem(path, &missing)))
+        return;
+    if (missing)
+        report_at(p, server_line_of(p, K_TRANSCRIPT_KEY),
+                  "transcript key file \"%s\" not found (make one with: chatadmin keygen --out "
+                  "DIR)",
+                  path);
+    else
+        report_at(p, server_line_of(p, K_TRANSCRIPT_KEY),
+                  "cannot read transcript key file \"%s\": %s", path, why);
+}
+
+/* ---- loading ---------------------------------------------------------------- */
 
 static void set_defaults(struct config *c)
 {
@@ -545,9 +671,9 @@ static void set_defaults(struct config *c)
 
 int config_load_text(const char *name, const char *text, int flags, struct config **out, FILE *errs)
 {
+    *out = NULL;
     struct parse *p = calloc(1, sizeof(*p));
     struct config *c = calloc(1, sizeof(*c));
-    *out = NULL;
     if (!p || !c) {
         free(p);
         free(c);
@@ -556,11 +682,16 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     set_defaults(c);
     snprintf(c->path, sizeof(c->path), "%s", name);
     p->name = name;
-    p->text = p->pos = text;
+    p->pos = strncmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text; /* UTF-8 BOM */
     p->cfg = c;
     p->errs = errs;
-    ini_parse_stream(reader, p, on_value, p);
-    check_all(p, flags);
+    int rc = ini_parse_stream(reader, p, on_value, p);
+    if (rc != 0 && p->nerrors == 0) /* the reader screens lines, so inih should not object */
+        report_at(p, rc, "cannot parse this line");
+    check_topics(p);
+    check_tls(p);
+    if (flags & CONFIG_REQUIRE_KEY)
+        check_transcript_key(p);
     int nerrors = p->nerrors;
     free(p);
     if (nerrors) {
@@ -571,31 +702,53 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     return 0;
 }
 
-int config_load(const char *path, int flags, struct config **out, FILE *errs)
+/* Reads all of path into a new NUL-terminated *text of *len bytes; whole-file
+ * problems are reported on line 1. */
+static int read_text(const char *path, char **text, size_t *len, FILE *errs)
 {
-    FILE *f = fopen(path, "r");
-    *out = NULL;
+    FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(errs, "%s:0: cannot read: %s\n", path, strerror(errno));
+        fprintf(errs, "%s:1: cannot open: %s\n", path, strerror(errno));
         return CHAT_ERR_IO;
     }
-    char *text = malloc(CONFIG_FILE_MAX + 1);
-    size_t n = text ? fread(text, 1, CONFIG_FILE_MAX + 1, f) : 0;
+    char *buf = malloc(CONFIG_FILE_MAX + 2);
+    size_t n = buf ? fread(buf, 1, CONFIG_FILE_MAX + 1, f) : 0;
+    int err = ferror(f) ? errno : 0;
     fclose(f);
-    if (!text)
+    if (!buf)
         return CHAT_ERR_NOMEM;
-    if (n > CONFIG_FILE_MAX) {
-        fprintf(errs, "%s:1: file too large (at most %d bytes)\n", path, CONFIG_FILE_MAX);
-        free(text);
-        return CHAT_ERR_BAD_REQUEST;
+    if (err || n > CONFIG_FILE_MAX) {
+        if (err)
+            fprintf(errs, "%s:1: cannot read: %s\n", path, strerror(err));
+        else
+            fprintf(errs, "%s:1: file larger than %d bytes\n", path, CONFIG_FILE_MAX);
+        free(buf);
+        return err ? CHAT_ERR_IO : CHAT_ERR_BAD_REQUEST;
     }
-    text[n] = '\0';
-    if (strlen(text) != n) {
-        fprintf(errs, "%s:1: file holds a NUL byte\n", path);
-        free(text);
-        return CHAT_ERR_BAD_REQUEST;
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+int config_load(const char *path, int flags, struct config **out, FILE *errs)
+{
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    int rc = read_text(path, &text, &len, errs);
+    if (rc != 0)
+        return rc;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) { /* the text path would silently stop there */
+        int line = 1;
+        for (const char *s = text; s < nul; s++)
+            line += *s == '\n';
+        fprintf(errs, "%s:%d: NUL byte in the file\n", path, line);
+        rc = CHAT_ERR_BAD_REQUEST;
+    } else {
+        rc = config_load_text(path, text, flags, out, errs);
     }
-    int rc = config_load_text(path, text, flags, out, errs);
     free(text);
     return rc;
 }
@@ -607,7 +760,7 @@ void config_free(struct config *cfg)
 
 int config_topic_index(const struct config *cfg, const char *id)
 {
-    for (size_t i = 0; i < cfg->ntopics; i++)
+    for (size_t i = 0; id && i < cfg->ntopics; i++)
         if (strcmp(cfg->topics[i].id, id) == 0)
             return (int)i;
     return -1;
@@ -621,7 +774,7 @@ const struct config_topic *config_topic(const struct config *cfg, const char *id
 
 bool config_worker_origin_ok(const struct config *cfg, const char *origin)
 {
-    for (size_t i = 0; i < cfg->nallowed_origins; i++)
+    for (size_t i = 0; origin && i < cfg->nallowed_origins; i++)
         if (strcmp(cfg->allowed_origins[i], origin) == 0)
             return true;
     return false;
@@ -631,7 +784,7 @@ bool config_public_origin_ok(const struct config *cfg, const char *origin)
 {
     if (cfg->public_any)
         return true;
-    for (size_t i = 0; i < cfg->npublic_origins; i++)
+    for (size_t i = 0; origin && i < cfg->npublic_origins; i++)
         if (strcmp(cfg->public_origins[i], origin) == 0)
             return true;
     return false;

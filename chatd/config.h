@@ -5,6 +5,12 @@
  * as `FILE:LINE: message` to the given stream, all of them, not only the
  * first; a config with any problem is refused as a whole. After config_load()
  * succeeds nothing in struct config changes until config_free().
+ *
+ * LINE is that of the key or section header at fault. A problem about
+ * something missing (no topic, a topic without `hours`, tls_cert without
+ * tls_key, the default transcript_key file) is reported on the header of the
+ * section it belongs in ([server] or the topic's), or on line 1 when there is
+ * no such section. Problems with the file as a whole are on line 1.
  */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -22,6 +28,8 @@
 #define CONFIG_TITLE_MAX 128
 #define CONFIG_ORIGIN_MAX 256
 #define CONFIG_CANNED_MAX 500
+#define CONFIG_FILE_MAX (1 << 20) /* bytes; a larger config file is refused */
+#define CONFIG_LINE_MAX 8192      /* bytes per line, beyond inih's own 200 */
 
 enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
 enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };

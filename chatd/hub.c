@@ -85,7 +85,7 @@ struct worker {
     int capacity;
     struct chat *chats[WORKER_MAX_CHATS];
     int nchats;
-    time_t idle_since;
+    uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
     time_t away_since;
     uint8_t token_hash[32]; /* of the token this session logged in with, for logout */
     struct worker *next;
@@ -121,6 +121,8 @@ struct hub {
     struct stats *stats;
     time_t last_flush;
 };
+
+static uint64_t idle_counter; /* orders workers by when they last became idle */
 
 static void send_error(struct conn *c, int err, const char *ref)
 {
@@ -305,8 +307,8 @@ static void worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
             break;
         }
     }
-    if (w->nchats == 0)
-        w->idle_since = now;
+    (void)now;
+    w->idle_order = ++idle_counter;
 }
 
 static void chat_free(struct hub *h, struct chat *ch)
@@ -360,7 +362,7 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
 }
 
 /* Starts (or resumes after a transfer) the chat of v with w. */
-static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t now)
+static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
 {
     int topic = v->topic;
     struct chat *ch = v->chat;
@@ -381,7 +383,7 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
     v->state = VISITOR_CHATTING;
     w->chats[w->nchats++] = ch;
     send_chat_started_visitor(h, v, NULL);
-    send_chat_started_worker(h, w, ch, NULL);
+    send_chat_started_worker(h, w, ch, ref);
 }
 
 /* ---- routing ---------------------------------------------------------- */
@@ -400,7 +402,7 @@ static struct worker *best_worker(struct hub *h, int topic)
         if (!worker_free_for(w, topic))
             continue;
         if (!best || w->nchats < best->nchats ||
-            (w->nchats == best->nchats && w->idle_since < best->idle_since))
+            (w->nchats == best->nchats && w->idle_order < best->idle_order))
             best = w;
     }
     return best;
@@ -427,7 +429,7 @@ static void route(struct hub *h, time_t now)
             return;
         struct visitor *v = (struct visitor *)((char *)best - offsetof(struct visitor, qe));
         size_t before = bw->nchats;
-        assign(h, v, bw, now);
+        assign(h, v, bw, now, NULL);
         if ((size_t)bw->nchats == before)
             return; /* storage failure; try again next turn */
     }
@@ -763,7 +765,7 @@ static void worker_attach(struct hub *h, struct conn *c, const struct store_user
         if (!(w = calloc(1, sizeof(*w))))
             return send_error(c, CHAT_ERR_NOMEM, ref);
         snprintf(w->user, sizeof(w->user), "%s", u->name);
-        w->idle_since = now;
+        w->idle_order = ++idle_counter;
         w->capacity = 1;
         w->next = h->workers;
         h->workers = w;
@@ -893,6 +895,8 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
             return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
         mask |= 1u << t;
     }
+    if (r->on && !w->on_duty)
+        w->idle_order = ++idle_counter;
     w->on_duty = r->on;
     if (r->on) {
         w->topics = mask;
@@ -937,7 +941,7 @@ static void worker_pick(struct hub *h, struct conn *c, struct worker *w, const s
     if (!e)
         return send_error(c, CHAT_ERR_QUEUE_EMPTY, r->ref);
     struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
-    assign(h, v, w, now);
+    assign(h, v, w, now, r->ref);
 }
 
 static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, struct chat *ch,

@@ -31,7 +31,8 @@ struct server {
     struct hub *hub;
     volatile sig_atomic_t stop;
     lws_sorted_usec_list_t sul;
-    time_t sul_at;
+    time_t sul_at;  /* when the armed timer fires, 0 if none */
+    time_t tick_at; /* the hub's next deadline */
 };
 
 /* Per WebSocket connection. */
@@ -415,11 +416,11 @@ static void wake_conn(struct conn *c, void *arg)
         lws_callback_on_writable(c->io);
 }
 
+/* The timer only wakes the loop; server_run() runs what is due. */
 static void on_timer(lws_sorted_usec_list_t *sul)
 {
     struct server *s = lws_container_of(sul, struct server, sul);
     s->sul_at = 0;
-    hub_tick(s->hub, now_s());
 }
 
 /* Arms the timer for the hub's next deadline (at most a minute away). */
@@ -429,6 +430,7 @@ static void arm_timer(struct server *s, double now)
     time_t cap = (time_t)now + 60;
     if (at < 0 || at > cap)
         at = cap;
+    s->tick_at = at;
     if (at == s->sul_at)
         return;
     s->sul_at = at;
@@ -445,6 +447,8 @@ int server_run(struct server *s, struct hub *h)
         if (lws_service(s->ctx, 0) < 0)
             break;
         double now = now_s();
+        if (s->tick_at && now >= (double)s->tick_at)
+            hub_tick(h, now);
         hub_turn_end(h, now, wake_conn, NULL);
         arm_timer(s, now);
     }
