@@ -6,24 +6,22 @@
  * reader we give ini_parse_stream() hands it one source line at a time and
  * counts them: when the handler runs, p->line is the line of its key.
  *
- * The reader is also the first look at each line. It reports what inih would
- * mishandle or hide (no `=`, bad section headers, invalid UTF-8 or control
- * characters, which would break JSON on the wire) and hands inih only trimmed
- * `key = value` lines, so Debian's multi-line continuation never applies and
- * indentation is harmless. Section headers are tracked here, not by inih, to
- * know their lines. Debian builds inih with a 200-byte line buffer; a longer
- * line (a canned reply, a list of origins) reaches inih as `key =` and its
- * value is cut out here with inih's own rules (see long_value()).
+ * The reader also looks at each line first. It reports what inih would
+ * mishandle (no `=`, bad section headers; invalid UTF-8 or control characters,
+ * which would break JSON on the wire), tracks section headers itself to know
+ * their lines, and hands inih only trimmed `key = value` lines, so Debian's
+ * multi-line continuation never applies and indentation is harmless. Debian
+ * builds inih with a 200-byte line buffer: a longer line (a canned reply, a
+ * list of origins) reaches inih as `key =`, its value cut out here with inih's
+ * own rules (long_value()).
  *
- * Which line a problem is reported on:
- *   - a key's value (also when checked after the whole file was read, such as
- *     whether tls_cert is readable): the line of that key;
- *   - a missing key or section (no topic, a topic without hours, tls_cert
- *     without tls_key, an absent transcript_key whose default file is
- *     missing): the header of the section it belongs in ([server], or the
- *     topic's), or line 1 when that section is absent;
- *   - the file as a whole (cannot be read, too large): line 1.
- * After the first problem parsing goes on, so all of them are reported.
+ * A problem is reported on the line of its key or section header; one about
+ * something missing (no topic, a topic without hours, tls_cert without
+ * tls_key, an absent transcript_key whose default file is missing) on the
+ * header of the section it belongs in ([server] or the topic's), or line 1
+ * when that is absent; one about the whole file on line 1. Checks of a key
+ * made after the whole text (is tls_cert readable?) use the key's line.
+ * Parsing goes on after a problem, so all of them are reported.
  */
 #include "config.h"
 
@@ -68,51 +66,56 @@ struct key_spec {
     schedule_fn parse;   /* V_SCHEDULE */
 };
 
-#define S_STR(f, kind) {#f, kind, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, 0}
-#define S_INT(f, lo, hi) {#f, V_INT, offsetof(struct config, f), sizeof(int), lo, hi, 0}
-#define T_TITLE(key, lang)                                                                         \
-    {key, V_TEXT, offsetof(struct config_topic, title[lang]), CONFIG_TITLE_MAX + 1, 0, 0, 0}
-#define T_INT(f, lo, hi) {#f, V_INT, offsetof(struct config_topic, f), sizeof(int), lo, hi, 0}
-#define T_SCHED(key, fn) {key, V_SCHEDULE, 0, 0, 0, 0, fn}
+/* Designated initializer parts: a field of struct config / config_topic. */
+#define IN_CONFIG(f) .offset = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
+#define IN_TOPIC(f)                                                                                \
+    .offset = offsetof(struct config_topic, f), .size = sizeof(((struct config_topic *)0)->f)
 
 /* Server keys in the order of contract §2; the ranges are those of config.h
  * (max_conns_per_source has no natural bound there; 1000000 keeps typos out). */
 static const struct key_spec server_keys[] = {
-    S_STR(listen_host, V_TEXT),
-    S_INT(listen_port, 0, 65535),
-    S_STR(data_dir, V_TEXT),
-    S_STR(web_root, V_TEXT),
-    S_STR(timezone, V_TIMEZONE),
-    S_STR(transcript_key, V_TEXT),
-    S_INT(retention_days, 1, 3650),
-    S_INT(resume_grace_s, 0, 86400),
-    S_INT(max_message_bytes, 256, 1048576),
-    S_INT(max_conns_per_source, 0, 1000000),
-    {"allowed_origins", V_ALLOWED, 0, 0, 0, 0, 0},
-    {"public_origins", V_PUBLIC, 0, 0, 0, 0, 0},
-    S_STR(tls_cert, V_OPTIONAL),
-    S_STR(tls_key, V_OPTIONAL),
+    {"listen_host", V_TEXT, IN_CONFIG(listen_host)},
+    {"listen_port", V_INT, IN_CONFIG(listen_port), .lo = 0, .hi = 65535},
+    {"data_dir", V_TEXT, IN_CONFIG(data_dir)},
+    {"web_root", V_TEXT, IN_CONFIG(web_root)},
+    {"timezone", V_TIMEZONE, IN_CONFIG(timezone)},
+    {"transcript_key", V_TEXT, IN_CONFIG(transcript_key)},
+    {"retention_days", V_INT, IN_CONFIG(retention_days), .lo = 1, .hi = 3650},
+    {"resume_grace_s", V_INT, IN_CONFIG(resume_grace_s), .lo = 0, .hi = 86400},
+    {"max_message_bytes", V_INT, IN_CONFIG(max_message_bytes), .lo = 256, .hi = 1048576},
+    {"max_conns_per_source", V_INT, IN_CONFIG(max_conns_per_source), .lo = 0, .hi = 1000000},
+    {.name = "allowed_origins", .kind = V_ALLOWED},
+    {.name = "public_origins", .kind = V_PUBLIC},
+    {"tls_cert", V_OPTIONAL, IN_CONFIG(tls_cert)},
+    {"tls_key", V_OPTIONAL, IN_CONFIG(tls_key)},
 };
-enum { NSERVER = sizeof(server_keys) / sizeof(server_keys[0]) };
-enum { K_TRANSCRIPT_KEY = 5, K_TLS_CERT = 12, K_TLS_KEY = 13 }; /* indexes above */
 
 static const struct key_spec topic_keys[] = {
-    T_TITLE("title_fi", LANG_FI),
-    T_TITLE("title_sv", LANG_SV),
-    T_TITLE("title_en", LANG_EN),
-    {"audience", V_AUDIENCE, 0, 0, 0, 0, 0},
-    T_SCHED("hours", schedule_parse_hours),
-    T_SCHED("closed", schedule_parse_closed),
-    T_SCHED("extra", schedule_parse_extra),
-    T_INT(queue_max, 1, 100000),
-    T_INT(join_cutoff_min, 0, 1440),
-    {"mode", V_MODE, 0, 0, 0, 0, 0},
+    {"title_fi", V_TEXT, IN_TOPIC(title[LANG_FI])},
+    {"title_sv", V_TEXT, IN_TOPIC(title[LANG_SV])},
+    {"title_en", V_TEXT, IN_TOPIC(title[LANG_EN])},
+    {.name = "audience", .kind = V_AUDIENCE},
+    {.name = "hours", .kind = V_SCHEDULE, .parse = schedule_parse_hours},
+    {.name = "closed", .kind = V_SCHEDULE, .parse = schedule_parse_closed},
+    {.name = "extra", .kind = V_SCHEDULE, .parse = schedule_parse_extra},
+    {"queue_max", V_INT, IN_TOPIC(queue_max), .lo = 1, .hi = 100000},
+    {"join_cutoff_min", V_INT, IN_TOPIC(join_cutoff_min), .lo = 0, .hi = 1440},
+    {.name = "mode", .kind = V_MODE},
 };
-enum { NTOPIC = sizeof(topic_keys) / sizeof(topic_keys[0]) };
-enum { K_HOURS = 4 };
+
+#define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys), KEYS_MAX = 16 };
+_Static_assert(NSERVER <= KEYS_MAX && NTOPIC <= KEYS_MAX, "struct seen holds every key");
 
 static const char *const audience_words[] = {"young", "parent", "any", NULL};
 static const char *const mode_words[] = {"auto", "pick", NULL};
+
+/* What one section had: lines are 0 when absent. */
+struct seen {
+    int line; /* of the header */
+    int key_line[KEYS_MAX];
+    unsigned bad; /* bit per key whose value was refused */
+};
 
 /* Parser state while one text is read. */
 struct parse {
@@ -123,29 +126,31 @@ struct parse {
     char long_value[CONFIG_LINE_MAX + 1];
 
     enum section_kind kind; /* of the section being read */
-    char where[SECTION_NAME_MAX + 2];
-    struct config_topic *topic;                   /* when kind == SEC_TOPIC */
-    int server_line, canned_line;                 /* header lines, 0 if absent */
-    int server_key_line[NSERVER];                 /* 0 = key not given */
-    unsigned server_bad;                          /* bit per key whose value was refused */
-    int topic_line[CONFIG_MAX_TOPICS];            /* header lines */
-    int topic_key_line[CONFIG_MAX_TOPICS][NTOPIC];
+    char where[SECTION_NAME_MAX + 1];
+    struct config_topic *topic; /* when kind == SEC_TOPIC */
+    struct seen *seen;          /* of the section being read */
+    struct seen server, canned, topics[CONFIG_MAX_TOPICS];
 
     struct config *cfg;
     FILE *errs;
     int nerrors;
 };
 
+static void vreport(struct parse *p, int line, const char *fmt, va_list ap)
+{
+    fprintf(p->errs, "%s:%d: ", p->name, line > 0 ? line : 1);
+    vfprintf(p->errs, fmt, ap);
+    fputc('\n', p->errs);
+    p->nerrors++;
+}
+
 __attribute__((format(printf, 3, 4))) static void report_at(struct parse *p, int line,
                                                             const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(p->errs, "%s:%d: ", p->name, line > 0 ? line : 1);
-    vfprintf(p->errs, fmt, ap);
-    fputc('\n', p->errs);
+    vreport(p, line, fmt, ap);
     va_end(ap);
-    p->nerrors++;
 }
 
 /* Reports on the current line; false, for `return fail(...)`. */
@@ -153,11 +158,8 @@ __attribute__((format(printf, 2, 3))) static bool fail(struct parse *p, const ch
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(p->errs, "%s:%d: ", p->name, p->line);
-    vfprintf(p->errs, fmt, ap);
-    fputc('\n', p->errs);
+    vreport(p, p->line, fmt, ap);
     va_end(ap);
-    p->nerrors++;
     return false;
 }
 
@@ -252,8 +254,7 @@ static bool parse_origins(struct parse *p, const char *key, const char *v,
 }
 
 /* A zone name: a TZif file under ZONEINFO, reached without `..` or a `/` prefix. */
-static bool check_timezone(struct parse *p, const char *key, const char *v, char *dst,
-                           size_t size)
+static bool check_timezone(struct parse *p, const char *key, const char *v, char *dst, size_t size)
 {
     char path[sizeof(ZONEINFO) + 128], magic[4];
     if (!copy_text(p, key, v, dst, size, false))
@@ -291,7 +292,8 @@ static bool apply(struct parse *p, const struct key_spec *k, char *base, const c
     case V_PUBLIC:
         c->public_any = strcmp(v, "*") == 0;
         c->npublic_origins = 0;
-        return c->public_any || parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
+        return c->public_any ||
+               parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
     case V_AUDIENCE:
         if ((i = word_index(audience_words, v)) < 0)
             return fail(p, "bad audience \"%s\": expected young, parent or any", v);
@@ -310,25 +312,24 @@ static bool apply(struct parse *p, const struct key_spec *k, char *base, const c
     return false;
 }
 
-/* A key of [server] or [topic ID]: known, not repeated, then applied.
- * Returns the key's index, or -1; *ok tells whether its value was taken. */
-static int section_value(struct parse *p, const struct key_spec *keys, int nkeys, int *lines,
-                         char *base, const char *key, const char *v, bool *ok)
+/* A key of [server] or [topic ID]: known, not repeated, then applied. */
+static void section_value(struct parse *p, const struct key_spec *keys, int nkeys, char *base,
+                          const char *key, const char *v)
 {
-    *ok = false;
+    int *lines = p->seen->key_line;
     for (int k = 0; k < nkeys; k++) {
         if (strcmp(keys[k].name, key) != 0)
             continue;
         if (lines[k]) {
             fail(p, "duplicate key \"%s\" in [%s] (first on line %d)", key, p->where, lines[k]);
-            return -1;
+        } else {
+            lines[k] = p->line;
+            if (!apply(p, &keys[k], base, v))
+                p->seen->bad |= 1u << k;
         }
-        lines[k] = p->line;
-        *ok = apply(p, &keys[k], base, v);
-        return k;
+        return;
     }
     fail(p, "unknown key \"%s\" in [%s]", key, p->where);
-    return -1;
 }
 
 static void canned_value(struct parse *p, const char *key, const char *v)
@@ -345,7 +346,6 @@ static void canned_value(struct parse *p, const char *key, const char *v)
 static int on_value(void *user, const char *section, const char *key, const char *value)
 {
     struct parse *p = user;
-    bool ok;
     (void)section; /* always "": the reader keeps section headers from inih */
     if (p->use_long)
         value = p->long_value;
@@ -355,16 +355,11 @@ static int on_value(void *user, const char *section, const char *key, const char
         break;
     case SEC_SKIP: /* its header was reported; its keys mean nothing */
         break;
-    case SEC_SERVER: {
-        int k = section_value(p, server_keys, NSERVER, p->server_key_line, (char *)p->cfg, key,
-                              value, &ok);
-        if (k >= 0 && !ok)
-            p->server_bad |= 1u << k;
+    case SEC_SERVER:
+        section_value(p, server_keys, NSERVER, (char *)p->cfg, key, value);
         break;
-    }
     case SEC_TOPIC:
-        section_value(p, topic_keys, NTOPIC, p->topic_key_line[p->topic - p->cfg->topics],
-                      (char *)p->topic, key, value, &ok);
+        section_value(p, topic_keys, NTOPIC, (char *)p->topic, key, value);
         break;
     case SEC_CANNED:
         canned_value(p, key, value);
@@ -389,18 +384,18 @@ static void topic_begin(struct parse *p, const char *id)
     if (!valid_topic_id(id)) {
         fail(p, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id, CONFIG_TOPIC_ID_MAX);
     } else if (dup >= 0) {
-        fail(p, "duplicate topic \"%s\" (first on line %d)", id, p->topic_line[dup]);
+        fail(p, "duplicate topic \"%s\" (first on line %d)", id, p->topics[dup].line);
     } else if (c->ntopics == CONFIG_MAX_TOPICS) {
         fail(p, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
     } else {
-        struct config_topic *t = &c->topics[c->ntopics];
-        p->topic_line[c->ntopics++] = p->line;
+        struct config_topic *t = &c->topics[c->ntopics]; /* zeroed */
+        p->seen = &p->topics[c->ntopics++];
+        p->seen->line = p->line;
         snprintf(t->id, sizeof(t->id), "%s", id);
         for (int i = 0; i < LANG_COUNT; i++)
             snprintf(t->title[i], sizeof(t->title[i]), "%s", id);
         t->audience = AUDIENCE_ANY;
         t->queue_max = 20;
-        t->join_cutoff_min = 0;
         t->mode = MODE_AUTO;
         schedule_init(&t->schedule);
         p->topic = t;
@@ -409,25 +404,25 @@ static void topic_begin(struct parse *p, const char *id)
 }
 
 /* A section that may appear once: [server] or [canned]. */
-static void single_begin(struct parse *p, const char *name, int *line, enum section_kind kind)
+static void single_begin(struct parse *p, const char *name, struct seen *seen,
+                         enum section_kind kind)
 {
-    if (*line) {
-        fail(p, "duplicate section [%s] (first on line %d)", name, *line);
+    if (seen->line) {
+        fail(p, "duplicate section [%s] (first on line %d)", name, seen->line);
         return;
     }
-    *line = p->line;
+    seen->line = p->line;
+    p->seen = seen;
     p->kind = kind;
 }
 
 static void section_begin(struct parse *p, const char *name)
 {
-    p->kind = SEC_SKIP;
-    p->topic = NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
     if (strcmp(name, "server") == 0)
-        single_begin(p, name, &p->server_line, SEC_SERVER);
+        single_begin(p, name, &p->server, SEC_SERVER);
     else if (strcmp(name, "canned") == 0)
-        single_begin(p, name, &p->canned_line, SEC_CANNED);
+        single_begin(p, name, &p->canned, SEC_CANNED);
     else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0)
         topic_begin(p, name[5] ? name + 6 : "");
     else
@@ -438,23 +433,14 @@ static void section_begin(struct parse *p, const char *name)
 static void section_line(struct parse *p, const char *s, size_t len)
 {
     char name[SECTION_NAME_MAX + 1];
-    const char *close = memchr(s, ']', len), *end = s + len;
+    const char *close = memchr(s, ']', len), *after = close ? close + 1 : s + len;
+    size_t n = close ? (size_t)(close - s - 1) : 0;
     p->kind = SEC_SKIP;
     p->topic = NULL;
-    if (!close || close == s + 1) {
-        fail(p, "bad section header: expected [NAME]");
-        return;
-    }
-    const char *after = close + 1;
-    while (after < end && (*after == ' ' || *after == '\t'))
+    while (after < s + len && (*after == ' ' || *after == '\t'))
         after++;
-    if (after < end && *after != ';' && *after != '#') {
-        fail(p, "bad section header: text after ]");
-        return;
-    }
-    size_t n = (size_t)(close - s - 1);
-    if (n > SECTION_NAME_MAX) {
-        fail(p, "bad section header: name longer than %d bytes", SECTION_NAME_MAX);
+    if (n == 0 || n > SECTION_NAME_MAX || (after < s + len && *after != ';' && *after != '#')) {
+        fail(p, "bad section header: expected [NAME] and at most a comment");
         return;
     }
     memcpy(name, s + 1, n);
@@ -540,18 +526,14 @@ static void feed_line(struct parse *p, const char *s, size_t len, char *buf, siz
         len--;
     if (len == 0 || *s == ';' || *s == '#')
         return;
+    size_t k = key_length(s, len);
     if (len > CONFIG_LINE_MAX) {
         fail(p, "line longer than %d bytes", CONFIG_LINE_MAX);
-        return;
-    }
-    if (!check_chars(p, s, len))
-        return;
-    if (*s == '[') {
+    } else if (!check_chars(p, s, len)) {
+        /* reported */
+    } else if (*s == '[') {
         section_line(p, s, len);
-        return;
-    }
-    size_t k = key_length(s, len);
-    if (k == 0) {
+    } else if (k == 0) {
         fail(p, "expected key = value");
     } else if (len + 2 <= size) {
         memcpy(buf, s, len);
@@ -594,20 +576,32 @@ static const char *file_problem(const char *path, bool *missing)
     return regular ? NULL : "not a regular file";
 }
 
-/* Line for a problem about a [server] key: its own, else the section's. */
-static int server_line_of(const struct parse *p, int key)
+static int key_index(const struct key_spec *keys, int nkeys, const char *name)
 {
-    return p->server_key_line[key] ? p->server_key_line[key] : p->server_line;
+    for (int k = 0; k < nkeys; k++)
+        if (strcmp(keys[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+/* Sets *line to that of [server] key name, or of [server] when it is absent;
+ * false when its value was refused already (nothing more to check). */
+static bool server_key_line(const struct parse *p, const char *name, int *line)
+{
+    int k = key_index(server_keys, NSERVER, name);
+    *line = p->server.key_line[k] ? p->server.key_line[k] : p->server.line;
+    return !(p->server.bad & (1u << k));
 }
 
 static void check_topics(struct parse *p)
 {
     const struct config *c = p->cfg;
+    int hours = key_index(topic_keys, NTOPIC, "hours");
     if (c->ntopics == 0)
-        report_at(p, p->server_line, "no [topic ID] section: at least one topic is required");
+        report_at(p, p->server.line, "no [topic ID] section: at least one topic is required");
     for (size_t i = 0; i < c->ntopics; i++)
-        if (!p->topic_key_line[i][K_HOURS])
-            report_at(p, p->topic_line[i],
+        if (!p->topics[i].key_line[hours])
+            report_at(p, p->topics[i].line,
                       "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
                       c->topics[i].id);
 }
@@ -616,38 +610,35 @@ static void check_tls(struct parse *p)
 {
     const struct config *c = p->cfg;
     const char *why;
+    int cert_line, key_line;
     bool missing;
-    if (p->server_bad & (1u << K_TLS_CERT | 1u << K_TLS_KEY))
+    if (!server_key_line(p, "tls_cert", &cert_line) || !server_key_line(p, "tls_key", &key_line))
         return;
     if (!c->tls_cert[0] != !c->tls_key[0]) {
-        report_at(p, p->server_line, "%s is set but %s is not: set both or neither",
+        report_at(p, p->server.line, "%s is set but %s is not: set both or neither",
                   c->tls_cert[0] ? "tls_cert" : "tls_key", c->tls_cert[0] ? "tls_key" : "tls_cert");
         return;
     }
-    if (!c->tls_cert[0])
-        return;
-    if ((why = file_problem(c->tls_cert, &missing)))
-        report_at(p, server_line_of(p, K_TLS_CERT), "cannot read tls_cert \"%s\": %s",
-                  c->tls_cert, why);
-    if ((why = file_problem(c->tls_key, &missing)))
-        report_at(p, server_line_of(p, K_TLS_KEY), "cannot read tls_key \"%s\": %s", c->tls_key,
-                  why);
+    if (c->tls_cert[0] && (why = file_problem(c->tls_cert, &missing)))
+        report_at(p, cert_line, "cannot read tls_cert \"%s\": %s", c->tls_cert, why);
+    if (c->tls_key[0] && (why = file_problem(c->tls_key, &missing)))
+        report_at(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
 }
 
 static void check_transcript_key(struct parse *p)
 {
     const char *path = p->cfg->transcript_key, *why;
     bool missing;
-    if ((p->server_bad & (1u << K_TRANSCRIPT_KEY)) || !(why = file_problem(path, &missing)))
+    int line;
+    if (!server_key_line(p, "transcript_key", &line) || !(why = file_problem(path, &missing)))
         return;
     if (missing)
-        report_at(p, server_line_of(p, K_TRANSCRIPT_KEY),
-                  "transcript key file \"%s\" not found (make one with: chatadmin keygen --out "
-                  "DIR)",
-                  path);
+        report_at(
+            p, line,
+            "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR)",
+            path);
     else
-        report_at(p, server_line_of(p, K_TRANSCRIPT_KEY),
-                  "cannot read transcript key file \"%s\": %s", path, why);
+        report_at(p, line, "cannot read transcript key file \"%s\": %s", path, why);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -702,9 +693,8 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     return 0;
 }
 
-/* Reads all of path into a new NUL-terminated *text of *len bytes; whole-file
- * problems are reported on line 1. */
-static int read_text(const char *path, char **text, size_t *len, FILE *errs)
+/* Reads all of path into a new string *text; reports whole-file problems. */
+static int read_text(const char *path, char **text, FILE *errs)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -713,42 +703,35 @@ static int read_text(const char *path, char **text, size_t *len, FILE *errs)
     }
     char *buf = malloc(CONFIG_FILE_MAX + 2);
     size_t n = buf ? fread(buf, 1, CONFIG_FILE_MAX + 1, f) : 0;
-    int err = ferror(f) ? errno : 0;
+    int err = ferror(f) ? errno : 0, line = 1;
     fclose(f);
     if (!buf)
         return CHAT_ERR_NOMEM;
-    if (err || n > CONFIG_FILE_MAX) {
-        if (err)
-            fprintf(errs, "%s:1: cannot read: %s\n", path, strerror(err));
-        else
-            fprintf(errs, "%s:1: file larger than %d bytes\n", path, CONFIG_FILE_MAX);
+    buf[n] = '\0';
+    const char *nul = memchr(buf, '\0', n); /* the text would silently end there */
+    for (const char *s = buf; nul && s < nul; s++)
+        line += *s == '\n';
+    if (err)
+        fprintf(errs, "%s:1: cannot read: %s\n", path, strerror(err));
+    else if (n > CONFIG_FILE_MAX)
+        fprintf(errs, "%s:1: file larger than %d bytes\n", path, CONFIG_FILE_MAX);
+    else if (nul)
+        fprintf(errs, "%s:%d: NUL byte in the file\n", path, line);
+    if (err || n > CONFIG_FILE_MAX || nul) {
         free(buf);
         return err ? CHAT_ERR_IO : CHAT_ERR_BAD_REQUEST;
     }
-    buf[n] = '\0';
     *text = buf;
-    *len = n;
     return 0;
 }
 
 int config_load(const char *path, int flags, struct config **out, FILE *errs)
 {
     char *text = NULL;
-    size_t len = 0;
     *out = NULL;
-    int rc = read_text(path, &text, &len, errs);
-    if (rc != 0)
-        return rc;
-    const char *nul = memchr(text, '\0', len);
-    if (nul) { /* the text path would silently stop there */
-        int line = 1;
-        for (const char *s = text; s < nul; s++)
-            line += *s == '\n';
-        fprintf(errs, "%s:%d: NUL byte in the file\n", path, line);
-        rc = CHAT_ERR_BAD_REQUEST;
-    } else {
+    int rc = read_text(path, &text, errs);
+    if (rc == 0)
         rc = config_load_text(path, text, flags, out, errs);
-    }
     free(text);
     return rc;
 }
