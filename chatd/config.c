@@ -6,22 +6,16 @@
  * reader we give ini_parse_stream() hands it one source line at a time and
  * counts them: when the handler runs, p->line is the line of its key.
  *
- * The reader also looks at each line first. It reports what inih would
+ * The reader also looks at each line first: it reports what inih would
  * mishandle (no `=`, bad section headers; invalid UTF-8 or control characters,
  * which would break JSON on the wire), tracks section headers itself to know
  * their lines, and hands inih only trimmed `key = value` lines, so Debian's
- * multi-line continuation never applies and indentation is harmless. Debian
- * builds inih with a 200-byte line buffer: a longer line (a canned reply, a
- * list of origins) reaches inih as `key =`, its value cut out here with inih's
- * own rules (long_value()).
+ * multi-line continuation never applies. Debian builds inih with a 200-byte
+ * line buffer: a longer line reaches inih as `key =`, its value cut out here
+ * by inih's rules (long_value()).
  *
- * A problem is reported on the line of its key or section header; one about
- * something missing (no topic, a topic without hours, tls_cert without
- * tls_key, an absent transcript_key whose default file is missing) on the
- * header of the section it belongs in ([server] or the topic's), or line 1
- * when that is absent; one about the whole file on line 1. Checks of a key
- * made after the whole text (is tls_cert readable?) use the key's line.
- * Parsing goes on after a problem, so all of them are reported.
+ * Where problems are reported is documented in config.h. Parsing goes on
+ * after a problem, so all of them are reported.
  */
 #include "config.h"
 
@@ -136,30 +130,17 @@ struct parse {
     int nerrors;
 };
 
-static void vreport(struct parse *p, int line, const char *fmt, va_list ap)
+/* Prints `NAME:LINE: message` (line 0: line 1); false, for `return report(...)`. */
+__attribute__((format(printf, 3, 4))) static bool report(struct parse *p, int line, const char *fmt,
+                                                         ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(p->errs, "%s:%d: ", p->name, line > 0 ? line : 1);
     vfprintf(p->errs, fmt, ap);
     fputc('\n', p->errs);
+    va_end(ap);
     p->nerrors++;
-}
-
-__attribute__((format(printf, 3, 4))) static void report_at(struct parse *p, int line,
-                                                            const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(p, line, fmt, ap);
-    va_end(ap);
-}
-
-/* Reports on the current line; false, for `return fail(...)`. */
-__attribute__((format(printf, 2, 3))) static bool fail(struct parse *p, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(p, p->line, fmt, ap);
-    va_end(ap);
     return false;
 }
 
@@ -182,9 +163,9 @@ static bool copy_text(struct parse *p, const char *key, const char *v, char *dst
 {
     size_t n = strlen(v);
     if (n == 0 && !may_be_empty)
-        return fail(p, "bad %s: empty", key);
+        return report(p, p->line, "bad %s: empty", key);
     if (n >= size)
-        return fail(p, "bad %s: longer than %zu bytes", key, size - 1);
+        return report(p, p->line, "bad %s: longer than %zu bytes", key, size - 1);
     memcpy(dst, v, n + 1);
     return true;
 }
@@ -233,20 +214,18 @@ static bool parse_origins(struct parse *p, const char *key, const char *v,
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
         if (len == 0)
-            return fail(p, "bad %s: empty item in the list", key);
+            return report(p, p->line, "bad %s: empty item in the list", key);
         if (len > CONFIG_ORIGIN_MAX)
-            return fail(p, "bad %s: an origin longer than %d bytes", key, CONFIG_ORIGIN_MAX);
+            return report(p, p->line, "bad %s: an origin longer than %d bytes", key,
+                          CONFIG_ORIGIN_MAX);
         if (*n == CONFIG_MAX_ORIGINS)
-            return fail(p, "bad %s: more than %d origins", key, CONFIG_MAX_ORIGINS);
+            return report(p, p->line, "bad %s: more than %d origins", key, CONFIG_MAX_ORIGINS);
         memcpy(arr[*n], s, len);
         arr[*n][len] = '\0';
         if (len == 1 && *s == '*')
-            return fail(p, "bad %s: \"*\" must stand alone", key);
+            return report(p, p->line, "bad %s: \"*\" must stand alone", key);
         if (!valid_origin(arr[*n]))
-            return fail(p,
-                        "bad %s \"%s\": expected scheme://host[:port] (http or https, lowercase, "
-                        "no path)",
-                        key, arr[*n]);
+            return report(p, p->line, "bad %s \"%s\": expected http(s)://host[:port], lowercase, no path", key, arr[*n]);
         ++*n;
         v = next;
     }
@@ -260,14 +239,15 @@ static bool check_timezone(struct parse *p, const char *key, const char *v, char
     if (!copy_text(p, key, v, dst, size, false))
         return false;
     if (v[0] == '/' || strstr(v, ".."))
-        return fail(p, "bad %s \"%s\": expected a zone name such as Europe/Helsinki", key, v);
+        return report(p, p->line, "bad %s \"%s\": expected a zone name such as Europe/Helsinki",
+                      key, v);
     snprintf(path, sizeof(path), ZONEINFO "%s", v);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     bool ok = fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "TZif", 4) == 0;
     if (fd >= 0)
         close(fd);
     if (!ok)
-        return fail(p, "bad %s \"%s\": no such zone in " ZONEINFO, key, v);
+        return report(p, p->line, "bad %s \"%s\": no such zone in " ZONEINFO, key, v);
     return true;
 }
 
@@ -283,7 +263,7 @@ static bool apply(struct parse *p, const struct key_spec *k, char *base, const c
         return copy_text(p, k->name, v, base + k->offset, k->size, k->kind == V_OPTIONAL);
     case V_INT:
         if (!parse_int(v, k->lo, k->hi, (int *)(void *)(base + k->offset)))
-            return fail(p, "bad %s \"%s\": expected %d..%d", k->name, v, k->lo, k->hi);
+            return report(p, p->line, "bad %s \"%s\": expected %d..%d", k->name, v, k->lo, k->hi);
         return true;
     case V_TIMEZONE:
         return check_timezone(p, k->name, v, base + k->offset, k->size);
@@ -296,17 +276,17 @@ static bool apply(struct parse *p, const struct key_spec *k, char *base, const c
                parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
     case V_AUDIENCE:
         if ((i = word_index(audience_words, v)) < 0)
-            return fail(p, "bad audience \"%s\": expected young, parent or any", v);
+            return report(p, p->line, "bad audience \"%s\": expected young, parent or any", v);
         p->topic->audience = (enum config_audience)i;
         return true;
     case V_MODE:
         if ((i = word_index(mode_words, v)) < 0)
-            return fail(p, "bad mode \"%s\": expected auto or pick", v);
+            return report(p, p->line, "bad mode \"%s\": expected auto or pick", v);
         p->topic->mode = (enum config_mode)i;
         return true;
     case V_SCHEDULE:
         if (k->parse(&p->topic->schedule, v, err, sizeof(err)) != 0)
-            return fail(p, "bad %s: %s", k->name, err);
+            return report(p, p->line, "bad %s: %s", k->name, err);
         return true;
     }
     return false;
@@ -321,7 +301,8 @@ static void section_value(struct parse *p, const struct key_spec *keys, int nkey
         if (strcmp(keys[k].name, key) != 0)
             continue;
         if (lines[k]) {
-            fail(p, "duplicate key \"%s\" in [%s] (first on line %d)", key, p->where, lines[k]);
+            report(p, p->line, "duplicate key \"%s\" in [%s] (first on line %d)", key, p->where,
+                   lines[k]);
         } else {
             lines[k] = p->line;
             if (!apply(p, &keys[k], base, v))
@@ -329,16 +310,16 @@ static void section_value(struct parse *p, const struct key_spec *keys, int nkey
         }
         return;
     }
-    fail(p, "unknown key \"%s\" in [%s]", key, p->where);
+    report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
 }
 
 static void canned_value(struct parse *p, const char *key, const char *v)
 {
     struct config *c = p->cfg;
     if (strcmp(key, "reply") != 0)
-        fail(p, "unknown key \"%s\" in [canned]", key);
+        report(p, p->line, "unknown key \"%s\" in [canned]", key);
     else if (c->ncanned == CONFIG_MAX_CANNED)
-        fail(p, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
+        report(p, p->line, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
     else if (copy_text(p, key, v, c->canned[c->ncanned], sizeof(c->canned[0]), false))
         c->ncanned++;
 }
@@ -351,7 +332,7 @@ static int on_value(void *user, const char *section, const char *key, const char
         value = p->long_value;
     switch (p->kind) {
     case SEC_NONE:
-        fail(p, "key \"%s\" before any section", key);
+        report(p, p->line, "key \"%s\" before any section", key);
         break;
     case SEC_SKIP: /* its header was reported; its keys mean nothing */
         break;
@@ -382,11 +363,12 @@ static void topic_begin(struct parse *p, const char *id)
     struct config *c = p->cfg;
     int dup = config_topic_index(c, id);
     if (!valid_topic_id(id)) {
-        fail(p, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id, CONFIG_TOPIC_ID_MAX);
+        report(p, p->line, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id,
+               CONFIG_TOPIC_ID_MAX);
     } else if (dup >= 0) {
-        fail(p, "duplicate topic \"%s\" (first on line %d)", id, p->topics[dup].line);
+        report(p, p->line, "duplicate topic \"%s\" (first on line %d)", id, p->topics[dup].line);
     } else if (c->ntopics == CONFIG_MAX_TOPICS) {
-        fail(p, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
+        report(p, p->line, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
     } else {
         struct config_topic *t = &c->topics[c->ntopics]; /* zeroed */
         p->seen = &p->topics[c->ntopics++];
@@ -403,30 +385,22 @@ static void topic_begin(struct parse *p, const char *id)
     }
 }
 
-/* A section that may appear once: [server] or [canned]. */
-static void single_begin(struct parse *p, const char *name, struct seen *seen,
-                         enum section_kind kind)
-{
-    if (seen->line) {
-        fail(p, "duplicate section [%s] (first on line %d)", name, seen->line);
-        return;
-    }
-    seen->line = p->line;
-    p->seen = seen;
-    p->kind = kind;
-}
-
 static void section_begin(struct parse *p, const char *name)
 {
+    bool server = strcmp(name, "server") == 0;
+    struct seen *once = server ? &p->server : strcmp(name, "canned") == 0 ? &p->canned : NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
-    if (strcmp(name, "server") == 0)
-        single_begin(p, name, &p->server, SEC_SERVER);
-    else if (strcmp(name, "canned") == 0)
-        single_begin(p, name, &p->canned, SEC_CANNED);
-    else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0)
+    if (once && once->line) {
+        report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
+    } else if (once) { /* [server] and [canned] may appear once */
+        once->line = p->line;
+        p->seen = once;
+        p->kind = server ? SEC_SERVER : SEC_CANNED;
+    } else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0) {
         topic_begin(p, name[5] ? name + 6 : "");
-    else
-        fail(p, "unknown section [%s]: expected [server], [topic ID] or [canned]", name);
+    } else {
+        report(p, p->line, "unknown section [%s]: expected [server], [topic ID] or [canned]", name);
+    }
 }
 
 /* `[name]`, optionally followed by a comment. */
@@ -440,7 +414,7 @@ static void section_line(struct parse *p, const char *s, size_t len)
     while (after < s + len && (*after == ' ' || *after == '\t'))
         after++;
     if (n == 0 || n > SECTION_NAME_MAX || (after < s + len && *after != ';' && *after != '#')) {
-        fail(p, "bad section header: expected [NAME] and at most a comment");
+        report(p, p->line, "bad section header: expected [NAME] and at most a comment");
         return;
     }
     memcpy(name, s + 1, n);
@@ -483,15 +457,18 @@ static bool check_chars(struct parse *p, const char *s, size_t len)
 {
     for (size_t i = 0, n; i < len; i += n)
         if ((n = char_length((const unsigned char *)s + i, len - i)) == 0)
-            return fail(p, "invalid UTF-8 or control character at column %zu", i + 1);
+            return report(p, p->line, "invalid UTF-8 or control character at column %zu", i + 1);
     return true;
 }
 
 /* Length of `key` in `key = ...` (a word of letters, digits, _ . -), or 0. */
 static size_t key_length(const char *s, size_t len)
 {
-    size_t k = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
-    size_t eq = k;
+    size_t k = 0, eq;
+    while (k < len &&
+           strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", s[k]))
+        k++;
+    eq = k;
     while (eq < len && (s[eq] == ' ' || s[eq] == '\t'))
         eq++;
     return k > 0 && k <= KEY_MAX && eq < len && s[eq] == '=' ? k : 0;
@@ -524,17 +501,15 @@ static void feed_line(struct parse *p, const char *s, size_t len, char *buf, siz
         s++, len--;
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
         len--;
-    if (len == 0 || *s == ';' || *s == '#')
-        return;
     size_t k = key_length(s, len);
     if (len > CONFIG_LINE_MAX) {
-        fail(p, "line longer than %d bytes", CONFIG_LINE_MAX);
-    } else if (!check_chars(p, s, len)) {
-        /* reported */
+        report(p, p->line, "line longer than %d bytes", CONFIG_LINE_MAX);
+    } else if (!check_chars(p, s, len) || len == 0 || *s == ';' || *s == '#') {
+        /* reported, or nothing for inih */
     } else if (*s == '[') {
         section_line(p, s, len);
     } else if (k == 0) {
-        fail(p, "expected key = value");
+        report(p, p->line, "expected key = value");
     } else if (len + 2 <= size) {
         memcpy(buf, s, len);
         strcpy(buf + len, "\n");
@@ -598,12 +573,12 @@ static void check_topics(struct parse *p)
     const struct config *c = p->cfg;
     int hours = key_index(topic_keys, NTOPIC, "hours");
     if (c->ntopics == 0)
-        report_at(p, p->server.line, "no [topic ID] section: at least one topic is required");
+        report(p, p->server.line, "no [topic ID] section: at least one topic is required");
     for (size_t i = 0; i < c->ntopics; i++)
         if (!p->topics[i].key_line[hours])
-            report_at(p, p->topics[i].line,
-                      "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
-                      c->topics[i].id);
+            report(p, p->topics[i].line,
+                   "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
+                   c->topics[i].id);
 }
 
 static void check_tls(struct parse *p)
@@ -615,14 +590,14 @@ static void check_tls(struct parse *p)
     if (!server_key_line(p, "tls_cert", &cert_line) || !server_key_line(p, "tls_key", &key_line))
         return;
     if (!c->tls_cert[0] != !c->tls_key[0]) {
-        report_at(p, p->server.line, "%s is set but %s is not: set both or neither",
-                  c->tls_cert[0] ? "tls_cert" : "tls_key", c->tls_cert[0] ? "tls_key" : "tls_cert");
+        report(p, p->server.line, "%s is set but %s is not: set both or neither",
+               c->tls_cert[0] ? "tls_cert" : "tls_key", c->tls_cert[0] ? "tls_key" : "tls_cert");
         return;
     }
     if (c->tls_cert[0] && (why = file_problem(c->tls_cert, &missing)))
-        report_at(p, cert_line, "cannot read tls_cert \"%s\": %s", c->tls_cert, why);
+        report(p, cert_line, "cannot read tls_cert \"%s\": %s", c->tls_cert, why);
     if (c->tls_key[0] && (why = file_problem(c->tls_key, &missing)))
-        report_at(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
+        report(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
 }
 
 static void check_transcript_key(struct parse *p)
@@ -633,12 +608,11 @@ static void check_transcript_key(struct parse *p)
     if (!server_key_line(p, "transcript_key", &line) || !(why = file_problem(path, &missing)))
         return;
     if (missing)
-        report_at(
-            p, line,
-            "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR)",
-            path);
+        report(p, line,
+               "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR)",
+               path);
     else
-        report_at(p, line, "cannot read transcript key file \"%s\": %s", path, why);
+        report(p, line, "cannot read transcript key file \"%s\": %s", path, why);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -678,7 +652,7 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     p->errs = errs;
     int rc = ini_parse_stream(reader, p, on_value, p);
     if (rc != 0 && p->nerrors == 0) /* the reader screens lines, so inih should not object */
-        report_at(p, rc, "cannot parse this line");
+        report(p, rc, "cannot parse this line");
     check_topics(p);
     check_tls(p);
     if (flags & CONFIG_REQUIRE_KEY)

@@ -10,7 +10,8 @@
  * something missing (no topic, a topic without `hours`, tls_cert without
  * tls_key, the default transcript_key file) is reported on the header of the
  * section it belongs in ([server] or the topic's), or on line 1 when there is
- * no such section. Problems with the file as a whole are on line 1.
+ * no such section. Problems with the file as a whole are on line 1; checks of
+ * a key made once the whole file is read (is tls_cert readable?) use its line.
  */
 #ifndef CONFIG_H
 #define CONFIG_H

@@ -334,12 +334,12 @@ static void visitor_unqueue(struct hub *h, struct visitor *v)
 }
 
 /* Ends v's chat, telling both sides why. */
-static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now)
+static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now, const char *ref)
 {
     struct visitor *v = ch->visitor;
     struct worker *w = ch->worker;
     if (w) {
-        worker_send(w, proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
+        worker_send(w, proto_frame("chat_ended", ref, "{s:s,s:s}", "chat", ch->id, "by", by));
         worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
         stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
@@ -503,7 +503,7 @@ static void visitor_free(struct hub *h, struct visitor *v, time_t now)
 {
     visitor_abandon(h, v, now);
     if (v->chat)
-        chat_end(h, v->chat, "timeout", now);
+        chat_end(h, v->chat, "timeout", now, NULL);
     visitor_unqueue(h, v);
     idmap_del(h->visitors, v->session);
     sodium_memzero(v->session, sizeof(v->session));
@@ -706,12 +706,12 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
         return worker_send(v->chat->worker, typing_frame(v->chat, "visitor", r->on));
     case PT_LEAVE:
         if (v->state == VISITOR_CHATTING)
-            return chat_end(h, v->chat, "visitor", t);
+            return chat_end(h, v->chat, "visitor", t, NULL);
         if (v->state != VISITOR_QUEUED)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
         visitor_abandon(h, v, t);
         if (v->chat) /* a transferred visitor who gives up */
-            chat_end(h, v->chat, "visitor", t);
+            chat_end(h, v->chat, "visitor", t, NULL);
         return conn_send(c, proto_frame("left", r->ref, NULL));
     case PT_FEEDBACK:
         return visitor_feedback(h, v, r, t);
@@ -1017,7 +1017,7 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
         return;
     case PT_END:
         if ((ch = worker_chat(h, c, w, r)))
-            chat_end(h, ch, "worker", t);
+            chat_end(h, ch, "worker", t, r->ref);
         return;
     case PT_TRANSFER:
         if ((ch = worker_chat(h, c, w, r)))
@@ -1028,7 +1028,7 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
             return;
         ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
         stats_add(h->stats, ch->topic, STAT_BLOCKS, 1, t);
-        return chat_end(h, ch, "worker", t);
+        return chat_end(h, ch, "worker", t, r->ref);
     case PT_LOGOUT:
         if (store_begin(h->st) == 0)
             store_token_del(h->st, w->token_hash);
