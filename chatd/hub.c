@@ -339,7 +339,8 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now,
     struct visitor *v = ch->visitor;
     struct worker *w = ch->worker;
     if (w) {
-        worker_send(w, proto_frame("chat_ended", ref, "{s:s,s:s}", "chat", ch->id, "by", by));
+        worker_send(w, proto_frame("chat_ended", strcmp(by, "worker") ? NULL : ref, "{s:s,s:s}",
+                                   "chat", ch->id, "by", by));
         worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
         stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
@@ -348,8 +349,8 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now,
     if (v) {
         visitor_unqueue(h, v);
         if (v->conn)
-            conn_send(v->conn,
-                      proto_frame("chat_ended", NULL, "{s:s,s:s}", "chat", ch->id, "by", by));
+            conn_send(v->conn, proto_frame("chat_ended", strcmp(by, "visitor") ? NULL : ref,
+                                           "{s:s,s:s}", "chat", ch->id, "by", by));
         snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);
         v->last_topic = ch->topic;
         v->last_end = now;
@@ -706,7 +707,7 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
         return worker_send(v->chat->worker, typing_frame(v->chat, "visitor", r->on));
     case PT_LEAVE:
         if (v->state == VISITOR_CHATTING)
-            return chat_end(h, v->chat, "visitor", t, NULL);
+            return chat_end(h, v->chat, "visitor", t, r->ref);
         if (v->state != VISITOR_QUEUED)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
         visitor_abandon(h, v, t);
