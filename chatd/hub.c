@@ -953,6 +953,8 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     struct visitor *v = ch->visitor;
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
+    stats_add(h->stats, ch->topic, STAT_CHATS, 1, now); /* this worker's part of the chat ended */
+    stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
     worker_send(w,
                 proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
     worker_drop_chat(w, ch, now);

@@ -21,13 +21,26 @@
 
 #define EXIT_USAGE 2
 
-static struct server *chatd_server;
+static struct server *volatile chatd_server;
+static volatile sig_atomic_t chatd_stopping;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    chatd_stopping = 1;
     if (chatd_server)
         server_stop(chatd_server);
+}
+
+/* Installed before anything listens, so an early SIGTERM still stops cleanly. */
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static int usage(void)
@@ -71,12 +84,8 @@ static int run(const struct config *cfg)
         fprintf(stderr, "chatd: out of memory\n");
         goto out;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if (chatd_stopping)
+        server_stop(chatd_server);
     rc = server_run(chatd_server, hub);
 out:
     server_free(chatd_server); /* closes every connection first */
@@ -116,6 +125,7 @@ int main(int argc, char **argv)
         config_free(cfg);
         return 1;
     }
+    install_signals();
     int rc = run(cfg);
     config_free(cfg);
     return rc;

@@ -20,7 +20,8 @@
  *                  counted in the hour the wait ended, with wait_answered_s)
  *  abandoned       visitors who left the queue or did not come back within
  *                  the resume grace (hour the wait ended, wait_abandoned_s)
- *  chats, chat_s   chats ended and their summed duration (hour of the end)
+ *  chats, chat_s   conversations with a worker that ended (also by transfer: each
+ *                  worker's part counts) and their summed duration (hour of the end)
  *  msgs_visitor, msgs_worker  messages stored, by side
  *  transfers       chats transferred away from the topic
  *  blocks          chats ended with a block
