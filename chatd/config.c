@@ -206,9 +206,11 @@ static bool parse_origins(struct parse *p, const char *key, const char *v,
                           char arr[][CONFIG_ORIGIN_MAX + 1], size_t *n)
 {
     *n = 0;
-    while (*v) {
-        size_t len = strcspn(v, ",");
-        const char *s = v, *next = v[len] ? v + len + 1 : v + len;
+    if (!*v)
+        return true; /* no origins */
+    for (;;) {
+        size_t end = strcspn(v, ","), len = end;
+        const char *s = v;
         while (len > 0 && (*s == ' ' || *s == '\t'))
             s++, len--;
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -225,11 +227,14 @@ static bool parse_origins(struct parse *p, const char *key, const char *v,
         if (len == 1 && *s == '*')
             return report(p, p->line, "bad %s: \"*\" must stand alone", key);
         if (!valid_origin(arr[*n]))
-            return report(p, p->line, "bad %s \"%s\": expected http(s)://host[:port], lowercase, no path", key, arr[*n]);
+            return report(p, p->line,
+                          "bad %s \"%s\": expected http(s)://host[:port], lowercase, no path", key,
+                          arr[*n]);
         ++*n;
-        v = next;
+        if (!v[end])
+            return true;
+        v += end + 1;
     }
-    return true;
 }
 
 /* A zone name: a TZif file under ZONEINFO, reached without `..` or a `/` prefix. */
@@ -609,10 +614,11 @@ static void check_transcript_key(struct parse *p)
         return;
     if (missing)
         report(p, line,
-               "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR)",
+               "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR, "
+               "then set transcript_key = DIR/transcript.pub)",
                path);
     else
-        report(p, line, "cannot read transcript key file \"%s\": %s", path, why);
+        report(p, line, "cannot read transcript_key file \"%s\": %s", path, why);
 }
 
 /* ---- loading ---------------------------------------------------------------- */

@@ -4,7 +4,9 @@
  * The INI file (contract §2) is read with libinih. Every problem is reported
  * as `FILE:LINE: message` to the given stream, all of them, not only the
  * first; a config with any problem is refused as a whole. After config_load()
- * succeeds nothing in struct config changes until config_free().
+ * succeeds nothing in struct config changes until config_free(). The text
+ * must be UTF-8 without control characters (tab aside); `;` starts a comment
+ * at the start of a line or after whitespace; lines may be indented.
  *
  * LINE is that of the key or section header at fault. A problem about
  * something missing (no topic, a topic without `hours`, tls_cert without

@@ -43,6 +43,7 @@ struct conn {
     enum proto_role role;
     void *io;                /* the shell's handle (struct lws *) */
     uint64_t serial;         /* unique per process, for logs and auth jobs */
+    uint64_t source;         /* keyed hash of the peer address, 0 if unknown; memory only */
     struct frame_list held;  /* waiting for the turn's commit */
     struct frame_list ready; /* may be written now */
     size_t queued_bytes;

@@ -33,6 +33,8 @@
 #define LOGIN_FAIL_LIMIT 5
 #define LOGIN_FAIL_WINDOW_S 300
 #define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
+#define PURGE_EVERY_S 3600
+#define SOURCE_FAIL_LIMIT 20 /* failed logins from one address in the window */
 
 enum visitor_state { VISITOR_IDLE, VISITOR_QUEUED, VISITOR_CHATTING };
 
@@ -120,6 +122,7 @@ struct hub {
     struct login_fail fails[64];
     struct stats *stats;
     time_t last_flush;
+    time_t last_purge;
 };
 
 static uint64_t idle_counter; /* orders workers by when they last became idle */
@@ -842,7 +845,10 @@ static void worker_login(struct hub *h, struct conn *c, const struct proto_req *
         sodium_memzero(&u, sizeof(u));
         return;
     }
-    if (login_throttled(h, r->user, now))
+    char source[24];
+    snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
+    if (login_throttled(h, r->user, now) ||
+        (c->source && login_fail_slot(h, source, now)->count >= SOURCE_FAIL_LIMIT))
         return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
     bool known = store_user_get(h->st, r->user, &u) == 0;
     struct login_owner *o = calloc(1, sizeof(*o));
@@ -873,6 +879,11 @@ static void login_done(void *owner, const char *user, bool ok, void *arg)
         worker_login_ok(ctx->h, c, user, o->ref, ctx->now);
     } else {
         login_fail_slot(ctx->h, user, ctx->now)->count++;
+        if (c->source) {
+            char source[24];
+            snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
+            login_fail_slot(ctx->h, source, ctx->now)->count++;
+        }
         send_error(c, CHAT_ERR_UNAUTHORIZED, o->ref);
     }
     free(o);
@@ -1066,6 +1077,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->chats = idmap_new();
     h->stats = stats_new(cfg, (time_t)now);
     h->last_flush = (time_t)now;
+    h->last_purge = (time_t)now - PURGE_EVERY_S; /* purge once at start */
     if (!h->visitors || !h->chats || !h->stats) {
         stats_free(h->stats);
         idmap_free(h->visitors);
@@ -1183,9 +1195,29 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
     c->worker = NULL;
 }
 
+/* Deletes transcripts past retention_days (hourly; a bounded amount of work). */
+static void purge_transcripts(struct hub *h, time_t now)
+{
+    char day[16];
+    long deleted = 0;
+    time_t cut = now - (time_t)h->cfg->retention_days * 86400;
+    struct tm tm;
+    h->last_purge = now;
+    localtime_r(&cut, &tm);
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    store_commit(h->st);
+    if (store_transcript_purge(h->st, day, &deleted) != 0)
+        fprintf(stderr, "chatd: transcript purge failed\n");
+    else if (deleted > 0 && store_reclaim_some(h->st, 2000) == 0)
+        fprintf(stderr, "chatd: deleted %ld transcripts older than %s\n", deleted, day);
+    store_token_purge(h->st, now);
+}
+
 void hub_tick(struct hub *h, double now)
 {
     time_t t = (time_t)now;
+    if (t - h->last_purge >= PURGE_EVERY_S)
+        purge_transcripts(h, t);
     time_t grace = h->cfg->resume_grace_s;
     while (h->away_head && h->away_head->away_since + grace <= t) {
         struct visitor *v = h->away_head;
@@ -1215,6 +1247,7 @@ time_t hub_next_deadline(struct hub *h, double now)
     if (h->away_head)
         EARLIER(h->away_head->away_since + grace);
     EARLIER(h->last_flush + STATS_FLUSH_S);
+    EARLIER(h->last_purge + PURGE_EVERY_S);
     for (struct worker *w = h->workers; w; w = w->next)
         if (!w->nconns && w->away_since)
             EARLIER(w->away_since + grace);

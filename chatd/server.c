@@ -12,8 +12,12 @@
  */
 #include "server.h"
 
+#include "idmap.h"
+
 #include <libwebsockets.h>
+#include <arpa/inet.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +35,10 @@ struct server {
     struct hub *hub;
     volatile sig_atomic_t stop;
     lws_sorted_usec_list_t sul;
-    time_t sul_at;  /* when the armed timer fires, 0 if none */
-    time_t tick_at; /* the hub's next deadline */
+    time_t sul_at;         /* when the armed timer fires, 0 if none */
+    time_t tick_at;        /* the hub's next deadline */
+    struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
+    uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
 };
 
 /* Per WebSocket connection. */
@@ -42,6 +48,7 @@ struct ws_session {
     size_t rxlen;
     bool rx_discard; /* rest of an oversized or binary message is dropped */
     bool rx_binary;
+    bool refused; /* over max_conns_per_source: closing, never seen by the hub */
     unsigned char *tx;
     size_t txcap;
 };
@@ -277,6 +284,45 @@ static int ws_writeable(struct lws *wsi, struct ws_session *ss)
     return 0;
 }
 
+/* A keyed hash of the peer's address: counts connections per source without
+ * keeping the address. The key is random per process and never leaves it. */
+static uint64_t peer_source(struct server *s, struct lws *wsi)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    uint8_t out[crypto_shorthash_BYTES];
+    uint64_t h;
+    int fd = (int)lws_get_socket_fd(wsi);
+    memset(&sa, 0, sizeof(sa));
+    if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
+        return 0;
+    const void *addr = &((struct sockaddr_in *)&sa)->sin_addr;
+    size_t alen = 4;
+    if (sa.ss_family == AF_INET6) {
+        addr = &((struct sockaddr_in6 *)&sa)->sin6_addr;
+        alen = 16;
+    }
+    crypto_shorthash(out, addr, alen, s->source_key);
+    memcpy(&h, out, sizeof(h));
+    memset(&sa, 0, sizeof(sa));
+    return h ? h : 1;
+}
+
+/* Adds delta to the open connections of source; returns the new count. */
+static long source_count(struct server *s, uint64_t source, long delta)
+{
+    char key[24];
+    if (!source || !s->sources)
+        return 0;
+    snprintf(key, sizeof(key), "%016llx", (unsigned long long)source);
+    long n = (long)(intptr_t)idmap_get(s->sources, key) + delta;
+    if (n <= 0)
+        idmap_del(s->sources, key);
+    else
+        idmap_put(s->sources, key, (void *)(intptr_t)n);
+    return n;
+}
+
 static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                        size_t len)
 {
@@ -291,15 +337,26 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_ESTABLISHED:
         memset(ss, 0, sizeof(*ss));
         conn_init(&ss->conn, role, wsi);
+        ss->conn.source = peer_source(s, wsi);
+        if (source_count(s, ss->conn.source, 1) > s->cfg->max_conns_per_source &&
+            s->cfg->max_conns_per_source > 0) {
+            conn_send(&ss->conn, proto_error(CHAT_ERR_RATE_LIMITED, NULL, NULL));
+            conn_close(&ss->conn, 1008);
+            ss->refused = true;
+            break;
+        }
         hub_conn_open(s->hub, &ss->conn, now_s());
         break;
     case LWS_CALLBACK_RECEIVE:
-        ws_rx(wsi, ss, in, len);
+        if (!ss->refused)
+            ws_rx(wsi, ss, in, len);
         break;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(wsi, ss);
     case LWS_CALLBACK_CLOSED:
-        hub_conn_closed(s->hub, &ss->conn, now_s());
+        source_count(s, ss->conn.source, -1);
+        if (!ss->refused)
+            hub_conn_closed(s->hub, &ss->conn, now_s());
         conn_fini(&ss->conn);
         free(ss->rx);
         free(ss->tx);
@@ -336,6 +393,10 @@ static const struct lws_protocol_vhost_options security_headers[] = {
     {NULL, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"},
 };
 
+static const struct lws_protocol_vhost_options tls_headers[] = {
+    {&security_headers[0], NULL, "strict-transport-security:", "max-age=31536000"},
+};
+
 static const struct lws_protocol_vhost_options mimetypes[] = {
     {&mimetypes[1], NULL, ".svg", "image/svg+xml"},
     {&mimetypes[2], NULL, ".json", "application/json"},
@@ -352,6 +413,8 @@ struct server *server_new(const struct config *cfg)
     if (!s)
         return NULL;
     s->cfg = cfg;
+    s->sources = idmap_new();
+    crypto_shorthash_keygen(s->source_key);
     lws_set_log_level(LLL_ERR, NULL);
 
     memset(mounts, 0, sizeof(mounts));
@@ -394,6 +457,7 @@ struct server *server_new(const struct config *cfg)
         info.ssl_private_key_filepath = cfg->tls_key;
         info.ssl_options_set =
             SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+        info.headers = tls_headers; /* HSTS only makes sense over TLS */
     }
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
@@ -474,5 +538,7 @@ void server_free(struct server *s)
     if (!s)
         return;
     lws_context_destroy(s->ctx);
+    idmap_free(s->sources);
+    sodium_memzero(s->source_key, sizeof(s->source_key));
     free(s);
 }

@@ -156,7 +156,9 @@ int store_open(const char *data_dir, struct store **out)
         SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(st->db, 5000);
-    if (exec(st->db, "PRAGMA journal_mode = WAL") || exec(st->db, "PRAGMA synchronous = FULL") ||
+    /* before the first table exists: lets purges give space back in steps */
+    if (exec(st->db, "PRAGMA auto_vacuum = INCREMENTAL") ||
+        exec(st->db, "PRAGMA journal_mode = WAL") || exec(st->db, "PRAGMA synchronous = FULL") ||
         exec(st->db, "PRAGMA foreign_keys = ON") || exec(st->db, "PRAGMA secure_delete = ON") ||
         migrate(st->db))
         goto fail;
@@ -422,6 +424,34 @@ int store_transcript_purge(struct store *st, const char *day, long *deleted)
     }
     int crc = store_commit(st);
     return rc ? rc : crc;
+}
+
+int store_reclaim_some(struct store *st, int pages)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%d)", pages);
+    return exec(st->db, sql);
+}
+
+int store_backup(struct store *st, const char *path)
+{
+    sqlite3 *dst;
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(dst);
+        return CHAT_ERR_IO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+    int rc = CHAT_ERR_IO;
+    if (b) {
+        int step;
+        while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY ||
+               step == SQLITE_LOCKED)
+            sqlite3_sleep(10);
+        rc = sqlite3_backup_finish(b) == SQLITE_OK && step == SQLITE_DONE ? 0 : CHAT_ERR_IO;
+    }
+    sqlite3_close(dst);
+    return rc;
 }
 
 int store_reclaim(struct store *st)

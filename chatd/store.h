@@ -85,8 +85,14 @@ int store_transcript_read(struct store *st, const char *chat,
 /* Deletes transcripts whose day is before day (YYYY-MM-DD); *deleted gets the count. */
 int store_transcript_purge(struct store *st, const char *day, long *deleted);
 
-/* Runs VACUUM-free space reclaim (incremental vacuum). */
+/* Checkpoints the WAL and VACUUMs: all free space back (slow; chatadmin only). */
 int store_reclaim(struct store *st);
+
+/* Gives up to pages free pages back to the file system (cheap; chatd hourly). */
+int store_reclaim_some(struct store *st, int pages);
+
+/* Copies the live database to path with SQLite's online backup API. */
+int store_backup(struct store *st, const char *path);
 
 /* The underlying handle, for modules that keep their own statements (stats). */
 struct sqlite3 *store_db(struct store *st);

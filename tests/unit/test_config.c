@@ -1,7 +1,9 @@
 /*
- * test_config: the config parser against contract §2: the example parses
- * into the expected struct, and each kind of mistake is reported as
- * NAME:LINE: message, all of them.
+ * test_config: the config parser against contract §2 and config.h. The
+ * contract's example parses into the expected struct; tables of valid text
+ * give field values, tables of broken text give the exact `NAME:LINE: message`
+ * lines, all of them; files (transcript key, TLS) and config_load() are tried
+ * with real temporary files.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -17,91 +19,315 @@
 
 #include "chat_err.h"
 #include "config.h"
+#include "schedule.h"
 
-static const char example[] = "[server]\n"
-                              "listen_host = 127.0.0.1          ; default 127.0.0.1\n"
-                              "listen_port = 8080\n"
-                              "data_dir = ./var\n"
-                              "web_root = ./chatd/web\n"
-                              "timezone = Europe/Helsinki\n"
-                              "transcript_key = ./var/transcript.pub\n"
-                              "retention_days = 30\n"
-                              "resume_grace_s = 120\n"
-                              "max_message_bytes = 16384\n"
-                              "max_conns_per_source = 256\n"
-                              "allowed_origins = http://localhost:8080, https://chat.example.org\n"
-                              "public_origins = *\n"
-                              "tls_cert =\n"
-                              "tls_key =\n"
-                              "\n"
-                              "[topic youth]                    ; topic id\n"
-                              "title_fi = Nuorten chat\n"
-                              "title_sv = Ungdomschatten\n"
-                              "title_en = Youth chat\n"
-                              "audience = young\n"
-                              "hours = mon-fri 09:00-21:00, sat 12:00-16:00\n"
-                              "closed = 2026-12-24, 2026-12-25\n"
-                              "extra = 2026-12-27 10:00-14:00\n"
-                              "queue_max = 20\n"
-                              "join_cutoff_min = 15\n"
-                              "mode = auto\n";
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define ONE_TOPIC "[topic a]\nhours = always\n"
+#define SERVER(lines) "[server]\n" lines "\n" ONE_TOPIC
+#define TOPIC(lines) ONE_TOPIC lines "\n"
+#define KEYGEN_HINT                                                                                \
+    "not found (make one with: chatadmin keygen --out DIR, then set transcript_key = "             \
+    "DIR/transcript.pub)"
 
-/* Parses text; returns rc and puts what was reported into *errs (malloc'd). */
-static int load(const char *text, int flags, struct config **cfg, char **errs)
+/* Contract §2's example, verbatim but for allowed_origins (two origins). */
+static const char example[] =
+    "[server]\n"
+    "listen_host = 127.0.0.1          ; default 127.0.0.1\n"
+    "listen_port = 8080               ; 0 = pick a free port and print \"listening on PORT\" to "
+    "stdout\n"
+    "data_dir = ./var                 ; holds chatd.db (SQLite); created if missing\n"
+    "web_root = ./chatd/web           ; static pages\n"
+    "timezone = Europe/Helsinki       ; opening hours are in this zone (DST-correct)\n"
+    "transcript_key = ./var/transcript.pub   ; public key made by `chatadmin keygen`\n"
+    "retention_days = 30              ; transcripts older than this are deleted\n"
+    "resume_grace_s = 120             ; how long a disconnected visitor keeps place/chat\n"
+    "max_message_bytes = 16384        ; larger frames: error too_large, close 1009\n"
+    "max_conns_per_source = 256       ; open connections from one address (counted in memory "
+    "under a keyed hash); 0 = no cap\n"
+    "allowed_origins = http://localhost:8080, https://chat.example.org   ; Origin values "
+    "accepted for worker.v1 (comma list, exact match)\n"
+    "public_origins = *               ; CORS Allow-Origin for /api/status and Origins for "
+    "visitor.v1\n"
+    "tls_cert =                       ; both set: serve https/wss only\n"
+    "tls_key =\n"
+    "\n"
+    "[topic youth]                    ; topic id = word after \"topic\" ([a-z0-9_-]{1,32})\n"
+    "title_fi = Nuorten chat\n"
+    "title_sv = Ungdomschatten\n"
+    "title_en = Youth chat\n"
+    "audience = young                 ; young | parent | any\n"
+    "hours = mon-fri 09:00-21:00, sat 12:00-16:00\n"
+    "closed = 2026-12-24, 2026-12-25  ; whole days closed (holidays)\n"
+    "extra = 2026-12-27 10:00-14:00   ; extra opening on a date\n"
+    "queue_max = 20                   ; more joins: queue_full\n"
+    "join_cutoff_min = 15             ; no new joins this many minutes before closing\n"
+    "mode = auto                      ; auto (server assigns) | pick (worker picks)\n";
+
+/* What config_load_text() gave for one text. */
+struct result {
+    int rc;
+    struct config *cfg;
+    char *errs; /* everything reported */
+};
+
+static struct result load_as(const char *name, const char *text, int flags)
 {
+    struct result r = {0};
     size_t len;
-    FILE *f = open_memstream(errs, &len);
-    int rc = config_load_text("t.ini", text, flags, cfg, f);
+    FILE *f = open_memstream(&r.errs, &len);
+    assert_non_null(f);
+    r.cfg = (struct config *)&r; /* must be reset, also on failure */
+    r.rc = config_load_text(name, text, flags, &r.cfg, f);
     fclose(f);
-    return rc;
+    return r;
 }
 
-static void test_contract_example_parses(void **state)
+static struct result load(const char *text, int flags)
 {
-    (void)state;
-    struct config *c;
-    char *errs;
-    assert_int_equal(load(example, 0, &c, &errs), 0);
-    assert_string_equal(errs, "");
-    assert_string_equal(c->listen_host, "127.0.0.1");
-    assert_int_equal(c->listen_port, 8080);
-    assert_int_equal(c->retention_days, 30);
-    assert_int_equal(c->nallowed_origins, 2);
-    assert_string_equal(c->allowed_origins[1], "https://chat.example.org");
-    assert_true(c->public_any);
-    assert_int_equal(c->ntopics, 1);
-    const struct config_topic *t = config_topic(c, "youth");
-    assert_non_null(t);
-    assert_string_equal(t->title[LANG_SV], "Ungdomschatten");
-    assert_int_equal(t->audience, AUDIENCE_YOUNG);
-    assert_int_equal(t->queue_max, 20);
-    assert_int_equal(t->join_cutoff_min, 15);
-    assert_int_equal(t->mode, MODE_AUTO);
-    assert_int_equal(t->schedule.nweekly, 6);
-    assert_int_equal(t->schedule.nclosed, 2);
-    assert_int_equal(t->schedule.nextra, 1);
-    assert_true(config_worker_origin_ok(c, "http://localhost:8080"));
-    assert_false(config_worker_origin_ok(c, "http://evil.example"));
-    assert_true(config_public_origin_ok(c, "http://evil.example"));
-    config_free(c);
-    free(errs);
+    return load_as("t.ini", text, flags);
 }
 
-static void test_defaults(void **state)
+static void done(struct result *r)
+{
+    config_free(r->cfg);
+    free(r->errs);
+}
+
+/* Appends item to the '|'-separated list in buf. */
+static void append(char *buf, size_t size, const char *item)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%s%s", n ? "|" : "", item);
+}
+
+/* One field as text: a [server] key's name, "canned", "topics" (the ids), or
+ * "topic.KEY" for the first topic. Lists are joined with '|'. */
+static const char *field(const struct config *c, const char *name, char *buf, size_t size)
+{
+    static const char *const audience[] = {"young", "parent", "any"};
+    static const char *const mode[] = {"auto", "pick"};
+    const struct config_topic *t = &c->topics[0];
+    const struct {
+        const char *name;
+        const char *s; /* a string field, or NULL */
+        long n;        /* else a number */
+    } fields[] = {
+        {"listen_host", c->listen_host, 0},
+        {"listen_port", NULL, c->listen_port},
+        {"data_dir", c->data_dir, 0},
+        {"web_root", c->web_root, 0},
+        {"timezone", c->timezone, 0},
+        {"transcript_key", c->transcript_key, 0},
+        {"retention_days", NULL, c->retention_days},
+        {"resume_grace_s", NULL, c->resume_grace_s},
+        {"max_message_bytes", NULL, c->max_message_bytes},
+        {"max_conns_per_source", NULL, c->max_conns_per_source},
+        {"tls_cert", c->tls_cert, 0},
+        {"tls_key", c->tls_key, 0},
+        {"topic.id", t->id, 0},
+        {"topic.title_fi", t->title[LANG_FI], 0},
+        {"topic.title_sv", t->title[LANG_SV], 0},
+        {"topic.title_en", t->title[LANG_EN], 0},
+        {"topic.audience", audience[t->audience], 0},
+        {"topic.mode", mode[t->mode], 0},
+        {"topic.queue_max", NULL, t->queue_max},
+        {"topic.join_cutoff_min", NULL, t->join_cutoff_min},
+        {"topic.nweekly", NULL, (long)t->schedule.nweekly},
+        {"topic.nclosed", NULL, (long)t->schedule.nclosed},
+        {"topic.nextra", NULL, (long)t->schedule.nextra},
+    };
+    for (size_t i = 0; i < N(fields); i++) {
+        if (strcmp(fields[i].name, name) != 0)
+            continue;
+        if (fields[i].s)
+            snprintf(buf, size, "%s", fields[i].s);
+        else
+            snprintf(buf, size, "%ld", fields[i].n);
+        return buf;
+    }
+    buf[0] = '\0';
+    if (strcmp(name, "allowed_origins") == 0) {
+        for (size_t i = 0; i < c->nallowed_origins; i++)
+            append(buf, size, c->allowed_origins[i]);
+    } else if (strcmp(name, "public_origins") == 0) {
+        for (size_t i = 0; i < c->npublic_origins; i++)
+            append(buf, size, c->public_origins[i]);
+        if (c->public_any)
+            append(buf, size, "*");
+    } else if (strcmp(name, "canned") == 0) {
+        for (size_t i = 0; i < c->ncanned; i++)
+            append(buf, size, c->canned[i]);
+    } else if (strcmp(name, "topics") == 0) {
+        for (size_t i = 0; i < c->ntopics; i++)
+            append(buf, size, c->topics[i].id);
+    } else {
+        fail_msg("no field %s in the test's table", name);
+    }
+    return buf;
+}
+
+struct field_case {
+    const char *name, *want;
+};
+
+static void check_fields(const struct config *c, const struct field_case *cases, size_t n)
+{
+    char buf[8192];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(field(c, cases[i].name, buf, sizeof(buf)), cases[i].want) != 0)
+            fail_msg("%s is \"%s\", want \"%s\"", cases[i].name, buf, cases[i].want);
+}
+
+/* ---- valid configs ------------------------------------------------------------ */
+
+static void test_contract_example_parses_into_every_field(void **state)
 {
     (void)state;
-    struct config *c;
-    char *errs;
-    assert_int_equal(load("[topic a]\nhours = always\n", 0, &c, &errs), 0);
-    assert_int_equal(c->listen_port, 8080);
-    assert_int_equal(c->resume_grace_s, 120);
-    assert_int_equal(c->max_message_bytes, 16384);
-    assert_string_equal(c->timezone, "Europe/Helsinki");
-    assert_string_equal(c->topics[0].title[LANG_FI], "a");
-    assert_int_equal(c->topics[0].audience, AUDIENCE_ANY);
-    config_free(c);
-    free(errs);
+    static const struct field_case want[] = {
+        {"listen_host", "127.0.0.1"},
+        {"listen_port", "8080"},
+        {"data_dir", "./var"},
+        {"web_root", "./chatd/web"},
+        {"timezone", "Europe/Helsinki"},
+        {"transcript_key", "./var/transcript.pub"},
+        {"retention_days", "30"},
+        {"resume_grace_s", "120"},
+        {"max_message_bytes", "16384"},
+        {"max_conns_per_source", "256"},
+        {"allowed_origins", "http://localhost:8080|https://chat.example.org"},
+        {"public_origins", "*"},
+        {"tls_cert", ""},
+        {"tls_key", ""},
+        {"canned", ""},
+        {"topics", "youth"},
+        {"topic.title_fi", "Nuorten chat"},
+        {"topic.title_sv", "Ungdomschatten"},
+        {"topic.title_en", "Youth chat"},
+        {"topic.audience", "young"},
+        {"topic.nweekly", "6"}, /* mon..fri and sat */
+        {"topic.nclosed", "2"},
+        {"topic.nextra", "1"},
+        {"topic.queue_max", "20"},
+        {"topic.join_cutoff_min", "15"},
+        {"topic.mode", "auto"},
+    };
+    struct result r = load(example, 0);
+    assert_string_equal(r.errs, "");
+    assert_int_equal(r.rc, 0);
+    check_fields(r.cfg, want, N(want));
+    assert_string_equal(r.cfg->path, "t.ini");
+    done(&r);
 }
+
+static void test_defaults_apply_to_absent_keys(void **state)
+{
+    (void)state;
+    static const struct field_case want[] = {
+        {"listen_host", "127.0.0.1"},
+        {"listen_port", "8080"},
+        {"data_dir", "./var"},
+        {"web_root", "./chatd/web"},
+        {"timezone", "Europe/Helsinki"},
+        {"transcript_key", "./var/transcript.pub"},
+        {"retention_days", "30"},
+        {"resume_grace_s", "120"},
+        {"max_message_bytes", "16384"},
+        {"max_conns_per_source", "256"},
+        {"allowed_origins", "http://localhost:8080"},
+        {"public_origins", "*"},
+        {"tls_cert", ""},
+        {"tls_key", ""},
+        {"canned", ""},
+        {"topic.title_fi", "a"}, /* titles default to the id */
+        {"topic.title_sv", "a"},
+        {"topic.title_en", "a"},
+        {"topic.audience", "any"},
+        {"topic.queue_max", "20"},
+        {"topic.join_cutoff_min", "0"},
+        {"topic.mode", "auto"},
+        {"topic.nclosed", "0"},
+        {"topic.nextra", "0"},
+    };
+    struct result r = load("[topic a]\nhours = never\n", 0); /* no [server] at all */
+    assert_string_equal(r.errs, "");
+    check_fields(r.cfg, want, N(want));
+    done(&r);
+}
+
+struct good_case {
+    const char *text;
+    const char *field, *want;
+};
+
+static const struct good_case good_cases[] = {
+    {SERVER("listen_port = 0"), "listen_port", "0"},
+    {SERVER("listen_port = 65535"), "listen_port", "65535"},
+    {SERVER("listen_port = 08080"), "listen_port", "8080"},
+    {SERVER("retention_days = 1"), "retention_days", "1"},
+    {SERVER("retention_days = 3650"), "retention_days", "3650"},
+    {SERVER("resume_grace_s = 0"), "resume_grace_s", "0"},
+    {SERVER("resume_grace_s = 86400"), "resume_grace_s", "86400"},
+    {SERVER("max_message_bytes = 256"), "max_message_bytes", "256"},
+    {SERVER("max_message_bytes = 1048576"), "max_message_bytes", "1048576"},
+    {SERVER("max_conns_per_source = 0"), "max_conns_per_source", "0"},
+    {SERVER("listen_host = ::"), "listen_host", "::"},
+    {SERVER("timezone = UTC"), "timezone", "UTC"},
+    {SERVER("timezone = America/Argentina/Buenos_Aires"), "timezone",
+     "America/Argentina/Buenos_Aires"},
+    /* inline comments: `;` after whitespace starts one, elsewhere it is text */
+    {SERVER("data_dir = /srv/chat dir   ; where"), "data_dir", "/srv/chat dir"},
+    {SERVER("web_root = ./web;not-a-comment"), "web_root", "./web;not-a-comment"},
+    {SERVER("web_root = ./web#1"), "web_root", "./web#1"},
+    {TOPIC("title_en = a = b"), "topic.title_en", "a = b"},
+    /* layout */
+    {SERVER("    listen_port = 9000"), "listen_port", "9000"},
+    {SERVER("listen_port=9001"), "listen_port", "9001"},
+    {"[server]\r\nlisten_port = 9002\r\n[topic a]\r\nhours = always\r\n", "listen_port", "9002"},
+    {"\xef\xbb\xbf[server]\nlisten_port = 9003\n" ONE_TOPIC, "listen_port", "9003"},
+    {"# hash\n; semicolon\n\n[server] ; comment\nlisten_port = 9004\n" ONE_TOPIC, "listen_port",
+     "9004"},
+    {"[server]\nlisten_port = 9005\n" ONE_TOPIC "title_fi = last line without newline",
+     "topic.title_fi", "last line without newline"},
+    /* origins */
+    {SERVER("allowed_origins = http://a.example, https://b.example:8443 ,http://[::1]:8080"),
+     "allowed_origins", "http://a.example|https://b.example:8443|http://[::1]:8080"},
+    {SERVER("allowed_origins ="), "allowed_origins", ""},
+    {SERVER("public_origins = *"), "public_origins", "*"},
+    {SERVER("public_origins = https://x.fi,https://y.fi"), "public_origins",
+     "https://x.fi|https://y.fi"},
+    {SERVER("public_origins ="), "public_origins", ""},
+    /* topics */
+    {TOPIC("title_sv = Föräldrachatten"), "topic.title_sv", "Föräldrachatten"},
+    {TOPIC("audience = parent"), "topic.audience", "parent"},
+    {TOPIC("audience = young"), "topic.audience", "young"},
+    {TOPIC("mode = pick"), "topic.mode", "pick"},
+    {TOPIC("queue_max = 1"), "topic.queue_max", "1"},
+    {TOPIC("queue_max = 100000"), "topic.queue_max", "100000"},
+    {TOPIC("join_cutoff_min = 1440"), "topic.join_cutoff_min", "1440"},
+    {"[topic youth-2_b]\nhours = never\n", "topic.id", "youth-2_b"},
+    {"[topic youth-2_b]\nhours = never\n", "topic.nweekly", "0"},
+    {"[topic b]\nhours = always\n[topic a]\nhours = never\n", "topics", "b|a"},
+    {"[topic a]\nhours = daily 18:00-24:00\n", "topic.nweekly", "7"},
+    {"[canned]\nreply = Hei!\nreply = Moi ; a comment\n" ONE_TOPIC, "canned", "Hei!|Moi"},
+};
+
+static void test_valid_values_are_stored(void **state)
+{
+    (void)state;
+    char buf[8192];
+    for (size_t i = 0; i < N(good_cases); i++) {
+        const struct good_case *g = &good_cases[i];
+        struct result r = load(g->text, 0);
+        if (r.rc != 0)
+            fail_msg("case %zu: rc %d:\n%s", i, r.rc, r.errs);
+        field(r.cfg, g->field, buf, sizeof(buf));
+        if (strcmp(buf, g->want) != 0)
+            fail_msg("case %zu: %s is \"%s\", want \"%s\"", i, g->field, buf, g->want);
+        done(&r);
+    }
+}
+
+/* ---- errors --------------------------------------------------------------------- */
 
 struct bad_case {
     const char *text;
@@ -109,102 +335,580 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-    {"[server]\nlisten_prot = 1\n[topic a]\nhours = always\n",
-     "t.ini:2: unknown key \"listen_prot\" in [server]\n"},
-    {"[server]\nlisten_port = 99999\n[topic a]\nhours = always\n",
-     "t.ini:2: bad listen_port \"99999\": expected 0..65535\n"},
-    {"[server]\nlisten_port = 80x\n[topic a]\nhours = always\n",
-     "t.ini:2: bad listen_port \"80x\": expected 0..65535\n"},
-    {"[topic a]\nhours = mon-fry 09:00-10:00\n",
-     "t.ini:2: bad hours: bad day \"mon-fry\": expected mon..sun, a range like mon-fri, or "
-     "daily\n"},
-    {"[topic a]\nhours = mon 09:00-25:00\n",
-     "t.ini:2: bad hours: bad time range \"09:00-25:00\": expected HH:MM-HH:MM\n"},
-    {"[topic a]\nhours = always\nclosed = 2027-02-29\n",
-     "t.ini:3: bad closed: bad date \"2027-02-29\": expected YYYY-MM-DD\n"},
-    {"[topic a]\nhours = always\naudience = kids\n",
-     "t.ini:3: bad audience \"kids\": expected young, parent or any\n"},
-    {"[topic a]\nhours = always\nmode = manual\n",
-     "t.ini:3: bad mode \"manual\": expected auto or pick\n"},
-    {"[topic A!]\nhours = always\n[topic b]\nhours = always\n",
-     "t.ini:1: bad topic id \"A!\": use 1..32 of a-z 0-9 _ -\n"},
-    {"[server]\n[topic a]\n",
-     "t.ini:2: topic a has no hours (use always, never or DAYS HH:MM-HH:MM)\n"},
+    /* [server] keys */
+    {SERVER("listen_prot = 1"), "t.ini:2: unknown key \"listen_prot\" in [server]\n"},
+    {SERVER("Listen_Port = 1"), "t.ini:2: unknown key \"Listen_Port\" in [server]\n"},
+    {SERVER("listen_port = 1\nlisten_port = 2"),
+     "t.ini:3: duplicate key \"listen_port\" in [server] (first on line 2)\n"},
+    {SERVER("listen_port = 99999"), "t.ini:2: bad listen_port \"99999\": expected 0..65535\n"},
+    {SERVER("listen_port = 80x"), "t.ini:2: bad listen_port \"80x\": expected 0..65535\n"},
+    {SERVER("listen_port = -1"), "t.ini:2: bad listen_port \"-1\": expected 0..65535\n"},
+    {SERVER("listen_port = +80"), "t.ini:2: bad listen_port \"+80\": expected 0..65535\n"},
+    {SERVER("listen_port = 0x50"), "t.ini:2: bad listen_port \"0x50\": expected 0..65535\n"},
+    {SERVER("listen_port = 8 0"), "t.ini:2: bad listen_port \"8 0\": expected 0..65535\n"},
+    {SERVER("listen_port ="), "t.ini:2: bad listen_port \"\": expected 0..65535\n"},
+    {SERVER("listen_port = 99999999999999999999999"),
+     "t.ini:2: bad listen_port \"99999999999999999999999\": expected 0..65535\n"},
+    {SERVER("retention_days = 0"), "t.ini:2: bad retention_days \"0\": expected 1..3650\n"},
+    {SERVER("resume_grace_s = 86401"),
+     "t.ini:2: bad resume_grace_s \"86401\": expected 0..86400\n"},
+    {SERVER("max_message_bytes = 255"),
+     "t.ini:2: bad max_message_bytes \"255\": expected 256..1048576\n"},
+    {SERVER("max_conns_per_source = 1000001"),
+     "t.ini:2: bad max_conns_per_source \"1000001\": expected 0..1000000\n"},
+    {SERVER("listen_host ="), "t.ini:2: bad listen_host: empty\n"},
+    {SERVER("data_dir = ; nothing"), "t.ini:2: bad data_dir: empty\n"},
+    {SERVER("web_root ="), "t.ini:2: bad web_root: empty\n"},
+    {SERVER("transcript_key ="), "t.ini:2: bad transcript_key: empty\n"},
+    {SERVER("timezone = Mars/Olympus"),
+     "t.ini:2: bad timezone \"Mars/Olympus\": no such zone in /usr/share/zoneinfo/\n"},
+    {SERVER("timezone = Europe"), /* a directory */
+     "t.ini:2: bad timezone \"Europe\": no such zone in /usr/share/zoneinfo/\n"},
+    {SERVER("timezone = zone.tab"), /* a file, not a zone */
+     "t.ini:2: bad timezone \"zone.tab\": no such zone in /usr/share/zoneinfo/\n"},
+    {SERVER("timezone = ../../../etc/passwd"),
+     "t.ini:2: bad timezone \"../../../etc/passwd\": expected a zone name such as "
+     "Europe/Helsinki\n"},
+    {SERVER("timezone = /usr/share/zoneinfo/UTC"),
+     "t.ini:2: bad timezone \"/usr/share/zoneinfo/UTC\": expected a zone name such as "
+     "Europe/Helsinki\n"},
+    {SERVER("timezone ="), "t.ini:2: bad timezone: empty\n"},
+    /* origins */
+    {SERVER("allowed_origins = localhost:8080"),
+     "t.ini:2: bad allowed_origins \"localhost:8080\": expected http(s)://host[:port], lowercase, "
+     "no path\n"},
+    {SERVER("allowed_origins = https://chat.example.org/"),
+     "t.ini:2: bad allowed_origins \"https://chat.example.org/\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    {SERVER("allowed_origins = http://a.example, https://b.example/console"),
+     "t.ini:2: bad allowed_origins \"https://b.example/console\": expected "
+     "http(s)://host[:port], lowercase, no path\n"},
+    {SERVER("allowed_origins = http://a.example:99999"),
+     "t.ini:2: bad allowed_origins \"http://a.example:99999\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    {SERVER("allowed_origins = http://a.example:"),
+     "t.ini:2: bad allowed_origins \"http://a.example:\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    {SERVER("allowed_origins = ftp://a.example"),
+     "t.ini:2: bad allowed_origins \"ftp://a.example\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    {SERVER("allowed_origins = http://"),
+     "t.ini:2: bad allowed_origins \"http://\": expected http(s)://host[:port], lowercase, no "
+     "path\n"},
+    {SERVER("allowed_origins = https://Chat.Example.org"),
+     "t.ini:2: bad allowed_origins \"https://Chat.Example.org\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    {SERVER("allowed_origins = http://[]"),
+     "t.ini:2: bad allowed_origins \"http://[]\": expected http(s)://host[:port], lowercase, no "
+     "path\n"},
+    {SERVER("allowed_origins = http://a.example,,http://b.example"),
+     "t.ini:2: bad allowed_origins: empty item in the list\n"},
+    {SERVER("allowed_origins = http://a.example,"),
+     "t.ini:2: bad allowed_origins: empty item in the list\n"},
+    {SERVER("public_origins = *, http://a.example"),
+     "t.ini:2: bad public_origins: \"*\" must stand alone\n"},
+    {SERVER("public_origins = http://a.example/"),
+     "t.ini:2: bad public_origins \"http://a.example/\": expected http(s)://host[:port], "
+     "lowercase, no path\n"},
+    /* TLS: the pair on the [server] line, each file on its own line */
+    {SERVER("tls_cert = /etc/ssl/cert.pem"),
+     "t.ini:1: tls_cert is set but tls_key is not: set both or neither\n"},
+    {"[topic a]\nhours = always\n[server]\ntls_key = /k.pem\n",
+     "t.ini:3: tls_key is set but tls_cert is not: set both or neither\n"},
+    {SERVER("tls_cert = /nonexistent/c.pem\ntls_key = /nonexistent/k.pem"),
+     "t.ini:2: cannot read tls_cert \"/nonexistent/c.pem\": No such file or directory\n"
+     "t.ini:3: cannot read tls_key \"/nonexistent/k.pem\": No such file or directory\n"},
+    {SERVER("tls_cert = /tmp\ntls_key = /tmp"),
+     "t.ini:2: cannot read tls_cert \"/tmp\": not a regular file\n"
+     "t.ini:3: cannot read tls_key \"/tmp\": not a regular file\n"},
+    /* [topic ID] keys */
+    {TOPIC("titel_fi = x"), "t.ini:3: unknown key \"titel_fi\" in [topic a]\n"},
+    {TOPIC("hours = never"), "t.ini:3: duplicate key \"hours\" in [topic a] (first on line 2)\n"},
+    {TOPIC("title_fi ="), "t.ini:3: bad title_fi: empty\n"},
+    {TOPIC("audience = kids"), "t.ini:3: bad audience \"kids\": expected young, parent or any\n"},
+    {TOPIC("audience = Young"), "t.ini:3: bad audience \"Young\": expected young, parent or any\n"},
+    {TOPIC("mode = manual"), "t.ini:3: bad mode \"manual\": expected auto or pick\n"},
+    {TOPIC("queue_max = 0"), "t.ini:3: bad queue_max \"0\": expected 1..100000\n"},
+    {TOPIC("queue_max = 100001"), "t.ini:3: bad queue_max \"100001\": expected 1..100000\n"},
+    {TOPIC("join_cutoff_min = 1441"), "t.ini:3: bad join_cutoff_min \"1441\": expected 0..1440\n"},
+    {TOPIC("join_cutoff_min = 15m"), "t.ini:3: bad join_cutoff_min \"15m\": expected 0..1440\n"},
+    {"[server]\n\n[topic a]\ntitle_fi = A\n",
+     "t.ini:3: topic a has no hours (set hours = always, never or DAYS HH:MM-HH:MM)\n"},
+    /* sections */
     {"[server]\nlisten_port = 1\n",
-     "t.ini:1: no [topic ID] section: at least one topic is needed\n"},
-    {"[server]\ntimezone = Mars/Olympus\n[topic a]\nhours = always\n",
-     "t.ini:2: unknown timezone \"Mars/Olympus\" (see /usr/share/zoneinfo)\n"},
-    {"[server]\ntls_cert = /x\n[topic a]\nhours = always\n",
-     "t.ini:1: tls_cert and tls_key must be set together\n"},
-    {"[server]\nallowed_origins = localhost:8080\n[topic a]\nhours = always\n",
-     "t.ini:2: bad origin \"localhost:8080\" in allowed_origins: expected scheme://host[:port]\n"},
-    {"[sever]\nx = 1\n[topic a]\nhours = always\n",
+     "t.ini:1: no [topic ID] section: at least one topic is required\n"},
+    {"[canned]\n[server]\n", "t.ini:2: no [topic ID] section: at least one topic is required\n"},
+    {"", "t.ini:1: no [topic ID] section: at least one topic is required\n"},
+    {"[server]\nlisten_port = 9005", /* no final newline */
+     "t.ini:1: no [topic ID] section: at least one topic is required\n"},
+    {"[topic A!]\nhours = always\n" ONE_TOPIC,
+     "t.ini:1: bad topic id \"A!\": expected 1..32 of a-z 0-9 _ -\n"},
+    {"[topic]\n" ONE_TOPIC, "t.ini:1: bad topic id \"\": expected 1..32 of a-z 0-9 _ -\n"},
+    {"[topic  a]\n" ONE_TOPIC, "t.ini:1: bad topic id \" a\": expected 1..32 of a-z 0-9 _ -\n"},
+    {"[topic abcdefghijklmnopqrstuvwxyz0123456]\n" ONE_TOPIC,
+     "t.ini:1: bad topic id \"abcdefghijklmnopqrstuvwxyz0123456\": expected 1..32 of a-z 0-9 _ "
+     "-\n"},
+    {ONE_TOPIC "[topic a]\nhours = never\n", "t.ini:3: duplicate topic \"a\" (first on line 1)\n"},
+    {"[server]\n[server]\n" ONE_TOPIC, "t.ini:2: duplicate section [server] (first on line 1)\n"},
+    {"[canned]\n[canned]\n" ONE_TOPIC, "t.ini:2: duplicate section [canned] (first on line 1)\n"},
+    {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
      "t.ini:1: unknown section [sever]: expected [server], [topic ID] or [canned]\n"},
-    {"[topic a]\nhours = always\nqueue_max = 0\n[topic a]\nhours = never\n",
-     "t.ini:3: bad queue_max \"0\": expected 1..100000\nt.ini:4: duplicate topic \"a\"\n"},
-    {"[server]\nlisten_port = 1\nlisten_port = 2\ngarbage\n[topic a]\nhours = always\n",
-     "t.ini:3: duplicate key \"listen_port\" in [server]\nt.ini:4: expected key = value\n"},
+    {"[Server]\n" ONE_TOPIC,
+     "t.ini:1: unknown section [Server]: expected [server], [topic ID] or [canned]\n"},
+    {"[server\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
+    {"[]\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
+    {"[server] x\n" ONE_TOPIC,
+     "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
+    /* lines */
+    {"listen_port = 1\n" ONE_TOPIC, "t.ini:1: key \"listen_port\" before any section\n"},
+    {SERVER("garbage"), "t.ini:2: expected key = value\n"},
+    {SERVER("listen_port: 8080"), "t.ini:2: expected key = value\n"},
+    {SERVER("= 8080"), "t.ini:2: expected key = value\n"},
+    {SERVER("listen port = 8080"), "t.ini:2: expected key = value\n"},
+    {TOPIC("title_fi = Caf\xe9"), "t.ini:3: invalid UTF-8 or control character at column 15\n"},
+    {TOPIC("title_fi = a\x01"), "t.ini:3: invalid UTF-8 or control character at column 13\n"},
+    {TOPIC("title_fi = \xed\xa0\x80"), /* a surrogate */
+     "t.ini:3: invalid UTF-8 or control character at column 12\n"},
+    {TOPIC("; caf\xe9"), "t.ini:3: invalid UTF-8 or control character at column 6\n"},
+    /* [canned] */
+    {"[canned]\nanswer = x\n" ONE_TOPIC, "t.ini:2: unknown key \"answer\" in [canned]\n"},
+    {"[canned]\nreply =\n" ONE_TOPIC, "t.ini:2: bad reply: empty\n"},
 };
 
 static void test_each_error_names_file_and_line(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-        struct config *c = (struct config *)1;
-        char *errs;
-        int rc = load(bad_cases[i].text, 0, &c, &errs);
-        if (rc != CHAT_ERR_BAD_REQUEST || c != NULL || strcmp(errs, bad_cases[i].want) != 0)
-            fail_msg("case %zu: rc %d, reported:\n%s\nwanted:\n%s", i, rc, errs, bad_cases[i].want);
-        free(errs);
+    for (size_t i = 0; i < N(bad_cases); i++) {
+        struct result r = load(bad_cases[i].text, 0);
+        if (r.rc != CHAT_ERR_BAD_REQUEST || r.cfg != NULL || strcmp(r.errs, bad_cases[i].want))
+            fail_msg("case %zu: rc %d, reported:\n%s\nwanted:\n%s", i, r.rc, r.errs,
+                     bad_cases[i].want);
+        done(&r);
     }
 }
 
-static void test_missing_key_file_is_reported_with_its_line(void **state)
+/* The schedule module's one-line reason, as "bad KEY: REASON" on the key's line. */
+static void test_schedule_reasons_are_passed_on(void **state)
 {
     (void)state;
-    struct config *c;
-    char *errs;
-    assert_int_equal(
-        load("[server]\ntranscript_key = /nonexistent/t.pub\n[topic a]\nhours = always\n",
-             CONFIG_REQUIRE_KEY, &c, &errs),
-        CHAT_ERR_BAD_REQUEST);
-    assert_string_equal(errs, "t.ini:2: transcript_key file \"/nonexistent/t.pub\" not found (make "
-                              "one with: chatadmin keygen --out DIR)\n");
-    free(errs);
-
-    char path[] = "/tmp/chatd-key-XXXXXX", text[256];
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(text, sizeof(text), "[server]\ntranscript_key = %s\n[topic a]\nhours = always\n",
-             path);
-    assert_int_equal(load(text, CONFIG_REQUIRE_KEY, &c, &errs), 0);
-    config_free(c);
-    free(errs);
-    unlink(path);
+    static const struct {
+        const char *before, *key, *value;
+        int (*parse)(struct schedule *, const char *, char *, size_t);
+    } cases[] = {
+        {"; hours below", "hours", "mon-fry 09:00-10:00", schedule_parse_hours},
+        {"; hours below", "hours", "mon 09:00-25:00", schedule_parse_hours},
+        {"; hours below", "hours", "", schedule_parse_hours},
+        {"hours = always", "closed", "2027-02-29", schedule_parse_closed},
+        {"hours = always", "closed", "2026-12-24,", schedule_parse_closed},
+        {"hours = always", "extra", "2026-12-27", schedule_parse_extra},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        struct schedule s;
+        char reason[256], text[512], want[512];
+        schedule_init(&s);
+        assert_int_not_equal(cases[i].parse(&s, cases[i].value, reason, sizeof(reason)), 0);
+        snprintf(text, sizeof(text), "[topic a]\n%s\n%s = %s\n", cases[i].before, cases[i].key,
+                 cases[i].value);
+        snprintf(want, sizeof(want), "t.ini:3: bad %s: %s\n", cases[i].key, reason);
+        struct result r = load(text, 0);
+        assert_int_equal(r.rc, CHAT_ERR_BAD_REQUEST);
+        assert_string_equal(r.errs, want);
+        done(&r);
+    }
 }
 
-static void test_canned_replies(void **state)
+static void test_all_problems_are_reported_in_order(void **state)
 {
     (void)state;
-    struct config *c;
-    char *errs;
-    assert_int_equal(
-        load("[topic a]\nhours = always\n[canned]\nreply = Hei!\nreply = Moi\n", 0, &c, &errs), 0);
-    assert_int_equal(c->ncanned, 2);
-    assert_string_equal(c->canned[1], "Moi");
-    config_free(c);
+    struct schedule s;
+    char reason[256], want[1024];
+    schedule_init(&s);
+    assert_int_not_equal(schedule_parse_hours(&s, "mon-fri 25:00-26:00", reason, sizeof(reason)),
+                         0);
+    struct result r = load("[server]\n"
+                           "listen_port = 70000\n"
+                           "colour_scheme = blue\n"
+                           "tls_key = /k.pem\n"
+                           "[topic youth]\n"
+                           "hours = mon-fri 25:00-26:00\n"
+                           "mode = manual\n"
+                           "[topic Bad]\n"
+                           "[topic quiet]\n"
+                           "[canned]\n"
+                           "reply =\n",
+                           0);
+    assert_int_equal(r.rc, CHAT_ERR_BAD_REQUEST);
+    assert_null(r.cfg);
+    /* in text order, then the checks made once the whole text is read */
+    snprintf(want, sizeof(want),
+             "t.ini:2: bad listen_port \"70000\": expected 0..65535\n"
+             "t.ini:3: unknown key \"colour_scheme\" in [server]\n"
+             "t.ini:6: bad hours: %s\n"
+             "t.ini:7: bad mode \"manual\": expected auto or pick\n"
+             "t.ini:8: bad topic id \"Bad\": expected 1..32 of a-z 0-9 _ -\n"
+             "t.ini:11: bad reply: empty\n"
+             "t.ini:9: topic quiet has no hours (set hours = always, never or DAYS "
+             "HH:MM-HH:MM)\n"
+             "t.ini:1: tls_key is set but tls_cert is not: set both or neither\n",
+             reason);
+    assert_string_equal(r.errs, want);
+    done(&r);
+}
+
+/* A value one byte over its field is an error; exactly full is kept whole. */
+static void test_overlong_values_are_errors_not_truncated(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *section, *key;
+        size_t max;
+    } cases[] = {
+        {"[server]", "listen_host", 255},
+        {"[server]", "data_dir", PATH_MAX - 1},
+        {"[server]", "web_root", PATH_MAX - 1},
+        {"[server]", "transcript_key", PATH_MAX - 1},
+        {"[topic b]\nhours = always", "title_fi", CONFIG_TITLE_MAX},
+        {"[topic b]\nhours = always", "title_en", CONFIG_TITLE_MAX},
+        {"[canned]", "reply", CONFIG_CANNED_MAX},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        for (size_t len = cases[i].max; len <= cases[i].max + 1; len++) {
+            size_t size = len + 256;
+            char *text = malloc(size), want[128];
+            int head = snprintf(text, size, ONE_TOPIC "%s\n%s = ", cases[i].section, cases[i].key);
+            memset(text + head, 'x', len);
+            snprintf(text + head + len, size - (size_t)head - len, " ; comment\n");
+            struct result r = load(text, 0);
+            if (len == cases[i].max) {
+                assert_string_equal(r.errs, "");
+                assert_int_equal(r.rc, 0);
+            } else {
+                int line = strchr(cases[i].section, '\n') ? 5 : 4;
+                snprintf(want, sizeof(want), "t.ini:%d: bad %s: longer than %zu bytes\n", line,
+                         cases[i].key, cases[i].max);
+                assert_string_equal(r.errs, want);
+            }
+            done(&r);
+            free(text);
+        }
+    }
+}
+
+static void test_long_values_pass_inih_line_buffer_whole(void **state)
+{
+    (void)state;
+    char reply[CONFIG_CANNED_MAX + 1], text[1024];
+    for (size_t i = 0; i < CONFIG_CANNED_MAX; i++)
+        reply[i] = (char)('a' + i % 26);
+    reply[CONFIG_CANNED_MAX] = '\0';
+    reply[100] = ';'; /* not a comment: no whitespace before it */
+    reply[200] = ' ';
+    snprintf(text, sizeof(text), ONE_TOPIC "[canned]\n  reply =   %s   ; a comment\n", reply);
+    struct result r = load(text, 0);
+    assert_string_equal(r.errs, "");
+    assert_int_equal(r.cfg->ncanned, 1);
+    assert_string_equal(r.cfg->canned[0], reply);
+    done(&r);
+}
+
+/* Lines just under, at and over inih's 200-byte buffer give the same value. */
+static void test_line_length_around_inih_buffer_keeps_values_whole(void **state)
+{
+    (void)state;
+    for (size_t len = 180; len <= 220; len++) {
+        char reply[256], text[512];
+        memset(reply, 'r', len);
+        reply[len] = '\0';
+        snprintf(text, sizeof(text), ONE_TOPIC "[canned]\nreply = %s\n", reply);
+        struct result r = load(text, 0);
+        assert_string_equal(r.errs, "");
+        assert_string_equal(r.cfg->canned[0], reply);
+        done(&r);
+    }
+}
+
+static void test_overlong_line_is_an_error(void **state)
+{
+    (void)state;
+    size_t size = CONFIG_LINE_MAX + 64;
+    char *text = malloc(size);
+    int head = snprintf(text, size, ONE_TOPIC "[canned]\nreply = ");
+    memset(text + head, 'x', size - (size_t)head - 2);
+    strcpy(text + size - 2, "\n");
+    struct result r = load(text, 0);
+    assert_string_equal(r.errs, "t.ini:4: line longer than 8192 bytes\n");
+    done(&r);
+    free(text);
+}
+
+static void test_limits_on_counts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head, *item[2]; /* item: the text around its number */
+        int max, line;              /* line of the first item over the limit */
+        const char *want;
+    } cases[] = {
+        {"",
+         {"[topic t", "]\nhours = always\n"},
+         CONFIG_MAX_TOPICS,
+         65,
+         "too many topics (at most 32)"},
+        {ONE_TOPIC "[canned]\n",
+         {"reply = r", "\n"},
+         CONFIG_MAX_CANNED,
+         36,
+         "too many canned replies (at most 32)"},
+        {ONE_TOPIC "[server]\nallowed_origins = http://o0",
+         {",http://o", ""},
+         CONFIG_MAX_ORIGINS - 1,
+         4,
+         "bad allowed_origins: more than 16 origins"},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        char text[4096], want[128];
+        for (int over = 0; over <= 1; over++) {
+            size_t n = (size_t)snprintf(text, sizeof(text), "%s", cases[i].head);
+            for (int k = 1; k <= cases[i].max + over; k++)
+                n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%d%s", cases[i].item[0], k,
+                                      cases[i].item[1]);
+            snprintf(text + n, sizeof(text) - n, "\n");
+            struct result r = load(text, 0);
+            if (over)
+                snprintf(want, sizeof(want), "t.ini:%d: %s\n", cases[i].line, cases[i].want);
+            assert_string_equal(r.errs, over ? want : "");
+            done(&r);
+        }
+    }
+}
+
+/* ---- files ------------------------------------------------------------------------- */
+
+static char *temp_file(const char *content)
+{
+    char *path = strdup("/tmp/test_config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    close(fd);
+    return path;
+}
+
+static void test_require_key_reports_missing_file_on_its_line(void **state)
+{
+    (void)state;
+    struct result r =
+        load(SERVER("listen_port = 1\ntranscript_key = /nonexistent/t.pub"), CONFIG_REQUIRE_KEY);
+    assert_int_equal(r.rc, CHAT_ERR_BAD_REQUEST);
+    assert_string_equal(r.errs,
+                        "t.ini:3: transcript key file \"/nonexistent/t.pub\" " KEYGEN_HINT "\n");
+    done(&r);
+}
+
+static void test_require_key_reports_missing_default_on_server_line(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_config-XXXXXX", old[PATH_MAX];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(old, sizeof(old)));
+    assert_int_equal(chdir(dir), 0); /* so ./var/transcript.pub is surely absent */
+    struct result r = load(ONE_TOPIC "[server]\nlisten_port = 1\n", CONFIG_REQUIRE_KEY);
+    struct result none = load(ONE_TOPIC, CONFIG_REQUIRE_KEY);
+    assert_int_equal(chdir(old), 0);
+    rmdir(dir);
+    assert_string_equal(r.errs,
+                        "t.ini:3: transcript key file \"./var/transcript.pub\" " KEYGEN_HINT "\n");
+    assert_string_equal(none.errs, "t.ini:1: transcript key file \"./var/transcript.pub\" "
+                                   "" KEYGEN_HINT "\n");
+    done(&r);
+    done(&none);
+}
+
+static void test_require_key_accepts_existing_file(void **state)
+{
+    (void)state;
+    char *key = temp_file("public key\n"), text[512];
+    snprintf(text, sizeof(text), SERVER("transcript_key = %s"), key);
+    struct result r = load(text, CONFIG_REQUIRE_KEY);
+    assert_string_equal(r.errs, "");
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.cfg->transcript_key, key);
+    done(&r);
+    unlink(key);
+    free(key);
+}
+
+static void test_require_key_refuses_a_directory(void **state)
+{
+    (void)state;
+    struct result r = load(SERVER("transcript_key = /tmp"), CONFIG_REQUIRE_KEY);
+    assert_string_equal(r.errs, "t.ini:2: cannot read transcript_key file \"/tmp\": not a "
+                                "regular file\n");
+    done(&r);
+}
+
+static void test_key_file_is_not_checked_without_the_flag(void **state)
+{
+    (void)state;
+    struct result r = load(SERVER("transcript_key = /nonexistent/t.pub"), 0);
+    assert_string_equal(r.errs, "");
+    assert_int_equal(r.rc, 0);
+    done(&r);
+}
+
+static void test_tls_pair_of_readable_files_is_accepted(void **state)
+{
+    (void)state;
+    char *cert = temp_file("cert\n"), *key = temp_file("key\n"), text[512];
+    snprintf(text, sizeof(text), SERVER("tls_cert = %s\ntls_key = %s"), cert, key);
+    struct result r = load(text, 0);
+    assert_string_equal(r.errs, "");
+    assert_string_equal(r.cfg->tls_cert, cert);
+    assert_string_equal(r.cfg->tls_key, key);
+    done(&r);
+    unlink(cert);
+    unlink(key);
+    free(cert);
+    free(key);
+}
+
+static void test_config_load_reads_a_file_and_names_it(void **state)
+{
+    (void)state;
+    char *good = temp_file(example), *bad = temp_file("[server]\nlisten_port = x\n" ONE_TOPIC);
+    char *errs, want[256];
+    size_t len;
+    struct config *cfg;
+    FILE *f = open_memstream(&errs, &len);
+    assert_int_equal(config_load(good, 0, &cfg, f), 0);
+    assert_string_equal(cfg->path, good);
+    assert_int_equal(cfg->topics[0].join_cutoff_min, 15);
+    config_free(cfg);
+    assert_int_equal(config_load(bad, 0, &cfg, f), CHAT_ERR_BAD_REQUEST);
+    assert_null(cfg);
+    fclose(f);
+    snprintf(want, sizeof(want), "%s:2: bad listen_port \"x\": expected 0..65535\n", bad);
+    assert_string_equal(errs, want);
     free(errs);
+    unlink(good);
+    unlink(bad);
+    free(good);
+    free(bad);
+}
+
+static void test_config_load_whole_file_problems(void **state)
+{
+    (void)state;
+    char *big = malloc(CONFIG_FILE_MAX + 2);
+    memset(big, ';', CONFIG_FILE_MAX + 1);
+    big[CONFIG_FILE_MAX + 1] = '\0';
+    char *paths[] = {strdup("/nonexistent/chatd.ini"), strdup("/tmp"), temp_file(big),
+                     temp_file("[server]\n\n" ONE_TOPIC)};
+    static const struct {
+        int rc;
+        const char *want;
+    } cases[] = {
+        {CHAT_ERR_IO, ":1: cannot open: No such file or directory\n"},
+        {CHAT_ERR_IO, ":1: cannot read: Is a directory\n"},
+        {CHAT_ERR_BAD_REQUEST, ":1: file larger than 1048576 bytes\n"},
+        {CHAT_ERR_BAD_REQUEST, ":2: NUL byte in the file\n"},
+    };
+    FILE *nul = fopen(paths[3], "r+"); /* put a NUL on line 2 */
+    fseek(nul, 9, SEEK_SET);
+    fputc('\0', nul);
+    fclose(nul);
+    for (size_t i = 0; i < N(cases); i++) {
+        char *errs, want[256];
+        size_t len;
+        struct config *cfg = (struct config *)&len;
+        FILE *f = open_memstream(&errs, &len);
+        assert_int_equal(config_load(paths[i], 0, &cfg, f), cases[i].rc);
+        fclose(f);
+        assert_null(cfg);
+        snprintf(want, sizeof(want), "%s%s", paths[i], cases[i].want);
+        assert_string_equal(errs, want);
+        free(errs);
+        if (i >= 2)
+            unlink(paths[i]);
+        free(paths[i]);
+    }
+    free(big);
+}
+
+/* ---- lookups ------------------------------------------------------------------------- */
+
+static void test_topic_lookup(void **state)
+{
+    (void)state;
+    struct result r = load("[topic youth]\nhours = always\n[topic parents]\nhours = never\n", 0);
+    assert_int_equal(config_topic_index(r.cfg, "youth"), 0);
+    assert_int_equal(config_topic_index(r.cfg, "parents"), 1);
+    assert_int_equal(config_topic_index(r.cfg, "adults"), -1);
+    assert_int_equal(config_topic_index(r.cfg, "Youth"), -1);
+    assert_ptr_equal(config_topic(r.cfg, "parents"), &r.cfg->topics[1]);
+    assert_null(config_topic(r.cfg, "pa"));
+    done(&r);
+}
+
+static void test_origin_checks_are_exact(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *origin;
+        bool worker, listed_public;
+    } cases[] = {
+        {"https://chat.example.org", true, true},
+        {"http://localhost:8080", true, false},
+        {"https://chat.example.org:443", false, false},
+        {"https://chat.example.org/", false, false},
+        {"https://CHAT.example.org", false, false},
+        {"https://chat.example.org.evil", false, false},
+        {"https://www.example.org", false, true},
+        {"", false, false},
+        {"null", false, false},
+    };
+    struct result listed = load(SERVER("allowed_origins = https://chat.example.org, "
+                                       "http://localhost:8080\npublic_origins = "
+                                       "https://www.example.org,https://chat.example.org"),
+                                0);
+    struct result any = load(SERVER("allowed_origins = https://chat.example.org, "
+                                    "http://localhost:8080"),
+                             0);
+    for (size_t i = 0; i < N(cases); i++) {
+        const char *o = cases[i].origin;
+        if (config_worker_origin_ok(listed.cfg, o) != cases[i].worker ||
+            config_public_origin_ok(listed.cfg, o) != cases[i].listed_public ||
+            !config_public_origin_ok(any.cfg, o))
+            fail_msg("case %zu: \"%s\"", i, o);
+    }
+    done(&listed);
+    done(&any);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_contract_example_parses),
-        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_contract_example_parses_into_every_field),
+        cmocka_unit_test(test_defaults_apply_to_absent_keys),
+        cmocka_unit_test(test_valid_values_are_stored),
         cmocka_unit_test(test_each_error_names_file_and_line),
-        cmocka_unit_test(test_missing_key_file_is_reported_with_its_line),
-        cmocka_unit_test(test_canned_replies),
+        cmocka_unit_test(test_schedule_reasons_are_passed_on),
+        cmocka_unit_test(test_all_problems_are_reported_in_order),
+        cmocka_unit_test(test_overlong_values_are_errors_not_truncated),
+        cmocka_unit_test(test_long_values_pass_inih_line_buffer_whole),
+        cmocka_unit_test(test_line_length_around_inih_buffer_keeps_values_whole),
+        cmocka_unit_test(test_overlong_line_is_an_error),
+        cmocka_unit_test(test_limits_on_counts),
+        cmocka_unit_test(test_require_key_reports_missing_file_on_its_line),
+        cmocka_unit_test(test_require_key_reports_missing_default_on_server_line),
+        cmocka_unit_test(test_require_key_accepts_existing_file),
+        cmocka_unit_test(test_require_key_refuses_a_directory),
+        cmocka_unit_test(test_key_file_is_not_checked_without_the_flag),
+        cmocka_unit_test(test_tls_pair_of_readable_files_is_accepted),
+        cmocka_unit_test(test_config_load_reads_a_file_and_names_it),
+        cmocka_unit_test(test_config_load_whole_file_problems),
+        cmocka_unit_test(test_topic_lookup),
+        cmocka_unit_test(test_origin_checks_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
