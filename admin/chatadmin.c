@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chat_err.h"
 #include "config.h"
@@ -36,7 +37,8 @@ static const char usage_text[] =
     "  transcript show CHAT --key FILE  decrypt a transcript (passphrase from stdin)\n"
     "  transcript purge                 delete transcripts past retention_days\n"
     "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
-    "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n";
+    "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
+    "  backup FILE                      consistent copy of the database (online backup API)\n";
 
 struct admin {
     struct config *cfg;
@@ -395,6 +397,20 @@ static int cmd_stats(struct admin *a, int argc, char **argv)
     return 0;
 }
 
+static int cmd_backup(struct admin *a, int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    if (access(argv[1], F_OK) == 0)
+        return fail(1, "%s exists; not overwritten", argv[1]);
+    if (open_store(a))
+        return 1;
+    if (store_backup(a->st, argv[1]) != 0)
+        return fail(1, "cannot write the backup %s", argv[1]);
+    printf("backed up the database to %s\n", argv[1]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct admin a = {0};
@@ -422,6 +438,8 @@ int main(int argc, char **argv)
         rc = cmd_transcript(&a, argc, argv);
     else if (strcmp(argv[0], "stats") == 0)
         rc = cmd_stats(&a, argc, argv);
+    else if (strcmp(argv[0], "backup") == 0)
+        rc = cmd_backup(&a, argc, argv);
     else
         rc = usage();
     store_close(a.st);
