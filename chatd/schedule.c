@@ -124,8 +124,10 @@ static int next_item(const char **p, char *buf, size_t size)
     size_t n = (size_t)(end - start);
     while (n > 0 && (start[n - 1] == ' ' || start[n - 1] == '\t'))
         n--;
-    if (n >= size)
+    if (n >= size) {
+        snprintf(buf, size, "%.20s...", start); /* for the error message */
         return -1;
+    }
     memcpy(buf, start, n);
     buf[n] = '\0';
     *p = *end ? end + 1 : end;

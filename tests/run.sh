@@ -13,7 +13,8 @@ QUICK=0
 [ "${1:-}" = "--quick" ] && QUICK=1
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
-    libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium)
+    libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium
+    clang libclang-rt-14-dev)
 
 say() { printf 'run.sh: %s\n' "$*"; }
 
@@ -58,5 +59,26 @@ if [ "$QUICK" -eq 0 ]; then
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     # The browser tests are about pages, not memory: the sanitizer run skips them.
     CTEST_ARGS="-E ^pages$" build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
+fi
+if [ "$QUICK" -eq 0 ]; then
+    # libFuzzer, briefly: FUZZ_SECONDS per harness (README: longer runs).
+    say "building build-fuzz (clang, libFuzzer)"
+    CC=clang cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCHAT_FUZZ=ON -DCHAT_TESTS=OFF \
+        -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake --build "$ROOT/build-fuzz" -j2
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    for f in proto config hours; do
+        cp -r "$ROOT/tests/fuzz/corpus/$f" "$work/$f"
+        say "fuzzing $f for ${FUZZ_SECONDS:-10} s"
+        if ! (cd "$work" && "$ROOT/build-fuzz/fuzz_$f" -max_total_time="${FUZZ_SECONDS:-10}" \
+            -timeout=5 "$work/$f" >"$work/$f.log" 2>&1); then
+            tail -n 30 "$work/$f.log"
+            say "fuzz_$f found a failing input (saved in $work, kept)"
+            trap - EXIT
+            exit 1
+        fi
+        grep -E '^Done' "$work/$f.log" || true
+    done
 fi
 say "all tests passed"
