@@ -1,0 +1,124 @@
+/* security.test.mjs: nothing leaked, abuse limits, TLS (issue 7). */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import {
+    ALICE, connect, filesUnder, request, scenario, step, visitorHello, workerLogin,
+    workerOnDuty,
+} from './harness.mjs';
+
+scenario('after a full chat no file or log holds text, session, token, password or address', async (srv) => {
+    const secret = 'my secret words QWX9';
+    const w = await workerOnDuty(srv.port);
+    const v = await visitorHello(srv.port);
+    await request(v, { type: 'join', topic: 'youth' });
+    const { chat } = await w.next('chat_started');
+    await request(v, { type: 'msg', text: secret });
+    await request(w, { type: 'msg', chat, text: `${secret} reply` });
+    await request(w, { type: 'end', chat });
+    const backup = path.join(srv.dir, 'backup.db');
+    await step('chatadmin backup while chatd runs', async () => {
+        const r = await srv.admin(['backup', backup]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(fs.readFileSync(backup).subarray(0, 15).toString(), 'SQLite format 3');
+    });
+    await srv.stop();
+    const needles = {
+        text: secret, session: v.welcome.session, token: w.welcome.token, password: ALICE.password,
+        address: '127.0.0.1',
+    };
+    const files = [...filesUnder(srv.dataDir), backup].filter((f) => !f.endsWith('.pub') && !f.endsWith('.key'));
+    assert.ok(files.some((f) => f.endsWith('chatd.db')));
+    for (const f of files) {
+        const bytes = fs.readFileSync(f);
+        for (const [what, s] of Object.entries(needles)) {
+            assert.equal(bytes.indexOf(Buffer.from(s)), -1, `${path.basename(f)} holds the ${what}`);
+        }
+    }
+    for (const [what, s] of Object.entries(needles)) {
+        assert.ok(!srv.stderr().includes(s) && !srv.stdout().includes(s), `chatd output holds the ${what}`);
+    }
+});
+
+scenario('connections per source are capped', { server: { max_conns_per_source: 3 } }, async (srv) => {
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await connect(srv.port, 'status.v1'));
+    const fourth = await connect(srv.port, 'status.v1');
+    const err = await fourth.next('error');
+    assert.equal(err.code, 'rate_limited');
+    assert.equal((await fourth.closed).code, 1008);
+    open[0].close();
+    await open[0].closed;
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await connect(srv.port, 'status.v1');
+    assert.equal((await again.next('status')).type, 'status', 'a freed slot can be used');
+});
+
+scenario('repeated wrong passwords are throttled, also for the right one', async (srv) => {
+    const c = await connect(srv.port, 'worker.v1');
+    for (let i = 0; i < 5; i++) {
+        assert.equal((await request(c, { type: 'login', user: ALICE.user, password: 'wrong-password' })).code, 'unauthorized');
+    }
+    const r = await request(c, { type: 'login', user: ALICE.user, password: ALICE.password });
+    assert.equal(r.code, 'rate_limited');
+});
+
+scenario('a message flood is rate limited without closing the chat', async (srv) => {
+    const w = await workerOnDuty(srv.port);
+    const v = await visitorHello(srv.port);
+    await request(v, { type: 'join', topic: 'youth' });
+    await w.next('chat_started');
+    const replies = await Promise.all(Array.from({ length: 45 }, (_, i) => request(v, { type: 'msg', text: `m${i}` })));
+    const limited = replies.filter((r) => r.code === 'rate_limited').length;
+    assert.ok(limited > 0, 'some messages were limited');
+    assert.ok(replies.filter((r) => r.type === 'ack').length >= 30, 'the burst allowance went through');
+    assert.ok(v.isOpen);
+});
+
+scenario('a coordinator cannot go on duty; a worker cannot read /api/stats', async (srv) => {
+    await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+    const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+    assert.equal((await request(cora, { type: 'duty', on: true, topics: ['youth'], capacity: 1 })).code, 'forbidden');
+});
+
+scenario('worker messages for a chat that is not theirs are refused', async (srv) => {
+    await srv.admin(['user', 'add', 'bob', '--role', 'worker'], 'bob-password-1');
+    const w = await workerOnDuty(srv.port);
+    const v = await visitorHello(srv.port);
+    await request(v, { type: 'join', topic: 'youth' });
+    const { chat } = await w.next('chat_started');
+    const bob = await workerLogin(srv.port, 'bob', 'bob-password-1');
+    assert.equal((await request(bob, { type: 'msg', chat, text: 'hijack' })).code, 'forbidden');
+    assert.equal((await request(bob, { type: 'end', chat })).code, 'forbidden');
+    await v.expectNone('msg', 200);
+});
+
+function httpsGet(port, p) {
+    return new Promise((resolve, reject) => {
+        const req = https.get({ host: '127.0.0.1', port, path: p, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res));
+        });
+        req.on('error', reject);
+    });
+}
+
+test_tls: {
+    const dir = fs.mkdtempSync('/tmp/chatd-tls-');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    scenario('with tls_cert and tls_key chatd speaks only TLS, with HSTS',
+        { server: { tls_cert: path.join(dir, 'cert.pem'), tls_key: path.join(dir, 'key.pem') } }, async (srv) => {
+            const res = await httpsGet(srv.port, '/healthz');
+            assert.equal(res.statusCode, 200);
+            assert.match(res.headers['strict-transport-security'] || '', /max-age=\d+/);
+            await assert.rejects(fetch(`http://127.0.0.1:${srv.port}/healthz`), 'plain http is refused');
+            await assert.rejects(new Promise((resolve, reject) => {
+                const req = https.get({ host: '127.0.0.1', port: srv.port, path: '/healthz', rejectUnauthorized: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, resolve);
+                req.on('error', reject);
+            }), 'TLS 1.1 is refused');
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+}
