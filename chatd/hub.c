@@ -1355,3 +1355,8 @@ char *hub_metrics(struct hub *h, double now)
     fclose(out);
     return text;
 }
+
+void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES])
+{
+    memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
+}

@@ -61,6 +61,10 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);
 
+/* Uses pub for chats that start from now on (key rotation); chats in
+ * progress keep the key they were sealed to. */
+void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES]);
+
 /* The body of GET /api/status (malloc'd JSON). */
 char *hub_status_json(struct hub *h, double now);
 

@@ -22,11 +22,16 @@
 #define EXIT_USAGE 2
 
 static struct server *volatile chatd_server;
-static volatile sig_atomic_t chatd_stopping;
+static volatile sig_atomic_t chatd_stopping, chatd_reload;
 
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (sig == SIGHUP) {
+        chatd_reload = 1;
+        if (chatd_server)
+            server_wake(chatd_server);
+        return;
+    }
     chatd_stopping = 1;
     if (chatd_server)
         server_stop(chatd_server);
@@ -40,6 +45,7 @@ static void install_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -86,7 +92,7 @@ static int run(const struct config *cfg)
     }
     if (chatd_stopping)
         server_stop(chatd_server);
-    rc = server_run(chatd_server, hub);
+    rc = server_run(chatd_server, hub, &chatd_reload);
 out:
     server_free(chatd_server); /* closes every connection first */
     chatd_server = NULL;

@@ -504,12 +504,30 @@ static void arm_timer(struct server *s, double now)
     lws_sul_schedule(s->ctx, 0, &s->sul, on_timer, (lws_usec_t)(delay * 1e6) + 1000);
 }
 
-int server_run(struct server *s, struct hub *h)
+/* Key rotation: new chats are sealed to the key file's current content. */
+static void reload_key(struct server *s)
+{
+    uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    if (transcript_load_pub(s->cfg->transcript_key, pub) != 0) {
+        fprintf(stderr, "chatd: SIGHUP: %s is not a transcript public key; keeping the old one\n",
+                s->cfg->transcript_key);
+        return;
+    }
+    hub_set_key(s->hub, pub);
+    fprintf(stderr, "chatd: SIGHUP: new chats are sealed to the key in %s\n",
+            s->cfg->transcript_key);
+}
+
+int server_run(struct server *s, struct hub *h, volatile sig_atomic_t *reload)
 {
     s->hub = h;
     while (!s->stop) {
         if (lws_service(s->ctx, 0) < 0)
             break;
+        if (reload && *reload) {
+            *reload = 0;
+            reload_key(s);
+        }
         double now = now_s();
         if (s->tick_at && now >= (double)s->tick_at)
             hub_tick(h, now);

@@ -5,6 +5,8 @@
 #ifndef SERVER_H
 #define SERVER_H
 
+#include <signal.h>
+
 #include "config.h"
 #include "hub.h"
 
@@ -14,8 +16,9 @@ struct server;
  * config's port is 0. NULL on failure (reason on stderr). */
 struct server *server_new(const struct config *cfg);
 
-/* Runs the loop until server_stop(); returns 0 on a clean stop. */
-int server_run(struct server *s, struct hub *h);
+/* Runs the loop until server_stop(); returns 0 on a clean stop. Whenever
+ * *reload is set (SIGHUP), the transcript public key is read again. */
+int server_run(struct server *s, struct hub *h, volatile sig_atomic_t *reload);
 
 /* Async-signal-safe: ends server_run() soon. */
 void server_stop(struct server *s);

@@ -205,7 +205,7 @@ export async function startServer(opts = {}) {
         throw e;
     }
     return {
-        ...env, port,
+        ...env, port, proc: d.proc,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
         async cleanup() {
             await d.kill();

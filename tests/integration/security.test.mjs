@@ -122,3 +122,29 @@ test_tls: {
             fs.rmSync(dir, { recursive: true, force: true });
         });
 }
+
+scenario('key rotation: after SIGHUP new chats use the new key, old ones open with the old', async (srv) => {
+    const chatWith = async (text) => {
+        const w = await workerOnDuty(srv.port);
+        const v = await visitorHello(srv.port);
+        await request(v, { type: 'join', topic: 'youth' });
+        const { chat } = await w.next('chat_started');
+        await request(v, { type: 'msg', text });
+        await request(w, { type: 'end', chat });
+        w.close();
+        return chat;
+    };
+    const oldChat = await chatWith('sealed to the first key');
+    const newDir = path.join(srv.dir, 'newkey');
+    fs.mkdirSync(newDir);
+    assert.equal((await srv.admin(['keygen', '--out', newDir], 'second passphrase')).code, 0);
+    fs.copyFileSync(path.join(newDir, 'transcript.pub'), path.join(srv.dataDir, 'transcript.pub'));
+    srv.proc.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 300));
+    const newChat = await chatWith('sealed to the second key');
+    const show = (chat, key, pass) => srv.admin(['transcript', 'show', chat, '--key', key], pass);
+    assert.match((await show(oldChat, srv.keyFile, srv.passphrase)).stdout, /sealed to the first key/);
+    const r = await show(newChat, path.join(newDir, 'transcript.key'), 'second passphrase');
+    assert.match(r.stdout, /sealed to the second key/, r.stderr);
+    assert.notEqual((await show(newChat, srv.keyFile, srv.passphrase)).code, 0, 'the old key does not open the new chat');
+});
