@@ -663,6 +663,17 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
     return 0;
 }
 
+/* A msg request from c in chat ch: rate limit, store, then ack (after commit). */
+static void post_and_ack(struct hub *h, struct conn *c, struct chat *ch, bool from_worker,
+                         const struct proto_req *r, double now)
+{
+    uint64_t seq;
+    if (!conn_bucket_take(&c->msg_rate, now))
+        return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+    int rc = chat_post(h, ch, from_worker, r->text, (time_t)now, &seq);
+    conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+}
+
 static char *typing_frame(const struct chat *ch, const char *from, bool on)
 {
     return proto_frame("typing", NULL, "{s:s,s:s,s:b}", "chat", ch->id, "from", from, "on", on);
@@ -684,10 +695,6 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
 {
     struct visitor *v = c->visitor;
     time_t t = (time_t)now;
-    uint64_t seq;
-    int rc;
-    if (r->type == PT_PING)
-        return conn_send(c, proto_frame("pong", r->ref, NULL));
     if (r->type == PT_HELLO)
         return visitor_hello(h, c, r, t);
     if (!v)
@@ -700,10 +707,7 @@ static void visitor_request(struct hub *h, struct conn *c, const struct proto_re
     case PT_MSG:
         if (v->state != VISITOR_CHATTING)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        if (!conn_bucket_take(&c->msg_rate, now))
-            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-        rc = chat_post(h, v->chat, false, r->text, t, &seq);
-        return conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+        return post_and_ack(h, c, v->chat, false, r, now);
     case PT_TYPING:
         if (v->state != VISITOR_CHATTING)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
@@ -956,48 +960,43 @@ static void worker_pick(struct hub *h, struct conn *c, struct worker *w, const s
     assign(h, v, w, now, r->ref);
 }
 
+/* Takes ch away from its worker and puts its visitor first in line of topic,
+ * keeping the chat id and history (transfer, or the worker's session ended). */
+static void requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
+{
+    struct visitor *v = ch->visitor;
+    worker_drop_chat(ch->worker, ch, now);
+    ch->worker = NULL;
+    v->state = VISITOR_QUEUED;
+    v->topic = topic;
+    v->qe.since = now;
+    v->sent_pos = 0;
+    queue_push_transferred(&h->topics[topic].queue, &v->qe);
+    if (v->conn)
+        send_queued(h, v, NULL);
+    h->topics[topic].positions_dirty = true;
+    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+}
+
 static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, struct chat *ch,
                             const struct proto_req *r, time_t now)
 {
     int t = config_topic_index(h->cfg, r->topic);
     if (t < 0)
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
-    struct visitor *v = ch->visitor;
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
     stats_add(h->stats, ch->topic, STAT_CHATS, 1, now); /* this worker's part of the chat ended */
     stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
     worker_send(w,
                 proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
-    worker_drop_chat(w, ch, now);
-    ch->worker = NULL;
-    v->state = VISITOR_QUEUED;
-    v->topic = t;
-    v->qe.since = now;
-    v->sent_pos = 0;
-    queue_push_transferred(&h->topics[t].queue, &v->qe);
-    if (v->conn)
-        send_queued(h, v, NULL);
-    h->topics[t].positions_dirty = true;
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+    requeue_front(h, ch, t, now);
 }
 
 /* Ends w's session: its chats go back to the front of their queues. */
 static void worker_release_chats(struct hub *h, struct worker *w, time_t now)
 {
-    while (w->nchats > 0) {
-        struct chat *ch = w->chats[0];
-        struct visitor *v = ch->visitor;
-        worker_drop_chat(w, ch, now);
-        ch->worker = NULL;
-        v->state = VISITOR_QUEUED;
-        v->qe.since = now;
-        v->sent_pos = 0;
-        queue_push_transferred(&h->topics[v->topic].queue, &v->qe);
-        if (v->conn)
-            send_queued(h, v, NULL);
-        h->topics[v->topic].positions_dirty = true;
-    }
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+    while (w->nchats > 0)
+        requeue_front(h, w->chats[0], w->chats[0]->visitor->topic, now);
 }
 
 static void worker_request(struct hub *h, struct conn *c, const struct proto_req *r, double now)
@@ -1005,10 +1004,6 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
     struct worker *w = c->worker;
     struct chat *ch;
     time_t t = (time_t)now;
-    uint64_t seq;
-    int rc;
-    if (r->type == PT_PING)
-        return conn_send(c, proto_frame("pong", r->ref, NULL));
     if (r->type == PT_LOGIN)
         return worker_login(h, c, r, t);
     if (!w)
@@ -1019,12 +1014,9 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
     case PT_PICK:
         return worker_pick(h, c, w, r, t);
     case PT_MSG:
-        if (!(ch = worker_chat(h, c, w, r)))
-            return;
-        if (!conn_bucket_take(&c->msg_rate, now))
-            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-        rc = chat_post(h, ch, true, r->text, t, &seq);
-        return conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+        if ((ch = worker_chat(h, c, w, r)))
+            post_and_ack(h, c, ch, true, r, now);
+        return;
     case PT_TYPING:
         if ((ch = worker_chat(h, c, w, r)) && ch->visitor->conn)
             conn_send(ch->visitor->conn, typing_frame(ch, "worker", r->on));
@@ -1149,12 +1141,12 @@ void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, 
         send_error(c, rc, r.ref);
         if (++c->abuse > ABUSE_LIMIT)
             conn_close(c, 1008);
+    } else if (r.type == PT_PING) {
+        conn_send(c, proto_frame("pong", r.ref, NULL));
     } else if (c->role == PROTO_VISITOR) {
         visitor_request(h, c, &r, now);
     } else if (c->role == PROTO_WORKER) {
         worker_request(h, c, &r, now);
-    } else {
-        conn_send(c, proto_frame("pong", r.ref, NULL));
     }
     proto_req_fini(&r);
 }
