@@ -314,9 +314,9 @@ static void worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
     w->idle_order = ++idle_counter;
 }
 
-static void chat_free(struct hub *h, struct chat *ch)
+/* Wipes a chat's plaintext history and key and frees it. */
+static void chat_wipe(struct chat *ch)
 {
-    idmap_del(h->chats, ch->id);
     for (size_t i = 0; i < ch->nhist; i++) {
         sodium_memzero(ch->hist[i].text, strlen(ch->hist[i].text));
         free(ch->hist[i].text);
@@ -324,6 +324,12 @@ static void chat_free(struct hub *h, struct chat *ch)
     free(ch->hist);
     transcript_key_free(ch->key);
     free(ch);
+}
+
+static void chat_free(struct hub *h, struct chat *ch)
+{
+    idmap_del(h->chats, ch->id);
+    chat_wipe(ch);
 }
 
 static void visitor_unqueue(struct hub *h, struct visitor *v)
@@ -1088,15 +1094,8 @@ static void free_visitor_cb(void *value, void *arg)
     struct visitor *v = value;
     struct chat *ch = v->chat;
     (void)arg;
-    if (ch) {
-        for (size_t i = 0; i < ch->nhist; i++) {
-            sodium_memzero(ch->hist[i].text, strlen(ch->hist[i].text));
-            free(ch->hist[i].text);
-        }
-        free(ch->hist);
-        transcript_key_free(ch->key);
-        free(ch);
-    }
+    if (ch)
+        chat_wipe(ch);
     free(v);
 }
 
