@@ -1,0 +1,217 @@
+/*
+ * test_hub: routing decisions of the hub, driven by frames on fake
+ * connections (no sockets): fewest chats then longest idle, longest wait
+ * across topics, transferred visitors first, capacity.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "auth.h"
+#include "config.h"
+#include "hub.h"
+#include "store.h"
+#include "transcript.h"
+
+struct world {
+    char dir[64];
+    struct config *cfg;
+    struct store *st;
+    struct auth *auth;
+    struct hub *hub;
+    double now;
+};
+
+static void no_wake(void *arg)
+{
+    (void)arg;
+}
+
+static void no_io(struct conn *c, void *arg)
+{
+    (void)c;
+    (void)arg;
+}
+
+static int setup(void **state)
+{
+    struct world *w = calloc(1, sizeof(*w));
+    char path[128];
+    uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    strcpy(w->dir, "/tmp/chatd-hub-XXXXXX");
+    w->now = 1795420800; /* 2026-11-23 10:00 +02:00 */
+    if (sodium_init() < 0 || !mkdtemp(w->dir) || transcript_keygen(w->dir, "passphrase") != 0)
+        return -1;
+    snprintf(path, sizeof(path), "%s/transcript.pub", w->dir);
+    if (transcript_load_pub(path, pub) != 0 ||
+        config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = always\n", 0,
+                         &w->cfg, stderr) != 0 ||
+        store_open(w->dir, &w->st) != 0 || !(w->auth = auth_new(no_wake, NULL)) ||
+        !(w->hub = hub_new(w->cfg, w->st, pub, w->auth, w->now)))
+        return -1;
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    char cmd[128];
+    hub_free(w->hub, w->now);
+    auth_free(w->auth);
+    store_close(w->st);
+    config_free(w->cfg);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);
+    free(w);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void send_frame(struct world *w, struct conn *c, const char *json)
+{
+    w->now += 1;
+    hub_conn_frame(w->hub, c, json, strlen(json), w->now);
+    hub_turn_end(w->hub, w->now, no_io, NULL);
+}
+
+/* Drains c until a frame of type arrives; returns it (caller decrefs) or NULL. */
+static json_t *next_of(struct conn *c, const char *type)
+{
+    struct frame *f;
+    while ((f = conn_next_frame(c))) {
+        json_t *j = json_loads(f->data, 0, NULL);
+        conn_frame_free(f);
+        if (j && strcmp(json_string_value(json_object_get(j, "type")), type) == 0)
+            return j;
+        json_decref(j);
+    }
+    return NULL;
+}
+
+static struct conn *visitor(struct world *w, const char *topic)
+{
+    struct conn *c = calloc(1, sizeof(*c));
+    char join[64];
+    conn_init(c, PROTO_VISITOR, NULL);
+    send_frame(w, c, "{\"type\":\"hello\"}");
+    snprintf(join, sizeof(join), "{\"type\":\"join\",\"topic\":\"%s\"}", topic);
+    send_frame(w, c, join);
+    return c;
+}
+
+static struct conn *worker(struct world *w, const char *name, const char *duty)
+{
+    struct store_user u = {0};
+    char token[AUTH_TOKEN_CHARS], frame[256];
+    uint8_t hash[32];
+    struct conn *c = calloc(1, sizeof(*c));
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    strcpy(u.role, "worker");
+    snprintf(u.alias, sizeof(u.alias), "%s", name);
+    strcpy(u.pwhash, "x");
+    assert_int_equal(store_user_add(w->st, &u), 0);
+    auth_token_new(token, hash);
+    assert_int_equal(store_token_add(w->st, hash, name, (time_t)w->now + 3600), 0);
+    conn_init(c, PROTO_WORKER, NULL);
+    snprintf(frame, sizeof(frame), "{\"type\":\"login\",\"token\":\"%s\"}", token);
+    send_frame(w, c, frame);
+    send_frame(w, c, duty);
+    return c;
+}
+
+static void finish(struct world *w, struct conn **cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        hub_conn_closed(w->hub, cs[i], w->now);
+        conn_fini(cs[i]);
+        free(cs[i]);
+    }
+}
+
+/* The chat id in c's next chat_started, or "" (static buffer per call site). */
+static const char *started(struct conn *c, char *buf)
+{
+    json_t *j = next_of(c, "chat_started");
+    snprintf(buf, 32, "%s", j ? json_string_value(json_object_get(j, "chat")) : "");
+    json_decref(j);
+    return buf;
+}
+
+static void test_fewest_chats_then_longest_idle(void **state)
+{
+    struct world *w = *state;
+    char b1[32], b2[32];
+    struct conn *ann =
+        worker(w, "ann", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":3}");
+    struct conn *ben =
+        worker(w, "ben", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":3}");
+    struct conn *v1 = visitor(w, "a");
+    assert_string_not_equal(started(ann, b1), ""); /* ann came on duty first: idle longest */
+    struct conn *v2 = visitor(w, "a");
+    assert_string_not_equal(started(ben, b2), ""); /* ben has fewer chats */
+    struct conn *v3 = visitor(w, "a");
+    assert_string_not_equal(started(ann, b1), ""); /* tie on chats: ann has been idle longer */
+    struct conn *cs[] = {ann, ben, v1, v2, v3};
+    finish(w, cs, 5);
+}
+
+static void test_longest_wait_across_topics_and_capacity(void **state)
+{
+    struct world *w = *state;
+    char b[32];
+    struct conn *vb = visitor(w, "b");
+    struct conn *va = visitor(w, "a");
+    struct conn *cat =
+        worker(w, "cat", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\",\"b\"],\"capacity\":1}");
+    json_t *s = next_of(cat, "chat_started");
+    assert_non_null(s);
+    assert_string_equal(json_string_value(json_object_get(s, "topic")), "b");
+    json_decref(s);
+    assert_string_equal(started(cat, b), ""); /* capacity 1: the other waits */
+    json_t *q = next_of(va, "queued");
+    assert_non_null(q);
+    json_decref(q);
+    struct conn *cs[] = {cat, vb, va};
+    finish(w, cs, 3);
+}
+
+static void test_transferred_visitor_is_served_first(void **state)
+{
+    struct world *w = *state;
+    char chat[32], frame[128], b[32];
+    struct conn *dan =
+        worker(w, "dan", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v1 = visitor(w, "a");
+    snprintf(chat, sizeof(chat), "%s", started(dan, b));
+    struct conn *waiting = visitor(w, "b"); /* already waiting in b */
+    snprintf(frame, sizeof(frame), "{\"type\":\"transfer\",\"chat\":\"%s\",\"topic\":\"b\"}", chat);
+    send_frame(w, dan, frame);
+    json_t *q = next_of(v1, "queued");
+    assert_non_null(q);
+    assert_int_equal(json_integer_value(json_object_get(q, "position")), 1);
+    json_decref(q);
+    struct conn *eve =
+        worker(w, "eve", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"b\"],\"capacity\":1}");
+    assert_string_equal(started(eve, b), chat); /* the transferred chat, same id */
+    struct conn *cs[] = {dan, v1, waiting, eve};
+    finish(w, cs, 4);
+}
+
+int main(void)
+{
+    setenv("TZ", "Europe/Helsinki", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fewest_chats_then_longest_idle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_longest_wait_across_topics_and_capacity, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_transferred_visitor_is_served_first, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
