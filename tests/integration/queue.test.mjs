@@ -169,3 +169,32 @@ scenario('hours that open and close a minute from now flip the status at that mi
         await sub.next((m) => m.type === 'status' && m.topics[0].state === 'closed', { timeout: wait(afterThat) });
         assert.ok(Date.now() >= afterThat.getTime(), 'not before the minute');
     });
+
+const in10 = new Date(Date.now() + 10 * 60000);
+const before = new Date(Date.now() - 60 * 60000);
+scenario('no joins within join_cutoff_min of closing',
+    { topics: { youth: { hours: `daily ${hhmm(before)}-${hhmm(in10)}`, join_cutoff_min: 15 } } }, async (srv) => {
+        const v = await visitorHello(srv.port);
+        assert.equal(v.welcome.topics[0].state, 'full');
+        assert.match(v.welcome.topics[0].closes_at, ISO_TS);
+        assert.equal((await join(v)).code, 'queue_full');
+    });
+
+scenario('the wait estimate appears once three chats have ended and someone is on duty', async (srv) => {
+    const w = await workerOnDuty(srv.port, ['youth'], 1);
+    for (let i = 0; i < 3; i++) {
+        const v = await visitorHello(srv.port);
+        await join(v);
+        const { chat } = await w.next('chat_started');
+        await request(w, { type: 'end', chat });
+    }
+    const busy = await visitorHello(srv.port);
+    await join(busy);
+    await w.next('chat_started');
+    const v = await visitorHello(srv.port);
+    const q = await join(v);
+    assert.equal(q.position, 1);
+    assert.equal(typeof q.estimated_wait_s, 'number', JSON.stringify(q));
+    const st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+    assert.equal(typeof st.topics[0].estimated_wait_s, 'number');
+});
