@@ -59,7 +59,8 @@ struct chat {
 };
 
 struct visitor {
-    char session[PROTO_ID_MAX + 1];
+    char session[PROTO_ID_MAX + 1]; /* "" for a session restored after a restart until hello */
+    char key[2 * STORE_TOKEN_HASH_BYTES + 1]; /* hex hash of the session: the map and db key */
     struct conn *conn;
     enum visitor_state state;
     int topic;
@@ -151,6 +152,42 @@ static void random_id(char *out, size_t outlen, size_t bytes)
     uint8_t raw[32];
     randombytes_buf(raw, bytes);
     sodium_bin2base64(out, outlen, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* ---- persistence of queue places and chats --------------------------- */
+
+/* v->key from a session token: the hex BLAKE2b hash, so no token is kept. */
+static void session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES + 1])
+{
+    uint8_t hash[STORE_TOKEN_HASH_BYTES];
+    crypto_generichash(hash, sizeof(hash), (const uint8_t *)session, strlen(session), NULL, 0);
+    sodium_bin2hex(key, 2 * STORE_TOKEN_HASH_BYTES + 1, hash, sizeof(hash));
+}
+
+/* Writes v's place or chat to the database (or removes it when idle). */
+static void persist(struct hub *h, const struct visitor *v)
+{
+    struct store_session ss = {0};
+    if (sodium_hex2bin(ss.key, sizeof(ss.key), v->key, strlen(v->key), NULL, NULL, NULL) != 0 ||
+        store_begin(h->st) != 0)
+        return;
+    if (v->state == VISITOR_IDLE) {
+        store_session_del(h->st, ss.key);
+        return;
+    }
+    ss.state = v->state == VISITOR_QUEUED ? 1 : 2;
+    ss.topic = h->cfg->topics[v->topic].id;
+    ss.join_order = v->qe.order;
+    ss.since = v->qe.since;
+    ss.transferred = v->qe.transferred;
+    if (v->chat) {
+        ss.chat = v->chat->id;
+        ss.worker = v->chat->worker ? v->chat->worker->user : NULL;
+        ss.started = v->chat->started;
+        ss.waited = v->chat->waited_s;
+    }
+    if (store_session_put(h->st, &ss) != 0)
+        fprintf(stderr, "chatd: cannot keep a queue place for a restart\n");
 }
 
 /* ---- status ---------------------------------------------------------- */
@@ -366,6 +403,7 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now,
         v->feedback_done = false;
         v->chat = NULL;
         v->state = VISITOR_IDLE;
+        persist(h, v);
     }
     chat_free(h, ch);
     h->route_needed = h->status_dirty = true;
@@ -392,6 +430,7 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
     v->chat = ch;
     v->state = VISITOR_CHATTING;
     w->chats[w->nchats++] = ch;
+    persist(h, v);
     send_chat_started_visitor(h, v, NULL);
     send_chat_started_worker(h, w, ch, ref);
 }
@@ -507,6 +546,8 @@ static void visitor_abandon(struct hub *h, struct visitor *v, time_t now)
     if (!v->chat)
         stats_add(h->stats, v->topic, STAT_ABANDONED, 1, now);
     visitor_unqueue(h, v);
+    if (!v->chat)
+        persist(h, v);
 }
 
 static void visitor_free(struct hub *h, struct visitor *v, time_t now)
@@ -515,7 +556,7 @@ static void visitor_free(struct hub *h, struct visitor *v, time_t now)
     if (v->chat)
         chat_end(h, v->chat, "timeout", now, NULL);
     visitor_unqueue(h, v);
-    idmap_del(h->visitors, v->session);
+    idmap_del(h->visitors, v->key);
     sodium_memzero(v->session, sizeof(v->session));
     free(v);
 }
@@ -552,7 +593,10 @@ static const char *visitor_state_name(const struct visitor *v)
 
 static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
 {
-    struct visitor *v = r->session ? idmap_get(h->visitors, r->session) : NULL;
+    char key[2 * STORE_TOKEN_HASH_BYTES + 1];
+    if (r->session)
+        session_key(r->session, key);
+    struct visitor *v = r->session ? idmap_get(h->visitors, key) : NULL;
     bool resumed = v != NULL;
     if (c->greeted) {
         send_error(c, CHAT_ERR_BAD_STATE, r->ref);
@@ -569,11 +613,14 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         if (!(v = calloc(1, sizeof(*v))))
             return send_error(c, CHAT_ERR_NOMEM, r->ref);
         random_id(v->session, sizeof(v->session), SESSION_BYTES);
-        if (idmap_put(h->visitors, v->session, v) != 0) {
+        session_key(v->session, v->key);
+        if (idmap_put(h->visitors, v->key, v) != 0) {
             free(v);
             return send_error(c, CHAT_ERR_NOMEM, r->ref);
         }
     }
+    if (!v->session[0]) /* restored after a restart: the visitor brings the token back */
+        snprintf(v->session, sizeof(v->session), "%s", r->session);
     v->conn = c;
     c->visitor = v;
     c->greeted = true;
@@ -616,6 +663,7 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
     v->qe.since = now;
     v->state = VISITOR_QUEUED;
     queue_push(&h->topics[topic].queue, &v->qe);
+    persist(h, v);
     stats_add(h->stats, topic, STAT_QUEUED, 1, now);
     send_queued(h, v, r->ref);
     h->route_needed = h->status_dirty = h->queue_state_dirty = true;
@@ -744,6 +792,24 @@ static struct worker *worker_find(struct hub *h, const char *user)
     return NULL;
 }
 
+/* The session of user u, made on first use. */
+static struct worker *worker_get(struct hub *h, const struct store_user *u)
+{
+    struct worker *w = worker_find(h, u->name);
+    if (!w) {
+        if (!(w = calloc(1, sizeof(*w))))
+            return NULL;
+        snprintf(w->user, sizeof(w->user), "%s", u->name);
+        w->idle_order = ++idle_counter;
+        w->capacity = 1;
+        w->next = h->workers;
+        h->workers = w;
+    }
+    snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
+    snprintf(w->role, sizeof(w->role), "%s", u->role);
+    return w;
+}
+
 static struct login_fail *login_fail_slot(struct hub *h, const char *user, time_t now)
 {
     struct login_fail *free_slot = NULL, *oldest = &h->fails[0];
@@ -774,18 +840,9 @@ static bool login_throttled(struct hub *h, const char *user, time_t now)
 static void worker_attach(struct hub *h, struct conn *c, const struct store_user *u,
                           const char *token, const char *ref, time_t now)
 {
-    struct worker *w = worker_find(h, u->name);
-    if (!w) {
-        if (!(w = calloc(1, sizeof(*w))))
-            return send_error(c, CHAT_ERR_NOMEM, ref);
-        snprintf(w->user, sizeof(w->user), "%s", u->name);
-        w->idle_order = ++idle_counter;
-        w->capacity = 1;
-        w->next = h->workers;
-        h->workers = w;
-    }
-    snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
-    snprintf(w->role, sizeof(w->role), "%s", u->role);
+    struct worker *w = worker_get(h, u);
+    if (!w)
+        return send_error(c, CHAT_ERR_NOMEM, ref);
     if (w->nconns == WORKER_MAX_CONNS) { /* the oldest tab gives way */
         w->conns[0]->worker = NULL;
         w->conns[0]->greeted = false;
@@ -978,6 +1035,7 @@ static void requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
     v->qe.since = now;
     v->sent_pos = 0;
     queue_push_transferred(&h->topics[topic].queue, &v->qe);
+    persist(h, v);
     if (v->conn)
         send_queued(h, v, NULL);
     h->topics[topic].positions_dirty = true;
@@ -1059,6 +1117,97 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
     }
 }
 
+/* ---- restart ------------------------------------------------------------ */
+
+struct restore_ctx {
+    struct hub *h;
+    time_t now;
+    long places, chats;
+};
+
+/* A chat in progress before the restart; it goes on under a new key segment
+ * (the old key is gone with the old process, by design). */
+static struct chat *restore_chat(struct hub *h, struct visitor *v, int topic,
+                                 const struct store_session *ss)
+{
+    uint8_t sealed[TRANSCRIPT_SEALED_BYTES];
+    struct chat *ch = calloc(1, sizeof(*ch));
+    if (!ch)
+        return NULL;
+    snprintf(ch->id, sizeof(ch->id), "%s", ss->chat);
+    ch->topic = topic;
+    ch->visitor = v;
+    ch->started = ss->started;
+    ch->waited_s = ss->waited;
+    long seq = store_chat_messages(h->st, ch->id);
+    ch->seq = seq > 0 ? (uint64_t)seq : 0;
+    ch->segment = store_chat_last_segment(h->st, ch->id) + 1;
+    ch->key = transcript_key_new(h->pub, sealed);
+    if (ch->segment <= 0 || !ch->key ||
+        store_segment_add(h->st, ch->id, ch->segment, sealed, sizeof(sealed)) != 0 ||
+        idmap_put(h->chats, ch->id, ch) != 0) {
+        transcript_key_free(ch->key);
+        free(ch);
+        return NULL;
+    }
+    return ch;
+}
+
+static void restore_one(const struct store_session *ss, void *arg)
+{
+    struct restore_ctx *ctx = arg;
+    struct hub *h = ctx->h;
+    struct store_user u;
+    int topic = config_topic_index(h->cfg, ss->topic);
+    struct visitor *v = topic >= 0 ? calloc(1, sizeof(*v)) : NULL;
+    if (!v)
+        return; /* the topic is gone from the config */
+    sodium_bin2hex(v->key, sizeof(v->key), ss->key, sizeof(ss->key));
+    if (idmap_put(h->visitors, v->key, v) != 0) {
+        free(v);
+        return;
+    }
+    v->topic = topic;
+    v->qe.order = ss->join_order;
+    v->qe.since = ss->since;
+    if (ss->join_order > h->join_order)
+        h->join_order = ss->join_order;
+    away_add(h, v, ctx->now); /* the grace starts again now */
+    if (ss->chat)
+        v->chat = restore_chat(h, v, topic, ss);
+    struct worker *w = NULL;
+    if (ss->state == 2 && v->chat && ss->worker && store_user_get(h->st, ss->worker, &u) == 0)
+        w = worker_get(h, &u);
+    if (w && w->nchats < WORKER_MAX_CHATS) {
+        v->state = VISITOR_CHATTING;
+        v->chat->worker = w;
+        w->chats[w->nchats++] = v->chat;
+        w->away_since = ctx->now; /* not connected yet: has the grace to log in again */
+        ctx->chats++;
+    } else {
+        v->state = VISITOR_QUEUED;
+        if (v->chat || ss->transferred)
+            queue_push_transferred(&h->topics[topic].queue, &v->qe);
+        else
+            queue_push(&h->topics[topic].queue, &v->qe);
+        h->topics[topic].positions_dirty = true;
+        ctx->places++;
+    }
+    /* the row stays as it is: rewriting it while the rows are read is unsafe,
+     * and the next change of this visitor rewrites it anyway */
+}
+
+/* Brings back the queue places and chats of before a restart. */
+static void restore_sessions(struct hub *h, time_t now)
+{
+    struct restore_ctx ctx = {h, now, 0, 0};
+    if (store_begin(h->st) != 0 || store_session_each(h->st, restore_one, &ctx) != 0)
+        fprintf(stderr, "chatd: cannot read the queue places kept over the restart\n");
+    if (ctx.places || ctx.chats)
+        fprintf(stderr, "chatd: restored %ld queue places and %ld chats\n", ctx.places, ctx.chats);
+    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+}
+
 /* ---- entry points ------------------------------------------------------ */
 
 struct hub *hub_new(const struct config *cfg, struct store *st,
@@ -1086,6 +1235,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     for (size_t i = 0; i < cfg->ntopics; i++)
         queue_init(&h->topics[i].queue);
     h->status_dirty = true;
+    restore_sessions(h, (time_t)now);
     return h;
 }
 

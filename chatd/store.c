@@ -35,6 +35,11 @@ enum store_stmt {
     S_TR_PURGE_MSGS,
     S_TR_PURGE_SEGS,
     S_TR_PURGE,
+    S_SESS_PUT,
+    S_SESS_DEL,
+    S_SESS_LIST,
+    S_CHAT_SEQ,
+    S_CHAT_MAXSEG,
     S_COUNT
 };
 
@@ -60,6 +65,15 @@ static const char *const store_sql[S_COUNT] = {
     [S_TR_PURGE_SEGS] = "DELETE FROM transcript_keys WHERE chat IN "
                         "(SELECT chat FROM transcripts WHERE day < ?1)",
     [S_TR_PURGE] = "DELETE FROM transcripts WHERE day < ?1",
+    [S_SESS_PUT] =
+        "INSERT OR REPLACE INTO sessions(key, state, topic, join_order, since, transferred,"
+        " chat, worker, started, waited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_SESS_DEL] = "DELETE FROM sessions WHERE key = ?1",
+    [S_SESS_LIST] =
+        "SELECT key, state, topic, join_order, since, transferred, chat, worker, started,"
+        " waited FROM sessions ORDER BY transferred DESC, join_order",
+    [S_CHAT_SEQ] = "SELECT count(*) FROM transcript_msgs WHERE chat = ?1",
+    [S_CHAT_MAXSEG] = "SELECT coalesce(max(segment), -1) FROM transcript_keys WHERE chat = ?1",
 };
 
 /* Migration n brings user_version from n to n + 1. Never edit a shipped one. */
@@ -102,6 +116,11 @@ static const char *const store_migrations[] = {
     " chat_1_5 INTEGER NOT NULL DEFAULT 0, chat_5_15 INTEGER NOT NULL DEFAULT 0,"
     " chat_15_30 INTEGER NOT NULL DEFAULT 0, chat_30_60 INTEGER NOT NULL DEFAULT 0,"
     " chat_60p INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour));",
+    /* 3: queue places and chats in progress, so a restart loses nobody. The
+     * key is a hash of the visitor's session token, never the token. */
+    "CREATE TABLE sessions(key BLOB PRIMARY KEY, state INTEGER NOT NULL, topic TEXT NOT NULL,"
+    " join_order INTEGER NOT NULL, since INTEGER NOT NULL, transferred INTEGER NOT NULL,"
+    " chat TEXT, worker TEXT, started INTEGER, waited INTEGER);",
 };
 
 struct store {
@@ -460,4 +479,74 @@ int store_reclaim(struct store *st)
         return CHAT_ERR_BAD_STATE;
     return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)") || exec(st->db, "VACUUM") ? CHAT_ERR_IO
                                                                                      : 0;
+}
+
+int store_session_put(struct store *st, const struct store_session *ss)
+{
+    sqlite3_stmt *s = st->stmt[S_SESS_PUT];
+    sqlite3_bind_blob(s, 1, ss->key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, ss->state);
+    sqlite3_bind_text(s, 3, ss->topic, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)ss->join_order);
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)ss->since);
+    sqlite3_bind_int(s, 6, ss->transferred);
+    if (ss->chat)
+        sqlite3_bind_text(s, 7, ss->chat, -1, SQLITE_STATIC);
+    if (ss->worker)
+        sqlite3_bind_text(s, 8, ss->worker, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)ss->started);
+    sqlite3_bind_int64(s, 10, (sqlite3_int64)ss->waited);
+    return run(s);
+}
+
+int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES])
+{
+    sqlite3_stmt *s = st->stmt[S_SESS_DEL];
+    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    return run(s);
+}
+
+int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
+                       void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_SESS_LIST];
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_session ss = {0};
+        if (sqlite3_column_bytes(s, 0) != STORE_TOKEN_HASH_BYTES)
+            continue;
+        memcpy(ss.key, sqlite3_column_blob(s, 0), STORE_TOKEN_HASH_BYTES);
+        ss.state = sqlite3_column_int(s, 1);
+        ss.topic = (const char *)sqlite3_column_text(s, 2);
+        ss.join_order = (uint64_t)sqlite3_column_int64(s, 3);
+        ss.since = (time_t)sqlite3_column_int64(s, 4);
+        ss.transferred = sqlite3_column_int(s, 5);
+        ss.chat = (const char *)sqlite3_column_text(s, 6);
+        ss.worker = (const char *)sqlite3_column_text(s, 7);
+        ss.started = (time_t)sqlite3_column_int64(s, 8);
+        ss.waited = (time_t)sqlite3_column_int64(s, 9);
+        fn(&ss, arg);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
+}
+
+/* One integer from a statement binding chat as ?1. */
+static long chat_number(struct store *st, enum store_stmt which, const char *chat)
+{
+    sqlite3_stmt *s = bind_text(st, which, chat, NULL, NULL, NULL);
+    long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return n;
+}
+
+long store_chat_messages(struct store *st, const char *chat)
+{
+    return chat_number(st, S_CHAT_SEQ, chat);
+}
+
+int store_chat_last_segment(struct store *st, const char *chat)
+{
+    return (int)chat_number(st, S_CHAT_MAXSEG, chat);
 }

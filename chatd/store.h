@@ -94,6 +94,30 @@ int store_reclaim_some(struct store *st, int pages);
 /* Copies the live database to path with SQLite's online backup API. */
 int store_backup(struct store *st, const char *path);
 
+/* A visitor's queue place or chat, kept so a restart loses nobody. */
+struct store_session {
+    uint8_t key[STORE_TOKEN_HASH_BYTES]; /* hash of the session token */
+    int state;                           /* 1 queued, 2 chatting */
+    const char *topic;
+    uint64_t join_order;
+    time_t since;
+    int transferred;
+    const char *chat;   /* NULL when waiting for a first answer */
+    const char *worker; /* NULL unless chatting */
+    time_t started, waited;
+};
+
+int store_session_put(struct store *st, const struct store_session *ss);
+int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES]);
+/* Calls fn for each kept session, transferred first, then in join order. */
+int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
+                       void *arg);
+
+/* Messages stored for chat (its last seq), or -1. */
+long store_chat_messages(struct store *st, const char *chat);
+/* The highest key segment of chat, or -1. */
+int store_chat_last_segment(struct store *st, const char *chat);
+
 /* The underlying handle, for modules that keep their own statements (stats). */
 struct sqlite3 *store_db(struct store *st);
 

@@ -389,7 +389,7 @@ export async function visitorHello(port, hello = {}) {
 /* A worker.v1 client logged in as user (client.welcome). */
 export async function workerLogin(port, user = ALICE.user, password = ALICE.password) {
     const c = await connect(port, 'worker.v1');
-    const w = await request(c, { type: 'login', user, password });
+    const w = await request(c, { type: 'login', user, password }, { timeout: 10000 }); /* argon2id on a loaded CI box */
     assert.equal(w.type, 'welcome', `login answered ${JSON.stringify(w)}`);
     c.welcome = w;
     return c;
