@@ -1501,3 +1501,61 @@ void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES])
 {
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
 }
+
+/* Badge texts per language: open, open with a wait (before and after the
+ * minutes), full, closed, opens at (before the time). */
+enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
+static const char *const badge_text[3][B_COUNT] = {
+    {"Chat auki", "Chat auki, jonossa noin ", " min", "Jono on täynnä", "Chat on kiinni",
+     "Aukeaa "},
+    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Kön är full", "Chatten är stängd",
+     "Öppnar "},
+    {"Chat open", "Chat open, about ", " min wait", "Queue full", "Chat closed", "Opens "},
+};
+
+char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
+{
+    int i = topic ? config_topic_index(h->cfg, topic) : -1;
+    int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
+    struct status_input in;
+    struct proto_topic_status ts;
+    char text[160], when[32], *svg = NULL;
+    if (i < 0)
+        return NULL;
+    topic_input(h, i, &in);
+    status_compute(&h->cfg->topics[i], &in, (time_t)now, &ts);
+    const char *fill = "#1d6b3a";
+    if (strcmp(ts.state, "open") == 0 && ts.estimated_wait_s >= 0)
+        snprintf(text, sizeof(text), "%s%ld%s", badge_text[l][B_WAIT_PRE],
+                 (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
+    else if (strcmp(ts.state, "open") == 0)
+        snprintf(text, sizeof(text), "%s", badge_text[l][B_OPEN]);
+    else if (strcmp(ts.state, "full") == 0) {
+        snprintf(text, sizeof(text), "%s", badge_text[l][B_FULL]);
+        fill = "#8a4b00";
+    } else {
+        fill = "#5b5b5b";
+        if (ts.next_open >= 0) {
+            struct tm tm;
+            localtime_r(&ts.next_open, &tm);
+            strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
+            snprintf(text, sizeof(text), "%s%s", badge_text[l][B_OPENS], when);
+        } else {
+            snprintf(text, sizeof(text), "%s", badge_text[l][B_CLOSED]);
+        }
+    }
+    const char *utf8 = text; /* the texts are UTF-8 and hold no XML metacharacters */
+    int width = 24 + 7 * (int)proto_utf8_len(utf8);
+    size_t len;
+    FILE *out = open_memstream(&svg, &len);
+    if (out) {
+        fprintf(out,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"24\" role=\"img\" "
+                "aria-label=\"%s\"><title>%s</title><rect width=\"%d\" height=\"24\" rx=\"4\" "
+                "fill=\"%s\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
+                "font-size=\"13\">%s</text></svg>\n",
+                width, utf8, utf8, width, fill, utf8);
+        fclose(out);
+    }
+    return svg;
+}

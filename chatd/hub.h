@@ -65,6 +65,10 @@ char *hub_metrics(struct hub *h, double now);
  * progress keep the key they were sealed to. */
 void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES]);
 
+/* GET /api/status/badge.svg: the availability of topic as a small SVG image
+ * in lang (fi/sv/en, default fi); NULL for an unknown topic. */
+char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now);
+
 /* The body of GET /api/status (malloc'd JSON). */
 char *hub_status_json(struct hub *h, double now);
 

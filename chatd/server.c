@@ -142,6 +142,15 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     if (strcmp(uri, "/api/status") == 0)
         return http_reply(wsi, hs, 200, "application/json", hub_status_json(s->hub, now_s()),
                           cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    if (strcmp(uri, "/api/status/badge.svg") == 0) {
+        char topic[64], lang[32];
+        char *svg = hub_badge_svg(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)),
+                                  query_arg(wsi, "lang=", lang, sizeof(lang)), now_s());
+        if (!svg)
+            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
+        return http_reply(wsi, hs, 200, "image/svg+xml", svg,
+                          cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);
     if (strcmp(uri, "/metrics") == 0)

@@ -1,0 +1,93 @@
+/* widget.js: the chat availability indicator for an organisation's own site.
+ *
+ *   <script src="https://CHAT-HOST/widget.js" data-topic="youth" data-lang="fi" async></script>
+ *
+ * Puts a link to the chat right after the script tag, reading "Chat open,
+ * about N min wait", "Queue full" or "Opens Mon 14:00", kept live over the
+ * status.v1 WebSocket of the chat host. Optional attributes: data-href (the
+ * link, default the chat host's visitor page), data-target (id of an element
+ * to render into instead). Styles: the element has class "chatd-widget" and
+ * "chatd-widget--open|full|closed"; the defaults below have zero specificity
+ * (:where), so any rule of the host site wins. No cookies, no storage. */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script) return;
+  var origin = new URL(script.src, location.href).origin;
+  var topic = script.getAttribute('data-topic');
+  var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'fi').slice(0, 2);
+  if (['fi', 'sv', 'en'].indexOf(lang) < 0) lang = 'en';
+  var TEXT = {
+    fi: { open: 'Chat auki', wait: 'Chat auki, jonossa noin {n} min', full: 'Jono on täynnä',
+          closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla' },
+    sv: { open: 'Chatten är öppen', wait: 'Chatten är öppen, ca {n} min kö', full: 'Kön är full',
+          closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt' },
+    en: { open: 'Chat open', wait: 'Chat open, about {n} min wait', full: 'Queue full',
+          closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available' }
+  }[lang];
+
+  var el = document.createElement('a');
+  el.className = 'chatd-widget chatd-widget--closed';
+  el.href = script.getAttribute('data-href') || origin + '/';
+  el.setAttribute('aria-live', 'polite');
+  el.textContent = TEXT.offline;
+  var target = script.getAttribute('data-target') && document.getElementById(script.getAttribute('data-target'));
+  if (target) target.appendChild(el); else script.parentNode.insertBefore(el, script.nextSibling);
+
+  try {
+    var style = document.createElement('style');
+    style.textContent =
+      ':where(.chatd-widget){display:inline-block;padding:.4em .8em;border-radius:.4em;color:#fff;' +
+      'font:inherit;text-decoration:none;background:#5b5b5b}' +
+      ':where(.chatd-widget--open){background:#1d6b3a}:where(.chatd-widget--full){background:#8a4b00}' +
+      ':where(.chatd-widget):focus-visible{outline:3px solid #1a4d8f;outline-offset:2px}';
+    document.head.appendChild(style);
+  } catch (e) { /* a strict CSP on the host site: the link stays unstyled */ }
+
+  function when(iso) {
+    var d = new Date(iso);
+    return new Intl.DateTimeFormat(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
+  }
+
+  function render(t) {
+    var state = t.state, text;
+    if (state === 'open') {
+      text = t.estimated_wait_s == null ? TEXT.open
+        : TEXT.wait.replace('{n}', String(Math.max(1, Math.ceil(t.estimated_wait_s / 60))));
+    } else if (state === 'full') {
+      text = TEXT.full;
+    } else {
+      text = t.next_open ? TEXT.opens.replace('{t}', when(t.next_open)) : TEXT.closed;
+    }
+    el.className = 'chatd-widget chatd-widget--' + state;
+    el.textContent = text;
+  }
+
+  function pick(topics) {
+    for (var i = 0; i < topics.length; i++) {
+      if (!topic || topics[i].id === topic) return topics[i];
+    }
+    return null;
+  }
+
+  var delay = 1000;
+  function connect() {
+    var ws = new WebSocket(origin.replace(/^http/, 'ws') + '/ws', 'status.v1');
+    ws.onmessage = function (ev) {
+      delay = 1000;
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m.type === 'status' && m.topics) {
+        var t = pick(m.topics);
+        if (t) render(t);
+      }
+    };
+    ws.onclose = function () {
+      el.className = 'chatd-widget chatd-widget--closed';
+      el.textContent = TEXT.offline;
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 60000);
+    };
+  }
+  connect();
+})();

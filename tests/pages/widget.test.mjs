@@ -1,0 +1,51 @@
+/* widget.test.mjs: the embeddable indicator on a page of another origin
+ * follows the topic live; badge.svg gives the same as an image. */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { httpGet, request, startServer, visitorHello } from '../integration/harness.mjs';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'];
+
+test('the widget on another origin shows open, then queue full, live', { timeout: 60000 }, async () => {
+    const srv = await startServer({ topics: { youth: { queue_max: 1 } } });
+    const host = http.createServer((req, res) => {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>
+<body><p>Talk to us: <script src="http://127.0.0.1:${srv.port}/widget.js" data-topic="youth" data-lang="en"></script></p></body></html>`);
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => host.once('listening', r));
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+    try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${host.address().port}/`);
+        const widget = page.locator('a.chatd-widget');
+        await widget.filter({ hasText: 'Chat open' }).waitFor({ timeout: 5000 });
+        assert.equal(await widget.getAttribute('href'), `http://127.0.0.1:${srv.port}/`);
+        const v = await visitorHello(srv.port);
+        await request(v, { type: 'join', topic: 'youth' });
+        await widget.filter({ hasText: 'Queue full' }).waitFor({ timeout: 2000 });
+        assert.match(await widget.getAttribute('class'), /chatd-widget--full/);
+    } finally {
+        await browser.close();
+        host.close();
+        await srv.cleanup();
+    }
+});
+
+test('badge.svg shows the state as an image, in the asked language', { timeout: 30000 }, async () => {
+    const srv = await startServer({ topics: { youth: {}, night: { hours: 'never' } } });
+    try {
+        const en = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
+        assert.equal(en.status, 200);
+        assert.match(en.headers.get('content-type'), /image\/svg\+xml/);
+        assert.match(en.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open"/);
+        const fi = await httpGet(srv.port, '/api/status/badge.svg?topic=night');
+        assert.match(fi.body, /Chat on kiinni/);
+        assert.equal((await httpGet(srv.port, '/api/status/badge.svg?topic=nope')).status, 404);
+    } finally {
+        await srv.cleanup();
+    }
+});
