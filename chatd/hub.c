@@ -389,6 +389,7 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now,
                                    "chat", ch->id, "by", by));
         worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
+        h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
         stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
         stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
     }
@@ -1329,6 +1330,8 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
         if (w->nconns == 0) {
             w->away_since = t ? t : 1;
             h->status_dirty = true;
+            for (size_t k = 0; k < h->cfg->ntopics; k++)
+                h->topics[k].positions_dirty = true; /* fewer staffed slots */
         }
         break;
     }

@@ -14,7 +14,7 @@ QUICK=0
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
     libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium
-    clang libclang-rt-14-dev)
+    clang libclang-rt-14-dev sqlite3)
 
 say() { printf 'run.sh: %s\n' "$*"; }
 
