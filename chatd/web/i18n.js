@@ -127,7 +127,17 @@
       'c.audience.any': 'anyone',
       'c.announce.new': 'New chat: {topic}',
       'c.login.expired': 'Please log in again.',
-      'c.chat.log': 'Messages: {topic}'
+      'c.chat.log': 'Messages: {topic}',
+      'c.chat.canned': 'Canned reply',
+      'c.chat.transfer.to': 'Transfer to',
+      'c.chat.transfer': 'Transfer',
+      'c.chat.block.for': 'Block for',
+      'c.chat.block': 'Block',
+      'c.chat.block.h1': '1 hour',
+      'c.chat.block.h24': '1 day',
+      'c.chat.block.h168': '1 week',
+      'c.chat.block.confirm': 'Block this visitor and end the chat?',
+      'c.notify.msg': 'New message: {topic}'
     },
 
     fi: {
@@ -247,7 +257,17 @@
       'c.audience.any': 'kaikille',
       'c.announce.new': 'Uusi keskustelu: {topic}',
       'c.login.expired': 'Kirjaudu uudelleen.',
-      'c.chat.log': 'Viestit: {topic}'
+      'c.chat.log': 'Viestit: {topic}',
+      'c.chat.canned': 'Valmis vastaus',
+      'c.chat.transfer.to': 'Siirrä aiheeseen',
+      'c.chat.transfer': 'Siirrä',
+      'c.chat.block.for': 'Estä ajaksi',
+      'c.chat.block': 'Estä',
+      'c.chat.block.h1': '1 tunti',
+      'c.chat.block.h24': '1 vuorokausi',
+      'c.chat.block.h168': '1 viikko',
+      'c.chat.block.confirm': 'Estetäänkö tämä kävijä ja lopetetaanko keskustelu?',
+      'c.notify.msg': 'Uusi viesti: {topic}'
     },
 
     sv: {
@@ -367,7 +387,17 @@
       'c.audience.any': 'alla',
       'c.announce.new': 'Ny chatt: {topic}',
       'c.login.expired': 'Logga in igen.',
-      'c.chat.log': 'Meddelanden: {topic}'
+      'c.chat.log': 'Meddelanden: {topic}',
+      'c.chat.canned': 'Färdigt svar',
+      'c.chat.transfer.to': 'Flytta till',
+      'c.chat.transfer': 'Flytta',
+      'c.chat.block.for': 'Blockera i',
+      'c.chat.block': 'Blockera',
+      'c.chat.block.h1': '1 timme',
+      'c.chat.block.h24': '1 dygn',
+      'c.chat.block.h168': '1 vecka',
+      'c.chat.block.confirm': 'Blockera den här besökaren och avsluta chatten?',
+      'c.notify.msg': 'Nytt meddelande: {topic}'
     }
   };
 

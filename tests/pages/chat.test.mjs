@@ -60,3 +60,46 @@ test('a visitor page and a console chat end to end, then feedback', { timeout: 9
         await srv.cleanup();
     }
 });
+
+test('console tools: transfer a chat to another topic and block with a confirmation', { timeout: 90000 }, async () => {
+    const port = await freePort();
+    const srv = await startServer({
+        server: { listen_port: port, allowed_origins: `http://127.0.0.1:${port}` },
+        topics: { youth: {}, parents: { audience: 'parent' } },
+    });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+    try {
+        const base = `http://127.0.0.1:${port}`;
+        const c = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+        await c.goto(`${base}/console/`);
+        await c.fill('#login-user', ALICE.user);
+        await c.fill('#login-password', ALICE.password);
+        await c.click('#login-submit');
+        await c.locator('#duty-topics input').first().check();
+        await c.click('#duty-on');
+        await c.locator('#duty-status').filter({ hasText: /\S/ }).waitFor();
+        const v = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+        await v.goto(`${base}/`);
+        await v.locator('#topics [data-topic="youth"]').first().click();
+        const panel = c.locator('#chats section[data-chat]').first();
+        await panel.waitFor();
+        await panel.locator('select.chat-transfer-topic').selectOption('parents');
+        await panel.locator('button.chat-transfer').click();
+        await panel.locator('.chat-status').filter({ hasText: /\S/ }).waitFor();
+        const list = await srv.admin(['transcript', 'list']);
+        assert.match(list.stdout, / youth /);
+        /* a second visitor, blocked after the confirmation */
+        const v2 = await (await browser.newContext()).newPage();
+        await v2.goto(`${base}/`);
+        await v2.locator('#topics [data-topic="youth"]').first().click();
+        const second = c.locator('#chats section[data-chat]:not(.ended)').first();
+        await second.waitFor();
+        c.once('dialog', (d) => d.accept());
+        await second.locator('button.chat-block').click();
+        await c.locator('#chats section[data-chat].ended').nth(1).waitFor();
+        await c.screenshot({ path: path.join(SHOTS, 'console-tools-desktop.png') });
+    } finally {
+        await browser.close();
+        await srv.cleanup();
+    }
+});

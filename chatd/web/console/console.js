@@ -38,6 +38,8 @@
   var chatOrder = [];
   var panelCounter = 0;
   var pendingRefs = {};          /* ref -> {chat, rec} */
+  var canned = [];               /* canned replies from the welcome */
+  var audioCtx = null;
 
   /* ---- storage ---- */
 
@@ -180,6 +182,7 @@
     loginRef = null;
     me = { user: m.user, alias: m.alias, role: m.role };
     if (typeof m.token === 'string' && m.token) tokenSet(m.token);
+    canned = Array.isArray(m.canned) ? m.canned : [];
     $('login-password').value = '';
     clearErrors();
     renderWhoami();
@@ -364,6 +367,7 @@
       return;
     }
     clearErrors();
+    if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
     sendDuty(true, topics, readCapacity());
   }
 
@@ -561,6 +565,7 @@
     form.appendChild(ta);
     form.appendChild(actions);
     sec.appendChild(form);
+    sec.appendChild(buildTools(c, base, ta));
 
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
@@ -579,6 +584,92 @@
     });
     closeBtn.addEventListener('click', function () { closePanel(c); });
     return sec;
+  }
+
+  /* Canned replies, transfer and block under a chat. */
+  function labelled(id, key, control) {
+    var wrap = document.createElement('span');
+    wrap.className = 'tool';
+    var lb = document.createElement('label');
+    lb.htmlFor = id;
+    lb.setAttribute('data-i18n', key);
+    lb.textContent = t(key);
+    control.id = id;
+    wrap.appendChild(lb);
+    wrap.appendChild(control);
+    return wrap;
+  }
+
+  function option(value, text) {
+    var o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    return o;
+  }
+
+  function buildTools(c, base, ta) {
+    var tools = document.createElement('div');
+    tools.className = 'chat-tools';
+
+    var cannedSel = document.createElement('select');
+    cannedSel.className = 'chat-canned';
+    cannedSel.appendChild(option('', '–'));
+    for (var i = 0; i < canned.length; i++) cannedSel.appendChild(option(String(i), canned[i]));
+    cannedSel.addEventListener('change', function () {
+      if (cannedSel.value === '') return;
+      ta.value = (ta.value ? ta.value + ' ' : '') + canned[Number(cannedSel.value)];
+      cannedSel.value = '';
+      ta.focus();
+    });
+    if (canned.length) tools.appendChild(labelled(base + '-canned', 'c.chat.canned', cannedSel));
+
+    var topicSel = document.createElement('select');
+    topicSel.className = 'chat-transfer-topic';
+    for (var j = 0; j < topicList.length; j++) {
+      if (topicList[j].id !== c.topic) topicSel.appendChild(option(topicList[j].id, topicTitle(topicList[j].id)));
+    }
+    var transferBtn = button('button secondary chat-transfer', 'button', 'c.chat.transfer');
+    transferBtn.addEventListener('click', function () {
+      if (!topicSel.value) return;
+      stopTyping(c);
+      send({ type: 'transfer', chat: c.id, topic: topicSel.value, ref: nextRef() });
+    });
+    if (topicSel.options.length) {
+      tools.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
+      tools.appendChild(transferBtn);
+    }
+
+    var hoursSel = document.createElement('select');
+    hoursSel.className = 'chat-block-hours';
+    [1, 24, 168].forEach(function (h) { hoursSel.appendChild(option(String(h), t('c.chat.block.h' + h))); });
+    var blockBtn = button('button secondary chat-block', 'button', 'c.chat.block');
+    blockBtn.addEventListener('click', function () {
+      if (!window.confirm(t('c.chat.block.confirm'))) return;
+      stopTyping(c);
+      send({ type: 'block', chat: c.id, hours: Number(hoursSel.value), ref: nextRef() });
+    });
+    tools.appendChild(labelled(base + '-block', 'c.chat.block.for', hoursSel));
+    tools.appendChild(blockBtn);
+    return tools;
+  }
+
+  /* A short tone and, when allowed, a system notification (tab in background). */
+  function alertWorker(textKey, vars) {
+    if (!document.hidden) return;
+    try {
+      audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audioCtx.createOscillator();
+      var gain = audioCtx.createGain();
+      osc.frequency.value = 660;
+      gain.gain.value = 0.08;
+      osc.connect(gain);
+      gain.connect(audioCtx.destination);
+      osc.start();
+      osc.stop(audioCtx.currentTime + 0.15);
+    } catch (e) { /* no audio */ }
+    if (window.Notification && Notification.permission === 'granted') {
+      try { new Notification(t(textKey, vars)); } catch (e) { /* ignore */ }
+    }
   }
 
   function button(cls, type, key) {
@@ -625,6 +716,9 @@
 
   function updatePanelControls(c) {
     var live = connected() && !c.ended;
+    var tools = c.el.querySelectorAll('.chat-tools select, .chat-tools button');
+    for (var i = 0; i < tools.length; i++) tools[i].disabled = !live;
+    q(c, '.chat-tools').hidden = c.ended;
     q(c, '.chat-send').disabled = !live;
     q(c, '.chat-end').disabled = !live;
     q(c, '.chat-input').disabled = c.ended;
@@ -661,6 +755,7 @@
     if (isNew) {
       $('announce').textContent = t('c.announce.new', { topic: topicTitle(c.topic) });
       notifyUnread();
+      alertWorker('c.announce.new', { topic: topicTitle(c.topic) });
     }
   }
 
@@ -673,6 +768,7 @@
     if (m.from === 'visitor') {
       setVisitorTyping(c, false);
       notifyUnread();
+      alertWorker('c.notify.msg', { topic: topicTitle(c.topic) });
     }
     addMessage(c, m, 'ok');
   }
