@@ -103,3 +103,36 @@ test('console tools: transfer a chat to another topic and block with a confirmat
         await srv.cleanup();
     }
 });
+
+test('quick exit (Esc) leaves for a neutral site and forgets the session; languages switch', { timeout: 60000 }, async () => {
+    const srv = await startServer();
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+    try {
+        const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+        /* the neutral site is answered locally: no request leaves the test machine */
+        await ctx.route((url) => !url.href.startsWith(`http://127.0.0.1:${srv.port}`),
+            (route) => route.fulfill({ contentType: 'text/html', body: '<title>Neutral</title>' }));
+        const v = await ctx.newPage();
+        await v.goto(`http://127.0.0.1:${srv.port}/`);
+        await v.locator('#topics [data-topic="youth"]').first().waitFor();
+        await v.selectOption('#lang', 'fi');
+        const fi = await v.locator('h1').first().textContent();
+        await v.selectOption('#lang', 'sv');
+        const sv = await v.locator('h1').first().textContent();
+        await v.selectOption('#lang', 'en');
+        const en = await v.locator('h1').first().textContent();
+        assert.equal(new Set([fi, sv, en]).size, 3, `three languages: ${fi} / ${sv} / ${en}`);
+        await v.locator('#topics [data-topic="youth"]').first().click();
+        await v.waitForFunction(() => sessionStorage.getItem('chat.session') !== null);
+        const origin = `http://127.0.0.1:${srv.port}`;
+        await v.keyboard.press('Escape');
+        await v.waitForURL((u) => !u.href.startsWith(origin));
+        assert.equal(await v.title(), 'Neutral');
+        /* the same tab keeps its sessionStorage across navigations: it must be empty now */
+        await v.goto(`${origin}/`);
+        assert.equal(await v.evaluate(() => sessionStorage.getItem('chat.session')), null);
+    } finally {
+        await browser.close();
+        await srv.cleanup();
+    }
+});
