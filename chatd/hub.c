@@ -1522,19 +1522,19 @@ char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double n
     int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
     struct status_input in;
     struct proto_topic_status ts;
-    char text[160], when[32], *svg = NULL;
+    char label[160], when[32], *svg = NULL;
     if (i < 0)
         return NULL;
     topic_input(h, i, &in);
     status_compute(&h->cfg->topics[i], &in, (time_t)now, &ts);
     const char *fill = "#1d6b3a";
     if (strcmp(ts.state, "open") == 0 && ts.estimated_wait_s >= 0)
-        snprintf(text, sizeof(text), "%s%ld%s", badge_text[l][B_WAIT_PRE],
+        snprintf(label, sizeof(label), "%s%ld%s", badge_text[l][B_WAIT_PRE],
                  (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
     else if (strcmp(ts.state, "open") == 0)
-        snprintf(text, sizeof(text), "%s", badge_text[l][B_OPEN]);
+        snprintf(label, sizeof(label), "%s", badge_text[l][B_OPEN]);
     else if (strcmp(ts.state, "full") == 0) {
-        snprintf(text, sizeof(text), "%s", badge_text[l][B_FULL]);
+        snprintf(label, sizeof(label), "%s", badge_text[l][B_FULL]);
         fill = "#8a4b00";
     } else {
         fill = "#5b5b5b";
@@ -1542,12 +1542,12 @@ char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double n
             struct tm tm;
             localtime_r(&ts.next_open, &tm);
             strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
-            snprintf(text, sizeof(text), "%s%s", badge_text[l][B_OPENS], when);
+            snprintf(label, sizeof(label), "%s%s", badge_text[l][B_OPENS], when);
         } else {
-            snprintf(text, sizeof(text), "%s", badge_text[l][B_CLOSED]);
+            snprintf(label, sizeof(label), "%s", badge_text[l][B_CLOSED]);
         }
     }
-    const char *utf8 = text; /* the texts are UTF-8 and hold no XML metacharacters */
+    const char *utf8 = label; /* the texts are UTF-8 and hold no XML metacharacters */
     int width = 24 + 7 * (int)proto_utf8_len(utf8);
     size_t len;
     FILE *out = open_memstream(&svg, &len);
