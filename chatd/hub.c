@@ -1102,7 +1102,7 @@ static void worker_request(struct hub *h, struct conn *c, const struct proto_req
         return chat_end(h, ch, "worker", t, r->ref);
     case PT_LOGOUT:
         if (store_begin(h->st) == 0)
-            store_token_del(h->st, w->token_hash);
+            store_token_del_user(h->st, w->user); /* every tab's token: the session ends */
         w->on_duty = false;
         worker_release_chats(h, w, t);
         conn_send(c, proto_frame("logged_out", r->ref, NULL));

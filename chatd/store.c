@@ -26,6 +26,7 @@ enum store_stmt {
     S_TOKEN_USER,
     S_TOKEN_DEL,
     S_TOKEN_PURGE,
+    S_TOKEN_DEL_USER,
     S_TR_ADD,
     S_SEG_ADD,
     S_MSG_ADD,
@@ -53,6 +54,7 @@ static const char *const store_sql[S_COUNT] = {
     [S_TOKEN_USER] = "SELECT user FROM tokens WHERE hash = ?1 AND expires > ?2",
     [S_TOKEN_DEL] = "DELETE FROM tokens WHERE hash = ?1",
     [S_TOKEN_PURGE] = "DELETE FROM tokens WHERE expires <= ?1",
+    [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
     [S_TR_ADD] = "INSERT INTO transcripts(chat, topic, day) VALUES (?1, ?2, ?3)",
     [S_SEG_ADD] = "INSERT INTO transcript_keys(chat, segment, sealed) VALUES (?1, ?2, ?3)",
     [S_MSG_ADD] = "INSERT INTO transcript_msgs(chat, segment, nonce, ct) VALUES (?1, ?2, ?3, ?4)",
@@ -549,4 +551,9 @@ long store_chat_messages(struct store *st, const char *chat)
 int store_chat_last_segment(struct store *st, const char *chat)
 {
     return (int)chat_number(st, S_CHAT_MAXSEG, chat);
+}
+
+int store_token_del_user(struct store *st, const char *user)
+{
+    return run(bind_text(st, S_TOKEN_DEL_USER, user, NULL, NULL, NULL));
 }

@@ -57,6 +57,8 @@ int store_token_add(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES]
 int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], time_t now,
                      char user[STORE_NAME_MAX + 1]);
 int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES]);
+/* Deletes every token of user (logout ends the whole session). */
+int store_token_del_user(struct store *st, const char *user);
 /* Deletes expired tokens. */
 int store_token_purge(struct store *st, time_t now);
 

@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
 # run.sh: install what the tests need, build (normal and sanitizer), run all.
 #
-#   tests/run.sh           everything: build/ and build-asan/ (ASan + UBSan)
-#   tests/run.sh --quick   only the normal build
+#   tests/run.sh           everything: build/ (format, unit, integration, pages),
+#                          build-asan/ (ASan + UBSan: format, unit, integration)
+#                          and a short libFuzzer run of each parser in build-fuzz/
+#   tests/run.sh --quick   only the normal build/ and its tests
 #
-# Works as root on a fresh Debian 12 and when run again (only missing
-# packages are installed, builds are incremental). Node 20 must be on PATH.
+# Works as root on a fresh Debian 12 from any directory, and when run again
+# (only missing packages are installed, npm ci only when the lock file
+# changed, builds are incremental). Node 20 or later must be on PATH; Debian's
+# own nodejs is too old for the test runner and is not installed.
+# Every stage runs even when an earlier one failed (a stage whose build failed
+# is skipped); a summary follows and the exit status is 1 if anything failed.
+# FUZZ_SECONDS (default 10) sets the fuzzing time per harness.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QUICK=0
-[ "${1:-}" = "--quick" ] && QUICK=1
+case "${1:-}" in
+"") ;;
+--quick) QUICK=1 ;;
+*)
+    printf 'usage: tests/run.sh [--quick]\n' >&2
+    exit 2
+    ;;
+esac
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
     libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium
     clang libclang-rt-14-dev sqlite3)
 
 say() { printf 'run.sh: %s\n' "$*"; }
+die() {
+    say "$*" >&2
+    exit 1
+}
 
 install_packages() {
     local missing=() p
@@ -24,7 +42,7 @@ install_packages() {
         dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$' || missing+=("$p")
     done
     [ "${#missing[@]}" -eq 0 ] && return
-    [ "$(id -u)" -eq 0 ] || { say "missing packages (${missing[*]}); run as root"; exit 1; }
+    [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}); run as root"
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -32,53 +50,115 @@ install_packages() {
 }
 
 install_node_modules() {
-    command -v node >/dev/null || { say "node (>= 20) is needed on PATH"; exit 1; }
-    cd "$ROOT/tests"
-    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        say "npm ci"
-        npm ci --no-audit --no-fund --loglevel=error
+    command -v node >/dev/null || die "node (>= 20) is needed on PATH"
+    node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' ||
+        die "node $(node --version) is too old; the tests need node >= 20"
+    local t="$ROOT/tests"
+    if [ ! -e "$t/node_modules/.package-lock.json" ] ||
+        [ "$t/package-lock.json" -nt "$t/node_modules/.package-lock.json" ] ||
+        [ "$t/package.json" -nt "$t/node_modules/.package-lock.json" ]; then
+        say "npm ci in $t"
+        (cd "$t" && npm ci --no-audit --no-fund --loglevel=error)
     fi
-    cd "$ROOT"
 }
 
-build_and_test() {
-    local dir="$1"; shift
-    say "building $dir"
-    cmake -S "$ROOT" -B "$ROOT/$dir" "$@" >/dev/null
+# ---- stages: each runs in a subshell with set -e, its result is recorded ----
+
+RESULTS=()
+FAILED=0
+LAST_OK=0
+
+# run_stage NAME COMMAND...: runs COMMAND, records NAME ok/FAILED, sets LAST_OK.
+# Never called as a condition: set -e would then be off inside COMMAND.
+run_stage() {
+    local name="$1" start="$SECONDS" rc
+    shift
+    say "---- $name"
+    set +e
+    (
+        set -e
+        "$@"
+    )
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then
+        LAST_OK=1
+        RESULTS+=("$(printf '  %-24s ok      %4ds' "$name" $((SECONDS - start)))")
+    else
+        LAST_OK=0
+        FAILED=1
+        RESULTS+=("$(printf '  %-24s FAILED  %4ds' "$name" $((SECONDS - start)))")
+    fi
+}
+
+skip_stage() {
+    RESULTS+=("$(printf '  %-24s skipped (%s)' "$1" "$2")")
+}
+
+# build_tree DIR CMAKE-ARGS...: configure (tests on, whatever DIR's cache says) and build.
+build_tree() {
+    local dir="$1"
+    shift
+    cmake -S "$ROOT" -B "$ROOT/$dir" -DCHAT_TESTS=ON "$@" >/dev/null
     cmake --build "$ROOT/$dir" -j2
-    say "testing $dir"
-    (cd "$ROOT/$dir" && ctest --output-on-failure ${CTEST_ARGS:-})
 }
 
-install_packages
-install_node_modules
+# test_tree DIR CTEST-ARGS...: every test of DIR; finding none is a failure.
+test_tree() {
+    local dir="$1"
+    shift
+    cd "$ROOT/$dir"
+    ctest --output-on-failure --no-tests=error "$@"
+}
 
-build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-if [ "$QUICK" -eq 0 ]; then
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    # The browser tests are about pages, not memory: the sanitizer run skips them.
-    CTEST_ARGS="-E ^pages$" build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
-fi
-if [ "$QUICK" -eq 0 ]; then
-    # libFuzzer, briefly: FUZZ_SECONDS per harness (README: longer runs).
-    say "building build-fuzz (clang, libFuzzer)"
+# libFuzzer, briefly: FUZZ_SECONDS per harness, each on a copy of its corpus.
+fuzz_all() {
+    local work f
     CC=clang cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCHAT_FUZZ=ON -DCHAT_TESTS=OFF \
         -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build "$ROOT/build-fuzz" -j2
     work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
     for f in proto config hours; do
         cp -r "$ROOT/tests/fuzz/corpus/$f" "$work/$f"
         say "fuzzing $f for ${FUZZ_SECONDS:-10} s"
         if ! (cd "$work" && "$ROOT/build-fuzz/fuzz_$f" -max_total_time="${FUZZ_SECONDS:-10}" \
             -timeout=5 "$work/$f" >"$work/$f.log" 2>&1); then
             tail -n 30 "$work/$f.log"
-            say "fuzz_$f found a failing input (saved in $work, kept)"
-            trap - EXIT
-            exit 1
+            say "fuzz_$f found a failing input (kept with its log in $work)"
+            return 1
         fi
         grep -E '^Done' "$work/$f.log" || true
     done
+    rm -rf "$work"
+}
+
+install_packages
+install_node_modules
+
+run_stage "build" build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_SANITIZE=OFF
+if [ "$LAST_OK" -eq 1 ]; then
+    run_stage "test build" test_tree build
+else
+    skip_stage "test build" "build failed"
+fi
+
+if [ "$QUICK" -eq 0 ]; then
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    run_stage "build-asan" build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
+    if [ "$LAST_OK" -eq 1 ]; then
+        # The browser tests are about pages, not memory: the sanitizer run skips them.
+        run_stage "test build-asan" test_tree build-asan -E '^pages$'
+    else
+        skip_stage "test build-asan" "build failed"
+    fi
+    run_stage "fuzz" fuzz_all
+fi
+
+printf '\nrun.sh: summary\n'
+printf '%s\n' "${RESULTS[@]}"
+if [ "$FAILED" -ne 0 ]; then
+    say "FAILED (see the output above the summary)"
+    exit 1
 fi
 say "all tests passed"

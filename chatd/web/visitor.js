@@ -5,7 +5,9 @@
  * only on server messages (welcome, queued, left, chat_started, chat_ended), never
  * optimistically. The session token lives only in sessionStorage ('chat.session'),
  * so it dies with the tab; after a reconnect `hello` with it restores the queue
- * place or the chat. Own messages stay "sending" until the `ack` with their ref. */
+ * place or the chat. Own messages stay "sending" until the `ack` with their ref.
+ * The same session opened in another tab takes the connection over (close code
+ * 4002): this tab then waits until the visitor chooses to continue here. */
 (function () {
   'use strict';
 
@@ -23,9 +25,10 @@
   var retryTimer = null;
   var refCounter = 0;
 
-  var view = 'connecting';       /* connecting | topics | queue | chat | ended */
+  var view = 'connecting';       /* connecting | topics | queue | chat | ended | elsewhere */
   var topics = [];
   var queued = null;             /* last queued message */
+  var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
   var chat = null;               /* {id, topic, worker} */
   var messages = [];             /* {from, text, ts, seq, ref, status, el} for the current chat */
   var pending = {};              /* ref -> message record waiting for ack */
@@ -91,9 +94,18 @@
     send(hello);
   }
 
-  function onClose() {
+  function onClose(ev) {
     ws = null;
     typingOn = false;
+    if (ev && ev.code === 4002) {
+      /* the session went on in another tab: reconnecting would take it back
+       * and the two tabs would take turns for ever */
+      failPending();
+      setConn(null);
+      showView('elsewhere');
+      focusHeading('elsewhere-heading');
+      return;
+    }
     setConn(everConnected ? 'conn.lost' : 'conn.failed');
     updateControls();
     scheduleReconnect();
@@ -148,11 +160,22 @@
       updateControls();
       return;
     }
-    if (view === 'queue' || view === 'chat') {
-      /* our place or chat did not survive the disconnect */
+    if (chat !== null) {
+      /* the chat ended while we were disconnected (its chat_ended went to the
+       * old connection); feedback is still possible if the session resumed */
       failPending();
+      ended = { chat: m.resumed ? chat.id : null, by: m.resumed ? 'away' : 'timeout' };
       chat = null;
       queued = null;
+      queueNote = null;
+      setWorkerTyping(false);
+      renderEnded();
+      resetFeedback();
+      showView('ended');
+    } else if (queued !== null) {
+      /* our place in the queue did not survive the disconnect */
+      queued = null;
+      queueNote = null;
     }
     if (view !== 'ended') showView('topics');
     renderTopics();
@@ -160,15 +183,31 @@
   }
 
   function onQueued(m) {
+    if (chat !== null) {
+      /* our worker left (grace passed, logged out) or transferred us: the chat
+       * id and its history stay, the next chat_started brings them back */
+      queueNote = m.topic && m.topic !== chat.topic
+        ? { key: 'v.queue.transferred', topic: m.topic }
+        : { key: 'v.queue.requeued', topic: m.topic };
+      failPending();
+      stopTyping();
+      setWorkerTyping(false);
+      chat = null;
+    } else if (view !== 'queue') {
+      queueNote = null;
+    }
+    var moved = view !== 'queue';
     queued = m;
     clearErrors();
     topicsNote = '';
     renderQueue();
     showView('queue');
+    if (moved) focusHeading('queue-heading');
   }
 
   function onLeft() {
     queued = null;
+    queueNote = null;
     topicsNote = 'v.queue.left';
     showView('topics');
     renderTopics();
@@ -180,6 +219,7 @@
     var unsent = sameChat ? messages.filter(function (r) { return r.status !== 'ok'; }) : [];
     chat = { id: m.chat, topic: m.topic, worker: typeof m.worker === 'string' ? m.worker : '' };
     queued = null;
+    queueNote = null;
     ended = null;
     clearErrors();
     messages = [];
@@ -244,6 +284,7 @@
     renderEnded();
     resetFeedback();
     showView('ended');
+    focusHeading('ended-heading');
   }
 
   function onError(m) {
@@ -254,6 +295,11 @@
     }
     if (m.ref !== undefined && m.ref === feedbackRef) {
       feedbackRef = null;
+      if (m.code === 'bad_state') {
+        /* given already, or more than 15 minutes after the end */
+        $('feedback-thanks').textContent = t('v.feedback.late');
+        return;
+      }
       setFeedbackEnabled(true);
     }
     showError(m);
@@ -261,12 +307,20 @@
 
   /* ---- views ---- */
 
+  /* After a view change the focused control may be gone: start from the new
+   * view's heading, so keyboard and screen reader users are where the page is. */
+  function focusHeading(id) {
+    var h = $(id);
+    if (h && typeof h.focus === 'function') h.focus();
+  }
+
   function showView(name) {
     view = name;
     $('view-topics').hidden = name !== 'topics';
     $('view-queue').hidden = name !== 'queue';
     $('view-chat').hidden = name !== 'chat';
     $('view-ended').hidden = name !== 'ended';
+    $('view-elsewhere').hidden = name !== 'elsewhere';
     document.body.classList.toggle('in-chat', name === 'chat');
     updateControls();
   }
@@ -355,6 +409,9 @@
 
   function renderQueue() {
     if (!queued) return;
+    var note = $('queue-note');
+    note.textContent = queueNote ? t(queueNote.key, { topic: topicTitle(queueNote.topic) }) : '';
+    note.hidden = !queueNote;
     $('queue-topic').textContent = t('v.queue.topic', { topic: topicTitle(queued.topic) });
     var pos = Number(queued.position);
     $('queue-position').textContent = pos === 1 ? t('v.queue.next') : t('v.queue.position', { n: pos });
@@ -379,7 +436,7 @@
   function renderEnded() {
     if (!ended) return;
     var by = ended.by;
-    var key = 'v.ended.' + (by === 'visitor' || by === 'worker' || by === 'timeout' ? by : 'server');
+    var key = 'v.ended.' + (['visitor', 'worker', 'timeout', 'away'].indexOf(by) >= 0 ? by : 'server');
     $('ended-reason').textContent = t(key);
   }
 
@@ -573,23 +630,36 @@
 
   /* ---- quick exit ---- */
 
+  /* Where quick exit goes: the button's data-exit-url if it is an http(s)
+   * address, else about:blank (a page that loads nothing). */
+  function exitUrl() {
+    var u = $('quick-exit').getAttribute('data-exit-url') || '';
+    return /^https?:\/\/[^\s]+$/i.test(u) ? u : 'about:blank';
+  }
+
   function quickExit() {
+    var url = exitUrl();
     try { window.sessionStorage.clear(); } catch (e) { /* ignore */ }
     if (retryTimer) window.clearTimeout(retryTimer);
     retryTimer = -1;   /* never reconnect */
     if (ws) {
       ws.removeEventListener('close', onClose);
       ws.removeEventListener('message', onMessage);
-      try { ws.close(); } catch (e) { /* ignore */ }
+      /* the token is forgotten, so the place or chat could never be resumed:
+       * let the worker know now rather than after the grace */
+      if (view === 'queue' || view === 'chat') send({ type: 'leave' });
+      try { ws.close(1000); } catch (e) { /* ignore */ }
       ws = null;
     }
+    document.title = '';
     document.body.textContent = '';
-    location.replace('https://www.google.com/');
+    location.replace(url);
   }
 
   /* ---- start ---- */
 
   function onLangChange() {
+    document.title = t('v.title');
     renderTopics();
     renderQueue();
     renderChatWith();
@@ -602,11 +672,17 @@
     I18N.bindSelect($('lang'));
     I18N.apply(document);
     I18N.onChange(onLangChange);
+    document.title = t('v.title');
     labelScores();
 
     $('quick-exit').addEventListener('click', quickExit);
     document.addEventListener('keydown', function (ev) {
-      if (ev.key === 'Escape' || ev.key === 'Esc') quickExit();
+      if ((ev.key === 'Escape' || ev.key === 'Esc') && !ev.isComposing) quickExit();
+    });
+    $('elsewhere-continue').addEventListener('click', function () {
+      if (ws || retryTimer) return;
+      showView('connecting');
+      connect();
     });
 
     $('chat-form').addEventListener('submit', function (ev) {

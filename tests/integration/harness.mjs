@@ -433,3 +433,21 @@ export function filesUnder(dir) {
     }
     return out;
 }
+
+/* ---- a second worker (queue, resume and transfer tests) ---- */
+
+export const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
+
+/* Adds a worker account with chatadmin; works while chatd runs. */
+export async function addWorker(srv, { user, password, alias } = BOB, role = 'worker') {
+    const r = await srv.admin(['user', 'add', user, '--role', role, '--alias', alias], password);
+    assert.equal(r.code, 0, `chatadmin user add ${user} failed: ${r.stderr}`);
+}
+
+/* A worker logged in as creds ({user, password}) and on duty for topics. */
+export async function workerOnDutyAs(port, creds, topics = ['youth'], capacity = 2) {
+    const c = await workerLogin(port, creds.user, creds.password);
+    const d = await request(c, { type: 'duty', on: true, topics, capacity });
+    assert.equal(d.type, 'duty', `duty answered ${JSON.stringify(d)}`);
+    return c;
+}

@@ -5,7 +5,12 @@
  * localStorage) and, if the worker was on duty, re-sends the same duty. The server
  * is the truth: duty, queue and chat panels change only on its messages. Each
  * chat is a panel <section data-chat="ID"> that stays (marked ended) until the
- * worker closes it. Own messages stay "sending" until the `ack` with their ref. */
+ * worker closes it. Own messages stay "sending" until the `ack` with their ref.
+ * After every welcome the console sends `ping`: the server re-sends each open
+ * chat right after the welcome, so when the `pong` comes, a panel that was not
+ * re-sent has lost its chat (it went back to the queue while we were away).
+ * A worker may have several tabs; when too many are open the server closes the
+ * oldest with 4001, and that tab stays closed until the worker reconnects it. */
 (function () {
   'use strict';
 
@@ -29,6 +34,8 @@
   var loginRef = null;
   var loginByToken = false;
   var loggingOut = false;
+  var syncRef = null;            /* ping sent after a welcome, see onPong() */
+  var unconfirmed = {};          /* chat id -> true: open panels not re-sent yet */
 
   var topicList = [];            /* from /api/status */
   var duty = null;               /* last duty answer {on, topics, capacity} */
@@ -101,8 +108,9 @@
     else showLogin();
   }
 
-  function onClose() {
+  function onClose(ev) {
     ws = null;
+    syncRef = null;
     var wasLoggedIn = me !== null;
     me = null;
     loginRef = null;
@@ -115,12 +123,39 @@
     if (loggingOut) {
       loggingOut = false;
       retryMs = 1000;
+    } else if (ev && ev.code === 4001) {
+      /* too many tabs of this session: this, the oldest, gives way; coming
+       * back on its own would push out another tab */
+      setConn(null);
+      showReplaced();
+      updateControls();
+      return;
     } else {
       setConn(everConnected ? 'conn.lost' : 'conn.failed');
     }
     if (!wasLoggedIn && !tokenGet()) showLogin();
     updateControls();
     scheduleReconnect();
+  }
+
+  function showReplaced() {
+    var box = $('errors');
+    box.textContent = '';
+    var p = document.createElement('p');
+    p.className = 'error-text';
+    p.textContent = t('c.replaced');
+    var again = document.createElement('button');
+    again.type = 'button';
+    again.id = 'reconnect';
+    again.className = 'button small';
+    again.textContent = t('c.reconnect');
+    again.addEventListener('click', function () {
+      clearErrors();
+      if (!ws && !retryTimer) connect();
+    });
+    box.appendChild(p);
+    box.appendChild(again);
+    again.focus();
   }
 
   function scheduleReconnect() {
@@ -190,6 +225,24 @@
     updateControls();
     if (topicList.length === 0) loadTopics();
     if (dutyWanted) sendDuty(dutyWanted.on, dutyWanted.topics, dutyWanted.capacity);
+    unconfirmed = {};
+    for (var i = 0; i < chatOrder.length; i++) {
+      if (!chats[chatOrder[i]].ended) unconfirmed[chatOrder[i]] = true;
+    }
+    syncRef = 'sync' + nextRef();
+    send({ type: 'ping', ref: syncRef });
+  }
+
+  /* Everything the server re-sends after a welcome came before this pong. */
+  function onPong(m) {
+    if (syncRef === null || m.ref !== syncRef) return;
+    syncRef = null;
+    for (var id in unconfirmed) {
+      if (Object.prototype.hasOwnProperty.call(unconfirmed, id) && chats[id] && !chats[id].ended) {
+        onChatEnded({ chat: id, by: 'requeued' });
+      }
+    }
+    unconfirmed = {};
   }
 
   function onLoginError(m) {
@@ -259,6 +312,8 @@
       case 'visitor_away': onAway(m, true); break;
       case 'visitor_back': onAway(m, false); break;
       case 'error': onError(m); break;
+      case 'pong': onPong(m); break;
+      case 'logged_out': loggingOut = true; break;
       default: break;
     }
   }
@@ -294,8 +349,11 @@
       .then(function (j) {
         topicList = j && Array.isArray(j.topics) ? j.topics : [];
         renderDutyTopics();
+        renderDuty();   /* a duty answer may have come first, showing bare ids */
         renderQueue();
         refreshPanelMeta();
+        /* chats re-sent after a reload may have come first: transfer needs the topics */
+        for (var i = 0; i < chatOrder.length; i++) rebuildTools(chats[chatOrder[i]]);
       })
       .catch(function () {
         var box = $('duty-topics');
@@ -405,6 +463,9 @@
       st.textContent = t('c.duty.status.off');
     }
     $('duty-off').disabled = !connected() || !(duty && duty.on);
+    var onKey = duty && duty.on ? 'c.duty.update' : 'c.duty.on';
+    $('duty-on').setAttribute('data-i18n', onKey);
+    $('duty-on').textContent = t(onKey);
   }
 
   /* ---- queue ---- */
@@ -455,7 +516,8 @@
         facts.appendChild(l);
       }
       li.appendChild(facts);
-      if (waiting > 0) {
+      if (waiting > 0 && qs.mode !== 'auto') {
+        /* in an auto topic the server hands chats out; pick would be bad_state */
         var b = document.createElement('button');
         b.type = 'button';
         b.className = 'button small secondary queue-pick';
@@ -586,6 +648,13 @@
     return sec;
   }
 
+  function rebuildTools(c) {
+    var tools = q(c, '.chat-tools');
+    var fresh = buildTools(c, 'chat-' + c.n, q(c, '.chat-input'));
+    tools.parentNode.replaceChild(fresh, tools);
+    updatePanelControls(c);
+  }
+
   /* Canned replies, transfer and block under a chat. */
   function labelled(id, key, control) {
     var wrap = document.createElement('span');
@@ -646,7 +715,8 @@
     blockBtn.addEventListener('click', function () {
       if (!window.confirm(t('c.chat.block.confirm'))) return;
       stopTyping(c);
-      send({ type: 'block', chat: c.id, hours: Number(hoursSel.value), ref: nextRef() });
+      c.blockRef = 'block' + nextRef();
+      send({ type: 'block', chat: c.id, hours: Number(hoursSel.value), ref: c.blockRef });
     });
     tools.appendChild(labelled(base + '-block', 'c.chat.block.for', hoursSel));
     tools.appendChild(blockBtn);
@@ -735,7 +805,8 @@
 
   function onChatStarted(m) {
     var c = chats[m.chat];
-    var isNew = !c;
+    var isNew = !c || c.ended;
+    delete unconfirmed[m.chat];
     if (!c) {
       c = newChat(m);
     } else {
@@ -744,12 +815,16 @@
       if (m.audience) c.audience = m.audience;
       if (typeof m.waited_s === 'number') c.waited = m.waited_s;
       c.ended = false;
+      c.by = null;
       c.records = [];
       c.pending = {};
       q(c, '.chat-log').textContent = '';
+      rebuildTools(c);   /* the topic may have changed (a transfer came back to us) */
     }
     var history = Array.isArray(m.history) ? m.history : [];
     for (var i = 0; i < history.length; i++) addMessage(c, history[i], 'ok');
+    c.away = m.visitor_away === true;
+    if (c.away) addSystem(c, 'c.chat.away');
     renderPanelMeta(c);
     updatePanelControls(c);
     if (isNew) {
@@ -799,7 +874,8 @@
     setVisitorTyping(c, false);
     failPending(c);
     var by = m.by;
-    var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer'].indexOf(by) >= 0 ? by : 'server');
+    if (by === 'worker' && m.ref !== undefined && m.ref === c.blockRef) by = 'blocked';
+    var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked'].indexOf(by) >= 0 ? by : 'server');
     addSystem(c, key);
     renderPanelMeta(c);
     updatePanelControls(c);

@@ -1,0 +1,893 @@
+/* stats.js: the coordinators' statistics page.
+ *
+ * Login goes over worker.v1 like the console: the password is sent once, the
+ * welcome's token is kept in sessionStorage ('stats.token', never
+ * localStorage) and the socket is closed again; only coordinators and admins
+ * keep it. Everything else is GET /api/stats with that token as a Bearer
+ * header: hourly buckets per topic, which this page adds up into a
+ * weekday × hour heatmap of joins against the opening hours, the hours with
+ * the most unmet demand, answer rate, waiting time and feedback distributions
+ * and totals per topic. The CSV download is built here from the same JSON.
+ *
+ * Bucket hours are the service's local time ("2026-11-23T10:00:00+02:00"):
+ * weekday and hour are read from the text itself, never converted into the
+ * browser's time zone. No style attributes are written (CSP style-src 'self'):
+ * colours are classes, bar lengths are SVG attributes. */
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'stats.token';
+  var WHO_KEY = 'stats.who';
+  var LOGIN_TIMEOUT_MS = 20000;
+
+  /* The buckets' counters, in chatadmin's CSV column order. */
+  var BINS = ['0_1', '1_5', '5_15', '15_30', '30_60', '60p'];
+  var FIELDS = ['open_s', 'staffed_s', 'worker_s', 'joins', 'refused_closed', 'refused_full',
+    'queued', 'answered', 'abandoned', 'wait_answered_s', 'wait_abandoned_s', 'chats', 'chat_s',
+    'msgs_visitor', 'msgs_worker', 'transfers', 'blocks',
+    'feedback_1', 'feedback_2', 'feedback_3', 'feedback_4', 'feedback_5']
+    .concat(BINS.map(function (b) { return 'wait_answered_' + b; }))
+    .concat(BINS.map(function (b) { return 'wait_abandoned_' + b; }))
+    .concat(BINS.map(function (b) { return 'chat_' + b; }));
+
+  var t = I18N.t;
+  var $ = function (id) { return document.getElementById(id); };
+
+  var topicList = [];          /* from /api/status */
+  var serverToday = null;      /* YYYY-MM-DD in the service's zone */
+  var result = null;           /* {buckets, from, to, topic} last shown */
+  var loadSeq = 0;
+  var csvUrl = null;
+  var loginBusy = false;
+
+  /* ---- storage ---- */
+
+  function store(key, value) {
+    try {
+      if (value) window.sessionStorage.setItem(key, value);
+      else window.sessionStorage.removeItem(key);
+    } catch (e) { /* private mode: ignore */ }
+  }
+
+  function stored(key) {
+    try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function who() {
+    try { return JSON.parse(stored(WHO_KEY) || 'null'); } catch (e) { return null; }
+  }
+
+  /* ---- formatting ---- */
+
+  function nf(n, opts) {
+    try {
+      return new Intl.NumberFormat(I18N.locale(), opts).format(n);
+    } catch (e) {
+      return String(n);
+    }
+  }
+
+  function num(n) { return nf(n || 0); }
+
+  function pct(part, whole) {
+    return whole > 0 ? nf(part / whole, { style: 'percent', maximumFractionDigits: 1 }) : t('s.none');
+  }
+
+  function hoursText(seconds) {
+    return t('s.hours', { n: nf(seconds / 3600, { maximumFractionDigits: 1 }) });
+  }
+
+  function avgDuration(sum, count) {
+    return count > 0 ? I18N.formatDuration(sum / count) : t('s.none');
+  }
+
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+
+  function ymdParts(ymd) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  }
+
+  function ymdOf(date) {
+    return date.getUTCFullYear() + '-' + pad2(date.getUTCMonth() + 1) + '-' + pad2(date.getUTCDate());
+  }
+
+  function addDays(ymd, days) {
+    var p = ymdParts(ymd);
+    return ymdOf(new Date(Date.UTC(p[0], p[1] - 1, p[2] + days)));
+  }
+
+  function localToday() {
+    var d = new Date();
+    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate());
+  }
+
+  /* A calendar date, formatted in the page's language without any time zone shift. */
+  function formatDay(ymd, opts) {
+    var p = ymdParts(ymd);
+    if (!p) return ymd;
+    var o = { timeZone: 'UTC' };
+    for (var k in opts) if (Object.prototype.hasOwnProperty.call(opts, k)) o[k] = opts[k];
+    try {
+      return new Intl.DateTimeFormat(I18N.locale(), o).format(new Date(Date.UTC(p[0], p[1] - 1, p[2])));
+    } catch (e) {
+      return ymd;
+    }
+  }
+
+  /* Monday = 0 .. Sunday = 6; 2024-01-01 was a Monday. */
+  function weekdayName(i, style) {
+    return formatDay(addDays('2024-01-01', i), { weekday: style });
+  }
+
+  /* "2026-11-23T10:00:00+02:00" -> {day: "2026-11-23", hour: 10, dow: 0}. */
+  function parseHour(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})/.exec(iso || '');
+    if (!m) return null;
+    var d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return { day: m[1] + '-' + m[2] + '-' + m[3], hour: Number(m[4]), dow: (d.getUTCDay() + 6) % 7 };
+  }
+
+  function hourRange(h, withMinutes) {
+    var end = (h + 1) % 24;
+    return withMinutes ? pad2(h) + ':00–' + pad2(end) + ':00' : pad2(h) + '–' + pad2(end);
+  }
+
+  /* A bucket's hour as "ma 23.11.2026" (part 'day') or "10:00–11:00" (part 'time'). */
+  function hourLabel(iso, part) {
+    var p = parseHour(iso);
+    if (!p) return part === 'day' ? iso : '';
+    if (part === 'time') return hourRange(p.hour, true);
+    return formatDay(p.day, { weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric' });
+  }
+
+  function topicTitle(id) {
+    for (var i = 0; i < topicList.length; i++) {
+      if (topicList[i].id === id) return I18N.pick(topicList[i].title, id);
+    }
+    return id;
+  }
+
+  /* ---- DOM helpers ---- */
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function hidden(text) { return el('span', 'visually-hidden', text); }
+
+  function cell(tag, text, cls) {
+    var c = el(tag, cls, text);
+    if (tag === 'th') c.scope = 'col';
+    return c;
+  }
+
+  function rowHeader(text) {
+    var th = el('th', null, text);
+    th.scope = 'row';
+    return th;
+  }
+
+  /* A bar as SVG (length in attributes: no inline style); decorative, the number is text. */
+  function bar(share, cls) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'bar');
+    svg.setAttribute('viewBox', '0 0 100 10');
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var bg = document.createElementNS(ns, 'rect');
+    bg.setAttribute('class', 'bar-track');
+    bg.setAttribute('width', '100');
+    bg.setAttribute('height', '10');
+    svg.appendChild(bg);
+    if (share > 0) {
+      var r = document.createElementNS(ns, 'rect');
+      r.setAttribute('class', 'bar-fill' + (cls ? ' ' + cls : ''));
+      r.setAttribute('width', String(Math.max(1, Math.round(share * 1000) / 10)));
+      r.setAttribute('height', '10');
+      svg.appendChild(r);
+    }
+    return svg;
+  }
+
+  /* Scroll containers are focusable only while they scroll (keyboard users can then scroll them). */
+  function updateScrollRegions() {
+    var regions = document.querySelectorAll('.table-scroll');
+    for (var i = 0; i < regions.length; i++) {
+      if (regions[i].scrollWidth > regions[i].clientWidth + 1) regions[i].tabIndex = 0;
+      else regions[i].removeAttribute('tabindex');
+    }
+  }
+
+  /* ---- errors, status ---- */
+
+  function showError(text, detail) {
+    var box = $('errors');
+    box.textContent = '';
+    box.appendChild(el('p', 'error-text', text));
+    if (detail) box.appendChild(el('p', 'error-detail', detail));
+    var close = el('button', 'button small secondary', t('err.dismiss'));
+    close.type = 'button';
+    close.addEventListener('click', clearErrors);
+    box.appendChild(close);
+  }
+
+  function clearErrors() { $('errors').textContent = ''; }
+
+  var statusKey = null;
+  var statusVars = null;
+
+  function setStatus(key, vars) {
+    statusKey = key;
+    statusVars = vars || null;
+    renderStatus();
+  }
+
+  function renderStatus() {
+    var s = $('status');
+    s.textContent = statusKey ? t(statusKey, statusVars ? statusVars() : null) : '';
+    s.hidden = !statusKey;
+  }
+
+  /* ---- views ---- */
+
+  function showLogin() {
+    $('login-view').hidden = false;
+    $('stats-view').hidden = true;
+    $('logout').hidden = true;
+    $('whoami').hidden = true;
+    setStatus(null);
+  }
+
+  function showStats() {
+    $('login-view').hidden = true;
+    $('stats-view').hidden = false;
+    $('logout').hidden = false;
+    renderWhoami();
+  }
+
+  function renderWhoami() {
+    var w = who();
+    if (!w || !stored(TOKEN_KEY)) {
+      $('whoami').hidden = true;
+      return;
+    }
+    var role = I18N.has('c.role.' + w.role) ? t('c.role.' + w.role) : (w.role || '');
+    $('whoami').textContent = t('c.login.as', { alias: w.alias || w.user, role: role });
+    $('whoami').hidden = false;
+  }
+
+  function wsUrl() {
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+  }
+
+  /* ---- login / logout over worker.v1 ---- */
+
+  function setLoginBusy(on) {
+    loginBusy = on;
+    $('login-submit').disabled = on;
+  }
+
+  function onLoginSubmit(ev) {
+    ev.preventDefault();
+    if (loginBusy) return;
+    var user = $('login-user').value.trim();
+    var password = $('login-password').value;
+    if (!user) { $('login-user').focus(); return; }
+    if (!password) { $('login-password').focus(); return; }
+    clearErrors();
+    setLoginBusy(true);
+    var done = false;
+    var ws;
+    var timer = window.setTimeout(function () { fail(t('s.login.noconn')); }, LOGIN_TIMEOUT_MS);
+
+    function finish() {
+      done = true;
+      window.clearTimeout(timer);
+      setLoginBusy(false);
+    }
+
+    function fail(text, detail) {
+      if (done) return;
+      finish();
+      if (ws) { try { ws.close(); } catch (e) { /* ignore */ } }
+      showLogin();
+      showError(text, detail);
+      $('login-password').value = '';
+      $('login-password').focus();
+    }
+
+    try {
+      ws = new WebSocket(wsUrl(), 'worker.v1');
+    } catch (e) {
+      fail(t('s.login.noconn'));
+      return;
+    }
+    ws.addEventListener('open', function () {
+      ws.send(JSON.stringify({ type: 'login', user: user, password: password, ref: 'login' }));
+      password = null;
+    });
+    ws.addEventListener('message', function (ev) {
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (!m || m.ref !== 'login' || done) return;
+      if (m.type === 'welcome') {
+        if (m.role !== 'coordinator' && m.role !== 'admin') {
+          /* revoke the token this login made: a worker has nothing to do here */
+          ws.send(JSON.stringify({ type: 'logout', ref: 'logout' }));
+          finish();
+          window.setTimeout(function () { ws.close(); }, 2000);
+          showLogin();
+          showError(t('s.login.forbidden'));
+          $('login-password').value = '';
+          $('login-user').focus();
+          return;
+        }
+        finish();
+        store(TOKEN_KEY, m.token);
+        store(WHO_KEY, JSON.stringify({ user: m.user, alias: m.alias, role: m.role }));
+        ws.close(1000);
+        $('login-password').value = '';
+        showStats();
+        $('title').focus();
+        load();
+      } else if (m.type === 'error') {
+        if (m.code === 'unauthorized') fail(t('c.login.wrong'), m.code);
+        else if (m.code === 'rate_limited') fail(t('err.rate_limited'), m.code);
+        else fail(t('err.generic'), String(m.code || ''));
+      }
+    });
+    ws.addEventListener('close', function () { fail(t('s.login.noconn')); });
+  }
+
+  /* Forgets the token here and revokes it in the daemon (best effort). */
+  function logout() {
+    var token = stored(TOKEN_KEY);
+    store(TOKEN_KEY, null);
+    store(WHO_KEY, null);
+    result = null;
+    loadSeq += 1;
+    clearErrors();
+    showLogin();
+    $('results').hidden = true;
+    $('login-user').focus();
+    if (!token) return;
+    var ws;
+    try { ws = new WebSocket(wsUrl(), 'worker.v1'); } catch (e) { return; }
+    ws.addEventListener('open', function () {
+      ws.send(JSON.stringify({ type: 'login', token: token, ref: 'l' }));
+    });
+    ws.addEventListener('message', function (ev) {
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m && m.type === 'welcome') ws.send(JSON.stringify({ type: 'logout', ref: 'o' }));
+      else if (m && m.type === 'error') ws.close();
+    });
+    window.setTimeout(function () { try { ws.close(); } catch (e) { /* ignore */ } }, 5000);
+  }
+
+  /* Token gone stale or wrong role: back to the login form. */
+  function needLogin(key) {
+    store(TOKEN_KEY, null);
+    store(WHO_KEY, null);
+    $('results').hidden = true;
+    showLogin();
+    showError(t(key));
+  }
+
+  /* ---- topics, default period ---- */
+
+  function loadStatus() {
+    return window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
+      .then(function (r) {
+        if (!r.ok) throw new Error('status ' + r.status);
+        return r.json();
+      })
+      .then(function (j) {
+        topicList = j && Array.isArray(j.topics) ? j.topics : [];
+        if (j && typeof j.generated === 'string' && ymdParts(j.generated.slice(0, 10))) {
+          serverToday = j.generated.slice(0, 10);
+        }
+      })
+      .catch(function () { /* topic ids are shown instead of titles */ });
+  }
+
+  function renderTopicSelect() {
+    var sel = $('topic');
+    var keep = sel.value;
+    sel.textContent = '';
+    var all = el('option', null, t('s.filter.all'));
+    all.value = '';
+    sel.appendChild(all);
+    for (var i = 0; i < topicList.length; i++) {
+      var o = el('option', null, topicTitle(topicList[i].id));
+      o.value = topicList[i].id;
+      sel.appendChild(o);
+    }
+    sel.value = keep;
+    if (sel.value !== keep) sel.value = '';
+  }
+
+  function setDefaultPeriod() {
+    var today = serverToday || localToday();
+    if (!$('to').value) $('to').value = today;
+    if (!$('from').value) $('from').value = addDays(today, -6);
+  }
+
+  /* ---- loading ---- */
+
+  function onFilterSubmit(ev) {
+    ev.preventDefault();
+    load();
+  }
+
+  function load() {
+    var token = stored(TOKEN_KEY);
+    if (!token) { showLogin(); return; }
+    var from = $('from').value;
+    var to = $('to').value;
+    var topic = $('topic').value;
+    clearErrors();
+    if (!ymdParts(from) || !ymdParts(to)) {
+      showError(t('s.filter.invalid'));
+      (ymdParts(from) ? $('to') : $('from')).focus();
+      return;
+    }
+    if (from > to) {
+      showError(t('s.filter.order'));
+      $('from').focus();
+      return;
+    }
+    var seq = ++loadSeq;
+    $('show').disabled = true;
+    setStatus('s.loading');
+    var url = '/api/stats?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to) +
+      (topic ? '&topic=' + encodeURIComponent(topic) : '');
+    window.fetch(url, {
+      cache: 'no-store',
+      credentials: 'omit',
+      headers: { Authorization: 'Bearer ' + token }
+    })
+      .then(function (r) {
+        if (seq !== loadSeq) return null;
+        if (r.status === 401) { needLogin('c.login.expired'); return null; }
+        if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
+        if (r.status === 400) throw new Error('400');
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      })
+      .then(function (j) {
+        if (seq !== loadSeq || j === null) return;
+        $('show').disabled = false;
+        result = {
+          buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
+          from: from, to: to, topic: topic
+        };
+        render();
+        setStatus('s.loaded', function () {
+          return {
+            from: formatDay(result.from, { day: 'numeric', month: 'numeric', year: 'numeric' }),
+            to: formatDay(result.to, { day: 'numeric', month: 'numeric', year: 'numeric' }),
+            topic: result.topic ? topicTitle(result.topic) : t('s.filter.all')
+          };
+        });
+      })
+      .catch(function (e) {
+        if (seq !== loadSeq) return;
+        $('show').disabled = false;
+        setStatus(null);
+        showError(e && e.message === '400' ? t('s.filter.invalid') : t('s.loadfail'),
+          e && e.message ? e.message : null);
+      });
+  }
+
+  /* ---- sums ---- */
+
+  function sumInto(acc, b) {
+    for (var i = 0; i < FIELDS.length; i++) {
+      var v = b[FIELDS[i]];
+      if (typeof v === 'number') acc[FIELDS[i]] = (acc[FIELDS[i]] || 0) + v;
+    }
+    return acc;
+  }
+
+  function zero() {
+    var z = {};
+    for (var i = 0; i < FIELDS.length; i++) z[FIELDS[i]] = 0;
+    return z;
+  }
+
+  /* ---- rendering ---- */
+
+  function render() {
+    if (!result) return;
+    var buckets = result.buckets;
+    var total = zero();
+    for (var i = 0; i < buckets.length; i++) sumInto(total, buckets[i]);
+    $('results').hidden = false;
+    $('nodata').hidden = buckets.length > 0;
+    renderFigures(total);
+    renderHeatmap(buckets);
+    renderUnmet(buckets);
+    renderWaits(total);
+    renderFeedback(total);
+    renderPerTopic(buckets);
+    renderCsv(buckets);
+    updateScrollRegions();
+    scrollHeatmapToActivity();
+  }
+
+  /* On a narrow screen the heatmap starts at the first hour with joins or
+   * opening time, not at midnight (the earlier hours are a swipe away). */
+  function scrollHeatmapToActivity() {
+    var table = $('heatmap');
+    var box = table.parentNode;
+    box.scrollLeft = 0;
+    if (box.scrollWidth <= box.clientWidth + 1) return;
+    var first = 24;
+    var cells = table.querySelectorAll('td.heat-open, td[data-joins]:not([data-joins="0"])');
+    for (var i = 0; i < cells.length; i++) {
+      first = Math.min(first, Number(cells[i].getAttribute('data-hour')));
+    }
+    if (first === 24 || first === 0) return;
+    var col = table.querySelector('td[data-hour="' + first + '"]');
+    var corner = table.querySelector('tbody th');
+    if (col && corner) box.scrollLeft = Math.max(0, col.offsetLeft - corner.offsetWidth - 8);
+  }
+
+  function figure(id, label, value, detail) {
+    var box = el('div', 'figure');
+    box.id = id;
+    box.appendChild(el('dt', null, label));
+    box.appendChild(el('dd', 'figure-value', value));
+    if (detail) box.appendChild(el('dd', 'figure-detail', detail));
+    return box;
+  }
+
+  function renderFigures(s) {
+    var dl = $('figures');
+    dl.textContent = '';
+    dl.appendChild(figure('fig-joins', t('s.k.joins'), num(s.joins)));
+    dl.appendChild(figure('fig-answer-rate', t('s.k.answer_rate'), pct(s.answered, s.queued),
+      t('s.k.answer_rate.detail', { answered: num(s.answered), queued: num(s.queued) })));
+    dl.appendChild(figure('fig-abandoned', t('s.k.abandoned'), num(s.abandoned)));
+    dl.appendChild(figure('fig-refused', t('s.k.refused'), num(s.refused_closed + s.refused_full),
+      t('s.k.refused.detail', { closed: num(s.refused_closed), full: num(s.refused_full) })));
+    dl.appendChild(figure('fig-wait', t('s.k.wait'), avgDuration(s.wait_answered_s, s.answered)));
+    dl.appendChild(figure('fig-chats', t('s.k.chats'), num(s.chats),
+      s.chats > 0 ? t('s.k.chat_len', { len: avgDuration(s.chat_s, s.chats) }) : null));
+    dl.appendChild(figure('fig-staffed', t('s.k.staffed'), hoursText(s.staffed_s),
+      s.open_s > 0 ? t('s.k.staffed.detail', { share: pct(s.staffed_s, s.open_s) }) : null));
+  }
+
+  function renderHeatmap(buckets) {
+    var joins = [];
+    var open = [];
+    var d, h;
+    for (d = 0; d < 7; d++) {
+      joins.push([]);
+      open.push([]);
+      for (h = 0; h < 24; h++) { joins[d].push(0); open[d].push(false); }
+    }
+    for (var i = 0; i < buckets.length; i++) {
+      var p = parseHour(buckets[i].hour);
+      if (!p) continue;
+      joins[p.dow][p.hour] += Number(buckets[i].joins) || 0;
+      if (Number(buckets[i].open_s) > 0) open[p.dow][p.hour] = true;
+    }
+    var max = 0;
+    var peak = null;
+    for (d = 0; d < 7; d++) {
+      for (h = 0; h < 24; h++) {
+        if (joins[d][h] > max) { max = joins[d][h]; peak = { d: d, h: h }; }
+      }
+    }
+
+    var table = $('heatmap');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.heat.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.heat.day'), 'heat-corner'));
+    for (h = 0; h < 24; h++) {
+      var th = cell('th', null, 'heat-hour');
+      var vis = el('span', null, pad2(h));
+      vis.setAttribute('aria-hidden', 'true');
+      th.appendChild(vis);
+      th.appendChild(hidden(hourRange(h, false)));
+      head.appendChild(th);
+    }
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    for (d = 0; d < 7; d++) {
+      var tr = el('tr');
+      var rh = rowHeader(null);
+      var short = el('span', null, weekdayName(d, 'short'));
+      short.setAttribute('aria-hidden', 'true');
+      rh.appendChild(short);
+      rh.appendChild(hidden(weekdayName(d, 'long')));
+      tr.appendChild(rh);
+      for (h = 0; h < 24; h++) {
+        var n = joins[d][h];
+        var level = n > 0 ? Math.max(1, Math.ceil((n / max) * 5)) : 0;
+        var td = el('td', 'heat-' + level + (open[d][h] ? ' heat-open' : ''));
+        td.setAttribute('data-day', String(d));
+        td.setAttribute('data-hour', String(h));
+        td.setAttribute('data-joins', String(n));
+        td.title = t(open[d][h] ? 's.heat.cell.open' : 's.heat.cell',
+          { day: weekdayName(d, 'short'), hour: hourRange(h, false), n: num(n) });
+        if (n > 0) td.appendChild(el('span', 'heat-n', num(n)));
+        else td.appendChild(hidden(num(0)));
+        if (open[d][h]) td.appendChild(hidden(', ' + t('s.heat.open')));
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    $('heat-peak').textContent = peak
+      ? t('s.heat.peak', { when: weekdayName(peak.d, 'long') + ' ' + hourRange(peak.h, true), n: num(max) })
+      : '';
+  }
+
+  function renderUnmet(buckets) {
+    var byHour = {};
+    var keys = [];
+    for (var i = 0; i < buckets.length; i++) {
+      var b = buckets[i];
+      var k = b.hour;
+      if (!byHour[k]) { byHour[k] = zero(); keys.push(k); }
+      sumInto(byHour[k], b);
+    }
+    var rows = [];
+    for (i = 0; i < keys.length; i++) {
+      var s = byHour[keys[i]];
+      var unmet = s.refused_closed + s.refused_full + s.abandoned;
+      if (unmet > 0) rows.push({ hour: keys[i], unmet: unmet, s: s });
+    }
+    rows.sort(function (a, b2) {
+      return b2.unmet - a.unmet || (a.hour < b2.hour ? -1 : a.hour > b2.hour ? 1 : 0);
+    });
+    rows = rows.slice(0, 10);
+    var table = $('unmet');
+    table.textContent = '';
+    $('unmet-none').hidden = rows.length > 0;
+    table.hidden = rows.length === 0;
+    if (!rows.length) return;
+    table.appendChild(el('caption', 'visually-hidden', t('s.unmet.heading')));
+    var head = el('tr');
+    ['s.col.hour', 's.col.unmet', 's.col.refused_closed', 's.col.refused_full', 's.col.abandoned',
+      's.col.open', 's.col.staffed'].forEach(function (key, j) {
+      head.appendChild(cell('th', t(key), j > 0 && j < 5 ? 'num' : null));
+    });
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    rows.forEach(function (r) {
+      var tr = el('tr');
+      var when = rowHeader(null);
+      when.appendChild(el('span', 'when-day', hourLabel(r.hour, 'day')));
+      when.appendChild(document.createTextNode(' '));
+      when.appendChild(el('span', 'when-time', hourLabel(r.hour, 'time')));
+      tr.appendChild(when);
+      tr.appendChild(el('td', 'num strong', num(r.unmet)));
+      tr.appendChild(el('td', 'num', num(r.s.refused_closed)));
+      tr.appendChild(el('td', 'num', num(r.s.refused_full)));
+      tr.appendChild(el('td', 'num', num(r.s.abandoned)));
+      tr.appendChild(el('td', null, t(r.s.open_s > 0 ? 's.yes' : 's.no')));
+      tr.appendChild(el('td', null, t(r.s.staffed_s > 0 ? 's.yes' : 's.no')));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+  }
+
+  /* "3 (50 %)" and a bar, in one cell. */
+  function countCell(n, whole, cls) {
+    var td = el('td', 'bar-cell');
+    var text = el('span', 'bar-text', num(n));
+    if (whole > 0) text.appendChild(el('span', 'share', ' (' + pct(n, whole) + ')'));
+    td.appendChild(text);
+    td.appendChild(bar(whole > 0 ? n / whole : 0, cls));
+    return td;
+  }
+
+  function renderWaits(s) {
+    var table = $('waits');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.wait.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.col.wait')));
+    head.appendChild(cell('th', t('s.col.answered')));
+    head.appendChild(cell('th', t('s.col.abandoned')));
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    var sumA = 0;
+    var sumB = 0;
+    BINS.forEach(function (bin) {
+      sumA += s['wait_answered_' + bin];
+      sumB += s['wait_abandoned_' + bin];
+    });
+    BINS.forEach(function (bin) {
+      var tr = el('tr');
+      tr.appendChild(rowHeader(t('s.bin.' + bin)));
+      tr.appendChild(countCell(s['wait_answered_' + bin], sumA, null));
+      tr.appendChild(countCell(s['wait_abandoned_' + bin], sumB, 'bar-alt'));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    var foot = el('tr');
+    foot.appendChild(rowHeader(t('s.total')));
+    foot.appendChild(el('td', null, num(sumA)));
+    foot.appendChild(el('td', null, num(sumB)));
+    table.appendChild(el('tfoot')).appendChild(foot);
+  }
+
+  function feedbackAverage(s) {
+    var n = 0;
+    var sum = 0;
+    for (var k = 1; k <= 5; k++) { n += s['feedback_' + k]; sum += k * s['feedback_' + k]; }
+    return { n: n, avg: n > 0 ? sum / n : null };
+  }
+
+  function renderFeedback(s) {
+    var table = $('feedback');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.fb.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.col.score')));
+    head.appendChild(cell('th', t('s.col.count')));
+    table.appendChild(el('thead')).appendChild(head);
+    var fb = feedbackAverage(s);
+    var body = el('tbody');
+    for (var k = 5; k >= 1; k--) {
+      var tr = el('tr');
+      tr.appendChild(rowHeader(num(k)));
+      tr.appendChild(countCell(s['feedback_' + k], fb.n, null));
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    $('fb-summary').textContent = fb.n > 0
+      ? t('s.fb.avg', { avg: nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), n: num(fb.n) })
+      : t('s.fb.none');
+  }
+
+  function renderPerTopic(buckets) {
+    var sums = {};
+    var ids = [];
+    var i;
+    /* every configured topic in the selection gets a column, also with nothing in it */
+    for (i = 0; i < topicList.length; i++) {
+      if (!result.topic || result.topic === topicList[i].id) {
+        ids.push(topicList[i].id);
+        sums[topicList[i].id] = zero();
+      }
+    }
+    for (i = 0; i < buckets.length; i++) {
+      var id = buckets[i].topic;
+      if (!sums[id]) { sums[id] = zero(); ids.push(id); }
+      sumInto(sums[id], buckets[i]);
+    }
+    /* one row per measure, one column per topic (and the total): a handful of
+     * topics fit a phone this way round */
+    var rows = [
+      ['joins', 's.col.joins', function (s) { return num(s.joins); }],
+      ['queued', 's.col.queued', function (s) { return num(s.queued); }],
+      ['answered', 's.col.answered', function (s) { return num(s.answered); }],
+      ['answer_rate', 's.col.answer_rate', function (s) { return pct(s.answered, s.queued); }],
+      ['abandoned', 's.col.abandoned', function (s) { return num(s.abandoned); }],
+      ['refused_closed', 's.col.refused_closed', function (s) { return num(s.refused_closed); }],
+      ['refused_full', 's.col.refused_full', function (s) { return num(s.refused_full); }],
+      ['wait_avg', 's.col.wait_avg', function (s) { return avgDuration(s.wait_answered_s, s.answered); }],
+      ['chats', 's.col.chats', function (s) { return num(s.chats); }],
+      ['open_h', 's.col.open_h', function (s) { return nf(s.open_s / 3600, { maximumFractionDigits: 1 }); }],
+      ['staffed_h', 's.col.staffed_h', function (s) { return nf(s.staffed_s / 3600, { maximumFractionDigits: 1 }); }],
+      ['feedback_avg', 's.col.feedback_avg', function (s) {
+        var fb = feedbackAverage(s);
+        return fb.n ? nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : t('s.none');
+      }]
+    ];
+    var total = zero();
+    ids.forEach(function (tid) { sumInto(total, sums[tid]); });
+    var columns = ids.map(function (tid) { return { id: tid, title: topicTitle(tid), s: sums[tid] }; });
+    if (ids.length > 1) columns.push({ id: '', title: t('s.total'), s: total, total: true });
+
+    var table = $('per-topic');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.topics.heading')));
+    var head = el('tr');
+    head.appendChild(el('td'));
+    columns.forEach(function (c) {
+      var th = cell('th', c.title, 'num' + (c.total ? ' total' : ''));
+      if (c.id) th.setAttribute('data-topic', c.id);
+      head.appendChild(th);
+    });
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    rows.forEach(function (r) {
+      var tr = el('tr');
+      tr.setAttribute('data-measure', r[0]);
+      tr.appendChild(rowHeader(t(r[1])));
+      columns.forEach(function (c) {
+        var td = el('td', 'num' + (c.total ? ' total' : ''), r[2](c.s));
+        if (c.id) td.setAttribute('data-topic', c.id);
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+  }
+
+  /* ---- CSV ---- */
+
+  function csvField(v) {
+    var s = v === undefined || v === null ? '' : String(v);
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function buildCsv(buckets) {
+    var lines = [['topic', 'hour'].concat(FIELDS).join(',')];
+    for (var i = 0; i < buckets.length; i++) {
+      var row = [csvField(buckets[i].topic), csvField(buckets[i].hour)];
+      for (var j = 0; j < FIELDS.length; j++) row.push(csvField(buckets[i][FIELDS[j]]));
+      lines.push(row.join(','));
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  function renderCsv(buckets) {
+    if (csvUrl) URL.revokeObjectURL(csvUrl);
+    csvUrl = URL.createObjectURL(new Blob([buildCsv(buckets)], { type: 'text/csv;charset=utf-8' }));
+    var a = $('csv');
+    a.href = csvUrl;
+    a.setAttribute('download', 'chatd-stats-' + result.from + '-' + result.to +
+      (result.topic ? '-' + result.topic : '') + '.csv');
+  }
+
+  /* ---- start ---- */
+
+  function onLangChange() {
+    document.title = t('s.title');
+    renderWhoami();
+    renderTopicSelect();
+    renderStatus();
+    if (result) render();
+  }
+
+  function init() {
+    I18N.bindSelect($('lang'));
+    I18N.apply(document);
+    I18N.onChange(onLangChange);
+    document.title = t('s.title');
+    $('title').tabIndex = -1;
+    $('login-form').addEventListener('submit', onLoginSubmit);
+    $('filter-form').addEventListener('submit', onFilterSubmit);
+    $('logout').addEventListener('click', logout);
+    window.addEventListener('resize', updateScrollRegions);
+
+    var haveToken = !!stored(TOKEN_KEY);
+    if (haveToken) showStats();
+    else showLogin();
+    setDefaultPeriod();
+    loadStatus().then(function () {
+      /* the service's own date decides "today" unless someone already chose dates */
+      var moved = false;
+      if (serverToday && !$('from').dataset.touched && !$('to').dataset.touched &&
+          $('to').value !== serverToday) {
+        $('to').value = serverToday;
+        $('from').value = addDays(serverToday, -6);
+        moved = true;
+      }
+      renderTopicSelect();
+      if (stored(TOKEN_KEY) && (!result || moved)) load();
+      else if (result) render(); /* topic titles are known now */
+    });
+    ['from', 'to'].forEach(function (id) {
+      $(id).addEventListener('input', function () { $(id).dataset.touched = '1'; });
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

@@ -1,0 +1,139 @@
+/* lib.mjs: what the page tests share (not a test file itself).
+ *
+ * daemon(opts, fn) starts a real chatd (harness.mjs) on a port picked here, so
+ * that allowed_origins can name the origin the pages are served from, plus one
+ * headless Debian Chromium. fn gets {srv, browser, base, page(viewport, opts)}.
+ * Every page made through page() is watched: an uncaught script error, a
+ * console error (a CSP refusal shows up there) or a request to anything but
+ * the daemon itself fails the test at the end (unless opts.foreignOk: then
+ * the test checks the list `foreign` itself). Requests elsewhere are answered
+ * locally by the test, so none leaves the machine. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { ALICE, REPO, dumpServer, startServer } from '../integration/harness.mjs';
+
+export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'];
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
+
+export function freePort() {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => {
+            const { port } = s.address();
+            s.close(() => resolve(port));
+        });
+        s.on('error', reject);
+    });
+}
+
+export function launch() {
+    return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+}
+
+/* Console errors that are about the network going away, not about the page. */
+const BENIGN = [/WebSocket connection to .* failed/, /net::ERR_CONNECTION_REFUSED/];
+
+export async function daemon(opts, fn) {
+    if (typeof opts === 'function') { fn = opts; opts = {}; }
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const { foreignOk = false, server = {}, ...rest } = opts;
+    const srv = await startServer({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } });
+    const browser = await launch();
+    const problems = [];
+    const foreign = [];
+    async function page(viewport = DESKTOP, ctxOpts = {}) {
+        const ctx = await browser.newContext({ viewport, ...ctxOpts });
+        await ctx.route('**/*', (route) => {
+            const u = route.request().url();
+            if (u.startsWith(`${base}/`)) return route.continue();
+            foreign.push(u);
+            return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>' });
+        });
+        const p = await ctx.newPage();
+        p.on('pageerror', (e) => problems.push(`pageerror on ${p.url()}: ${e.message}`));
+        p.on('console', (m) => {
+            if (m.type() === 'error' && !BENIGN.some((re) => re.test(m.text()))) {
+                problems.push(`console error on ${p.url()}: ${m.text()}`);
+            }
+        });
+        return p;
+    }
+    try {
+        await fn({ srv, browser, base, page, foreign });
+        assert.deepEqual(problems, [], 'no script errors, no CSP refusals');
+        if (!foreignOk) assert.deepEqual(foreign, [], 'no request leaves the daemon');
+    } catch (e) {
+        dumpServer(srv, e);
+        throw e;
+    } finally {
+        await browser.close();
+        await srv.cleanup();
+    }
+}
+
+/* Opens the console, logs in as alice with the form and, when topics are
+ * given, goes on duty for them with the duty form. */
+export async function consoleLogin(p, base, { topics = ['youth'], capacity } = {}) {
+    await p.goto(`${base}/console/`);
+    await p.fill('#login-user', ALICE.user);
+    await p.fill('#login-password', ALICE.password);
+    await p.click('#login-submit');
+    await p.locator('#work-view').waitFor();
+    if (!topics) return p;
+    for (const id of topics) await p.check(`#duty-topic-${id}`);
+    if (capacity) await p.fill('#duty-capacity', String(capacity));
+    await p.click('#duty-on');
+    await p.locator('#duty-status').filter({ hasText: /\S/ }).waitFor();
+    return p;
+}
+
+/* The visitor page with its topic list shown. */
+export async function visitorOpen(p, base) {
+    await p.goto(`${base}/`);
+    await p.locator('#view-topics').waitFor();
+    await p.locator('#topics [data-topic]').first().waitFor();
+    return p;
+}
+
+export async function visitorSend(v, text) {
+    await v.fill('#chat-input', text);
+    await v.click('#chat-send');
+    await v.locator('#chat-log .msg-own:not(.msg-pending)').filter({ hasText: text }).waitFor();
+}
+
+export function chatPanel(c, n = 0) {
+    return c.locator('#chats section[data-chat]').nth(n);
+}
+
+export async function workerSend(panel, text) {
+    await panel.locator('textarea.chat-input').fill(text);
+    await panel.locator('button.chat-send').click();
+    await panel.locator('.chat-log .msg-own:not(.msg-pending)').filter({ hasText: text }).waitFor();
+}
+
+/* axe-core over the page as it is: the serious and critical violations.
+ * page.addScriptTag({path}) would inline the file as a <script> element, which
+ * the pages' CSP (script-src 'self') rightly refuses; evaluating the same file
+ * from node_modules through the DevTools protocol leaves the CSP in force. */
+export async function axe(p) {
+    if (!(await p.evaluate(() => !!window.axe))) await p.evaluate(AXE_SOURCE);
+    const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    return r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')
+        .map((x) => `${x.id} (${x.impact}): ${x.help} at ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function shot(p, name) {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
