@@ -718,6 +718,16 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
     return 0;
 }
 
+/* The worker's own message seq, as a msg frame to its tabs other than c. */
+static void worker_send_others(struct worker *w, struct conn *c, uint64_t seq, struct chat *ch,
+                               double now)
+{
+    struct proto_msg m = {ch->id, "worker", ch->hist[ch->nhist - 1].text, seq, (time_t)now};
+    for (int i = 0; i < w->nconns; i++)
+        if (w->conns[i] != c)
+            conn_send(w->conns[i], proto_dump(proto_msg_json(&m), NULL));
+}
+
 /* A msg request from c in chat ch: rate limit, store, then ack (after commit). */
 static void post_and_ack(struct hub *h, struct conn *c, struct chat *ch, bool from_worker,
                          const struct proto_req *r, double now)
@@ -727,6 +737,8 @@ static void post_and_ack(struct hub *h, struct conn *c, struct chat *ch, bool fr
         return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
     int rc = chat_post(h, ch, from_worker, r->text, (time_t)now, &seq);
     conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
+    if (rc == 0 && from_worker) /* the worker's other console tabs see it too */
+        worker_send_others(ch->worker, c, ch->hist[ch->nhist - 1].seq, ch, now);
 }
 
 static char *typing_frame(const struct chat *ch, const char *from, bool on)
@@ -986,8 +998,11 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         if (r->on && (w->topics & (1u << i)))
             json_array_append_new(topics, json_string(h->cfg->topics[i].id));
-    conn_send(c, proto_frame("duty", r->ref, "{s:b,s:o,s:i}", "on", r->on, "topics", topics,
-                             "capacity", w->capacity));
+    for (int i = 0; i < w->nconns; i++) /* every tab shows the same duty; the asker gets the ref */
+        conn_send(w->conns[i],
+                  proto_frame("duty", w->conns[i] == c ? r->ref : NULL, "{s:b,s:O,s:i}", "on",
+                              r->on, "topics", topics, "capacity", w->capacity));
+    json_decref(topics);
     if (r->on)
         send_queue_state(h, w, now);
     h->route_needed = h->status_dirty = true;

@@ -146,3 +146,16 @@ scenario('logout revokes the token and sends the visitor back to the queue', asy
     const again = await connect(srv.port, 'worker.v1');
     assert.equal((await request(again, { type: 'login', token: w.welcome.token })).code, 'unauthorized');
 });
+
+scenario('a worker\'s own messages and duty changes reach its other console tabs', async (srv) => {
+    const { w, v, chat } = await chatting(srv);
+    const tab2 = await connect(srv.port, 'worker.v1');
+    await request(tab2, { type: 'login', token: w.welcome.token });
+    await tab2.next('chat_started');
+    await request(w, { type: 'msg', chat, text: 'from tab one' });
+    const m = await tab2.next('msg');
+    assert.deepEqual([m.chat, m.from, m.text], [chat, 'worker', 'from tab one']);
+    assert.equal((await v.next('msg')).text, 'from tab one');
+    await request(w, { type: 'duty', on: false });
+    assert.equal((await tab2.next((x) => x.type === 'duty' && x.on === false)).on, false);
+});
