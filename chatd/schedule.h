@@ -14,6 +14,19 @@
  * `closed` rule). `24:00` ends a day. Intervals are half-open [start, end).
  * Local times that do not exist (spring-forward gap) are skipped; repeated
  * times (autumn) are open if either instance is inside an interval.
+ *
+ * Exactly, on DST nights: each interval is one stretch of real time, from the
+ * first instant the clock reads its start (or a later time, when the start
+ * falls in the gap) to the last instant the clock, counting up, reaches its
+ * end. So every instant whose clock reading lies inside is open, both
+ * instances of a repeated time are, and an interval never flickers. With
+ * Helsinki's 03:00 -> 04:00 in March and 04:00 -> 03:00 in October:
+ *   02:00-05:00  March 2 real hours, October 4 (03:00 EEST .. 05:00 EET)
+ *   03:00-04:00  March not open at all, October 2 (03:00 EEST .. 04:00 EET)
+ *   22:00-03:00  October ends at the first 03:00 (03:00-03:59 EEST is not inside)
+ *   00:00-03:30  October ends at the second 03:30, so 03:30-03:59 EEST, between
+ *                the two instances, is open too
+ *   00:00-03:00 and 04:00-24:00  March: no gap between them
  */
 #ifndef SCHEDULE_H
 #define SCHEDULE_H
@@ -45,7 +58,8 @@ struct schedule_date {
 
 /* Invariant: weekly[] holds no interval with start_min >= end_min. */
 struct schedule {
-    bool always; /* `hours = always`; `never` is simply no intervals */
+    bool always; /* `hours = always`: every date 00:00-24:00, weekly[] empty;
+                    `never` is simply no intervals */
     size_t nweekly;
     struct schedule_weekly weekly[SCHEDULE_MAX_WEEKLY];
     size_t nclosed;
@@ -58,13 +72,16 @@ struct schedule {
 void schedule_init(struct schedule *s);
 
 /* Parses an `hours` value into s (replacing earlier hours). On error returns
- * CHAT_ERR_BAD_REQUEST and writes a one-line reason into err. */
+ * CHAT_ERR_BAD_REQUEST, writes a one-line reason into err ("bad day \"mox\" in
+ * hours") and leaves s unchanged. The same holds for closed and extra. */
 int schedule_parse_hours(struct schedule *s, const char *text, char *err, size_t errlen);
 
-/* Parses a `closed` value: comma-separated YYYY-MM-DD dates. */
+/* Parses a `closed` value: comma-separated YYYY-MM-DD dates (from 1970 on),
+ * replacing earlier ones; an empty value means none. */
 int schedule_parse_closed(struct schedule *s, const char *text, char *err, size_t errlen);
 
-/* Parses an `extra` value: comma-separated `YYYY-MM-DD HH:MM-HH:MM`. */
+/* Parses an `extra` value: comma-separated `YYYY-MM-DD HH:MM-HH:MM`,
+ * replacing earlier ones; an empty value means none. */
 int schedule_parse_extra(struct schedule *s, const char *text, char *err, size_t errlen);
 
 /* True when the topic is inside its opening hours at now. */
