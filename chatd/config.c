@@ -78,6 +78,10 @@ static const struct key_spec server_keys[] = {
     {"resume_grace_s", V_INT, IN_CONFIG(resume_grace_s), .lo = 0, .hi = 86400},
     {"max_message_bytes", V_INT, IN_CONFIG(max_message_bytes), .lo = 256, .hi = 1048576},
     {"max_conns_per_source", V_INT, IN_CONFIG(max_conns_per_source), .lo = 0, .hi = 1000000},
+    /* additions to the contract: connection timers (tests shorten them) */
+    {"handshake_timeout_s", V_INT, IN_CONFIG(handshake_timeout_s), .lo = 1, .hi = 300},
+    {"ping_interval_s", V_INT, IN_CONFIG(ping_interval_s), .lo = 1, .hi = 3600},
+    {"idle_timeout_s", V_INT, IN_CONFIG(idle_timeout_s), .lo = 2, .hi = 7200},
     {.name = "allowed_origins", .kind = V_ALLOWED},
     {.name = "public_origins", .kind = V_PUBLIC},
     {"tls_cert", V_OPTIONAL, IN_CONFIG(tls_cert)},
@@ -98,7 +102,7 @@ static const struct key_spec topic_keys[] = {
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys), KEYS_MAX = 16 };
+enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys), KEYS_MAX = 24 };
 _Static_assert(NSERVER <= KEYS_MAX && NTOPIC <= KEYS_MAX, "struct seen holds every key");
 
 static const char *const audience_words[] = {"young", "parent", "any", NULL};
@@ -605,6 +609,20 @@ static void check_tls(struct parse *p)
         report(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
 }
 
+/* The keepalive must ping before it gives up on a connection. */
+static void check_timers(struct parse *p)
+{
+    const struct config *c = p->cfg;
+    int ping_line, idle_line;
+    if (!server_key_line(p, "ping_interval_s", &ping_line) ||
+        !server_key_line(p, "idle_timeout_s", &idle_line))
+        return;
+    if (c->idle_timeout_s <= c->ping_interval_s)
+        report(p, idle_line > ping_line ? idle_line : ping_line,
+               "idle_timeout_s (%d) must be longer than ping_interval_s (%d)", c->idle_timeout_s,
+               c->ping_interval_s);
+}
+
 static void check_transcript_key(struct parse *p)
 {
     const char *path = p->cfg->transcript_key, *why;
@@ -635,6 +653,9 @@ static void set_defaults(struct config *c)
     c->resume_grace_s = 120;
     c->max_message_bytes = 16384;
     c->max_conns_per_source = 256;
+    c->handshake_timeout_s = 20;
+    c->ping_interval_s = 30;
+    c->idle_timeout_s = 75;
     c->nallowed_origins = 1;
     snprintf(c->allowed_origins[0], sizeof(c->allowed_origins[0]), "http://localhost:8080");
     c->public_any = true;
@@ -661,6 +682,7 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
         report(p, rc, "cannot parse this line");
     check_topics(p);
     check_tls(p);
+    check_timers(p);
     if (flags & CONFIG_REQUIRE_KEY)
         check_transcript_key(p);
     int nerrors = p->nerrors;

@@ -60,6 +60,9 @@ struct config {
     int resume_grace_s;            /* default 120, 0..86400 */
     int max_message_bytes;         /* default 16384, 256..1048576 */
     int max_conns_per_source;      /* default 256, 0 = no cap */
+    int handshake_timeout_s;       /* default 20, 1..300: HTTP request and upgrade */
+    int ping_interval_s;           /* default 30, 1..3600: ping a connection quiet this long */
+    int idle_timeout_s;            /* default 75, 2..7200, > ping_interval_s: then hang up */
     size_t nallowed_origins;       /* default one: http://localhost:8080 */
     char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
     bool public_any; /* public_origins = * (the default) */

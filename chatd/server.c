@@ -39,6 +39,7 @@ struct server {
     time_t tick_at;        /* the hub's next deadline */
     struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
     uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
+    lws_retry_bo_t keepalive;                       /* ping and hangup times of the config */
 };
 
 /* Per WebSocket connection. */
@@ -388,11 +389,6 @@ static const struct lws_protocols protocols[] = {
 
 /* ---- loop ----------------------------------------------------------------- */
 
-static const lws_retry_bo_t keepalive = {
-    .secs_since_valid_ping = 30,
-    .secs_since_valid_hangup = 75,
-};
-
 static const struct lws_protocol_vhost_options security_headers[] = {
     {&security_headers[1], NULL, "content-security-policy:",
      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -457,8 +453,14 @@ struct server *server_new(const struct config *cfg)
     info.headers = security_headers;
     info.user = s;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
-    info.retry_and_idle_policy = &keepalive;
-    info.timeout_secs = 20; /* handshakes and stalled writes */
+    /* A connection quiet for ping_interval_s is pinged; one that stays
+     * silent (no pong, no frame) until idle_timeout_s is hung up. */
+    s->keepalive.secs_since_valid_ping = (uint16_t)cfg->ping_interval_s;
+    s->keepalive.secs_since_valid_hangup = (uint16_t)cfg->idle_timeout_s;
+    info.retry_and_idle_policy = &s->keepalive;
+    /* a client must send its whole request (or upgrade) in handshake_timeout_s */
+    info.timeout_secs = (unsigned int)cfg->handshake_timeout_s;
+    info.timeout_secs_ah_idle = (unsigned int)cfg->handshake_timeout_s;
     info.max_http_header_data = 4096;
     if (cfg->tls_cert[0]) {
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;

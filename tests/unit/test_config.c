@@ -122,6 +122,9 @@ static const char *field(const struct config *c, const char *name, char *buf, si
         {"resume_grace_s", NULL, c->resume_grace_s},
         {"max_message_bytes", NULL, c->max_message_bytes},
         {"max_conns_per_source", NULL, c->max_conns_per_source},
+        {"handshake_timeout_s", NULL, c->handshake_timeout_s},
+        {"ping_interval_s", NULL, c->ping_interval_s},
+        {"idle_timeout_s", NULL, c->idle_timeout_s},
         {"tls_cert", c->tls_cert, 0},
         {"tls_key", c->tls_key, 0},
         {"topic.id", t->id, 0},
@@ -233,6 +236,9 @@ static void test_defaults_apply_to_absent_keys(void **state)
         {"resume_grace_s", "120"},
         {"max_message_bytes", "16384"},
         {"max_conns_per_source", "256"},
+        {"handshake_timeout_s", "20"},
+        {"ping_interval_s", "30"},
+        {"idle_timeout_s", "75"},
         {"allowed_origins", "http://localhost:8080"},
         {"public_origins", "*"},
         {"tls_cert", ""},
@@ -309,6 +315,8 @@ static const struct good_case good_cases[] = {
     {"[topic b]\nhours = always\n[topic a]\nhours = never\n", "topics", "b|a"},
     {"[topic a]\nhours = daily 18:00-24:00\n", "topic.nweekly", "7"},
     {"[canned]\nreply = Hei!\nreply = Moi ; a comment\n" ONE_TOPIC, "canned", "Hei!|Moi"},
+    {SERVER("handshake_timeout_s = 1"), "handshake_timeout_s", "1"},
+    {SERVER("ping_interval_s = 1\nidle_timeout_s = 2"), "idle_timeout_s", "2"},
 };
 
 static void test_valid_values_are_stored(void **state)
@@ -410,6 +418,13 @@ static const struct bad_case bad_cases[] = {
     {SERVER("public_origins = http://a.example/"),
      "t.ini:2: bad public_origins \"http://a.example/\": expected http(s)://host[:port], "
      "lowercase, no path\n"},
+    /* connection timers */
+    {SERVER("handshake_timeout_s = 0"),
+     "t.ini:2: bad handshake_timeout_s \"0\": expected 1..300\n"},
+    {SERVER("ping_interval_s = 75"),
+     "t.ini:2: idle_timeout_s (75) must be longer than ping_interval_s (75)\n"},
+    {SERVER("idle_timeout_s = 5\nping_interval_s = 5"),
+     "t.ini:3: idle_timeout_s (5) must be longer than ping_interval_s (5)\n"},
     /* TLS: the pair on the [server] line, each file on its own line */
     {SERVER("tls_cert = /etc/ssl/cert.pem"),
      "t.ini:1: tls_cert is set but tls_key is not: set both or neither\n"},

@@ -1,0 +1,96 @@
+/* timers.test.mjs: the connection timers and the per-source login throttle
+ * (issue 7): a client that never finishes its handshake, a WebSocket that
+ * never answers a ping, a healthy one that does, and a password guesser who
+ * spreads the guesses over many accounts. The timers are shortened through
+ * the config keys handshake_timeout_s, ping_interval_s and idle_timeout_s. */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { connect, request, scenario } from './harness.mjs';
+
+const TIMERS = { handshake_timeout_s: 2, ping_interval_s: 1, idle_timeout_s: 3 };
+
+/* A raw TCP connection to chatd. Resolves {sock, data(), closedAfter} where
+ * closedAfter resolves to the milliseconds from connect to the server's close,
+ * or null if it stays open for limitMs. */
+function rawConnect(port, limitMs) {
+    return new Promise((resolve, reject) => {
+        const sock = net.connect(port, '127.0.0.1');
+        const chunks = [];
+        sock.on('data', (d) => chunks.push(d));
+        sock.on('error', () => { /* a reset counts as a close */ });
+        sock.once('connect', () => {
+            const start = Date.now();
+            const closedAfter = new Promise((done) => {
+                const timer = setTimeout(() => { sock.destroy(); done(null); }, limitMs);
+                sock.once('close', () => { clearTimeout(timer); done(Date.now() - start); });
+            });
+            resolve({ sock, data: () => Buffer.concat(chunks), closedAfter });
+        });
+        sock.once('error', reject);
+    });
+}
+
+function upgradeRequest(port) {
+    const key = crypto.randomBytes(16).toString('base64');
+    return `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: status.v1\r\n\r\n`;
+}
+
+scenario('a connection that sends nothing is closed after handshake_timeout_s', { server: TIMERS }, async (srv) => {
+    const c = await rawConnect(srv.port, 8000);
+    const ms = await c.closedAfter;
+    assert.ok(ms !== null, 'still open 8 s after connecting, with a 2 s handshake timeout');
+    assert.ok(ms < 6000, `closed only after ${ms} ms`);
+});
+
+scenario('a handshake left unfinished is closed after handshake_timeout_s', { server: TIMERS }, async (srv) => {
+    const c = await rawConnect(srv.port, 8000);
+    /* the request line and one header, then silence (slowloris) */
+    c.sock.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\n`);
+    const ms = await c.closedAfter;
+    assert.ok(ms !== null, 'still open 8 s after a partial request, with a 2 s handshake timeout');
+    assert.ok(ms >= 1000 && ms < 6000, `closed after ${ms} ms`);
+    assert.equal(c.data().length === 0 || !c.data().toString('latin1').startsWith('HTTP/1.1 101'), true,
+        'no upgrade for an unfinished request');
+});
+
+scenario('a WebSocket that never answers pings is hung up after idle_timeout_s', { server: TIMERS }, async (srv) => {
+    const c = await rawConnect(srv.port, 12000);
+    c.sock.write(upgradeRequest(srv.port));
+    const ms = await c.closedAfter;
+    const bytes = c.data();
+    const head = bytes.toString('latin1');
+    assert.ok(head.startsWith('HTTP/1.1 101'), `upgrade refused: ${head.split('\r\n')[0]}`);
+    /* after the 101 come the server's frames: the status snapshot, then pings (0x89) */
+    const frames = bytes.subarray(head.indexOf('\r\n\r\n') + 4);
+    assert.ok(frames.includes(0x89), 'the server pinged the silent client before hanging up');
+    assert.ok(ms !== null, 'still open 12 s after the upgrade, with a 3 s idle timeout');
+    assert.ok(ms >= 2000 && ms < 8000, `hung up after ${ms} ms`);
+});
+
+scenario('a WebSocket that answers pings stays open past idle_timeout_s', { server: TIMERS }, async (srv) => {
+    const s = await connect(srv.port, 'status.v1');
+    let pings = 0;
+    s.ws.on('ping', () => { pings++; }); /* ws answers every ping with a pong by itself */
+    await s.next('status');
+    await new Promise((r) => setTimeout(r, 5500));
+    assert.ok(s.isOpen, 'closed although every ping was answered');
+    assert.ok(pings >= 2, `only ${pings} pings in 5.5 s with ping_interval_s = 1`);
+});
+
+scenario('failed logins from one source are throttled across accounts', async (srv) => {
+    /* 4 connections, 5 different unknown accounts each: never 5 failures on
+     * one account, but 20 from this address */
+    for (let conn = 0; conn < 4; conn++) {
+        const c = await connect(srv.port, 'worker.v1');
+        for (let i = 0; i < 5; i++) {
+            const r = await request(c, { type: 'login', user: `guess${conn}x${i}`, password: 'wrong-password' });
+            assert.equal(r.code, 'unauthorized', `guess ${conn * 5 + i + 1}`);
+        }
+        c.ws.close();
+    }
+    const c = await connect(srv.port, 'worker.v1');
+    const r = await request(c, { type: 'login', user: 'alice', password: 'alice-password-1' });
+    assert.equal(r.code, 'rate_limited', 'the 21st login from the same source is refused, even a right one');
+});
