@@ -39,7 +39,7 @@ struct server {
     time_t tick_at;        /* the hub's next deadline */
     struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
     uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
-    lws_retry_bo_t keepalive;                       /* ping and hangup times of the config */
+    lws_retry_bo_t keepalive;                      /* ping and hangup times of the config */
 };
 
 /* Per WebSocket connection. */
