@@ -674,7 +674,6 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
 static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text, time_t now,
                      uint64_t *seq_out)
 {
-    char ts[32];
     uint8_t nonce[TRANSCRIPT_NONCE_BYTES];
     uint8_t *ct = NULL;
     size_t ctlen;
@@ -688,10 +687,8 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
     }
     uint64_t seq = ch->seq + 1;
     const char *from = from_worker ? "worker" : "visitor";
-    proto_time(now, ts);
-    char *plain = proto_dump(json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)seq, "from", from,
-                                       "ts", ts, "text", text),
-                             NULL);
+    struct proto_msg m = {ch->id, from, text, seq, now};
+    char *plain = proto_msg_record(&m);
     if (!plain)
         return CHAT_ERR_NOMEM;
     int rc =
@@ -709,11 +706,10 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
     ch->seq = seq;
     ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
     stats_add(h->stats, ch->topic, from_worker ? STAT_MSGS_WORKER : STAT_MSGS_VISITOR, 1, now);
-    struct proto_msg m = {ch->id, from, text, seq, now};
     if (from_worker && ch->visitor && ch->visitor->conn)
-        conn_send(ch->visitor->conn, proto_dump(proto_msg_json(&m), NULL));
+        conn_send(ch->visitor->conn, proto_msg_frame(&m));
     else if (!from_worker && ch->worker)
-        worker_send(ch->worker, proto_dump(proto_msg_json(&m), NULL));
+        worker_send(ch->worker, proto_msg_frame(&m));
     *seq_out = seq;
     return 0;
 }
@@ -725,7 +721,7 @@ static void worker_send_others(struct worker *w, struct conn *c, uint64_t seq, s
     struct proto_msg m = {ch->id, "worker", ch->hist[ch->nhist - 1].text, seq, (time_t)now};
     for (int i = 0; i < w->nconns; i++)
         if (w->conns[i] != c)
-            conn_send(w->conns[i], proto_dump(proto_msg_json(&m), NULL));
+            conn_send(w->conns[i], proto_msg_frame(&m));
 }
 
 /* A msg request from c in chat ch: rate limit, store, then ack (after commit). */

@@ -126,6 +126,9 @@ int main(int argc, char **argv)
     }
     setenv("TZ", cfg->timezone, 1);
     tzset();
+    /* libsodium's own ChaCha20 generator, seeded from the kernel, instead of
+     * one getrandom() call for every nonce: each chat message needs one */
+    randombytes_set_implementation(&randombytes_internal_implementation);
     if (sodium_init() < 0) {
         fprintf(stderr, "chatd: libsodium failed to start\n");
         config_free(cfg);

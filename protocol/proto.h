@@ -108,8 +108,16 @@ struct proto_msg {
     time_t ts;
 };
 
-/* The msg object (without ref), for a frame or a history array. */
+/* The msg object (without ref), for a history array. */
 json_t *proto_msg_json(const struct proto_msg *m);
+
+/* The msg frame of m, the same JSON as proto_msg_json() but written directly
+ * (the hot path); malloc'd, NULL when out of memory. */
+char *proto_msg_frame(const struct proto_msg *m);
+
+/* The transcript record of m: {"seq","from","ts","text"} (chat is left out;
+ * the record is sealed to its chat). Malloc'd, NULL when out of memory. */
+char *proto_msg_record(const struct proto_msg *m);
 
 /* One topic's public status (contract §3.3). Times < 0 and waits < 0 are null. */
 struct proto_topic_status {

@@ -136,6 +136,44 @@ static void test_ack_has_seq_and_ref(void **state)
     free(s);
 }
 
+/* The directly written msg frame and transcript record are byte for byte
+ * what jansson makes of the same fields, for every kind of character. */
+static void test_direct_msg_encoding_matches_jansson(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "",
+        "Hei, onko täällä ketään?",
+        "quote \" backslash \\ slash / done",
+        "lines\nand\ttabs\r\b\f",
+        "\x01\x1f\x7f control",
+        "emoji \xf0\x9f\x92\x9c and \xe2\x80\xa8 separator",
+        "</script><script>alert(1)</script>",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct proto_msg m = {"c-1\"x", "visitor", texts[i], 9223372036854775807ULL, 1782990000};
+        char *direct = proto_msg_frame(&m);
+        char *ref = proto_dump(proto_msg_json(&m), NULL);
+        assert_non_null(direct);
+        assert_string_equal(direct, ref);
+        free(direct);
+        free(ref);
+        char *record = proto_msg_record(&m);
+        char ts[32];
+        proto_time(m.ts, ts);
+        ref = proto_dump(json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)m.seq, "from", m.from,
+                                   "ts", ts, "text", m.text),
+                         NULL);
+        assert_non_null(record);
+        assert_string_equal(record, ref);
+        free(record);
+        free(ref);
+    }
+    char *ack = proto_ack(0, "a\"b");
+    assert_string_equal(ack, "{\"type\":\"ack\",\"ref\":\"a\\\"b\"}");
+    free(ack);
+}
+
 static void test_time_has_offset(void **state)
 {
     (void)state;
@@ -167,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_duty_fields_decoded),
         cmocka_unit_test(test_error_frame_echoes_ref),
         cmocka_unit_test(test_ack_has_seq_and_ref),
+        cmocka_unit_test(test_direct_msg_encoding_matches_jansson),
         cmocka_unit_test(test_time_has_offset),
         cmocka_unit_test(test_status_topic_nulls),
     };
