@@ -10,6 +10,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "store.h"
 
@@ -40,9 +43,17 @@ static void job_free(struct auth_job *j)
     free(j);
 }
 
+/* Nice of the verifier thread: each argon2id check takes tens of
+ * milliseconds of a core, and the event loop must not wait for it (a login
+ * can take longer; a chat message must not). */
+#define AUTH_THREAD_NICE 10
+
 static void *auth_thread(void *arg)
 {
     struct auth *a = arg;
+    /* Linux: the nice value of one thread (best effort; a failure changes
+     * only how the CPU is shared) */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), AUTH_THREAD_NICE);
     pthread_mutex_lock(&a->lock);
     for (;;) {
         while (!a->todo && !a->stop)

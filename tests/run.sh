@@ -3,7 +3,8 @@
 #
 #   tests/run.sh           everything: build/ (format, unit, integration, pages),
 #                          build-asan/ (ASan + UBSan: format, unit, integration)
-#                          and a short libFuzzer run of each parser in build-fuzz/
+#                          a short libFuzzer run of each parser in build-fuzz/
+#                          and the benchmark's smoke run (tests/bench/bench.sh --smoke)
 #   tests/run.sh --quick   only the normal build/ and its tests
 #
 # Works as root on a fresh Debian 12 from any directory, and when run again
@@ -153,6 +154,9 @@ if [ "$QUICK" -eq 0 ]; then
         skip_stage "test build-asan" "build failed"
     fi
     run_stage "fuzz" fuzz_all
+    # The benchmark's 10-second smoke run (Release build in build-rel/): it
+    # checks that every scenario still works; its figures mean little here.
+    run_stage "bench smoke" "$ROOT/tests/bench/bench.sh" --smoke
 fi
 
 printf '\nrun.sh: summary\n'
