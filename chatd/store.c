@@ -173,8 +173,10 @@ int store_open(const char *data_dir, struct store **out)
         return CHAT_ERR_IO;
     }
     snprintf(path, sizeof(path), "%s/chatd.db", data_dir);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK)
+    /* a store belongs to one thread (chatd's event loop): no mutex per call */
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(st->db, 5000);
     /* before the first table exists: lets purges give space back in steps */
