@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { httpGet, request, scenario, visitorHello, workerOnDuty } from './harness.mjs';
+import { httpGet, request, scenario, spawnChatd, visitorHello, workerOnDuty } from './harness.mjs';
 
 scenario('invalid UTF-8 in a text frame closes the connection with 1007', async (srv) => {
     const v = await visitorHello(srv.port);
@@ -63,3 +63,33 @@ scenario('transcript purge deletes old transcripts and gives the space back', as
     assert.equal(execFileSync('sqlite3', [db, 'SELECT count(*) FROM transcript_msgs']).toString().trim(), '0');
 });
 
+
+scenario('chatd itself purges expired transcripts when it starts (and then hourly)', async (srv) => {
+    const w = await workerOnDuty(srv.port);
+    for (let n = 0; n < 2; n++) {
+        const v = await visitorHello(srv.port);
+        await request(v, { type: 'join', topic: 'youth' });
+        const { chat } = await w.next('chat_started');
+        await request(w, { type: 'msg', chat, text: `chat ${n}` });
+        await request(w, { type: 'end', chat });
+    }
+    await srv.stop();
+    const db = path.join(srv.dataDir, 'chatd.db');
+    const sql = (q) => execFileSync('sqlite3', [db, q]).toString().trim();
+    assert.equal(sql('SELECT count(*) FROM transcripts'), '2');
+    /* one transcript is past retention_days (30 by default), one is not */
+    sql("UPDATE transcripts SET day = '2000-01-01' WHERE rowid = (SELECT min(rowid) FROM transcripts)");
+    const again = spawnChatd(srv.cfg);
+    try {
+        await again.ready;
+        let left = '';
+        for (let i = 0; i < 50 && (left = sql('SELECT count(*) FROM transcripts')) !== '1'; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.equal(left, '1', 'the expired transcript is deleted, the recent one kept');
+        assert.equal(sql("SELECT count(*) FROM transcripts WHERE day = '2000-01-01'"), '0');
+        await again.stop();
+    } finally {
+        await again.kill();
+    }
+});
