@@ -19,122 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub_int.h"
 #include "idmap.h"
-#include "queue.h"
-#include "stats.h"
-#include "status.h"
 
-#define SESSION_BYTES 16
-#define CHAT_ID_BYTES 12
-#define WORKER_MAX_CHATS 16
-#define WORKER_MAX_CONNS 8
-#define FEEDBACK_WINDOW_S (15 * 60)
-#define ABUSE_LIMIT 50
-#define LOGIN_FAIL_LIMIT 5
-#define LOGIN_FAIL_WINDOW_S 300
-#define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
-#define PURGE_EVERY_S 3600
-#define SOURCE_FAIL_LIMIT 20 /* failed logins from one address in the window */
+uint64_t hub_idle_counter;
 
-enum visitor_state { VISITOR_IDLE, VISITOR_QUEUED, VISITOR_CHATTING };
-
-struct hist {
-    char *text;
-    bool from_worker;
-    uint64_t seq;
-    time_t ts;
-};
-
-struct chat {
-    char id[32];
-    int topic;
-    struct visitor *visitor;
-    struct worker *worker; /* NULL while a transferred visitor waits */
-    uint64_t seq;
-    struct transcript_key *key;
-    int segment;
-    struct hist *hist;
-    size_t nhist, caphist;
-    time_t started, waited_s;
-};
-
-struct visitor {
-    char session[PROTO_ID_MAX + 1]; /* "" for a session restored after a restart until hello */
-    char key[2 * STORE_TOKEN_HASH_BYTES + 1]; /* hex hash of the session: the map and db key */
-    struct conn *conn;
-    enum visitor_state state;
-    int topic;
-    struct queue_entry qe;
-    struct chat *chat;
-    time_t away_since;
-    struct visitor *away_prev, *away_next;
-    time_t blocked_until;
-    char last_chat[32];
-    int last_topic;
-    time_t last_end;
-    bool feedback_done;
-    int sent_pos;
-    long sent_wait;
-};
-
-struct worker {
-    char user[STORE_NAME_MAX + 1];
-    char alias[STORE_ALIAS_MAX + 1];
-    char role[16];
-    struct conn *conns[WORKER_MAX_CONNS]; /* every console tab logged in as this user */
-    int nconns;
-    bool on_duty;
-    uint32_t topics; /* bit i = cfg->topics[i] */
-    int capacity;
-    struct chat *chats[WORKER_MAX_CHATS];
-    int nchats;
-    uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
-    time_t away_since;
-    uint8_t token_hash[32]; /* of the token this session logged in with, for logout */
-    struct worker *next;
-};
-
-struct topic_state {
-    struct queue queue;
-    struct status_service service;
-    bool positions_dirty;
-};
-
-struct login_fail {
-    char user[STORE_NAME_MAX + 1];
-    int count;
-    time_t first;
-};
-
-struct hub {
-    const struct config *cfg;
-    struct store *st;
-    uint8_t pub[TRANSCRIPT_PUB_BYTES];
-    struct auth *auth;
-    struct idmap *visitors; /* session -> visitor */
-    struct idmap *chats;    /* chat id -> chat */
-    struct worker *workers;
-    struct visitor *away_head, *away_tail;
-    struct topic_state topics[CONFIG_MAX_TOPICS];
-    struct conn *subs; /* status.v1 subscribers */
-    uint64_t join_order;
-    bool route_needed, status_dirty, queue_state_dirty;
-    char *last_status; /* the text last pushed to subscribers (no "generated") */
-    struct login_fail fails[64];
-    struct stats *stats;
-    time_t last_flush;
-    time_t last_purge;
-};
-
-static uint64_t idle_counter; /* orders workers by when they last became idle */
-
-static void send_error(struct conn *c, int err, const char *ref)
+void hub_send_error(struct conn *c, int err, const char *ref)
 {
     conn_send(c, proto_error(err, ref, NULL));
 }
 
 /* Sends frame to every connection of w (none: dropped). */
-static void worker_send(struct worker *w, char *frame)
+void hub_worker_send(struct worker *w, char *frame)
 {
     if (!frame)
         return;
@@ -147,7 +43,7 @@ static void worker_send(struct worker *w, char *frame)
     conn_send(w->conns[0], frame);
 }
 
-static void random_id(char *out, size_t outlen, size_t bytes)
+void hub_random_id(char *out, size_t outlen, size_t bytes)
 {
     uint8_t raw[32];
     randombytes_buf(raw, bytes);
@@ -157,7 +53,7 @@ static void random_id(char *out, size_t outlen, size_t bytes)
 /* ---- persistence of queue places and chats --------------------------- */
 
 /* v->key from a session token: the hex BLAKE2b hash, so no token is kept. */
-static void session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES + 1])
+void hub_session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES + 1])
 {
     uint8_t hash[STORE_TOKEN_HASH_BYTES];
     crypto_generichash(hash, sizeof(hash), (const uint8_t *)session, strlen(session), NULL, 0);
@@ -165,7 +61,7 @@ static void session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES
 }
 
 /* Writes v's place or chat to the database (or removes it when idle). */
-static void persist(struct hub *h, const struct visitor *v)
+void hub_persist(struct hub *h, const struct visitor *v)
 {
     struct store_session ss = {0};
     if (sodium_hex2bin(ss.key, sizeof(ss.key), v->key, strlen(v->key), NULL, NULL, NULL) != 0 ||
@@ -201,7 +97,7 @@ static int staffed_slots(const struct hub *h, int topic)
     return slots;
 }
 
-static int staffed_workers(const struct hub *h, int topic)
+int hub_staffed_workers(const struct hub *h, int topic)
 {
     int n = 0;
     for (const struct worker *w = h->workers; w; w = w->next)
@@ -209,7 +105,7 @@ static int staffed_workers(const struct hub *h, int topic)
     return n;
 }
 
-static void topic_input(const struct hub *h, int i, struct status_input *in)
+void hub_topic_input(const struct hub *h, int i, struct status_input *in)
 {
     in->waiting = (int)h->topics[i].queue.count;
     in->staffed_slots = staffed_slots(h, i);
@@ -217,13 +113,13 @@ static void topic_input(const struct hub *h, int i, struct status_input *in)
 }
 
 /* The status topic objects of every topic, as a JSON array. */
-static json_t *status_topics(const struct hub *h, time_t now)
+json_t *hub_status_topics(const struct hub *h, time_t now)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         struct status_input in;
         struct proto_topic_status ts;
-        topic_input(h, (int)i, &in);
+        hub_topic_input(h, (int)i, &in);
         status_compute(&h->cfg->topics[i], &in, now, &ts);
         json_array_append_new(arr, proto_topic_status_json(&ts));
     }
@@ -233,14 +129,14 @@ static json_t *status_topics(const struct hub *h, time_t now)
 char *hub_status_json(struct hub *h, double now)
 {
     json_t *obj = json_pack("{s:o,s:o}", "generated", proto_time_json((time_t)now), "topics",
-                            status_topics(h, (time_t)now));
+                            hub_status_topics(h, (time_t)now));
     return proto_dump(obj, NULL);
 }
 
 static void push_status(struct hub *h, time_t now)
 {
     h->status_dirty = false;
-    json_t *arr = status_topics(h, now);
+    json_t *arr = hub_status_topics(h, now);
     char *topics = json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
     if (!topics)
@@ -258,7 +154,7 @@ static void push_status(struct hub *h, time_t now)
     }
 }
 
-static void send_queue_state(struct hub *h, struct worker *w, time_t now)
+void hub_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
@@ -272,7 +168,7 @@ static void send_queue_state(struct hub *h, struct worker *w, time_t now)
                                              schedule_is_open(&t->schedule, now), "mode",
                                              t->mode == MODE_PICK ? "pick" : "auto"));
     }
-    worker_send(w, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
+    hub_worker_send(w, proto_frame("queue_state", NULL, "{s:o}", "topics", arr));
 }
 
 /* ---- chats ----------------------------------------------------------- */
@@ -290,7 +186,7 @@ static json_t *history_json(const struct chat *ch)
     return arr;
 }
 
-static void send_chat_started_visitor(struct hub *h, struct visitor *v, const char *ref)
+void hub_send_chat_started_visitor(struct hub *h, struct visitor *v, const char *ref)
 {
     struct chat *ch = v->chat;
     if (!v->conn)
@@ -300,16 +196,16 @@ static void send_chat_started_visitor(struct hub *h, struct visitor *v, const ch
                                    ch->worker->alias, "history", history_json(ch)));
 }
 
-static void send_chat_started_worker(struct hub *h, struct worker *w, struct chat *ch,
-                                     const char *ref)
+void hub_send_chat_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref)
 {
     const struct config_topic *t = &h->cfg->topics[ch->topic];
     if (!w->nconns)
         return;
-    worker_send(w, proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
-                               "topic", t->id, "audience", status_audience_name(t->audience),
-                               "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
-                               "visitor_away", ch->visitor && !ch->visitor->conn));
+    hub_worker_send(w,
+                    proto_frame("chat_started", ref, "{s:s,s:s,s:s,s:I,s:o,s:b}", "chat", ch->id,
+                                "topic", t->id, "audience", status_audience_name(t->audience),
+                                "waited_s", (json_int_t)ch->waited_s, "history", history_json(ch),
+                                "visitor_away", ch->visitor && !ch->visitor->conn));
 }
 
 /* Creates the chat of v in topic, with its sealed key stored. */
@@ -319,7 +215,7 @@ static struct chat *chat_new(struct hub *h, struct visitor *v, int topic, time_t
     struct chat *ch = calloc(1, sizeof(*ch));
     if (!ch)
         return NULL;
-    random_id(ch->id, sizeof(ch->id), CHAT_ID_BYTES);
+    hub_random_id(ch->id, sizeof(ch->id), CHAT_ID_BYTES);
     ch->topic = topic;
     ch->visitor = v;
     ch->key = transcript_key_new(h->pub, sealed);
@@ -339,7 +235,7 @@ static struct chat *chat_new(struct hub *h, struct visitor *v, int topic, time_t
     return ch;
 }
 
-static void worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
+void hub_worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
 {
     for (int i = 0; i < w->nchats; i++) {
         if (w->chats[i] == ch) {
@@ -348,7 +244,7 @@ static void worker_drop_chat(struct worker *w, struct chat *ch, time_t now)
         }
     }
     (void)now;
-    w->idle_order = ++idle_counter;
+    w->idle_order = ++hub_idle_counter;
 }
 
 /* Wipes a chat's plaintext history and key and frees it. */
@@ -380,14 +276,14 @@ static void visitor_unqueue(struct hub *h, struct visitor *v)
 }
 
 /* Ends v's chat, telling both sides why. */
-static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now, const char *ref)
+void hub_chat_end(struct hub *h, struct chat *ch, const char *by, time_t now, const char *ref)
 {
     struct visitor *v = ch->visitor;
     struct worker *w = ch->worker;
     if (w) {
-        worker_send(w, proto_frame("chat_ended", strcmp(by, "worker") ? NULL : ref, "{s:s,s:s}",
-                                   "chat", ch->id, "by", by));
-        worker_drop_chat(w, ch, now);
+        hub_worker_send(w, proto_frame("chat_ended", strcmp(by, "worker") ? NULL : ref, "{s:s,s:s}",
+                                       "chat", ch->id, "by", by));
+        hub_worker_drop_chat(w, ch, now);
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
         h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
         stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
@@ -404,14 +300,14 @@ static void chat_end(struct hub *h, struct chat *ch, const char *by, time_t now,
         v->feedback_done = false;
         v->chat = NULL;
         v->state = VISITOR_IDLE;
-        persist(h, v);
+        hub_persist(h, v);
     }
     chat_free(h, ch);
     h->route_needed = h->status_dirty = true;
 }
 
 /* Starts (or resumes after a transfer) the chat of v with w. */
-static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
+void hub_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
 {
     int topic = v->topic;
     struct chat *ch = v->chat;
@@ -431,14 +327,14 @@ static void assign(struct hub *h, struct visitor *v, struct worker *w, time_t no
     v->chat = ch;
     v->state = VISITOR_CHATTING;
     w->chats[w->nchats++] = ch;
-    persist(h, v);
-    send_chat_started_visitor(h, v, NULL);
-    send_chat_started_worker(h, w, ch, ref);
+    hub_persist(h, v);
+    hub_send_chat_started_visitor(h, v, NULL);
+    hub_send_chat_started_worker(h, w, ch, ref);
 }
 
 /* ---- routing ---------------------------------------------------------- */
 
-static bool worker_free_for(const struct worker *w, int topic)
+bool hub_worker_free_for(const struct worker *w, int topic)
 {
     return w->on_duty && w->nconns && (w->topics & (1u << topic)) && w->nchats < w->capacity &&
            w->nchats < WORKER_MAX_CHATS;
@@ -449,7 +345,7 @@ static struct worker *best_worker(struct hub *h, int topic)
 {
     struct worker *best = NULL;
     for (struct worker *w = h->workers; w; w = w->next) {
-        if (!worker_free_for(w, topic))
+        if (!hub_worker_free_for(w, topic))
             continue;
         if (!best || w->nchats < best->nchats ||
             (w->nchats == best->nchats && w->idle_order < best->idle_order))
@@ -479,7 +375,7 @@ static void route(struct hub *h, time_t now)
             return;
         struct visitor *v = (struct visitor *)((char *)best - offsetof(struct visitor, qe));
         size_t before = bw->nchats;
-        assign(h, v, bw, now, NULL);
+        hub_assign(h, v, bw, now, NULL);
         if ((size_t)bw->nchats == before)
             return; /* storage failure; try again next turn */
     }
@@ -491,7 +387,7 @@ static void push_positions(struct hub *h, int topic, time_t now)
     struct status_input in;
     int pos = 0;
     ts->positions_dirty = false;
-    topic_input(h, topic, &in);
+    hub_topic_input(h, topic, &in);
     for (struct queue_entry *e = ts->queue.head; e; e = e->next) {
         struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
         long wait = status_estimate_wait(&in, ++pos);
@@ -522,7 +418,7 @@ static void away_add(struct hub *h, struct visitor *v, time_t now)
     h->away_tail = v;
 }
 
-static void away_remove(struct hub *h, struct visitor *v)
+void hub_away_remove(struct hub *h, struct visitor *v)
 {
     if (v->away_prev)
         v->away_prev->away_next = v->away_next;
@@ -537,7 +433,7 @@ static void away_remove(struct hub *h, struct visitor *v)
 }
 
 /* A visitor gives up waiting (leave, or no return within the grace). */
-static void visitor_abandon(struct hub *h, struct visitor *v, time_t now)
+void hub_visitor_abandon(struct hub *h, struct visitor *v, time_t now)
 {
     if (v->state != VISITOR_QUEUED)
         return;
@@ -548,585 +444,18 @@ static void visitor_abandon(struct hub *h, struct visitor *v, time_t now)
         stats_add(h->stats, v->topic, STAT_ABANDONED, 1, now);
     visitor_unqueue(h, v);
     if (!v->chat)
-        persist(h, v);
+        hub_persist(h, v);
 }
 
 static void visitor_free(struct hub *h, struct visitor *v, time_t now)
 {
-    visitor_abandon(h, v, now);
+    hub_visitor_abandon(h, v, now);
     if (v->chat)
-        chat_end(h, v->chat, "timeout", now, NULL);
+        hub_chat_end(h, v->chat, "timeout", now, NULL);
     visitor_unqueue(h, v);
     idmap_del(h->visitors, v->key);
     sodium_memzero(v->session, sizeof(v->session));
     free(v);
-}
-
-/* ---- visitor requests ------------------------------------------------- */
-
-static void send_queued(struct hub *h, struct visitor *v, const char *ref)
-{
-    int pos = 1;
-    for (struct queue_entry *e = h->topics[v->topic].queue.head; e && e != &v->qe; e = e->next)
-        pos++;
-    struct status_input in;
-    topic_input(h, v->topic, &in);
-    long wait = status_estimate_wait(&in, pos);
-    v->sent_pos = pos;
-    v->sent_wait = wait;
-    conn_send(v->conn, proto_frame("queued", ref, "{s:s,s:i,s:o}", "topic",
-                                   h->cfg->topics[v->topic].id, "position", pos, "estimated_wait_s",
-                                   wait < 0 ? json_null() : json_integer(wait)));
-}
-
-static const char *visitor_state_name(const struct visitor *v)
-{
-    switch (v->state) {
-    case VISITOR_QUEUED:
-        return "queued";
-    case VISITOR_CHATTING:
-        return "chatting";
-    case VISITOR_IDLE:
-        break;
-    }
-    return "idle";
-}
-
-static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
-{
-    char key[2 * STORE_TOKEN_HASH_BYTES + 1];
-    if (r->session)
-        session_key(r->session, key);
-    struct visitor *v = r->session ? idmap_get(h->visitors, key) : NULL;
-    bool resumed = v != NULL;
-    if (c->greeted) {
-        send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return;
-    }
-    if (v) {
-        if (v->conn) { /* the same session from a new page load: the old one goes */
-            v->conn->visitor = NULL;
-            conn_close(v->conn, 4002);
-        } else {
-            away_remove(h, v);
-        }
-    } else {
-        if (!(v = calloc(1, sizeof(*v))))
-            return send_error(c, CHAT_ERR_NOMEM, r->ref);
-        random_id(v->session, sizeof(v->session), SESSION_BYTES);
-        session_key(v->session, v->key);
-        if (idmap_put(h->visitors, v->key, v) != 0) {
-            free(v);
-            return send_error(c, CHAT_ERR_NOMEM, r->ref);
-        }
-    }
-    if (!v->session[0]) /* restored after a restart: the visitor brings the token back */
-        snprintf(v->session, sizeof(v->session), "%s", r->session);
-    v->conn = c;
-    c->visitor = v;
-    c->greeted = true;
-    conn_send(c, proto_frame("welcome", r->ref, "{s:s,s:b,s:s,s:o}", "session", v->session,
-                             "resumed", resumed, "state", visitor_state_name(v), "topics",
-                             status_topics(h, now)));
-    if (v->state == VISITOR_QUEUED) {
-        send_queued(h, v, NULL);
-    } else if (v->state == VISITOR_CHATTING) {
-        send_chat_started_visitor(h, v, NULL);
-        struct worker *w = v->chat->worker;
-        worker_send(w, proto_frame("visitor_back", NULL, "{s:s}", "chat", v->chat->id));
-    }
-}
-
-static void visitor_join(struct hub *h, struct visitor *v, const struct proto_req *r, time_t now)
-{
-    int topic = config_topic_index(h->cfg, r->topic);
-    if (v->state != VISITOR_IDLE)
-        return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
-    if (topic < 0)
-        return send_error(v->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
-    stats_add(h->stats, topic, STAT_JOINS, 1, now);
-    if (v->blocked_until > now)
-        return send_error(v->conn, CHAT_ERR_BLOCKED, r->ref);
-    const struct config_topic *t = &h->cfg->topics[topic];
-    int why = status_join_check(t, (int)h->topics[topic].queue.count, now);
-    if (why)
-        stats_add(h->stats, topic, why == CHAT_ERR_CLOSED ? STAT_REFUSED_CLOSED : STAT_REFUSED_FULL,
-                  1, now);
-    if (why == CHAT_ERR_CLOSED) {
-        json_t *extra =
-            json_pack("{s:o}", "next_open", proto_time_json(schedule_next_open(&t->schedule, now)));
-        return conn_send(v->conn, proto_error(why, r->ref, extra));
-    }
-    if (why)
-        return send_error(v->conn, why, r->ref);
-    v->topic = topic;
-    v->qe.order = ++h->join_order;
-    v->qe.since = now;
-    v->state = VISITOR_QUEUED;
-    queue_push(&h->topics[topic].queue, &v->qe);
-    persist(h, v);
-    stats_add(h->stats, topic, STAT_QUEUED, 1, now);
-    send_queued(h, v, r->ref);
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
-}
-
-/* Encrypts and stores one message, appends it to history and relays it. */
-static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text, time_t now,
-                     uint64_t *seq_out)
-{
-    uint8_t nonce[TRANSCRIPT_NONCE_BYTES];
-    uint8_t *ct = NULL;
-    size_t ctlen;
-    if (ch->nhist == ch->caphist) {
-        size_t cap = ch->caphist ? ch->caphist * 2 : 16;
-        struct hist *nh = realloc(ch->hist, cap * sizeof(*nh));
-        if (!nh)
-            return CHAT_ERR_NOMEM;
-        ch->hist = nh;
-        ch->caphist = cap;
-    }
-    uint64_t seq = ch->seq + 1;
-    const char *from = from_worker ? "worker" : "visitor";
-    struct proto_msg m = {ch->id, from, text, seq, now};
-    char *plain = proto_msg_record(&m);
-    if (!plain)
-        return CHAT_ERR_NOMEM;
-    int rc =
-        transcript_seal_msg(ch->key, ch->id, ch->segment, plain, strlen(plain), nonce, &ct, &ctlen);
-    sodium_memzero(plain, strlen(plain));
-    free(plain);
-    if (rc == 0 && (rc = store_begin(h->st)) == 0)
-        rc = store_msg_add(h->st, ch->id, ch->segment, nonce, sizeof(nonce), ct, ctlen);
-    free(ct);
-    if (rc != 0)
-        return CHAT_ERR_INTERNAL;
-    char *copy = strdup(text);
-    if (!copy)
-        return CHAT_ERR_NOMEM;
-    ch->seq = seq;
-    ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
-    stats_add(h->stats, ch->topic, from_worker ? STAT_MSGS_WORKER : STAT_MSGS_VISITOR, 1, now);
-    if (from_worker && ch->visitor && ch->visitor->conn)
-        conn_send(ch->visitor->conn, proto_msg_frame(&m));
-    else if (!from_worker && ch->worker)
-        worker_send(ch->worker, proto_msg_frame(&m));
-    *seq_out = seq;
-    return 0;
-}
-
-/* The worker's own message seq, as a msg frame to its tabs other than c. */
-static void worker_send_others(struct worker *w, struct conn *c, uint64_t seq, struct chat *ch,
-                               double now)
-{
-    struct proto_msg m = {ch->id, "worker", ch->hist[ch->nhist - 1].text, seq, (time_t)now};
-    for (int i = 0; i < w->nconns; i++)
-        if (w->conns[i] != c)
-            conn_send(w->conns[i], proto_msg_frame(&m));
-}
-
-/* A msg request from c in chat ch: rate limit, store, then ack (after commit). */
-static void post_and_ack(struct hub *h, struct conn *c, struct chat *ch, bool from_worker,
-                         const struct proto_req *r, double now)
-{
-    uint64_t seq;
-    if (!conn_bucket_take(&c->msg_rate, now))
-        return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-    int rc = chat_post(h, ch, from_worker, r->text, (time_t)now, &seq);
-    conn_send(c, rc ? proto_error(rc, r->ref, NULL) : proto_ack(seq, r->ref));
-    if (rc == 0 && from_worker) /* the worker's other console tabs see it too */
-        worker_send_others(ch->worker, c, ch->hist[ch->nhist - 1].seq, ch, now);
-}
-
-static char *typing_frame(const struct chat *ch, const char *from, bool on)
-{
-    return proto_frame("typing", NULL, "{s:s,s:s,s:b}", "chat", ch->id, "from", from, "on", on);
-}
-
-static void visitor_feedback(struct hub *h, struct visitor *v, const struct proto_req *r,
-                             time_t now)
-{
-    if (v->state != VISITOR_IDLE || strcmp(r->chat, v->last_chat) != 0 || v->feedback_done ||
-        now - v->last_end > FEEDBACK_WINDOW_S)
-        return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
-    v->feedback_done = true;
-    stats_add(h->stats, v->last_topic, (enum stats_counter)(STAT_FEEDBACK_1 + r->score - 1), 1,
-              now);
-    conn_send(v->conn, proto_ack(0, r->ref));
-}
-
-static void visitor_request(struct hub *h, struct conn *c, const struct proto_req *r, double now)
-{
-    struct visitor *v = c->visitor;
-    time_t t = (time_t)now;
-    if (r->type == PT_HELLO)
-        return visitor_hello(h, c, r, t);
-    if (!v)
-        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-    switch (r->type) {
-    case PT_JOIN:
-        if (!conn_bucket_take(&c->join_rate, now))
-            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-        return visitor_join(h, v, r, t);
-    case PT_MSG:
-        if (v->state != VISITOR_CHATTING)
-            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return post_and_ack(h, c, v->chat, false, r, now);
-    case PT_TYPING:
-        if (v->state != VISITOR_CHATTING)
-            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return worker_send(v->chat->worker, typing_frame(v->chat, "visitor", r->on));
-    case PT_LEAVE:
-        if (v->state == VISITOR_CHATTING)
-            return chat_end(h, v->chat, "visitor", t, r->ref);
-        if (v->state != VISITOR_QUEUED)
-            return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        visitor_abandon(h, v, t);
-        if (v->chat) /* a transferred visitor who gives up */
-            chat_end(h, v->chat, "visitor", t, NULL);
-        return conn_send(c, proto_frame("left", r->ref, NULL));
-    case PT_FEEDBACK:
-        return visitor_feedback(h, v, r, t);
-    default:
-        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
-    }
-}
-
-/* ---- worker requests -------------------------------------------------- */
-
-static struct worker *worker_find(struct hub *h, const char *user)
-{
-    for (struct worker *w = h->workers; w; w = w->next)
-        if (strcmp(w->user, user) == 0)
-            return w;
-    return NULL;
-}
-
-/* The session of user u, made on first use. */
-static struct worker *worker_get(struct hub *h, const struct store_user *u)
-{
-    struct worker *w = worker_find(h, u->name);
-    if (!w) {
-        if (!(w = calloc(1, sizeof(*w))))
-            return NULL;
-        snprintf(w->user, sizeof(w->user), "%s", u->name);
-        w->idle_order = ++idle_counter;
-        w->capacity = 1;
-        w->next = h->workers;
-        h->workers = w;
-    }
-    snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
-    snprintf(w->role, sizeof(w->role), "%s", u->role);
-    return w;
-}
-
-static struct login_fail *login_fail_slot(struct hub *h, const char *user, time_t now)
-{
-    struct login_fail *free_slot = NULL, *oldest = &h->fails[0];
-    for (size_t i = 0; i < sizeof(h->fails) / sizeof(h->fails[0]); i++) {
-        struct login_fail *f = &h->fails[i];
-        if (f->count && now - f->first > LOGIN_FAIL_WINDOW_S)
-            f->count = 0;
-        if (f->count && strcmp(f->user, user) == 0)
-            return f;
-        if (!f->count && !free_slot)
-            free_slot = f;
-        if (f->first < oldest->first)
-            oldest = f;
-    }
-    struct login_fail *f = free_slot ? free_slot : oldest;
-    snprintf(f->user, sizeof(f->user), "%s", user);
-    f->count = 0;
-    f->first = now;
-    return f;
-}
-
-static bool login_throttled(struct hub *h, const char *user, time_t now)
-{
-    return login_fail_slot(h, user, now)->count >= LOGIN_FAIL_LIMIT;
-}
-
-/* Attaches c to user's worker session (new or resumed) and greets it. */
-static void worker_attach(struct hub *h, struct conn *c, const struct store_user *u,
-                          const char *token, const char *ref, time_t now)
-{
-    struct worker *w = worker_get(h, u);
-    if (!w)
-        return send_error(c, CHAT_ERR_NOMEM, ref);
-    if (w->nconns == WORKER_MAX_CONNS) { /* the oldest tab gives way */
-        w->conns[0]->worker = NULL;
-        w->conns[0]->greeted = false;
-        conn_close(w->conns[0], 4001);
-        memmove(&w->conns[0], &w->conns[1], sizeof(w->conns[0]) * (WORKER_MAX_CONNS - 1));
-        w->nconns--;
-    }
-    w->conns[w->nconns++] = c;
-    w->away_since = 0;
-    auth_token_hash(token, w->token_hash);
-    c->worker = w;
-    c->greeted = true;
-    json_t *canned = json_array();
-    for (size_t i = 0; i < h->cfg->ncanned; i++)
-        json_array_append_new(canned, json_string(h->cfg->canned[i]));
-    conn_send(c, proto_frame("welcome", ref, "{s:s,s:s,s:s,s:s,s:o}", "user", w->user, "alias",
-                             w->alias, "role", w->role, "token", token, "canned", canned));
-    if (w->on_duty) {
-        json_t *topics = json_array();
-        for (size_t i = 0; i < h->cfg->ntopics; i++)
-            if (w->topics & (1u << i))
-                json_array_append_new(topics, json_string(h->cfg->topics[i].id));
-        conn_send(c, proto_frame("duty", NULL, "{s:b,s:o,s:i}", "on", 1, "topics", topics,
-                                 "capacity", w->capacity));
-        send_queue_state(h, w, now);
-    }
-    for (int i = 0; i < w->nchats; i++)
-        send_chat_started_worker(h, w, w->chats[i], NULL);
-    h->route_needed = h->status_dirty = true;
-}
-
-static void worker_login_ok(struct hub *h, struct conn *c, const char *user, const char *ref,
-                            time_t now)
-{
-    struct store_user u;
-    char token[AUTH_TOKEN_CHARS];
-    uint8_t hash[32];
-    if (store_user_get(h->st, user, &u) != 0)
-        return send_error(c, CHAT_ERR_UNAUTHORIZED, ref);
-    auth_token_new(token, hash);
-    if (store_begin(h->st) != 0 ||
-        store_token_add(h->st, hash, u.name, now + AUTH_TOKEN_TTL_S) != 0)
-        return send_error(c, CHAT_ERR_INTERNAL, ref);
-    worker_attach(h, c, &u, token, ref, now);
-    sodium_memzero(token, sizeof(token));
-    sodium_memzero(&u, sizeof(u));
-}
-
-/* A pending login remembers its ref until the verifier answers. */
-struct login_owner {
-    struct conn *conn;
-    char ref[PROTO_REF_MAX + 1];
-};
-
-static void worker_login(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
-{
-    struct store_user u;
-    if (c->greeted || c->auth_job)
-        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-    if (r->token) {
-        uint8_t hash[32];
-        char user[STORE_NAME_MAX + 1];
-        auth_token_hash(r->token, hash);
-        if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, &u) != 0)
-            return send_error(c, CHAT_ERR_UNAUTHORIZED, r->ref);
-        worker_attach(h, c, &u, r->token, r->ref, now);
-        sodium_memzero(&u, sizeof(u));
-        return;
-    }
-    char source[24];
-    snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
-    if (login_throttled(h, r->user, now) ||
-        (c->source && login_fail_slot(h, source, now)->count >= SOURCE_FAIL_LIMIT))
-        return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-    bool known = store_user_get(h->st, r->user, &u) == 0;
-    struct login_owner *o = calloc(1, sizeof(*o));
-    if (!o)
-        return send_error(c, CHAT_ERR_NOMEM, r->ref);
-    o->conn = c;
-    snprintf(o->ref, sizeof(o->ref), "%s", r->ref);
-    c->auth_job = auth_submit(h->auth, o, r->user, known ? u.pwhash : NULL, r->password);
-    if (!c->auth_job) {
-        free(o);
-        send_error(c, CHAT_ERR_NOMEM, r->ref);
-    }
-    sodium_memzero(&u, sizeof(u));
-}
-
-struct auth_ctx {
-    struct hub *h;
-    time_t now;
-};
-
-static void login_done(void *owner, const char *user, bool ok, void *arg)
-{
-    struct auth_ctx *ctx = arg;
-    struct login_owner *o = owner;
-    struct conn *c = o->conn;
-    c->auth_job = NULL;
-    if (ok) {
-        worker_login_ok(ctx->h, c, user, o->ref, ctx->now);
-    } else {
-        login_fail_slot(ctx->h, user, ctx->now)->count++;
-        if (c->source) {
-            char source[24];
-            snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
-            login_fail_slot(ctx->h, source, ctx->now)->count++;
-        }
-        send_error(c, CHAT_ERR_UNAUTHORIZED, o->ref);
-    }
-    free(o);
-}
-
-void hub_auth_ready(struct hub *h, double now)
-{
-    struct auth_ctx ctx = {h, (time_t)now};
-    auth_poll(h->auth, login_done, &ctx);
-}
-
-static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
-                        time_t now)
-{
-    uint32_t mask = 0;
-    if (strcmp(w->role, "coordinator") == 0)
-        return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
-    for (size_t i = 0; i < r->ntopics; i++) {
-        int t = config_topic_index(h->cfg, r->topics[i]);
-        if (t < 0)
-            return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
-        mask |= 1u << t;
-    }
-    if (r->on && !w->on_duty)
-        w->idle_order = ++idle_counter;
-    w->on_duty = r->on;
-    if (r->on) {
-        w->topics = mask;
-        w->capacity = r->capacity;
-    }
-    json_t *topics = json_array();
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        if (r->on && (w->topics & (1u << i)))
-            json_array_append_new(topics, json_string(h->cfg->topics[i].id));
-    for (int i = 0; i < w->nconns; i++) /* every tab shows the same duty; the asker gets the ref */
-        conn_send(w->conns[i],
-                  proto_frame("duty", w->conns[i] == c ? r->ref : NULL, "{s:b,s:O,s:i}", "on",
-                              r->on, "topics", topics, "capacity", w->capacity));
-    json_decref(topics);
-    if (r->on)
-        send_queue_state(h, w, now);
-    h->route_needed = h->status_dirty = true;
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        h->topics[i].positions_dirty = true; /* staffing changes estimates */
-}
-
-/* The chat id of a worker request, which must be one of w's chats. */
-static struct chat *worker_chat(struct hub *h, struct conn *c, struct worker *w,
-                                const struct proto_req *r)
-{
-    struct chat *ch = idmap_get(h->chats, r->chat);
-    if (!ch || ch->worker != w) {
-        send_error(c, ch ? CHAT_ERR_FORBIDDEN : CHAT_ERR_BAD_STATE, r->ref);
-        return NULL;
-    }
-    return ch;
-}
-
-static void worker_pick(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
-                        time_t now)
-{
-    int t = config_topic_index(h->cfg, r->topic);
-    if (t < 0)
-        return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
-    if (!w->on_duty || !(w->topics & (1u << t)))
-        return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
-    if (h->cfg->topics[t].mode != MODE_PICK || !worker_free_for(w, t))
-        return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-    struct queue_entry *e = queue_head(&h->topics[t].queue);
-    if (!e)
-        return send_error(c, CHAT_ERR_QUEUE_EMPTY, r->ref);
-    struct visitor *v = (struct visitor *)((char *)e - offsetof(struct visitor, qe));
-    assign(h, v, w, now, r->ref);
-}
-
-/* Takes ch away from its worker and puts its visitor first in line of topic,
- * keeping the chat id and history (transfer, or the worker's session ended). */
-static void requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
-{
-    struct visitor *v = ch->visitor;
-    worker_drop_chat(ch->worker, ch, now);
-    ch->worker = NULL;
-    v->state = VISITOR_QUEUED;
-    v->topic = topic;
-    v->qe.since = now;
-    v->sent_pos = 0;
-    queue_push_transferred(&h->topics[topic].queue, &v->qe);
-    persist(h, v);
-    if (v->conn)
-        send_queued(h, v, NULL);
-    h->topics[topic].positions_dirty = true;
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
-}
-
-static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, struct chat *ch,
-                            const struct proto_req *r, time_t now)
-{
-    int t = config_topic_index(h->cfg, r->topic);
-    if (t < 0)
-        return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
-    stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
-    stats_add(h->stats, ch->topic, STAT_CHATS, 1, now); /* this worker's part of the chat ended */
-    stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
-    worker_send(w,
-                proto_frame("chat_ended", r->ref, "{s:s,s:s}", "chat", ch->id, "by", "transfer"));
-    requeue_front(h, ch, t, now);
-}
-
-/* Ends w's session: its chats go back to the front of their queues. */
-static void worker_release_chats(struct hub *h, struct worker *w, time_t now)
-{
-    while (w->nchats > 0)
-        requeue_front(h, w->chats[0], w->chats[0]->visitor->topic, now);
-}
-
-static void worker_request(struct hub *h, struct conn *c, const struct proto_req *r, double now)
-{
-    struct worker *w = c->worker;
-    struct chat *ch;
-    time_t t = (time_t)now;
-    if (r->type == PT_LOGIN)
-        return worker_login(h, c, r, t);
-    if (!w)
-        return send_error(c, CHAT_ERR_UNAUTHORIZED, r->ref);
-    switch (r->type) {
-    case PT_DUTY:
-        return worker_duty(h, c, w, r, t);
-    case PT_PICK:
-        return worker_pick(h, c, w, r, t);
-    case PT_MSG:
-        if ((ch = worker_chat(h, c, w, r)))
-            post_and_ack(h, c, ch, true, r, now);
-        return;
-    case PT_TYPING:
-        if ((ch = worker_chat(h, c, w, r)) && ch->visitor->conn)
-            conn_send(ch->visitor->conn, typing_frame(ch, "worker", r->on));
-        return;
-    case PT_END:
-        if ((ch = worker_chat(h, c, w, r)))
-            chat_end(h, ch, "worker", t, r->ref);
-        return;
-    case PT_TRANSFER:
-        if ((ch = worker_chat(h, c, w, r)))
-            worker_transfer(h, c, w, ch, r, t);
-        return;
-    case PT_BLOCK:
-        if (!(ch = worker_chat(h, c, w, r)))
-            return;
-        ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
-        stats_add(h->stats, ch->topic, STAT_BLOCKS, 1, t);
-        return chat_end(h, ch, "worker", t, r->ref);
-    case PT_LOGOUT:
-        if (store_begin(h->st) == 0)
-            store_token_del_user(h->st, w->user); /* every tab's token: the session ends */
-        w->on_duty = false;
-        worker_release_chats(h, w, t);
-        conn_send(c, proto_frame("logged_out", r->ref, NULL));
-        while (w->nconns > 0) { /* every tab of this session ends with the token */
-            struct conn *wc = w->conns[--w->nconns];
-            wc->worker = NULL;
-            conn_close(wc, 1000);
-        }
-        h->status_dirty = true;
-        return;
-    default:
-        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
-    }
 }
 
 /* ---- restart ------------------------------------------------------------ */
@@ -1189,7 +518,7 @@ static void restore_one(const struct store_session *ss, void *arg)
         v->chat = restore_chat(h, v, topic, ss);
     struct worker *w = NULL;
     if (ss->state == 2 && v->chat && ss->worker && store_user_get(h->st, ss->worker, &u) == 0)
-        w = worker_get(h, &u);
+        w = hub_worker_get(h, &u);
     if (w && w->nchats < WORKER_MAX_CHATS) {
         v->state = VISITOR_CHATTING;
         v->chat->worker = w;
@@ -1289,8 +618,9 @@ void hub_conn_open(struct hub *h, struct conn *c, double now)
     if (h->subs)
         h->subs->sub_prev = c;
     h->subs = c;
-    json_t *obj = json_pack("{s:s,s:o,s:o}", "type", "status", "generated",
-                            proto_time_json((time_t)now), "topics", status_topics(h, (time_t)now));
+    json_t *obj =
+        json_pack("{s:s,s:o,s:o}", "type", "status", "generated", proto_time_json((time_t)now),
+                  "topics", hub_status_topics(h, (time_t)now));
     conn_send(c, proto_dump(obj, NULL));
 }
 
@@ -1299,15 +629,15 @@ void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, 
     struct proto_req r;
     int rc = proto_decode(c->role, buf, len, &r);
     if (rc != 0) {
-        send_error(c, rc, r.ref);
+        hub_send_error(c, rc, r.ref);
         if (++c->abuse > ABUSE_LIMIT)
             conn_close(c, 1008);
     } else if (r.type == PT_PING) {
         conn_send(c, proto_frame("pong", r.ref, NULL));
     } else if (c->role == PROTO_VISITOR) {
-        visitor_request(h, c, &r, now);
+        hub_visitor_request(h, c, &r, now);
     } else if (c->role == PROTO_WORKER) {
-        worker_request(h, c, &r, now);
+        hub_worker_request(h, c, &r, now);
     }
     proto_req_fini(&r);
 }
@@ -1330,8 +660,8 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
         v->conn = NULL;
         away_add(h, v, t);
         if (v->state == VISITOR_CHATTING)
-            worker_send(v->chat->worker,
-                        proto_frame("visitor_away", NULL, "{s:s}", "chat", v->chat->id));
+            hub_worker_send(v->chat->worker,
+                            proto_frame("visitor_away", NULL, "{s:s}", "chat", v->chat->id));
     }
     struct worker *w = c->worker;
     for (int i = 0; w && i < w->nconns; i++) {
@@ -1376,14 +706,14 @@ void hub_tick(struct hub *h, double now)
     time_t grace = h->cfg->resume_grace_s;
     while (h->away_head && h->away_head->away_since + grace <= t) {
         struct visitor *v = h->away_head;
-        away_remove(h, v);
+        hub_away_remove(h, v);
         visitor_free(h, v, t);
     }
     for (struct worker *w = h->workers; w; w = w->next) {
         if (!w->nconns && w->away_since && w->away_since + grace <= t) {
             w->away_since = 0;
             w->on_duty = false;
-            worker_release_chats(h, w, t);
+            hub_worker_release_chats(h, w, t);
         }
     }
     h->status_dirty = h->queue_state_dirty = true;
@@ -1424,12 +754,12 @@ void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         h->queue_state_dirty = false;
         for (struct worker *w = h->workers; w; w = w->next)
             if (w->on_duty && w->nconns)
-                send_queue_state(h, w, t);
+                hub_send_queue_state(h, w, t);
     }
     if (h->status_dirty) {
         push_status(h, t);
         for (size_t i = 0; i < h->cfg->ntopics; i++)
-            stats_staffing(h->stats, (int)i, staffed_workers(h, (int)i), t);
+            stats_staffing(h->stats, (int)i, hub_staffed_workers(h, (int)i), t);
     }
     if (t - h->last_flush >= STATS_FLUSH_S) {
         h->last_flush = t;
@@ -1443,133 +773,7 @@ void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     conn_release_all(wake, arg);
 }
 
-/* ---- HTTP APIs ---------------------------------------------------------- */
-
-int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, char **body)
-{
-    uint8_t hash[32];
-    char user[STORE_NAME_MAX + 1];
-    struct store_user u;
-    *body = NULL;
-    if (!bearer || !*bearer)
-        return 401;
-    auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, (time_t)now, user) != 0 ||
-        store_user_get(h->st, user, &u) != 0)
-        return 401;
-    sodium_memzero(u.pwhash, sizeof(u.pwhash));
-    if (strcmp(u.role, "coordinator") != 0 && strcmp(u.role, "admin") != 0)
-        return 403;
-    time_t t0 = from ? stats_parse_day(from, 0) : -1, t1 = to ? stats_parse_day(to, 1) : -1;
-    if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
-        return 400;
-    /* the pending minute is included so coordinators see the current hour */
-    stats_flush(h->stats, h->st, (time_t)now);
-    size_t len;
-    FILE *out = open_memstream(body, &len);
-    if (!out)
-        return 500;
-    int rc = stats_report(h->st, t0, t1, topic, STATS_JSON, 0, out);
-    fclose(out);
-    return rc == 0 ? 200 : 500;
-}
-
-char *hub_metrics(struct hub *h, double now)
-{
-    char *text = NULL;
-    size_t len;
-    FILE *out = open_memstream(&text, &len);
-    if (!out)
-        return NULL;
-    time_t t = (time_t)now;
-    fputs("# HELP chatd_queue_waiting Visitors waiting per topic.\n"
-          "# TYPE chatd_queue_waiting gauge\n",
-          out);
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        fprintf(out, "chatd_queue_waiting{topic=\"%s\"} %zu\n", h->cfg->topics[i].id,
-                h->topics[i].queue.count);
-    fputs("# HELP chatd_topic_open 1 when the topic is inside its opening hours.\n"
-          "# TYPE chatd_topic_open gauge\n",
-          out);
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        fprintf(out, "chatd_topic_open{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
-                schedule_is_open(&h->cfg->topics[i].schedule, t));
-    fputs("# HELP chatd_workers_on_duty Connected workers on duty per topic.\n"
-          "# TYPE chatd_workers_on_duty gauge\n",
-          out);
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        fprintf(out, "chatd_workers_on_duty{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
-                staffed_workers(h, (int)i));
-    fputs("# HELP chatd_chats_active Chats in progress.\n# TYPE chatd_chats_active gauge\n", out);
-    fprintf(out, "chatd_chats_active %zu\n", idmap_count(h->chats));
-    fputs("# HELP chatd_visitor_sessions Visitor sessions held (connected or within grace).\n"
-          "# TYPE chatd_visitor_sessions gauge\n",
-          out);
-    fprintf(out, "chatd_visitor_sessions %zu\n", idmap_count(h->visitors));
-    fclose(out);
-    return text;
-}
-
 void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES])
 {
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
-}
-
-/* Badge texts per language: open, open with a wait (before and after the
- * minutes), full, closed, opens at (before the time). */
-enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
-static const char *const badge_text[3][B_COUNT] = {
-    {"Chat auki", "Chat auki, jonossa noin ", " min", "Jono on täynnä", "Chat on kiinni",
-     "Aukeaa "},
-    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Kön är full", "Chatten är stängd",
-     "Öppnar "},
-    {"Chat open", "Chat open, about ", " min wait", "Queue full", "Chat closed", "Opens "},
-};
-
-char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
-{
-    int i = topic ? config_topic_index(h->cfg, topic) : -1;
-    int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
-    struct status_input in;
-    struct proto_topic_status ts;
-    char label[160], when[32], *svg = NULL;
-    if (i < 0)
-        return NULL;
-    topic_input(h, i, &in);
-    status_compute(&h->cfg->topics[i], &in, (time_t)now, &ts);
-    const char *fill = "#1d6b3a";
-    if (strcmp(ts.state, "open") == 0 && ts.estimated_wait_s >= 0)
-        snprintf(label, sizeof(label), "%s%ld%s", badge_text[l][B_WAIT_PRE],
-                 (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
-    else if (strcmp(ts.state, "open") == 0)
-        snprintf(label, sizeof(label), "%s", badge_text[l][B_OPEN]);
-    else if (strcmp(ts.state, "full") == 0) {
-        snprintf(label, sizeof(label), "%s", badge_text[l][B_FULL]);
-        fill = "#8a4b00";
-    } else {
-        fill = "#5b5b5b";
-        if (ts.next_open >= 0) {
-            struct tm tm;
-            localtime_r(&ts.next_open, &tm);
-            strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
-            snprintf(label, sizeof(label), "%s%s", badge_text[l][B_OPENS], when);
-        } else {
-            snprintf(label, sizeof(label), "%s", badge_text[l][B_CLOSED]);
-        }
-    }
-    const char *utf8 = label; /* the texts are UTF-8 and hold no XML metacharacters */
-    int width = 24 + 7 * (int)proto_utf8_len(utf8);
-    size_t len;
-    FILE *out = open_memstream(&svg, &len);
-    if (out) {
-        fprintf(out,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"24\" role=\"img\" "
-                "aria-label=\"%s\"><title>%s</title><rect width=\"%d\" height=\"24\" rx=\"4\" "
-                "fill=\"%s\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
-                "font-size=\"13\">%s</text></svg>\n",
-                width, utf8, utf8, width, fill, utf8);
-        fclose(out);
-    }
-    return svg;
 }

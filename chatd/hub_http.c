@@ -1,0 +1,137 @@
+/*
+ * hub_http: the hub's HTTP views: /api/stats for coordinators, /metrics
+ * (aggregate gauges only) and the availability badge.
+ */
+#include "hub_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+
+/* ---- HTTP APIs ---------------------------------------------------------- */
+
+int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
+                  const char *topic, double now, char **body)
+{
+    uint8_t hash[32];
+    char user[STORE_NAME_MAX + 1];
+    struct store_user u;
+    *body = NULL;
+    if (!bearer || !*bearer)
+        return 401;
+    auth_token_hash(bearer, hash);
+    if (store_token_user(h->st, hash, (time_t)now, user) != 0 ||
+        store_user_get(h->st, user, &u) != 0)
+        return 401;
+    sodium_memzero(u.pwhash, sizeof(u.pwhash));
+    if (strcmp(u.role, "coordinator") != 0 && strcmp(u.role, "admin") != 0)
+        return 403;
+    time_t t0 = from ? stats_parse_day(from, 0) : -1, t1 = to ? stats_parse_day(to, 1) : -1;
+    if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
+        return 400;
+    /* the pending minute is included so coordinators see the current hour */
+    stats_flush(h->stats, h->st, (time_t)now);
+    size_t len;
+    FILE *out = open_memstream(body, &len);
+    if (!out)
+        return 500;
+    int rc = stats_report(h->st, t0, t1, topic, STATS_JSON, 0, out);
+    fclose(out);
+    return rc == 0 ? 200 : 500;
+}
+
+char *hub_metrics(struct hub *h, double now)
+{
+    char *text = NULL;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    time_t t = (time_t)now;
+    fputs("# HELP chatd_queue_waiting Visitors waiting per topic.\n"
+          "# TYPE chatd_queue_waiting gauge\n",
+          out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_queue_waiting{topic=\"%s\"} %zu\n", h->cfg->topics[i].id,
+                h->topics[i].queue.count);
+    fputs("# HELP chatd_topic_open 1 when the topic is inside its opening hours.\n"
+          "# TYPE chatd_topic_open gauge\n",
+          out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_topic_open{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
+                schedule_is_open(&h->cfg->topics[i].schedule, t));
+    fputs("# HELP chatd_workers_on_duty Connected workers on duty per topic.\n"
+          "# TYPE chatd_workers_on_duty gauge\n",
+          out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        fprintf(out, "chatd_workers_on_duty{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
+                hub_staffed_workers(h, (int)i));
+    fputs("# HELP chatd_chats_active Chats in progress.\n# TYPE chatd_chats_active gauge\n", out);
+    fprintf(out, "chatd_chats_active %zu\n", idmap_count(h->chats));
+    fputs("# HELP chatd_visitor_sessions Visitor sessions held (connected or within grace).\n"
+          "# TYPE chatd_visitor_sessions gauge\n",
+          out);
+    fprintf(out, "chatd_visitor_sessions %zu\n", idmap_count(h->visitors));
+    fclose(out);
+    return text;
+}
+
+/* Badge texts per language: open, open with a wait (before and after the
+ * minutes), full, closed, opens at (before the time). */
+enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
+static const char *const badge_text[3][B_COUNT] = {
+    {"Chat auki", "Chat auki, jonossa noin ", " min", "Jono on täynnä", "Chat on kiinni",
+     "Aukeaa "},
+    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Kön är full", "Chatten är stängd",
+     "Öppnar "},
+    {"Chat open", "Chat open, about ", " min wait", "Queue full", "Chat closed", "Opens "},
+};
+
+char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
+{
+    int i = topic ? config_topic_index(h->cfg, topic) : -1;
+    int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
+    struct status_input in;
+    struct proto_topic_status ts;
+    char label[160], when[32], *svg = NULL;
+    if (i < 0)
+        return NULL;
+    hub_topic_input(h, i, &in);
+    status_compute(&h->cfg->topics[i], &in, (time_t)now, &ts);
+    const char *fill = "#1d6b3a";
+    if (strcmp(ts.state, "open") == 0 && ts.estimated_wait_s >= 0)
+        snprintf(label, sizeof(label), "%s%ld%s", badge_text[l][B_WAIT_PRE],
+                 (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
+    else if (strcmp(ts.state, "open") == 0)
+        snprintf(label, sizeof(label), "%s", badge_text[l][B_OPEN]);
+    else if (strcmp(ts.state, "full") == 0) {
+        snprintf(label, sizeof(label), "%s", badge_text[l][B_FULL]);
+        fill = "#8a4b00";
+    } else {
+        fill = "#5b5b5b";
+        if (ts.next_open >= 0) {
+            struct tm tm;
+            localtime_r(&ts.next_open, &tm);
+            strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
+            snprintf(label, sizeof(label), "%s%s", badge_text[l][B_OPENS], when);
+        } else {
+            snprintf(label, sizeof(label), "%s", badge_text[l][B_CLOSED]);
+        }
+    }
+    const char *utf8 = label; /* the texts are UTF-8 and hold no XML metacharacters */
+    int width = 24 + 7 * (int)proto_utf8_len(utf8);
+    size_t len;
+    FILE *out = open_memstream(&svg, &len);
+    if (out) {
+        fprintf(out,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"24\" role=\"img\" "
+                "aria-label=\"%s\"><title>%s</title><rect width=\"%d\" height=\"24\" rx=\"4\" "
+                "fill=\"%s\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
+                "font-size=\"13\">%s</text></svg>\n",
+                width, utf8, utf8, width, fill, utf8);
+        fclose(out);
+    }
+    return svg;
+}
