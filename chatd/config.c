@@ -82,6 +82,9 @@ static const struct key_spec server_keys[] = {
     {"handshake_timeout_s", V_INT, IN_CONFIG(handshake_timeout_s), .lo = 1, .hi = 300},
     {"ping_interval_s", V_INT, IN_CONFIG(ping_interval_s), .lo = 1, .hi = 3600},
     {"idle_timeout_s", V_INT, IN_CONFIG(idle_timeout_s), .lo = 2, .hi = 7200},
+    /* additions: the msg rate limit of one connection (a token bucket) */
+    {"msg_rate_per_s", V_INT, IN_CONFIG(msg_rate_per_s), .lo = 1, .hi = 1000000},
+    {"msg_burst", V_INT, IN_CONFIG(msg_burst), .lo = 1, .hi = 1000000},
     {.name = "allowed_origins", .kind = V_ALLOWED},
     {.name = "public_origins", .kind = V_PUBLIC},
     {"tls_cert", V_OPTIONAL, IN_CONFIG(tls_cert)},
@@ -656,6 +659,8 @@ static void set_defaults(struct config *c)
     c->handshake_timeout_s = 20;
     c->ping_interval_s = 30;
     c->idle_timeout_s = 75;
+    c->msg_rate_per_s = 5;
+    c->msg_burst = 30;
     c->nallowed_origins = 1;
     snprintf(c->allowed_origins[0], sizeof(c->allowed_origins[0]), "http://localhost:8080");
     c->public_any = true;

@@ -63,6 +63,8 @@ struct config {
     int handshake_timeout_s;       /* default 20, 1..300: HTTP request and upgrade */
     int ping_interval_s;           /* default 30, 1..3600: ping a connection quiet this long */
     int idle_timeout_s;            /* default 75, 2..7200, > ping_interval_s: then hang up */
+    int msg_rate_per_s;            /* default 5: msg requests a second per connection... */
+    int msg_burst;                 /* default 30: ...with this many at once */
     size_t nallowed_origins;       /* default one: http://localhost:8080 */
     char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
     bool public_any; /* public_origins = * (the default) */

@@ -611,6 +611,7 @@ void hub_free(struct hub *h, double now)
 
 void hub_conn_open(struct hub *h, struct conn *c, double now)
 {
+    conn_bucket_init(&c->msg_rate, h->cfg->msg_rate_per_s, h->cfg->msg_burst);
     if (c->role != PROTO_STATUS)
         return;
     c->sub_prev = NULL;

@@ -163,6 +163,19 @@ static bool chats_burst(struct chats *ch)
     return rc == 0 && ch->traffic.errors == errors0;
 }
 
+static bool chats_flood(struct chats *ch)
+{
+    const struct opts *o = ch->o;
+    double per_s;
+    long errors0 = ch->traffic.errors;
+    int rc = traffic_flood(&ch->traffic, o->window, o->flood, o->timeout, &per_s);
+    sample_report("chat_flood_msgs_s", per_s);
+    sample_report("chat_flood_p50_ms", sample_quantile(&ch->traffic.lat_ms, 0.5));
+    fprintf(stderr, "loadgen: chats: %d in flight per connection for %.0f s: %.0f acked/s\n",
+            o->window, o->flood, per_s);
+    return rc == 0 && ch->traffic.errors == errors0;
+}
+
 static bool chats_paced(struct chats *ch)
 {
     const struct opts *o = ch->o;
@@ -215,6 +228,8 @@ int chats_run(const struct opts *o)
     ok = true;
     if (o->burst > 0)
         ok = chats_burst(&ch) && ok;
+    if (o->flood > 0)
+        ok = chats_flood(&ch) && ok;
     if (o->duration > 0)
         ok = chats_paced(&ch) && ok;
     ok = ok && ch.closed == 0;

@@ -65,6 +65,14 @@ int echoes_run(const struct opts *o)
         fprintf(stderr, "loadgen: echo: burst of %ld: %.0f answers/s\n", (long)o->burst * e.n,
                 per_s);
     }
+    if (o->flood > 0) {
+        double per_s;
+        ok = traffic_flood(&e.traffic, o->window, o->flood, o->timeout, &per_s) == 0 && ok;
+        sample_report("echo_flood_msgs_s", per_s);
+        sample_report("echo_flood_p50_ms", sample_quantile(&e.traffic.lat_ms, 0.5));
+        fprintf(stderr, "loadgen: echo: %d in flight per connection for %.0f s: %.0f answers/s\n",
+                o->window, o->flood, per_s);
+    }
     if (o->duration > 0) {
         long answered0 = e.traffic.answered;
         ok = traffic_paced(&e.traffic, o->rate, o->duration, o->timeout, NULL, NULL) == 0 && ok;

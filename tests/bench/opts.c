@@ -13,10 +13,12 @@ static const char usage[] =
     "  queue   --visitors N [--topics T]      N visitors join T topics; check positions\n"
     "  head    --visitors N --trials K --tokens FILE\n"
     "                                         one queue of N; time K head-served updates\n"
-    "  chat    --chats N --tokens FILE [--burst B] [--rate R --duration S]\n"
+    "  chat    --chats N --tokens FILE [--burst B] [--flood S [--window W]]\n"
+    "          [--rate R --duration S]\n"
     "          [--logins L --churn-pool P]    N chats, both sides sending\n"
     "  status  --subs S --trials K            time K status changes to S subscribers\n"
-    "  echo    --conns N [--burst B] [--rate R --duration S]   same load on echod\n"
+    "  echo    --conns N [--burst B] [--flood S [--window W]] [--rate R --duration S]\n"
+    "                                         the same load on echod\n"
     "options: --host H (127.0.0.1) --max-connecting N (200) --timeout S (120)\n"
     "         --worker-prefix worker --churn-prefix churn\n"
     "BENCH_PASSWORD: the workers' password (default bench-password-1)\n";
@@ -54,6 +56,7 @@ int opts_parse(int argc, char **argv, struct opts *o)
     o->topics = 4;
     o->trials = 5;
     o->churn_pool = 20;
+    o->window = 4;
     o->worker_prefix = "worker";
     o->churn_prefix = "churn";
     o->password = getenv("BENCH_PASSWORD") ? getenv("BENCH_PASSWORD") : "bench-password-1";
@@ -90,6 +93,8 @@ int opts_parse(int argc, char **argv, struct opts *o)
         NUM("--subs", subs, 1, 1000000)
         NUM("--count", count, 1, 100000)
         NUM("--burst", burst, 0, 1000)
+        NUM("--flood", flood, 0, 3600)
+        NUM("--window", window, 1, 1000)
         NUM("--rate", rate, 0, 1e7)
         NUM("--duration", duration, 0, 86400)
         NUM("--logins", logins, 0, 1000)

@@ -24,6 +24,8 @@ struct opts {
     int subs;           /* status: status.v1 subscribers */
     int count;          /* tokens: workers to log in */
     int burst;          /* chat, echo: messages per connection sent at once (0: no burst) */
+    double flood;       /* chat, echo: seconds of sending with window in flight (0: none) */
+    int window;         /* chat, echo: messages in flight per connection while flooding */
     double rate;        /* chat, echo: paced messages a second, all connections together */
     double duration;    /* chat, echo: seconds of paced sending (0: none) */
     double logins;      /* chat: password logins a second during the paced phase */

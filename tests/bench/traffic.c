@@ -60,6 +60,8 @@ void traffic_frame(struct traffic *t, const char *frame)
         return;
     double now = loop_now();
     t->answered++;
+    if (now <= t->t0 + t->duration)
+        t->answered_in_time++;
     t->last_answer = now;
     sample_add(&t->lat_ms, (double)(loop_now_us() - strtoll(ref, NULL, 10)) / 1e3);
 }
@@ -81,6 +83,41 @@ int traffic_burst(struct traffic *t, int per_peer, double timeout, double *per_s
     int rc = loop_run(traffic_all_replied, NULL, t, 0, timeout);
     double took = t->last_answer - t->first_send;
     *per_s = took > 0 ? (double)(t->answered - answered0) / took : 0;
+    return rc;
+}
+
+/* Tops every peer up to the window, round-robin, until the duration is over. */
+static void traffic_flood_tick(void *arg)
+{
+    struct traffic *t = arg;
+    if (loop_now() >= t->t0 + t->duration)
+        return;
+    long limit = t->window * t->npeers;
+    while (t->sent - t->replied < limit) {
+        traffic_send(t, &t->peers[t->due_sent % t->npeers]);
+        t->due_sent++;
+    }
+}
+
+static bool traffic_flood_done(void *arg)
+{
+    struct traffic *t = arg;
+    return loop_now() >= t->t0 + t->duration && t->replied >= t->sent;
+}
+
+int traffic_flood(struct traffic *t, int window, double duration, double timeout, double *per_s)
+{
+    sample_fini(&t->lat_ms);
+    t->window = window;
+    t->duration = duration;
+    t->due_sent = 0;
+    t->answered_in_time = 0;
+    t->t0 = t->first_send = loop_now();
+    traffic_flood_tick(t);
+    int rc =
+        loop_run(traffic_flood_done, traffic_flood_tick, t, TRAFFIC_TICK_S, duration + timeout);
+    *per_s = (double)t->answered_in_time / duration;
+    t->duration = 0;
     return rc;
 }
 

@@ -4,6 +4,9 @@
  * It drives a set of peers (open connections that may send msg) in phases:
  *  burst: every peer queues per_peer messages at once; the figure is
  *         answers per second from the first send to the last answer.
+ *  flood: for a number of seconds every peer keeps window messages in
+ *         flight (a new one goes out as soon as an answer comes back); the
+ *         figure is answers a second over that time: sustained throughput.
  *  paced: rate messages a second in all, peer after peer round-robin, so
  *         each peer sends every npeers/rate seconds and the sends are spread
  *         evenly; each answer's latency is its arrival time minus the send
@@ -32,8 +35,9 @@ struct traffic {
     long sent, replied, answered, errors, rate_limited;
     struct sample lat_ms; /* the current phase's latencies */
     double first_send, last_answer;
-    /* paced phase */
+    /* paced and flood phases */
     double rate, t0, duration;
+    long window, answered_in_time;
     long due_sent;
     void (*tick)(void *arg);
     void *tick_arg;
@@ -47,6 +51,11 @@ void traffic_frame(struct traffic *t, const char *frame);
 
 /* The burst phase; *per_s receives answers a second. 0, or -1 on timeout. */
 int traffic_burst(struct traffic *t, int per_peer, double timeout, double *per_s);
+
+/* The flood phase: window messages in flight per peer for duration seconds,
+ * then waits (up to timeout) for the last answers; *per_s receives answers a
+ * second within the duration. 0, or -1 on timeout. */
+int traffic_flood(struct traffic *t, int window, double duration, double timeout, double *per_s);
 
 /* The paced phase: rate a second for duration seconds, then waits (up to
  * timeout) for the last answers; tick(arg), if given, runs every

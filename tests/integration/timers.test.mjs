@@ -1,12 +1,13 @@
 /* timers.test.mjs: the connection timers and the per-source login throttle
  * (issue 7): a client that never finishes its handshake, a WebSocket that
  * never answers a ping, a healthy one that does, and a password guesser who
- * spreads the guesses over many accounts. The timers are shortened through
- * the config keys handshake_timeout_s, ping_interval_s and idle_timeout_s. */
+ * spreads the guesses over many accounts; and the configurable message rate
+ * limit. The timers are shortened through the config keys
+ * handshake_timeout_s, ping_interval_s and idle_timeout_s. */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { connect, request, scenario } from './harness.mjs';
+import { connect, request, scenario, visitorHello, workerOnDuty } from './harness.mjs';
 
 const TIMERS = { handshake_timeout_s: 2, ping_interval_s: 1, idle_timeout_s: 3 };
 
@@ -93,4 +94,16 @@ scenario('failed logins from one source are throttled across accounts', async (s
     const c = await connect(srv.port, 'worker.v1');
     const r = await request(c, { type: 'login', user: 'alice', password: 'alice-password-1' });
     assert.equal(r.code, 'rate_limited', 'the 21st login from the same source is refused, even a right one');
+});
+
+scenario('msg_burst and msg_rate_per_s set the message rate limit', { server: { msg_burst: 3, msg_rate_per_s: 1 } }, async (srv) => {
+    const w = await workerOnDuty(srv.port);
+    const v = await visitorHello(srv.port);
+    await request(v, { type: 'join', topic: 'youth' });
+    await w.next('chat_started');
+    const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => request(v, { type: 'msg', text: `m${i}` })));
+    assert.deepEqual(replies.map((r) => r.type === 'ack' ? 'ack' : r.code),
+        ['ack', 'ack', 'ack', 'rate_limited', 'rate_limited']);
+    await new Promise((r) => setTimeout(r, 1100)); /* one more token */
+    assert.equal((await request(v, { type: 'msg', text: 'later' })).type, 'ack');
 });

@@ -125,6 +125,8 @@ static const char *field(const struct config *c, const char *name, char *buf, si
         {"handshake_timeout_s", NULL, c->handshake_timeout_s},
         {"ping_interval_s", NULL, c->ping_interval_s},
         {"idle_timeout_s", NULL, c->idle_timeout_s},
+        {"msg_rate_per_s", NULL, c->msg_rate_per_s},
+        {"msg_burst", NULL, c->msg_burst},
         {"tls_cert", c->tls_cert, 0},
         {"tls_key", c->tls_key, 0},
         {"topic.id", t->id, 0},
@@ -239,6 +241,8 @@ static void test_defaults_apply_to_absent_keys(void **state)
         {"handshake_timeout_s", "20"},
         {"ping_interval_s", "30"},
         {"idle_timeout_s", "75"},
+        {"msg_rate_per_s", "5"},
+        {"msg_burst", "30"},
         {"allowed_origins", "http://localhost:8080"},
         {"public_origins", "*"},
         {"tls_cert", ""},
@@ -317,6 +321,8 @@ static const struct good_case good_cases[] = {
     {"[canned]\nreply = Hei!\nreply = Moi ; a comment\n" ONE_TOPIC, "canned", "Hei!|Moi"},
     {SERVER("handshake_timeout_s = 1"), "handshake_timeout_s", "1"},
     {SERVER("ping_interval_s = 1\nidle_timeout_s = 2"), "idle_timeout_s", "2"},
+    {SERVER("msg_rate_per_s = 100000"), "msg_rate_per_s", "100000"},
+    {SERVER("msg_burst = 1"), "msg_burst", "1"},
 };
 
 static void test_valid_values_are_stored(void **state)
@@ -421,6 +427,7 @@ static const struct bad_case bad_cases[] = {
     /* connection timers */
     {SERVER("handshake_timeout_s = 0"),
      "t.ini:2: bad handshake_timeout_s \"0\": expected 1..300\n"},
+    {SERVER("msg_burst = 0"), "t.ini:2: bad msg_burst \"0\": expected 1..1000000\n"},
     {SERVER("ping_interval_s = 75"),
      "t.ini:2: idle_timeout_s (75) must be longer than ping_interval_s (75)\n"},
     {SERVER("idle_timeout_s = 5\nping_interval_s = 5"),
