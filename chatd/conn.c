@@ -15,8 +15,7 @@ void conn_init(struct conn *c, enum proto_role role, void *io)
     c->role = role;
     c->io = io;
     c->serial = ++conn_serial;
-    conn_bucket_init(&c->msg_rate, 5, 30);
-    conn_bucket_init(&c->join_rate, 0.2, 5);
+    conn_bucket_init(&c->join_rate, 0.2, 5); /* msg_rate: the config's, by hub_conn_open() */
 }
 
 static void list_free(struct frame_list *l)

@@ -50,7 +50,8 @@ struct conn {
     int close_code; /* nonzero: close after the ready frames */
     bool dirty;
     struct conn *dirty_next;
-    struct conn_bucket msg_rate, join_rate;
+    struct conn_bucket msg_rate; /* set by hub_conn_open() from the config */
+    struct conn_bucket join_rate;
     int abuse;               /* rate-limit and error strikes */
     bool greeted;            /* visitor: hello done; worker: logged in */
     struct visitor *visitor; /* the hub's session, or NULL */

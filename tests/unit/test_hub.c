@@ -100,6 +100,7 @@ static struct conn *visitor(struct world *w, const char *topic)
     struct conn *c = calloc(1, sizeof(*c));
     char join[64];
     conn_init(c, PROTO_VISITOR, NULL);
+    hub_conn_open(w->hub, c, w->now);
     send_frame(w, c, "{\"type\":\"hello\"}");
     snprintf(join, sizeof(join), "{\"type\":\"join\",\"topic\":\"%s\"}", topic);
     send_frame(w, c, join);
@@ -120,6 +121,7 @@ static struct conn *worker(struct world *w, const char *name, const char *duty)
     auth_token_new(token, hash);
     assert_int_equal(store_token_add(w->st, hash, name, (time_t)w->now + 3600), 0);
     conn_init(c, PROTO_WORKER, NULL);
+    hub_conn_open(w->hub, c, w->now);
     snprintf(frame, sizeof(frame), "{\"type\":\"login\",\"token\":\"%s\"}", token);
     send_frame(w, c, frame);
     send_frame(w, c, duty);
