@@ -226,8 +226,12 @@ export function dumpServer(srv, why) {
  * The daemon is killed and the temp dir removed either way. */
 export function scenario(name, opts, fn) {
     if (typeof opts === 'function') { fn = opts; opts = {}; }
-    const { timeout = 60000, ...serverOpts } = opts;
+    const { timeout = 60000, ...lazyOpts } = opts;
     test(name, { timeout }, async (t) => {
+        /* An option given as a function is worked out when the test starts, so
+         * that options built from the clock are not stale by then. */
+        const serverOpts = Object.fromEntries(Object.entries(lazyOpts)
+            .map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
         const srv = await startServer(serverOpts);
         try {
             await fn(srv, t);

@@ -147,12 +147,19 @@ scenario('status.v1 and /api/status follow joins and duty within a second', asyn
     assert.equal(st.topics[0].staffed, false);
 });
 
-/* Opens at the next whole minute and closes one minute later. */
-const nextMinute = new Date(Math.ceil((Date.now() + 1000) / 60000) * 60000);
-const afterThat = new Date(nextMinute.getTime() + 60000);
+/* Opens at the next whole minute at least 5 s away and closes one minute
+ * later. Worked out when the scenario starts: the scenarios before it take
+ * seconds, and a time fixed when the file loads could have passed by then. */
+let nextMinute;
+let afterThat;
+function minuteFromNow() {
+    nextMinute = new Date(Math.ceil((Date.now() + 5000) / 60000) * 60000);
+    afterThat = new Date(nextMinute.getTime() + 60000);
+    return { youth: { hours: `daily ${hhmm(nextMinute)}-${hhmm(afterThat)}` } };
+}
 
 scenario('hours that open and close a minute from now flip the status at that minute',
-    { timeout: 180000, topics: { youth: { hours: `daily ${hhmm(nextMinute)}-${hhmm(afterThat)}` } } }, async (srv) => {
+    { timeout: 180000, topics: minuteFromNow }, async (srv) => {
         const sub = await connect(srv.port, 'status.v1');
         const closed = await sub.next('status');
         assert.equal(closed.topics[0].state, 'closed');
@@ -170,15 +177,18 @@ scenario('hours that open and close a minute from now flip the status at that mi
         assert.ok(Date.now() >= afterThat.getTime(), 'not before the minute');
     });
 
-const in10 = new Date(Date.now() + 10 * 60000);
-const before = new Date(Date.now() - 60 * 60000);
-scenario('no joins within join_cutoff_min of closing',
-    { topics: { youth: { hours: `daily ${hhmm(before)}-${hhmm(in10)}`, join_cutoff_min: 15 } } }, async (srv) => {
-        const v = await visitorHello(srv.port);
-        assert.equal(v.welcome.topics[0].state, 'full');
-        assert.match(v.welcome.topics[0].closes_at, ISO_TS);
-        assert.equal((await join(v)).code, 'queue_full');
-    });
+function closingIn10() {
+    const in10 = new Date(Date.now() + 10 * 60000);
+    const before = new Date(Date.now() - 60 * 60000);
+    return { youth: { hours: `daily ${hhmm(before)}-${hhmm(in10)}`, join_cutoff_min: 15 } };
+}
+
+scenario('no joins within join_cutoff_min of closing', { topics: closingIn10 }, async (srv) => {
+    const v = await visitorHello(srv.port);
+    assert.equal(v.welcome.topics[0].state, 'full');
+    assert.match(v.welcome.topics[0].closes_at, ISO_TS);
+    assert.equal((await join(v)).code, 'queue_full');
+});
 
 scenario('the wait estimate appears once three chats have ended and someone is on duty', async (srv) => {
     const w = await workerOnDuty(srv.port, ['youth'], 1);
