@@ -60,12 +60,16 @@ void hub_session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES + 
     sodium_bin2hex(key, 2 * STORE_TOKEN_HASH_BYTES + 1, hash, sizeof(hash));
 }
 
+int hub_key_bin(const char *key, uint8_t out[STORE_TOKEN_HASH_BYTES])
+{
+    return sodium_hex2bin(out, STORE_TOKEN_HASH_BYTES, key, strlen(key), NULL, NULL, NULL);
+}
+
 /* Writes v's place or chat to the database (or removes it when idle). */
 void hub_persist(struct hub *h, const struct visitor *v)
 {
     struct store_session ss = {0};
-    if (sodium_hex2bin(ss.key, sizeof(ss.key), v->key, strlen(v->key), NULL, NULL, NULL) != 0 ||
-        store_begin(h->st) != 0)
+    if (hub_key_bin(v->key, ss.key) != 0 || store_begin(h->st) != 0)
         return;
     if (v->state == VISITOR_IDLE) {
         store_session_del(h->st, ss.key);
@@ -84,6 +88,15 @@ void hub_persist(struct hub *h, const struct visitor *v)
     }
     if (store_session_put(h->st, &ss) != 0)
         fprintf(stderr, "chatd: cannot keep a queue place for a restart\n");
+}
+
+void hub_block(struct hub *h, struct visitor *v, time_t until)
+{
+    uint8_t key[STORE_TOKEN_HASH_BYTES];
+    v->blocked_until = until;
+    if (hub_key_bin(v->key, key) != 0 || store_begin(h->st) != 0 ||
+        store_block_put(h->st, key, until) != 0)
+        fprintf(stderr, "chatd: cannot keep a block over a restart\n");
 }
 
 /* ---- status ---------------------------------------------------------- */
@@ -697,6 +710,7 @@ static void purge_transcripts(struct hub *h, time_t now)
     else if (deleted > 0 && store_reclaim_some(h->st, 2000) == 0)
         fprintf(stderr, "chatd: deleted %ld transcripts older than %s\n", deleted, day);
     store_token_purge(h->st, now);
+    store_block_purge(h->st, now);
 }
 
 void hub_tick(struct hub *h, double now)

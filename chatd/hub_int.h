@@ -126,8 +126,13 @@ extern uint64_t hub_idle_counter;
 void hub_send_error(struct conn *c, int err, const char *ref);
 /* Sends frame (taken) to every console tab of w; none: dropped. */
 void hub_worker_send(struct worker *w, char *frame);
+/* The binary form of a visitor's hex key; 0, or -1 if key is not hex. */
+int hub_key_bin(const char *key, uint8_t out[STORE_TOKEN_HASH_BYTES]);
 /* Writes v's queue place or chat to the sessions table (restart). */
 void hub_persist(struct hub *h, const struct visitor *v);
+/* Refuses v's joins until `until`, also after v's session has left memory and
+ * over restarts (the blocks table). */
+void hub_block(struct hub *h, struct visitor *v, time_t until);
 int hub_staffed_workers(const struct hub *h, int topic);
 void hub_topic_input(const struct hub *h, int i, struct status_input *in);
 void hub_send_queue_state(struct hub *h, struct worker *w, time_t now);

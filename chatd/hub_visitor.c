@@ -63,7 +63,15 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
     } else {
         if (!(v = calloc(1, sizeof(*v))))
             return hub_send_error(c, CHAT_ERR_NOMEM, r->ref);
-        hub_random_id(v->session, sizeof(v->session), SESSION_BYTES);
+        /* A session that is gone from memory starts again under a new token,
+         * unless it is still blocked: then it keeps its token and its block. */
+        uint8_t kb[STORE_TOKEN_HASH_BYTES];
+        if (r->session && hub_key_bin(key, kb) == 0)
+            v->blocked_until = store_block_until(h->st, kb, now);
+        if (v->blocked_until && strlen(r->session) < sizeof(v->session))
+            snprintf(v->session, sizeof(v->session), "%s", r->session);
+        else
+            hub_random_id(v->session, sizeof(v->session), SESSION_BYTES);
         hub_session_key(v->session, v->key);
         if (idmap_put(h->visitors, v->key, v) != 0) {
             free(v);

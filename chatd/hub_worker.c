@@ -329,7 +329,7 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
     case PT_BLOCK:
         if (!(ch = worker_chat(h, c, w, r)))
             return;
-        ch->visitor->blocked_until = t + (time_t)r->hours * 3600;
+        hub_block(h, ch->visitor, t + (time_t)r->hours * 3600);
         stats_add(h->stats, ch->topic, STAT_BLOCKS, 1, t);
         return hub_chat_end(h, ch, "worker", t, r->ref);
     case PT_LOGOUT:

@@ -41,6 +41,9 @@ enum store_stmt {
     S_SESS_LIST,
     S_CHAT_SEQ,
     S_CHAT_MAXSEG,
+    S_BLOCK_PUT,
+    S_BLOCK_GET,
+    S_BLOCK_PURGE,
     S_COUNT
 };
 
@@ -76,6 +79,9 @@ static const char *const store_sql[S_COUNT] = {
         " waited FROM sessions ORDER BY transferred DESC, join_order",
     [S_CHAT_SEQ] = "SELECT count(*) FROM transcript_msgs WHERE chat = ?1",
     [S_CHAT_MAXSEG] = "SELECT coalesce(max(segment), -1) FROM transcript_keys WHERE chat = ?1",
+    [S_BLOCK_PUT] = "INSERT OR REPLACE INTO blocks(key, until) VALUES (?1, ?2)",
+    [S_BLOCK_GET] = "SELECT until FROM blocks WHERE key = ?1 AND until > ?2",
+    [S_BLOCK_PURGE] = "DELETE FROM blocks WHERE until <= ?1",
 };
 
 /* Migration n brings user_version from n to n + 1. Never edit a shipped one. */
@@ -123,6 +129,9 @@ static const char *const store_migrations[] = {
     "CREATE TABLE sessions(key BLOB PRIMARY KEY, state INTEGER NOT NULL, topic TEXT NOT NULL,"
     " join_order INTEGER NOT NULL, since INTEGER NOT NULL, transferred INTEGER NOT NULL,"
     " chat TEXT, worker TEXT, started INTEGER, waited INTEGER);",
+    /* 4: blocked visitor sessions, so a block lasts its hours over the end of
+     * the session in memory and over restarts. Keyed like sessions. */
+    "CREATE TABLE blocks(key BLOB PRIMARY KEY, until INTEGER NOT NULL);",
 };
 
 struct store {
@@ -533,6 +542,32 @@ int store_session_each(struct store *st, void (*fn)(const struct store_session *
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
+}
+
+int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until)
+{
+    sqlite3_stmt *s = st->stmt[S_BLOCK_PUT];
+    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)until);
+    return run(s);
+}
+
+time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now)
+{
+    sqlite3_stmt *s = st->stmt[S_BLOCK_GET];
+    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+    time_t until = sqlite3_step(s) == SQLITE_ROW ? (time_t)sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return until;
+}
+
+int store_block_purge(struct store *st, time_t now)
+{
+    sqlite3_stmt *s = st->stmt[S_BLOCK_PURGE];
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+    return run(s);
 }
 
 /* One integer from a statement binding chat as ?1. */

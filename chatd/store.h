@@ -8,8 +8,9 @@
  * transaction if none is open, store_commit() ends it (once per loop turn).
  *
  * What is stored (contract §5): users (argon2id hashes), hashes of session
- * tokens, transcripts as (chat id, topic, day) + sealed keys + ciphertexts,
- * and aggregate statistics. Never plaintext, addresses or visitor sessions.
+ * tokens (logins, visitors' queue places and blocks), transcripts as
+ * (chat id, topic, day) + sealed keys + ciphertexts, and aggregate
+ * statistics. Never plaintext, addresses or visitor sessions.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -114,6 +115,13 @@ int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES
 /* Calls fn for each kept session, transferred first, then in join order. */
 int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
                        void *arg);
+
+/* A visitor session (by the hash of its token) blocked from joining until a
+ * time; store_block_until gives that time, or 0 when not blocked at now. */
+int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until);
+time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now);
+/* Deletes the blocks that ended by now. */
+int store_block_purge(struct store *st, time_t now);
 
 /* Messages stored for chat (its last seq), or -1. */
 long store_chat_messages(struct store *st, const char *chat);

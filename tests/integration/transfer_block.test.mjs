@@ -6,8 +6,8 @@
  * worker's visitors back in line. */
 import assert from 'node:assert/strict';
 import {
-    ALICE, BOB, ISO_TS, addWorker, connect, newRef, request, scenario, visitorHello, workerOnDuty,
-    workerOnDutyAs,
+    ALICE, BOB, ISO_TS, addWorker, connect, newRef, request, scenario, spawnChatd, step, visitorHello,
+    workerOnDuty, workerOnDutyAs,
 } from './harness.mjs';
 
 const TWO_TOPICS = { topics: { youth: {}, parents: { audience: 'parent', title_en: 'Parents chat' } } };
@@ -136,6 +136,36 @@ scenario('a blocked session\'s join is refused with blocked, also from a new con
     const r2 = await request(v2, { type: 'join', topic: 'youth' });
     assert.deepEqual([r2.type, r2.code], ['error', 'blocked']);
 });
+
+scenario('a block lasts its hours after the session has left memory, and over a restart',
+    { server: { resume_grace_s: 1 } }, async (srv) => {
+        const { w, v, chat } = await chatting(srv);
+        await ask(w, { type: 'block', chat, hours: 1 }, 'chat_ended');
+        const { session } = v.welcome;
+        v.terminate();
+        await v.closed;
+        await new Promise((r) => setTimeout(r, 2500)); /* the 1 s grace is over */
+        await step('back after the grace: the same token, still blocked', async () => {
+            const v2 = await visitorHello(srv.port, { session });
+            assert.equal(v2.welcome.session, session);
+            assert.equal((await request(v2, { type: 'join', topic: 'youth' })).code, 'blocked');
+        });
+        await srv.kill();
+        const d = spawnChatd(srv.cfg);
+        const port = await d.ready;
+        try {
+            await step('after a restart: still blocked', async () => {
+                const v3 = await visitorHello(port, { session });
+                assert.equal((await request(v3, { type: 'join', topic: 'youth' })).code, 'blocked');
+            });
+            await step('another session is not blocked', async () => {
+                const other = await visitorHello(port);
+                assert.equal((await request(other, { type: 'join', topic: 'youth' })).type, 'queued');
+            });
+        } finally {
+            await d.stop();
+        }
+    });
 
 /* ---- feedback ---- */
 

@@ -1,7 +1,8 @@
 /*
  * test_hub: routing decisions of the hub, driven by frames on fake
  * connections (no sockets): fewest chats then longest idle, longest wait
- * across topics, transferred visitors first, capacity.
+ * across topics, transferred visitors first, capacity; a block outlasts the
+ * session in memory and a restart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@ struct world {
     struct store *st;
     struct auth *auth;
     struct hub *hub;
+    uint8_t pub[TRANSCRIPT_PUB_BYTES];
     double now;
 };
 
@@ -45,17 +47,16 @@ static int setup(void **state)
 {
     struct world *w = calloc(1, sizeof(*w));
     char path[128];
-    uint8_t pub[TRANSCRIPT_PUB_BYTES];
     strcpy(w->dir, "/tmp/chatd-hub-XXXXXX");
     w->now = 1795420800; /* 2026-11-23 10:00 +02:00 */
     if (sodium_init() < 0 || !mkdtemp(w->dir) || transcript_keygen(w->dir, "passphrase") != 0)
         return -1;
     snprintf(path, sizeof(path), "%s/transcript.pub", w->dir);
-    if (transcript_load_pub(path, pub) != 0 ||
+    if (transcript_load_pub(path, w->pub) != 0 ||
         config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = always\n", 0,
                          &w->cfg, stderr) != 0 ||
         store_open(w->dir, &w->st) != 0 || !(w->auth = auth_new(no_wake, NULL)) ||
-        !(w->hub = hub_new(w->cfg, w->st, pub, w->auth, w->now)))
+        !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
         return -1;
     *state = w;
     return 0;
@@ -95,16 +96,35 @@ static json_t *next_of(struct conn *c, const char *type)
     return NULL;
 }
 
-static struct conn *visitor(struct world *w, const char *topic)
+/* A visitor connection that says hello (a new session, or session) and joins topic. */
+static struct conn *visitor_as(struct world *w, const char *session, const char *topic)
 {
     struct conn *c = calloc(1, sizeof(*c));
-    char join[64];
+    char hello[160], join[64];
     conn_init(c, PROTO_VISITOR, NULL);
     hub_conn_open(w->hub, c, w->now);
-    send_frame(w, c, "{\"type\":\"hello\"}");
+    if (session)
+        snprintf(hello, sizeof(hello), "{\"type\":\"hello\",\"session\":\"%s\"}", session);
+    else
+        snprintf(hello, sizeof(hello), "{\"type\":\"hello\"}");
+    send_frame(w, c, hello);
     snprintf(join, sizeof(join), "{\"type\":\"join\",\"topic\":\"%s\"}", topic);
     send_frame(w, c, join);
     return c;
+}
+
+static struct conn *visitor(struct world *w, const char *topic)
+{
+    return visitor_as(w, NULL, topic);
+}
+
+/* The string field key of c's next frame of type, or "" (buf holds 64). */
+static const char *field_of(struct conn *c, const char *type, const char *key, char *buf)
+{
+    json_t *j = next_of(c, type);
+    snprintf(buf, 64, "%s", j ? json_string_value(json_object_get(j, key)) : "");
+    json_decref(j);
+    return buf;
 }
 
 static struct conn *worker(struct world *w, const char *name, const char *duty)
@@ -137,19 +157,16 @@ static void finish(struct world *w, struct conn **cs, size_t n)
     }
 }
 
-/* The chat id in c's next chat_started, or "" (static buffer per call site). */
+/* The chat id in c's next chat_started, or "" (buf holds 64). */
 static const char *started(struct conn *c, char *buf)
 {
-    json_t *j = next_of(c, "chat_started");
-    snprintf(buf, 32, "%s", j ? json_string_value(json_object_get(j, "chat")) : "");
-    json_decref(j);
-    return buf;
+    return field_of(c, "chat_started", "chat", buf);
 }
 
 static void test_fewest_chats_then_longest_idle(void **state)
 {
     struct world *w = *state;
-    char b1[32], b2[32];
+    char b1[64], b2[64];
     struct conn *ann =
         worker(w, "ann", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":3}");
     struct conn *ben =
@@ -167,7 +184,7 @@ static void test_fewest_chats_then_longest_idle(void **state)
 static void test_longest_wait_across_topics_and_capacity(void **state)
 {
     struct world *w = *state;
-    char b[32];
+    char b[64];
     struct conn *vb = visitor(w, "b");
     struct conn *va = visitor(w, "a");
     struct conn *cat =
@@ -187,7 +204,7 @@ static void test_longest_wait_across_topics_and_capacity(void **state)
 static void test_transferred_visitor_is_served_first(void **state)
 {
     struct world *w = *state;
-    char chat[32], frame[128], b[32];
+    char chat[64], frame[128], b[64];
     struct conn *dan =
         worker(w, "dan", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
     struct conn *v1 = visitor(w, "a");
@@ -206,6 +223,41 @@ static void test_transferred_visitor_is_served_first(void **state)
     finish(w, cs, 4);
 }
 
+static void test_block_outlasts_the_session_and_a_restart(void **state)
+{
+    struct world *w = *state;
+    char session[64], chat[64], frame[128], b[64];
+    struct conn *fay =
+        worker(w, "fay", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v = visitor(w, "a");
+    field_of(v, "welcome", "session", session);
+    snprintf(chat, sizeof(chat), "%s", started(fay, b));
+    snprintf(frame, sizeof(frame), "{\"type\":\"block\",\"chat\":\"%s\",\"hours\":1}", chat);
+    send_frame(w, fay, frame);
+    struct conn *gone[] = {v, fay};
+    finish(w, gone, 2);
+    w->now += 600; /* past resume_grace_s: the session leaves memory */
+    hub_tick(w->hub, w->now);
+
+    v = visitor_as(w, session, "a");
+    assert_string_equal(field_of(v, "welcome", "session", b), session); /* keeps its token */
+    assert_string_equal(field_of(v, "error", "code", b), "blocked");
+    finish(w, &v, 1);
+
+    hub_free(w->hub, w->now); /* a restart */
+    assert_non_null(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now));
+    v = visitor_as(w, session, "a");
+    assert_string_equal(field_of(v, "error", "code", b), "blocked");
+    finish(w, &v, 1);
+
+    w->now += 3600; /* the hour is over */
+    hub_tick(w->hub, w->now);
+    v = visitor_as(w, session, "a");
+    assert_string_not_equal(field_of(v, "welcome", "session", b), session);
+    assert_string_equal(field_of(v, "queued", "topic", b), "a");
+    finish(w, &v, 1);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -214,6 +266,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_longest_wait_across_topics_and_capacity, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_transferred_visitor_is_served_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_block_outlasts_the_session_and_a_restart, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
