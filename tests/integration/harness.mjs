@@ -407,6 +407,27 @@ export async function workerOnDuty(port, topics = ['youth'], capacity = 2) {
     return c;
 }
 
+/* A visitor that said hello and joined topic; its queued reply is checked
+ * and kept as v.queued. */
+export async function waiting(port, topic = 'youth') {
+    const v = await visitorHello(port);
+    const q = await request(v, { type: 'join', topic });
+    assert.equal(q.type, 'queued', `join answered ${JSON.stringify(q)}`);
+    v.queued = q;
+    return v;
+}
+
+/* alice on duty for topics and a visitor chatting with her in topics[0].
+ * Returns {w, v, chat}. */
+export async function chatting(srv, topics = ['youth']) {
+    const w = await workerOnDuty(srv.port, topics, 2);
+    const v = await waiting(srv.port, topics[0]);
+    const ws = await w.next('chat_started');
+    const vs = await v.next('chat_started');
+    assert.equal(vs.chat, ws.chat, 'the worker and the visitor see the same chat');
+    return { w, v, chat: ws.chat };
+}
+
 /* Plain HTTP GET against the daemon. */
 export async function httpGet(port, p, headers = {}) {
     const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });

@@ -3,7 +3,7 @@
  * queue_state and auto mode, §3.3 status). */
 import assert from 'node:assert/strict';
 import {
-    BOB, ISO_TS, addWorker, connect, httpGet, request, scenario, visitorHello, workerOnDuty,
+    BOB, ISO_TS, addWorker, connect, httpGet, request, scenario, visitorHello, waiting, workerOnDuty,
     workerOnDutyAs,
 } from './harness.mjs';
 
@@ -11,15 +11,6 @@ const TWO_TOPICS = { topics: { youth: {}, parents: { audience: 'parent', title_e
 
 function join(v, topic = 'youth') {
     return request(v, { type: 'join', topic });
-}
-
-/* A visitor that said hello and joined topic; its queued reply is checked. */
-async function waiting(port, topic = 'youth') {
-    const v = await visitorHello(port);
-    const q = await join(v, topic);
-    assert.equal(q.type, 'queued', `join answered ${JSON.stringify(q)}`);
-    v.queued = q;
-    return v;
 }
 
 /* The chat_started of worker w and of visitor v: the same chat. Returns its id. */

@@ -3,19 +3,10 @@
  * transfer, block, feedback and logout behave as §3.2 says. */
 import assert from 'node:assert/strict';
 import {
-    connect, request, scenario, step, visitorHello, workerLogin, workerOnDuty,
+    chatting, connect, request, scenario, step, visitorHello, workerLogin,
 } from './harness.mjs';
 
 const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
-
-async function chatting(srv, topics = ['youth']) {
-    const w = await workerOnDuty(srv.port, topics, 2);
-    const v = await visitorHello(srv.port);
-    await request(v, { type: 'join', topic: topics[0] });
-    const ws = await w.next('chat_started');
-    await v.next('chat_started');
-    return { w, v, chat: ws.chat };
-}
 
 scenario('a queued visitor who drops keeps its place when it says hello again', async (srv) => {
     const a = await visitorHello(srv.port);

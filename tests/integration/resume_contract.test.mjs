@@ -5,30 +5,12 @@
  * back with its token to its open chats, and every tab of it is served. */
 import assert from 'node:assert/strict';
 import {
-    ISO_TS, connect, request, scenario, visitorHello, workerOnDuty,
+    ISO_TS, chatting, connect, request, scenario, visitorHello, waiting,
 } from './harness.mjs';
 
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{22,}$/;
 const SHORT_GRACE = { server: { resume_grace_s: 1 } };
 const GRACE_WAIT_MS = 4000; /* 1 s grace plus a generous margin for the timer */
-
-async function waiting(port, topic = 'youth') {
-    const v = await visitorHello(port);
-    const q = await request(v, { type: 'join', topic });
-    assert.equal(q.type, 'queued', `join answered ${JSON.stringify(q)}`);
-    v.queued = q;
-    return v;
-}
-
-/* alice on duty, a visitor chatting with her. Returns {w, v, chat}. */
-async function chatting(srv) {
-    const w = await workerOnDuty(srv.port, ['youth'], 2);
-    const v = await waiting(srv.port);
-    const ws = await w.next('chat_started');
-    const vs = await v.next('chat_started');
-    assert.equal(vs.chat, ws.chat);
-    return { w, v, chat: ws.chat };
-}
 
 function resumeHello(port, v) {
     return visitorHello(port, { session: v.welcome.session });

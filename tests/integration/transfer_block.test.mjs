@@ -6,29 +6,11 @@
  * worker's visitors back in line. */
 import assert from 'node:assert/strict';
 import {
-    ALICE, BOB, ISO_TS, addWorker, connect, newRef, request, scenario, spawnChatd, step, visitorHello,
-    workerOnDuty, workerOnDutyAs,
+    ALICE, BOB, ISO_TS, addWorker, chatting, connect, newRef, request, scenario, spawnChatd, step,
+    visitorHello, waiting, workerOnDuty, workerOnDutyAs,
 } from './harness.mjs';
 
 const TWO_TOPICS = { topics: { youth: {}, parents: { audience: 'parent', title_en: 'Parents chat' } } };
-
-async function waiting(port, topic = 'youth') {
-    const v = await visitorHello(port);
-    const q = await request(v, { type: 'join', topic });
-    assert.equal(q.type, 'queued', `join answered ${JSON.stringify(q)}`);
-    v.queued = q;
-    return v;
-}
-
-/* alice on duty for youth, a visitor chatting with her. Returns {w, v, chat}. */
-async function chatting(srv) {
-    const w = await workerOnDuty(srv.port, ['youth'], 2);
-    const v = await waiting(srv.port);
-    const ws = await w.next('chat_started');
-    const vs = await v.next('chat_started');
-    assert.equal(vs.chat, ws.chat);
-    return { w, v, chat: ws.chat };
-}
 
 /* Sends obj with a ref; resolves with the reply carrying the ref or the
  * first message of `type`, whichever comes first. */
