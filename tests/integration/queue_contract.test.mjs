@@ -77,12 +77,17 @@ scenario('a join to a topic with hours = never is refused with closed and next_o
         assert.equal(r.next_open, null);
     });
 
-/* A one-minute daily window that is not now: midnight, or noon around midnight. */
-const windowStart = ['23:58', '23:59', '00:00', '00:01'].includes(hhmm(new Date())) ? '12:00' : '00:00';
-const windowEnd = windowStart === '00:00' ? '00:01' : '12:01';
+/* A one-minute daily window that is not now: midnight, or noon around
+ * midnight. Chosen when the scenario starts, not when the file loads. */
+let windowStart;
+function windowNotNow() {
+    windowStart = ['23:58', '23:59', '00:00', '00:01'].includes(hhmm(new Date())) ? '12:00' : '00:00';
+    const windowEnd = windowStart === '00:00' ? '00:01' : '12:01';
+    return { youth: { hours: `daily ${windowStart}-${windowEnd}` } };
+}
 
 scenario('a join outside a daily window is refused with closed and next_open at the next opening',
-    { topics: { youth: { hours: `daily ${windowStart}-${windowEnd}` } } }, async (srv) => {
+    { topics: windowNotNow }, async (srv) => {
         const v = await visitorHello(srv.port);
         const before = Date.now();
         const r = await join(v);
