@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -47,6 +48,7 @@ enum value_kind {
     V_AUDIENCE,
     V_MODE,
     V_SCHEDULE, /* handed to a schedule_parse_* function */
+    V_PROXY,    /* trusted_proxy: empty, or an IPv4 or IPv6 address */
 };
 
 typedef int (*schedule_fn)(struct schedule *, const char *, char *, size_t);
@@ -89,6 +91,8 @@ static const struct key_spec server_keys[] = {
     {.name = "public_origins", .kind = V_PUBLIC},
     {"tls_cert", V_OPTIONAL, IN_CONFIG(tls_cert)},
     {"tls_key", V_OPTIONAL, IN_CONFIG(tls_key)},
+    /* addition: the reverse proxy whose X-Forwarded-For names the source */
+    {.name = "trusted_proxy", .kind = V_PROXY},
 };
 
 static const struct key_spec topic_keys[] = {
@@ -263,6 +267,22 @@ static bool check_timezone(struct parse *p, const char *key, const char *v, char
     return true;
 }
 
+/* trusted_proxy: no proxy when empty; else the address in binary, IPv4 as 4 bytes. */
+static bool parse_proxy(struct parse *p, const char *key, const char *v)
+{
+    struct config *c = p->cfg;
+    c->trusted_proxy_len = 0;
+    if (!*v)
+        return true;
+    if (inet_pton(AF_INET, v, c->trusted_proxy) == 1)
+        c->trusted_proxy_len = 4;
+    else if (inet_pton(AF_INET6, v, c->trusted_proxy) == 1)
+        c->trusted_proxy_len = 16;
+    else
+        return report(p, p->line, "bad %s \"%s\": expected an IPv4 or IPv6 address", key, v);
+    return true;
+}
+
 /* Stores v under spec; base is the struct config or the topic. */
 static bool apply(struct parse *p, const struct key_spec *k, char *base, const char *v)
 {
@@ -286,6 +306,8 @@ static bool apply(struct parse *p, const struct key_spec *k, char *base, const c
         c->npublic_origins = 0;
         return c->public_any ||
                parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
+    case V_PROXY:
+        return parse_proxy(p, k->name, v);
     case V_AUDIENCE:
         if ((i = word_index(audience_words, v)) < 0)
             return report(p, p->line, "bad audience \"%s\": expected young, parent or any", v);

@@ -72,6 +72,12 @@ struct config {
     char public_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
     char tls_cert[PATH_MAX]; /* both empty, or both set and readable */
     char tls_key[PATH_MAX];
+    /* trusted_proxy (an addition; default none): connections from this
+     * address count under the last address of their X-Forwarded-For header,
+     * for max_conns_per_source and login throttling. len 0 = none, 4 = IPv4,
+     * 16 = IPv6. */
+    unsigned char trusted_proxy[16];
+    int trusted_proxy_len;
     size_t ncanned; /* [canned] reply = TEXT, repeated; an addition to the contract */
     char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
     size_t ntopics; /* at least one topic is required */

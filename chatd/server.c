@@ -294,27 +294,69 @@ static int ws_writeable(struct lws *wsi, struct ws_session *ss)
     return 0;
 }
 
-/* A keyed hash of the peer's address: counts connections per source without
- * keeping the address. The key is random per process and never leaves it. */
-static uint64_t peer_source(struct server *s, struct lws *wsi)
+/* The peer's address in binary into addr (IPv4, also IPv4-mapped IPv6, as 4
+ * bytes); returns its length, or 0 if unknown. */
+static size_t peer_address(struct lws *wsi, unsigned char addr[16])
 {
     struct sockaddr_storage sa;
     socklen_t len = sizeof(sa);
-    uint8_t out[crypto_shorthash_BYTES];
-    uint64_t h;
+    size_t alen = 0;
     int fd = (int)lws_get_socket_fd(wsi);
     memset(&sa, 0, sizeof(sa));
     if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
         return 0;
-    const void *addr = &((struct sockaddr_in *)&sa)->sin_addr;
-    size_t alen = 4;
-    if (sa.ss_family == AF_INET6) {
-        addr = &((struct sockaddr_in6 *)&sa)->sin6_addr;
-        alen = 16;
+    if (sa.ss_family == AF_INET) {
+        memcpy(addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+        alen = 4;
+    } else if (sa.ss_family == AF_INET6) {
+        const struct in6_addr *a6 = &((struct sockaddr_in6 *)&sa)->sin6_addr;
+        alen = IN6_IS_ADDR_V4MAPPED(a6) ? 4 : 16;
+        memcpy(addr, a6->s6_addr + 16 - alen, alen);
     }
+    sodium_memzero(&sa, sizeof(sa));
+    return alen;
+}
+
+/* Behind trusted_proxy, the client's address is the last item of
+ * X-Forwarded-For (the one the proxy wrote). Returns its length in addr, or 0
+ * when the header is missing or that item is not an address. */
+static size_t forwarded_address(struct lws *wsi, unsigned char addr[16])
+{
+    char h[512];
+    int n = lws_hdr_copy(wsi, h, sizeof(h), WSI_TOKEN_X_FORWARDED_FOR);
+    size_t alen = 0;
+    if (n > 0) {
+        char *last = strrchr(h, ',');
+        last = last ? last + 1 : h;
+        last += strspn(last, " \t");
+        last[strcspn(last, " \t")] = '\0';
+        if (inet_pton(AF_INET, last, addr) == 1)
+            alen = 4;
+        else if (inet_pton(AF_INET6, last, addr) == 1)
+            alen = 16;
+    }
+    sodium_memzero(h, sizeof(h));
+    return alen;
+}
+
+/* A keyed hash of the source address (the peer's, or behind trusted_proxy
+ * the forwarded one): counts connections and failed logins per source
+ * without keeping the address. The key is random per process and never
+ * leaves it. */
+static uint64_t peer_source(struct server *s, struct lws *wsi)
+{
+    unsigned char addr[16];
+    uint8_t out[crypto_shorthash_BYTES];
+    uint64_t h;
+    size_t alen = peer_address(wsi, addr), fwd;
+    if (alen == 0)
+        return 0;
+    if (alen == (size_t)s->cfg->trusted_proxy_len &&
+        memcmp(addr, s->cfg->trusted_proxy, alen) == 0 && (fwd = forwarded_address(wsi, addr)))
+        alen = fwd;
     crypto_shorthash(out, addr, alen, s->source_key);
+    sodium_memzero(addr, sizeof(addr));
     memcpy(&h, out, sizeof(h));
-    memset(&sa, 0, sizeof(sa));
     return h ? h : 1;
 }
 

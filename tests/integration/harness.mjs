@@ -251,10 +251,11 @@ export function scenario(name, opts, fn) {
 /* Opens ws://127.0.0.1:PORT/ws offering `subprotocol` (a string, an array, or
  * null for none). Resolves to a client once open; rejects when the handshake
  * is refused (err.status holds the HTTP status if there was one). */
-export function connect(port, subprotocol, { origin, path: wsPath = '/ws' } = {}) {
+export function connect(port, subprotocol, { origin, path: wsPath = '/ws', headers } = {}) {
     return new Promise((resolve, reject) => {
         const options = { handshakeTimeout: 5000 };
         if (origin !== undefined) options.origin = origin;
+        if (headers !== undefined) options.headers = headers;
         const url = `ws://127.0.0.1:${port}${wsPath}`;
         const ws = subprotocol == null ? new WebSocket(url, options) : new WebSocket(url, subprotocol, options);
         let opened = false;

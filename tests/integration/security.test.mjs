@@ -56,6 +56,40 @@ scenario('connections per source are capped', { server: { max_conns_per_source: 
     assert.equal((await again.next('status')).type, 'status', 'a freed slot can be used');
 });
 
+/* Two connections allowed per source; what a third one from `from` gets. */
+async function thirdFrom(srv, headers) {
+    const open = [];
+    for (let i = 0; i < 2; i++) {
+        const c = await connect(srv.port, 'status.v1', { headers: headers(i) });
+        await c.next('status');
+        open.push(c);
+    }
+    return connect(srv.port, 'status.v1', { headers: headers(2) });
+}
+
+scenario('behind trusted_proxy the cap counts X-Forwarded-For sources, the last item of it',
+    { server: { max_conns_per_source: 2, trusted_proxy: '127.0.0.1' } }, async (srv) => {
+        await step('one forwarded client is capped', async () => {
+            const third = await thirdFrom(srv, () => ({ 'X-Forwarded-For': '198.51.100.7' }));
+            assert.equal((await third.next('error')).code, 'rate_limited');
+        });
+        await step('other clients behind the same proxy are not', async () => {
+            const other = await connect(srv.port, 'status.v1', { headers: { 'X-Forwarded-For': '203.0.113.9, 198.51.100.8' } });
+            assert.equal((await other.next('status')).type, 'status');
+            const v6 = await connect(srv.port, 'status.v1', { headers: { 'X-Forwarded-For': '2001:db8::1' } });
+            assert.equal((await v6.next('status')).type, 'status');
+        });
+        await step('a client cannot pick its source by putting an address first', async () => {
+            const third = await thirdFrom(srv, (i) => ({ 'X-Forwarded-For': `192.0.2.${i}, 198.51.100.99` }));
+            assert.equal((await third.next('error')).code, 'rate_limited');
+        });
+    });
+
+scenario('without trusted_proxy X-Forwarded-For is ignored', { server: { max_conns_per_source: 2 } }, async (srv) => {
+    const third = await thirdFrom(srv, (i) => ({ 'X-Forwarded-For': `192.0.2.${i}` }));
+    assert.equal((await third.next('error')).code, 'rate_limited');
+});
+
 scenario('repeated wrong passwords are throttled, also for the right one', async (srv) => {
     const c = await connect(srv.port, 'worker.v1');
     for (let i = 0; i < 5; i++) {

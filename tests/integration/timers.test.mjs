@@ -80,21 +80,31 @@ scenario('a WebSocket that answers pings stays open past idle_timeout_s', { serv
     assert.ok(pings >= 2, `only ${pings} pings in 5.5 s with ping_interval_s = 1`);
 });
 
-scenario('failed logins from one source are throttled across accounts', async (srv) => {
-    /* 4 connections, 5 different unknown accounts each: never 5 failures on
-     * one account, but 20 from this address */
+/* 4 connections, 5 different unknown accounts each: never 5 failures on one
+ * account, but 20 from one source. Then alice logs in (with headers). */
+async function guessThenAlice(srv, guesserHeaders, aliceHeaders) {
     for (let conn = 0; conn < 4; conn++) {
-        const c = await connect(srv.port, 'worker.v1');
+        const c = await connect(srv.port, 'worker.v1', { headers: guesserHeaders });
         for (let i = 0; i < 5; i++) {
             const r = await request(c, { type: 'login', user: `guess${conn}x${i}`, password: 'wrong-password' });
             assert.equal(r.code, 'unauthorized', `guess ${conn * 5 + i + 1}`);
         }
         c.ws.close();
     }
-    const c = await connect(srv.port, 'worker.v1');
-    const r = await request(c, { type: 'login', user: 'alice', password: 'alice-password-1' });
+    const c = await connect(srv.port, 'worker.v1', { headers: aliceHeaders });
+    return request(c, { type: 'login', user: 'alice', password: 'alice-password-1' });
+}
+
+scenario('failed logins from one source are throttled across accounts', async (srv) => {
+    const r = await guessThenAlice(srv);
     assert.equal(r.code, 'rate_limited', 'the 21st login from the same source is refused, even a right one');
 });
+
+scenario('behind trusted_proxy a guesser does not lock out workers who come through the same proxy',
+    { server: { trusted_proxy: '127.0.0.1' } }, async (srv) => {
+        const r = await guessThenAlice(srv, { 'X-Forwarded-For': '198.51.100.7' }, { 'X-Forwarded-For': '203.0.113.9' });
+        assert.equal(r.type, 'welcome', JSON.stringify(r));
+    });
 
 scenario('msg_burst and msg_rate_per_s set the message rate limit', { server: { msg_burst: 3, msg_rate_per_s: 1 } }, async (srv) => {
     const w = await workerOnDuty(srv.port);

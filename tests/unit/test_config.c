@@ -6,6 +6,7 @@
  * with real temporary files.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +163,10 @@ static const char *field(const struct config *c, const char *name, char *buf, si
     } else if (strcmp(name, "canned") == 0) {
         for (size_t i = 0; i < c->ncanned; i++)
             append(buf, size, c->canned[i]);
+    } else if (strcmp(name, "trusted_proxy") == 0) {
+        if (c->trusted_proxy_len)
+            inet_ntop(c->trusted_proxy_len == 4 ? AF_INET : AF_INET6, c->trusted_proxy, buf,
+                      (socklen_t)size);
     } else if (strcmp(name, "topics") == 0) {
         for (size_t i = 0; i < c->ntopics; i++)
             append(buf, size, c->topics[i].id);
@@ -243,6 +248,7 @@ static void test_defaults_apply_to_absent_keys(void **state)
         {"idle_timeout_s", "75"},
         {"msg_rate_per_s", "5"},
         {"msg_burst", "30"},
+        {"trusted_proxy", ""},
         {"allowed_origins", "http://localhost:8080"},
         {"public_origins", "*"},
         {"tls_cert", ""},
@@ -280,6 +286,10 @@ static const struct good_case good_cases[] = {
     {SERVER("max_message_bytes = 256"), "max_message_bytes", "256"},
     {SERVER("max_message_bytes = 1048576"), "max_message_bytes", "1048576"},
     {SERVER("max_conns_per_source = 0"), "max_conns_per_source", "0"},
+    {SERVER("trusted_proxy = 127.0.0.1"), "trusted_proxy", "127.0.0.1"},
+    {SERVER("trusted_proxy = ::1"), "trusted_proxy", "::1"},
+    {SERVER("trusted_proxy = 2001:DB8::7"), "trusted_proxy", "2001:db8::7"},
+    {SERVER("trusted_proxy ="), "trusted_proxy", ""},
     {SERVER("listen_host = ::"), "listen_host", "::"},
     {SERVER("timezone = UTC"), "timezone", "UTC"},
     {SERVER("timezone = America/Argentina/Buenos_Aires"), "timezone",
@@ -428,6 +438,12 @@ static const struct bad_case bad_cases[] = {
     {SERVER("handshake_timeout_s = 0"),
      "t.ini:2: bad handshake_timeout_s \"0\": expected 1..300\n"},
     {SERVER("msg_burst = 0"), "t.ini:2: bad msg_burst \"0\": expected 1..1000000\n"},
+    {SERVER("trusted_proxy = localhost"),
+     "t.ini:2: bad trusted_proxy \"localhost\": expected an IPv4 or IPv6 address\n"},
+    {SERVER("trusted_proxy = 10.0.0.0/8"),
+     "t.ini:2: bad trusted_proxy \"10.0.0.0/8\": expected an IPv4 or IPv6 address\n"},
+    {SERVER("trusted_proxy = 127.0.0.1, ::1"),
+     "t.ini:2: bad trusted_proxy \"127.0.0.1, ::1\": expected an IPv4 or IPv6 address\n"},
     {SERVER("ping_interval_s = 75"),
      "t.ini:2: idle_timeout_s (75) must be longer than ping_interval_s (75)\n"},
     {SERVER("idle_timeout_s = 5\nping_interval_s = 5"),
