@@ -68,7 +68,7 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         uint8_t kb[STORE_TOKEN_HASH_BYTES];
         if (r->session && hub_key_bin(key, kb) == 0)
             v->blocked_until = store_block_until(h->st, kb, now);
-        if (v->blocked_until && strlen(r->session) < sizeof(v->session))
+        if (v->blocked_until) /* r->session is at most PROTO_ID_MAX bytes, as v->session holds */
             snprintf(v->session, sizeof(v->session), "%s", r->session);
         else
             hub_random_id(v->session, sizeof(v->session), SESSION_BYTES);

@@ -66,6 +66,23 @@ static bool login_throttled(struct hub *h, const char *user, time_t now)
     return login_fail_slot(h, user, now)->count >= LOGIN_FAIL_LIMIT;
 }
 
+/* The failed-login slot of c's source, named "@" and its keyed hash (account
+ * names cannot hold "@"), or NULL when the source is unknown. */
+static struct login_fail *source_fail_slot(struct hub *h, const struct conn *c, time_t now)
+{
+    char source[24];
+    if (!c->source)
+        return NULL;
+    snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
+    return login_fail_slot(h, source, now);
+}
+
+static bool source_throttled(struct hub *h, const struct conn *c, time_t now)
+{
+    struct login_fail *f = source_fail_slot(h, c, now);
+    return f && f->count >= SOURCE_FAIL_LIMIT;
+}
+
 /* Attaches c to user's worker session (new or resumed) and greets it. */
 static void worker_attach(struct hub *h, struct conn *c, const struct store_user *u,
                           const char *token, const char *ref, time_t now)
@@ -142,10 +159,7 @@ static void worker_login(struct hub *h, struct conn *c, const struct proto_req *
         sodium_memzero(&u, sizeof(u));
         return;
     }
-    char source[24];
-    snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
-    if (login_throttled(h, r->user, now) ||
-        (c->source && login_fail_slot(h, source, now)->count >= SOURCE_FAIL_LIMIT))
+    if (login_throttled(h, r->user, now) || source_throttled(h, c, now))
         return hub_send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
     bool known = store_user_get(h->st, r->user, &u) == 0;
     struct login_owner *o = calloc(1, sizeof(*o));
@@ -176,11 +190,9 @@ static void login_done(void *owner, const char *user, bool ok, void *arg)
         worker_login_ok(ctx->h, c, user, o->ref, ctx->now);
     } else {
         login_fail_slot(ctx->h, user, ctx->now)->count++;
-        if (c->source) {
-            char source[24];
-            snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
-            login_fail_slot(ctx->h, source, ctx->now)->count++;
-        }
+        struct login_fail *sf = source_fail_slot(ctx->h, c, ctx->now);
+        if (sf)
+            sf->count++;
         hub_send_error(c, CHAT_ERR_UNAUTHORIZED, o->ref);
     }
     free(o);
