@@ -429,6 +429,16 @@ export async function chatting(srv, topics = ['youth']) {
     return { w, v, chat: ws.chat };
 }
 
+/* [seq, from, text] of each history entry, with its fields checked. */
+export function historyRows(history, chat) {
+    assert.ok(Array.isArray(history), `history is an array: ${JSON.stringify(history)}`);
+    for (const m of history) {
+        assert.equal(m.chat, chat);
+        assert.match(m.ts, ISO_TS);
+    }
+    return history.map((m) => [m.seq, m.from, m.text]);
+}
+
 /* Plain HTTP GET against the daemon. */
 export async function httpGet(port, p, headers = {}) {
     const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });

@@ -5,7 +5,7 @@
  * back with its token to its open chats, and every tab of it is served. */
 import assert from 'node:assert/strict';
 import {
-    ISO_TS, chatting, connect, request, scenario, visitorHello, waiting,
+    chatting, connect, historyRows, request, scenario, visitorHello, waiting,
 } from './harness.mjs';
 
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{22,}$/;
@@ -14,16 +14,6 @@ const GRACE_WAIT_MS = 4000; /* 1 s grace plus a generous margin for the timer */
 
 function resumeHello(port, v) {
     return visitorHello(port, { session: v.welcome.session });
-}
-
-/* [seq, from, text] of each history entry, with its fields checked. */
-function historyRows(history, chat) {
-    assert.ok(Array.isArray(history), `history is an array: ${JSON.stringify(history)}`);
-    for (const m of history) {
-        assert.equal(m.chat, chat);
-        assert.match(m.ts, ISO_TS);
-    }
-    return history.map((m) => [m.seq, m.from, m.text]);
 }
 
 /* ---- visitor, within the grace ---- */

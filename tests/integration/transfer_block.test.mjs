@@ -6,7 +6,7 @@
  * worker's visitors back in line. */
 import assert from 'node:assert/strict';
 import {
-    ALICE, BOB, ISO_TS, addWorker, chatting, connect, newRef, request, scenario, spawnChatd, step,
+    ALICE, BOB, addWorker, chatting, connect, historyRows, newRef, request, scenario, spawnChatd, step,
     visitorHello, waiting, workerOnDuty, workerOnDutyAs,
 } from './harness.mjs';
 
@@ -37,15 +37,6 @@ async function transferred(srv) {
 
 const HISTORY = [[1, 'visitor', 'it is about my mum'], [2, 'worker', 'the parents line can help']];
 
-function rows(history, chat) {
-    assert.ok(Array.isArray(history), `history is an array: ${JSON.stringify(history)}`);
-    for (const m of history) {
-        assert.equal(m.chat, chat);
-        assert.match(m.ts, ISO_TS);
-    }
-    return history.map((m) => [m.seq, m.from, m.text]);
-}
-
 /* ---- transfer ---- */
 
 scenario('a transferred chat ends for its worker with chat_ended by transfer', TWO_TOPICS, async (srv) => {
@@ -73,10 +64,10 @@ scenario('the worker who takes a transferred visitor gets the same chat id and t
         assert.equal(s.chat, chat);
         assert.equal(s.topic, 'parents');
         assert.equal(s.audience, 'parent');
-        assert.deepEqual(rows(s.history, chat), HISTORY);
+        assert.deepEqual(historyRows(s.history, chat), HISTORY);
         const vs = await v.next('chat_started');
         assert.deepEqual([vs.chat, vs.topic, vs.worker], [chat, 'parents', BOB.alias]);
-        assert.deepEqual(rows(vs.history, chat), HISTORY);
+        assert.deepEqual(historyRows(vs.history, chat), HISTORY);
     });
 
 scenario('messages after a transfer continue the chat\'s seq', TWO_TOPICS, async (srv) => {
