@@ -80,7 +80,7 @@ static int open_store(struct admin *a)
 {
     if (a->st)
         return 0;
-    int rc = store_open(a->cfg->data_dir, &a->st);
+    int rc = store_open(a->cfg->data_dir, 0, &a->st);
     if (rc != 0)
         return fail(1, "cannot open the database in %s", a->cfg->data_dir);
     return 0;
@@ -161,12 +161,13 @@ static int user_add(struct admin *a, int argc, char **argv)
         else
             return usage();
     }
-    if (!role || (strcmp(role, "worker") && strcmp(role, "coordinator") && strcmp(role, "admin")))
+    int r = role ? proto_staff_role_parse(role) : -1;
+    if (r < 0)
         return fail(EXIT_USAGE, "%s", "--role must be worker, coordinator or admin");
     if (alias && !valid_alias(alias))
         return fail(EXIT_USAGE, "bad alias \"%s\": 1..64 printable bytes", alias);
     snprintf(u.name, sizeof(u.name), "%s", argv[2]);
-    snprintf(u.role, sizeof(u.role), "%s", role);
+    u.role = (enum proto_staff_role)r;
     snprintf(u.alias, sizeof(u.alias), "%s", alias ? alias : argv[2]);
     int rc = hash_password(u.pwhash);
     if (rc == 0)
@@ -174,18 +175,21 @@ static int user_add(struct admin *a, int argc, char **argv)
     if (rc != 0)
         return rc;
     rc = store_user_add(a->st, &u);
+    if (rc == 0)
+        rc = store_commit(a->st);
+    sodium_memzero(u.pwhash, sizeof(u.pwhash));
     if (rc == CHAT_ERR_EXISTS)
         return fail(1, "user \"%s\" exists", u.name);
     if (rc != 0)
-        return fail(1, "%s", "cannot write the database");
-    printf("added %s (%s)\n", u.name, u.role);
+        return fail(1, "cannot write the database: %s", chat_err_message(rc));
+    printf("added %s (%s)\n", u.name, proto_staff_role_name(u.role));
     return 0;
 }
 
 static void print_user(const struct store_user *u, void *arg)
 {
     (void)arg;
-    printf("%s %s %s\n", u->name, u->role, u->alias);
+    printf("%s %s %s\n", u->name, proto_staff_role_name(u->role), u->alias);
 }
 
 static int cmd_user(struct admin *a, int argc, char **argv)
@@ -208,15 +212,18 @@ static int cmd_user(struct admin *a, int argc, char **argv)
         if ((rc = hash_password(hash)) != 0 || (rc = open_store(a)) != 0)
             return rc;
         rc = store_user_passwd(a->st, argv[2], hash);
+        sodium_memzero(hash, sizeof(hash));
     } else {
         if ((rc = open_store(a)) != 0)
             return rc;
         rc = store_user_del(a->st, argv[2]);
     }
+    if (rc == 0)
+        rc = store_commit(a->st);
     if (rc == CHAT_ERR_NOT_FOUND)
         return fail(1, "no user \"%s\"", argv[2]);
     if (rc != 0)
-        return fail(1, "%s", "cannot write the database");
+        return fail(1, "cannot write the database: %s", chat_err_message(rc));
     printf("%s %s\n", strcmp(sub, "del") == 0 ? "deleted" : "changed the password of", argv[2]);
     return 0;
 }
@@ -227,20 +234,32 @@ static void print_transcript(const struct store_transcript *t, void *arg)
     printf("%s %s %s %ld\n", t->chat, t->topic, t->day, t->count);
 }
 
-/* State of `transcript show`: the opened segment keys and the secret key. */
+/* State of `transcript show`: the opened segment keys, the secret key, and
+ * the seq expected next (to find gaps and reorderings). */
 struct show {
     const char *chat;
     uint8_t pk[crypto_box_PUBLICKEYBYTES];
     uint8_t *sk;
-    struct transcript_key *keys[64];
+    struct transcript_key **keys;
+    int nkeys;
     int nbad;
+    long next_seq;
+    int nout_of_order;
 };
 
 static int show_seg(int segment, const uint8_t *sealed, size_t len, void *arg)
 {
     struct show *sh = arg;
-    if (segment < 0 || segment >= 64 || len != TRANSCRIPT_SEALED_BYTES)
+    if (segment < 0 || segment > 1000000 || len != TRANSCRIPT_SEALED_BYTES)
         return CHAT_ERR_CRYPTO;
+    if (segment >= sh->nkeys) {
+        struct transcript_key **n = realloc(sh->keys, sizeof(*n) * (size_t)(segment + 1));
+        if (!n)
+            return CHAT_ERR_NOMEM;
+        memset(n + sh->nkeys, 0, sizeof(*n) * (size_t)(segment + 1 - sh->nkeys));
+        sh->keys = n;
+        sh->nkeys = segment + 1;
+    }
     sh->keys[segment] = transcript_key_open(sealed, sh->pk, sh->sk);
     return sh->keys[segment] ? 0 : CHAT_ERR_CRYPTO;
 }
@@ -260,14 +279,31 @@ static void print_escaped(const char *s)
     }
 }
 
-static int show_msg(int segment, const uint8_t *nonce, size_t noncelen, const uint8_t *ct,
+/* Says on stderr where the seqs of a transcript do not follow 1, 2, 3, ... */
+static void check_seq(struct show *sh, long seq)
+{
+    if (seq == sh->next_seq) {
+        sh->next_seq++;
+        return;
+    }
+    sh->nout_of_order++;
+    if (seq > sh->next_seq)
+        fprintf(stderr, "chatadmin: gap: messages %ld..%ld are missing\n", sh->next_seq, seq - 1);
+    else
+        fprintf(stderr, "chatadmin: out of order: message %ld after %ld\n", seq, sh->next_seq - 1);
+    sh->next_seq = seq + 1;
+}
+
+static int show_msg(int segment, long seq, const uint8_t *nonce, size_t noncelen, const uint8_t *ct,
                     size_t ctlen, void *arg)
 {
     struct show *sh = arg;
     char *plain;
     size_t len;
-    if (segment < 0 || segment >= 64 || !sh->keys[segment] || noncelen != TRANSCRIPT_NONCE_BYTES ||
-        transcript_open_msg(sh->keys[segment], sh->chat, segment, nonce, ct, ctlen, &plain, &len)) {
+    if (segment < 0 || segment >= sh->nkeys || !sh->keys[segment] ||
+        noncelen != TRANSCRIPT_NONCE_BYTES ||
+        transcript_open_msg(sh->keys[segment], sh->chat, segment, (uint64_t)seq, nonce, ct, ctlen,
+                            &plain, &len)) {
         sh->nbad++;
         return 0;
     }
@@ -277,10 +313,12 @@ static int show_msg(int segment, const uint8_t *nonce, size_t noncelen, const ui
     const char *from = json_string_value(json_object_get(m, "from"));
     const char *ts = json_string_value(json_object_get(m, "ts"));
     const char *text = json_string_value(json_object_get(m, "text"));
-    if (!from || !ts || !text) {
+    long inner = (long)json_integer_value(json_object_get(m, "seq"));
+    if (!from || !ts || !text || (seq && inner != seq)) {
         sh->nbad++;
     } else {
-        printf("%lld %s %s: ", (long long)json_integer_value(json_object_get(m, "seq")), ts, from);
+        check_seq(sh, inner);
+        printf("%ld %s %s: ", inner, ts, from);
         print_escaped(text);
         putchar('\n');
     }
@@ -292,7 +330,7 @@ static int transcript_show(struct admin *a, int argc, char **argv)
 {
     if (argc != 5 || strcmp(argv[3], "--key") != 0)
         return usage();
-    struct show sh = {.chat = argv[2]};
+    struct show sh = {.chat = argv[2], .next_seq = 1};
     char *pass = read_secret();
     if (!pass)
         return fail(1, "%s", "the passphrase is needed on stdin");
@@ -314,9 +352,12 @@ static int transcript_show(struct admin *a, int argc, char **argv)
             rc = fail(1, "%s", "cannot read the database");
         else if (sh.nbad)
             rc = fail(1, "%s", "some messages did not decrypt: the transcript was altered");
+        else if (sh.nout_of_order)
+            rc = fail(1, "%s", "messages are missing or out of order: the transcript was altered");
     }
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < sh.nkeys; i++)
         transcript_key_free(sh.keys[i]);
+    free(sh.keys);
     if (sh.sk)
         sodium_free(sh.sk);
     return rc;
@@ -345,14 +386,29 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
         return store_transcript_each(a->st, print_transcript, NULL) ? 1 : 0;
     if (strcmp(argv[1], "purge") == 0) {
         char day[16];
-        long n = 0;
+        long n = 0, step;
+        int rc;
         retention_day(a->cfg, time(NULL), day);
-        if (store_transcript_purge(a->st, day, &n) != 0 || store_reclaim(a->st) != 0)
-            return fail(1, "%s", "cannot purge transcripts");
+        do { /* short transactions: chatd's commits are never held up long */
+            step = 0;
+            rc = store_transcript_purge(a->st, day, &step);
+            if (rc == 0)
+                rc = store_commit(a->st);
+            n += step;
+        } while (rc == 0 && step >= STORE_PURGE_BATCH);
+        if (rc == 0)
+            rc = store_reclaim(a->st);
+        if (rc != 0)
+            return fail(1, "cannot purge transcripts: %s", chat_err_message(rc));
         printf("deleted %ld transcripts from before %s\n", n, day);
         return 0;
     }
     return usage();
+}
+
+static void add_bucket(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    (void)stats_report_add(topic, hour, counts, ncounts, arg);
 }
 
 static int cmd_stats(struct admin *a, int argc, char **argv)
@@ -391,8 +447,13 @@ static int cmd_stats(struct admin *a, int argc, char **argv)
         return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
     if (open_store(a))
         return 1;
-    if (stats_report(a->st, t0, t1, topic, strcmp(format, "csv") ? STATS_JSON : STATS_CSV,
-                     min_count, stdout) != 0)
+    struct stats_report *rep = stats_report_new();
+    int rc = rep ? store_stats_each(a->st, t0, t1, topic, add_bucket, rep) : CHAT_ERR_NOMEM;
+    if (rc == 0)
+        rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count,
+                                stdout);
+    stats_report_free(rep);
+    if (rc != 0)
         return fail(1, "%s", "cannot read the statistics");
     return 0;
 }

@@ -215,3 +215,8 @@ void auth_token_hash(const char *token, uint8_t hash[32])
 {
     crypto_generichash(hash, 32, (const uint8_t *)token, strlen(token), NULL, 0);
 }
+
+bool auth_equal(const void *a, const void *b, size_t len)
+{
+    return sodium_memcmp(a, b, len) == 0;
+}

@@ -51,4 +51,8 @@ void auth_token_new(char token[AUTH_TOKEN_CHARS], uint8_t hash[32]);
 /* The storage hash of a token text (BLAKE2b, keyless: tokens are random). */
 void auth_token_hash(const char *token, uint8_t hash[32]);
 
+/* True when secret a equals b (len bytes each), in time that does not depend
+ * on where they differ. */
+bool auth_equal(const void *a, const void *b, size_t len);
+
 #endif

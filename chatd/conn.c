@@ -8,6 +8,7 @@
 
 static struct conn *conn_dirty_head;
 static uint64_t conn_serial;
+static uint64_t conn_current_unit;
 
 void conn_init(struct conn *c, enum proto_role role, void *io)
 {
@@ -46,22 +47,16 @@ static void mark_dirty(struct conn *c)
     conn_dirty_head = c;
 }
 
-void conn_send(struct conn *c, char *data)
+void conn_set_unit(uint64_t unit)
 {
-    if (!data)
-        return;
-    if (c->close_code) {
-        free(data);
-        return;
-    }
-    struct frame *f = malloc(sizeof(*f));
-    if (!f) {
-        free(data);
-        return;
-    }
+    conn_current_unit = unit;
+}
+
+/* Appends f to c's held frames. */
+static void hold(struct conn *c, struct frame *f)
+{
     f->next = NULL;
-    f->data = data;
-    f->len = strlen(data);
+    f->unit = conn_current_unit;
     c->queued_bytes += f->len;
     if (c->held.tail)
         c->held.tail->next = f;
@@ -69,45 +64,122 @@ void conn_send(struct conn *c, char *data)
         c->held.head = f;
     c->held.tail = f;
     mark_dirty(c);
+}
+
+void conn_send(struct conn *c, char *data)
+{
+    if (!data)
+        return;
+    if (c->closing) {
+        free(data);
+        return;
+    }
+    struct frame *f = calloc(1, sizeof(*f));
+    if (!f) {
+        free(data);
+        return;
+    }
+    f->data = data;
+    f->len = strlen(data);
+    hold(c, f);
     if (c->queued_bytes > CONN_MAX_QUEUED_BYTES)
         conn_close(c, 1008);
 }
 
 void conn_close(struct conn *c, int code)
 {
-    if (c->close_code)
+    if (c->closing)
         return;
-    c->close_code = code;
-    mark_dirty(c);
+    struct frame *f = calloc(1, sizeof(*f));
+    c->closing = true;
+    if (!f) { /* no memory for the marker: close after what is ready */
+        c->close_code = code;
+        for (struct frame *g = c->held.head; g; g = g->next)
+            c->queued_bytes -= g->len;
+        list_free(&c->held);
+        return;
+    }
+    f->close_code = code;
+    hold(c, f);
 }
 
-void conn_release_all(void (*wake)(struct conn *c, void *arg), void *arg)
+/* Moves c's held frames to ready from the front while may_go; true when
+ * anything moved. A released close ends the conn's output there. */
+static bool release_one(struct conn *c, bool (*may_go)(uint64_t unit, void *arg), void *arg)
 {
-    struct conn *c = conn_dirty_head;
+    bool moved = false;
+    struct frame *f;
+    while ((f = c->held.head) && may_go(f->unit, arg)) {
+        c->held.head = f->next;
+        if (!c->held.head)
+            c->held.tail = NULL;
+        moved = true;
+        if (f->close_code) {
+            c->close_code = f->close_code;
+            conn_frame_free(f);
+            for (struct frame *g = c->held.head; g; g = g->next)
+                c->queued_bytes -= g->len;
+            list_free(&c->held);
+            break;
+        }
+        f->next = NULL;
+        if (c->ready.tail)
+            c->ready.tail->next = f;
+        else
+            c->ready.head = f;
+        c->ready.tail = f;
+    }
+    return moved;
+}
+
+void conn_release(bool (*may_go)(uint64_t unit, void *arg), void *arg,
+                  void (*wake)(struct conn *c, void *wake_arg), void *wake_arg)
+{
+    struct conn *c = conn_dirty_head, *keep = NULL;
     conn_dirty_head = NULL;
     while (c) {
         struct conn *next = c->dirty_next;
-        c->dirty = false;
         c->dirty_next = NULL;
-        if (c->held.head) {
-            if (c->ready.tail)
-                c->ready.tail->next = c->held.head;
-            else
-                c->ready.head = c->held.head;
-            c->ready.tail = c->held.tail;
-            c->held.head = c->held.tail = NULL;
+        c->dirty = false;
+        bool moved = release_one(c, may_go, arg);
+        if (c->held.head) { /* still waiting: stays dirty */
+            c->dirty = true;
+            c->dirty_next = keep;
+            keep = c;
         }
-        wake(c, arg);
+        if (moved)
+            wake(c, wake_arg);
         c = next;
+    }
+    /* conns dirtied by wake() are already on the new list; append the rest */
+    if (keep) {
+        struct conn *tail = keep;
+        while (tail->dirty_next)
+            tail = tail->dirty_next;
+        tail->dirty_next = conn_dirty_head;
+        conn_dirty_head = keep;
     }
 }
 
-void conn_drop_held(void)
+void conn_drop_held(bool (*drop)(uint64_t unit, void *arg), void *arg)
 {
     for (struct conn *c = conn_dirty_head; c; c = c->dirty_next) {
-        for (struct frame *f = c->held.head; f; f = f->next)
-            c->queued_bytes -= f->len;
-        list_free(&c->held);
+        struct frame **p = &c->held.head, *last = NULL;
+        bool closing = false;
+        while (*p) {
+            struct frame *f = *p;
+            if (drop(f->unit, arg)) {
+                *p = f->next;
+                c->queued_bytes -= f->len;
+                conn_frame_free(f);
+                continue;
+            }
+            closing |= f->close_code != 0;
+            last = f;
+            p = &f->next;
+        }
+        c->held.tail = last;
+        c->closing = closing || c->close_code;
     }
 }
 

@@ -2,13 +2,18 @@
  * conn: one client connection as the core sees it, and its outbound queue.
  *
  * The I/O shell (server.c) owns the socket; the core only appends frames.
- * Frames appended during an event-loop turn are *held* until the turn's
- * SQLite transaction commits (conn_release_all), so an ack never leaves
- * before what it acknowledges is durable. Released frames wait in the
- * ready queue until the shell writes them on a WRITEABLE callback.
+ * Every frame belongs to a unit of work (conn_set_unit: a request or event
+ * of the hub's open batch; unit 0 = nothing to wait for). Frames are *held*
+ * until the hub says their unit may go (conn_release), normally when the
+ * batch's SQLite transaction has committed, so an ack never leaves before
+ * what it acknowledges is durable; a failed batch drops the frames of its
+ * durable units (conn_drop_held). Released frames wait in the ready queue
+ * until the shell writes them on a WRITEABLE callback. A close is queued
+ * like a frame and takes effect, in order, when it is released.
  *
- * Invariant: a conn is on the dirty list iff it has held frames or a close
- * request not yet announced to the shell.
+ * Invariants: a conn is on the dirty list iff it has held frames; held
+ * frames are in the order they were sent, and a frame is released only
+ * after every frame before it on the same conn.
  */
 #ifndef CONN_H
 #define CONN_H
@@ -25,7 +30,9 @@
 struct frame {
     struct frame *next;
     size_t len;
-    char *data; /* owned */
+    char *data;     /* owned; NULL for a close */
+    uint64_t unit;  /* the unit of work that sent it */
+    int close_code; /* a close: nonzero */
 };
 
 struct frame_list {
@@ -44,19 +51,19 @@ struct conn {
     void *io;                /* the shell's handle (struct lws *) */
     uint64_t serial;         /* unique per process, for logs and auth jobs */
     uint64_t source;         /* keyed hash of the peer address, 0 if unknown; memory only */
-    struct frame_list held;  /* waiting for the turn's commit */
+    struct frame_list held;  /* waiting for their unit's commit */
     struct frame_list ready; /* may be written now */
     size_t queued_bytes;
     int close_code; /* nonzero: close after the ready frames */
+    bool closing;   /* a close is queued: later frames are dropped */
     bool dirty;
     struct conn *dirty_next;
     struct conn_bucket msg_rate; /* set by hub_conn_open() from the config */
     struct conn_bucket join_rate;
-    int abuse;               /* rate-limit and error strikes */
-    bool greeted;            /* visitor: hello done; worker: logged in */
-    struct visitor *visitor; /* the hub's session, or NULL */
-    struct worker *worker;
-    void *auth_job;                   /* a login in progress, or NULL */
+    int abuse;     /* rate-limit and error strikes */
+    bool greeted;  /* visitor: hello done; worker: logged in */
+    void *session; /* the hub's session of this connection (opaque here), or NULL */
+    void *pending; /* the hub's login or logout in progress on it, or NULL */
     struct conn *sub_prev, *sub_next; /* status.v1 subscribers (hub's list) */
 };
 
@@ -66,17 +73,24 @@ void conn_init(struct conn *c, enum proto_role role, void *io);
 /* Frees all queued frames; the conn must be off the dirty list (conn_forget). */
 void conn_fini(struct conn *c);
 
-/* Appends frame (malloc'd JSON text, ownership taken; NULL is ignored). */
+/* Frames sent from now on belong to unit (0: wait for nothing). */
+void conn_set_unit(uint64_t unit);
+
+/* Appends frame (malloc'd JSON text, ownership taken; NULL is ignored) to
+ * c's held frames, in the current unit. */
 void conn_send(struct conn *c, char *frame);
 
-/* Asks the shell to close c with code once its ready frames are out. */
+/* Queues a close of c with code after the frames sent before it. */
 void conn_close(struct conn *c, int code);
 
-/* Moves every dirty conn's held frames to ready and calls wake(c) for each. */
-void conn_release_all(void (*wake)(struct conn *c, void *arg), void *arg);
+/* On every dirty conn, moves held frames to ready from the front for as long
+ * as may_go(unit, arg) holds, and calls wake(c, wake_arg) for each conn with
+ * something new to write. */
+void conn_release(bool (*may_go)(uint64_t unit, void *arg), void *arg,
+                  void (*wake)(struct conn *c, void *wake_arg), void *wake_arg);
 
-/* Drops every dirty conn's held frames (the turn's commit failed). */
-void conn_drop_held(void);
+/* On every dirty conn, drops each held frame for which drop(unit, arg). */
+void conn_drop_held(bool (*drop)(uint64_t unit, void *arg), void *arg);
 
 /* Removes c from the dirty list (before it is freed). */
 void conn_forget(struct conn *c);

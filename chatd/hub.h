@@ -4,9 +4,11 @@
  *
  * The hub never touches a socket: it reads frames handed in by the shell and
  * answers by appending to conns (conn.h). It never asks the clock: every
- * entry point takes `now`. Durable work of a turn (transcript ciphertext) is
- * written inside the store's open transaction; hub_turn_end() commits it and
- * only then releases the turn's outbound frames.
+ * entry point takes `now`. It never prints: what the operator should know
+ * goes to the logger the shell sets. Durable work of a turn (transcript
+ * ciphertext, queue places, tokens, statistics) is journaled in the store;
+ * hub_turn_end() commits it and only then releases the turn's outbound
+ * frames (turn.h says what happens when the commit is busy or fails).
  */
 #ifndef HUB_H
 #define HUB_H
@@ -23,12 +25,21 @@
 struct hub;
 
 /* A new hub over cfg, st, the transcript public key and the verifier; all
- * borrowed and outliving the hub. */
+ * borrowed and outliving the hub. The queue places and chats kept over a
+ * restart are brought back (hub_restored); NULL when out of memory or
+ * when they cannot be read or their new keys not stored. */
 struct hub *hub_new(const struct config *cfg, struct store *st,
                     const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now);
 
-/* Ends every chat (by: server), commits, and frees the hub. */
+/* Stores the last statistics and frees the hub (queue places and chats stay
+ * stored for the next start). */
 void hub_free(struct hub *h, double now);
+
+/* Where the hub's notes for the operator go (one line each, no newline). */
+void hub_set_logger(struct hub *h, void (*log)(const char *msg, void *arg), void *arg);
+
+/* The queue places (returned) and chats (*chats) brought back at start. */
+long hub_restored(const struct hub *h, long *chats);
 
 /* A connection of c->role has opened. */
 void hub_conn_open(struct hub *h, struct conn *c, double now);
@@ -45,16 +56,22 @@ void hub_auth_ready(struct hub *h, double now);
 /* Runs timers due at now: resume graces, opening and closing boundaries. */
 void hub_tick(struct hub *h, double now);
 
-/* The next instant at which hub_tick has work, or -1. */
-time_t hub_next_deadline(struct hub *h, double now);
+/* The next instant at which hub_tick (or a commit the database was too
+ * busy for) has work, or -1. */
+double hub_next_deadline(struct hub *h, double now);
 
 /* Ends the turn: routes waiting visitors, pushes changed positions and
- * status, commits the store, then releases frames, calling wake(c, arg) for
- * each conn with something to send. */
-void hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg);
+ * status, commits the batch, then releases frames, calling wake(c, arg) for
+ * each conn with something to send. Returns how many writes the commit
+ * stored or tried to (0: none, or the database is busy). */
+long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg);
+
+/* The slowest commit the shell saw since the last hub_metrics (seconds). */
+void hub_note_commit(struct hub *h, double seconds);
 
 /* GET /api/stats: checks the bearer token (coordinator or admin) and
- * renders the buckets. Returns the HTTP status; *body is malloc'd text. */
+ * renders the buckets into *body (malloc'd JSON). Returns 0 or a chat_err
+ * (chat_err_http() gives its HTTP status). */
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
                   const char *topic, double now, char **body);
 

@@ -1,45 +1,87 @@
 /*
- * hub_http: the hub's HTTP views: /api/stats for coordinators, /metrics
- * (aggregate gauges only) and the availability badge.
+ * hub_http: the hub's HTTP views: the status body, /api/stats for
+ * coordinators, /metrics (aggregate gauges only) and the availability badge.
  */
-#include "hub_int.h"
+#include "hub.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "idmap.h"
+#include "hub_int.h"
+#include "route.h"
+#include "staff.h"
 
-/* ---- HTTP APIs ---------------------------------------------------------- */
+char *hub_status_json(struct hub *h, double now)
+{
+    struct proto_topic_status topics[CONFIG_MAX_TOPICS];
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        route_topic_status(h, (int)i, (time_t)now, &topics[i]);
+    return proto_status_body((time_t)now, topics, h->cfg->ntopics);
+}
+
+/* The role of the user of a bearer token, or a chat_err. */
+static int bearer_role(struct hub *h, const char *bearer, time_t now)
+{
+    uint8_t hash[STORE_TOKEN_HASH_BYTES];
+    char user[STORE_NAME_MAX + 1];
+    struct store_user u;
+    if (!bearer || !*bearer)
+        return CHAT_ERR_UNAUTHORIZED;
+    auth_token_hash(bearer, hash);
+    if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, &u) != 0)
+        return CHAT_ERR_UNAUTHORIZED;
+    sodium_memzero(u.pwhash, sizeof(u.pwhash));
+    return (int)u.role;
+}
+
+static void add_stored(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    (void)stats_report_add(topic, hour, counts, ncounts, arg);
+}
 
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
                   const char *topic, double now, char **body)
 {
-    uint8_t hash[32];
-    char user[STORE_NAME_MAX + 1];
-    struct store_user u;
     *body = NULL;
-    if (!bearer || !*bearer)
-        return 401;
-    auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, (time_t)now, user) != 0 ||
-        store_user_get(h->st, user, &u) != 0)
-        return 401;
-    sodium_memzero(u.pwhash, sizeof(u.pwhash));
-    if (strcmp(u.role, "coordinator") != 0 && strcmp(u.role, "admin") != 0)
-        return 403;
+    int role = bearer_role(h, bearer, (time_t)now);
+    if (role < 0)
+        return role;
+    if (role != PROTO_ROLE_COORDINATOR && role != PROTO_ROLE_ADMIN)
+        return CHAT_ERR_FORBIDDEN;
     time_t t0 = from ? stats_parse_day(from, 0) : -1, t1 = to ? stats_parse_day(to, 1) : -1;
     if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
-        return 400;
-    /* the pending minute is included so coordinators see the current hour */
-    stats_flush(h->stats, h->st, (time_t)now);
+        return CHAT_ERR_BAD_REQUEST;
+    struct stats_report *rep = stats_report_new();
     size_t len;
-    FILE *out = open_memstream(body, &len);
-    if (!out)
-        return 500;
-    int rc = stats_report(h->st, t0, t1, topic, STATS_JSON, 0, out);
+    FILE *out = rep ? open_memstream(body, &len) : NULL;
+    if (!out) {
+        stats_report_free(rep);
+        return CHAT_ERR_NOMEM;
+    }
+    /* what is stored, and what is counted but not yet stored, so that
+     * coordinators see the current hour; it is handed to the store now, so
+     * what they saw is committed before the answer leaves */
+    int rc = stats_flush(h->stats, (time_t)now, store_stats_put, h->st);
+    if (rc == 0)
+        rc = store_stats_each(h->st, t0, t1, topic, add_stored, rep);
+    stats_each_unstored(h->stats, t0, t1, topic, stats_report_add, rep);
+    if (rc == 0)
+        rc = stats_report_print(rep, STATS_JSON, 0, out);
     fclose(out);
-    return rc == 0 ? 200 : 500;
+    stats_report_free(rep);
+    if (rc != 0) {
+        free(*body);
+        *body = NULL;
+    }
+    return rc;
+}
+
+void hub_note_commit(struct hub *h, double seconds)
+{
+    if (seconds > h->slowest_commit_s)
+        h->slowest_commit_s = seconds;
 }
 
 char *hub_metrics(struct hub *h, double now)
@@ -56,6 +98,14 @@ char *hub_metrics(struct hub *h, double now)
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_queue_waiting{topic=\"%s\"} %zu\n", h->cfg->topics[i].id,
                 h->topics[i].queue.count);
+    fputs("# HELP chatd_queue_oldest_wait_seconds How long the first in line has waited.\n"
+          "# TYPE chatd_queue_oldest_wait_seconds gauge\n",
+          out);
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
+        struct queue_entry *head = queue_head(&h->topics[i].queue, t);
+        fprintf(out, "chatd_queue_oldest_wait_seconds{topic=\"%s\"} %ld\n", h->cfg->topics[i].id,
+                head ? (long)(t - head->since) : 0L);
+    }
     fputs("# HELP chatd_topic_open 1 when the topic is inside its opening hours.\n"
           "# TYPE chatd_topic_open gauge\n",
           out);
@@ -67,13 +117,25 @@ char *hub_metrics(struct hub *h, double now)
           out);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_workers_on_duty{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
-                hub_staffed_workers(h, (int)i));
+                staff_workers(h, (int)i));
     fputs("# HELP chatd_chats_active Chats in progress.\n# TYPE chatd_chats_active gauge\n", out);
     fprintf(out, "chatd_chats_active %zu\n", idmap_count(h->chats));
     fputs("# HELP chatd_visitor_sessions Visitor sessions held (connected or within grace).\n"
           "# TYPE chatd_visitor_sessions gauge\n",
           out);
     fprintf(out, "chatd_visitor_sessions %zu\n", idmap_count(h->visitors));
+    fputs("# HELP chatd_commit_latency_seconds The slowest commit since the last scrape.\n"
+          "# TYPE chatd_commit_latency_seconds gauge\n",
+          out);
+    fprintf(out, "chatd_commit_latency_seconds %.6f\n", h->slowest_commit_s);
+    h->slowest_commit_s = 0;
+    fputs("# HELP chatd_commits_total Batches committed.\n# TYPE chatd_commits_total counter\n",
+          out);
+    fprintf(out, "chatd_commits_total %ld\n", h->turn.commits);
+    fputs("# HELP chatd_commit_failures_total Batches that could not be stored (their senders "
+          "were told).\n# TYPE chatd_commit_failures_total counter\n",
+          out);
+    fprintf(out, "chatd_commit_failures_total %ld\n", h->turn.failures);
     fclose(out);
     return text;
 }
@@ -93,20 +155,18 @@ char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double n
 {
     int i = topic ? config_topic_index(h->cfg, topic) : -1;
     int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
-    struct status_input in;
     struct proto_topic_status ts;
     char label[160], when[32], *svg = NULL;
     if (i < 0)
         return NULL;
-    hub_topic_input(h, i, &in);
-    status_compute(&h->cfg->topics[i], &in, (time_t)now, &ts);
+    route_topic_status(h, i, (time_t)now, &ts);
     const char *fill = "#1d6b3a";
-    if (strcmp(ts.state, "open") == 0 && ts.estimated_wait_s >= 0)
+    if (ts.state == PROTO_TOPIC_OPEN && ts.estimated_wait_s >= 0)
         snprintf(label, sizeof(label), "%s%ld%s", badge_text[l][B_WAIT_PRE],
                  (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
-    else if (strcmp(ts.state, "open") == 0)
+    else if (ts.state == PROTO_TOPIC_OPEN)
         snprintf(label, sizeof(label), "%s", badge_text[l][B_OPEN]);
-    else if (strcmp(ts.state, "full") == 0) {
+    else if (ts.state == PROTO_TOPIC_FULL) {
         snprintf(label, sizeof(label), "%s", badge_text[l][B_FULL]);
         fill = "#8a4b00";
     } else {

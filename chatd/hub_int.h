@@ -1,80 +1,136 @@
 /*
- * hub_int: the hub's inside, shared by its parts and by nothing else.
+ * hub_int: the hub's data, declared once with its invariants, for the hub's
+ * rooms and nothing else. Each room is one noun and calls only downward:
  *
- *   hub.c         sessions, chats, routing, status, restart, the entry points
- *   hub_visitor.c visitor.v1 requests, and posting a chat message
- *   hub_worker.c  worker.v1 requests: login, duty, pick, transfer, block
- *   hub_http.c    the HTTP views: /api/stats, /metrics, the badge
+ *   hub.c          entry points of hub.h: connections, frames, timers, the turn's end
+ *   hub_visitor.c  visitor.v1 requests, dispatched to the rooms below
+ *   hub_worker.c   worker.v1 requests, dispatched to the rooms below
+ *   hub_http.c     the HTTP views: status body, /api/stats, /metrics, the badge
+ *   login.c        worker logins (password off the loop, token), throttles, logout
+ *   session.c      visitor sessions: hello, away list, block, grace, restart
+ *   route.c        queues and routing: best worker, assignment, positions, queue_state
+ *   chat.c         a chat: create, post + ack, history, end, its frames
+ *   staff.c        worker sessions: tabs, duty, slots
+ *   turn.c         the open batch: undo of memory, units of work, the commit
  *
- * The invariants are those in hub.c's header.
+ * Nothing here may be reached from conn, store or the protocol: those are
+ * below the hub and know nothing of it.
  */
 #ifndef CHATD_HUB_INT_H
 #define CHATD_HUB_INT_H
 
 #include "hub.h"
+#include "idmap.h"
 #include "queue.h"
 #include "stats.h"
 #include "status.h"
+#include "turn.h"
 
 #define SESSION_BYTES 16
 #define CHAT_ID_BYTES 12
+#define CHAT_ID_MAX 32
 #define WORKER_MAX_CHATS 16
-#define WORKER_MAX_CONNS 8
+#define WORKER_MAX_TABS 8
 #define FEEDBACK_WINDOW_S (15 * 60)
 #define ABUSE_LIMIT 50
-#define LOGIN_FAIL_LIMIT 5
-#define LOGIN_FAIL_WINDOW_S 300
 #define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
 #define PURGE_EVERY_S 3600
-#define SOURCE_FAIL_LIMIT 20 /* failed logins from one address in the window */
+#define HEX_KEY_CHARS (2 * STORE_TOKEN_HASH_BYTES + 1)
 
-enum visitor_state { VISITOR_IDLE, VISITOR_QUEUED, VISITOR_CHATTING };
-
+/* One message of a chat, in plaintext, while the chat lives in memory. */
 struct hist {
-    char *text;
+    char *text; /* wiped before it is freed */
     bool from_worker;
     uint64_t seq;
     time_t ts;
 };
 
+/*
+ * A chat between one visitor and, while it is answered, one worker.
+ *
+ * Invariants:
+ *  - ch is in hub.chats under ch->id iff !ch->ended; an ended chat is freed
+ *    (its key and history wiped) when the batch that ended it commits;
+ *  - ch->visitor->chat == ch: a chat always has its visitor;
+ *  - ch->worker == NULL iff the visitor waits again (after a transfer or the
+ *    end of its worker's session): then the visitor is QUEUED;
+ *  - ch->worker != NULL iff ch is one of ch->worker->chats[];
+ *  - hist holds this process's messages in seq order; seq is the last one's,
+ *    also counting messages stored before a restart;
+ *  - the sealed copy of key is stored (committed, or earlier in the open
+ *    batch) before any message sealed under it.
+ */
 struct chat {
-    char id[32];
+    char id[CHAT_ID_MAX];
     int topic;
     struct visitor *visitor;
-    struct worker *worker; /* NULL while a transferred visitor waits */
+    struct worker *worker;
     uint64_t seq;
     struct transcript_key *key;
     int segment;
     struct hist *hist;
     size_t nhist, caphist;
     time_t started, waited_s;
+    bool ended;
+    uint64_t saved_in; /* the batch of its last undo snapshot (turn.c) */
 };
 
+/*
+ * A visitor session: anonymous, known by the hash of its token.
+ *
+ * Invariants:
+ *  - v is in hub.visitors under v->key iff !v->gone;
+ *  - state == QUEUED iff v->qe is on hub.topics[v->topic].queue;
+ *  - state == CHATTING iff v->chat && v->chat->worker;
+ *  - v->conn == NULL iff v is on the away list (oldest first), and then
+ *    away_since is when it left;
+ *  - dirty iff v is on hub.dirty, its row (sessions table) to be rewritten
+ *    at the end of the turn.
+ */
 struct visitor {
     char session[PROTO_ID_MAX + 1]; /* "" for a session restored after a restart until hello */
-    char key[2 * STORE_TOKEN_HASH_BYTES + 1]; /* hex hash of the session: the map and db key */
+    char key[HEX_KEY_CHARS];        /* hex hash of the session: the map and db key */
     struct conn *conn;
-    enum visitor_state state;
+    enum proto_visitor_state state;
     int topic;
     struct queue_entry qe;
     struct chat *chat;
     time_t away_since;
     struct visitor *away_prev, *away_next;
     time_t blocked_until;
-    char last_chat[32];
+    char last_chat[CHAT_ID_MAX];
     int last_topic;
     time_t last_end;
     bool feedback_done;
-    int sent_pos;
+    int sent_pos; /* the position and estimate last sent in `queued` */
     long sent_wait;
+    bool dirty;
+    struct visitor *dirty_next;
+    bool gone;
+    uint64_t saved_in;
 };
 
+/* One logged-in console tab of a worker (a worker.v1 connection). */
+struct tab {
+    struct conn *conn;
+    struct worker *worker;
+    uint8_t token_hash[STORE_TOKEN_HASH_BYTES]; /* the token it logged in with */
+};
+
+/*
+ * A worker session: one per console user, however many tabs are open.
+ *
+ * Invariants:
+ *  - tabs[0..ntabs) are the connected tabs, each with tab->worker == w;
+ *  - chats[0..nchats) are exactly the chats whose worker is w;
+ *  - away_since != 0 iff ntabs == 0 and w still has the grace to come back.
+ */
 struct worker {
     char user[STORE_NAME_MAX + 1];
     char alias[STORE_ALIAS_MAX + 1];
-    char role[16];
-    struct conn *conns[WORKER_MAX_CONNS]; /* every console tab logged in as this user */
-    int nconns;
+    enum proto_staff_role role;
+    struct tab *tabs[WORKER_MAX_TABS];
+    int ntabs;
     bool on_duty;
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
@@ -82,8 +138,8 @@ struct worker {
     int nchats;
     uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
     time_t away_since;
-    uint8_t token_hash[32]; /* of the token this session logged in with, for logout */
     struct worker *next;
+    uint64_t saved_in;
 };
 
 struct topic_state {
@@ -92,84 +148,40 @@ struct topic_state {
     bool positions_dirty;
 };
 
-struct login_fail {
-    char user[STORE_NAME_MAX + 1];
-    int count;
-    time_t first;
-};
-
+/*
+ * The hub. Invariants:
+ *  - every visitor is in `visitors` (or gone in the open batch), every worker
+ *    session on `workers`, every live chat in `chats`;
+ *  - route_needed / positions_dirty / queue_state_dirty / status_dirty say
+ *    what the end of the turn must redo;
+ *  - idle_counter only grows: it orders workers by how long they were idle.
+ */
 struct hub {
     const struct config *cfg;
     struct store *st;
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct auth *auth;
-    struct idmap *visitors; /* session -> visitor */
+    struct idmap *visitors; /* session key -> visitor */
     struct idmap *chats;    /* chat id -> chat */
     struct worker *workers;
     struct visitor *away_head, *away_tail;
+    struct visitor *dirty;
     struct topic_state topics[CONFIG_MAX_TOPICS];
     struct conn *subs; /* status.v1 subscribers */
     uint64_t join_order;
+    uint64_t transfer_order;
+    uint64_t idle_counter;
     bool route_needed, status_dirty, queue_state_dirty;
-    char *last_status; /* the text last pushed to subscribers (no "generated") */
-    struct login_fail fails[64];
+    char *last_status; /* the topics last pushed to subscribers */
+    struct login *login;
     struct stats *stats;
+    struct turn turn;
     time_t last_flush;
     time_t last_purge;
+    long restored_places, restored_chats;
+    double slowest_commit_s; /* since /metrics last read it (the shell times commits) */
+    void (*log)(const char *msg, void *arg);
+    void *log_arg;
 };
-
-/* Orders workers by when they last became idle (smaller = longer idle). */
-extern uint64_t hub_idle_counter;
-
-/* ---- defined in hub.c ---- */
-
-void hub_send_error(struct conn *c, int err, const char *ref);
-/* Sends frame (taken) to every console tab of w; none: dropped. */
-void hub_worker_send(struct worker *w, char *frame);
-/* The binary form of a visitor's hex key; 0, or -1 if key is not hex. */
-int hub_key_bin(const char *key, uint8_t out[STORE_TOKEN_HASH_BYTES]);
-/* Writes v's queue place or chat to the sessions table (restart). */
-void hub_persist(struct hub *h, const struct visitor *v);
-/* Refuses v's joins until `until`, also after v's session has left memory and
- * over restarts (the blocks table). */
-void hub_block(struct hub *h, struct visitor *v, time_t until);
-int hub_staffed_workers(const struct hub *h, int topic);
-void hub_topic_input(const struct hub *h, int i, struct status_input *in);
-void hub_send_queue_state(struct hub *h, struct worker *w, time_t now);
-void hub_send_chat_started_worker(struct hub *h, struct worker *w, struct chat *ch,
-                                  const char *ref);
-/* Removes ch from w's chats; w becomes idle now if it has none left. */
-void hub_worker_drop_chat(struct worker *w, struct chat *ch, time_t now);
-/* Ends ch (by "visitor", "worker" or "system"), telling both sides. */
-void hub_chat_end(struct hub *h, struct chat *ch, const char *by, time_t now, const char *ref);
-/* Starts a chat between queued visitor v and worker w. */
-void hub_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref);
-bool hub_worker_free_for(const struct worker *w, int topic);
-/* A random URL-safe id of bytes random bytes. */
-void hub_random_id(char *out, size_t outlen, size_t bytes);
-/* The hex hash of a session token: the map and database key of a visitor. */
-void hub_session_key(const char *session, char key[2 * STORE_TOKEN_HASH_BYTES + 1]);
-json_t *hub_status_topics(const struct hub *h, time_t now);
-void hub_send_chat_started_visitor(struct hub *h, struct visitor *v, const char *ref);
-void hub_away_remove(struct hub *h, struct visitor *v);
-/* v leaves the queue or chat for good (counted as abandoned while waiting). */
-void hub_visitor_abandon(struct hub *h, struct visitor *v, time_t now);
-
-/* ---- defined in hub_visitor.c ---- */
-
-void hub_visitor_request(struct hub *h, struct conn *c, const struct proto_req *r, double now);
-void hub_send_queued(struct hub *h, struct visitor *v, const char *ref);
-/* A msg request in ch: rate limit, seal and store, ack after the commit. */
-void hub_post_and_ack(struct hub *h, struct conn *c, struct chat *ch, bool from_worker,
-                      const struct proto_req *r, double now);
-char *hub_typing_frame(const struct chat *ch, const char *from, bool on);
-
-/* ---- defined in hub_worker.c ---- */
-
-/* The worker session of u, made when it has none yet. */
-struct worker *hub_worker_get(struct hub *h, const struct store_user *u);
-/* Puts the chats of w (gone for good) back at the head of their queues. */
-void hub_worker_release_chats(struct hub *h, struct worker *w, time_t now);
-void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r, double now);
 
 #endif

@@ -62,6 +62,12 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void log_line(const char *msg, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "chatd: %s\n", msg);
+}
+
 static int run(const struct config *cfg)
 {
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
@@ -77,7 +83,8 @@ static int run(const struct config *cfg)
                 cfg->transcript_key);
         return 1;
     }
-    if (store_open(cfg->data_dir, &st) != 0) {
+    /* start-up waits for a lock like chatadmin does; then the loop never waits */
+    if (store_open(cfg->data_dir, 0, &st) != 0) {
         fprintf(stderr, "chatd: cannot open the database in %s\n", cfg->data_dir);
         return 1;
     }
@@ -87,9 +94,17 @@ static int run(const struct config *cfg)
     auth = auth_new(server_wake, chatd_server);
     hub = auth ? hub_new(cfg, st, pub, auth, wall_now()) : NULL;
     if (!hub) {
-        fprintf(stderr, "chatd: out of memory\n");
+        fprintf(stderr,
+                "chatd: cannot start: out of memory, or the queue places kept over the "
+                "restart cannot be read or stored in %s\n",
+                cfg->data_dir);
         goto out;
     }
+    hub_set_logger(hub, log_line, NULL);
+    long chats, places = hub_restored(hub, &chats);
+    if (places || chats)
+        fprintf(stderr, "chatd: restored %ld queue places and %ld chats\n", places, chats);
+    store_set_no_wait(st, 1);
     if (chatd_stopping)
         server_stop(chatd_server);
     rc = server_run(chatd_server, hub, &chatd_reload);

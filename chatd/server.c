@@ -35,8 +35,8 @@ struct server {
     struct hub *hub;
     volatile sig_atomic_t stop;
     lws_sorted_usec_list_t sul;
-    time_t sul_at;         /* when the armed timer fires, 0 if none */
-    time_t tick_at;        /* the hub's next deadline */
+    double sul_at;         /* when the armed timer fires, 0 if none */
+    double tick_at;        /* the hub's next deadline */
     struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
     uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
     lws_retry_bo_t keepalive;                      /* ping and hangup times of the config */
@@ -64,6 +64,13 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -95,6 +102,19 @@ static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status,
     return 0;
 }
 
+/* {"error": code} with the HTTP status of err. */
+static int http_error(struct lws *wsi, struct http_session *hs, int err)
+{
+    char msg[64];
+    int status = chat_err_http(err);
+    snprintf(msg, sizeof(msg), "{\"error\":\"%s\"}",
+             status == 401   ? "unauthorized"
+             : status == 403 ? "forbidden"
+             : status == 400 ? "bad_request"
+                             : "internal");
+    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+}
+
 /* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
 static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *buf, int size)
 {
@@ -118,18 +138,13 @@ static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s
     if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
         strncmp(auth, "Bearer ", 7) == 0)
         bearer = auth + 7;
-    int status = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
-                               query_arg(wsi, "to=", to, sizeof(to)),
-                               query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
+    int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
+                           query_arg(wsi, "to=", to, sizeof(to)),
+                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
     sodium_memzero(auth, sizeof(auth));
-    if (status == 200)
+    if (rc == 0)
         return http_reply(wsi, hs, 200, "application/json", body, NULL);
-    free(body);
-    const char *msg = status == 401   ? "{\"error\":\"unauthorized\"}"
-                      : status == 403 ? "{\"error\":\"forbidden\"}"
-                      : status == 400 ? "{\"error\":\"bad_request\"}"
-                                      : "{\"error\":\"internal\"}";
-    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+    return http_error(wsi, hs, rc);
 }
 
 static int http_route(struct lws *wsi, struct http_session *hs)
@@ -260,6 +275,8 @@ static void ws_rx(struct lws *wsi, struct ws_session *ss, const char *in, size_t
         conn_send(&ss->conn, proto_error(CHAT_ERR_BAD_REQUEST, NULL, NULL));
     else if (!ss->rx_discard)
         hub_conn_frame(s->hub, &ss->conn, ss->rx, ss->rxlen, now_s());
+    if (ss->conn.role == PROTO_WORKER && ss->rx) /* it may have held a password */
+        sodium_memzero(ss->rx, ss->rxlen);
     ss->rxlen = 0;
 }
 
@@ -453,17 +470,9 @@ static const struct lws_protocol_vhost_options mimetypes[] = {
 
 static struct lws_http_mount mounts[4];
 
-struct server *server_new(const struct config *cfg)
+/* /healthz, /api and /metrics go to callback_http; the rest are files. */
+static void set_mounts(const struct config *cfg)
 {
-    struct lws_context_creation_info info;
-    struct server *s = calloc(1, sizeof(*s));
-    if (!s)
-        return NULL;
-    s->cfg = cfg;
-    s->sources = idmap_new();
-    crypto_shorthash_keygen(s->source_key);
-    lws_set_log_level(LLL_ERR, NULL);
-
     memset(mounts, 0, sizeof(mounts));
     mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz",
                                         .mountpoint_len = 8,
@@ -486,6 +495,20 @@ struct server *server_new(const struct config *cfg)
                                         .def = "index.html",
                                         .origin_protocol = LWSMPRO_FILE,
                                         .extra_mimetypes = mimetypes};
+}
+
+struct server *server_new(const struct config *cfg)
+{
+    struct lws_context_creation_info info;
+    struct server *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->cfg = cfg;
+    s->sources = idmap_new();
+    crypto_shorthash_keygen(s->source_key);
+    lws_set_log_level(LLL_ERR, NULL);
+
+    set_mounts(cfg);
 
     memset(&info, 0, sizeof(info));
     info.port = cfg->listen_port; /* 0: the kernel picks a free port */
@@ -542,15 +565,15 @@ static void on_timer(lws_sorted_usec_list_t *sul)
 /* Arms the timer for the hub's next deadline (at most a minute away). */
 static void arm_timer(struct server *s, double now)
 {
-    time_t at = hub_next_deadline(s->hub, now);
-    time_t cap = (time_t)now + 60;
+    double at = hub_next_deadline(s->hub, now);
+    double cap = now + 60;
     if (at < 0 || at > cap)
         at = cap;
     s->tick_at = at;
     if (at == s->sul_at)
         return;
     s->sul_at = at;
-    double delay = (double)at - now;
+    double delay = at - now;
     if (delay < 0)
         delay = 0;
     lws_sul_schedule(s->ctx, 0, &s->sul, on_timer, (lws_usec_t)(delay * 1e6) + 1000);
@@ -581,9 +604,11 @@ int server_run(struct server *s, struct hub *h, volatile sig_atomic_t *reload)
             reload_key(s);
         }
         double now = now_s();
-        if (s->tick_at && now >= (double)s->tick_at)
+        if (s->tick_at && now >= s->tick_at)
             hub_tick(h, now);
-        hub_turn_end(h, now, wake_conn, NULL);
+        double start = mono_s();
+        if (hub_turn_end(h, now, wake_conn, NULL) > 0)
+            hub_note_commit(h, mono_s() - start);
         arm_timer(s, now);
     }
     lws_sul_cancel(&s->sul);

@@ -1,19 +1,21 @@
 /*
- * stats: in-memory hourly deltas, flushed into SQLite by upsert.
+ * stats: in-memory hourly counts in three stages, and reports.
  *
- * Invariant: every second between stats_new() and accrued_until[t] has been
+ * Invariants: every second between stats_new() and accrued_until[t] has been
  * accounted into open_s / staffed_s / worker_s of topic t, with the staffing
- * that held at that time.
+ * that held at that time. A bucket's `open` counts are the open batch's
+ * events, `pending` the committed counts not yet handed to the store, and
+ * `flushed` those in the store's journal, not yet committed; a bucket whose
+ * three are all zero is removed at the end of each batch.
  */
 #include "stats.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chat_err.h"
 
-#define STATS_MAX_PENDING 512
+#define STATS_MAX_BUCKETS 512
 
 static const char *const stat_names[STAT_COUNT] = {
     "open_s",
@@ -64,13 +66,16 @@ static const time_t bin_limits[STATS_BINS - 1] = {60, 300, 900, 1800, 3600};
 struct bucket {
     int topic;
     time_t hour;
-    long c[STAT_COUNT];
+    bool touched; /* time was accounted into it since the last flush (even 0 s) */
+    long open[STAT_COUNT];
+    long pending[STAT_COUNT];
+    long flushed[STAT_COUNT];
 };
 
 struct stats {
     const struct config *cfg;
-    struct bucket pending[STATS_MAX_PENDING];
-    size_t npending;
+    struct bucket *b;
+    size_t nb;
     time_t accrued_until[CONFIG_MAX_TOPICS];
     int staffed[CONFIG_MAX_TOPICS];
 };
@@ -90,8 +95,10 @@ time_t stats_hour_start(time_t t)
 struct stats *stats_new(const struct config *cfg, time_t now)
 {
     struct stats *s = calloc(1, sizeof(*s));
-    if (!s)
+    if (!s || !(s->b = calloc(STATS_MAX_BUCKETS, sizeof(*s->b)))) {
+        free(s);
         return NULL;
+    }
     s->cfg = cfg;
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         s->accrued_until[i] = now;
@@ -100,18 +107,20 @@ struct stats *stats_new(const struct config *cfg, time_t now)
 
 void stats_free(struct stats *s)
 {
+    if (s)
+        free(s->b);
     free(s);
 }
 
 static struct bucket *bucket_for(struct stats *s, int topic, time_t t)
 {
     time_t hour = stats_hour_start(t);
-    for (size_t i = s->npending; i-- > 0;)
-        if (s->pending[i].topic == topic && s->pending[i].hour == hour)
-            return &s->pending[i];
-    if (s->npending == STATS_MAX_PENDING)
+    for (size_t i = s->nb; i-- > 0;)
+        if (s->b[i].topic == topic && s->b[i].hour == hour)
+            return &s->b[i];
+    if (s->nb == STATS_MAX_BUCKETS)
         return NULL; /* cannot happen with a flush a minute; counted as lost */
-    struct bucket *b = &s->pending[s->npending++];
+    struct bucket *b = &s->b[s->nb++];
     memset(b, 0, sizeof(*b));
     b->topic = topic;
     b->hour = hour;
@@ -122,7 +131,7 @@ void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t 
 {
     struct bucket *b = bucket_for(s, topic, t);
     if (b)
-        b->c[c] += n;
+        b->open[c] += n;
 }
 
 void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
@@ -135,6 +144,17 @@ void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum
         bin++;
     stats_add(s, topic, sum, (long)seconds, t);
     stats_add(s, topic, (enum stats_counter)(bin0 + bin), 1, t);
+}
+
+/* Adds n to counter c of topic at t as a committed count (time accounting
+ * follows the clock, not a batch). */
+static void add_pending(struct stats *s, int topic, enum stats_counter c, long n, time_t t)
+{
+    struct bucket *b = bucket_for(s, topic, t);
+    if (b) {
+        b->pending[c] += n;
+        b->touched = true;
+    }
 }
 
 /* Adds [from, to) of topic's time counters, split at local hour starts. */
@@ -152,10 +172,10 @@ static void accrue(struct stats *s, int topic, time_t to)
             end = from + 3600;
         if (end > to)
             end = to;
-        stats_add(s, topic, STAT_OPEN_S, schedule_open_seconds(sched, from, end), from);
+        add_pending(s, topic, STAT_OPEN_S, schedule_open_seconds(sched, from, end), from);
         if (s->staffed[topic] > 0) {
-            stats_add(s, topic, STAT_STAFFED_S, (long)(end - from), from);
-            stats_add(s, topic, STAT_WORKER_S, (long)(end - from) * s->staffed[topic], from);
+            add_pending(s, topic, STAT_STAFFED_S, (long)(end - from), from);
+            add_pending(s, topic, STAT_WORKER_S, (long)(end - from) * s->staffed[topic], from);
         }
         from = end;
     }
@@ -171,54 +191,136 @@ void stats_staffing(struct stats *s, int topic, int n, time_t t)
     s->staffed[topic] = n;
 }
 
-/* INSERT ... ON CONFLICT DO UPDATE adding every counter. */
-static char *upsert_sql(void)
+static bool all_zero(const long *c)
 {
-    size_t cap = 8192, n = 0;
-    char *sql = malloc(cap);
-    if (!sql)
-        return NULL;
-    n += (size_t)snprintf(sql + n, cap - n, "INSERT INTO stats(topic, hour");
     for (int i = 0; i < STAT_COUNT; i++)
-        n += (size_t)snprintf(sql + n, cap - n, ", %s", stat_names[i]);
-    n += (size_t)snprintf(sql + n, cap - n, ") VALUES (?1, ?2");
-    for (int i = 0; i < STAT_COUNT; i++)
-        n += (size_t)snprintf(sql + n, cap - n, ", ?%d", i + 3);
-    n += (size_t)snprintf(sql + n, cap - n, ") ON CONFLICT(topic, hour) DO UPDATE SET ");
-    for (int i = 0; i < STAT_COUNT; i++)
-        n += (size_t)snprintf(sql + n, cap - n, "%s%s = %s + excluded.%s", i ? ", " : "",
-                              stat_names[i], stat_names[i], stat_names[i]);
-    return sql;
+        if (c[i])
+            return false;
+    return true;
 }
 
-int stats_flush(struct stats *s, struct store *st, time_t now)
+/* Drops buckets with nothing in any stage. */
+static void compact(struct stats *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nb; i++) {
+        struct bucket *b = &s->b[i];
+        if (!b->touched && all_zero(b->open) && all_zero(b->pending) && all_zero(b->flushed))
+            continue;
+        if (n != i)
+            s->b[n] = *b;
+        n++;
+    }
+    s->nb = n;
+}
+
+void stats_batch_end(struct stats *s, bool committed)
+{
+    for (size_t i = 0; i < s->nb; i++) {
+        struct bucket *b = &s->b[i];
+        for (int c = 0; c < STAT_COUNT; c++) {
+            if (committed)
+                b->pending[c] += b->open[c];
+            else
+                b->pending[c] += b->flushed[c];
+            b->open[c] = b->flushed[c] = 0;
+        }
+    }
+    compact(s);
+}
+
+int stats_flush(struct stats *s, time_t now, stats_put_fn put, void *arg)
 {
     for (size_t t = 0; t < s->cfg->ntopics; t++)
         accrue(s, (int)t, now);
-    if (s->npending == 0)
-        return 0;
-    sqlite3 *db = store_db(st);
-    sqlite3_stmt *stmt = NULL;
-    char *sql = upsert_sql();
-    int rc =
-        sql && store_begin(st) == 0 && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK
-            ? 0
-            : CHAT_ERR_IO;
-    free(sql);
-    for (size_t i = 0; rc == 0 && i < s->npending; i++) {
-        struct bucket *b = &s->pending[i];
-        sqlite3_bind_text(stmt, 1, s->cfg->topics[b->topic].id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 2, (sqlite3_int64)b->hour);
-        for (int c = 0; c < STAT_COUNT; c++)
-            sqlite3_bind_int64(stmt, c + 3, b->c[c]);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            rc = CHAT_ERR_IO;
-        sqlite3_reset(stmt);
+    for (size_t i = 0; i < s->nb; i++) {
+        struct bucket *b = &s->b[i];
+        if (!b->touched && all_zero(b->pending))
+            continue;
+        int rc = put(s->cfg->topics[b->topic].id, b->hour, b->pending, STAT_COUNT, arg);
+        if (rc != 0)
+            return rc;
+        b->touched = false;
+        for (int c = 0; c < STAT_COUNT; c++) {
+            b->flushed[c] += b->pending[c];
+            b->pending[c] = 0;
+        }
     }
-    sqlite3_finalize(stmt);
-    if (rc == 0)
-        s->npending = 0;
-    return rc;
+    return 0;
+}
+
+void stats_each_unstored(const struct stats *s, time_t from, time_t to, const char *topic,
+                         stats_put_fn put, void *arg)
+{
+    for (size_t i = 0; i < s->nb; i++) {
+        const struct bucket *b = &s->b[i];
+        const char *id = s->cfg->topics[b->topic].id;
+        long c[STAT_COUNT];
+        if (b->hour < from || b->hour >= to || (topic && strcmp(topic, id) != 0))
+            continue;
+        for (int k = 0; k < STAT_COUNT; k++)
+            c[k] = b->pending[k] + b->flushed[k];
+        if (!all_zero(c))
+            put(id, b->hour, c, STAT_COUNT, arg);
+    }
+}
+
+/* ---- reports ----------------------------------------------------------------- */
+
+struct report_row {
+    char topic[CONFIG_TOPIC_ID_MAX + 1];
+    time_t hour;
+    long c[STAT_COUNT];
+};
+
+struct stats_report {
+    struct report_row *rows;
+    size_t n, cap;
+};
+
+struct stats_report *stats_report_new(void)
+{
+    return calloc(1, sizeof(struct stats_report));
+}
+
+void stats_report_free(struct stats_report *r)
+{
+    if (r)
+        free(r->rows);
+    free(r);
+}
+
+int stats_report_add(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    struct stats_report *r = arg;
+    struct report_row *row = NULL;
+    for (size_t i = r->n; i-- > 0 && !row;) /* rows of one topic and hour add up */
+        if (r->rows[i].hour == hour && strcmp(r->rows[i].topic, topic) == 0)
+            row = &r->rows[i];
+    if (!row) {
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 64;
+            struct report_row *nr = realloc(r->rows, cap * sizeof(*nr));
+            if (!nr)
+                return CHAT_ERR_NOMEM;
+            r->rows = nr;
+            r->cap = cap;
+        }
+        row = &r->rows[r->n++];
+        memset(row, 0, sizeof(*row));
+        snprintf(row->topic, sizeof(row->topic), "%s", topic);
+        row->hour = hour;
+    }
+    for (int i = 0; i < ncounts && i < STAT_COUNT; i++)
+        row->c[i] += counts[i];
+    return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const struct report_row *x = a, *y = b;
+    int c = strcmp(x->topic, y->topic);
+    return c ? c : (x->hour > y->hour) - (x->hour < y->hour);
 }
 
 static void format_hour(time_t hour, char out[32])
@@ -246,46 +348,33 @@ static bool suppressed(const long *c, int i, long min_count)
     return c[i] < min_count;
 }
 
-static void print_row(FILE *out, enum stats_format fmt, const char *topic, time_t hour,
-                      const long *c, long min_count, bool first)
+static void print_row(FILE *out, enum stats_format fmt, const struct report_row *r, long min_count,
+                      bool first)
 {
     char iso[32];
-    format_hour(hour, iso);
+    format_hour(r->hour, iso);
     if (fmt == STATS_CSV)
-        fprintf(out, "%s,%s", topic, iso);
+        fprintf(out, "%s,%s", r->topic, iso);
     else
-        fprintf(out, "%s{\"topic\":\"%s\",\"hour\":\"%s\"", first ? "" : ",", topic, iso);
+        fprintf(out, "%s{\"topic\":\"%s\",\"hour\":\"%s\"", first ? "" : ",", r->topic, iso);
     for (int i = 0; i < STAT_COUNT; i++) {
-        bool hide = suppressed(c, i, min_count);
+        bool hide = suppressed(r->c, i, min_count);
         if (fmt == STATS_CSV && hide)
             fprintf(out, ",<%ld", min_count);
         else if (fmt == STATS_CSV)
-            fprintf(out, ",%ld", c[i]);
+            fprintf(out, ",%ld", r->c[i]);
         else if (hide)
             fprintf(out, ",\"%s\":\"<%ld\"", stat_names[i], min_count);
         else
-            fprintf(out, ",\"%s\":%ld", stat_names[i], c[i]);
+            fprintf(out, ",\"%s\":%ld", stat_names[i], r->c[i]);
     }
     fputs(fmt == STATS_CSV ? "\n" : "}", out);
 }
 
-int stats_report(struct store *st, time_t from, time_t to, const char *topic, enum stats_format fmt,
-                 long min_count, FILE *out)
+int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out)
 {
-    char sql[2048];
-    size_t n = (size_t)snprintf(sql, sizeof(sql), "SELECT topic, hour");
-    for (int i = 0; i < STAT_COUNT; i++)
-        n += (size_t)snprintf(sql + n, sizeof(sql) - n, ", %s", stat_names[i]);
-    snprintf(sql + n, sizeof(sql) - n,
-             " FROM stats WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR topic = ?3)"
-             " ORDER BY topic, hour");
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
-        return CHAT_ERR_IO;
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)from);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)to);
-    if (topic)
-        sqlite3_bind_text(stmt, 3, topic, -1, SQLITE_STATIC);
+    if (r->n > 1)
+        qsort(r->rows, r->n, sizeof(r->rows[0]), row_cmp);
     if (fmt == STATS_CSV) {
         fputs("topic,hour", out);
         for (int i = 0; i < STAT_COUNT; i++)
@@ -294,20 +383,11 @@ int stats_report(struct store *st, time_t from, time_t to, const char *topic, en
     } else {
         fputs("{\"buckets\":[", out);
     }
-    int rc;
-    bool first = true;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        long c[STAT_COUNT];
-        for (int i = 0; i < STAT_COUNT; i++)
-            c[i] = (long)sqlite3_column_int64(stmt, i + 2);
-        print_row(out, fmt, (const char *)sqlite3_column_text(stmt, 0),
-                  (time_t)sqlite3_column_int64(stmt, 1), c, min_count, first);
-        first = false;
-    }
-    sqlite3_finalize(stmt);
+    for (size_t i = 0; i < r->n; i++)
+        print_row(out, fmt, &r->rows[i], min_count, i == 0);
     if (fmt == STATS_JSON)
         fputs("]}\n", out);
-    return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
+    return ferror(out) ? CHAT_ERR_IO : 0;
 }
 
 time_t stats_parse_day(const char *text, int plus_days)

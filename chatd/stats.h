@@ -3,10 +3,15 @@
  *
  * Nothing here identifies anyone: the hub reports events (a join, an answer
  * after N seconds, a message) and the module only adds them to the bucket of
- * (topic, local hour). There are no per-chat or per-person rows. Buckets are
- * kept in memory and added to SQLite by stats_flush(), which chatd calls at
- * least once a minute and at a clean stop, inside the turn's transaction:
- * a crash loses at most the last minute.
+ * (topic, local hour). There are no per-chat or per-person rows. Pure: no
+ * clock, no I/O; the hub hands the buckets to the store.
+ *
+ * Counts follow the hub's batches (turn.h): an event counts in the open
+ * batch and becomes a real count only when stats_batch_end() says the batch
+ * committed; a failed batch's events did not happen. stats_flush(), which
+ * chatd calls at least once a minute and at a clean stop, hands the
+ * committed counts to the store's journal; if that batch fails they are
+ * handed again later. A crash loses at most the last minute.
  *
  * Definitions (also in README, "Statistics"):
  *  open_s          seconds of the hour inside the topic's opening hours
@@ -37,7 +42,6 @@
 #include <time.h>
 
 #include "config.h"
-#include "store.h"
 
 enum stats_counter {
     STAT_OPEN_S,
@@ -75,7 +79,7 @@ const char *stats_name(int i);
 struct stats *stats_new(const struct config *cfg, time_t now);
 void stats_free(struct stats *s);
 
-/* Adds n to counter c of topic at time t. */
+/* Adds n to counter c of topic at time t, in the open batch. */
 void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t t);
 
 /* Adds a duration to its sum counter and the histogram starting at bin0. */
@@ -85,9 +89,24 @@ void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum
 /* The number of connected on-duty workers serving topic changed to n at t. */
 void stats_staffing(struct stats *s, int topic, int n, time_t t);
 
-/* Accounts time up to now and adds every pending bucket to the database
- * (inside the store's transaction, opened if needed). */
-int stats_flush(struct stats *s, struct store *st, time_t now);
+/* The open batch committed (its counts are real now, and what was flushed
+ * in it is stored), or failed (its counts are dropped, and what was flushed
+ * in it waits for the next flush). */
+void stats_batch_end(struct stats *s, bool committed);
+
+/* A bucket as handed to the store or a report. */
+typedef int (*stats_put_fn)(const char *topic, time_t hour, const long *counts, int ncounts,
+                            void *arg);
+
+/* Accounts time up to now and hands put() every committed bucket not yet
+ * stored; those it takes (put returns 0) are in flight until
+ * stats_batch_end(). Returns the first error of put, or 0. */
+int stats_flush(struct stats *s, time_t now, stats_put_fn put, void *arg);
+
+/* Hands put() the committed counts not yet in the database (pending and in
+ * flight) with hour in [from, to) and, unless topic is NULL, of topic. */
+void stats_each_unstored(const struct stats *s, time_t from, time_t to, const char *topic,
+                         stats_put_fn put, void *arg);
 
 /* Local start of the hour containing t. */
 time_t stats_hour_start(time_t t);
@@ -96,13 +115,18 @@ time_t stats_hour_start(time_t t);
  * or not a real date. */
 time_t stats_parse_day(const char *text, int plus_days);
 
-/* Output formats of stats_report. */
+/* Output formats of a report. */
 enum stats_format { STATS_CSV, STATS_JSON };
 
-/* Writes the buckets with hour in [from, to) (topic NULL = all) to out;
- * counts below min_count (if > 0) are printed as the marker "<K" (CSV) or
- * the string "<K" (JSON). */
-int stats_report(struct store *st, time_t from, time_t to, const char *topic, enum stats_format fmt,
-                 long min_count, FILE *out);
+/* A report: buckets added in any order (the same topic and hour summed),
+ * printed by topic and hour. */
+struct stats_report;
+struct stats_report *stats_report_new(void);
+void stats_report_free(struct stats_report *r);
+/* Adds a bucket (a stats_put_fn; arg is the report). 0 or CHAT_ERR_NOMEM. */
+int stats_report_add(const char *topic, time_t hour, const long *counts, int ncounts, void *arg);
+/* Writes the buckets to out; counts below min_count (if > 0) are printed as
+ * the marker "<K" (CSV) or the string "<K" (JSON). */
+int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out);
 
 #endif

@@ -61,7 +61,9 @@ void status_compute(const struct config_topic *t, const struct status_input *in,
     for (int i = 0; i < LANG_COUNT; i++)
         out->title[i] = t->title[i];
     out->audience = status_audience_name(t->audience);
-    out->state = why == CHAT_ERR_CLOSED ? "closed" : why ? "full" : "open";
+    out->state = why == CHAT_ERR_CLOSED ? PROTO_TOPIC_CLOSED
+                 : why                  ? PROTO_TOPIC_FULL
+                                        : PROTO_TOPIC_OPEN;
     out->staffed = in->staffed_slots > 0;
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);

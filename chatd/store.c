@@ -1,20 +1,29 @@
 /*
- * store: schema, migrations and prepared statements over one SQLite handle.
+ * store: schema, migrations, prepared statements and the write journal over
+ * one SQLite handle.
  *
- * Invariant: stmt[i] is prepared from sql[i] for the whole life of the
- * handle, and is reset after every use, so no statement holds a read lock
- * between calls (chatadmin and chatd share the file).
+ * Invariants: stmt[i] is prepared from store_sql[i] (or, for the stats
+ * statements, from the counter names of stats.h) once, in store_open(), and
+ * is reset after every use, so no statement holds a read lock between calls
+ * (chatadmin and chatd share the file). The journal holds the writes since
+ * the last commit in the order they were made; each op owns a copy of its
+ * arguments in the same allocation.
  */
 #include "store.h"
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "chat_err.h"
+#include "migrate.h"
+#include "stats.h"
+
+#define BUSY_WAIT_MS 5000 /* chatadmin's patience with chatd's short commits */
 
 enum store_stmt {
     S_USER_ADD,
@@ -33,8 +42,6 @@ enum store_stmt {
     S_TR_LIST,
     S_TR_SEGS,
     S_TR_MSGS,
-    S_TR_PURGE_MSGS,
-    S_TR_PURGE_SEGS,
     S_TR_PURGE,
     S_SESS_PUT,
     S_SESS_DEL,
@@ -44,6 +51,10 @@ enum store_stmt {
     S_BLOCK_PUT,
     S_BLOCK_GET,
     S_BLOCK_PURGE,
+    S_RECLAIM,
+    S_FREELIST,
+    S_STATS_ADD,  /* built from stats.h's counter names */
+    S_STATS_LIST, /* likewise */
     S_COUNT
 };
 
@@ -60,16 +71,16 @@ static const char *const store_sql[S_COUNT] = {
     [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
     [S_TR_ADD] = "INSERT INTO transcripts(chat, topic, day) VALUES (?1, ?2, ?3)",
     [S_SEG_ADD] = "INSERT INTO transcript_keys(chat, segment, sealed) VALUES (?1, ?2, ?3)",
-    [S_MSG_ADD] = "INSERT INTO transcript_msgs(chat, segment, nonce, ct) VALUES (?1, ?2, ?3, ?4)",
+    [S_MSG_ADD] = "INSERT INTO transcript_msgs(chat, segment, seq, ad, nonce, ct)"
+                  " VALUES (?1, ?2, ?3, 2, ?4, ?5)",
     [S_TR_LIST] = "SELECT t.chat, t.topic, t.day, (SELECT count(*) FROM transcript_msgs m "
                   "WHERE m.chat = t.chat) FROM transcripts t ORDER BY t.day, t.rowid",
     [S_TR_SEGS] = "SELECT segment, sealed FROM transcript_keys WHERE chat = ?1 ORDER BY segment",
-    [S_TR_MSGS] = "SELECT segment, nonce, ct FROM transcript_msgs WHERE chat = ?1 ORDER BY id",
-    [S_TR_PURGE_MSGS] = "DELETE FROM transcript_msgs WHERE chat IN "
-                        "(SELECT chat FROM transcripts WHERE day < ?1)",
-    [S_TR_PURGE_SEGS] = "DELETE FROM transcript_keys WHERE chat IN "
-                        "(SELECT chat FROM transcripts WHERE day < ?1)",
-    [S_TR_PURGE] = "DELETE FROM transcripts WHERE day < ?1",
+    [S_TR_MSGS] = "SELECT segment, seq, ad, nonce, ct FROM transcript_msgs WHERE chat = ?1"
+                  " ORDER BY id",
+    /* the keys and messages go with their transcript (foreign keys, cascade) */
+    [S_TR_PURGE] = "DELETE FROM transcripts WHERE chat IN (SELECT chat FROM transcripts"
+                   " WHERE day < ?1 ORDER BY day LIMIT ?2)",
     [S_SESS_PUT] =
         "INSERT OR REPLACE INTO sessions(key, state, topic, join_order, since, transferred,"
         " chat, worker, started, waited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -77,67 +88,41 @@ static const char *const store_sql[S_COUNT] = {
     [S_SESS_LIST] =
         "SELECT key, state, topic, join_order, since, transferred, chat, worker, started,"
         " waited FROM sessions ORDER BY transferred DESC, join_order",
-    [S_CHAT_SEQ] = "SELECT count(*) FROM transcript_msgs WHERE chat = ?1",
+    [S_CHAT_SEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1",
     [S_CHAT_MAXSEG] = "SELECT coalesce(max(segment), -1) FROM transcript_keys WHERE chat = ?1",
     [S_BLOCK_PUT] = "INSERT OR REPLACE INTO blocks(key, until) VALUES (?1, ?2)",
     [S_BLOCK_GET] = "SELECT until FROM blocks WHERE key = ?1 AND until > ?2",
     [S_BLOCK_PURGE] = "DELETE FROM blocks WHERE until <= ?1",
+    [S_RECLAIM] = "PRAGMA incremental_vacuum(2000)", /* STORE_RECLAIM_PAGES */
+    [S_FREELIST] = "PRAGMA freelist_count",
 };
 
-/* Migration n brings user_version from n to n + 1. Never edit a shipped one. */
-static const char *const store_migrations[] = {
-    "CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, alias TEXT NOT NULL,"
-    " pwhash TEXT NOT NULL);"
-    "CREATE TABLE tokens(hash BLOB PRIMARY KEY, user TEXT NOT NULL"
-    " REFERENCES users(name) ON DELETE CASCADE, expires INTEGER NOT NULL);"
-    "CREATE TABLE transcripts(chat TEXT PRIMARY KEY, topic TEXT NOT NULL, day TEXT NOT NULL);"
-    "CREATE TABLE transcript_keys(chat TEXT NOT NULL, segment INTEGER NOT NULL,"
-    " sealed BLOB NOT NULL, PRIMARY KEY(chat, segment));"
-    "CREATE TABLE transcript_msgs(id INTEGER PRIMARY KEY, chat TEXT NOT NULL,"
-    " segment INTEGER NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL);"
-    "CREATE INDEX transcript_msgs_chat ON transcript_msgs(chat, id);"
-    "CREATE INDEX transcripts_day ON transcripts(day);",
-    "CREATE TABLE stats(topic TEXT NOT NULL, hour INTEGER NOT NULL,"
-    " open_s INTEGER NOT NULL DEFAULT 0, staffed_s INTEGER NOT NULL DEFAULT 0,"
-    " worker_s INTEGER NOT NULL DEFAULT 0, joins INTEGER NOT NULL DEFAULT 0,"
-    " refused_closed INTEGER NOT NULL DEFAULT 0, refused_full INTEGER NOT NULL DEFAULT 0,"
-    " queued INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
-    " abandoned INTEGER NOT NULL DEFAULT 0, wait_answered_s INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_s INTEGER NOT NULL DEFAULT 0, chats INTEGER NOT NULL DEFAULT 0,"
-    " chat_s INTEGER NOT NULL DEFAULT 0, msgs_visitor INTEGER NOT NULL DEFAULT 0,"
-    " msgs_worker INTEGER NOT NULL DEFAULT 0, transfers INTEGER NOT NULL DEFAULT 0,"
-    " blocks INTEGER NOT NULL DEFAULT 0, feedback_1 INTEGER NOT NULL DEFAULT 0,"
-    " feedback_2 INTEGER NOT NULL DEFAULT 0, feedback_3 INTEGER NOT NULL DEFAULT 0,"
-    " feedback_4 INTEGER NOT NULL DEFAULT 0, feedback_5 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_0_1 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_1_5 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_5_15 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_15_30 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_30_60 INTEGER NOT NULL DEFAULT 0,"
-    " wait_answered_60p INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_0_1 INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_1_5 INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_5_15 INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_15_30 INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_30_60 INTEGER NOT NULL DEFAULT 0,"
-    " wait_abandoned_60p INTEGER NOT NULL DEFAULT 0, chat_0_1 INTEGER NOT NULL DEFAULT 0,"
-    " chat_1_5 INTEGER NOT NULL DEFAULT 0, chat_5_15 INTEGER NOT NULL DEFAULT 0,"
-    " chat_15_30 INTEGER NOT NULL DEFAULT 0, chat_30_60 INTEGER NOT NULL DEFAULT 0,"
-    " chat_60p INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour));",
-    /* 3: queue places and chats in progress, so a restart loses nobody. The
-     * key is a hash of the visitor's session token, never the token. */
-    "CREATE TABLE sessions(key BLOB PRIMARY KEY, state INTEGER NOT NULL, topic TEXT NOT NULL,"
-    " join_order INTEGER NOT NULL, since INTEGER NOT NULL, transferred INTEGER NOT NULL,"
-    " chat TEXT, worker TEXT, started INTEGER, waited INTEGER);",
-    /* 4: blocked visitor sessions, so a block lasts its hours over the end of
-     * the session in memory and over restarts. Keyed like sessions. */
-    "CREATE TABLE blocks(key BLOB PRIMARY KEY, until INTEGER NOT NULL);",
+/* One argument of a journaled write. */
+struct op_arg {
+    enum { A_NULL, A_INT, A_TEXT, A_BLOB } kind;
+    sqlite3_int64 i;
+    const void *p; /* into the op's own allocation */
+    int len;
+};
+
+#define OP_MAX_ARGS (2 + STAT_COUNT)
+
+/* A journaled write: a statement and its arguments. */
+struct op {
+    enum store_stmt stmt;
+    int nargs;
+    bool need_change; /* CHAT_ERR_NOT_FOUND when it changes no row */
+    long *changes;    /* gets sqlite3_changes() when not NULL */
+    struct op_arg args[];
 };
 
 struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
-    int in_txn;
+    struct op **ops;
+    size_t nops, capops;
+    long prepares;
+    int flags;
 };
 
 static int exec(sqlite3 *db, const char *sql)
@@ -145,137 +130,420 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : CHAT_ERR_IO;
 }
 
-static int migrate(sqlite3 *db)
+/* chat_err of an SQLite result code. */
+static int sql_err(int rc)
 {
-    sqlite3_stmt *s;
-    int version = 0;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return 0;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return CHAT_ERR_BUSY;
+    case SQLITE_FULL:
+        return CHAT_ERR_FULL;
+    case SQLITE_CONSTRAINT:
+        return CHAT_ERR_EXISTS;
+    case SQLITE_NOMEM:
+        return CHAT_ERR_NOMEM;
+    default:
         return CHAT_ERR_IO;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        version = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    int n = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
-    for (; version < n; version++) {
-        char bump[64];
-        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
-        if (exec(db, "BEGIN IMMEDIATE") != 0)
-            return CHAT_ERR_IO;
-        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0) {
-            exec(db, "ROLLBACK");
-            return CHAT_ERR_IO;
-        }
-        if (exec(db, "COMMIT") != 0)
+    }
+}
+
+int store_schema_version(void)
+{
+    return migrate_latest();
+}
+
+int store_create_at_version(const char *data_dir, int version)
+{
+    return migrate_create_at(data_dir, version);
+}
+
+/* The stats statements, from the counter names: an upsert adding every
+ * counter, and the list of buckets in a range. */
+static char *stats_sql(enum store_stmt which)
+{
+    size_t cap = 16384, n = 0;
+    char *sql = malloc(cap);
+    if (!sql)
+        return NULL;
+#define ADD(...) (n += (size_t)snprintf(sql + n, n < cap ? cap - n : 0, __VA_ARGS__))
+    if (which == S_STATS_LIST) {
+        ADD("SELECT topic, hour");
+        for (int i = 0; i < STAT_COUNT; i++)
+            ADD(", %s", stats_name(i));
+        ADD(" FROM stats WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR topic = ?3)"
+            " ORDER BY topic, hour");
+    } else {
+        ADD("INSERT INTO stats(topic, hour");
+        for (int i = 0; i < STAT_COUNT; i++)
+            ADD(", %s", stats_name(i));
+        ADD(") VALUES (?1, ?2");
+        for (int i = 0; i < STAT_COUNT; i++)
+            ADD(", ?%d", i + 3);
+        ADD(") ON CONFLICT(topic, hour) DO UPDATE SET ");
+        for (int i = 0; i < STAT_COUNT; i++)
+            ADD("%s%s = %s + excluded.%s", i ? ", " : "", stats_name(i), stats_name(i),
+                stats_name(i));
+    }
+#undef ADD
+    if (n >= cap) {
+        free(sql);
+        return NULL;
+    }
+    return sql;
+}
+
+static int prepare_all(struct store *st)
+{
+    for (int i = 0; i < S_COUNT; i++) {
+        char *built = i == S_STATS_ADD || i == S_STATS_LIST ? stats_sql((enum store_stmt)i) : NULL;
+        const char *sql = built ? built : store_sql[i];
+        int rc =
+            sql ? sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL)
+                : SQLITE_NOMEM;
+        st->prepares++;
+        free(built);
+        if (rc != SQLITE_OK)
             return CHAT_ERR_IO;
     }
     return 0;
 }
 
-int store_open(const char *data_dir, struct store **out)
+int store_open(const char *data_dir, int flags, struct store **out)
 {
-    char path[4096];
     struct store *st = calloc(1, sizeof(*st));
     *out = NULL;
     if (!st)
         return CHAT_ERR_NOMEM;
-    if (mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
-        free(st);
-        return CHAT_ERR_IO;
+    st->flags = flags;
+    int rc = migrate_open(data_dir, &st->db);
+    if (rc == 0) {
+        /* migrations wait for a lock like chatadmin; then chatd never waits */
+        sqlite3_busy_timeout(st->db, BUSY_WAIT_MS);
+        rc = migrate_to(st->db, migrate_latest());
     }
-    snprintf(path, sizeof(path), "%s/chatd.db", data_dir);
-    /* a store belongs to one thread (chatd's event loop): no mutex per call */
-    if (sqlite3_open_v2(path, &st->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_busy_timeout(st->db, 5000);
-    /* before the first table exists: lets purges give space back in steps */
-    if (exec(st->db, "PRAGMA auto_vacuum = INCREMENTAL") ||
-        exec(st->db, "PRAGMA journal_mode = WAL") || exec(st->db, "PRAGMA synchronous = FULL") ||
-        exec(st->db, "PRAGMA foreign_keys = ON") || exec(st->db, "PRAGMA secure_delete = ON") ||
-        migrate(st->db))
-        goto fail;
-    for (int i = 0; i < S_COUNT; i++)
-        if (sqlite3_prepare_v3(st->db, store_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                               NULL) != SQLITE_OK)
-            goto fail;
+    if (rc == 0)
+        rc = prepare_all(st);
+    if (rc != 0) {
+        store_close(st);
+        return rc;
+    }
+    sqlite3_busy_timeout(st->db, flags & STORE_NO_WAIT ? 0 : BUSY_WAIT_MS);
     *out = st;
     return 0;
-fail:
-    store_close(st);
-    return CHAT_ERR_IO;
 }
 
 void store_close(struct store *st)
 {
     if (!st)
         return;
-    store_commit(st);
+    store_discard(st);
+    free(st->ops);
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st);
 }
 
-int store_begin(struct store *st)
+void store_set_no_wait(struct store *st, int no_wait)
 {
-    if (st->in_txn)
-        return 0;
-    if (exec(st->db, "BEGIN IMMEDIATE") != 0)
-        return CHAT_ERR_IO;
-    st->in_txn = 1;
+    st->flags = no_wait ? st->flags | STORE_NO_WAIT : st->flags & ~STORE_NO_WAIT;
+    sqlite3_busy_timeout(st->db, no_wait ? 0 : BUSY_WAIT_MS);
+}
+
+long store_prepares(const struct store *st)
+{
+    return st->prepares;
+}
+
+size_t store_pending(const struct store *st)
+{
+    return st->nops;
+}
+
+/* ---- the journal ------------------------------------------------------------- */
+
+/* The arguments and text/blob bytes a journal format needs (see journal). */
+static int journal_size(const char *fmt, va_list ap, size_t *bytes)
+{
+    int nargs = 0;
+    *bytes = 0;
+    for (const char *f = fmt; *f; f++, nargs++) {
+        if (*f == 'i') {
+            (void)va_arg(ap, sqlite3_int64);
+        } else if (*f == 't') {
+            const char *t = va_arg(ap, const char *);
+            *bytes += t ? strlen(t) + 1 : 0;
+        } else if (*f == 'b') {
+            (void)va_arg(ap, const void *);
+            *bytes += va_arg(ap, size_t);
+        } else if (*f == 'L') {
+            (void)va_arg(ap, const long *);
+            nargs += va_arg(ap, int) - 1;
+        }
+    }
+    return nargs;
+}
+
+/* Copies the arguments into op's arguments, texts and blobs into data. */
+static void journal_fill(struct op *op, char *data, const char *fmt, va_list ap)
+{
+    struct op_arg *a = op->args;
+    for (const char *f = fmt; *f; f++, a++) {
+        if (*f == 'i') {
+            *a = (struct op_arg){.kind = A_INT, .i = va_arg(ap, sqlite3_int64)};
+        } else if (*f == 't' || *f == 'b') {
+            const void *p = va_arg(ap, const void *);
+            size_t len = *f == 'b' ? va_arg(ap, size_t) : p ? strlen(p) + 1 : 0;
+            *a = (struct op_arg){.kind = *f == 'b' ? A_BLOB
+                                         : p       ? A_TEXT
+                                                   : A_NULL,
+                                 .p = data,
+                                 .len = (int)(*f == 't' && len ? len - 1 : len)};
+            if (len)
+                memcpy(data, p, len);
+            data += len;
+        } else if (*f == 'L') {
+            const long *counts = va_arg(ap, const long *);
+            int n = va_arg(ap, int);
+            for (int k = 0; k < n; k++)
+                a[k] = (struct op_arg){.kind = A_INT, .i = counts[k]};
+            a += n - 1;
+        } else {
+            a->kind = A_NULL;
+        }
+    }
+}
+
+/* Journals a write of stmt. fmt has one letter per argument: i (int64),
+ * t (text, NULL becomes null), b (blob: pointer then size_t length), n
+ * (null), L (counts: const long * then int n, n int64 arguments). */
+static int journal(struct store *st, enum store_stmt stmt, const char *fmt, ...)
+{
+    va_list ap;
+    size_t bytes;
+    va_start(ap, fmt);
+    int nargs = journal_size(fmt, ap, &bytes);
+    va_end(ap);
+    if (nargs > OP_MAX_ARGS)
+        return CHAT_ERR_INTERNAL;
+    if (st->nops == st->capops) {
+        size_t cap = st->capops ? st->capops * 2 : 64;
+        struct op **n = realloc(st->ops, cap * sizeof(*n));
+        if (!n)
+            return CHAT_ERR_NOMEM;
+        st->ops = n;
+        st->capops = cap;
+    }
+    size_t head = sizeof(struct op) + (size_t)nargs * sizeof(struct op_arg);
+    struct op *op = calloc(1, head + bytes);
+    if (!op)
+        return CHAT_ERR_NOMEM;
+    op->stmt = stmt;
+    op->nargs = nargs;
+    va_start(ap, fmt);
+    journal_fill(op, (char *)op + head, fmt, ap);
+    va_end(ap);
+    st->ops[st->nops++] = op;
     return 0;
+}
+
+/* The op journaled last (to set its flags). */
+static struct op *last_op(struct store *st)
+{
+    return st->ops[st->nops - 1];
+}
+
+static int run_op(struct store *st, const struct op *op)
+{
+    sqlite3_stmt *s = st->stmt[op->stmt];
+    for (int i = 0; i < op->nargs; i++) {
+        const struct op_arg *a = &op->args[i];
+        if (a->kind == A_INT)
+            sqlite3_bind_int64(s, i + 1, a->i);
+        else if (a->kind == A_TEXT)
+            sqlite3_bind_text(s, i + 1, a->p, a->len, SQLITE_STATIC);
+        else if (a->kind == A_BLOB)
+            sqlite3_bind_blob(s, i + 1, a->p, a->len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(s, i + 1);
+    }
+    int rc = sqlite3_step(s);
+    while (rc == SQLITE_ROW) /* PRAGMA incremental_vacuum answers with rows */
+        rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE)
+        return sql_err(rc);
+    long changed = (long)sqlite3_changes(st->db);
+    if (op->changes)
+        *op->changes = changed;
+    return op->need_change && changed == 0 ? CHAT_ERR_NOT_FOUND : 0;
+}
+
+void store_discard(struct store *st)
+{
+    for (size_t i = 0; i < st->nops; i++)
+        free(st->ops[i]);
+    st->nops = 0;
 }
 
 int store_commit(struct store *st)
 {
-    if (!st->in_txn)
+    if (st->nops == 0)
         return 0;
-    st->in_txn = 0;
-    if (exec(st->db, "COMMIT") != 0) {
-        exec(st->db, "ROLLBACK");
-        return CHAT_ERR_IO;
+    int rc = sql_err(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+    for (size_t i = 0; rc == 0 && i < st->nops; i++)
+        rc = run_op(st, st->ops[i]);
+    if (rc == 0)
+        rc = sql_err(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL));
+    if (rc != 0) {
+        if (!sqlite3_get_autocommit(st->db))
+            exec(st->db, "ROLLBACK");
+        return rc;
     }
+    store_discard(st);
     return 0;
 }
 
-int store_in_txn(const struct store *st)
+/* ---- writes ------------------------------------------------------------------ */
+
+int store_user_add(struct store *st, const struct store_user *u)
 {
-    return st->in_txn;
+    return journal(st, S_USER_ADD, "tttt", u->name, proto_staff_role_name(u->role), u->alias,
+                   u->pwhash);
 }
 
-struct sqlite3 *store_db(struct store *st)
+int store_user_del(struct store *st, const char *name)
 {
-    return st->db;
+    int rc = journal(st, S_USER_DEL, "t", name);
+    if (rc == 0)
+        last_op(st)->need_change = true;
+    return rc;
 }
 
-/* Binds text arguments 1..n from a NULL-terminated list. */
-static sqlite3_stmt *bind_text(struct store *st, enum store_stmt which, const char *a,
-                               const char *b, const char *c, const char *d)
+int store_user_passwd(struct store *st, const char *name, const char *pwhash)
+{
+    int rc = journal(st, S_USER_PASSWD, "tt", name, pwhash);
+    if (rc == 0) {
+        last_op(st)->need_change = true;
+        rc = store_token_del_user(st, name);
+    }
+    return rc;
+}
+
+int store_token_add(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], const char *user,
+                    time_t expires)
+{
+    return journal(st, S_TOKEN_ADD, "bti", hash, (size_t)STORE_TOKEN_HASH_BYTES, user,
+                   (sqlite3_int64)expires);
+}
+
+int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES])
+{
+    return journal(st, S_TOKEN_DEL, "b", hash, (size_t)STORE_TOKEN_HASH_BYTES);
+}
+
+int store_token_del_user(struct store *st, const char *user)
+{
+    return journal(st, S_TOKEN_DEL_USER, "t", user);
+}
+
+int store_token_purge(struct store *st, time_t now)
+{
+    return journal(st, S_TOKEN_PURGE, "i", (sqlite3_int64)now);
+}
+
+int store_transcript_add(struct store *st, const char *chat, const char *topic, const char *day)
+{
+    return journal(st, S_TR_ADD, "ttt", chat, topic, day);
+}
+
+int store_segment_add(struct store *st, const char *chat, int segment, const uint8_t *sealed,
+                      size_t len)
+{
+    return journal(st, S_SEG_ADD, "tib", chat, (sqlite3_int64)segment, sealed, len);
+}
+
+int store_msg_add(struct store *st, const char *chat, int segment, uint64_t seq,
+                  const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen)
+{
+    return journal(st, S_MSG_ADD, "tiibb", chat, (sqlite3_int64)segment, (sqlite3_int64)seq, nonce,
+                   noncelen, ct, ctlen);
+}
+
+int store_transcript_purge(struct store *st, const char *day, long *deleted)
+{
+    int rc = journal(st, S_TR_PURGE, "ti", day, (sqlite3_int64)STORE_PURGE_BATCH);
+    if (rc == 0)
+        last_op(st)->changes = deleted;
+    return rc;
+}
+
+int store_reclaim_some(struct store *st)
+{
+    return journal(st, S_RECLAIM, "");
+}
+
+int store_session_put(struct store *st, const struct store_session *ss)
+{
+    return journal(st, S_SESS_PUT,
+                   "biti"
+                   "iittii",
+                   ss->key, (size_t)STORE_TOKEN_HASH_BYTES, (sqlite3_int64)ss->state, ss->topic,
+                   (sqlite3_int64)ss->join_order, (sqlite3_int64)ss->since,
+                   (sqlite3_int64)ss->transferred, ss->chat, ss->worker, (sqlite3_int64)ss->started,
+                   (sqlite3_int64)ss->waited);
+}
+
+int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES])
+{
+    return journal(st, S_SESS_DEL, "b", key, (size_t)STORE_TOKEN_HASH_BYTES);
+}
+
+int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until)
+{
+    return journal(st, S_BLOCK_PUT, "bi", key, (size_t)STORE_TOKEN_HASH_BYTES,
+                   (sqlite3_int64)until);
+}
+
+int store_block_purge(struct store *st, time_t now)
+{
+    return journal(st, S_BLOCK_PURGE, "i", (sqlite3_int64)now);
+}
+
+int store_stats_add(struct store *st, const char *topic, time_t hour, const long *counts,
+                    int ncounts)
+{
+    if (ncounts != STAT_COUNT)
+        return CHAT_ERR_INTERNAL;
+    return journal(st, S_STATS_ADD, "tiL", topic, (sqlite3_int64)hour, counts, ncounts);
+}
+
+int store_stats_put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    return store_stats_add(arg, topic, hour, counts, ncounts);
+}
+
+/* ---- reads ------------------------------------------------------------------- */
+
+static sqlite3_stmt *bind_text1(struct store *st, enum store_stmt which, const char *a)
 {
     sqlite3_stmt *s = st->stmt[which];
-    const char *args[] = {a, b, c, d};
-    for (int i = 0; i < 4 && args[i]; i++)
-        sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
     return s;
 }
 
-/* Steps a statement that returns no rows, resets it, maps the result. */
-static int run(sqlite3_stmt *s)
+/* Resets s after reading and maps the last step's result. */
+static int done(sqlite3_stmt *s, int rc)
 {
-    int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    if (rc == SQLITE_DONE)
-        return 0;
-    return (rc & 0xff) == SQLITE_CONSTRAINT ? CHAT_ERR_EXISTS : CHAT_ERR_IO;
-}
-
-static int run_changed(struct store *st, sqlite3_stmt *s)
-{
-    int rc = run(s);
-    if (rc == 0 && sqlite3_changes(st->db) == 0)
-        rc = CHAT_ERR_NOT_FOUND;
-    return rc;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(rc);
 }
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
@@ -286,36 +554,21 @@ static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
 
 static void row_user(sqlite3_stmt *s, struct store_user *u)
 {
+    int role = proto_staff_role_parse((const char *)sqlite3_column_text(s, 1));
     copy_col(u->name, sizeof(u->name), s, 0);
-    copy_col(u->role, sizeof(u->role), s, 1);
+    u->role = role < 0 ? PROTO_ROLE_WORKER : (enum proto_staff_role)role;
     copy_col(u->alias, sizeof(u->alias), s, 2);
     copy_col(u->pwhash, sizeof(u->pwhash), s, 3);
 }
 
-int store_user_add(struct store *st, const struct store_user *u)
-{
-    return run(bind_text(st, S_USER_ADD, u->name, u->role, u->alias, u->pwhash));
-}
-
-int store_user_del(struct store *st, const char *name)
-{
-    return run_changed(st, bind_text(st, S_USER_DEL, name, NULL, NULL, NULL));
-}
-
-int store_user_passwd(struct store *st, const char *name, const char *pwhash)
-{
-    return run_changed(st, bind_text(st, S_USER_PASSWD, name, pwhash, NULL, NULL));
-}
-
 int store_user_get(struct store *st, const char *name, struct store_user *u)
 {
-    sqlite3_stmt *s = bind_text(st, S_USER_GET, name, NULL, NULL, NULL);
+    sqlite3_stmt *s = bind_text1(st, S_USER_GET, name);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         row_user(s, u);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CHAT_ERR_NOT_FOUND : CHAT_ERR_IO;
+    int err = done(s, rc);
+    return err ? err : rc == SQLITE_ROW ? 0 : CHAT_ERR_NOT_FOUND;
 }
 
 int store_user_each(struct store *st, void (*fn)(const struct store_user *u, void *arg), void *arg)
@@ -327,19 +580,8 @@ int store_user_each(struct store *st, void (*fn)(const struct store_user *u, voi
         row_user(s, &u);
         fn(&u, arg);
     }
-    sqlite3_reset(s);
     memset(&u, 0, sizeof(u));
-    return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
-}
-
-int store_token_add(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], const char *user,
-                    time_t expires)
-{
-    sqlite3_stmt *s = st->stmt[S_TOKEN_ADD];
-    sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)expires);
-    return run(s);
+    return done(s, rc);
 }
 
 int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], time_t now,
@@ -351,49 +593,8 @@ int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         copy_col(user, STORE_NAME_MAX + 1, s, 0);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CHAT_ERR_NOT_FOUND : CHAT_ERR_IO;
-}
-
-int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES])
-{
-    sqlite3_stmt *s = st->stmt[S_TOKEN_DEL];
-    sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    return run(s);
-}
-
-int store_token_purge(struct store *st, time_t now)
-{
-    sqlite3_stmt *s = st->stmt[S_TOKEN_PURGE];
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-    return run(s);
-}
-
-int store_transcript_add(struct store *st, const char *chat, const char *topic, const char *day)
-{
-    return run(bind_text(st, S_TR_ADD, chat, topic, day, NULL));
-}
-
-int store_segment_add(struct store *st, const char *chat, int segment, const uint8_t *sealed,
-                      size_t len)
-{
-    sqlite3_stmt *s = st->stmt[S_SEG_ADD];
-    sqlite3_bind_text(s, 1, chat, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, segment);
-    sqlite3_bind_blob(s, 3, sealed, (int)len, SQLITE_STATIC);
-    return run(s);
-}
-
-int store_msg_add(struct store *st, const char *chat, int segment, const uint8_t *nonce,
-                  size_t noncelen, const uint8_t *ct, size_t ctlen)
-{
-    sqlite3_stmt *s = st->stmt[S_MSG_ADD];
-    sqlite3_bind_text(s, 1, chat, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, segment);
-    sqlite3_bind_blob(s, 3, nonce, (int)noncelen, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 4, ct, (int)ctlen, SQLITE_STATIC);
-    return run(s);
+    int err = done(s, rc);
+    return err ? err : rc == SQLITE_ROW ? 0 : CHAT_ERR_NOT_FOUND;
 }
 
 int store_transcript_each(struct store *st, void (*fn)(const struct store_transcript *t, void *arg),
@@ -410,59 +611,139 @@ int store_transcript_each(struct store *st, void (*fn)(const struct store_transc
         };
         fn(&t, arg);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
+    return done(s, rc);
 }
 
 int store_transcript_read(struct store *st, const char *chat,
                           int (*seg)(int segment, const uint8_t *sealed, size_t len, void *arg),
-                          int (*msg)(int segment, const uint8_t *nonce, size_t noncelen,
+                          int (*msg)(int segment, long seq, const uint8_t *nonce, size_t noncelen,
                                      const uint8_t *ct, size_t ctlen, void *arg),
                           void *arg)
 {
     int rc, cbrc = 0, found = 0;
-    sqlite3_stmt *s = bind_text(st, S_TR_SEGS, chat, NULL, NULL, NULL);
+    sqlite3_stmt *s = bind_text1(st, S_TR_SEGS, chat);
     while (cbrc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         found = 1;
         cbrc = seg(sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
                    (size_t)sqlite3_column_bytes(s, 1), arg);
     }
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (cbrc != 0)
-        return cbrc;
+    int err = done(s, rc);
+    if (cbrc != 0 || err != 0)
+        return cbrc ? cbrc : err;
     if (!found)
         return CHAT_ERR_NOT_FOUND;
-    s = bind_text(st, S_TR_MSGS, chat, NULL, NULL, NULL);
-    while (cbrc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-        cbrc = msg(sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
-                   (size_t)sqlite3_column_bytes(s, 1), sqlite3_column_blob(s, 2),
-                   (size_t)sqlite3_column_bytes(s, 2), arg);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return cbrc;
-}
-
-int store_transcript_purge(struct store *st, const char *day, long *deleted)
-{
-    int rc = store_begin(st);
-    if (rc == 0)
-        rc = run(bind_text(st, S_TR_PURGE_MSGS, day, NULL, NULL, NULL));
-    if (rc == 0)
-        rc = run(bind_text(st, S_TR_PURGE_SEGS, day, NULL, NULL, NULL));
-    if (rc == 0) {
-        rc = run(bind_text(st, S_TR_PURGE, day, NULL, NULL, NULL));
-        *deleted = (long)sqlite3_changes(st->db);
+    s = bind_text1(st, S_TR_MSGS, chat);
+    while (cbrc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        /* ad 1: sealed before the seq was bound into the ciphertext; seq 0 says so */
+        long seq = sqlite3_column_int(s, 2) >= 2 ? (long)sqlite3_column_int64(s, 1) : 0;
+        cbrc = msg(sqlite3_column_int(s, 0), seq, sqlite3_column_blob(s, 3),
+                   (size_t)sqlite3_column_bytes(s, 3), sqlite3_column_blob(s, 4),
+                   (size_t)sqlite3_column_bytes(s, 4), arg);
     }
-    int crc = store_commit(st);
-    return rc ? rc : crc;
+    err = done(s, rc);
+    return cbrc ? cbrc : err;
 }
 
-int store_reclaim_some(struct store *st, int pages)
+int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
+                       void *arg)
 {
-    char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%d)", pages);
-    return exec(st->db, sql);
+    sqlite3_stmt *s = st->stmt[S_SESS_LIST];
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_session ss = {0};
+        int state = sqlite3_column_int(s, 1);
+        if (sqlite3_column_bytes(s, 0) != STORE_TOKEN_HASH_BYTES ||
+            (state != PROTO_VISITOR_QUEUED && state != PROTO_VISITOR_CHATTING))
+            continue;
+        memcpy(ss.key, sqlite3_column_blob(s, 0), STORE_TOKEN_HASH_BYTES);
+        ss.state = (enum proto_visitor_state)state;
+        ss.topic = (const char *)sqlite3_column_text(s, 2);
+        ss.join_order = (uint64_t)sqlite3_column_int64(s, 3);
+        ss.since = (time_t)sqlite3_column_int64(s, 4);
+        ss.transferred = sqlite3_column_int(s, 5);
+        ss.chat = (const char *)sqlite3_column_text(s, 6);
+        ss.worker = (const char *)sqlite3_column_text(s, 7);
+        ss.started = (time_t)sqlite3_column_int64(s, 8);
+        ss.waited = (time_t)sqlite3_column_int64(s, 9);
+        fn(&ss, arg);
+    }
+    return done(s, rc);
+}
+
+time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now)
+{
+    sqlite3_stmt *s = st->stmt[S_BLOCK_GET];
+    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+    int rc = sqlite3_step(s);
+    time_t until = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(s, 0) : 0;
+    (void)done(s, rc);
+    return until;
+}
+
+/* One integer from a statement binding chat as ?1, or -1. */
+static long chat_number(struct store *st, enum store_stmt which, const char *chat)
+{
+    sqlite3_stmt *s = bind_text1(st, which, chat);
+    int rc = sqlite3_step(s);
+    long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
+    (void)done(s, rc);
+    return n;
+}
+
+long store_chat_last_seq(struct store *st, const char *chat)
+{
+    return chat_number(st, S_CHAT_SEQ, chat);
+}
+
+int store_chat_last_segment(struct store *st, const char *chat)
+{
+    return (int)chat_number(st, S_CHAT_MAXSEG, chat);
+}
+
+int store_stats_each(struct store *st, time_t from, time_t to, const char *topic,
+                     void (*fn)(const char *topic, time_t hour, const long *counts, int ncounts,
+                                void *arg),
+                     void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_STATS_LIST];
+    long c[STAT_COUNT];
+    int rc;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)to);
+    if (topic)
+        sqlite3_bind_text(s, 3, topic, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int i = 0; i < STAT_COUNT; i++)
+            c[i] = (long)sqlite3_column_int64(s, i + 2);
+        fn((const char *)sqlite3_column_text(s, 0), (time_t)sqlite3_column_int64(s, 1), c,
+           STAT_COUNT, arg);
+    }
+    return done(s, rc);
+}
+
+/* ---- maintenance --------------------------------------------------------------- */
+
+int store_reclaim(struct store *st)
+{
+    if (st->nops)
+        return CHAT_ERR_BAD_STATE;
+    /* short steps, each its own transaction, so chatd is never held up long */
+    for (;;) {
+        sqlite3_stmt *s = st->stmt[S_FREELIST];
+        int rc = sqlite3_step(s);
+        long free_pages = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
+        (void)done(s, rc);
+        if (free_pages < 0)
+            return CHAT_ERR_IO;
+        if (free_pages == 0)
+            break;
+        if ((rc = store_reclaim_some(st)) != 0 || (rc = store_commit(st)) != 0) {
+            store_discard(st);
+            return rc;
+        }
+    }
+    return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 int store_backup(struct store *st, const char *path)
@@ -484,113 +765,4 @@ int store_backup(struct store *st, const char *path)
     }
     sqlite3_close(dst);
     return rc;
-}
-
-int store_reclaim(struct store *st)
-{
-    if (st->in_txn)
-        return CHAT_ERR_BAD_STATE;
-    return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)") || exec(st->db, "VACUUM") ? CHAT_ERR_IO
-                                                                                     : 0;
-}
-
-int store_session_put(struct store *st, const struct store_session *ss)
-{
-    sqlite3_stmt *s = st->stmt[S_SESS_PUT];
-    sqlite3_bind_blob(s, 1, ss->key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, ss->state);
-    sqlite3_bind_text(s, 3, ss->topic, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, (sqlite3_int64)ss->join_order);
-    sqlite3_bind_int64(s, 5, (sqlite3_int64)ss->since);
-    sqlite3_bind_int(s, 6, ss->transferred);
-    if (ss->chat)
-        sqlite3_bind_text(s, 7, ss->chat, -1, SQLITE_STATIC);
-    if (ss->worker)
-        sqlite3_bind_text(s, 8, ss->worker, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 9, (sqlite3_int64)ss->started);
-    sqlite3_bind_int64(s, 10, (sqlite3_int64)ss->waited);
-    return run(s);
-}
-
-int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES])
-{
-    sqlite3_stmt *s = st->stmt[S_SESS_DEL];
-    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    return run(s);
-}
-
-int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
-                       void *arg)
-{
-    sqlite3_stmt *s = st->stmt[S_SESS_LIST];
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_session ss = {0};
-        if (sqlite3_column_bytes(s, 0) != STORE_TOKEN_HASH_BYTES)
-            continue;
-        memcpy(ss.key, sqlite3_column_blob(s, 0), STORE_TOKEN_HASH_BYTES);
-        ss.state = sqlite3_column_int(s, 1);
-        ss.topic = (const char *)sqlite3_column_text(s, 2);
-        ss.join_order = (uint64_t)sqlite3_column_int64(s, 3);
-        ss.since = (time_t)sqlite3_column_int64(s, 4);
-        ss.transferred = sqlite3_column_int(s, 5);
-        ss.chat = (const char *)sqlite3_column_text(s, 6);
-        ss.worker = (const char *)sqlite3_column_text(s, 7);
-        ss.started = (time_t)sqlite3_column_int64(s, 8);
-        ss.waited = (time_t)sqlite3_column_int64(s, 9);
-        fn(&ss, arg);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : CHAT_ERR_IO;
-}
-
-int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until)
-{
-    sqlite3_stmt *s = st->stmt[S_BLOCK_PUT];
-    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)until);
-    return run(s);
-}
-
-time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now)
-{
-    sqlite3_stmt *s = st->stmt[S_BLOCK_GET];
-    sqlite3_bind_blob(s, 1, key, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-    time_t until = sqlite3_step(s) == SQLITE_ROW ? (time_t)sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return until;
-}
-
-int store_block_purge(struct store *st, time_t now)
-{
-    sqlite3_stmt *s = st->stmt[S_BLOCK_PURGE];
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-    return run(s);
-}
-
-/* One integer from a statement binding chat as ?1. */
-static long chat_number(struct store *st, enum store_stmt which, const char *chat)
-{
-    sqlite3_stmt *s = bind_text(st, which, chat, NULL, NULL, NULL);
-    long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return n;
-}
-
-long store_chat_messages(struct store *st, const char *chat)
-{
-    return chat_number(st, S_CHAT_SEQ, chat);
-}
-
-int store_chat_last_segment(struct store *st, const char *chat)
-{
-    return (int)chat_number(st, S_CHAT_MAXSEG, chat);
-}
-
-int store_token_del_user(struct store *st, const char *user)
-{
-    return run(bind_text(st, S_TOKEN_DEL_USER, user, NULL, NULL, NULL));
 }

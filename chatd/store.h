@@ -3,13 +3,25 @@
  *
  * WAL mode with synchronous=FULL: a committed transaction survives a crash
  * or power loss, so an ack sent after store_commit() is a promise kept.
- * Every statement is prepared once in store_open(); the schema is migrated
- * in code by PRAGMA user_version. Writers may batch: store_begin() opens a
- * transaction if none is open, store_commit() ends it (once per loop turn).
+ *
+ * Writes are journaled, not run: every write function copies its arguments
+ * into the store's journal and returns at once. store_commit() then runs
+ * the whole journal in one transaction (BEGIN IMMEDIATE ... COMMIT), the
+ * only transaction there is; store_discard() drops the journal. So the
+ * transaction is opened lazily, by the first write, at the commit, and one
+ * owner (chatd's end of a loop turn, or one chatadmin command) ends it.
+ * A commit that finds the write lock taken by another process returns
+ * CHAT_ERR_BUSY at once when the store was opened with STORE_NO_WAIT
+ * (chatd's event loop must never wait for a lock) and keeps the journal
+ * for another try. Reads run at once and see only what is committed.
+ *
+ * Every statement is prepared once in store_open() (the stats statements
+ * too, from the column names of stats.h); no SQL is ever built from data.
+ * The schema is migrated in code by PRAGMA user_version.
  *
  * What is stored (contract §5): users (argon2id hashes), hashes of session
  * tokens (logins, visitors' queue places and blocks), transcripts as
- * (chat id, topic, day) + sealed keys + ciphertexts, and aggregate
+ * (chat id, topic, day) + sealed keys + ciphertexts, and aggregate hourly
  * statistics. Never plaintext, addresses or visitor sessions.
  */
 #ifndef STORE_H
@@ -19,88 +31,85 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "proto.h"
+
+#define STORE_WUR __attribute__((warn_unused_result))
+
 struct store;
 
 #define STORE_NAME_MAX 64
 #define STORE_ALIAS_MAX 64
 #define STORE_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
 #define STORE_TOKEN_HASH_BYTES 32
+#define STORE_PURGE_BATCH 500 /* transcripts deleted per purge step */
+
+/* Flags for store_open(). */
+#define STORE_NO_WAIT 1 /* a commit that meets another writer's lock fails busy at once */
 
 struct store_user {
     char name[STORE_NAME_MAX + 1];
-    char role[16];
+    enum proto_staff_role role;
     char alias[STORE_ALIAS_MAX + 1];
     char pwhash[STORE_HASH_MAX + 1];
 };
 
-/* Opens (creating data_dir and the file if missing) and migrates the database. */
-int store_open(const char *data_dir, struct store **out);
+/* Opens (creating data_dir and the file if missing) and migrates the
+ * database. Without STORE_NO_WAIT a commit waits up to 5 s for a lock. */
+int store_open(const char *data_dir, int flags, struct store **out) STORE_WUR;
+/* Discards the journal and closes. */
 void store_close(struct store *st);
 
-/* Opens a write transaction unless one is open. */
-int store_begin(struct store *st);
-/* Commits the open transaction, if any. */
-int store_commit(struct store *st);
-/* True while a transaction is open. */
-int store_in_txn(const struct store *st);
+/* Sets whether a commit that meets another writer's lock fails busy at once
+ * (STORE_NO_WAIT) or waits up to 5 s. */
+void store_set_no_wait(struct store *st, int no_wait);
 
-int store_user_add(struct store *st, const struct store_user *u);
-int store_user_del(struct store *st, const char *name);
-int store_user_passwd(struct store *st, const char *name, const char *pwhash);
-/* Fills u for name; CHAT_ERR_NOT_FOUND when there is no such user. */
-int store_user_get(struct store *st, const char *name, struct store_user *u);
-/* Calls fn for each user in name order. */
-int store_user_each(struct store *st, void (*fn)(const struct store_user *u, void *arg), void *arg);
+/* Runs the journal in one transaction. 0 (journal emptied), CHAT_ERR_BUSY
+ * (another writer holds the lock: journal kept), or the first failing
+ * write's error (CHAT_ERR_EXISTS, CHAT_ERR_NOT_FOUND, CHAT_ERR_FULL,
+ * CHAT_ERR_IO: nothing of the journal is stored; the journal is kept until
+ * store_discard). */
+int store_commit(struct store *st) STORE_WUR;
+/* Drops the journal. */
+void store_discard(struct store *st);
+/* Writes in the journal. */
+size_t store_pending(const struct store *st);
+/* sqlite3_prepare calls since store_open (all of them happen in it). */
+long store_prepares(const struct store *st);
 
+/* ---- writes (journaled; each returns 0 or CHAT_ERR_NOMEM) ---------------- */
+
+int store_user_add(struct store *st, const struct store_user *u) STORE_WUR;
+/* At the commit CHAT_ERR_NOT_FOUND when there is no such user. Deleting a
+ * user deletes its tokens. */
+int store_user_del(struct store *st, const char *name) STORE_WUR;
+/* Changes the hash and deletes the user's tokens (every session ends). */
+int store_user_passwd(struct store *st, const char *name, const char *pwhash) STORE_WUR;
 int store_token_add(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], const char *user,
-                    time_t expires);
-/* Finds the user of a live token; CHAT_ERR_NOT_FOUND when unknown or expired. */
-int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], time_t now,
-                     char user[STORE_NAME_MAX + 1]);
-int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES]);
+                    time_t expires) STORE_WUR;
+int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES]) STORE_WUR;
 /* Deletes every token of user (logout ends the whole session). */
-int store_token_del_user(struct store *st, const char *user);
+int store_token_del_user(struct store *st, const char *user) STORE_WUR;
 /* Deletes expired tokens. */
-int store_token_purge(struct store *st, time_t now);
+int store_token_purge(struct store *st, time_t now) STORE_WUR;
 
-int store_transcript_add(struct store *st, const char *chat, const char *topic, const char *day);
+int store_transcript_add(struct store *st, const char *chat, const char *topic,
+                         const char *day) STORE_WUR;
 int store_segment_add(struct store *st, const char *chat, int segment, const uint8_t *sealed,
-                      size_t len);
-int store_msg_add(struct store *st, const char *chat, int segment, const uint8_t *nonce,
-                  size_t noncelen, const uint8_t *ct, size_t ctlen);
-
-struct store_transcript {
-    const char *chat;
-    const char *topic;
-    const char *day;
-    long count;
-};
-int store_transcript_each(struct store *st, void (*fn)(const struct store_transcript *t, void *arg),
-                          void *arg);
-
-/* Calls seg for each sealed key of chat, then msg for each message in order. */
-int store_transcript_read(struct store *st, const char *chat,
-                          int (*seg)(int segment, const uint8_t *sealed, size_t len, void *arg),
-                          int (*msg)(int segment, const uint8_t *nonce, size_t noncelen,
-                                     const uint8_t *ct, size_t ctlen, void *arg),
-                          void *arg);
-
-/* Deletes transcripts whose day is before day (YYYY-MM-DD); *deleted gets the count. */
-int store_transcript_purge(struct store *st, const char *day, long *deleted);
-
-/* Checkpoints the WAL and VACUUMs: all free space back (slow; chatadmin only). */
-int store_reclaim(struct store *st);
-
-/* Gives up to pages free pages back to the file system (cheap; chatd hourly). */
-int store_reclaim_some(struct store *st, int pages);
-
-/* Copies the live database to path with SQLite's online backup API. */
-int store_backup(struct store *st, const char *path);
+                      size_t len) STORE_WUR;
+int store_msg_add(struct store *st, const char *chat, int segment, uint64_t seq,
+                  const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen) STORE_WUR;
+/* Deletes up to STORE_PURGE_BATCH transcripts whose day is before day
+ * (YYYY-MM-DD), with their keys and messages; at the commit *deleted (which
+ * must live until then) gets how many. */
+int store_transcript_purge(struct store *st, const char *day, long *deleted) STORE_WUR;
+/* Gives up to STORE_RECLAIM_PAGES free pages back to the file system. */
+#define STORE_RECLAIM_PAGES 2000
+int store_reclaim_some(struct store *st) STORE_WUR;
 
 /* A visitor's queue place or chat, kept so a restart loses nobody. */
 struct store_session {
     uint8_t key[STORE_TOKEN_HASH_BYTES]; /* hash of the session token */
-    int state;                           /* 1 queued, 2 chatting */
+    enum proto_visitor_state state;      /* queued or chatting */
     const char *topic;
     uint64_t join_order;
     time_t since;
@@ -109,26 +118,80 @@ struct store_session {
     const char *worker; /* NULL unless chatting */
     time_t started, waited;
 };
-
-int store_session_put(struct store *st, const struct store_session *ss);
-int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES]);
-/* Calls fn for each kept session, transferred first, then in join order. */
-int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
-                       void *arg);
+int store_session_put(struct store *st, const struct store_session *ss) STORE_WUR;
+int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES]) STORE_WUR;
 
 /* A visitor session (by the hash of its token) blocked from joining until a
  * time; store_block_until gives that time, or 0 when not blocked at now. */
-int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until);
-time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now);
+int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES],
+                    time_t until) STORE_WUR;
 /* Deletes the blocks that ended by now. */
-int store_block_purge(struct store *st, time_t now);
+int store_block_purge(struct store *st, time_t now) STORE_WUR;
 
-/* Messages stored for chat (its last seq), or -1. */
-long store_chat_messages(struct store *st, const char *chat);
+/* Adds counts (ncounts values, in the order of stats.h's counters) to the
+ * bucket of (topic, hour). */
+int store_stats_add(struct store *st, const char *topic, time_t hour, const long *counts,
+                    int ncounts) STORE_WUR;
+/* The same with the store last (a stats_put_fn of stats.h; arg is the store). */
+int store_stats_put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg);
+
+/* ---- reads (run at once; committed data only) ----------------------------- */
+
+/* Fills u for name; CHAT_ERR_NOT_FOUND when there is no such user. */
+int store_user_get(struct store *st, const char *name, struct store_user *u) STORE_WUR;
+/* Calls fn for each user in name order. */
+int store_user_each(struct store *st, void (*fn)(const struct store_user *u, void *arg),
+                    void *arg) STORE_WUR;
+/* Finds the user of a live token; CHAT_ERR_NOT_FOUND when unknown or expired. */
+int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], time_t now,
+                     char user[STORE_NAME_MAX + 1]) STORE_WUR;
+
+struct store_transcript {
+    const char *chat;
+    const char *topic;
+    const char *day;
+    long count;
+};
+int store_transcript_each(struct store *st, void (*fn)(const struct store_transcript *t, void *arg),
+                          void *arg) STORE_WUR;
+
+/* Calls seg for each sealed key of chat, then msg for each message in the
+ * order stored; CHAT_ERR_NOT_FOUND when chat has no transcript. */
+int store_transcript_read(struct store *st, const char *chat,
+                          int (*seg)(int segment, const uint8_t *sealed, size_t len, void *arg),
+                          int (*msg)(int segment, long seq, const uint8_t *nonce, size_t noncelen,
+                                     const uint8_t *ct, size_t ctlen, void *arg),
+                          void *arg) STORE_WUR;
+
+/* Calls fn for each kept session, transferred first, then in join order. */
+int store_session_each(struct store *st, void (*fn)(const struct store_session *ss, void *arg),
+                       void *arg) STORE_WUR;
+
+time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now);
+
+/* The highest message seq stored for chat (0 when none), or -1. */
+long store_chat_last_seq(struct store *st, const char *chat);
 /* The highest key segment of chat, or -1. */
 int store_chat_last_segment(struct store *st, const char *chat);
 
-/* The underlying handle, for modules that keep their own statements (stats). */
-struct sqlite3 *store_db(struct store *st);
+/* Calls fn for each stats bucket with hour in [from, to) (topic NULL: all),
+ * by topic and hour; counts has ncounts values as in store_stats_add. */
+int store_stats_each(struct store *st, time_t from, time_t to, const char *topic,
+                     void (*fn)(const char *topic, time_t hour, const long *counts, int ncounts,
+                                void *arg),
+                     void *arg) STORE_WUR;
+
+/* ---- maintenance (chatadmin; not inside a journal) ------------------------- */
+
+/* Gives all free space back in short steps and truncates the WAL. */
+int store_reclaim(struct store *st) STORE_WUR;
+/* Copies the live database to path with SQLite's online backup API. */
+int store_backup(struct store *st, const char *path) STORE_WUR;
+
+/* For tests of the migrations: makes data_dir/chatd.db at schema version
+ * (0 = empty), as an older chatd left it. */
+int store_create_at_version(const char *data_dir, int version) STORE_WUR;
+/* The schema version this build migrates to. */
+int store_schema_version(void);
 
 #endif

@@ -179,18 +179,19 @@ void transcript_key_free(struct transcript_key *k)
 }
 
 /* Associated data: "chat/segment", binding a ciphertext to its place. */
-static size_t make_ad(char *ad, size_t size, const char *chat, int segment)
+static size_t make_ad(char *ad, size_t size, const char *chat, int segment, uint64_t seq)
 {
-    int n = snprintf(ad, size, "%s/%d", chat, segment);
+    int n = seq ? snprintf(ad, size, "%s/%d/%llu", chat, segment, (unsigned long long)seq)
+                : snprintf(ad, size, "%s/%d", chat, segment);
     return n < 0 ? 0 : (size_t)n;
 }
 
-int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment,
+int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
                         const void *plain, size_t len, uint8_t nonce[TRANSCRIPT_NONCE_BYTES],
                         uint8_t **ct, size_t *ctlen)
 {
     char ad[128];
-    size_t adlen = make_ad(ad, sizeof(ad), chat, segment);
+    size_t adlen = make_ad(ad, sizeof(ad), chat, segment, seq);
     unsigned long long clen;
     *ct = malloc(len + TRANSCRIPT_TAG_BYTES);
     if (!*ct)
@@ -202,12 +203,12 @@ int transcript_seal_msg(const struct transcript_key *k, const char *chat, int se
     return 0;
 }
 
-int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment,
+int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
                         const uint8_t *nonce, const uint8_t *ct, size_t ctlen, char **plain,
                         size_t *len)
 {
     char ad[128];
-    size_t adlen = make_ad(ad, sizeof(ad), chat, segment);
+    size_t adlen = make_ad(ad, sizeof(ad), chat, segment, seq);
     unsigned long long plen;
     if (ctlen < TRANSCRIPT_TAG_BYTES)
         return CHAT_ERR_CRYPTO;

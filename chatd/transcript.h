@@ -5,8 +5,10 @@
  * fresh random AEAD key in sodium_malloc'd memory, sealed to the public key
  * with a libsodium sealed box; the sealed copy is what is stored, the key
  * itself is wiped when the chat ends. Each message is encrypted with
- * XChaCha20-Poly1305 under a random nonce, with the chat id and key segment
- * as associated data so a ciphertext cannot be moved to another chat.
+ * XChaCha20-Poly1305 under a random nonce, with the chat id, key segment and
+ * message seq as associated data, so a ciphertext can be moved neither to
+ * another chat nor to another place in its chat (messages sealed before the
+ * seq was bound have seq 0 here: their associated data is chat/segment).
  * Opening needs the secret key, kept in transcript.key encrypted under a
  * passphrase (argon2id + secretbox); only chatadmin ever opens it.
  *
@@ -30,14 +32,16 @@ struct transcript_key;
 
 /* Makes a key pair and writes DIR/transcript.pub and DIR/transcript.key (0600),
  * the latter encrypted under passphrase. Refuses to overwrite (CHAT_ERR_EXISTS). */
-int transcript_keygen(const char *dir, const char *passphrase);
+int transcript_keygen(const char *dir, const char *passphrase) __attribute__((warn_unused_result));
 
 /* Reads a public key file into pub. */
-int transcript_load_pub(const char *path, uint8_t pub[TRANSCRIPT_PUB_BYTES]);
+int transcript_load_pub(const char *path, uint8_t pub[TRANSCRIPT_PUB_BYTES])
+    __attribute__((warn_unused_result));
 
 /* Reads and decrypts a secret key file; sk (crypto_box_SECRETKEYBYTES) and pk
  * are filled. CHAT_ERR_CRYPTO on a wrong passphrase. The caller wipes sk. */
-int transcript_load_secret(const char *path, const char *passphrase, uint8_t *sk, uint8_t *pk);
+int transcript_load_secret(const char *path, const char *passphrase, uint8_t *sk, uint8_t *pk)
+    __attribute__((warn_unused_result));
 
 /* A new random chat key; its sealed form (TRANSCRIPT_SEALED_BYTES) goes to sealed.
  * Returns NULL when out of memory. */
@@ -50,16 +54,18 @@ struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t 
 /* Wipes and frees k (NULL is fine). */
 void transcript_key_free(struct transcript_key *k);
 
-/* Encrypts plain (len bytes) for chat/segment: writes a random nonce and
- * returns a malloc'd ciphertext of len + TRANSCRIPT_TAG_BYTES in *ct. */
-int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment,
+/* Encrypts plain (len bytes) as message seq (>= 1) of chat/segment: writes
+ * a random nonce and returns a malloc'd ciphertext of len +
+ * TRANSCRIPT_TAG_BYTES in *ct. */
+int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
                         const void *plain, size_t len, uint8_t nonce[TRANSCRIPT_NONCE_BYTES],
-                        uint8_t **ct, size_t *ctlen);
+                        uint8_t **ct, size_t *ctlen) __attribute__((warn_unused_result));
 
-/* Decrypts ct into a malloc'd, NUL-terminated *plain; CHAT_ERR_CRYPTO when
- * it does not authenticate. */
-int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment,
+/* Decrypts ct (message seq of chat/segment; seq 0: sealed before the seq was
+ * bound) into a malloc'd, NUL-terminated *plain; CHAT_ERR_CRYPTO when it does
+ * not authenticate. */
+int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
                         const uint8_t *nonce, const uint8_t *ct, size_t ctlen, char **plain,
-                        size_t *len);
+                        size_t *len) __attribute__((warn_unused_result));
 
 #endif

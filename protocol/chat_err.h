@@ -27,7 +27,10 @@ enum chat_err {
     CHAT_ERR_IO = -15,
     CHAT_ERR_NOT_FOUND = -16,
     CHAT_ERR_EXISTS = -17,
-    CHAT_ERR_CRYPTO = -18, /* a ciphertext or key did not open */
+    CHAT_ERR_CRYPTO = -18,     /* a ciphertext or key did not open */
+    CHAT_ERR_BUSY = -19,       /* the database is locked by another writer: try again */
+    CHAT_ERR_FULL = -20,       /* the disk or the database is full */
+    CHAT_ERR_NOT_STORED = -21, /* the request's work could not be stored: send it again */
 };
 
 /* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */
@@ -35,5 +38,9 @@ const char *chat_err_code(int err);
 
 /* A one-line English message for err. */
 const char *chat_err_message(int err);
+
+/* The HTTP status that answers err on an HTTP endpoint (401, 403, 400, 404,
+ * 503 or 500). */
+int chat_err_http(int err);
 
 #endif

@@ -256,6 +256,7 @@ static bool raw_depth_ok(const char *buf, size_t len)
 int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto_req *req)
 {
     memset(req, 0, sizeof(*req));
+    req->role = role;
     req->lang = PROTO_LANG_NONE;
     if (!raw_depth_ok(buf, len))
         return CHAT_ERR_BAD_REQUEST;
@@ -287,8 +288,23 @@ int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto
     return CHAT_ERR_UNKNOWN_TYPE;
 }
 
+/* Overwrites a decoded string in place (jansson's copy of a secret). */
+static void wipe(const char *s)
+{
+    if (s) {
+        volatile char *p = (volatile char *)(uintptr_t)s;
+        while (*p)
+            *p++ = 0;
+    }
+}
+
 void proto_req_fini(struct proto_req *req)
 {
+    if (req->root && json_is_object(req->root) && req->role == PROTO_WORKER) {
+        /* a login's password and token die with the request, also a refused one */
+        wipe(json_string_value(json_object_get(req->root, "password")));
+        wipe(json_string_value(json_object_get(req->root, "token")));
+    }
     if (req->root)
         json_decref(req->root);
     req->root = NULL;
@@ -512,28 +528,243 @@ static json_t *wait_json(long s)
     return s < 0 ? json_null() : json_integer(s);
 }
 
+/* ---- name tables ---------------------------------------------------------- */
+
+static const char *const staff_role_names[] = {"worker", "coordinator", "admin"};
+static const char *const topic_state_names[] = {"open", "full", "closed"};
+static const char *const visitor_state_names[] = {"idle", "queued", "chatting"};
+static const char *const end_by_names[] = {"visitor", "worker", "timeout", "server", "transfer"};
+
+#define NAME_OF(table, i)                                                                          \
+    ((size_t)(i) < sizeof(table) / sizeof(table[0]) ? table[(size_t)(i)] : table[0])
+
+const char *proto_staff_role_name(enum proto_staff_role r)
+{
+    return NAME_OF(staff_role_names, r);
+}
+
+int proto_staff_role_parse(const char *s)
+{
+    for (size_t i = 0; s && i < sizeof(staff_role_names) / sizeof(staff_role_names[0]); i++)
+        if (strcmp(s, staff_role_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *proto_topic_state_name(enum proto_topic_state s)
+{
+    return NAME_OF(topic_state_names, s);
+}
+
+const char *proto_visitor_state_name(enum proto_visitor_state s)
+{
+    return NAME_OF(visitor_state_names, s);
+}
+
+const char *proto_end_by_name(enum proto_end_by b)
+{
+    return NAME_OF(end_by_names, b);
+}
+
+/* ---- typed encoders --------------------------------------------------------- */
+
 json_t *proto_topic_status_json(const struct proto_topic_status *t)
 {
     return json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:b,s:i,s:o,s:o,s:o}", "id", t->id, "title",
                      "fi", t->title[0], "sv", t->title[1], "en", t->title[2], "audience",
-                     t->audience, "state", t->state, "staffed", t->staffed, "waiting", t->waiting,
-                     "estimated_wait_s", wait_json(t->estimated_wait_s), "next_open",
-                     proto_time_json(t->next_open), "closes_at", proto_time_json(t->closes_at));
+                     t->audience, "state", proto_topic_state_name(t->state), "staffed", t->staffed,
+                     "waiting", t->waiting, "estimated_wait_s", wait_json(t->estimated_wait_s),
+                     "next_open", proto_time_json(t->next_open), "closes_at",
+                     proto_time_json(t->closes_at));
 }
 
-char *proto_frame(const char *type, const char *ref, const char *fmt, ...)
+/* A new frame object {"type":type}. */
+static json_t *frame_new(const char *type)
 {
-    json_t *obj;
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        obj = json_vpack_ex(NULL, 0, fmt, ap);
-        va_end(ap);
-    } else {
-        obj = json_object();
+    json_t *o = json_object();
+    if (o)
+        json_object_set_new(o, "type", json_string(type));
+    return o;
+}
+
+static json_t *topics_json(const struct proto_topic_status *t, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, proto_topic_status_json(&t[i]));
+    return arr;
+}
+
+static json_t *strings_json(const char *const *s, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_string(s[i]));
+    return arr;
+}
+
+/* The msg objects of a history, without "type". */
+static json_t *history_json(const struct proto_msg *m, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *o = proto_msg_json(&m[i]);
+        json_object_del(o, "type");
+        json_array_append_new(arr, o);
     }
-    if (!obj)
-        return NULL;
-    json_object_set_new(obj, "type", json_string(type));
-    return proto_dump(obj, ref);
+    return arr;
+}
+
+static char *status_object(json_t *obj, time_t generated, const struct proto_topic_status *t,
+                           size_t n)
+{
+    if (obj) {
+        json_object_set_new(obj, "generated", proto_time_json(generated));
+        json_object_set_new(obj, "topics", topics_json(t, n));
+    }
+    return proto_dump(obj, NULL);
+}
+
+char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n)
+{
+    return status_object(frame_new("status"), generated, t, n);
+}
+
+char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n)
+{
+    return status_object(json_object(), generated, t, n);
+}
+
+char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref)
+{
+    json_t *o = frame_new("welcome");
+    if (o) {
+        json_object_set_new(o, "session", json_string(w->session));
+        json_object_set_new(o, "resumed", json_boolean(w->resumed));
+        json_object_set_new(o, "state", json_string(proto_visitor_state_name(w->state)));
+        json_object_set_new(o, "topics", topics_json(w->topics, w->ntopics));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref)
+{
+    json_t *o = frame_new("welcome");
+    if (o) {
+        json_object_set_new(o, "user", json_string(w->user));
+        json_object_set_new(o, "alias", json_string(w->alias));
+        json_object_set_new(o, "role", json_string(proto_staff_role_name(w->role)));
+        json_object_set_new(o, "token", json_string(w->token));
+        json_object_set_new(o, "canned", strings_json(w->canned, w->ncanned));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_queued(const struct proto_queued *q, const char *ref)
+{
+    json_t *o = frame_new("queued");
+    if (o) {
+        json_object_set_new(o, "topic", json_string(q->topic));
+        json_object_set_new(o, "position", json_integer(q->position));
+        json_object_set_new(o, "estimated_wait_s", wait_json(q->estimated_wait_s));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_duty(const struct proto_duty *d, const char *ref)
+{
+    json_t *o = frame_new("duty");
+    if (o) {
+        json_object_set_new(o, "on", json_boolean(d->on));
+        json_object_set_new(o, "topics", strings_json(d->topics, d->ntopics));
+        json_object_set_new(o, "capacity", json_integer(d->capacity));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_queue_state(const struct proto_queue_topic *t, size_t n)
+{
+    json_t *o = frame_new("queue_state"), *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:i,s:I,s:b,s:s}", "id", t[i].id, "waiting",
+                                             t[i].waiting, "longest_wait_s",
+                                             (json_int_t)t[i].longest_wait_s, "open", t[i].open,
+                                             "mode", t[i].mode));
+    if (o)
+        json_object_set_new(o, "topics", arr);
+    else
+        json_decref(arr);
+    return proto_dump(o, NULL);
+}
+
+static json_t *chat_started_base(const struct proto_chat_started *s)
+{
+    json_t *o = frame_new("chat_started");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(s->chat));
+        json_object_set_new(o, "topic", json_string(s->topic));
+    }
+    return o;
+}
+
+char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref)
+{
+    json_t *o = chat_started_base(s);
+    if (o) {
+        json_object_set_new(o, "worker", json_string(s->worker));
+        json_object_set_new(o, "history", history_json(s->history, s->nhistory));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref)
+{
+    json_t *o = chat_started_base(s);
+    if (o) {
+        json_object_set_new(o, "audience", json_string(s->audience));
+        json_object_set_new(o, "waited_s", json_integer(s->waited_s));
+        json_object_set_new(o, "history", history_json(s->history, s->nhistory));
+        json_object_set_new(o, "visitor_away", json_boolean(s->visitor_away));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_chat_ended(const char *chat, enum proto_end_by by, const char *ref)
+{
+    json_t *o = frame_new("chat_ended");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "by", json_string(proto_end_by_name(by)));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_typing(const char *chat, const char *from, bool on)
+{
+    json_t *o = frame_new("typing");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "from", json_string(from));
+        json_object_set_new(o, "on", json_boolean(on));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_visitor_presence(const char *chat, bool back)
+{
+    json_t *o = frame_new(back ? "visitor_back" : "visitor_away");
+    if (o)
+        json_object_set_new(o, "chat", json_string(chat));
+    return proto_dump(o, NULL);
+}
+
+char *proto_bare(const char *type, const char *ref)
+{
+    return proto_dump(frame_new(type), ref);
+}
+
+char *proto_error_closed(time_t next_open, const char *ref)
+{
+    return proto_error(CHAT_ERR_CLOSED, ref,
+                       json_pack("{s:o}", "next_open", proto_time_json(next_open)));
 }

@@ -51,6 +51,7 @@ enum proto_lang { PROTO_LANG_NONE = -1, PROTO_LANG_FI, PROTO_LANG_SV, PROTO_LANG
 /* A decoded request. Strings point into the parsed JSON and live until
  * proto_req_fini(); an absent optional string is NULL. */
 struct proto_req {
+    enum proto_role role; /* of the connection it came from */
     enum proto_type type;
     char ref[PROTO_REF_MAX + 1]; /* "" when absent */
     bool has_ref;
@@ -76,7 +77,8 @@ struct proto_req {
  * the frame had a usable ref, also on error. Always call proto_req_fini(). */
 int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto_req *req);
 
-/* Releases what proto_decode() holds; safe on a zeroed or failed req. */
+/* Releases what proto_decode() holds, wiping a login's password and token
+ * first; safe on a zeroed or failed req. */
 void proto_req_fini(struct proto_req *req);
 
 /* Number of UTF-8 code points in s (s is valid UTF-8, as jansson guarantees). */
@@ -119,12 +121,43 @@ char *proto_msg_frame(const struct proto_msg *m);
  * the record is sealed to its chat). Malloc'd, NULL when out of memory. */
 char *proto_msg_record(const struct proto_msg *m);
 
+/* Names of the small closed sets the wire carries, one table each. */
+
+/* A console user's role (contract §3.2), also stored in users.role. */
+enum proto_staff_role { PROTO_ROLE_WORKER, PROTO_ROLE_COORDINATOR, PROTO_ROLE_ADMIN };
+/* "worker" | "coordinator" | "admin". */
+const char *proto_staff_role_name(enum proto_staff_role r);
+/* The role named s, or -1. */
+int proto_staff_role_parse(const char *s);
+
+/* A topic's public state (contract §3.3). */
+enum proto_topic_state { PROTO_TOPIC_OPEN, PROTO_TOPIC_FULL, PROTO_TOPIC_CLOSED };
+/* "open" | "full" | "closed". */
+const char *proto_topic_state_name(enum proto_topic_state s);
+
+/* A visitor session's state: welcome.state on the wire and, as its number,
+ * the state of a row kept for a restart (idle sessions have no row). */
+enum proto_visitor_state { PROTO_VISITOR_IDLE, PROTO_VISITOR_QUEUED, PROTO_VISITOR_CHATTING };
+/* "idle" | "queued" | "chatting". */
+const char *proto_visitor_state_name(enum proto_visitor_state s);
+
+/* Who or what ended (a part of) a chat: chat_ended.by. */
+enum proto_end_by {
+    PROTO_BY_VISITOR,
+    PROTO_BY_WORKER,
+    PROTO_BY_TIMEOUT,
+    PROTO_BY_SERVER,
+    PROTO_BY_TRANSFER
+};
+/* "visitor" | "worker" | "timeout" | "server" | "transfer". */
+const char *proto_end_by_name(enum proto_end_by b);
+
 /* One topic's public status (contract §3.3). Times < 0 and waits < 0 are null. */
 struct proto_topic_status {
     const char *id;
     const char *title[3]; /* fi, sv, en */
     const char *audience;
-    const char *state; /* open | full | closed */
+    enum proto_topic_state state;
     bool staffed;
     int waiting;
     long estimated_wait_s;
@@ -134,8 +167,92 @@ struct proto_topic_status {
 
 json_t *proto_topic_status_json(const struct proto_topic_status *t);
 
-/* A frame {"type":type} built from a jansson pack format's fields, e.g.
- * proto_frame("queued", ref, "{s:s,s:i}", "topic", id, "position", 3). */
-char *proto_frame(const char *type, const char *ref, const char *fmt, ...);
+/* ---- typed encoders: every frame the server sends -------------------------
+ *
+ * Each returns malloc'd compact JSON text, or NULL when out of memory; ref
+ * (NULL or "" for none) is copied into the frame as "ref". */
+
+/* {"type":"status","generated","topics"} (status.v1), and the same object
+ * without "type" as the body of GET /api/status. */
+char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n);
+char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n);
+
+/* visitor welcome {"session","resumed","state","topics"}. */
+struct proto_welcome_visitor {
+    const char *session;
+    bool resumed;
+    enum proto_visitor_state state;
+    const struct proto_topic_status *topics;
+    size_t ntopics;
+};
+char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
+
+/* worker welcome {"user","alias","role","token","canned"}. */
+struct proto_welcome_worker {
+    const char *user;
+    const char *alias;
+    enum proto_staff_role role;
+    const char *token;
+    const char *const *canned;
+    size_t ncanned;
+};
+char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref);
+
+/* {"type":"queued","topic","position","estimated_wait_s"} (wait < 0: null). */
+struct proto_queued {
+    const char *topic;
+    int position;
+    long estimated_wait_s;
+};
+char *proto_queued(const struct proto_queued *q, const char *ref);
+
+/* {"type":"duty","on","topics","capacity"}. */
+struct proto_duty {
+    bool on;
+    const char *const *topics;
+    size_t ntopics;
+    int capacity;
+};
+char *proto_duty(const struct proto_duty *d, const char *ref);
+
+/* One topic of queue_state: {"id","waiting","longest_wait_s","open","mode"}. */
+struct proto_queue_topic {
+    const char *id;
+    int waiting;
+    long longest_wait_s;
+    bool open;
+    const char *mode; /* "auto" | "pick" */
+};
+char *proto_queue_state(const struct proto_queue_topic *t, size_t n);
+
+/* chat_started, to either side. The visitor's names the worker by alias;
+ * the worker's carries audience, waited_s and visitor_away. */
+struct proto_chat_started {
+    const char *chat;
+    const char *topic;
+    const struct proto_msg *history;
+    size_t nhistory;
+    const char *worker;   /* visitor side */
+    const char *audience; /* worker side ... */
+    long waited_s;
+    bool visitor_away;
+};
+char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
+char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);
+
+/* {"type":"chat_ended","chat","by"}. */
+char *proto_chat_ended(const char *chat, enum proto_end_by by, const char *ref);
+
+/* {"type":"typing","chat","from","on"}. */
+char *proto_typing(const char *chat, const char *from, bool on);
+
+/* {"type":"visitor_away"} or, when back, {"type":"visitor_back"}, with "chat". */
+char *proto_visitor_presence(const char *chat, bool back);
+
+/* A frame that is only its type (and ref): "left", "pong", "logged_out". */
+char *proto_bare(const char *type, const char *ref);
+
+/* error "closed" with next_open (a time, or null when t < 0). */
+char *proto_error_closed(time_t next_open, const char *ref);
 
 #endif

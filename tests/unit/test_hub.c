@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "auth.h"
 #include "config.h"
@@ -55,7 +56,7 @@ static int setup(void **state)
     if (transcript_load_pub(path, w->pub) != 0 ||
         config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = always\n", 0,
                          &w->cfg, stderr) != 0 ||
-        store_open(w->dir, &w->st) != 0 || !(w->auth = auth_new(no_wake, NULL)) ||
+        store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(no_wake, NULL)) ||
         !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
         return -1;
     *state = w;
@@ -134,12 +135,13 @@ static struct conn *worker(struct world *w, const char *name, const char *duty)
     uint8_t hash[32];
     struct conn *c = calloc(1, sizeof(*c));
     snprintf(u.name, sizeof(u.name), "%s", name);
-    strcpy(u.role, "worker");
+    u.role = PROTO_ROLE_WORKER;
     snprintf(u.alias, sizeof(u.alias), "%s", name);
     strcpy(u.pwhash, "x");
     assert_int_equal(store_user_add(w->st, &u), 0);
     auth_token_new(token, hash);
     assert_int_equal(store_token_add(w->st, hash, name, (time_t)w->now + 3600), 0);
+    assert_int_equal(store_commit(w->st), 0);
     conn_init(c, PROTO_WORKER, NULL);
     hub_conn_open(w->hub, c, w->now);
     snprintf(frame, sizeof(frame), "{\"type\":\"login\",\"token\":\"%s\"}", token);
@@ -258,6 +260,100 @@ static void test_block_outlasts_the_session_and_a_restart(void **state)
     finish(w, &v, 1);
 }
 
+/* Another process's write lock on the database (sqlite3, chatadmin). */
+static sqlite3 *lock_db(struct world *w)
+{
+    char path[128];
+    sqlite3 *db;
+    snprintf(path, sizeof(path), "%s/chatd.db", w->dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    return db;
+}
+
+static void unlock_db(sqlite3 *db)
+{
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Ends turns until past the busy give-up: the open batch fails. */
+static void give_up(struct world *w)
+{
+    w->now += 31;
+    hub_turn_end(w->hub, w->now, no_io, NULL);
+}
+
+static long messages_stored(struct world *w, const char *chat)
+{
+    return store_chat_last_seq(w->st, chat);
+}
+
+/* A message whose commit fails is answered "not stored", the worker never
+ * sees it, and the next one takes its seq: nothing acked is ever lost. */
+static void test_failed_commit_takes_the_message_back(void **state)
+{
+    struct world *w = *state;
+    char chat[64], b[64];
+    struct conn *gil =
+        worker(w, "gil", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v = visitor(w, "a");
+    snprintf(chat, sizeof(chat), "%s", started(gil, b));
+    sqlite3 *lock = lock_db(w);
+    send_frame(w, v, "{\"type\":\"msg\",\"text\":\"lost\",\"ref\":\"m1\"}");
+    assert_null(next_of(v, "ack")); /* held while the database is busy */
+    give_up(w);
+    json_t *e = next_of(v, "error");
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e, "code")), "bad_state");
+    assert_string_equal(json_string_value(json_object_get(e, "ref")), "m1");
+    json_decref(e);
+    assert_null(next_of(gil, "msg"));
+    unlock_db(lock);
+    send_frame(w, v, "{\"type\":\"msg\",\"text\":\"kept\"}");
+    json_t *ack = next_of(v, "ack");
+    assert_non_null(ack);
+    assert_int_equal(json_integer_value(json_object_get(ack, "seq")), 1);
+    json_decref(ack);
+    json_t *m = next_of(gil, "msg");
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "text")), "kept");
+    json_decref(m);
+    assert_int_equal(messages_stored(w, chat), 1);
+    struct conn *cs[] = {gil, v};
+    finish(w, cs, 2);
+}
+
+/* A chat made in a batch that fails is taken back with it: the visitor is
+ * told its join was not stored, the worker's slot is free, and the chat that
+ * starts later has its key stored. */
+static void test_failed_commit_takes_the_new_chat_back(void **state)
+{
+    struct world *w = *state;
+    char chat[64], b[64];
+    struct conn *hal =
+        worker(w, "hal", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v = calloc(1, sizeof(*v));
+    conn_init(v, PROTO_VISITOR, NULL);
+    hub_conn_open(w->hub, v, w->now);
+    send_frame(w, v, "{\"type\":\"hello\"}");
+    assert_non_null(next_of(v, "welcome"));
+    sqlite3 *lock = lock_db(w);
+    send_frame(w, v, "{\"type\":\"join\",\"topic\":\"a\",\"ref\":\"j\"}");
+    assert_null(next_of(hal, "chat_started"));
+    give_up(w);
+    assert_string_equal(field_of(v, "error", "ref", b), "j");
+    assert_null(next_of(hal, "chat_started"));
+    unlock_db(lock);
+    send_frame(w, v, "{\"type\":\"join\",\"topic\":\"a\"}");
+    snprintf(chat, sizeof(chat), "%s", started(hal, b));
+    assert_string_not_equal(chat, "");
+    assert_int_equal(store_chat_last_segment(w->st, chat), 0); /* its key is stored */
+    send_frame(w, hal, "{\"type\":\"end\",\"chat\":\"x\"}");
+    struct conn *cs[] = {hal, v};
+    finish(w, cs, 2);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -267,6 +363,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_transferred_visitor_is_served_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_block_outlasts_the_session_and_a_restart, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_message_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_new_chat_back, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,8 +187,8 @@ static void test_time_has_offset(void **state)
 static void test_status_topic_nulls(void **state)
 {
     (void)state;
-    struct proto_topic_status t = {"youth", {"a", "b", "c"}, "young", "closed", false, 0, -1, -1,
-                                   -1};
+    struct proto_topic_status t = {
+        "youth", {"a", "b", "c"}, "young", PROTO_TOPIC_CLOSED, false, 0, -1, -1, -1};
     char *s = proto_dump(proto_topic_status_json(&t), NULL);
     assert_non_null(strstr(s, "\"estimated_wait_s\":null"));
     assert_non_null(strstr(s, "\"next_open\":null"));

@@ -30,7 +30,7 @@ static int setup(void **state)
     if (!mkdtemp(f->dir) ||
         config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = never\n", 0,
                          &f->cfg, stderr) != 0 ||
-        store_open(f->dir, &f->st) != 0)
+        store_open(f->dir, 0, &f->st) != 0)
         return -1;
     *state = f;
     return 0;
@@ -49,15 +49,38 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The report of [from, to) as CSV text (malloc'd). */
+static void add_row(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    assert_int_equal(stats_report_add(topic, hour, counts, ncounts, arg), 0);
+}
+
+/* The stored report of [from, to) as CSV text (malloc'd). */
 static char *report(struct fixture *f, time_t from, time_t to, long min_count)
 {
     char *text;
     size_t len;
+    struct stats_report *rep = stats_report_new();
     FILE *out = open_memstream(&text, &len);
-    assert_int_equal(stats_report(f->st, from, to, NULL, STATS_CSV, min_count, out), 0);
+    assert_int_equal(store_stats_each(f->st, from, to, NULL, add_row, rep), 0);
+    assert_int_equal(stats_report_print(rep, STATS_CSV, min_count, out), 0);
     fclose(out);
+    stats_report_free(rep);
     return text;
+}
+
+static int put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+{
+    return store_stats_add(arg, topic, hour, counts, ncounts);
+}
+
+/* Commits the counts of s's open batch and stores them as chatd does:
+ * flushed into the store's journal, which then commits. */
+static void store_all(struct fixture *f, struct stats *s, time_t now)
+{
+    stats_batch_end(s, true);
+    assert_int_equal(stats_flush(s, now, put, f->st), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    stats_batch_end(s, true);
 }
 
 /* 2026-11-23 10:00:00 +02:00 */
@@ -80,8 +103,7 @@ static void test_open_seconds_split_at_the_hour(void **state)
     stats_staffing(s, 0, 2, T0 + 3000);
     stats_add(s, 0, STAT_JOINS, 1, T0 + 3599);
     stats_add(s, 0, STAT_JOINS, 1, T0 + 3600);
-    assert_int_equal(stats_flush(s, f->st, T0 + 4200), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    store_all(f, s, T0 + 4200);
     char *text = report(f, T0, T0 + 7200, 0);
     /* a: 10:00 bucket has 600 open/staffed seconds, 1200 worker-seconds */
     assert_non_null(strstr(text, "a,2026-11-23T10:00:00+02:00,600,600,1200,1,"));
@@ -98,8 +120,7 @@ static void test_histogram_bins(void **state)
     time_t waits[] = {0, 59, 60, 299, 300, 899, 900, 1799, 1800, 3599, 3600, 99999};
     for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
         stats_add_duration(s, 0, STAT_WAIT_ANSWERED_S, STAT_WAIT_ANSWERED_H0, waits[i], T0 + 86400);
-    assert_int_equal(stats_flush(s, f->st, T0 + 86400), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    store_all(f, s, T0 + 86400);
     char *text = report(f, T0 + 86400, T0 + 90000, 0);
     /* wait_answered_s = sum, then 2 in each of the six bins */
     char want[128];
@@ -111,14 +132,33 @@ static void test_histogram_bins(void **state)
     stats_free(s);
 }
 
+/* Counts of a batch that failed never happened; what was flushed in it is
+ * handed to the store again. */
+static void test_failed_batch_counts_nothing(void **state)
+{
+    struct fixture *f = *state;
+    time_t t = T0 + 3 * 86400;
+    struct stats *s = stats_new(f->cfg, t);
+    stats_add(s, 0, STAT_JOINS, 2, t);
+    stats_batch_end(s, true);
+    assert_int_equal(stats_flush(s, t, put, f->st), 0);
+    stats_add(s, 0, STAT_JOINS, 5, t); /* in the same batch as the flush */
+    store_discard(f->st);              /* the batch failed */
+    stats_batch_end(s, false);
+    store_all(f, s, t);
+    char *text = report(f, t, t + 3600, 0);
+    assert_non_null(strstr(text, "a,2026-11-26T10:00:00+02:00,0,0,0,2,"));
+    free(text);
+    stats_free(s);
+}
+
 static void test_min_count_suppresses(void **state)
 {
     struct fixture *f = *state;
     struct stats *s = stats_new(f->cfg, T0 + 2 * 86400);
     stats_add(s, 0, STAT_FEEDBACK_1, 1, T0 + 2 * 86400);
     stats_add(s, 0, STAT_JOINS, 7, T0 + 2 * 86400);
-    assert_int_equal(stats_flush(s, f->st, T0 + 2 * 86400), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    store_all(f, s, T0 + 2 * 86400);
     char *text = report(f, T0 + 2 * 86400, T0 + 2 * 86400 + 3600, 5);
     assert_non_null(strstr(text, "a,2026-11-25T10:00:00+02:00,0,0,0,7,<5,<5,"));
     free(text);
@@ -133,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_open_seconds_split_at_the_hour),
         cmocka_unit_test(test_histogram_bins),
         cmocka_unit_test(test_min_count_suppresses),
+        cmocka_unit_test(test_failed_batch_counts_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

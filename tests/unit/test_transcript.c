@@ -85,24 +85,28 @@ static void test_message_round_trip(void **state)
     const char *text = "{\"seq\":1,\"text\":\"hei, äiti\"}";
     struct transcript_key *key = transcript_key_new(k->pub, sealed);
     assert_non_null(key);
-    assert_int_equal(transcript_seal_msg(key, "chat1", 0, text, strlen(text), nonce, &ct, &ctlen),
-                     0);
+    assert_int_equal(
+        transcript_seal_msg(key, "chat1", 0, 1, text, strlen(text), nonce, &ct, &ctlen), 0);
     assert_int_equal(ctlen, strlen(text) + TRANSCRIPT_TAG_BYTES);
     assert_null(memmem(ct, ctlen, "hei", 3));
     transcript_key_free(key);
 
     struct transcript_key *opened = transcript_key_open(sealed, k->pk, k->sk);
     assert_non_null(opened);
-    assert_int_equal(transcript_open_msg(opened, "chat1", 0, nonce, ct, ctlen, &plain, &len), 0);
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, 1, nonce, ct, ctlen, &plain, &len), 0);
     assert_string_equal(plain, text);
     free(plain);
-    /* bound to its chat and segment */
-    assert_int_equal(transcript_open_msg(opened, "chat2", 0, nonce, ct, ctlen, &plain, &len),
+    /* bound to its chat, segment and place in the chat */
+    assert_int_equal(transcript_open_msg(opened, "chat2", 0, 1, nonce, ct, ctlen, &plain, &len),
                      CHAT_ERR_CRYPTO);
-    assert_int_equal(transcript_open_msg(opened, "chat1", 1, nonce, ct, ctlen, &plain, &len),
+    assert_int_equal(transcript_open_msg(opened, "chat1", 1, 1, nonce, ct, ctlen, &plain, &len),
+                     CHAT_ERR_CRYPTO);
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, 2, nonce, ct, ctlen, &plain, &len),
+                     CHAT_ERR_CRYPTO);
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, 0, nonce, ct, ctlen, &plain, &len),
                      CHAT_ERR_CRYPTO);
     ct[0] ^= 1;
-    assert_int_equal(transcript_open_msg(opened, "chat1", 0, nonce, ct, ctlen, &plain, &len),
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, 1, nonce, ct, ctlen, &plain, &len),
                      CHAT_ERR_CRYPTO);
     transcript_key_free(opened);
     free(ct);

@@ -1,0 +1,157 @@
+/*
+ * migrate: the schema of chatd.db, versioned in code.
+ *
+ * Migration n brings PRAGMA user_version from n to n + 1, in one
+ * transaction; a file made by a newer chatd (a higher version) is refused.
+ * Shipped migrations are never edited: a change is a new one.
+ */
+#include "migrate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "chat_err.h"
+
+/* Migration n brings user_version from n to n + 1. Never edit a shipped one. */
+static const char *const store_migrations[] = {
+    "CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, alias TEXT NOT NULL,"
+    " pwhash TEXT NOT NULL);"
+    "CREATE TABLE tokens(hash BLOB PRIMARY KEY, user TEXT NOT NULL"
+    " REFERENCES users(name) ON DELETE CASCADE, expires INTEGER NOT NULL);"
+    "CREATE TABLE transcripts(chat TEXT PRIMARY KEY, topic TEXT NOT NULL, day TEXT NOT NULL);"
+    "CREATE TABLE transcript_keys(chat TEXT NOT NULL, segment INTEGER NOT NULL,"
+    " sealed BLOB NOT NULL, PRIMARY KEY(chat, segment));"
+    "CREATE TABLE transcript_msgs(id INTEGER PRIMARY KEY, chat TEXT NOT NULL,"
+    " segment INTEGER NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL);"
+    "CREATE INDEX transcript_msgs_chat ON transcript_msgs(chat, id);"
+    "CREATE INDEX transcripts_day ON transcripts(day);",
+    "CREATE TABLE stats(topic TEXT NOT NULL, hour INTEGER NOT NULL,"
+    " open_s INTEGER NOT NULL DEFAULT 0, staffed_s INTEGER NOT NULL DEFAULT 0,"
+    " worker_s INTEGER NOT NULL DEFAULT 0, joins INTEGER NOT NULL DEFAULT 0,"
+    " refused_closed INTEGER NOT NULL DEFAULT 0, refused_full INTEGER NOT NULL DEFAULT 0,"
+    " queued INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
+    " abandoned INTEGER NOT NULL DEFAULT 0, wait_answered_s INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_s INTEGER NOT NULL DEFAULT 0, chats INTEGER NOT NULL DEFAULT 0,"
+    " chat_s INTEGER NOT NULL DEFAULT 0, msgs_visitor INTEGER NOT NULL DEFAULT 0,"
+    " msgs_worker INTEGER NOT NULL DEFAULT 0, transfers INTEGER NOT NULL DEFAULT 0,"
+    " blocks INTEGER NOT NULL DEFAULT 0, feedback_1 INTEGER NOT NULL DEFAULT 0,"
+    " feedback_2 INTEGER NOT NULL DEFAULT 0, feedback_3 INTEGER NOT NULL DEFAULT 0,"
+    " feedback_4 INTEGER NOT NULL DEFAULT 0, feedback_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_1_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_15_30 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " wait_answered_60p INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_1_5 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_15_30 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " wait_abandoned_60p INTEGER NOT NULL DEFAULT 0, chat_0_1 INTEGER NOT NULL DEFAULT 0,"
+    " chat_1_5 INTEGER NOT NULL DEFAULT 0, chat_5_15 INTEGER NOT NULL DEFAULT 0,"
+    " chat_15_30 INTEGER NOT NULL DEFAULT 0, chat_30_60 INTEGER NOT NULL DEFAULT 0,"
+    " chat_60p INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour));",
+    /* 3: queue places and chats in progress, so a restart loses nobody. The
+     * key is a hash of the visitor's session token, never the token. */
+    "CREATE TABLE sessions(key BLOB PRIMARY KEY, state INTEGER NOT NULL, topic TEXT NOT NULL,"
+    " join_order INTEGER NOT NULL, since INTEGER NOT NULL, transferred INTEGER NOT NULL,"
+    " chat TEXT, worker TEXT, started INTEGER, waited INTEGER);",
+    /* 4: blocked visitor sessions, so a block lasts its hours over the end of
+     * the session in memory and over restarts. Keyed like sessions. */
+    "CREATE TABLE blocks(key BLOB PRIMARY KEY, until INTEGER NOT NULL);",
+    /* 5: a transcript's keys and messages reference it (and go with it), and
+     * each message keeps its seq, which version 2 of the sealing binds into
+     * the ciphertext (ad = 2; older messages have ad = 1 and their seq by
+     * order). Messages and keys whose transcript row was lost get one back
+     * (topic "unknown", day of the migration), so they can be listed and
+     * purged. */
+    "INSERT INTO transcripts(chat, topic, day)"
+    " SELECT DISTINCT chat, 'unknown', date('now', 'localtime') FROM ("
+    "  SELECT chat FROM transcript_msgs UNION SELECT chat FROM transcript_keys)"
+    " WHERE chat NOT IN (SELECT chat FROM transcripts);"
+    "CREATE TABLE transcript_keys5(chat TEXT NOT NULL REFERENCES transcripts(chat)"
+    " ON DELETE CASCADE, segment INTEGER NOT NULL, sealed BLOB NOT NULL,"
+    " PRIMARY KEY(chat, segment));"
+    "INSERT INTO transcript_keys5 SELECT chat, segment, sealed FROM transcript_keys;"
+    "DROP TABLE transcript_keys;"
+    "ALTER TABLE transcript_keys5 RENAME TO transcript_keys;"
+    "CREATE TABLE transcript_msgs5(id INTEGER PRIMARY KEY, chat TEXT NOT NULL"
+    " REFERENCES transcripts(chat) ON DELETE CASCADE, segment INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL, ad INTEGER NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL);"
+    "INSERT INTO transcript_msgs5(id, chat, segment, seq, ad, nonce, ct)"
+    " SELECT id, chat, segment, row_number() OVER (PARTITION BY chat ORDER BY id), 1, nonce, ct"
+    " FROM transcript_msgs;"
+    "DROP TABLE transcript_msgs;"
+    "ALTER TABLE transcript_msgs5 RENAME TO transcript_msgs;"
+    "CREATE INDEX transcript_msgs_chat ON transcript_msgs(chat, seq);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : CHAT_ERR_IO;
+}
+
+int migrate_to(sqlite3 *db, int target)
+{
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return CHAT_ERR_IO;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version > NMIGRATIONS)
+        return CHAT_ERR_BAD_STATE; /* made by a newer chatd */
+    for (; version < target; version++) {
+        char bump[64];
+        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
+        if (exec(db, "BEGIN IMMEDIATE") != 0)
+            return CHAT_ERR_IO;
+        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0) {
+            exec(db, "ROLLBACK");
+            return CHAT_ERR_IO;
+        }
+        if (exec(db, "COMMIT") != 0)
+            return CHAT_ERR_IO;
+    }
+    return 0;
+}
+
+int migrate_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+/* Opens data_dir/chatd.db with the pragmas every connection needs. */
+int migrate_open(const char *data_dir, sqlite3 **db)
+{
+    char path[4096];
+    *db = NULL;
+    if (mkdir(data_dir, 0700) != 0 && errno != EEXIST)
+        return CHAT_ERR_IO;
+    snprintf(path, sizeof(path), "%s/chatd.db", data_dir);
+    /* a store belongs to one thread (chatd's event loop): no mutex per call */
+    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return CHAT_ERR_IO;
+    /* before the first table exists: lets purges give space back in steps */
+    if (exec(*db, "PRAGMA auto_vacuum = INCREMENTAL") || exec(*db, "PRAGMA journal_mode = WAL") ||
+        exec(*db, "PRAGMA synchronous = FULL") || exec(*db, "PRAGMA foreign_keys = ON") ||
+        exec(*db, "PRAGMA secure_delete = ON"))
+        return CHAT_ERR_IO;
+    return 0;
+}
+
+int migrate_create_at(const char *data_dir, int version)
+{
+    sqlite3 *db;
+    int rc = migrate_open(data_dir, &db);
+    if (rc == 0)
+        rc = version < 0 || version > NMIGRATIONS ? CHAT_ERR_BAD_REQUEST : migrate_to(db, version);
+    sqlite3_close(db);
+    return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * migrate: chatd.db's schema and its versions, for store.c only.
+ */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+
+#include <sqlite3.h>
+
+/* Opens (creating data_dir and the file if missing) data_dir/chatd.db with
+ * the pragmas every connection needs: WAL, synchronous FULL, foreign keys,
+ * secure delete, incremental auto-vacuum. 0 or CHAT_ERR_IO. */
+int migrate_open(const char *data_dir, sqlite3 **db);
+
+/* Brings db's schema to version target (at most migrate_latest()). */
+int migrate_to(sqlite3 *db, int target);
+
+/* The schema version of this build. */
+int migrate_latest(void);
+
+/* Makes data_dir/chatd.db at schema version (0 = empty), as an older chatd
+ * left it; for tests of the migrations. */
+int migrate_create_at(const char *data_dir, int version);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * route: the topics' queues and who serves whom (contract §3.2 "Auto
+ * mode"): joining and leaving a queue, assignment to a worker, the routing
+ * pass at the end of each turn, and what waiting visitors and workers are
+ * told about the queues (positions and estimates, queue_state, status).
+ */
+#ifndef ROUTE_H
+#define ROUTE_H
+
+#include "hub_int.h"
+
+/* The visitor whose queue entry is e. */
+struct visitor *route_visitor_of(struct queue_entry *e);
+
+/* What the estimator knows of topic now. */
+void route_status_input(const struct hub *h, int topic, struct status_input *in);
+
+/* The public status of topic at now. */
+void route_topic_status(const struct hub *h, int topic, time_t now, struct proto_topic_status *out);
+
+/* Puts idle visitor v at the end of topic's queue (a join at now). */
+void route_enqueue(struct hub *h, struct visitor *v, int topic, time_t now);
+
+/* Takes queued visitor v off its queue; v is idle. */
+void route_unqueue(struct hub *h, struct visitor *v);
+
+/* Takes ch from its worker and puts its visitor first in line of topic (with
+ * the other transferred ones), keeping the chat id and history. */
+void route_requeue_front(struct hub *h, struct chat *ch, int topic, time_t now);
+
+/* Puts every chat of w (whose session ended) back at the front of its queue. */
+void route_release_worker(struct hub *h, struct worker *w, time_t now);
+
+/* Starts the chat of queued visitor v with worker w (a new chat, or the
+ * visitor's chat after a transfer); ref goes to the worker. */
+int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
+    __attribute__((warn_unused_result));
+
+/* Serves waiting visitors of auto-mode topics: the first in service order
+ * across topics goes to the eligible worker with the fewest chats, then
+ * idle longest; again until nobody or no worker is free. */
+void route_run(struct hub *h, time_t now);
+
+/* `queued` to v with its position and estimate now. */
+void route_send_queued(struct hub *h, struct visitor *v, const char *ref, time_t now);
+
+/* `queued` to every visitor of topic whose position or estimate changed. */
+void route_push_positions(struct hub *h, int topic, time_t now);
+
+/* `queue_state` of w's duty topics to all of w's tabs. */
+void route_send_queue_state(struct hub *h, struct worker *w, time_t now);
+
+#endif

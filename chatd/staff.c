@@ -1,0 +1,178 @@
+/*
+ * staff: worker sessions and their tabs; see staff.h.
+ */
+#include "staff.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct worker *staff_find(struct hub *h, const char *user)
+{
+    for (struct worker *w = h->workers; w; w = w->next)
+        if (strcmp(w->user, user) == 0)
+            return w;
+    return NULL;
+}
+
+struct worker *staff_get(struct hub *h, const struct store_user *u)
+{
+    struct worker *w = staff_find(h, u->name);
+    if (!w) {
+        if (!(w = calloc(1, sizeof(*w))))
+            return NULL;
+        snprintf(w->user, sizeof(w->user), "%s", u->name);
+        w->idle_order = ++h->idle_counter;
+        w->capacity = 1;
+        w->next = h->workers;
+        h->workers = w;
+    }
+    snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
+    w->role = u->role;
+    return w;
+}
+
+struct tab *staff_attach(struct hub *h, struct worker *w, struct conn *conn,
+                         const uint8_t token_hash[STORE_TOKEN_HASH_BYTES])
+{
+    struct tab *tab = calloc(1, sizeof(*tab));
+    if (!tab)
+        return NULL;
+    if (w->ntabs == WORKER_MAX_TABS) { /* the oldest tab gives way */
+        struct tab *old = w->tabs[0];
+        old->conn->session = NULL;
+        old->conn->greeted = false;
+        conn_close(old->conn, 4001);
+        memmove(&w->tabs[0], &w->tabs[1], sizeof(w->tabs[0]) * (WORKER_MAX_TABS - 1));
+        w->ntabs--;
+        free(old);
+    }
+    tab->conn = conn;
+    tab->worker = w;
+    memcpy(tab->token_hash, token_hash, STORE_TOKEN_HASH_BYTES);
+    w->tabs[w->ntabs++] = tab;
+    w->away_since = 0;
+    conn->session = tab;
+    conn->greeted = true;
+    h->route_needed = h->status_dirty = true;
+    return tab;
+}
+
+void staff_detach(struct hub *h, struct tab *tab, time_t now)
+{
+    struct worker *w = tab->worker;
+    for (int i = 0; i < w->ntabs; i++) {
+        if (w->tabs[i] != tab)
+            continue;
+        w->tabs[i] = w->tabs[--w->ntabs];
+        break;
+    }
+    if (w->ntabs == 0) {
+        w->away_since = now ? now : 1;
+        h->status_dirty = true;
+        for (size_t k = 0; k < h->cfg->ntopics; k++)
+            h->topics[k].positions_dirty = true; /* fewer staffed slots */
+    }
+    tab->conn->session = NULL;
+    sodium_memzero(tab->token_hash, sizeof(tab->token_hash));
+    free(tab);
+}
+
+void staff_send(struct worker *w, char *frame)
+{
+    staff_send_others(w, NULL, frame);
+}
+
+void staff_send_others(struct worker *w, const struct conn *conn, char *frame)
+{
+    struct conn *last = NULL;
+    if (!frame)
+        return;
+    for (int i = 0; i < w->ntabs; i++) {
+        struct conn *c = w->tabs[i]->conn;
+        if (c == conn)
+            continue;
+        if (last)
+            conn_send(last, strdup(frame));
+        last = c;
+    }
+    if (last)
+        conn_send(last, frame);
+    else
+        free(frame);
+}
+
+bool staff_serves(const struct worker *w, int topic)
+{
+    return w->on_duty && w->ntabs && (w->topics & (1u << topic));
+}
+
+bool staff_free_for(const struct worker *w, int topic)
+{
+    return staff_serves(w, topic) && w->nchats < w->capacity && w->nchats < WORKER_MAX_CHATS;
+}
+
+int staff_slots(const struct hub *h, int topic)
+{
+    int slots = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (staff_serves(w, topic))
+            slots += w->capacity;
+    return slots;
+}
+
+int staff_workers(const struct hub *h, int topic)
+{
+    int n = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        n += staff_serves(w, topic);
+    return n;
+}
+
+void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch)
+{
+    turn_touch_worker(h, w);
+    w->chats[w->nchats++] = ch;
+}
+
+void staff_mark_idle(struct hub *h, struct worker *w)
+{
+    w->idle_order = ++h->idle_counter;
+}
+
+void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch)
+{
+    turn_touch_worker(h, w);
+    for (int i = 0; i < w->nchats; i++) {
+        if (w->chats[i] == ch) {
+            w->chats[i] = w->chats[--w->nchats];
+            break;
+        }
+    }
+    staff_mark_idle(h, w);
+}
+
+char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *ref)
+{
+    const char *topics[CONFIG_MAX_TOPICS];
+    size_t n = 0;
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        if (w->on_duty && (w->topics & (1u << i)))
+            topics[n++] = h->cfg->topics[i].id;
+    struct proto_duty d = {w->on_duty, topics, n, w->capacity};
+    return proto_duty(&d, ref);
+}
+
+void staff_free_all(struct hub *h)
+{
+    while (h->workers) {
+        struct worker *w = h->workers;
+        h->workers = w->next;
+        for (int i = 0; i < w->ntabs; i++) {
+            w->tabs[i]->conn->session = NULL;
+            free(w->tabs[i]);
+        }
+        free(w);
+    }
+}

@@ -1,0 +1,57 @@
+/*
+ * staff: worker sessions (contract §3.2): one per console user, with its
+ * connected tabs, duty and chat slots. Nothing here decides routing; it
+ * answers what a worker is and can take.
+ */
+#ifndef STAFF_H
+#define STAFF_H
+
+#include "hub_int.h"
+
+/* The session of user, or NULL. */
+struct worker *staff_find(struct hub *h, const char *user);
+
+/* The session of u, made on first use (alias and role refreshed); NULL when
+ * out of memory. */
+struct worker *staff_get(struct hub *h, const struct store_user *u);
+
+/* Adds a tab for conn to w (the oldest tab gives way beyond WORKER_MAX_TABS,
+ * closed with 4001); NULL when out of memory. */
+struct tab *staff_attach(struct hub *h, struct worker *w, struct conn *conn,
+                         const uint8_t token_hash[STORE_TOKEN_HASH_BYTES]);
+
+/* Removes tab from its worker and frees it (its conn is closing or logged
+ * out); the worker becomes away at now when it was the last tab. */
+void staff_detach(struct hub *h, struct tab *tab, time_t now);
+
+/* Sends frame (taken) to every tab of w; none: dropped. */
+void staff_send(struct worker *w, char *frame);
+
+/* Sends frame (taken) to every tab of w but the one on conn. */
+void staff_send_others(struct worker *w, const struct conn *conn, char *frame);
+
+/* True when w is on duty, connected, serves topic and has a free slot. */
+bool staff_free_for(const struct worker *w, int topic);
+
+/* True when w is on duty and connected for topic. */
+bool staff_serves(const struct worker *w, int topic);
+
+/* Chat slots (sum of capacities) and workers on duty and connected for topic. */
+int staff_slots(const struct hub *h, int topic);
+int staff_workers(const struct hub *h, int topic);
+
+/* Gives ch a slot of w / takes it back (w is idle from now on when it
+ * has no chat left). */
+void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch);
+void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch);
+
+/* Stamps w as idle from now on (for "idle longest" routing). */
+void staff_mark_idle(struct hub *h, struct worker *w);
+
+/* The duty frame of w (ref when not NULL). */
+char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *ref);
+
+/* Frees every session (the hub is going away). */
+void staff_free_all(struct hub *h);
+
+#endif

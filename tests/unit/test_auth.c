@@ -1,0 +1,171 @@
+/*
+ * test_auth: password checks run on the verifier thread, never on the
+ * caller's; submitting does not wait for them; results come back once,
+ * a cancelled one never; an unknown user costs what a known one does; and
+ * secrets compare in constant time.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "auth.h"
+
+static pthread_t main_thread;
+static int woken_elsewhere, woken_here;
+
+static void on_wake(void *arg)
+{
+    (void)arg;
+    if (pthread_equal(pthread_self(), main_thread))
+        woken_here++;
+    else
+        woken_elsewhere++;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct result {
+    int calls;
+    bool ok;
+    void *owner;
+};
+
+static void done(void *owner, const char *user, bool ok, void *arg)
+{
+    struct result *r = arg;
+    (void)user;
+    r->calls++;
+    r->ok = ok;
+    r->owner = owner;
+}
+
+/* Polls a until one result arrives (at most 10 s); the seconds it took. */
+static double wait_result(struct auth *a, struct result *r)
+{
+    double start = now_s();
+    while (r->calls == 0 && now_s() - start < 10) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+        auth_poll(a, done, r);
+    }
+    return now_s() - start;
+}
+
+static char hash[crypto_pwhash_STRBYTES];
+
+static void test_verify_runs_off_the_callers_thread(void **state)
+{
+    (void)state;
+    int owner;
+    struct result r = {0};
+    struct auth *a = auth_new(on_wake, NULL);
+    assert_non_null(a);
+    woken_elsewhere = woken_here = 0;
+    double t0 = now_s();
+    assert_non_null(auth_submit(a, &owner, "ann", hash, "right password"));
+    double submit_s = now_s() - t0;
+    double took = wait_result(a, &r);
+    assert_int_equal(r.calls, 1);
+    assert_true(r.ok);
+    assert_ptr_equal(r.owner, &owner);
+    assert_int_equal(woken_here, 0);
+    assert_true(woken_elsewhere >= 1);
+    assert_true(submit_s < took / 4); /* the caller did not wait for argon2id */
+    r.calls = 0;
+    assert_non_null(auth_submit(a, &owner, "ann", hash, "wrong password"));
+    wait_result(a, &r);
+    assert_int_equal(r.calls, 1);
+    assert_false(r.ok);
+    auth_free(a);
+}
+
+static void test_cancelled_job_is_never_delivered(void **state)
+{
+    (void)state;
+    int owner, second;
+    struct result r = {0};
+    struct auth *a = auth_new(on_wake, NULL);
+    struct auth_job *j = auth_submit(a, &owner, "ann", hash, "right password");
+    assert_ptr_equal(auth_cancel(a, j), &owner);
+    /* jobs are checked in order: once the second is back, the first was done */
+    assert_non_null(auth_submit(a, &second, "ann", hash, "right password"));
+    wait_result(a, &r);
+    assert_int_equal(r.calls, 1);
+    assert_ptr_equal(r.owner, &second);
+    auth_free(a);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Median seconds of 3 checks of user (pwhash NULL: unknown). */
+static double median_check(struct auth *a, const char *pwhash)
+{
+    double t[3];
+    int owner;
+    for (int i = 0; i < 3; i++) {
+        struct result r = {0};
+        assert_non_null(auth_submit(a, &owner, "x", pwhash, "not the password"));
+        t[i] = wait_result(a, &r);
+        assert_false(r.ok);
+    }
+    qsort(t, 3, sizeof(t[0]), cmp_double);
+    return t[1];
+}
+
+static void test_unknown_user_costs_what_a_known_one_does(void **state)
+{
+    (void)state;
+    struct auth *a = auth_new(on_wake, NULL);
+    double known = median_check(a, hash), unknown = median_check(a, NULL);
+    if (unknown < known / 2 || unknown > known * 2)
+        fail_msg("unknown user %.1f ms, known user %.1f ms", unknown * 1e3, known * 1e3);
+    auth_free(a);
+}
+
+static void test_equal_compares_whole_secrets(void **state)
+{
+    (void)state;
+    uint8_t x[32], y[32];
+    randombytes_buf(x, sizeof(x));
+    memcpy(y, x, sizeof(y));
+    assert_true(auth_equal(x, y, sizeof(x)));
+    y[31] ^= 1;
+    assert_false(auth_equal(x, y, sizeof(x)));
+    y[31] ^= 1;
+    y[0] ^= 0x80;
+    assert_false(auth_equal(x, y, sizeof(x)));
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    main_thread = pthread_self();
+    if (crypto_pwhash_str(hash, "right password", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verify_runs_off_the_callers_thread),
+        cmocka_unit_test(test_cancelled_job_is_never_delivered),
+        cmocka_unit_test(test_unknown_user_costs_what_a_known_one_does),
+        cmocka_unit_test(test_equal_compares_whole_secrets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/*
+ * test_conn: outbound queues. No frame leaves before its unit may go; a
+ * frame never overtakes an earlier one on the same conn; a failed batch
+ * drops exactly the frames of its durable units; a close takes effect in
+ * order; a reader too far behind is dropped; the token bucket's rate.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conn.h"
+
+/* Units below `committed` may go, and every unit not in `durable`. */
+struct rule {
+    uint64_t committed;
+    uint64_t durable[4];
+};
+
+static bool is_durable(const struct rule *r, uint64_t unit)
+{
+    for (int i = 0; i < 4; i++)
+        if (r->durable[i] == unit)
+            return true;
+    return false;
+}
+
+static bool may_go(uint64_t unit, void *arg)
+{
+    const struct rule *r = arg;
+    return unit < r->committed || !is_durable(r, unit);
+}
+
+static bool drop_durable(uint64_t unit, void *arg)
+{
+    const struct rule *r = arg;
+    return unit >= r->committed && is_durable(r, unit);
+}
+
+static int woken;
+static void wake(struct conn *c, void *arg)
+{
+    (void)c;
+    (void)arg;
+    woken++;
+}
+
+/* The texts of c's ready frames, joined by spaces (buf holds 256). */
+static const char *drain(struct conn *c, char *buf)
+{
+    struct frame *f;
+    buf[0] = '\0';
+    while ((f = conn_next_frame(c))) {
+        if (buf[0])
+            strcat(buf, " ");
+        strcat(buf, f->data);
+        conn_frame_free(f);
+    }
+    return buf;
+}
+
+static void send_in(struct conn *c, uint64_t unit, const char *text)
+{
+    conn_set_unit(unit);
+    conn_send(c, strdup(text));
+    conn_set_unit(0);
+}
+
+static void test_no_frame_leaves_before_release(void **state)
+{
+    (void)state;
+    struct conn c;
+    char buf[256];
+    conn_init(&c, PROTO_VISITOR, NULL);
+    send_in(&c, 1, "ack");
+    assert_null(conn_next_frame(&c)); /* held */
+    struct rule wait = {.committed = 1, .durable = {1}};
+    conn_release(may_go, &wait, wake, NULL);
+    assert_null(conn_next_frame(&c)); /* its unit has not committed */
+    struct rule done = {.committed = 2, .durable = {1}};
+    woken = 0;
+    conn_release(may_go, &done, wake, NULL);
+    assert_int_equal(woken, 1);
+    assert_string_equal(drain(&c, buf), "ack");
+    conn_fini(&c);
+}
+
+static void test_nothing_overtakes_a_held_frame(void **state)
+{
+    (void)state;
+    struct conn a, b;
+    char buf[256];
+    conn_init(&a, PROTO_WORKER, NULL);
+    conn_init(&b, PROTO_WORKER, NULL);
+    send_in(&a, 5, "msg");    /* durable, waiting */
+    send_in(&a, 6, "typing"); /* stores nothing, but behind msg on a */
+    send_in(&b, 6, "typing"); /* stores nothing, nothing before it on b */
+    struct rule busy = {.committed = 5, .durable = {5}};
+    conn_release(may_go, &busy, wake, NULL);
+    assert_string_equal(drain(&a, buf), "");
+    assert_string_equal(drain(&b, buf), "typing");
+    struct rule done = {.committed = 7, .durable = {5}};
+    conn_release(may_go, &done, wake, NULL);
+    assert_string_equal(drain(&a, buf), "msg typing");
+    conn_fini(&a);
+    conn_fini(&b);
+}
+
+static void test_failed_batch_drops_only_its_durable_frames(void **state)
+{
+    (void)state;
+    struct conn c;
+    char buf[256];
+    conn_init(&c, PROTO_VISITOR, NULL);
+    send_in(&c, 0, "pong");    /* nothing to wait for */
+    send_in(&c, 3, "welcome"); /* a hello: stored nothing */
+    send_in(&c, 4, "ack");     /* a msg: durable */
+    send_in(&c, 5, "queued");  /* a join: durable */
+    struct rule failed = {.committed = 3, .durable = {4, 5}};
+    conn_drop_held(drop_durable, &failed);
+    assert_int_equal(c.queued_bytes, strlen("pong") + strlen("welcome"));
+    conn_release(may_go, &failed, wake, NULL);
+    assert_string_equal(drain(&c, buf), "pong welcome");
+    assert_int_equal(c.queued_bytes, 0);
+    conn_fini(&c);
+}
+
+static void test_close_takes_effect_in_order(void **state)
+{
+    (void)state;
+    struct conn c;
+    char buf[256];
+    conn_init(&c, PROTO_WORKER, NULL);
+    send_in(&c, 2, "logged_out");
+    conn_set_unit(2);
+    conn_close(&c, 1000);
+    conn_send(&c, strdup("late")); /* after a close: never sent */
+    conn_set_unit(0);
+    assert_int_equal(c.close_code, 0);
+    struct rule done = {.committed = 3};
+    conn_release(may_go, &done, wake, NULL);
+    assert_int_equal(c.close_code, 1000);
+    assert_string_equal(drain(&c, buf), "logged_out");
+    conn_fini(&c);
+}
+
+static void test_dropped_close_lets_the_conn_live(void **state)
+{
+    (void)state;
+    struct conn c;
+    char buf[256];
+    conn_init(&c, PROTO_WORKER, NULL);
+    conn_set_unit(7);
+    conn_close(&c, 1000);
+    conn_set_unit(0);
+    assert_true(c.closing);
+    struct rule failed = {.committed = 7, .durable = {7}};
+    conn_drop_held(drop_durable, &failed);
+    assert_false(c.closing);
+    send_in(&c, 0, "error");
+    conn_release(may_go, &failed, wake, NULL);
+    assert_int_equal(c.close_code, 0);
+    assert_string_equal(drain(&c, buf), "error");
+    conn_fini(&c);
+}
+
+static void test_reader_too_far_behind_is_closed(void **state)
+{
+    (void)state;
+    struct conn c;
+    conn_init(&c, PROTO_STATUS, NULL);
+    char *big = malloc(1 << 20);
+    memset(big, 'x', (1 << 20) - 1);
+    big[(1 << 20) - 1] = '\0';
+    for (int i = 0; i < 5; i++)
+        conn_send(&c, strdup(big));
+    free(big);
+    struct rule all = {.committed = 1};
+    conn_release(may_go, &all, wake, NULL);
+    assert_int_equal(c.close_code, 1008);
+    conn_fini(&c);
+}
+
+static void test_bucket_rate_and_burst(void **state)
+{
+    (void)state;
+    struct conn_bucket b;
+    conn_bucket_init(&b, 2, 3);
+    double t = 1000;
+    for (int i = 0; i < 3; i++)
+        assert_true(conn_bucket_take(&b, t));
+    assert_false(conn_bucket_take(&b, t));
+    assert_false(conn_bucket_take(&b, t + 0.4)); /* 0.8 of a token */
+    assert_true(conn_bucket_take(&b, t + 0.5));
+    assert_true(conn_bucket_take(&b, t + 100)); /* refills to the burst, no more */
+    assert_true(conn_bucket_take(&b, t + 100));
+    assert_true(conn_bucket_take(&b, t + 100));
+    assert_false(conn_bucket_take(&b, t + 100));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_frame_leaves_before_release),
+        cmocka_unit_test(test_nothing_overtakes_a_held_frame),
+        cmocka_unit_test(test_failed_batch_drops_only_its_durable_frames),
+        cmocka_unit_test(test_close_takes_effect_in_order),
+        cmocka_unit_test(test_dropped_close_lets_the_conn_live),
+        cmocka_unit_test(test_reader_too_far_behind_is_closed),
+        cmocka_unit_test(test_bucket_rate_and_burst),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

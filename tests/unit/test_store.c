@@ -1,0 +1,284 @@
+/*
+ * test_store: the database under chatd and chatadmin. A file left by every
+ * earlier schema version is migrated with its data kept (and what version 5
+ * adds filled in); every statement is prepared at open and none later;
+ * writes are journaled and stored only by a commit, all or nothing; a
+ * commit that meets another writer's lock says busy at once and keeps its
+ * journal; a purge deletes a transcript with its keys and messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "chat_err.h"
+#include "stats.h"
+#include "store.h"
+
+struct fixture {
+    char dir[64];
+    char path[96];
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    strcpy(f->dir, "/tmp/chatd-store-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/chatd.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    free(f);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs sql on the file as an older chatd would have. */
+static void raw(const struct fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+    sqlite3_close(db);
+}
+
+/* One integer from sql on the file. */
+static long raw_long(const struct fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    long n = -1;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Rows an older chatd of version v could have written (v >= 1). */
+static void old_rows(const struct fixture *f, int v)
+{
+    raw(f,
+        "INSERT INTO users VALUES ('ann', 'coordinator', 'Ann', 'h');"
+        "INSERT INTO tokens VALUES (x'01', 'ann', 9999999999);"
+        "INSERT INTO transcripts VALUES ('c1', 'youth', '2026-11-01');"
+        "INSERT INTO transcript_keys VALUES ('c1', 0, x'aa');"
+        "INSERT INTO transcript_msgs(chat, segment, nonce, ct) VALUES"
+        " ('c1', 0, x'01', x'11'), ('c1', 0, x'02', x'22'), ('c1', 0, x'03', x'33');"
+        /* what the lost-commit bug left: messages and a key without a transcript */
+        "INSERT INTO transcript_keys VALUES ('lost', 0, x'bb');"
+        "INSERT INTO transcript_msgs(chat, segment, nonce, ct) VALUES ('lost', 0, x'04', x'44');");
+    if (v >= 2)
+        raw(f,
+            "INSERT INTO stats(topic, hour, joins, answered) VALUES ('youth', 1795420800, 7, 5)");
+    if (v >= 3)
+        raw(f, "INSERT INTO sessions VALUES (x'0202', 1, 'youth', 3, 1795420800, 0, NULL, NULL,"
+               " 0, 0)");
+    if (v >= 4)
+        raw(f, "INSERT INTO blocks VALUES (x'0303', 9999999999)");
+}
+
+static void test_every_earlier_version_migrates_with_its_data(void **state)
+{
+    struct fixture *f = *state;
+    for (int v = 0; v < store_schema_version(); v++) {
+        struct store *st;
+        char cmd[400];
+        snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", f->path, f->path, f->path);
+        assert_int_equal(system(cmd), 0);
+        assert_int_equal(store_create_at_version(f->dir, v), 0);
+        if (v >= 1)
+            old_rows(f, v);
+        assert_int_equal(store_open(f->dir, 0, &st), 0);
+        store_close(st);
+        assert_int_equal(raw_long(f, "PRAGMA user_version"), store_schema_version());
+        if (v == 0)
+            continue;
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM users"), 1);
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM tokens"), 1);
+        /* seqs by order, the old associated data, and the lost ones findable */
+        assert_int_equal(raw_long(f, "SELECT group_concat(seq, '') FROM (SELECT seq FROM"
+                                     " transcript_msgs WHERE chat = 'c1' ORDER BY id)"),
+                         123);
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_msgs WHERE ad = 1"), 4);
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts WHERE topic = 'unknown'"),
+                         1);
+        /* and purgeable with their transcript: the references cascade */
+        raw(f, "PRAGMA foreign_keys = ON; DELETE FROM transcripts WHERE chat = 'lost'");
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_msgs WHERE chat = 'lost'"),
+                         0);
+        assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_keys WHERE chat = 'lost'"),
+                         0);
+        if (v >= 2)
+            assert_int_equal(raw_long(f, "SELECT joins FROM stats"), 7);
+        if (v >= 3)
+            assert_int_equal(raw_long(f, "SELECT count(*) FROM sessions"), 1);
+        if (v >= 4)
+            assert_int_equal(raw_long(f, "SELECT count(*) FROM blocks"), 1);
+    }
+}
+
+static void test_newer_file_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    assert_int_equal(store_create_at_version(f->dir, store_schema_version()), 0);
+    raw(f, "PRAGMA user_version = 999");
+    assert_int_not_equal(store_open(f->dir, 0, &st), 0);
+}
+
+static void no_user(const struct store_user *u, void *arg)
+{
+    (void)u;
+    (*(int *)arg)++;
+}
+
+static void no_bucket(const char *topic, time_t hour, const long *c, int n, void *arg)
+{
+    (void)topic, (void)hour, (void)c, (void)n;
+    (*(int *)arg)++;
+}
+
+static void test_statements_are_prepared_once(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct store_user u = {.name = "bob", .role = PROTO_ROLE_WORKER, .alias = "B", .pwhash = "h"};
+    uint8_t hash[STORE_TOKEN_HASH_BYTES] = {1}, nonce[24] = {0}, ct[40] = {0};
+    long counts[STAT_COUNT] = {[STAT_JOINS] = 1}, deleted = 0;
+    char user[STORE_NAME_MAX + 1];
+    int n = 0;
+    assert_int_equal(store_open(f->dir, 0, &st), 0);
+    long at_open = store_prepares(st);
+    assert_true(at_open > 20);
+    assert_int_equal(store_user_add(st, &u), 0);
+    assert_int_equal(store_token_add(st, hash, "bob", 9999999999), 0);
+    assert_int_equal(store_transcript_add(st, "c", "youth", "2026-11-29"), 0);
+    assert_int_equal(store_segment_add(st, "c", 0, ct, sizeof(ct)), 0);
+    assert_int_equal(store_msg_add(st, "c", 0, 1, nonce, sizeof(nonce), ct, sizeof(ct)), 0);
+    assert_int_equal(store_stats_add(st, "youth", 1795420800, counts, STAT_COUNT), 0);
+    assert_int_equal(store_transcript_purge(st, "2000-01-01", &deleted), 0);
+    assert_int_equal(store_reclaim_some(st), 0);
+    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_token_user(st, hash, 1, user), 0);
+    assert_string_equal(user, "bob");
+    assert_int_equal(store_user_each(st, no_user, &n), 0);
+    assert_int_equal(store_stats_each(st, 0, 2000000000, NULL, no_bucket, &n), 0);
+    assert_int_equal(store_chat_last_seq(st, "c"), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_prepares(st), at_open);
+    store_close(st);
+}
+
+static void test_writes_are_stored_by_the_commit_all_or_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct store_user u = {.name = "cat", .role = PROTO_ROLE_ADMIN, .alias = "C", .pwhash = "h"},
+                      got;
+    assert_int_equal(store_open(f->dir, 0, &st), 0);
+    assert_int_equal(store_user_add(st, &u), 0);
+    assert_int_equal(store_pending(st), 1);
+    assert_int_equal(store_user_get(st, "cat", &got), CHAT_ERR_NOT_FOUND); /* not yet */
+    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_user_get(st, "cat", &got), 0);
+    assert_int_equal(got.role, PROTO_ROLE_ADMIN);
+    /* a batch with a failing write stores none of it */
+    assert_int_equal(store_transcript_add(st, "d", "youth", "2026-11-29"), 0);
+    assert_int_equal(store_user_add(st, &u), 0); /* exists */
+    assert_int_equal(store_commit(st), CHAT_ERR_EXISTS);
+    assert_int_equal(store_pending(st), 2); /* kept until discarded */
+    store_discard(st);
+    assert_int_equal(store_chat_last_segment(st, "d"), -1);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts WHERE chat = 'd'"), 0);
+    /* a user del that deletes nothing says so at the commit */
+    assert_int_equal(store_user_del(st, "nobody"), 0);
+    assert_int_equal(store_commit(st), CHAT_ERR_NOT_FOUND);
+    store_discard(st);
+    store_close(st);
+}
+
+static void test_locked_database_is_busy_at_once_and_keeps_the_journal(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    sqlite3 *other;
+    assert_int_equal(store_open(f->dir, STORE_NO_WAIT, &st), 0);
+    assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_transcript_add(st, "e", "youth", "2026-11-29"), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(store_commit(st), CHAT_ERR_BUSY);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(waited < 0.1);
+    assert_int_equal(store_pending(st), 1);
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_chat_last_segment(st, "e"), -1); /* no key yet, but the row is there */
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts WHERE chat = 'e'"), 1);
+    sqlite3_close(other);
+    store_close(st);
+}
+
+static void test_purge_takes_keys_and_messages_with_the_transcript(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    uint8_t nonce[24] = {0}, ct[40] = {0};
+    long deleted = -1;
+    assert_int_equal(store_open(f->dir, 0, &st), 0);
+    assert_int_equal(store_transcript_add(st, "old", "youth", "2020-01-01"), 0);
+    assert_int_equal(store_segment_add(st, "old", 0, ct, sizeof(ct)), 0);
+    assert_int_equal(store_msg_add(st, "old", 0, 1, nonce, sizeof(nonce), ct, sizeof(ct)), 0);
+    assert_int_equal(store_transcript_add(st, "new", "youth", "2026-11-29"), 0);
+    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_transcript_purge(st, "2026-01-01", &deleted), 0);
+    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(deleted, 1);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_msgs"), 0);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_keys"), 0);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts"), 1);
+    /* a message cannot exist without its transcript */
+    assert_int_equal(store_msg_add(st, "nope", 0, 1, nonce, sizeof(nonce), ct, sizeof(ct)), 0);
+    assert_int_equal(store_commit(st), CHAT_ERR_EXISTS);
+    store_discard(st);
+    store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_earlier_version_migrates_with_its_data, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_newer_file_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statements_are_prepared_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_are_stored_by_the_commit_all_or_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_locked_database_is_busy_at_once_and_keeps_the_journal,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_takes_keys_and_messages_with_the_transcript,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
