@@ -67,8 +67,8 @@ static double log_gamma_p(double s, double x)
         /* A&S 6.5.29: gamma(s,x) = x^s e^-x sum_k x^k / (s (s+1) .. (s+k)); the
          * ratio of terms x / (s+k) is below 1, so they only shrink. */
         double term = 1, sum = 1;
-        for (double k = 1; term > sum * REL_EPS; k++) {
-            term *= x / (s + k);
+        for (long k = 1; term > sum * REL_EPS; k++) {
+            term *= x / (s + (double)k);
             sum += term;
         }
         return lead - lgamma(s + 1) + log(sum);
@@ -286,7 +286,8 @@ _Static_assert(PLAN_BLOCK_MIN_H == 2, "plan_redistribute assumes 2-hour blocks")
 
 /* What one more slot in an hour would add per week, with n slots now. */
 struct margin {
-    double answered; /* answered contacts; -1 when the hour cannot take one more */
+    bool full;       /* the hour has PLAN_SLOTS_MAX: it cannot take one more */
+    double answered; /* answered contacts */
     double within;   /* answered within the target wait */
 };
 
@@ -294,7 +295,7 @@ static int margin_at(const struct plan_hour *h, int n, double wait_s, struct mar
 {
     struct plan_result r0, r1;
     if (n >= PLAN_SLOTS_MAX) {
-        m->answered = m->within = -1;
+        *m = (struct margin){.full = true};
         return 0;
     }
     int rc = plan_eval(&h->load, n, wait_s, &r0);
@@ -302,6 +303,7 @@ static int margin_at(const struct plan_hour *h, int n, double wait_s, struct mar
         rc = plan_eval(&h->load, n + 1, wait_s, &r1);
     if (rc != 0)
         return rc;
+    m->full = false;
     m->answered = h->load.arrivals_per_h * (r1.answered_share - r0.answered_share);
     m->within = h->load.arrivals_per_h * (r1.wait_share - r0.wait_share);
     return 0;
@@ -405,11 +407,11 @@ int plan_redistribute(const struct plan_hour week[PLAN_WEEK_HOURS], const struct
         struct move best = {.hour = -1};
         for (int h = 0; h < WEEK; h++) {
             int h2 = (h + 1) % WEEK;
-            if (!week[h].may_open || m[h].answered < 0)
+            if (!week[h].may_open || m[h].full)
                 continue;
             if (single_fits(extra, h))
                 consider(&best, h, false, m[h].answered, m[h].within);
-            if (left >= 2 && week[h2].may_open && m[h2].answered >= 0)
+            if (left >= 2 && week[h2].may_open && !m[h2].full)
                 consider(&best, h, true, (m[h].answered + m[h2].answered) / 2,
                          (m[h].within + m[h2].within) / 2);
         }

@@ -116,7 +116,7 @@ static void chain(double arrivals_per_h, double handle_s, double patience_s, int
             l = realloc(l, cap * sizeof(*l));
             assert_non_null(l);
         }
-        double out = k <= (size_t)n ? k * mu : n * mu + (double)(k - n) * th;
+        double out = k <= (size_t)n ? (double)k * mu : n * mu + (double)(k - n) * th;
         l[k] = l[k - 1] + log(lam / out);
         top = fmax(top, l[k]);
         if (k > (size_t)n && out > lam && l[k] < top - 60)
