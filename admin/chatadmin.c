@@ -8,6 +8,7 @@
  */
 #include <getopt.h>
 #include <jansson.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "chat_err.h"
 #include "config.h"
+#include "plan.h"
 #include "stats.h"
 #include "store.h"
 #include "transcript.h"
@@ -38,7 +40,14 @@ static const char usage_text[] =
     "  transcript purge                 delete transcripts past retention_days\n"
     "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
     "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
-    "  backup FILE                      consistent copy of the database (online backup API)\n";
+    "  backup FILE                      consistent copy of the database (online backup API)\n"
+    "  plan --arrivals-per-hour X --handle-s H [--patience-s P] --slots N [--target-wait S]\n"
+    "                                   answered_share, wait_share (answered within S s,\n"
+    "                                   default 300) and mean_wait_s with N chat slots\n"
+    "                                   (Erlang A; Erlang C without --patience-s);\n"
+    "                                   needs no --config\n"
+    "  plan ... [--target-share P]      without --slots: the fewest slots that answer\n"
+    "                                   the share P (default 0.8) within S\n";
 
 struct admin {
     struct config *cfg;
@@ -472,6 +481,80 @@ static int cmd_backup(struct admin *a, int argc, char **argv)
     return 0;
 }
 
+/* One number option of `plan`: value text into *v within lo..hi. */
+static int plan_number(const char *name, const char *text, double lo, double hi, const char *what,
+                       double *v)
+{
+    char *end;
+    if (!text)
+        return fail(EXIT_USAGE, "plan %s needs a number: %s", name, what);
+    *v = strtod(text, &end);
+    if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi)
+        return fail(EXIT_USAGE, "bad %s \"%s\": %s", name, text, what);
+    return 0;
+}
+
+/* plan: the Erlang A / Erlang C calculator (contract v2 §6). The period form
+ * (--from/--to, over the database) comes later; a is NULL without --config. */
+static int cmd_plan(struct admin *a, int argc, char **argv)
+{
+    (void)a;
+    double arrivals = NAN, handle = NAN, patience = 0, slots = -1;
+    double wait = PLAN_TARGET_WAIT_S, share = PLAN_TARGET_SHARE;
+    bool has_share = false;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0)
+            return fail(1, "%s", "plan --from/--to is not available yet");
+    for (int i = 1; i < argc; i += 2) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc;
+        if (strcmp(opt, "--arrivals-per-hour") == 0)
+            rc = plan_number(opt, val, 0, PLAN_ARRIVALS_MAX, "joins per hour, 0..1000000",
+                             &arrivals);
+        else if (strcmp(opt, "--handle-s") == 0)
+            rc = plan_number(opt, val, PLAN_DURATION_MIN_S, PLAN_DURATION_MAX_S,
+                             "mean chat + wrap-up seconds, 1..1000000", &handle);
+        else if (strcmp(opt, "--patience-s") == 0)
+            rc = plan_number(opt, val, PLAN_DURATION_MIN_S, PLAN_DURATION_MAX_S,
+                             "mean patience seconds, 1..1000000 (omit it for Erlang C)", &patience);
+        else if (strcmp(opt, "--slots") == 0) {
+            rc = plan_number(opt, val, 0, PLAN_SLOTS_MAX, "a whole number of slots, 0..1000",
+                             &slots);
+            if (rc == 0 && slots != floor(slots))
+                rc = fail(EXIT_USAGE, "bad --slots \"%s\": a whole number of slots, 0..1000", val);
+        } else if (strcmp(opt, "--target-wait") == 0)
+            rc = plan_number(opt, val, 0, PLAN_DURATION_MAX_S, "seconds, 0..1000000", &wait);
+        else if (strcmp(opt, "--target-share") == 0) {
+            rc = plan_number(opt, val, 0, 1, "a share above 0, at most 1", &share);
+            if (rc == 0 && share <= 0)
+                rc = fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1", val);
+            has_share = true;
+        } else
+            rc = fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
+        if (rc != 0)
+            return rc;
+    }
+    if (isnan(arrivals) || isnan(handle))
+        return fail(EXIT_USAGE, "%s", "plan needs --arrivals-per-hour X and --handle-s H");
+    if (has_share && slots >= 0)
+        return fail(EXIT_USAGE, "%s", "--target-share is for finding --slots: give one of them");
+    struct plan_load load = {arrivals, handle, patience};
+    struct plan_result r;
+    int n = (int)slots;
+    int rc =
+        slots >= 0 ? plan_eval(&load, n, wait, &r) : plan_slots_needed(&load, wait, share, &n, &r);
+    if (rc == CHAT_ERR_NOT_FOUND)
+        return fail(1, "no number of slots up to %d answers %.3f within %g s", PLAN_SLOTS_MAX,
+                    share, wait);
+    if (rc != 0)
+        return fail(EXIT_USAGE, "%s", "these numbers are out of the model's range");
+    if (slots < 0)
+        printf("slots=%d ", n);
+    printf("answered_share=%.3f wait_share=%.3f mean_wait_s=%.1f\n", r.answered_share, r.wait_share,
+           r.mean_wait_s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct admin a = {0};
@@ -483,6 +566,8 @@ int main(int argc, char **argv)
         argc -= 3;
         argv += 3;
     }
+    if (!cfgpath && argc >= 2 && strcmp(argv[1], "plan") == 0)
+        return cmd_plan(NULL, argc - 1, argv + 1); /* the calculator reads no config */
     if (!cfgpath || argc < 1)
         return usage();
     if (sodium_init() < 0)
@@ -501,6 +586,8 @@ int main(int argc, char **argv)
         rc = cmd_stats(&a, argc, argv);
     else if (strcmp(argv[0], "backup") == 0)
         rc = cmd_backup(&a, argc, argv);
+    else if (strcmp(argv[0], "plan") == 0)
+        rc = cmd_plan(&a, argc, argv);
     else
         rc = usage();
     store_close(a.st);
