@@ -8,11 +8,13 @@
  */
 #include <getopt.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,8 +27,15 @@
 #define EXIT_USAGE 2
 #define SECRET_MAX 1024
 
+/* The config used when --config is not given: where the Debian package puts it. */
+#ifndef CHATADMIN_DEFAULT_CONFIG
+#define CHATADMIN_DEFAULT_CONFIG "/etc/chatd/chatd.ini"
+#endif
+
 static const char usage_text[] =
-    "usage: chatadmin --config FILE COMMAND ...\n"
+    "usage: chatadmin [--config FILE] COMMAND ...\n"
+    "       chatadmin --help\n"
+    "The config FILE defaults to " CHATADMIN_DEFAULT_CONFIG ".\n"
     "commands:\n"
     "  keygen --out DIR                 make DIR/transcript.pub and DIR/transcript.key\n"
     "                                   (passphrase from stdin)\n"
@@ -76,10 +85,31 @@ static char *read_secret(void)
     return buf;
 }
 
+/*
+ * Run by root on a data_dir that belongs to another user (the package's
+ * /var/lib/chatd belongs to chatd), chatadmin would create chatd.db as root
+ * and chatd, running as its own user, could no longer write it. Refuse and
+ * say how to run it instead.
+ */
+static int check_owner(const char *dir)
+{
+    struct stat sb;
+    if (geteuid() != 0 || stat(dir, &sb) != 0 || sb.st_uid == 0)
+        return 0;
+    const struct passwd *pw = getpwuid(sb.st_uid);
+    if (!pw)
+        return fail(1, "%s belongs to uid %u, not root: run chatadmin as that user", dir,
+                    (unsigned)sb.st_uid);
+    return fail(1, "%s belongs to user %s, not root: run runuser -u %s -- chatadmin ...", dir,
+                pw->pw_name, pw->pw_name);
+}
+
 static int open_store(struct admin *a)
 {
     if (a->st)
         return 0;
+    if (check_owner(a->cfg->data_dir))
+        return 1;
     int rc = store_open(a->cfg->data_dir, &a->st);
     if (rc != 0)
         return fail(1, "cannot open the database in %s", a->cfg->data_dir);
@@ -417,13 +447,30 @@ int main(int argc, char **argv)
     const char *cfgpath = NULL;
     int rc;
 
-    if (argc >= 3 && strcmp(argv[1], "--config") == 0) {
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--config") == 0) {
+        if (argc < 3)
+            return usage();
         cfgpath = argv[2];
         argc -= 3;
         argv += 3;
+    } else {
+        argc -= 1;
+        argv += 1;
     }
-    if (!cfgpath || argc < 1)
+    if (argc < 1)
         return usage();
+    if (!cfgpath) {
+        if (access(CHATADMIN_DEFAULT_CONFIG, F_OK) != 0) {
+            fail(EXIT_USAGE, "no --config FILE given, and %s does not exist",
+                 CHATADMIN_DEFAULT_CONFIG);
+            return usage();
+        }
+        cfgpath = CHATADMIN_DEFAULT_CONFIG;
+    }
     if (sodium_init() < 0)
         return fail(1, "%s", "libsodium failed to start");
     if (config_load(cfgpath, 0, &a.cfg, stderr) != 0)
