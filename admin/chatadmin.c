@@ -110,6 +110,9 @@ static int open_store(struct admin *a)
         return 0;
     if (check_owner(a->cfg->data_dir))
         return 1;
+    /* The database, its WAL and backups hold password hashes: owner only,
+     * whatever the caller's umask (chatd's unit sets UMask=0077 too). */
+    umask(077);
     int rc = store_open(a->cfg->data_dir, &a->st);
     if (rc != 0)
         return fail(1, "cannot open the database in %s", a->cfg->data_dir);
