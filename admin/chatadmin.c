@@ -9,11 +9,13 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <pwd.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,8 +29,15 @@
 #define EXIT_USAGE 2
 #define SECRET_MAX 1024
 
+/* The config used when --config is not given: where the Debian package puts it. */
+#ifndef CHATADMIN_DEFAULT_CONFIG
+#define CHATADMIN_DEFAULT_CONFIG "/etc/chatd/chatd.ini"
+#endif
+
 static const char usage_text[] =
-    "usage: chatadmin --config FILE COMMAND ...\n"
+    "usage: chatadmin [--config FILE] COMMAND ...\n"
+    "       chatadmin --help\n"
+    "The config FILE defaults to " CHATADMIN_DEFAULT_CONFIG ".\n"
     "commands:\n"
     "  keygen --out DIR                 make DIR/transcript.pub and DIR/transcript.key\n"
     "                                   (passphrase from stdin)\n"
@@ -85,10 +94,34 @@ static char *read_secret(void)
     return buf;
 }
 
+/*
+ * Run by root on a data_dir that belongs to another user (the package's
+ * /var/lib/chatd belongs to chatd), chatadmin would create chatd.db as root
+ * and chatd, running as its own user, could no longer write it. Refuse and
+ * say how to run it instead.
+ */
+static int check_owner(const char *dir)
+{
+    struct stat sb;
+    if (geteuid() != 0 || stat(dir, &sb) != 0 || sb.st_uid == 0)
+        return 0;
+    const struct passwd *pw = getpwuid(sb.st_uid);
+    if (!pw)
+        return fail(1, "%s belongs to uid %u, not root: run chatadmin as that user", dir,
+                    (unsigned)sb.st_uid);
+    return fail(1, "%s belongs to user %s, not root: run runuser -u %s -- chatadmin ...", dir,
+                pw->pw_name, pw->pw_name);
+}
+
 static int open_store(struct admin *a)
 {
     if (a->st)
         return 0;
+    if (check_owner(a->cfg->data_dir))
+        return 1;
+    /* The database, its WAL and backups hold password hashes: owner only,
+     * whatever the caller's umask (chatd's unit sets UMask=0077 too). */
+    umask(077);
     int rc = store_open(a->cfg->data_dir, 0, &a->st);
     if (rc != 0)
         return fail(1, "cannot open the database in %s", a->cfg->data_dir);
@@ -494,6 +527,15 @@ static int plan_number(const char *name, const char *text, double lo, double hi,
     return 0;
 }
 
+/* True when a plan command line is the period form (it reads the database). */
+static bool plan_needs_config(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0)
+            return true;
+    return false;
+}
+
 /* plan: the Erlang A / Erlang C calculator (contract v2 §6). The period form
  * (--from/--to, over the database) comes later; a is NULL without --config. */
 static int cmd_plan(struct admin *a, int argc, char **argv)
@@ -561,15 +603,32 @@ int main(int argc, char **argv)
     const char *cfgpath = NULL;
     int rc;
 
-    if (argc >= 3 && strcmp(argv[1], "--config") == 0) {
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--config") == 0) {
+        if (argc < 3)
+            return usage();
         cfgpath = argv[2];
         argc -= 3;
         argv += 3;
+    } else {
+        argc -= 1;
+        argv += 1;
     }
-    if (!cfgpath && argc >= 2 && strcmp(argv[1], "plan") == 0)
-        return cmd_plan(NULL, argc - 1, argv + 1); /* the calculator reads no config */
-    if (!cfgpath || argc < 1)
+    if (argc < 1)
         return usage();
+    if (!cfgpath && strcmp(argv[0], "plan") == 0 && !plan_needs_config(argc, argv))
+        return cmd_plan(NULL, argc, argv); /* the calculator reads no config */
+    if (!cfgpath) {
+        if (access(CHATADMIN_DEFAULT_CONFIG, F_OK) != 0) {
+            fail(EXIT_USAGE, "no --config FILE given, and %s does not exist",
+                 CHATADMIN_DEFAULT_CONFIG);
+            return usage();
+        }
+        cfgpath = CHATADMIN_DEFAULT_CONFIG;
+    }
     if (sodium_init() < 0)
         return fail(1, "%s", "libsodium failed to start");
     if (config_load(cfgpath, 0, &a.cfg, stderr) != 0)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # run.sh: install what the tests need, build (normal and sanitizer), run all.
 #
-#   tests/run.sh           everything: build/ (format, unit, integration, pages),
-#                          build-asan/ (ASan + UBSan: format, unit, integration)
+#   tests/run.sh           everything: build/ (format, unit, integration, pages, ops,
+#                          man pages), the Debian package (built, installed, run,
+#                          purged: tests/package/), build-asan/ (ASan + UBSan:
+#                          format, unit, integration, ops, man pages)
 #                          a short libFuzzer run of each parser in build-fuzz/
 #                          and the benchmark's smoke run (tests/bench/bench.sh --smoke)
 #   tests/run.sh --quick   only the normal build/ and its tests
@@ -29,7 +31,7 @@ esac
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
     libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium
-    clang libclang-rt-14-dev sqlite3)
+    clang libclang-rt-14-dev sqlite3 mandoc prometheus debhelper lintian adduser curl)
 
 say() { printf 'run.sh: %s\n' "$*"; }
 die() {
@@ -137,19 +139,28 @@ install_packages
 install_node_modules
 
 run_stage "build" build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_SANITIZE=OFF
+LAST_BUILD_OK=$LAST_OK
 if [ "$LAST_OK" -eq 1 ]; then
-    run_stage "test build" test_tree build
+    run_stage "test build" test_tree build -E '^package$'
 else
     skip_stage "test build" "build failed"
 fi
 
 if [ "$QUICK" -eq 0 ]; then
+    # Installs the .deb on this machine and purges it again (it skips, saying
+    # why, when chatd is already installed here).
+    if [ "$LAST_BUILD_OK" -eq 1 ]; then
+        run_stage "package" test_tree build -R '^package$'
+    else
+        skip_stage "package" "build failed"
+    fi
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     run_stage "build-asan" build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
     if [ "$LAST_OK" -eq 1 ]; then
-        # The browser tests are about pages, not memory: the sanitizer run skips them.
-        run_stage "test build-asan" test_tree build-asan -E '^pages$'
+        # The browser tests are about pages, not memory: the sanitizer run skips
+        # them; the package was tested above.
+        run_stage "test build-asan" test_tree build-asan -E '^(pages|package)$'
     else
         skip_stage "test build-asan" "build failed"
     fi
