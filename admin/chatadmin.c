@@ -68,7 +68,7 @@ __attribute__((format(printf, 2, 3))) static int fail(int code, const char *fmt,
     va_list ap;
     fprintf(stderr, "chatadmin: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is above */
     va_end(ap);
     fputc('\n', stderr);
     return code;
@@ -246,7 +246,7 @@ static int cmd_user(struct admin *a, int argc, char **argv)
             return usage();
         return open_store(a) ? 1 : store_user_each(a->st, print_user, NULL) ? 1 : 0;
     }
-    if ((strcmp(sub, "del") && strcmp(sub, "passwd")) || argc != 3)
+    if ((strcmp(sub, "del") != 0 && strcmp(sub, "passwd") != 0) || argc != 3)
         return usage();
     int rc;
     char hash[STORE_HASH_MAX + 1];
@@ -295,10 +295,12 @@ static int show_seg(int segment, const uint8_t *sealed, size_t len, void *arg)
     if (segment < 0 || segment > 1000000 || len != TRANSCRIPT_SEALED_BYTES)
         return CHAT_ERR_CRYPTO;
     if (segment >= sh->nkeys) {
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
         struct transcript_key **n = realloc(sh->keys, sizeof(*n) * (size_t)(segment + 1));
         if (!n)
             return CHAT_ERR_NOMEM;
-        memset(n + sh->nkeys, 0, sizeof(*n) * (size_t)(segment + 1 - sh->nkeys));
+        for (int i = sh->nkeys; i <= segment; i++)
+            n[i] = NULL;
         sh->keys = n;
         sh->nkeys = segment + 1;
     }
@@ -483,7 +485,7 @@ static int cmd_stats(struct admin *a, int argc, char **argv)
         return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", t0 < 0 ? from : to);
     if (t1 <= t0)
         return fail(EXIT_USAGE, "%s", "--to is before --from");
-    if (strcmp(format, "csv") && strcmp(format, "json"))
+    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
         return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
     if (topic && !config_topic(a->cfg, topic))
         return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);

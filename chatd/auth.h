@@ -21,7 +21,7 @@
 
 #define AUTH_TOKEN_BYTES 32 /* random bytes of a session token */
 #define AUTH_TOKEN_CHARS 44 /* its base64url text, no padding: 43 + NUL */
-#define AUTH_TOKEN_TTL_S (12 * 3600)
+#define AUTH_TOKEN_TTL_S ((time_t)12 * 3600)
 
 struct auth;
 struct auth_job;

@@ -148,7 +148,7 @@ __attribute__((format(printf, 3, 4))) static bool report(struct parse *p, int li
     va_list ap;
     va_start(ap, fmt);
     fprintf(p->errs, "%s:%d: ", p->name, line > 0 ? line : 1);
-    vfprintf(p->errs, fmt, ap);
+    vfprintf(p->errs, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is above */
     fputc('\n', p->errs);
     va_end(ap);
     p->nerrors++;

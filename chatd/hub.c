@@ -28,6 +28,7 @@ __attribute__((format(printf, 2, 3))) static void hub_log(const struct hub *h, c
     if (!h->log)
         return;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     h->log(msg, h->log_arg);

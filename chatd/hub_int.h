@@ -31,7 +31,7 @@
 #define CHAT_ID_MAX 32
 #define WORKER_MAX_CHATS 16
 #define WORKER_MAX_TABS 8
-#define FEEDBACK_WINDOW_S (15 * 60)
+#define FEEDBACK_WINDOW_S ((time_t)15 * 60)
 #define ABUSE_LIMIT 50
 #define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
 #define PURGE_EVERY_S 3600

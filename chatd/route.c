@@ -191,8 +191,12 @@ void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
         const struct queue *q = &h->topics[i].queue;
         struct queue_entry *head = queue_head(q, now);
         t[n++] = (struct proto_queue_topic){
-            ct->id, (int)q->count, head ? (long)(now - head->since) : 0,
-            schedule_is_open(&ct->schedule, now), ct->mode == MODE_PICK ? "pick" : "auto"};
+            .id = ct->id,
+            .mode = ct->mode == MODE_PICK ? "pick" : "auto",
+            .longest_wait_s = head ? (long)(now - head->since) : 0,
+            .waiting = (int)q->count,
+            .open = schedule_is_open(&ct->schedule, now),
+        };
     }
     staff_send(w, proto_queue_state(t, n));
 }

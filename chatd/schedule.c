@@ -303,7 +303,7 @@ __attribute__((format(printf, 3, 4))) static int report(char *err, size_t errlen
     va_list ap;
     if (err && errlen > 0) {
         va_start(ap, fmt);
-        (void)vsnprintf(err, errlen, fmt, ap);
+        (void)vsnprintf(err, errlen, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
         va_end(ap);
     }
     return CHAT_ERR_BAD_REQUEST;

@@ -44,7 +44,8 @@ struct tab *staff_attach(struct hub *h, struct worker *w, struct conn *conn,
         old->conn->session = NULL;
         old->conn->greeted = false;
         conn_close(old->conn, 4001);
-        memmove(&w->tabs[0], &w->tabs[1], sizeof(w->tabs[0]) * (WORKER_MAX_TABS - 1));
+        for (int i = 1; i < WORKER_MAX_TABS; i++)
+            w->tabs[i - 1] = w->tabs[i];
         w->ntabs--;
         free(old);
     }

@@ -89,7 +89,7 @@ time_t stats_hour_start(time_t t)
 {
     struct tm tm;
     localtime_r(&t, &tm);
-    return t - tm.tm_min * 60 - tm.tm_sec;
+    return t - (time_t)tm.tm_min * 60 - tm.tm_sec;
 }
 
 struct stats *stats_new(const struct config *cfg, time_t now)
@@ -393,9 +393,15 @@ int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_c
 time_t stats_parse_day(const char *text, int plus_days)
 {
     struct tm tm = {0};
-    char tail;
-    if (sscanf(text, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tail) != 3 ||
-        strlen(text) != 10 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+    if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
+            return -1;
+    tm.tm_year = (int)strtol(text, NULL, 10);
+    tm.tm_mon = (int)strtol(text + 5, NULL, 10);
+    tm.tm_mday = (int)strtol(text + 8, NULL, 10);
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
         return -1;
     int y = tm.tm_year - 1900, m = tm.tm_mon - 1, d = tm.tm_mday;
     tm.tm_year = y;

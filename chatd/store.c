@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +98,10 @@ static const char *const store_sql[S_COUNT] = {
 
 /* One argument of a journaled write. */
 struct op_arg {
-    enum { A_NULL, A_INT, A_TEXT, A_BLOB } kind;
     sqlite3_int64 i;
     const void *p; /* into the op's own allocation */
     int len;
+    enum { A_NULL, A_INT, A_TEXT, A_BLOB } kind;
 };
 
 #define OP_MAX_ARGS (2 + STAT_COUNT)
@@ -267,72 +266,30 @@ size_t store_pending(const struct store *st)
 
 /* ---- the journal ------------------------------------------------------------- */
 
-/* The arguments and text/blob bytes a journal format needs (see journal). */
-static int journal_size(const char *fmt, va_list ap, size_t *bytes)
-{
-    int nargs = 0;
-    *bytes = 0;
-    for (const char *f = fmt; *f; f++, nargs++) {
-        if (*f == 'i') {
-            (void)va_arg(ap, sqlite3_int64);
-        } else if (*f == 't') {
-            const char *t = va_arg(ap, const char *);
-            *bytes += t ? strlen(t) + 1 : 0;
-        } else if (*f == 'b') {
-            (void)va_arg(ap, const void *);
-            *bytes += va_arg(ap, size_t);
-        } else if (*f == 'L') {
-            (void)va_arg(ap, const long *);
-            nargs += va_arg(ap, int) - 1;
-        }
-    }
-    return nargs;
-}
+/* Arguments of a journaled write, as the caller has them (copied by journal). */
+#define ARG_INT(x) ((struct op_arg){.kind = A_INT, .i = (sqlite3_int64)(x)})
+#define ARG_TEXT(x) ((struct op_arg){.kind = A_TEXT, .p = (x), .len = (int)strlen(x)})
+#define ARG_OPT_TEXT(x) /* NULL becomes null */                                                    \
+    ((struct op_arg){.kind = (x) ? A_TEXT : A_NULL, .p = (x), .len = (x) ? (int)strlen(x) : 0})
+#define ARG_BLOB(x, n) ((struct op_arg){.kind = A_BLOB, .p = (x), .len = (int)(n)})
+#define JOURNAL(st, stmt, ...)                                                                     \
+    journal((st), (stmt), (const struct op_arg[]){__VA_ARGS__},                                    \
+            (int)(sizeof((const struct op_arg[]){__VA_ARGS__}) / sizeof(struct op_arg)))
 
-/* Copies the arguments into op's arguments, texts and blobs into data. */
-static void journal_fill(struct op *op, char *data, const char *fmt, va_list ap)
+/* Journals a write of stmt with args[0..nargs), texts and blobs copied into
+ * the op's own allocation. */
+static int journal(struct store *st, enum store_stmt stmt, const struct op_arg *args, int nargs)
 {
-    struct op_arg *a = op->args;
-    for (const char *f = fmt; *f; f++, a++) {
-        if (*f == 'i') {
-            *a = (struct op_arg){.kind = A_INT, .i = va_arg(ap, sqlite3_int64)};
-        } else if (*f == 't' || *f == 'b') {
-            const void *p = va_arg(ap, const void *);
-            size_t len = *f == 'b' ? va_arg(ap, size_t) : p ? strlen(p) + 1 : 0;
-            *a = (struct op_arg){.kind = *f == 'b' ? A_BLOB
-                                         : p       ? A_TEXT
-                                                   : A_NULL,
-                                 .p = data,
-                                 .len = (int)(*f == 't' && len ? len - 1 : len)};
-            if (len)
-                memcpy(data, p, len);
-            data += len;
-        } else if (*f == 'L') {
-            const long *counts = va_arg(ap, const long *);
-            int n = va_arg(ap, int);
-            for (int k = 0; k < n; k++)
-                a[k] = (struct op_arg){.kind = A_INT, .i = counts[k]};
-            a += n - 1;
-        } else {
-            a->kind = A_NULL;
-        }
-    }
-}
-
-/* Journals a write of stmt. fmt has one letter per argument: i (int64),
- * t (text, NULL becomes null), b (blob: pointer then size_t length), n
- * (null), L (counts: const long * then int n, n int64 arguments). */
-static int journal(struct store *st, enum store_stmt stmt, const char *fmt, ...)
-{
-    va_list ap;
-    size_t bytes;
-    va_start(ap, fmt);
-    int nargs = journal_size(fmt, ap, &bytes);
-    va_end(ap);
+    size_t bytes = 0;
     if (nargs > OP_MAX_ARGS)
         return CHAT_ERR_INTERNAL;
+    for (int i = 0; i < nargs; i++)
+        bytes += args[i].kind == A_TEXT   ? (size_t)args[i].len + 1
+                 : args[i].kind == A_BLOB ? (size_t)args[i].len
+                                          : 0;
     if (st->nops == st->capops) {
         size_t cap = st->capops ? st->capops * 2 : 64;
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
         struct op **n = realloc(st->ops, cap * sizeof(*n));
         if (!n)
             return CHAT_ERR_NOMEM;
@@ -343,11 +300,20 @@ static int journal(struct store *st, enum store_stmt stmt, const char *fmt, ...)
     struct op *op = calloc(1, head + bytes);
     if (!op)
         return CHAT_ERR_NOMEM;
+    char *data = (char *)op + head;
     op->stmt = stmt;
     op->nargs = nargs;
-    va_start(ap, fmt);
-    journal_fill(op, (char *)op + head, fmt, ap);
-    va_end(ap);
+    for (int i = 0; i < nargs; i++) {
+        struct op_arg *a = &op->args[i];
+        *a = args[i];
+        if (a->kind == A_TEXT || a->kind == A_BLOB) {
+            size_t len = (size_t)a->len + (a->kind == A_TEXT);
+            if (len)
+                memcpy(data, args[i].p, len);
+            a->p = data;
+            data += len;
+        }
+    }
     st->ops[st->nops++] = op;
     return 0;
 }
@@ -414,13 +380,13 @@ int store_commit(struct store *st)
 
 int store_user_add(struct store *st, const struct store_user *u)
 {
-    return journal(st, S_USER_ADD, "tttt", u->name, proto_staff_role_name(u->role), u->alias,
-                   u->pwhash);
+    return JOURNAL(st, S_USER_ADD, ARG_TEXT(u->name), ARG_TEXT(proto_staff_role_name(u->role)),
+                   ARG_TEXT(u->alias), ARG_TEXT(u->pwhash));
 }
 
 int store_user_del(struct store *st, const char *name)
 {
-    int rc = journal(st, S_USER_DEL, "t", name);
+    int rc = JOURNAL(st, S_USER_DEL, ARG_TEXT(name));
     if (rc == 0)
         last_op(st)->need_change = true;
     return rc;
@@ -428,7 +394,7 @@ int store_user_del(struct store *st, const char *name)
 
 int store_user_passwd(struct store *st, const char *name, const char *pwhash)
 {
-    int rc = journal(st, S_USER_PASSWD, "tt", name, pwhash);
+    int rc = JOURNAL(st, S_USER_PASSWD, ARG_TEXT(name), ARG_TEXT(pwhash));
     if (rc == 0) {
         last_op(st)->need_change = true;
         rc = store_token_del_user(st, name);
@@ -439,46 +405,46 @@ int store_user_passwd(struct store *st, const char *name, const char *pwhash)
 int store_token_add(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], const char *user,
                     time_t expires)
 {
-    return journal(st, S_TOKEN_ADD, "bti", hash, (size_t)STORE_TOKEN_HASH_BYTES, user,
-                   (sqlite3_int64)expires);
+    return JOURNAL(st, S_TOKEN_ADD, ARG_BLOB(hash, STORE_TOKEN_HASH_BYTES), ARG_TEXT(user),
+                   ARG_INT(expires));
 }
 
 int store_token_del(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES])
 {
-    return journal(st, S_TOKEN_DEL, "b", hash, (size_t)STORE_TOKEN_HASH_BYTES);
+    return JOURNAL(st, S_TOKEN_DEL, ARG_BLOB(hash, STORE_TOKEN_HASH_BYTES));
 }
 
 int store_token_del_user(struct store *st, const char *user)
 {
-    return journal(st, S_TOKEN_DEL_USER, "t", user);
+    return JOURNAL(st, S_TOKEN_DEL_USER, ARG_TEXT(user));
 }
 
 int store_token_purge(struct store *st, time_t now)
 {
-    return journal(st, S_TOKEN_PURGE, "i", (sqlite3_int64)now);
+    return JOURNAL(st, S_TOKEN_PURGE, ARG_INT(now));
 }
 
 int store_transcript_add(struct store *st, const char *chat, const char *topic, const char *day)
 {
-    return journal(st, S_TR_ADD, "ttt", chat, topic, day);
+    return JOURNAL(st, S_TR_ADD, ARG_TEXT(chat), ARG_TEXT(topic), ARG_TEXT(day));
 }
 
 int store_segment_add(struct store *st, const char *chat, int segment, const uint8_t *sealed,
                       size_t len)
 {
-    return journal(st, S_SEG_ADD, "tib", chat, (sqlite3_int64)segment, sealed, len);
+    return JOURNAL(st, S_SEG_ADD, ARG_TEXT(chat), ARG_INT(segment), ARG_BLOB(sealed, len));
 }
 
 int store_msg_add(struct store *st, const char *chat, int segment, uint64_t seq,
                   const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen)
 {
-    return journal(st, S_MSG_ADD, "tiibb", chat, (sqlite3_int64)segment, (sqlite3_int64)seq, nonce,
-                   noncelen, ct, ctlen);
+    return JOURNAL(st, S_MSG_ADD, ARG_TEXT(chat), ARG_INT(segment), ARG_INT(seq),
+                   ARG_BLOB(nonce, noncelen), ARG_BLOB(ct, ctlen));
 }
 
 int store_transcript_purge(struct store *st, const char *day, long *deleted)
 {
-    int rc = journal(st, S_TR_PURGE, "ti", day, (sqlite3_int64)STORE_PURGE_BATCH);
+    int rc = JOURNAL(st, S_TR_PURGE, ARG_TEXT(day), ARG_INT(STORE_PURGE_BATCH));
     if (rc == 0)
         last_op(st)->changes = deleted;
     return rc;
@@ -486,42 +452,43 @@ int store_transcript_purge(struct store *st, const char *day, long *deleted)
 
 int store_reclaim_some(struct store *st)
 {
-    return journal(st, S_RECLAIM, "");
+    return journal(st, S_RECLAIM, NULL, 0);
 }
 
 int store_session_put(struct store *st, const struct store_session *ss)
 {
-    return journal(st, S_SESS_PUT,
-                   "biti"
-                   "iittii",
-                   ss->key, (size_t)STORE_TOKEN_HASH_BYTES, (sqlite3_int64)ss->state, ss->topic,
-                   (sqlite3_int64)ss->join_order, (sqlite3_int64)ss->since,
-                   (sqlite3_int64)ss->transferred, ss->chat, ss->worker, (sqlite3_int64)ss->started,
-                   (sqlite3_int64)ss->waited);
+    return JOURNAL(st, S_SESS_PUT, ARG_BLOB(ss->key, STORE_TOKEN_HASH_BYTES), ARG_INT(ss->state),
+                   ARG_TEXT(ss->topic), ARG_INT(ss->join_order), ARG_INT(ss->since),
+                   ARG_INT(ss->transferred), ARG_OPT_TEXT(ss->chat), ARG_OPT_TEXT(ss->worker),
+                   ARG_INT(ss->started), ARG_INT(ss->waited));
 }
 
 int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES])
 {
-    return journal(st, S_SESS_DEL, "b", key, (size_t)STORE_TOKEN_HASH_BYTES);
+    return JOURNAL(st, S_SESS_DEL, ARG_BLOB(key, STORE_TOKEN_HASH_BYTES));
 }
 
 int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t until)
 {
-    return journal(st, S_BLOCK_PUT, "bi", key, (size_t)STORE_TOKEN_HASH_BYTES,
-                   (sqlite3_int64)until);
+    return JOURNAL(st, S_BLOCK_PUT, ARG_BLOB(key, STORE_TOKEN_HASH_BYTES), ARG_INT(until));
 }
 
 int store_block_purge(struct store *st, time_t now)
 {
-    return journal(st, S_BLOCK_PURGE, "i", (sqlite3_int64)now);
+    return JOURNAL(st, S_BLOCK_PURGE, ARG_INT(now));
 }
 
 int store_stats_add(struct store *st, const char *topic, time_t hour, const long *counts,
                     int ncounts)
 {
+    struct op_arg args[2 + STAT_COUNT];
     if (ncounts != STAT_COUNT)
         return CHAT_ERR_INTERNAL;
-    return journal(st, S_STATS_ADD, "tiL", topic, (sqlite3_int64)hour, counts, ncounts);
+    args[0] = ARG_TEXT(topic);
+    args[1] = ARG_INT(hour);
+    for (int i = 0; i < ncounts; i++)
+        args[2 + i] = ARG_INT(counts[i]);
+    return journal(st, S_STATS_ADD, args, 2 + ncounts);
 }
 
 int store_stats_put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)

@@ -132,10 +132,15 @@ int transcript_load_secret(const char *path, const char *passphrase, uint8_t *sk
 
     if (read_line(path, line, sizeof(line)) != 0)
         return CHAT_ERR_IO;
-    if (sscanf(line, "%31s %llu %zu %63s %63s %127s", tag, &ops, &mem, s1, s2, s3) != 6 ||
-        strcmp(tag, SEC_TAG) != 0 || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-        mem > crypto_pwhash_MEMLIMIT_SENSITIVE || unb64(salt, sizeof(salt), s1) ||
-        unb64(nonce, sizeof(nonce), s2) || unb64(ct, sizeof(ct), s3))
+    char ops_text[24], mem_text[24], *end_ops, *end_mem;
+    if (sscanf(line, "%31s %23s %23s %63s %63s %127s", tag, ops_text, mem_text, s1, s2, s3) != 6)
+        return CHAT_ERR_CRYPTO;
+    ops = strtoull(ops_text, &end_ops, 10);
+    mem = (size_t)strtoull(mem_text, &end_mem, 10);
+    if (*end_ops || *end_mem || strcmp(tag, SEC_TAG) != 0 ||
+        ops > crypto_pwhash_OPSLIMIT_SENSITIVE || mem > crypto_pwhash_MEMLIMIT_SENSITIVE ||
+        unb64(salt, sizeof(salt), s1) || unb64(nonce, sizeof(nonce), s2) ||
+        unb64(ct, sizeof(ct), s3))
         return CHAT_ERR_CRYPTO;
     int rc = derive(wrap, passphrase, salt, ops, mem);
     if (rc == 0 && crypto_secretbox_open_easy(sk, ct, sizeof(ct), nonce, wrap) != 0)

@@ -5,35 +5,35 @@
 
 struct err_row {
     int err;
+    int http;
     const char *code;
     const char *message;
-    int http;
 };
 
 static const struct err_row err_table[] = {
-    {CHAT_OK, "ok", "ok", 200},
-    {CHAT_ERR_BAD_REQUEST, "bad_request", "malformed request", 400},
-    {CHAT_ERR_UNKNOWN_TYPE, "unknown_type", "unknown message type", 400},
-    {CHAT_ERR_BAD_STATE, "bad_state", "not valid in the current state", 409},
-    {CHAT_ERR_UNAUTHORIZED, "unauthorized", "not logged in or wrong credentials", 401},
-    {CHAT_ERR_FORBIDDEN, "forbidden", "not allowed", 403},
-    {CHAT_ERR_RATE_LIMITED, "rate_limited", "too many requests, slow down", 429},
-    {CHAT_ERR_TOO_LARGE, "too_large", "message too large", 413},
-    {CHAT_ERR_CLOSED, "closed", "the chat is closed now", 409},
-    {CHAT_ERR_QUEUE_FULL, "queue_full", "the queue is full", 409},
-    {CHAT_ERR_UNKNOWN_TOPIC, "unknown_topic", "no such topic", 400},
-    {CHAT_ERR_QUEUE_EMPTY, "queue_empty", "nobody is waiting", 409},
-    {CHAT_ERR_BLOCKED, "blocked", "this session is blocked for now", 403},
-    {CHAT_ERR_INTERNAL, "bad_state", "internal error, please try again", 500},
-    {CHAT_ERR_NOMEM, "bad_state", "out of memory", 500},
-    {CHAT_ERR_IO, "bad_state", "input/output error", 500},
-    {CHAT_ERR_NOT_FOUND, "bad_request", "not found", 404},
-    {CHAT_ERR_EXISTS, "bad_request", "already exists", 409},
-    {CHAT_ERR_CRYPTO, "bad_state", "decryption failed (wrong key or passphrase?)", 500},
-    {CHAT_ERR_BUSY, "bad_state", "the database is busy, please try again", 503},
-    {CHAT_ERR_FULL, "bad_state", "the disk is full", 503},
-    {CHAT_ERR_NOT_STORED, "bad_state",
-     "not stored (the server could not save it); please send it again", 503},
+    {CHAT_OK, 200, "ok", "ok"},
+    {CHAT_ERR_BAD_REQUEST, 400, "bad_request", "malformed request"},
+    {CHAT_ERR_UNKNOWN_TYPE, 400, "unknown_type", "unknown message type"},
+    {CHAT_ERR_BAD_STATE, 409, "bad_state", "not valid in the current state"},
+    {CHAT_ERR_UNAUTHORIZED, 401, "unauthorized", "not logged in or wrong credentials"},
+    {CHAT_ERR_FORBIDDEN, 403, "forbidden", "not allowed"},
+    {CHAT_ERR_RATE_LIMITED, 429, "rate_limited", "too many requests, slow down"},
+    {CHAT_ERR_TOO_LARGE, 413, "too_large", "message too large"},
+    {CHAT_ERR_CLOSED, 409, "closed", "the chat is closed now"},
+    {CHAT_ERR_QUEUE_FULL, 409, "queue_full", "the queue is full"},
+    {CHAT_ERR_UNKNOWN_TOPIC, 400, "unknown_topic", "no such topic"},
+    {CHAT_ERR_QUEUE_EMPTY, 409, "queue_empty", "nobody is waiting"},
+    {CHAT_ERR_BLOCKED, 403, "blocked", "this session is blocked for now"},
+    {CHAT_ERR_INTERNAL, 500, "bad_state", "internal error, please try again"},
+    {CHAT_ERR_NOMEM, 500, "bad_state", "out of memory"},
+    {CHAT_ERR_IO, 500, "bad_state", "input/output error"},
+    {CHAT_ERR_NOT_FOUND, 404, "bad_request", "not found"},
+    {CHAT_ERR_EXISTS, 409, "bad_request", "already exists"},
+    {CHAT_ERR_CRYPTO, 500, "bad_state", "decryption failed (wrong key or passphrase?)"},
+    {CHAT_ERR_BUSY, 503, "bad_state", "the database is busy, please try again"},
+    {CHAT_ERR_FULL, 503, "bad_state", "the disk is full"},
+    {CHAT_ERR_NOT_STORED, 503, "bad_state",
+     "not stored (the server could not save it); please send it again"},
 };
 
 static const struct err_row *err_find(int err)

@@ -100,7 +100,7 @@ static int check_topic(json_t *root, struct proto_req *req)
 
 static int check_text(json_t *root, struct proto_req *req)
 {
-    int rc = get_str(root, "text", PROTO_TEXT_MAX * 4, true, &req->text);
+    int rc = get_str(root, "text", (size_t)PROTO_TEXT_MAX * 4, true, &req->text);
     if (rc == 0 && proto_utf8_len(req->text) > PROTO_TEXT_MAX)
         rc = CHAT_ERR_BAD_REQUEST;
     return rc;
@@ -435,7 +435,8 @@ static void jw_str(struct jw *w, const char *s)
             esc[1] = 'f';
             break;
         default:
-            memcpy(esc + 1, "u00", 3);
+            esc[1] = 'u';
+            esc[2] = esc[3] = '0';
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
             n = 6;
@@ -536,7 +537,7 @@ static const char *const visitor_state_names[] = {"idle", "queued", "chatting"};
 static const char *const end_by_names[] = {"visitor", "worker", "timeout", "server", "transfer"};
 
 #define NAME_OF(table, i)                                                                          \
-    ((size_t)(i) < sizeof(table) / sizeof(table[0]) ? table[(size_t)(i)] : table[0])
+    ((size_t)(i) < sizeof(table) / sizeof((table)[0]) ? (table)[(size_t)(i)] : (table)[0])
 
 const char *proto_staff_role_name(enum proto_staff_role r)
 {

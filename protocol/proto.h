@@ -218,10 +218,10 @@ char *proto_duty(const struct proto_duty *d, const char *ref);
 /* One topic of queue_state: {"id","waiting","longest_wait_s","open","mode"}. */
 struct proto_queue_topic {
     const char *id;
-    int waiting;
-    long longest_wait_s;
-    bool open;
     const char *mode; /* "auto" | "pick" */
+    long longest_wait_s;
+    int waiting;
+    bool open;
 };
 char *proto_queue_state(const struct proto_queue_topic *t, size_t n);
 

@@ -30,7 +30,7 @@ case "${1:-}" in
 esac
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
-    libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format chromium
+    libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format clang-tidy chromium
     clang libclang-rt-14-dev sqlite3 mandoc prometheus debhelper lintian adduser curl)
 
 say() { printf 'run.sh: %s\n' "$*"; }

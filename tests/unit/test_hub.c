@@ -97,6 +97,14 @@ static json_t *next_of(struct conn *c, const char *type)
     return NULL;
 }
 
+/* True when c has a frame of type among those queued (the rest are dropped). */
+static bool has(struct conn *c, const char *type)
+{
+    json_t *j = next_of(c, type);
+    json_decref(j);
+    return j != NULL;
+}
+
 /* A visitor connection that says hello (a new session, or session) and joins topic. */
 static struct conn *visitor_as(struct world *w, const char *session, const char *topic)
 {
@@ -301,14 +309,14 @@ static void test_failed_commit_takes_the_message_back(void **state)
     snprintf(chat, sizeof(chat), "%s", started(gil, b));
     sqlite3 *lock = lock_db(w);
     send_frame(w, v, "{\"type\":\"msg\",\"text\":\"lost\",\"ref\":\"m1\"}");
-    assert_null(next_of(v, "ack")); /* held while the database is busy */
+    assert_false(has(v, "ack")); /* held while the database is busy */
     give_up(w);
     json_t *e = next_of(v, "error");
     assert_non_null(e);
     assert_string_equal(json_string_value(json_object_get(e, "code")), "bad_state");
     assert_string_equal(json_string_value(json_object_get(e, "ref")), "m1");
     json_decref(e);
-    assert_null(next_of(gil, "msg"));
+    assert_false(has(gil, "msg"));
     unlock_db(lock);
     send_frame(w, v, "{\"type\":\"msg\",\"text\":\"kept\"}");
     json_t *ack = next_of(v, "ack");
@@ -337,13 +345,13 @@ static void test_failed_commit_takes_the_new_chat_back(void **state)
     conn_init(v, PROTO_VISITOR, NULL);
     hub_conn_open(w->hub, v, w->now);
     send_frame(w, v, "{\"type\":\"hello\"}");
-    assert_non_null(next_of(v, "welcome"));
+    assert_true(has(v, "welcome"));
     sqlite3 *lock = lock_db(w);
     send_frame(w, v, "{\"type\":\"join\",\"topic\":\"a\",\"ref\":\"j\"}");
-    assert_null(next_of(hal, "chat_started"));
+    assert_false(has(hal, "chat_started"));
     give_up(w);
     assert_string_equal(field_of(v, "error", "ref", b), "j");
-    assert_null(next_of(hal, "chat_started"));
+    assert_false(has(hal, "chat_started"));
     unlock_db(lock);
     send_frame(w, v, "{\"type\":\"join\",\"topic\":\"a\"}");
     snprintf(chat, sizeof(chat), "%s", started(hal, b));
