@@ -196,6 +196,219 @@ static void test_status_topic_nulls(void **state)
     free(s);
 }
 
+/* Every frame the server builds, as a table of encoder calls and the exact
+ * JSON text each must give. */
+static char *enc_queued(void)
+{
+    struct proto_queued q = {"youth", 3, 240};
+    return proto_queued(&q, "r1");
+}
+
+static char *enc_queued_no_estimate(void)
+{
+    struct proto_queued q = {"youth", 1, -1};
+    return proto_queued(&q, NULL);
+}
+
+static char *enc_duty(void)
+{
+    const char *topics[] = {"youth", "parents"};
+    struct proto_duty d = {true, topics, 2, 3};
+    return proto_duty(&d, "d");
+}
+
+static char *enc_duty_off(void)
+{
+    struct proto_duty d = {false, NULL, 0, 1};
+    return proto_duty(&d, NULL);
+}
+
+static char *enc_chat_ended(void)
+{
+    return proto_chat_ended("c1", PROTO_BY_TRANSFER, "e");
+}
+
+static char *enc_typing(void)
+{
+    return proto_typing("c1", "visitor", true);
+}
+
+static char *enc_away(void)
+{
+    return proto_visitor_presence("c1", false);
+}
+
+static char *enc_back(void)
+{
+    return proto_visitor_presence("c1", true);
+}
+
+static char *enc_left(void)
+{
+    return proto_bare("left", "x");
+}
+
+static char *enc_closed(void)
+{
+    return proto_error_closed(1782990000, "j");
+}
+
+static char *enc_closed_never(void)
+{
+    return proto_error_closed(-1, NULL);
+}
+
+static const struct proto_msg hist[] = {{"c1", "visitor", "hei", 1, 1782990000},
+                                        {"c1", "worker", "moi", 2, 1782990001}};
+
+static char *enc_started_visitor(void)
+{
+    struct proto_chat_started s = {
+        .chat = "c1", .topic = "youth", .history = hist, .nhistory = 2, .worker = "Ann"};
+    return proto_chat_started_visitor(&s, NULL);
+}
+
+static char *enc_started_worker(void)
+{
+    struct proto_chat_started s = {.chat = "c1",
+                                   .topic = "youth",
+                                   .history = hist,
+                                   .nhistory = 1,
+                                   .audience = "young",
+                                   .waited_s = 42,
+                                   .visitor_away = true};
+    return proto_chat_started_worker(&s, "p");
+}
+
+static char *enc_queue_state(void)
+{
+    struct proto_queue_topic t[] = {
+        {.id = "youth", .mode = "auto", .longest_wait_s = 61, .waiting = 2, .open = true}};
+    return proto_queue_state(t, 1);
+}
+
+static const struct proto_topic_status topic = {
+    "youth", {"Nuoret", "Unga", "Youth"}, "young", PROTO_TOPIC_OPEN, true, 2, 300, -1, 1782993600};
+
+static char *enc_status(void)
+{
+    return proto_status(1782990000, &topic, 1);
+}
+
+static char *enc_status_body(void)
+{
+    return proto_status_body(1782990000, &topic, 1);
+}
+
+static char *enc_welcome_visitor(void)
+{
+    struct proto_welcome_visitor w = {"tok", true, PROTO_VISITOR_QUEUED, &topic, 1};
+    return proto_welcome_visitor(&w, "h");
+}
+
+static char *enc_welcome_worker(void)
+{
+    const char *canned[] = {"Hei!"};
+    struct proto_welcome_worker w = {"ann", "Ann", PROTO_ROLE_COORDINATOR, "t0k", canned, 1};
+    return proto_welcome_worker(&w, "l");
+}
+
+#define TOPIC_JSON                                                                                 \
+    "{\"id\":\"youth\",\"title\":{\"fi\":\"Nuoret\",\"sv\":\"Unga\",\"en\":\"Youth\"},"            \
+    "\"audience\":\"young\",\"state\":\"open\",\"staffed\":true,\"waiting\":2,"                    \
+    "\"estimated_wait_s\":300,\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\"}"
+
+static const struct {
+    char *(*encode)(void);
+    const char *want;
+} encode_cases[] = {
+    {enc_queued, "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":3,"
+                 "\"estimated_wait_s\":240,\"ref\":\"r1\"}"},
+    {enc_queued_no_estimate,
+     "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":1,\"estimated_wait_s\":null}"},
+    {enc_duty, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\",\"parents\"],\"capacity\":3,"
+               "\"ref\":\"d\"}"},
+    {enc_duty_off, "{\"type\":\"duty\",\"on\":false,\"topics\":[],\"capacity\":1}"},
+    {enc_chat_ended, "{\"type\":\"chat_ended\",\"chat\":\"c1\",\"by\":\"transfer\",\"ref\":\"e\"}"},
+    {enc_typing, "{\"type\":\"typing\",\"chat\":\"c1\",\"from\":\"visitor\",\"on\":true}"},
+    {enc_away, "{\"type\":\"visitor_away\",\"chat\":\"c1\"}"},
+    {enc_back, "{\"type\":\"visitor_back\",\"chat\":\"c1\"}"},
+    {enc_left, "{\"type\":\"left\",\"ref\":\"x\"}"},
+    {enc_closed, "{\"type\":\"error\",\"code\":\"closed\",\"message\":\"the chat is closed now\","
+                 "\"next_open\":\"2026-07-02T14:00:00+03:00\",\"ref\":\"j\"}"},
+    {enc_closed_never, "{\"type\":\"error\",\"code\":\"closed\",\"message\":\"the chat is closed "
+                       "now\",\"next_open\":null}"},
+    {enc_started_visitor,
+     "{\"type\":\"chat_started\",\"chat\":\"c1\",\"topic\":\"youth\",\"worker\":\"Ann\","
+     "\"history\":[{\"chat\":\"c1\",\"from\":\"visitor\",\"text\":\"hei\",\"seq\":1,"
+     "\"ts\":\"2026-07-02T14:00:00+03:00\"},{\"chat\":\"c1\",\"from\":\"worker\",\"text\":\"moi\","
+     "\"seq\":2,\"ts\":\"2026-07-02T14:00:01+03:00\"}]}"},
+    {enc_started_worker,
+     "{\"type\":\"chat_started\",\"chat\":\"c1\",\"topic\":\"youth\",\"audience\":\"young\","
+     "\"waited_s\":42,\"history\":[{\"chat\":\"c1\",\"from\":\"visitor\",\"text\":\"hei\","
+     "\"seq\":1,\"ts\":\"2026-07-02T14:00:00+03:00\"}],\"visitor_away\":true,\"ref\":\"p\"}"},
+    {enc_queue_state, "{\"type\":\"queue_state\",\"topics\":[{\"id\":\"youth\",\"waiting\":2,"
+                      "\"longest_wait_s\":61,\"open\":true,\"mode\":\"auto\"}]}"},
+    {enc_status,
+     "{\"type\":\"status\",\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" TOPIC_JSON
+     "]}"},
+    {enc_status_body, "{\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" TOPIC_JSON "]}"},
+    {enc_welcome_visitor, "{\"type\":\"welcome\",\"session\":\"tok\",\"resumed\":true,"
+                          "\"state\":\"queued\",\"topics\":[" TOPIC_JSON "],\"ref\":\"h\"}"},
+    {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
+                         "\"role\":\"coordinator\",\"token\":\"t0k\",\"canned\":[\"Hei!\"],"
+                         "\"ref\":\"l\"}"},
+};
+
+static void test_encode_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(encode_cases) / sizeof(encode_cases[0]); i++) {
+        char *got = encode_cases[i].encode();
+        if (!got || strcmp(got, encode_cases[i].want) != 0)
+            fail_msg("case %zu:\n got  %s\n want %s", i, got ? got : "(null)",
+                     encode_cases[i].want);
+        free(got);
+    }
+}
+
+static void test_name_tables(void **state)
+{
+    (void)state;
+    assert_string_equal(proto_staff_role_name(PROTO_ROLE_ADMIN), "admin");
+    assert_int_equal(proto_staff_role_parse("coordinator"), PROTO_ROLE_COORDINATOR);
+    assert_int_equal(proto_staff_role_parse("root"), -1);
+    assert_int_equal(proto_staff_role_parse(NULL), -1);
+    assert_string_equal(proto_topic_state_name(PROTO_TOPIC_FULL), "full");
+    assert_string_equal(proto_visitor_state_name(PROTO_VISITOR_CHATTING), "chatting");
+    assert_string_equal(proto_end_by_name(PROTO_BY_TIMEOUT), "timeout");
+}
+
+/* A login's password and token are wiped in the parsed tree when the
+ * request is done with, also when the request was refused. */
+static void test_login_secrets_are_wiped(void **state)
+{
+    (void)state;
+    static const char *const frames[] = {
+        "{\"type\":\"login\",\"user\":\"ann\",\"password\":\"hunter22\"}",
+        "{\"type\":\"login\",\"token\":\"tttttttt\"}",
+        "{\"type\":\"login\",\"password\":\"hunter22\"}", /* no user: refused */
+    };
+    for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+        struct proto_req r;
+        (void)proto_decode(PROTO_WORKER, frames[i], strlen(frames[i]), &r);
+        json_t *root = json_incref(r.root); /* kept alive to look at after fini */
+        json_t *pw = json_object_get(root, "password"), *tok = json_object_get(root, "token");
+        proto_req_fini(&r);
+        if (pw)
+            assert_string_equal(json_string_value(pw), "");
+        if (tok)
+            assert_string_equal(json_string_value(tok), "");
+        assert_true(pw || tok);
+        json_decref(root);
+    }
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -208,6 +421,9 @@ int main(void)
         cmocka_unit_test(test_direct_msg_encoding_matches_jansson),
         cmocka_unit_test(test_time_has_offset),
         cmocka_unit_test(test_status_topic_nulls),
+        cmocka_unit_test(test_encode_table),
+        cmocka_unit_test(test_name_tables),
+        cmocka_unit_test(test_login_secrets_are_wiped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
