@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "chat_err.h"
 #include "config.h"
 #include "plan.h"
@@ -180,8 +181,7 @@ static int hash_password(char out[STORE_HASH_MAX + 1])
             sodium_free(pw);
         return fail(1, "%s", "a password of at least 8 characters is needed on stdin");
     }
-    int rc = crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    int rc = auth_hash_password(out, pw);
     sodium_free(pw);
     return rc == 0 ? 0 : fail(1, "%s", "out of memory while hashing the password");
 }

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "chat_err.h"
 #include "store.h"
 
 struct auth_job {
@@ -95,9 +96,7 @@ struct auth *auth_new(void (*wake)(void *arg), void *arg)
     for (size_t i = 0; i < sizeof(random_pw) - 1; i++)
         random_pw[i] = (char)('a' + (unsigned char)random_pw[i] % 26);
     random_pw[sizeof(random_pw) - 1] = '\0';
-    if (crypto_pwhash_str(a->dummy, random_pw, strlen(random_pw),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (auth_hash_password(a->dummy, random_pw) != 0)
         goto fail;
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->cond, NULL);
@@ -219,4 +218,17 @@ void auth_token_hash(const char *token, uint8_t hash[32])
 bool auth_equal(const void *a, const void *b, size_t len)
 {
     return sodium_memcmp(a, b, len) == 0;
+}
+
+int auth_hash_password(char out[AUTH_PWHASH_CHARS], const char *password)
+{
+    return crypto_pwhash_str(out, password, strlen(password), AUTH_PWHASH_OPSLIMIT,
+                             AUTH_PWHASH_MEMLIMIT) == 0
+               ? 0
+               : CHAT_ERR_NOMEM;
+}
+
+const char *auth_dummy_hash(const struct auth *a)
+{
+    return a->dummy;
 }

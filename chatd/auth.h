@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #define AUTH_TOKEN_BYTES 32 /* random bytes of a session token */
 #define AUTH_TOKEN_CHARS 44 /* its base64url text, no padding: 43 + NUL */
 #define AUTH_TOKEN_TTL_S ((time_t)12 * 3600)
@@ -44,6 +46,19 @@ void *auth_cancel(struct auth *a, struct auth_job *job);
 /* On the loop thread: calls done(owner, user, ok, arg) for each finished job. */
 void auth_poll(struct auth *a, void (*done)(void *owner, const char *user, bool ok, void *arg),
                void *arg);
+
+/* The argon2id cost of every stored password, and of the dummy check of an
+ * unknown user (so both take the same time). */
+#define AUTH_PWHASH_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define AUTH_PWHASH_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define AUTH_PWHASH_CHARS 128 /* crypto_pwhash_STRBYTES */
+
+/* Hashes password for storing, at the cost above; 0 or CHAT_ERR_NOMEM. */
+int auth_hash_password(char out[AUTH_PWHASH_CHARS], const char *password)
+    __attribute__((warn_unused_result));
+
+/* The hash unknown users are checked against (for tests: its cost). */
+const char *auth_dummy_hash(const struct auth *a);
 
 /* Makes a new random token (text) and its storage hash. */
 void auth_token_new(char token[AUTH_TOKEN_CHARS], uint8_t hash[32]);

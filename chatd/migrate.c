@@ -138,6 +138,9 @@ int migrate_open(const char *data_dir, sqlite3 **db)
     if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
         return CHAT_ERR_IO;
+    /* another process (chatadmin, chatd) may be opening or writing the same
+     * file: wait for it as chatadmin does; the store sets its own wait after */
+    sqlite3_busy_timeout(*db, MIGRATE_WAIT_MS);
     /* before the first table exists: lets purges give space back in steps */
     if (exec(*db, "PRAGMA auto_vacuum = INCREMENTAL") || exec(*db, "PRAGMA journal_mode = WAL") ||
         exec(*db, "PRAGMA synchronous = FULL") || exec(*db, "PRAGMA foreign_keys = ON") ||

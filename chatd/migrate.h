@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#define MIGRATE_WAIT_MS 5000 /* how long opening and migrating wait for another writer */
+
 /* Opens (creating data_dir and the file if missing) data_dir/chatd.db with
  * the pragmas every connection needs: WAL, synchronous FULL, foreign keys,
  * secure delete, incremental auto-vacuum. 0 or CHAT_ERR_IO. */

@@ -220,11 +220,8 @@ int store_open(const char *data_dir, int flags, struct store **out)
         return CHAT_ERR_NOMEM;
     st->flags = flags;
     int rc = migrate_open(data_dir, &st->db);
-    if (rc == 0) {
-        /* migrations wait for a lock like chatadmin; then chatd never waits */
-        sqlite3_busy_timeout(st->db, BUSY_WAIT_MS);
+    if (rc == 0) /* waits for a lock like chatadmin; then chatd never waits */
         rc = migrate_to(st->db, migrate_latest());
-    }
     if (rc == 0)
         rc = prepare_all(st);
     if (rc != 0) {
