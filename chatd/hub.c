@@ -166,7 +166,7 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
         if (c->sub_next)
             c->sub_next->sub_prev = c->sub_prev;
     }
-    login_conn_closed(h, c);
+    login_conn_closed(h, c, t);
     turn_conn_closed(h, c);
     if (c->role == PROTO_VISITOR && c->session) {
         struct visitor *v = c->session;
@@ -219,6 +219,9 @@ void hub_tick(struct hub *h, double now)
     if (t - h->last_purge >= PURGE_EVERY_S)
         purge(h, t);
     session_expire(h, t);
+    double check = login_next_check(h);
+    if (check >= 0 && now >= check)
+        login_check_tabs(h, t);
     for (struct worker *w = h->workers; w; w = w->next) {
         if (!w->ntabs && w->away_since && w->away_since + h->cfg->resume_grace_s <= t) {
             w->away_since = 0;
@@ -252,6 +255,7 @@ double hub_next_deadline(struct hub *h, double now)
     }
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
+    EARLIER(login_next_check(h));
 #undef EARLIER
     return next;
 }

@@ -135,7 +135,7 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
     case PT_LOGOUT:
         if (c->pending)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return login_logout(h, tab, r->ref, t);
+        return login_logout(h, tab, r->this_only, r->ref, t);
     default:
         return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
     }

@@ -17,19 +17,24 @@
 #include "route.h"
 #include "staff.h"
 
-#define LOGIN_FAIL_LIMIT 5
+#define LOGIN_FAIL_LIMIT 5 /* failed or pending logins of one account in the window */
 #define LOGIN_FAIL_WINDOW_S 300
-#define SOURCE_FAIL_LIMIT 20 /* failed logins from one address in the window */
-#define LOGIN_FAIL_SLOTS 64
+#define SOURCE_FAIL_LIMIT 20    /* failed or pending logins from one address in the window */
+#define SOURCE_PENDING_MAX 4    /* password checks of one address in the verifier at once */
+#define VERIFIER_PENDING_MAX 64 /* password checks in the verifier at once, from anyone */
+#define THROTTLE_MAX 4096       /* accounts and addresses tracked; never evicted while active */
 
-struct login_fail {
-    char user[STORE_NAME_MAX + 1];
-    int count;
-    time_t first;
+/* Failed and pending logins of one account name or source ("@" + hash). */
+struct throttle {
+    int fails;
+    int pending;
+    time_t first; /* of the window's first failure */
 };
 
 struct login {
-    struct login_fail fails[LOGIN_FAIL_SLOTS];
+    struct idmap *throttles; /* name or "@source" -> struct throttle */
+    int pending;             /* password checks in the verifier */
+    time_t last_check;       /* of the tabs' tokens (login_check_tabs) */
 };
 
 /* A login or logout in progress on a conn. */
@@ -39,18 +44,36 @@ struct job {
     bool verifying; /* in the verifier (auth_job is set) */
     struct auth_job *auth_job;
     struct store_user user; /* login: the account (no hash kept) */
+    char source[24];        /* login: the throttle key of its address, "" if none */
     char *token;            /* login: sodium_malloc'd until the welcome */
     uint8_t token_hash[STORE_TOKEN_HASH_BYTES];
     struct worker *worker; /* logout */
+    bool this_only;        /* logout: only this tab's token */
+    time_t when;           /* logout: asked at */
 };
 
 struct login *login_new(void)
 {
-    return calloc(1, sizeof(struct login));
+    struct login *l = calloc(1, sizeof(*l));
+    if (l && !(l->throttles = idmap_new())) {
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void free_throttle(void *value, void *arg)
+{
+    (void)arg;
+    free(value);
 }
 
 void login_free(struct login *l)
 {
+    if (!l)
+        return;
+    idmap_each(l->throttles, free_throttle, NULL);
+    idmap_free(l->throttles);
     free(l);
 }
 
@@ -62,43 +85,80 @@ static void job_free(struct job *j)
     free(j);
 }
 
-static struct login_fail *fail_slot(struct login *l, const char *user, time_t now)
+/* The throttle of key at now, its window restarted when it has passed;
+ * NULL when absent and not made. */
+static struct throttle *throttle_get(struct login *l, const char *key, time_t now, bool make)
 {
-    struct login_fail *free_slot = NULL, *oldest = &l->fails[0];
-    for (size_t i = 0; i < LOGIN_FAIL_SLOTS; i++) {
-        struct login_fail *f = &l->fails[i];
-        if (f->count && now - f->first > LOGIN_FAIL_WINDOW_S)
-            f->count = 0;
-        if (f->count && strcmp(f->user, user) == 0)
-            return f;
-        if (!f->count && !free_slot)
-            free_slot = f;
-        if (f->first < oldest->first)
-            oldest = f;
-    }
-    struct login_fail *f = free_slot ? free_slot : oldest;
-    snprintf(f->user, sizeof(f->user), "%s", user);
-    f->count = 0;
-    f->first = now;
-    return f;
-}
-
-/* The failed-login slot of c's source, named "@" and its keyed hash (account
- * names cannot hold "@"), or NULL when the source is unknown. */
-static struct login_fail *source_fail_slot(struct login *l, const struct conn *c, time_t now)
-{
-    char source[24];
-    if (!c->source)
+    struct throttle *t = idmap_get(l->throttles, key);
+    if (t && t->fails && now - t->first > LOGIN_FAIL_WINDOW_S)
+        t->fails = 0;
+    if (t || !make || idmap_count(l->throttles) >= THROTTLE_MAX)
+        return t;
+    if (!(t = calloc(1, sizeof(*t))) || idmap_put(l->throttles, key, t) != 0) {
+        free(t);
         return NULL;
-    snprintf(source, sizeof(source), "@%016llx", (unsigned long long)c->source);
-    return fail_slot(l, source, now);
+    }
+    return t;
 }
 
-static bool throttled(struct login *l, const struct conn *c, const char *user, time_t now)
+/* Drops key's throttle when it holds nothing any more. */
+static void throttle_tidy(struct login *l, const char *key, struct throttle *t)
 {
-    struct login_fail *sf = source_fail_slot(l, c, now);
-    return fail_slot(l, user, now)->count >= LOGIN_FAIL_LIMIT ||
-           (sf && sf->count >= SOURCE_FAIL_LIMIT);
+    if (t && t->fails == 0 && t->pending == 0) {
+        idmap_del(l->throttles, key);
+        free(t);
+    }
+}
+
+/* The throttle key of c's address ("@" and its keyed hash: account names
+ * cannot hold "@"), or "" when it is unknown. */
+static void source_key(const struct conn *c, char out[24])
+{
+    out[0] = '\0';
+    if (c->source)
+        snprintf(out, 24, "@%016llx", (unsigned long long)c->source);
+}
+
+/* Whether a password check of user from source may start now; if so, it is
+ * counted as pending for both until its result. */
+static bool throttle_admit(struct login *l, const char *user, const char *source, time_t now)
+{
+    struct throttle *u = throttle_get(l, user, now, true);
+    struct throttle *s = source[0] ? throttle_get(l, source, now, true) : NULL;
+    bool ok =
+        u && (!source[0] || s) && u->fails + u->pending < LOGIN_FAIL_LIMIT &&
+        (!s || (s->fails + s->pending < SOURCE_FAIL_LIMIT && s->pending < SOURCE_PENDING_MAX)) &&
+        l->pending < VERIFIER_PENDING_MAX;
+    if (ok) {
+        u->pending++;
+        if (s)
+            s->pending++;
+        l->pending++;
+    } else {
+        throttle_tidy(l, user, u);
+        if (s)
+            throttle_tidy(l, source, s);
+    }
+    return ok;
+}
+
+/* A check admitted by throttle_admit is over: failed (or cancelled) or not. */
+static void throttle_done(struct login *l, const char *key, bool failed, time_t now)
+{
+    struct throttle *t = key[0] ? throttle_get(l, key, now, false) : NULL;
+    if (!t)
+        return;
+    t->pending--;
+    if (failed && t->fails++ == 0)
+        t->first = now;
+    throttle_tidy(l, key, t);
+}
+
+static void check_done(struct login *l, const struct job *j, bool failed, time_t now)
+{
+    l->pending--;
+    throttle_done(l, j->user.name, failed, now);
+    throttle_done(l, j->source, failed, now);
 }
 
 /* Makes c a tab of u's session and greets it: welcome, then when resuming
@@ -182,23 +242,26 @@ void login_request(struct hub *h, struct conn *c, const struct proto_req *r, tim
         sodium_memzero(&u, sizeof(u));
         return;
     }
-    if (throttled(h->login, c, r->user, now)) {
-        conn_send(c, proto_error(CHAT_ERR_RATE_LIMITED, r->ref, NULL));
-        return;
-    }
-    bool known = store_user_get(h->st, r->user, &u) == 0;
     struct job *j = calloc(1, sizeof(*j));
     if (!j) {
         conn_send(c, proto_error(CHAT_ERR_NOMEM, r->ref, NULL));
         return;
     }
+    snprintf(j->user.name, sizeof(j->user.name), "%s", r->user);
+    source_key(c, j->source);
+    if (!throttle_admit(h->login, j->user.name, j->source, now)) {
+        job_free(j);
+        conn_send(c, proto_error(CHAT_ERR_RATE_LIMITED, r->ref, NULL));
+        return;
+    }
+    bool known = store_user_get(h->st, r->user, &u) == 0;
     j->conn = c;
     j->verifying = true;
     snprintf(j->ref, sizeof(j->ref), "%s", r->ref);
-    snprintf(j->user.name, sizeof(j->user.name), "%s", r->user);
     j->auth_job = auth_submit(h->auth, j, r->user, known ? u.pwhash : NULL, r->password);
     sodium_memzero(&u, sizeof(u));
     if (!j->auth_job) {
+        check_done(h->login, j, false, now);
         job_free(j);
         conn_send(c, proto_error(CHAT_ERR_NOMEM, r->ref, NULL));
         return;
@@ -216,16 +279,14 @@ static void login_done(void *owner, const char *user, bool ok, void *arg)
     struct ready_ctx *ctx = arg;
     struct job *j = owner;
     struct conn *c = j->conn;
+    (void)user;
     j->verifying = false;
     j->auth_job = NULL;
+    check_done(ctx->h->login, j, !ok, ctx->now);
     turn_unit_begin(ctx->h, c, j->ref);
     if (ok) {
         login_ok(ctx->h, j, ctx->now);
     } else {
-        fail_slot(ctx->h->login, user, ctx->now)->count++;
-        struct login_fail *sf = source_fail_slot(ctx->h->login, c, ctx->now);
-        if (sf)
-            sf->count++;
         conn_send(c, proto_error(CHAT_ERR_UNAUTHORIZED, j->ref, NULL));
         c->pending = NULL;
         job_free(j);
@@ -239,41 +300,58 @@ void login_ready(struct hub *h, time_t now)
     auth_poll(h->auth, login_done, &ctx);
 }
 
-/* After the commit of a logout's revocation: the session ends. */
+/* Ends w's whole session: off duty, its chats back to the front of their
+ * queues, every tab closed with code. */
+static void end_session(struct hub *h, struct worker *w, int code, time_t now)
+{
+    w->on_duty = false;
+    route_release_worker(h, w, now);
+    while (w->ntabs > 0) {
+        struct conn *wc = w->tabs[w->ntabs - 1]->conn;
+        staff_detach(h, w->tabs[w->ntabs - 1], now);
+        wc->greeted = false;
+        conn_close(wc, code);
+    }
+    w->away_since = 0;
+    h->status_dirty = true;
+}
+
+/* After the commit of a logout's revocation: the tokens are gone, so the
+ * tabs they opened close. */
 static void logout_committed(struct hub *h, void *arg, bool committed)
 {
     struct job *j = arg;
-    struct worker *w = j->worker;
-    if (j->conn)
-        j->conn->pending = NULL;
+    struct conn *c = j->conn;
+    if (c)
+        c->pending = NULL;
     if (committed) {
         turn_unit_begin(h, NULL, NULL);
-        w->on_duty = false;
-        route_release_worker(h, w, 0);
-        if (j->conn)
-            conn_send(j->conn, proto_bare("logged_out", j->ref));
-        while (w->ntabs > 0) { /* every tab of this session ends with the token */
-            struct conn *wc = w->tabs[w->ntabs - 1]->conn;
-            staff_detach(h, w->tabs[w->ntabs - 1], 0);
-            wc->greeted = false;
-            conn_close(wc, 1000);
+        if (c)
+            conn_send(c, proto_bare("logged_out", j->ref));
+        if (!j->this_only)
+            end_session(h, j->worker, 1000, j->when);
+        else if (c && c->session) { /* this tab only: the others go on */
+            staff_detach(h, c->session, j->when);
+            c->greeted = false;
+            conn_close(c, 1000);
         }
-        w->away_since = 0;
-        h->status_dirty = true;
         turn_unit_end(h);
     }
     job_free(j);
 }
 
-void login_logout(struct hub *h, struct tab *tab, const char *ref, time_t now)
+void login_logout(struct hub *h, struct tab *tab, bool this_only, const char *ref, time_t now)
 {
     struct conn *c = tab->conn;
     struct job *j = calloc(1, sizeof(*j));
-    int rc = j ? store_token_del_user(h->st, tab->worker->user) : CHAT_ERR_NOMEM;
-    (void)now;
+    int rc = !j          ? CHAT_ERR_NOMEM
+             : this_only ? store_token_del(h->st, tab->token_hash)
+                         : store_token_del_user(h->st, tab->worker->user);
     if (rc == 0) {
         j->conn = c;
         j->worker = tab->worker;
+        j->this_only = this_only;
+        j->when = now;
         snprintf(j->ref, sizeof(j->ref), "%s", ref);
         rc = turn_after_commit(h, logout_committed, j);
     }
@@ -285,14 +363,53 @@ void login_logout(struct hub *h, struct tab *tab, const char *ref, time_t now)
     c->pending = j;
 }
 
-void login_conn_closed(struct hub *h, struct conn *c)
+void login_check_tabs(struct hub *h, time_t now)
+{
+    char user[STORE_NAME_MAX + 1];
+    struct store_user u;
+    h->login->last_check = now;
+    for (struct worker *w = h->workers; w; w = w->next) {
+        int had = w->ntabs, revoked = 0;
+        for (int i = w->ntabs; i-- > 0;) {
+            struct tab *tab = w->tabs[i];
+            int rc = store_token_user(h->st, tab->token_hash, now, user);
+            if (rc == CHAT_ERR_BUSY || rc == CHAT_ERR_IO)
+                continue; /* cannot tell now: the next check will */
+            if (rc == 0 && strcmp(user, w->user) == 0)
+                continue;
+            struct conn *c =
+                tab->conn; /* deleted, password changed, logged out elsewhere, expired */
+            conn_send(c, proto_error(CHAT_ERR_UNAUTHORIZED, NULL, NULL));
+            staff_detach(h, tab, now);
+            c->greeted = false;
+            conn_close(c, 4003);
+            revoked++;
+        }
+        if (had && revoked == had) /* nobody is left to come back: the chats go on at once */
+            end_session(h, w, 4003, now);
+        else if (!had && w->nchats && store_user_get(h->st, w->user, &u) == CHAT_ERR_NOT_FOUND)
+            end_session(h, w, 4003, now); /* away, and removed meanwhile */
+    }
+    sodium_memzero(&u, sizeof(u));
+}
+
+double login_next_check(const struct hub *h)
+{
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (w->ntabs || w->nchats)
+            return (double)h->login->last_check + LOGIN_CHECK_S;
+    return -1;
+}
+
+void login_conn_closed(struct hub *h, struct conn *c, time_t now)
 {
     struct job *j = c->pending;
     if (!j)
         return;
     c->pending = NULL;
-    if (j->verifying) {
+    if (j->verifying) { /* a guess given up counts as a failed one */
         auth_cancel(h->auth, j->auth_job);
+        check_done(h->login, j, true, now);
         job_free(j);
     } else {
         j->conn = NULL; /* freed by its after-commit action */

@@ -24,10 +24,23 @@ void login_request(struct hub *h, struct conn *c, const struct proto_req *r, tim
 /* Delivers finished password checks (the verifier woke the loop). */
 void login_ready(struct hub *h, time_t now);
 
-/* A logout request from tab: every token of its worker is revoked. */
-void login_logout(struct hub *h, struct tab *tab, const char *ref, time_t now);
+/* A logout request from tab: every token of its worker is revoked (the whole
+ * session ends), or with this_only only the tab's own. */
+void login_logout(struct hub *h, struct tab *tab, bool this_only, const char *ref, time_t now);
 
-/* c is closing: a login or logout in progress on it forgets it. */
-void login_conn_closed(struct hub *h, struct conn *c);
+/* c is closing: a login or logout in progress on it forgets it (a password
+ * check given up counts as a failed one). */
+void login_conn_closed(struct hub *h, struct conn *c, time_t now);
+
+/* How often live tabs are checked against the tokens table. */
+#define LOGIN_CHECK_S 2
+
+/* Closes (4003) every tab whose token is gone or expired at now: its user
+ * was deleted, its password changed, it logged out elsewhere. A worker left
+ * with no tab this way loses its chats to the front of their queues at once. */
+void login_check_tabs(struct hub *h, time_t now);
+
+/* When the tabs should be checked next, or -1 (no tab is open). */
+double login_next_check(const struct hub *h);
 
 #endif

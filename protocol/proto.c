@@ -181,6 +181,19 @@ static int check_block(json_t *root, struct proto_req *req)
     return rc ? rc : get_int(root, "hours", 1, 168, &req->hours);
 }
 
+/* logout {"scope": "this" | "all"} (an addition; default all). */
+static int check_logout(json_t *root, struct proto_req *req)
+{
+    const char *scope;
+    int rc = get_str(root, "scope", 8, false, &scope);
+    if (rc != 0 || !scope)
+        return rc;
+    if (strcmp(scope, "this") != 0 && strcmp(scope, "all") != 0)
+        return CHAT_ERR_BAD_REQUEST;
+    req->this_only = strcmp(scope, "this") == 0;
+    return 0;
+}
+
 static const struct proto_kind proto_kinds[] = {
     {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
     {"join", PT_JOIN, PROTO_VISITOR, check_topic},
@@ -197,7 +210,7 @@ static const struct proto_kind proto_kinds[] = {
     {"end", PT_END, PROTO_WORKER, check_chat},
     {"transfer", PT_TRANSFER, PROTO_WORKER, check_transfer},
     {"block", PT_BLOCK, PROTO_WORKER, check_block},
-    {"logout", PT_LOGOUT, PROTO_WORKER, check_none},
+    {"logout", PT_LOGOUT, PROTO_WORKER, check_logout},
     {"ping", PT_PING, PROTO_WORKER, check_none},
     {"ping", PT_PING, PROTO_STATUS, check_none},
 };

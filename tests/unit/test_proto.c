@@ -65,6 +65,10 @@ static const struct decode_case decode_cases[] = {
     {PROTO_WORKER, "{\"type\":\"block\",\"chat\":\"c\",\"hours\":168}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"transfer\",\"chat\":\"c\",\"topic\":\"p\"}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"join\",\"topic\":\"youth\"}", CHAT_ERR_UNKNOWN_TYPE, ""},
+    {PROTO_WORKER, "{\"type\":\"logout\"}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"logout\",\"scope\":\"this\"}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"logout\",\"scope\":\"all\"}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"logout\",\"scope\":\"tab\"}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_STATUS, "{\"type\":\"hello\"}", CHAT_ERR_UNKNOWN_TYPE, ""},
 };
 
