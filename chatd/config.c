@@ -31,41 +31,7 @@
 #include <unistd.h>
 
 #include "chat_err.h"
-
-#define ZONEINFO "/usr/share/zoneinfo/"
-#define SECTION_NAME_MAX 64
-#define KEY_MAX 64
-
-enum section_kind { SEC_NONE, SEC_SERVER, SEC_TOPIC, SEC_CANNED, SEC_SKIP };
-
-enum value_kind {
-    V_TEXT,     /* a non-empty string */
-    V_OPTIONAL, /* a string, may be empty */
-    V_INT,      /* strict decimal in lo..hi */
-    V_TIMEZONE, /* a zone file under ZONEINFO */
-    V_ALLOWED,  /* allowed_origins: comma list of origins, may be empty */
-    V_PUBLIC,   /* public_origins: `*` or a comma list of origins */
-    V_AUDIENCE,
-    V_MODE,
-    V_SCHEDULE, /* handed to a schedule_parse_* function */
-    V_PROXY,    /* trusted_proxy: empty, or an IPv4 or IPv6 address */
-};
-
-typedef int (*schedule_fn)(struct schedule *, const char *, char *, size_t);
-
-/* One key of a section: where its value goes and how it is read. */
-struct key_spec {
-    const char *name;
-    enum value_kind kind;
-    size_t offset, size; /* field in struct config or struct config_topic */
-    int lo, hi;          /* V_INT */
-    schedule_fn parse;   /* V_SCHEDULE */
-};
-
-/* Designated initializer parts: a field of struct config / config_topic. */
-#define IN_CONFIG(f) .offset = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
-#define IN_TOPIC(f)                                                                                \
-    .offset = offsetof(struct config_topic, f), .size = sizeof(((struct config_topic *)0)->f)
+#include "config_int.h"
 
 /* Server keys in the order of contract §2; the ranges are those of config.h
  * (max_conns_per_source has no natural bound there; 1000000 keeps typos out). */
@@ -93,6 +59,8 @@ static const struct key_spec server_keys[] = {
     {"tls_key", V_OPTIONAL, IN_CONFIG(tls_key)},
     /* addition: the reverse proxy whose X-Forwarded-For names the source */
     {.name = "trusted_proxy", .kind = V_PROXY},
+    /* addition: a bearer token for GET /metrics */
+    {"metrics_token", V_OPTIONAL, IN_CONFIG(metrics_token)},
 };
 
 static const struct key_spec topic_keys[] = {
@@ -109,222 +77,8 @@ static const struct key_spec topic_keys[] = {
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys), KEYS_MAX = 24 };
+enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys) };
 _Static_assert(NSERVER <= KEYS_MAX && NTOPIC <= KEYS_MAX, "struct seen holds every key");
-
-static const char *const audience_words[] = {"young", "parent", "any", NULL};
-static const char *const mode_words[] = {"auto", "pick", NULL};
-
-/* What one section had: lines are 0 when absent. */
-struct seen {
-    int line; /* of the header */
-    int key_line[KEYS_MAX];
-    unsigned bad; /* bit per key whose value was refused */
-};
-
-/* Parser state while one text is read. */
-struct parse {
-    const char *name; /* for messages */
-    const char *pos;  /* reader: next unread byte */
-    int line;         /* line last handed to inih: the line of the handler's key */
-    bool use_long;    /* the handler takes its value from long_value */
-    char long_value[CONFIG_LINE_MAX + 1];
-
-    enum section_kind kind; /* of the section being read */
-    char where[SECTION_NAME_MAX + 1];
-    struct config_topic *topic; /* when kind == SEC_TOPIC */
-    struct seen *seen;          /* of the section being read */
-    struct seen server, canned, topics[CONFIG_MAX_TOPICS];
-
-    struct config *cfg;
-    FILE *errs;
-    int nerrors;
-};
-
-/* Prints `NAME:LINE: message` (line 0: line 1); false, for `return report(...)`. */
-__attribute__((format(printf, 3, 4))) static bool report(struct parse *p, int line, const char *fmt,
-                                                         ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(p->errs, "%s:%d: ", p->name, line > 0 ? line : 1);
-    vfprintf(p->errs, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is above */
-    fputc('\n', p->errs);
-    va_end(ap);
-    p->nerrors++;
-    return false;
-}
-
-/* ---- values ---------------------------------------------------------------- */
-
-static bool parse_int(const char *v, int lo, int hi, int *out)
-{
-    if (!*v || strspn(v, "0123456789") != strlen(v))
-        return false;
-    errno = 0;
-    long n = strtol(v, NULL, 10);
-    if (errno || n < lo || n > hi)
-        return false;
-    *out = (int)n;
-    return true;
-}
-
-static bool copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,
-                      bool may_be_empty)
-{
-    size_t n = strlen(v);
-    if (n == 0 && !may_be_empty)
-        return report(p, p->line, "bad %s: empty", key);
-    if (n >= size)
-        return report(p, p->line, "bad %s: longer than %zu bytes", key, size - 1);
-    memcpy(dst, v, n + 1);
-    return true;
-}
-
-/* Index of v in a NULL-terminated word list, or -1. */
-static int word_index(const char *const *words, const char *v)
-{
-    for (int i = 0; words[i]; i++)
-        if (strcmp(words[i], v) == 0)
-            return i;
-    return -1;
-}
-
-/* An Origin as browsers send it: http(s)://host[:port], lowercase, no path. */
-static bool valid_origin(const char *o)
-{
-    const char *h;
-    int port;
-    if (strncmp(o, "http://", 7) == 0)
-        h = o + 7;
-    else if (strncmp(o, "https://", 8) == 0)
-        h = o + 8;
-    else
-        return false;
-    const char *end = h + strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789.-");
-    if (*h == '[') { /* IPv6 literal */
-        end = h + 1 + strspn(h + 1, "0123456789abcdef:.");
-        if (*end++ != ']')
-            return false;
-    }
-    if (end == h || (end == h + 2 && *h == '['))
-        return false;
-    return *end == '\0' || (*end == ':' && parse_int(end + 1, 1, 65535, &port));
-}
-
-/* Splits a comma list into arr; an empty value is an empty list. */
-static bool parse_origins(struct parse *p, const char *key, const char *v,
-                          char arr[][CONFIG_ORIGIN_MAX + 1], size_t *n)
-{
-    *n = 0;
-    if (!*v)
-        return true; /* no origins */
-    for (;;) {
-        size_t end = strcspn(v, ","), len = end;
-        const char *s = v;
-        while (len > 0 && (*s == ' ' || *s == '\t'))
-            s++, len--;
-        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
-        if (len == 0)
-            return report(p, p->line, "bad %s: empty item in the list", key);
-        if (len > CONFIG_ORIGIN_MAX)
-            return report(p, p->line, "bad %s: an origin longer than %d bytes", key,
-                          CONFIG_ORIGIN_MAX);
-        if (*n == CONFIG_MAX_ORIGINS)
-            return report(p, p->line, "bad %s: more than %d origins", key, CONFIG_MAX_ORIGINS);
-        memcpy(arr[*n], s, len);
-        arr[*n][len] = '\0';
-        if (len == 1 && *s == '*')
-            return report(p, p->line, "bad %s: \"*\" must stand alone", key);
-        if (!valid_origin(arr[*n]))
-            return report(p, p->line,
-                          "bad %s \"%s\": expected http(s)://host[:port], lowercase, no path", key,
-                          arr[*n]);
-        ++*n;
-        if (!v[end])
-            return true;
-        v += end + 1;
-    }
-}
-
-/* A zone name: a TZif file under ZONEINFO, reached without `..` or a `/` prefix. */
-static bool check_timezone(struct parse *p, const char *key, const char *v, char *dst, size_t size)
-{
-    char path[sizeof(ZONEINFO) + 128], magic[4];
-    if (!copy_text(p, key, v, dst, size, false))
-        return false;
-    if (v[0] == '/' || strstr(v, ".."))
-        return report(p, p->line, "bad %s \"%s\": expected a zone name such as Europe/Helsinki",
-                      key, v);
-    snprintf(path, sizeof(path), ZONEINFO "%s", v);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    bool ok = fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "TZif", 4) == 0;
-    if (fd >= 0)
-        close(fd);
-    if (!ok)
-        return report(p, p->line, "bad %s \"%s\": no such zone in " ZONEINFO, key, v);
-    return true;
-}
-
-/* trusted_proxy: no proxy when empty; else the address in binary, IPv4 as 4 bytes. */
-static bool parse_proxy(struct parse *p, const char *key, const char *v)
-{
-    struct config *c = p->cfg;
-    c->trusted_proxy_len = 0;
-    if (!*v)
-        return true;
-    if (inet_pton(AF_INET, v, c->trusted_proxy) == 1)
-        c->trusted_proxy_len = 4;
-    else if (inet_pton(AF_INET6, v, c->trusted_proxy) == 1)
-        c->trusted_proxy_len = 16;
-    else
-        return report(p, p->line, "bad %s \"%s\": expected an IPv4 or IPv6 address", key, v);
-    return true;
-}
-
-/* Stores v under spec; base is the struct config or the topic. */
-static bool apply(struct parse *p, const struct key_spec *k, char *base, const char *v)
-{
-    struct config *c = p->cfg;
-    char err[256];
-    int i;
-    switch (k->kind) {
-    case V_TEXT:
-    case V_OPTIONAL:
-        return copy_text(p, k->name, v, base + k->offset, k->size, k->kind == V_OPTIONAL);
-    case V_INT:
-        if (!parse_int(v, k->lo, k->hi, (int *)(void *)(base + k->offset)))
-            return report(p, p->line, "bad %s \"%s\": expected %d..%d", k->name, v, k->lo, k->hi);
-        return true;
-    case V_TIMEZONE:
-        return check_timezone(p, k->name, v, base + k->offset, k->size);
-    case V_ALLOWED:
-        return parse_origins(p, k->name, v, c->allowed_origins, &c->nallowed_origins);
-    case V_PUBLIC:
-        c->public_any = strcmp(v, "*") == 0;
-        c->npublic_origins = 0;
-        return c->public_any ||
-               parse_origins(p, k->name, v, c->public_origins, &c->npublic_origins);
-    case V_PROXY:
-        return parse_proxy(p, k->name, v);
-    case V_AUDIENCE:
-        if ((i = word_index(audience_words, v)) < 0)
-            return report(p, p->line, "bad audience \"%s\": expected young, parent or any", v);
-        p->topic->audience = (enum config_audience)i;
-        return true;
-    case V_MODE:
-        if ((i = word_index(mode_words, v)) < 0)
-            return report(p, p->line, "bad mode \"%s\": expected auto or pick", v);
-        p->topic->mode = (enum config_mode)i;
-        return true;
-    case V_SCHEDULE:
-        if (k->parse(&p->topic->schedule, v, err, sizeof(err)) != 0)
-            return report(p, p->line, "bad %s: %s", k->name, err);
-        return true;
-    }
-    return false;
-}
 
 /* A key of [server] or [topic ID]: known, not repeated, then applied. */
 static void section_value(struct parse *p, const struct key_spec *keys, int nkeys, char *base,
@@ -335,26 +89,26 @@ static void section_value(struct parse *p, const struct key_spec *keys, int nkey
         if (strcmp(keys[k].name, key) != 0)
             continue;
         if (lines[k]) {
-            report(p, p->line, "duplicate key \"%s\" in [%s] (first on line %d)", key, p->where,
-                   lines[k]);
+            config_report(p, p->line, "duplicate key \"%s\" in [%s] (first on line %d)", key,
+                          p->where, lines[k]);
         } else {
             lines[k] = p->line;
-            if (!apply(p, &keys[k], base, v))
+            if (!config_apply(p, &keys[k], base, v))
                 p->seen->bad |= 1u << k;
         }
         return;
     }
-    report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
+    config_report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
 }
 
 static void canned_value(struct parse *p, const char *key, const char *v)
 {
     struct config *c = p->cfg;
     if (strcmp(key, "reply") != 0)
-        report(p, p->line, "unknown key \"%s\" in [canned]", key);
+        config_report(p, p->line, "unknown key \"%s\" in [canned]", key);
     else if (c->ncanned == CONFIG_MAX_CANNED)
-        report(p, p->line, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
-    else if (copy_text(p, key, v, c->canned[c->ncanned], sizeof(c->canned[0]), false))
+        config_report(p, p->line, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
+    else if (config_copy_text(p, key, v, c->canned[c->ncanned], sizeof(c->canned[0]), false))
         c->ncanned++;
 }
 
@@ -366,7 +120,7 @@ static int on_value(void *user, const char *section, const char *key, const char
         value = p->long_value;
     switch (p->kind) {
     case SEC_NONE:
-        report(p, p->line, "key \"%s\" before any section", key);
+        config_report(p, p->line, "key \"%s\" before any section", key);
         break;
     case SEC_SKIP: /* its header was reported; its keys mean nothing */
         break;
@@ -397,12 +151,13 @@ static void topic_begin(struct parse *p, const char *id)
     struct config *c = p->cfg;
     int dup = config_topic_index(c, id);
     if (!valid_topic_id(id)) {
-        report(p, p->line, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id,
-               CONFIG_TOPIC_ID_MAX);
+        config_report(p, p->line, "bad topic id \"%s\": expected 1..%d of a-z 0-9 _ -", id,
+                      CONFIG_TOPIC_ID_MAX);
     } else if (dup >= 0) {
-        report(p, p->line, "duplicate topic \"%s\" (first on line %d)", id, p->topics[dup].line);
+        config_report(p, p->line, "duplicate topic \"%s\" (first on line %d)", id,
+                      p->topics[dup].line);
     } else if (c->ntopics == CONFIG_MAX_TOPICS) {
-        report(p, p->line, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
+        config_report(p, p->line, "too many topics (at most %d)", CONFIG_MAX_TOPICS);
     } else {
         struct config_topic *t = &c->topics[c->ntopics]; /* zeroed */
         p->seen = &p->topics[c->ntopics++];
@@ -425,7 +180,7 @@ static void section_begin(struct parse *p, const char *name)
     struct seen *once = server ? &p->server : strcmp(name, "canned") == 0 ? &p->canned : NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
     if (once && once->line) {
-        report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
+        config_report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
     } else if (once) { /* [server] and [canned] may appear once */
         once->line = p->line;
         p->seen = once;
@@ -433,7 +188,8 @@ static void section_begin(struct parse *p, const char *name)
     } else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0) {
         topic_begin(p, name[5] ? name + 6 : "");
     } else {
-        report(p, p->line, "unknown section [%s]: expected [server], [topic ID] or [canned]", name);
+        config_report(p, p->line, "unknown section [%s]: expected [server], [topic ID] or [canned]",
+                      name);
     }
 }
 
@@ -448,7 +204,7 @@ static void section_line(struct parse *p, const char *s, size_t len)
     while (after < s + len && (*after == ' ' || *after == '\t'))
         after++;
     if (n == 0 || n > SECTION_NAME_MAX || (after < s + len && *after != ';' && *after != '#')) {
-        report(p, p->line, "bad section header: expected [NAME] and at most a comment");
+        config_report(p, p->line, "bad section header: expected [NAME] and at most a comment");
         return;
     }
     memcpy(name, s + 1, n);
@@ -491,7 +247,8 @@ static bool check_chars(struct parse *p, const char *s, size_t len)
 {
     for (size_t i = 0, n; i < len; i += n)
         if ((n = char_length((const unsigned char *)s + i, len - i)) == 0)
-            return report(p, p->line, "invalid UTF-8 or control character at column %zu", i + 1);
+            return config_report(p, p->line, "invalid UTF-8 or control character at column %zu",
+                                 i + 1);
     return true;
 }
 
@@ -537,13 +294,13 @@ static void feed_line(struct parse *p, const char *s, size_t len, char *buf, siz
         len--;
     size_t k = key_length(s, len);
     if (len > CONFIG_LINE_MAX) {
-        report(p, p->line, "line longer than %d bytes", CONFIG_LINE_MAX);
+        config_report(p, p->line, "line longer than %d bytes", CONFIG_LINE_MAX);
     } else if (!check_chars(p, s, len) || len == 0 || *s == ';' || *s == '#') {
         /* reported, or nothing for inih */
     } else if (*s == '[') {
         section_line(p, s, len);
     } else if (k == 0) {
-        report(p, p->line, "expected key = value");
+        config_report(p, p->line, "expected key = value");
     } else if (len + 2 <= size) {
         memcpy(buf, s, len);
         strcpy(buf + len, "\n");
@@ -607,12 +364,12 @@ static void check_topics(struct parse *p)
     const struct config *c = p->cfg;
     int hours = key_index(topic_keys, NTOPIC, "hours");
     if (c->ntopics == 0)
-        report(p, p->server.line, "no [topic ID] section: at least one topic is required");
+        config_report(p, p->server.line, "no [topic ID] section: at least one topic is required");
     for (size_t i = 0; i < c->ntopics; i++)
         if (!p->topics[i].key_line[hours])
-            report(p, p->topics[i].line,
-                   "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
-                   c->topics[i].id);
+            config_report(p, p->topics[i].line,
+                          "topic %s has no hours (set hours = always, never or DAYS HH:MM-HH:MM)",
+                          c->topics[i].id);
 }
 
 static void check_tls(struct parse *p)
@@ -624,14 +381,15 @@ static void check_tls(struct parse *p)
     if (!server_key_line(p, "tls_cert", &cert_line) || !server_key_line(p, "tls_key", &key_line))
         return;
     if (!c->tls_cert[0] != !c->tls_key[0]) {
-        report(p, p->server.line, "%s is set but %s is not: set both or neither",
-               c->tls_cert[0] ? "tls_cert" : "tls_key", c->tls_cert[0] ? "tls_key" : "tls_cert");
+        config_report(p, p->server.line, "%s is set but %s is not: set both or neither",
+                      c->tls_cert[0] ? "tls_cert" : "tls_key",
+                      c->tls_cert[0] ? "tls_key" : "tls_cert");
         return;
     }
     if (c->tls_cert[0] && (why = file_problem(c->tls_cert, &missing)))
-        report(p, cert_line, "cannot read tls_cert \"%s\": %s", c->tls_cert, why);
+        config_report(p, cert_line, "cannot read tls_cert \"%s\": %s", c->tls_cert, why);
     if (c->tls_key[0] && (why = file_problem(c->tls_key, &missing)))
-        report(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
+        config_report(p, key_line, "cannot read tls_key \"%s\": %s", c->tls_key, why);
 }
 
 /* The keepalive must ping before it gives up on a connection. */
@@ -643,9 +401,17 @@ static void check_timers(struct parse *p)
         !server_key_line(p, "idle_timeout_s", &idle_line))
         return;
     if (c->idle_timeout_s <= c->ping_interval_s)
-        report(p, idle_line > ping_line ? idle_line : ping_line,
-               "idle_timeout_s (%d) must be longer than ping_interval_s (%d)", c->idle_timeout_s,
-               c->ping_interval_s);
+        config_report(p, idle_line > ping_line ? idle_line : ping_line,
+                      "idle_timeout_s (%d) must be longer than ping_interval_s (%d)",
+                      c->idle_timeout_s, c->ping_interval_s);
+}
+
+static void check_metrics_token(struct parse *p)
+{
+    int line;
+    size_t n = strlen(p->cfg->metrics_token);
+    if (server_key_line(p, "metrics_token", &line) && n > 0 && n < 16)
+        config_report(p, line, "bad metrics_token: at least 16 characters (or empty for none)");
 }
 
 static void check_transcript_key(struct parse *p)
@@ -656,12 +422,13 @@ static void check_transcript_key(struct parse *p)
     if (!server_key_line(p, "transcript_key", &line) || !(why = file_problem(path, &missing)))
         return;
     if (missing)
-        report(p, line,
-               "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR, "
-               "then set transcript_key = DIR/transcript.pub)",
-               path);
+        config_report(
+            p, line,
+            "transcript key file \"%s\" not found (make one with: chatadmin keygen --out DIR, "
+            "then set transcript_key = DIR/transcript.pub)",
+            path);
     else
-        report(p, line, "cannot read transcript_key file \"%s\": %s", path, why);
+        config_report(p, line, "cannot read transcript_key file \"%s\": %s", path, why);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -706,10 +473,11 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     p->errs = errs;
     int rc = ini_parse_stream(reader, p, on_value, p);
     if (rc != 0 && p->nerrors == 0) /* the reader screens lines, so inih should not object */
-        report(p, rc, "cannot parse this line");
+        config_report(p, rc, "cannot parse this line");
     check_topics(p);
     check_tls(p);
     check_timers(p);
+    check_metrics_token(p);
     if (flags & CONFIG_REQUIRE_KEY)
         check_transcript_key(p);
     int nerrors = p->nerrors;

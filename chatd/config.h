@@ -31,6 +31,7 @@
 #define CONFIG_TITLE_MAX 128
 #define CONFIG_ORIGIN_MAX 256
 #define CONFIG_CANNED_MAX 500
+#define CONFIG_TOKEN_MAX 128
 #define CONFIG_FILE_MAX (1 << 20) /* bytes; a larger config file is refused */
 #define CONFIG_LINE_MAX 8192      /* bytes per line, beyond inih's own 200 */
 
@@ -78,6 +79,9 @@ struct config {
      * 16 = IPv6. */
     unsigned char trusted_proxy[16];
     int trusted_proxy_len;
+    /* metrics_token (an addition; default none): GET /metrics then needs
+     * "Authorization: Bearer TOKEN"; at least 16 characters */
+    char metrics_token[CONFIG_TOKEN_MAX + 1];
     size_t ncanned; /* [canned] reply = TEXT, repeated; an addition to the contract */
     char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
     size_t ntopics; /* at least one topic is required */

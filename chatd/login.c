@@ -385,10 +385,11 @@ void login_check_tabs(struct hub *h, time_t now)
             conn_close(c, 4003);
             revoked++;
         }
-        if (had && revoked == had) /* nobody is left to come back: the chats go on at once */
+        /* nobody is left to come back (every tab revoked, or away and the
+         * user removed meanwhile): the chats go on at once */
+        if ((had && revoked == had) ||
+            (!had && w->nchats && store_user_get(h->st, w->user, &u) == CHAT_ERR_NOT_FOUND))
             end_session(h, w, 4003, now);
-        else if (!had && w->nchats && store_user_get(h->st, w->user, &u) == CHAT_ERR_NOT_FOUND)
-            end_session(h, w, 4003, now); /* away, and removed meanwhile */
     }
     sodium_memzero(&u, sizeof(u));
 }

@@ -6,6 +6,8 @@
  * because a chat whose transcript cannot be stored must never begin.
  */
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,20 @@ static void install_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+/* No core dump may write passwords or plaintext to disk, and no other
+ * process of the same user may read this one's memory (ptrace). As many
+ * descriptors as the system allows: each connection is one. */
+static void protect_process(void)
+{
+    struct rlimit none = {0, 0}, files;
+    (void)setrlimit(RLIMIT_CORE, &none);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &files);
+    }
 }
 
 static int usage(void)
@@ -150,6 +166,7 @@ int main(int argc, char **argv)
         return 1;
     }
     install_signals();
+    protect_process();
     int rc = run(cfg);
     config_free(cfg);
     return rc;

@@ -12,6 +12,7 @@
  */
 #include "server.h"
 
+#include "auth.h"
 #include "idmap.h"
 
 #include <libwebsockets.h>
@@ -38,6 +39,9 @@ struct server {
     double sul_at;         /* when the armed timer fires, 0 if none */
     double tick_at;        /* the hub's next deadline */
     struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
+    struct idmap *tcp;     /* hash of a peer address -> open TCP connections; memory only */
+    char csp[1024];        /* the content-security-policy header */
+    struct lws_protocol_vhost_options headers[5];
     uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
     lws_retry_bo_t keepalive;                      /* ping and hangup times of the config */
 };
@@ -77,6 +81,86 @@ static double mono_s(void)
 static struct server *server_of(struct lws *wsi)
 {
     return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- TCP connections per source ----------------------------------------------
+ *
+ * Counted from accept on, under a keyed hash of the peer's address, so that
+ * idle sockets that never send a request cannot use up the process's file
+ * descriptors: a source may hold twice max_conns_per_source TCP connections
+ * (its WebSockets are capped at the handshake, with an answer; the rest of
+ * the room is for page loads). Connections from trusted_proxy are not
+ * counted here (they are everyone's); their forwarded sources are counted
+ * at the WebSocket handshake (source_count). */
+
+/* The TCP source of a peer address: its keyed hash, or 0 (unknown, or the
+ * trusted proxy). */
+static uint64_t tcp_source(const struct server *s, const struct sockaddr_storage *sa)
+{
+    unsigned char addr[16];
+    uint8_t out[crypto_shorthash_BYTES];
+    size_t alen = 0;
+    uint64_t h;
+    if (sa->ss_family == AF_INET) {
+        memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        alen = 4;
+    } else if (sa->ss_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        alen = IN6_IS_ADDR_V4MAPPED(a6) ? 4 : 16;
+        memcpy(addr, a6->s6_addr + 16 - alen, alen);
+    }
+    if (alen == 0 || (alen == (size_t)s->cfg->trusted_proxy_len &&
+                      memcmp(addr, s->cfg->trusted_proxy, alen) == 0))
+        return 0;
+    crypto_shorthash(out, addr, alen, s->source_key);
+    sodium_memzero(addr, sizeof(addr));
+    memcpy(&h, out, sizeof(h));
+    return h ? h : 1;
+}
+
+static long tcp_count(struct server *s, uint64_t source, long delta)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%016llx", (unsigned long long)source);
+    long n = (long)(intptr_t)idmap_get(s->tcp, key) + delta;
+    if (n <= 0)
+        idmap_del(s->tcp, key);
+    else if (delta != 0)
+        (void)idmap_put(s->tcp, key, (void *)(intptr_t)n);
+    return n;
+}
+
+static bool tcp_admit(struct server *s, const struct lws_filter_network_conn_args *a)
+{
+    if (!s || !a || s->cfg->max_conns_per_source <= 0)
+        return true;
+    uint64_t source = tcp_source(s, &a->cli_addr);
+    return !source || tcp_count(s, source, 0) < 2L * s->cfg->max_conns_per_source;
+}
+
+static void tcp_opened(struct server *s, struct lws *wsi)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    int fd = (int)lws_get_socket_fd(wsi);
+    memset(&sa, 0, sizeof(sa));
+    if (!s || fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
+        return;
+    uint64_t source = tcp_source(s, &sa);
+    sodium_memzero(&sa, sizeof(sa));
+    if (source) { /* remembered on the wsi for its end */
+        tcp_count(s, source, 1);
+        lws_set_opaque_user_data(wsi, (void *)(uintptr_t)source);
+    }
+}
+
+static void tcp_closed(struct server *s, struct lws *wsi)
+{
+    uint64_t source = (uint64_t)(uintptr_t)lws_get_opaque_user_data(wsi);
+    if (s && source) {
+        tcp_count(s, source, -1);
+        lws_set_opaque_user_data(wsi, NULL);
+    }
 }
 
 /* ---- HTTP --------------------------------------------------------------- */
@@ -147,6 +231,25 @@ static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s
     return http_error(wsi, hs, rc);
 }
 
+/* /metrics is open, or behind metrics_token: the Bearer token compared in
+ * constant time (by hash, so also its length stays unknown). */
+static bool metrics_allowed(struct lws *wsi, const struct config *cfg)
+{
+    char auth[CONFIG_TOKEN_MAX + 16];
+    uint8_t want[32], got[32];
+    if (!cfg->metrics_token[0])
+        return true;
+    bool ok = lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+              strncmp(auth, "Bearer ", 7) == 0;
+    if (ok) {
+        auth_token_hash(cfg->metrics_token, want);
+        auth_token_hash(auth + 7, got);
+        ok = auth_equal(want, got, sizeof(want));
+    }
+    sodium_memzero(auth, sizeof(auth));
+    return ok;
+}
+
 static int http_route(struct lws *wsi, struct http_session *hs)
 {
     struct server *s = server_of(wsi);
@@ -169,9 +272,12 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);
-    if (strcmp(uri, "/metrics") == 0)
+    if (strcmp(uri, "/metrics") == 0) {
+        if (!metrics_allowed(wsi, s->cfg))
+            return http_error(wsi, hs, CHAT_ERR_UNAUTHORIZED);
         return http_reply(wsi, hs, 200, "text/plain; version=0.0.4", hub_metrics(s->hub, now_s()),
                           NULL);
+    }
     return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
 }
 
@@ -217,6 +323,15 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         s = server_of(wsi);
         if (s && s->hub)
             hub_auth_ready(s->hub, now_s());
+        break;
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+        /* before any byte is read: a source at its cap is hung up at once */
+        return tcp_admit(server_of(wsi), user) ? 0 : -1;
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+        tcp_opened(server_of(wsi), wsi);
+        break;
+    case LWS_CALLBACK_WSI_DESTROY:
+        tcp_closed(server_of(wsi), wsi);
         break;
     default:
         break;
@@ -448,18 +563,32 @@ static const struct lws_protocols protocols[] = {
 
 /* ---- loop ----------------------------------------------------------------- */
 
-static const struct lws_protocol_vhost_options security_headers[] = {
-    {&security_headers[1], NULL, "content-security-policy:",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
-    {&security_headers[2], NULL, "referrer-policy:", "no-referrer"},
-    {&security_headers[3], NULL, "x-content-type-options:", "nosniff"},
-    {NULL, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"},
-};
-
-static const struct lws_protocol_vhost_options tls_headers[] = {
-    {&security_headers[0], NULL, "strict-transport-security:", "max-age=31536000"},
-};
+/* The headers of every response: CSP (pages talk only to this daemon: its
+ * own origin, and under TLS the allowed origins as wss://), no referrer,
+ * no sniffing, no camera; HSTS under TLS. */
+static void set_headers(struct server *s)
+{
+    const struct config *cfg = s->cfg;
+    size_t n = (size_t)snprintf(s->csp, sizeof(s->csp),
+                                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; connect-src 'self'");
+    for (size_t i = 0; cfg->tls_cert[0] && i < cfg->nallowed_origins && n < sizeof(s->csp); i++)
+        if (strncmp(cfg->allowed_origins[i], "https://", 8) == 0)
+            n += (size_t)snprintf(s->csp + n, sizeof(s->csp) - n, " wss://%s",
+                                  cfg->allowed_origins[i] + 8);
+    if (n < sizeof(s->csp))
+        snprintf(s->csp + n, sizeof(s->csp) - n,
+                 "; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    struct lws_protocol_vhost_options *h = s->headers;
+    h[0] = (struct lws_protocol_vhost_options){&h[1], NULL, "content-security-policy:", s->csp};
+    h[1] = (struct lws_protocol_vhost_options){&h[2], NULL, "referrer-policy:", "no-referrer"};
+    h[2] = (struct lws_protocol_vhost_options){&h[3], NULL, "x-content-type-options:", "nosniff"};
+    h[3] = (struct lws_protocol_vhost_options){
+        cfg->tls_cert[0] ? &h[4] : NULL, NULL,
+        "permissions-policy:", "camera=(), microphone=(), geolocation=()"};
+    h[4] = (struct lws_protocol_vhost_options){NULL, NULL,
+                                               "strict-transport-security:", "max-age=31536000"};
+}
 
 static const struct lws_protocol_vhost_options mimetypes[] = {
     {&mimetypes[1], NULL, ".svg", "image/svg+xml"},
@@ -497,6 +626,30 @@ static void set_mounts(const struct config *cfg)
                                         .extra_mimetypes = mimetypes};
 }
 
+/* lws's error lines, at most LOG_BURST per LOG_WINDOW_S seconds: a flood of
+ * the same failure (accept() out of descriptors, say) must not fill the
+ * disk or the journal; what was held back is counted. */
+#define LOG_BURST 20
+#define LOG_WINDOW_S 10
+static void log_limited(int level, const char *line)
+{
+    static time_t window;
+    static long said, held;
+    time_t now = time(NULL);
+    (void)level;
+    if (now - window >= LOG_WINDOW_S) {
+        if (held)
+            fprintf(stderr, "chatd: (%ld more libwebsockets errors in %d s not shown)\n", held,
+                    LOG_WINDOW_S);
+        window = now;
+        said = held = 0;
+    }
+    if (said++ < LOG_BURST)
+        fprintf(stderr, "chatd: lws: %s", line);
+    else
+        held++;
+}
+
 struct server *server_new(const struct config *cfg)
 {
     struct lws_context_creation_info info;
@@ -505,8 +658,9 @@ struct server *server_new(const struct config *cfg)
         return NULL;
     s->cfg = cfg;
     s->sources = idmap_new();
+    s->tcp = idmap_new();
     crypto_shorthash_keygen(s->source_key);
-    lws_set_log_level(LLL_ERR, NULL);
+    lws_set_log_level(LLL_ERR, log_limited);
 
     set_mounts(cfg);
 
@@ -515,7 +669,8 @@ struct server *server_new(const struct config *cfg)
     info.iface = cfg->listen_host;
     info.protocols = protocols;
     info.mounts = mounts;
-    info.headers = security_headers;
+    set_headers(s);
+    info.headers = s->headers;
     info.user = s;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
     /* A connection quiet for ping_interval_s is pinged; one that stays
@@ -533,7 +688,6 @@ struct server *server_new(const struct config *cfg)
         info.ssl_private_key_filepath = cfg->tls_key;
         info.ssl_options_set =
             SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
-        info.headers = tls_headers; /* HSTS only makes sense over TLS */
     }
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
@@ -634,6 +788,7 @@ void server_free(struct server *s)
         return;
     lws_context_destroy(s->ctx);
     idmap_free(s->sources);
+    idmap_free(s->tcp);
     sodium_memzero(s->source_key, sizeof(s->source_key));
     free(s);
 }

@@ -1,0 +1,90 @@
+/*
+ * config_int: the config parser's inside, shared by config.c (reading,
+ * sections, checks) and config_value.c (one value of a key), nothing else.
+ */
+#ifndef CONFIG_INT_H
+#define CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+
+#define ZONEINFO "/usr/share/zoneinfo/"
+#define KEYS_MAX 24 /* keys of one section that struct seen tracks */
+#define SECTION_NAME_MAX 64
+#define KEY_MAX 64
+
+enum section_kind { SEC_NONE, SEC_SERVER, SEC_TOPIC, SEC_CANNED, SEC_SKIP };
+
+enum value_kind {
+    V_TEXT,     /* a non-empty string */
+    V_OPTIONAL, /* a string, may be empty */
+    V_INT,      /* strict decimal in lo..hi */
+    V_TIMEZONE, /* a zone file under ZONEINFO */
+    V_ALLOWED,  /* allowed_origins: comma list of origins, may be empty */
+    V_PUBLIC,   /* public_origins: `*` or a comma list of origins */
+    V_AUDIENCE,
+    V_MODE,
+    V_SCHEDULE, /* handed to a schedule_parse_* function */
+    V_PROXY,    /* trusted_proxy: empty, or an IPv4 or IPv6 address */
+};
+
+typedef int (*schedule_fn)(struct schedule *, const char *, char *, size_t);
+
+/* One key of a section: where its value goes and how it is read. */
+struct key_spec {
+    const char *name;
+    enum value_kind kind;
+    size_t offset, size; /* field in struct config or struct config_topic */
+    int lo, hi;          /* V_INT */
+    schedule_fn parse;   /* V_SCHEDULE */
+};
+
+/* Designated initializer parts: a field of struct config / config_topic. */
+#define IN_CONFIG(f) .offset = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
+#define IN_TOPIC(f)                                                                                \
+    .offset = offsetof(struct config_topic, f), .size = sizeof(((struct config_topic *)0)->f)
+
+/* What one section had: lines are 0 when absent. */
+struct seen {
+    int line; /* of the header */
+    int key_line[KEYS_MAX];
+    unsigned bad; /* bit per key whose value was refused */
+};
+
+/* Parser state while one text is read. */
+struct parse {
+    const char *name; /* for messages */
+    const char *pos;  /* reader: next unread byte */
+    int line;         /* line last handed to inih: the line of the handler's key */
+    bool use_long;    /* the handler takes its value from long_value */
+    char long_value[CONFIG_LINE_MAX + 1];
+
+    enum section_kind kind; /* of the section being read */
+    char where[SECTION_NAME_MAX + 1];
+    struct config_topic *topic; /* when kind == SEC_TOPIC */
+    struct seen *seen;          /* of the section being read */
+    struct seen server, canned, topics[CONFIG_MAX_TOPICS];
+
+    struct config *cfg;
+    FILE *errs;
+    int nerrors;
+};
+
+/* Prints `NAME:LINE: message` (line 0: line 1), counts it; false, for
+ * `return config_report(...)`. */
+bool config_report(struct parse *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Copies text v of key into dst (size bytes with the NUL); false (after
+ * reporting) when it is empty and must not be, or too long. */
+bool config_copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,
+                      bool may_be_empty);
+
+/* Stores value v of key k under base (the struct config, or the topic being
+ * read); false (after reporting) when v is not valid for k. */
+bool config_apply(struct parse *p, const struct key_spec *k, char *base, const char *v);
+
+#endif
