@@ -668,17 +668,19 @@
     for (var i = 0; i < messages.length; i++) renderRecord(messages[i]);
   }
 
-  function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
-    I18N.onChange(onLangChange);
-    document.title = t('v.title');
-    labelScores();
-
+  /* Quick exit works from the first moment, before the texts are loaded. */
+  function initQuickExit() {
     $('quick-exit').addEventListener('click', quickExit);
     document.addEventListener('keydown', function (ev) {
       if ((ev.key === 'Escape' || ev.key === 'Esc') && !ev.isComposing) quickExit();
     });
+  }
+
+  function init() {
+    I18N.onChange(onLangChange);
+    document.title = t('v.title');
+    labelScores();
+
     $('elsewhere-continue').addEventListener('click', function () {
       if (ws || retryTimer) return;
       showView('connecting');
@@ -724,6 +726,6 @@
     connect();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  initQuickExit();
+  I18N.ready(init);
 })();

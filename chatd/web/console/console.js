@@ -1075,8 +1075,6 @@
   }
 
   function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
     I18N.onChange(onLangChange);
     baseTitle = t('c.title');
     document.title = baseTitle;
@@ -1099,6 +1097,5 @@
     connect();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  I18N.ready(init);
 })();

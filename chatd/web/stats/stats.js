@@ -856,8 +856,6 @@
   }
 
   function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
     I18N.onChange(onLangChange);
     document.title = t('s.title');
     $('title').tabIndex = -1;
@@ -888,6 +886,5 @@
     });
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  I18N.ready(init);
 })();
