@@ -497,7 +497,14 @@
     if (first === 24 || first === 0) return;
     var col = table.querySelector('td[data-hour="' + first + '"]');
     var corner = table.querySelector('tbody th');
-    if (col && corner) box.scrollLeft = Math.max(0, col.offsetLeft - corner.offsetWidth - 8);
+    if (!col || !corner) return;
+    /* how far the hour is from the box's start edge (the right one in rtl,
+     * where scrollLeft counts negative) */
+    var rtl = I18N.dir() === 'rtl';
+    var b = box.getBoundingClientRect();
+    var c = col.getBoundingClientRect();
+    var from = rtl ? b.right - c.right : c.left - b.left;
+    box.scrollLeft = (rtl ? -1 : 1) * Math.max(0, from - corner.offsetWidth - 8);
   }
 
   function figure(id, label, value, detail) {
