@@ -393,6 +393,7 @@
       });
       var body = document.createElement('p');
       body.className = 'msg-text';
+      body.dir = 'auto';   /* the writer's direction, whatever the page's */
       body.textContent = rec.text;
       el.appendChild(meta);
       el.appendChild(body);
