@@ -17,6 +17,8 @@
 
 #include <libwebsockets.h>
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sodium.h>
@@ -44,6 +46,7 @@ struct server {
     struct lws_protocol_vhost_options headers[5];
     uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
     lws_retry_bo_t keepalive;                      /* ping and hangup times of the config */
+    char *langs; /* body of GET /api/langs, built once by langs_scan() */
 };
 
 /* Per WebSocket connection. */
@@ -165,15 +168,18 @@ static void tcp_closed(struct server *s, struct lws *wsi)
 
 /* ---- HTTP --------------------------------------------------------------- */
 
-static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
-                      char *body, const char *allow_origin)
+/* Sends the headers of a generated body (owned by hs from here on); the
+ * body follows on WRITEABLE. */
+static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned status,
+                             const char *type, char *body, const char *allow_origin,
+                             const char *cache)
 {
     unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
     hs->body = body;
     hs->len = body ? strlen(body) : 0;
     if (lws_add_http_common_headers(wsi, status, type, hs->len, &p, end) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)"no-store", 8, &p, end))
+                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
         return 1;
     if (allow_origin &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
@@ -184,6 +190,13 @@ static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status,
         return 1;
     lws_callback_on_writable(wsi);
     return 0;
+}
+
+/* An answer nobody may keep: everything but /api/langs is live state. */
+static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
+                      char *body, const char *allow_origin)
+{
+    return http_reply_cached(wsi, hs, status, type, body, allow_origin, "no-store");
 }
 
 /* {"error": code} with the HTTP status of err. */
@@ -272,6 +285,9 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);
+    if (strcmp(uri, "/api/langs") == 0)
+        return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs), NULL,
+                                 "public, max-age=300");
     if (strcmp(uri, "/metrics") == 0) {
         if (!metrics_allowed(wsi, s->cfg))
             return http_error(wsi, hs, CHAT_ERR_UNAUTHORIZED);
@@ -337,6 +353,115 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         break;
     }
     return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- languages ------------------------------------------------------------ */
+
+/* The pages' languages are the files web_root/i18n/CODE.json; each holds the
+ * language's own "name", its "dir" ("ltr" or "rtl") and its "strings" (the
+ * pages load those themselves). The list is read once at start-up: a new
+ * file needs a restart, and browsers may keep the old list for the five
+ * minutes of its Cache-Control. A broken file is left out with a warning:
+ * one bad translation must not stop the chat. */
+
+#define LANGS_MAX 64 /* more files than any helpline translates into */
+
+struct lang {
+    char code[16];
+    json_t *file;
+};
+
+/* [a-z]{2,3}(-[A-Za-z0-9]{2,8})? */
+static bool lang_code_ok(const char *code)
+{
+    size_t n = 0, m = 0;
+    while (code[n] >= 'a' && code[n] <= 'z')
+        n++;
+    if (n < 2 || n > 3)
+        return false;
+    if (code[n] == '\0')
+        return true;
+    if (code[n] != '-')
+        return false;
+    const char *sub = code + n + 1;
+    while ((sub[m] >= 'a' && sub[m] <= 'z') || (sub[m] >= 'A' && sub[m] <= 'Z') ||
+           (sub[m] >= '0' && sub[m] <= '9'))
+        m++;
+    return m >= 2 && m <= 8 && sub[m] == '\0';
+}
+
+/* The file's JSON if it describes a language, else NULL and a warning. */
+static json_t *lang_load(const char *path)
+{
+    json_error_t err;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        fprintf(stderr, "chatd: %s:%d: %s; language left out\n", path, err.line, err.text);
+        return NULL;
+    }
+    const char *name = json_string_value(json_object_get(j, "name"));
+    const char *dir = json_string_value(json_object_get(j, "dir"));
+    const char *why = NULL;
+    if (!name || !name[0])
+        why = "no \"name\"";
+    else if (!dir || (strcmp(dir, "ltr") != 0 && strcmp(dir, "rtl") != 0))
+        why = "\"dir\" is not \"ltr\" or \"rtl\"";
+    else if (!json_is_object(json_object_get(j, "strings")))
+        why = "no \"strings\" object";
+    if (why) {
+        fprintf(stderr, "chatd: %s: %s; language left out\n", path, why);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static int lang_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct lang *)a)->code, ((const struct lang *)b)->code);
+}
+
+/* The /api/langs body for web_root: {"langs":[{"code","name","dir"}...]},
+ * sorted by code. NULL only when out of memory. */
+static char *langs_scan(const char *web_root)
+{
+    struct lang found[LANGS_MAX];
+    size_t n = 0;
+    char dirpath[PATH_MAX + 8], path[PATH_MAX + 8 + 256];
+    snprintf(dirpath, sizeof(dirpath), "%s/i18n", web_root);
+    DIR *d = opendir(dirpath);
+    if (!d)
+        fprintf(stderr, "chatd: %s: cannot open; the pages offer no language\n", dirpath);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dirpath, e->d_name);
+        if (n == LANGS_MAX) {
+            fprintf(stderr, "chatd: %s: more than %d languages; left out\n", path, LANGS_MAX);
+            continue;
+        }
+        struct lang *l = &found[n];
+        snprintf(l->code, sizeof(l->code), "%.*s", (int)(len - 5), e->d_name);
+        if (len - 5 >= sizeof(l->code) || !lang_code_ok(l->code))
+            fprintf(stderr, "chatd: %s: the name is not a language code; left out\n", path);
+        else if ((l->file = lang_load(path)))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(found, n, sizeof(found[0]), lang_cmp);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(list, json_pack("{s:s, s:O, s:O}", "code", found[i].code, "name",
+                                              json_object_get(found[i].file, "name"), "dir",
+                                              json_object_get(found[i].file, "dir")));
+        json_decref(found[i].file);
+    }
+    json_t *body = json_pack("{s:o}", "langs", list);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    return text;
 }
 
 /* ---- WebSocket ---------------------------------------------------------- */
@@ -657,6 +782,11 @@ struct server *server_new(const struct config *cfg)
     if (!s)
         return NULL;
     s->cfg = cfg;
+    s->langs = langs_scan(cfg->web_root);
+    if (!s->langs) {
+        free(s);
+        return NULL;
+    }
     s->sources = idmap_new();
     s->tcp = idmap_new();
     crypto_shorthash_keygen(s->source_key);
@@ -692,6 +822,7 @@ struct server *server_new(const struct config *cfg)
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
         fprintf(stderr, "chatd: cannot listen on %s:%d\n", cfg->listen_host, cfg->listen_port);
+        free(s->langs);
         free(s);
         return NULL;
     }
@@ -790,5 +921,6 @@ void server_free(struct server *s)
     idmap_free(s->sources);
     idmap_free(s->tcp);
     sodium_memzero(s->source_key, sizeof(s->source_key));
+    free(s->langs);
     free(s);
 }

@@ -1,694 +1,32 @@
-/* i18n.js: the one string table for the visitor page, the worker console and
- * the coordinators' statistics page (Finnish, Swedish, English) and the few
- * helpers the pages need to show it.
+/* i18n.js: the languages of the visitor page, the worker console and the
+ * coordinators' statistics page, and the few helpers the pages need to show
+ * them.
+ *
+ * The strings live in one file per language, /i18n/CODE.json: the language's
+ * own "name", its "dir" ("ltr" or "rtl"), an optional BCP 47 "locale" for
+ * dates and numbers, and "strings". chatd lists the files at GET /api/langs,
+ * so a new file is a new language on every page without a code change. All
+ * listed files are loaded before a page starts (as many bytes as the one
+ * table of before), so switching language stays instant.
  *
  * Markup asks for a string with data-i18n="key" (text content) or
  * data-i18n-attr="attr:key;attr:key" (attributes). Scripts use I18N.t(key, vars),
- * where "{name}" in a string is replaced by vars.name. A missing Finnish or
- * Swedish string falls back to English, a missing key shows the key itself.
- * The chosen language lives only in sessionStorage, like everything else here. */
+ * where "{name}" in a string is replaced by vars.name. A string missing in a
+ * language falls back to English, a missing key shows the key itself.
+ * Pages start through I18N.ready(fn) and mark where the language menu goes
+ * with data-lang-menu. The chosen language lives only in
+ * sessionStorage, like everything else here. */
 (function () {
   'use strict';
 
-  var STRINGS = {
-    en: {
-      'lang.label': 'Language',
-      'quick.exit': 'Quick exit',
-      'quick.hint': 'or press Esc',
-      'conn.connecting': 'Connecting…',
-      'conn.failed': 'Cannot connect right now. Trying again…',
-      'conn.lost': 'Connection lost. Reconnecting…',
-      'err.heading': 'Something went wrong',
-      'err.dismiss': 'Dismiss',
-      'err.closed': 'This chat is closed right now.',
-      'err.closed.next': 'This chat is closed right now. It opens {time}.',
-      'err.queue_full': 'The queue is full right now. Please try again a little later.',
-      'err.unknown_topic': 'That chat does not exist anymore.',
-      'err.blocked': 'You cannot join the chat right now.',
-      'err.rate_limited': 'Too many tries. Please wait a moment.',
-      'err.too_large': 'The message is too long.',
-      'err.bad_state': 'That is not possible right now.',
-      'err.unauthorized': 'Please log in.',
-      'err.forbidden': 'You are not allowed to do that.',
-      'err.queue_empty': 'Nobody is waiting in that queue.',
-      'err.generic': 'Something went wrong.',
-      'time.seconds': '{n} s',
-      'time.minutes': '{n} min',
-
-      'v.title': 'Talk with us',
-      'v.intro': 'Anonymous and confidential. You do not need to tell your name.',
-      'v.topics.heading': 'Choose a chat',
-      'v.topics.none': 'No chats are available right now.',
-      'v.topic.open': 'Open',
-      'v.topic.full': 'Queue is full',
-      'v.topic.closed': 'Closed',
-      'v.topic.opens': 'Opens {time}',
-      'v.topic.wait': 'Wait about {wait}',
-      'v.queue.heading': 'You are in the queue',
-      'v.queue.topic': 'Chat: {topic}',
-      'v.queue.position': 'Your place in the queue: {n}',
-      'v.queue.next': 'You are next in the queue.',
-      'v.queue.wait': 'Estimated wait: about {wait}',
-      'v.queue.wait.soon': 'Estimated wait: less than a minute',
-      'v.queue.wait.unknown': 'Estimated wait: unknown',
-      'v.queue.hint': 'Keep this page open. Someone will answer you as soon as possible.',
-      'v.queue.leave': 'Leave the queue',
-      'v.queue.left': 'You left the queue.',
-      'v.chat.heading': 'Chat',
-      'v.chat.with': 'You are chatting with {name}.',
-      'v.chat.log': 'Messages',
-      'v.chat.input': 'Your message',
-      'v.chat.hint': 'Enter sends, Shift+Enter adds a new line.',
-      'v.chat.send': 'Send',
-      'v.chat.end': 'End chat',
-      'v.chat.you': 'You',
-      'v.chat.worker': 'Worker',
-      'v.chat.sending': 'Sending…',
-      'v.chat.failed': 'Not sent',
-      'v.chat.typing': '{name} is typing…',
-      'v.ended.heading': 'The chat has ended',
-      'v.ended.visitor': 'You ended the chat.',
-      'v.ended.worker': 'The worker ended the chat.',
-      'v.ended.timeout': 'The chat ended because the connection was lost for too long.',
-      'v.ended.server': 'The chat service ended the chat.',
-      'v.ended.away': 'The chat ended while your connection was down.',
-      'v.ended.thanks': 'Thank you for talking with us.',
-      'v.feedback.legend': 'How was the chat? (optional)',
-      'v.feedback.score': '{n} out of 5',
-      'v.feedback.low': '1 = bad',
-      'v.feedback.high': '5 = very good',
-      'v.feedback.thanks': 'Thank you for your feedback!',
-      'v.again': 'Start a new chat',
-
-      'c.title': 'Worker console',
-      'c.login.heading': 'Log in',
-      'c.login.user': 'User name',
-      'c.login.password': 'Password',
-      'c.login.submit': 'Log in',
-      'c.login.wrong': 'Wrong user name or password.',
-      'c.login.as': 'Logged in as {alias} ({role})',
-      'c.logout': 'Log out',
-      'c.role.worker': 'worker',
-      'c.role.coordinator': 'coordinator',
-      'c.role.admin': 'admin',
-      'c.duty.heading': 'Duty',
-      'c.duty.topics': 'Topics',
-      'c.duty.capacity': 'Chats at the same time (1–10)',
-      'c.duty.on': 'Go on duty',
-      'c.duty.off': 'Go off duty',
-      'c.duty.status.on': 'On duty: {topics}. Up to {n} chats at a time.',
-      'c.duty.status.off': 'Off duty.',
-      'c.duty.notopics': 'Choose at least one topic.',
-      'c.duty.loadfail': 'Could not load the topics. Reload the page to try again.',
-      'c.queue.heading': 'Queue',
-      'c.queue.hint': 'The queue is shown while you are on duty.',
-      'c.queue.waiting': 'Waiting: {n}',
-      'c.queue.longest': 'longest wait {wait}',
-      'c.queue.closed': 'closed',
-      'c.queue.pick': 'Take next',
-      'c.chats.heading': 'Chats',
-      'c.chats.none': 'No chats yet.',
-      'c.chat.meta': '{audience} · waited {wait} · chat {chat}',
-      'c.chat.input': 'Message',
-      'c.chat.send': 'Send',
-      'c.chat.end': 'End chat',
-      'c.chat.close': 'Close',
-      'c.chat.visitor': 'Visitor',
-      'c.chat.you': 'You',
-      'c.chat.typing': 'The visitor is typing…',
-      'c.chat.away': 'The visitor lost the connection. Waiting for them to come back…',
-      'c.chat.back': 'The visitor is back.',
-      'c.chat.ended': 'Ended',
-      'c.ended.visitor': 'The visitor ended the chat.',
-      'c.ended.worker': 'You ended the chat.',
-      'c.ended.timeout': 'The visitor did not come back, so the chat ended.',
-      'c.ended.transfer': 'The chat was transferred.',
-      'c.ended.blocked': 'You blocked the visitor and ended the chat.',
-      'c.ended.server': 'The chat service ended the chat.',
-      'c.audience.young': 'young person',
-      'c.audience.parent': 'parent',
-      'c.audience.any': 'anyone',
-      'c.announce.new': 'New chat: {topic}',
-      'c.login.expired': 'Please log in again.',
-      'c.chat.log': 'Messages: {topic}',
-
-      's.title': 'Chat statistics',
-      's.login.forbidden': 'The statistics are only for coordinators and admins. Log in with such an account.',
-      's.login.noconn': 'Cannot reach the chat service. Please try again.',
-      's.filter.heading': 'Period and topic',
-      's.filter.from': 'From',
-      's.filter.to': 'To',
-      's.filter.topic': 'Topic',
-      's.filter.all': 'All topics',
-      's.filter.show': 'Show',
-      's.filter.order': 'The start date must not be after the end date.',
-      's.filter.invalid': 'Choose both dates.',
-      's.loading': 'Loading…',
-      's.loaded': 'Showing {from}–{to}, {topic}.',
-      's.nodata': 'No data for this period.',
-      's.loadfail': 'Could not load the statistics.',
-      's.csv': 'Download CSV',
-      's.csv.hint': 'All hourly numbers of the period as a spreadsheet file.',
-      's.summary.heading': 'Overview',
-      's.k.joins': 'Joins',
-      's.k.answer_rate': 'Answer rate',
-      's.k.answer_rate.detail': '{answered} answered of {queued} queued',
-      's.k.abandoned': 'Left the queue',
-      's.k.refused': 'Refused',
-      's.k.refused.detail': '{closed} closed, {full} queue full',
-      's.k.wait': 'Average wait (answered)',
-      's.k.chats': 'Chats',
-      's.k.chat_len': 'average length {len}',
-      's.k.open': 'Opening hours',
-      's.k.staffed': 'Staffed',
-      's.k.staffed.detail': '{share} of the opening hours',
-      's.none': '–',
-      's.hours': '{n} h',
-      's.heat.heading': 'Demand by weekday and hour',
-      's.heat.hint': 'Joins by weekday and hour of the day (the service\'s local time), added up over the period. A framed cell: the chat was open in that hour.',
-      's.heat.caption': 'Joins by weekday (rows) and hour (columns)',
-      's.heat.day': 'Day',
-      's.heat.open': 'open',
-      's.heat.fewer': 'fewer',
-      's.heat.more': 'more',
-      's.heat.legend.open': 'open hour',
-      's.heat.cell': '{day} {hour}: {n} joins',
-      's.heat.cell.open': '{day} {hour}: {n} joins, open',
-      's.heat.peak': 'Most joins: {when} ({n}).',
-      's.unmet.heading': 'Hours with the most unmet demand',
-      's.unmet.hint': 'Unmet demand = refused because closed + refused because the queue was full + left the queue. The top 10 hours.',
-      's.unmet.none': 'No unmet demand in this period.',
-      's.col.hour': 'Hour',
-      's.col.unmet': 'Unmet',
-      's.col.refused_closed': 'Refused: closed',
-      's.col.refused_full': 'Refused: queue full',
-      's.col.abandoned': 'Left the queue',
-      's.col.open': 'Open',
-      's.col.staffed': 'Staffed',
-      's.yes': 'yes',
-      's.no': 'no',
-      's.wait.heading': 'Waiting times',
-      's.wait.caption': 'How long visitors waited before an answer and before leaving the queue',
-      's.col.wait': 'Wait',
-      's.col.answered': 'Answered',
-      's.bin.0_1': 'under 1 min',
-      's.bin.1_5': '1–5 min',
-      's.bin.5_15': '5–15 min',
-      's.bin.15_30': '15–30 min',
-      's.bin.30_60': '30–60 min',
-      's.bin.60p': '60 min or more',
-      's.fb.heading': 'Feedback',
-      's.fb.caption': 'Feedback scores (1 = bad, 5 = very good)',
-      's.col.score': 'Score',
-      's.col.count': 'Count',
-      's.fb.avg': 'Average {avg} from {n} answers.',
-      's.fb.none': 'No feedback in this period.',
-      's.topics.heading': 'Totals per topic',
-      's.col.topic': 'Topic',
-      's.col.joins': 'Joins',
-      's.col.queued': 'Queued',
-      's.col.answer_rate': 'Answer rate',
-      's.col.wait_avg': 'Average wait',
-      's.col.chats': 'Chats',
-      's.col.open_h': 'Open (h)',
-      's.col.staffed_h': 'Staffed (h)',
-      's.col.feedback_avg': 'Feedback average',
-      's.total': 'Total',
-      'c.chat.canned': 'Canned reply',
-      'c.chat.transfer.to': 'Transfer to',
-      'c.chat.transfer': 'Transfer',
-      'c.chat.block.for': 'Block for',
-      'c.chat.block': 'Block',
-      'c.chat.block.h1': '1 hour',
-      'c.chat.block.h24': '1 day',
-      'c.chat.block.h168': '1 week',
-      'c.chat.block.confirm': 'Block this visitor and end the chat?',
-      'v.elsewhere.heading': 'The chat is open in another window',
-      'v.elsewhere.text': 'This chat was opened in another tab or window, so it continues there.',
-      'v.elsewhere.button': 'Continue here',
-      'v.queue.requeued': 'The worker had to leave. You are first in the queue again, and your messages are kept.',
-      'v.queue.transferred': 'You were moved to another chat: {topic}. You are first in its queue, and your messages are kept.',
-      'v.feedback.late': 'The time for feedback has passed.',
-      'c.duty.update': 'Update duty',
-      'c.ended.requeued': 'While you were away, the chat went back to the queue.',
-      'c.replaced': 'This console was closed because it is open in too many tabs.',
-      'c.reconnect': 'Connect again',
-      'c.notify.msg': 'New message: {topic}'
-    },
-
-    fi: {
-      'lang.label': 'Kieli',
-      'quick.exit': 'Poistu nopeasti',
-      'quick.hint': 'tai paina Esc',
-      'conn.connecting': 'Yhdistetään…',
-      'conn.failed': 'Yhteyttä ei saada juuri nyt. Yritetään uudelleen…',
-      'conn.lost': 'Yhteys katkesi. Yhdistetään uudelleen…',
-      'err.heading': 'Jokin meni vikaan',
-      'err.dismiss': 'Sulje',
-      'err.closed': 'Tämä chat on nyt suljettu.',
-      'err.closed.next': 'Tämä chat on nyt suljettu. Se aukeaa {time}.',
-      'err.queue_full': 'Jono on juuri nyt täynnä. Yritä hetken päästä uudelleen.',
-      'err.unknown_topic': 'Tätä chattia ei enää ole.',
-      'err.blocked': 'Et voi liittyä chattiin juuri nyt.',
-      'err.rate_limited': 'Liian monta yritystä. Odota hetki.',
-      'err.too_large': 'Viesti on liian pitkä.',
-      'err.bad_state': 'Se ei ole juuri nyt mahdollista.',
-      'err.unauthorized': 'Kirjaudu sisään.',
-      'err.forbidden': 'Sinulla ei ole oikeutta tähän.',
-      'err.queue_empty': 'Tässä jonossa ei ole ketään.',
-      'err.generic': 'Jokin meni vikaan.',
-      'time.seconds': '{n} s',
-      'time.minutes': '{n} min',
-
-      'v.title': 'Juttele kanssamme',
-      'v.intro': 'Nimettömästi ja luottamuksellisesti. Sinun ei tarvitse kertoa nimeäsi.',
-      'v.topics.heading': 'Valitse chat',
-      'v.topics.none': 'Yhtään chattia ei ole juuri nyt saatavilla.',
-      'v.topic.open': 'Auki',
-      'v.topic.full': 'Jono on täynnä',
-      'v.topic.closed': 'Suljettu',
-      'v.topic.opens': 'Aukeaa {time}',
-      'v.topic.wait': 'Odotus noin {wait}',
-      'v.queue.heading': 'Olet jonossa',
-      'v.queue.topic': 'Chat: {topic}',
-      'v.queue.position': 'Paikkasi jonossa: {n}',
-      'v.queue.next': 'Olet jonossa seuraavana.',
-      'v.queue.wait': 'Arvioitu odotusaika: noin {wait}',
-      'v.queue.wait.soon': 'Arvioitu odotusaika: alle minuutti',
-      'v.queue.wait.unknown': 'Arvioitu odotusaika: ei tiedossa',
-      'v.queue.hint': 'Pidä tämä sivu auki. Sinulle vastataan niin pian kuin mahdollista.',
-      'v.queue.leave': 'Poistu jonosta',
-      'v.queue.left': 'Poistuit jonosta.',
-      'v.chat.heading': 'Chat',
-      'v.chat.with': 'Keskustelet nyt: {name}.',
-      'v.chat.log': 'Viestit',
-      'v.chat.input': 'Viestisi',
-      'v.chat.hint': 'Enter lähettää, Shift+Enter tekee rivinvaihdon.',
-      'v.chat.send': 'Lähetä',
-      'v.chat.end': 'Lopeta keskustelu',
-      'v.chat.you': 'Sinä',
-      'v.chat.worker': 'Päivystäjä',
-      'v.chat.sending': 'Lähetetään…',
-      'v.chat.failed': 'Ei lähetetty',
-      'v.chat.typing': '{name} kirjoittaa…',
-      'v.ended.heading': 'Keskustelu on päättynyt',
-      'v.ended.visitor': 'Lopetit keskustelun.',
-      'v.ended.worker': 'Päivystäjä lopetti keskustelun.',
-      'v.ended.timeout': 'Keskustelu päättyi, koska yhteys oli poikki liian kauan.',
-      'v.ended.server': 'Palvelu lopetti keskustelun.',
-      'v.ended.away': 'Chat päättyi sillä aikaa, kun yhteytesi oli poikki.',
-      'v.ended.thanks': 'Kiitos, että juttelit kanssamme.',
-      'v.feedback.legend': 'Millainen keskustelu oli? (vapaaehtoinen)',
-      'v.feedback.score': '{n}/5',
-      'v.feedback.low': '1 = huono',
-      'v.feedback.high': '5 = tosi hyvä',
-      'v.feedback.thanks': 'Kiitos palautteestasi!',
-      'v.again': 'Aloita uusi keskustelu',
-
-      'c.title': 'Päivystäjän konsoli',
-      'c.login.heading': 'Kirjaudu sisään',
-      'c.login.user': 'Käyttäjätunnus',
-      'c.login.password': 'Salasana',
-      'c.login.submit': 'Kirjaudu',
-      'c.login.wrong': 'Väärä käyttäjätunnus tai salasana.',
-      'c.login.as': 'Kirjautuneena: {alias} ({role})',
-      'c.logout': 'Kirjaudu ulos',
-      'c.role.worker': 'päivystäjä',
-      'c.role.coordinator': 'koordinaattori',
-      'c.role.admin': 'ylläpitäjä',
-      'c.duty.heading': 'Päivystys',
-      'c.duty.topics': 'Aiheet',
-      'c.duty.capacity': 'Keskusteluja yhtä aikaa (1–10)',
-      'c.duty.on': 'Aloita päivystys',
-      'c.duty.off': 'Lopeta päivystys',
-      'c.duty.status.on': 'Päivystät: {topics}. Enintään {n} keskustelua kerrallaan.',
-      'c.duty.status.off': 'Et ole päivystämässä.',
-      'c.duty.notopics': 'Valitse vähintään yksi aihe.',
-      'c.duty.loadfail': 'Aiheita ei voitu ladata. Lataa sivu uudelleen.',
-      'c.queue.heading': 'Jono',
-      'c.queue.hint': 'Jono näkyy, kun olet päivystämässä.',
-      'c.queue.waiting': 'Odottaa: {n}',
-      'c.queue.longest': 'pisin odotus {wait}',
-      'c.queue.closed': 'suljettu',
-      'c.queue.pick': 'Ota seuraava',
-      'c.chats.heading': 'Keskustelut',
-      'c.chats.none': 'Ei vielä keskusteluja.',
-      'c.chat.meta': '{audience} · odotti {wait} · keskustelu {chat}',
-      'c.chat.input': 'Viesti',
-      'c.chat.send': 'Lähetä',
-      'c.chat.end': 'Lopeta keskustelu',
-      'c.chat.close': 'Sulje',
-      'c.chat.visitor': 'Kävijä',
-      'c.chat.you': 'Sinä',
-      'c.chat.typing': 'Kävijä kirjoittaa…',
-      'c.chat.away': 'Kävijän yhteys katkesi. Odotetaan, että hän palaa…',
-      'c.chat.back': 'Kävijä palasi.',
-      'c.chat.ended': 'Päättynyt',
-      'c.ended.visitor': 'Kävijä lopetti keskustelun.',
-      'c.ended.worker': 'Lopetit keskustelun.',
-      'c.ended.timeout': 'Kävijä ei palannut, joten keskustelu päättyi.',
-      'c.ended.transfer': 'Keskustelu siirrettiin.',
-      'c.ended.blocked': 'Estit kävijän ja lopetit keskustelun.',
-      'c.ended.server': 'Palvelu lopetti keskustelun.',
-      'c.audience.young': 'nuori',
-      'c.audience.parent': 'vanhempi',
-      'c.audience.any': 'kaikille',
-      'c.announce.new': 'Uusi keskustelu: {topic}',
-      'c.login.expired': 'Kirjaudu uudelleen.',
-      'c.chat.log': 'Viestit: {topic}',
-
-      's.title': 'Chattitilastot',
-      's.login.forbidden': 'Tilastot ovat vain koordinaattoreille ja ylläpitäjille. Kirjaudu sellaisella tunnuksella.',
-      's.login.noconn': 'Chat-palveluun ei saada yhteyttä. Yritä uudelleen.',
-      's.filter.heading': 'Ajanjakso ja aihe',
-      's.filter.from': 'Alkaen',
-      's.filter.to': 'Päättyen',
-      's.filter.topic': 'Aihe',
-      's.filter.all': 'Kaikki aiheet',
-      's.filter.show': 'Näytä',
-      's.filter.order': 'Alkupäivä ei voi olla loppupäivän jälkeen.',
-      's.filter.invalid': 'Valitse molemmat päivämäärät.',
-      's.loading': 'Ladataan…',
-      's.loaded': 'Näytetään {from}–{to}, {topic}.',
-      's.nodata': 'Tältä ajanjaksolta ei ole tietoja.',
-      's.loadfail': 'Tilastoja ei voitu ladata.',
-      's.csv': 'Lataa CSV',
-      's.csv.hint': 'Ajanjakson kaikki tuntiluvut taulukkotiedostona.',
-      's.summary.heading': 'Yhteenveto',
-      's.k.joins': 'Yhteydenotot',
-      's.k.answer_rate': 'Vastausosuus',
-      's.k.answer_rate.detail': '{answered} vastattu, jonoon tuli {queued}',
-      's.k.abandoned': 'Poistui jonosta',
-      's.k.refused': 'Ei päässyt jonoon',
-      's.k.refused.detail': '{closed} suljettuna, {full} jono täynnä',
-      's.k.wait': 'Keskimääräinen odotus (vastatut)',
-      's.k.chats': 'Keskustelut',
-      's.k.chat_len': 'keskipituus {len}',
-      's.k.open': 'Aukiolo',
-      's.k.staffed': 'Päivystetty',
-      's.k.staffed.detail': '{share} aukioloajasta',
-      's.hours': '{n} h',
-      's.heat.heading': 'Kysyntä viikonpäivän ja kellonajan mukaan',
-      's.heat.hint': 'Yhteydenotot viikonpäivän ja tunnin mukaan (palvelun paikallista aikaa) koko ajanjaksolta yhteensä. Kehystetty ruutu: chat oli auki sillä tunnilla.',
-      's.heat.caption': 'Yhteydenotot viikonpäivän (rivit) ja tunnin (sarakkeet) mukaan',
-      's.heat.day': 'Päivä',
-      's.heat.open': 'auki',
-      's.heat.fewer': 'vähemmän',
-      's.heat.more': 'enemmän',
-      's.heat.legend.open': 'aukiolotunti',
-      's.heat.cell': '{day} {hour}: {n} yhteydenottoa',
-      's.heat.cell.open': '{day} {hour}: {n} yhteydenottoa, auki',
-      's.heat.peak': 'Eniten yhteydenottoja: {when} ({n}).',
-      's.unmet.heading': 'Tunnit, joilla eniten jäi vaille vastausta',
-      's.unmet.hint': 'Vaille vastausta = torjuttu suljettuna + torjuttu täyden jonon vuoksi + poistui jonosta. 10 suurinta tuntia.',
-      's.unmet.none': 'Tällä ajanjaksolla kukaan ei jäänyt vaille vastausta.',
-      's.col.hour': 'Tunti',
-      's.col.unmet': 'Vaille vastausta',
-      's.col.refused_closed': 'Torjuttu: suljettu',
-      's.col.refused_full': 'Torjuttu: jono täynnä',
-      's.col.abandoned': 'Poistui jonosta',
-      's.col.open': 'Auki',
-      's.col.staffed': 'Päivystetty',
-      's.yes': 'kyllä',
-      's.no': 'ei',
-      's.wait.heading': 'Odotusajat',
-      's.wait.caption': 'Kuinka kauan kävijät odottivat ennen vastausta ja ennen jonosta poistumista',
-      's.col.wait': 'Odotus',
-      's.col.answered': 'Vastattu',
-      's.bin.0_1': 'alle 1 min',
-      's.bin.1_5': '1–5 min',
-      's.bin.5_15': '5–15 min',
-      's.bin.15_30': '15–30 min',
-      's.bin.30_60': '30–60 min',
-      's.bin.60p': '60 min tai yli',
-      's.fb.heading': 'Palaute',
-      's.fb.caption': 'Palautteen arvosanat (1 = huono, 5 = tosi hyvä)',
-      's.col.score': 'Arvosana',
-      's.col.count': 'Määrä',
-      's.fb.avg': 'Keskiarvo {avg}, {n} vastausta.',
-      's.fb.none': 'Tältä ajanjaksolta ei ole palautetta.',
-      's.topics.heading': 'Yhteensä aiheittain',
-      's.col.topic': 'Aihe',
-      's.col.joins': 'Yhteydenotot',
-      's.col.queued': 'Jonoon',
-      's.col.answer_rate': 'Vastausosuus',
-      's.col.wait_avg': 'Keskim. odotus',
-      's.col.chats': 'Keskustelut',
-      's.col.open_h': 'Auki (h)',
-      's.col.staffed_h': 'Päivystetty (h)',
-      's.col.feedback_avg': 'Palautteen keskiarvo',
-      's.total': 'Yhteensä',
-      'c.chat.canned': 'Valmis vastaus',
-      'c.chat.transfer.to': 'Siirrä aiheeseen',
-      'c.chat.transfer': 'Siirrä',
-      'c.chat.block.for': 'Estä ajaksi',
-      'c.chat.block': 'Estä',
-      'c.chat.block.h1': '1 tunti',
-      'c.chat.block.h24': '1 vuorokausi',
-      'c.chat.block.h168': '1 viikko',
-      'c.chat.block.confirm': 'Estetäänkö tämä kävijä ja lopetetaanko keskustelu?',
-      'v.elsewhere.heading': 'Chat on auki toisessa ikkunassa',
-      'v.elsewhere.text': 'Tämä chat avattiin toisessa välilehdessä tai ikkunassa, joten se jatkuu siellä.',
-      'v.elsewhere.button': 'Jatka tässä',
-      'v.queue.requeued': 'Päivystäjä joutui lähtemään. Olet taas jonossa ensimmäisenä, ja viestisi säilyvät.',
-      'v.queue.transferred': 'Sinut siirrettiin toiseen chattiin: {topic}. Olet sen jonossa ensimmäisenä, ja viestisi säilyvät.',
-      'v.feedback.late': 'Palautteen antamisen aika on kulunut umpeen.',
-      'c.duty.update': 'Päivitä päivystys',
-      'c.ended.requeued': 'Sillä aikaa kun olit poissa, keskustelu palasi jonoon.',
-      'c.replaced': 'Tämä konsoli suljettiin, koska se on auki liian monessa välilehdessä.',
-      'c.reconnect': 'Yhdistä uudelleen',
-      'c.notify.msg': 'Uusi viesti: {topic}'
-    },
-
-    sv: {
-      'lang.label': 'Språk',
-      'quick.exit': 'Lämna snabbt',
-      'quick.hint': 'eller tryck Esc',
-      'conn.connecting': 'Ansluter…',
-      'conn.failed': 'Det går inte att ansluta just nu. Försöker igen…',
-      'conn.lost': 'Anslutningen bröts. Ansluter igen…',
-      'err.heading': 'Något gick fel',
-      'err.dismiss': 'Stäng',
-      'err.closed': 'Den här chatten är stängd just nu.',
-      'err.closed.next': 'Den här chatten är stängd just nu. Den öppnar {time}.',
-      'err.queue_full': 'Kön är full just nu. Försök igen lite senare.',
-      'err.unknown_topic': 'Den chatten finns inte längre.',
-      'err.blocked': 'Du kan inte gå med i chatten just nu.',
-      'err.rate_limited': 'För många försök. Vänta en stund.',
-      'err.too_large': 'Meddelandet är för långt.',
-      'err.bad_state': 'Det går inte just nu.',
-      'err.unauthorized': 'Logga in.',
-      'err.forbidden': 'Du har inte rätt att göra det.',
-      'err.queue_empty': 'Ingen väntar i den kön.',
-      'err.generic': 'Något gick fel.',
-      'time.seconds': '{n} s',
-      'time.minutes': '{n} min',
-
-      'v.title': 'Chatta med oss',
-      'v.intro': 'Anonymt och konfidentiellt. Du behöver inte berätta vad du heter.',
-      'v.topics.heading': 'Välj en chatt',
-      'v.topics.none': 'Inga chattar är tillgängliga just nu.',
-      'v.topic.open': 'Öppen',
-      'v.topic.full': 'Kön är full',
-      'v.topic.closed': 'Stängd',
-      'v.topic.opens': 'Öppnar {time}',
-      'v.topic.wait': 'Väntetid cirka {wait}',
-      'v.queue.heading': 'Du står i kö',
-      'v.queue.topic': 'Chatt: {topic}',
-      'v.queue.position': 'Din plats i kön: {n}',
-      'v.queue.next': 'Du är näst på tur.',
-      'v.queue.wait': 'Beräknad väntetid: cirka {wait}',
-      'v.queue.wait.soon': 'Beräknad väntetid: under en minut',
-      'v.queue.wait.unknown': 'Beräknad väntetid: okänd',
-      'v.queue.hint': 'Håll sidan öppen. Någon svarar dig så snart som möjligt.',
-      'v.queue.leave': 'Lämna kön',
-      'v.queue.left': 'Du lämnade kön.',
-      'v.chat.heading': 'Chatt',
-      'v.chat.with': 'Du chattar med {name}.',
-      'v.chat.log': 'Meddelanden',
-      'v.chat.input': 'Ditt meddelande',
-      'v.chat.hint': 'Enter skickar, Skift+Enter ger en ny rad.',
-      'v.chat.send': 'Skicka',
-      'v.chat.end': 'Avsluta chatten',
-      'v.chat.you': 'Du',
-      'v.chat.worker': 'Jourhavande',
-      'v.chat.sending': 'Skickas…',
-      'v.chat.failed': 'Inte skickat',
-      'v.chat.typing': '{name} skriver…',
-      'v.ended.heading': 'Chatten har avslutats',
-      'v.ended.visitor': 'Du avslutade chatten.',
-      'v.ended.worker': 'Den jourhavande avslutade chatten.',
-      'v.ended.timeout': 'Chatten avslutades eftersom anslutningen var bruten för länge.',
-      'v.ended.server': 'Tjänsten avslutade chatten.',
-      'v.ended.away': 'Chatten avslutades medan din anslutning var bruten.',
-      'v.ended.thanks': 'Tack för att du chattade med oss.',
-      'v.feedback.legend': 'Hur var chatten? (frivilligt)',
-      'v.feedback.score': '{n} av 5',
-      'v.feedback.low': '1 = dålig',
-      'v.feedback.high': '5 = mycket bra',
-      'v.feedback.thanks': 'Tack för din respons!',
-      'v.again': 'Starta en ny chatt',
-
-      'c.title': 'Jourkonsol',
-      'c.login.heading': 'Logga in',
-      'c.login.user': 'Användarnamn',
-      'c.login.password': 'Lösenord',
-      'c.login.submit': 'Logga in',
-      'c.login.wrong': 'Fel användarnamn eller lösenord.',
-      'c.login.as': 'Inloggad som {alias} ({role})',
-      'c.logout': 'Logga ut',
-      'c.role.worker': 'jourhavande',
-      'c.role.coordinator': 'koordinator',
-      'c.role.admin': 'administratör',
-      'c.duty.heading': 'Jour',
-      'c.duty.topics': 'Ämnen',
-      'c.duty.capacity': 'Chattar samtidigt (1–10)',
-      'c.duty.on': 'Börja jouren',
-      'c.duty.off': 'Avsluta jouren',
-      'c.duty.status.on': 'I jour: {topics}. Högst {n} chattar åt gången.',
-      'c.duty.status.off': 'Inte i jour.',
-      'c.duty.notopics': 'Välj minst ett ämne.',
-      'c.duty.loadfail': 'Ämnena kunde inte läsas in. Ladda om sidan.',
-      'c.queue.heading': 'Kö',
-      'c.queue.hint': 'Kön visas när du är i jour.',
-      'c.queue.waiting': 'Väntar: {n}',
-      'c.queue.longest': 'längsta väntan {wait}',
-      'c.queue.closed': 'stängd',
-      'c.queue.pick': 'Ta nästa',
-      'c.chats.heading': 'Chattar',
-      'c.chats.none': 'Inga chattar ännu.',
-      'c.chat.meta': '{audience} · väntade {wait} · chatt {chat}',
-      'c.chat.input': 'Meddelande',
-      'c.chat.send': 'Skicka',
-      'c.chat.end': 'Avsluta chatten',
-      'c.chat.close': 'Stäng',
-      'c.chat.visitor': 'Besökare',
-      'c.chat.you': 'Du',
-      'c.chat.typing': 'Besökaren skriver…',
-      'c.chat.away': 'Besökaren tappade anslutningen. Väntar på att hen kommer tillbaka…',
-      'c.chat.back': 'Besökaren är tillbaka.',
-      'c.chat.ended': 'Avslutad',
-      'c.ended.visitor': 'Besökaren avslutade chatten.',
-      'c.ended.worker': 'Du avslutade chatten.',
-      'c.ended.timeout': 'Besökaren kom inte tillbaka, så chatten avslutades.',
-      'c.ended.transfer': 'Chatten överfördes.',
-      'c.ended.blocked': 'Du blockerade besökaren och avslutade chatten.',
-      'c.ended.server': 'Tjänsten avslutade chatten.',
-      'c.audience.young': 'ung person',
-      'c.audience.parent': 'förälder',
-      'c.audience.any': 'alla',
-      'c.announce.new': 'Ny chatt: {topic}',
-      'c.login.expired': 'Logga in igen.',
-      'c.chat.log': 'Meddelanden: {topic}',
-
-      's.title': 'Chattstatistik',
-      's.login.forbidden': 'Statistiken är bara för koordinatorer och administratörer. Logga in med ett sådant konto.',
-      's.login.noconn': 'Chattjänsten går inte att nå. Försök igen.',
-      's.filter.heading': 'Period och ämne',
-      's.filter.from': 'Från',
-      's.filter.to': 'Till',
-      's.filter.topic': 'Ämne',
-      's.filter.all': 'Alla ämnen',
-      's.filter.show': 'Visa',
-      's.filter.order': 'Startdatumet får inte vara efter slutdatumet.',
-      's.filter.invalid': 'Välj båda datumen.',
-      's.loading': 'Läser in…',
-      's.loaded': 'Visar {from}–{to}, {topic}.',
-      's.nodata': 'Inga uppgifter för perioden.',
-      's.loadfail': 'Statistiken kunde inte läsas in.',
-      's.csv': 'Ladda ner CSV',
-      's.csv.hint': 'Periodens alla timvärden som kalkylfil.',
-      's.summary.heading': 'Översikt',
-      's.k.joins': 'Kontaktförsök',
-      's.k.answer_rate': 'Svarsandel',
-      's.k.answer_rate.detail': '{answered} besvarade av {queued} i kö',
-      's.k.abandoned': 'Lämnade kön',
-      's.k.refused': 'Kom inte in i kön',
-      's.k.refused.detail': '{closed} stängt, {full} full kö',
-      's.k.wait': 'Medelväntetid (besvarade)',
-      's.k.chats': 'Chattar',
-      's.k.chat_len': 'medellängd {len}',
-      's.k.open': 'Öppettid',
-      's.k.staffed': 'Bemannat',
-      's.k.staffed.detail': '{share} av öppettiden',
-      's.hours': '{n} h',
-      's.heat.heading': 'Efterfrågan per veckodag och timme',
-      's.heat.hint': 'Kontaktförsök per veckodag och timme (tjänstens lokala tid), summerat över perioden. En inramad ruta: chatten var öppen den timmen.',
-      's.heat.caption': 'Kontaktförsök per veckodag (rader) och timme (kolumner)',
-      's.heat.day': 'Dag',
-      's.heat.open': 'öppet',
-      's.heat.fewer': 'färre',
-      's.heat.more': 'fler',
-      's.heat.legend.open': 'öppen timme',
-      's.heat.cell': '{day} {hour}: {n} kontaktförsök',
-      's.heat.cell.open': '{day} {hour}: {n} kontaktförsök, öppet',
-      's.heat.peak': 'Flest kontaktförsök: {when} ({n}).',
-      's.unmet.heading': 'Timmar då flest blev utan svar',
-      's.unmet.hint': 'Utan svar = avvisade när det var stängt + avvisade för att kön var full + lämnade kön. De 10 största timmarna.',
-      's.unmet.none': 'Ingen blev utan svar under perioden.',
-      's.col.hour': 'Timme',
-      's.col.unmet': 'Utan svar',
-      's.col.refused_closed': 'Avvisade: stängt',
-      's.col.refused_full': 'Avvisade: full kö',
-      's.col.abandoned': 'Lämnade kön',
-      's.col.open': 'Öppet',
-      's.col.staffed': 'Bemannat',
-      's.yes': 'ja',
-      's.no': 'nej',
-      's.wait.heading': 'Väntetider',
-      's.wait.caption': 'Hur länge besökarna väntade före svar och innan de lämnade kön',
-      's.col.wait': 'Väntan',
-      's.col.answered': 'Besvarade',
-      's.bin.0_1': 'under 1 min',
-      's.bin.1_5': '1–5 min',
-      's.bin.5_15': '5–15 min',
-      's.bin.15_30': '15–30 min',
-      's.bin.30_60': '30–60 min',
-      's.bin.60p': '60 min eller mer',
-      's.fb.heading': 'Respons',
-      's.fb.caption': 'Responsens betyg (1 = dålig, 5 = mycket bra)',
-      's.col.score': 'Betyg',
-      's.col.count': 'Antal',
-      's.fb.avg': 'Medelvärde {avg} av {n} svar.',
-      's.fb.none': 'Ingen respons under perioden.',
-      's.topics.heading': 'Totalt per ämne',
-      's.col.topic': 'Ämne',
-      's.col.joins': 'Kontaktförsök',
-      's.col.queued': 'I kö',
-      's.col.answer_rate': 'Svarsandel',
-      's.col.wait_avg': 'Medelväntan',
-      's.col.chats': 'Chattar',
-      's.col.open_h': 'Öppet (h)',
-      's.col.staffed_h': 'Bemannat (h)',
-      's.col.feedback_avg': 'Respons, medel',
-      's.total': 'Totalt',
-      'c.chat.canned': 'Färdigt svar',
-      'c.chat.transfer.to': 'Flytta till',
-      'c.chat.transfer': 'Flytta',
-      'c.chat.block.for': 'Blockera i',
-      'c.chat.block': 'Blockera',
-      'c.chat.block.h1': '1 timme',
-      'c.chat.block.h24': '1 dygn',
-      'c.chat.block.h168': '1 vecka',
-      'c.chat.block.confirm': 'Blockera den här besökaren och avsluta chatten?',
-      'v.elsewhere.heading': 'Chatten är öppen i ett annat fönster',
-      'v.elsewhere.text': 'Chatten öppnades i en annan flik eller ett annat fönster, så den fortsätter där.',
-      'v.elsewhere.button': 'Fortsätt här',
-      'v.queue.requeued': 'Den jourhavande var tvungen att gå. Du står först i kön igen och dina meddelanden finns kvar.',
-      'v.queue.transferred': 'Du flyttades till en annan chatt: {topic}. Du står först i dess kö och dina meddelanden finns kvar.',
-      'v.feedback.late': 'Tiden för respons har gått ut.',
-      'c.duty.update': 'Uppdatera jouren',
-      'c.ended.requeued': 'Medan du var borta gick chatten tillbaka till kön.',
-      'c.replaced': 'Konsolen stängdes eftersom den är öppen i för många flikar.',
-      'c.reconnect': 'Anslut igen',
-      'c.notify.msg': 'Nytt meddelande: {topic}'
-    }
-  };
-
-  var LANGS = ['fi', 'sv', 'en'];
-  var LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+  var FALLBACK = 'en';
   var STORE_KEY = 'chat.lang';
+  var tables = {};               /* code -> the language's file */
   var listeners = [];
+
+  /* Until the strings are in, <main> stays invisible (style.css): no flash of
+   * English, or of the wrong direction. The top bar, with quick exit, does not wait. */
+  document.documentElement.classList.add('i18n-loading');
 
   function storageGet(key) {
     try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
@@ -698,24 +36,83 @@
     try { window.sessionStorage.setItem(key, value); } catch (e) { /* private mode: ignore */ }
   }
 
+  function getJson(url) {
+    return window.fetch(url, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function codes() {
+    return I18N.langs.map(function (l) { return l.code; });
+  }
+
+  /* The saved choice, else the first of the browser's languages we have
+   * (exactly, then by its primary subtag: "sv-FI" finds "sv"), else English. */
   function detect() {
+    var have = codes();
+    var lower = have.map(function (c) { return c.toLowerCase(); });
     var saved = storageGet(STORE_KEY);
-    if (saved && LANGS.indexOf(saved) >= 0) return saved;
-    var nav = (navigator.language || 'en').toLowerCase();
-    if (nav.indexOf('fi') === 0) return 'fi';
-    if (nav.indexOf('sv') === 0) return 'sv';
-    return 'en';
+    if (saved && have.indexOf(saved) >= 0) return saved;
+    var prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    var i, j;
+    for (i = 0; i < prefs.length; i++) {
+      j = lower.indexOf(String(prefs[i]).toLowerCase());
+      if (j >= 0) return have[j];
+    }
+    for (i = 0; i < prefs.length; i++) {
+      var primary = String(prefs[i]).toLowerCase().split('-')[0];
+      for (j = 0; j < lower.length; j++) {
+        if (lower[j].split('-')[0] === primary) return have[j];
+      }
+    }
+    return have.indexOf(FALLBACK) >= 0 ? FALLBACK : have[0] || FALLBACK;
+  }
+
+  function strings(code) {
+    return tables[code] ? tables[code].strings : {};
+  }
+
+  /* The language list, then every listed file; a file that does not load is
+   * left out of the menu. Never rejects: at worst the keys show. */
+  function load() {
+    return getJson('/api/langs')
+      .then(function (j) { return j && Array.isArray(j.langs) ? j.langs : []; })
+      .catch(function () { return [{ code: FALLBACK, name: 'English', dir: 'ltr' }]; })
+      .then(function (list) {
+        return Promise.all(list.map(function (l) {
+          return getJson('/i18n/' + encodeURIComponent(l.code) + '.json')
+            .then(function (f) {
+              if (f && f.strings && typeof f.strings === 'object') tables[l.code] = f;
+            })
+            .catch(function () { /* left out */ });
+        })).then(function () {
+          I18N.langs = list.filter(function (l) { return !!tables[l.code]; });
+        });
+      })
+      .then(function () { I18N.lang = detect(); });
+  }
+
+  function domReady() {
+    return new Promise(function (resolve) {
+      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve);
+      else resolve();
+    });
   }
 
   var I18N = {
-    langs: LANGS,
-    lang: detect(),
+    langs: [],                   /* [{code, name, dir}] as listed by /api/langs and loaded */
+    lang: FALLBACK,
+
+    /* Runs fn once the strings are loaded, the page is parsed and translated. */
+    ready: function (fn) {
+      loaded.then(fn);
+    },
 
     /* The string for key in the current language with {name} placeholders filled. */
     t: function (key, vars) {
-      var table = STRINGS[I18N.lang] || STRINGS.en;
-      var s = table[key];
-      if (s === undefined) s = STRINGS.en[key];
+      var s = strings(I18N.lang)[key];
+      if (s === undefined) s = strings(FALLBACK)[key];
       if (s === undefined) return key;
       if (vars) {
         s = s.replace(/\{(\w+)\}/g, function (m, name) {
@@ -727,18 +124,25 @@
 
     /* Whether a key exists (used to pick friendly texts for error codes). */
     has: function (key) {
-      return Object.prototype.hasOwnProperty.call(STRINGS.en, key);
+      return Object.prototype.hasOwnProperty.call(strings(FALLBACK), key);
     },
 
     /* BCP 47 locale used for dates and numbers. */
     locale: function () {
-      return LOCALES[I18N.lang] || 'en-GB';
+      var f = tables[I18N.lang];
+      return f && typeof f.locale === 'string' ? f.locale : I18N.lang;
+    },
+
+    /* "ltr" or "rtl", the current language's direction. */
+    dir: function () {
+      var f = tables[I18N.lang];
+      return f && f.dir === 'rtl' ? 'rtl' : 'ltr';
     },
 
     /* A title object {fi, sv, en} in the current language, falling back sensibly. */
     pick: function (obj, fallback) {
       if (!obj || typeof obj !== 'object') return fallback || '';
-      return obj[I18N.lang] || obj.en || obj.fi || obj.sv || fallback || '';
+      return obj[I18N.lang] || obj[I18N.lang.split('-')[0]] || obj.en || obj.fi || obj.sv || fallback || '';
     },
 
     /* An ISO-8601 time as local, readable text ("Mon 22.11. 09:00"). */
@@ -765,7 +169,8 @@
       return I18N.t('time.minutes', { n: Math.round(s / 60) });
     },
 
-    /* Translate every data-i18n / data-i18n-attr element below root. */
+    /* Translate every data-i18n / data-i18n-attr element below root; for the
+     * whole document also <html lang dir>. */
     apply: function (root) {
       root = root || document;
       var els = root.querySelectorAll('[data-i18n]');
@@ -780,12 +185,15 @@
           if (kv.length === 2) els[i].setAttribute(kv[0].trim(), I18N.t(kv[1].trim()));
         }
       }
-      if (root === document) document.documentElement.lang = I18N.lang;
+      if (root === document) {
+        document.documentElement.lang = I18N.lang;
+        document.documentElement.dir = I18N.dir();
+      }
     },
 
     /* Switch language, re-translate the page and tell the page's own renderers. */
     set: function (lang) {
-      if (LANGS.indexOf(lang) < 0) return;
+      if (!tables[lang]) return;
       I18N.lang = lang;
       storageSet(STORE_KEY, lang);
       I18N.apply(document);
@@ -796,21 +204,39 @@
       listeners.push(fn);
     },
 
-    /* Wire a <select> to the language: fills the options with each language's own name. */
-    bindSelect: function (select) {
-      var names = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
-      select.textContent = '';
-      for (var i = 0; i < LANGS.length; i++) {
+    /* Builds the language menu into box: a labelled <select id="lang"> with
+     * one option per language, each in its own name. */
+    menu: function (box) {
+      var label = document.createElement('label');
+      label.htmlFor = 'lang';
+      label.setAttribute('data-i18n', 'lang.label');
+      label.textContent = I18N.t('lang.label');
+      var select = document.createElement('select');
+      select.id = 'lang';
+      for (var i = 0; i < I18N.langs.length; i++) {
+        var l = I18N.langs[i];
         var o = document.createElement('option');
-        o.value = LANGS[i];
-        o.textContent = names[LANGS[i]];
-        o.lang = LANGS[i];
+        o.value = l.code;
+        o.textContent = l.name;
+        o.lang = l.code;
+        o.dir = l.dir === 'rtl' ? 'rtl' : 'ltr';
         select.appendChild(o);
       }
       select.value = I18N.lang;
       select.addEventListener('change', function () { I18N.set(select.value); });
+      box.textContent = '';
+      box.appendChild(label);
+      box.appendChild(select);
     }
   };
+
+  /* Every page's language menu is an element with data-lang-menu. */
+  var loaded = Promise.all([load(), domReady()]).then(function () {
+    var box = document.querySelector('[data-lang-menu]');
+    if (box) I18N.menu(box);
+    I18N.apply(document);
+    document.documentElement.classList.remove('i18n-loading');
+  });
 
   window.I18N = I18N;
 })();

@@ -12,131 +12,50 @@
   'use strict';
 
   var SESSION_KEY = 'chat.session';
-  var TYPING_IDLE_MS = 4000;
-  var TYPING_SHOW_MS = 15000;
   var TOPICS_REFRESH_MS = 30000;
 
   var t = I18N.t;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = Chat.$;
+  var clearErrors = Chat.clearErrors;
 
-  var ws = null;
-  var everConnected = false;
-  var retryMs = 1000;
-  var retryTimer = null;
-  var refCounter = 0;
-
+  var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, close: onClose });
   var view = 'connecting';       /* connecting | topics | queue | chat | ended | elsewhere */
   var topics = [];
   var queued = null;             /* last queued message */
   var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
   var chat = null;               /* {id, topic, worker} */
-  var messages = [];             /* {from, text, ts, seq, ref, status, el} for the current chat */
-  var pending = {};              /* ref -> message record waiting for ack */
+  var conv = null;               /* the current chat's messages and typing, see init() */
   var feedbackRef = null;
   var ended = null;              /* {chat, by} */
   var topicsNote = '';
-  var typingOn = false;
-  var typingTimer = null;
-  var typingShowTimer = null;
-  var workerTyping = false;
-
-  /* ---- storage ---- */
-
-  function sessionGet() {
-    try { return window.sessionStorage.getItem(SESSION_KEY); } catch (e) { return null; }
-  }
-
-  function sessionSet(v) {
-    try { window.sessionStorage.setItem(SESSION_KEY, v); } catch (e) { /* ignore */ }
-  }
 
   /* ---- connection ---- */
 
-  function wsUrl() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
-  }
-
-  function connected() {
-    return ws !== null && ws.readyState === WebSocket.OPEN;
-  }
-
-  function send(obj) {
-    if (!connected()) return false;
-    ws.send(JSON.stringify(obj));
-    return true;
-  }
-
-  function nextRef() {
-    refCounter += 1;
-    return String(refCounter);
-  }
-
-  function connect() {
-    retryTimer = null;
-    setConn('conn.connecting');
-    try {
-      ws = new WebSocket(wsUrl(), 'visitor.v1');
-    } catch (e) {
-      scheduleReconnect();
-      return;
-    }
-    ws.addEventListener('open', onOpen);
-    ws.addEventListener('message', onMessage);
-    ws.addEventListener('close', onClose);
-  }
-
   function onOpen() {
-    everConnected = true;
-    retryMs = 1000;
     var hello = { type: 'hello', lang: I18N.lang };
-    var s = sessionGet();
+    var s = Chat.stored(SESSION_KEY);
     if (s) hello.session = s;
-    send(hello);
+    sock.send(hello);
   }
 
   function onClose(ev) {
-    ws = null;
-    typingOn = false;
+    conv.forgetTyping();
     if (ev && ev.code === 4002) {
       /* the session went on in another tab: reconnecting would take it back
        * and the two tabs would take turns for ever */
-      failPending();
-      setConn(null);
+      conv.failPending();
+      Chat.connStatus(null);
       showView('elsewhere');
       focusHeading('elsewhere-heading');
       return;
     }
-    setConn(everConnected ? 'conn.lost' : 'conn.failed');
+    sock.retry();
     updateControls();
-    scheduleReconnect();
-  }
-
-  function scheduleReconnect() {
-    if (retryTimer) return;
-    var delay = retryMs + Math.floor(Math.random() * 500);
-    retryMs = Math.min(retryMs * 2, 15000);
-    retryTimer = window.setTimeout(connect, delay);
-  }
-
-  function setConn(key) {
-    var el = $('conn-status');
-    if (key) {
-      el.setAttribute('data-i18n', key);
-      el.textContent = t(key);
-      el.hidden = false;
-    } else {
-      el.removeAttribute('data-i18n');
-      el.textContent = '';
-      el.hidden = true;
-    }
   }
 
   /* ---- incoming ---- */
 
-  function onMessage(ev) {
-    var m;
-    try { m = JSON.parse(ev.data); } catch (e) { return; }
-    if (!m || typeof m.type !== 'string') return;
+  function onMessage(m) {
     switch (m.type) {
       case 'welcome': onWelcome(m); break;
       case 'queued': onQueued(m); break;
@@ -152,8 +71,8 @@
   }
 
   function onWelcome(m) {
-    setConn(null);
-    if (typeof m.session === 'string') sessionSet(m.session);
+    Chat.connStatus(null);
+    if (typeof m.session === 'string') Chat.store(SESSION_KEY, m.session);
     if (Array.isArray(m.topics)) topics = m.topics;
     if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
       /* the matching queued / chat_started follows and sets the view */
@@ -163,12 +82,12 @@
     if (chat !== null) {
       /* the chat ended while we were disconnected (its chat_ended went to the
        * old connection); feedback is still possible if the session resumed */
-      failPending();
+      conv.failPending();
       ended = { chat: m.resumed ? chat.id : null, by: m.resumed ? 'away' : 'timeout' };
       chat = null;
       queued = null;
       queueNote = null;
-      setWorkerTyping(false);
+      conv.setOthersTyping(false);
       renderEnded();
       resetFeedback();
       showView('ended');
@@ -189,9 +108,9 @@
       queueNote = m.topic && m.topic !== chat.topic
         ? { key: 'v.queue.transferred', topic: m.topic }
         : { key: 'v.queue.requeued', topic: m.topic };
-      failPending();
-      stopTyping();
-      setWorkerTyping(false);
+      conv.failPending();
+      conv.typingStop();
+      conv.setOthersTyping(false);
       chat = null;
     } else if (view !== 'queue') {
       queueNote = null;
@@ -216,25 +135,23 @@
 
   function onChatStarted(m) {
     var sameChat = chat !== null && chat.id === m.chat;
-    var unsent = sameChat ? messages.filter(function (r) { return r.status !== 'ok'; }) : [];
+    var unsent = sameChat ? conv.unconfirmed() : [];
     chat = { id: m.chat, topic: m.topic, worker: typeof m.worker === 'string' ? m.worker : '' };
     queued = null;
     queueNote = null;
     ended = null;
     clearErrors();
-    messages = [];
-    pending = {};
-    $('chat-log').textContent = '';
+    conv.clear();
     var history = Array.isArray(m.history) ? m.history : [];
-    for (var i = 0; i < history.length; i++) addMessage(history[i], 'ok');
+    for (var i = 0; i < history.length; i++) conv.add(history[i], 'ok');
     /* messages we sent just before a reconnect: stored ones are in history now */
     for (i = 0; i < unsent.length; i++) {
       if (!historyHasText(history, unsent[i].text)) {
         unsent[i].status = 'failed';
-        addRecord(unsent[i]);
+        conv.append(unsent[i]);
       }
     }
-    setWorkerTyping(false);
+    conv.setOthersTyping(false);
     renderChatWith();
     showView('chat');
     $('chat-input').focus();
@@ -249,11 +166,9 @@
 
   function onMsg(m) {
     if (!chat || (m.chat && m.chat !== chat.id)) return;
-    for (var i = 0; i < messages.length; i++) {
-      if (m.seq !== undefined && messages[i].seq === m.seq) return; /* already shown */
-    }
-    if (m.from === 'worker') setWorkerTyping(false);
-    addMessage(m, 'ok');
+    if (conv.seen(m.seq)) return;
+    if (m.from === 'worker') conv.setOthersTyping(false);
+    conv.add(m, 'ok');
   }
 
   function onAck(m) {
@@ -262,25 +177,20 @@
       $('feedback-thanks').textContent = t('v.feedback.thanks');
       return;
     }
-    var rec = pending[m.ref];
-    if (!rec) return;
-    delete pending[m.ref];
-    rec.status = 'ok';
-    if (m.seq !== undefined) rec.seq = m.seq;
-    renderRecord(rec);
+    conv.ack(m.ref, m.seq);
   }
 
   function onTyping(m) {
     if (!chat || m.from === 'visitor') return;
-    setWorkerTyping(!!m.on);
+    conv.setOthersTyping(!!m.on);
   }
 
   function onChatEnded(m) {
-    failPending();
+    conv.failPending();
     ended = { chat: m.chat, by: m.by };
     chat = null;
-    setWorkerTyping(false);
-    stopTyping();
+    conv.setOthersTyping(false);
+    conv.typingStop();
     renderEnded();
     resetFeedback();
     showView('ended');
@@ -288,11 +198,7 @@
   }
 
   function onError(m) {
-    if (m.ref !== undefined && pending[m.ref]) {
-      pending[m.ref].status = 'failed';
-      renderRecord(pending[m.ref]);
-      delete pending[m.ref];
-    }
+    if (m.ref !== undefined) conv.fail(m.ref);
     if (m.ref !== undefined && m.ref === feedbackRef) {
       feedbackRef = null;
       if (m.code === 'bad_state') {
@@ -302,7 +208,7 @@
       }
       setFeedbackEnabled(true);
     }
-    showError(m);
+    Chat.showErrorFrame(m);
   }
 
   /* ---- views ---- */
@@ -326,7 +232,7 @@
   }
 
   function updateControls() {
-    var on = connected();
+    var on = sock.connected();
     $('chat-send').disabled = !on;
     $('chat-leave').disabled = !on;
     $('queue-leave').disabled = !on;
@@ -335,10 +241,7 @@
   }
 
   function topicTitle(id) {
-    for (var i = 0; i < topics.length; i++) {
-      if (topics[i].id === id) return I18N.pick(topics[i].title, id);
-    }
-    return id || '';
+    return Chat.topicTitle(topics, id);
   }
 
   function renderTopics() {
@@ -390,19 +293,15 @@
   function onTopicClick(ev) {
     var id = ev.currentTarget.getAttribute('data-topic');
     clearErrors();
-    send({ type: 'join', topic: id, ref: nextRef() });
+    sock.send({ type: 'join', topic: id, ref: sock.nextRef() });
   }
 
   /* Refresh the topic list from the public status while the visitor picks one. */
   function refreshTopics() {
-    if (!window.fetch) return;
-    window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
-      .then(function (r) { return r.ok ? r.json() : null; })
+    Chat.fetchStatus()
       .then(function (j) {
-        if (j && Array.isArray(j.topics)) {
-          topics = j.topics;
-          if (view === 'topics') renderTopics();
-        }
+        topics = j.topics;
+        if (view === 'topics') renderTopics();
       })
       .catch(function () { /* keep the list we have */ });
   }
@@ -430,7 +329,6 @@
   function renderChatWith() {
     if (!chat) return;
     $('chat-with').textContent = t('v.chat.with', { name: workerName() });
-    if (workerTyping) $('chat-typing').textContent = t('v.chat.typing', { name: workerName() });
   }
 
   function renderEnded() {
@@ -440,122 +338,18 @@
     $('ended-reason').textContent = t(key);
   }
 
-  /* ---- chat log ---- */
+  /* ---- chat ---- */
 
-  function addMessage(m, status) {
-    var rec = {
-      from: m.from === 'visitor' ? 'visitor' : 'worker',
-      text: typeof m.text === 'string' ? m.text : '',
-      ts: m.ts || null,
-      seq: m.seq,
-      ref: null,
-      status: status,
-      el: null
-    };
-    addRecord(rec);
-    return rec;
-  }
-
-  function addRecord(rec) {
-    var el = document.createElement('div');
-    el.className = 'msg ' + (rec.from === 'visitor' ? 'msg-own' : 'msg-other');
-    var meta = document.createElement('p');
-    meta.className = 'msg-meta';
-    var who = document.createElement('span');
-    who.className = 'msg-who';
-    var when = document.createElement('span');
-    when.className = 'msg-time';
-    var state = document.createElement('span');
-    state.className = 'msg-state';
-    meta.appendChild(who);
-    meta.appendChild(when);
-    meta.appendChild(state);
-    var body = document.createElement('p');
-    body.className = 'msg-text';
-    body.textContent = rec.text;
-    el.appendChild(meta);
-    el.appendChild(body);
-    rec.el = el;
-    messages.push(rec);
-    renderRecord(rec);
-    var log = $('chat-log');
-    log.appendChild(el);
-    log.scrollTop = log.scrollHeight;
-  }
-
-  function renderRecord(rec) {
-    var el = rec.el;
-    if (!el) return;
-    el.classList.toggle('msg-pending', rec.status === 'pending');
-    el.classList.toggle('msg-failed', rec.status === 'failed');
-    el.querySelector('.msg-who').textContent = rec.from === 'visitor' ? t('v.chat.you') : workerName();
-    el.querySelector('.msg-time').textContent = rec.ts ? I18N.formatTime(rec.ts, false) : '';
-    var st = '';
-    if (rec.status === 'pending') st = t('v.chat.sending');
-    else if (rec.status === 'failed') st = t('v.chat.failed');
-    el.querySelector('.msg-state').textContent = st;
-  }
-
-  function failPending() {
-    for (var ref in pending) {
-      if (Object.prototype.hasOwnProperty.call(pending, ref)) {
-        pending[ref].status = 'failed';
-        renderRecord(pending[ref]);
-      }
-    }
-    pending = {};
-  }
-
-  function sendMessage() {
-    var input = $('chat-input');
-    var text = input.value.replace(/^\s+|\s+$/g, '');
-    if (!chat || text === '') return;
-    if (!connected()) return;
-    var ref = nextRef();
-    var rec = addMessage({ from: 'visitor', text: text, ts: new Date().toISOString() }, 'pending');
-    rec.ref = ref;
-    pending[ref] = rec;
-    stopTyping();
-    send({ type: 'msg', text: text, ref: ref });
-    input.value = '';
-    input.focus();
-  }
-
-  /* ---- typing ---- */
-
-  function onInputTyping() {
-    if (!chat || !connected()) return;
-    if (!typingOn) {
-      typingOn = true;
-      send({ type: 'typing', on: true });
-    }
-    if (typingTimer) window.clearTimeout(typingTimer);
-    typingTimer = window.setTimeout(stopTyping, TYPING_IDLE_MS);
-  }
-
-  function stopTyping() {
-    if (typingTimer) window.clearTimeout(typingTimer);
-    typingTimer = null;
-    if (typingOn) {
-      typingOn = false;
-      send({ type: 'typing', on: false });
-    }
-  }
-
-  function setWorkerTyping(on) {
-    workerTyping = on;
-    var el = $('chat-typing');
-    if (typingShowTimer) window.clearTimeout(typingShowTimer);
-    typingShowTimer = null;
-    if (on) {
-      el.textContent = t('v.chat.typing', { name: workerName() });
-      el.hidden = false;
-      /* a lost "off" must not leave the indicator on forever */
-      typingShowTimer = window.setTimeout(function () { setWorkerTyping(false); }, TYPING_SHOW_MS);
-    } else {
-      el.textContent = '';
-      el.hidden = true;
-    }
+  function newConversation() {
+    return new Chat.Conversation({
+      log: $('chat-log'),
+      typingEl: $('chat-typing'),
+      own: 'visitor',
+      who: function (from) { return from === 'visitor' ? t('v.chat.you') : workerName(); },
+      typingText: function () { return t('v.chat.typing', { name: workerName() }); },
+      live: function () { return chat !== null; },
+      sock: sock
+    });
   }
 
   /* ---- feedback ---- */
@@ -585,47 +379,13 @@
   function onScoreClick(ev) {
     if (!ended || !ended.chat) return;
     var btn = ev.currentTarget;
-    feedbackRef = 'fb' + nextRef();
-    if (!send({ type: 'feedback', chat: ended.chat, score: Number(btn.getAttribute('data-score')), ref: feedbackRef })) {
+    feedbackRef = 'fb' + sock.nextRef();
+    if (!sock.send({ type: 'feedback', chat: ended.chat, score: Number(btn.getAttribute('data-score')), ref: feedbackRef })) {
       feedbackRef = null;
       return;
     }
     setFeedbackEnabled(false);
     btn.setAttribute('aria-pressed', 'true');
-  }
-
-  /* ---- errors ---- */
-
-  function showError(m) {
-    var box = $('errors');
-    box.textContent = '';
-    var code = typeof m.code === 'string' ? m.code : 'error';
-    var friendly;
-    if (code === 'closed' && m.next_open) {
-      friendly = t('err.closed.next', { time: I18N.formatTime(m.next_open, true) });
-    } else if (I18N.has('err.' + code)) {
-      friendly = t('err.' + code);
-    } else {
-      friendly = t('err.generic');
-    }
-    var p = document.createElement('p');
-    p.className = 'error-text';
-    p.textContent = friendly;
-    var d = document.createElement('p');
-    d.className = 'error-detail';
-    d.textContent = code + (m.message ? ': ' + m.message : '');
-    var close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'button small secondary';
-    close.textContent = t('err.dismiss');
-    close.addEventListener('click', clearErrors);
-    box.appendChild(p);
-    box.appendChild(d);
-    box.appendChild(close);
-  }
-
-  function clearErrors() {
-    $('errors').textContent = '';
   }
 
   /* ---- quick exit ---- */
@@ -640,17 +400,10 @@
   function quickExit() {
     var url = exitUrl();
     try { window.sessionStorage.clear(); } catch (e) { /* ignore */ }
-    if (retryTimer) window.clearTimeout(retryTimer);
-    retryTimer = -1;   /* never reconnect */
-    if (ws) {
-      ws.removeEventListener('close', onClose);
-      ws.removeEventListener('message', onMessage);
-      /* the token is forgotten, so the place or chat could never be resumed:
-       * let the worker know now rather than after the grace */
-      if (view === 'queue' || view === 'chat') send({ type: 'leave' });
-      try { ws.close(1000); } catch (e) { /* ignore */ }
-      ws = null;
-    }
+    /* the token is forgotten, so the place or chat could never be resumed:
+     * let the worker know now rather than after the grace */
+    if (view === 'queue' || view === 'chat') sock.send({ type: 'leave' });
+    sock.stop();   /* never reconnect */
     document.title = '';
     document.body.textContent = '';
     location.replace(url);
@@ -665,43 +418,36 @@
     renderChatWith();
     renderEnded();
     labelScores();
-    for (var i = 0; i < messages.length; i++) renderRecord(messages[i]);
+    conv.renderAll();
   }
 
-  function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
-    I18N.onChange(onLangChange);
-    document.title = t('v.title');
-    labelScores();
-
+  /* Quick exit works from the first moment, before the texts are loaded. */
+  function initQuickExit() {
     $('quick-exit').addEventListener('click', quickExit);
     document.addEventListener('keydown', function (ev) {
       if ((ev.key === 'Escape' || ev.key === 'Esc') && !ev.isComposing) quickExit();
     });
+  }
+
+  function init() {
+    I18N.onChange(onLangChange);
+    document.title = t('v.title');
+    labelScores();
+    conv = newConversation();
+
     $('elsewhere-continue').addEventListener('click', function () {
-      if (ws || retryTimer) return;
+      if (!sock.idle()) return;
       showView('connecting');
-      connect();
+      sock.connect();
     });
 
-    $('chat-form').addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      sendMessage();
-    });
-    $('chat-input').addEventListener('keydown', function (ev) {
-      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
-        ev.preventDefault();
-        sendMessage();
-      }
-    });
-    $('chat-input').addEventListener('input', onInputTyping);
+    conv.bind($('chat-form'), $('chat-input'));
     $('chat-leave').addEventListener('click', function () {
-      stopTyping();
-      send({ type: 'leave', ref: nextRef() });
+      conv.typingStop();
+      sock.send({ type: 'leave', ref: sock.nextRef() });
     });
     $('queue-leave').addEventListener('click', function () {
-      send({ type: 'leave', ref: nextRef() });
+      sock.send({ type: 'leave', ref: sock.nextRef() });
     });
     $('again').addEventListener('click', function () {
       ended = null;
@@ -717,13 +463,13 @@
     for (var i = 0; i < scores.length; i++) scores[i].addEventListener('click', onScoreClick);
 
     window.setInterval(function () {
-      if (view === 'topics' && connected()) refreshTopics();
+      if (view === 'topics' && sock.connected()) refreshTopics();
     }, TOPICS_REFRESH_MS);
 
     showView('connecting');
-    connect();
+    sock.connect();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  initQuickExit();
+  I18N.ready(init);
 })();

@@ -6,7 +6,8 @@
  * Every page made through page() is watched: an uncaught script error, a
  * console error (a CSP refusal shows up there) or a request to anything but
  * the daemon itself fails the test at the end (unless opts.foreignOk: then
- * the test checks the list `foreign` itself). Requests elsewhere are answered
+ * the test checks the list `foreign` itself), and so does an answer of 400 or
+ * more from the daemon to a request of the page. Requests elsewhere are answered
  * locally by the test, so none leaves the machine. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -59,6 +60,11 @@ export async function daemon(opts, fn) {
             if (u.startsWith(`${base}/`)) return route.continue();
             foreign.push(u);
             return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>' });
+        });
+        /* every file a page asks the daemon for exists (the favicon, which the
+         * browser fetches on its own, shows up as a console error instead) */
+        ctx.on('response', (r) => {
+            if (r.url().startsWith(`${base}/`) && r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
         });
         const p = await ctx.newPage();
         p.on('pageerror', (e) => problems.push(`pageerror on ${p.url()}: ${e.message}`));

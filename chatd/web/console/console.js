@@ -15,17 +15,13 @@
   'use strict';
 
   var TOKEN_KEY = 'console.token';
-  var TYPING_IDLE_MS = 4000;
-  var TYPING_SHOW_MS = 15000;
 
   var t = I18N.t;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = Chat.$;
+  var clearErrors = Chat.clearErrors;
+  var showError = Chat.showError;
 
-  var ws = null;
-  var everConnected = false;
-  var retryMs = 1000;
-  var retryTimer = null;
-  var refCounter = 0;
+  var sock = new Chat.Socket('worker.v1', { open: onOpen, message: onMessage, close: onClose });
   var baseTitle = document.title;
   var unread = 0;
 
@@ -44,64 +40,15 @@
   var chats = {};                /* chat id -> chat record, see newChat() */
   var chatOrder = [];
   var panelCounter = 0;
-  var pendingRefs = {};          /* ref -> {chat, rec} */
   var canned = [];               /* canned replies from the welcome */
   var audioCtx = null;
 
-  /* ---- storage ---- */
-
-  function tokenGet() {
-    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
-  }
-
-  function tokenSet(v) {
-    try {
-      if (v) window.sessionStorage.setItem(TOKEN_KEY, v);
-      else window.sessionStorage.removeItem(TOKEN_KEY);
-    } catch (e) { /* ignore */ }
-  }
-
   /* ---- connection ---- */
 
-  function wsUrl() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
-  }
-
-  function connected() {
-    return ws !== null && ws.readyState === WebSocket.OPEN;
-  }
-
-  function send(obj) {
-    if (!connected()) return false;
-    ws.send(JSON.stringify(obj));
-    return true;
-  }
-
-  function nextRef() {
-    refCounter += 1;
-    return String(refCounter);
-  }
-
-  function connect() {
-    retryTimer = null;
-    if (!loggingOut) setConn('conn.connecting');
-    try {
-      ws = new WebSocket(wsUrl(), 'worker.v1');
-    } catch (e) {
-      scheduleReconnect();
-      return;
-    }
-    ws.addEventListener('open', onOpen);
-    ws.addEventListener('message', onMessage);
-    ws.addEventListener('close', onClose);
-  }
-
   function onOpen() {
-    everConnected = true;
-    retryMs = 1000;
-    setConn(null);
+    Chat.connStatus(null);
     if (!loginMsg) {
-      var tok = tokenGet();
+      var tok = Chat.stored(TOKEN_KEY);
       if (tok) loginMsg = { type: 'login', token: tok };
     }
     if (loginMsg) sendLogin(loginMsg);
@@ -109,33 +56,31 @@
   }
 
   function onClose(ev) {
-    ws = null;
     syncRef = null;
     var wasLoggedIn = me !== null;
     me = null;
     loginRef = null;
     for (var id in chats) {
       if (Object.prototype.hasOwnProperty.call(chats, id)) {
-        chats[id].typingOn = false;
-        failPending(chats[id]);
+        chats[id].conv.forgetTyping();
+        chats[id].conv.failPending();
       }
     }
     if (loggingOut) {
       loggingOut = false;
-      retryMs = 1000;
+      sock.retry(true);
     } else if (ev && ev.code === 4001) {
       /* too many tabs of this session: this, the oldest, gives way; coming
        * back on its own would push out another tab */
-      setConn(null);
+      Chat.connStatus(null);
       showReplaced();
       updateControls();
       return;
     } else {
-      setConn(everConnected ? 'conn.lost' : 'conn.failed');
+      sock.retry();
     }
-    if (!wasLoggedIn && !tokenGet()) showLogin();
+    if (!wasLoggedIn && !Chat.stored(TOKEN_KEY)) showLogin();
     updateControls();
-    scheduleReconnect();
   }
 
   function showReplaced() {
@@ -151,77 +96,45 @@
     again.textContent = t('c.reconnect');
     again.addEventListener('click', function () {
       clearErrors();
-      if (!ws && !retryTimer) connect();
+      if (sock.idle()) sock.connect();
     });
     box.appendChild(p);
     box.appendChild(again);
     again.focus();
   }
 
-  function scheduleReconnect() {
-    if (retryTimer) return;
-    var delay = retryMs + Math.floor(Math.random() * 500);
-    retryMs = Math.min(retryMs * 2, 15000);
-    retryTimer = window.setTimeout(connect, delay);
-  }
-
-  function setConn(key) {
-    var el = $('conn-status');
-    if (key) {
-      el.setAttribute('data-i18n', key);
-      el.textContent = t(key);
-      el.hidden = false;
-    } else {
-      el.removeAttribute('data-i18n');
-      el.textContent = '';
-      el.hidden = true;
-    }
-  }
-
   /* ---- login ---- */
 
   function sendLogin(msg) {
-    loginRef = 'login' + nextRef();
+    loginRef = 'login' + sock.nextRef();
     loginByToken = msg.token !== undefined;
     msg.ref = loginRef;
-    if (send(msg)) loginMsg = null;
+    if (sock.send(msg)) loginMsg = null;
   }
 
   function showLogin() {
-    $('login-view').hidden = false;
-    $('work-view').hidden = true;
-    $('logout').hidden = true;
-    $('whoami').hidden = true;
-  }
-
-  function showWork() {
-    $('login-view').hidden = true;
-    $('work-view').hidden = false;
-    $('logout').hidden = false;
-    $('whoami').hidden = false;
+    Chat.showLogin(true, 'work-view');
   }
 
   function onLoginSubmit(ev) {
     ev.preventDefault();
-    var user = $('login-user').value.trim();
-    var password = $('login-password').value;
-    if (!user) { $('login-user').focus(); return; }
-    if (!password) { $('login-password').focus(); return; }
+    var f = Chat.loginFields();
+    if (!f) return;
     clearErrors();
-    var msg = { type: 'login', user: user, password: password };
-    if (connected()) sendLogin(msg);
+    var msg = { type: 'login', user: f.user, password: f.password };
+    if (sock.connected()) sendLogin(msg);
     else loginMsg = msg;   /* sent as soon as the socket opens */
   }
 
   function onWelcome(m) {
     loginRef = null;
     me = { user: m.user, alias: m.alias, role: m.role };
-    if (typeof m.token === 'string' && m.token) tokenSet(m.token);
+    if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
     canned = Array.isArray(m.canned) ? m.canned : [];
     $('login-password').value = '';
     clearErrors();
+    Chat.showLogin(false, 'work-view');
     renderWhoami();
-    showWork();
     updateControls();
     if (topicList.length === 0) loadTopics();
     if (dutyWanted) sendDuty(dutyWanted.on, dutyWanted.topics, dutyWanted.capacity);
@@ -229,8 +142,8 @@
     for (var i = 0; i < chatOrder.length; i++) {
       if (!chats[chatOrder[i]].ended) unconfirmed[chatOrder[i]] = true;
     }
-    syncRef = 'sync' + nextRef();
-    send({ type: 'ping', ref: syncRef });
+    syncRef = 'sync' + sock.nextRef();
+    sock.send({ type: 'ping', ref: syncRef });
   }
 
   /* Everything the server re-sends after a welcome came before this pong. */
@@ -249,32 +162,28 @@
     loginRef = null;
     me = null;
     if (loginByToken) {
-      tokenSet(null);
+      Chat.store(TOKEN_KEY, null);
       showLogin();
-      if (m.code === 'rate_limited') showError(m);
-      else showPlainError(t('c.login.expired'));
+      if (m.code === 'rate_limited') Chat.showErrorFrame(m);
+      else showError(t('c.login.expired'));
       return;
     }
     showLogin();
-    if (m.code === 'unauthorized') showPlainError(t('c.login.wrong'), m.code + (m.message ? ': ' + m.message : ''));
-    else showError(m);
-    $('login-password').value = '';
-    $('login-password').focus();
+    Chat.loginRefused(m);
   }
 
   function logout() {
-    loggingOut = send({ type: 'logout', ref: nextRef() });
-    tokenSet(null);
+    loggingOut = sock.send({ type: 'logout', ref: sock.nextRef() });
+    Chat.store(TOKEN_KEY, null);
     me = null;
     duty = null;
     dutyWanted = null;
     queueState = null;
     for (var id in chats) {
-      if (Object.prototype.hasOwnProperty.call(chats, id)) stopTyping(chats[id]);
+      if (Object.prototype.hasOwnProperty.call(chats, id)) chats[id].conv.typingStop();
     }
     chats = {};
     chatOrder = [];
-    pendingRefs = {};
     $('chats').textContent = '';
     renderChatsNone();
     renderDuty();
@@ -284,22 +193,17 @@
     $('login-user').focus();
     /* the server closes the socket; if it does not, do it ourselves */
     window.setTimeout(function () {
-      if (ws && loggingOut) ws.close();
+      if (loggingOut) sock.close();
     }, 2000);
   }
 
   function renderWhoami() {
-    if (!me) return;
-    var role = I18N.has('c.role.' + me.role) ? t('c.role.' + me.role) : (me.role || '');
-    $('whoami').textContent = t('c.login.as', { alias: me.alias || me.user, role: role });
+    if (me) Chat.whoami(me);
   }
 
   /* ---- incoming ---- */
 
-  function onMessage(ev) {
-    var m;
-    try { m = JSON.parse(ev.data); } catch (e) { return; }
-    if (!m || typeof m.type !== 'string') return;
+  function onMessage(m) {
     switch (m.type) {
       case 'welcome': onWelcome(m); break;
       case 'duty': onDuty(m); break;
@@ -323,31 +227,30 @@
       onLoginError(m);
       return;
     }
-    if (m.ref !== undefined && pendingRefs[m.ref]) {
-      var p = pendingRefs[m.ref];
-      delete pendingRefs[m.ref];
-      delete p.chat.pending[m.ref];
-      p.rec.status = 'failed';
-      renderRecord(p.chat, p.rec);
-    }
+    var c = chatOfRef(m.ref);
+    if (c) c.conv.fail(m.ref);
     if (m.code === 'unauthorized' && me === null) {
-      tokenSet(null);
+      Chat.store(TOKEN_KEY, null);
       showLogin();
     }
-    showError(m);
+    Chat.showErrorFrame(m);
+  }
+
+  /* The chat whose message is waiting for the answer to ref, or null. */
+  function chatOfRef(ref) {
+    if (ref === undefined) return null;
+    for (var i = 0; i < chatOrder.length; i++) {
+      if (chats[chatOrder[i]].conv.pending[ref]) return chats[chatOrder[i]];
+    }
+    return null;
   }
 
   /* ---- topics and duty ---- */
 
   function loadTopics() {
-    if (!window.fetch) return;
-    window.fetch('/api/status', { cache: 'no-store', credentials: 'same-origin' })
-      .then(function (r) {
-        if (!r.ok) throw new Error('status ' + r.status);
-        return r.json();
-      })
+    Chat.fetchStatus()
       .then(function (j) {
-        topicList = j && Array.isArray(j.topics) ? j.topics : [];
+        topicList = j.topics;
         renderDutyTopics();
         renderDuty();   /* a duty answer may have come first, showing bare ids */
         renderQueue();
@@ -366,10 +269,7 @@
   }
 
   function topicTitle(id) {
-    for (var i = 0; i < topicList.length; i++) {
-      if (topicList[i].id === id) return I18N.pick(topicList[i].title, id);
-    }
-    return id || '';
+    return Chat.topicTitle(topicList, id);
   }
 
   function checkedTopics() {
@@ -414,14 +314,14 @@
   }
 
   function sendDuty(on, topics, capacity) {
-    send({ type: 'duty', on: on, topics: topics, capacity: capacity, ref: nextRef() });
+    sock.send({ type: 'duty', on: on, topics: topics, capacity: capacity, ref: sock.nextRef() });
   }
 
   function onDutyOn(ev) {
     ev.preventDefault();
     var topics = checkedTopics();
     if (topics.length === 0) {
-      showPlainError(t('c.duty.notopics'));
+      showError(t('c.duty.notopics'));
       return;
     }
     clearErrors();
@@ -462,7 +362,7 @@
     } else {
       st.textContent = t('c.duty.status.off');
     }
-    $('duty-off').disabled = !connected() || !(duty && duty.on);
+    $('duty-off').disabled = !sock.connected() || !(duty && duty.on);
     var onKey = duty && duty.on ? 'c.duty.update' : 'c.duty.on';
     $('duty-on').setAttribute('data-i18n', onKey);
     $('duty-on').textContent = t(onKey);
@@ -533,7 +433,7 @@
 
   function onPick(ev) {
     clearErrors();
-    send({ type: 'pick', topic: ev.currentTarget.getAttribute('data-topic'), ref: nextRef() });
+    sock.send({ type: 'pick', topic: ev.currentTarget.getAttribute('data-topic'), ref: sock.nextRef() });
   }
 
   /* ---- chat panels ---- */
@@ -548,15 +448,25 @@
       ended: false,
       by: null,
       away: false,
-      records: [],
-      pending: {},
-      typingOn: false,
-      typingTimer: null,
-      showTimer: null,
+      conv: null,
       el: null,
       n: panelCounter
     };
     c.el = buildPanel(c);
+    c.conv = new Chat.Conversation({
+      log: q(c, '.chat-log'),
+      typingEl: q(c, '.typing'),
+      own: 'worker',
+      who: function (from) { return from === 'worker' ? t('c.chat.you') : t('c.chat.visitor'); },
+      typingText: function () { return t('c.chat.typing'); },
+      live: function () { return !c.ended; },
+      sock: sock,
+      frame: function (obj) {
+        obj.chat = c.id;
+        return obj;
+      }
+    });
+    c.conv.bind(q(c, '.chat-form'), q(c, '.chat-input'));
     chats[c.id] = c;
     chatOrder.push(c.id);
     $('chats').appendChild(c.el);
@@ -629,20 +539,9 @@
     sec.appendChild(form);
     sec.appendChild(buildTools(c, base, ta));
 
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      sendChatMessage(c);
-    });
-    ta.addEventListener('keydown', function (ev) {
-      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
-        ev.preventDefault();
-        sendChatMessage(c);
-      }
-    });
-    ta.addEventListener('input', function () { onInputTyping(c); });
     endBtn.addEventListener('click', function () {
-      stopTyping(c);
-      send({ type: 'end', chat: c.id, ref: nextRef() });
+      c.conv.typingStop();
+      sock.send({ type: 'end', chat: c.id, ref: sock.nextRef() });
     });
     closeBtn.addEventListener('click', function () { closePanel(c); });
     return sec;
@@ -700,8 +599,8 @@
     var transferBtn = button('button secondary chat-transfer', 'button', 'c.chat.transfer');
     transferBtn.addEventListener('click', function () {
       if (!topicSel.value) return;
-      stopTyping(c);
-      send({ type: 'transfer', chat: c.id, topic: topicSel.value, ref: nextRef() });
+      c.conv.typingStop();
+      sock.send({ type: 'transfer', chat: c.id, topic: topicSel.value, ref: sock.nextRef() });
     });
     if (topicSel.options.length) {
       tools.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
@@ -714,9 +613,9 @@
     var blockBtn = button('button secondary chat-block', 'button', 'c.chat.block');
     blockBtn.addEventListener('click', function () {
       if (!window.confirm(t('c.chat.block.confirm'))) return;
-      stopTyping(c);
-      c.blockRef = 'block' + nextRef();
-      send({ type: 'block', chat: c.id, hours: Number(hoursSel.value), ref: c.blockRef });
+      c.conv.typingStop();
+      c.blockRef = 'block' + sock.nextRef();
+      sock.send({ type: 'block', chat: c.id, hours: Number(hoursSel.value), ref: c.blockRef });
     });
     tools.appendChild(labelled(base + '-block', 'c.chat.block.for', hoursSel));
     tools.appendChild(blockBtn);
@@ -769,14 +668,12 @@
     if (c.ended) st = t('c.chat.ended');
     else if (c.away) st = t('c.chat.away');
     q(c, '.chat-status').textContent = st;
-    if (c.visitorTyping) q(c, '.typing').textContent = t('c.chat.typing');
   }
 
   function refreshPanelMeta() {
     for (var i = 0; i < chatOrder.length; i++) {
-      var c = chats[chatOrder[i]];
-      renderPanelMeta(c);
-      for (var j = 0; j < c.records.length; j++) renderRecord(c, c.records[j]);
+      renderPanelMeta(chats[chatOrder[i]]);
+      chats[chatOrder[i]].conv.renderAll();
     }
   }
 
@@ -785,7 +682,7 @@
   }
 
   function updatePanelControls(c) {
-    var live = connected() && !c.ended;
+    var live = sock.connected() && !c.ended;
     var tools = c.el.querySelectorAll('.chat-tools select, .chat-tools button');
     for (var i = 0; i < tools.length; i++) tools[i].disabled = !live;
     q(c, '.chat-tools').hidden = c.ended;
@@ -798,8 +695,8 @@
   }
 
   function updateControls() {
-    $('duty-on').disabled = !connected();
-    $('duty-off').disabled = !connected() || !(duty && duty.on);
+    $('duty-on').disabled = !sock.connected();
+    $('duty-off').disabled = !sock.connected() || !(duty && duty.on);
     for (var i = 0; i < chatOrder.length; i++) updatePanelControls(chats[chatOrder[i]]);
   }
 
@@ -816,15 +713,13 @@
       if (typeof m.waited_s === 'number') c.waited = m.waited_s;
       c.ended = false;
       c.by = null;
-      c.records = [];
-      c.pending = {};
-      q(c, '.chat-log').textContent = '';
+      c.conv.clear();
       rebuildTools(c);   /* the topic may have changed (a transfer came back to us) */
     }
     var history = Array.isArray(m.history) ? m.history : [];
-    for (var i = 0; i < history.length; i++) addMessage(c, history[i], 'ok');
+    for (var i = 0; i < history.length; i++) c.conv.add(history[i], 'ok');
     c.away = m.visitor_away === true;
-    if (c.away) addSystem(c, 'c.chat.away');
+    if (c.away) c.conv.system('c.chat.away');
     renderPanelMeta(c);
     updatePanelControls(c);
     if (isNew) {
@@ -836,32 +731,24 @@
 
   function onMsg(m) {
     var c = chats[m.chat];
-    if (!c) return;
-    for (var i = 0; i < c.records.length; i++) {
-      if (m.seq !== undefined && c.records[i].seq === m.seq) return;
-    }
+    if (!c || c.conv.seen(m.seq)) return;
     if (m.from === 'visitor') {
-      setVisitorTyping(c, false);
+      c.conv.setOthersTyping(false);
       notifyUnread();
       alertWorker('c.notify.msg', { topic: topicTitle(c.topic) });
     }
-    addMessage(c, m, 'ok');
+    c.conv.add(m, 'ok');
   }
 
   function onAck(m) {
-    var p = pendingRefs[m.ref];
-    if (!p) return;
-    delete pendingRefs[m.ref];
-    delete p.chat.pending[m.ref];
-    p.rec.status = 'ok';
-    if (m.seq !== undefined) p.rec.seq = m.seq;
-    renderRecord(p.chat, p.rec);
+    var c = chatOfRef(m.ref);
+    if (c) c.conv.ack(m.ref, m.seq);
   }
 
   function onTyping(m) {
     var c = chats[m.chat];
     if (!c || m.from === 'worker') return;
-    setVisitorTyping(c, !!m.on);
+    c.conv.setOthersTyping(!!m.on);
   }
 
   function onChatEnded(m) {
@@ -870,13 +757,13 @@
     c.ended = true;
     c.by = m.by;
     c.away = false;
-    stopTyping(c);
-    setVisitorTyping(c, false);
-    failPending(c);
+    c.conv.typingStop();
+    c.conv.setOthersTyping(false);
+    c.conv.failPending();
     var by = m.by;
     if (by === 'worker' && m.ref !== undefined && m.ref === c.blockRef) by = 'blocked';
     var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked'].indexOf(by) >= 0 ? by : 'server');
-    addSystem(c, key);
+    c.conv.system(key);
     renderPanelMeta(c);
     updatePanelControls(c);
   }
@@ -885,13 +772,13 @@
     var c = chats[m.chat];
     if (!c || c.ended) return;
     c.away = away;
-    if (away) setVisitorTyping(c, false);
-    addSystem(c, away ? 'c.chat.away' : 'c.chat.back');
+    if (away) c.conv.setOthersTyping(false);
+    c.conv.system(away ? 'c.chat.away' : 'c.chat.back');
     renderPanelMeta(c);
   }
 
   function closePanel(c) {
-    stopTyping(c);
+    c.conv.typingStop();
     if (c.el.parentNode) c.el.parentNode.removeChild(c.el);
     delete chats[c.id];
     chatOrder = chatOrder.filter(function (id) { return id !== c.id; });
@@ -901,160 +788,7 @@
     else $('chats-heading').focus();
   }
 
-  /* ---- chat log ---- */
-
-  function addMessage(c, m, status) {
-    var rec = {
-      kind: 'msg',
-      from: m.from === 'worker' ? 'worker' : 'visitor',
-      text: typeof m.text === 'string' ? m.text : '',
-      ts: m.ts || null,
-      seq: m.seq,
-      status: status,
-      el: null
-    };
-    var el = document.createElement('div');
-    el.className = 'msg ' + (rec.from === 'worker' ? 'msg-own' : 'msg-other');
-    var meta = document.createElement('p');
-    meta.className = 'msg-meta';
-    ['msg-who', 'msg-time', 'msg-state'].forEach(function (cls) {
-      var s = document.createElement('span');
-      s.className = cls;
-      meta.appendChild(s);
-    });
-    var body = document.createElement('p');
-    body.className = 'msg-text';
-    body.textContent = rec.text;
-    el.appendChild(meta);
-    el.appendChild(body);
-    rec.el = el;
-    appendRecord(c, rec);
-    return rec;
-  }
-
-  function addSystem(c, key) {
-    var el = document.createElement('p');
-    el.className = 'msg msg-system';
-    var rec = { kind: 'system', key: key, el: el };
-    appendRecord(c, rec);
-  }
-
-  function appendRecord(c, rec) {
-    c.records.push(rec);
-    renderRecord(c, rec);
-    var log = q(c, '.chat-log');
-    log.appendChild(rec.el);
-    log.scrollTop = log.scrollHeight;
-  }
-
-  function renderRecord(c, rec) {
-    if (rec.kind === 'system') {
-      rec.el.textContent = t(rec.key);
-      return;
-    }
-    rec.el.classList.toggle('msg-pending', rec.status === 'pending');
-    rec.el.classList.toggle('msg-failed', rec.status === 'failed');
-    rec.el.querySelector('.msg-who').textContent = rec.from === 'worker' ? t('c.chat.you') : t('c.chat.visitor');
-    rec.el.querySelector('.msg-time').textContent = rec.ts ? I18N.formatTime(rec.ts, false) : '';
-    var st = '';
-    if (rec.status === 'pending') st = t('v.chat.sending');
-    else if (rec.status === 'failed') st = t('v.chat.failed');
-    rec.el.querySelector('.msg-state').textContent = st;
-  }
-
-  function failPending(c) {
-    for (var ref in c.pending) {
-      if (Object.prototype.hasOwnProperty.call(c.pending, ref)) {
-        c.pending[ref].status = 'failed';
-        renderRecord(c, c.pending[ref]);
-        delete pendingRefs[ref];
-      }
-    }
-    c.pending = {};
-  }
-
-  function sendChatMessage(c) {
-    var ta = q(c, '.chat-input');
-    var text = ta.value.replace(/^\s+|\s+$/g, '');
-    if (c.ended || text === '' || !connected()) return;
-    var ref = nextRef();
-    var rec = addMessage(c, { from: 'worker', text: text, ts: new Date().toISOString() }, 'pending');
-    c.pending[ref] = rec;
-    pendingRefs[ref] = { chat: c, rec: rec };
-    stopTyping(c);
-    send({ type: 'msg', chat: c.id, text: text, ref: ref });
-    ta.value = '';
-    ta.focus();
-  }
-
-  /* ---- typing ---- */
-
-  function onInputTyping(c) {
-    if (c.ended || !connected()) return;
-    if (!c.typingOn) {
-      c.typingOn = true;
-      send({ type: 'typing', chat: c.id, on: true });
-    }
-    if (c.typingTimer) window.clearTimeout(c.typingTimer);
-    c.typingTimer = window.setTimeout(function () { stopTyping(c); }, TYPING_IDLE_MS);
-  }
-
-  function stopTyping(c) {
-    if (c.typingTimer) window.clearTimeout(c.typingTimer);
-    c.typingTimer = null;
-    if (c.typingOn) {
-      c.typingOn = false;
-      send({ type: 'typing', chat: c.id, on: false });
-    }
-  }
-
-  function setVisitorTyping(c, on) {
-    c.visitorTyping = on;
-    var el = q(c, '.typing');
-    if (c.showTimer) window.clearTimeout(c.showTimer);
-    c.showTimer = null;
-    if (on) {
-      el.textContent = t('c.chat.typing');
-      el.hidden = false;
-      c.showTimer = window.setTimeout(function () { setVisitorTyping(c, false); }, TYPING_SHOW_MS);
-    } else {
-      el.textContent = '';
-      el.hidden = true;
-    }
-  }
-
-  /* ---- errors, notifications ---- */
-
-  function showError(m) {
-    var code = typeof m.code === 'string' ? m.code : 'error';
-    var friendly = I18N.has('err.' + code) ? t('err.' + code) : t('err.generic');
-    showPlainError(friendly, code + (m.message ? ': ' + m.message : ''));
-  }
-
-  function showPlainError(text, detail) {
-    var box = $('errors');
-    box.textContent = '';
-    var p = document.createElement('p');
-    p.className = 'error-text';
-    p.textContent = text;
-    box.appendChild(p);
-    if (detail) {
-      var d = document.createElement('p');
-      d.className = 'error-detail';
-      d.textContent = detail;
-      box.appendChild(d);
-    }
-    var close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'button small secondary';
-    close.textContent = t('err.dismiss');
-    close.addEventListener('click', clearErrors);
-    box.appendChild(close);
-  }
-
-  function clearErrors() {
-    $('errors').textContent = '';
-  }
+  /* ---- notifications ---- */
 
   function notifyUnread() {
     if (!document.hidden) return;
@@ -1075,15 +809,12 @@
   }
 
   function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
     I18N.onChange(onLangChange);
     baseTitle = t('c.title');
     document.title = baseTitle;
     $('chats-heading').tabIndex = -1;
 
-    $('login-form').addEventListener('submit', onLoginSubmit);
-    $('logout').addEventListener('click', logout);
+    Chat.loginForm({ submit: onLoginSubmit, logout: logout });
     $('duty-form').addEventListener('submit', onDutyOn);
     $('duty-off').addEventListener('click', onDutyOff);
     document.addEventListener('visibilitychange', function () {
@@ -1093,12 +824,11 @@
       }
     });
 
-    if (!tokenGet()) showLogin();
+    if (!Chat.stored(TOKEN_KEY)) showLogin();
     renderDuty();
     updateControls();
-    connect();
+    sock.connect();
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  I18N.ready(init);
 })();

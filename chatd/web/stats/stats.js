@@ -31,7 +31,11 @@
     .concat(BINS.map(function (b) { return 'chat_' + b; }));
 
   var t = I18N.t;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = Chat.$;
+  var store = Chat.store;
+  var stored = Chat.stored;
+  var showError = Chat.showError;
+  var clearErrors = Chat.clearErrors;
 
   var topicList = [];          /* from /api/status */
   var serverToday = null;      /* YYYY-MM-DD in the service's zone */
@@ -41,17 +45,6 @@
   var loginBusy = false;
 
   /* ---- storage ---- */
-
-  function store(key, value) {
-    try {
-      if (value) window.sessionStorage.setItem(key, value);
-      else window.sessionStorage.removeItem(key);
-    } catch (e) { /* private mode: ignore */ }
-  }
-
-  function stored(key) {
-    try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
-  }
 
   function who() {
     try { return JSON.parse(stored(WHO_KEY) || 'null'); } catch (e) { return null; }
@@ -142,10 +135,7 @@
   }
 
   function topicTitle(id) {
-    for (var i = 0; i < topicList.length; i++) {
-      if (topicList[i].id === id) return I18N.pick(topicList[i].title, id);
-    }
-    return id;
+    return Chat.topicTitle(topicList, id);
   }
 
   /* ---- DOM helpers ---- */
@@ -204,20 +194,7 @@
     }
   }
 
-  /* ---- errors, status ---- */
-
-  function showError(text, detail) {
-    var box = $('errors');
-    box.textContent = '';
-    box.appendChild(el('p', 'error-text', text));
-    if (detail) box.appendChild(el('p', 'error-detail', detail));
-    var close = el('button', 'button small secondary', t('err.dismiss'));
-    close.type = 'button';
-    close.addEventListener('click', clearErrors);
-    box.appendChild(close);
-  }
-
-  function clearErrors() { $('errors').textContent = ''; }
+  /* ---- status ---- */
 
   var statusKey = null;
   var statusVars = null;
@@ -237,33 +214,17 @@
   /* ---- views ---- */
 
   function showLogin() {
-    $('login-view').hidden = false;
-    $('stats-view').hidden = true;
-    $('logout').hidden = true;
-    $('whoami').hidden = true;
+    Chat.showLogin(true, 'stats-view');
     setStatus(null);
   }
 
   function showStats() {
-    $('login-view').hidden = true;
-    $('stats-view').hidden = false;
-    $('logout').hidden = false;
+    Chat.showLogin(false, 'stats-view');
     renderWhoami();
   }
 
   function renderWhoami() {
-    var w = who();
-    if (!w || !stored(TOKEN_KEY)) {
-      $('whoami').hidden = true;
-      return;
-    }
-    var role = I18N.has('c.role.' + w.role) ? t('c.role.' + w.role) : (w.role || '');
-    $('whoami').textContent = t('c.login.as', { alias: w.alias || w.user, role: role });
-    $('whoami').hidden = false;
-  }
-
-  function wsUrl() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+    Chat.whoami(stored(TOKEN_KEY) ? who() : null);
   }
 
   /* ---- login / logout over worker.v1 ---- */
@@ -273,18 +234,28 @@
     $('login-submit').disabled = on;
   }
 
+  /* One worker.v1 socket for one exchange (no reconnect): on.open(sock),
+   * on.message(m, sock), on.close(). */
+  function oneShot(on) {
+    var sock = new Chat.Socket('worker.v1', {
+      open: function () { on.open(sock); },
+      message: function (m) { on.message(m, sock); },
+      close: function () { if (on.close) on.close(); }
+    });
+    sock.connect();
+    return sock;
+  }
+
   function onLoginSubmit(ev) {
     ev.preventDefault();
     if (loginBusy) return;
-    var user = $('login-user').value.trim();
-    var password = $('login-password').value;
-    if (!user) { $('login-user').focus(); return; }
-    if (!password) { $('login-password').focus(); return; }
+    var f = Chat.loginFields();
+    if (!f) return;
     clearErrors();
     setLoginBusy(true);
     var done = false;
-    var ws;
-    var timer = window.setTimeout(function () { fail(t('s.login.noconn')); }, LOGIN_TIMEOUT_MS);
+    var sock = null;
+    var timer = window.setTimeout(function () { fail(); }, LOGIN_TIMEOUT_MS);
 
     function finish() {
       done = true;
@@ -292,57 +263,54 @@
       setLoginBusy(false);
     }
 
-    function fail(text, detail) {
+    /* no answer (m undefined) or a refusal */
+    function fail(m) {
       if (done) return;
       finish();
-      if (ws) { try { ws.close(); } catch (e) { /* ignore */ } }
+      if (sock) sock.close();
       showLogin();
-      showError(text, detail);
+      if (m) {
+        Chat.loginRefused(m);
+        return;
+      }
+      showError(t('s.login.noconn'));
       $('login-password').value = '';
       $('login-password').focus();
     }
 
-    try {
-      ws = new WebSocket(wsUrl(), 'worker.v1');
-    } catch (e) {
-      fail(t('s.login.noconn'));
-      return;
-    }
-    ws.addEventListener('open', function () {
-      ws.send(JSON.stringify({ type: 'login', user: user, password: password, ref: 'login' }));
-      password = null;
-    });
-    ws.addEventListener('message', function (ev) {
-      var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (!m || m.ref !== 'login' || done) return;
-      if (m.type === 'welcome') {
-        if (m.role !== 'coordinator' && m.role !== 'admin') {
-          /* revoke the token this login made: a worker has nothing to do here */
-          ws.send(JSON.stringify({ type: 'logout', ref: 'logout' }));
+    sock = oneShot({
+      open: function (s) {
+        s.send({ type: 'login', user: f.user, password: f.password, ref: 'login' });
+        f = null;
+      },
+      message: function (m, s) {
+        if (m.ref !== 'login' || done) return;
+        if (m.type === 'welcome') {
+          if (m.role !== 'coordinator' && m.role !== 'admin') {
+            /* revoke the token this login made: a worker has nothing to do here */
+            s.send({ type: 'logout', ref: 'logout' });
+            finish();
+            window.setTimeout(function () { s.close(); }, 2000);
+            showLogin();
+            showError(t('s.login.forbidden'));
+            $('login-password').value = '';
+            $('login-user').focus();
+            return;
+          }
           finish();
-          window.setTimeout(function () { ws.close(); }, 2000);
-          showLogin();
-          showError(t('s.login.forbidden'));
+          store(TOKEN_KEY, m.token);
+          store(WHO_KEY, JSON.stringify({ user: m.user, alias: m.alias, role: m.role }));
+          s.close(1000);
           $('login-password').value = '';
-          $('login-user').focus();
-          return;
+          showStats();
+          $('title').focus();
+          load();
+        } else if (m.type === 'error') {
+          fail(m);
         }
-        finish();
-        store(TOKEN_KEY, m.token);
-        store(WHO_KEY, JSON.stringify({ user: m.user, alias: m.alias, role: m.role }));
-        ws.close(1000);
-        $('login-password').value = '';
-        showStats();
-        $('title').focus();
-        load();
-      } else if (m.type === 'error') {
-        if (m.code === 'unauthorized') fail(t('c.login.wrong'), m.code);
-        else if (m.code === 'rate_limited') fail(t('err.rate_limited'), m.code);
-        else fail(t('err.generic'), String(m.code || ''));
-      }
+      },
+      close: function () { fail(); }
     });
-    ws.addEventListener('close', function () { fail(t('s.login.noconn')); });
   }
 
   /* Forgets the token here and revokes it in the daemon (best effort). */
@@ -357,18 +325,14 @@
     $('results').hidden = true;
     $('login-user').focus();
     if (!token) return;
-    var ws;
-    try { ws = new WebSocket(wsUrl(), 'worker.v1'); } catch (e) { return; }
-    ws.addEventListener('open', function () {
-      ws.send(JSON.stringify({ type: 'login', token: token, ref: 'l' }));
+    var sock = oneShot({
+      open: function (s) { s.send({ type: 'login', token: token, ref: 'l' }); },
+      message: function (m, s) {
+        if (m.type === 'welcome') s.send({ type: 'logout', ref: 'o' });
+        else if (m.type === 'error') s.close();
+      }
     });
-    ws.addEventListener('message', function (ev) {
-      var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m && m.type === 'welcome') ws.send(JSON.stringify({ type: 'logout', ref: 'o' }));
-      else if (m && m.type === 'error') ws.close();
-    });
-    window.setTimeout(function () { try { ws.close(); } catch (e) { /* ignore */ } }, 5000);
+    window.setTimeout(function () { sock.close(); }, 5000);
   }
 
   /* Token gone stale or wrong role: back to the login form. */
@@ -383,14 +347,10 @@
   /* ---- topics, default period ---- */
 
   function loadStatus() {
-    return window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
-      .then(function (r) {
-        if (!r.ok) throw new Error('status ' + r.status);
-        return r.json();
-      })
+    return Chat.fetchStatus()
       .then(function (j) {
-        topicList = j && Array.isArray(j.topics) ? j.topics : [];
-        if (j && typeof j.generated === 'string' && ymdParts(j.generated.slice(0, 10))) {
+        topicList = j.topics;
+        if (typeof j.generated === 'string' && ymdParts(j.generated.slice(0, 10))) {
           serverToday = j.generated.slice(0, 10);
         }
       })
@@ -537,7 +497,14 @@
     if (first === 24 || first === 0) return;
     var col = table.querySelector('td[data-hour="' + first + '"]');
     var corner = table.querySelector('tbody th');
-    if (col && corner) box.scrollLeft = Math.max(0, col.offsetLeft - corner.offsetWidth - 8);
+    if (!col || !corner) return;
+    /* how far the hour is from the box's start edge (the right one in rtl,
+     * where scrollLeft counts negative) */
+    var rtl = I18N.dir() === 'rtl';
+    var b = box.getBoundingClientRect();
+    var c = col.getBoundingClientRect();
+    var from = rtl ? b.right - c.right : c.left - b.left;
+    box.scrollLeft = (rtl ? -1 : 1) * Math.max(0, from - corner.offsetWidth - 8);
   }
 
   function figure(id, label, value, detail) {
@@ -856,14 +823,11 @@
   }
 
   function init() {
-    I18N.bindSelect($('lang'));
-    I18N.apply(document);
     I18N.onChange(onLangChange);
     document.title = t('s.title');
     $('title').tabIndex = -1;
-    $('login-form').addEventListener('submit', onLoginSubmit);
+    Chat.loginForm({ submit: onLoginSubmit, logout: logout });
     $('filter-form').addEventListener('submit', onFilterSubmit);
-    $('logout').addEventListener('click', logout);
     window.addEventListener('resize', updateScrollRegions);
 
     var haveToken = !!stored(TOKEN_KEY);
@@ -888,6 +852,5 @@
     });
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  I18N.ready(init);
 })();
