@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "langs.h"
 #include "server.h"
 #include "store.h"
 #include "transcript.h"
@@ -90,6 +91,7 @@ static int run(const struct config *cfg)
     struct store *st = NULL;
     struct auth *auth = NULL;
     struct hub *hub = NULL;
+    struct langs langs = {0};
     int rc = 1;
 
     if (transcript_load_pub(cfg->transcript_key, pub) != 0) {
@@ -104,7 +106,11 @@ static int run(const struct config *cfg)
         fprintf(stderr, "chatd: cannot open the database in %s\n", cfg->data_dir);
         return 1;
     }
-    chatd_server = server_new(cfg);
+    if (langs_load(cfg->web_root, stderr, &langs) != 0) {
+        fprintf(stderr, "chatd: out of memory\n");
+        goto out;
+    }
+    chatd_server = server_new(cfg, &langs);
     if (!chatd_server)
         goto out;
     auth = auth_new(server_wake, chatd_server);
@@ -130,6 +136,7 @@ out:
     hub_free(hub, wall_now());
     auth_free(auth);
     store_close(st);
+    langs_fini(&langs);
     return rc;
 }
 

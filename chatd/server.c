@@ -13,11 +13,11 @@
 #include "server.h"
 
 #include "auth.h"
-#include "idmap.h"
+#include "langs.h"
+#include "sources.h"
 
 #include <libwebsockets.h>
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -38,15 +38,13 @@ struct server {
     struct hub *hub;
     volatile sig_atomic_t stop;
     lws_sorted_usec_list_t sul;
-    double sul_at;         /* when the armed timer fires, 0 if none */
-    double tick_at;        /* the hub's next deadline */
-    struct idmap *sources; /* hash of a peer address -> open WebSocket count; memory only */
-    struct idmap *tcp;     /* hash of a peer address -> open TCP connections; memory only */
-    char csp[1024];        /* the content-security-policy header */
+    double sul_at;             /* when the armed timer fires, 0 if none */
+    double tick_at;            /* the hub's next deadline */
+    struct sources *sources;   /* connections per source address (keyed hashes) */
+    const struct langs *langs; /* the pages' languages (GET /api/langs) */
+    char csp[1024];            /* the content-security-policy header */
     struct lws_protocol_vhost_options headers[5];
-    uint8_t source_key[crypto_shorthash_KEYBYTES]; /* random per process */
-    lws_retry_bo_t keepalive;                      /* ping and hangup times of the config */
-    char *langs; /* body of GET /api/langs, built once by langs_scan() */
+    lws_retry_bo_t keepalive; /* ping and hangup times of the config */
 };
 
 /* Per WebSocket connection. */
@@ -84,86 +82,6 @@ static double mono_s(void)
 static struct server *server_of(struct lws *wsi)
 {
     return lws_context_user(lws_get_context(wsi));
-}
-
-/* ---- TCP connections per source ----------------------------------------------
- *
- * Counted from accept on, under a keyed hash of the peer's address, so that
- * idle sockets that never send a request cannot use up the process's file
- * descriptors: a source may hold twice max_conns_per_source TCP connections
- * (its WebSockets are capped at the handshake, with an answer; the rest of
- * the room is for page loads). Connections from trusted_proxy are not
- * counted here (they are everyone's); their forwarded sources are counted
- * at the WebSocket handshake (source_count). */
-
-/* The TCP source of a peer address: its keyed hash, or 0 (unknown, or the
- * trusted proxy). */
-static uint64_t tcp_source(const struct server *s, const struct sockaddr_storage *sa)
-{
-    unsigned char addr[16];
-    uint8_t out[crypto_shorthash_BYTES];
-    size_t alen = 0;
-    uint64_t h;
-    if (sa->ss_family == AF_INET) {
-        memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-        alen = 4;
-    } else if (sa->ss_family == AF_INET6) {
-        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        alen = IN6_IS_ADDR_V4MAPPED(a6) ? 4 : 16;
-        memcpy(addr, a6->s6_addr + 16 - alen, alen);
-    }
-    if (alen == 0 || (alen == (size_t)s->cfg->trusted_proxy_len &&
-                      memcmp(addr, s->cfg->trusted_proxy, alen) == 0))
-        return 0;
-    crypto_shorthash(out, addr, alen, s->source_key);
-    sodium_memzero(addr, sizeof(addr));
-    memcpy(&h, out, sizeof(h));
-    return h ? h : 1;
-}
-
-static long tcp_count(struct server *s, uint64_t source, long delta)
-{
-    char key[24];
-    snprintf(key, sizeof(key), "%016llx", (unsigned long long)source);
-    long n = (long)(intptr_t)idmap_get(s->tcp, key) + delta;
-    if (n <= 0)
-        idmap_del(s->tcp, key);
-    else if (delta != 0)
-        (void)idmap_put(s->tcp, key, (void *)(intptr_t)n);
-    return n;
-}
-
-static bool tcp_admit(struct server *s, const struct lws_filter_network_conn_args *a)
-{
-    if (!s || !a || s->cfg->max_conns_per_source <= 0)
-        return true;
-    uint64_t source = tcp_source(s, &a->cli_addr);
-    return !source || tcp_count(s, source, 0) < 2L * s->cfg->max_conns_per_source;
-}
-
-static void tcp_opened(struct server *s, struct lws *wsi)
-{
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof(sa);
-    int fd = (int)lws_get_socket_fd(wsi);
-    memset(&sa, 0, sizeof(sa));
-    if (!s || fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
-        return;
-    uint64_t source = tcp_source(s, &sa);
-    sodium_memzero(&sa, sizeof(sa));
-    if (source) { /* remembered on the wsi for its end */
-        tcp_count(s, source, 1);
-        lws_set_opaque_user_data(wsi, (void *)(uintptr_t)source);
-    }
-}
-
-static void tcp_closed(struct server *s, struct lws *wsi)
-{
-    uint64_t source = (uint64_t)(uintptr_t)lws_get_opaque_user_data(wsi);
-    if (s && source) {
-        tcp_count(s, source, -1);
-        lws_set_opaque_user_data(wsi, NULL);
-    }
 }
 
 /* ---- HTTP --------------------------------------------------------------- */
@@ -286,7 +204,7 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);
     if (strcmp(uri, "/api/langs") == 0)
-        return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs), NULL,
+        return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
                                  "public, max-age=300");
     if (strcmp(uri, "/metrics") == 0) {
         if (!metrics_allowed(wsi, s->cfg))
@@ -342,126 +260,24 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         break;
     case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
         /* before any byte is read: a source at its cap is hung up at once */
-        return tcp_admit(server_of(wsi), user) ? 0 : -1;
+        s = server_of(wsi);
+        return !s || !user ||
+                       sources_tcp_admit(s->sources,
+                                         &((struct lws_filter_network_conn_args *)user)->cli_addr)
+                   ? 0
+                   : -1;
     case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
-        tcp_opened(server_of(wsi), wsi);
+        if ((s = server_of(wsi)))
+            sources_tcp_opened(s->sources, wsi);
         break;
     case LWS_CALLBACK_WSI_DESTROY:
-        tcp_closed(server_of(wsi), wsi);
+        if ((s = server_of(wsi)))
+            sources_tcp_closed(s->sources, wsi);
         break;
     default:
         break;
     }
     return lws_callback_http_dummy(wsi, reason, user, in, len);
-}
-
-/* ---- languages ------------------------------------------------------------ */
-
-/* The pages' languages are the files web_root/i18n/CODE.json; each holds the
- * language's own "name", its "dir" ("ltr" or "rtl") and its "strings" (the
- * pages load those themselves). The list is read once at start-up: a new
- * file needs a restart, and browsers may keep the old list for the five
- * minutes of its Cache-Control. A broken file is left out with a warning:
- * one bad translation must not stop the chat. */
-
-#define LANGS_MAX 64 /* more files than any helpline translates into */
-
-struct lang {
-    char code[16];
-    json_t *file;
-};
-
-/* [a-z]{2,3}(-[A-Za-z0-9]{2,8})? */
-static bool lang_code_ok(const char *code)
-{
-    size_t n = 0, m = 0;
-    while (code[n] >= 'a' && code[n] <= 'z')
-        n++;
-    if (n < 2 || n > 3)
-        return false;
-    if (code[n] == '\0')
-        return true;
-    if (code[n] != '-')
-        return false;
-    const char *sub = code + n + 1;
-    while ((sub[m] >= 'a' && sub[m] <= 'z') || (sub[m] >= 'A' && sub[m] <= 'Z') ||
-           (sub[m] >= '0' && sub[m] <= '9'))
-        m++;
-    return m >= 2 && m <= 8 && sub[m] == '\0';
-}
-
-/* The file's JSON if it describes a language, else NULL and a warning. */
-static json_t *lang_load(const char *path)
-{
-    json_error_t err;
-    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!j) {
-        fprintf(stderr, "chatd: %s:%d: %s; language left out\n", path, err.line, err.text);
-        return NULL;
-    }
-    const char *name = json_string_value(json_object_get(j, "name"));
-    const char *dir = json_string_value(json_object_get(j, "dir"));
-    const char *why = NULL;
-    if (!name || !name[0])
-        why = "no \"name\"";
-    else if (!dir || (strcmp(dir, "ltr") != 0 && strcmp(dir, "rtl") != 0))
-        why = "\"dir\" is not \"ltr\" or \"rtl\"";
-    else if (!json_is_object(json_object_get(j, "strings")))
-        why = "no \"strings\" object";
-    if (why) {
-        fprintf(stderr, "chatd: %s: %s; language left out\n", path, why);
-        json_decref(j);
-        return NULL;
-    }
-    return j;
-}
-
-static int lang_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct lang *)a)->code, ((const struct lang *)b)->code);
-}
-
-/* The /api/langs body for web_root: {"langs":[{"code","name","dir"}...]},
- * sorted by code. NULL only when out of memory. */
-static char *langs_scan(const char *web_root)
-{
-    struct lang found[LANGS_MAX];
-    size_t n = 0;
-    char dirpath[PATH_MAX + 8], path[PATH_MAX + 8 + 256];
-    snprintf(dirpath, sizeof(dirpath), "%s/i18n", web_root);
-    DIR *d = opendir(dirpath);
-    if (!d)
-        fprintf(stderr, "chatd: %s: cannot open; the pages offer no language\n", dirpath);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dirpath, e->d_name);
-        if (n == LANGS_MAX) {
-            fprintf(stderr, "chatd: %s: more than %d languages; left out\n", path, LANGS_MAX);
-            continue;
-        }
-        struct lang *l = &found[n];
-        snprintf(l->code, sizeof(l->code), "%.*s", (int)(len - 5), e->d_name);
-        if (len - 5 >= sizeof(l->code) || !lang_code_ok(l->code))
-            fprintf(stderr, "chatd: %s: the name is not a language code; left out\n", path);
-        else if ((l->file = lang_load(path)))
-            n++;
-    }
-    if (d)
-        closedir(d);
-    qsort(found, n, sizeof(found[0]), lang_cmp);
-    json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(list, json_pack("{s:s, s:O, s:O}", "code", found[i].code, "name",
-                                              json_object_get(found[i].file, "name"), "dir",
-                                              json_object_get(found[i].file, "dir")));
-        json_decref(found[i].file);
-    }
-    json_t *body = json_pack("{s:o}", "langs", list);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    return text;
 }
 
 /* ---- WebSocket ---------------------------------------------------------- */
@@ -551,87 +367,6 @@ static int ws_writeable(struct lws *wsi, struct ws_session *ss)
     return 0;
 }
 
-/* The peer's address in binary into addr (IPv4, also IPv4-mapped IPv6, as 4
- * bytes); returns its length, or 0 if unknown. */
-static size_t peer_address(struct lws *wsi, unsigned char addr[16])
-{
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof(sa);
-    size_t alen = 0;
-    int fd = (int)lws_get_socket_fd(wsi);
-    memset(&sa, 0, sizeof(sa));
-    if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
-        return 0;
-    if (sa.ss_family == AF_INET) {
-        memcpy(addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
-        alen = 4;
-    } else if (sa.ss_family == AF_INET6) {
-        const struct in6_addr *a6 = &((struct sockaddr_in6 *)&sa)->sin6_addr;
-        alen = IN6_IS_ADDR_V4MAPPED(a6) ? 4 : 16;
-        memcpy(addr, a6->s6_addr + 16 - alen, alen);
-    }
-    sodium_memzero(&sa, sizeof(sa));
-    return alen;
-}
-
-/* Behind trusted_proxy, the client's address is the last item of
- * X-Forwarded-For (the one the proxy wrote). Returns its length in addr, or 0
- * when the header is missing or that item is not an address. */
-static size_t forwarded_address(struct lws *wsi, unsigned char addr[16])
-{
-    char h[512];
-    int n = lws_hdr_copy(wsi, h, sizeof(h), WSI_TOKEN_X_FORWARDED_FOR);
-    size_t alen = 0;
-    if (n > 0) {
-        char *last = strrchr(h, ',');
-        last = last ? last + 1 : h;
-        last += strspn(last, " \t");
-        last[strcspn(last, " \t")] = '\0';
-        if (inet_pton(AF_INET, last, addr) == 1)
-            alen = 4;
-        else if (inet_pton(AF_INET6, last, addr) == 1)
-            alen = 16;
-    }
-    sodium_memzero(h, sizeof(h));
-    return alen;
-}
-
-/* A keyed hash of the source address (the peer's, or behind trusted_proxy
- * the forwarded one): counts connections and failed logins per source
- * without keeping the address. The key is random per process and never
- * leaves it. */
-static uint64_t peer_source(struct server *s, struct lws *wsi)
-{
-    unsigned char addr[16];
-    uint8_t out[crypto_shorthash_BYTES];
-    uint64_t h;
-    size_t alen = peer_address(wsi, addr), fwd;
-    if (alen == 0)
-        return 0;
-    if (alen == (size_t)s->cfg->trusted_proxy_len &&
-        memcmp(addr, s->cfg->trusted_proxy, alen) == 0 && (fwd = forwarded_address(wsi, addr)))
-        alen = fwd;
-    crypto_shorthash(out, addr, alen, s->source_key);
-    sodium_memzero(addr, sizeof(addr));
-    memcpy(&h, out, sizeof(h));
-    return h ? h : 1;
-}
-
-/* Adds delta to the open connections of source; returns the new count. */
-static long source_count(struct server *s, uint64_t source, long delta)
-{
-    char key[24];
-    if (!source || !s->sources)
-        return 0;
-    snprintf(key, sizeof(key), "%016llx", (unsigned long long)source);
-    long n = (long)(intptr_t)idmap_get(s->sources, key) + delta;
-    if (n <= 0)
-        idmap_del(s->sources, key);
-    else
-        idmap_put(s->sources, key, (void *)(intptr_t)n);
-    return n;
-}
-
 static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                        size_t len)
 {
@@ -646,8 +381,8 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_ESTABLISHED:
         memset(ss, 0, sizeof(*ss));
         conn_init(&ss->conn, role, wsi);
-        ss->conn.source = peer_source(s, wsi);
-        if (source_count(s, ss->conn.source, 1) > s->cfg->max_conns_per_source &&
+        ss->conn.source = sources_of(s->sources, wsi);
+        if (sources_ws_count(s->sources, ss->conn.source, 1) > s->cfg->max_conns_per_source &&
             s->cfg->max_conns_per_source > 0) {
             conn_send(&ss->conn, proto_error(CHAT_ERR_RATE_LIMITED, NULL, NULL));
             conn_close(&ss->conn, 1008);
@@ -663,7 +398,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(wsi, ss);
     case LWS_CALLBACK_CLOSED:
-        source_count(s, ss->conn.source, -1);
+        sources_ws_count(s->sources, ss->conn.source, -1);
         if (!ss->refused)
             hub_conn_closed(s->hub, &ss->conn, now_s());
         conn_fini(&ss->conn);
@@ -775,21 +510,16 @@ static void log_limited(int level, const char *line)
         held++;
 }
 
-struct server *server_new(const struct config *cfg)
+struct server *server_new(const struct config *cfg, const struct langs *langs)
 {
     struct lws_context_creation_info info;
     struct server *s = calloc(1, sizeof(*s));
-    if (!s)
-        return NULL;
-    s->cfg = cfg;
-    s->langs = langs_scan(cfg->web_root);
-    if (!s->langs) {
+    if (!s || !(s->sources = sources_new(cfg))) {
         free(s);
         return NULL;
     }
-    s->sources = idmap_new();
-    s->tcp = idmap_new();
-    crypto_shorthash_keygen(s->source_key);
+    s->cfg = cfg;
+    s->langs = langs;
     lws_set_log_level(LLL_ERR, log_limited);
 
     set_mounts(cfg);
@@ -822,7 +552,7 @@ struct server *server_new(const struct config *cfg)
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
         fprintf(stderr, "chatd: cannot listen on %s:%d\n", cfg->listen_host, cfg->listen_port);
-        free(s->langs);
+        sources_free(s->sources);
         free(s);
         return NULL;
     }
@@ -918,9 +648,6 @@ void server_free(struct server *s)
     if (!s)
         return;
     lws_context_destroy(s->ctx);
-    idmap_free(s->sources);
-    idmap_free(s->tcp);
-    sodium_memzero(s->source_key, sizeof(s->source_key));
-    free(s->langs);
+    sources_free(s->sources);
     free(s);
 }

@@ -9,12 +9,13 @@
 
 #include "config.h"
 #include "hub.h"
+#include "langs.h"
 
 struct server;
 
 /* Creates the listening context; prints "listening on PORT" when the
  * config's port is 0. NULL on failure (reason on stderr). */
-struct server *server_new(const struct config *cfg);
+struct server *server_new(const struct config *cfg, const struct langs *langs);
 
 /* Runs the loop until server_stop(); returns 0 on a clean stop. Whenever
  * *reload is set (SIGHUP), the transcript public key is read again. */

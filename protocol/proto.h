@@ -69,7 +69,7 @@ struct proto_req {
     const char *token;    /* login */
     size_t ntopics;       /* duty */
     const char *topics[PROTO_MAX_TOPICS];
-    bool this_only;       /* logout {"scope":"this"}: only this connection's token */
+    bool this_only; /* logout {"scope":"this"}: only this connection's token */
     json_t *root;
 };
 
