@@ -86,6 +86,35 @@ void conn_send(struct conn *c, char *data)
         conn_close(c, 1008);
 }
 
+/* Drops l's frames marked latest. */
+static void drop_latest(struct conn *c, struct frame_list *l)
+{
+    struct frame **p = &l->head, *last = NULL;
+    while (*p) {
+        struct frame *f = *p;
+        if (f->latest) {
+            *p = f->next;
+            c->queued_bytes -= f->len;
+            conn_frame_free(f);
+            continue;
+        }
+        last = f;
+        p = &f->next;
+    }
+    l->tail = last;
+}
+
+void conn_send_latest(struct conn *c, char *data)
+{
+    if (!data)
+        return;
+    drop_latest(c, &c->ready);
+    drop_latest(c, &c->held);
+    conn_send(c, data);
+    if (c->held.tail && c->held.tail->data == data)
+        c->held.tail->latest = true;
+}
+
 void conn_close(struct conn *c, int code)
 {
     if (c->closing)

@@ -25,7 +25,7 @@
 
 #include "proto.h"
 
-#define CONN_MAX_QUEUED_BYTES (4u << 20) /* a reader this far behind is dropped */
+#define CONN_MAX_QUEUED_BYTES (1u << 20) /* a reader this far behind is dropped (1008) */
 
 struct frame {
     struct frame *next;
@@ -33,6 +33,7 @@ struct frame {
     char *data;     /* owned; NULL for a close */
     uint64_t unit;  /* the unit of work that sent it */
     int close_code; /* a close: nonzero */
+    bool latest;    /* only the newest such frame matters (conn_send_latest) */
 };
 
 struct frame_list {
@@ -60,10 +61,11 @@ struct conn {
     struct conn *dirty_next;
     struct conn_bucket msg_rate; /* set by hub_conn_open() from the config */
     struct conn_bucket join_rate;
-    int abuse;     /* rate-limit and error strikes */
-    bool greeted;  /* visitor: hello done; worker: logged in */
-    void *session; /* the hub's session of this connection (opaque here), or NULL */
-    void *pending; /* the hub's login or logout in progress on it, or NULL */
+    struct conn_bucket chatter; /* typing and ping: set by hub_conn_open() */
+    int abuse;                  /* rate-limit and error strikes */
+    bool greeted;               /* visitor: hello done; worker: logged in */
+    void *session;              /* the hub's session of this connection (opaque here), or NULL */
+    void *pending;              /* the hub's login or logout in progress on it, or NULL */
     struct conn *sub_prev, *sub_next; /* status.v1 subscribers (hub's list) */
 };
 
@@ -79,6 +81,11 @@ void conn_set_unit(uint64_t unit);
 /* Appends frame (malloc'd JSON text, ownership taken; NULL is ignored) to
  * c's held frames, in the current unit. */
 void conn_send(struct conn *c, char *frame);
+
+/* Like conn_send, for a frame that makes every earlier conn_send_latest frame
+ * not yet written pointless (a status): those are dropped, so a subscriber
+ * that reads slowly holds one status, not a backlog. */
+void conn_send_latest(struct conn *c, char *frame);
 
 /* Queues a close of c with code after the frames sent before it. */
 void conn_close(struct conn *c, int code);

@@ -68,6 +68,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     turn_init(&h->turn);
     h->visitors = idmap_new();
     h->chats = idmap_new();
+    h->per_source = idmap_new();
     h->stats = stats_new(cfg, (time_t)now);
     h->login = login_new();
     h->last_flush = (time_t)now;
@@ -75,7 +76,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     for (size_t i = 0; i < cfg->ntopics; i++)
         queue_init(&h->topics[i].queue, 0);
     h->status_dirty = true;
-    if (!h->visitors || !h->chats || !h->stats || !h->login ||
+    if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
         session_restore(h, (time_t)now) != 0 || session_persist_dirty(h) != 0 ||
         turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
         hub_free(h, now);
@@ -88,7 +89,7 @@ void hub_free(struct hub *h, double now)
 {
     if (!h)
         return;
-    if (h->stats && h->visitors && h->chats && h->login) {
+    if (h->stats && h->visitors && h->chats && h->per_source && h->login) {
         if (stats_flush(h->stats, (time_t)now, store_stats_put, h->st) != 0 ||
             session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED)
             hub_log(h, "the last statistics and queue places could not be stored");
@@ -101,6 +102,7 @@ void hub_free(struct hub *h, double now)
     login_free(h->login);
     idmap_free(h->visitors);
     idmap_free(h->chats);
+    idmap_free(h->per_source);
     free(h->last_status);
     free(h);
 }
@@ -123,6 +125,7 @@ void hub_conn_open(struct hub *h, struct conn *c, double now)
 {
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
     conn_bucket_init(&c->msg_rate, h->cfg->msg_rate_per_s, h->cfg->msg_burst);
+    conn_bucket_init(&c->chatter, HUB_CHATTER_PER_S, HUB_CHATTER_BURST);
     if (c->role != PROTO_STATUS)
         return;
     c->sub_prev = NULL;
@@ -141,6 +144,10 @@ void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, 
     turn_unit_begin(h, c, r.ref);
     if (rc != 0) {
         conn_send(c, proto_error(rc, r.ref, NULL));
+        if (++c->abuse > ABUSE_LIMIT)
+            conn_close(c, 1008);
+    } else if ((r.type == PT_PING || r.type == PT_TYPING) && !conn_bucket_take(&c->chatter, now)) {
+        conn_send(c, proto_error(CHAT_ERR_RATE_LIMITED, r.ref, NULL));
         if (++c->abuse > ABUSE_LIMIT)
             conn_close(c, 1008);
     } else if (r.type == PT_PING) {
@@ -274,7 +281,7 @@ static void push_status(struct hub *h, time_t now)
     free(h->last_status);
     h->last_status = text;
     for (struct conn *c = h->subs; c; c = c->sub_next)
-        conn_send(c, proto_status(now, topics, n));
+        conn_send_latest(c, proto_status(now, topics, n));
 }
 
 long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)

@@ -19,6 +19,9 @@
 #ifndef CHATD_HUB_INT_H
 #define CHATD_HUB_INT_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include "hub.h"
 #include "idmap.h"
 #include "queue.h"
@@ -33,7 +36,9 @@
 #define WORKER_MAX_TABS 8
 #define FEEDBACK_WINDOW_S ((time_t)15 * 60)
 #define ABUSE_LIMIT 50
-#define STATS_FLUSH_S 60 /* a crash loses at most this much of the statistics */
+#define HUB_CHATTER_PER_S 5  /* typing and ping requests a second per connection... */
+#define HUB_CHATTER_BURST 20 /* ...with this many at once */
+#define STATS_FLUSH_S 60     /* a crash loses at most this much of the statistics */
 #define PURGE_EVERY_S 3600
 #define HEX_KEY_CHARS (2 * STORE_TOKEN_HASH_BYTES + 1)
 
@@ -107,6 +112,7 @@ struct visitor {
     bool dirty;
     struct visitor *dirty_next;
     bool gone;
+    uint64_t source; /* keyed hash of the address it came from (0: restored), counted */
     uint64_t saved_in;
 };
 
@@ -161,8 +167,9 @@ struct hub {
     struct store *st;
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct auth *auth;
-    struct idmap *visitors; /* session key -> visitor */
-    struct idmap *chats;    /* chat id -> chat */
+    struct idmap *visitors;   /* session key -> visitor */
+    struct idmap *chats;      /* chat id -> chat */
+    struct idmap *per_source; /* source hash -> visitor sessions held for it */
     struct worker *workers;
     struct visitor *away_head, *away_tail;
     struct visitor *dirty;
@@ -183,5 +190,21 @@ struct hub {
     void (*log)(const char *msg, void *arg);
     void *log_arg;
 };
+
+/* Adds delta to the visitor sessions held for source (0: none counted);
+ * the new count. */
+static inline long hub_source_sessions(struct hub *h, uint64_t source, long delta)
+{
+    char key[24];
+    if (!source)
+        return 0;
+    snprintf(key, sizeof(key), "%016llx", (unsigned long long)source);
+    long n = (long)(intptr_t)idmap_get(h->per_source, key) + delta;
+    if (n <= 0)
+        idmap_del(h->per_source, key);
+    else if (delta)
+        (void)idmap_put(h->per_source, key, (void *)(intptr_t)n);
+    return n;
+}
 
 #endif

@@ -56,13 +56,19 @@ static void away_remove(struct hub *h, struct visitor *v)
     v->away_since = 0;
 }
 
-/* A new session for a hello with token (or none). */
-static int session_new(struct hub *h, const char *token, time_t now, struct visitor **out)
+/* A new session for a hello on c with token (or none); one address may
+ * hold max_conns_per_source sessions at once (also those away in their
+ * grace), so a script cannot fill memory with them. */
+static int session_new(struct hub *h, const struct conn *c, const char *token, time_t now,
+                       struct visitor **out)
 {
     char key[HEX_KEY_CHARS];
     uint8_t kb[STORE_TOKEN_HASH_BYTES];
-    struct visitor *v = calloc(1, sizeof(*v));
     *out = NULL;
+    if (h->cfg->max_conns_per_source > 0 &&
+        hub_source_sessions(h, c->source, 0) >= h->cfg->max_conns_per_source)
+        return CHAT_ERR_RATE_LIMITED;
+    struct visitor *v = calloc(1, sizeof(*v));
     if (!v)
         return CHAT_ERR_NOMEM;
     /* A session that is gone from memory starts again under a new token,
@@ -85,6 +91,8 @@ static int session_new(struct hub *h, const char *token, time_t now, struct visi
         free(v);
         return CHAT_ERR_NOMEM;
     }
+    v->source = c->source;
+    hub_source_sessions(h, v->source, 1);
     *out = v;
     return 0;
 }
@@ -107,7 +115,7 @@ int session_open(struct hub *h, struct conn *c, const char *token, time_t now, s
             away_remove(h, v);
         }
     } else {
-        int rc = session_new(h, token, now, &v);
+        int rc = session_new(h, c, token, now, &v);
         if (rc != 0)
             return rc;
     }
@@ -267,15 +275,14 @@ int session_restore(struct hub *h, time_t now)
 static void free_visitor_cb(void *value, void *arg)
 {
     struct visitor *v = value;
-    (void)arg;
     if (v->chat)
         turn_destroy_chat(v->chat);
     if (v->conn)
         v->conn->session = NULL;
-    turn_destroy_visitor(v);
+    turn_destroy_visitor(arg, v);
 }
 
 void session_free_all(struct hub *h)
 {
-    idmap_each(h->visitors, free_visitor_cb, NULL);
+    idmap_each(h->visitors, free_visitor_cb, h);
 }

@@ -249,8 +249,9 @@ void turn_destroy_chat(struct chat *ch)
     free(ch);
 }
 
-void turn_destroy_visitor(struct visitor *v)
+void turn_destroy_visitor(struct hub *h, struct visitor *v)
 {
+    hub_source_sessions(h, v->source, -1);
     sodium_memzero(v->session, sizeof(v->session));
     free(v);
 }
@@ -268,7 +269,7 @@ static void batch_done(struct hub *h)
     for (size_t i = 0; i < t->nsaves; i++) {
         struct turn_save *s = &t->saves[i];
         if (s->kind == SAVE_VISITOR && ((struct visitor *)s->obj)->gone)
-            turn_destroy_visitor(s->obj);
+            turn_destroy_visitor(h, s->obj);
     }
     t->nsaves = 0;
     t->batch++;

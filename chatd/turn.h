@@ -124,7 +124,7 @@ double turn_retry_at(const struct hub *h);
 /* Wipe (key, plaintext, token) and free an object at once: the batch does
  * it when it commits, the hub when it goes away. */
 void turn_destroy_chat(struct chat *ch);
-void turn_destroy_visitor(struct visitor *v);
+void turn_destroy_visitor(struct hub *h, struct visitor *v);
 
 /* c is closing: units stop pointing at it. */
 void turn_conn_closed(struct hub *h, const struct conn *c);

@@ -185,6 +185,24 @@ static void test_reader_too_far_behind_is_closed(void **state)
     conn_fini(&c);
 }
 
+static void test_a_slow_subscriber_holds_only_the_latest_status(void **state)
+{
+    (void)state;
+    struct conn c;
+    char buf[256];
+    conn_init(&c, PROTO_STATUS, NULL);
+    struct rule all = {.committed = 1};
+    conn_send_latest(&c, strdup("s1"));
+    conn_release(may_go, &all, wake, NULL); /* ready, but the reader does not read */
+    conn_send(&c, strdup("pong"));
+    conn_send_latest(&c, strdup("s2"));
+    conn_send_latest(&c, strdup("s3"));
+    conn_release(may_go, &all, wake, NULL);
+    assert_string_equal(drain(&c, buf), "pong s3");
+    assert_int_equal(c.queued_bytes, 0);
+    conn_fini(&c);
+}
+
 static void test_bucket_rate_and_burst(void **state)
 {
     (void)state;
@@ -211,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_close_takes_effect_in_order),
         cmocka_unit_test(test_dropped_close_lets_the_conn_live),
         cmocka_unit_test(test_reader_too_far_behind_is_closed),
+        cmocka_unit_test(test_a_slow_subscriber_holds_only_the_latest_status),
         cmocka_unit_test(test_bucket_rate_and_burst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
