@@ -263,6 +263,8 @@ double hub_next_deadline(struct hub *h, double now)
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
     EARLIER(login_next_check(h));
+    if (h->route_needed && !turn_calm(h, now))
+        EARLIER(h->turn.calm_until);
 #undef EARLIER
     return next;
 }
@@ -288,7 +290,7 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
 {
     time_t t = (time_t)now;
     turn_unit_begin(h, NULL, NULL); /* what routing and the pushes send */
-    if (h->route_needed)
+    if (h->route_needed && turn_calm(h, now))
         route_run(h, t);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         if (h->topics[i].positions_dirty)
@@ -312,9 +314,14 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     }
     long writes = (long)store_pending(h->st);
     enum turn_result res = turn_commit(h, now, wake, arg);
-    if (res == TURN_FAILED)
-        hub_log(h, "commit failed (disk full or I/O error?): the batch's senders were told to "
-                   "send again");
+    if (res == TURN_FAILED && now - h->failure_logged >= 10) { /* one line per 10 s */
+        hub_log(h,
+                "%ld commit(s) failed (disk full or I/O error?): their senders were told to "
+                "send again",
+                h->turn.failures - h->failures_logged);
+        h->failure_logged = now;
+        h->failures_logged = h->turn.failures;
+    }
     return res == TURN_BUSY ? 0 : writes;
 }
 

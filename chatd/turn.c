@@ -397,9 +397,10 @@ static void forget_sent(struct queue_entry *e, void *arg)
 
 /* The failed batch: undo, tell the senders, and have the turn's pushes made
  * again from the state as it is now. */
-static void fail(struct hub *h, void (*wake)(struct conn *c, void *arg), void *arg)
+static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)
 {
     struct turn *t = &h->turn;
+    t->calm_until = now + TURN_CALM_S;
     store_discard(h->st);
     stats_batch_end(h->stats, false);
     conn_drop_held(unstored, t);
@@ -443,7 +444,7 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
         return TURN_BUSY;
     }
     if (rc != 0) {
-        fail(h, wake, arg);
+        fail(h, now, wake, arg);
         return TURN_FAILED;
     }
     t->commits++;
@@ -460,6 +461,11 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
 double turn_retry_at(const struct hub *h)
 {
     return h->turn.retry_at;
+}
+
+bool turn_calm(const struct hub *h, double now)
+{
+    return now >= h->turn.calm_until;
 }
 
 void turn_fini(struct hub *h)

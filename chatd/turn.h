@@ -46,6 +46,8 @@
 #define TURN_BUSY_GIVE_UP_S 30.0 /* a write lock held longer fails the batch */
 #define TURN_RETRY_MIN_S 0.02
 #define TURN_RETRY_MAX_S 0.5
+#define TURN_CALM_S                                                                                \
+    1.0 /* after a failed batch, routing waits this long (no hot loop on a full disk) */
 
 struct hub;
 struct conn;
@@ -81,6 +83,7 @@ struct turn {
     double busy_since; /* first failed attempt of a busy commit, 0 = none */
     double retry_at;   /* 0 = no retry pending */
     double retry_delay;
+    double calm_until;      /* no new chats are routed before this (after a failure) */
     long commits, failures; /* counted for /metrics */
 };
 
@@ -120,6 +123,10 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
 
 /* When a busy commit should be tried again, or 0. */
 double turn_retry_at(const struct hub *h);
+
+/* True when routing may start chats at now (not right after a failed batch,
+ * whose cause, a full disk say, would fail them again at once). */
+bool turn_calm(const struct hub *h, double now);
 
 /* Wipe (key, plaintext, token) and free an object at once: the batch does
  * it when it commits, the hub when it goes away. */

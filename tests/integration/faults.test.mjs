@@ -1,0 +1,370 @@
+/* faults.test.mjs: the unlucky operator and the attacker (issue 14). Each
+ * scenario breaks something real (another process's write lock, a full disk,
+ * a removed worker, a flood of guesses or idle sockets, subscribers that never
+ * read), prints its figures, and fails if anything acked is lost or
+ * unreadable, a refused request goes unanswered, or chatd stalls past a
+ * stated bound. Scenarios that need root (a tmpfs) say why they are skipped. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+    ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, newRef,
+    request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
+} from './harness.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* Runs one SQL text on the daemon's database with the sqlite3 shell. */
+async function sql(srv, text) {
+    const r = await run('sqlite3', [path.join(srv.dataDir, 'chatd.db'), text]);
+    assert.equal(r.code, 0, `sqlite3: ${r.stderr}`);
+    return r.stdout;
+}
+
+/* Another process holding the database's write lock until release(). */
+async function holdLock(srv) {
+    const p = spawn('sqlite3', [path.join(srv.dataDir, 'chatd.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+    p.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    for (let i = 0; i < 100 && !out.includes('locked'); i++) await sleep(50);
+    assert.ok(out.includes('locked'), 'the sqlite3 shell took the write lock');
+    return {
+        async release() {
+            p.stdin.end('COMMIT;\n.quit\n');
+            await new Promise((r) => p.on('close', r));
+        },
+    };
+}
+
+/* GET /healthz; resolves with the milliseconds it took (Infinity on error). */
+function healthz(port, localAddress) {
+    const start = performance.now();
+    return new Promise((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/healthz', localAddress, timeout: 5000 }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - start : Infinity));
+        });
+        req.on('timeout', () => { req.destroy(); resolve(Infinity); });
+        req.on('error', () => resolve(Infinity));
+    });
+}
+
+/* The decrypted lines of a transcript ("SEQ TS FROM: TEXT"), and show's exit. */
+async function show(srv, chat) {
+    const r = await srv.admin(['transcript', 'show', chat, '--key', srv.keyFile], PASSPHRASE);
+    return { code: r.code, stderr: r.stderr, lines: r.stdout.split('\n').filter(Boolean) };
+}
+
+/* Sends a msg and resolves with 'ack' or the error code, whenever it comes. */
+function sendMsg(client, fields, timeout = 20000) {
+    return request(client, { type: 'msg', ...fields }, { timeout }).then((m) => (m.type === 'ack' ? 'ack' : m.code));
+}
+
+scenario('another process holds the write lock for 7 s (longer than the old 5 s busy timeout): /healthz and status stay alive, acks wait, nothing is lost',
+    { timeout: 60000 }, async (srv) => {
+        const { w, v, chat } = await chatting(srv);
+        const sub = await connect(srv.port, 'status.v1');
+        const first = await sub.next('status');
+        const lock = await holdLock(srv);
+        const lockedAt = performance.now();
+        const sent = [];
+        for (let i = 0; i < 8; i++) {
+            sent.push(sendMsg(v, { text: `visitor ${i}` }));
+            sent.push(sendMsg(w, { chat, text: `worker ${i}` }));
+        }
+        /* a change that needs no storage: the public status follows it at once */
+        w.send({ type: 'duty', on: false, ref: newRef() });
+        const pushed = await sub.next((m) => m.type === 'status' && m.topics[0].staffed !== first.topics[0].staffed, { timeout: 2000 });
+        const statusMs = performance.now() - lockedAt;
+        let worst = 0;
+        while (performance.now() - lockedAt < 7000) {
+            worst = Math.max(worst, await healthz(srv.port));
+            await sleep(200);
+        }
+        let settled = 0;
+        for (const p of sent) p.then(() => { settled += 1; });
+        await sleep(50);
+        const heldDuringLock = settled;
+        await lock.release();
+        const results = await Promise.all(sent);
+        const acked = results.filter((r) => r === 'ack').length;
+        await srv.stop();
+        const tr = await show(srv, chat);
+        console.log(`# write lock 7 s: ${acked} acked after it, ${results.length - acked} refused, ` +
+            `${heldDuringLock} answered during it, /healthz worst ${worst.toFixed(1)} ms, ` +
+            `status pushed after ${statusMs.toFixed(0)} ms, ${tr.lines.length} stored`);
+        assert.ok(pushed, 'a status change reached the subscriber during the lock');
+        assert.ok(worst < 500, `/healthz answered within 500 ms throughout (worst ${worst} ms)`);
+        assert.equal(heldDuringLock, 0, 'no ack left before the messages were stored');
+        assert.equal(acked, sent.length, 'every message was stored once the lock was gone');
+        assert.equal(tr.code, 0, tr.stderr);
+        assert.equal(tr.lines.length, sent.length, 'every acked message is in the transcript and opens');
+    });
+
+/* A data dir on its own small tmpfs, with config, key pair and alice. */
+async function onTmpfs(t, sizeKb) {
+    if (process.getuid && process.getuid() !== 0) return t.skip('needs root to mount a tmpfs');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-full-'));
+    const dataDir = path.join(dir, 'var');
+    fs.mkdirSync(dataDir);
+    const m = await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dataDir]);
+    if (m.code !== 0) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        return t.skip(`cannot mount a tmpfs here: ${m.stderr.trim()}`);
+    }
+    const cfg = path.join(dir, 'chatd.conf');
+    fs.writeFileSync(cfg, configText(dataDir, { server: { msg_rate_per_s: 1000, msg_burst: 1000 } }));
+    const admin = (args, stdin = '') => run(CHATADMIN, ['--config', cfg, ...args], stdin);
+    assert.equal((await admin(['keygen', '--out', dir], PASSPHRASE)).code, 0);
+    fs.writeFileSync(cfg, configText(dataDir, {
+        server: { msg_rate_per_s: 1000, msg_burst: 1000, transcript_key: path.join(dir, 'transcript.pub') },
+    }));
+    assert.equal((await admin(['user', 'add', ALICE.user, '--role', 'worker', '--alias', ALICE.alias], ALICE.password)).code, 0);
+    return {
+        dir, dataDir, cfg, admin, keyFile: path.join(dir, 'transcript.key'),
+        async cleanup() {
+            await run('umount', [dataDir]);
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+/* Fills the file system of dir up to the last byte (the filler file). */
+function fill(dir) {
+    const filler = path.join(dir, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    const block = Buffer.alloc(64 * 1024, 1);
+    let n = block.length;
+    try {
+        for (;;) fs.writeSync(fd, block, 0, n);
+    } catch {
+        for (n = 4096; n >= 1; n = Math.floor(n / 2)) {
+            try { for (;;) fs.writeSync(fd, block, 0, n); } catch { /* smaller */ }
+        }
+    }
+    fs.closeSync(fd);
+    return filler;
+}
+
+test('a full disk: every acked message is stored and opens, the others are answered "not stored", a chat that could not be stored does not start',
+    { timeout: 120000 }, async (t) => {
+        const env = await onTmpfs(t, 6144);
+        if (!env) return;
+        const d = spawnChatd(env.cfg);
+        const srv = { ...env, stderr: d.stderr, exitInfo: d.exitInfo, keyFile: env.keyFile };
+        try {
+            srv.port = await d.ready;
+            const { w, v, chat } = await chatting(srv);
+            const big = 'x'.repeat(3900);
+            let acked = 0, refused = 0;
+            const codes = {};
+            const count = (r) => { if (r === 'ack') acked += 1; else { refused += 1; codes[r] = (codes[r] || 0) + 1; } };
+            for (let i = 0; i < 10; i++) count(await sendMsg(v, { text: `before ${i} ${big}` }));
+            const filler = fill(env.dataDir);
+            let refusedWhileFull = 0;
+            for (let i = 0; i < 400 && refusedWhileFull < 20; i++) {
+                const r = await sendMsg(i % 2 ? w : v, i % 2 ? { chat, text: `full ${i} ${big}` } : { text: `full ${i} ${big}` });
+                count(r);
+                if (r !== 'ack') refusedWhileFull += 1;
+            }
+            /* a visitor who comes while the disk is full: its chat cannot be stored */
+            const late = await visitorHello(srv.port);
+            const joined = await request(late, { type: 'join', topic: 'youth' }, { timeout: 5000 });
+            fs.rmSync(filler);
+            await sleep(300);
+            for (let i = 0; i < 10; i++) count(await sendMsg(v, { text: `after ${i}` }));
+            let lateChat = null;
+            if (joined.type !== 'queued') {
+                assert.equal(joined.code, 'bad_state', `the refused join says it was not stored: ${JSON.stringify(joined)}`);
+                assert.equal((await request(late, { type: 'join', topic: 'youth' })).type, 'queued');
+            }
+            lateChat = (await late.next('chat_started', { timeout: 5000 })).chat;
+            assert.equal((await sendMsg(late, { text: 'late and stored' })), 'ack');
+            acked += 1;
+            await d.stop();
+            const list = (await env.admin(['transcript', 'list'])).stdout;
+            const tr = await show(srv, chat);
+            const tr2 = await show(srv, lateChat);
+            console.log(`# full disk: ${acked} acked, ${refused} refused (${JSON.stringify(codes)}), ` +
+                `${tr.lines.length + tr2.lines.length} stored and opened, ` +
+                `${acked - tr.lines.length - tr2.lines.length} lost; the late join was ${joined.type === 'queued' ? 'queued' : 'refused'}`);
+            assert.ok(refusedWhileFull > 0, 'the full disk refused something (else the test tested nothing)');
+            assert.deepEqual(Object.keys(codes), ['bad_state']);
+            assert.equal(tr.code, 0, `transcript show: ${tr.stderr}`);
+            assert.equal(tr2.code, 0, `transcript show: ${tr2.stderr}`);
+            assert.equal(tr.lines.length + tr2.lines.length, acked, 'every acked message is stored and opens, no other is');
+            assert.ok(list.includes(chat) && list.includes(lateChat), 'both chats are listed');
+        } catch (e) {
+            dumpServer(srv, e);
+            throw e;
+        } finally {
+            await d.kill();
+            await env.cleanup();
+        }
+    });
+
+scenario('a worker deleted while chatting is closed within seconds and the visitor goes back to the front of the queue',
+    { timeout: 30000 }, async (srv) => {
+        const { w, v } = await chatting(srv);
+        const start = performance.now();
+        assert.equal((await srv.admin(['user', 'del', ALICE.user])).code, 0);
+        const closed = await w.closed;
+        const q = await v.next('queued', { timeout: 6000 });
+        console.log(`# user del: tab closed ${closed.code} after ${(performance.now() - start).toFixed(0)} ms; visitor at position ${q.position}`);
+        assert.equal(closed.code, 4003);
+        assert.equal(q.position, 1);
+        const c = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(c, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 10000 })).code, 'unauthorized');
+        assert.equal((await request(c, { type: 'login', token: w.welcome.token })).code, 'unauthorized');
+    });
+
+scenario('a password change ends every tab of the worker; the old token is dead, the new password works',
+    { timeout: 30000 }, async (srv) => {
+        const a = await workerLogin(srv.port);
+        const b = await workerLogin(srv.port);
+        assert.equal((await srv.admin(['user', 'passwd', ALICE.user], 'a-new-password-2')).code, 0);
+        const [ca, cb] = await Promise.all([a.closed, b.closed]);
+        assert.equal(ca.code, 4003);
+        assert.equal(cb.code, 4003);
+        const c = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(c, { type: 'login', token: a.welcome.token })).code, 'unauthorized');
+        assert.equal((await workerLogin(srv.port, ALICE.user, 'a-new-password-2')).welcome.user, ALICE.user);
+    });
+
+scenario('a token that expires ends its tab on a live connection', { timeout: 30000 }, async (srv) => {
+    const a = await workerLogin(srv.port);
+    await sql(srv, 'UPDATE tokens SET expires = 1');
+    const closed = await a.closed;
+    assert.equal(closed.code, 4003);
+});
+
+scenario('a logout whose revocation cannot be stored says so, and only a stored one says logged_out',
+    { timeout: 30000 }, async (srv) => {
+        const a = await workerLogin(srv.port);
+        await sql(srv, "CREATE TRIGGER keep_tokens BEFORE DELETE ON tokens BEGIN SELECT RAISE(ABORT, 'no'); END;");
+        const r = await request(a, { type: 'logout' });
+        assert.equal(r.type, 'error');
+        assert.equal(r.code, 'bad_state');
+        const again = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(again, { type: 'login', token: a.welcome.token })).type, 'welcome',
+            'the token was not revoked, so it still works');
+        await sql(srv, 'DROP TRIGGER keep_tokens');
+        assert.equal((await request(a, { type: 'logout' })).type, 'logged_out');
+        const later = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(later, { type: 'login', token: a.welcome.token })).code, 'unauthorized');
+    });
+
+scenario('logout with scope "this" (the statistics page) ends only that tab; the console and its chat go on',
+    { timeout: 30000 }, async (srv) => {
+        const { w, v, chat } = await chatting(srv);
+        const stats = await workerLogin(srv.port);
+        assert.equal((await request(stats, { type: 'logout', scope: 'this' })).type, 'logged_out');
+        assert.equal((await stats.closed).code, 1000);
+        await request(v, { type: 'msg', text: 'still here?' });
+        assert.equal((await w.next('msg')).text, 'still here?');
+        assert.equal((await request(w, { type: 'msg', chat, text: 'yes' })).type, 'ack');
+        const c = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(c, { type: 'login', token: stats.welcome.token })).code, 'unauthorized');
+        assert.equal((await request(c, { type: 'login', token: w.welcome.token })).type, 'welcome');
+    });
+
+scenario('sixty wrong passwords at once: only a few are checked, the others are refused at once; five checks in all lock the account',
+    { timeout: 60000 }, async (srv) => {
+        const clients = await Promise.all(Array.from({ length: 60 }, () => connect(srv.port, 'worker.v1')));
+        const replies = await Promise.all(clients.map((c) =>
+            request(c, { type: 'login', user: ALICE.user, password: 'wrong password' }, { timeout: 30000 })));
+        const codes = {};
+        for (const r of replies) codes[r.code] = (codes[r.code] || 0) + 1;
+        let checked = codes.unauthorized || 0;
+        for (let i = 0; i < 10; i++) { /* one at a time: the account's five */
+            const c = await connect(srv.port, 'worker.v1');
+            const r = await request(c, { type: 'login', user: ALICE.user, password: 'wrong again' }, { timeout: 10000 });
+            if (r.code === 'unauthorized') checked += 1;
+            else assert.equal(r.code, 'rate_limited');
+        }
+        console.log(`# 60 parallel wrong logins: ${JSON.stringify(codes)}; ${checked} checked in all`);
+        assert.ok((codes.unauthorized || 0) <= 5, 'at most five of the sixty were verified');
+        assert.equal((codes.unauthorized || 0) + (codes.rate_limited || 0), 60);
+        assert.equal(checked, 5, 'five failed checks of one account, then none');
+        const c = await connect(srv.port, 'worker.v1');
+        assert.equal((await request(c, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 10000 })).code,
+            'rate_limited');
+    });
+
+scenario('trying many account names cannot flush the throttle of one', { server: { trusted_proxy: '127.0.0.1' }, timeout: 90000 },
+    async (srv) => {
+        const from = (i) => ({ headers: { 'X-Forwarded-For': `10.1.${i >> 8}.${i & 255}` } });
+        const guess = async (i, user, password) => {
+            const c = await connect(srv.port, 'worker.v1', from(i));
+            const r = await request(c, { type: 'login', user, password }, { timeout: 30000 });
+            c.close();
+            return r;
+        };
+        for (let i = 0; i < 5; i++) await guess(1, ALICE.user, 'wrong password');
+        for (let i = 0; i < 100; i += 10) {
+            await Promise.all(Array.from({ length: 10 }, (_, k) => guess(100 + i + k, `nobody${i + k}`, 'x')));
+        }
+        const r = await guess(2, ALICE.user, ALICE.password);
+        assert.equal(r.code, 'rate_limited', 'alice is still throttled after 100 other names');
+    });
+
+scenario('600 idle sockets from one address: the address gets its share, /healthz from elsewhere answers at once, the log stays short',
+    { server: { max_conns_per_source: 50 }, timeout: 60000 }, async (srv) => {
+        const sockets = [];
+        let hungUp = 0;
+        await Promise.all(Array.from({ length: 600 }, () => new Promise((resolve) => {
+            const s = net.connect({ host: '127.0.0.1', port: srv.port, localAddress: '127.0.0.1' });
+            sockets.push(s);
+            s.on('close', () => { hungUp += 1; });
+            s.on('error', () => {});
+            s.on('connect', resolve);
+            setTimeout(resolve, 3000);
+        })));
+        await sleep(500);
+        let worst = 0;
+        for (let i = 0; i < 10; i++) worst = Math.max(worst, await healthz(srv.port, '127.0.0.2'));
+        const lines = srv.stderr().split('\n').length;
+        console.log(`# 600 idle sockets: ${hungUp} hung up at once, ${600 - hungUp} kept; /healthz from another address worst ${worst.toFixed(1)} ms; ${lines} log lines`);
+        for (const s of sockets) s.destroy();
+        assert.ok(600 - hungUp <= 100, `at most 2 x max_conns_per_source kept (${600 - hungUp})`);
+        assert.ok(worst < 500, `/healthz worst ${worst} ms`);
+        assert.ok(lines < 60, 'the log did not fill');
+    });
+
+/* chatd's resident memory in kB. */
+function rssKb(pid) {
+    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(m[1]);
+}
+
+const manyTopics = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`topic${String(i).padStart(2, '0')}`,
+    { title_fi: `Aihe ${i} ${'x'.repeat(100)}`, title_sv: `Ämne ${i} ${'x'.repeat(100)}`, title_en: `Topic ${i} ${'x'.repeat(100)}`, queue_max: 1000 }]));
+
+scenario('status subscribers that never read do not grow chatd: each holds one status at most, or is dropped',
+    { server: { max_conns_per_source: 0 }, topics: manyTopics, timeout: 120000 }, async (srv) => {
+        const deaf = [];
+        for (let i = 0; i < 20; i++) {
+            const c = await connect(srv.port, 'status.v1');
+            c.ws._socket.pause(); /* never reads again */
+            deaf.push(c);
+        }
+        const before = rssKb(srv.proc.pid);
+        const visitors = [];
+        for (let i = 0; i < 600; i++) {
+            const v = await visitorHello(srv.port);
+            v.send({ type: 'join', topic: `topic${String(i % 32).padStart(2, '0')}`, ref: newRef() });
+            visitors.push(v);
+        }
+        await sleep(1000);
+        const after = rssKb(srv.proc.pid);
+        const dropped = deaf.filter((c) => c.closeInfo).length;
+        console.log(`# 20 deaf subscribers, 600 status changes of ~${(32 * 420 / 1024).toFixed(0)} KB: chatd RSS ${before} -> ${after} kB, ${dropped} dropped`);
+        assert.ok(after - before < 40 * 1024, `RSS grew ${after - before} kB`);
+        for (const c of deaf) c.ws._socket.resume();
+    });
