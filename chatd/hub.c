@@ -90,6 +90,10 @@ void hub_free(struct hub *h, double now)
     if (!h)
         return;
     if (h->stats && h->visitors && h->chats && h->per_source && h->login) {
+        /* the last batch is worth waiting for: at a stop, wait for another
+         * writer's lock like chatadmin does, and try now */
+        store_set_no_wait(h->st, 0);
+        h->turn.retry_at = 0;
         if (stats_flush(h->stats, (time_t)now, store_stats_put, h->st) != 0 ||
             session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED)
             hub_log(h, "the last statistics and queue places could not be stored");
@@ -286,6 +290,20 @@ static void push_status(struct hub *h, time_t now)
         conn_send_latest(c, proto_status(now, topics, n));
 }
 
+/* After a failed batch: each client it touched is shown the state as it is
+ * again (a chat, a wait, or nothing), since frames that needed no storage
+ * may have shown it what was then undone. */
+static void resync(struct hub *h, struct visitor *v, struct worker *w)
+{
+    if (v && v->conn && v->state == PROTO_VISITOR_CHATTING)
+        chat_send_started_visitor(h, v->chat, NULL);
+    else if (v && v->conn && v->state == PROTO_VISITOR_IDLE)
+        conn_send(v->conn, proto_bare("left", NULL));
+    /* a waiting visitor gets its position again with everyone's */
+    for (int i = 0; w && i < w->nchats; i++)
+        chat_send_started_worker(h, w, w->chats[i], NULL);
+}
+
 long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)
 {
     time_t t = (time_t)now;
@@ -314,6 +332,10 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     }
     long writes = (long)store_pending(h->st);
     enum turn_result res = turn_commit(h, now, wake, arg);
+    if (res == TURN_FAILED) {
+        turn_resync(h, resync);
+        turn_release(h, wake, arg);
+    }
     if (res == TURN_FAILED && now - h->failure_logged >= 10) { /* one line per 10 s */
         hub_log(h,
                 "%ld commit(s) failed (disk full or I/O error?): their senders were told to "

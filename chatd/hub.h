@@ -86,6 +86,18 @@ void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES]);
  * in lang (fi/sv/en, default fi); NULL for an unknown topic. */
 char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now);
 
+/* Batches that could not be stored so far (also in /metrics). */
+long hub_failures(const struct hub *h);
+
+/* For tests: checks the invariants written in hub_int.h over everything the
+ * hub holds; 0, or -1 with the first one broken said in why. */
+int hub_check(const struct hub *h, char *why, size_t len);
+
+/* For tests: the state (enum proto_visitor_state) of the session of token,
+ * or -1 when the hub holds none; *position its place in line at now when
+ * queued (else 0). */
+int hub_session_state(struct hub *h, const char *token, time_t now, int *position);
+
 /* The body of GET /api/status (malloc'd JSON). */
 char *hub_status_json(struct hub *h, double now);
 

@@ -42,7 +42,9 @@ static void away_add(struct hub *h, struct visitor *v, time_t now)
     h->away_tail = v;
 }
 
-static void away_remove(struct hub *h, struct visitor *v)
+/* Takes v off the away list; its away_since stays (a gone visitor that a
+ * failed batch brings back goes on the list again with it). */
+static void away_unlink(struct hub *h, struct visitor *v)
 {
     if (v->away_prev)
         v->away_prev->away_next = v->away_next;
@@ -53,6 +55,11 @@ static void away_remove(struct hub *h, struct visitor *v)
     else if (h->away_tail == v)
         h->away_tail = v->away_prev;
     v->away_prev = v->away_next = NULL;
+}
+
+static void away_remove(struct hub *h, struct visitor *v)
+{
+    away_unlink(h, v);
     v->away_since = 0;
 }
 
@@ -128,6 +135,13 @@ int session_open(struct hub *h, struct conn *c, const char *token, time_t now, s
     return 0;
 }
 
+struct visitor *session_find(struct hub *h, const char *token)
+{
+    char key[HEX_KEY_CHARS];
+    session_key(token, key);
+    return idmap_get(h->visitors, key);
+}
+
 void session_away(struct hub *h, struct visitor *v, time_t now)
 {
     v->conn = NULL;
@@ -171,7 +185,7 @@ void session_expire(struct hub *h, time_t now)
     time_t grace = h->cfg->resume_grace_s;
     while (h->away_head && h->away_head->away_since + grace <= now) {
         struct visitor *v = h->away_head;
-        away_remove(h, v);
+        away_unlink(h, v);
         session_end(h, v, now);
     }
 }

@@ -16,6 +16,9 @@
 int session_open(struct hub *h, struct conn *c, const char *token, time_t now, struct visitor **out,
                  bool *resumed) __attribute__((warn_unused_result));
 
+/* The session of token, or NULL. */
+struct visitor *session_find(struct hub *h, const char *token);
+
 /* v's connection closed at now: its grace begins. */
 void session_away(struct hub *h, struct visitor *v, time_t now);
 

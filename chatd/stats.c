@@ -78,6 +78,7 @@ struct stats {
     size_t nb;
     time_t accrued_until[CONFIG_MAX_TOPICS];
     int staffed[CONFIG_MAX_TOPICS];
+    long events; /* stats_add calls so far */
 };
 
 const char *stats_name(int i)
@@ -132,6 +133,12 @@ void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t 
     struct bucket *b = bucket_for(s, topic, t);
     if (b)
         b->open[c] += n;
+    s->events++;
+}
+
+long stats_events(const struct stats *s)
+{
+    return s->events;
 }
 
 void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,

@@ -82,6 +82,10 @@ void stats_free(struct stats *s);
 /* Adds n to counter c of topic at time t, in the open batch. */
 void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t t);
 
+/* How many events were counted so far (a unit of work that counted one
+ * depends on its batch's commit, like one that stored something). */
+long stats_events(const struct stats *s);
+
 /* Adds a duration to its sum counter and the histogram starting at bin0. */
 void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
                         time_t seconds, time_t t);

@@ -38,7 +38,6 @@ struct turn_save {
             int last_topic;
             time_t last_end;
             bool feedback_done;
-            time_t away_since;
         } v;
         struct {
             struct chat *chats[WORKER_MAX_CHATS];
@@ -124,7 +123,6 @@ void turn_touch_visitor(struct hub *h, struct visitor *v)
     s->u.v.last_topic = v->last_topic;
     s->u.v.last_end = v->last_end;
     s->u.v.feedback_done = v->feedback_done;
-    s->u.v.away_since = v->away_since;
 }
 
 void turn_touch_worker(struct hub *h, struct worker *w)
@@ -193,6 +191,7 @@ void turn_unit_begin(struct hub *h, struct conn *conn, const char *ref)
     snprintf(u->ref, sizeof(u->ref), "%s", ref ? ref : "");
     u->durable = false;
     t->unit_ops = store_pending(h->st);
+    t->unit_events = stats_events(h->stats);
     t->in_unit = true;
     conn_set_unit(t->next_unit);
 }
@@ -201,7 +200,8 @@ void turn_unit_end(struct hub *h)
 {
     struct turn *t = &h->turn;
     if (t->in_unit) {
-        t->units[t->next_unit - t->first_unit].durable = store_pending(h->st) != t->unit_ops;
+        t->units[t->next_unit - t->first_unit].durable =
+            store_pending(h->st) != t->unit_ops || stats_events(h->stats) != t->unit_events;
         t->next_unit++;
         t->in_unit = false;
     }
@@ -290,10 +290,55 @@ static void run_after(struct hub *h, bool committed)
     free(list);
 }
 
+/* Tells the two sides of a chat made in the failed batch that it is gone
+ * (either may have been shown it before the commit failed). */
+static void tell_unmade(struct chat *ch)
+{
+    struct worker *w = ch->worker;
+    for (int i = 0; w && i < w->ntabs; i++)
+        conn_send(w->tabs[i]->conn, proto_chat_ended(ch->id, PROTO_BY_SERVER, NULL));
+    if (ch->visitor && !ch->visitor->gone && ch->visitor->conn)
+        conn_send(ch->visitor->conn, proto_chat_ended(ch->id, PROTO_BY_SERVER, NULL));
+}
+
+/* Remembers what the failed batch changed, for turn_resync. */
+static void collect_resync(struct turn *t)
+{
+    size_t nv = 0, nw = 0;
+    free(t->resync_v);
+    free(t->resync_w);
+    t->resync_v = calloc(t->nsaves + 1, sizeof(*t->resync_v));
+    t->resync_w = calloc(t->nsaves + 1, sizeof(*t->resync_w));
+    for (size_t i = 0; t->resync_v && t->resync_w && i < t->nsaves; i++) {
+        if (t->saves[i].kind == SAVE_VISITOR)
+            t->resync_v[nv++] = t->saves[i].obj;
+        else if (t->saves[i].kind == SAVE_WORKER)
+            t->resync_w[nw++] = t->saves[i].obj;
+    }
+    t->nresync_v = t->resync_v ? nv : 0;
+    t->nresync_w = t->resync_w ? nw : 0;
+}
+
+void turn_resync(struct hub *h, void (*fn)(struct hub *h, struct visitor *v, struct worker *w))
+{
+    struct turn *t = &h->turn;
+    for (size_t i = 0; i < t->nresync_v; i++)
+        if (!t->resync_v[i]->gone)
+            fn(h, t->resync_v[i], NULL);
+    for (size_t i = 0; i < t->nresync_w; i++)
+        fn(h, NULL, t->resync_w[i]);
+    free(t->resync_v);
+    free(t->resync_w);
+    t->resync_v = NULL;
+    t->resync_w = NULL;
+    t->nresync_v = t->nresync_w = 0;
+}
+
 static void restore_chat(struct hub *h, struct turn_save *s)
 {
     struct chat *ch = s->obj;
     if (!s->u.c.existed) {
+        tell_unmade(ch);
         if (!ch->ended)
             idmap_del(h->chats, ch->id);
         turn_destroy_chat(ch);
@@ -347,8 +392,7 @@ static void restore_visitor(struct hub *h, struct turn_save *s)
     if (v->gone) { /* its grace had ended in the failed batch: it ends again */
         v->gone = false;
         (void)idmap_put(h->visitors, v->key, v);
-        v->away_since = s->u.v.away_since;
-        v->away_prev = NULL;
+        v->away_prev = NULL; /* first in line: it has been away the longest */
         v->away_next = h->away_head;
         if (h->away_head)
             h->away_head->away_prev = v;
@@ -404,6 +448,7 @@ static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *a
     store_discard(h->st);
     stats_batch_end(h->stats, false);
     conn_drop_held(unstored, t);
+    collect_resync(t);
     undo(h);
     for (uint64_t u = t->first_unit; u < t->next_unit; u++) {
         struct turn_unit *tu = &t->units[u - t->first_unit];
@@ -458,6 +503,11 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
     return TURN_COMMITTED;
 }
 
+void turn_release(struct hub *h, void (*wake)(struct conn *c, void *arg), void *arg)
+{
+    conn_release(may_go, &h->turn, wake, arg);
+}
+
 double turn_retry_at(const struct hub *h)
 {
     return h->turn.retry_at;
@@ -471,9 +521,21 @@ bool turn_calm(const struct hub *h, double now)
 void turn_fini(struct hub *h)
 {
     struct turn *t = &h->turn;
+    /* a batch still open (its commit failed at the stop): what it ended is
+     * on no map, so it is freed here */
+    for (size_t i = 0; i < t->nsaves; i++) {
+        struct turn_save *s = &t->saves[i];
+        if (s->kind == SAVE_CHAT && ((struct chat *)s->obj)->ended)
+            turn_destroy_chat(s->obj);
+        else if (s->kind == SAVE_VISITOR && ((struct visitor *)s->obj)->gone)
+            turn_destroy_visitor(h, s->obj);
+    }
+    t->nsaves = 0;
     run_after(h, false);
     free(t->saves);
     free(t->units);
+    free(t->resync_v);
+    free(t->resync_w);
     t->saves = NULL;
     t->units = NULL;
     t->nsaves = t->capsaves = t->capunits = 0;

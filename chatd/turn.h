@@ -74,7 +74,8 @@ struct turn {
     uint64_t first_unit, next_unit;
     struct turn_unit *units;
     size_t capunits;
-    size_t unit_ops; /* store_pending() when the current unit began */
+    size_t unit_ops;  /* store_pending() when the current unit began */
+    long unit_events; /* stats_events() when the current unit began */
     bool in_unit;
     struct turn_save *saves;
     size_t nsaves, capsaves;
@@ -85,6 +86,10 @@ struct turn {
     double retry_delay;
     double calm_until;      /* no new chats are routed before this (after a failure) */
     long commits, failures; /* counted for /metrics */
+    /* after a failed batch: what it had changed, to be shown again (turn_resync) */
+    struct visitor **resync_v;
+    struct worker **resync_w;
+    size_t nresync_v, nresync_w;
 };
 
 /* How the batch ended (turn_commit). */
@@ -120,6 +125,15 @@ int turn_after_commit(struct hub *h, void (*fn)(struct hub *h, void *arg, bool c
  * each conn with something to send), or keeps it for a retry, or undoes it. */
 enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn *c, void *arg),
                              void *arg);
+
+/* After a failed batch (turn_commit said TURN_FAILED): calls fn for every
+ * visitor (w NULL) and worker session (v NULL) the batch had changed, whose
+ * clients may have been shown what was then undone, and forgets them. */
+void turn_resync(struct hub *h, void (*fn)(struct hub *h, struct visitor *v, struct worker *w));
+
+/* Releases every held frame that may leave now (its unit committed, or
+ * stored nothing), calling wake for each conn with something to write. */
+void turn_release(struct hub *h, void (*wake)(struct conn *c, void *arg), void *arg);
 
 /* When a busy commit should be tried again, or 0. */
 double turn_retry_at(const struct hub *h);

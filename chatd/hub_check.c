@@ -1,0 +1,131 @@
+/*
+ * hub_check: the hub looks at itself. The invariants written where struct
+ * hub, visitor, worker and chat are declared (hub_int.h) are checked as a
+ * whole, for tests that drive the hub through long random sequences.
+ */
+#include "hub.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "hub_int.h"
+#include "route.h"
+#include "session.h"
+
+struct check {
+    const struct hub *h;
+    char *why;
+    size_t len;
+    int bad;
+    size_t visitors, chats;
+};
+
+__attribute__((format(printf, 2, 3))) static void broken(struct check *k, const char *fmt, ...)
+{
+    va_list ap;
+    if (k->bad++)
+        return; /* the first is the one to read */
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
+    vsnprintf(k->why, k->len, fmt, ap);
+    va_end(ap);
+}
+
+static bool on_queue(const struct queue *q, const struct queue_entry *e)
+{
+    for (int c = 0; c < QUEUE_CLASSES; c++)
+        for (const struct queue_entry *x = q->list[c].head; x; x = x->next)
+            if (x == e)
+                return true;
+    return false;
+}
+
+static bool worker_has(const struct worker *w, const struct chat *ch)
+{
+    for (int i = 0; i < w->nchats; i++)
+        if (w->chats[i] == ch)
+            return true;
+    return false;
+}
+
+static void check_visitor(void *value, void *arg)
+{
+    struct check *k = arg;
+    const struct hub *h = k->h;
+    const struct visitor *v = value;
+    const struct chat *ch = v->chat;
+    k->visitors++;
+    if (v->gone)
+        broken(k, "a gone visitor is still in the map");
+    bool queued = v->state == PROTO_VISITOR_QUEUED;
+    if (queued != (v->qe.queued && on_queue(&h->topics[v->topic].queue, &v->qe)))
+        broken(k, "visitor state %d but queued %d", v->state, v->qe.queued);
+    if ((v->state == PROTO_VISITOR_CHATTING) != (ch && ch->worker))
+        broken(k, "visitor state %d but chat %p worker %p", v->state, (const void *)ch,
+               ch ? (const void *)ch->worker : NULL);
+    if (ch && (ch->visitor != v || ch->ended || idmap_get(h->chats, ch->id) != ch))
+        broken(k, "chat %s of a visitor is not its own, ended, or off the map", ch->id);
+    if (ch && ch->worker && !worker_has(ch->worker, ch))
+        broken(k, "chat %s is not among its worker's", ch->id);
+    if (ch && !ch->worker && !queued)
+        broken(k, "chat %s has no worker but its visitor does not wait", ch->id);
+    if (!v->conn && !v->away_since)
+        broken(k, "a visitor without a connection is not away");
+}
+
+static void check_chat(void *value, void *arg)
+{
+    struct check *k = arg;
+    const struct chat *ch = value;
+    k->chats++;
+    if (!ch->visitor || ch->visitor->chat != ch)
+        broken(k, "chat %s is not its visitor's", ch->id);
+    if (ch->nhist && ch->hist[ch->nhist - 1].seq != ch->seq)
+        broken(k, "chat %s: last history seq %llu, chat seq %llu", ch->id,
+               (unsigned long long)ch->hist[ch->nhist - 1].seq, (unsigned long long)ch->seq);
+}
+
+int hub_check(const struct hub *h, char *why, size_t len)
+{
+    struct check k = {h, why, len, 0, 0, 0};
+    if (why && len)
+        why[0] = '\0';
+    idmap_each(h->visitors, check_visitor, &k);
+    idmap_each(h->chats, check_chat, &k);
+    for (const struct worker *w = h->workers; w; w = w->next) {
+        if (w->nchats < 0 || w->nchats > WORKER_MAX_CHATS)
+            broken(&k, "worker %s has %d chats", w->user, w->nchats);
+        for (int i = 0; i < w->nchats; i++)
+            if (w->chats[i]->worker != w || w->chats[i]->ended)
+                broken(&k, "worker %s holds chat %s of another or an ended one", w->user,
+                       w->chats[i]->id);
+    }
+    for (size_t t = 0; t < h->cfg->ntopics; t++) {
+        const struct queue *q = &h->topics[t].queue;
+        size_t n = 0;
+        for (int c = 0; c < QUEUE_CLASSES; c++)
+            for (const struct queue_entry *e = q->list[c].head; e; e = e->next, n++) {
+                const struct visitor *v = route_visitor_of((struct queue_entry *)e);
+                if (v->state != PROTO_VISITOR_QUEUED || v->topic != (int)t || (int)e->cls != c)
+                    broken(&k, "queue %zu holds a visitor in state %d of topic %d", t, v->state,
+                           v->topic);
+            }
+        if (n != q->count)
+            broken(&k, "queue %zu counts %zu but holds %zu", t, q->count, n);
+    }
+    return k.bad ? -1 : 0;
+}
+
+long hub_failures(const struct hub *h)
+{
+    return h->turn.failures;
+}
+
+int hub_session_state(struct hub *h, const char *token, time_t now, int *position)
+{
+    struct visitor *v = session_find(h, token);
+    *position = v && v->state == PROTO_VISITOR_QUEUED
+                    ? queue_position(&h->topics[v->topic].queue, &v->qe, now)
+                    : 0;
+    return v ? (int)v->state : -1;
+}
