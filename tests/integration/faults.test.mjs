@@ -368,3 +368,58 @@ scenario('status subscribers that never read do not grow chatd: each holds one s
         assert.ok(after - before < 40 * 1024, `RSS grew ${after - before} kB`);
         for (const c of deaf) c.ws._socket.resume();
     });
+
+scenario('transcript show finds a message that is missing, and one moved out of its place', async (srv) => {
+    const { v, chat } = await chatting(srv);
+    for (const text of ['one', 'two', 'three', 'four']) assert.equal(await sendMsg(v, { text }), 'ack');
+    await srv.stop();
+    let tr = await show(srv, chat);
+    assert.equal(tr.code, 0, tr.stderr);
+    assert.equal(tr.lines.length, 4);
+    await sql(srv, 'DELETE FROM transcript_msgs WHERE seq = 2');
+    tr = await show(srv, chat);
+    assert.equal(tr.code, 1);
+    assert.match(tr.stderr, /gap: messages 2\.\.2 are missing/);
+    /* swap the stored order of 3 and 4: each still opens (its seq is bound in), the order is wrong */
+    await sql(srv, 'UPDATE transcript_msgs SET id = id + 1000 WHERE seq = 3');
+    tr = await show(srv, chat);
+    assert.equal(tr.code, 1);
+    assert.match(tr.stderr, /out of order: message 3 after 4/);
+    /* a message moved to another place by its seq no longer opens */
+    await sql(srv, 'UPDATE transcript_msgs SET seq = 2 WHERE seq = 4');
+    tr = await show(srv, chat);
+    assert.equal(tr.code, 1);
+    assert.match(tr.stderr, /did not decrypt/);
+});
+
+scenario('metrics_token guards /metrics', { server: { metrics_token: 'a-long-metrics-token-123' } }, async (srv) => {
+    const { httpGet } = await import('./harness.mjs');
+    assert.equal((await httpGet(srv.port, '/metrics')).status, 401);
+    assert.equal((await httpGet(srv.port, '/metrics', { Authorization: 'Bearer a-long-metrics-token-124' })).status, 401);
+    const ok = await httpGet(srv.port, '/metrics', { Authorization: 'Bearer a-long-metrics-token-123' });
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /chatd_commit_latency_seconds/);
+    assert.match(ok.body, /chatd_queue_oldest_wait_seconds\{topic="youth"\}/);
+    const csp = (await httpGet(srv.port, '/')).headers.get('content-security-policy');
+    assert.match(csp, /connect-src 'self';/, 'pages may talk only to this daemon');
+    assert.doesNotMatch(csp, /ws:|wss:/);
+});
+
+scenario('one address holds at most max_conns_per_source visitor sessions, also those away', { server: { max_conns_per_source: 3 } },
+    async (srv) => {
+        for (let i = 0; i < 3; i++) {
+            const v = await visitorHello(srv.port);
+            v.close();
+            await v.closed;
+        }
+        const c = await connect(srv.port, 'visitor.v1');
+        assert.equal((await request(c, { type: 'hello' })).code, 'rate_limited');
+    });
+
+scenario('typing and ping are rate limited', async (srv) => {
+    const { v } = await chatting(srv);
+    const replies = await Promise.all(Array.from({ length: 40 }, () => request(v, { type: 'ping' })));
+    const limited = replies.filter((r) => r.code === 'rate_limited').length;
+    console.log(`# 40 pings at once: ${40 - limited} answered, ${limited} rate limited`);
+    assert.ok(limited >= 15 && limited <= 25, `burst of 20 then limited (${limited})`);
+});

@@ -232,12 +232,13 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             assert.deepEqual(await axe(page), []);
         });
 
-        await step('a reload keeps the session; logging out revokes the token', async () => {
+        await step('a reload keeps the session; logging out revokes the token, and only the page\'s', async () => {
             await page.reload();
             await page.locator('#fig-answer-rate').waitFor();
             assert.ok(await page.locator('#login-view').isHidden());
             const token = await page.evaluate(() => sessionStorage.getItem('stats.token'));
             assert.ok(token);
+            const console_ = await workerLogin(port, CORA.user, CORA.password); /* her console tab */
             await page.click('#logout');
             await page.locator('#login-view').waitFor();
             assert.equal(await page.evaluate(() => sessionStorage.getItem('stats.token')), null);
@@ -247,6 +248,8 @@ test('the statistics page shows what visitors did, in three languages, with a CS
                 status = (await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${token}` })).status;
             }
             assert.equal(status, 401, 'the token is revoked');
+            assert.equal((await request(console_, { type: 'ping' })).type, 'pong', 'the console tab goes on');
+            assert.equal(console_.closeInfo, null);
             assert.deepEqual(await axe(page), [], 'login view');
         });
 

@@ -288,7 +288,7 @@
         if (m.type === 'welcome') {
           if (m.role !== 'coordinator' && m.role !== 'admin') {
             /* revoke the token this login made: a worker has nothing to do here */
-            s.send({ type: 'logout', ref: 'logout' });
+            s.send({ type: 'logout', scope: 'this', ref: 'logout' });
             finish();
             window.setTimeout(function () { s.close(); }, 2000);
             showLogin();
@@ -313,7 +313,8 @@
     });
   }
 
-  /* Forgets the token here and revokes it in the daemon (best effort). */
+  /* Forgets the token here and revokes it in the daemon (best effort): only
+   * this page's token, so the same person's console tabs stay logged in. */
   function logout() {
     var token = stored(TOKEN_KEY);
     store(TOKEN_KEY, null);
@@ -328,7 +329,7 @@
     var sock = oneShot({
       open: function (s) { s.send({ type: 'login', token: token, ref: 'l' }); },
       message: function (m, s) {
-        if (m.type === 'welcome') s.send({ type: 'logout', ref: 'o' });
+        if (m.type === 'welcome') s.send({ type: 'logout', scope: 'this', ref: 'o' });
         else if (m.type === 'error') s.close();
       }
     });
