@@ -74,6 +74,11 @@ static const struct key_spec topic_keys[] = {
     {"queue_max", V_INT, IN_TOPIC(queue_max), .lo = 1, .hi = 100000},
     {"join_cutoff_min", V_INT, IN_TOPIC(join_cutoff_min), .lo = 0, .hi = 1440},
     {.name = "mode", .kind = V_MODE},
+    /* additions of contract v2 */
+    {"urgent_after_s", V_INT, IN_TOPIC(urgent_after_s), .lo = 0, .hi = 86400},
+    {"lang_fallback_s", V_INT, IN_TOPIC(lang_fallback_s), .lo = 0, .hi = 86400},
+    {"first_reply_s", V_INT, IN_TOPIC(first_reply_s), .lo = 0, .hi = 86400},
+    {"wrapup_s", V_INT, IN_TOPIC(wrapup_s), .lo = 0, .hi = 3600},
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -133,6 +138,12 @@ static int on_value(void *user, const char *section, const char *key, const char
     case SEC_CANNED:
         canned_value(p, key, value);
         break;
+    case SEC_QUESTION:
+        config_question_value(p, key, value);
+        break;
+    case SEC_CATEGORIES:
+        config_category_value(p, key, value);
+        break;
     }
     return 1;
 }
@@ -168,6 +179,10 @@ static void topic_begin(struct parse *p, const char *id)
         t->audience = AUDIENCE_ANY;
         t->queue_max = 20;
         t->mode = MODE_AUTO;
+        t->urgent_after_s = 900;
+        t->lang_fallback_s = 120;
+        t->first_reply_s = 180;
+        t->wrapup_s = 120;
         schedule_init(&t->schedule);
         p->topic = t;
         p->kind = SEC_TOPIC;
@@ -176,19 +191,26 @@ static void topic_begin(struct parse *p, const char *id)
 
 static void section_begin(struct parse *p, const char *name)
 {
-    bool server = strcmp(name, "server") == 0;
-    struct seen *once = server ? &p->server : strcmp(name, "canned") == 0 ? &p->canned : NULL;
+    bool server = strcmp(name, "server") == 0, canned = strcmp(name, "canned") == 0;
+    struct seen *once = server                            ? &p->server
+                        : canned                          ? &p->canned
+                        : strcmp(name, "categories") == 0 ? &p->categories
+                                                          : NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
     if (once && once->line) {
         config_report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
-    } else if (once) { /* [server] and [canned] may appear once */
+    } else if (once) { /* [server], [canned] and [categories] may appear once */
         once->line = p->line;
         p->seen = once;
-        p->kind = server ? SEC_SERVER : SEC_CANNED;
+        p->kind = server ? SEC_SERVER : canned ? SEC_CANNED : SEC_CATEGORIES;
     } else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0) {
         topic_begin(p, name[5] ? name + 6 : "");
+    } else if (strcmp(name, "question") == 0 || strncmp(name, "question ", 9) == 0) {
+        config_question_begin(p, name[8] ? name + 9 : "");
     } else {
-        config_report(p, p->line, "unknown section [%s]: expected [server], [topic ID] or [canned]",
+        config_report(p, p->line,
+                      "unknown section [%s]: expected [server], [topic ID], [question ID], "
+                      "[categories] or [canned]",
                       name);
     }
 }
@@ -475,6 +497,7 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     if (rc != 0 && p->nerrors == 0) /* the reader screens lines, so inih should not object */
         config_report(p, rc, "cannot parse this line");
     check_topics(p);
+    config_check_choices(p);
     check_tls(p);
     check_timers(p);
     check_metrics_token(p);

@@ -20,6 +20,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "schedule.h"
@@ -32,6 +33,12 @@
 #define CONFIG_ORIGIN_MAX 256
 #define CONFIG_CANNED_MAX 500
 #define CONFIG_TOKEN_MAX 128
+#define CONFIG_MAX_QUESTIONS 16
+#define CONFIG_MAX_ANSWERS 8
+#define CONFIG_MAX_CATEGORIES 32
+#define CONFIG_ID_MAX 32          /* question, answer and category ids: [a-z0-9_]{1,32} */
+#define CONFIG_TEXT_MAX 300       /* a question's text in one language */
+#define CONFIG_LABEL_MAX 100      /* an answer's or category's label in one language */
 #define CONFIG_FILE_MAX (1 << 20) /* bytes; a larger config file is refused */
 #define CONFIG_LINE_MAX 8192      /* bytes per line, beyond inih's own 200 */
 
@@ -47,6 +54,34 @@ struct config_topic {
     int queue_max;                                /* default 20, 1..100000 */
     int join_cutoff_min;                          /* default 0, 0..1440 */
     enum config_mode mode;                        /* default auto */
+    /* additions of contract v2 */
+    int urgent_after_s;  /* default 900, 0..86400: a wait this long ranks as urgent; 0 = never */
+    int lang_fallback_s; /* default 120, 0..86400: then any worker, not only one who speaks
+                          * the visitor's language; 0 = language is not looked at */
+    int first_reply_s;   /* default 180, 0..86400: no first reply this long alerts; 0 = off */
+    int wrapup_s;        /* default 120, 0..3600: a chat's slot is held for its wrap-up; 0 = none */
+};
+
+/* One answer of a pre-chat question. */
+struct config_answer {
+    char id[CONFIG_ID_MAX + 1];
+    char label[LANG_COUNT][CONFIG_LABEL_MAX + 1];
+    bool urgent; /* giving it makes the visitor urgent */
+};
+
+/* A pre-chat question ([question ID], contract v2 §2); always optional to answer. */
+struct config_question {
+    char id[CONFIG_ID_MAX + 1];
+    char text[LANG_COUNT][CONFIG_TEXT_MAX + 1];
+    int nanswers; /* 1..CONFIG_MAX_ANSWERS */
+    struct config_answer answers[CONFIG_MAX_ANSWERS];
+    uint32_t topics; /* bit i: asked in cfg->topics[i] (default: every topic) */
+};
+
+/* A contact category for the wrap-up ([categories], contract v2 §4). */
+struct config_category {
+    char id[CONFIG_ID_MAX + 1];
+    char label[LANG_COUNT][CONFIG_LABEL_MAX + 1];
 };
 
 struct config {
@@ -86,6 +121,10 @@ struct config {
     char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
     size_t ntopics; /* at least one topic is required */
     struct config_topic topics[CONFIG_MAX_TOPICS];
+    size_t nquestions; /* [question ID] sections, in file order */
+    struct config_question questions[CONFIG_MAX_QUESTIONS];
+    size_t ncategories; /* [categories]; without the section the default set of config.c */
+    struct config_category categories[CONFIG_MAX_CATEGORIES];
 };
 
 /* Flags for config_load(). */
@@ -108,6 +147,13 @@ const struct config_topic *config_topic(const struct config *cfg, const char *id
 
 /* Index of topic id in cfg->topics, or -1. */
 int config_topic_index(const struct config *cfg, const char *id);
+
+/* Index of question id in cfg->questions, and of answer aid in it, or -1. */
+int config_question_index(const struct config *cfg, const char *id);
+int config_answer_index(const struct config_question *q, const char *aid);
+
+/* Index of category id in cfg->categories, or -1. */
+int config_category_index(const struct config *cfg, const char *id);
 
 /* True when origin (exact match) is allowed for worker.v1. */
 bool config_worker_origin_ok(const struct config *cfg, const char *origin);

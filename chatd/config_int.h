@@ -16,7 +16,15 @@
 #define SECTION_NAME_MAX 64
 #define KEY_MAX 64
 
-enum section_kind { SEC_NONE, SEC_SERVER, SEC_TOPIC, SEC_CANNED, SEC_SKIP };
+enum section_kind {
+    SEC_NONE,
+    SEC_SERVER,
+    SEC_TOPIC,
+    SEC_CANNED,
+    SEC_QUESTION,
+    SEC_CATEGORIES,
+    SEC_SKIP
+};
 
 enum value_kind {
     V_TEXT,     /* a non-empty string */
@@ -54,6 +62,16 @@ struct seen {
     unsigned bad; /* bit per key whose value was refused */
 };
 
+/* What one [question ID] had, for the checks at the end (lines 0 = absent). */
+struct question_seen {
+    int line;
+    int text_line[LANG_COUNT], label_line[LANG_COUNT];
+    int nlabels[LANG_COUNT]; /* -1 when the list was refused */
+    int answers_line, urgent_line, topics_line;
+    char urgent[CONFIG_MAX_ANSWERS * (CONFIG_ID_MAX + 2)];
+    char topics[CONFIG_MAX_TOPICS * (CONFIG_TOPIC_ID_MAX + 2)];
+};
+
 /* Parser state while one text is read. */
 struct parse {
     const char *name; /* for messages */
@@ -66,7 +84,9 @@ struct parse {
     char where[SECTION_NAME_MAX + 1];
     struct config_topic *topic; /* when kind == SEC_TOPIC */
     struct seen *seen;          /* of the section being read */
-    struct seen server, canned, topics[CONFIG_MAX_TOPICS];
+    struct seen server, canned, categories, topics[CONFIG_MAX_TOPICS];
+    struct config_question *question; /* when kind == SEC_QUESTION */
+    struct question_seen questions[CONFIG_MAX_QUESTIONS];
 
     struct config *cfg;
     FILE *errs;
@@ -82,6 +102,14 @@ bool config_report(struct parse *p, int line, const char *fmt, ...)
  * reporting) when it is empty and must not be, or too long. */
 bool config_copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,
                       bool may_be_empty);
+
+/* [question ID], [categories] (config_choices.c). */
+void config_question_begin(struct parse *p, const char *id);
+void config_question_value(struct parse *p, const char *key, const char *v);
+void config_category_value(struct parse *p, const char *key, const char *v);
+/* Once the whole text is read: what questions refer to, and the default
+ * categories when there is no [categories]. */
+void config_check_choices(struct parse *p);
 
 /* Stores value v of key k under base (the struct config, or the topic being
  * read); false (after reporting) when v is not valid for k. */

@@ -29,6 +29,12 @@
 #define KEYGEN_HINT                                                                                \
     "not found (make one with: chatadmin keygen --out DIR, then set transcript_key = "             \
     "DIR/transcript.pub)"
+/* A [question safe] of eight lines at lines 3..10 after ONE_TOPIC, then one
+ * more line (11). */
+#define QUESTION(line)                                                                             \
+    "[question safe]\ntext_fi = Oletko turvassa?\ntext_sv = Är du trygg?\n"                       \
+    "text_en = Are you safe?\nanswers = yes, no, unsure\nlabel_fi = Kyllä, En, En tiedä\n"       \
+    "label_sv = Ja, Nej, Vet inte\nlabel_en = Yes, No, Not sure\n" line "\n"
 
 /* Contract §2's example, verbatim but for allowed_origins (two origins). */
 static const char example[] =
@@ -490,9 +496,10 @@ static const struct bad_case bad_cases[] = {
     {"[server]\n[server]\n" ONE_TOPIC, "t.ini:2: duplicate section [server] (first on line 1)\n"},
     {"[canned]\n[canned]\n" ONE_TOPIC, "t.ini:2: duplicate section [canned] (first on line 1)\n"},
     {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
-     "t.ini:1: unknown section [sever]: expected [server], [topic ID] or [canned]\n"},
-    {"[Server]\n" ONE_TOPIC,
-     "t.ini:1: unknown section [Server]: expected [server], [topic ID] or [canned]\n"},
+     "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], [categories] "
+     "or [canned]\n"},
+    {"[Server]\n" ONE_TOPIC, "t.ini:1: unknown section [Server]: expected [server], [topic ID], "
+                             "[question ID], [categories] or [canned]\n"},
     {"[server\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[]\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[server] x\n" ONE_TOPIC,
@@ -511,6 +518,37 @@ static const struct bad_case bad_cases[] = {
     /* [canned] */
     {"[canned]\nanswer = x\n" ONE_TOPIC, "t.ini:2: unknown key \"answer\" in [canned]\n"},
     {"[canned]\nreply =\n" ONE_TOPIC, "t.ini:2: bad reply: empty\n"},
+    /* [question ID] (contract v2 §2) */
+    {ONE_TOPIC "[question q]\ntext_fi = a\ntext_sv = b\ntext_en = c\nanswers = y, n, m\n"
+               "label_fi = K, E, X\nlabel_sv = J, N, X\nlabel_en = Yes, No\n",
+     "t.ini:10: question q: 2 labels in label_en for 3 answers\n"},
+    {ONE_TOPIC QUESTION("topics = a, nowhere"),
+     "t.ini:11: question safe: unknown topic \"nowhere\"\n"},
+    {ONE_TOPIC QUESTION("urgent = maybe"),
+     "t.ini:11: question safe: urgent answer \"maybe\" is not one of its answers\n"},
+    {ONE_TOPIC QUESTION("") QUESTION(""),
+     "t.ini:12: duplicate question \"safe\" (first on line 3)\n"},
+    {ONE_TOPIC "[question q]\ntext_fi = a\ntext_sv = b\ntext_en = c\nanswers = y, n, y\n",
+     "t.ini:7: duplicate answer \"y\"\n"},
+    {ONE_TOPIC "[question Q]\n", "t.ini:3: bad question id \"Q\": expected 1..32 of a-z 0-9 _\n"},
+    {ONE_TOPIC "[question q]\nanswers = y\nlabel_fi = K\nlabel_sv = J\nlabel_en = Y\n",
+     "t.ini:3: question q has no text_fi\nt.ini:3: question q has no text_sv\n"
+     "t.ini:3: question q has no text_en\n"},
+    {ONE_TOPIC QUESTION("colour = red"), "t.ini:11: unknown key \"colour\" in [question safe]\n"},
+    {ONE_TOPIC QUESTION("text_fi = again"),
+     "t.ini:11: duplicate key \"text_fi\" in [question safe] (first on line 4)\n"},
+    /* [categories] (contract v2 §4) */
+    {ONE_TOPIC "[categories]\nfamily = Perhe | Familj\n",
+     "t.ini:4: bad category family: expected fi | sv | en, got 2 labels\n"},
+    {ONE_TOPIC "[categories]\nfamily = a | b | c\nfamily = a | b | c\n",
+     "t.ini:5: duplicate category \"family\"\n"},
+    {ONE_TOPIC "[categories]\nFam = a | b | c\n",
+     "t.ini:4: bad category id \"Fam\": expected 1..32 of a-z 0-9 _\n"},
+    {ONE_TOPIC "[categories]\n", "t.ini:3: [categories] lists no category\n"},
+    {ONE_TOPIC "[categories]\nx = a | | c\n", "t.ini:4: bad x: an empty item in the list\n"},
+    /* the topic keys of contract v2 */
+    {TOPIC("urgent_after_s = -1"), "t.ini:3: bad urgent_after_s \"-1\": expected 0..86400\n"},
+    {TOPIC("wrapup_s = 3601"), "t.ini:3: bad wrapup_s \"3601\": expected 0..3600\n"},
 };
 
 static void test_each_error_names_file_and_line(void **state)
@@ -875,6 +913,56 @@ static void test_config_load_whole_file_problems(void **state)
 
 /* ---- lookups ------------------------------------------------------------------------- */
 
+/* A full question and categories parse into every field; without
+ * [categories] the default set of contract v2 §4 is there in three languages. */
+static void test_questions_and_categories_parse(void **state)
+{
+    (void)state;
+    struct result r = load(
+        "[topic youth]\nhours = always\nurgent_after_s = 60\n"
+        "[topic parents]\nhours = always\n" QUESTION(
+            "urgent = no\ntopics = youth") "[question lang]\ntext_fi = a\ntext_sv = b\ntext_en = "
+                                           "c\n"
+                                           "answers = fi, sv\nlabel_fi = s, r\nlabel_sv = f, s\n"
+                                           "label_en = F, S\n[categories]\n"
+                                           "family = Perhe ja koti | Familj och hem | Family and "
+                                           "home\n",
+        0);
+    if (r.rc != 0)
+        fail_msg("%s", r.errs);
+    assert_int_equal(r.rc, 0);
+    const struct config *c = r.cfg;
+    assert_int_equal(c->topics[0].urgent_after_s, 60);
+    assert_int_equal(c->topics[1].urgent_after_s, 900);
+    assert_int_equal(c->topics[1].lang_fallback_s, 120);
+    assert_int_equal(c->topics[1].first_reply_s, 180);
+    assert_int_equal(c->topics[1].wrapup_s, 120);
+    assert_int_equal(c->nquestions, 2);
+    const struct config_question *q = &c->questions[0];
+    assert_string_equal(q->id, "safe");
+    assert_string_equal(q->text[LANG_SV], "Är du trygg?");
+    assert_int_equal(q->nanswers, 3);
+    assert_string_equal(q->answers[2].id, "unsure");
+    assert_string_equal(q->answers[2].label[LANG_FI], "En tiedä");
+    assert_false(q->answers[0].urgent);
+    assert_true(q->answers[1].urgent);
+    assert_int_equal(q->topics, 1u);              /* youth only */
+    assert_int_equal(c->questions[1].topics, 3u); /* every topic */
+    assert_int_equal(config_question_index(c, "lang"), 1);
+    assert_int_equal(config_answer_index(q, "no"), 1);
+    assert_int_equal(config_answer_index(q, "maybe"), -1);
+    assert_int_equal(c->ncategories, 1);
+    assert_string_equal(c->categories[0].label[LANG_EN], "Family and home");
+    done(&r);
+    r = load(ONE_TOPIC, 0);
+    assert_int_equal(r.cfg->ncategories, 11);
+    assert_int_equal(config_category_index(r.cfg, "self_harm"), 3);
+    for (size_t i = 0; i < r.cfg->ncategories; i++)
+        for (int l = 0; l < LANG_COUNT; l++)
+            assert_true(r.cfg->categories[i].label[l][0] != '\0');
+    done(&r);
+}
+
 static void test_topic_lookup(void **state)
 {
     (void)state;
@@ -946,6 +1034,7 @@ int main(void)
         cmocka_unit_test(test_config_load_reads_a_file_and_names_it),
         cmocka_unit_test(test_config_load_whole_file_problems),
         cmocka_unit_test(test_topic_lookup),
+        cmocka_unit_test(test_questions_and_categories_parse),
         cmocka_unit_test(test_origin_checks_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
