@@ -311,10 +311,12 @@ void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, 
         staff_send(w, chat_started_staff(h, ch, false, ref));
 }
 
-void chat_count_part(struct hub *h, struct chat *ch, time_t now)
+void chat_part_over(struct hub *h, struct chat *ch, time_t now)
 {
     stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
     stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
+    staff_wrapup_begin(h, ch->worker, ch, now);
+    h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
 }
 
 void chat_leave_worker(struct hub *h, struct chat *ch, time_t now)
@@ -330,9 +332,7 @@ void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, 
     struct worker *w = ch->worker;
     if (w) {
         staff_send(w, proto_chat_ended(ch->id, by, by == PROTO_BY_WORKER ? ref : NULL));
-        status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
-        h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
-        chat_count_part(h, ch, now);
+        chat_part_over(h, ch, now);
         chat_leave_worker(h, ch, now);
     }
     if (v->conn)

@@ -66,8 +66,9 @@ void chat_flag(struct hub *h, struct chat *ch, bool urgent);
  * be queued), and ch is freed when the batch commits. */
 void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, const char *ref);
 
-/* Counts the end of the worker's part of ch (stats chats, chat_s). */
-void chat_count_part(struct hub *h, struct chat *ch, time_t now);
+/* The worker's part of ch ends at now (its end, or a transfer): counted
+ * (chats, chat_s), and the worker's wrap-up begins (staff.h). */
+void chat_part_over(struct hub *h, struct chat *ch, time_t now);
 
 /* The worker's part of ch is over (a transfer, or the worker's session
  * ended): the worker's slot frees; ch goes on without a worker. */

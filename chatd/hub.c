@@ -235,6 +235,7 @@ void hub_tick(struct hub *h, double now)
         purge(h, t);
     session_expire(h, t);
     supervise_check_replies(h, t);
+    staff_wrapups_expire(h, t);
     double check = login_next_check(h);
     if (check >= 0 && now >= check)
         login_check_tabs(h, t);
@@ -277,6 +278,7 @@ double hub_next_deadline(struct hub *h, double now)
     if (h->lang_wake > t)
         EARLIER(h->lang_wake);
     EARLIER(supervise_next_reply_alert(h));
+    EARLIER(staff_next_wrapup_end(h));
     if (h->board_tabs)
         EARLIER(h->board_next);
     if (turn_retry_at(h) > 0)

@@ -8,9 +8,11 @@
  *   hub_http.c     the HTTP views: status body, /api/stats, /metrics, the badge
  *   login.c        worker logins (password off the loop, token), throttles, logout
  *   session.c      visitor sessions: hello, away list, block, grace, restart
- *   route.c        queues and routing: best worker, assignment, positions, queue_state
- *   chat.c         a chat: create, post + ack, history, end, its frames
- *   staff.c        worker sessions: tabs, duty, slots
+ *   route.c        queues and routing: best worker, assignment, positions, queue_state,
+ *                  pre-chat answers and language routing
+ *   supervise.c    the shift: board, monitor, join, alerts
+ *   chat.c         a chat: create, post + ack (messages, whispers), history, end, its frames
+ *   staff.c        worker sessions: tabs, duty, slots, wrap-ups
  *   turn.c         the open batch: undo of memory, units of work, the commit
  *
  * Nothing here may be reached from conn, store or the protocol: those are
@@ -151,6 +153,24 @@ struct visitor {
     uint64_t saved_in;
 };
 
+/* A worker's wrap-ups (contract v2 §4): the parts of chats it has ended
+ * and not yet wrapped up, each holding a chat slot until `until`; and the
+ * chats it wrapped up lately (a second wrap-up of one is bad_state). */
+#define WRAPUP_MAX 10 /* the most chat slots a worker has */
+#define WRAPUP_DONE 8
+struct wrapup {
+    char chat[CHAT_ID_MAX];
+    int topic;
+    time_t since, until;
+    time_t chat_s; /* the part's length, for the estimator's sample */
+};
+struct wrapups {
+    struct wrapup w[WRAPUP_MAX];
+    int n;
+    char done[WRAPUP_DONE][CHAT_ID_MAX];
+    int ndone; /* a ring: the next is done[ndone % WRAPUP_DONE] */
+};
+
 /* One logged-in console tab of a worker (a worker.v1 connection). */
 struct tab {
     struct conn *conn;
@@ -181,8 +201,9 @@ struct worker {
     uint64_t langs; /* the languages it chats in: bit i = proto_lang_code(i) */
     struct chat *chats[WORKER_MAX_CHATS];
     int nchats;
-    uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
-    time_t idle_since;   /* when it last had no chat (the board shows it) */
+    struct wrapups wrapups; /* each takes a slot like a chat */
+    uint64_t idle_order;    /* smaller = idle longer: stamped when a chat ends or duty begins */
+    time_t idle_since;      /* when it last had no chat (the board shows it) */
     time_t away_since;
     struct worker *next;
     uint64_t saved_in;

@@ -91,8 +91,12 @@ static void visitor_feedback(struct hub *h, struct visitor *v, const struct prot
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     turn_touch_visitor(h, v);
     v->feedback_done = true;
-    stats_add(h->stats, v->last_topic, (enum stats_counter)(STAT_FEEDBACK_1 + r->score - 1), 1,
-              now);
+    if (r->score > 0)
+        stats_add(h->stats, v->last_topic, STAT_FEEDBACK_1 + r->score - 1, 1, now);
+    if (r->helped >= 0) /* contract v2 §4 */
+        stats_add(h->stats, v->last_topic, STAT_HELPED_YES + r->helped, 1, now);
+    if (r->again >= 0)
+        stats_add(h->stats, v->last_topic, r->again ? STAT_AGAIN_YES : STAT_AGAIN_NO, 1, now);
     conn_send(v->conn, proto_ack(0, r->ref));
 }
 

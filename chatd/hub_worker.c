@@ -69,6 +69,30 @@ static struct chat *supervised_chat(struct hub *h, struct conn *c, const struct 
     return ch;
 }
 
+/* `wrapup` {chat, kind, categories}: counted, and the slot frees. */
+static void worker_wrapup(struct hub *h, struct conn *c, struct worker *w,
+                          const struct proto_req *r, time_t now)
+{
+    int i = staff_wrapup_find(w, r->chat), cats[PROTO_MAX_CATEGORIES];
+    if (i < 0)
+        return send_error(
+            c, staff_wrapup_done(w, r->chat) ? CHAT_ERR_BAD_STATE : CHAT_ERR_BAD_REQUEST, r->ref);
+    for (size_t k = 0; k < r->ncategories; k++)
+        if ((cats[k] = config_category_index(h->cfg, r->categories[k])) < 0)
+            return send_error(c, CHAT_ERR_BAD_REQUEST, r->ref);
+    int topic = w->wrapups.w[i].topic;
+    stats_add(h->stats, topic, STAT_KIND_0 + r->kind, 1, now);
+    for (size_t k = 0; k < r->ncategories; k++) {
+        bool again = false; /* a category named twice counts once */
+        for (size_t j = 0; j < k; j++)
+            again |= cats[j] == cats[k];
+        if (!again)
+            stats_add(h->stats, topic, stats_category_counter(h->cfg, cats[k]), 1, now);
+    }
+    staff_wrapup_end(h, w, i, now);
+    conn_send(c, proto_ack(0, r->ref));
+}
+
 /* The requests of contract v2 §3 (supervision) and `flag`. */
 static void worker_shift(struct hub *h, struct conn *c, struct tab *tab, const struct proto_req *r,
                          time_t now)
@@ -82,6 +106,8 @@ static void worker_shift(struct hub *h, struct conn *c, struct tab *tab, const s
             conn_send(c, proto_ack(0, r->ref));
         }
         return;
+    case PT_WRAPUP:
+        return worker_wrapup(h, c, w, r, now);
     case PT_ALERT:
         if ((ch = worker_chat(h, c, w, r, false)))
             supervise_alert(h, c, ch, r->note, r->ref, now);
@@ -135,8 +161,8 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
     if (t < 0)
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
-    chat_count_part(h, ch, now); /* this worker's part of the chat ended */
     staff_send(w, proto_chat_ended(ch->id, PROTO_BY_TRANSFER, r->ref));
+    chat_part_over(h, ch, now); /* this worker's part of the chat ended */
     route_requeue_front(h, ch, t, now);
 }
 

@@ -198,6 +198,7 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
     }
     for (int i = 0; i < w->nchats; i++)
         chat_send_started_worker(h, w, w->chats[i], NULL);
+    staff_send_wrapups(w);
 }
 
 /* After the commit of a password login's token: the welcome, or an error. */

@@ -122,7 +122,8 @@ bool staff_serves(const struct worker *w, int topic)
 
 bool staff_free_for(const struct worker *w, int topic)
 {
-    return staff_serves(w, topic) && w->nchats < w->capacity && w->nchats < WORKER_MAX_CHATS;
+    return staff_serves(w, topic) && w->nchats + w->wrapups.n < w->capacity &&
+           w->nchats < WORKER_MAX_CHATS;
 }
 
 int staff_slots(const struct hub *h, int topic)
@@ -147,7 +148,7 @@ int staff_free_slots(const struct hub *h, int topic)
     int n = 0;
     for (const struct worker *w = h->workers; w; w = w->next)
         if (staff_free_for(w, topic))
-            n += w->capacity - w->nchats;
+            n += w->capacity - w->nchats - w->wrapups.n;
     return n;
 }
 
@@ -212,4 +213,79 @@ void staff_free_all(struct hub *h)
         }
         free(w);
     }
+}
+
+/* ---- wrap-ups ---------------------------------------------------------------- */
+
+void staff_wrapup_begin(struct hub *h, struct worker *w, const struct chat *ch, time_t now)
+{
+    int hold = h->cfg->topics[ch->topic].wrapup_s;
+    time_t chat_s = now - ch->started;
+    if (hold <= 0) { /* no wrap-up: the part was the whole service */
+        status_service_add(&h->topics[ch->topic].service, (double)chat_s);
+        return;
+    }
+    turn_touch_worker(h, w);
+    struct wrapups *ws = &w->wrapups;
+    if (ws->n == WRAPUP_MAX) /* cannot happen: each holds a slot */
+        staff_wrapup_end(h, w, 0, now);
+    struct wrapup *u = &ws->w[ws->n++];
+    *u = (struct wrapup){.topic = ch->topic, .since = now, .until = now + hold, .chat_s = chat_s};
+    snprintf(u->chat, sizeof(u->chat), "%s", ch->id);
+    staff_send(w, proto_wrapup(ch->id, u->until));
+}
+
+int staff_wrapup_find(const struct worker *w, const char *chat)
+{
+    for (int i = 0; i < w->wrapups.n; i++)
+        if (strcmp(w->wrapups.w[i].chat, chat) == 0)
+            return i;
+    return -1;
+}
+
+bool staff_wrapup_done(const struct worker *w, const char *chat)
+{
+    for (int i = 0; i < WRAPUP_DONE && i < w->wrapups.ndone; i++)
+        if (strcmp(w->wrapups.done[i], chat) == 0)
+            return true;
+    return false;
+}
+
+void staff_wrapup_end(struct hub *h, struct worker *w, int i, time_t now)
+{
+    turn_touch_worker(h, w);
+    struct wrapups *ws = &w->wrapups;
+    struct wrapup u = ws->w[i];
+    time_t held = (now < u.until ? now : u.until) - u.since;
+    ws->w[i] = ws->w[--ws->n];
+    snprintf(ws->done[ws->ndone++ % WRAPUP_DONE], CHAT_ID_MAX, "%s", u.chat);
+    stats_add(h->stats, u.topic, STAT_WRAPUPS, 1, now);
+    stats_add(h->stats, u.topic, STAT_WRAPUP_S, (long)held, now);
+    status_service_add(&h->topics[u.topic].service, (double)(u.chat_s + held));
+    h->topics[u.topic].positions_dirty = true; /* a new sample */
+    h->route_needed = h->status_dirty = true;  /* a slot is free */
+}
+
+void staff_wrapups_expire(struct hub *h, time_t now)
+{
+    for (struct worker *w = h->workers; w; w = w->next)
+        for (int i = w->wrapups.n; i-- > 0;)
+            if (w->wrapups.w[i].until <= now)
+                staff_wrapup_end(h, w, i, now);
+}
+
+time_t staff_next_wrapup_end(const struct hub *h)
+{
+    time_t next = -1;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        for (int i = 0; i < w->wrapups.n; i++)
+            if (next < 0 || w->wrapups.w[i].until < next)
+                next = w->wrapups.w[i].until;
+    return next;
+}
+
+void staff_send_wrapups(struct worker *w)
+{
+    for (int i = 0; i < w->wrapups.n; i++)
+        staff_send(w, proto_wrapup(w->wrapups.w[i].chat, w->wrapups.w[i].until));
 }

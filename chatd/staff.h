@@ -63,6 +63,28 @@ void staff_mark_idle(struct hub *h, struct worker *w, time_t now);
 /* The duty frame of w (ref when not NULL). */
 char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *ref);
 
+/* The end of w's part of ch at now: a wrap-up holds one of w's slots for
+ * the topic's wrapup_s (w is told with `wrapup`); without one, the part's
+ * length is the estimator's sample at once. */
+void staff_wrapup_begin(struct hub *h, struct worker *w, const struct chat *ch, time_t now);
+
+/* The index of w's pending wrap-up of chat, or -1; whether w wrapped chat
+ * up lately. */
+int staff_wrapup_find(const struct worker *w, const char *chat);
+bool staff_wrapup_done(const struct worker *w, const char *chat);
+
+/* Wrap-up i of w is over at now (sent, or its time ran out): its slot
+ * frees; counted in wrapups and wrapup_s, the part and the wrap-up are one
+ * sample of the estimator. */
+void staff_wrapup_end(struct hub *h, struct worker *w, int i, time_t now);
+
+/* Ends the wrap-ups whose time ran out by now / when the next one will. */
+void staff_wrapups_expire(struct hub *h, time_t now);
+time_t staff_next_wrapup_end(const struct hub *h);
+
+/* Tells every tab of w its pending wrap-ups again (a tab that logs in). */
+void staff_send_wrapups(struct worker *w);
+
 /* Frees every session (the hub is going away). */
 void staff_free_all(struct hub *h);
 

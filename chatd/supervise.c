@@ -67,6 +67,7 @@ static int board_workers(struct board_build *b)
             .connected = w->ntabs > 0,
             .capacity = w->capacity,
             .chats = w->nchats,
+            .wrapups = w->wrapups.n,
             .idle_since = w->on_duty && !w->nchats ? w->idle_since : -1,
         };
         for (size_t i = 0; w->on_duty && i < h->cfg->ntopics; i++)

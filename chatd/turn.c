@@ -48,6 +48,7 @@ struct turn_save {
             int nchats;
             uint64_t idle_order;
             time_t idle_since;
+            struct wrapups wrapups;
         } w;
     } u;
 };
@@ -149,6 +150,7 @@ void turn_touch_worker(struct hub *h, struct worker *w)
     s->u.w.nchats = w->nchats;
     s->u.w.idle_order = w->idle_order;
     s->u.w.idle_since = w->idle_since;
+    s->u.w.wrapups = w->wrapups;
 }
 
 void turn_chat_ended(struct hub *h, struct chat *ch)
@@ -436,6 +438,7 @@ static void undo(struct hub *h)
             w->nchats = s->u.w.nchats;
             w->idle_order = s->u.w.idle_order;
             w->idle_since = s->u.w.idle_since;
+            w->wrapups = s->u.w.wrapups;
         }
     }
     for (size_t i = t->nsaves; i-- > 0;)

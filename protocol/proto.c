@@ -1029,9 +1029,9 @@ static json_t *board_workers(const struct proto_board *b)
     for (size_t i = 0; arr && i < b->nworkers; i++) {
         const struct proto_board_worker *w = &b->workers[i];
         json_array_append_new(
-            arr, json_pack("{s:s,s:b,s:o,s:i,s:i,s:o,s:b}", "alias", w->alias, "on_duty",
+            arr, json_pack("{s:s,s:b,s:o,s:i,s:i,s:i,s:o,s:b}", "alias", w->alias, "on_duty",
                            w->on_duty, "topics", strings_json(w->topics, w->ntopics), "capacity",
-                           w->capacity, "chats", w->chats, "idle_since",
+                           w->capacity, "chats", w->chats, "wrapups", w->wrapups, "idle_since",
                            proto_time_json(w->idle_since), "connected", w->connected));
     }
     return arr;

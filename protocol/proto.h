@@ -361,6 +361,7 @@ struct proto_board_worker {
     const char *topics[32];
     size_t ntopics;
     int capacity, chats;
+    int wrapups;       /* an addition: slots held for wrap-ups */
     time_t idle_since; /* -1: not idle */
 };
 

@@ -199,7 +199,7 @@ write_config() {
         for ((t = 0; t < TOPICS; t++)); do
             printf '\n[topic t%d]\ntitle_fi = Aihe %d\ntitle_sv = Ämne %d\ntitle_en = Topic %d\n' \
                 "$t" "$t" "$t" "$t"
-            printf 'audience = any\nhours = %s\nqueue_max = 100000\njoin_cutoff_min = 0\n' "$HOURS_VALUE"
+            printf 'audience = any\nhours = %s\nqueue_max = 100000\njoin_cutoff_min = 0\nwrapup_s = 0\n' "$HOURS_VALUE"
             printf 'mode = auto\n'
         done
     } >"$dir/chatd.ini"

@@ -362,6 +362,42 @@ static void test_failed_commit_takes_the_new_chat_back(void **state)
     finish(w, cs, 2);
 }
 
+/* Contract v2 §4: the part of a chat that ended holds its worker's slot
+ * until the wrap-up is sent, or wrapup_s (120 by default) has passed. */
+static void test_wrapup_holds_the_slot(void **state)
+{
+    struct world *w = *state;
+    char chat[64], frame[160], b[64];
+    struct conn *fay =
+        worker(w, "fay", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v1 = visitor(w, "a");
+    snprintf(chat, sizeof(chat), "%s", started(fay, b));
+    struct conn *v2 = visitor(w, "a");
+    snprintf(frame, sizeof(frame), "{\"type\":\"end\",\"chat\":\"%s\"}", chat);
+    send_frame(w, fay, frame);
+    assert_string_equal(field_of(fay, "wrapup", "chat", b), chat);
+    assert_string_equal(started(v2, b), ""); /* the slot is held */
+    snprintf(frame, sizeof(frame),
+             "{\"type\":\"wrapup\",\"chat\":\"%s\",\"kind\":\"test\",\"categories\":[]}", chat);
+    send_frame(w, fay, frame);
+    snprintf(chat, sizeof(chat), "%s", started(fay, b)); /* sent: v2 gets it at once */
+    assert_string_not_equal(chat, "");
+    snprintf(frame, sizeof(frame), "{\"type\":\"end\",\"chat\":\"%s\"}", chat);
+    send_frame(w, fay, frame);
+    struct conn *v3 = visitor(w, "a");
+    w->now += 100;
+    hub_tick(w->hub, w->now);
+    hub_turn_end(w->hub, w->now, no_io, NULL);
+    assert_string_equal(started(fay, b), ""); /* 102 s: still held */
+    w->now += 20;
+    assert_true(hub_next_deadline(w->hub, w->now - 20) <= w->now);
+    hub_tick(w->hub, w->now);
+    hub_turn_end(w->hub, w->now, no_io, NULL);
+    assert_string_not_equal(started(fay, b), ""); /* past wrapup_s: v3 gets it */
+    struct conn *cs[] = {fay, v1, v2, v3};
+    finish(w, cs, 4);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -373,6 +409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_block_outlasts_the_session_and_a_restart, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_message_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapup_holds_the_slot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_new_chat_back, setup,
                                         teardown),
     };

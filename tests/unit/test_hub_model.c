@@ -2,7 +2,7 @@
  * test_hub_model: the hub driven by seeded random sequences of what
  * visitors, workers and the database do (hello, join, leave, a dropped
  * connection, a resume, msg, duty on and off, end, transfer, a worker's tab
- * gone and back, a coordinator's board, monitor, whisper and join_chat,
+ * gone and back, wrap-ups, a coordinator's board, monitor, whisper and join_chat,
  * time passing past the grace, another process's write lock, and a batch
  * that fails), checked after every turn against what the clients were told:
  *  - the hub's own invariants hold (hub_check);
@@ -58,6 +58,8 @@ struct wk {
     bool on;
     char chats[16][64];
     int nchats;
+    char wraps[16][64]; /* the wrap-ups it was told of */
+    int nwraps;
 };
 
 struct ack {
@@ -248,6 +250,8 @@ static void worker_frames(struct model *m, struct wk *w)
                 snprintf(w->chats[w->nchats++], sizeof(w->chats[0]), "%s", str(j, "chat"));
         } else if (!strcmp(type, "chat_ended")) {
             worker_drop_chat(w, str(j, "chat"));
+        } else if (!strcmp(type, "wrapup") && w->nwraps < 16) {
+            snprintf(w->wraps[w->nwraps++], sizeof(w->wraps[0]), "%s", str(j, "chat"));
         } else if (!strcmp(type, "ack")) {
             record_ack(m, str(j, "ref"), (uint64_t)json_integer_value(json_object_get(j, "seq")));
         } else if (!strcmp(type, "error")) {
@@ -392,6 +396,12 @@ static void worker_op(struct model *m)
         conn_drop(m, w->c);
         w->c = NULL;
         w->nchats = 0;
+        w->nwraps = 0;
+    } else if (what == 9 && w->nwraps) { /* a wrap-up, maybe of one whose time ran out */
+        frame(m, w->c,
+              "{\"type\":\"wrapup\",\"chat\":\"%s\",\"kind\":\"counselling\","
+              "\"categories\":[\"school\"]}",
+              w->wraps[--w->nwraps]);
     }
 }
 
