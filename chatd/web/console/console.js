@@ -764,6 +764,7 @@
     icon.setAttribute('aria-hidden', 'true');
     icon.textContent = '\u26a0';
     span.appendChild(icon);
+    span.appendChild(document.createTextNode(' '));
     var word = document.createElement('span');
     word.className = 'urgent-text';
     word.textContent = text;

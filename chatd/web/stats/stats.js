@@ -481,13 +481,13 @@
     return z;
   }
 
-  /* A sum's counter as text: the number, or "fewer than K" when all of it
-   * was hidden, or "at least N" when some parts were. */
+  /* A sum's counter as text: the number, or "<K" as chatadmin writes it when
+   * all of it was hidden, or "≥N" when some parts were. */
   function countText(s, field) {
     var n = s[field] || 0;
     var k = s.hidden[field];
     if (!k) return num(n);
-    return n > 0 ? t('s.hidden.some', { n: num(n) }) : t('s.hidden', { k: num(k) });
+    return n > 0 ? '\u2265' + num(n) : '<' + num(k);
   }
 
   /* ---- rendering ---- */
@@ -863,8 +863,12 @@
         var answers = Array.isArray(q.answers) ? q.answers : [];
         var body = el('tbody');
         body.setAttribute('data-question', q.id);
+        /* shares only where every answer's count is known */
         var all = 0;
-        answers.forEach(function (a) { all += s['q_' + q.id + '_' + a.id] || 0; });
+        answers.forEach(function (a) {
+          var f = 'q_' + q.id + '_' + a.id;
+          all = all < 0 || s.hidden[f] ? -1 : all + (s[f] || 0);
+        });
         answers.forEach(function (a, i) {
           var field = 'q_' + q.id + '_' + a.id;
           var tr = el('tr');
@@ -876,7 +880,7 @@
             tr.appendChild(qh);
           }
           tr.appendChild(rowHeader(I18N.pick(a.label, a.id)));
-          var td = countCell(s[field] || 0, all, null);
+          var td = countCell(s[field] || 0, Math.max(all, 0), null);
           if (s.hidden[field]) td.querySelector('.bar-text').textContent = countText(s, field);
           tr.appendChild(td);
           body.appendChild(tr);
