@@ -114,7 +114,7 @@
     if (view === 'questions' && questionsOf(asking).length) {
       renderQuestions();   /* reconnected while answering: stay */
     } else if (view !== 'ended') {
-      asking = null;
+      forgetQuestions();
       showView('topics');
     }
     renderTopics();
@@ -137,7 +137,7 @@
     }
     var moved = view !== 'queue';
     queued = m;
-    asking = null;
+    forgetQuestions();
     clearErrors();
     topicsNote = '';
     renderQueue();
@@ -366,6 +366,7 @@
     topicsNote = '';
     /* questions only where a join can succeed: otherwise its error at once */
     if (tp && tp.state === 'open' && questionsOf(id).length) {
+      forgetQuestions();   /* every visit starts unanswered */
       asking = id;
       renderQuestions();
       showView('questions');
@@ -395,6 +396,12 @@
   }
 
   /* ---- questions before the chat ---- */
+
+  /* No answers linger on the page once they are sent or given up. */
+  function forgetQuestions() {
+    asking = null;
+    $('questions').textContent = '';
+  }
 
   function questionsOf(id) {
     var qs = id ? questionSets[id] : null;
@@ -482,7 +489,7 @@
 
   function questionsBack() {
     var id = asking;
-    asking = null;
+    forgetQuestions();
     clearErrors();
     showView('topics');
     renderTopics();

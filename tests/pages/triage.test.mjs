@@ -259,6 +259,10 @@ test('the question step by keyboard alone: answer, clear, skip; the console show
             await v3.click('#questions-back');
             await v3.locator('#view-topics').waitFor();
             assert.equal(await v3.evaluate(() => document.activeElement.getAttribute('data-topic')), 'youth');
+            assert.equal(await v3.locator('#questions input').count(), 0, 'no answer lingers on the page');
+            await v3.keyboard.press('Enter');
+            await v3.locator('#view-questions').waitFor();
+            assert.equal(await v3.locator('#questions input:checked').count(), 0, 'a new visit starts unanswered');
             assert.equal(await chatPanel(c, 2).count(), 0, 'no third chat');
         });
     });
