@@ -450,11 +450,6 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
     return usage();
 }
 
-static void add_bucket(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
-{
-    (void)stats_report_add(topic, hour, counts, ncounts, arg);
-}
-
 static int cmd_stats(struct admin *a, int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *topic = NULL, *format = "csv";
@@ -492,7 +487,9 @@ static int cmd_stats(struct admin *a, int argc, char **argv)
     if (open_store(a))
         return 1;
     struct stats_report *rep = stats_report_new();
-    int rc = rep ? store_stats_each(a->st, t0, t1, topic, add_bucket, rep) : CHAT_ERR_NOMEM;
+    int rc = rep ? stats_report_names(rep, a->cfg) : CHAT_ERR_NOMEM;
+    if (rc == 0)
+        rc = store_stats_each(a->st, t0, t1, topic, stats_report_add, rep);
     if (rc == 0)
         rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count,
                                 stdout);

@@ -91,7 +91,11 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
     if (!copy)
         return CHAT_ERR_NOMEM;
     uint64_t seq = ch->seq + 1;
-    struct proto_msg m = {ch->id, from_worker ? "worker" : "visitor", text, seq, now};
+    struct proto_msg m = {.chat = ch->id,
+                          .from = from_worker ? "worker" : "visitor",
+                          .text = text,
+                          .seq = seq,
+                          .ts = now};
     char *plain = proto_msg_record(&m);
     int rc = plain ? transcript_seal_msg(ch->key, ch->id, ch->segment, seq, plain, strlen(plain),
                                          nonce, &ct, &ctlen)
@@ -127,7 +131,8 @@ void chat_post_and_ack(struct hub *h, struct conn *conn, struct chat *ch, bool f
     int rc = chat_post(h, ch, from_worker, text, now, &seq);
     conn_send(conn, rc ? proto_error(rc, ref, NULL) : proto_ack(seq, ref));
     if (rc == 0 && from_worker) { /* the worker's other console tabs see it too */
-        struct proto_msg m = {ch->id, "worker", text, seq, now};
+        struct proto_msg m = {
+            .chat = ch->id, .from = "worker", .text = text, .seq = seq, .ts = now};
         staff_send_others(ch->worker, conn, proto_msg_frame(&m));
     }
 }
@@ -149,10 +154,14 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
                                             struct proto_msg *hist)
 {
     for (size_t i = 0; i < ch->nhist; i++)
-        hist[i] = (struct proto_msg){ch->id, ch->hist[i].from_worker ? "worker" : "visitor",
-                                     ch->hist[i].text, ch->hist[i].seq, ch->hist[i].ts};
+        hist[i] = (struct proto_msg){.chat = ch->id,
+                                     .from = ch->hist[i].from_worker ? "worker" : "visitor",
+                                     .text = ch->hist[i].text,
+                                     .seq = ch->hist[i].seq,
+                                     .ts = ch->hist[i].ts};
     const struct config_topic *t = &h->cfg->topics[ch->topic];
-    return (struct proto_chat_started){
+    const struct visitor *v = ch->visitor;
+    struct proto_chat_started s = {
         .chat = ch->id,
         .topic = t->id,
         .history = hist,
@@ -160,8 +169,25 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
         .worker = ch->worker ? ch->worker->alias : "",
         .audience = status_audience_name(t->audience),
         .waited_s = (long)ch->waited_s,
-        .visitor_away = !ch->visitor->conn,
+        .visitor_away = !v->conn,
+        .urgent = ch->urgent,
+        .lang = v->lang >= 0 ? proto_lang_code(v->lang) : NULL,
     };
+    for (size_t q = 0; q < h->cfg->nquestions && s.nanswers < PROTO_MAX_ANSWERS; q++) {
+        const struct config_question *cq = &h->cfg->questions[q];
+        if (v->answers.of[q] >= 0) {
+            s.answer_q[s.nanswers] = cq->id;
+            s.answer_a[s.nanswers++] = cq->answers[v->answers.of[q]].id;
+        }
+    }
+    return s;
+}
+
+void chat_flag(struct hub *h, struct chat *ch, bool urgent)
+{
+    turn_touch_chat(h, ch);
+    ch->urgent = urgent;
+    staff_send(ch->worker, proto_flag(ch->id, urgent));
 }
 
 void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref)
@@ -221,6 +247,7 @@ void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, 
     v->feedback_done = false;
     v->chat = NULL;
     v->state = PROTO_VISITOR_IDLE;
+    hub_no_answers(&v->answers);
     turn_chat_ended(h, ch);
     h->route_needed = h->status_dirty = true;
 }

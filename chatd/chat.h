@@ -32,6 +32,9 @@ void chat_typing(struct hub *h, struct chat *ch, bool from_worker, bool on);
 void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref);
 void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref);
 
+/* Marks ch urgent or not, and tells every tab of its worker. */
+void chat_flag(struct hub *h, struct chat *ch, bool urgent);
+
 /* Ends ch for good: both sides get chat_ended (the ref to the side that
  * asked), the worker's slot frees, the visitor is idle again (it must not
  * be queued), and ch is freed when the batch commits. */

@@ -74,11 +74,12 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->last_flush = (time_t)now;
     h->last_purge = (time_t)now - PURGE_EVERY_S; /* purge once at start */
     for (size_t i = 0; i < cfg->ntopics; i++)
-        queue_init(&h->topics[i].queue, 0);
+        queue_init(&h->topics[i].queue, (time_t)cfg->topics[i].urgent_after_s);
     h->status_dirty = true;
+    h->lang_wake = -1;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
-        session_restore(h, (time_t)now) != 0 || session_persist_dirty(h) != 0 ||
-        turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
+        route_questions_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
+        session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
         hub_free(h, now);
         return NULL;
     }
@@ -108,6 +109,7 @@ void hub_free(struct hub *h, double now)
     idmap_free(h->chats);
     idmap_free(h->per_source);
     free(h->last_status);
+    route_questions_free(h);
     free(h);
 }
 
@@ -241,6 +243,11 @@ void hub_tick(struct hub *h, double now)
         }
     }
     h->status_dirty = h->queue_state_dirty = true;
+    /* waits that became urgent by age, or may go to anyone now: the order,
+     * positions and estimates move by the clock */
+    h->route_needed = true;
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        h->topics[i].positions_dirty = true;
     unit_end(h);
 }
 
@@ -264,6 +271,8 @@ double hub_next_deadline(struct hub *h, double now)
         EARLIER(status_next_change(&h->cfg->topics[i], t));
         EARLIER(queue_next_aging(&h->topics[i].queue, t));
     }
+    if (h->lang_wake > t)
+        EARLIER(h->lang_wake);
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
     EARLIER(login_next_check(h));
@@ -323,7 +332,7 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     if (h->status_dirty) { /* public aggregates: they wait for no commit */
         push_status(h, t);
         for (size_t i = 0; i < h->cfg->ntopics; i++)
-            stats_staffing(h->stats, (int)i, staff_workers(h, (int)i), t);
+            stats_staffing(h->stats, (int)i, staff_workers(h, (int)i), staff_slots(h, (int)i), t);
     }
     if (t - h->last_flush >= STATS_FLUSH_S) {
         h->last_flush = t;

@@ -71,6 +71,13 @@ static void check_visitor(void *value, void *arg)
         broken(k, "chat %s has no worker but its visitor does not wait", ch->id);
     if (!v->conn && !v->away_since)
         broken(k, "a visitor without a connection is not away");
+    if (v->state == PROTO_VISITOR_IDLE) /* answers live for the wait and the chat only */
+        for (size_t q = 0; q < CONFIG_MAX_QUESTIONS; q++)
+            if (v->answers.of[q] != -1 || v->answers.urgent)
+                broken(k, "an idle visitor keeps its answers");
+    if (queued && v->qe.cls != QUEUE_TRANSFERRED &&
+        (v->qe.cls == QUEUE_URGENT) != v->answers.urgent)
+        broken(k, "a waiting visitor's class does not follow its answers");
 }
 
 static void check_chat(void *value, void *arg)

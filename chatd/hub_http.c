@@ -36,11 +36,6 @@ static int bearer_role(struct hub *h, const char *bearer, time_t now)
     return (int)u.role;
 }
 
-static void add_stored(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
-{
-    (void)stats_report_add(topic, hour, counts, ncounts, arg);
-}
-
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
                   const char *topic, double now, char **body)
 {
@@ -54,23 +49,33 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
     if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
         return CHAT_ERR_BAD_REQUEST;
     struct stats_report *rep = stats_report_new();
+    /* the questions, so that the page can label the q_ counters */
+    char *questions = proto_dump(
+        json_pack("{s:o}", "questions", proto_questions_json(h->questions, h->cfg->nquestions)),
+        NULL);
     size_t len;
-    FILE *out = rep ? open_memstream(body, &len) : NULL;
+    FILE *out = rep && questions && stats_report_names(rep, h->cfg) == 0
+                    ? open_memstream(body, &len)
+                    : NULL;
     if (!out) {
         stats_report_free(rep);
+        free(questions);
         return CHAT_ERR_NOMEM;
     }
+    questions[strlen(questions) - 1] = '\0'; /* {"questions":[...]} as members */
+    stats_report_members(rep, questions + 1);
     /* what is stored, and what is counted but not yet stored, so that
      * coordinators see the current hour; it is handed to the store now, so
      * what they saw is committed before the answer leaves */
     int rc = stats_flush(h->stats, (time_t)now, store_stats_put, h->st);
     if (rc == 0)
-        rc = store_stats_each(h->st, t0, t1, topic, add_stored, rep);
+        rc = store_stats_each(h->st, t0, t1, topic, stats_report_add, rep);
     stats_each_unstored(h->stats, t0, t1, topic, stats_report_add, rep);
     if (rc == 0)
         rc = stats_report_print(rep, STATS_JSON, 0, out);
     fclose(out);
     stats_report_free(rep);
+    free(questions);
     if (rc != 0) {
         free(*body);
         *body = NULL;
@@ -140,46 +145,60 @@ char *hub_metrics(struct hub *h, double now)
     return text;
 }
 
-/* Badge texts per language: open, open with a wait (before and after the
- * minutes), full, closed, opens at (before the time). */
-enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
+/* Badge texts per language: open and answering, open with a wait (before
+ * and after the minutes), open but every slot busy (no estimate), open but
+ * nobody on duty, full, closed, opens at (before the time). */
+enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_BUSY, B_NOBODY, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
 static const char *const badge_text[3][B_COUNT] = {
-    {"Chat auki", "Chat auki, jonossa noin ", " min", "Jono on täynnä", "Chat on kiinni",
-     "Aukeaa "},
-    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Kön är full", "Chatten är stängd",
-     "Öppnar "},
-    {"Chat open", "Chat open, about ", " min wait", "Queue full", "Chat closed", "Opens "},
+    {"Chat auki", "Chat auki, jonossa noin ", " min", "Chat auki, kaikki päivystäjät varattuja",
+     "Chat auki, päivystäjä tulossa", "Jono on täynnä", "Chat on kiinni", "Aukeaa "},
+    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Chatten är öppen, alla är upptagna",
+     "Chatten är öppen, jouren är på väg", "Kön är full", "Chatten är stängd", "Öppnar "},
+    {"Chat open", "Chat open, about ", " min wait", "Chat open, everyone is busy",
+     "Chat open, nobody on duty yet", "Queue full", "Chat closed", "Opens "},
 };
+
+/* The badge's text for ts in language l, and its colour. */
+static const char *badge_label(const struct proto_topic_status *ts, int l, char *label, size_t size)
+{
+    const char *const *text = badge_text[l];
+    if (ts->state == PROTO_TOPIC_FULL) {
+        snprintf(label, size, "%s", text[B_FULL]);
+        return "#8a4b00";
+    }
+    if (ts->state != PROTO_TOPIC_OPEN) {
+        char when[32];
+        struct tm tm;
+        localtime_r(&ts->next_open, &tm);
+        strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
+        if (ts->next_open >= 0)
+            snprintf(label, size, "%s%s", text[B_OPENS], when);
+        else
+            snprintf(label, size, "%s", text[B_CLOSED]);
+        return "#5b5b5b";
+    }
+    if (!ts->staffed)
+        snprintf(label, size, "%s", text[B_NOBODY]);
+    else if (ts->answering)
+        snprintf(label, size, "%s", text[B_OPEN]);
+    else if (ts->estimated_wait_s >= 0)
+        snprintf(label, size, "%s%ld%s", text[B_WAIT_PRE], (ts->estimated_wait_s + 59) / 60,
+                 text[B_WAIT_POST]);
+    else
+        snprintf(label, size, "%s", text[B_BUSY]);
+    return ts->staffed ? "#1d6b3a" : "#5b5b5b";
+}
 
 char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
 {
     int i = topic ? config_topic_index(h->cfg, topic) : -1;
     int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
     struct proto_topic_status ts;
-    char label[160], when[32], *svg = NULL;
+    char label[160], *svg = NULL;
     if (i < 0)
         return NULL;
     route_topic_status(h, i, (time_t)now, &ts);
-    const char *fill = "#1d6b3a";
-    if (ts.state == PROTO_TOPIC_OPEN && ts.estimated_wait_s >= 0)
-        snprintf(label, sizeof(label), "%s%ld%s", badge_text[l][B_WAIT_PRE],
-                 (ts.estimated_wait_s + 59) / 60, badge_text[l][B_WAIT_POST]);
-    else if (ts.state == PROTO_TOPIC_OPEN)
-        snprintf(label, sizeof(label), "%s", badge_text[l][B_OPEN]);
-    else if (ts.state == PROTO_TOPIC_FULL) {
-        snprintf(label, sizeof(label), "%s", badge_text[l][B_FULL]);
-        fill = "#8a4b00";
-    } else {
-        fill = "#5b5b5b";
-        if (ts.next_open >= 0) {
-            struct tm tm;
-            localtime_r(&ts.next_open, &tm);
-            strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
-            snprintf(label, sizeof(label), "%s%s", badge_text[l][B_OPENS], when);
-        } else {
-            snprintf(label, sizeof(label), "%s", badge_text[l][B_CLOSED]);
-        }
-    }
+    const char *fill = badge_label(&ts, l, label, sizeof(label));
     const char *utf8 = label; /* the texts are UTF-8 and hold no XML metacharacters */
     int width = 24 + 7 * (int)proto_utf8_len(utf8);
     size_t len;

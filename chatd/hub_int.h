@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hub.h"
 #include "idmap.h"
@@ -76,8 +77,16 @@ struct chat {
     struct hist *hist;
     size_t nhist, caphist;
     time_t started, waited_s;
+    bool urgent; /* the visitor's answers made it so, or a worker flagged it */
     bool ended;
     uint64_t saved_in; /* the batch of its last undo snapshot (turn.c) */
+};
+
+/* A visitor's pre-chat answers: the answer index per question of cfg (-1
+ * where none), and whether one of them makes it urgent. */
+struct answers {
+    int8_t of[CONFIG_MAX_QUESTIONS];
+    bool urgent;
 };
 
 /*
@@ -113,6 +122,10 @@ struct visitor {
     struct visitor *dirty_next;
     bool gone;
     uint64_t source; /* keyed hash of the address it came from (0: restored), counted */
+    int lang;        /* its chat language (hello.lang), a proto_lang index; -1: any */
+    /* The pre-chat answers of its current wait and chat, only here, never
+     * stored; none while it is idle. */
+    struct answers answers;
     uint64_t saved_in;
 };
 
@@ -140,6 +153,7 @@ struct worker {
     bool on_duty;
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
+    uint64_t langs; /* the languages it chats in: bit i = proto_lang_code(i) */
     struct chat *chats[WORKER_MAX_CHATS];
     int nchats;
     uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
@@ -148,9 +162,13 @@ struct worker {
     uint64_t saved_in;
 };
 
+/* A topic's queue and what its estimates learn (not undone with a batch:
+ * they are estimates). */
 struct topic_state {
     struct queue queue;
     struct status_service service;
+    struct status_patience patience;
+    struct status_rate urgent_joins;
     bool positions_dirty;
 };
 
@@ -179,6 +197,12 @@ struct hub {
     uint64_t transfer_order;
     uint64_t idle_counter;
     bool route_needed, status_dirty, queue_state_dirty;
+    time_t lang_wake; /* routing must run again then: a language fallback (-1: none) */
+    /* The pre-chat questions as frames carry them (built once from cfg):
+     * all with their topics, and each topic's own. */
+    struct proto_question *questions;
+    struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
+    size_t topic_nquestions[CONFIG_MAX_TOPICS];
     char *last_status; /* the topics last pushed to subscribers */
     struct login *login;
     struct stats *stats;
@@ -192,6 +216,13 @@ struct hub {
     void (*log)(const char *msg, void *arg);
     void *log_arg;
 };
+
+/* No answers. */
+static inline void hub_no_answers(struct answers *a)
+{
+    memset(a->of, -1, sizeof(a->of));
+    a->urgent = false;
+}
 
 /* Adds delta to the visitor sessions held for source (0: none counted);
  * the new count. */

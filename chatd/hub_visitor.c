@@ -26,8 +26,13 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
     int rc = session_open(h, c, r->session, now, &v, &resumed);
     if (rc != 0)
         return send_error(c, rc, r->ref);
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
+    if (r->lang >= 0) /* its chat language; kept from before when not said */
+        v->lang = r->lang;
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
         route_topic_status(h, (int)i, now, &topics[i]);
+        topics[i].questions = h->topic_questions[i];
+        topics[i].nquestions = h->topic_nquestions[i];
+    }
     struct proto_welcome_visitor w = {v->session, resumed, v->state, topics, h->cfg->ntopics};
     conn_send(c, proto_welcome_visitor(&w, r->ref));
     if (v->state == PROTO_VISITOR_QUEUED) {
@@ -41,10 +46,13 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
 static void visitor_join(struct hub *h, struct visitor *v, const struct proto_req *r, time_t now)
 {
     int topic = config_topic_index(h->cfg, r->topic);
+    struct answers answers;
     if (v->state != PROTO_VISITOR_IDLE)
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     if (topic < 0)
         return send_error(v->conn, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    if (route_check_answers(h, topic, r, &answers) != 0)
+        return send_error(v->conn, CHAT_ERR_BAD_REQUEST, r->ref);
     stats_add(h->stats, topic, STAT_JOINS, 1, now);
     if (v->blocked_until > now)
         return send_error(v->conn, CHAT_ERR_BLOCKED, r->ref);
@@ -58,7 +66,7 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
                          proto_error_closed(schedule_next_open(&t->schedule, now), r->ref));
     if (why)
         return send_error(v->conn, why, r->ref);
-    route_enqueue(h, v, topic, now);
+    route_enqueue(h, v, topic, &answers, now);
     stats_add(h->stats, topic, STAT_QUEUED, 1, now);
     route_send_queued(h, v, r->ref, now);
 }

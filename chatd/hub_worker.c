@@ -33,6 +33,7 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
     if (r->on) {
         w->topics = mask;
         w->capacity = r->capacity;
+        w->langs = r->has_langs ? r->langs : staff_all_langs();
     }
     for (int i = 0; i < w->ntabs; i++) /* every tab shows the same duty; the asker gets the ref */
         conn_send(w->tabs[i]->conn, staff_duty_frame(h, w, w->tabs[i]->conn == c ? r->ref : NULL));
@@ -131,6 +132,12 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
     case PT_BLOCK:
         if ((ch = worker_chat(h, c, w, r)))
             worker_block(h, c, ch, r, t);
+        return;
+    case PT_FLAG:
+        if ((ch = worker_chat(h, c, w, r))) {
+            chat_flag(h, ch, r->urgent);
+            conn_send(c, proto_ack(0, r->ref));
+        }
         return;
     case PT_LOGOUT:
         if (c->pending)

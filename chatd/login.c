@@ -174,7 +174,23 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
     const char *canned[CONFIG_MAX_CANNED];
     for (size_t i = 0; i < h->cfg->ncanned; i++)
         canned[i] = h->cfg->canned[i];
-    struct proto_welcome_worker wf = {w->user, w->alias, w->role, token, canned, h->cfg->ncanned};
+    struct proto_category cats[CONFIG_MAX_CATEGORIES];
+    for (size_t i = 0; i < h->cfg->ncategories; i++) {
+        const struct config_category *k = &h->cfg->categories[i];
+        cats[i] = (struct proto_category){k->id, {k->label[0], k->label[1], k->label[2]}};
+    }
+    struct proto_welcome_worker wf = {
+        .user = w->user,
+        .alias = w->alias,
+        .role = w->role,
+        .token = token,
+        .canned = canned,
+        .ncanned = h->cfg->ncanned,
+        .categories = cats,
+        .ncategories = h->cfg->ncategories,
+        .questions = h->questions,
+        .nquestions = h->cfg->nquestions,
+    };
     conn_send(c, proto_welcome_worker(&wf, ref));
     if (w->on_duty) {
         conn_send(c, staff_duty_frame(h, w, NULL));

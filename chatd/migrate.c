@@ -86,6 +86,28 @@ static const char *const store_migrations[] = {
     "DROP TABLE transcript_msgs;"
     "ALTER TABLE transcript_msgs5 RENAME TO transcript_msgs;"
     "CREATE INDEX transcript_msgs_chat ON transcript_msgs(chat, seq);",
+    /* 6: contract v2 §5: the new fixed counters, and the counters named by
+     * the config (q_QID_AID, cat_ID), one row per bucket and name. */
+    "ALTER TABLE stats ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN first_reply_s INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN first_replies INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN wrapups INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN wrapup_s INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_counselling INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_information INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_silent INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_test INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_prank INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN kind_abusive INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN slot_s INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN helped_yes INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN helped_somewhat INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN helped_no INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN again_yes INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stats ADD COLUMN again_no INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE stats_extra(topic TEXT NOT NULL, hour INTEGER NOT NULL, name TEXT NOT NULL,"
+    " n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour, name)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -155,3 +155,18 @@ void queue_each(const struct queue *q, void (*fn)(struct queue_entry *e, void *a
         }
     }
 }
+
+time_t queue_oldest_since(const struct queue *q)
+{
+    time_t oldest = -1;
+    /* transferred entries are in transfer order, the others in join order */
+    for (const struct queue_entry *e = q->list[QUEUE_TRANSFERRED].head; e; e = e->next)
+        if (oldest < 0 || e->since < oldest)
+            oldest = e->since;
+    for (int c = QUEUE_URGENT; c < QUEUE_CLASSES; c++) {
+        const struct queue_entry *e = q->list[c].head;
+        if (e && (oldest < 0 || e->since < oldest))
+            oldest = e->since;
+    }
+    return oldest;
+}

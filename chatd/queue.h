@@ -79,6 +79,9 @@ int queue_position(const struct queue *q, const struct queue_entry *e, time_t no
 /* The number of entries that are urgent at now. */
 size_t queue_urgent_count(const struct queue *q, time_t now);
 
+/* The earliest `since` of any entry (the longest wait), or -1 when empty. */
+time_t queue_oldest_since(const struct queue *q);
+
 /* True when a (head of qa) is to be served before b (head of qb) at now. */
 bool queue_before(const struct queue *qa, const struct queue_entry *a, const struct queue *qb,
                   const struct queue_entry *b, time_t now);

@@ -5,27 +5,124 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "chat.h"
 #include "staff.h"
+
+/* Question q of cfg as frames carry it (with its topics when with_topics). */
+static struct proto_question question_of(const struct config *cfg, const struct config_question *q,
+                                         bool with_topics)
+{
+    struct proto_question pq = {.id = q->id, .nanswers = (size_t)q->nanswers};
+    for (int l = 0; l < LANG_COUNT; l++)
+        pq.text[l] = q->text[l];
+    for (int a = 0; a < q->nanswers; a++) {
+        pq.answer_id[a] = q->answers[a].id;
+        for (int l = 0; l < LANG_COUNT; l++)
+            pq.answer_label[a][l] = q->answers[a].label[l];
+    }
+    for (size_t t = 0; with_topics && t < cfg->ntopics; t++)
+        if (q->topics & (1u << t))
+            pq.topics[pq.ntopics++] = cfg->topics[t].id;
+    return pq;
+}
+
+int route_questions_build(struct hub *h)
+{
+    const struct config *cfg = h->cfg;
+    size_t n = cfg->nquestions;
+    if (!(h->questions = calloc(n + 1, sizeof(*h->questions))))
+        return CHAT_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        h->questions[i] = question_of(cfg, &cfg->questions[i], true);
+    for (size_t t = 0; t < cfg->ntopics; t++) {
+        if (!(h->topic_questions[t] = calloc(n + 1, sizeof(struct proto_question))))
+            return CHAT_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++)
+            if (cfg->questions[i].topics & (1u << t))
+                h->topic_questions[t][h->topic_nquestions[t]++] =
+                    question_of(cfg, &cfg->questions[i], false);
+    }
+    return 0;
+}
+
+void route_questions_free(struct hub *h)
+{
+    free(h->questions);
+    for (size_t t = 0; t < CONFIG_MAX_TOPICS; t++)
+        free(h->topic_questions[t]);
+}
+
+int route_check_answers(const struct hub *h, int topic, const struct proto_req *r,
+                        struct answers *out)
+{
+    hub_no_answers(out);
+    for (size_t i = 0; i < r->nanswers; i++) {
+        int q = config_question_index(h->cfg, r->answer_q[i]);
+        const struct config_question *cq = q >= 0 ? &h->cfg->questions[q] : NULL;
+        int a = cq && (cq->topics & (1u << topic)) ? config_answer_index(cq, r->answer_a[i]) : -1;
+        if (a < 0)
+            return CHAT_ERR_BAD_REQUEST;
+        out->of[q] = (int8_t)a;
+        out->urgent |= cq->answers[a].urgent;
+    }
+    return 0;
+}
+
+/* Counts a join's answers (and its urgency) in topic's statistics. */
+static void count_answers(struct hub *h, const struct answers *a, int topic, time_t now)
+{
+    if (a->urgent)
+        stats_add(h->stats, topic, STAT_URGENT, 1, now);
+    for (size_t q = 0; q < h->cfg->nquestions; q++)
+        if (a->of[q] >= 0)
+            stats_add(h->stats, topic, stats_answer_counter(h->cfg, (int)q, a->of[q]), 1, now);
+}
 
 struct visitor *route_visitor_of(struct queue_entry *e)
 {
     return (struct visitor *)((char *)e - offsetof(struct visitor, qe));
 }
 
-void route_status_input(const struct hub *h, int topic, struct status_input *in)
+void route_status_input(const struct hub *h, int topic, time_t now, struct status_input *in)
 {
-    in->waiting = (int)h->topics[topic].queue.count;
+    const struct topic_state *ts = &h->topics[topic];
+    in->waiting = (int)ts->queue.count;
     in->staffed_slots = staff_slots(h, topic);
-    in->service = h->topics[topic].service;
+    in->free_slots = staff_free_slots(h, topic);
+    in->service = ts->service;
+    in->patience_s = status_patience_s(&ts->patience);
+    in->urgent_per_s = status_rate_per_s(&ts->urgent_joins, now);
 }
 
 void route_topic_status(const struct hub *h, int topic, time_t now, struct proto_topic_status *out)
 {
     struct status_input in;
-    route_status_input(h, topic, &in);
+    route_status_input(h, topic, now, &in);
     status_compute(&h->cfg->topics[topic], &in, now, out);
+}
+
+/* When queued visitor v may go to a worker who does not speak its
+ * language: -1 when it is not waiting for one who does (no language, no
+ * fallback time, or no such worker on duty), else that time. */
+static time_t lang_fallback_at(const struct hub *h, const struct visitor *v)
+{
+    int after = h->cfg->topics[v->topic].lang_fallback_s;
+    if (v->lang < 0 || after <= 0 || staff_lang_slots(h, v->topic, v->lang) == 0)
+        return -1;
+    return v->qe.since + after;
+}
+
+/* What v's estimate depends on besides its position. */
+static struct status_who who_of(const struct hub *h, const struct visitor *v, time_t now)
+{
+    time_t at = lang_fallback_at(h, v);
+    return (struct status_who){
+        .urgent = queue_is_urgent(&h->topics[v->topic].queue, &v->qe, now),
+        .lang_slots = at > now ? staff_lang_slots(h, v->topic, v->lang) : -1,
+        .fallback_s = at > now ? (long)(at - now) : 0,
+    };
 }
 
 /* Marks what a change of topic's queue makes the end of the turn redo. */
@@ -35,15 +132,19 @@ static void queue_changed(struct hub *h, int topic)
     h->route_needed = h->status_dirty = h->queue_state_dirty = true;
 }
 
-void route_enqueue(struct hub *h, struct visitor *v, int topic, time_t now)
+void route_enqueue(struct hub *h, struct visitor *v, int topic, const struct answers *a, time_t now)
 {
     turn_touch_visitor(h, v);
+    v->answers = *a;
+    count_answers(h, a, topic, now);
     v->topic = topic;
     v->qe.order = ++h->join_order;
     v->qe.since = now;
-    v->qe.cls = QUEUE_NORMAL;
+    v->qe.cls = a->urgent ? QUEUE_URGENT : QUEUE_NORMAL;
     v->state = PROTO_VISITOR_QUEUED;
     queue_insert(&h->topics[topic].queue, &v->qe);
+    if (a->urgent)
+        status_rate_add(&h->topics[topic].urgent_joins, now);
     queue_changed(h, topic);
 }
 
@@ -92,6 +193,8 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
         stats_add(h->stats, topic, STAT_ANSWERED, 1, now);
         stats_add_duration(h->stats, topic, STAT_WAIT_ANSWERED_S, STAT_WAIT_ANSWERED_H0, waited,
                            now);
+        status_patience_add(&h->topics[topic].patience, (double)waited, false);
+        ch->urgent = v->answers.urgent;
     }
     route_unqueue(h, v);
     turn_touch_chat(h, ch);
@@ -107,18 +210,37 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
     return 0;
 }
 
-/* The eligible worker with the fewest active chats, then idle longest. */
-static struct worker *best_worker(struct hub *h, int topic)
+/* The eligible worker for v with the fewest active chats, then idle
+ * longest: one who speaks v's language while v waits for one. */
+static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t now)
 {
     struct worker *best = NULL;
+    time_t fallback = lang_fallback_at(h, v);
+    bool any = fallback < 0 || fallback <= now;
     for (struct worker *w = h->workers; w; w = w->next) {
-        if (!staff_free_for(w, topic))
+        if (!staff_free_for(w, v->topic) || (!any && !staff_speaks(w, v->lang)))
             continue;
         if (!best || w->nchats < best->nchats ||
             (w->nchats == best->nchats && w->idle_order < best->idle_order))
             best = w;
     }
+    if (!best && !any && (h->lang_wake < 0 || fallback < h->lang_wake))
+        h->lang_wake = fallback; /* try again when anyone may take it */
     return best;
+}
+
+/* The first visitor of topic, in service order, that a free worker can
+ * take now, and that worker; NULL when none. */
+static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, struct worker **w)
+{
+    struct queue_iter it;
+    if (h->cfg->topics[topic].mode != MODE_AUTO || staff_free_slots(h, topic) == 0)
+        return NULL;
+    queue_iter_init(&it, &h->topics[topic].queue, now);
+    for (struct queue_entry *e; (e = queue_iter_next(&it));)
+        if ((*w = best_worker(h, route_visitor_of(e), now)))
+            return e;
+    return NULL;
 }
 
 void route_run(struct hub *h, time_t now)
@@ -128,14 +250,12 @@ void route_run(struct hub *h, time_t now)
         struct queue_entry *best = NULL;
         const struct queue *bq = NULL;
         struct worker *bw = NULL;
+        h->lang_wake = -1;
         for (size_t i = 0; i < h->cfg->ntopics; i++) {
             const struct queue *q = &h->topics[i].queue;
-            struct queue_entry *e = queue_head(q, now);
-            if (!e || h->cfg->topics[i].mode != MODE_AUTO ||
-                (best && !queue_before(q, e, bq, best, now)))
-                continue;
-            struct worker *w = best_worker(h, (int)i);
-            if (w) {
+            struct worker *w;
+            struct queue_entry *e = first_servable(h, (int)i, now, &w);
+            if (e && (!best || queue_before(q, e, bq, best, now))) {
                 best = e;
                 bq = q;
                 bw = w;
@@ -159,8 +279,9 @@ void route_send_queued(struct hub *h, struct visitor *v, const char *ref, time_t
 {
     struct status_input in;
     int pos = queue_position(&h->topics[v->topic].queue, &v->qe, now);
-    route_status_input(h, v->topic, &in);
-    send_queued(h, v, pos, status_estimate_wait(&in, pos), ref);
+    struct status_who who = who_of(h, v, now);
+    route_status_input(h, v->topic, now, &in);
+    send_queued(h, v, pos, status_estimate_for(&in, pos, &who), ref);
 }
 
 void route_push_positions(struct hub *h, int topic, time_t now)
@@ -170,11 +291,12 @@ void route_push_positions(struct hub *h, int topic, time_t now)
     struct queue_iter it;
     int pos = 0;
     ts->positions_dirty = false;
-    route_status_input(h, topic, &in);
+    route_status_input(h, topic, now, &in);
     queue_iter_init(&it, &ts->queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));) {
         struct visitor *v = route_visitor_of(e);
-        long wait = status_estimate_wait(&in, ++pos);
+        struct status_who who = who_of(h, v, now);
+        long wait = status_estimate_for(&in, ++pos, &who);
         if (v->sent_pos != pos || v->sent_wait != wait)
             send_queued(h, v, pos, wait, NULL);
     }
@@ -189,12 +311,13 @@ void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
             continue;
         const struct config_topic *ct = &h->cfg->topics[i];
         const struct queue *q = &h->topics[i].queue;
-        struct queue_entry *head = queue_head(q, now);
+        time_t oldest = queue_oldest_since(q);
         t[n++] = (struct proto_queue_topic){
             .id = ct->id,
             .mode = ct->mode == MODE_PICK ? "pick" : "auto",
-            .longest_wait_s = head ? (long)(now - head->since) : 0,
+            .longest_wait_s = oldest >= 0 ? (long)(now - oldest) : 0,
             .waiting = (int)q->count,
+            .urgent_waiting = (int)queue_urgent_count(q, now),
             .open = schedule_is_open(&ct->schedule, now),
         };
     }

@@ -9,17 +9,29 @@
 
 #include "hub_int.h"
 
+/* Builds h's questions from its config (0 or CHAT_ERR_NOMEM) / frees them. */
+int route_questions_build(struct hub *h);
+void route_questions_free(struct hub *h);
+
+/* The answers of a join's {question: answer} pairs for topic into out:
+ * CHAT_ERR_BAD_REQUEST when a question is unknown or not asked in topic,
+ * or an answer is not one of its question's. */
+int route_check_answers(const struct hub *h, int topic, const struct proto_req *r,
+                        struct answers *out);
+
 /* The visitor whose queue entry is e. */
 struct visitor *route_visitor_of(struct queue_entry *e);
 
 /* What the estimator knows of topic now. */
-void route_status_input(const struct hub *h, int topic, struct status_input *in);
+void route_status_input(const struct hub *h, int topic, time_t now, struct status_input *in);
 
 /* The public status of topic at now. */
 void route_topic_status(const struct hub *h, int topic, time_t now, struct proto_topic_status *out);
 
-/* Puts idle visitor v at the end of topic's queue (a join at now). */
-void route_enqueue(struct hub *h, struct visitor *v, int topic, time_t now);
+/* Puts idle visitor v in topic's queue with its answers (a join at now):
+ * urgent ones among the urgent, and counts the answers. */
+void route_enqueue(struct hub *h, struct visitor *v, int topic, const struct answers *a,
+                   time_t now);
 
 /* Takes queued visitor v off its queue; v is idle. */
 void route_unqueue(struct hub *h, struct visitor *v);
@@ -37,8 +49,11 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
     __attribute__((warn_unused_result));
 
 /* Serves waiting visitors of auto-mode topics: the first in service order
- * across topics goes to the eligible worker with the fewest chats, then
- * idle longest; again until nobody or no worker is free. */
+ * across topics that a free worker can take goes to the eligible worker
+ * with the fewest chats, then idle longest; again until nobody or no
+ * worker is free. A visitor with a language waits for a worker who speaks
+ * it, while one is on duty, for the topic's lang_fallback_s; then anyone
+ * may take it (h->lang_wake is the next such moment, or -1). */
 void route_run(struct hub *h, time_t now);
 
 /* `queued` to v with its position and estimate now. */

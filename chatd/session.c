@@ -63,6 +63,17 @@ static void away_remove(struct hub *h, struct visitor *v)
     v->away_since = 0;
 }
 
+/* A new visitor session with no language and no answers. */
+static struct visitor *visitor_new(void)
+{
+    struct visitor *v = calloc(1, sizeof(*v));
+    if (v) {
+        v->lang = -1;
+        hub_no_answers(&v->answers);
+    }
+    return v;
+}
+
 /* A new session for a hello on c with token (or none); one address may
  * hold max_conns_per_source sessions at once (also those away in their
  * grace), so a script cannot fill memory with them. */
@@ -75,7 +86,7 @@ static int session_new(struct hub *h, const struct conn *c, const char *token, t
     if (h->cfg->max_conns_per_source > 0 &&
         hub_source_sessions(h, c->source, 0) >= h->cfg->max_conns_per_source)
         return CHAT_ERR_RATE_LIMITED;
-    struct visitor *v = calloc(1, sizeof(*v));
+    struct visitor *v = visitor_new();
     if (!v)
         return CHAT_ERR_NOMEM;
     /* A session that is gone from memory starts again under a new token,
@@ -156,8 +167,10 @@ void session_abandon(struct hub *h, struct visitor *v, time_t now)
         stats_add_duration(h->stats, v->topic, STAT_WAIT_ABANDONED_S, STAT_WAIT_ABANDONED_H0,
                            now - v->qe.since, now);
         stats_add(h->stats, v->topic, STAT_ABANDONED, 1, now);
+        status_patience_add(&h->topics[v->topic].patience, (double)(now - v->qe.since), true);
     }
     route_unqueue(h, v);
+    hub_no_answers(&v->answers);
 }
 
 int session_block(struct hub *h, struct visitor *v, time_t until)
@@ -242,7 +255,7 @@ static void restore_one(const struct store_session *ss, void *arg)
     struct hub *h = ctx->h;
     struct store_user u;
     int topic = config_topic_index(h->cfg, ss->topic);
-    struct visitor *v = topic >= 0 ? calloc(1, sizeof(*v)) : NULL;
+    struct visitor *v = topic >= 0 ? visitor_new() : NULL;
     if (!v)
         return; /* the topic is gone from the config */
     sodium_bin2hex(v->key, sizeof(v->key), ss->key, sizeof(ss->key));

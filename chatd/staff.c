@@ -16,6 +16,12 @@ struct worker *staff_find(struct hub *h, const char *user)
     return NULL;
 }
 
+uint64_t staff_all_langs(void)
+{
+    size_t n = proto_lang_count();
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
 struct worker *staff_get(struct hub *h, const struct store_user *u)
 {
     struct worker *w = staff_find(h, u->name);
@@ -25,6 +31,7 @@ struct worker *staff_get(struct hub *h, const struct store_user *u)
         snprintf(w->user, sizeof(w->user), "%s", u->name);
         w->idle_order = ++h->idle_counter;
         w->capacity = 1;
+        w->langs = staff_all_langs();
         w->next = h->workers;
         h->workers = w;
     }
@@ -131,6 +138,29 @@ int staff_workers(const struct hub *h, int topic)
     return n;
 }
 
+int staff_free_slots(const struct hub *h, int topic)
+{
+    int n = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (staff_free_for(w, topic))
+            n += w->capacity - w->nchats;
+    return n;
+}
+
+bool staff_speaks(const struct worker *w, int lang)
+{
+    return lang < 0 || (w->langs & ((uint64_t)1 << lang));
+}
+
+int staff_lang_slots(const struct hub *h, int topic, int lang)
+{
+    int slots = 0;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (staff_serves(w, topic) && staff_speaks(w, lang))
+            slots += w->capacity;
+    return slots;
+}
+
 void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch)
 {
     turn_touch_worker(h, w);
@@ -161,7 +191,7 @@ char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         if (w->on_duty && (w->topics & (1u << i)))
             topics[n++] = h->cfg->topics[i].id;
-    struct proto_duty d = {w->on_duty, topics, n, w->capacity};
+    struct proto_duty d = {w->on_duty, topics, n, w->capacity, w->langs};
     return proto_duty(&d, ref);
 }
 

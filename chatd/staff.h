@@ -8,6 +8,9 @@
 
 #include "hub_int.h"
 
+/* Every language a worker can chat in (its default). */
+uint64_t staff_all_langs(void);
+
 /* The session of user, or NULL. */
 struct worker *staff_find(struct hub *h, const char *user);
 
@@ -39,6 +42,15 @@ bool staff_serves(const struct worker *w, int topic);
 /* Chat slots (sum of capacities) and workers on duty and connected for topic. */
 int staff_slots(const struct hub *h, int topic);
 int staff_workers(const struct hub *h, int topic);
+
+/* Of those slots, the ones free now. */
+int staff_free_slots(const struct hub *h, int topic);
+
+/* True when w chats in language lang (a proto_lang index; -1: any). */
+bool staff_speaks(const struct worker *w, int lang);
+
+/* The slots of the workers on duty and connected for topic who speak lang. */
+int staff_lang_slots(const struct hub *h, int topic, int lang);
 
 /* Gives ch a slot of w / takes it back (w is idle from now on when it
  * has no chat left). */

@@ -58,32 +58,93 @@ static const char *const stat_names[STAT_COUNT] = {
     "chat_15_30",
     "chat_30_60",
     "chat_60p",
+    "urgent",
+    "alerts",
+    "first_reply_s",
+    "first_replies",
+    "wrapups",
+    "wrapup_s",
+    "kind_counselling",
+    "kind_information",
+    "kind_silent",
+    "kind_test",
+    "kind_prank",
+    "kind_abusive",
+    "slot_s",
+    "helped_yes",
+    "helped_somewhat",
+    "helped_no",
+    "again_yes",
+    "again_no",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */
 static const time_t bin_limits[STATS_BINS - 1] = {60, 300, 900, 1800, 3600};
 
+/* A bucket's counters: STAT_COUNT fixed ones, then the config's extras. */
 struct bucket {
     int topic;
     time_t hour;
     bool touched; /* time was accounted into it since the last flush (even 0 s) */
-    long open[STAT_COUNT];
-    long pending[STAT_COUNT];
-    long flushed[STAT_COUNT];
+    long *open;   /* n counters each, one allocation (open) */
+    long *pending;
+    long *flushed;
 };
 
 struct stats {
     const struct config *cfg;
+    int n;                         /* counters per bucket: STAT_COUNT + extras */
+    char (*names)[STATS_NAME_MAX]; /* the extras' names */
     struct bucket *b;
     size_t nb;
     time_t accrued_until[CONFIG_MAX_TOPICS];
     int staffed[CONFIG_MAX_TOPICS];
+    int slots[CONFIG_MAX_TOPICS];
     long events; /* stats_add calls so far */
 };
 
 const char *stats_name(int i)
 {
     return i >= 0 && i < STAT_COUNT ? stat_names[i] : NULL;
+}
+
+static int answers_total(const struct config *cfg)
+{
+    int n = 0;
+    for (size_t q = 0; q < cfg->nquestions; q++)
+        n += cfg->questions[q].nanswers;
+    return n;
+}
+
+int stats_extra_count(const struct config *cfg)
+{
+    return answers_total(cfg) + (int)cfg->ncategories;
+}
+
+int stats_answer_counter(const struct config *cfg, int q, int a)
+{
+    int n = STAT_COUNT;
+    for (int j = 0; j < q; j++)
+        n += cfg->questions[j].nanswers;
+    return n + a;
+}
+
+int stats_category_counter(const struct config *cfg, int c)
+{
+    return STAT_COUNT + answers_total(cfg) + c;
+}
+
+void stats_extra_name(const struct config *cfg, int i, char out[STATS_NAME_MAX])
+{
+    for (size_t q = 0; q < cfg->nquestions; q++) {
+        const struct config_question *cq = &cfg->questions[q];
+        if (i < cq->nanswers) {
+            snprintf(out, STATS_NAME_MAX, "q_%s_%s", cq->id, cq->answers[i].id);
+            return;
+        }
+        i -= cq->nanswers;
+    }
+    snprintf(out, STATS_NAME_MAX, "cat_%s", cfg->categories[i].id);
 }
 
 time_t stats_hour_start(time_t t)
@@ -96,11 +157,16 @@ time_t stats_hour_start(time_t t)
 struct stats *stats_new(const struct config *cfg, time_t now)
 {
     struct stats *s = calloc(1, sizeof(*s));
-    if (!s || !(s->b = calloc(STATS_MAX_BUCKETS, sizeof(*s->b)))) {
-        free(s);
+    int nextra = stats_extra_count(cfg);
+    if (!s || !(s->b = calloc(STATS_MAX_BUCKETS, sizeof(*s->b))) ||
+        !(s->names = calloc((size_t)nextra + 1, sizeof(*s->names)))) {
+        stats_free(s);
         return NULL;
     }
     s->cfg = cfg;
+    s->n = STAT_COUNT + nextra;
+    for (int i = 0; i < nextra; i++)
+        stats_extra_name(cfg, i, s->names[i]);
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         s->accrued_until[i] = now;
     return s;
@@ -108,8 +174,12 @@ struct stats *stats_new(const struct config *cfg, time_t now)
 
 void stats_free(struct stats *s)
 {
-    if (s)
-        free(s->b);
+    if (!s)
+        return;
+    for (size_t i = 0; s->b && i < s->nb; i++)
+        free(s->b[i].open);
+    free(s->b);
+    free(s->names);
     free(s);
 }
 
@@ -121,16 +191,19 @@ static struct bucket *bucket_for(struct stats *s, int topic, time_t t)
             return &s->b[i];
     if (s->nb == STATS_MAX_BUCKETS)
         return NULL; /* cannot happen with a flush a minute; counted as lost */
+    long *c = calloc(3 * (size_t)s->n, sizeof(long));
+    if (!c)
+        return NULL; /* counted as lost */
     struct bucket *b = &s->b[s->nb++];
-    memset(b, 0, sizeof(*b));
-    b->topic = topic;
-    b->hour = hour;
+    *b = (struct bucket){.topic = topic, .hour = hour, .open = c};
+    b->pending = c + s->n;
+    b->flushed = b->pending + s->n;
     return b;
 }
 
-void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t t)
+void stats_add(struct stats *s, int topic, int c, long n, time_t t)
 {
-    struct bucket *b = bucket_for(s, topic, t);
+    struct bucket *b = c >= 0 && c < s->n ? bucket_for(s, topic, t) : NULL;
     if (b)
         b->open[c] += n;
     s->events++;
@@ -155,7 +228,7 @@ void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum
 
 /* Adds n to counter c of topic at t as a committed count (time accounting
  * follows the clock, not a batch). */
-static void add_pending(struct stats *s, int topic, enum stats_counter c, long n, time_t t)
+static void add_pending(struct stats *s, int topic, int c, long n, time_t t)
 {
     struct bucket *b = bucket_for(s, topic, t);
     if (b) {
@@ -183,6 +256,7 @@ static void accrue(struct stats *s, int topic, time_t to)
         if (s->staffed[topic] > 0) {
             add_pending(s, topic, STAT_STAFFED_S, (long)(end - from), from);
             add_pending(s, topic, STAT_WORKER_S, (long)(end - from) * s->staffed[topic], from);
+            add_pending(s, topic, STAT_SLOT_S, (long)(end - from) * s->slots[topic], from);
         }
         from = end;
     }
@@ -190,17 +264,18 @@ static void accrue(struct stats *s, int topic, time_t to)
         s->accrued_until[topic] = to;
 }
 
-void stats_staffing(struct stats *s, int topic, int n, time_t t)
+void stats_staffing(struct stats *s, int topic, int workers, int slots, time_t t)
 {
-    if (s->staffed[topic] == n)
+    if (s->staffed[topic] == workers && s->slots[topic] == slots)
         return;
     accrue(s, topic, t);
-    s->staffed[topic] = n;
+    s->staffed[topic] = workers;
+    s->slots[topic] = slots;
 }
 
-static bool all_zero(const long *c)
+static bool all_zero(const long *c, int n)
 {
-    for (int i = 0; i < STAT_COUNT; i++)
+    for (int i = 0; i < n; i++)
         if (c[i])
             return false;
     return true;
@@ -212,8 +287,10 @@ static void compact(struct stats *s)
     size_t n = 0;
     for (size_t i = 0; i < s->nb; i++) {
         struct bucket *b = &s->b[i];
-        if (!b->touched && all_zero(b->open) && all_zero(b->pending) && all_zero(b->flushed))
+        if (!b->touched && all_zero(b->open, 3 * s->n)) { /* the three stages, one array */
+            free(b->open);
             continue;
+        }
         if (n != i)
             s->b[n] = *b;
         n++;
@@ -225,7 +302,7 @@ void stats_batch_end(struct stats *s, bool committed)
 {
     for (size_t i = 0; i < s->nb; i++) {
         struct bucket *b = &s->b[i];
-        for (int c = 0; c < STAT_COUNT; c++) {
+        for (int c = 0; c < s->n; c++) {
             if (committed)
                 b->pending[c] += b->open[c];
             else
@@ -236,19 +313,42 @@ void stats_batch_end(struct stats *s, bool committed)
     compact(s);
 }
 
+/* The row of bucket b with counts c (n values). */
+static struct stats_row row_of(const struct stats *s, const struct bucket *b, const long *c)
+{
+    return (struct stats_row){.topic = s->cfg->topics[b->topic].id,
+                              .hour = b->hour,
+                              .counts = c,
+                              .nextra = s->n - STAT_COUNT,
+                              .extra_names = (const char *const *)NULL,
+                              .extra = c + STAT_COUNT};
+}
+
+/* The extras' names as the array of pointers a row carries. */
+static const char *const *name_ptrs(const struct stats *s, const char **out)
+{
+    for (int i = 0; i < s->n - STAT_COUNT; i++)
+        out[i] = s->names[i];
+    return out;
+}
+
 int stats_flush(struct stats *s, time_t now, stats_put_fn put, void *arg)
 {
+    const char *names[STATS_MAX_EXTRA + 1];
+    name_ptrs(s, names);
     for (size_t t = 0; t < s->cfg->ntopics; t++)
         accrue(s, (int)t, now);
     for (size_t i = 0; i < s->nb; i++) {
         struct bucket *b = &s->b[i];
-        if (!b->touched && all_zero(b->pending))
+        if (!b->touched && all_zero(b->pending, s->n))
             continue;
-        int rc = put(s->cfg->topics[b->topic].id, b->hour, b->pending, STAT_COUNT, arg);
+        struct stats_row row = row_of(s, b, b->pending);
+        row.extra_names = names;
+        int rc = put(&row, arg);
         if (rc != 0)
             return rc;
         b->touched = false;
-        for (int c = 0; c < STAT_COUNT; c++) {
+        for (int c = 0; c < s->n; c++) {
             b->flushed[c] += b->pending[c];
             b->pending[c] = 0;
         }
@@ -259,67 +359,160 @@ int stats_flush(struct stats *s, time_t now, stats_put_fn put, void *arg)
 void stats_each_unstored(const struct stats *s, time_t from, time_t to, const char *topic,
                          stats_put_fn put, void *arg)
 {
+    const char *names[STATS_MAX_EXTRA + 1];
+    long c[STAT_COUNT + STATS_MAX_EXTRA];
+    name_ptrs(s, names);
     for (size_t i = 0; i < s->nb; i++) {
         const struct bucket *b = &s->b[i];
         const char *id = s->cfg->topics[b->topic].id;
-        long c[STAT_COUNT];
         if (b->hour < from || b->hour >= to || (topic && strcmp(topic, id) != 0))
             continue;
-        for (int k = 0; k < STAT_COUNT; k++)
+        for (int k = 0; k < s->n; k++)
             c[k] = b->pending[k] + b->flushed[k];
-        if (!all_zero(c))
-            put(id, b->hour, c, STAT_COUNT, arg);
+        struct stats_row row = row_of(s, b, c);
+        row.extra_names = names;
+        if (!all_zero(c, s->n))
+            put(&row, arg);
     }
 }
 
 /* ---- reports ----------------------------------------------------------------- */
 
+enum { REPORT_MAX_NAMES = 2 * STATS_MAX_EXTRA }; /* the config's and others from the data */
+
+/* An extra counter of a row: which name, how much. */
+struct report_extra {
+    int name;
+    long n;
+};
+
 struct report_row {
     char topic[CONFIG_TOPIC_ID_MAX + 1];
     time_t hour;
     long c[STAT_COUNT];
+    struct report_extra *ex; /* sparse: only the extras the row has */
+    int nex, capex;
 };
 
 struct stats_report {
     struct report_row *rows;
     size_t n, cap;
+    char (*names)[STATS_NAME_MAX]; /* REPORT_MAX_NAMES of them */
+    int nnames;
+    const char *members; /* more of the JSON form, or NULL */
 };
 
 struct stats_report *stats_report_new(void)
 {
-    return calloc(1, sizeof(struct stats_report));
+    struct stats_report *r = calloc(1, sizeof(*r));
+    if (r && !(r->names = calloc(REPORT_MAX_NAMES, sizeof(*r->names)))) {
+        free(r);
+        return NULL;
+    }
+    return r;
 }
 
 void stats_report_free(struct stats_report *r)
 {
-    if (r)
-        free(r->rows);
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->rows[i].ex);
+    free(r->rows);
+    free(r->names);
     free(r);
 }
 
-int stats_report_add(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+/* The index of name in r (added when new), or -1 when the table is full. */
+static int report_name(struct stats_report *r, const char *name)
+{
+    for (int i = 0; i < r->nnames; i++)
+        if (strcmp(r->names[i], name) == 0)
+            return i;
+    if (r->nnames == REPORT_MAX_NAMES)
+        return -1;
+    snprintf(r->names[r->nnames], STATS_NAME_MAX, "%s", name);
+    return r->nnames++;
+}
+
+int stats_report_names(struct stats_report *r, const struct config *cfg)
+{
+    char name[STATS_NAME_MAX];
+    for (int i = 0; i < stats_extra_count(cfg); i++) {
+        stats_extra_name(cfg, i, name);
+        if (report_name(r, name) < 0)
+            return CHAT_ERR_NOMEM;
+    }
+    return 0;
+}
+
+void stats_report_members(struct stats_report *r, const char *members)
+{
+    r->members = members;
+}
+
+static struct report_row *report_row(struct stats_report *r, const char *topic, time_t hour)
+{
+    for (size_t i = r->n; i-- > 0;) /* rows of one topic and hour add up */
+        if (r->rows[i].hour == hour && strcmp(r->rows[i].topic, topic) == 0)
+            return &r->rows[i];
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        struct report_row *nr = realloc(r->rows, cap * sizeof(*nr));
+        if (!nr)
+            return NULL;
+        r->rows = nr;
+        r->cap = cap;
+    }
+    struct report_row *row = &r->rows[r->n++];
+    memset(row, 0, sizeof(*row));
+    snprintf(row->topic, sizeof(row->topic), "%s", topic);
+    row->hour = hour;
+    return row;
+}
+
+/* Adds n to the extra counter name of row. */
+static int row_add_extra(struct stats_report *r, struct report_row *row, const char *name, long n)
+{
+    int k = report_name(r, name);
+    if (k < 0)
+        return CHAT_ERR_NOMEM;
+    for (int i = 0; i < row->nex; i++)
+        if (row->ex[i].name == k) {
+            row->ex[i].n += n;
+            return 0;
+        }
+    if (row->nex == row->capex) {
+        int cap = row->capex ? 2 * row->capex : 8;
+        struct report_extra *ne = realloc(row->ex, (size_t)cap * sizeof(*ne));
+        if (!ne)
+            return CHAT_ERR_NOMEM;
+        row->ex = ne;
+        row->capex = cap;
+    }
+    row->ex[row->nex++] = (struct report_extra){k, n};
+    return 0;
+}
+
+int stats_report_add(const struct stats_row *in, void *arg)
 {
     struct stats_report *r = arg;
-    struct report_row *row = NULL;
-    for (size_t i = r->n; i-- > 0 && !row;) /* rows of one topic and hour add up */
-        if (r->rows[i].hour == hour && strcmp(r->rows[i].topic, topic) == 0)
-            row = &r->rows[i];
-    if (!row) {
-        if (r->n == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 64;
-            struct report_row *nr = realloc(r->rows, cap * sizeof(*nr));
-            if (!nr)
-                return CHAT_ERR_NOMEM;
-            r->rows = nr;
-            r->cap = cap;
-        }
-        row = &r->rows[r->n++];
-        memset(row, 0, sizeof(*row));
-        snprintf(row->topic, sizeof(row->topic), "%s", topic);
-        row->hour = hour;
-    }
-    for (int i = 0; i < ncounts && i < STAT_COUNT; i++)
-        row->c[i] += counts[i];
+    struct report_row *row = report_row(r, in->topic, in->hour);
+    if (!row)
+        return CHAT_ERR_NOMEM;
+    for (int i = 0; i < STAT_COUNT; i++)
+        row->c[i] += in->counts[i];
+    for (int i = 0; i < in->nextra; i++)
+        if (in->extra[i] && row_add_extra(r, row, in->extra_names[i], in->extra[i]) != 0)
+            return CHAT_ERR_NOMEM;
+    return 0;
+}
+
+static long row_extra(const struct report_row *row, int name)
+{
+    for (int i = 0; i < row->nex; i++)
+        if (row->ex[i].name == name)
+            return row->ex[i].n;
     return 0;
 }
 
@@ -341,39 +534,62 @@ static void format_hour(time_t hour, char out[32])
     snprintf(out + n, 32 - n, "%.3s:%.2s", off, off + 3);
 }
 
-/* True when counter i of row c is to be hidden at min_count. */
-static bool suppressed(const long *c, int i, long min_count)
+/* The counter a sum of seconds is hidden with (its count), or -1 for a
+ * time counter that is never hidden, or i itself. */
+static int hidden_with(int i)
 {
-    if (min_count <= 0 || i == STAT_OPEN_S || i == STAT_STAFFED_S || i == STAT_WORKER_S)
-        return false;
-    if (i == STAT_WAIT_ANSWERED_S)
-        return c[STAT_ANSWERED] < min_count;
-    if (i == STAT_WAIT_ABANDONED_S)
-        return c[STAT_ABANDONED] < min_count;
-    if (i == STAT_CHAT_S)
-        return c[STAT_CHATS] < min_count;
-    return c[i] < min_count;
+    switch (i) {
+    case STAT_OPEN_S:
+    case STAT_STAFFED_S:
+    case STAT_WORKER_S:
+    case STAT_SLOT_S:
+        return -1;
+    case STAT_WAIT_ANSWERED_S:
+        return STAT_ANSWERED;
+    case STAT_WAIT_ABANDONED_S:
+        return STAT_ABANDONED;
+    case STAT_CHAT_S:
+        return STAT_CHATS;
+    case STAT_FIRST_REPLY_S:
+        return STAT_FIRST_REPLIES;
+    case STAT_WRAPUP_S:
+        return STAT_WRAPUPS;
+    default:
+        return i;
+    }
 }
 
-static void print_row(FILE *out, enum stats_format fmt, const struct report_row *r, long min_count,
-                      bool first)
+/* Prints one value, or the marker when hide. */
+static void print_value(FILE *out, enum stats_format fmt, const char *name, long v, bool hide,
+                        long min_count)
+{
+    if (fmt == STATS_CSV && hide)
+        fprintf(out, ",<%ld", min_count);
+    else if (fmt == STATS_CSV)
+        fprintf(out, ",%ld", v);
+    else if (hide)
+        fprintf(out, ",\"%s\":\"<%ld\"", name, min_count);
+    else
+        fprintf(out, ",\"%s\":%ld", name, v);
+}
+
+static void print_row(FILE *out, enum stats_format fmt, const struct stats_report *r,
+                      const struct report_row *row, long min_count, bool first)
 {
     char iso[32];
-    format_hour(r->hour, iso);
+    format_hour(row->hour, iso);
     if (fmt == STATS_CSV)
-        fprintf(out, "%s,%s", r->topic, iso);
+        fprintf(out, "%s,%s", row->topic, iso);
     else
-        fprintf(out, "%s{\"topic\":\"%s\",\"hour\":\"%s\"", first ? "" : ",", r->topic, iso);
+        fprintf(out, "%s{\"topic\":\"%s\",\"hour\":\"%s\"", first ? "" : ",", row->topic, iso);
     for (int i = 0; i < STAT_COUNT; i++) {
-        bool hide = suppressed(r->c, i, min_count);
-        if (fmt == STATS_CSV && hide)
-            fprintf(out, ",<%ld", min_count);
-        else if (fmt == STATS_CSV)
-            fprintf(out, ",%ld", r->c[i]);
-        else if (hide)
-            fprintf(out, ",\"%s\":\"<%ld\"", stat_names[i], min_count);
-        else
-            fprintf(out, ",\"%s\":%ld", stat_names[i], r->c[i]);
+        int by = hidden_with(i);
+        print_value(out, fmt, stat_names[i], row->c[i],
+                    min_count > 0 && by >= 0 && row->c[by] < min_count, min_count);
+    }
+    for (int k = 0; k < r->nnames; k++) {
+        long v = row_extra(row, k);
+        print_value(out, fmt, r->names[k], v, min_count > 0 && v < min_count, min_count);
     }
     fputs(fmt == STATS_CSV ? "\n" : "}", out);
 }
@@ -386,14 +602,16 @@ int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_c
         fputs("topic,hour", out);
         for (int i = 0; i < STAT_COUNT; i++)
             fprintf(out, ",%s", stat_names[i]);
+        for (int k = 0; k < r->nnames; k++)
+            fprintf(out, ",%s", r->names[k]);
         fputc('\n', out);
     } else {
         fputs("{\"buckets\":[", out);
     }
     for (size_t i = 0; i < r->n; i++)
-        print_row(out, fmt, &r->rows[i], min_count, i == 0);
+        print_row(out, fmt, r, &r->rows[i], min_count, i == 0);
     if (fmt == STATS_JSON)
-        fputs("]}\n", out);
+        fprintf(out, "]%s%s}\n", r->members ? "," : "", r->members ? r->members : "");
     return ferror(out) ? CHAT_ERR_IO : 0;
 }
 

@@ -33,6 +33,22 @@
  *  feedback_1..5   feedback answers by score (topic of the chat)
  *  wait_answered_*, wait_abandoned_*, chat_*: histograms over minutes
  *                  [0,1) [1,5) [5,15) [15,30) [30,60) [60,inf)
+ * Contract v2 §5 (hour of the join for urgent and answers; hour the worker's
+ * part of the chat ended for the wrap-up):
+ *  urgent          accepted joins that were urgent (by an answer)
+ *  alerts          alerts raised to supervisors (by a worker or by the clock)
+ *  first_reply_s, first_replies  seconds from chat_started to the worker's
+ *                  first message, summed, and how many
+ *  wrapups, wrapup_s  wrap-ups sent and the seconds they took
+ *  kind_*          wrap-ups by kind
+ *  slot_s          chat-slot seconds on duty: each connected on-duty worker
+ *                  adds its capacity every second (the planner's supply)
+ *  helped_*, again_*  feedback answers
+ *  q_QID_AID       accepted joins that gave answer AID to question QID
+ *  cat_ID          wrap-ups that named category ID
+ * The last two are the *extra* counters: their names come from the config
+ * (every question's answers, then every category, in config order) and
+ * follow the fixed ones in a bucket's counts.
  */
 #ifndef STATS_H
 #define STATS_H
@@ -65,22 +81,46 @@ enum stats_counter {
     STAT_WAIT_ANSWERED_H0 = STAT_FEEDBACK_1 + 5, /* 6 bins */
     STAT_WAIT_ABANDONED_H0 = STAT_WAIT_ANSWERED_H0 + 6,
     STAT_CHAT_H0 = STAT_WAIT_ABANDONED_H0 + 6,
-    STAT_COUNT = STAT_CHAT_H0 + 6
+    STAT_URGENT = STAT_CHAT_H0 + 6,
+    STAT_ALERTS,
+    STAT_FIRST_REPLY_S,
+    STAT_FIRST_REPLIES,
+    STAT_WRAPUPS,
+    STAT_WRAPUP_S,
+    STAT_KIND_0, /* .. STAT_KIND_0 + 5, in the order of enum proto_kind */
+    STAT_SLOT_S = STAT_KIND_0 + 6,
+    STAT_HELPED_YES, /* then somewhat, no: in the order of enum proto_helped */
+    STAT_AGAIN_YES = STAT_HELPED_YES + 3,
+    STAT_AGAIN_NO,
+    STAT_COUNT
 };
 
 #define STATS_BINS 6
+#define STATS_NAME_MAX 72 /* "q_" QID "_" AID, "cat_" ID, with the NUL */
+#define STATS_MAX_EXTRA (CONFIG_MAX_QUESTIONS * CONFIG_MAX_ANSWERS + CONFIG_MAX_CATEGORIES)
 
 struct stats;
 
-/* Column / field name of counter i ("open_s", ..., "chat_60p"). */
+/* Column / field name of fixed counter i ("open_s", ..., "again_no"). */
 const char *stats_name(int i);
+
+/* The extra counters of cfg: their count, and the name of extra i into out
+ * ("q_safe_no", "cat_school"). */
+int stats_extra_count(const struct config *cfg);
+void stats_extra_name(const struct config *cfg, int i, char out[STATS_NAME_MAX]);
+
+/* The counter (for stats_add) of answer a of question q, of category c. */
+int stats_answer_counter(const struct config *cfg, int q, int a);
+int stats_category_counter(const struct config *cfg, int c);
 
 /* A collector for cfg's topics, starting its time accounting at now. */
 struct stats *stats_new(const struct config *cfg, time_t now);
 void stats_free(struct stats *s);
 
-/* Adds n to counter c of topic at time t, in the open batch. */
-void stats_add(struct stats *s, int topic, enum stats_counter c, long n, time_t t);
+/* Adds n to counter c (an enum stats_counter, or an extra counter of
+ * stats_answer_counter / stats_category_counter) of topic at time t, in the
+ * open batch. */
+void stats_add(struct stats *s, int topic, int c, long n, time_t t);
 
 /* How many events were counted so far (a unit of work that counted one
  * depends on its batch's commit, like one that stored something). */
@@ -90,17 +130,26 @@ long stats_events(const struct stats *s);
 void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
                         time_t seconds, time_t t);
 
-/* The number of connected on-duty workers serving topic changed to n at t. */
-void stats_staffing(struct stats *s, int topic, int n, time_t t);
+/* The connected on-duty workers serving topic, and the sum of their
+ * capacities (chat slots), changed to workers and slots at t. */
+void stats_staffing(struct stats *s, int topic, int workers, int slots, time_t t);
 
 /* The open batch committed (its counts are real now, and what was flushed
  * in it is stored), or failed (its counts are dropped, and what was flushed
  * in it waits for the next flush). */
 void stats_batch_end(struct stats *s, bool committed);
 
-/* A bucket as handed to the store or a report. */
-typedef int (*stats_put_fn)(const char *topic, time_t hour, const long *counts, int ncounts,
-                            void *arg);
+/* A bucket as handed to the store or a report: the STAT_COUNT fixed
+ * counters, then nextra named ones. */
+struct stats_row {
+    const char *topic;
+    time_t hour;
+    const long *counts; /* STAT_COUNT values */
+    int nextra;
+    const char *const *extra_names;
+    const long *extra;
+};
+typedef int (*stats_put_fn)(const struct stats_row *row, void *arg);
 
 /* Accounts time up to now and hands put() every committed bucket not yet
  * stored; those it takes (put returns 0) are in flight until
@@ -127,10 +176,18 @@ enum stats_format { STATS_CSV, STATS_JSON };
 struct stats_report;
 struct stats_report *stats_report_new(void);
 void stats_report_free(struct stats_report *r);
+/* Makes the report carry cfg's extra counters (also when zero), in config
+ * order; names found only in the data follow them. 0 or CHAT_ERR_NOMEM. */
+int stats_report_names(struct stats_report *r, const struct config *cfg);
+/* JSON members (`"name":value,...`, kept by the caller until printed)
+ * that the JSON form carries after "buckets". */
+void stats_report_members(struct stats_report *r, const char *members);
 /* Adds a bucket (a stats_put_fn; arg is the report). 0 or CHAT_ERR_NOMEM. */
-int stats_report_add(const char *topic, time_t hour, const long *counts, int ncounts, void *arg);
+int stats_report_add(const struct stats_row *row, void *arg);
 /* Writes the buckets to out; counts below min_count (if > 0) are printed as
- * the marker "<K" (CSV) or the string "<K" (JSON). */
+ * the marker "<K" (CSV) or the string "<K" (JSON). Time counters (open_s,
+ * staffed_s, worker_s, slot_s) are never hidden; sums of seconds follow
+ * their counts (wait_answered_s follows answered, and so on). */
 int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out);
 
 #endif

@@ -3,6 +3,8 @@
  */
 #include "status.h"
 
+#include <math.h>
+
 #include "chat_err.h"
 
 void status_service_add(struct status_service *s, double seconds)
@@ -14,11 +16,75 @@ void status_service_add(struct status_service *s, double seconds)
     s->samples++;
 }
 
+void status_patience_add(struct status_patience *p, double waited_s, bool abandoned)
+{
+    p->wait_s = p->wait_s * STATUS_PATIENCE_DECAY + (waited_s > 0 ? waited_s : 0);
+    p->abandons = p->abandons * STATUS_PATIENCE_DECAY + (abandoned ? 1 : 0);
+}
+
+double status_patience_s(const struct status_patience *p)
+{
+    return p->abandons >= STATUS_MIN_ABANDONS ? p->wait_s / p->abandons : 0;
+}
+
+void status_rate_add(struct status_rate *r, time_t now)
+{
+    r->level = status_rate_per_s(r, now) + 1 / STATUS_RATE_TAU_S;
+    r->at = now;
+}
+
+double status_rate_per_s(const struct status_rate *r, time_t now)
+{
+    double age = now > r->at ? (double)(now - r->at) : 0;
+    return r->level * exp(-age / STATUS_RATE_TAU_S);
+}
+
+/* The digamma function for x > 0: the recurrence up to x >= 6, then its
+ * asymptotic series (error below 1e-10 there). */
+static double digamma(double x)
+{
+    double acc = 0;
+    int up = x < 6 ? (int)ceil(6 - x) : 0;
+    for (int i = 0; i < up; i++)
+        acc -= 1 / (x + i);
+    x += up;
+    double f = 1 / (x * x);
+    return acc + log(x) - 0.5 / x -
+           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+/* W(p) = sum_{k<p} 1/(r + k/theta) (theta 0: no abandonment). */
+static double steps(double r, double theta, int p)
+{
+    if (theta <= 0)
+        return p / r;
+    return theta * (digamma(r * theta + p) - digamma(r * theta));
+}
+
+long status_estimate_for(const struct status_input *in, int position, const struct status_who *who)
+{
+    int c = in->staffed_slots;
+    if (c <= 0 || in->service.samples < STATUS_MIN_SAMPLES || position < 1)
+        return -1;
+    if (in->service.avg_s <= 0)
+        return 0; /* chats that end at once */
+    double flow = c / in->service.avg_s, r = flow - (who->urgent ? 0 : in->urgent_per_s);
+    if (r < STATUS_MIN_FLOW * flow)
+        r = STATUS_MIN_FLOW * flow;
+    double w = steps(r, in->patience_s, position);
+    if (who->lang_slots >= 0 && who->lang_slots < c) {
+        double fallback = (double)who->fallback_s, after = fallback > w ? fallback : w;
+        double own =
+            who->lang_slots > 0 ? steps(r * who->lang_slots / c, in->patience_s, position) : after;
+        w = own < after ? own : after;
+    }
+    return (long)(w + 0.5);
+}
+
 long status_estimate_wait(const struct status_input *in, int position)
 {
-    if (in->staffed_slots <= 0 || in->service.samples < STATUS_MIN_SAMPLES || position < 1)
-        return -1;
-    return (long)((double)position * in->service.avg_s / in->staffed_slots + 0.5);
+    const struct status_who anyone = {.urgent = false, .lang_slots = -1};
+    return status_estimate_for(in, position, &anyone);
 }
 
 /* Start of the join cut-off of the opening that contains now, or -1. */
@@ -65,6 +131,9 @@ void status_compute(const struct config_topic *t, const struct status_input *in,
                  : why                  ? PROTO_TOPIC_FULL
                                         : PROTO_TOPIC_OPEN;
     out->staffed = in->staffed_slots > 0;
+    out->answering = in->free_slots > 0;
+    out->questions = NULL;
+    out->nquestions = 0;
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
     out->next_open = schedule_next_open(&t->schedule, now);

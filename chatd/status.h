@@ -6,13 +6,41 @@
  * queue_max visitors or the join cut-off before closing has begun; else
  * `open`. The same rule decides whether a join is accepted.
  *
- * Estimated wait: a topic keeps an exponentially weighted moving average of
- * its recent chat durations (weight 0.2 for the newest). With C chat slots
- * staffed (the sum of the capacities of connected on-duty workers serving
- * the topic), a slot frees on average every avg/C seconds, so the visitor
- * at position p waits about p * avg / C. There is no estimate (null) when no
- * slot is staffed or fewer than STATUS_MIN_SAMPLES chats have ended since
- * start: a made-up number would be worse than none.
+ * Estimated wait (contract §3.3, v2 §1, §2). A topic keeps an exponentially
+ * weighted moving average m of its recent chat durations (weight 0.2 for the
+ * newest), its recent patience, and its recent rate of urgent joins. With C
+ * chat slots staffed (the sum of the capacities of connected on-duty workers
+ * serving the topic), and everyone busy, a slot frees at rate C/m. The
+ * visitor at position p has k = p - 1 visitors ahead; its line moves one
+ * step when a slot frees or when one of the k ahead gives up (each at rate
+ * 1/theta, theta the mean patience), so
+ *
+ *     W(p) = sum_{k=0}^{p-1} 1 / (r + k/theta),   r = C/m - u
+ *
+ * where u is the rate of urgent joins, who are placed ahead of a visitor
+ * who is not urgent and take those slots first (u = 0 for an urgent
+ * visitor; r is kept at least a quarter of C/m, so a burst of urgent joins
+ * cannot make the estimate endless). Without abandonment (theta unknown or
+ * infinite) W(p) = p * m / C - the v1 formula; with it the sum has the
+ * closed form (theta) * (psi(r*theta + p) - psi(r*theta)), psi the digamma
+ * function, so an estimate costs the same at any position.
+ *
+ * theta is estimated as the plan does (plan.h): the time all ended waits
+ * lasted, answered or not, over the number who gave up, both decayed
+ * (weight 1/50 for the newest), and only once STATUS_MIN_ABANDONS have
+ * been seen; before that nobody is assumed to leave.
+ *
+ * Language routing (v2 §2): a visitor whose language some on-duty worker
+ * of the topic speaks is first offered only to those (C_L of the C slots)
+ * and to anyone after lang_fallback_s. Its estimate is W with C_L slots
+ * while that is shorter than the fallback, else the later of the fallback
+ * and W with all C slots: min(W_L, max(F, W_C)).
+ *
+ * There is no estimate (null) when no slot is staffed or fewer than
+ * STATUS_MIN_SAMPLES chats have ended since start: a made-up number would
+ * be worse than none. These are means of a model (Poisson arrivals,
+ * exponential durations and patience): a single visitor's wait varies a lot
+ * around them.
  */
 #ifndef STATUS_H
 #define STATUS_H
@@ -25,6 +53,10 @@
 
 #define STATUS_MIN_SAMPLES 3
 #define STATUS_EWMA_WEIGHT 0.2
+#define STATUS_PATIENCE_DECAY 0.98 /* weight 1/50 for the newest wait */
+#define STATUS_MIN_ABANDONS 3.0    /* decayed abandonments before theta is used */
+#define STATUS_RATE_TAU_S 3600.0   /* urgent joins: a rate over about the last hour */
+#define STATUS_MIN_FLOW 0.25       /* r is at least this share of C/m */
 
 /* A topic's service-time history. */
 struct status_service {
@@ -32,18 +64,54 @@ struct status_service {
     long samples;
 };
 
+/* A topic's recent waits that ended: decayed sums. */
+struct status_patience {
+    double wait_s;
+    double abandons;
+};
+
+/* A decayed rate of events (urgent joins). */
+struct status_rate {
+    double level; /* events per second at `at` */
+    time_t at;
+};
+
 /* What the hub knows about a topic right now. */
 struct status_input {
     int waiting;
     int staffed_slots; /* 0 = nobody on duty */
+    int free_slots;    /* of those, free now: the topic is `answering` when > 0 */
     struct status_service service;
+    double patience_s;   /* theta; 0 = nobody is assumed to leave */
+    double urgent_per_s; /* u */
+};
+
+/* Who waits: what its estimate depends on besides its position. */
+struct status_who {
+    bool urgent;
+    int lang_slots;  /* C_L; -1 when not offered by language */
+    long fallback_s; /* seconds until anyone may take it (with lang_slots >= 0) */
 };
 
 /* Adds one finished chat of duration seconds. */
 void status_service_add(struct status_service *s, double seconds);
 
-/* Estimated wait in seconds at position (1 = next), or -1 for "no basis". */
+/* Adds one wait that ended, answered or given up. */
+void status_patience_add(struct status_patience *p, double waited_s, bool abandoned);
+
+/* Mean patience theta in seconds, or 0 while too few have given up. */
+double status_patience_s(const struct status_patience *p);
+
+/* Counts an event at now / the rate per second at now. */
+void status_rate_add(struct status_rate *r, time_t now);
+double status_rate_per_s(const struct status_rate *r, time_t now);
+
+/* Estimated wait in seconds at position (1 = next) of a visitor who is not
+ * urgent and is offered to anyone, or -1 for "no basis". */
 long status_estimate_wait(const struct status_input *in, int position);
+
+/* The same for who. */
+long status_estimate_for(const struct status_input *in, int position, const struct status_who *who);
 
 /* Why a join at now would be refused: 0, CHAT_ERR_CLOSED or CHAT_ERR_QUEUE_FULL. */
 int status_join_check(const struct config_topic *t, int waiting, time_t now);

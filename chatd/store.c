@@ -52,6 +52,8 @@ enum store_stmt {
     S_BLOCK_PURGE,
     S_RECLAIM,
     S_FREELIST,
+    S_STATS_EXTRA_ADD,
+    S_STATS_EXTRA_GET,
     S_STATS_ADD,  /* built from stats.h's counter names */
     S_STATS_LIST, /* likewise */
     S_COUNT
@@ -94,6 +96,10 @@ static const char *const store_sql[S_COUNT] = {
     [S_BLOCK_PURGE] = "DELETE FROM blocks WHERE until <= ?1",
     [S_RECLAIM] = "PRAGMA incremental_vacuum(2000)", /* STORE_RECLAIM_PAGES */
     [S_FREELIST] = "PRAGMA freelist_count",
+    [S_STATS_EXTRA_ADD] = "INSERT INTO stats_extra(topic, hour, name, n) VALUES (?1, ?2, ?3, ?4)"
+                          " ON CONFLICT(topic, hour, name) DO UPDATE SET n = n + excluded.n",
+    [S_STATS_EXTRA_GET] = "SELECT name, n FROM stats_extra WHERE topic = ?1 AND hour = ?2"
+                          " ORDER BY name",
 };
 
 /* One argument of a journaled write. */
@@ -475,22 +481,24 @@ int store_block_purge(struct store *st, time_t now)
     return JOURNAL(st, S_BLOCK_PURGE, ARG_INT(now));
 }
 
-int store_stats_add(struct store *st, const char *topic, time_t hour, const long *counts,
-                    int ncounts)
+int store_stats_add(struct store *st, const struct stats_row *row)
 {
     struct op_arg args[2 + STAT_COUNT];
-    if (ncounts != STAT_COUNT)
-        return CHAT_ERR_INTERNAL;
-    args[0] = ARG_TEXT(topic);
-    args[1] = ARG_INT(hour);
-    for (int i = 0; i < ncounts; i++)
-        args[2 + i] = ARG_INT(counts[i]);
-    return journal(st, S_STATS_ADD, args, 2 + ncounts);
+    args[0] = ARG_TEXT(row->topic);
+    args[1] = ARG_INT(row->hour);
+    for (int i = 0; i < STAT_COUNT; i++)
+        args[2 + i] = ARG_INT(row->counts[i]);
+    int rc = journal(st, S_STATS_ADD, args, 2 + STAT_COUNT);
+    for (int i = 0; rc == 0 && i < row->nextra; i++)
+        if (row->extra[i])
+            rc = JOURNAL(st, S_STATS_EXTRA_ADD, ARG_TEXT(row->topic), ARG_INT(row->hour),
+                         ARG_TEXT(row->extra_names[i]), ARG_INT(row->extra[i]));
+    return rc;
 }
 
-int store_stats_put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+int store_stats_put(const struct stats_row *row, void *arg)
 {
-    return store_stats_add(arg, topic, hour, counts, ncounts);
+    return store_stats_add(arg, row);
 }
 
 /* ---- reads ------------------------------------------------------------------- */
@@ -665,25 +673,55 @@ int store_chat_last_segment(struct store *st, const char *chat)
     return (int)chat_number(st, S_CHAT_MAXSEG, chat);
 }
 
-int store_stats_each(struct store *st, time_t from, time_t to, const char *topic,
-                     void (*fn)(const char *topic, time_t hour, const long *counts, int ncounts,
-                                void *arg),
+#define STORE_ROW_EXTRAS 512 /* extra counters read per bucket, at most */
+
+/* The extra counters of (topic, hour) into names (copies) and n. */
+static int stats_extras(struct store *st, const char *topic, time_t hour,
+                        char (*names)[STATS_NAME_MAX], long *n, int *count)
+{
+    sqlite3_stmt *s = st->stmt[S_STATS_EXTRA_GET];
+    int rc;
+    *count = 0;
+    sqlite3_bind_text(s, 1, topic, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)hour);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *count < STORE_ROW_EXTRAS) {
+        snprintf(names[*count], STATS_NAME_MAX, "%s", (const char *)sqlite3_column_text(s, 0));
+        n[(*count)++] = (long)sqlite3_column_int64(s, 1);
+    }
+    return done(s, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
+int store_stats_each(struct store *st, time_t from, time_t to, const char *topic, stats_put_fn fn,
                      void *arg)
 {
     sqlite3_stmt *s = st->stmt[S_STATS_LIST];
-    long c[STAT_COUNT];
-    int rc;
+    long c[STAT_COUNT], *xn = calloc(STORE_ROW_EXTRAS, sizeof(long));
+    char(*xname)[STATS_NAME_MAX] = calloc(STORE_ROW_EXTRAS, STATS_NAME_MAX);
+    const char **xptr = calloc(STORE_ROW_EXTRAS, sizeof(char *));
+    int rc = SQLITE_DONE, err = xn && xname && xptr ? 0 : CHAT_ERR_NOMEM;
+    for (int i = 0; xptr && xname && i < STORE_ROW_EXTRAS; i++)
+        xptr[i] = xname[i];
     sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)to);
     if (topic)
         sqlite3_bind_text(s, 3, topic, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct stats_row row = {.topic = (const char *)sqlite3_column_text(s, 0),
+                                .hour = (time_t)sqlite3_column_int64(s, 1),
+                                .counts = c,
+                                .extra_names = xptr,
+                                .extra = xn};
         for (int i = 0; i < STAT_COUNT; i++)
             c[i] = (long)sqlite3_column_int64(s, i + 2);
-        fn((const char *)sqlite3_column_text(s, 0), (time_t)sqlite3_column_int64(s, 1), c,
-           STAT_COUNT, arg);
+        err = stats_extras(st, row.topic, row.hour, xname, xn, &row.nextra);
+        if (!err)
+            err = fn(&row, arg);
     }
-    return done(s, rc);
+    free(xn);
+    free(xname);
+    free(xptr);
+    int end = done(s, err ? SQLITE_DONE : rc);
+    return err ? err : end;
 }
 
 /* ---- maintenance --------------------------------------------------------------- */

@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "stats.h"
+
 #include "proto.h"
 
 #define STORE_WUR __attribute__((warn_unused_result))
@@ -128,12 +130,11 @@ int store_block_put(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES],
 /* Deletes the blocks that ended by now. */
 int store_block_purge(struct store *st, time_t now) STORE_WUR;
 
-/* Adds counts (ncounts values, in the order of stats.h's counters) to the
- * bucket of (topic, hour). */
-int store_stats_add(struct store *st, const char *topic, time_t hour, const long *counts,
-                    int ncounts) STORE_WUR;
+/* Adds a bucket's counts to the stored bucket of (row->topic, row->hour):
+ * the fixed counters and each extra counter that is not zero. */
+int store_stats_add(struct store *st, const struct stats_row *row) STORE_WUR;
 /* The same with the store last (a stats_put_fn of stats.h; arg is the store). */
-int store_stats_put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg);
+int store_stats_put(const struct stats_row *row, void *arg);
 
 /* ---- reads (run at once; committed data only) ----------------------------- */
 
@@ -175,10 +176,9 @@ long store_chat_last_seq(struct store *st, const char *chat);
 int store_chat_last_segment(struct store *st, const char *chat);
 
 /* Calls fn for each stats bucket with hour in [from, to) (topic NULL: all),
- * by topic and hour; counts has ncounts values as in store_stats_add. */
-int store_stats_each(struct store *st, time_t from, time_t to, const char *topic,
-                     void (*fn)(const char *topic, time_t hour, const long *counts, int ncounts,
-                                void *arg),
+ * by topic and hour, with its extra counters; the first error of fn stops
+ * the walk and is returned. */
+int store_stats_each(struct store *st, time_t from, time_t to, const char *topic, stats_put_fn fn,
                      void *arg) STORE_WUR;
 
 /* ---- maintenance (chatadmin; not inside a journal) ------------------------- */

@@ -26,6 +26,7 @@ struct turn_save {
             uint64_t seq;
             size_t nhist;
             time_t started, waited_s;
+            bool urgent;
             bool existed; /* false: made in this batch */
         } c;
         struct {
@@ -38,6 +39,7 @@ struct turn_save {
             int last_topic;
             time_t last_end;
             bool feedback_done;
+            struct answers answers;
         } v;
         struct {
             struct chat *chats[WORKER_MAX_CHATS];
@@ -87,6 +89,7 @@ void turn_touch_chat(struct hub *h, struct chat *ch)
     s->u.c.nhist = ch->nhist;
     s->u.c.started = ch->started;
     s->u.c.waited_s = ch->waited_s;
+    s->u.c.urgent = ch->urgent;
     s->u.c.existed = true;
 }
 
@@ -123,6 +126,7 @@ void turn_touch_visitor(struct hub *h, struct visitor *v)
     s->u.v.last_topic = v->last_topic;
     s->u.v.last_end = v->last_end;
     s->u.v.feedback_done = v->feedback_done;
+    s->u.v.answers = v->answers;
 }
 
 void turn_touch_worker(struct hub *h, struct worker *w)
@@ -307,7 +311,9 @@ static void collect_resync(struct turn *t)
     size_t nv = 0, nw = 0;
     free(t->resync_v);
     free(t->resync_w);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
     t->resync_v = calloc(t->nsaves + 1, sizeof(*t->resync_v));
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
     t->resync_w = calloc(t->nsaves + 1, sizeof(*t->resync_w));
     for (size_t i = 0; t->resync_v && t->resync_w && i < t->nsaves; i++) {
         if (t->saves[i].kind == SAVE_VISITOR)
@@ -354,6 +360,7 @@ static void restore_chat(struct hub *h, struct turn_save *s)
     ch->seq = s->u.c.seq;
     ch->started = s->u.c.started;
     ch->waited_s = s->u.c.waited_s;
+    ch->urgent = s->u.c.urgent;
     if (ch->ended) {
         ch->ended = false;
         (void)idmap_put(h->chats, ch->id, ch); /* it was there before: room exists */
@@ -385,6 +392,7 @@ static void restore_visitor(struct hub *h, struct turn_save *s)
     v->last_topic = s->u.v.last_topic;
     v->last_end = s->u.v.last_end;
     v->feedback_done = s->u.v.feedback_done;
+    v->answers = s->u.v.answers;
     if (v->state == PROTO_VISITOR_QUEUED) {
         queue_insert(&h->topics[v->topic].queue, &v->qe);
         h->topics[v->topic].positions_dirty = true;

@@ -14,7 +14,7 @@
 
 typedef int (*proto_check_fn)(json_t *root, struct proto_req *req);
 
-struct proto_kind {
+struct request_kind {
     const char *name;
     enum proto_type type;
     enum proto_role role;
@@ -75,27 +75,80 @@ static int check_none(json_t *root, struct proto_req *req)
     return 0;
 }
 
+/* ---- languages: the pages' own, set at start-up ---- */
+
+static const char *const default_langs[] = {"fi", "sv", "en"};
+static const char *const *lang_codes = default_langs;
+static size_t nlang_codes = 3;
+
+void proto_set_langs(const char *const *codes, size_t n)
+{
+    lang_codes = n ? codes : default_langs;
+    nlang_codes = n ? (n > PROTO_MAX_LANGS ? PROTO_MAX_LANGS : n) : 3;
+}
+
+int proto_lang_index(const char *code)
+{
+    for (size_t i = 0; code && i < nlang_codes; i++)
+        if (strcmp(lang_codes[i], code) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t proto_lang_count(void)
+{
+    return nlang_codes;
+}
+
+const char *proto_lang_code(int i)
+{
+    return i >= 0 && (size_t)i < nlang_codes ? lang_codes[i] : "en";
+}
+
 static int check_hello(json_t *root, struct proto_req *req)
 {
-    static const char *const langs[] = {"fi", "sv", "en"};
     const char *lang;
     int rc = get_str(root, "session", PROTO_ID_MAX, false, &req->session);
     if (rc == 0)
-        rc = get_str(root, "lang", 2, false, &lang);
+        rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
     if (rc != 0)
         return rc;
-    req->lang = PROTO_LANG_NONE;
-    if (!lang)
-        return 0;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(lang, langs[i]) == 0)
-            req->lang = (enum proto_lang)i;
-    return req->lang == PROTO_LANG_NONE ? CHAT_ERR_BAD_REQUEST : 0;
+    req->lang = lang ? proto_lang_index(lang) : -1;
+    return lang && req->lang < 0 ? CHAT_ERR_BAD_REQUEST : 0;
 }
 
 static int check_topic(json_t *root, struct proto_req *req)
 {
     return get_str(root, "topic", PROTO_TOPIC_MAX, true, &req->topic);
+}
+
+/* An id of a question, answer, category or kind: 1..PROTO_CHOICE_MAX bytes. */
+static bool choice_ok(json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) >= 1 &&
+           json_string_length(v) <= PROTO_CHOICE_MAX &&
+           strlen(json_string_value(v)) == json_string_length(v);
+}
+
+/* join {topic, answers?: {question: answer}} */
+static int check_join(json_t *root, struct proto_req *req)
+{
+    int rc = check_topic(root, req);
+    json_t *answers = json_object_get(root, "answers");
+    const char *q;
+    json_t *a;
+    if (rc != 0 || !answers || json_is_null(answers))
+        return rc;
+    if (!json_is_object(answers) || json_object_size(answers) > PROTO_MAX_ANSWERS)
+        return CHAT_ERR_BAD_REQUEST;
+    json_object_foreach(answers, q, a)
+    {
+        if (!choice_ok(a) || strlen(q) < 1 || strlen(q) > PROTO_CHOICE_MAX)
+            return CHAT_ERR_BAD_REQUEST;
+        req->answer_q[req->nanswers] = q;
+        req->answer_a[req->nanswers++] = json_string_value(a);
+    }
+    return 0;
 }
 
 static int check_text(json_t *root, struct proto_req *req)
@@ -116,10 +169,34 @@ static int check_visitor_typing(json_t *root, struct proto_req *req)
     return get_bool(root, "on", &req->on);
 }
 
+/* feedback {chat, score?: 1..5, helped?: yes|somewhat|no, again?: bool}: at
+ * least one of the three (score was required in v1; v2 adds the others). */
 static int check_feedback(json_t *root, struct proto_req *req)
 {
+    static const char *const helped[] = {"yes", "somewhat", "no"};
+    const char *h;
+    json_t *again = json_object_get(root, "again");
     int rc = check_chat(root, req);
-    return rc ? rc : get_int(root, "score", 1, 5, &req->score);
+    req->helped = PROTO_HELPED_NONE;
+    req->again = -1;
+    if (rc == 0 && json_object_get(root, "score"))
+        rc = get_int(root, "score", 1, 5, &req->score);
+    if (rc == 0)
+        rc = get_str(root, "helped", 8, false, &h);
+    if (rc != 0)
+        return rc;
+    for (int i = 0; h && i < 3; i++)
+        if (strcmp(h, helped[i]) == 0)
+            req->helped = i;
+    if (h && req->helped == PROTO_HELPED_NONE)
+        return CHAT_ERR_BAD_REQUEST;
+    if (again && !json_is_null(again)) {
+        if (!json_is_boolean(again))
+            return CHAT_ERR_BAD_REQUEST;
+        req->again = json_is_true(again);
+    }
+    return req->score || req->helped != PROTO_HELPED_NONE || req->again >= 0 ? 0
+                                                                             : CHAT_ERR_BAD_REQUEST;
 }
 
 static int check_login(json_t *root, struct proto_req *req)
@@ -129,6 +206,28 @@ static int check_login(json_t *root, struct proto_req *req)
         return rc;
     rc = get_str(root, "user", PROTO_USER_MAX, true, &req->user);
     return rc ? rc : get_str(root, "password", PROTO_PASSWORD_MAX, true, &req->password);
+}
+
+/* duty.langs (contract v2 §1): the languages a worker answers in, each one
+ * of the pages'; absent = every one. */
+static int check_langs(json_t *root, struct proto_req *req)
+{
+    json_t *langs = json_object_get(root, "langs"), *l;
+    size_t i;
+    if (!langs || json_is_null(langs))
+        return 0;
+    if (!json_is_array(langs) || json_array_size(langs) == 0 ||
+        json_array_size(langs) > PROTO_MAX_LANGS)
+        return CHAT_ERR_BAD_REQUEST;
+    json_array_foreach(langs, i, l)
+    {
+        int k = json_is_string(l) ? proto_lang_index(json_string_value(l)) : -1;
+        if (k < 0)
+            return CHAT_ERR_BAD_REQUEST;
+        req->langs |= 1ull << k;
+    }
+    req->has_langs = true;
+    return 0;
 }
 
 static int check_duty(json_t *root, struct proto_req *req)
@@ -154,7 +253,7 @@ static int check_duty(json_t *root, struct proto_req *req)
         req->topics[i] = json_string_value(t);
     }
     req->ntopics = n;
-    return 0;
+    return check_langs(root, req);
 }
 
 static int check_worker_msg(json_t *root, struct proto_req *req)
@@ -194,9 +293,63 @@ static int check_logout(json_t *root, struct proto_req *req)
     return 0;
 }
 
-static const struct proto_kind proto_kinds[] = {
+/* flag {chat, urgent} */
+static int check_flag(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : get_bool(root, "urgent", &req->urgent);
+}
+
+/* board {on} */
+static int check_board(json_t *root, struct proto_req *req)
+{
+    return get_bool(root, "on", &req->on);
+}
+
+/* monitor {chat, on} */
+static int check_monitor(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    return rc ? rc : get_bool(root, "on", &req->on);
+}
+
+/* alert {chat, note?: up to 200 characters} */
+static int check_alert(json_t *root, struct proto_req *req)
+{
+    int rc = check_chat(root, req);
+    if (rc == 0)
+        rc = get_str(root, "note", (size_t)PROTO_NOTE_MAX * 4, false, &req->note);
+    if (rc == 0 && req->note && proto_utf8_len(req->note) > PROTO_NOTE_MAX)
+        rc = CHAT_ERR_BAD_REQUEST;
+    return rc;
+}
+
+/* wrapup {chat, kind, categories: [ids]} */
+static int check_wrapup(json_t *root, struct proto_req *req)
+{
+    const char *kind;
+    json_t *cats = json_object_get(root, "categories"), *c;
+    size_t i;
+    int rc = check_chat(root, req);
+    if (rc == 0)
+        rc = get_str(root, "kind", PROTO_CHOICE_MAX, true, &kind);
+    if (rc != 0)
+        return rc;
+    if ((req->kind = proto_kind_parse(kind)) < 0 || !json_is_array(cats) ||
+        json_array_size(cats) > PROTO_MAX_CATEGORIES)
+        return CHAT_ERR_BAD_REQUEST;
+    json_array_foreach(cats, i, c)
+    {
+        if (!choice_ok(c))
+            return CHAT_ERR_BAD_REQUEST;
+        req->categories[req->ncategories++] = json_string_value(c);
+    }
+    return 0;
+}
+
+static const struct request_kind request_kinds[] = {
     {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
-    {"join", PT_JOIN, PROTO_VISITOR, check_topic},
+    {"join", PT_JOIN, PROTO_VISITOR, check_join},
     {"msg", PT_MSG, PROTO_VISITOR, check_text},
     {"typing", PT_TYPING, PROTO_VISITOR, check_visitor_typing},
     {"leave", PT_LEAVE, PROTO_VISITOR, check_none},
@@ -212,6 +365,13 @@ static const struct proto_kind proto_kinds[] = {
     {"block", PT_BLOCK, PROTO_WORKER, check_block},
     {"logout", PT_LOGOUT, PROTO_WORKER, check_logout},
     {"ping", PT_PING, PROTO_WORKER, check_none},
+    {"flag", PT_FLAG, PROTO_WORKER, check_flag},
+    {"board", PT_BOARD, PROTO_WORKER, check_board},
+    {"monitor", PT_MONITOR, PROTO_WORKER, check_monitor},
+    {"whisper", PT_WHISPER, PROTO_WORKER, check_worker_msg},
+    {"join_chat", PT_JOIN_CHAT, PROTO_WORKER, check_chat},
+    {"alert", PT_ALERT, PROTO_WORKER, check_alert},
+    {"wrapup", PT_WRAPUP, PROTO_WORKER, check_wrapup},
     {"ping", PT_PING, PROTO_STATUS, check_none},
 };
 
@@ -270,7 +430,9 @@ int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto
 {
     memset(req, 0, sizeof(*req));
     req->role = role;
-    req->lang = PROTO_LANG_NONE;
+    req->lang = -1;
+    req->helped = PROTO_HELPED_NONE;
+    req->again = -1;
     if (!raw_depth_ok(buf, len))
         return CHAT_ERR_BAD_REQUEST;
     json_error_t jerr;
@@ -291,8 +453,8 @@ int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto
     if (!json_is_string(type))
         return CHAT_ERR_BAD_REQUEST;
     const char *name = json_string_value(type);
-    for (size_t i = 0; i < sizeof(proto_kinds) / sizeof(proto_kinds[0]); i++) {
-        const struct proto_kind *k = &proto_kinds[i];
+    for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++) {
+        const struct request_kind *k = &request_kinds[i];
         if (k->role == role && strcmp(k->name, name) == 0) {
             req->type = k->type;
             return k->check(root, req);
@@ -517,6 +679,8 @@ char *proto_msg_frame(const struct proto_msg *m)
     jw_lit(&w, ",\"seq\":");
     jw_u64(&w, m->seq);
     jw_field_time(&w, "ts", m->ts);
+    if (m->alias)
+        jw_field_str(&w, "alias", m->alias);
     return jw_end(&w, NULL);
 }
 
@@ -533,8 +697,12 @@ char *proto_msg_record(const struct proto_msg *m)
 
 json_t *proto_msg_json(const struct proto_msg *m)
 {
-    return json_pack("{s:s,s:s,s:s,s:s,s:I,s:o}", "type", "msg", "chat", m->chat, "from", m->from,
-                     "text", m->text, "seq", (json_int_t)m->seq, "ts", proto_time_json(m->ts));
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s,s:I,s:o}", "type", "msg", "chat", m->chat, "from", m->from,
+                  "text", m->text, "seq", (json_int_t)m->seq, "ts", proto_time_json(m->ts));
+    if (o && m->alias)
+        json_object_set_new(o, "alias", json_string(m->alias));
+    return o;
 }
 
 static json_t *wait_json(long s)
@@ -548,6 +716,8 @@ static const char *const staff_role_names[] = {"worker", "coordinator", "admin"}
 static const char *const topic_state_names[] = {"open", "full", "closed"};
 static const char *const visitor_state_names[] = {"idle", "queued", "chatting"};
 static const char *const end_by_names[] = {"visitor", "worker", "timeout", "server", "transfer"};
+static const char *const kind_names[] = {"counselling", "information", "silent",
+                                         "test",        "prank",       "abusive"};
 
 #define NAME_OF(table, i)                                                                          \
     ((size_t)(i) < sizeof(table) / sizeof((table)[0]) ? (table)[(size_t)(i)] : (table)[0])
@@ -580,16 +750,62 @@ const char *proto_end_by_name(enum proto_end_by b)
     return NAME_OF(end_by_names, b);
 }
 
+const char *proto_kind_name(enum proto_kind k)
+{
+    return NAME_OF(kind_names, k);
+}
+
+int proto_kind_parse(const char *s)
+{
+    for (size_t i = 0; s && i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+        if (strcmp(s, kind_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* ---- typed encoders --------------------------------------------------------- */
+
+static json_t *langs3(const char *const l[3])
+{
+    return json_pack("{s:s,s:s,s:s}", "fi", l[0], "sv", l[1], "en", l[2]);
+}
+
+static json_t *strings_json(const char *const *s, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_string(s[i]));
+    return arr;
+}
+
+json_t *proto_questions_json(const struct proto_question *q, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *answers = json_array();
+        for (size_t a = 0; answers && a < q[i].nanswers; a++)
+            json_array_append_new(answers, json_pack("{s:s,s:o}", "id", q[i].answer_id[a], "label",
+                                                     langs3(q[i].answer_label[a])));
+        json_t *o = json_pack("{s:s,s:o,s:o}", "id", q[i].id, "text", langs3(q[i].text), "answers",
+                              answers);
+        if (o && q[i].ntopics)
+            json_object_set_new(o, "topics", strings_json(q[i].topics, q[i].ntopics));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
 
 json_t *proto_topic_status_json(const struct proto_topic_status *t)
 {
-    return json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:b,s:i,s:o,s:o,s:o}", "id", t->id, "title",
-                     "fi", t->title[0], "sv", t->title[1], "en", t->title[2], "audience",
-                     t->audience, "state", proto_topic_state_name(t->state), "staffed", t->staffed,
-                     "waiting", t->waiting, "estimated_wait_s", wait_json(t->estimated_wait_s),
-                     "next_open", proto_time_json(t->next_open), "closes_at",
-                     proto_time_json(t->closes_at));
+    json_t *o = json_pack(
+        "{s:s,s:o,s:s,s:s,s:b,s:b,s:i,s:o,s:o,s:o}", "id", t->id, "title", langs3(t->title),
+        "audience", t->audience, "state", proto_topic_state_name(t->state), "staffed", t->staffed,
+        "answering", t->answering, "waiting", t->waiting, "estimated_wait_s",
+        wait_json(t->estimated_wait_s), "next_open", proto_time_json(t->next_open), "closes_at",
+        proto_time_json(t->closes_at));
+    if (o && t->questions)
+        json_object_set_new(o, "questions", proto_questions_json(t->questions, t->nquestions));
+    return o;
 }
 
 /* A new frame object {"type":type}. */
@@ -606,14 +822,6 @@ static json_t *topics_json(const struct proto_topic_status *t, size_t n)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
         json_array_append_new(arr, proto_topic_status_json(&t[i]));
-    return arr;
-}
-
-static json_t *strings_json(const char *const *s, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, json_string(s[i]));
     return arr;
 }
 
@@ -670,6 +878,15 @@ char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref
         json_object_set_new(o, "role", json_string(proto_staff_role_name(w->role)));
         json_object_set_new(o, "token", json_string(w->token));
         json_object_set_new(o, "canned", strings_json(w->canned, w->ncanned));
+        json_t *cats = json_array(), *langs = json_array();
+        for (size_t i = 0; cats && i < w->ncategories; i++)
+            json_array_append_new(cats, json_pack("{s:s,s:o}", "id", w->categories[i].id, "label",
+                                                  langs3(w->categories[i].label)));
+        for (size_t i = 0; langs && i < proto_lang_count(); i++)
+            json_array_append_new(langs, json_string(proto_lang_code((int)i)));
+        json_object_set_new(o, "categories", cats);
+        json_object_set_new(o, "langs", langs);
+        json_object_set_new(o, "questions", proto_questions_json(w->questions, w->nquestions));
     }
     return proto_dump(o, ref);
 }
@@ -692,6 +909,11 @@ char *proto_duty(const struct proto_duty *d, const char *ref)
         json_object_set_new(o, "on", json_boolean(d->on));
         json_object_set_new(o, "topics", strings_json(d->topics, d->ntopics));
         json_object_set_new(o, "capacity", json_integer(d->capacity));
+        json_t *langs = json_array();
+        for (size_t i = 0; langs && i < proto_lang_count(); i++)
+            if (d->langs & ((uint64_t)1 << i))
+                json_array_append_new(langs, json_string(proto_lang_code((int)i)));
+        json_object_set_new(o, "langs", langs);
     }
     return proto_dump(o, ref);
 }
@@ -700,10 +922,10 @@ char *proto_queue_state(const struct proto_queue_topic *t, size_t n)
 {
     json_t *o = frame_new("queue_state"), *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s,s:i,s:I,s:b,s:s}", "id", t[i].id, "waiting",
-                                             t[i].waiting, "longest_wait_s",
-                                             (json_int_t)t[i].longest_wait_s, "open", t[i].open,
-                                             "mode", t[i].mode));
+        json_array_append_new(arr, json_pack("{s:s,s:i,s:i,s:I,s:b,s:s}", "id", t[i].id, "waiting",
+                                             t[i].waiting, "urgent_waiting", t[i].urgent_waiting,
+                                             "longest_wait_s", (json_int_t)t[i].longest_wait_s,
+                                             "open", t[i].open, "mode", t[i].mode));
     if (o)
         json_object_set_new(o, "topics", arr);
     else
@@ -739,6 +961,15 @@ char *proto_chat_started_worker(const struct proto_chat_started *s, const char *
         json_object_set_new(o, "waited_s", json_integer(s->waited_s));
         json_object_set_new(o, "history", history_json(s->history, s->nhistory));
         json_object_set_new(o, "visitor_away", json_boolean(s->visitor_away));
+        json_t *answers = json_object();
+        for (size_t i = 0; answers && i < s->nanswers; i++)
+            json_object_set_new(answers, s->answer_q[i], json_string(s->answer_a[i]));
+        json_object_set_new(o, "answers", answers);
+        json_object_set_new(o, "urgent", json_boolean(s->urgent));
+        if (s->lang)
+            json_object_set_new(o, "lang", json_string(s->lang));
+        if (s->monitoring)
+            json_object_set_new(o, "monitoring", json_true());
     }
     return proto_dump(o, ref);
 }
@@ -775,6 +1006,114 @@ char *proto_visitor_presence(const char *chat, bool back)
 char *proto_bare(const char *type, const char *ref)
 {
     return proto_dump(frame_new(type), ref);
+}
+
+static json_t *board_topics(const struct proto_board *b)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < b->ntopics; i++) {
+        const struct proto_board_topic *t = &b->topics[i];
+        json_array_append_new(arr, json_pack("{s:s,s:b,s:b,s:i,s:i,s:o}", "id", t->id, "open",
+                                             t->open, "staffed", t->staffed, "waiting", t->waiting,
+                                             "urgent_waiting", t->urgent_waiting, "oldest_join",
+                                             proto_time_json(t->oldest_join)));
+    }
+    return arr;
+}
+
+static json_t *board_workers(const struct proto_board *b)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < b->nworkers; i++) {
+        const struct proto_board_worker *w = &b->workers[i];
+        json_array_append_new(
+            arr, json_pack("{s:s,s:b,s:o,s:i,s:i,s:o,s:b}", "alias", w->alias, "on_duty",
+                           w->on_duty, "topics", strings_json(w->topics, w->ntopics), "capacity",
+                           w->capacity, "chats", w->chats, "idle_since",
+                           proto_time_json(w->idle_since), "connected", w->connected));
+    }
+    return arr;
+}
+
+static json_t *board_chats(const struct proto_board *b)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < b->nchats; i++) {
+        const struct proto_board_chat *c = &b->chats[i];
+        json_array_append_new(
+            arr,
+            json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:o}", "chat", c->chat, "topic", c->topic,
+                      "worker", c->worker, "started", proto_time_json(c->started),
+                      "last_visitor_msg", proto_time_json(c->last_visitor_msg), "last_worker_msg",
+                      proto_time_json(c->last_worker_msg), "urgent", c->urgent, "visitor_away",
+                      c->visitor_away, "monitors", strings_json(c->monitors, c->nmonitors)));
+    }
+    return arr;
+}
+
+char *proto_board(const struct proto_board *b, const char *ref)
+{
+    json_t *o = frame_new("board");
+    if (o) {
+        json_object_set_new(o, "topics", board_topics(b));
+        json_object_set_new(o, "workers", board_workers(b));
+        json_object_set_new(o, "chats", board_chats(b));
+    }
+    return proto_dump(o, ref);
+}
+
+char *proto_whisper(const char *chat, const char *from, const char *text, time_t ts)
+{
+    json_t *o = frame_new("whisper");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "from", json_string(from));
+        json_object_set_new(o, "text", json_string(text));
+        json_object_set_new(o, "ts", proto_time_json(ts));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_alert(const char *chat, const char *topic, const char *worker, const char *note,
+                  time_t ts)
+{
+    json_t *o = frame_new("alert");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "topic", json_string(topic));
+        json_object_set_new(o, "worker", json_string(worker));
+        json_object_set_new(o, "note", note ? json_string(note) : json_null());
+        json_object_set_new(o, "ts", proto_time_json(ts));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_flag(const char *chat, bool urgent)
+{
+    json_t *o = frame_new("flag");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "urgent", json_boolean(urgent));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_wrapup(const char *chat, time_t until)
+{
+    json_t *o = frame_new("wrapup");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "until", proto_time_json(until));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_ack_with(const char *key, long value, const char *ref)
+{
+    json_t *o = frame_new("ack");
+    if (o)
+        json_object_set_new(o, key, json_integer(value));
+    return proto_dump(o, ref);
 }
 
 char *proto_error_closed(time_t next_open, const char *ref)

@@ -18,14 +18,21 @@
 
 #include "chat_err.h"
 
-#define PROTO_REF_MAX 64        /* bytes in a request's "ref" */
-#define PROTO_TEXT_MAX 4000     /* characters (code points) in a chat message */
-#define PROTO_TOPIC_MAX 32      /* bytes in a topic id */
-#define PROTO_ID_MAX 64         /* bytes in a chat id, session or token */
-#define PROTO_USER_MAX 64       /* bytes in a user name */
-#define PROTO_PASSWORD_MAX 1024 /* bytes in a password */
-#define PROTO_MAX_TOPICS 32     /* topics in a duty request */
-#define PROTO_MAX_DEPTH 4       /* nesting of objects/arrays in a request */
+#define PROTO_REF_MAX 64             /* bytes in a request's "ref" */
+#define PROTO_TEXT_MAX 4000          /* characters (code points) in a chat message */
+#define PROTO_TOPIC_MAX 32           /* bytes in a topic id */
+#define PROTO_ID_MAX 64              /* bytes in a chat id, session or token */
+#define PROTO_USER_MAX 64            /* bytes in a user name */
+#define PROTO_PASSWORD_MAX 1024      /* bytes in a password */
+#define PROTO_MAX_TOPICS 32          /* topics in a duty request */
+#define PROTO_MAX_DEPTH 4            /* nesting of objects/arrays in a request */
+#define PROTO_MAX_ANSWERS 16         /* answers in a join (one per question) */
+#define PROTO_MAX_QUESTION_ANSWERS 8 /* answers a question offers */
+#define PROTO_CHOICE_MAX 32          /* bytes in a question, answer, category or kind id */
+#define PROTO_MAX_LANGS 64           /* languages in a duty request */
+#define PROTO_LANG_MAX 15            /* bytes in a language code */
+#define PROTO_NOTE_MAX 200           /* characters in an alert's note */
+#define PROTO_MAX_CATEGORIES 32      /* categories in a wrapup */
 
 enum proto_role { PROTO_VISITOR, PROTO_WORKER, PROTO_STATUS };
 
@@ -44,33 +51,82 @@ enum proto_type {
     PT_BLOCK,
     PT_LOGOUT,
     PT_PING, /* addition: answered with pong, for clients behind idle proxies */
+    /* contract v2 */
+    PT_FLAG,
+    PT_BOARD,
+    PT_MONITOR,
+    PT_WHISPER,
+    PT_JOIN_CHAT,
+    PT_ALERT,
+    PT_WRAPUP,
 };
 
-enum proto_lang { PROTO_LANG_NONE = -1, PROTO_LANG_FI, PROTO_LANG_SV, PROTO_LANG_EN };
+/* The languages hello.lang and duty.langs accept: the pages' languages,
+ * set once at start-up (default fi, sv, en); codes is kept, not copied. */
+void proto_set_langs(const char *const *codes, size_t n);
+/* The index of code among them, or -1. */
+int proto_lang_index(const char *code);
+/* How many there are, and the code of one. */
+size_t proto_lang_count(void);
+const char *proto_lang_code(int i);
+
+/* The wrap-up kinds (contract v2 §4), in this order everywhere. */
+enum proto_kind {
+    PROTO_KIND_COUNSELLING,
+    PROTO_KIND_INFORMATION,
+    PROTO_KIND_SILENT,
+    PROTO_KIND_TEST,
+    PROTO_KIND_PRANK,
+    PROTO_KIND_ABUSIVE,
+    PROTO_KIND_COUNT
+};
+/* "counselling" ... "abusive", or -1 for another word. */
+const char *proto_kind_name(enum proto_kind k);
+int proto_kind_parse(const char *s);
+
+/* feedback.helped: yes / somewhat / no. */
+enum proto_helped {
+    PROTO_HELPED_NONE = -1,
+    PROTO_HELPED_YES,
+    PROTO_HELPED_SOMEWHAT,
+    PROTO_HELPED_NO
+};
 
 /* A decoded request. Strings point into the parsed JSON and live until
  * proto_req_fini(); an absent optional string is NULL. */
 struct proto_req {
     enum proto_role role; /* of the connection it came from */
     enum proto_type type;
-    char ref[PROTO_REF_MAX + 1]; /* "" when absent */
-    bool has_ref;
     const char *session;  /* hello (optional) */
-    enum proto_lang lang; /* hello (optional) */
     const char *topic;    /* join, pick, transfer */
     const char *text;     /* msg */
     const char *chat;     /* worker msg/typing/end/transfer/block, feedback */
-    bool on;              /* typing, duty */
-    int score;            /* feedback 1..5 */
-    int capacity;         /* duty 1..10 */
-    int hours;            /* block 1..168 */
     const char *user;     /* login */
     const char *password; /* login */
     const char *token;    /* login */
+    const char *note;     /* alert (optional) */
     size_t ntopics;       /* duty */
     const char *topics[PROTO_MAX_TOPICS];
-    bool this_only; /* logout {"scope":"this"}: only this connection's token */
+    size_t nanswers; /* join: answers {question: answer} (optional) */
+    const char *answer_q[PROTO_MAX_ANSWERS];
+    const char *answer_a[PROTO_MAX_ANSWERS];
+    size_t ncategories; /* wrapup */
+    const char *categories[PROTO_MAX_CATEGORIES];
+    uint64_t langs; /* duty: bit i = proto_lang_code(i) */
     json_t *root;
+    int lang;     /* hello (optional): index of proto_lang_code, or -1 */
+    int score;    /* feedback 1..5, 0 when not given */
+    int capacity; /* duty 1..10 */
+    int hours;    /* block 1..168 */
+    int kind;     /* wrapup: enum proto_kind */
+    int helped;   /* feedback (optional): enum proto_helped */
+    int again;    /* feedback (optional): 1 yes, 0 no, -1 not said */
+    bool has_ref;
+    bool on;                     /* typing, duty */
+    bool this_only;              /* logout {"scope":"this"}: only this connection's token */
+    bool has_langs;              /* duty: langs given */
+    bool urgent;                 /* flag */
+    char ref[PROTO_REF_MAX + 1]; /* "" when absent */
 };
 
 /* Decodes one frame for a connection of role into req. Returns 0, or
@@ -105,10 +161,11 @@ char *proto_ack(uint64_t seq, const char *ref);
 /* A chat message as sent to either side and kept in history. */
 struct proto_msg {
     const char *chat;
-    const char *from; /* "visitor" | "worker" */
+    const char *from; /* "visitor" | "worker" | "supervisor" (a whisper, worker side only) */
     const char *text;
     uint64_t seq;
     time_t ts;
+    const char *alias; /* the writer's alias on the worker side, or NULL */
 };
 
 /* The msg object (without ref), for a history array. */
@@ -158,15 +215,33 @@ struct proto_topic_status {
     const char *id;
     const char *title[3]; /* fi, sv, en */
     const char *audience;
-    enum proto_topic_state state;
-    bool staffed;
-    int waiting;
     long estimated_wait_s;
     time_t next_open;
     time_t closes_at;
+    const struct proto_question *questions; /* visitor welcome only; NULL: none sent */
+    size_t nquestions;
+    enum proto_topic_state state;
+    int waiting;
+    bool staffed;
+    bool answering; /* a worker on duty for it has a free slot now (contract v2 §1) */
+};
+
+/* A pre-chat question as a visitor's welcome carries it; the worker's
+ * welcome and /api/stats add the topics where it is asked. */
+struct proto_question {
+    const char *id;
+    const char *text[3]; /* fi, sv, en */
+    size_t nanswers;
+    const char *answer_id[PROTO_MAX_QUESTION_ANSWERS];
+    const char *answer_label[PROTO_MAX_QUESTION_ANSWERS][3];
+    size_t ntopics; /* 0: "topics" left out */
+    const char *topics[PROTO_MAX_TOPICS];
 };
 
 json_t *proto_topic_status_json(const struct proto_topic_status *t);
+
+/* The array [{"id","text","answers"[,"topics"]}] of n questions. */
+json_t *proto_questions_json(const struct proto_question *q, size_t n);
 
 /* ---- typed encoders: every frame the server sends -------------------------
  *
@@ -189,6 +264,12 @@ struct proto_welcome_visitor {
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
 
 /* worker welcome {"user","alias","role","token","canned"}. */
+/* A wrap-up category: {"id", "label": {fi, sv, en}}. */
+struct proto_category {
+    const char *id;
+    const char *label[3];
+};
+
 struct proto_welcome_worker {
     const char *user;
     const char *alias;
@@ -196,6 +277,10 @@ struct proto_welcome_worker {
     const char *token;
     const char *const *canned;
     size_t ncanned;
+    const struct proto_category *categories; /* contract v2 §4 */
+    size_t ncategories;
+    const struct proto_question *questions; /* every question, with its topics */
+    size_t nquestions;
 };
 char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref);
 
@@ -207,12 +292,13 @@ struct proto_queued {
 };
 char *proto_queued(const struct proto_queued *q, const char *ref);
 
-/* {"type":"duty","on","topics","capacity"}. */
+/* {"type":"duty","on","topics","capacity","langs"}. */
 struct proto_duty {
     bool on;
     const char *const *topics;
     size_t ntopics;
     int capacity;
+    uint64_t langs; /* bit i = proto_lang_code(i) */
 };
 char *proto_duty(const struct proto_duty *d, const char *ref);
 
@@ -222,6 +308,7 @@ struct proto_queue_topic {
     const char *mode; /* "auto" | "pick" */
     long longest_wait_s;
     int waiting;
+    int urgent_waiting; /* contract v2 §2 */
     bool open;
 };
 char *proto_queue_state(const struct proto_queue_topic *t, size_t n);
@@ -237,6 +324,12 @@ struct proto_chat_started {
     const char *audience; /* worker side ... */
     long waited_s;
     bool visitor_away;
+    size_t nanswers; /* contract v2 §2: the visitor's answers {question: answer} */
+    const char *answer_q[PROTO_MAX_ANSWERS];
+    const char *answer_a[PROTO_MAX_ANSWERS];
+    bool urgent;
+    const char *lang; /* the visitor's language (an addition) */
+    bool monitoring;  /* a supervisor's read-only view (contract v2 §3) */
 };
 char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);
@@ -252,6 +345,60 @@ char *proto_visitor_presence(const char *chat, bool back);
 
 /* A frame that is only its type (and ref): "left", "pong", "logged_out". */
 char *proto_bare(const char *type, const char *ref);
+
+/* ---- contract v2 §3: the board ---- */
+
+struct proto_board_topic {
+    const char *id;
+    bool open, staffed;
+    int waiting, urgent_waiting;
+    time_t oldest_join; /* -1: nobody waits */
+};
+
+struct proto_board_worker {
+    const char *alias;
+    bool on_duty, connected;
+    const char *topics[32];
+    size_t ntopics;
+    int capacity, chats;
+    time_t idle_since; /* -1: not idle */
+};
+
+struct proto_board_chat {
+    const char *chat, *topic, *worker;                 /* worker: alias, "" while it waits again */
+    time_t started, last_visitor_msg, last_worker_msg; /* -1: none */
+    bool urgent, visitor_away;
+    const char *monitors[8]; /* aliases */
+    size_t nmonitors;
+};
+
+struct proto_board {
+    const struct proto_board_topic *topics;
+    size_t ntopics;
+    const struct proto_board_worker *workers;
+    size_t nworkers;
+    const struct proto_board_chat *chats;
+    size_t nchats;
+};
+
+/* {"type":"board","topics","workers","chats"}. */
+char *proto_board(const struct proto_board *b, const char *ref);
+
+/* {"type":"whisper","chat","from","text","ts"}. */
+char *proto_whisper(const char *chat, const char *from, const char *text, time_t ts);
+
+/* {"type":"alert","chat","topic","worker","note","ts"} (note null when absent). */
+char *proto_alert(const char *chat, const char *topic, const char *worker, const char *note,
+                  time_t ts);
+
+/* {"type":"flag","chat","urgent"}: a chat's urgency, to its worker's tabs. */
+char *proto_flag(const char *chat, bool urgent);
+
+/* {"type":"wrapup","chat","until"}. */
+char *proto_wrapup(const char *chat, time_t until);
+
+/* An ack carrying one more integer field (e.g. "supervisors"). */
+char *proto_ack_with(const char *key, long value, const char *ref);
 
 /* error "closed" with next_open (a time, or null when t < 0). */
 char *proto_error_closed(time_t next_open, const char *ref);

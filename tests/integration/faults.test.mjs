@@ -365,7 +365,10 @@ scenario('status subscribers that never read do not grow chatd: each holds one s
         const after = rssKb(srv.proc.pid);
         const dropped = deaf.filter((c) => c.closeInfo).length;
         console.log(`# 20 deaf subscribers, 600 status changes of ~${(32 * 420 / 1024).toFixed(0)} KB: chatd RSS ${before} -> ${after} kB, ${dropped} dropped`);
-        assert.ok(after - before < 40 * 1024, `RSS grew ${after - before} kB`);
+        /* under AddressSanitizer (tests/run.sh sets ASAN_OPTIONS) freed memory
+         * waits in a 16 MB quarantine and every block has red zones */
+        const bound = (process.env.ASAN_OPTIONS ? 80 : 40) * 1024;
+        assert.ok(after - before < bound, `RSS grew ${after - before} kB (bound ${bound} kB)`);
         for (const c of deaf) c.ws._socket.resume();
     });
 

@@ -60,8 +60,9 @@ export const DEFAULT_TOPIC = {
 };
 
 /* Config text for a data dir. server: extra/overriding [server] keys;
- * topics: {id: {key: value}} merged over DEFAULT_TOPIC (default {youth: {}}). */
-export function configText(dataDir, { server = {}, topics = { youth: {} } } = {}) {
+ * topics: {id: {key: value}} merged over DEFAULT_TOPIC (default {youth: {}});
+ * extra: more sections as text ([question ...], [categories]). */
+export function configText(dataDir, { server = {}, topics = { youth: {} }, extra = '' } = {}) {
     const srv = {
         listen_host: '127.0.0.1',
         listen_port: 0,
@@ -77,7 +78,7 @@ export function configText(dataDir, { server = {}, topics = { youth: {} } } = {}
         lines.push('', `[topic ${id}]`);
         for (const [k, v] of Object.entries({ ...DEFAULT_TOPIC, ...fields })) lines.push(`${k} = ${v}`);
     }
-    return lines.join('\n') + '\n';
+    return lines.join('\n') + '\n' + (extra ? `\n${extra}\n` : '');
 }
 
 /* Runs a binary to completion; stdin (a string) gets a trailing newline if it lacks one. */

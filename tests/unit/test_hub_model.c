@@ -301,8 +301,11 @@ static void visitor_op(struct model *m)
         }
         return;
     }
-    if (what < 3 && v->expect == PROTO_VISITOR_IDLE)
-        frame(m, v->c, "{\"type\":\"join\",\"topic\":\"%s\",\"ref\":\"j\"}", topic_name(m));
+    if (what < 3 && v->expect == PROTO_VISITOR_IDLE) /* a third of them answer, some urgently */
+        frame(m, v->c, "{\"type\":\"join\",\"topic\":\"%s\",\"ref\":\"j\"%s}", topic_name(m),
+              what == 0   ? ",\"answers\":{\"safe\":\"no\"}"
+              : what == 1 ? ",\"answers\":{\"safe\":\"yes\"}"
+                          : "");
     else if (what < 6 && v->expect == PROTO_VISITOR_CHATTING)
         send_msg(m, v->c, v->chat, false);
     else if (what == 6)
@@ -439,7 +442,10 @@ static void run_seed(unsigned seed, long steps)
         config_load_text("m.ini",
                          "[server]\nresume_grace_s = 60\nmsg_rate_per_s = 1000\n"
                          "msg_burst = 1000\n[topic a]\nhours = always\nqueue_max = 100\n"
-                         "[topic b]\nhours = always\nqueue_max = 100\n",
+                         "[topic b]\nhours = always\nqueue_max = 100\n"
+                         "[question safe]\ntext_fi = T\ntext_sv = T\ntext_en = T\n"
+                         "answers = yes, no\nlabel_fi = K, E\nlabel_sv = J, N\nlabel_en = Y, N\n"
+                         "urgent = no\n",
                          0, &m->cfg, stderr),
         0);
     assert_int_equal(store_open(m->dir, STORE_NO_WAIT, &m->st), 0);

@@ -155,7 +155,11 @@ static void test_direct_msg_encoding_matches_jansson(void **state)
         "</script><script>alert(1)</script>",
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-        struct proto_msg m = {"c-1\"x", "visitor", texts[i], 9223372036854775807ULL, 1782990000};
+        struct proto_msg m = {.chat = "c-1\"x",
+                              .from = "visitor",
+                              .text = texts[i],
+                              .seq = 9223372036854775807ULL,
+                              .ts = 1782990000};
         char *direct = proto_msg_frame(&m);
         char *ref = proto_dump(proto_msg_json(&m), NULL);
         assert_non_null(direct);
@@ -191,8 +195,13 @@ static void test_time_has_offset(void **state)
 static void test_status_topic_nulls(void **state)
 {
     (void)state;
-    struct proto_topic_status t = {
-        "youth", {"a", "b", "c"}, "young", PROTO_TOPIC_CLOSED, false, 0, -1, -1, -1};
+    struct proto_topic_status t = {.id = "youth",
+                                   .title = {"a", "b", "c"},
+                                   .audience = "young",
+                                   .state = PROTO_TOPIC_CLOSED,
+                                   .estimated_wait_s = -1,
+                                   .next_open = -1,
+                                   .closes_at = -1};
     char *s = proto_dump(proto_topic_status_json(&t), NULL);
     assert_non_null(strstr(s, "\"estimated_wait_s\":null"));
     assert_non_null(strstr(s, "\"next_open\":null"));
@@ -217,13 +226,13 @@ static char *enc_queued_no_estimate(void)
 static char *enc_duty(void)
 {
     const char *topics[] = {"youth", "parents"};
-    struct proto_duty d = {true, topics, 2, 3};
+    struct proto_duty d = {true, topics, 2, 3, 5}; /* fi and en */
     return proto_duty(&d, "d");
 }
 
 static char *enc_duty_off(void)
 {
-    struct proto_duty d = {false, NULL, 0, 1};
+    struct proto_duty d = {false, NULL, 0, 1, 0};
     return proto_duty(&d, NULL);
 }
 
@@ -262,8 +271,9 @@ static char *enc_closed_never(void)
     return proto_error_closed(-1, NULL);
 }
 
-static const struct proto_msg hist[] = {{"c1", "visitor", "hei", 1, 1782990000},
-                                        {"c1", "worker", "moi", 2, 1782990001}};
+static const struct proto_msg hist[] = {
+    {.chat = "c1", .from = "visitor", .text = "hei", .seq = 1, .ts = 1782990000},
+    {.chat = "c1", .from = "worker", .text = "moi", .seq = 2, .ts = 1782990001}};
 
 static char *enc_started_visitor(void)
 {
@@ -286,13 +296,25 @@ static char *enc_started_worker(void)
 
 static char *enc_queue_state(void)
 {
-    struct proto_queue_topic t[] = {
-        {.id = "youth", .mode = "auto", .longest_wait_s = 61, .waiting = 2, .open = true}};
+    struct proto_queue_topic t[] = {{.id = "youth",
+                                     .mode = "auto",
+                                     .longest_wait_s = 61,
+                                     .waiting = 2,
+                                     .urgent_waiting = 1,
+                                     .open = true}};
     return proto_queue_state(t, 1);
 }
 
-static const struct proto_topic_status topic = {
-    "youth", {"Nuoret", "Unga", "Youth"}, "young", PROTO_TOPIC_OPEN, true, 2, 300, -1, 1782993600};
+static const struct proto_topic_status topic = {.id = "youth",
+                                                .title = {"Nuoret", "Unga", "Youth"},
+                                                .audience = "young",
+                                                .state = PROTO_TOPIC_OPEN,
+                                                .staffed = true,
+                                                .answering = true,
+                                                .waiting = 2,
+                                                .estimated_wait_s = 300,
+                                                .next_open = -1,
+                                                .closes_at = 1782993600};
 
 static char *enc_status(void)
 {
@@ -313,13 +335,21 @@ static char *enc_welcome_visitor(void)
 static char *enc_welcome_worker(void)
 {
     const char *canned[] = {"Hei!"};
-    struct proto_welcome_worker w = {"ann", "Ann", PROTO_ROLE_COORDINATOR, "t0k", canned, 1};
+    const struct proto_category cat = {"school", {"Koulu", "Skola", "School"}};
+    struct proto_welcome_worker w = {.user = "ann",
+                                     .alias = "Ann",
+                                     .role = PROTO_ROLE_COORDINATOR,
+                                     .token = "t0k",
+                                     .canned = canned,
+                                     .ncanned = 1,
+                                     .categories = &cat,
+                                     .ncategories = 1};
     return proto_welcome_worker(&w, "l");
 }
 
 #define TOPIC_JSON                                                                                 \
     "{\"id\":\"youth\",\"title\":{\"fi\":\"Nuoret\",\"sv\":\"Unga\",\"en\":\"Youth\"},"            \
-    "\"audience\":\"young\",\"state\":\"open\",\"staffed\":true,\"waiting\":2,"                    \
+    "\"audience\":\"young\",\"state\":\"open\",\"staffed\":true,\"answering\":true,\"waiting\":2," \
     "\"estimated_wait_s\":300,\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\"}"
 
 static const struct {
@@ -331,8 +361,8 @@ static const struct {
     {enc_queued_no_estimate,
      "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":1,\"estimated_wait_s\":null}"},
     {enc_duty, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\",\"parents\"],\"capacity\":3,"
-               "\"ref\":\"d\"}"},
-    {enc_duty_off, "{\"type\":\"duty\",\"on\":false,\"topics\":[],\"capacity\":1}"},
+               "\"langs\":[\"fi\",\"en\"],\"ref\":\"d\"}"},
+    {enc_duty_off, "{\"type\":\"duty\",\"on\":false,\"topics\":[],\"capacity\":1,\"langs\":[]}"},
     {enc_chat_ended, "{\"type\":\"chat_ended\",\"chat\":\"c1\",\"by\":\"transfer\",\"ref\":\"e\"}"},
     {enc_typing, "{\"type\":\"typing\",\"chat\":\"c1\",\"from\":\"visitor\",\"on\":true}"},
     {enc_away, "{\"type\":\"visitor_away\",\"chat\":\"c1\"}"},
@@ -350,9 +380,11 @@ static const struct {
     {enc_started_worker,
      "{\"type\":\"chat_started\",\"chat\":\"c1\",\"topic\":\"youth\",\"audience\":\"young\","
      "\"waited_s\":42,\"history\":[{\"chat\":\"c1\",\"from\":\"visitor\",\"text\":\"hei\","
-     "\"seq\":1,\"ts\":\"2026-07-02T14:00:00+03:00\"}],\"visitor_away\":true,\"ref\":\"p\"}"},
-    {enc_queue_state, "{\"type\":\"queue_state\",\"topics\":[{\"id\":\"youth\",\"waiting\":2,"
-                      "\"longest_wait_s\":61,\"open\":true,\"mode\":\"auto\"}]}"},
+     "\"seq\":1,\"ts\":\"2026-07-02T14:00:00+03:00\"}],\"visitor_away\":true,"
+     "\"answers\":{},\"urgent\":false,\"ref\":\"p\"}"},
+    {enc_queue_state,
+     "{\"type\":\"queue_state\",\"topics\":[{\"id\":\"youth\",\"waiting\":2,\"urgent_waiting\":1,"
+     "\"longest_wait_s\":61,\"open\":true,\"mode\":\"auto\"}]}"},
     {enc_status,
      "{\"type\":\"status\",\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" TOPIC_JSON
      "]}"},
@@ -361,7 +393,9 @@ static const struct {
                           "\"state\":\"queued\",\"topics\":[" TOPIC_JSON "],\"ref\":\"h\"}"},
     {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
                          "\"role\":\"coordinator\",\"token\":\"t0k\",\"canned\":[\"Hei!\"],"
-                         "\"ref\":\"l\"}"},
+                         "\"categories\":[{\"id\":\"school\",\"label\":{\"fi\":\"Koulu\","
+                         "\"sv\":\"Skola\",\"en\":\"School\"}}],\"langs\":[\"fi\",\"sv\",\"en\"],"
+                         "\"questions\":[],\"ref\":\"l\"}"},
 };
 
 static void test_encode_table(void **state)

@@ -197,6 +197,27 @@ static void test_put_back_gets_its_place(void **state)
     assert_order(&q, T0, want, 5);
 }
 
+/* The longest wait of a line is its oldest `since` in any class: a
+ * transferred visitor's wait starts again at the transfer. */
+static void test_oldest_since_over_classes(void **state)
+{
+    (void)state;
+    struct queue q;
+    struct queue_entry e[3] = {{.order = 5, .since = T0 + 50, .cls = QUEUE_TRANSFERRED, .rank = 1},
+                               {.order = 2, .since = T0 + 20, .cls = QUEUE_URGENT},
+                               {.order = 1, .since = T0 + 10, .cls = QUEUE_NORMAL}};
+    queue_init(&q, 0);
+    assert_int_equal(queue_oldest_since(&q), -1);
+    queue_insert(&q, &e[0]);
+    assert_int_equal(queue_oldest_since(&q), T0 + 50);
+    queue_insert(&q, &e[1]);
+    queue_insert(&q, &e[2]);
+    assert_int_equal(queue_oldest_since(&q), T0 + 10);
+    assert_ptr_equal(queue_head(&q, T0 + 60), &e[0]); /* first served is not the oldest */
+    queue_remove(&q, &e[2]);
+    assert_int_equal(queue_oldest_since(&q), T0 + 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_longest_wait_across_topics),
         cmocka_unit_test(test_urgent_go_before_normal_by_join_order),
         cmocka_unit_test(test_aging_crosses_exactly_at_urgent_after),
+        cmocka_unit_test(test_oldest_since_over_classes),
         cmocka_unit_test(test_next_aging_instant),
         cmocka_unit_test(test_aged_head_wins_across_topics),
         cmocka_unit_test(test_put_back_gets_its_place),

@@ -49,28 +49,32 @@ static int teardown(void **state)
     return 0;
 }
 
-static void add_row(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
-{
-    assert_int_equal(stats_report_add(topic, hour, counts, ncounts, arg), 0);
-}
-
-/* The stored report of [from, to) as CSV text (malloc'd). */
-static char *report(struct fixture *f, time_t from, time_t to, long min_count)
+/* The stored report of [from, to) as text (malloc'd), with the extra
+ * counters of cfg (NULL: none but those stored). */
+static char *report_of(struct fixture *f, const struct config *cfg, time_t from, time_t to,
+                       long min_count, enum stats_format fmt)
 {
     char *text;
     size_t len;
     struct stats_report *rep = stats_report_new();
     FILE *out = open_memstream(&text, &len);
-    assert_int_equal(store_stats_each(f->st, from, to, NULL, add_row, rep), 0);
-    assert_int_equal(stats_report_print(rep, STATS_CSV, min_count, out), 0);
+    if (cfg)
+        assert_int_equal(stats_report_names(rep, cfg), 0);
+    assert_int_equal(store_stats_each(f->st, from, to, NULL, stats_report_add, rep), 0);
+    assert_int_equal(stats_report_print(rep, fmt, min_count, out), 0);
     fclose(out);
     stats_report_free(rep);
     return text;
 }
 
-static int put(const char *topic, time_t hour, const long *counts, int ncounts, void *arg)
+static char *report(struct fixture *f, time_t from, time_t to, long min_count)
 {
-    return store_stats_add(arg, topic, hour, counts, ncounts);
+    return report_of(f, NULL, from, to, min_count, STATS_CSV);
+}
+
+static int put(const struct stats_row *row, void *arg)
+{
+    return store_stats_add(arg, row);
 }
 
 /* Commits the counts of s's open batch and stores them as chatd does:
@@ -100,7 +104,7 @@ static void test_open_seconds_split_at_the_hour(void **state)
 {
     struct fixture *f = *state;
     struct stats *s = stats_new(f->cfg, T0 + 3000);
-    stats_staffing(s, 0, 2, T0 + 3000);
+    stats_staffing(s, 0, 2, 5, T0 + 3000);
     stats_add(s, 0, STAT_JOINS, 1, T0 + 3599);
     stats_add(s, 0, STAT_JOINS, 1, T0 + 3600);
     store_all(f, s, T0 + 4200);
@@ -165,6 +169,56 @@ static void test_min_count_suppresses(void **state)
     stats_free(s);
 }
 
+/* Contract v2 §5: answers and categories counted under names from the
+ * config, slot_s from capacities, and min-count hiding them all but the
+ * time counters; a name only in the data still shows. */
+static void test_extra_counters_and_slots(void **state)
+{
+    struct fixture *f = *state;
+    struct config *cfg;
+    time_t t = T0 + 4 * 86400;
+    assert_int_equal(config_load_text("q.ini",
+                                      "[topic a]\nhours = always\n"
+                                      "[question safe]\ntext_fi = T\ntext_sv = T\ntext_en = T\n"
+                                      "answers = yes, no\nlabel_fi = K, E\nlabel_sv = J, N\n"
+                                      "label_en = Y, N\nurgent = no\n"
+                                      "[categories]\nschool = Koulu | Skola | School\n",
+                                      0, &cfg, stderr),
+                     0);
+    assert_int_equal(stats_extra_count(cfg), 3);
+    assert_int_equal(stats_answer_counter(cfg, 0, 1), STAT_COUNT + 1);
+    assert_int_equal(stats_category_counter(cfg, 0), STAT_COUNT + 2);
+    struct stats *s = stats_new(cfg, t);
+    stats_staffing(s, 0, 2, 5, t); /* two workers, five slots */
+    stats_add(s, 0, STAT_URGENT, 1, t);
+    stats_add(s, 0, stats_answer_counter(cfg, 0, 1), 1, t);
+    stats_add(s, 0, stats_category_counter(cfg, 0), 6, t);
+    stats_add(s, 0, STAT_WRAPUPS, 1, t);
+    stats_add(s, 0, STAT_WRAPUP_S, 90, t);
+    store_all(f, s, t + 600);
+    long other[STAT_COUNT] = {0}, n = 4;
+    const char *name = "q_old_gone";
+    struct stats_row row = {"a", t, other, 1, &name, &n}; /* a question since removed */
+    assert_int_equal(store_stats_add(f->st, &row), 0);
+    assert_int_equal(store_commit(f->st), 0);
+
+    char *json = report_of(f, cfg, t, t + 3600, 0, STATS_JSON);
+    assert_non_null(strstr(json, "\"urgent\":1,"));
+    assert_non_null(strstr(json, "\"slot_s\":3000,")); /* 600 s x 5 slots */
+    assert_non_null(strstr(json, "\"worker_s\":1200,"));
+    assert_non_null(strstr(json, "\"q_safe_yes\":0,\"q_safe_no\":1,\"cat_school\":6,"
+                                 "\"q_old_gone\":4}"));
+    free(json);
+    char *csv = report_of(f, cfg, t, t + 3600, 5, STATS_CSV);
+    assert_non_null(strstr(csv, ",slot_s,helped_yes,helped_somewhat,helped_no,again_yes,again_no,"
+                                "q_safe_yes,q_safe_no,cat_school,q_old_gone\n"));
+    /* wrapups 1 hides wrapup_s too; slot_s is time and stays; 6 and the rest */
+    assert_non_null(strstr(csv, ",<5,<5,<5,<5,<5,<5,<5,<5,3000,<5,<5,<5,<5,<5,<5,<5,6,<5\n"));
+    free(csv);
+    stats_free(s);
+    config_free(cfg);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -174,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_histogram_bins),
         cmocka_unit_test(test_min_count_suppresses),
         cmocka_unit_test(test_failed_batch_counts_nothing),
+        cmocka_unit_test(test_extra_counters_and_slots),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,6 +1,8 @@
 /*
  * test_status: availability states, the join cut-off, and the wait
- * estimator (null without basis, position * average / staffed slots).
+ * estimator (null without basis, position * average / staffed slots, and
+ * with patience, urgent joins and language routing against the formula of
+ * status.h), and a simulated evening on which it must halve the bias.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "chat_err.h"
 #include "status.h"
@@ -100,6 +103,160 @@ static void test_estimate_is_position_times_average_over_slots(void **state)
     assert_int_equal(status_estimate_wait(&in, 1), 400);
 }
 
+/* The estimator's sum, term by term. */
+static double direct(double r, double theta, int p)
+{
+    double w = 0;
+    for (int k = 0; k < p; k++)
+        w += 1 / (r + (theta > 0 ? k / theta : 0));
+    return w;
+}
+
+/* An input with mean chat m over c slots, patience theta, urgent rate u. */
+static struct status_input input(int c, double m, double theta, double u)
+{
+    struct status_input in = {.staffed_slots = c, .patience_s = theta, .urgent_per_s = u};
+    for (int i = 0; i < STATUS_MIN_SAMPLES; i++)
+        status_service_add(&in.service, m);
+    return in;
+}
+
+static void test_estimate_counts_those_who_give_up(void **state)
+{
+    (void)state;
+    const struct status_who normal = {.lang_slots = -1};
+    /* 3 slots, chats of 8 s, patience 30 s: 5th in line */
+    struct status_input in = input(3, 8, 30, 0);
+    assert_int_equal(status_estimate_for(&in, 5, &normal), 11); /* 11.45 by hand */
+    in.patience_s = 0;
+    assert_int_equal(status_estimate_for(&in, 5, &normal), 13); /* 5 * 8 / 3 */
+    /* the closed form is the sum, at every position and patience */
+    double thetas[] = {5, 30, 600, 86400};
+    for (size_t t = 0; t < sizeof(thetas) / sizeof(thetas[0]); t++) {
+        in = input(3, 480, thetas[t], 0);
+        for (int p = 1; p <= 400; p += 3) {
+            double want = direct(3.0 / 480, thetas[t], p);
+            long got = status_estimate_for(&in, p, &normal);
+            if (fabs((double)got - want) > 0.51)
+                fail_msg("theta %g position %d: %ld, sum %.2f", thetas[t], p, got, want);
+        }
+    }
+}
+
+static void test_estimate_puts_urgent_joins_ahead(void **state)
+{
+    (void)state;
+    const struct status_who normal = {.lang_slots = -1},
+                            urgent = {.urgent = true, .lang_slots = -1};
+    struct status_input in = input(3, 8, 0, 0.1); /* C/m = 0.375/s, 0.1 urgent joins/s */
+    assert_int_equal(status_estimate_for(&in, 1, &normal), 4); /* 1 / 0.275 = 3.6 */
+    assert_int_equal(status_estimate_for(&in, 1, &urgent), 3); /* 1 / 0.375 = 2.7 */
+    in.urgent_per_s = 1; /* more urgent joins than slots: kept at a quarter of C/m */
+    assert_int_equal(status_estimate_for(&in, 1, &normal), 11); /* 1 / 0.09375 */
+}
+
+static void test_estimate_follows_language_routing(void **state)
+{
+    (void)state;
+    struct status_input in = input(3, 8, 0, 0);                 /* W_C(p) = 8p/3 */
+    struct status_who sv = {.lang_slots = 1, .fallback_s = 60}; /* W_L(p) = 8p */
+    assert_int_equal(status_estimate_for(&in, 2, &sv), 16);     /* W_L before the fallback */
+    assert_int_equal(status_estimate_for(&in, 10, &sv), 60);    /* then the fallback */
+    assert_int_equal(status_estimate_for(&in, 30, &sv), 80);    /* W_C after it */
+    sv.lang_slots = 0; /* nobody speaks it: the fallback or W_C */
+    assert_int_equal(status_estimate_for(&in, 2, &sv), 60);
+    sv.lang_slots = 3; /* everyone speaks it */
+    assert_int_equal(status_estimate_for(&in, 2, &sv), 5);
+}
+
+static void test_patience_and_rate_estimates(void **state)
+{
+    (void)state;
+    struct status_patience p = {0};
+    struct status_rate r = {0};
+    status_patience_add(&p, 20, true);
+    status_patience_add(&p, 20, true);
+    assert_true(status_patience_s(&p) == 0); /* two are too few */
+    for (int i = 0; i < 8; i++)
+        status_patience_add(&p, 20, i % 2 == 0);
+    double theta = status_patience_s(&p); /* all waits 20 s, 6 of 10 gave up */
+    assert_true(theta > 20 / 0.7 && theta < 20 / 0.5);
+    status_rate_add(&r, 1000);
+    status_rate_add(&r, 1000);
+    assert_true(fabs(status_rate_per_s(&r, 1000) - 2 / STATUS_RATE_TAU_S) < 1e-12);
+    assert_true(fabs(status_rate_per_s(&r, 1000 + 3600) - 2 / STATUS_RATE_TAU_S / M_E) < 1e-9);
+}
+
+/* ---- a simulated evening: M/M/3+M in first-come order ------------------- */
+
+static double expo(unsigned *seed, double mean)
+{
+    return -mean * log((rand_r(seed) + 1.0) / ((double)RAND_MAX + 2.0));
+}
+
+struct sim_visitor {
+    double arrive, patience;
+    double left; /* when it left the line: its start, or when it gave up */
+    bool waited, served;
+};
+
+/* Runs n visitors (arrivals at rate lambda, 3 workers, chats of 8 s,
+ * patience 30 s, first come first served) and gives the mean bias
+ * (estimate - real wait) over the served visitors who had to wait, of the
+ * v1 formula and of status.h's, each given the real number ahead at the
+ * visitor's arrival and the true means. */
+static void simulate(unsigned seed, int n, double lambda, double *bias_old, double *bias_new)
+{
+    const int c = 3;
+    const double m = 8, theta = 30;
+    struct sim_visitor *v = calloc((size_t)n, sizeof(*v));
+    double busy_until[3] = {0}, sum_old = 0, sum_new = 0, t = 0;
+    struct status_input in = input(c, m, theta, 0);
+    const struct status_who who = {.lang_slots = -1};
+    int judged = 0;
+    assert_non_null(v);
+    /* in arrival order, each takes the first slot that frees, unless its
+     * patience runs out first (then the slot stays for the next) */
+    for (int i = 0; i < n; i++) {
+        t += expo(&seed, 1 / lambda);
+        v[i] = (struct sim_visitor){.arrive = t, .patience = expo(&seed, theta)};
+        int k = 0;
+        for (int j = 1; j < c; j++)
+            if (busy_until[j] < busy_until[k])
+                k = j;
+        double start = busy_until[k] > t ? busy_until[k] : t;
+        v[i].waited = start > t;
+        v[i].served = start - t <= v[i].patience;
+        v[i].left = v[i].served ? start : t + v[i].patience;
+        if (v[i].served)
+            busy_until[k] = start + expo(&seed, m);
+    }
+    for (int i = 0; i < n; i++) {
+        if (!v[i].served || !v[i].waited)
+            continue;
+        int ahead = 0;
+        for (int j = i - 1; j >= 0 && v[i].arrive - v[j].arrive < 3600; j--)
+            ahead += v[j].waited && v[j].left > v[i].arrive;
+        double real = v[i].left - v[i].arrive;
+        sum_old += (ahead + 1) * m / c - real;
+        sum_new += (double)status_estimate_for(&in, ahead + 1, &who) - real;
+        judged++;
+    }
+    *bias_old = sum_old / judged;
+    *bias_new = sum_new / judged;
+    free(v);
+}
+
+static void test_estimate_halves_the_bias_on_a_simulated_evening(void **state)
+{
+    (void)state;
+    double old_b, new_b;
+    simulate(1, 20000, 0.4, &old_b, &new_b);
+    print_message("bias of p*m/C %+.2f s, of status.h %+.2f s\n", old_b, new_b);
+    assert_true(old_b > 1.0);               /* the v1 formula overstates */
+    assert_true(fabs(new_b) < 0.5 * old_b); /* at least halved */
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -110,6 +267,11 @@ int main(void)
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_no_estimate_without_basis),
         cmocka_unit_test(test_estimate_is_position_times_average_over_slots),
+        cmocka_unit_test(test_estimate_counts_those_who_give_up),
+        cmocka_unit_test(test_estimate_puts_urgent_joins_ahead),
+        cmocka_unit_test(test_estimate_follows_language_routing),
+        cmocka_unit_test(test_patience_and_rate_estimates),
+        cmocka_unit_test(test_estimate_halves_the_bias_on_a_simulated_evening),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
