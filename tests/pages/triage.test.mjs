@@ -11,10 +11,11 @@
  * finds nothing serious; screenshots at phone width in screenshots/. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import { test } from 'node:test';
 import { httpGet, request, step, visitorHello, workerLogin, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen,
+    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen,
 } from './lib.mjs';
 
 const QUESTIONS = `
@@ -59,17 +60,32 @@ async function status(port, id = 'youth') {
     return t;
 }
 
-/* A page of another site (answered here, not on the network) with the
- * widget for youth in English; its link. */
-async function widgetOn(page, base) {
-    const w = await page(PHONE);
-    await w.route('http://host.test/**', (r) => r.fulfill({
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>
-<body><p>Talk to us: <script src="${base}/widget.js" data-topic="youth" data-lang="en"></script></p></body></html>`,
-    }));
-    await w.goto('http://host.test/');
-    return w.locator('a.chatd-widget');
+/* A page of another site on this machine with the widget for youth in
+ * English: fn(the widget's link). (A page made up by the browser's routing
+ * would count as public, and Chromium keeps those from loopback addresses.) */
+async function withWidget(page, base, fn) {
+    const host = http.createServer((req, res) => {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>
+<body><p>Talk to us: <script src="${base}/widget.js" data-topic="youth" data-lang="en"></script></p></body></html>`);
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => host.once('listening', r));
+    const url = `http://127.0.0.1:${host.address().port}/`;
+    try {
+        const w = await page(PHONE);
+        await w.route(`${url}**`, (r) => r.continue()); /* past daemon()'s stand-in for other sites */
+        await w.goto(url);
+        await fn(w.locator('a.chatd-widget'));
+    } finally {
+        host.close();
+    }
+}
+
+/* A full-page screenshot from the top (a scrolled page would show the
+ * sticky top bar halfway down the picture). */
+async function shotTop(p, name) {
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await shot(p, name);
 }
 
 const focused = (p) => p.evaluate(() => document.activeElement && document.activeElement.id);
@@ -83,8 +99,7 @@ function answersOf(panel) {
 }
 
 test('open and answering, everyone busy, nobody on duty: the visitor page and the widget say which', { timeout: 90000 }, async () => {
-    await daemon(async ({ srv, base, page }) => {
-        const widget = await widgetOn(page, base);
+    await daemon(async ({ srv, base, page }) => withWidget(page, base, async (widget) => {
         const v = await visitorOpen(await page(PHONE), base);
         const youth = v.locator('#topics [data-topic="youth"]');
 
@@ -98,6 +113,7 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
             assert.match(await youth.getAttribute('class'), /\btopic-nobody\b/);
             await widget.filter({ hasText: /^Chat open, but nobody is on duty right now – you can wait$/ }).waitFor();
             assert.match(await widget.getAttribute('class'), /chatd-widget--open chatd-widget--nobody/);
+            await shot(widget.page(), 'triage-widget-nobody-phone');
             assert.deepEqual(await axe(v), []);
             await shot(v, 'triage-nobody-phone');
 
@@ -115,6 +131,7 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
         await step('a worker with a free slot: someone can answer now', async () => {
             await widget.filter({ hasText: /^Chat open$/ }).waitFor();
             assert.match(await widget.getAttribute('class'), /chatd-widget--answering/);
+            await shot(widget.page(), 'triage-widget-answering-phone');
             const st = await status(srv.port);
             assert.equal(st.staffed, true);
             assert.equal(st.answering, true);
@@ -131,6 +148,7 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
             await w.next('chat_started');
             await widget.filter({ hasText: /^Chat open, all workers busy/ }).waitFor();
             assert.match(await widget.getAttribute('class'), /chatd-widget--busy/);
+            await shot(widget.page(), 'triage-widget-busy-phone');
             const st = await status(srv.port);
             assert.equal(st.staffed, true);
             assert.equal(st.answering, false);
@@ -149,7 +167,7 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
             assert.equal(await v.locator('#queue-avail').isVisible(), false);
             await shot(v, 'triage-busy-queue-phone');
         });
-    });
+    }));
 });
 
 test('the question step by keyboard alone: answer, clear, skip; the console shows the answers in the worker\'s language', { timeout: 90000 }, async () => {
@@ -203,7 +221,7 @@ test('the question step by keyboard alone: answer, clear, skip; the console show
             assert.deepEqual(await checked(v, 'age'), [], 'passing a question does not answer it');
             await v.keyboard.press('Tab');
             assert.equal(await focused(v), 'questions-join');
-            await shot(v, 'triage-questions-answered-phone');
+            await shotTop(v, 'triage-questions-answered-phone');
             await v.keyboard.press('Enter');
             await v.locator('#view-chat').waitFor();
         });
@@ -398,6 +416,7 @@ test('the statistics page counts urgent joins and each answer per topic', { time
             assert.deepEqual(await axe(s), []);
             assert.deepEqual(await s.evaluate(layoutProblems), []);
             await shot(s, 'triage-stats-phone');
+            await s.locator('#answers').screenshot({ path: `${SHOTS}/triage-stats-answers-phone.png` });
 
             await s.selectOption('#lang', 'sv');
             assert.equal(await table.locator('tbody[data-question="safe"] tr[data-answer="no"] th').innerText(), 'Nej');
