@@ -5,8 +5,8 @@
  * Puts a link to the chat right after the script tag, reading "Chat open,
  * about N min wait", "Queue full" or "Opens Mon 14:00", kept live over the
  * status.v1 WebSocket of the chat host. An open topic says honestly who is
- * there (contract v2 §1): "Chat open" when someone can answer now, "all
- * workers busy" (with the estimate) when every slot is taken, and "nobody on
+ * there (contract v2 §1): "Chat open" when someone can answer now, "everyone is
+ * busy" (with the estimate) when every slot is taken, and "nobody on
  * duty right now, you can wait" when nobody is on duty. Optional attributes:
  * data-href (the link, default the chat host's visitor page), data-target (id
  * of an element to render into instead). Styles: the element has class
@@ -28,11 +28,11 @@
           nobody: 'Chat auki, mutta kukaan ei päivystä juuri nyt – voit jäädä odottamaan',
           closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla' },
     sv: { open: 'Chatten är öppen', wait: 'Chatten är öppen, ca {n} min kö', full: 'Kön är full',
-          busy: 'Chatten är öppen, alla jourhavande är upptagna', busyWait: 'Chatten är öppen, alla jourhavande är upptagna, ca {n} min kö',
+          busy: 'Chatten är öppen, alla är upptagna', busyWait: 'Chatten är öppen, alla är upptagna, ca {n} min kö',
           nobody: 'Chatten är öppen, men ingen har jour just nu – du kan vänta',
           closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt' },
     en: { open: 'Chat open', wait: 'Chat open, about {n} min wait', full: 'Queue full',
-          busy: 'Chat open, all workers busy', busyWait: 'Chat open, all workers busy, about {n} min wait',
+          busy: 'Chat open, everyone is busy', busyWait: 'Chat open, everyone is busy, about {n} min wait',
           nobody: 'Chat open, but nobody is on duty right now – you can wait',
           closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available' }
   }[lang];

@@ -146,7 +146,7 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
             const other = await visitorHello(srv.port, { lang: 'en' });
             assert.equal((await request(other, { type: 'join', topic: 'youth' })).type, 'queued');
             await w.next('chat_started');
-            await widget.filter({ hasText: /^Chat open, all workers busy/ }).waitFor();
+            await widget.filter({ hasText: /^Chat open, everyone is busy/ }).waitFor();
             assert.match(await widget.getAttribute('class'), /chatd-widget--busy/);
             await shot(widget.page(), 'triage-widget-busy-phone');
             const st = await status(srv.port);
