@@ -10,7 +10,9 @@
  * duty at all, in which case the queue says so too.
  * A topic's pre-chat questions (welcome.topics[].questions, contract v2 §2) are
  * each an optional radio group; the join carries only the answered ones. They
- * come with the welcome only: /api/status refreshes leave them as they were. The session token lives only in sessionStorage ('chat.session'),
+ * come with the welcome only: /api/status refreshes leave them as they were.
+ * The language of the last `hello` is the chat language the daemon routes by;
+ * a language chosen before joining reconnects the session quietly to say so. The session token lives only in sessionStorage ('chat.session'),
  * so it dies with the tab; after a reconnect `hello` with it restores the queue
  * place or the chat. Own messages stay "sending" until the `ack` with their ref.
  * The same session opened in another tab takes the connection over (close code
@@ -37,11 +39,14 @@
   var feedbackRef = null;
   var ended = null;              /* {chat, by} */
   var topicsNote = '';
+  var helloLang = null;          /* the language the last hello said */
+  var relang = false;            /* closed on purpose to say a new language */
 
   /* ---- connection ---- */
 
   function onOpen() {
     var hello = { type: 'hello', lang: I18N.lang };
+    helloLang = I18N.lang;
     var s = Chat.stored(SESSION_KEY);
     if (s) hello.session = s;
     sock.send(hello);
@@ -49,6 +54,13 @@
 
   function onClose(ev) {
     conv.forgetTyping();
+    if (relang) {
+      relang = false;
+      sock.connect();   /* at once: the same session, a hello in the new language */
+      Chat.connStatus(null);   /* nothing to worry anyone about */
+      updateControls();
+      return;
+    }
     if (ev && ev.code === 4002) {
       /* the session went on in another tab: reconnecting would take it back
        * and the two tabs would take turns for ever */
@@ -607,7 +619,16 @@
 
   /* ---- start ---- */
 
+  /* Not waiting or chatting yet: the next hello names the language now shown. */
+  function sayLanguage() {
+    if (helloLang === I18N.lang || relang || !sock.connected()) return;
+    if (view !== 'topics' && view !== 'questions' && view !== 'ended') return;
+    relang = true;
+    sock.close(1000);
+  }
+
   function onLangChange() {
+    sayLanguage();
     document.title = t('v.title');
     renderTopics();
     renderQuestions();

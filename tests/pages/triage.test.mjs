@@ -249,8 +249,12 @@ test('the question step by keyboard alone: answer, clear, skip; the console show
             await c.selectOption('#lang', 'en');
         });
 
-        await step('skipped: the join carries no answers, the console says so', async () => {
+        await step('skipped: the join carries no answers, the console says so; Swedish chosen first is the chat language', async () => {
             const v2 = await visitorOpen(await page(PHONE), base);
+            const reopened = v2.waitForEvent('websocket');
+            await v2.selectOption('#lang', 'sv');
+            await reopened;                                  /* the session again, saying sv */
+            await v2.locator('#topics [data-topic="youth"]:not([disabled])').waitFor();
             await v2.focus('#topics [data-topic="youth"]');
             await v2.keyboard.press('Enter');
             await v2.locator('#view-questions').waitFor();
@@ -264,6 +268,7 @@ test('the question step by keyboard alone: answer, clear, skip; the console show
             await second.waitFor();
             assert.deepEqual(await answersOf(second), []);
             assert.equal(await second.locator('.chat-noanswers').textContent(), 'The visitor did not answer the questions.');
+            assert.equal(await second.locator('.chat-lang').textContent(), 'Visitor\'s language: Svenska');
             assert.equal(await second.locator('.chat-urgent').isVisible(), false);
             assert.doesNotMatch(await second.getAttribute('class'), /\burgent\b/);
             assert.equal(await second.locator('button.chat-flag').textContent(), 'Mark as urgent');
