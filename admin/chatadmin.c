@@ -286,6 +286,7 @@ struct show {
     int nkeys;
     int nbad;
     long next_seq;
+    long next_whisper; /* whispers are numbered on their own */
     int nout_of_order;
 };
 
@@ -323,19 +324,22 @@ static void print_escaped(const char *s)
     }
 }
 
-/* Says on stderr where the seqs of a transcript do not follow 1, 2, 3, ... */
-static void check_seq(struct show *sh, long seq)
+/* Says on stderr where the seqs of a transcript (of its messages, or of its
+ * whispers) do not follow 1, 2, 3, ... */
+static void check_seq(struct show *sh, long seq, bool whisper)
 {
-    if (seq == sh->next_seq) {
-        sh->next_seq++;
+    long *next = whisper ? &sh->next_whisper : &sh->next_seq;
+    const char *what = whisper ? "whispers" : "messages", *one = whisper ? "whisper" : "message";
+    if (seq == *next) {
+        (*next)++;
         return;
     }
     sh->nout_of_order++;
-    if (seq > sh->next_seq)
-        fprintf(stderr, "chatadmin: gap: messages %ld..%ld are missing\n", sh->next_seq, seq - 1);
+    if (seq > *next)
+        fprintf(stderr, "chatadmin: gap: %s %ld..%ld are missing\n", what, *next, seq - 1);
     else
-        fprintf(stderr, "chatadmin: out of order: message %ld after %ld\n", seq, sh->next_seq - 1);
-    sh->next_seq = seq + 1;
+        fprintf(stderr, "chatadmin: out of order: %s %ld after %ld\n", one, seq, *next - 1);
+    *next = seq + 1;
 }
 
 static int show_msg(int segment, long seq, const uint8_t *nonce, size_t noncelen, const uint8_t *ct,
@@ -346,7 +350,7 @@ static int show_msg(int segment, long seq, const uint8_t *nonce, size_t noncelen
     size_t len;
     if (segment < 0 || segment >= sh->nkeys || !sh->keys[segment] ||
         noncelen != TRANSCRIPT_NONCE_BYTES ||
-        transcript_open_msg(sh->keys[segment], sh->chat, segment, (uint64_t)seq, nonce, ct, ctlen,
+        transcript_open_msg(sh->keys[segment], sh->chat, segment, (int64_t)seq, nonce, ct, ctlen,
                             &plain, &len)) {
         sh->nbad++;
         return 0;
@@ -358,10 +362,12 @@ static int show_msg(int segment, long seq, const uint8_t *nonce, size_t noncelen
     const char *ts = json_string_value(json_object_get(m, "ts"));
     const char *text = json_string_value(json_object_get(m, "text"));
     long inner = (long)json_integer_value(json_object_get(m, "seq"));
-    if (!from || !ts || !text || (seq && inner != seq)) {
+    bool whisper = seq < 0;
+    if (!from || !ts || !text || (seq && inner != (whisper ? -seq : seq)) ||
+        whisper != (strcmp(from, "supervisor") == 0)) {
         sh->nbad++;
     } else {
-        check_seq(sh, inner);
+        check_seq(sh, inner, whisper);
         printf("%ld %s %s: ", inner, ts, from);
         print_escaped(text);
         putchar('\n');
@@ -374,7 +380,7 @@ static int transcript_show(struct admin *a, int argc, char **argv)
 {
     if (argc != 5 || strcmp(argv[3], "--key") != 0)
         return usage();
-    struct show sh = {.chat = argv[2], .next_seq = 1};
+    struct show sh = {.chat = argv[2], .next_seq = 1, .next_whisper = 1};
     char *pass = read_secret();
     if (!pass)
         return fail(1, "%s", "the passphrase is needed on stdin");

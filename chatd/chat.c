@@ -32,6 +32,7 @@ static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id
     ch->topic = topic;
     ch->visitor = v;
     ch->segment = segment;
+    ch->last_visitor_msg = ch->last_worker_msg = -1;
     ch->key = transcript_key_new(h->pub, sealed);
     int rc = ch->key ? store_segment_add(h->st, ch->id, segment, sealed, sizeof(sealed))
                      : CHAT_ERR_CRYPTO;
@@ -60,25 +61,123 @@ int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, ti
                  time_t waited, struct chat **out)
 {
     int segment = store_chat_last_segment(h->st, id) + 1;
-    long seq = store_chat_last_seq(h->st, id);
-    if (segment <= 0 || seq < 0)
+    long seq = store_chat_last_seq(h->st, id), wseq = store_chat_last_whisper(h->st, id);
+    if (segment <= 0 || seq < 0 || wseq < 0)
         return CHAT_ERR_NOT_FOUND;
     int rc = chat_make(h, v, topic, id, segment, out);
     if (rc == 0) {
         (*out)->seq = (uint64_t)seq;
+        (*out)->wseq = (uint64_t)wseq;
         (*out)->started = started;
         (*out)->waited_s = waited;
     }
     return rc;
 }
 
-/* Seals and journals one message, appends it to the history and relays it. */
-static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const char *text, time_t now,
-                     uint64_t *seq_out)
+void chat_send_staff(struct chat *ch, const struct conn *except, char *frame)
+{
+    chat_send_watchers(ch, true, except, frame);
+}
+
+void chat_send_watchers(struct chat *ch, bool with_worker, const struct conn *except, char *frame)
+{
+    struct conn *to[WORKER_MAX_TABS * (1 + CHAT_MAX_WRITERS) + CHAT_MAX_MONITORS];
+    int n = 0;
+    const struct worker *ws[1 + CHAT_MAX_WRITERS];
+    int nw = 0;
+    if (ch->worker && with_worker)
+        ws[nw++] = ch->worker;
+    for (int i = 0; i < ch->nwriters; i++)
+        ws[nw++] = ch->writers[i];
+    for (int k = 0; k < nw; k++)
+        for (int i = 0; i < ws[k]->ntabs; i++)
+            to[n++] = ws[k]->tabs[i]->conn;
+    for (int i = 0; i < ch->nmonitors; i++) {
+        bool dup = false; /* a joined supervisor's tab also monitors */
+        for (int k = 0; k < n && !dup; k++)
+            dup = to[k] == ch->monitors[i]->conn;
+        if (!dup)
+            to[n++] = ch->monitors[i]->conn;
+    }
+    struct conn *last = NULL;
+    for (int i = 0; frame && i < n; i++) {
+        if (to[i] == except)
+            continue;
+        if (last)
+            conn_send(last, strdup(frame));
+        last = to[i];
+    }
+    if (last)
+        conn_send(last, frame);
+    else
+        free(frame);
+}
+
+/* The frame a line goes out as; visitor: the visitor's side (no alias of a
+ * whisper ever reaches it: a whisper has no visitor frame). */
+static char *line_frame(const struct chat *ch, const struct hist *l)
+{
+    if (l->by == BY_WHISPER)
+        return proto_whisper(ch->id, l->alias, l->text, l->ts);
+    struct proto_msg m = {.chat = ch->id,
+                          .from = l->by == BY_WORKER ? "worker" : "visitor",
+                          .text = l->text,
+                          .seq = l->seq,
+                          .ts = l->ts,
+                          .alias = l->by == BY_WORKER && ch->worker && !l->alias ? ch->worker->alias
+                                                                                 : l->alias};
+    return proto_msg_frame(&m);
+}
+
+/* Seals and journals line l (its seq set here) of ch. */
+static int seal_line(struct hub *h, struct chat *ch, struct hist *l)
 {
     uint8_t nonce[TRANSCRIPT_NONCE_BYTES];
     uint8_t *ct = NULL;
     size_t ctlen;
+    bool whisper = l->by == BY_WHISPER;
+    struct proto_msg m = {.chat = ch->id,
+                          .from = whisper              ? "supervisor"
+                                  : l->by == BY_WORKER ? "worker"
+                                                       : "visitor",
+                          .text = l->text,
+                          .seq = l->seq,
+                          .ts = l->ts,
+                          .alias = l->alias};
+    int64_t bound = whisper ? -(int64_t)l->seq : (int64_t)l->seq;
+    char *plain = proto_msg_record(&m);
+    int rc = plain ? transcript_seal_msg(ch->key, ch->id, ch->segment, bound, plain, strlen(plain),
+                                         nonce, &ct, &ctlen)
+                   : CHAT_ERR_NOMEM;
+    if (plain) {
+        sodium_memzero(plain, strlen(plain));
+        free(plain);
+    }
+    if (rc == 0)
+        rc = store_msg_add(h->st, ch->id, ch->segment, bound, nonce, sizeof(nonce), ct, ctlen);
+    free(ct);
+    return rc;
+}
+
+/* Counts a line in the statistics and the times the board shows. */
+static void count_line(struct hub *h, struct chat *ch, const struct hist *l)
+{
+    if (l->by == BY_VISITOR) {
+        stats_add(h->stats, ch->topic, STAT_MSGS_VISITOR, 1, l->ts);
+        ch->last_visitor_msg = l->ts;
+    } else if (l->by == BY_WORKER) {
+        stats_add(h->stats, ch->topic, STAT_MSGS_WORKER, 1, l->ts);
+        if (ch->last_worker_msg < 0 && ch->worker && !l->alias) { /* its first reply */
+            stats_add(h->stats, ch->topic, STAT_FIRST_REPLIES, 1, l->ts);
+            stats_add(h->stats, ch->topic, STAT_FIRST_REPLY_S, (long)(l->ts - ch->started), l->ts);
+        }
+        ch->last_worker_msg = l->ts;
+    }
+}
+
+int chat_post(struct hub *h, struct chat *ch, const struct chat_line *in, const struct conn *from,
+              time_t now, uint64_t *seq_out)
+{
     if (ch->nhist == ch->caphist) {
         size_t cap = ch->caphist ? ch->caphist * 2 : 16;
         struct hist *nh = realloc(ch->hist, cap * sizeof(*nh));
@@ -87,85 +186,76 @@ static int chat_post(struct hub *h, struct chat *ch, bool from_worker, const cha
         ch->hist = nh;
         ch->caphist = cap;
     }
-    char *copy = strdup(text);
-    if (!copy)
-        return CHAT_ERR_NOMEM;
-    uint64_t seq = ch->seq + 1;
-    struct proto_msg m = {.chat = ch->id,
-                          .from = from_worker ? "worker" : "visitor",
-                          .text = text,
-                          .seq = seq,
-                          .ts = now};
-    char *plain = proto_msg_record(&m);
-    int rc = plain ? transcript_seal_msg(ch->key, ch->id, ch->segment, seq, plain, strlen(plain),
-                                         nonce, &ct, &ctlen)
-                   : CHAT_ERR_NOMEM;
-    if (plain) {
-        sodium_memzero(plain, strlen(plain));
-        free(plain);
-    }
-    if (rc == 0)
-        rc = store_msg_add(h->st, ch->id, ch->segment, seq, nonce, sizeof(nonce), ct, ctlen);
-    free(ct);
+    struct hist l = {.text = strdup(in->text),
+                     .alias = in->alias ? strdup(in->alias) : NULL,
+                     .by = in->by,
+                     .seq = (in->by == BY_WHISPER ? ch->wseq : ch->seq) + 1,
+                     .ts = now};
+    int rc = !l.text || (in->alias && !l.alias) ? CHAT_ERR_NOMEM : seal_line(h, ch, &l);
     if (rc != 0) {
-        sodium_memzero(copy, strlen(copy));
-        free(copy);
+        if (l.text)
+            hub_hist_free(&l);
+        else
+            free(l.alias);
         return rc;
     }
     turn_touch_chat(h, ch);
-    ch->seq = seq;
-    ch->hist[ch->nhist++] = (struct hist){copy, from_worker, seq, now};
-    stats_add(h->stats, ch->topic, from_worker ? STAT_MSGS_WORKER : STAT_MSGS_VISITOR, 1, now);
-    if (from_worker && ch->visitor->conn)
-        conn_send(ch->visitor->conn, proto_msg_frame(&m));
-    else if (!from_worker && ch->worker)
-        staff_send(ch->worker, proto_msg_frame(&m));
-    *seq_out = seq;
+    if (l.by == BY_WHISPER)
+        ch->wseq = l.seq;
+    else
+        ch->seq = l.seq;
+    count_line(h, ch, &l);
+    ch->hist[ch->nhist++] = l;
+    if (l.by != BY_WHISPER && ch->visitor->conn && ch->visitor->conn != from)
+        conn_send(ch->visitor->conn, line_frame(ch, &l));
+    chat_send_staff(ch, from, line_frame(ch, &l));
+    *seq_out = l.seq;
     return 0;
 }
 
-void chat_post_and_ack(struct hub *h, struct conn *conn, struct chat *ch, bool from_worker,
-                       const char *text, const char *ref, time_t now)
+void chat_post_and_ack(struct hub *h, struct conn *conn, struct chat *ch,
+                       const struct chat_line *line, const char *ref, time_t now)
 {
     uint64_t seq;
-    int rc = chat_post(h, ch, from_worker, text, now, &seq);
+    int rc = chat_post(h, ch, line, conn, now, &seq);
     conn_send(conn, rc ? proto_error(rc, ref, NULL) : proto_ack(seq, ref));
-    if (rc == 0 && from_worker) { /* the worker's other console tabs see it too */
-        struct proto_msg m = {
-            .chat = ch->id, .from = "worker", .text = text, .seq = seq, .ts = now};
-        staff_send_others(ch->worker, conn, proto_msg_frame(&m));
-    }
 }
 
-void chat_typing(struct hub *h, struct chat *ch, bool from_worker, bool on)
+void chat_typing(struct hub *h, struct chat *ch, const struct conn *from, bool from_worker, bool on)
 {
     (void)h;
     char *frame = proto_typing(ch->id, from_worker ? "worker" : "visitor", on);
-    if (!from_worker && ch->worker)
-        staff_send(ch->worker, frame);
-    else if (from_worker && ch->visitor->conn)
-        conn_send(ch->visitor->conn, frame);
-    else
-        free(frame);
+    if (from_worker && ch->visitor->conn)
+        conn_send(ch->visitor->conn, strdup(frame));
+    chat_send_staff(ch, from, frame);
 }
 
-/* The started frame's fields common to both sides. */
+/* The started frame's fields common to both sides; hist gets the history
+ * that side may see: the visitor's without whispers. */
 static struct proto_chat_started started_of(const struct hub *h, const struct chat *ch,
-                                            struct proto_msg *hist)
+                                            struct proto_msg *hist, bool visitor)
 {
-    for (size_t i = 0; i < ch->nhist; i++)
-        hist[i] = (struct proto_msg){.chat = ch->id,
-                                     .from = ch->hist[i].from_worker ? "worker" : "visitor",
-                                     .text = ch->hist[i].text,
-                                     .seq = ch->hist[i].seq,
-                                     .ts = ch->hist[i].ts};
+    size_t n = 0;
+    for (size_t i = 0; i < ch->nhist; i++) {
+        const struct hist *l = &ch->hist[i];
+        if (visitor && l->by == BY_WHISPER)
+            continue;
+        hist[n++] = (struct proto_msg){.chat = ch->id,
+                                       .from = l->by == BY_WHISPER  ? "supervisor"
+                                               : l->by == BY_WORKER ? "worker"
+                                                                    : "visitor",
+                                       .text = l->text,
+                                       .seq = l->seq,
+                                       .ts = l->ts,
+                                       .alias = l->alias};
+    }
     const struct config_topic *t = &h->cfg->topics[ch->topic];
     const struct visitor *v = ch->visitor;
     struct proto_chat_started s = {
         .chat = ch->id,
         .topic = t->id,
         .history = hist,
-        .nhistory = ch->nhist,
+        .nhistory = n,
         .worker = ch->worker ? ch->worker->alias : "",
         .audience = status_audience_name(t->audience),
         .waited_s = (long)ch->waited_s,
@@ -197,21 +287,28 @@ void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref)
     struct proto_msg *hist = calloc(ch->nhist + 1, sizeof(*hist));
     if (!hist)
         return;
-    struct proto_chat_started s = started_of(h, ch, hist);
+    struct proto_chat_started s = started_of(h, ch, hist, true);
     conn_send(ch->visitor->conn, proto_chat_started_visitor(&s, ref));
     free(hist);
 }
 
-void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref)
+char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monitoring,
+                         const char *ref)
 {
-    if (!w->ntabs)
-        return;
     struct proto_msg *hist = calloc(ch->nhist + 1, sizeof(*hist));
     if (!hist)
-        return;
-    struct proto_chat_started s = started_of(h, ch, hist);
-    staff_send(w, proto_chat_started_worker(&s, ref));
+        return NULL;
+    struct proto_chat_started s = started_of(h, ch, hist, false);
+    s.monitoring = monitoring;
+    char *frame = proto_chat_started_worker(&s, ref);
     free(hist);
+    return frame;
+}
+
+void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref)
+{
+    if (w->ntabs)
+        staff_send(w, chat_started_staff(h, ch, false, ref));
 }
 
 void chat_count_part(struct hub *h, struct chat *ch, time_t now)
@@ -220,10 +317,10 @@ void chat_count_part(struct hub *h, struct chat *ch, time_t now)
     stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
 }
 
-void chat_leave_worker(struct hub *h, struct chat *ch)
+void chat_leave_worker(struct hub *h, struct chat *ch, time_t now)
 {
     turn_touch_chat(h, ch);
-    staff_drop_chat(h, ch->worker, ch);
+    staff_drop_chat(h, ch->worker, ch, now);
     ch->worker = NULL;
 }
 
@@ -236,10 +333,12 @@ void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, 
         status_service_add(&h->topics[ch->topic].service, (double)(now - ch->started));
         h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
         chat_count_part(h, ch, now);
-        chat_leave_worker(h, ch);
+        chat_leave_worker(h, ch, now);
     }
     if (v->conn)
         conn_send(v->conn, proto_chat_ended(ch->id, by, by == PROTO_BY_VISITOR ? ref : NULL));
+    chat_send_watchers(ch, false, NULL, proto_chat_ended(ch->id, by, NULL));
+    ch->nwriters = 0;
     turn_touch_visitor(h, v);
     snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);
     v->last_topic = ch->topic;

@@ -19,14 +19,40 @@ int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct cha
 int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
                  time_t waited, struct chat **out) __attribute__((warn_unused_result));
 
-/* A msg request from conn in ch: seals and journals the message, relays it
- * to the other side (and the worker's other tabs), and queues the ack
- * (which leaves after the commit) or an error. */
-void chat_post_and_ack(struct hub *h, struct conn *conn, struct chat *ch, bool from_worker,
-                       const char *text, const char *ref, time_t now);
+/* A line to post: who writes it, a supervisor's alias (join_chat and
+ * whisper; NULL for the chat's own worker and the visitor), the text. */
+struct chat_line {
+    enum writer by;
+    const char *alias;
+    const char *text;
+};
 
-/* Relays typing of one side to the other. */
-void chat_typing(struct hub *h, struct chat *ch, bool from_worker, bool on);
+/* Seals and journals line in ch, appends it to the history, and relays it
+ * to everyone who may see it but `from`: a message to the visitor and the
+ * staff (the worker's tabs, supervisors who joined, monitors), a whisper to
+ * the staff only. *seq_out: its seq (a whisper: its own number). */
+int chat_post(struct hub *h, struct chat *ch, const struct chat_line *line, const struct conn *from,
+              time_t now, uint64_t *seq_out) __attribute__((warn_unused_result));
+
+/* The same for a request from conn, which gets the ack (after the commit)
+ * or an error. */
+void chat_post_and_ack(struct hub *h, struct conn *conn, struct chat *ch,
+                       const struct chat_line *line, const char *ref, time_t now);
+
+/* Relays typing of one side to the others (not back to from). */
+void chat_typing(struct hub *h, struct chat *ch, const struct conn *from, bool from_worker,
+                 bool on);
+
+/* Sends frame (taken) to the staff of ch but except: its worker's tabs,
+ * the tabs of supervisors who joined it, its monitors (each conn once);
+ * chat_send_watchers leaves the worker out unless with_worker. */
+void chat_send_staff(struct chat *ch, const struct conn *except, char *frame);
+void chat_send_watchers(struct chat *ch, bool with_worker, const struct conn *except, char *frame);
+
+/* ch's chat_started as the staff see it (whispers in the history), with
+ * monitoring for a supervisor's read-only view; NULL when out of memory. */
+char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monitoring,
+                         const char *ref);
 
 /* chat_started to the visitor (if connected) / every tab of w. */
 void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref);
@@ -45,6 +71,6 @@ void chat_count_part(struct hub *h, struct chat *ch, time_t now);
 
 /* The worker's part of ch is over (a transfer, or the worker's session
  * ended): the worker's slot frees; ch goes on without a worker. */
-void chat_leave_worker(struct hub *h, struct chat *ch);
+void chat_leave_worker(struct hub *h, struct chat *ch, time_t now);
 
 #endif

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIST_ITEM_MAX (CONFIG_LABEL_MAX + 1)
+#define LIST_ITEM_MAX (CONFIG_LABEL_MAX + 1) /* the size of a label: items copy whole */
 
 static const char *const lang_suffix[LANG_COUNT] = {"fi", "sv", "en"};
 
@@ -62,11 +62,11 @@ static int split(struct parse *p, const char *key, const char *v, char sep,
         }
         if (len >= LIST_ITEM_MAX) {
             config_report(p, p->line, "bad %s: an item longer than %d bytes", key,
-                          LIST_ITEM_MAX - 1)
-                ? 0
-                : -1;
-            if (n == max)
-                return config_report(p, p->line, "bad %s: more than %d items", key, max);
+                          LIST_ITEM_MAX - 1);
+            return -1;
+        }
+        if (n == max) {
+            config_report(p, p->line, "bad %s: more than %d items", key, max);
             return -1;
         }
         memcpy(items[n], s, len);
@@ -169,8 +169,8 @@ void config_question_value(struct parse *p, const char *key, const char *v)
             return;
         int n = split(p, key, v, ',', items, CONFIG_MAX_ANSWERS);
         qs->nlabels[l] = n < 0 ? -1 : n;
-        for (int i = 0; i < n; i++)
-            snprintf(q->answers[i].label[l], sizeof(q->answers[i].label[l]), "%s", items[i]);
+        for (int i = 0; i < n; i++) /* items hold labels, NUL-terminated */
+            memcpy(q->answers[i].label[l], items[i], LIST_ITEM_MAX);
     } else if (strcmp(key, "answers") == 0) {
         if (once(p, key, &qs->answers_line))
             answers_value(p, q, v);
@@ -214,8 +214,8 @@ void config_category_value(struct parse *p, const char *key, const char *v)
     }
     struct config_category *cat = &c->categories[c->ncategories++];
     snprintf(cat->id, sizeof(cat->id), "%s", key);
-    for (int l = 0; l < LANG_COUNT; l++)
-        snprintf(cat->label[l], sizeof(cat->label[l]), "%s", parts[l]);
+    for (int l = 0; l < LANG_COUNT; l++) /* parts hold labels, NUL-terminated */
+        memcpy(cat->label[l], parts[l], LIST_ITEM_MAX);
 }
 
 static int topic_of(const struct config *c, const char *id)

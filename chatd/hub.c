@@ -20,6 +20,7 @@
 #include "route.h"
 #include "session.h"
 #include "staff.h"
+#include "supervise.h"
 
 __attribute__((format(printf, 2, 3))) static void hub_log(const struct hub *h, const char *fmt, ...)
 {
@@ -109,6 +110,7 @@ void hub_free(struct hub *h, double now)
     idmap_free(h->chats);
     idmap_free(h->per_source);
     free(h->last_status);
+    free(h->last_board);
     route_questions_free(h);
     free(h);
 }
@@ -232,6 +234,7 @@ void hub_tick(struct hub *h, double now)
     if (t - h->last_purge >= PURGE_EVERY_S)
         purge(h, t);
     session_expire(h, t);
+    supervise_check_replies(h, t);
     double check = login_next_check(h);
     if (check >= 0 && now >= check)
         login_check_tabs(h, t);
@@ -273,6 +276,9 @@ double hub_next_deadline(struct hub *h, double now)
     }
     if (h->lang_wake > t)
         EARLIER(h->lang_wake);
+    EARLIER(supervise_next_reply_alert(h));
+    if (h->board_tabs)
+        EARLIER(h->board_next);
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
     EARLIER(login_next_check(h));
@@ -345,6 +351,8 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         turn_resync(h, resync);
         turn_release(h, wake, arg);
     }
+    if (res != TURN_BUSY) /* memory is what is stored again: the board may show it */
+        supervise_push_board(h, now);
     if (res == TURN_FAILED && now - h->failure_logged >= 10) { /* one line per 10 s */
         hub_log(h,
                 "%ld commit(s) failed (disk full or I/O error?): their senders were told to "

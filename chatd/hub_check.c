@@ -11,6 +11,7 @@
 #include "hub_int.h"
 #include "route.h"
 #include "session.h"
+#include "supervise.h"
 
 struct check {
     const struct hub *h;
@@ -87,9 +88,21 @@ static void check_chat(void *value, void *arg)
     k->chats++;
     if (!ch->visitor || ch->visitor->chat != ch)
         broken(k, "chat %s is not its visitor's", ch->id);
-    if (ch->nhist && ch->hist[ch->nhist - 1].seq != ch->seq)
-        broken(k, "chat %s: last history seq %llu, chat seq %llu", ch->id,
-               (unsigned long long)ch->hist[ch->nhist - 1].seq, (unsigned long long)ch->seq);
+    uint64_t last[2] = {0, 0}; /* of messages, of whispers */
+    for (size_t i = 0; i < ch->nhist; i++)
+        last[ch->hist[i].by == BY_WHISPER] = ch->hist[i].seq;
+    if ((last[0] && last[0] != ch->seq) || (last[1] && last[1] != ch->wseq))
+        broken(k, "chat %s: last history seqs %llu/%llu, chat seqs %llu/%llu", ch->id,
+               (unsigned long long)last[0], (unsigned long long)last[1],
+               (unsigned long long)ch->seq, (unsigned long long)ch->wseq);
+    for (int i = 0; i < ch->nmonitors; i++) {
+        const struct tab *t = ch->monitors[i];
+        bool back = false;
+        for (int j = 0; j < t->nmonitoring; j++)
+            back |= t->monitoring[j] == ch;
+        if (!back || !supervise_may(t->worker->role))
+            broken(k, "chat %s: a monitor that does not list it, or no supervisor", ch->id);
+    }
 }
 
 int hub_check(const struct hub *h, char *why, size_t len)
@@ -99,7 +112,10 @@ int hub_check(const struct hub *h, char *why, size_t len)
         why[0] = '\0';
     idmap_each(h->visitors, check_visitor, &k);
     idmap_each(h->chats, check_chat, &k);
+    int board_tabs = 0;
     for (const struct worker *w = h->workers; w; w = w->next) {
+        for (int i = 0; i < w->ntabs; i++)
+            board_tabs += w->tabs[i]->board;
         if (w->nchats < 0 || w->nchats > WORKER_MAX_CHATS)
             broken(&k, "worker %s has %d chats", w->user, w->nchats);
         for (int i = 0; i < w->nchats; i++)
@@ -120,6 +136,8 @@ int hub_check(const struct hub *h, char *why, size_t len)
         if (n != q->count)
             broken(&k, "queue %zu counts %zu but holds %zu", t, q->count, n);
     }
+    if (board_tabs != h->board_tabs)
+        broken(&k, "%d tabs have the board on, counted %d", board_tabs, h->board_tabs);
     return k.bad ? -1 : 0;
 }
 

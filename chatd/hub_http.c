@@ -192,7 +192,8 @@ static const char *badge_label(const struct proto_topic_status *ts, int l, char 
 char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
 {
     int i = topic ? config_topic_index(h->cfg, topic) : -1;
-    int l = lang && strcmp(lang, "sv") == 0 ? 1 : lang && strcmp(lang, "en") == 0 ? 2 : 0;
+    /* no lang: Finnish; a language the server has no texts in: English */
+    int l = !lang || strcmp(lang, "fi") == 0 ? 0 : strcmp(lang, "sv") == 0 ? 1 : 2;
     struct proto_topic_status ts;
     char label[160], *svg = NULL;
     if (i < 0)

@@ -20,7 +20,9 @@
 #define CHATD_HUB_INT_H
 
 #include <stdint.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hub.h"
@@ -42,12 +44,24 @@
 #define STATS_FLUSH_S 60     /* a crash loses at most this much of the statistics */
 #define PURGE_EVERY_S 3600
 #define HEX_KEY_CHARS (2 * STORE_TOKEN_HASH_BYTES + 1)
+#define CHAT_MAX_MONITORS 8 /* supervisor tabs watching one chat */
+#define CHAT_MAX_WRITERS 4  /* supervisors who joined one chat */
+#define TAB_MAX_MONITORING 16
+#define BOARD_EVERY_S 0.5 /* the board is compared and pushed at most this often */
 
-/* One message of a chat, in plaintext, while the chat lives in memory. */
+/* Who wrote a line of a chat. */
+enum writer {
+    BY_VISITOR,
+    BY_WORKER,  /* the chat's worker, or a supervisor who joined it (alias) */
+    BY_WHISPER, /* a supervisor to the worker and monitors only */
+};
+
+/* One line of a chat, in plaintext, while the chat lives in memory. */
 struct hist {
-    char *text; /* wiped before it is freed */
-    bool from_worker;
-    uint64_t seq;
+    char *text;  /* wiped before it is freed */
+    char *alias; /* a supervisor's alias (join_chat, whisper), or NULL */
+    enum writer by;
+    uint64_t seq; /* of a whisper: its own number */
     time_t ts;
 };
 
@@ -79,6 +93,14 @@ struct chat {
     time_t started, waited_s;
     bool urgent; /* the visitor's answers made it so, or a worker flagged it */
     bool ended;
+    uint64_t wseq;                           /* the last whisper's number */
+    time_t last_visitor_msg;                 /* -1: none yet */
+    time_t last_worker_msg;                  /* -1: none yet in this worker's part */
+    bool reply_alerted;                      /* the no-first-reply alert was raised */
+    struct tab *monitors[CHAT_MAX_MONITORS]; /* supervisor tabs watching it */
+    int nmonitors;
+    struct worker *writers[CHAT_MAX_WRITERS]; /* supervisors who joined it */
+    int nwriters;
     uint64_t saved_in; /* the batch of its last undo snapshot (turn.c) */
 };
 
@@ -133,7 +155,10 @@ struct visitor {
 struct tab {
     struct conn *conn;
     struct worker *worker;
-    uint8_t token_hash[STORE_TOKEN_HASH_BYTES]; /* the token it logged in with */
+    uint8_t token_hash[STORE_TOKEN_HASH_BYTES];  /* the token it logged in with */
+    bool board;                                  /* subscribed to the board (a supervisor) */
+    struct chat *monitoring[TAB_MAX_MONITORING]; /* tab is in each one's monitors */
+    int nmonitoring;
 };
 
 /*
@@ -157,6 +182,7 @@ struct worker {
     struct chat *chats[WORKER_MAX_CHATS];
     int nchats;
     uint64_t idle_order; /* smaller = idle longer: stamped when a chat ends or duty begins */
+    time_t idle_since;   /* when it last had no chat (the board shows it) */
     time_t away_since;
     struct worker *next;
     uint64_t saved_in;
@@ -200,6 +226,9 @@ struct hub {
     time_t lang_wake; /* routing must run again then: a language fallback (-1: none) */
     /* The pre-chat questions as frames carry them (built once from cfg):
      * all with their topics, and each topic's own. */
+    int board_tabs;    /* tabs with the board on */
+    double board_next; /* the board is compared again then */
+    char *last_board;  /* the board last pushed (without ref) */
     struct proto_question *questions;
     struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
     size_t topic_nquestions[CONFIG_MAX_TOPICS];
@@ -216,6 +245,32 @@ struct hub {
     void (*log)(const char *msg, void *arg);
     void *log_arg;
 };
+
+/* Wipes and frees what line h holds. */
+static inline void hub_hist_free(struct hist *l)
+{
+    sodium_memzero(l->text, strlen(l->text));
+    free(l->text);
+    free(l->alias);
+}
+
+/* Takes tab off ch's monitors and ch off tab's list. */
+static inline void hub_unmonitor(struct chat *ch, struct tab *tab)
+{
+    for (int i = 0; i < ch->nmonitors; i++)
+        if (ch->monitors[i] == tab)
+            ch->monitors[i--] = ch->monitors[--ch->nmonitors];
+    for (int i = 0; i < tab->nmonitoring; i++)
+        if (tab->monitoring[i] == ch)
+            tab->monitoring[i--] = tab->monitoring[--tab->nmonitoring];
+}
+
+/* Nobody monitors ch any more (it is freed). */
+static inline void hub_unmonitor_all(struct chat *ch)
+{
+    while (ch->nmonitors > 0)
+        hub_unmonitor(ch, ch->monitors[0]);
+}
 
 /* No answers. */
 static inline void hub_no_answers(struct answers *a)

@@ -114,11 +114,12 @@ void hub_visitor_request(struct hub *h, struct conn *c, const struct proto_req *
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
         if (!conn_bucket_take(&c->msg_rate, now))
             return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-        return chat_post_and_ack(h, c, v->chat, false, r->text, r->ref, t);
+        return chat_post_and_ack(h, c, v->chat, &(struct chat_line){BY_VISITOR, NULL, r->text},
+                                 r->ref, t);
     case PT_TYPING:
         if (v->state != PROTO_VISITOR_CHATTING)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
-        return chat_typing(h, v->chat, false, r->on);
+        return chat_typing(h, v->chat, c, false, r->on);
     case PT_LEAVE:
         return visitor_leave(h, v, r, t);
     case PT_FEEDBACK:

@@ -9,6 +9,7 @@
 #include "route.h"
 #include "session.h"
 #include "staff.h"
+#include "supervise.h"
 
 static void send_error(struct conn *c, int err, const char *ref)
 {
@@ -28,7 +29,7 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
         mask |= 1u << t;
     }
     if (r->on && !w->on_duty)
-        staff_mark_idle(h, w);
+        staff_mark_idle(h, w, now);
     w->on_duty = r->on;
     if (r->on) {
         w->topics = mask;
@@ -44,16 +45,69 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
         h->topics[i].positions_dirty = true; /* staffing changes estimates */
 }
 
-/* The chat of a worker request, which must be one of w's chats. */
+/* The chat of a worker request, which must be one of w's chats (or, when
+ * joined is set, one that w joined as a supervisor). */
 static struct chat *worker_chat(struct hub *h, struct conn *c, struct worker *w,
-                                const struct proto_req *r)
+                                const struct proto_req *r, bool joined)
 {
     struct chat *ch = idmap_get(h->chats, r->chat);
-    if (!ch || ch->worker != w) {
+    if (!ch || (ch->worker != w && !(joined && supervise_joined(ch, w)))) {
         send_error(c, ch ? CHAT_ERR_FORBIDDEN : CHAT_ERR_BAD_STATE, r->ref);
         return NULL;
     }
     return ch;
+}
+
+/* The chat of a supervisor's request (any live chat), or NULL after an
+ * error: forbidden for a worker, bad_state for no such chat. */
+static struct chat *supervised_chat(struct hub *h, struct conn *c, const struct worker *w,
+                                    const struct proto_req *r)
+{
+    struct chat *ch = supervise_may(w->role) ? idmap_get(h->chats, r->chat) : NULL;
+    if (!ch)
+        send_error(c, supervise_may(w->role) ? CHAT_ERR_BAD_STATE : CHAT_ERR_FORBIDDEN, r->ref);
+    return ch;
+}
+
+/* The requests of contract v2 §3 (supervision) and `flag`. */
+static void worker_shift(struct hub *h, struct conn *c, struct tab *tab, const struct proto_req *r,
+                         time_t now)
+{
+    struct worker *w = tab->worker;
+    struct chat *ch;
+    switch (r->type) {
+    case PT_FLAG:
+        if ((ch = worker_chat(h, c, w, r, false))) {
+            chat_flag(h, ch, r->urgent);
+            conn_send(c, proto_ack(0, r->ref));
+        }
+        return;
+    case PT_ALERT:
+        if ((ch = worker_chat(h, c, w, r, false)))
+            supervise_alert(h, c, ch, r->note, r->ref, now);
+        return;
+    case PT_BOARD:
+        if (!supervise_may(w->role))
+            return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
+        return supervise_board(h, tab, r->on, r->ref, now);
+    case PT_MONITOR:
+        if ((ch = supervised_chat(h, c, w, r)))
+            supervise_monitor(h, tab, ch, r->on, r->ref);
+        return;
+    case PT_JOIN_CHAT:
+        if ((ch = supervised_chat(h, c, w, r)))
+            supervise_join(h, tab, ch, r->ref);
+        return;
+    case PT_WHISPER:
+        if (!(ch = supervised_chat(h, c, w, r)))
+            return;
+        if (!conn_bucket_take(&c->msg_rate, (double)now))
+            return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
+        return chat_post_and_ack(h, c, ch, &(struct chat_line){BY_WHISPER, w->alias, r->text},
+                                 r->ref, now);
+    default:
+        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
+    }
 }
 
 static void worker_pick(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
@@ -112,38 +166,34 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
     case PT_PICK:
         return worker_pick(h, c, w, r, t);
     case PT_MSG:
-        if (!(ch = worker_chat(h, c, w, r)))
+        if (!(ch = worker_chat(h, c, w, r, true)))
             return;
         if (!conn_bucket_take(&c->msg_rate, now))
             return send_error(c, CHAT_ERR_RATE_LIMITED, r->ref);
-        return chat_post_and_ack(h, c, ch, true, r->text, r->ref, t);
+        return chat_post_and_ack(
+            h, c, ch, &(struct chat_line){BY_WORKER, ch->worker == w ? NULL : w->alias, r->text},
+            r->ref, t);
     case PT_TYPING:
-        if ((ch = worker_chat(h, c, w, r)))
-            chat_typing(h, ch, true, r->on);
+        if ((ch = worker_chat(h, c, w, r, true)))
+            chat_typing(h, ch, c, true, r->on);
         return;
     case PT_END:
-        if ((ch = worker_chat(h, c, w, r)))
+        if ((ch = worker_chat(h, c, w, r, false)))
             chat_end(h, ch, PROTO_BY_WORKER, t, r->ref);
         return;
     case PT_TRANSFER:
-        if ((ch = worker_chat(h, c, w, r)))
+        if ((ch = worker_chat(h, c, w, r, false)))
             worker_transfer(h, c, w, ch, r, t);
         return;
     case PT_BLOCK:
-        if ((ch = worker_chat(h, c, w, r)))
+        if ((ch = worker_chat(h, c, w, r, false)))
             worker_block(h, c, ch, r, t);
-        return;
-    case PT_FLAG:
-        if ((ch = worker_chat(h, c, w, r))) {
-            chat_flag(h, ch, r->urgent);
-            conn_send(c, proto_ack(0, r->ref));
-        }
         return;
     case PT_LOGOUT:
         if (c->pending)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
         return login_logout(h, tab, r->this_only, r->ref, t);
     default:
-        return send_error(c, CHAT_ERR_UNKNOWN_TYPE, r->ref);
+        return worker_shift(h, c, tab, r, t);
     }
 }

@@ -161,7 +161,7 @@ void route_unqueue(struct hub *h, struct visitor *v)
 void route_requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
 {
     struct visitor *v = ch->visitor;
-    chat_leave_worker(h, ch);
+    chat_leave_worker(h, ch, now);
     turn_touch_visitor(h, v);
     v->state = PROTO_VISITOR_QUEUED;
     v->topic = topic;
@@ -202,6 +202,8 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
     ch->worker = w;
     ch->waited_s = waited;
     ch->started = now;
+    ch->last_worker_msg = -1; /* this worker's part: its first reply is awaited */
+    ch->reply_alerted = false;
     v->chat = ch;
     v->state = PROTO_VISITOR_CHATTING;
     staff_add_chat(h, w, ch);

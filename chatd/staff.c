@@ -82,6 +82,10 @@ void staff_detach(struct hub *h, struct tab *tab, time_t now)
         for (size_t k = 0; k < h->cfg->ntopics; k++)
             h->topics[k].positions_dirty = true; /* fewer staffed slots */
     }
+    while (tab->nmonitoring > 0) /* the chats it watched forget it */
+        hub_unmonitor(tab->monitoring[0], tab);
+    if (tab->board)
+        h->board_tabs--;
     tab->conn->session = NULL;
     sodium_memzero(tab->token_hash, sizeof(tab->token_hash));
     free(tab);
@@ -167,12 +171,14 @@ void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch)
     w->chats[w->nchats++] = ch;
 }
 
-void staff_mark_idle(struct hub *h, struct worker *w)
+void staff_mark_idle(struct hub *h, struct worker *w, time_t now)
 {
     w->idle_order = ++h->idle_counter;
+    if (!w->nchats)
+        w->idle_since = now;
 }
 
-void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch)
+void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch, time_t now)
 {
     turn_touch_worker(h, w);
     for (int i = 0; i < w->nchats; i++) {
@@ -181,7 +187,7 @@ void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch)
             break;
         }
     }
-    staff_mark_idle(h, w);
+    staff_mark_idle(h, w, now);
 }
 
 char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *ref)

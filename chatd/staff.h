@@ -55,10 +55,10 @@ int staff_lang_slots(const struct hub *h, int topic, int lang);
 /* Gives ch a slot of w / takes it back (w is idle from now on when it
  * has no chat left). */
 void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch);
-void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch);
+void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch, time_t now);
 
 /* Stamps w as idle from now on (for "idle longest" routing). */
-void staff_mark_idle(struct hub *h, struct worker *w);
+void staff_mark_idle(struct hub *h, struct worker *w, time_t now);
 
 /* The duty frame of w (ref when not NULL). */
 char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *ref);

@@ -46,6 +46,7 @@ enum store_stmt {
     S_SESS_DEL,
     S_SESS_LIST,
     S_CHAT_SEQ,
+    S_CHAT_WSEQ,
     S_CHAT_MAXSEG,
     S_BLOCK_PUT,
     S_BLOCK_GET,
@@ -72,8 +73,9 @@ static const char *const store_sql[S_COUNT] = {
     [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
     [S_TR_ADD] = "INSERT INTO transcripts(chat, topic, day) VALUES (?1, ?2, ?3)",
     [S_SEG_ADD] = "INSERT INTO transcript_keys(chat, segment, sealed) VALUES (?1, ?2, ?3)",
+    /* ad 2: a message, its seq bound; ad 3: a whisper, its own numbers */
     [S_MSG_ADD] = "INSERT INTO transcript_msgs(chat, segment, seq, ad, nonce, ct)"
-                  " VALUES (?1, ?2, ?3, 2, ?4, ?5)",
+                  " VALUES (?1, ?2, abs(?3), CASE WHEN ?3 < 0 THEN 3 ELSE 2 END, ?4, ?5)",
     [S_TR_LIST] = "SELECT t.chat, t.topic, t.day, (SELECT count(*) FROM transcript_msgs m "
                   "WHERE m.chat = t.chat) FROM transcripts t ORDER BY t.day, t.rowid",
     [S_TR_SEGS] = "SELECT segment, sealed FROM transcript_keys WHERE chat = ?1 ORDER BY segment",
@@ -89,7 +91,8 @@ static const char *const store_sql[S_COUNT] = {
     [S_SESS_LIST] =
         "SELECT key, state, topic, join_order, since, transferred, chat, worker, started,"
         " waited FROM sessions ORDER BY transferred DESC, join_order",
-    [S_CHAT_SEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1",
+    [S_CHAT_SEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1 AND ad < 3",
+    [S_CHAT_WSEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1 AND ad = 3",
     [S_CHAT_MAXSEG] = "SELECT coalesce(max(segment), -1) FROM transcript_keys WHERE chat = ?1",
     [S_BLOCK_PUT] = "INSERT OR REPLACE INTO blocks(key, until) VALUES (?1, ?2)",
     [S_BLOCK_GET] = "SELECT until FROM blocks WHERE key = ?1 AND until > ?2",
@@ -438,7 +441,7 @@ int store_segment_add(struct store *st, const char *chat, int segment, const uin
     return JOURNAL(st, S_SEG_ADD, ARG_TEXT(chat), ARG_INT(segment), ARG_BLOB(sealed, len));
 }
 
-int store_msg_add(struct store *st, const char *chat, int segment, uint64_t seq,
+int store_msg_add(struct store *st, const char *chat, int segment, int64_t seq,
                   const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen)
 {
     return JOURNAL(st, S_MSG_ADD, ARG_TEXT(chat), ARG_INT(segment), ARG_INT(seq),
@@ -606,8 +609,10 @@ int store_transcript_read(struct store *st, const char *chat,
         return CHAT_ERR_NOT_FOUND;
     s = bind_text1(st, S_TR_MSGS, chat);
     while (cbrc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        /* ad 1: sealed before the seq was bound into the ciphertext; seq 0 says so */
-        long seq = sqlite3_column_int(s, 2) >= 2 ? (long)sqlite3_column_int64(s, 1) : 0;
+        /* ad 1: sealed before the seq was bound into the ciphertext (seq 0
+         * says so); ad 3: a whisper (a negative seq says so) */
+        int ad = sqlite3_column_int(s, 2);
+        long seq = ad < 2 ? 0 : (long)sqlite3_column_int64(s, 1) * (ad == 3 ? -1 : 1);
         cbrc = msg(sqlite3_column_int(s, 0), seq, sqlite3_column_blob(s, 3),
                    (size_t)sqlite3_column_bytes(s, 3), sqlite3_column_blob(s, 4),
                    (size_t)sqlite3_column_bytes(s, 4), arg);
@@ -666,6 +671,11 @@ static long chat_number(struct store *st, enum store_stmt which, const char *cha
 long store_chat_last_seq(struct store *st, const char *chat)
 {
     return chat_number(st, S_CHAT_SEQ, chat);
+}
+
+long store_chat_last_whisper(struct store *st, const char *chat)
+{
+    return chat_number(st, S_CHAT_WSEQ, chat);
 }
 
 int store_chat_last_segment(struct store *st, const char *chat)

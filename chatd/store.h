@@ -98,7 +98,9 @@ int store_transcript_add(struct store *st, const char *chat, const char *topic,
                          const char *day) STORE_WUR;
 int store_segment_add(struct store *st, const char *chat, int segment, const uint8_t *sealed,
                       size_t len) STORE_WUR;
-int store_msg_add(struct store *st, const char *chat, int segment, uint64_t seq,
+/* A sealed message (seq >= 1) or whisper (seq <= -1: number -seq, kept as
+ * seq -seq with ad 3), as transcript_seal_msg made it. */
+int store_msg_add(struct store *st, const char *chat, int segment, int64_t seq,
                   const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen) STORE_WUR;
 /* Deletes up to STORE_PURGE_BATCH transcripts whose day is before day
  * (YYYY-MM-DD), with their keys and messages; at the commit *deleted (which
@@ -157,7 +159,9 @@ int store_transcript_each(struct store *st, void (*fn)(const struct store_transc
                           void *arg) STORE_WUR;
 
 /* Calls seg for each sealed key of chat, then msg for each message in the
- * order stored; CHAT_ERR_NOT_FOUND when chat has no transcript. */
+ * order stored (seq as transcript_open_msg takes it: 0 before seqs were
+ * bound, negative for a whisper); CHAT_ERR_NOT_FOUND when chat has no
+ * transcript. */
 int store_transcript_read(struct store *st, const char *chat,
                           int (*seg)(int segment, const uint8_t *sealed, size_t len, void *arg),
                           int (*msg)(int segment, long seq, const uint8_t *nonce, size_t noncelen,
@@ -170,8 +174,10 @@ int store_session_each(struct store *st, void (*fn)(const struct store_session *
 
 time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now);
 
-/* The highest message seq stored for chat (0 when none), or -1. */
+/* The highest message seq stored for chat (0 when none), or -1; the same
+ * for its whispers. */
 long store_chat_last_seq(struct store *st, const char *chat);
+long store_chat_last_whisper(struct store *st, const char *chat);
 /* The highest key segment of chat, or -1. */
 int store_chat_last_segment(struct store *st, const char *chat);
 

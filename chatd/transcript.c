@@ -183,15 +183,17 @@ void transcript_key_free(struct transcript_key *k)
         sodium_free(k);
 }
 
-/* Associated data: "chat/segment", binding a ciphertext to its place. */
-static size_t make_ad(char *ad, size_t size, const char *chat, int segment, uint64_t seq)
+/* Associated data: "chat/segment/seq" (a whisper: "chat/segment/wN"; before
+ * seqs were bound: "chat/segment"), binding a ciphertext to its place. */
+static size_t make_ad(char *ad, size_t size, const char *chat, int segment, int64_t seq)
 {
-    int n = seq ? snprintf(ad, size, "%s/%d/%llu", chat, segment, (unsigned long long)seq)
-                : snprintf(ad, size, "%s/%d", chat, segment);
+    int n = seq > 0   ? snprintf(ad, size, "%s/%d/%lld", chat, segment, (long long)seq)
+            : seq < 0 ? snprintf(ad, size, "%s/%d/w%lld", chat, segment, -(long long)seq)
+                      : snprintf(ad, size, "%s/%d", chat, segment);
     return n < 0 ? 0 : (size_t)n;
 }
 
-int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
+int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, int64_t seq,
                         const void *plain, size_t len, uint8_t nonce[TRANSCRIPT_NONCE_BYTES],
                         uint8_t **ct, size_t *ctlen)
 {
@@ -208,7 +210,7 @@ int transcript_seal_msg(const struct transcript_key *k, const char *chat, int se
     return 0;
 }
 
-int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
+int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, int64_t seq,
                         const uint8_t *nonce, const uint8_t *ct, size_t ctlen, char **plain,
                         size_t *len)
 {

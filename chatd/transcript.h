@@ -54,17 +54,19 @@ struct transcript_key *transcript_key_open(const uint8_t *sealed, const uint8_t 
 /* Wipes and frees k (NULL is fine). */
 void transcript_key_free(struct transcript_key *k);
 
-/* Encrypts plain (len bytes) as message seq (>= 1) of chat/segment: writes
- * a random nonce and returns a malloc'd ciphertext of len +
+/* Encrypts plain (len bytes) as message seq of chat/segment: seq >= 1 is a
+ * message of the chat, seq <= -1 whisper number -seq (its own sequence:
+ * the associated data tells the two apart, so neither can pass for the
+ * other). Writes a random nonce and returns a malloc'd ciphertext of len +
  * TRANSCRIPT_TAG_BYTES in *ct. */
-int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
+int transcript_seal_msg(const struct transcript_key *k, const char *chat, int segment, int64_t seq,
                         const void *plain, size_t len, uint8_t nonce[TRANSCRIPT_NONCE_BYTES],
                         uint8_t **ct, size_t *ctlen) __attribute__((warn_unused_result));
 
-/* Decrypts ct (message seq of chat/segment; seq 0: sealed before the seq was
- * bound) into a malloc'd, NUL-terminated *plain; CHAT_ERR_CRYPTO when it does
- * not authenticate. */
-int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, uint64_t seq,
+/* Decrypts ct (message seq of chat/segment as above; seq 0: sealed before
+ * the seq was bound) into a malloc'd, NUL-terminated *plain;
+ * CHAT_ERR_CRYPTO when it does not authenticate. */
+int transcript_open_msg(const struct transcript_key *k, const char *chat, int segment, int64_t seq,
                         const uint8_t *nonce, const uint8_t *ct, size_t ctlen, char **plain,
                         size_t *len) __attribute__((warn_unused_result));
 

@@ -26,7 +26,9 @@ struct turn_save {
             uint64_t seq;
             size_t nhist;
             time_t started, waited_s;
-            bool urgent;
+            bool urgent, reply_alerted;
+            uint64_t wseq;
+            time_t last_visitor_msg, last_worker_msg;
             bool existed; /* false: made in this batch */
         } c;
         struct {
@@ -45,6 +47,7 @@ struct turn_save {
             struct chat *chats[WORKER_MAX_CHATS];
             int nchats;
             uint64_t idle_order;
+            time_t idle_since;
         } w;
     } u;
 };
@@ -90,6 +93,10 @@ void turn_touch_chat(struct hub *h, struct chat *ch)
     s->u.c.started = ch->started;
     s->u.c.waited_s = ch->waited_s;
     s->u.c.urgent = ch->urgent;
+    s->u.c.reply_alerted = ch->reply_alerted;
+    s->u.c.wseq = ch->wseq;
+    s->u.c.last_visitor_msg = ch->last_visitor_msg;
+    s->u.c.last_worker_msg = ch->last_worker_msg;
     s->u.c.existed = true;
 }
 
@@ -141,6 +148,7 @@ void turn_touch_worker(struct hub *h, struct worker *w)
     memcpy(s->u.w.chats, w->chats, sizeof(w->chats));
     s->u.w.nchats = w->nchats;
     s->u.w.idle_order = w->idle_order;
+    s->u.w.idle_since = w->idle_since;
 }
 
 void turn_chat_ended(struct hub *h, struct chat *ch)
@@ -244,10 +252,9 @@ static bool unstored(uint64_t unit, void *arg)
 
 void turn_destroy_chat(struct chat *ch)
 {
-    for (size_t i = 0; i < ch->nhist; i++) {
-        sodium_memzero(ch->hist[i].text, strlen(ch->hist[i].text));
-        free(ch->hist[i].text);
-    }
+    hub_unmonitor_all(ch);
+    for (size_t i = 0; i < ch->nhist; i++)
+        hub_hist_free(&ch->hist[i]);
     free(ch->hist);
     transcript_key_free(ch->key);
     free(ch);
@@ -351,9 +358,7 @@ static void restore_chat(struct hub *h, struct turn_save *s)
         return;
     }
     while (ch->nhist > s->u.c.nhist) { /* messages that were not stored */
-        struct hist *m = &ch->hist[--ch->nhist];
-        sodium_memzero(m->text, strlen(m->text));
-        free(m->text);
+        hub_hist_free(&ch->hist[--ch->nhist]);
     }
     ch->topic = s->u.c.topic;
     ch->worker = s->u.c.worker;
@@ -361,6 +366,10 @@ static void restore_chat(struct hub *h, struct turn_save *s)
     ch->started = s->u.c.started;
     ch->waited_s = s->u.c.waited_s;
     ch->urgent = s->u.c.urgent;
+    ch->reply_alerted = s->u.c.reply_alerted;
+    ch->wseq = s->u.c.wseq;
+    ch->last_visitor_msg = s->u.c.last_visitor_msg;
+    ch->last_worker_msg = s->u.c.last_worker_msg;
     if (ch->ended) {
         ch->ended = false;
         (void)idmap_put(h->chats, ch->id, ch); /* it was there before: room exists */
@@ -426,6 +435,7 @@ static void undo(struct hub *h)
             memcpy(w->chats, s->u.w.chats, sizeof(w->chats));
             w->nchats = s->u.w.nchats;
             w->idle_order = s->u.w.idle_order;
+            w->idle_since = s->u.w.idle_since;
         }
     }
     for (size_t i = t->nsaves; i-- > 0;)

@@ -692,6 +692,8 @@ char *proto_msg_record(const struct proto_msg *m)
     jw_field_str(&w, "from", m->from);
     jw_field_time(&w, "ts", m->ts);
     jw_field_str(&w, "text", m->text);
+    if (m->alias)
+        jw_field_str(&w, "alias", m->alias);
     return jw_end(&w, NULL);
 }
 

@@ -4,7 +4,7 @@
 #   tests/run.sh           everything: build/ (format, unit, integration, pages, ops,
 #                          man pages), the Debian package (built, installed, run,
 #                          purged: tests/package/), build-asan/ (ASan + UBSan:
-#                          format, unit, integration, ops, man pages)
+#                          unit and integration)
 #                          a short libFuzzer run of each parser in build-fuzz/
 #                          and the benchmark's smoke run (tests/bench/bench.sh --smoke)
 #   tests/run.sh --quick   only the normal build/ and its tests
@@ -161,9 +161,11 @@ if [ "$QUICK" -eq 0 ]; then
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     run_stage "build-asan" build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
     if [ "$LAST_OK" -eq 1 ]; then
-        # The browser tests are about pages, not memory: the sanitizer run skips
-        # them; the package was tested above.
-        run_stage "test build-asan" test_tree build-asan -E '^(pages|package)$'
+        # The browser tests are about pages, not memory, and the lint tests
+        # read the sources, which the run above checked: the sanitizer run
+        # skips them; the package was tested above.
+        run_stage "test build-asan" test_tree build-asan \
+            -E '^(pages|package|format|tidy|man-lint|man-keys|ops|layers|purity)$'
     else
         skip_stage "test build-asan" "build failed"
     fi

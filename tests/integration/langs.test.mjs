@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { WEB_ROOT, dumpServer, httpGet, scenario, startServer } from './harness.mjs';
+import {
+    WEB_ROOT, dumpServer, httpGet, request, scenario, startServer, visitorHello, workerLogin,
+} from './harness.mjs';
 
 const STRINGS = { strings: { 'lang.label': 'x' } };
 
@@ -72,6 +74,22 @@ test('added, broken and misnamed files: the good ones listed, the rest left out 
             assert.match(err, new RegExp(`${dir}/${f}\\.json: .*left out`), `${f}.json is warned about`);
         }
         assert.doesNotMatch(err, /notes\.txt|(en|fi|ar|fil|pt-BR)\.json/, 'no warning about good files');
+        /* hello.lang and duty.langs take every shipped language, and fi, sv
+         * and en always; not one that was left out */
+        for (const lang of ['ar', 'pt-BR', 'fil', 'sv']) await visitorHello(srv.port, { lang });
+        const v = await visitorHello(srv.port);
+        for (const lang of ['de', 'it', 'xx']) {
+            const r = await request(v, { type: 'hello', lang });
+            assert.equal(r.code, 'bad_request', `hello lang ${lang}: ${JSON.stringify(r)}`);
+        }
+        const w = await workerLogin(srv.port);
+        assert.deepEqual([...w.welcome.langs].sort(), ['ar', 'en', 'fi', 'fil', 'pt-BR', 'sv']);
+        const d = await request(w, { type: 'duty', on: true, topics: ['youth'], capacity: 1, langs: ['ar', 'fil'] });
+        assert.deepEqual(d.langs, ['ar', 'fil']);
+        const bad = await request(w, { type: 'duty', on: true, topics: ['youth'], capacity: 1, langs: ['de'] });
+        assert.equal(bad.code, 'bad_request');
+        /* the badge has no Arabic texts: English */
+        assert.match((await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=ar')).body, /Chat open/);
         await srv.stop();
     } catch (e) {
         if (srv) dumpServer(srv, e);

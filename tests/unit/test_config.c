@@ -535,6 +535,13 @@ static const struct bad_case bad_cases[] = {
      "t.ini:3: question q has no text_fi\nt.ini:3: question q has no text_sv\n"
      "t.ini:3: question q has no text_en\n"},
     {ONE_TOPIC QUESTION("colour = red"), "t.ini:11: unknown key \"colour\" in [question safe]\n"},
+    {ONE_TOPIC QUESTION("urgent = a, b, c, d, e, f, g, h, i"),
+     "t.ini:11: bad urgent: more than 8 items\n"},
+    {ONE_TOPIC "[question q]\ntext_fi = a\ntext_sv = b\ntext_en = c\nanswers = y\n"
+               "label_sv = J\nlabel_en = Y\nlabel_fi = "
+               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+     "t.ini:10: bad label_fi: an item longer than 100 bytes\n"},
     {ONE_TOPIC QUESTION("text_fi = again"),
      "t.ini:11: duplicate key \"text_fi\" in [question safe] (first on line 4)\n"},
     /* [categories] (contract v2 §4) */

@@ -2,16 +2,17 @@
  * test_hub_model: the hub driven by seeded random sequences of what
  * visitors, workers and the database do (hello, join, leave, a dropped
  * connection, a resume, msg, duty on and off, end, transfer, a worker's tab
- * gone and back, time passing past the grace, another process's write lock,
- * and a batch that fails), checked after every turn against what the
- * clients were told:
+ * gone and back, a coordinator's board, monitor, whisper and join_chat,
+ * time passing past the grace, another process's write lock, and a batch
+ * that fails), checked after every turn against what the clients were told:
  *  - the hub's own invariants hold (hub_check);
  *  - no visitor is lost: a connected visitor is in the state its last frames
  *    said, at the position its last `queued` said (order kept); one that left
  *    has its session until its grace ends, and not after;
- *  - every acked message is stored: at the end each (chat, seq, text) acked
- *    opens from the transcripts with the secret key, and no seq is stored
- *    twice.
+ *  - every acked message and whisper is stored: at the end each (chat, seq,
+ *    text) acked opens from the transcripts with the secret key, and no seq
+ *    is stored twice;
+ *  - no visitor ever receives a frame with a whisper's text.
  * A failure prints the seed and the step; rerun one seed with
  * CHATD_MODEL_SEED=N (and CHATD_MODEL_STEPS=N).
  */
@@ -36,7 +37,7 @@
 #include "transcript.h"
 
 #define NV 10 /* visitor slots */
-#define NW 3  /* workers */
+#define NW 3  /* workers; the last is a coordinator */
 #define MAX_ACKS 20000
 #define MAX_PENDING 4096
 #define GRACE 60
@@ -63,12 +64,14 @@ struct ack {
     char chat[64];
     uint64_t seq;
     char text[32];
+    bool whisper;
 };
 
 struct sent { /* a msg in flight, by ref */
     char ref[24];
     char chat[64];
     char text[32];
+    bool whisper;
 };
 
 struct model {
@@ -168,6 +171,7 @@ static void record_ack(struct model *m, const char *ref, uint64_t seq)
             snprintf(a->chat, sizeof(a->chat), "%s", m->pending[i].chat);
             snprintf(a->text, sizeof(a->text), "%s", m->pending[i].text);
             a->seq = seq;
+            a->whisper = m->pending[i].whisper;
         }
         m->pending[i] = m->pending[--m->npending];
         return;
@@ -191,6 +195,8 @@ static void visitor_frames(struct model *m, struct vis *v)
         json_t *j = json_loads(f->data, 0, NULL);
         if (trace)
             fprintf(stderr, "%ld v%d < %s\n", m->step, (int)(v - m->v), f->data);
+        if (strstr(f->data, "whisper"))
+            MODEL_FAIL(m, "visitor %d received a whisper: %s", (int)(v - m->v), f->data);
         const char *type = str(j, "type");
         if (!strcmp(type, "welcome")) {
             snprintf(v->token, sizeof(v->token), "%s", str(j, "session"));
@@ -272,6 +278,7 @@ static void send_msg(struct model *m, struct conn *c, const char *chat, bool wor
     snprintf(s->ref, sizeof(s->ref), "m%ld", ++m->refs);
     snprintf(s->chat, sizeof(s->chat), "%s", chat);
     snprintf(s->text, sizeof(s->text), "t%ld", m->refs);
+    s->whisper = false;
     if (worker)
         frame(m, c, "{\"type\":\"msg\",\"chat\":\"%s\",\"text\":\"%s\",\"ref\":\"%s\"}", chat,
               s->text, s->ref);
@@ -318,6 +325,40 @@ static void visitor_op(struct model *m)
 }
 
 /* One random thing a worker does. */
+/* One random thing the coordinator does: its chats are those it monitors. */
+static void supervisor_op(struct model *m, struct wk *w, uint32_t what)
+{
+    const struct wk *other = &m->w[rnd(m, NW - 1)];
+    const char *chat = w->nchats ? w->chats[rnd(m, (uint32_t)w->nchats)] : NULL;
+    if (what < 2) {
+        w->on = !w->on;
+        frame(m, w->c, "{\"type\":\"board\",\"on\":%s}", w->on ? "true" : "false");
+    } else if (what < 4 && other->nchats) {
+        frame(m, w->c, "{\"type\":\"monitor\",\"chat\":\"%s\",\"on\":true}",
+              other->chats[rnd(m, (uint32_t)other->nchats)]);
+    } else if (what < 6 && chat && m->npending < MAX_PENDING) {
+        struct sent *s = &m->pending[m->npending++];
+        snprintf(s->ref, sizeof(s->ref), "m%ld", ++m->refs);
+        snprintf(s->chat, sizeof(s->chat), "%s", chat);
+        snprintf(s->text, sizeof(s->text), "whisper%ld", m->refs);
+        s->whisper = true;
+        frame(m, w->c, "{\"type\":\"whisper\",\"chat\":\"%s\",\"text\":\"%s\",\"ref\":\"%s\"}",
+              chat, s->text, s->ref);
+    } else if (what == 6 && chat) {
+        frame(m, w->c, "{\"type\":\"join_chat\",\"chat\":\"%s\"}", chat);
+    } else if (what == 7 && chat) {
+        send_msg(m, w->c, chat, true); /* forbidden unless it joined */
+    } else if (what == 8) {
+        conn_drop(m, w->c);
+        w->c = NULL;
+        w->nchats = 0;
+        w->on = false;
+    } else if (chat) {
+        frame(m, w->c, "{\"type\":\"monitor\",\"chat\":\"%s\",\"on\":false}", chat);
+        worker_drop_chat(w, chat);
+    }
+}
+
 static void worker_op(struct model *m)
 {
     struct wk *w = &m->w[rnd(m, NW)];
@@ -327,6 +368,8 @@ static void worker_op(struct model *m)
         frame(m, w->c, "{\"type\":\"login\",\"token\":\"%s\"}", w->token);
         return;
     }
+    if (w == &m->w[NW - 1])
+        return supervisor_op(m, w, what);
     const char *chat = w->nchats ? w->chats[rnd(m, (uint32_t)w->nchats)] : NULL;
     if (what < 2) {
         w->on = !w->on;
@@ -450,7 +493,8 @@ static void run_seed(unsigned seed, long steps)
         0);
     assert_int_equal(store_open(m->dir, STORE_NO_WAIT, &m->st), 0);
     for (int i = 0; i < NW; i++) {
-        struct store_user u = {.role = PROTO_ROLE_WORKER, .pwhash = "x"};
+        struct store_user u = {.role = i == NW - 1 ? PROTO_ROLE_COORDINATOR : PROTO_ROLE_WORKER,
+                               .pwhash = "x"};
         uint8_t hash[32];
         snprintf(m->w[i].name, sizeof(m->w[i].name), "w%d", i);
         snprintf(u.name, sizeof(u.name), "w%d", i);
@@ -489,15 +533,17 @@ static void run_seed(unsigned seed, long steps)
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT k.sealed, m.segment, m.nonce, m.ct,"
                                         " (SELECT count(*) FROM transcript_msgs x WHERE x.chat ="
-                                        " m.chat AND x.seq = m.seq) FROM transcript_msgs m JOIN"
-                                        " transcript_keys k ON k.chat = m.chat AND k.segment ="
-                                        " m.segment WHERE m.chat = ?1 AND m.seq = ?2",
+                                        " m.chat AND x.seq = m.seq AND x.ad = m.ad) FROM"
+                                        " transcript_msgs m JOIN transcript_keys k ON k.chat ="
+                                        " m.chat AND k.segment = m.segment WHERE m.chat = ?1 AND"
+                                        " m.seq = ?2 AND m.ad = ?3",
                                         -1, &s, NULL),
                      SQLITE_OK);
     for (size_t i = 0; i < m->nacks; i++) {
         struct ack *a = &m->acks[i];
         sqlite3_bind_text(s, 1, a->chat, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)a->seq);
+        sqlite3_bind_int(s, 3, a->whisper ? 3 : 2);
         if (sqlite3_step(s) != SQLITE_ROW)
             fail_msg("seed %u: acked message %s/%llu is not stored", seed, a->chat,
                      (unsigned long long)a->seq);
@@ -508,7 +554,8 @@ static void run_seed(unsigned seed, long steps)
         char *plain = NULL;
         size_t len;
         assert_non_null(k);
-        assert_int_equal(transcript_open_msg(k, a->chat, sqlite3_column_int(s, 1), a->seq,
+        int64_t bound = a->whisper ? -(int64_t)a->seq : (int64_t)a->seq;
+        assert_int_equal(transcript_open_msg(k, a->chat, sqlite3_column_int(s, 1), bound,
                                              sqlite3_column_blob(s, 2), sqlite3_column_blob(s, 3),
                                              (size_t)sqlite3_column_bytes(s, 3), &plain, &len),
                          0);
@@ -524,9 +571,15 @@ static void run_seed(unsigned seed, long steps)
     sqlite3_finalize(s);
     sqlite3_close(db);
     sodium_free(sk);
-    fprintf(stderr, "seed %u: %ld steps, %zu acked and stored, %ld refused, %ld failed batches\n",
-            seed, steps, m->nacks, m->refused, m->failures);
+    size_t whispers = 0;
+    for (size_t i = 0; i < m->nacks; i++)
+        whispers += m->acks[i].whisper;
+    fprintf(stderr,
+            "seed %u: %ld steps, %zu acked and stored (%zu whispers), %ld refused, %ld failed "
+            "batches\n",
+            seed, steps, m->nacks, whispers, m->refused, m->failures);
     assert_true(m->nacks > 0);
+    assert_true(whispers > 0);
     store_close(m->st);
     auth_free(m->auth);
     config_free(m->cfg);

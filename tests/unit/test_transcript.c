@@ -105,6 +105,19 @@ static void test_message_round_trip(void **state)
                      CHAT_ERR_CRYPTO);
     assert_int_equal(transcript_open_msg(opened, "chat1", 0, 0, nonce, ct, ctlen, &plain, &len),
                      CHAT_ERR_CRYPTO);
+    /* a message cannot pass for whisper 1, nor a whisper for message 1 */
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, -1, nonce, ct, ctlen, &plain, &len),
+                     CHAT_ERR_CRYPTO);
+    uint8_t wnonce[TRANSCRIPT_NONCE_BYTES], *wct;
+    size_t wlen;
+    assert_int_equal(
+        transcript_seal_msg(key, "chat1", 0, -1, text, strlen(text), wnonce, &wct, &wlen), 0);
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, 1, wnonce, wct, wlen, &plain, &len),
+                     CHAT_ERR_CRYPTO);
+    assert_int_equal(transcript_open_msg(opened, "chat1", 0, -1, wnonce, wct, wlen, &plain, &len),
+                     0);
+    free(plain);
+    free(wct);
     ct[0] ^= 1;
     assert_int_equal(transcript_open_msg(opened, "chat1", 0, 1, nonce, ct, ctlen, &plain, &len),
                      CHAT_ERR_CRYPTO);
