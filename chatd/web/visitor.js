@@ -12,9 +12,10 @@
  * each an optional radio group; the join carries only the answered ones. They
  * come with the welcome only: /api/status refreshes leave them as they were.
  * The language of the last `hello` is the chat language the daemon routes by;
- * a language chosen before joining reconnects the session quietly to say so. The session token lives only in sessionStorage ('chat.session'),
- * so it dies with the tab; after a reconnect `hello` with it restores the queue
- * place or the chat. Own messages stay "sending" until the `ack` with their ref.
+ * a language chosen before joining reconnects the session quietly to say so.
+ * The session token lives only in sessionStorage ('chat.session'), so it dies
+ * with the tab; after a reconnect `hello` with it restores the queue place or
+ * the chat. Own messages stay "sending" until the `ack` with their ref.
  * The same session opened in another tab takes the connection over (close code
  * 4002): this tab then waits until the visitor chooses to continue here. */
 (function () {

@@ -318,7 +318,7 @@
     }
   }
 
-  /* A language's own name ("svenska") where the pages have it, else its code. */
+  /* A language's own name ("Svenska") where the pages have it, else its code. */
   function langName(code) {
     for (var i = 0; i < I18N.langs.length; i++) {
       if (I18N.langs[i].code === code) return I18N.langs[i].name;
