@@ -1,26 +1,38 @@
 /* visitor.js: the anonymous visitor's side of the chat (protocol visitor.v1).
  *
  * One WebSocket, reconnected with back-off. The page shows exactly one view at a
- * time: topics (idle), queue, chat or ended. The server is the truth: views change
- * only on server messages (welcome, queued, left, chat_started, chat_ended), never
- * optimistically. The session token lives only in sessionStorage ('chat.session'),
- * so it dies with the tab; after a reconnect `hello` with it restores the queue
- * place or the chat. Own messages stay "sending" until the `ack` with their ref.
+ * time: topics (idle), questions, queue, chat or ended. The server is the truth:
+ * views change only on server messages (welcome, queued, left, chat_started,
+ * chat_ended), never optimistically; the one exception is the question step,
+ * which the visitor walks through before any join is sent.
+ * Each open topic says honestly what to expect (contract v2 §1): someone can
+ * answer now, everyone on duty is busy (with the estimate), or nobody is on
+ * duty at all, in which case the queue says so too.
+ * A topic's pre-chat questions (welcome.topics[].questions, contract v2 §2) are
+ * each an optional radio group; the join carries only the answered ones. They
+ * come with the welcome only: /api/status refreshes leave them as they were.
+ * The language of the last `hello` is the chat language the daemon routes by;
+ * a language chosen before joining reconnects the session quietly to say so.
+ * The session token lives only in sessionStorage ('chat.session'), so it dies
+ * with the tab; after a reconnect `hello` with it restores the queue place or
+ * the chat. Own messages stay "sending" until the `ack` with their ref.
  * The same session opened in another tab takes the connection over (close code
  * 4002): this tab then waits until the visitor chooses to continue here. */
 (function () {
   'use strict';
 
   var SESSION_KEY = 'chat.session';
-  var TOPICS_REFRESH_MS = 30000;
+  var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
 
   var t = I18N.t;
   var $ = Chat.$;
   var clearErrors = Chat.clearErrors;
 
   var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, close: onClose });
-  var view = 'connecting';       /* connecting | topics | queue | chat | ended | elsewhere */
+  var view = 'connecting';       /* connecting | topics | questions | queue | chat | ended | elsewhere */
   var topics = [];
+  var questionSets = {};         /* topic id -> its questions, from the last welcome */
+  var asking = null;             /* topic id whose questions are on screen */
   var queued = null;             /* last queued message */
   var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
   var chat = null;               /* {id, topic, worker} */
@@ -28,11 +40,14 @@
   var feedbackRef = null;
   var ended = null;              /* {chat, by} */
   var topicsNote = '';
+  var helloLang = null;          /* the language the last hello said */
+  var relang = false;            /* closed on purpose to say a new language */
 
   /* ---- connection ---- */
 
   function onOpen() {
     var hello = { type: 'hello', lang: I18N.lang };
+    helloLang = I18N.lang;
     var s = Chat.stored(SESSION_KEY);
     if (s) hello.session = s;
     sock.send(hello);
@@ -40,6 +55,13 @@
 
   function onClose(ev) {
     conv.forgetTyping();
+    if (relang) {
+      relang = false;
+      sock.connect();   /* at once: the same session, a hello in the new language */
+      Chat.connStatus(null);   /* nothing to worry anyone about */
+      updateControls();
+      return;
+    }
     if (ev && ev.code === 4002) {
       /* the session went on in another tab: reconnecting would take it back
        * and the two tabs would take turns for ever */
@@ -73,7 +95,13 @@
   function onWelcome(m) {
     Chat.connStatus(null);
     if (typeof m.session === 'string') Chat.store(SESSION_KEY, m.session);
-    if (Array.isArray(m.topics)) topics = m.topics;
+    if (Array.isArray(m.topics)) {
+      topics = m.topics;
+      questionSets = {};
+      for (var i = 0; i < topics.length; i++) {
+        if (Array.isArray(topics[i].questions)) questionSets[topics[i].id] = topics[i].questions;
+      }
+    }
     if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
       /* the matching queued / chat_started follows and sets the view */
       updateControls();
@@ -96,7 +124,12 @@
       queued = null;
       queueNote = null;
     }
-    if (view !== 'ended') showView('topics');
+    if (view === 'questions' && questionsOf(asking).length) {
+      renderQuestions();   /* reconnected while answering: stay */
+    } else if (view !== 'ended') {
+      forgetQuestions();
+      showView('topics');
+    }
     renderTopics();
     updateControls();
   }
@@ -117,11 +150,15 @@
     }
     var moved = view !== 'queue';
     queued = m;
+    forgetQuestions();
     clearErrors();
     topicsNote = '';
     renderQueue();
     showView('queue');
-    if (moved) focusHeading('queue-heading');
+    if (moved) {
+      focusHeading('queue-heading');
+      refreshTopics();   /* is anyone on duty now? */
+    }
   }
 
   function onLeft() {
@@ -223,6 +260,7 @@
   function showView(name) {
     view = name;
     $('view-topics').hidden = name !== 'topics';
+    $('view-questions').hidden = name !== 'questions';
     $('view-queue').hidden = name !== 'queue';
     $('view-chat').hidden = name !== 'chat';
     $('view-ended').hidden = name !== 'ended';
@@ -236,6 +274,8 @@
     $('chat-send').disabled = !on;
     $('chat-leave').disabled = !on;
     $('queue-leave').disabled = !on;
+    $('questions-join').disabled = !on;
+    $('questions-skip').disabled = !on;
     var btns = $('topics').querySelectorAll('button');
     for (var i = 0; i < btns.length; i++) btns[i].disabled = !on;
   }
@@ -269,10 +309,15 @@
       badge.className = 'badge badge-' + state;
       badge.textContent = t('v.topic.' + state);
       st.appendChild(badge);
+      var avail = state === 'open' ? availability(tp) : null;
+      if (avail) {
+        b.className += ' topic-' + avail;
+        badge.className += ' badge-' + avail;
+      }
       var detail = '';
       if (state === 'closed' && tp.next_open) {
         detail = t('v.topic.opens', { time: I18N.formatTime(tp.next_open, true) });
-      } else if (state === 'open' && typeof tp.estimated_wait_s === 'number' && tp.estimated_wait_s >= 60) {
+      } else if (avail === 'open' && typeof tp.estimated_wait_s === 'number' && tp.estimated_wait_s >= 60) {
         detail = t('v.topic.wait', { wait: I18N.formatDuration(tp.estimated_wait_s) });
       }
       if (detail) {
@@ -283,6 +328,13 @@
       }
       b.appendChild(title);
       b.appendChild(st);
+      var say = avail ? availText(tp) : '';
+      if (say) {
+        var a = document.createElement('span');
+        a.className = 'topic-avail';
+        a.textContent = say;
+        b.appendChild(a);
+      }
       b.addEventListener('click', onTopicClick);
       box.appendChild(b);
       if (focused === tp.id) b.focus();
@@ -290,20 +342,172 @@
     updateControls();
   }
 
-  function onTopicClick(ev) {
-    var id = ev.currentTarget.getAttribute('data-topic');
-    clearErrors();
-    sock.send({ type: 'join', topic: id, ref: sock.nextRef() });
+  /* What a visitor can expect of an open topic (contract v2 §1): 'answering'
+   * (an on-duty worker has a free slot now), 'busy' (on duty, every slot
+   * taken), 'nobody' (open, but nobody on duty) or 'open' (the daemon does
+   * not say). */
+  function availability(tp) {
+    if (tp.staffed === false) return 'nobody';
+    if (tp.answering === true) return 'answering';
+    if (tp.answering === false) return 'busy';
+    return 'open';
   }
 
-  /* Refresh the topic list from the public status while the visitor picks one. */
+  /* The sentence under an open topic; '' when there is nothing to add. */
+  function availText(tp) {
+    switch (availability(tp)) {
+      case 'answering': return t('v.avail.answering');
+      case 'nobody': return t('v.avail.nobody');
+      case 'busy':
+        if (typeof tp.estimated_wait_s !== 'number') return t('v.avail.busy');
+        return t('v.avail.busy.wait', { wait: I18N.formatDuration(Math.max(60, tp.estimated_wait_s)) });
+      default: return '';
+    }
+  }
+
+  function topicById(id) {
+    for (var i = 0; i < topics.length; i++) {
+      if (topics[i].id === id) return topics[i];
+    }
+    return null;
+  }
+
+  function onTopicClick(ev) {
+    var id = ev.currentTarget.getAttribute('data-topic');
+    var tp = topicById(id);
+    clearErrors();
+    topicsNote = '';
+    /* questions only where a join can succeed: otherwise its error at once */
+    if (tp && tp.state === 'open' && questionsOf(id).length) {
+      forgetQuestions();   /* every visit starts unanswered */
+      asking = id;
+      renderQuestions();
+      showView('questions');
+      focusHeading('questions-heading');
+      return;
+    }
+    join(id, null);
+  }
+
+  /* answers: {question id: answer id}, or null to join without. */
+  function join(id, answers) {
+    var req = { type: 'join', topic: id, ref: sock.nextRef() };
+    if (answers && Object.keys(answers).length) req.answers = answers;
+    sock.send(req);
+  }
+
+  /* Refresh the topic list from the public status while the visitor picks one
+   * or waits (the welcome's questions stay: the status has none). */
   function refreshTopics() {
     Chat.fetchStatus()
       .then(function (j) {
         topics = j.topics;
         if (view === 'topics') renderTopics();
+        if (view === 'queue') renderQueue();
       })
       .catch(function () { /* keep the list we have */ });
+  }
+
+  /* ---- questions before the chat ---- */
+
+  /* No answers linger on the page once they are sent or given up. */
+  function forgetQuestions() {
+    asking = null;
+    $('questions').textContent = '';
+  }
+
+  function questionsOf(id) {
+    var qs = id ? questionSets[id] : null;
+    return Array.isArray(qs) ? qs : [];
+  }
+
+  /* The chosen answers on screen: {question id: answer id}. */
+  function chosenAnswers() {
+    var out = {};
+    var radios = $('questions').querySelectorAll('input[type="radio"]');
+    for (var i = 0; i < radios.length; i++) {
+      if (radios[i].checked) out[radios[i].getAttribute('data-question')] = radios[i].value;
+    }
+    return out;
+  }
+
+  /* Builds one fieldset per question of the topic being asked; answers
+   * chosen and focus survive a rebuild (a language change, a reconnect). */
+  function renderQuestions() {
+    if (!asking) return;
+    var box = $('questions');
+    var chosen = chosenAnswers();
+    var active = document.activeElement;
+    var focusId = active && box.contains(active) ? active.id : null;
+    box.textContent = '';
+    $('questions-topic').textContent = t('v.queue.topic', { topic: topicTitle(asking) });
+    var qs = questionsOf(asking);
+    for (var i = 0; i < qs.length; i++) box.appendChild(questionFieldset(qs[i], chosen[qs[i].id]));
+    if (focusId && $(focusId)) $(focusId).focus();
+  }
+
+  function questionFieldset(q, chosen) {
+    var base = 'q-' + q.id;
+    var fs = document.createElement('fieldset');
+    fs.className = 'question';
+    fs.setAttribute('data-question', q.id);
+    var legend = document.createElement('legend');
+    legend.id = base + '-legend';
+    legend.textContent = I18N.pick(q.text, q.id);
+    fs.appendChild(legend);
+    var answers = Array.isArray(q.answers) ? q.answers : [];
+    for (var j = 0; j < answers.length; j++) {
+      var row = document.createElement('div');
+      row.className = 'check';
+      var r = document.createElement('input');
+      r.type = 'radio';
+      r.name = base;
+      r.id = base + '-' + answers[j].id;
+      r.value = answers[j].id;
+      r.setAttribute('data-question', q.id);
+      r.checked = chosen === answers[j].id;
+      r.addEventListener('change', onAnswerChange);
+      var lb = document.createElement('label');
+      lb.htmlFor = r.id;
+      lb.textContent = I18N.pick(answers[j].label, answers[j].id);
+      row.appendChild(r);
+      row.appendChild(lb);
+      fs.appendChild(row);
+    }
+    var clear = document.createElement('button');
+    clear.type = 'button';
+    clear.id = base + '-clear';
+    clear.className = 'button small secondary q-clear';
+    clear.textContent = t('v.q.clear');
+    clear.setAttribute('aria-describedby', legend.id);
+    clear.hidden = !chosen;
+    clear.addEventListener('click', onAnswerClear);
+    fs.appendChild(clear);
+    return fs;
+  }
+
+  function onAnswerChange(ev) {
+    ev.currentTarget.closest('fieldset').querySelector('.q-clear').hidden = false;
+  }
+
+  /* Takes the answer back: the question is unanswered again, the keyboard
+   * back at its first choice. */
+  function onAnswerClear(ev) {
+    var fs = ev.currentTarget.closest('fieldset');
+    var radios = fs.querySelectorAll('input[type="radio"]');
+    for (var i = 0; i < radios.length; i++) radios[i].checked = false;
+    ev.currentTarget.hidden = true;
+    if (radios.length) radios[0].focus();
+  }
+
+  function questionsBack() {
+    var id = asking;
+    forgetQuestions();
+    clearErrors();
+    showView('topics');
+    renderTopics();
+    var b = id ? $('topics').querySelector('[data-topic="' + id + '"]') : null;
+    if (b) b.focus();
   }
 
   function renderQueue() {
@@ -320,6 +524,11 @@
     else if (w < 60) wait = t('v.queue.wait.soon');
     else wait = t('v.queue.wait', { wait: I18N.formatDuration(w) });
     $('queue-wait').textContent = wait;
+    /* nobody on duty: nobody is about to answer, and the visitor should know */
+    var tp = topicById(queued.topic);
+    var avail = $('queue-avail');
+    avail.hidden = !(tp && tp.staffed === false);
+    avail.textContent = avail.hidden ? '' : t('v.avail.nobody');
   }
 
   function workerName() {
@@ -411,9 +620,19 @@
 
   /* ---- start ---- */
 
+  /* Not waiting or chatting yet: the next hello names the language now shown. */
+  function sayLanguage() {
+    if (helloLang === I18N.lang || relang || !sock.connected()) return;
+    if (view !== 'topics' && view !== 'questions' && view !== 'ended') return;
+    relang = true;
+    sock.close(1000);
+  }
+
   function onLangChange() {
+    sayLanguage();
     document.title = t('v.title');
     renderTopics();
+    renderQuestions();
     renderQueue();
     renderChatWith();
     renderEnded();
@@ -446,6 +665,14 @@
       conv.typingStop();
       sock.send({ type: 'leave', ref: sock.nextRef() });
     });
+    $('questions-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (asking) join(asking, chosenAnswers());
+    });
+    $('questions-skip').addEventListener('click', function () {
+      if (asking) join(asking, null);
+    });
+    $('questions-back').addEventListener('click', questionsBack);
     $('queue-leave').addEventListener('click', function () {
       sock.send({ type: 'leave', ref: sock.nextRef() });
     });
@@ -463,7 +690,7 @@
     for (var i = 0; i < scores.length; i++) scores[i].addEventListener('click', onScoreClick);
 
     window.setInterval(function () {
-      if (view === 'topics' && sock.connected()) refreshTopics();
+      if ((view === 'topics' || view === 'queue') && sock.connected()) refreshTopics();
     }, TOPICS_REFRESH_MS);
 
     showView('connecting');

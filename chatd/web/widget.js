@@ -4,11 +4,16 @@
  *
  * Puts a link to the chat right after the script tag, reading "Chat open,
  * about N min wait", "Queue full" or "Opens Mon 14:00", kept live over the
- * status.v1 WebSocket of the chat host. Optional attributes: data-href (the
- * link, default the chat host's visitor page), data-target (id of an element
- * to render into instead). Styles: the element has class "chatd-widget" and
- * "chatd-widget--open|full|closed"; the defaults below have zero specificity
- * (:where), so any rule of the host site wins. No cookies, no storage. */
+ * status.v1 WebSocket of the chat host. An open topic says honestly who is
+ * there (contract v2 §1): "Chat open" when someone can answer now, "everyone is
+ * busy" (with the estimate) when every slot is taken, and "nobody on
+ * duty right now, you can wait" when nobody is on duty. Optional attributes:
+ * data-href (the link, default the chat host's visitor page), data-target (id
+ * of an element to render into instead). Styles: the element has class
+ * "chatd-widget", "chatd-widget--open|full|closed" and, when open,
+ * "chatd-widget--answering|busy|nobody"; the defaults below have zero
+ * specificity (:where), so any rule of the host site wins. No cookies, no
+ * storage. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -19,10 +24,16 @@
   if (['fi', 'sv', 'en'].indexOf(lang) < 0) lang = 'en';
   var TEXT = {
     fi: { open: 'Chat auki', wait: 'Chat auki, jonossa noin {n} min', full: 'Jono on täynnä',
+          busy: 'Chat auki, kaikki päivystäjät varattuja', busyWait: 'Chat auki, kaikki päivystäjät varattuja, jonossa noin {n} min',
+          nobody: 'Chat auki, mutta kukaan ei päivystä juuri nyt – voit jäädä odottamaan',
           closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla' },
     sv: { open: 'Chatten är öppen', wait: 'Chatten är öppen, ca {n} min kö', full: 'Kön är full',
+          busy: 'Chatten är öppen, alla är upptagna', busyWait: 'Chatten är öppen, alla är upptagna, ca {n} min kö',
+          nobody: 'Chatten är öppen, men ingen har jour just nu – du kan vänta',
           closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt' },
     en: { open: 'Chat open', wait: 'Chat open, about {n} min wait', full: 'Queue full',
+          busy: 'Chat open, everyone is busy', busyWait: 'Chat open, everyone is busy, about {n} min wait',
+          nobody: 'Chat open, but nobody is on duty right now – you can wait',
           closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available' }
   }[lang];
 
@@ -40,6 +51,7 @@
       ':where(.chatd-widget){display:inline-block;padding:.4em .8em;border-radius:.4em;color:#fff;' +
       'font:inherit;text-decoration:none;background:#5b5b5b}' +
       ':where(.chatd-widget--open){background:#1d6b3a}:where(.chatd-widget--full){background:#8a4b00}' +
+      ':where(.chatd-widget--busy){background:#8a4b00}:where(.chatd-widget--nobody){background:#3d4b5c}' +
       ':where(.chatd-widget):focus-visible{outline:3px solid #1a4d8f;outline-offset:2px}';
     document.head.appendChild(style);
   } catch (e) { /* a strict CSP on the host site: the link stays unstyled */ }
@@ -49,17 +61,35 @@
     return new Intl.DateTimeFormat(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
   }
 
+  function minutes(s) {
+    return String(Math.max(1, Math.ceil(s / 60)));
+  }
+
+  /* Of an open topic: answering (a free slot now), busy (every slot taken),
+   * nobody (nobody on duty), or open (an older server that does not say). */
+  function availability(t) {
+    if (t.staffed === false) return 'nobody';
+    if (t.answering === true) return 'answering';
+    if (t.answering === false) return 'busy';
+    return 'open';
+  }
+
   function render(t) {
-    var state = t.state, text;
+    var state = t.state, text, cls = 'chatd-widget chatd-widget--' + state;
     if (state === 'open') {
-      text = t.estimated_wait_s == null ? TEXT.open
-        : TEXT.wait.replace('{n}', String(Math.max(1, Math.ceil(t.estimated_wait_s / 60))));
+      var avail = availability(t);
+      var wait = typeof t.estimated_wait_s === 'number';
+      if (avail === 'nobody') text = TEXT.nobody;
+      else if (avail === 'busy') text = wait ? TEXT.busyWait.replace('{n}', minutes(t.estimated_wait_s)) : TEXT.busy;
+      else if (avail === 'answering') text = TEXT.open;   /* a free slot now: no wait to speak of */
+      else text = wait ? TEXT.wait.replace('{n}', minutes(t.estimated_wait_s)) : TEXT.open;
+      if (avail !== 'open') cls += ' chatd-widget--' + avail;
     } else if (state === 'full') {
       text = TEXT.full;
     } else {
       text = t.next_open ? TEXT.opens.replace('{t}', when(t.next_open)) : TEXT.closed;
     }
-    el.className = 'chatd-widget chatd-widget--' + state;
+    el.className = cls;
     el.textContent = text;
   }
 

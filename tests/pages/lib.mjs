@@ -2,7 +2,8 @@
  *
  * daemon(opts, fn) starts a real chatd (harness.mjs) on a port picked here, so
  * that allowed_origins can name the origin the pages are served from, plus one
- * headless Debian Chromium. fn gets {srv, browser, base, page(viewport, opts)}.
+ * headless Debian Chromium. opts.config is config text added after the
+ * harness's [server] and [topic] sections (e.g. [question ID] sections). fn gets {srv, browser, base, page(viewport, opts)}.
  * Every page made through page() is watched: an uncaught script error, a
  * console error (a CSP refusal shows up there) or a request to anything but
  * the daemon itself fails the test at the end (unless opts.foreignOk: then
@@ -15,7 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { ALICE, REPO, dumpServer, startServer } from '../integration/harness.mjs';
+import { ALICE, REPO, dumpServer, prepare, spawnChatd, startServer } from '../integration/harness.mjs';
 
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
@@ -41,6 +42,30 @@ export function launch() {
     return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
 }
 
+/* startServer() with text added to the config before chatd starts. */
+async function startWithConfig(opts, extra) {
+    if (!extra) return startServer(opts);
+    const env = await prepare(opts);
+    fs.appendFileSync(env.cfg, `\n${extra.trim()}\n`);
+    const d = spawnChatd(env.cfg);
+    let port;
+    try {
+        port = await d.ready;
+    } catch (e) {
+        await d.kill();
+        env.cleanup();
+        throw e;
+    }
+    return {
+        ...env, port, proc: d.proc,
+        stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
+        async cleanup() {
+            await d.kill();
+            env.cleanup();
+        },
+    };
+}
+
 /* Console errors that are about the network going away, not about the page. */
 const BENIGN = [/WebSocket connection to .* failed/, /net::ERR_CONNECTION_REFUSED/];
 
@@ -48,8 +73,8 @@ export async function daemon(opts, fn) {
     if (typeof opts === 'function') { fn = opts; opts = {}; }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const { foreignOk = false, server = {}, ...rest } = opts;
-    const srv = await startServer({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } });
+    const { foreignOk = false, server = {}, config = '', ...rest } = opts;
+    const srv = await startWithConfig({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config);
     const browser = await launch();
     const problems = [];
     const foreign = [];
@@ -137,6 +162,41 @@ export async function axe(p) {
     const r = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
     return r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')
         .map((x) => `${x.id} (${x.impact}): ${x.help} at ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/* In the page (p.evaluate(layoutProblems)): what does not fit. Visible text
+ * wider than its box (unless the box is meant to scroll), the page scrolling
+ * sideways, two controls on top of each other. */
+export function layoutProblems() {
+    const out = [];
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+        (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '') +
+        ` "${(el.textContent || '').trim().slice(0, 40)}"`;
+    const shown = (el) => el.checkVisibility({ visibilityProperty: true }) && !el.closest('.visually-hidden');
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth + 1) out.push(`the page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}`);
+    for (const el of document.body.querySelectorAll('*')) {
+        const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        if (!ownText || !shown(el)) continue;
+        const cs = getComputedStyle(el);
+        if (cs.display === 'inline' || cs.display === 'contents') continue;
+        if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue; /* meant to scroll */
+        if (el.scrollWidth > el.clientWidth + 1) out.push(`clipped or overflowing: ${name(el)} ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    const controls = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+        .filter(shown);
+    const boxes = controls.map((el) => el.getBoundingClientRect());
+    for (let i = 0; i < controls.length; i++) {
+        for (let j = i + 1; j < controls.length; j++) {
+            if (controls[i].contains(controls[j]) || controls[j].contains(controls[i])) continue;
+            const a = boxes[i];
+            const b = boxes[j];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 1) out.push(`overlapping: ${name(controls[i])} and ${name(controls[j])}`);
+        }
+    }
+    return out;
 }
 
 export async function shot(p, name) {

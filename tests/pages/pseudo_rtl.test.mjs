@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { WEB_ROOT } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 const PSEUDO = 'ar-XB'; /* the usual name of the right-to-left pseudo-locale */
@@ -46,39 +46,6 @@ function pseudoFile() {
     const en = JSON.parse(fs.readFileSync(path.join(WEB_ROOT, 'i18n', 'en.json'), 'utf8'));
     const strings = Object.fromEntries(Object.entries(en.strings).map(([k, v]) => [k, pseudo(v)]));
     return { name: '[Ƥšééúúḓóó ŔŢĹ]', dir: 'rtl', strings };
-}
-
-/* In the page: what does not fit. */
-function layoutProblems() {
-    const out = [];
-    const name = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
-        (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '') +
-        ` "${(el.textContent || '').trim().slice(0, 40)}"`;
-    const shown = (el) => el.checkVisibility({ visibilityProperty: true }) && !el.closest('.visually-hidden');
-    const doc = document.documentElement;
-    if (doc.scrollWidth > window.innerWidth + 1) out.push(`the page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}`);
-    for (const el of document.body.querySelectorAll('*')) {
-        const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
-        if (!ownText || !shown(el)) continue;
-        const cs = getComputedStyle(el);
-        if (cs.display === 'inline' || cs.display === 'contents') continue;
-        if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue; /* meant to scroll */
-        if (el.scrollWidth > el.clientWidth + 1) out.push(`clipped or overflowing: ${name(el)} ${el.scrollWidth} > ${el.clientWidth}`);
-    }
-    const controls = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
-        .filter(shown);
-    const boxes = controls.map((el) => el.getBoundingClientRect());
-    for (let i = 0; i < controls.length; i++) {
-        for (let j = i + 1; j < controls.length; j++) {
-            if (controls[i].contains(controls[j]) || controls[j].contains(controls[i])) continue;
-            const a = boxes[i];
-            const b = boxes[j];
-            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-            if (w > 1 && h > 1) out.push(`overlapping: ${name(controls[i])} and ${name(controls[j])}`);
-        }
-    }
-    return out;
 }
 
 /* The page at both widths: layout, axe, a screenshot each. */

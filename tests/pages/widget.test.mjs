@@ -1,10 +1,12 @@
 /* widget.test.mjs: the embeddable indicator on a page of another origin
- * follows the topic live; badge.svg gives the same as an image. */
+ * follows the topic live; badge.svg gives the same as an image, telling an
+ * open topic with nobody on duty from one where someone can answer.
+ * (triage.test.mjs has the widget in all three open situations.) */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { httpGet, request, startServer, visitorHello } from '../integration/harness.mjs';
+import { httpGet, request, startServer, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--no-first-run'];
@@ -38,9 +40,17 @@ test('the widget on another origin shows open, then queue full, live', { timeout
 test('badge.svg shows the state as an image, in the asked language', { timeout: 30000 }, async () => {
     const srv = await startServer({ topics: { youth: {}, night: { hours: 'never' } } });
     try {
-        const en = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
-        assert.equal(en.status, 200);
-        assert.match(en.headers.get('content-type'), /image\/svg\+xml/);
+        const nobody = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
+        assert.equal(nobody.status, 200);
+        assert.match(nobody.headers.get('content-type'), /image\/svg\+xml/);
+        assert.match(nobody.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open, nobody on duty yet"/);
+        await workerOnDuty(srv.port, ['youth'], 1);
+        let en;
+        for (let i = 0; i < 30; i++) { /* the status follows within a second */
+            en = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
+            if (/aria-label="Chat open"/.test(en.body)) break;
+            await new Promise((r) => setTimeout(r, 100));
+        }
         assert.match(en.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open"/);
         const fi = await httpGet(srv.port, '/api/status/badge.svg?topic=night');
         assert.match(fi.body, /Chat on kiinni/);

@@ -10,7 +10,12 @@
  * chat right after the welcome, so when the `pong` comes, a panel that was not
  * re-sent has lost its chat (it went back to the queue while we were away).
  * A worker may have several tabs; when too many are open the server closes the
- * oldest with 4001, and that tab stays closed until the worker reconnects it. */
+ * oldest with 4001, and that tab stays closed until the worker reconnects it.
+ * Triage (contract v2 §2): duty carries the languages the worker chats in; a
+ * chat shows the visitor's language and pre-chat answers at its top, in the
+ * worker's own language (the texts come with the welcome's questions), and is
+ * marked urgent in words, not colour alone; `flag` marks or unmarks it, and
+ * every tab follows the pushed `flag`. The queue counts urgent visitors. */
 (function () {
   'use strict';
 
@@ -41,6 +46,9 @@
   var chatOrder = [];
   var panelCounter = 0;
   var canned = [];               /* canned replies from the welcome */
+  var questions = [];            /* pre-chat questions from the welcome */
+  var langs = [];                /* language codes the server accepts, from the welcome */
+  var flagRefs = {};             /* ref of a flag request -> {chat, urgent} */
   var audioCtx = null;
 
   /* ---- connection ---- */
@@ -131,13 +139,16 @@
     me = { user: m.user, alias: m.alias, role: m.role };
     if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
     canned = Array.isArray(m.canned) ? m.canned : [];
+    questions = Array.isArray(m.questions) ? m.questions : [];
+    langs = Array.isArray(m.langs) ? m.langs.filter(function (l) { return typeof l === 'string'; }) : [];
+    renderDutyLangs();
     $('login-password').value = '';
     clearErrors();
     Chat.showLogin(false, 'work-view');
     renderWhoami();
     updateControls();
     if (topicList.length === 0) loadTopics();
-    if (dutyWanted) sendDuty(dutyWanted.on, dutyWanted.topics, dutyWanted.capacity);
+    if (dutyWanted) sendDuty(dutyWanted.on, dutyWanted.topics, dutyWanted.capacity, dutyWanted.langs);
     unconfirmed = {};
     for (var i = 0; i < chatOrder.length; i++) {
       if (!chats[chatOrder[i]].ended) unconfirmed[chatOrder[i]] = true;
@@ -215,6 +226,7 @@
       case 'chat_ended': onChatEnded(m); break;
       case 'visitor_away': onAway(m, true); break;
       case 'visitor_back': onAway(m, false); break;
+      case 'flag': onFlag(m); break;
       case 'error': onError(m); break;
       case 'pong': onPong(m); break;
       case 'logged_out': loggingOut = true; break;
@@ -227,6 +239,7 @@
       onLoginError(m);
       return;
     }
+    if (m.ref !== undefined) delete flagRefs[m.ref];
     var c = chatOfRef(m.ref);
     if (c) c.conv.fail(m.ref);
     if (m.code === 'unauthorized' && me === null) {
@@ -305,6 +318,51 @@
     }
   }
 
+  /* A language's own name ("Svenska") where the pages have it, else its code. */
+  function langName(code) {
+    for (var i = 0; i < I18N.langs.length; i++) {
+      if (I18N.langs[i].code === code) return I18N.langs[i].name;
+    }
+    return code;
+  }
+
+  function checkedLangs() {
+    var out = [];
+    var boxes = $('duty-langs').querySelectorAll('input[type="checkbox"]');
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].checked) out.push(boxes[i].value);
+    }
+    return out;
+  }
+
+  /* One checkbox per language the server accepts; all of them at first
+   * (the server's default), then what the worker or the last duty chose. */
+  function renderDutyLangs() {
+    var box = $('duty-langs');
+    var had = box.querySelectorAll('input').length > 0;
+    var wasChecked = had ? checkedLangs() : langs;
+    if (duty && duty.on && duty.langs) wasChecked = duty.langs;
+    box.textContent = '';
+    $('duty-langs-box').hidden = langs.length === 0;
+    for (var i = 0; i < langs.length; i++) {
+      var row = document.createElement('div');
+      row.className = 'check';
+      var cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.id = 'duty-lang-' + langs[i];
+      cb.value = langs[i];
+      cb.name = 'lang';
+      cb.checked = wasChecked.indexOf(langs[i]) >= 0;
+      var lb = document.createElement('label');
+      lb.htmlFor = cb.id;
+      lb.lang = langs[i];
+      lb.textContent = langName(langs[i]);
+      row.appendChild(cb);
+      row.appendChild(lb);
+      box.appendChild(row);
+    }
+  }
+
   function readCapacity() {
     var n = parseInt($('duty-capacity').value, 10);
     if (isNaN(n)) n = 1;
@@ -313,8 +371,15 @@
     return n;
   }
 
-  function sendDuty(on, topics, capacity) {
-    sock.send({ type: 'duty', on: on, topics: topics, capacity: capacity, ref: sock.nextRef() });
+  /* chosenLangs: the languages to chat in, or null where the server names none. */
+  function sendDuty(on, topics, capacity, chosenLangs) {
+    var req = { type: 'duty', on: on, topics: topics, capacity: capacity, ref: sock.nextRef() };
+    if (chosenLangs) req.langs = chosenLangs;
+    sock.send(req);
+  }
+
+  function dutyLangs() {
+    return langs.length ? checkedLangs() : null;
   }
 
   function onDutyOn(ev) {
@@ -324,27 +389,37 @@
       showError(t('c.duty.notopics'));
       return;
     }
+    var chosenLangs = dutyLangs();
+    if (chosenLangs && chosenLangs.length === 0) {
+      showError(t('c.duty.nolangs'));
+      return;
+    }
     clearErrors();
     if (window.Notification && Notification.permission === 'default') Notification.requestPermission();
-    sendDuty(true, topics, readCapacity());
+    sendDuty(true, topics, readCapacity(), chosenLangs);
   }
 
   function onDutyOff() {
     clearErrors();
     var topics = duty && Array.isArray(duty.topics) && duty.topics.length ? duty.topics : checkedTopics();
-    sendDuty(false, topics, readCapacity());
+    sendDuty(false, topics, readCapacity(), duty && duty.langs ? duty.langs : null);
   }
 
   function onDuty(m) {
     duty = {
       on: !!m.on,
       topics: Array.isArray(m.topics) ? m.topics : [],
-      capacity: typeof m.capacity === 'number' ? m.capacity : readCapacity()
+      capacity: typeof m.capacity === 'number' ? m.capacity : readCapacity(),
+      langs: Array.isArray(m.langs) ? m.langs : null
     };
     dutyWanted = duty.on ? duty : null;
     if (duty.on) {
       var boxes = $('duty-topics').querySelectorAll('input[type="checkbox"]');
       for (var i = 0; i < boxes.length; i++) boxes[i].checked = duty.topics.indexOf(boxes[i].value) >= 0;
+      if (duty.langs) {
+        boxes = $('duty-langs').querySelectorAll('input[type="checkbox"]');
+        for (i = 0; i < boxes.length; i++) boxes[i].checked = duty.langs.indexOf(boxes[i].value) >= 0;
+      }
       $('duty-capacity').value = String(duty.capacity);
     } else {
       queueState = null;
@@ -358,7 +433,8 @@
     if (!duty) {
       st.textContent = '';
     } else if (duty.on) {
-      st.textContent = t('c.duty.status.on', { topics: duty.topics.map(topicTitle).join(', '), n: duty.capacity });
+      st.textContent = t('c.duty.status.on', { topics: duty.topics.map(topicTitle).join(', '), n: duty.capacity }) +
+        (duty.langs && duty.langs.length ? ' ' + t('c.duty.status.langs', { langs: duty.langs.map(langName).join(', ') }) : '');
     } else {
       st.textContent = t('c.duty.status.off');
     }
@@ -409,6 +485,11 @@
       w.className = 'queue-waiting';
       w.textContent = t('c.queue.waiting', { n: waiting });
       facts.appendChild(w);
+      var urgent = Number(qs.urgent_waiting) || 0;
+      if (urgent > 0) {
+        li.className += ' has-urgent';
+        facts.appendChild(urgentMark('queue-urgent', t('c.queue.urgent', { n: urgent })));
+      }
       if (waiting > 0) {
         var l = document.createElement('span');
         l.className = 'queue-longest';
@@ -445,6 +526,9 @@
       topic: m.topic,
       audience: m.audience,
       waited: m.waited_s,
+      answers: {},
+      urgent: false,
+      lang: null,
       ended: false,
       by: null,
       away: false,
@@ -486,12 +570,42 @@
     var h = document.createElement('h3');
     h.id = base + '-title';
     h.className = 'chat-title';
+    var topic = document.createElement('span');
+    topic.className = 'chat-topic';
+    h.appendChild(topic);
+    var mark = urgentMark('chat-urgent', t('c.chat.urgent'));
+    mark.hidden = true;
+    h.appendChild(document.createTextNode(' '));
+    h.appendChild(mark);
     head.appendChild(h);
+    var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
+    flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
+    head.appendChild(flagBtn);
     sec.appendChild(head);
 
     var meta = document.createElement('p');
     meta.className = 'chat-meta';
     sec.appendChild(meta);
+
+    /* what the worker should know first: language and pre-chat answers */
+    var about = document.createElement('div');
+    about.className = 'chat-about';
+    var lang = document.createElement('p');
+    lang.className = 'chat-lang';
+    about.appendChild(lang);
+    var answers = document.createElement('div');
+    answers.className = 'chat-answers';
+    var ah = document.createElement('h4');
+    ah.className = 'chat-answers-title';
+    ah.setAttribute('data-i18n', 'c.chat.answers');
+    answers.appendChild(ah);
+    answers.appendChild(document.createElement('dl'));
+    var none = document.createElement('p');
+    none.className = 'chat-noanswers muted';
+    none.setAttribute('data-i18n', 'c.chat.noanswers');
+    answers.appendChild(none);
+    about.appendChild(answers);
+    sec.appendChild(about);
 
     var status = document.createElement('p');
     status.className = 'chat-status';
@@ -641,6 +755,23 @@
     }
   }
 
+  /* A warning sign and a word: urgency is never shown by colour alone. */
+  function urgentMark(cls, text) {
+    var span = document.createElement('span');
+    span.className = 'urgent-mark ' + cls;
+    var icon = document.createElement('span');
+    icon.className = 'urgent-icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = '\u26a0';
+    span.appendChild(icon);
+    span.appendChild(document.createTextNode(' '));
+    var word = document.createElement('span');
+    word.className = 'urgent-text';
+    word.textContent = text;
+    span.appendChild(word);
+    return span;
+  }
+
   function button(cls, type, key) {
     var b = document.createElement('button');
     b.className = cls;
@@ -654,9 +785,92 @@
     return c.el.querySelector(sel);
   }
 
+  /* The pre-chat questions asked in topic: those with no topic list are
+   * asked everywhere. */
+  function questionsFor(topic) {
+    return questions.filter(function (qu) {
+      return !Array.isArray(qu.topics) || qu.topics.indexOf(topic) >= 0;
+    });
+  }
+
+  /* Question text and answer label in the worker's language, found in the
+   * welcome's questions; bare ids for anything unknown. */
+  function answerTexts(qid, aid) {
+    for (var i = 0; i < questions.length; i++) {
+      if (questions[i].id !== qid) continue;
+      var label = aid;
+      var list = Array.isArray(questions[i].answers) ? questions[i].answers : [];
+      for (var j = 0; j < list.length; j++) {
+        if (list[j].id === aid) label = I18N.pick(list[j].label, aid);
+      }
+      return { question: I18N.pick(questions[i].text, qid), answer: label };
+    }
+    return { question: qid, answer: aid };
+  }
+
+  function renderAbout(c) {
+    var lang = q(c, '.chat-lang');
+    lang.textContent = c.lang ? t('c.chat.lang', { lang: langName(c.lang) }) : '';
+    lang.hidden = !c.lang;
+    var dl = q(c, '.chat-answers dl');
+    dl.textContent = '';
+    /* in the order the questions are configured, then any the welcome did not name */
+    var ids = questions.map(function (qu) { return qu.id; }).filter(function (id) {
+      return Object.prototype.hasOwnProperty.call(c.answers, id);
+    });
+    for (var k in c.answers) {
+      if (Object.prototype.hasOwnProperty.call(c.answers, k) && ids.indexOf(k) < 0) ids.push(k);
+    }
+    for (var i = 0; i < ids.length; i++) {
+      var x = answerTexts(ids[i], String(c.answers[ids[i]]));
+      var row = document.createElement('div');
+      row.setAttribute('data-question', ids[i]);
+      var dt = document.createElement('dt');
+      dt.textContent = x.question;
+      var dd = document.createElement('dd');
+      dd.textContent = x.answer;
+      row.appendChild(dt);
+      row.appendChild(dd);
+      dl.appendChild(row);
+    }
+    dl.hidden = ids.length === 0;
+    q(c, '.chat-noanswers').hidden = ids.length > 0;
+    /* where nothing was asked there is nothing to say */
+    q(c, '.chat-answers').hidden = ids.length === 0 && questionsFor(c.topic).length === 0;
+    I18N.apply(q(c, '.chat-answers'));
+    q(c, '.chat-about').hidden = lang.hidden && q(c, '.chat-answers').hidden;
+  }
+
+  function renderUrgent(c) {
+    c.el.classList.toggle('urgent', c.urgent);
+    q(c, '.chat-urgent').hidden = !c.urgent;
+    q(c, '.chat-urgent .urgent-text').textContent = t('c.chat.urgent');
+    var key = c.urgent ? 'c.chat.flag.off' : 'c.chat.flag.on';
+    var b = q(c, '.chat-flag');
+    b.setAttribute('data-i18n', key);
+    b.textContent = t(key);
+  }
+
+  /* Asks the server to mark (urgent true) or unmark the chat; the panel
+   * changes on the ack or the pushed flag. */
+  function sendFlag(c, urgent) {
+    var ref = 'flag' + sock.nextRef();
+    if (!sock.send({ type: 'flag', chat: c.id, urgent: urgent, ref: ref })) return;
+    flagRefs[ref] = { chat: c.id, urgent: urgent };
+  }
+
+  function onFlag(m) {
+    var c = chats[m.chat];
+    if (!c) return;
+    c.urgent = m.urgent === true;
+    renderUrgent(c);
+  }
+
   function renderPanelMeta(c) {
     var title = topicTitle(c.topic);
-    q(c, '.chat-title').textContent = title;
+    q(c, '.chat-topic').textContent = title;
+    renderUrgent(c);
+    renderAbout(c);
     var aud = I18N.has('c.audience.' + c.audience) ? t('c.audience.' + c.audience) : (c.audience || '');
     q(c, '.chat-meta').textContent = t('c.chat.meta', {
       chat: c.id,
@@ -690,6 +904,8 @@
     q(c, '.chat-end').disabled = !live;
     q(c, '.chat-input').disabled = c.ended;
     q(c, '.chat-end').hidden = c.ended;
+    q(c, '.chat-flag').hidden = c.ended;
+    q(c, '.chat-flag').disabled = !live;
     q(c, '.chat-close').hidden = !c.ended;
     c.el.classList.toggle('ended', c.ended);
   }
@@ -716,6 +932,9 @@
       c.conv.clear();
       rebuildTools(c);   /* the topic may have changed (a transfer came back to us) */
     }
+    c.answers = m.answers && typeof m.answers === 'object' && !Array.isArray(m.answers) ? m.answers : {};
+    c.urgent = m.urgent === true;
+    c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
     var history = Array.isArray(m.history) ? m.history : [];
     for (var i = 0; i < history.length; i++) c.conv.add(history[i], 'ok');
     c.away = m.visitor_away === true;
@@ -723,7 +942,7 @@
     renderPanelMeta(c);
     updatePanelControls(c);
     if (isNew) {
-      $('announce').textContent = t('c.announce.new', { topic: topicTitle(c.topic) });
+      $('announce').textContent = t(c.urgent ? 'c.announce.urgent' : 'c.announce.new', { topic: topicTitle(c.topic) });
       notifyUnread();
       alertWorker('c.announce.new', { topic: topicTitle(c.topic) });
     }
@@ -741,6 +960,12 @@
   }
 
   function onAck(m) {
+    var f = m.ref !== undefined ? flagRefs[m.ref] : null;
+    if (f) {
+      delete flagRefs[m.ref];
+      onFlag(f);
+      return;
+    }
     var c = chatOfRef(m.ref);
     if (c) c.conv.ack(m.ref, m.seq);
   }
@@ -803,6 +1028,7 @@
     document.title = unread ? '(' + unread + ') ' + baseTitle : baseTitle;
     renderWhoami();
     renderDutyTopics();
+    renderDutyLangs();
     renderDuty();
     renderQueue();
     refreshPanelMeta();

@@ -6,8 +6,13 @@
  * keep it. Everything else is GET /api/stats with that token as a Bearer
  * header: hourly buckets per topic, which this page adds up into a
  * weekday × hour heatmap of joins against the opening hours, the hours with
- * the most unmet demand, answer rate, waiting time and feedback distributions
- * and totals per topic. The CSV download is built here from the same JSON.
+ * the most unmet demand, answer rate, waiting time and feedback distributions,
+ * totals per topic (with the urgent joins) and, per topic, how often each
+ * pre-chat answer was chosen (the q_QID_AID counters, labelled through the
+ * body's `questions`). The CSV download is built here from the same JSON,
+ * with the columns in the order the buckets have them (chatadmin's).
+ * A count chatd hid for being under --min-count comes as the text "<K": it
+ * adds nothing to a sum, and a sum with such a part says so.
  *
  * Bucket hours are the service's local time ("2026-11-23T10:00:00+02:00"):
  * weekday and hour are read from the text itself, never converted into the
@@ -20,7 +25,8 @@
   var WHO_KEY = 'stats.who';
   var LOGIN_TIMEOUT_MS = 20000;
 
-  /* The buckets' counters, in chatadmin's CSV column order. */
+  /* The buckets' counters this page knows, in chatadmin's CSV column order;
+   * the buckets may have more (contract v2 §5), summed all the same. */
   var BINS = ['0_1', '1_5', '5_15', '15_30', '30_60', '60p'];
   var FIELDS = ['open_s', 'staffed_s', 'worker_s', 'joins', 'refused_closed', 'refused_full',
     'queued', 'answered', 'abandoned', 'wait_answered_s', 'wait_abandoned_s', 'chats', 'chat_s',
@@ -39,7 +45,7 @@
 
   var topicList = [];          /* from /api/status */
   var serverToday = null;      /* YYYY-MM-DD in the service's zone */
-  var result = null;           /* {buckets, from, to, topic} last shown */
+  var result = null;           /* {buckets, questions, from, to, topic} last shown */
   var loadSeq = 0;
   var csvUrl = null;
   var loginBusy = false;
@@ -427,6 +433,7 @@
         $('show').disabled = false;
         result = {
           buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
+          questions: j && Array.isArray(j.questions) ? j.questions : [],
           from: from, to: to, topic: topic
         };
         render();
@@ -449,18 +456,38 @@
 
   /* ---- sums ---- */
 
+  /* Adds every counter of bucket (or sum) b into acc; a hidden one ("<K")
+   * is remembered in acc.hidden[field] = K instead. */
   function sumInto(acc, b) {
-    for (var i = 0; i < FIELDS.length; i++) {
-      var v = b[FIELDS[i]];
-      if (typeof v === 'number') acc[FIELDS[i]] = (acc[FIELDS[i]] || 0) + v;
+    for (var k in b) {
+      if (!Object.prototype.hasOwnProperty.call(b, k) || k === 'topic' || k === 'hour') continue;
+      var v = b[k];
+      if (typeof v === 'number') {
+        acc[k] = (acc[k] || 0) + v;
+      } else if (k === 'hidden' && v && typeof v === 'object') {
+        for (var h in v) {
+          if (Object.prototype.hasOwnProperty.call(v, h)) acc.hidden[h] = Math.max(acc.hidden[h] || 0, v[h]);
+        }
+      } else if (typeof v === 'string' && /^<\d+$/.test(v)) {
+        acc.hidden[k] = Math.max(acc.hidden[k] || 0, Number(v.slice(1)));
+      }
     }
     return acc;
   }
 
   function zero() {
-    var z = {};
+    var z = { hidden: {}, urgent: 0 };
     for (var i = 0; i < FIELDS.length; i++) z[FIELDS[i]] = 0;
     return z;
+  }
+
+  /* A sum's counter as text: the number, or "<K" as chatadmin writes it when
+   * all of it was hidden, or "≥N" when some parts were. */
+  function countText(s, field) {
+    var n = s[field] || 0;
+    var k = s.hidden[field];
+    if (!k) return num(n);
+    return n > 0 ? '\u2265' + num(n) : '<' + num(k);
   }
 
   /* ---- rendering ---- */
@@ -478,6 +505,7 @@
     renderWaits(total);
     renderFeedback(total);
     renderPerTopic(buckets);
+    renderAnswers(buckets);
     renderCsv(buckets);
     updateScrollRegions();
     scrollHeatmapToActivity();
@@ -527,6 +555,8 @@
     dl.appendChild(figure('fig-refused', t('s.k.refused'), num(s.refused_closed + s.refused_full),
       t('s.k.refused.detail', { closed: num(s.refused_closed), full: num(s.refused_full) })));
     dl.appendChild(figure('fig-wait', t('s.k.wait'), avgDuration(s.wait_answered_s, s.answered)));
+    dl.appendChild(figure('fig-urgent', t('s.k.urgent'), countText(s, 'urgent'),
+      s.queued > 0 && !s.hidden.urgent ? t('s.k.urgent.detail', { share: pct(s.urgent, s.queued) }) : null));
     dl.appendChild(figure('fig-chats', t('s.k.chats'), num(s.chats),
       s.chats > 0 ? t('s.k.chat_len', { len: avgDuration(s.chat_s, s.chats) }) : null));
     dl.appendChild(figure('fig-staffed', t('s.k.staffed'), hoursText(s.staffed_s),
@@ -721,11 +751,12 @@
       : t('s.fb.none');
   }
 
-  function renderPerTopic(buckets) {
+  /* Sums per topic: {ids: [topic ids], sums: {id: sum}}; every configured
+   * topic in the selection is there, also with nothing in it. */
+  function perTopic(buckets) {
     var sums = {};
     var ids = [];
     var i;
-    /* every configured topic in the selection gets a column, also with nothing in it */
     for (i = 0; i < topicList.length; i++) {
       if (!result.topic || result.topic === topicList[i].id) {
         ids.push(topicList[i].id);
@@ -737,6 +768,13 @@
       if (!sums[id]) { sums[id] = zero(); ids.push(id); }
       sumInto(sums[id], buckets[i]);
     }
+    return { ids: ids, sums: sums };
+  }
+
+  function renderPerTopic(buckets) {
+    var pt = perTopic(buckets);
+    var sums = pt.sums;
+    var ids = pt.ids;
     /* one row per measure, one column per topic (and the total): a handful of
      * topics fit a phone this way round */
     var rows = [
@@ -744,6 +782,7 @@
       ['queued', 's.col.queued', function (s) { return num(s.queued); }],
       ['answered', 's.col.answered', function (s) { return num(s.answered); }],
       ['answer_rate', 's.col.answer_rate', function (s) { return pct(s.answered, s.queued); }],
+      ['urgent', 's.col.urgent', function (s) { return countText(s, 'urgent'); }],
       ['abandoned', 's.col.abandoned', function (s) { return num(s.abandoned); }],
       ['refused_closed', 's.col.refused_closed', function (s) { return num(s.refused_closed); }],
       ['refused_full', 's.col.refused_full', function (s) { return num(s.refused_full); }],
@@ -787,6 +826,73 @@
     table.appendChild(body);
   }
 
+  /* The questions asked in topic (those without a topic list everywhere). */
+  function questionsIn(topic) {
+    return result.questions.filter(function (q) {
+      return q && typeof q.id === 'string' && (!Array.isArray(q.topics) || q.topics.indexOf(topic) >= 0);
+    });
+  }
+
+  /* Per topic with questions, a small table: question, answer, how often
+   * (and its share of that question's answers), from the q_QID_AID sums. */
+  function renderAnswers(buckets) {
+    var pt = perTopic(buckets);
+    var box = $('answers');
+    box.textContent = '';
+    var shown = 0;
+    pt.ids.forEach(function (tid) {
+      var qs = questionsIn(tid);
+      if (!qs.length) return;
+      shown += 1;
+      var s = pt.sums[tid];
+      var h = el('h3', 'answers-topic', topicTitle(tid));
+      h.id = 'answers-' + tid;
+      box.appendChild(h);
+      var scroll = el('div', 'table-scroll');
+      scroll.setAttribute('role', 'region');
+      scroll.setAttribute('aria-labelledby', h.id);
+      var table = el('table', 'data bars answers-table');
+      table.setAttribute('data-topic', tid);
+      table.appendChild(el('caption', 'visually-hidden', t('s.answers.caption', { topic: topicTitle(tid) })));
+      var head = el('tr');
+      head.appendChild(cell('th', t('s.col.question')));
+      head.appendChild(cell('th', t('s.col.answer')));
+      head.appendChild(cell('th', t('s.col.count')));
+      table.appendChild(el('thead')).appendChild(head);
+      qs.forEach(function (q) {
+        var answers = Array.isArray(q.answers) ? q.answers : [];
+        var body = el('tbody');
+        body.setAttribute('data-question', q.id);
+        /* shares only where every answer's count is known */
+        var all = 0;
+        answers.forEach(function (a) {
+          var f = 'q_' + q.id + '_' + a.id;
+          all = all < 0 || s.hidden[f] ? -1 : all + (s[f] || 0);
+        });
+        answers.forEach(function (a, i) {
+          var field = 'q_' + q.id + '_' + a.id;
+          var tr = el('tr');
+          tr.setAttribute('data-answer', a.id);
+          if (i === 0) {
+            var qh = el('th', 'answers-question', I18N.pick(q.text, q.id));
+            qh.scope = 'rowgroup';
+            qh.rowSpan = answers.length;
+            tr.appendChild(qh);
+          }
+          tr.appendChild(rowHeader(I18N.pick(a.label, a.id)));
+          var td = countCell(s[field] || 0, Math.max(all, 0), null);
+          if (s.hidden[field]) td.querySelector('.bar-text').textContent = countText(s, field);
+          tr.appendChild(td);
+          body.appendChild(tr);
+        });
+        table.appendChild(body);
+      });
+      scroll.appendChild(table);
+      box.appendChild(scroll);
+    });
+    $('answers-none').hidden = shown > 0;
+  }
+
   /* ---- CSV ---- */
 
   function csvField(v) {
@@ -794,11 +900,28 @@
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
-  function buildCsv(buckets) {
-    var lines = [['topic', 'hour'].concat(FIELDS).join(',')];
+  /* The columns: those of the buckets, in their order (chatadmin's), or
+   * the known ones when there is no bucket. */
+  function csvColumns(buckets) {
+    var cols = ['topic', 'hour'];
+    var seen = { topic: true, hour: true };
     for (var i = 0; i < buckets.length; i++) {
-      var row = [csvField(buckets[i].topic), csvField(buckets[i].hour)];
-      for (var j = 0; j < FIELDS.length; j++) row.push(csvField(buckets[i][FIELDS[j]]));
+      for (var k in buckets[i]) {
+        if (Object.prototype.hasOwnProperty.call(buckets[i], k) && !seen[k]) {
+          seen[k] = true;
+          cols.push(k);
+        }
+      }
+    }
+    return cols.length > 2 ? cols : cols.concat(FIELDS);
+  }
+
+  function buildCsv(buckets) {
+    var cols = csvColumns(buckets);
+    var lines = [cols.join(',')];
+    for (var i = 0; i < buckets.length; i++) {
+      var row = [];
+      for (var j = 0; j < cols.length; j++) row.push(csvField(buckets[i][cols[j]]));
       lines.push(row.join(','));
     }
     return lines.join('\n') + '\n';
