@@ -151,11 +151,11 @@ char *hub_metrics(struct hub *h, double now)
 enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_BUSY, B_NOBODY, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
 static const char *const badge_text[3][B_COUNT] = {
     {"Chat auki", "Chat auki, jonossa noin ", " min", "Chat auki, kaikki päivystäjät varattuja",
-     "Chat auki, päivystäjä tulossa", "Jono on täynnä", "Chat on kiinni", "Aukeaa "},
+     "Chat auki, kukaan ei päivystä juuri nyt", "Jono on täynnä", "Chat on kiinni", "Aukeaa "},
     {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Chatten är öppen, alla är upptagna",
-     "Chatten är öppen, jouren är på väg", "Kön är full", "Chatten är stängd", "Öppnar "},
+     "Chatten är öppen, ingen har jour just nu", "Kön är full", "Chatten är stängd", "Öppnar "},
     {"Chat open", "Chat open, about ", " min wait", "Chat open, everyone is busy",
-     "Chat open, nobody on duty yet", "Queue full", "Chat closed", "Opens "},
+     "Chat open, nobody on duty right now", "Queue full", "Chat closed", "Opens "},
 };
 
 /* The badge's text for ts in language l, and its colour. */
