@@ -79,7 +79,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->status_dirty = true;
     h->lang_wake = -1;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
-        route_questions_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
+        route_labels_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
         session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
         hub_free(h, now);
         return NULL;
@@ -111,7 +111,7 @@ void hub_free(struct hub *h, double now)
     idmap_free(h->per_source);
     free(h->last_status);
     free(h->last_board);
-    route_questions_free(h);
+    route_labels_free(h);
     free(h);
 }
 

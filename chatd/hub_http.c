@@ -49,9 +49,11 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
     if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
         return CHAT_ERR_BAD_REQUEST;
     struct stats_report *rep = stats_report_new();
-    /* the questions, so that the page can label the q_ counters */
+    /* the questions and categories, so that the page can label the q_ and
+     * cat_ counters */
     char *questions = proto_dump(
-        json_pack("{s:o}", "questions", proto_questions_json(h->questions, h->cfg->nquestions)),
+        json_pack("{s:o,s:o}", "questions", proto_questions_json(h->questions, h->cfg->nquestions),
+                  "categories", proto_categories_json(h->categories, h->cfg->ncategories)),
         NULL);
     size_t len;
     FILE *out = rep && questions && stats_report_names(rep, h->cfg) == 0

@@ -247,9 +247,10 @@ struct hub {
     time_t lang_wake; /* routing must run again then: a language fallback (-1: none) */
     /* The pre-chat questions as frames carry them (built once from cfg):
      * all with their topics, and each topic's own. */
-    int board_tabs;    /* tabs with the board on */
-    double board_next; /* the board is compared again then */
-    char *last_board;  /* the board last pushed (without ref) */
+    int board_tabs;                    /* tabs with the board on */
+    double board_next;                 /* the board is compared again then */
+    char *last_board;                  /* the board last pushed (without ref) */
+    struct proto_category *categories; /* the wrap-up's, as frames carry them */
     struct proto_question *questions;
     struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
     size_t topic_nquestions[CONFIG_MAX_TOPICS];

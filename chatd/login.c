@@ -174,11 +174,6 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
     const char *canned[CONFIG_MAX_CANNED];
     for (size_t i = 0; i < h->cfg->ncanned; i++)
         canned[i] = h->cfg->canned[i];
-    struct proto_category cats[CONFIG_MAX_CATEGORIES];
-    for (size_t i = 0; i < h->cfg->ncategories; i++) {
-        const struct config_category *k = &h->cfg->categories[i];
-        cats[i] = (struct proto_category){k->id, {k->label[0], k->label[1], k->label[2]}};
-    }
     struct proto_welcome_worker wf = {
         .user = w->user,
         .alias = w->alias,
@@ -186,7 +181,7 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         .token = token,
         .canned = canned,
         .ncanned = h->cfg->ncanned,
-        .categories = cats,
+        .categories = h->categories,
         .ncategories = h->cfg->ncategories,
         .questions = h->questions,
         .nquestions = h->cfg->nquestions,

@@ -28,7 +28,7 @@ static struct proto_question question_of(const struct config *cfg, const struct 
     return pq;
 }
 
-int route_questions_build(struct hub *h)
+int route_labels_build(struct hub *h)
 {
     const struct config *cfg = h->cfg;
     size_t n = cfg->nquestions;
@@ -44,12 +44,19 @@ int route_questions_build(struct hub *h)
                 h->topic_questions[t][h->topic_nquestions[t]++] =
                     question_of(cfg, &cfg->questions[i], false);
     }
+    if (!(h->categories = calloc(cfg->ncategories + 1, sizeof(*h->categories))))
+        return CHAT_ERR_NOMEM;
+    for (size_t i = 0; i < cfg->ncategories; i++) {
+        const struct config_category *k = &cfg->categories[i];
+        h->categories[i] = (struct proto_category){k->id, {k->label[0], k->label[1], k->label[2]}};
+    }
     return 0;
 }
 
-void route_questions_free(struct hub *h)
+void route_labels_free(struct hub *h)
 {
     free(h->questions);
+    free(h->categories);
     for (size_t t = 0; t < CONFIG_MAX_TOPICS; t++)
         free(h->topic_questions[t]);
 }

@@ -9,9 +9,10 @@
 
 #include "hub_int.h"
 
-/* Builds h's questions from its config (0 or CHAT_ERR_NOMEM) / frees them. */
-int route_questions_build(struct hub *h);
-void route_questions_free(struct hub *h);
+/* Builds h's questions and categories as frames carry them, from its
+ * config (0 or CHAT_ERR_NOMEM) / frees them. */
+int route_labels_build(struct hub *h);
+void route_labels_free(struct hub *h);
 
 /* The answers of a join's {question: answer} pairs for topic into out:
  * CHAT_ERR_BAD_REQUEST when a question is unknown or not asked in topic,

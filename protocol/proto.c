@@ -797,6 +797,15 @@ json_t *proto_questions_json(const struct proto_question *q, size_t n)
     return arr;
 }
 
+json_t *proto_categories_json(const struct proto_category *c, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr,
+                              json_pack("{s:s,s:o}", "id", c[i].id, "label", langs3(c[i].label)));
+    return arr;
+}
+
 json_t *proto_topic_status_json(const struct proto_topic_status *t)
 {
     json_t *o = json_pack(
@@ -880,10 +889,7 @@ char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref
         json_object_set_new(o, "role", json_string(proto_staff_role_name(w->role)));
         json_object_set_new(o, "token", json_string(w->token));
         json_object_set_new(o, "canned", strings_json(w->canned, w->ncanned));
-        json_t *cats = json_array(), *langs = json_array();
-        for (size_t i = 0; cats && i < w->ncategories; i++)
-            json_array_append_new(cats, json_pack("{s:s,s:o}", "id", w->categories[i].id, "label",
-                                                  langs3(w->categories[i].label)));
+        json_t *cats = proto_categories_json(w->categories, w->ncategories), *langs = json_array();
         for (size_t i = 0; langs && i < proto_lang_count(); i++)
             json_array_append_new(langs, json_string(proto_lang_code((int)i)));
         json_object_set_new(o, "categories", cats);

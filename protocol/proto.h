@@ -243,6 +243,10 @@ json_t *proto_topic_status_json(const struct proto_topic_status *t);
 /* The array [{"id","text","answers"[,"topics"]}] of n questions. */
 json_t *proto_questions_json(const struct proto_question *q, size_t n);
 
+/* The array [{"id","label"}] of n categories. */
+struct proto_category;
+json_t *proto_categories_json(const struct proto_category *c, size_t n);
+
 /* ---- typed encoders: every frame the server sends -------------------------
  *
  * Each returns malloc'd compact JSON text, or NULL when out of memory; ref

@@ -156,7 +156,10 @@ scenario('kinds, categories, wrap-up time and feedback are hourly counts, and no
         const sup = await workerLogin(srv.port, CORA.user, CORA.password);
         const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
         const r = await httpGet(srv.port, `/api/stats?from=${today}&to=${today}`, { authorization: `Bearer ${sup.welcome.token}` });
-        const buckets = JSON.parse(r.body).buckets;
+        const body = JSON.parse(r.body);
+        const buckets = body.buckets;
+        assert.deepEqual(body.categories.find((c) => c.id === 'school').label, { fi: 'Koulu', sv: 'Skolan', en: 'School' },
+            'the categories, to label the cat_ counters');
         const sum = (k) => buckets.reduce((n, b) => n + (b[k] || 0), 0);
         assert.equal(sum('wrapups'), 3);
         assert.ok(sum('wrapup_s') >= 3, `wrapup_s ${sum('wrapup_s')}`);
