@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "auth.h"
 #include "chat_err.h"
 #include "config.h"
@@ -27,7 +28,6 @@
 #include "store.h"
 #include "transcript.h"
 
-#define EXIT_USAGE 2
 #define SECRET_MAX 1024
 
 /* The config used when --config is not given: where the Debian package puts it. */
@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  transcript purge                 delete transcripts past retention_days\n"
     "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
     "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
+    "  stats import FILE                add the buckets of a CSV in the stats layout\n"
+    "                                   (all or nothing)\n"
     "  backup FILE                      consistent copy of the database (online backup API)\n"
     "  plan --arrivals-per-hour X --handle-s H [--patience-s P] --slots N [--target-wait S]\n"
     "                                   answered_share, wait_share (answered within S s,\n"
@@ -57,14 +59,13 @@ static const char usage_text[] =
     "                                   (Erlang A; Erlang C without --patience-s);\n"
     "                                   needs no --config\n"
     "  plan ... [--target-share P]      without --slots: the fewest slots that answer\n"
-    "                                   the share P (default 0.8) within S\n";
+    "                                   the share P (default 0.8) within S\n"
+    "  plan --from DATE --to DATE [--topic T] [--target-wait S] [--target-share P]\n"
+    "       [--format csv|json] [--redistribute]\n"
+    "                                   the staffing plan per topic, weekday and hour of\n"
+    "                                   the period's statistics\n";
 
-struct admin {
-    struct config *cfg;
-    struct store *st;
-};
-
-__attribute__((format(printf, 2, 3))) static int fail(int code, const char *fmt, ...)
+int fail(int code, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "chatadmin: ");
@@ -75,7 +76,7 @@ __attribute__((format(printf, 2, 3))) static int fail(int code, const char *fmt,
     return code;
 }
 
-static int usage(void)
+int usage(void)
 {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -114,7 +115,7 @@ static int check_owner(const char *dir)
                 pw->pw_name, pw->pw_name);
 }
 
-static int open_store(struct admin *a)
+int open_store(struct admin *a)
 {
     if (a->st)
         return 0;
@@ -456,55 +457,6 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
     return usage();
 }
 
-static int cmd_stats(struct admin *a, int argc, char **argv)
-{
-    const char *from = NULL, *to = NULL, *topic = NULL, *format = "csv";
-    long min_count = 0;
-    for (int i = 1; i < argc; i += 2) {
-        if (i + 1 >= argc)
-            return usage();
-        if (strcmp(argv[i], "--from") == 0)
-            from = argv[i + 1];
-        else if (strcmp(argv[i], "--to") == 0)
-            to = argv[i + 1];
-        else if (strcmp(argv[i], "--topic") == 0)
-            topic = argv[i + 1];
-        else if (strcmp(argv[i], "--format") == 0)
-            format = argv[i + 1];
-        else if (strcmp(argv[i], "--min-count") == 0) {
-            char *end;
-            min_count = strtol(argv[i + 1], &end, 10);
-            if (*end || min_count < 1 || min_count > 1000000)
-                return fail(EXIT_USAGE, "bad --min-count \"%s\": 1..1000000", argv[i + 1]);
-        } else
-            return usage();
-    }
-    if (!from || !to)
-        return fail(EXIT_USAGE, "%s", "stats needs --from DATE and --to DATE");
-    time_t t0 = stats_parse_day(from, 0), t1 = stats_parse_day(to, 1);
-    if (t0 < 0 || t1 < 0)
-        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", t0 < 0 ? from : to);
-    if (t1 <= t0)
-        return fail(EXIT_USAGE, "%s", "--to is before --from");
-    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
-    if (topic && !config_topic(a->cfg, topic))
-        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
-    if (open_store(a))
-        return 1;
-    struct stats_report *rep = stats_report_new();
-    int rc = rep ? stats_report_names(rep, a->cfg) : CHAT_ERR_NOMEM;
-    if (rc == 0)
-        rc = store_stats_each(a->st, t0, t1, topic, stats_report_add, rep);
-    if (rc == 0)
-        rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count,
-                                stdout);
-    stats_report_free(rep);
-    if (rc != 0)
-        return fail(1, "%s", "cannot read the statistics");
-    return 0;
-}
-
 static int cmd_backup(struct admin *a, int argc, char **argv)
 {
     if (argc != 2)
@@ -516,89 +468,6 @@ static int cmd_backup(struct admin *a, int argc, char **argv)
     if (store_backup(a->st, argv[1]) != 0)
         return fail(1, "cannot write the backup %s", argv[1]);
     printf("backed up the database to %s\n", argv[1]);
-    return 0;
-}
-
-/* One number option of `plan`: value text into *v within lo..hi. */
-static int plan_number(const char *name, const char *text, double lo, double hi, const char *what,
-                       double *v)
-{
-    char *end;
-    if (!text)
-        return fail(EXIT_USAGE, "plan %s needs a number: %s", name, what);
-    *v = strtod(text, &end);
-    if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi)
-        return fail(EXIT_USAGE, "bad %s \"%s\": %s", name, text, what);
-    return 0;
-}
-
-/* True when a plan command line is the period form (it reads the database). */
-static bool plan_needs_config(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0)
-            return true;
-    return false;
-}
-
-/* plan: the Erlang A / Erlang C calculator (contract v2 §6). The period form
- * (--from/--to, over the database) comes later; a is NULL without --config. */
-static int cmd_plan(struct admin *a, int argc, char **argv)
-{
-    (void)a;
-    double arrivals = NAN, handle = NAN, patience = 0, slots = -1;
-    double wait = PLAN_TARGET_WAIT_S, share = PLAN_TARGET_SHARE;
-    bool has_share = false;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0)
-            return fail(1, "%s", "plan --from/--to is not available yet");
-    for (int i = 1; i < argc; i += 2) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc;
-        if (strcmp(opt, "--arrivals-per-hour") == 0)
-            rc = plan_number(opt, val, 0, PLAN_ARRIVALS_MAX, "joins per hour, 0..1000000",
-                             &arrivals);
-        else if (strcmp(opt, "--handle-s") == 0)
-            rc = plan_number(opt, val, PLAN_DURATION_MIN_S, PLAN_DURATION_MAX_S,
-                             "mean chat + wrap-up seconds, 1..1000000", &handle);
-        else if (strcmp(opt, "--patience-s") == 0)
-            rc = plan_number(opt, val, PLAN_DURATION_MIN_S, PLAN_DURATION_MAX_S,
-                             "mean patience seconds, 1..1000000 (omit it for Erlang C)", &patience);
-        else if (strcmp(opt, "--slots") == 0) {
-            rc = plan_number(opt, val, 0, PLAN_SLOTS_MAX, "a whole number of slots, 0..1000",
-                             &slots);
-            if (rc == 0 && slots != floor(slots))
-                rc = fail(EXIT_USAGE, "bad --slots \"%s\": a whole number of slots, 0..1000", val);
-        } else if (strcmp(opt, "--target-wait") == 0)
-            rc = plan_number(opt, val, 0, PLAN_DURATION_MAX_S, "seconds, 0..1000000", &wait);
-        else if (strcmp(opt, "--target-share") == 0) {
-            rc = plan_number(opt, val, 0, 1, "a share above 0, at most 1", &share);
-            if (rc == 0 && share <= 0)
-                rc = fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1", val);
-            has_share = true;
-        } else
-            rc = fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
-        if (rc != 0)
-            return rc;
-    }
-    if (isnan(arrivals) || isnan(handle))
-        return fail(EXIT_USAGE, "%s", "plan needs --arrivals-per-hour X and --handle-s H");
-    if (has_share && slots >= 0)
-        return fail(EXIT_USAGE, "%s", "--target-share is for finding --slots: give one of them");
-    struct plan_load load = {arrivals, handle, patience};
-    struct plan_result r;
-    int n = (int)slots;
-    int rc =
-        slots >= 0 ? plan_eval(&load, n, wait, &r) : plan_slots_needed(&load, wait, share, &n, &r);
-    if (rc == CHAT_ERR_NOT_FOUND)
-        return fail(1, "no number of slots up to %d answers %.3f within %g s", PLAN_SLOTS_MAX,
-                    share, wait);
-    if (rc != 0)
-        return fail(EXIT_USAGE, "%s", "these numbers are out of the model's range");
-    if (slots < 0)
-        printf("slots=%d ", n);
-    printf("answered_share=%.3f wait_share=%.3f mean_wait_s=%.1f\n", r.answered_share, r.wait_share,
-           r.mean_wait_s);
     return 0;
 }
 

@@ -75,6 +75,16 @@ void hub_note_commit(struct hub *h, double seconds);
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
                   const char *topic, double now, char **body);
 
+/* GET /api/plan (contract v2 §6): the same check, then the staffing plan
+ * of the period as JSON (plan_report.h); target_wait_s, target_share and
+ * redistribute ("1") may be NULL for their defaults. */
+struct hub_plan_query {
+    const char *from, *to, *topic;
+    const char *target_wait_s, *target_share, *redistribute;
+};
+int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
+                 char **body);
+
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hub_int.h"
+#include "plan_report.h"
 #include "route.h"
 #include "staff.h"
 
@@ -36,18 +37,83 @@ static int bearer_role(struct hub *h, const char *bearer, time_t now)
     return (int)u.role;
 }
 
-int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, char **body)
+/* The bearer's right to the statistics, and the period [*t0, *t1) of days
+ * from..to of topic (NULL: all): 0 or a chat_err. */
+static int stats_access(struct hub *h, const char *bearer, const char *from, const char *to,
+                        const char *topic, double now, time_t *t0, time_t *t1)
 {
-    *body = NULL;
     int role = bearer_role(h, bearer, (time_t)now);
     if (role < 0)
         return role;
     if (role != PROTO_ROLE_COORDINATOR && role != PROTO_ROLE_ADMIN)
         return CHAT_ERR_FORBIDDEN;
-    time_t t0 = from ? stats_parse_day(from, 0) : -1, t1 = to ? stats_parse_day(to, 1) : -1;
-    if (t0 < 0 || t1 < 0 || t1 <= t0 || (topic && config_topic_index(h->cfg, topic) < 0))
+    *t0 = from ? stats_parse_day(from, 0) : -1;
+    *t1 = to ? stats_parse_day(to, 1) : -1;
+    if (*t0 < 0 || *t1 < 0 || *t1 <= *t0 || (topic && config_topic_index(h->cfg, topic) < 0))
         return CHAT_ERR_BAD_REQUEST;
+    return 0;
+}
+
+/* A number of a query in lo..hi into *v (absent: *v stays); 0 or
+ * CHAT_ERR_BAD_REQUEST. */
+static int query_number(const char *text, double lo, double hi, double *v)
+{
+    char *end;
+    if (!text)
+        return 0;
+    double x = strtod(text, &end);
+    if (end == text || *end || !(x >= lo && x <= hi))
+        return CHAT_ERR_BAD_REQUEST;
+    *v = x;
+    return 0;
+}
+
+int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
+                 char **body)
+{
+    time_t t0, t1;
+    struct plan_target t = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
+    *body = NULL;
+    int rc = stats_access(h, bearer, q->from, q->to, q->topic, now, &t0, &t1);
+    if (rc == 0 && (query_number(q->target_wait_s, 0, PLAN_DURATION_MAX_S, &t.wait_s) != 0 ||
+                    query_number(q->target_share, 1e-9, 1, &t.share) != 0 ||
+                    (q->redistribute && strcmp(q->redistribute, "1") != 0 &&
+                     strcmp(q->redistribute, "0") != 0)))
+        rc = CHAT_ERR_BAD_REQUEST;
+    if (rc != 0)
+        return rc;
+    struct plan_report *rep = plan_report_new(h->cfg, t0, t1);
+    size_t len;
+    FILE *out = rep ? open_memstream(body, &len) : NULL;
+    if (!out) {
+        plan_report_free(rep);
+        return CHAT_ERR_NOMEM;
+    }
+    /* what is counted but not stored yet goes in too, as for /api/stats */
+    rc = stats_flush(h->stats, (time_t)now, store_stats_put, h->st);
+    if (rc == 0)
+        rc = store_stats_each(h->st, t0, t1, q->topic, plan_report_add, rep);
+    stats_each_unstored(h->stats, t0, t1, q->topic, plan_report_add, rep);
+    if (rc == 0)
+        rc = plan_report_print(rep, &t, q->redistribute && strcmp(q->redistribute, "1") == 0,
+                               STATS_JSON, out);
+    fclose(out);
+    plan_report_free(rep);
+    if (rc != 0) {
+        free(*body);
+        *body = NULL;
+    }
+    return rc;
+}
+
+int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
+                  const char *topic, double now, char **body)
+{
+    time_t t0, t1;
+    *body = NULL;
+    int rc0 = stats_access(h, bearer, from, to, topic, now, &t0, &t1);
+    if (rc0 != 0)
+        return rc0;
     struct stats_report *rep = stats_report_new();
     /* the questions and categories, so that the page can label the q_ and
      * cat_ counters */

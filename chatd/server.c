@@ -162,6 +162,29 @@ static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s
     return http_error(wsi, hs, rc);
 }
 
+static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
+        *body = NULL; /* name=value */
+    const char *bearer = NULL;
+    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+        strncmp(auth, "Bearer ", 7) == 0)
+        bearer = auth + 7;
+    struct hub_plan_query q = {
+        .from = query_arg(wsi, "from=", from, sizeof(from)),
+        .to = query_arg(wsi, "to=", to, sizeof(to)),
+        .topic = query_arg(wsi, "topic=", topic, sizeof(topic)),
+        .target_wait_s = query_arg(wsi, "target_wait_s=", wait, sizeof(wait)),
+        .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
+        .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),
+    };
+    int rc = hub_api_plan(s->hub, bearer, &q, now_s(), &body);
+    sodium_memzero(auth, sizeof(auth));
+    if (rc == 0)
+        return http_reply(wsi, hs, 200, "application/json", body, NULL);
+    return http_error(wsi, hs, rc);
+}
+
 /* /metrics is open, or behind metrics_token: the Bearer token compared in
  * constant time (by hash, so also its length stays unknown). */
 static bool metrics_allowed(struct lws *wsi, const struct config *cfg)
@@ -203,6 +226,8 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);
+    if (strcmp(uri, "/api/plan") == 0)
+        return http_plan(wsi, hs, s);
     if (strcmp(uri, "/api/langs") == 0)
         return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
                                  "public, max-age=300");

@@ -118,6 +118,18 @@ make_user() {
     say "made console user demo"
 }
 
+# Brings in four weeks of example statistics (config/example-stats.csv,
+# 2026-10-26..2026-11-22), once, so that the statistics page shows a real
+# plan; .example-imported remembers it.
+import_example() {
+    if [ -e "$VAR/.example-imported" ]; then
+        say "keeping the imported example statistics"
+        return
+    fi
+    "$CHATADMIN" --config "$CONF" stats import "$ROOT/config/example-stats.csv"
+    touch "$VAR/.example-imported"
+}
+
 # Prints the first line of FILE, or a note when FILE is missing.
 secret_from() {
     if [ -r "$1" ]; then
@@ -135,6 +147,7 @@ umask 077
 write_config
 make_keys
 make_user
+import_example
 
 cat <<EOF
 
@@ -143,6 +156,7 @@ cat <<EOF
     user:         demo
     password:     $(secret_from "$VAR/demo-password.txt")
   Statistics:     http://localhost:8080/stats/ (same user; demo is an admin)
+                  example weeks 2026-10-26..2026-11-22 are imported: see their plan there
   Transcript key passphrase (for chatadmin transcript show --key $VAR/transcript.key):
                   $(secret_from "$VAR/demo-passphrase.txt")
 

@@ -87,15 +87,27 @@ test('plan refuses a bad or missing number with one line and exit 2', async () =
     }
 });
 
-test('plan --from/--to says it is not available yet', async () => {
-    const r = await planWithConfig(['--from', '2026-01-05', '--to', '2026-02-01']);
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, '');
-    assert.equal(r.stderr, 'chatadmin: plan --from/--to is not available yet\n');
-    /* the period form reads the database: without a config it is a usage error */
+test('plan --from/--to reads the database: without a config it is a usage error', async () => {
     const bare = await plan(['--from', '2026-01-05', '--to', '2026-02-01']);
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /--config/);
+    const r = await planWithConfig(['--from', '2026-01-05', '--to', '2026-02-01']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], 'topic,dow,hour,weeks,arrivals_per_h,handle_s,patience_s,'
+        + 'slots_had,answered_share,slots_needed,answered_share_at_needed,wait_share_at_needed,'
+        + 'gain_per_slot,thin', 'the header, and no rows in an empty database');
+    assert.equal(r.stdout.split('\n').filter(Boolean).length, 1);
+    for (const [args, why] of [
+        [['--from', '2026-01-05'], /needs both --from DATE and --to DATE/],
+        [['--from', '2026-02-05', '--to', '2026-02-01'], /before --from/],
+        [['--from', '2026-01-05', '--to', '2026-02-01', '--format', 'xml'], /csv or json/],
+        [['--from', '2026-01-05', '--to', '2026-02-01', '--topic', 'nope'], /unknown topic/],
+        [['--from', '2026-01-05', '--to', '2026-02-01', '--target-share', '0'], /target-share/],
+    ]) {
+        const bad = await planWithConfig(args);
+        assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+        assert.match(bad.stderr, why);
+    }
 });
 
 test('the usage text lists plan', async () => {

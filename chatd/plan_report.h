@@ -1,0 +1,52 @@
+/*
+ * plan_report: the staffing plan of a period (contract v2 §6) from the
+ * hourly statistics: `chatadmin plan --from --to` and GET /api/plan.
+ *
+ * Buckets are summed per (topic, weekday, local hour) into plan_counts
+ * (plan.h); `weeks` is how many such hours the period [from, to) had, by
+ * the calendar (an hour with no bucket was an hour with nothing in it).
+ * Each cell is estimated with plan_estimate, where its own data are thin
+ * with the topic's whole-period values (pooled, flagged `thin`), and given
+ * its plan_row. One row per topic, weekday (1 = Monday .. 7) and hour that
+ * had any join or was open.
+ *
+ * Redistribution ("same staff, better hours", issue 18.9): per topic, the
+ * hours that were open in the period may take slots; each keeps at least 1
+ * slot when it had staff (so no hour that was staffed closes), and the
+ * week's slot-hours as staffed (sum of slots_had) are spread greedily by
+ * plan_redistribute. The summary gives the expected answered contacts per
+ * week now, redistributed and with the full plan, summed over the topics.
+ *
+ * Pure: no clock and no I/O but the FILE it prints to; local time as the
+ * process's TZ says (the config's timezone).
+ */
+#ifndef PLAN_REPORT_H
+#define PLAN_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "config.h"
+#include "plan.h"
+#include "stats.h"
+
+struct plan_report;
+
+/* A report of cfg's topics over [from, to) (local day starts). */
+struct plan_report *plan_report_new(const struct config *cfg, time_t from, time_t to);
+void plan_report_free(struct plan_report *r);
+
+/* Adds a bucket (a stats_put_fn; arg is the report); buckets of topics not
+ * in the config, or outside the period, are left out. 0 or CHAT_ERR_NOMEM. */
+int plan_report_add(const struct stats_row *row, void *arg);
+
+/* Prints the plan for target t: CSV (a header, then rows) or JSON
+ * {"target": {"wait_s", "share"}, "hours": [row...]}; with redistribute,
+ * each row gains slots_proposed and the JSON "answered_per_week": {"now",
+ * "redistributed", "planned"} (the CSV ends with a comment line holding
+ * them). CHAT_ERR_BAD_REQUEST for a bad target, CHAT_ERR_IO when out fails. */
+int plan_report_print(struct plan_report *r, const struct plan_target *t, bool redistribute,
+                      enum stats_format fmt, FILE *out);
+
+#endif
