@@ -86,13 +86,15 @@ async function guessThenAlice(srv, guesserHeaders, aliceHeaders) {
     for (let conn = 0; conn < 4; conn++) {
         const c = await connect(srv.port, 'worker.v1', { headers: guesserHeaders });
         for (let i = 0; i < 5; i++) {
-            const r = await request(c, { type: 'login', user: `guess${conn}x${i}`, password: 'wrong-password' });
+            /* argon2id, under a sanitizer, on a shared machine: give it time */
+            const r = await request(c, { type: 'login', user: `guess${conn}x${i}`, password: 'wrong-password' },
+                { timeout: 10000 });
             assert.equal(r.code, 'unauthorized', `guess ${conn * 5 + i + 1}`);
         }
         c.ws.close();
     }
     const c = await connect(srv.port, 'worker.v1', { headers: aliceHeaders });
-    return request(c, { type: 'login', user: 'alice', password: 'alice-password-1' });
+    return request(c, { type: 'login', user: 'alice', password: 'alice-password-1' }, { timeout: 10000 });
 }
 
 scenario('failed logins from one source are throttled across accounts', async (srv) => {
