@@ -110,6 +110,9 @@ void hub_free(struct hub *h, double now)
     idmap_free(h->chats);
     idmap_free(h->per_source);
     free(h->last_status);
+    free(h->status_body.body);
+    for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
+        free(h->week_body[i].body);
     free(h->last_board);
     route_labels_free(h);
     free(h);
@@ -290,7 +293,8 @@ double hub_next_deadline(struct hub *h, double now)
     return next;
 }
 
-/* Pushes the status to subscribers when it differs from the last push. */
+/* Pushes the status to subscribers when it differs from the last push, and
+ * makes the body of GET /api/status again (generated: now, the change). */
 static void push_status(struct hub *h, time_t now)
 {
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
@@ -303,6 +307,7 @@ static void push_status(struct hub *h, time_t now)
     }
     free(h->last_status);
     h->last_status = text;
+    hub_http_status_changed(h, proto_status_body(now, topics, n), now);
     for (struct conn *c = h->subs; c; c = c->sub_next)
         conn_send_latest(c, proto_status(now, topics, n));
 }

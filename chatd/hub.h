@@ -108,7 +108,18 @@ int hub_check(const struct hub *h, char *why, size_t len);
  * queued (else 0). */
 int hub_session_state(struct hub *h, const char *token, time_t now, int *position);
 
-/* The body of GET /api/status (malloc'd JSON). */
-char *hub_status_json(struct hub *h, double now);
+/* GET /api/status (contract v2 §1, §7): the body, kept until the status
+ * changes ("generated" is when it did), and its strong ETag; both stay
+ * valid until the next turn of the hub. */
+const char *hub_status_body(struct hub *h, double now, const char **etag);
+
+/* GET /api/status/week?topic=T (contract v2 §1): per weekday (1 = Monday)
+ * and hour that was open in the last 28 whole days and had at least
+ * HUB_WEEK_MIN_JOINS joins there, answered_share and typical_wait_s (the
+ * mean wait of those answered). Made at most once an hour per topic; NULL
+ * for an unknown topic. */
+#define HUB_WEEK_MIN_JOINS 5
+#define HUB_WEEK_DAYS 28
+const char *hub_status_week(struct hub *h, const char *topic, double now, const char **etag);
 
 #endif

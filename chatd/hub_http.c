@@ -4,6 +4,8 @@
  */
 #include "hub.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +16,104 @@
 #include "route.h"
 #include "staff.h"
 
-char *hub_status_json(struct hub *h, double now)
+/* Keeps body (taken) in c with a strong ETag: a hash of its bytes. */
+static void cache_put(struct hub_cached *c, char *body, time_t now)
 {
-    struct proto_topic_status topics[CONFIG_MAX_TOPICS];
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        route_topic_status(h, (int)i, (time_t)now, &topics[i]);
-    return proto_status_body((time_t)now, topics, h->cfg->ntopics);
+    uint8_t hash[8];
+    char hex[2 * sizeof(hash) + 1];
+    if (!body)
+        return; /* out of memory: the old one is served */
+    free(c->body);
+    c->body = body;
+    c->built = now;
+    crypto_generichash(hash, sizeof(hash), (const uint8_t *)body, strlen(body), NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+    snprintf(c->etag, sizeof(c->etag), "\"%s\"", hex);
+}
+
+void hub_http_status_changed(struct hub *h, char *body, time_t now)
+{
+    cache_put(&h->status_body, body, now);
+}
+
+const char *hub_status_body(struct hub *h, double now, const char **etag)
+{
+    if (!h->status_body.body) { /* before the first turn's end */
+        struct proto_topic_status topics[CONFIG_MAX_TOPICS];
+        for (size_t i = 0; i < h->cfg->ntopics; i++)
+            route_topic_status(h, (int)i, (time_t)now, &topics[i]);
+        cache_put(&h->status_body, proto_status_body((time_t)now, topics, h->cfg->ntopics),
+                  (time_t)now);
+    }
+    *etag = h->status_body.etag;
+    return h->status_body.body;
+}
+
+/* Sums of the buckets of one topic per hour of week, for the week view. */
+struct week_sums {
+    long joins[168], answered[168], wait_s[168], open_s[168];
+};
+
+static int week_add(const struct stats_row *row, void *arg)
+{
+    struct week_sums *w = arg;
+    struct tm tm;
+    localtime_r(&row->hour, &tm);
+    int k = ((tm.tm_wday + 6) % 7) * 24 + tm.tm_hour;
+    w->joins[k] += row->counts[STAT_JOINS];
+    w->answered[k] += row->counts[STAT_ANSWERED];
+    w->wait_s[k] += row->counts[STAT_WAIT_ANSWERED_S];
+    w->open_s[k] += row->counts[STAT_OPEN_S];
+    return 0;
+}
+
+/* The week body of topic i over the 28 days before today. */
+static char *week_body(struct hub *h, int i, time_t now)
+{
+    struct week_sums *w = calloc(1, sizeof(*w));
+    char today[16], from[16], to[16];
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    /* the whole days before today: [t0, t1), the last of them `to` */
+    time_t t1 = stats_parse_day(today, 0), t0 = stats_parse_day(today, -HUB_WEEK_DAYS),
+           last = stats_parse_day(today, -1);
+    const char *id = h->cfg->topics[i].id;
+    if (!w || t0 < 0 || t1 < 0 || store_stats_each(h->st, t0, t1, id, week_add, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    stats_each_unstored(h->stats, t0, t1, id, week_add, w);
+    localtime_r(&t0, &tm);
+    strftime(from, sizeof(from), "%Y-%m-%d", &tm);
+    localtime_r(&last, &tm);
+    strftime(to, sizeof(to), "%Y-%m-%d", &tm);
+    json_t *hours = json_array();
+    for (int k = 0; hours && k < 168; k++) {
+        if (w->open_s[k] <= 0 || w->joins[k] < HUB_WEEK_MIN_JOINS)
+            continue;
+        double share = (double)w->answered[k] / (double)w->joins[k];
+        json_array_append_new(
+            hours,
+            json_pack("{s:i,s:i,s:f,s:o}", "dow", k / 24 + 1, "hour", k % 24, "answered_share",
+                      round((share > 1 ? 1 : share) * 1000) / 1000, "typical_wait_s",
+                      w->answered[k] ? json_integer(w->wait_s[k] / w->answered[k]) : json_null()));
+    }
+    free(w);
+    return proto_dump(
+        json_pack("{s:s,s:s,s:s,s:o}", "topic", id, "from", from, "to", to, "hours", hours), NULL);
+}
+
+const char *hub_status_week(struct hub *h, const char *topic, double now, const char **etag)
+{
+    int i = topic ? config_topic_index(h->cfg, topic) : -1;
+    if (i < 0)
+        return NULL;
+    struct hub_cached *c = &h->week_body[i];
+    if (!c->body || stats_hour_start((time_t)now) != stats_hour_start(c->built))
+        cache_put(c, week_body(h, i, (time_t)now), (time_t)now);
+    *etag = c->etag;
+    return c->body;
 }
 
 /* The role of the user of a bearer token, or a chat_err. */

@@ -255,6 +255,13 @@ struct hub {
     struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
     size_t topic_nquestions[CONFIG_MAX_TOPICS];
     char *last_status; /* the topics last pushed to subscribers */
+    /* GET /api/status and /api/status/week: bodies kept until they change
+     * (the week's: for an hour), each with its strong ETag */
+    struct hub_cached {
+        char *body;
+        char etag[24];
+        time_t built;
+    } status_body, week_body[CONFIG_MAX_TOPICS];
     struct login *login;
     struct stats *stats;
     struct turn turn;

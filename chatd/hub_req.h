@@ -13,6 +13,8 @@ void hub_visitor_request(struct hub *h, struct conn *c, const struct proto_req *
 /* One worker.v1 request on c. */
 void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r, double now);
 
-/* The HTTP views (hub_http.c) need nothing but hub.h. */
+/* The status changed (hub.c saw it at the end of a turn): body (taken) is
+ * the new body of GET /api/status, its ETag made from it (hub_http.c). */
+void hub_http_status_changed(struct hub *h, char *body, time_t now);
 
 #endif

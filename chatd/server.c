@@ -110,6 +110,36 @@ static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned 
     return 0;
 }
 
+/* A public answer that caches may keep for max-age seconds, with its ETag:
+ * 304 without a body when the request's If-None-Match has it. */
+static int http_reply_etag(struct lws *wsi, struct http_session *hs, const char *type,
+                           const char *body, const char *etag, const char *allow_origin,
+                           const char *cache)
+{
+    char match[128];
+    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
+    bool fresh = lws_hdr_copy(wsi, match, sizeof(match), WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
+                 strstr(match, etag) != NULL;
+    hs->body = fresh ? NULL : strdup(body);
+    hs->len = hs->body ? strlen(hs->body) : 0;
+    if ((!fresh && !hs->body) ||
+        lws_add_http_common_headers(wsi, fresh ? 304 : 200, type, hs->len, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
+                                    (const unsigned char *)etag, (int)strlen(etag), &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
+        return 1;
+    if (allow_origin &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
+                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
+                                    &p, end))
+        return 1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
 /* An answer nobody may keep: everything but /api/langs is live state. */
 static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
                       char *body, const char *allow_origin)
@@ -212,9 +242,25 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
     if (strcmp(uri, "/healthz") == 0)
         return http_reply(wsi, hs, 200, "text/plain", strdup("ok\n"), NULL);
-    if (strcmp(uri, "/api/status") == 0)
-        return http_reply(wsi, hs, 200, "application/json", hub_status_json(s->hub, now_s()),
-                          cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    if (strcmp(uri, "/api/status") == 0) { /* contract v2 §1, §7 */
+        const char *etag, *body = hub_status_body(s->hub, now_s(), &etag);
+        if (!body)
+            return http_error(wsi, hs, CHAT_ERR_NOMEM);
+        return http_reply_etag(wsi, hs, "application/json", body, etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=2");
+    }
+    if (strcmp(uri, "/api/status/week") == 0) {
+        char topic[64];
+        const char *etag,
+            *body = hub_status_week(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(),
+                                    &etag);
+        if (!body)
+            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
+        return http_reply_etag(wsi, hs, "application/json", body, etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=60");
+    }
     if (strcmp(uri, "/api/status/badge.svg") == 0) {
         char topic[64], lang[32];
         char *svg = hub_badge_svg(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)),

@@ -221,7 +221,9 @@ scenario('HTTP: /healthz, /api/status and the visitor page', { server: { public_
         const r = await httpGet(srv.port, '/api/status', { Origin: 'http://example.org' });
         assert.equal(r.status, 200);
         assert.match(r.headers.get('content-type') || '', /json/);
-        assert.match(r.headers.get('cache-control') || '', /no-store/);
+        /* contract v2 §1 replaces v1's no-store */
+        assert.equal(r.headers.get('cache-control'), 'public, max-age=2');
+        assert.match(r.headers.get('etag') || '', /^"[0-9a-f]{16}"$/);
         assert.ok(['*', 'http://example.org'].includes(r.headers.get('access-control-allow-origin')),
             `CORS allow-origin with public_origins = *: ${r.headers.get('access-control-allow-origin')}`);
         const body = JSON.parse(r.body);
