@@ -38,6 +38,7 @@ void hub_http_status_changed(struct hub *h, char *body, time_t now)
 
 const char *hub_status_body(struct hub *h, double now, const char **etag)
 {
+    h->status_requests++;
     if (!h->status_body.body) { /* before the first turn's end */
         struct proto_topic_status topics[CONFIG_MAX_TOPICS];
         for (size_t i = 0; i < h->cfg->ntopics; i++)
@@ -299,6 +300,10 @@ char *hub_metrics(struct hub *h, double now)
     fputs("# HELP chatd_commits_total Batches committed.\n# TYPE chatd_commits_total counter\n",
           out);
     fprintf(out, "chatd_commits_total %ld\n", h->turn.commits);
+    fputs("# HELP chatd_status_requests_total GET /api/status answered (a proxy's cache in front "
+          "keeps this low).\n# TYPE chatd_status_requests_total counter\n",
+          out);
+    fprintf(out, "chatd_status_requests_total %ld\n", h->status_requests);
     fputs("# HELP chatd_commit_failures_total Batches that could not be stored (their senders "
           "were told).\n# TYPE chatd_commit_failures_total counter\n",
           out);

@@ -269,6 +269,7 @@ struct hub {
     time_t last_purge;
     long restored_places, restored_chats;
     double slowest_commit_s; /* since /metrics last read it (the shell times commits) */
+    long status_requests;    /* GET /api/status answered (200 or 304) */
     double failure_logged;   /* when a failed commit was last said */
     long failures_logged;
     void (*log)(const char *msg, void *arg);

@@ -31,7 +31,7 @@ esac
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev libsqlite3-dev
     libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format clang-tidy chromium
-    clang libclang-rt-14-dev sqlite3 mandoc prometheus debhelper lintian adduser curl)
+    clang libclang-rt-14-dev sqlite3 mandoc prometheus debhelper lintian adduser curl nginx-light)
 
 say() { printf 'run.sh: %s\n' "$*"; }
 die() {
@@ -50,6 +50,10 @@ install_packages() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # nginx is here for a test that runs its own copy; the service stays off
+    if printf '%s\n' "${missing[@]}" | grep -qx nginx-light && command -v systemctl >/dev/null; then
+        systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 }
 
 install_node_modules() {
