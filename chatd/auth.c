@@ -1,5 +1,5 @@
 /*
- * auth: a verifier thread with an in and an out queue under one mutex.
+ * auth: verifier threads with an in and an out queue under one mutex.
  *
  * Invariant: a job is on exactly one of todo, done, or in the thread's
  * hands; `owner == NULL` marks a cancelled job, freed when it comes out.
@@ -27,7 +27,8 @@ struct auth_job {
 };
 
 struct auth {
-    pthread_t thread;
+    pthread_t threads[AUTH_THREADS_MAX];
+    int nthreads;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     struct auth_job *todo, *todo_tail, *done;
@@ -84,9 +85,9 @@ static void *auth_thread(void *arg)
     return NULL;
 }
 
-struct auth *auth_new(void (*wake)(void *arg), void *arg)
+struct auth *auth_new(int threads, void (*wake)(void *arg), void *arg)
 {
-    struct auth *a = calloc(1, sizeof(*a));
+    struct auth *a = threads >= 1 && threads <= AUTH_THREADS_MAX ? calloc(1, sizeof(*a)) : NULL;
     if (!a)
         return NULL;
     a->wake = wake;
@@ -100,11 +101,11 @@ struct auth *auth_new(void (*wake)(void *arg), void *arg)
         goto fail;
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->cond, NULL);
-    if (pthread_create(&a->thread, NULL, auth_thread, a) != 0) {
-        pthread_mutex_destroy(&a->lock);
-        pthread_cond_destroy(&a->cond);
-        goto fail;
-    }
+    for (; a->nthreads < threads; a->nthreads++)
+        if (pthread_create(&a->threads[a->nthreads], NULL, auth_thread, a) != 0) {
+            auth_free(a); /* stops those that started */
+            return NULL;
+        }
     return a;
 fail:
     free(a);
@@ -126,9 +127,10 @@ void auth_free(struct auth *a)
         return;
     pthread_mutex_lock(&a->lock);
     a->stop = true;
-    pthread_cond_signal(&a->cond);
+    pthread_cond_broadcast(&a->cond);
     pthread_mutex_unlock(&a->lock);
-    pthread_join(a->thread, NULL);
+    for (int i = 0; i < a->nthreads; i++)
+        pthread_join(a->threads[i], NULL);
     list_free(a->todo);
     list_free(a->done);
     pthread_mutex_destroy(&a->lock);

@@ -46,6 +46,7 @@ static const struct key_spec server_keys[] = {
     {"resume_grace_s", V_INT, IN_CONFIG(resume_grace_s), .lo = 0, .hi = 86400},
     {"max_message_bytes", V_INT, IN_CONFIG(max_message_bytes), .lo = 256, .hi = 1048576},
     {"max_conns_per_source", V_INT, IN_CONFIG(max_conns_per_source), .lo = 0, .hi = 1000000},
+    {"auth_threads", V_INT, IN_CONFIG(auth_threads), .lo = 1, .hi = CONFIG_AUTH_THREADS_MAX},
     /* additions to the contract: connection timers (tests shorten them) */
     {"handshake_timeout_s", V_INT, IN_CONFIG(handshake_timeout_s), .lo = 1, .hi = 300},
     {"ping_interval_s", V_INT, IN_CONFIG(ping_interval_s), .lo = 1, .hi = 3600},
@@ -467,6 +468,7 @@ static void set_defaults(struct config *c)
     c->resume_grace_s = 120;
     c->max_message_bytes = 16384;
     c->max_conns_per_source = 256;
+    c->auth_threads = 2;
     c->handshake_timeout_s = 20;
     c->ping_interval_s = 30;
     c->idle_timeout_s = 75;

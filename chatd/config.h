@@ -26,6 +26,7 @@
 #include "schedule.h"
 
 #define CONFIG_MAX_TOPICS 32
+#define CONFIG_AUTH_THREADS_MAX 16 /* verifier threads at most (auth.h: AUTH_THREADS_MAX) */
 #define CONFIG_MAX_ORIGINS 16
 #define CONFIG_MAX_CANNED 32
 #define CONFIG_TOPIC_ID_MAX 32 /* [a-z0-9_-]{1,32} */
@@ -96,12 +97,13 @@ struct config {
     int resume_grace_s;            /* default 120, 0..86400 */
     int max_message_bytes;         /* default 16384, 256..1048576 */
     int max_conns_per_source;      /* default 256, 0 = no cap */
-    int handshake_timeout_s;       /* default 20, 1..300: HTTP request and upgrade */
-    int ping_interval_s;           /* default 30, 1..3600: ping a connection quiet this long */
-    int idle_timeout_s;            /* default 75, 2..7200, > ping_interval_s: then hang up */
-    int msg_rate_per_s;            /* default 5: msg requests a second per connection... */
-    int msg_burst;                 /* default 30: ...with this many at once */
-    size_t nallowed_origins;       /* default one: http://localhost:8080 */
+    int auth_threads;        /* default 2, 1..CONFIG_AUTH_THREADS_MAX: password checks at once */
+    int handshake_timeout_s; /* default 20, 1..300: HTTP request and upgrade */
+    int ping_interval_s;     /* default 30, 1..3600: ping a connection quiet this long */
+    int idle_timeout_s;      /* default 75, 2..7200, > ping_interval_s: then hang up */
+    int msg_rate_per_s;      /* default 5: msg requests a second per connection... */
+    int msg_burst;           /* default 30: ...with this many at once */
+    size_t nallowed_origins; /* default one: http://localhost:8080 */
     char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
     bool public_any; /* public_origins = * (the default) */
     size_t npublic_origins;

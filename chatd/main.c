@@ -134,7 +134,7 @@ static int run(const struct config *cfg)
     chatd_server = server_new(cfg, &langs);
     if (!chatd_server)
         goto out;
-    auth = auth_new(server_wake, chatd_server);
+    auth = auth_new(cfg->auth_threads, server_wake, chatd_server);
     hub = auth ? hub_new(cfg, st, pub, auth, wall_now()) : NULL;
     if (!hub) {
         fprintf(stderr,

@@ -40,7 +40,8 @@ static double now_s(void)
 
 struct result {
     int calls;
-    bool ok;
+    bool ok; /* of the last */
+    int oks;
     void *owner;
 };
 
@@ -50,6 +51,7 @@ static void done(void *owner, const char *user, bool ok, void *arg)
     (void)user;
     r->calls++;
     r->ok = ok;
+    r->oks += ok;
     r->owner = owner;
 }
 
@@ -72,7 +74,7 @@ static void test_verify_runs_off_the_callers_thread(void **state)
     (void)state;
     int owner;
     struct result r = {0};
-    struct auth *a = auth_new(on_wake, NULL);
+    struct auth *a = auth_new(2, on_wake, NULL);
     assert_non_null(a);
     woken_elsewhere = woken_here = 0;
     double t0 = now_s();
@@ -98,7 +100,7 @@ static void test_cancelled_job_is_never_delivered(void **state)
     (void)state;
     int owner, second;
     struct result r = {0};
-    struct auth *a = auth_new(on_wake, NULL);
+    struct auth *a = auth_new(1, on_wake, NULL); /* one thread: jobs in order */
     struct auth_job *j = auth_submit(a, &owner, "ann", hash, "right password");
     assert_ptr_equal(auth_cancel(a, j), &owner);
     /* jobs are checked in order: once the second is back, the first was done */
@@ -144,7 +146,7 @@ static void test_unknown_user_costs_what_a_known_one_does(void **state)
 {
     (void)state;
     char stored[AUTH_PWHASH_CHARS], a_cost[64], b_cost[64];
-    struct auth *a = auth_new(on_wake, NULL);
+    struct auth *a = auth_new(2, on_wake, NULL);
     assert_int_equal(auth_hash_password(stored, "some password"), 0);
     cost_of(stored, a_cost);
     cost_of(auth_dummy_hash(a), b_cost);
@@ -153,6 +155,33 @@ static void test_unknown_user_costs_what_a_known_one_does(void **state)
     double known = median_check(a, stored), unknown = median_check(a, NULL);
     if (unknown < known / 4 || unknown > known * 4)
         fail_msg("unknown user %.1f ms, known user %.1f ms", unknown * 1e3, known * 1e3);
+    auth_free(a);
+}
+
+/* OWASP's first choice for argon2id (m = 19 MiB, t = 2, p = 1), and several
+ * verifier threads share the work: four checks on four threads take about
+ * as long as one, not four times as long (on a machine with the cores). */
+static void test_cost_and_threads(void **state)
+{
+    (void)state;
+    char stored[AUTH_PWHASH_CHARS], cost[64];
+    assert_int_equal(auth_hash_password(stored, "a password"), 0);
+    cost_of(stored, cost);
+    assert_string_equal(cost, "$argon2id$v=19$m=19456,t=2,p=1");
+    assert_null(auth_new(0, on_wake, NULL));
+    assert_null(auth_new(AUTH_THREADS_MAX + 1, on_wake, NULL));
+    struct auth *a = auth_new(4, on_wake, NULL);
+    int owners[4];
+    for (int i = 0; i < 4; i++)
+        assert_non_null(auth_submit(a, &owners[i], "x", stored, i == 2 ? "a password" : "no"));
+    int ok = 0;
+    for (int got = 0; got < 4;) {
+        struct result r = {0};
+        (void)wait_result(a, &r);
+        got += r.calls;
+        ok += r.oks;
+    }
+    assert_int_equal(ok, 1);
     auth_free(a);
 }
 
@@ -182,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_verify_runs_off_the_callers_thread),
         cmocka_unit_test(test_cancelled_job_is_never_delivered),
         cmocka_unit_test(test_unknown_user_costs_what_a_known_one_does),
+        cmocka_unit_test(test_cost_and_threads),
         cmocka_unit_test(test_equal_compares_whole_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

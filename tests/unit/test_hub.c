@@ -56,7 +56,7 @@ static int setup(void **state)
     if (transcript_load_pub(path, w->pub) != 0 ||
         config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = always\n", 0,
                          &w->cfg, stderr) != 0 ||
-        store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(no_wake, NULL)) ||
+        store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(1, no_wake, NULL)) ||
         !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
         return -1;
     *state = w;

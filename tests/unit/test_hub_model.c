@@ -514,7 +514,7 @@ static void run_seed(unsigned seed, long steps)
         assert_int_equal(store_token_add(m->st, hash, u.name, (time_t)m->now + 86400 * 30), 0);
     }
     assert_int_equal(store_commit(m->st), 0);
-    assert_non_null(m->auth = auth_new(no_wake, NULL));
+    assert_non_null(m->auth = auth_new(1, no_wake, NULL));
     assert_non_null(m->hub = hub_new(m->cfg, m->st, m->pub, m->auth, m->now));
     for (m->step = 0; m->step < steps; m->step++) {
         /* the same hour of the same day: the counters stay in one bucket */
