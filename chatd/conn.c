@@ -104,6 +104,44 @@ static void drop_latest(struct conn *c, struct frame_list *l)
     l->tail = last;
 }
 
+struct conn_shared *conn_shared_new(char *frame)
+{
+    size_t len = frame ? strlen(frame) : 0;
+    struct conn_shared *s = frame ? malloc(sizeof(*s) + len + 1) : NULL;
+    if (s) {
+        s->refs = 1;
+        s->len = len;
+        memcpy(s->data, frame, len + 1);
+    }
+    free(frame);
+    return s;
+}
+
+void conn_shared_unref(struct conn_shared *s)
+{
+    if (s && --s->refs == 0)
+        free(s);
+}
+
+void conn_send_latest_shared(struct conn *c, struct conn_shared *s)
+{
+    if (!s || c->closing)
+        return;
+    struct frame *f = calloc(1, sizeof(*f));
+    if (!f)
+        return;
+    drop_latest(c, &c->ready);
+    drop_latest(c, &c->held);
+    s->refs++;
+    f->shared = s;
+    f->data = s->data;
+    f->len = s->len;
+    f->latest = true;
+    hold(c, f);
+    if (c->queued_bytes > CONN_MAX_QUEUED_BYTES)
+        conn_close(c, 1008);
+}
+
 void conn_send_latest(struct conn *c, char *data)
 {
     if (!data)
@@ -243,7 +281,10 @@ void conn_frame_free(struct frame *f)
 {
     if (!f)
         return;
-    free(f->data);
+    if (f->shared)
+        conn_shared_unref(f->shared);
+    else
+        free(f->data);
     free(f);
 }
 

@@ -27,13 +27,22 @@
 
 #define CONN_MAX_QUEUED_BYTES (1u << 20) /* a reader this far behind is dropped (1008) */
 
+/* A frame's text that many conns send (a status to every subscriber):
+ * made once, counted, freed with its last frame. */
+struct conn_shared {
+    int refs;
+    size_t len;
+    char data[];
+};
+
 struct frame {
     struct frame *next;
     size_t len;
-    char *data;     /* owned; NULL for a close */
-    uint64_t unit;  /* the unit of work that sent it */
-    int close_code; /* a close: nonzero */
-    bool latest;    /* only the newest such frame matters (conn_send_latest) */
+    char *data;                 /* owned, or shared->data; NULL for a close */
+    struct conn_shared *shared; /* when data is shared */
+    uint64_t unit;              /* the unit of work that sent it */
+    int close_code;             /* a close: nonzero */
+    bool latest;                /* only the newest such frame matters (conn_send_latest) */
 };
 
 struct frame_list {
@@ -86,6 +95,15 @@ void conn_send(struct conn *c, char *frame);
  * not yet written pointless (a status): those are dropped, so a subscriber
  * that reads slowly holds one status, not a backlog. */
 void conn_send_latest(struct conn *c, char *frame);
+
+/* A shared text of frame (taken: freed here), with one reference for the
+ * caller; NULL when out of memory. */
+struct conn_shared *conn_shared_new(char *frame);
+/* Drops a reference (the caller's, when it has sent the text to all). */
+void conn_shared_unref(struct conn_shared *s);
+
+/* conn_send_latest of a shared text: c's frame refers to s, no copy. */
+void conn_send_latest_shared(struct conn *c, struct conn_shared *s);
 
 /* Queues a close of c with code after the frames sent before it. */
 void conn_close(struct conn *c, int code);

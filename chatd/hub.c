@@ -308,8 +308,10 @@ static void push_status(struct hub *h, time_t now)
     free(h->last_status);
     h->last_status = text;
     hub_http_status_changed(h, proto_status_body(now, topics, n), now);
+    struct conn_shared *frame = conn_shared_new(proto_status(now, topics, n)); /* once for all */
     for (struct conn *c = h->subs; c; c = c->sub_next)
-        conn_send_latest(c, proto_status(now, topics, n));
+        conn_send_latest_shared(c, frame);
+    conn_shared_unref(frame);
 }
 
 /* After a failed batch: each client it touched is shown the state as it is

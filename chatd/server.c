@@ -45,6 +45,12 @@ struct server {
     char csp[1024];            /* the content-security-policy header */
     struct lws_protocol_vhost_options headers[5];
     lws_retry_bo_t keepalive; /* ping and hangup times of the config */
+    /* Where frames are copied for lws_write (which needs LWS_PRE bytes in
+     * front): one buffer for every connection, as one thread writes them
+     * and lws keeps what a socket does not take at once. A buffer per
+     * connection cost each idle status subscriber a status's size. */
+    unsigned char *tx;
+    size_t txcap;
 };
 
 /* Per WebSocket connection. */
@@ -55,8 +61,6 @@ struct ws_session {
     bool rx_discard; /* rest of an oversized or binary message is dropped */
     bool rx_binary;
     bool refused; /* over max_conns_per_source: closing, never seen by the hub */
-    unsigned char *tx;
-    size_t txcap;
 };
 
 /* Per HTTP request with a generated body. */
@@ -407,21 +411,21 @@ static void ws_rx(struct lws *wsi, struct ws_session *ss, const char *in, size_t
     ss->rxlen = 0;
 }
 
-static int ws_writeable(struct lws *wsi, struct ws_session *ss)
+static int ws_writeable(struct lws *wsi, struct ws_session *ss, struct server *s)
 {
     struct frame *f;
     while ((f = conn_next_frame(&ss->conn))) {
-        if (LWS_PRE + f->len > ss->txcap) {
-            unsigned char *nb = realloc(ss->tx, LWS_PRE + f->len);
+        if (LWS_PRE + f->len > s->txcap) {
+            unsigned char *nb = realloc(s->tx, LWS_PRE + f->len);
             if (!nb) {
                 conn_frame_free(f);
                 return -1;
             }
-            ss->tx = nb;
-            ss->txcap = LWS_PRE + f->len;
+            s->tx = nb;
+            s->txcap = LWS_PRE + f->len;
         }
-        memcpy(ss->tx + LWS_PRE, f->data, f->len);
-        int n = lws_write(wsi, ss->tx + LWS_PRE, f->len, LWS_WRITE_TEXT);
+        memcpy(s->tx + LWS_PRE, f->data, f->len);
+        int n = lws_write(wsi, s->tx + LWS_PRE, f->len, LWS_WRITE_TEXT);
         conn_frame_free(f);
         if (n < 0)
             return -1;
@@ -467,16 +471,14 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
             ws_rx(wsi, ss, in, len);
         break;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        return ws_writeable(wsi, ss);
+        return ws_writeable(wsi, ss, s);
     case LWS_CALLBACK_CLOSED:
         sources_ws_count(s->sources, ss->conn.source, -1);
         if (!ss->refused)
             hub_conn_closed(s->hub, &ss->conn, now_s());
         conn_fini(&ss->conn);
         free(ss->rx);
-        free(ss->tx);
         ss->rx = NULL;
-        ss->tx = NULL;
         break;
     default:
         break;
@@ -720,5 +722,6 @@ void server_free(struct server *s)
         return;
     lws_context_destroy(s->ctx);
     sources_free(s->sources);
+    free(s->tx);
     free(s);
 }

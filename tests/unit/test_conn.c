@@ -203,6 +203,31 @@ static void test_a_slow_subscriber_holds_only_the_latest_status(void **state)
     conn_fini(&c);
 }
 
+static void test_a_shared_status_is_one_text_for_all(void **state)
+{
+    (void)state;
+    struct conn a, b;
+    char buf[256];
+    conn_init(&a, PROTO_STATUS, NULL);
+    conn_init(&b, PROTO_STATUS, NULL);
+    struct rule all = {.committed = 1};
+    struct conn_shared *s1 = conn_shared_new(strdup("s1"));
+    conn_send_latest_shared(&a, s1);
+    conn_send_latest_shared(&b, s1);
+    assert_int_equal(s1->refs, 3);
+    conn_shared_unref(s1);
+    struct conn_shared *s2 = conn_shared_new(strdup("s2"));
+    conn_send_latest_shared(&a, s2); /* replaces s1 in a, not in b */
+    conn_shared_unref(s2);
+    assert_int_equal(s1->refs, 1);
+    conn_release(may_go, &all, wake, NULL);
+    assert_string_equal(drain(&a, buf), "s2");
+    assert_string_equal(drain(&b, buf), "s1"); /* the last reference: freed (ASan) */
+    assert_null(conn_shared_new(NULL));
+    conn_fini(&a);
+    conn_fini(&b);
+}
+
 static void test_bucket_rate_and_burst(void **state)
 {
     (void)state;
@@ -230,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_dropped_close_lets_the_conn_live),
         cmocka_unit_test(test_reader_too_far_behind_is_closed),
         cmocka_unit_test(test_a_slow_subscriber_holds_only_the_latest_status),
+        cmocka_unit_test(test_a_shared_status_is_one_text_for_all),
         cmocka_unit_test(test_bucket_rate_and_burst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
