@@ -1,0 +1,194 @@
+/* board.test.mjs: the supervisors' side of the console (contract v2 §3) in
+ * Debian's Chromium against a real chatd. The shift board renders the
+ * daemon's pushed board and follows it live (a visitor joins: the queue
+ * counts it; a chat starts: a row for it), ticks its ages itself, and marks
+ * a chat whose visitor has waited over 3 minutes for a reply, and an urgent
+ * one, in words; it holds at 1366×768, works by keyboard, is axe clean and
+ * speaks fi/sv/en. A coordinator follows a chat, whispers to its worker
+ * (who sees the whisper marked as such; the visitor's page never shows it,
+ * not even after a reload) and joins it, writing under its alias. "Ask a
+ * supervisor" tells the worker at once when nobody got the alert, and with a
+ * supervisor on the board it arrives there with a tone and a desktop
+ * notification (allowed on a click). Screenshots in screenshots/. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import { ALICE, addWorker, request, step, visitorHello, workerOnDutyAs } from '../integration/harness.mjs';
+import {
+    PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
+} from './lib.mjs';
+
+const LAPTOP = { width: 1366, height: 768 };
+const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
+const PARENTS = {
+    audience: 'parent', title_fi: 'Vanhempien chat', title_sv: 'Föräldrachatten', title_en: 'Parents chat',
+};
+
+/* The console logged in as a supervisor (creds) at 1366×768: the board.
+ * clock: the page's clock is Playwright's, to be moved on by the test. */
+async function boardLogin(page, base, { creds = CORA, clock = false } = {}) {
+    const p = await page(LAPTOP);
+    if (clock) await p.clock.install();
+    await p.goto(`${base}/console/`);
+    await p.fill('#login-user', creds.user);
+    await p.fill('#login-password', creds.password);
+    await p.click('#login-submit');
+    await p.locator('#board-view').waitFor();
+    await p.locator('#board-queues table').waitFor();
+    return p;
+}
+
+/* Counts the tones the page plays and the notifications it shows, and
+ * lets the test say what the user answers when asked for permission. */
+function instrument() {
+    window.__tones = 0;
+    window.__notes = [];
+    window.__asked = 0;
+    const Real = window.AudioContext;
+    window.AudioContext = function () {
+        const ctx = new Real();
+        const make = ctx.createOscillator.bind(ctx);
+        ctx.createOscillator = () => {
+            window.__tones += 1;
+            return make();
+        };
+        return ctx;
+    };
+    function Fake(title, opts) {
+        window.__notes.push({ title, body: opts && opts.body });
+    }
+    Fake.permission = 'default';
+    Fake.requestPermission = (cb) => {
+        window.__asked += 1;
+        Fake.permission = 'granted';
+        if (cb) cb('granted');
+        return Promise.resolve('granted');
+    };
+    window.Notification = Fake;
+}
+
+const row = (p, sel) => p.locator(sel);
+const chatRow = (p) => p.locator('#board-chats tbody tr[data-chat]');
+
+test('the board: queues, workers and chats live; ages tick; a late reply and urgency stand out; 1366×768, keys, axe, fi/sv',
+    { timeout: 120000 }, async () => {
+        await daemon({ topics: { youth: {}, parents: PARENTS } }, async ({ srv, base, page }) => {
+            await addWorker(srv, CORA, 'coordinator');
+            /* the page's clock can be moved on: the ages are computed there, from absolute times */
+            const b = await boardLogin(page, base, { clock: true });
+            const youth = row(b, '#board-queues tr[data-topic="youth"]');
+
+            await step('a coordinator has the board only; empty at first', async () => {
+                assert.equal(await b.locator('#views').isVisible(), false, 'a coordinator cannot go on duty: no "my chats"');
+                assert.equal(await b.locator('#work-view').isVisible(), false);
+                assert.deepEqual(await b.locator('#board-queues tbody th').allTextContents(), ['Youth chat', 'Parents chat']);
+                assert.equal(await youth.locator('.q-waiting').textContent(), '0');
+                assert.equal(await youth.locator('.q-state').textContent(), 'open, nobody on duty');
+                assert.equal(await b.locator('#board-chats').textContent(), 'No chats right now.');
+                assert.equal(await b.locator('#board-workers').textContent(), 'Nobody is on duty or connected.');
+            });
+
+            const v = await visitorHello(srv.port, { lang: 'en' });
+            await step('a visitor joins: the queue counts it, and its wait ticks', async () => {
+                assert.equal((await request(v, { type: 'join', topic: 'youth', })).type, 'queued');
+                await youth.locator('.q-waiting').filter({ hasText: /^1$/ }).waitFor();
+                assert.match(await youth.locator('.q-oldest').textContent(), /^\d+ s$/);
+                await b.clock.runFor(65000);
+                assert.match(await youth.locator('.q-oldest').textContent(), /^1 min 0\d s$/, 'ticked on by the page');
+            });
+
+            const w = await workerOnDutyAs(srv.port, ALICE, ['youth'], 2);
+            let id;
+            await step('a worker goes on duty and takes the chat: a chat row, the worker\'s load', async () => {
+                id = (await w.next('chat_started')).chat;
+                await v.next('chat_started');
+                await chatRow(b).first().waitFor();
+                assert.equal(await chatRow(b).count(), 1);
+                const r = b.locator(`#board-chats tr[data-chat="${id}"]`);
+                assert.equal(await r.locator('.c-topic').textContent(), 'Youth chat');
+                assert.equal(await r.locator('.c-worker').textContent(), 'Alice');
+                assert.equal(await r.locator('.c-visitor').textContent(), '–', 'the visitor has not written');
+                await youth.locator('.q-waiting').filter({ hasText: /^0$/ }).waitFor();
+                const alice = b.locator('#board-workers tr[data-worker="Alice"]');
+                await alice.locator('.w-load').filter({ hasText: '1/2 chats' }).waitFor();
+                assert.equal(await alice.locator('.w-state').textContent(), 'on duty · Youth chat');
+            });
+
+            const r = b.locator(`#board-chats tr[data-chat="${id}"]`);
+            await step('the visitor waits over 3 minutes for a reply: the row says so, in words', async () => {
+                v.send({ type: 'msg', text: 'hei' });
+                await w.next('msg');
+                /* the page's clock runs 65 s ahead since the last step */
+                await r.locator('.c-visitor .tick').filter({ hasText: /^1 min 0\d s$/ }).waitFor();
+                assert.equal(await r.locator('.c-late').isVisible(), false);
+                await b.clock.runFor(85000);
+                assert.equal(await r.locator('.c-late').isVisible(), false, 'not yet at 2.5 min');
+                await b.clock.runFor(40000);
+                await r.locator('.c-late').waitFor();
+                assert.match(await r.locator('.c-late').textContent(), /^◔ No reply for 3 min \d\d s$/);
+                assert.match(await r.getAttribute('class'), /\blate\b/);
+                assert.deepEqual(await axe(b), []);
+                assert.deepEqual(await b.evaluate(layoutProblems), []);
+            });
+
+            await step('the worker answers: the mark goes', async () => {
+                assert.equal((await request(w, { type: 'msg', chat: id, text: 'moi' })).type, 'ack');
+                await r.locator('.c-late').waitFor({ state: 'hidden' });
+                assert.doesNotMatch((await r.getAttribute('class')) || '', /\blate\b/);
+            });
+
+            await step('an urgent chat is marked in words and comes first', async () => {
+                const v2 = await visitorHello(srv.port, { lang: 'en' });
+                await request(v2, { type: 'join', topic: 'youth' });
+                const second = (await w.next('chat_started')).chat;
+                await chatRow(b).nth(1).waitFor();
+                assert.equal(await chatRow(b).first().getAttribute('data-chat'), id, 'the older chat first');
+                assert.equal((await request(w, { type: 'flag', chat: second, urgent: true })).type, 'ack');
+                const u = b.locator(`#board-chats tr[data-chat="${second}"]`);
+                await u.locator('.c-urgent').waitFor();
+                assert.equal(await u.locator('.c-urgent').textContent(), '⚠ Urgent');
+                assert.equal(await chatRow(b).first().getAttribute('data-chat'), second, 'urgent first');
+                await b.locator('#board-workers tr[data-worker="Alice"] .w-load').filter({ hasText: '2/2 chats' }).waitFor();
+            });
+
+            await step('1366×768: nothing scrolls sideways, nothing overlaps; axe clean', async () => {
+                assert.deepEqual(await b.evaluate(layoutProblems), []);
+                assert.equal(await b.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+                assert.deepEqual(await axe(b), []);
+                await b.evaluate(() => window.scrollTo(0, 0));
+                fs.mkdirSync(SHOTS, { recursive: true });
+                await b.screenshot({ path: `${SHOTS}/board-1366x768.png` });
+                await shot(b, 'board-1366-full');
+            });
+
+            await step('keyboard only: Tab reaches Follow, Enter opens the chat with focus on it', async () => {
+                await b.locator('#lang').focus();
+                let guard = 0;
+                while (!(await b.evaluate(() => document.activeElement.classList.contains('c-follow')))) {
+                    await b.keyboard.press('Tab');
+                    assert.ok(++guard < 40, 'a Follow button is reachable by Tab');
+                }
+                const which = await b.evaluate(() => document.activeElement.closest('tr').getAttribute('data-chat'));
+                await b.keyboard.press('Enter');
+                const panel = b.locator(`#monitors section[data-monitor="${which}"]`);
+                await panel.waitFor();
+                await b.waitForFunction(() => document.activeElement.classList.contains('chat-title'));
+                assert.equal(await b.locator(`#board-chats tr[data-chat="${which}"] .c-follow`).textContent(), 'Go to');
+                assert.deepEqual(await axe(b), []);
+            });
+
+            await step('in Finnish and Swedish', async () => {
+                await b.selectOption('#lang', 'fi');
+                assert.equal(await b.locator('#board-queues-heading').textContent(), 'Jonot');
+                assert.equal(await b.locator('#board-chats thead th').first().textContent(), 'Keskustelu');
+                assert.equal(await chatRow(b).first().locator('.c-urgent').textContent(), '⚠ Kiireellinen');
+                assert.match(await youth.locator('th').textContent(), /^Nuorten chat$/);
+                assert.deepEqual(await b.evaluate(layoutProblems), []);
+                await b.selectOption('#lang', 'sv');
+                assert.equal(await b.locator('#board-workers-heading').textContent(), 'Jourhavande');
+                assert.equal(await b.locator('#board-workers tr[data-worker="Alice"] .w-load').textContent(), '2/2 chattar');
+                assert.deepEqual(await b.evaluate(layoutProblems), []);
+                await b.selectOption('#lang', 'en');
+            });
+        });
+    });
