@@ -192,3 +192,178 @@ test('the board: queues, workers and chats live; ages tick; a late reply and urg
             });
         });
     });
+
+test('follow, whisper and join: the worker sees the whisper as one, the visitor never', { timeout: 120000 }, async () => {
+    await daemon(async ({ srv, base, page }) => {
+        await addWorker(srv, CORA, 'coordinator');
+        const c = await consoleLogin(await page(LAPTOP), base, { topics: ['youth'] });
+        const v = await visitorOpen(await page(PHONE), base);
+        await v.click('#topics [data-topic="youth"]');
+        await v.locator('#view-chat').waitFor();
+        const panel = chatPanel(c);
+        await panel.waitFor();
+        await visitorSend(v, 'hei, onko siellä joku');
+        await workerSend(panel, 'Hei! Olen Alice.');
+
+        const b = await boardLogin(page, base);
+        const id = await panel.getAttribute('data-chat');
+        const mon = b.locator(`#monitors section[data-monitor="${id}"]`);
+        await step('Follow: the chat so far, read-only, and the board names the follower', async () => {
+            await b.locator(`#board-chats tr[data-chat="${id}"] .c-follow`).click();
+            await mon.waitFor();
+            await mon.locator('.chat-log .msg').nth(1).waitFor();
+            assert.deepEqual(await mon.locator('.chat-log .msg .msg-text').allTextContents(),
+                ['hei, onko siellä joku', 'Hei! Olen Alice.']);
+            assert.deepEqual(await mon.locator('.chat-log .msg .msg-who').allTextContents(), ['Visitor', 'Alice (worker)']);
+            assert.equal(await mon.locator('.chat-topic').textContent(), 'Youth chat · Alice');
+            assert.match(await mon.locator('.mon-meta').textContent(), /^You are reading along; the visitor does not see you\./);
+            assert.equal(await mon.locator('.mon-form').isVisible(), false, 'no message box before joining');
+            await b.locator(`#board-chats tr[data-chat="${id}"] .c-says`).filter({ hasText: 'followed by Cora' }).waitFor();
+        });
+
+        await step('live lines reach the follower', async () => {
+            await visitorSend(v, 'koulussa on vaikeaa');
+            await mon.locator('.chat-log .msg-text').filter({ hasText: 'koulussa on vaikeaa' }).waitFor();
+            await workerSend(panel, 'Kerro lisää.');
+            await mon.locator('.chat-log .msg-text').filter({ hasText: 'Kerro lisää.' }).waitFor();
+        });
+
+        const WHISPER = 'ask about school, gently';
+        await step('a whisper: shown to the worker as a whisper only staff see', async () => {
+            await mon.locator('.whisper-input').fill(WHISPER);
+            await mon.locator('.whisper-input').press('Enter');
+            const own = mon.locator('.chat-log .msg-whisper').filter({ hasText: WHISPER });
+            await own.and(b.locator(':not(.msg-pending)')).waitFor();
+            assert.equal(await own.locator('.msg-who').textContent(), '✉ Your whisper: only staff see this');
+            const got = panel.locator('.chat-log .msg-whisper').filter({ hasText: WHISPER });
+            await got.waitFor();
+            assert.equal(await got.locator('.msg-who').textContent(), '✉ Whisper from Cora: only staff see this');
+            assert.deepEqual(await axe(b), []);
+            assert.deepEqual(await axe(c), []);
+            await shot(b, 'board-monitor-whisper-1366');
+            await panel.screenshot({ path: `${SHOTS}/console-worker-whisper.png` });
+        });
+
+        await step('join: the coordinator writes to the visitor under its alias', async () => {
+            await mon.locator('.mon-join-button').click();
+            await mon.locator('.mon-form').waitFor();
+            await b.waitForFunction(() => document.activeElement.classList.contains('mon-input'));
+            assert.match(await mon.locator('.mon-meta').textContent(), /^You have joined: the visitor sees your messages\./);
+            await b.keyboard.type('Hei, olen Cora ja autan myös.');
+            await b.keyboard.press('Enter');
+            await mon.locator('.chat-log .msg-own:not(.msg-pending) .msg-text').filter({ hasText: 'Hei, olen Cora' }).waitFor();
+            await v.locator('#chat-log .msg-other').filter({ hasText: 'Hei, olen Cora ja autan myös.' }).waitFor();
+            const inWorker = panel.locator('.chat-log .msg-staff').filter({ hasText: 'Hei, olen Cora' });
+            await inWorker.waitFor();
+            assert.equal(await inWorker.locator('.msg-who').textContent(), 'Cora (supervisor)');
+        });
+
+        await step('the visitor\'s page never shows the whisper, not even after a reload', async () => {
+            const seen = () => v.evaluate(() => document.documentElement.outerHTML);
+            assert.ok(!(await seen()).includes(WHISPER), 'not in the visitor page');
+            assert.ok(!(await seen()).includes('only staff'), 'no trace of a whisper line');
+            await v.reload();
+            await v.locator('#chat-log .msg').filter({ hasText: 'Hei, olen Cora ja autan myös.' }).waitFor();
+            assert.equal(await v.locator('#chat-log .msg').count(), 5, 'five messages, no whisper');
+            assert.ok(!(await seen()).includes(WHISPER), 'not after a resume either');
+        });
+
+        await step('the chat ends: the follower sees it, the panel closes on request', async () => {
+            await panel.locator('button.chat-end').click();
+            await mon.locator('.chat-log .msg-system').filter({ hasText: 'The worker ended the chat.' }).waitFor();
+            assert.equal(await mon.locator('.whisper-form').isVisible(), false);
+            await mon.locator('.mon-close').click();
+            await mon.waitFor({ state: 'detached' });
+            await b.locator('#monitors-none').waitFor();
+        });
+    });
+});
+
+test('ask a supervisor: nobody there is said at once; with one on the board, a listed alert, a tone and a notification',
+    { timeout: 120000 }, async () => {
+        await daemon({ topics: { youth: {}, parents: { ...PARENTS, first_reply_s: 2 } } }, async ({ srv, base, page }) => {
+            await addWorker(srv, CORA, 'coordinator');
+            const c = await consoleLogin(await page(LAPTOP), base, { topics: ['youth', 'parents'], capacity: 3 });
+            const v = await visitorHello(srv.port, { lang: 'en' });
+            assert.equal((await request(v, { type: 'join', topic: 'youth' })).type, 'queued');
+            const panel = chatPanel(c);
+            await panel.waitFor();
+            const status = panel.locator('.chat-ask-status');
+
+            await step('no supervisor connected: the worker is told so at once', async () => {
+                await panel.locator('.chat-ask-open').click();
+                assert.equal(await panel.locator('.chat-ask-open').getAttribute('aria-expanded'), 'true');
+                await c.waitForFunction(() => document.activeElement.classList.contains('chat-ask-note'));
+                assert.equal(await panel.locator('.chat-ask-note').getAttribute('maxlength'), '200');
+                await c.keyboard.type('risk of harm');
+                await c.keyboard.press('Enter');
+                await status.filter({ hasText: /\S/ }).waitFor();
+                assert.equal(await status.textContent(),
+                    'No supervisor is connected right now, so nobody got it. Reach your supervisor another way if you need help now.');
+                assert.equal(await status.getAttribute('role'), 'alert');
+                assert.match(await status.getAttribute('class'), /\bask-nobody\b/);
+                assert.equal(await panel.locator('.chat-ask').isVisible(), false, 'the form closes');
+                await panel.locator('.chat-urgent').waitFor();   /* the alert made the chat urgent */
+                assert.deepEqual(await axe(c), []);
+                await panel.screenshot({ path: `${SHOTS}/console-ask-nobody.png` });
+            });
+
+            const b = await page(LAPTOP);
+            await b.addInitScript(instrument);
+            await b.goto(`${base}/console/`);
+            await b.fill('#login-user', CORA.user);
+            await b.fill('#login-password', CORA.password);
+            await b.click('#login-submit');
+            await b.locator('#board-chats table').waitFor();
+
+            await step('desktop notifications are asked for only on a click', async () => {
+                assert.equal(await b.evaluate(() => window.__asked), 0, 'not asked on its own');
+                await b.locator('#board-notify').click();
+                assert.equal(await b.evaluate(() => window.__asked), 1);
+                await b.locator('#board-notify-state').filter({ hasText: 'Alerts also show as desktop notifications.' }).waitFor();
+                assert.equal(await b.locator('#board-notify').isVisible(), false);
+            });
+
+            await step('with a supervisor on the board: it gets the alert, with a tone and a notification', async () => {
+                await panel.locator('.chat-ask-open').focus();
+                await c.keyboard.press('Enter');
+                await c.waitForFunction(() => document.activeElement.classList.contains('chat-ask-note'));
+                await c.keyboard.type('please read along');
+                await c.keyboard.press('Enter');
+                await status.filter({ hasText: 'Sent. Supervisors who got it: 1.' }).waitFor();
+                assert.match(await status.getAttribute('class'), /\bask-sent\b/);
+
+                const item = b.locator('#board-alerts li.alert-item').first();
+                await item.waitFor();
+                assert.equal(await item.locator('.alert-who').textContent(), 'Youth chat · Alice');
+                assert.equal(await item.locator('.alert-note').textContent(), '“please read along”');
+                assert.match(await item.locator('.alert-sign').textContent(), /Alert/);
+                assert.equal(await b.locator('#alarm').textContent(), 'Youth chat · Alice: please read along');
+                assert.ok(await b.evaluate(() => window.__tones) >= 1, 'a tone was played');
+                assert.deepEqual(await b.evaluate(() => window.__notes),
+                    [{ title: 'Alert from a chat', body: 'Youth chat · Alice: please read along' }]);
+                assert.equal(await b.locator('#board-alerts-none').isVisible(), false);
+            });
+
+            await step('a chat without a first reply raises one by itself, said in the page\'s words', async () => {
+                const v2 = await visitorHello(srv.port, { lang: 'en' });
+                assert.equal((await request(v2, { type: 'join', topic: 'parents' })).type, 'queued');
+                const item = b.locator('#board-alerts li.alert-item').first();
+                await item.filter({ hasText: 'Parents chat · Alice' }).waitFor({ timeout: 8000 });
+                assert.equal(await item.locator('.alert-note').textContent(),
+                    'No first reply yet: the visitor has waited for the worker\'s first message.');
+                assert.equal(await b.locator('#board-alerts li.alert-item').count(), 2, 'newest first');
+                assert.deepEqual(await axe(b), []);
+                assert.deepEqual(await b.evaluate(layoutProblems), []);
+                await b.evaluate(() => window.scrollTo(0, 0));
+                await b.screenshot({ path: `${SHOTS}/board-alerts-1366x768.png` });
+            });
+
+            await step('Follow from an alert opens that chat', async () => {
+                const id = await panel.getAttribute('data-chat');
+                await b.locator(`#board-alerts li.alert-item[data-chat="${id}"] .alert-follow`).click();
+                await b.locator(`#monitors section[data-monitor="${id}"]`).waitFor();
+                await b.waitForFunction(() => document.activeElement.classList.contains('chat-title'));
+            });
+        });
+    });

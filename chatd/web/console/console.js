@@ -641,11 +641,14 @@
     head.appendChild(h);
     var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
     flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
-    head.appendChild(flagBtn);
     var askBtn = button('button small secondary chat-ask-open', 'button', 'console.ask');
     askBtn.setAttribute('aria-expanded', 'false');
     askBtn.setAttribute('aria-controls', base + '-ask');
-    head.appendChild(askBtn);
+    var headTools = document.createElement('div');
+    headTools.className = 'chat-head-tools';
+    headTools.appendChild(flagBtn);
+    headTools.appendChild(askBtn);
+    head.appendChild(headTools);
     sec.appendChild(head);
     sec.appendChild(buildAsk(c, base, askBtn));
 

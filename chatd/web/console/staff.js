@@ -43,7 +43,8 @@
 
   /* Shows a msg frame, a history line (whispers included) or our own line. */
   Conversation.prototype.add = function (m, status) {
-    var party = this.party(m);
+    /* a pending line is one of ours, being sent */
+    var party = status === 'pending' && !m.whisper ? this.opts.own : this.party(m);
     var whisper = party === 'whisper';
     var alias = typeof m.alias === 'string' && m.alias ? m.alias : null;
     var rec = {
