@@ -367,3 +367,76 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
             });
         });
     });
+
+test('a busy shift for an admin: 3 workers, 5 chats, 2 urgent; alerts counted on the other view', { timeout: 120000 }, async () => {
+    await daemon({ topics: { youth: {}, parents: PARENTS } }, async ({ srv, base, page }) => {
+        const ADAM = { user: 'adam', password: 'adam-password-1', alias: 'Adam' };
+        const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
+        const DANA = { user: 'dana', password: 'dana-password-1', alias: 'Dana' };
+        await addWorker(srv, ADAM, 'admin');
+        await addWorker(srv, BOB);
+        await addWorker(srv, DANA);
+        /* one worker after another, so that each gets its share: 2, 2 and 1 */
+        const chats = [];
+        let i = 0;
+        for (const [who, n] of [[ALICE, 2], [BOB, 2], [DANA, 1]]) {
+            const w = await workerOnDutyAs(srv.port, who, ['youth'], 2);
+            for (let k = 0; k < n; k++, i++) {
+                const v = await visitorHello(srv.port, { lang: 'en' });
+                assert.equal((await request(v, { type: 'join', topic: 'youth' })).type, 'queued');
+                chats.push({ v, w, id: (await w.next('chat_started')).chat });
+                await v.next('chat_started');
+                v.send({ type: 'msg', text: `hello ${i}` });
+            }
+        }
+        for (const x of chats.slice(0, 2)) assert.equal((await request(x.w, { type: 'flag', chat: x.id, urgent: true })).type, 'ack');
+        const waiting = await visitorHello(srv.port, { lang: 'en' });
+        assert.equal((await request(waiting, { type: 'join', topic: 'parents' })).type, 'queued');
+
+        const a = await page(LAPTOP);
+        await a.goto(`${base}/console/`);
+        await a.fill('#login-user', ADAM.user);
+        await a.fill('#login-password', ADAM.password);
+        await a.click('#login-submit');
+        await a.locator('#work-view').waitFor();
+
+        await step('an admin starts on its own chats, with the board one link away', async () => {
+            assert.ok(await a.locator('#views').isVisible());
+            assert.equal(await a.locator('#nav-chats').getAttribute('aria-current'), 'page');
+            assert.equal(await a.locator('#board-view').isVisible(), false);
+            const x = chats[0];   /* urgent already: an alert makes its chat urgent */
+            assert.equal((await request(x.w, { type: 'alert', chat: x.id, note: 'need a second opinion' })).supervisors, 1,
+                'the board is on for an admin on the other view too');
+            await a.locator('#nav-board-count').filter({ hasText: '1' }).waitFor();
+            assert.equal(await a.locator('#nav-board').textContent(), 'Shift board1 (new alerts: 1)');
+            await a.locator('#nav-board').focus();
+            await a.keyboard.press('Enter');
+            await a.locator('#board-view').waitFor();
+            assert.equal(await a.locator('#nav-board').getAttribute('aria-current'), 'page');
+            assert.equal(await a.locator('#nav-board-count').isVisible(), false, 'seen');
+        });
+
+        await step('the board: 3 workers, 5 chats, 2 of them urgent, one visitor waiting', async () => {
+            await chatRow(a).nth(4).waitFor();
+            assert.equal(await chatRow(a).count(), 5);
+            assert.equal(await a.locator('#board-chats .c-urgent').count(), 2);
+            assert.equal(await a.locator('#board-chats tbody tr').nth(0).locator('.c-urgent').count(), 1, 'urgent first');
+            assert.equal(await a.locator('#board-chats tbody tr').nth(1).locator('.c-urgent').count(), 1);
+            assert.deepEqual((await a.locator('#board-workers tbody .w-alias').allTextContents()).sort(), ['Alice', 'Bob', 'Dana']);
+            assert.equal(await a.locator('#board-queues tr[data-topic="parents"] .q-waiting').textContent(), '1');
+            assert.match(await a.locator('#board-queues tr[data-topic="parents"] .q-state').textContent(), /nobody on duty/);
+            await a.locator('#board-alerts li.alert-item').filter({ hasText: 'need a second opinion' }).waitFor();
+            assert.deepEqual(await axe(a), []);
+            assert.deepEqual(await a.evaluate(layoutProblems), []);
+            fs.mkdirSync(SHOTS, { recursive: true });
+            await a.screenshot({ path: `${SHOTS}/board-busy-1366x768.png` });
+            await shot(a, 'board-busy-1366-full');
+        });
+
+        await step('back to my chats by the address', async () => {
+            await a.goto(`${base}/console/#chats`);
+            await a.locator('#work-view').waitFor();
+            assert.equal(await a.locator('#board-view').isVisible(), false);
+        });
+    });
+});

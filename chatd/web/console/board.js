@@ -787,9 +787,10 @@
     var b = $('board-notify');
     var st = $('board-notify-state');
     var perm = window.Notification ? Notification.permission : 'none';
+    var state = { granted: 'on', denied: 'blocked' }[perm] || 'none';
     b.hidden = perm !== 'default';
-    st.textContent = perm === 'default' ? '' : t('board.notify.' + (perm === 'granted' ? 'on' : perm === 'denied' ? 'blocked' : 'none'));
     st.hidden = perm === 'default';
+    st.textContent = t('board.notify.' + state);   /* hidden while the user may still be asked */
   };
 
   /* Once a second: every age, and the chats whose visitor waits for a reply. */

@@ -57,10 +57,10 @@
   var questions = [];            /* pre-chat questions from the welcome */
   var langs = [];                /* language codes the server accepts, from the welcome */
   var flagRefs = {};             /* ref of a flag request -> {chat, urgent} */
-  var askRefs = {};              /* ref of an alert request -> chat id */
   var categories = [];           /* contact categories from the welcome, for the wrap-up */
   var board = null;              /* the supervisors' board (board.js), made in init() */
   var wrapups = null;            /* the wrap-up forms (wrapup.js), made in init() */
+  var asks = new Asks(sock);     /* "ask a supervisor" under each chat (ask.js) */
 
   /* ---- connection ---- */
 
@@ -163,7 +163,16 @@
   function renderBadge(n) {
     var el = $('nav-board-count');
     el.hidden = !n;
-    el.textContent = n ? t('board.nav.count', { n: n }) : '';
+    el.textContent = '';
+    if (!n) return;
+    var shown = document.createElement('span');
+    shown.setAttribute('aria-hidden', 'true');
+    shown.textContent = String(n);
+    var said = document.createElement('span');
+    said.className = 'visually-hidden';
+    said.textContent = ' ' + t('board.nav.count', { n: n });
+    el.appendChild(shown);
+    el.appendChild(said);
   }
 
   function onLoginSubmit(ev) {
@@ -293,11 +302,8 @@
       onLoginError(m);
       return;
     }
-    if (m.ref !== undefined) {
-      delete flagRefs[m.ref];
-      delete askRefs[m.ref];
-    }
-    if (wrapups.answer(m) || board.answer(m)) return;
+    if (m.ref !== undefined) delete flagRefs[m.ref];
+    if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
     var c = chatOfRef(m.ref);
     if (c) c.conv.fail(m.ref);
     if (m.code === 'unauthorized' && me === null) {
@@ -641,16 +647,14 @@
     head.appendChild(h);
     var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
     flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
-    var askBtn = button('button small secondary chat-ask-open', 'button', 'console.ask');
-    askBtn.setAttribute('aria-expanded', 'false');
-    askBtn.setAttribute('aria-controls', base + '-ask');
+    var ask = asks.build(c.id, base);
     var headTools = document.createElement('div');
     headTools.className = 'chat-head-tools';
     headTools.appendChild(flagBtn);
-    headTools.appendChild(askBtn);
+    headTools.appendChild(ask.button);
     head.appendChild(headTools);
     sec.appendChild(head);
-    sec.appendChild(buildAsk(c, base, askBtn));
+    sec.appendChild(ask.box);
 
     var meta = document.createElement('p');
     meta.className = 'chat-meta';
@@ -818,88 +822,6 @@
 
   var button = Staff.button;
 
-  /* "Ask a supervisor": a note of up to 200 characters (optional) and the
-   * alert; the answer says how many supervisors got it, 0 at once. */
-  function buildAsk(c, base, openBtn) {
-    var form = document.createElement('form');
-    form.className = 'chat-ask';
-    form.id = base + '-ask';
-    form.noValidate = true;
-    form.hidden = true;
-    var lb = document.createElement('label');
-    lb.htmlFor = base + '-ask-note';
-    lb.setAttribute('data-i18n', 'console.ask.note');
-    lb.textContent = t('console.ask.note');
-    var input = document.createElement('input');
-    input.type = 'text';
-    input.id = base + '-ask-note';
-    input.className = 'chat-ask-note';
-    input.maxLength = 200;
-    input.setAttribute('autocomplete', 'off');
-    var actions = document.createElement('div');
-    actions.className = 'actions';
-    var send = button('button small chat-ask-send', 'submit', 'console.ask.send');
-    var cancel = button('button small secondary chat-ask-cancel', 'button', 'console.ask.cancel');
-    actions.appendChild(send);
-    actions.appendChild(cancel);
-    form.appendChild(lb);
-    form.appendChild(input);
-    form.appendChild(actions);
-    var said = document.createElement('p');
-    said.className = 'chat-ask-status';
-    said.setAttribute('role', 'alert');
-
-    function show(on) {
-      form.hidden = !on;
-      openBtn.setAttribute('aria-expanded', on ? 'true' : 'false');
-      if (on) input.focus();
-    }
-    openBtn.addEventListener('click', function () {
-      said.textContent = '';
-      said.className = 'chat-ask-status';
-      show(form.hidden);
-    });
-    cancel.addEventListener('click', function () {
-      show(false);
-      openBtn.focus();
-    });
-    form.addEventListener('keydown', function (ev) {
-      if (ev.key === 'Escape') {
-        show(false);
-        openBtn.focus();
-      }
-    });
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var note = input.value.replace(/^\s+|\s+$/g, '');
-      var ref = 'alert' + sock.nextRef();
-      var req = { type: 'alert', chat: c.id, ref: ref };
-      if (note) req.note = note;
-      if (!sock.send(req)) return;
-      askRefs[ref] = c.id;
-      send.disabled = true;
-    });
-    var box = document.createElement('div');
-    box.className = 'chat-ask-box';
-    box.appendChild(form);
-    box.appendChild(said);
-    return box;
-  }
-
-  /* The ack of an alert: {supervisors: how many got it}. */
-  function onAskAck(c, m) {
-    var n = typeof m.supervisors === 'number' ? m.supervisors : 0;
-    var form = q(c, '.chat-ask');
-    form.hidden = true;
-    q(c, '.chat-ask-open').setAttribute('aria-expanded', 'false');
-    q(c, '.chat-ask-note').value = '';
-    q(c, '.chat-ask-send').disabled = false;
-    var said = q(c, '.chat-ask-status');
-    said.className = 'chat-ask-status ' + (n ? 'ask-sent' : 'ask-nobody');
-    said.textContent = n ? t('console.ask.sent', { n: n }) : t('console.ask.nobody');
-    q(c, '.chat-ask-open').focus();
-  }
-
   /* A supervisor's whisper: in the chat, for the worker's eyes only. */
   function onWhisper(m) {
     if (board.has(m.chat)) board.onWhisper(m);
@@ -1035,10 +957,7 @@
     q(c, '.chat-end').hidden = c.ended;
     q(c, '.chat-flag').hidden = c.ended;
     q(c, '.chat-flag').disabled = !live;
-    q(c, '.chat-ask-open').hidden = c.ended;
-    q(c, '.chat-ask-open').disabled = !live;
-    q(c, '.chat-ask-send').disabled = !live;
-    if (c.ended) q(c, '.chat-ask').hidden = true;
+    asks.controls(c.id, live, c.ended);
     q(c, '.chat-close').hidden = !c.ended;
     c.el.classList.toggle('ended', c.ended);
   }
@@ -1103,13 +1022,7 @@
       onFlag(f);
       return;
     }
-    if (m.ref !== undefined && Object.prototype.hasOwnProperty.call(askRefs, m.ref)) {
-      var asked = chats[askRefs[m.ref]];
-      delete askRefs[m.ref];
-      if (asked) onAskAck(asked, m);
-      return;
-    }
-    if (wrapups.answer(m) || board.answer(m)) return;
+    if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
     var c = chatOfRef(m.ref);
     if (c) c.conv.ack(m.ref, m.seq);
   }
@@ -1151,6 +1064,7 @@
   function closePanel(c) {
     c.conv.typingStop();
     wrapups.detach(c.id);
+    asks.forget(c.id);
     if (c.el.parentNode) c.el.parentNode.removeChild(c.el);
     delete chats[c.id];
     chatOrder = chatOrder.filter(function (id) { return id !== c.id; });
@@ -1181,6 +1095,7 @@
     refreshPanelMeta();
     board.render();
     wrapups.render();
+    asks.render();
     renderBadge(board.unseen);
   }
 
