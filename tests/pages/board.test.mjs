@@ -268,6 +268,14 @@ test('follow, whisper and join: the worker sees the whisper as one, the visitor 
             assert.ok(!(await seen()).includes(WHISPER), 'not after a resume either');
         });
 
+        await step('the worker reloads: the history keeps the whisper as a whisper and Cora\'s line as hers', async () => {
+            await c.reload();
+            await panel.locator('.chat-log .msg').nth(5).waitFor();
+            assert.deepEqual(await panel.locator('.chat-log .msg .msg-who').allTextContents(), ['Visitor', 'You', 'Visitor',
+                'You', '✉ Whisper from Cora: only staff see this', 'Cora (supervisor)']);
+            assert.equal(await panel.locator('.chat-log .msg-whisper .msg-text').textContent(), WHISPER);
+        });
+
         await step('the chat ends: the follower sees it, the panel closes on request', async () => {
             await panel.locator('button.chat-end').click();
             await mon.locator('.chat-log .msg-system').filter({ hasText: 'The worker ended the chat.' }).waitFor();
@@ -431,6 +439,19 @@ test('a busy shift for an admin: 3 workers, 5 chats, 2 urgent; alerts counted on
             fs.mkdirSync(SHOTS, { recursive: true });
             await a.screenshot({ path: `${SHOTS}/board-busy-1366x768.png` });
             await shot(a, 'board-busy-1366-full');
+        });
+
+        await step('mirrored right to left, it still fits', async () => {
+            await a.evaluate(() => { document.documentElement.dir = 'rtl'; });
+            assert.deepEqual(await a.evaluate(layoutProblems), []);
+            const sides = await a.evaluate(() => {
+                const main = document.querySelector('.board-main').getBoundingClientRect();
+                const side = document.querySelector('.board-side').getBoundingClientRect();
+                return { main: main.left, side: side.left };
+            });
+            assert.ok(sides.side < sides.main, 'the side column moves to the left');
+            await a.screenshot({ path: `${SHOTS}/board-busy-rtl-1366x768.png` });
+            await a.evaluate(() => { document.documentElement.dir = 'ltr'; });
         });
 
         await step('back to my chats by the address', async () => {
