@@ -15,7 +15,15 @@
  * chat shows the visitor's language and pre-chat answers at its top, in the
  * worker's own language (the texts come with the welcome's questions), and is
  * marked urgent in words, not colour alone; `flag` marks or unmarks it, and
- * every tab follows the pushed `flag`. The queue counts urgent visitors. */
+ * every tab follows the pushed `flag`. The queue counts urgent visitors.
+ * The shift (contract v2 §3, §4): "Ask a supervisor" under each chat sends
+ * `alert` with an optional note, and says at once when no supervisor is
+ * there to get it; a supervisor's whispers show in the chat as lines only
+ * staff see, and a supervisor who joined writes under its alias
+ * (staff.js). When the worker's part of a chat ends, the wrap-up form
+ * (wrapup.js) opens in its panel. Coordinators and admins also get the
+ * shift board (board.js) at #board; a coordinator, who cannot go on duty,
+ * sees only that. */
 (function () {
   'use strict';
 
@@ -49,7 +57,10 @@
   var questions = [];            /* pre-chat questions from the welcome */
   var langs = [];                /* language codes the server accepts, from the welcome */
   var flagRefs = {};             /* ref of a flag request -> {chat, urgent} */
-  var audioCtx = null;
+  var categories = [];           /* contact categories from the welcome, for the wrap-up */
+  var board = null;              /* the supervisors' board (board.js), made in init() */
+  var wrapups = null;            /* the wrap-up forms (wrapup.js), made in init() */
+  var asks = new Asks(sock);     /* "ask a supervisor" under each chat (ask.js) */
 
   /* ---- connection ---- */
 
@@ -68,6 +79,8 @@
     var wasLoggedIn = me !== null;
     me = null;
     loginRef = null;
+    board.lost();
+    wrapups.connected(false);
     for (var id in chats) {
       if (Object.prototype.hasOwnProperty.call(chats, id)) {
         chats[id].conv.forgetTyping();
@@ -122,6 +135,44 @@
 
   function showLogin() {
     Chat.showLogin(true, 'work-view');
+    $('board-view').hidden = true;
+    $('views').hidden = true;
+  }
+
+  /* ---- views: my chats, the shift board ---- */
+
+  function supervisor() {
+    return me !== null && (me.role === 'coordinator' || me.role === 'admin');
+  }
+
+  /* Shows the view the address asks for (#board, #chats); a coordinator,
+   * who cannot go on duty, has only the board. */
+  function applyView() {
+    if (!me) return;
+    var sup = supervisor();
+    var onBoard = sup && (me.role === 'coordinator' || location.hash === '#board');
+    $('views').hidden = !sup || me.role === 'coordinator';
+    $('work-view').hidden = onBoard;
+    $('board-view').hidden = !onBoard;
+    $('nav-board').setAttribute('aria-current', onBoard ? 'page' : 'false');
+    $('nav-chats').setAttribute('aria-current', onBoard ? 'false' : 'page');
+    board.show(onBoard);
+  }
+
+  /* How many alerts came while the board was not shown. */
+  function renderBadge(n) {
+    var el = $('nav-board-count');
+    el.hidden = !n;
+    el.textContent = '';
+    if (!n) return;
+    var shown = document.createElement('span');
+    shown.setAttribute('aria-hidden', 'true');
+    shown.textContent = String(n);
+    var said = document.createElement('span');
+    said.className = 'visually-hidden';
+    said.textContent = ' ' + t('board.nav.count', { n: n });
+    el.appendChild(shown);
+    el.appendChild(said);
   }
 
   function onLoginSubmit(ev) {
@@ -141,10 +192,16 @@
     canned = Array.isArray(m.canned) ? m.canned : [];
     questions = Array.isArray(m.questions) ? m.questions : [];
     langs = Array.isArray(m.langs) ? m.langs.filter(function (l) { return typeof l === 'string'; }) : [];
+    categories = Array.isArray(m.categories) ? m.categories.filter(function (x) {
+      return x && typeof x.id === 'string';
+    }) : [];
     renderDutyLangs();
     $('login-password').value = '';
     clearErrors();
     Chat.showLogin(false, 'work-view');
+    applyView();
+    if (supervisor()) board.start();
+    wrapups.connected(true);
     renderWhoami();
     updateControls();
     if (topicList.length === 0) loadTopics();
@@ -196,6 +253,8 @@
     chats = {};
     chatOrder = [];
     $('chats').textContent = '';
+    board.stop();
+    wrapups.clear();
     renderChatsNone();
     renderDuty();
     renderQueue();
@@ -227,6 +286,10 @@
       case 'visitor_away': onAway(m, true); break;
       case 'visitor_back': onAway(m, false); break;
       case 'flag': onFlag(m); break;
+      case 'whisper': onWhisper(m); break;
+      case 'wrapup': wrapups.open(m); break;
+      case 'board': board.onBoard(m); break;
+      case 'alert': board.onAlert(m); break;
       case 'error': onError(m); break;
       case 'pong': onPong(m); break;
       case 'logged_out': loggingOut = true; break;
@@ -240,6 +303,7 @@
       return;
     }
     if (m.ref !== undefined) delete flagRefs[m.ref];
+    if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
     var c = chatOfRef(m.ref);
     if (c) c.conv.fail(m.ref);
     if (m.code === 'unauthorized' && me === null) {
@@ -268,6 +332,7 @@
         renderDuty();   /* a duty answer may have come first, showing bare ids */
         renderQueue();
         refreshPanelMeta();
+        board.render();   /* the board may have come first, too */
         /* chats re-sent after a reload may have come first: transfer needs the topics */
         for (var i = 0; i < chatOrder.length; i++) rebuildTools(chats[chatOrder[i]]);
       })
@@ -488,7 +553,7 @@
       var urgent = Number(qs.urgent_waiting) || 0;
       if (urgent > 0) {
         li.className += ' has-urgent';
-        facts.appendChild(urgentMark('queue-urgent', t('c.queue.urgent', { n: urgent })));
+        facts.appendChild(Staff.mark('queue-urgent', '\u26a0', t('c.queue.urgent', { n: urgent })));
       }
       if (waiting > 0) {
         var l = document.createElement('span');
@@ -537,10 +602,12 @@
       n: panelCounter
     };
     c.el = buildPanel(c);
-    c.conv = new Chat.Conversation({
+    c.conv = new Staff.Conversation({
       log: q(c, '.chat-log'),
       typingEl: q(c, '.typing'),
       own: 'worker',
+      selfIsWorker: true,
+      self: function () { return me ? me.alias : ''; },
       who: function (from) { return from === 'worker' ? t('c.chat.you') : t('c.chat.visitor'); },
       typingText: function () { return t('c.chat.typing'); },
       live: function () { return !c.ended; },
@@ -573,15 +640,21 @@
     var topic = document.createElement('span');
     topic.className = 'chat-topic';
     h.appendChild(topic);
-    var mark = urgentMark('chat-urgent', t('c.chat.urgent'));
+    var mark = Staff.mark('chat-urgent', '\u26a0', t('c.chat.urgent'));
     mark.hidden = true;
     h.appendChild(document.createTextNode(' '));
     h.appendChild(mark);
     head.appendChild(h);
     var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
     flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
-    head.appendChild(flagBtn);
+    var ask = asks.build(c.id, base);
+    var headTools = document.createElement('div');
+    headTools.className = 'chat-head-tools';
+    headTools.appendChild(flagBtn);
+    headTools.appendChild(ask.button);
+    head.appendChild(headTools);
     sec.appendChild(head);
+    sec.appendChild(ask.box);
 
     var meta = document.createElement('p');
     meta.className = 'chat-meta';
@@ -624,6 +697,10 @@
     typing.className = 'typing';
     typing.hidden = true;
     sec.appendChild(typing);
+
+    var wrap = document.createElement('div');
+    wrap.className = 'chat-wrapup';
+    sec.appendChild(wrap);
 
     var form = document.createElement('form');
     form.className = 'chat-form';
@@ -739,46 +816,20 @@
   /* A short tone and, when allowed, a system notification (tab in background). */
   function alertWorker(textKey, vars) {
     if (!document.hidden) return;
-    try {
-      audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
-      var osc = audioCtx.createOscillator();
-      var gain = audioCtx.createGain();
-      osc.frequency.value = 660;
-      gain.gain.value = 0.08;
-      osc.connect(gain);
-      gain.connect(audioCtx.destination);
-      osc.start();
-      osc.stop(audioCtx.currentTime + 0.15);
-    } catch (e) { /* no audio */ }
-    if (window.Notification && Notification.permission === 'granted') {
-      try { new Notification(t(textKey, vars)); } catch (e) { /* ignore */ }
-    }
+    Staff.tone([660]);
+    Staff.notify(t(textKey, vars));
   }
 
-  /* A warning sign and a word: urgency is never shown by colour alone. */
-  function urgentMark(cls, text) {
-    var span = document.createElement('span');
-    span.className = 'urgent-mark ' + cls;
-    var icon = document.createElement('span');
-    icon.className = 'urgent-icon';
-    icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = '\u26a0';
-    span.appendChild(icon);
-    span.appendChild(document.createTextNode(' '));
-    var word = document.createElement('span');
-    word.className = 'urgent-text';
-    word.textContent = text;
-    span.appendChild(word);
-    return span;
-  }
+  var button = Staff.button;
 
-  function button(cls, type, key) {
-    var b = document.createElement('button');
-    b.className = cls;
-    b.type = type;
-    b.setAttribute('data-i18n', key);
-    b.textContent = t(key);
-    return b;
+  /* A supervisor's whisper: in the chat, for the worker's eyes only. */
+  function onWhisper(m) {
+    if (board.has(m.chat)) board.onWhisper(m);
+    var c = chats[m.chat];
+    if (!c) return;
+    c.conv.addWhisper(m);
+    notifyUnread();
+    alertWorker('console.notify.whisper', { topic: topicTitle(c.topic) });
   }
 
   function q(c, sel) {
@@ -906,6 +957,7 @@
     q(c, '.chat-end').hidden = c.ended;
     q(c, '.chat-flag').hidden = c.ended;
     q(c, '.chat-flag').disabled = !live;
+    asks.controls(c.id, live, c.ended);
     q(c, '.chat-close').hidden = !c.ended;
     c.el.classList.toggle('ended', c.ended);
   }
@@ -917,6 +969,10 @@
   }
 
   function onChatStarted(m) {
+    if (m.monitoring === true) {
+      board.onStarted(m);
+      return;
+    }
     var c = chats[m.chat];
     var isNew = !c || c.ended;
     delete unconfirmed[m.chat];
@@ -935,8 +991,7 @@
     c.answers = m.answers && typeof m.answers === 'object' && !Array.isArray(m.answers) ? m.answers : {};
     c.urgent = m.urgent === true;
     c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
-    var history = Array.isArray(m.history) ? m.history : [];
-    for (var i = 0; i < history.length; i++) c.conv.add(history[i], 'ok');
+    c.conv.addHistory(Array.isArray(m.history) ? m.history : []);
     c.away = m.visitor_away === true;
     if (c.away) c.conv.system('c.chat.away');
     renderPanelMeta(c);
@@ -949,6 +1004,7 @@
   }
 
   function onMsg(m) {
+    if (board.has(m.chat)) board.onMsg(m);
     var c = chats[m.chat];
     if (!c || c.conv.seen(m.seq)) return;
     if (m.from === 'visitor') {
@@ -966,17 +1022,20 @@
       onFlag(f);
       return;
     }
+    if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
     var c = chatOfRef(m.ref);
     if (c) c.conv.ack(m.ref, m.seq);
   }
 
   function onTyping(m) {
+    if (board.has(m.chat)) board.onTyping(m);
     var c = chats[m.chat];
     if (!c || m.from === 'worker') return;
     c.conv.setOthersTyping(!!m.on);
   }
 
   function onChatEnded(m) {
+    if (board.has(m.chat)) board.onEnded(m);
     var c = chats[m.chat];
     if (!c) return;
     c.ended = true;
@@ -1004,6 +1063,8 @@
 
   function closePanel(c) {
     c.conv.typingStop();
+    wrapups.detach(c.id);
+    asks.forget(c.id);
     if (c.el.parentNode) c.el.parentNode.removeChild(c.el);
     delete chats[c.id];
     chatOrder = chatOrder.filter(function (id) { return id !== c.id; });
@@ -1032,9 +1093,29 @@
     renderDuty();
     renderQueue();
     refreshPanelMeta();
+    board.render();
+    wrapups.render();
+    asks.render();
+    renderBadge(board.unseen);
   }
 
   function init() {
+    board = new Board({
+      sock: sock,
+      me: function () { return me; },
+      topicTitle: topicTitle,
+      announce: function (text) { $('announce').textContent = text; },
+      alarm: function (text) { $('alarm').textContent = text; },
+      badge: renderBadge
+    });
+    wrapups = new Wrapups({
+      sock: sock,
+      categories: function () { return categories; },
+      host: function (chat) { return chats[chat] ? q(chats[chat], '.chat-wrapup') : null; },
+      standalone: $('wrapups'),
+      announce: function (text) { $('announce').textContent = text; }
+    });
+    window.addEventListener('hashchange', applyView);
     I18N.onChange(onLangChange);
     baseTitle = t('c.title');
     document.title = baseTitle;
