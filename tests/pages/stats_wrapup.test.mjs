@@ -6,8 +6,9 @@
  * category in its weekday and hour, the kinds with the share of silent, test
  * and prank contacts in words, the mean wrap-up time and the answers, in
  * English, Finnish and Swedish, with the new counters in the CSV. Counts
- * hidden as "<K" are shown as such and make no share. axe-core finds nothing
- * serious; desktop screenshots of the sections. */
+ * hidden as "<K" are shown as such and make no share; categories are named
+ * by the body's `categories` where it has them, else by their ids. axe-core
+ * finds nothing serious; desktop and phone screenshots of the sections. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -272,13 +273,14 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
     });
 });
 
-test('the statistics page with counts hidden as "<K": shown as such, no shares made of them', { timeout: 60000 }, async () => {
+test('the statistics page with counts hidden as "<K" and some categories labelled: shown as such, no shares made of them', { timeout: 60000 }, async () => {
     await daemon({ topics: TOPICS }, async ({ srv, base, page }) => {
         try {
             await addWorker(srv, CORA, 'coordinator');
             await makeChats(srv);
             const p = await page(DESKTOP, { locale: 'en-GB' });
-            /* the daemon answers with everything; hide what chatadmin --min-count 2 would */
+            /* the daemon answers with everything; hide what chatadmin --min-count 2
+             * would, and label two categories in the body (the others keep their ids) */
             await p.route('**/api/stats?*', async (route) => {
                 const r = await route.fetch();
                 const j = await r.json();
@@ -287,6 +289,10 @@ test('the statistics page with counts hidden as "<K": shown as such, no shares m
                         if (typeof v === 'number' && v > 0 && v < 2 && /^(kind_|cat_|helped_|again_)/.test(k)) b[k] = '<2';
                     }
                 }
+                j.categories = [
+                    { id: 'school', label: { fi: 'Koulu', sv: 'Skolan', en: 'School and studies' } },
+                    { id: 'family', label: { fi: 'Perhe ja koti', sv: 'Familj och hem', en: 'Family and home' } },
+                ];
                 await route.fulfill({ response: r, json: j });
             });
             await login(p, base);
@@ -300,6 +306,14 @@ test('the statistics page with counts hidden as "<K": shown as such, no shares m
             assert.equal(await text(p.locator('#helped tr[data-answer="helped_no"] td')), '<2');
             const cells = await p.locator('#cathour .heat-n').allInnerTexts();
             assert.ok(cells.length > 0 && cells.every((c) => /^(<2|≥\d+|\d+)$/.test(c)), `cells ${cells}`);
+            /* the labels: from the body where it has them */
+            assert.equal(await text(p.locator('#categories tr[data-category="family"] th')), 'Family and home');
+            assert.equal(await text(p.locator('#categories tr[data-category="school"] th')), 'School and studies');
+            assert.equal(await text(p.locator('#categories tr[data-category="self_harm"] th')), 'Self harm');
+            assert.equal(await text(p.locator('#cathour-cat option[value="family"]')), 'Family and home');
+            await p.selectOption('#lang', 'sv');
+            assert.equal(await text(p.locator('#categories tr[data-category="family"] th')), 'Familj och hem');
+            assert.equal(await text(p.locator('#cathour-cat option[value="school"]')), 'Skolan');
             assert.deepEqual(await axe(p), []);
         } finally {
             terminateClients();
