@@ -55,6 +55,7 @@
 
   function onClose(ev) {
     conv.forgetTyping();
+    feedbackRef = null;   /* unanswered: Send may be pressed again */
     if (relang) {
       relang = false;
       sock.connect();   /* at once: the same session, a hello in the new language */
@@ -211,7 +212,7 @@
   function onAck(m) {
     if (m.ref !== undefined && m.ref === feedbackRef) {
       feedbackRef = null;
-      $('feedback-thanks').textContent = t('v.feedback.thanks');
+      feedbackDone('v.feedback.thanks');
       return;
     }
     conv.ack(m.ref, m.seq);
@@ -240,10 +241,9 @@
       feedbackRef = null;
       if (m.code === 'bad_state') {
         /* given already, or more than 15 minutes after the end */
-        $('feedback-thanks').textContent = t('v.feedback.late');
+        feedbackDone('v.feedback.late');
         return;
       }
-      setFeedbackEnabled(true);
     }
     Chat.showErrorFrame(m);
   }
@@ -563,9 +563,18 @@
 
   /* ---- feedback ---- */
 
+  /* The feedback form (contract v2 §4): a 1-5 score, "did it help" and
+   * "would you contact us again", each an optional radio group that can be
+   * cleared again. Send takes only what was chosen; with nothing chosen it
+   * sends nothing (the daemon takes one feedback per chat, so an empty one
+   * would only use it up). */
+  function feedbackControls() {
+    return $('feedback').querySelectorAll('input, button');
+  }
+
   function setFeedbackEnabled(on) {
-    var b = $('feedback').querySelectorAll('button');
-    for (var i = 0; i < b.length; i++) b[i].disabled = !on;
+    var c = feedbackControls();
+    for (var i = 0; i < c.length; i++) c[i].disabled = !on;
   }
 
   function resetFeedback() {
@@ -573,28 +582,69 @@
     $('feedback-thanks').textContent = '';
     $('feedback').hidden = !(ended && ended.chat);
     setFeedbackEnabled(true);
-    var b = $('feedback').querySelectorAll('button');
-    for (var i = 0; i < b.length; i++) b[i].setAttribute('aria-pressed', 'false');
+    var radios = $('feedback').querySelectorAll('input[type="radio"]');
+    for (var i = 0; i < radios.length; i++) radios[i].checked = false;
+    var clears = $('feedback').querySelectorAll('.fb-clear');
+    for (i = 0; i < clears.length; i++) clears[i].hidden = true;
     labelScores();
   }
 
   function labelScores() {
-    var b = $('feedback').querySelectorAll('button');
-    for (var i = 0; i < b.length; i++) {
-      b[i].setAttribute('aria-label', t('v.feedback.score', { n: b[i].getAttribute('data-score') }));
+    var r = $('feedback').querySelectorAll('input[data-score]');
+    for (var i = 0; i < r.length; i++) {
+      r[i].setAttribute('aria-label', t('v.feedback.score', { n: r[i].getAttribute('data-score') }));
     }
   }
 
-  function onScoreClick(ev) {
-    if (!ended || !ended.chat) return;
-    var btn = ev.currentTarget;
-    feedbackRef = 'fb' + sock.nextRef();
-    if (!sock.send({ type: 'feedback', chat: ended.chat, score: Number(btn.getAttribute('data-score')), ref: feedbackRef })) {
-      feedbackRef = null;
+  /* The chosen answers as feedback fields: {score?, helped?, again?}. */
+  function feedbackChoice() {
+    var out = {};
+    var chosen = $('feedback').querySelectorAll('input[type="radio"]:checked');
+    for (var i = 0; i < chosen.length; i++) {
+      var v = chosen[i].value;
+      if (chosen[i].name === 'fb-score') out.score = Number(v);
+      else if (chosen[i].name === 'fb-helped') out.helped = v;
+      else if (chosen[i].name === 'fb-again') out.again = v === 'yes';
+    }
+    return out;
+  }
+
+  function onFeedbackChange(ev) {
+    ev.target.closest('fieldset').querySelector('.fb-clear').hidden = false;
+    $('feedback-thanks').textContent = '';
+  }
+
+  /* Takes one answer back, the keyboard back at the group's first choice. */
+  function onFeedbackClear(ev) {
+    var fs = ev.currentTarget.closest('fieldset');
+    var radios = fs.querySelectorAll('input[type="radio"]');
+    for (var i = 0; i < radios.length; i++) radios[i].checked = false;
+    ev.currentTarget.hidden = true;
+    if (radios.length) radios[0].focus();
+  }
+
+  function onFeedbackSubmit(ev) {
+    ev.preventDefault();
+    if (!ended || !ended.chat || feedbackRef !== null) return;
+    var req = feedbackChoice();
+    if (!Object.keys(req).length) {
+      $('feedback-thanks').textContent = t('v.feedback.empty');
       return;
     }
+    req.type = 'feedback';
+    req.chat = ended.chat;
+    req.ref = feedbackRef = 'fb' + sock.nextRef();
+    if (!sock.send(req)) feedbackRef = null;
+  }
+
+  /* Sent (or refused for good): the form goes, its note stays, and the
+   * keyboard goes on to the next thing to do rather than to the page's top.
+   * Until then a second Send waits (feedbackRef). */
+  function feedbackDone(key) {
+    if ($('feedback').contains(document.activeElement)) $('again').focus();
     setFeedbackEnabled(false);
-    btn.setAttribute('aria-pressed', 'true');
+    $('feedback').hidden = true;
+    $('feedback-thanks').textContent = t(key);
   }
 
   /* ---- quick exit ---- */
@@ -686,8 +736,10 @@
       var first = $('topics').querySelector('button');
       if (first) first.focus();
     });
-    var scores = $('feedback').querySelectorAll('button');
-    for (var i = 0; i < scores.length; i++) scores[i].addEventListener('click', onScoreClick);
+    $('feedback').addEventListener('submit', onFeedbackSubmit);
+    $('feedback').addEventListener('change', onFeedbackChange);
+    var clears = $('feedback').querySelectorAll('.fb-clear');
+    for (var i = 0; i < clears.length; i++) clears[i].addEventListener('click', onFeedbackClear);
 
     window.setInterval(function () {
       if ((view === 'topics' || view === 'queue') && sock.connected()) refreshTopics();

@@ -9,8 +9,13 @@
  * the most unmet demand, answer rate, waiting time and feedback distributions,
  * totals per topic (with the urgent joins) and, per topic, how often each
  * pre-chat answer was chosen (the q_QID_AID counters, labelled through the
- * body's `questions`). The CSV download is built here from the same JSON,
- * with the columns in the order the buckets have them (chatadmin's).
+ * body's `questions`). After the chat (contract v2 §4, §5): the wrap-ups'
+ * contact categories by share and by weekday × hour (cat_ID, labelled through
+ * the body's `categories` where it has them, else by their ids), their kinds
+ * with the share of silent, test and prank contacts, the mean wrap-up time,
+ * and the visitors' "did it help" and "would contact again" answers.
+ * The CSV download is built here from the same JSON, with the columns in the
+ * order the buckets have them (chatadmin's).
  * A count chatd hid for being under --min-count comes as the text "<K": it
  * adds nothing to a sum, and a sum with such a part says so.
  *
@@ -34,7 +39,25 @@
     'feedback_1', 'feedback_2', 'feedback_3', 'feedback_4', 'feedback_5']
     .concat(BINS.map(function (b) { return 'wait_answered_' + b; }))
     .concat(BINS.map(function (b) { return 'wait_abandoned_' + b; }))
-    .concat(BINS.map(function (b) { return 'chat_' + b; }));
+    .concat(BINS.map(function (b) { return 'chat_' + b; }))
+    .concat(['urgent', 'alerts', 'first_reply_s', 'first_replies', 'wrapups', 'wrapup_s',
+      'kind_counselling', 'kind_information', 'kind_silent', 'kind_test', 'kind_prank',
+      'kind_abusive', 'slot_s', 'helped_yes', 'helped_somewhat', 'helped_no', 'again_yes',
+      'again_no']);
+
+  /* Wrap-up kinds and the visitors' answers after a chat: counter and label. */
+  var KINDS = [
+    ['kind_counselling', 's.kind.counselling'], ['kind_information', 's.kind.information'],
+    ['kind_silent', 's.kind.silent'], ['kind_test', 's.kind.test'], ['kind_prank', 's.kind.prank'],
+    ['kind_abusive', 's.kind.abusive']
+  ];
+  /* not a conversation: the "noise" share of the wrap-ups */
+  var NOISE = ['kind_silent', 'kind_test', 'kind_prank'];
+  /* the cells of the categories' weekday × hour table with something in them */
+  var CATHOUR_BUSY = 'td[data-n]:not([data-n="0"])';
+  var HELPED = [['helped_yes', 's.helped.yes'], ['helped_somewhat', 's.helped.somewhat'],
+    ['helped_no', 's.helped.no']];
+  var AGAIN = [['again_yes', 's.again.yes'], ['again_no', 's.again.no']];
 
   var t = I18N.t;
   var $ = Chat.$;
@@ -45,9 +68,10 @@
 
   var topicList = [];          /* from /api/status */
   var serverToday = null;      /* YYYY-MM-DD in the service's zone */
-  var result = null;           /* {buckets, questions, from, to, topic} last shown */
+  var result = null;           /* {buckets, questions, categories, from, to, topic} last shown */
   var loadSeq = 0;
   var csvUrl = null;
+  var shownCategories = [];    /* the categories of the result, most named first */
   var loginBusy = false;
 
   /* ---- storage ---- */
@@ -434,6 +458,7 @@
         result = {
           buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
           questions: j && Array.isArray(j.questions) ? j.questions : [],
+          categories: j && Array.isArray(j.categories) ? j.categories : [],
           from: from, to: to, topic: topic
         };
         render();
@@ -476,7 +501,7 @@
   }
 
   function zero() {
-    var z = { hidden: {}, urgent: 0 };
+    var z = { hidden: {} };
     for (var i = 0; i < FIELDS.length; i++) z[FIELDS[i]] = 0;
     return z;
   }
@@ -488,6 +513,26 @@
     var k = s.hidden[field];
     if (!k) return num(n);
     return n > 0 ? '\u2265' + num(n) : '<' + num(k);
+  }
+
+  /* The sum of a group of a sum's counters, or -1 when one of them is hidden
+   * (a share of it would be a guess). */
+  function groupSum(s, fields) {
+    var all = 0;
+    for (var i = 0; i < fields.length; i++) {
+      if (s.hidden[fields[i]]) return -1;
+      all += s[fields[i]] || 0;
+    }
+    return all;
+  }
+
+  /* groupSum as text: with a hidden part, "≥" what is known. */
+  function groupText(s, fields) {
+    var all = groupSum(s, fields);
+    if (all >= 0) return num(all);
+    var known = 0;
+    for (var i = 0; i < fields.length; i++) known += s[fields[i]] || 0;
+    return '\u2265' + num(known);
   }
 
   /* ---- rendering ---- */
@@ -506,20 +551,27 @@
     renderFeedback(total);
     renderPerTopic(buckets);
     renderAnswers(buckets);
+    var cats = categoriesByShare(total, categoryList(buckets));
+    shownCategories = cats;
+    renderCategories(total, cats);
+    renderCategoryHours(buckets, cats);
+    renderWrapups(total);
+    renderHelped(total);
     renderCsv(buckets);
     updateScrollRegions();
-    scrollHeatmapToActivity();
+    scrollToActivity($('heatmap'), 'td.heat-open, td[data-joins]:not([data-joins="0"])');
+    scrollToActivity($('cathour'), CATHOUR_BUSY);
   }
 
-  /* On a narrow screen the heatmap starts at the first hour with joins or
-   * opening time, not at midnight (the earlier hours are a swipe away). */
-  function scrollHeatmapToActivity() {
-    var table = $('heatmap');
+  /* On a narrow screen a weekday × hour table starts at the first hour with
+   * something in it (busy: its cells' selector), not at midnight (the
+   * earlier hours are a swipe away). */
+  function scrollToActivity(table, busy) {
     var box = table.parentNode;
     box.scrollLeft = 0;
     if (box.scrollWidth <= box.clientWidth + 1) return;
     var first = 24;
-    var cells = table.querySelectorAll('td.heat-open, td[data-joins]:not([data-joins="0"])');
+    var cells = table.querySelectorAll(busy);
     for (var i = 0; i < cells.length; i++) {
       first = Math.min(first, Number(cells[i].getAttribute('data-hour')));
     }
@@ -563,6 +615,37 @@
       s.open_s > 0 ? t('s.k.staffed.detail', { share: pct(s.staffed_s, s.open_s) }) : null));
   }
 
+  /* Empties a weekday × hour table and gives it its caption and the hours'
+   * header row; returns its (new, empty) tbody. */
+  function weekTable(table, caption) {
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', caption));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.heat.day'), 'heat-corner'));
+    for (var h = 0; h < 24; h++) {
+      var th = cell('th', null, 'heat-hour');
+      var vis = el('span', null, pad2(h));
+      vis.setAttribute('aria-hidden', 'true');
+      th.appendChild(vis);
+      th.appendChild(hidden(hourRange(h, false)));
+      head.appendChild(th);
+    }
+    table.appendChild(el('thead')).appendChild(head);
+    return table.appendChild(el('tbody'));
+  }
+
+  /* A weekday's row (Monday = 0) with its header: short name shown, long read. */
+  function weekRow(d) {
+    var tr = el('tr');
+    var rh = rowHeader(null);
+    var short = el('span', null, weekdayName(d, 'short'));
+    short.setAttribute('aria-hidden', 'true');
+    rh.appendChild(short);
+    rh.appendChild(hidden(weekdayName(d, 'long')));
+    tr.appendChild(rh);
+    return tr;
+  }
+
   function renderHeatmap(buckets) {
     var joins = [];
     var open = [];
@@ -587,28 +670,9 @@
     }
 
     var table = $('heatmap');
-    table.textContent = '';
-    table.appendChild(el('caption', 'visually-hidden', t('s.heat.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.heat.day'), 'heat-corner'));
-    for (h = 0; h < 24; h++) {
-      var th = cell('th', null, 'heat-hour');
-      var vis = el('span', null, pad2(h));
-      vis.setAttribute('aria-hidden', 'true');
-      th.appendChild(vis);
-      th.appendChild(hidden(hourRange(h, false)));
-      head.appendChild(th);
-    }
-    table.appendChild(el('thead')).appendChild(head);
-    var body = el('tbody');
+    var body = weekTable(table, t('s.heat.caption'));
     for (d = 0; d < 7; d++) {
-      var tr = el('tr');
-      var rh = rowHeader(null);
-      var short = el('span', null, weekdayName(d, 'short'));
-      short.setAttribute('aria-hidden', 'true');
-      rh.appendChild(short);
-      rh.appendChild(hidden(weekdayName(d, 'long')));
-      tr.appendChild(rh);
+      var tr = weekRow(d);
       for (h = 0; h < 24; h++) {
         var n = joins[d][h];
         var level = n > 0 ? Math.max(1, Math.ceil((n / max) * 5)) : 0;
@@ -625,7 +689,6 @@
       }
       body.appendChild(tr);
     }
-    table.appendChild(body);
     $('heat-peak').textContent = peak
       ? t('s.heat.peak', { when: weekdayName(peak.d, 'long') + ' ' + hourRange(peak.h, true), n: num(max) })
       : '';
@@ -688,6 +751,14 @@
     if (whole > 0) text.appendChild(el('span', 'share', ' (' + pct(n, whole) + ')'));
     td.appendChild(text);
     td.appendChild(bar(whole > 0 ? n / whole : 0, cls));
+    return td;
+  }
+
+  /* countCell for a sum's counter, which may be hidden: then its text as
+   * countText says, and no share (whole: a groupSum, -1 when unknown). */
+  function fieldCell(s, field, whole) {
+    var td = countCell(s[field] || 0, Math.max(whole, 0), null);
+    if (s.hidden[field]) td.querySelector('.bar-text').textContent = countText(s, field);
     return td;
   }
 
@@ -864,11 +935,7 @@
         var body = el('tbody');
         body.setAttribute('data-question', q.id);
         /* shares only where every answer's count is known */
-        var all = 0;
-        answers.forEach(function (a) {
-          var f = 'q_' + q.id + '_' + a.id;
-          all = all < 0 || s.hidden[f] ? -1 : all + (s[f] || 0);
-        });
+        var all = groupSum(s, answers.map(function (a) { return 'q_' + q.id + '_' + a.id; }));
         answers.forEach(function (a, i) {
           var field = 'q_' + q.id + '_' + a.id;
           var tr = el('tr');
@@ -880,9 +947,7 @@
             tr.appendChild(qh);
           }
           tr.appendChild(rowHeader(I18N.pick(a.label, a.id)));
-          var td = countCell(s[field] || 0, Math.max(all, 0), null);
-          if (s.hidden[field]) td.querySelector('.bar-text').textContent = countText(s, field);
-          tr.appendChild(td);
+          tr.appendChild(fieldCell(s, field, all));
           body.appendChild(tr);
         });
         table.appendChild(body);
@@ -891,6 +956,260 @@
       box.appendChild(scroll);
     });
     $('answers-none').hidden = shown > 0;
+  }
+
+  /* ---- after the chat: wrap-ups and the visitors' answers ---- */
+
+  /* "mental_health" -> "Mental health": a category's name when the body
+   * does not label it. */
+  function prettyId(id) {
+    var text = String(id).replace(/_+/g, ' ').trim();
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  /* The wrap-up categories: those the body's `categories` lists (with
+   * labels), in its order, then any other cat_ID the buckets carry (one no
+   * longer configured, or a daemon that does not list them). [{id, label}] */
+  function categoryList(buckets) {
+    var out = [];
+    var seen = {};
+    result.categories.forEach(function (c) {
+      if (c && typeof c.id === 'string' && !seen[c.id]) {
+        seen[c.id] = true;
+        out.push({ id: c.id, label: c.label });
+      }
+    });
+    for (var i = 0; i < buckets.length; i++) {
+      for (var k in buckets[i]) {
+        if (Object.prototype.hasOwnProperty.call(buckets[i], k) && k.indexOf('cat_') === 0 && !seen[k.slice(4)]) {
+          seen[k.slice(4)] = true;
+          out.push({ id: k.slice(4), label: null });
+        }
+      }
+    }
+    return out;
+  }
+
+  function categoryName(c) {
+    return c.label ? I18N.pick(c.label, prettyId(c.id)) : prettyId(c.id);
+  }
+
+  /* Most named first; equal ones in the configured order. */
+  function categoriesByShare(s, cats) {
+    return cats.map(function (c, i) { return { c: c, i: i, n: s['cat_' + c.id] || 0 }; })
+      .sort(function (a, b) { return b.n - a.n || a.i - b.i; })
+      .map(function (x) { return x.c; });
+  }
+
+  function kindFields() {
+    return KINDS.map(function (k) { return k[0]; });
+  }
+
+  /* Did the period have any wrap-up (sent or not), or one that was hidden? */
+  function anyWrapups(s) {
+    return (s.wrapups || 0) > 0 || !!s.hidden.wrapups;
+  }
+
+  /* Categories by share: a bar per category, its count and its share of the
+   * wrap-ups sent (one wrap-up may name several categories, or none). */
+  function renderCategories(s, cats) {
+    var table = $('categories');
+    table.textContent = '';
+    var none = !cats.length || !anyWrapups(s);
+    $('cat-none').hidden = !none;
+    table.hidden = none;
+    if (none) return;
+    var sent = groupSum(s, kindFields());
+    table.appendChild(el('caption', 'visually-hidden', t('s.cat.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.col.category')));
+    head.appendChild(cell('th', t('s.col.wrapups')));
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    cats.forEach(function (c) {
+      var tr = el('tr');
+      tr.setAttribute('data-category', c.id);
+      tr.appendChild(rowHeader(categoryName(c)));
+      tr.appendChild(fieldCell(s, 'cat_' + c.id, sent));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    var foot = el('tr');
+    foot.appendChild(rowHeader(t('s.kinds.sent')));
+    foot.appendChild(el('td', null, groupText(s, kindFields())));
+    table.appendChild(el('tfoot')).appendChild(foot);
+  }
+
+  /* The category chooser of the weekday × hour table: all of them together,
+   * then each one, most named first; the choice stays over a new period. */
+  function renderCategoryPick(cats) {
+    var sel = $('cathour-cat');
+    var keep = sel.value;
+    sel.textContent = '';
+    var all = el('option', null, t('s.cathour.all'));
+    all.value = '';
+    sel.appendChild(all);
+    cats.forEach(function (c) {
+      var o = el('option', null, categoryName(c));
+      o.value = c.id;
+      sel.appendChild(o);
+    });
+    sel.value = keep;
+    if (sel.value !== keep) sel.value = '';
+  }
+
+  /* The sums of the buckets per weekday (Monday = 0) and hour: [7][24]. */
+  function weekSums(buckets) {
+    var grid = [];
+    for (var d = 0; d < 7; d++) {
+      grid.push([]);
+      for (var h = 0; h < 24; h++) grid[d].push({ hidden: {} });
+    }
+    for (var i = 0; i < buckets.length; i++) {
+      var p = parseHour(buckets[i].hour);
+      if (p) sumInto(grid[p.dow][p.hour], buckets[i]);
+    }
+    return grid;
+  }
+
+  /* Wrap-ups naming the chosen category (or all of them, each naming
+   * counted) by weekday and hour, as numbers in the cells; the colour only
+   * repeats them. A cell with a hidden part says so as countText does. */
+  function renderCategoryHours(buckets, cats) {
+    $('cathour-section').hidden = !cats.length;
+    if (!cats.length) return;
+    renderCategoryPick(cats);
+    var chosen = $('cathour-cat').value;
+    var pick = null;
+    cats.forEach(function (c) { if (c.id === chosen) pick = c; });
+    var fields = (pick ? [pick] : cats).map(function (c) { return 'cat_' + c.id; });
+    var week = weekSums(buckets);
+    var d, h;
+    var max = 0;
+    var peak = null;
+    var someHidden = false;
+    for (d = 0; d < 7; d++) {
+      for (h = 0; h < 24; h++) {
+        /* the chosen counters as one: {n, hidden: {n: K}} for countText */
+        var s = week[d][h];
+        var v = { n: 0, hidden: {} };
+        fields.forEach(function (f) {
+          v.n += s[f] || 0;
+          if (s.hidden[f]) v.hidden.n = Math.max(v.hidden.n || 0, s.hidden[f]);
+        });
+        someHidden = someHidden || !!v.hidden.n;
+        week[d][h] = v;
+        if (v.n > max) { max = v.n; peak = { d: d, h: h }; }
+      }
+    }
+    var name = pick ? categoryName(pick) : t('s.cathour.all');
+    var body = weekTable($('cathour'), t('s.cathour.caption', { category: name }));
+    for (d = 0; d < 7; d++) {
+      var tr = weekRow(d);
+      for (h = 0; h < 24; h++) {
+        var c = week[d][h];
+        var level = c.n > 0 ? Math.max(1, Math.ceil((c.n / max) * 5)) : (c.hidden.n ? 1 : 0);
+        var td = el('td', 'heat-' + level);
+        td.setAttribute('data-day', String(d));
+        td.setAttribute('data-hour', String(h));
+        td.setAttribute('data-n', String(c.n));
+        var text = countText(c, 'n');
+        td.title = t('s.cathour.cell', { day: weekdayName(d, 'short'), hour: hourRange(h, false), n: text });
+        td.appendChild(level > 0 ? el('span', 'heat-n', text) : hidden(text));
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    var say = '';   /* nothing to say when all there is was hidden */
+    if (peak) say = t('s.cathour.peak', { when: weekdayName(peak.d, 'long') + ' ' + hourRange(peak.h, true), n: num(max) });
+    else if (!someHidden) say = pick ? t('s.cathour.empty', { category: name }) : t('s.cathour.empty.all');
+    $('cathour-peak').textContent = say;
+  }
+
+  /* Wrap-ups: how many, how long, and their kinds, with the share that was
+   * no conversation at all (silent, test, prank) said in words. */
+  function renderWrapups(s) {
+    var sent = groupSum(s, kindFields());
+    var dl = $('wrapup-figures');
+    dl.textContent = '';
+    var late = sent >= 0 && !s.hidden.wrapups ? s.wrapups - sent : -1;
+    dl.appendChild(figure('fig-wrapups', t('s.k.wrapups'), countText(s, 'wrapups'),
+      late > 0 ? t('s.k.wrapups.detail', { late: num(late) }) : null));
+    dl.appendChild(figure('fig-wrapup-time', t('s.k.wrapup_time'), avgDuration(s.wrapup_s, s.wrapups)));
+
+    var table = $('kinds');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.kinds.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.col.kind')));
+    head.appendChild(cell('th', t('s.col.count')));
+    table.appendChild(el('thead')).appendChild(head);
+    var body = el('tbody');
+    KINDS.forEach(function (k) {
+      var tr = el('tr');
+      tr.setAttribute('data-kind', k[0].slice(5));
+      tr.appendChild(rowHeader(t(k[1])));
+      tr.appendChild(fieldCell(s, k[0], sent));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    var foot = el('tr');
+    foot.appendChild(rowHeader(t('s.kinds.sent')));
+    foot.appendChild(el('td', null, groupText(s, kindFields())));
+    table.appendChild(el('tfoot')).appendChild(foot);
+
+    var noise = groupSum(s, NOISE);
+    var say;
+    if (sent < 0 || noise < 0) say = t('s.kinds.noise.hidden');
+    else if (sent === 0) say = t('s.kinds.none');
+    else say = t('s.kinds.noise', { share: pct(noise, sent), n: num(noise), all: num(sent) });
+    $('kinds-noise').textContent = say;
+  }
+
+  /* One row group per question: each answer's count and its share of that
+   * question's answers. */
+  function answerGroup(table, s, question, rows, key) {
+    var body = el('tbody');
+    body.setAttribute('data-question', key);
+    var all = groupSum(s, rows.map(function (r) { return r[0]; }));
+    rows.forEach(function (r, i) {
+      var tr = el('tr');
+      tr.setAttribute('data-answer', r[0]);
+      if (i === 0) {
+        var qh = el('th', 'answers-question', question);
+        qh.scope = 'rowgroup';
+        qh.rowSpan = rows.length;
+        tr.appendChild(qh);
+      }
+      tr.appendChild(rowHeader(t(r[1])));
+      tr.appendChild(fieldCell(s, r[0], all));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    return all;
+  }
+
+  /* The visitors' own answers after the chat (helped_*, again_*). */
+  function renderHelped(s) {
+    var table = $('helped');
+    table.textContent = '';
+    table.appendChild(el('caption', 'visually-hidden', t('s.helped.caption')));
+    var head = el('tr');
+    head.appendChild(cell('th', t('s.col.question')));
+    head.appendChild(cell('th', t('s.col.answer')));
+    head.appendChild(cell('th', t('s.col.count')));
+    table.appendChild(el('thead')).appendChild(head);
+    var helped = answerGroup(table, s, t('s.helped.q'), HELPED, 'helped');
+    var again = answerGroup(table, s, t('s.again.q'), AGAIN, 'again');
+    var say = [];
+    if (helped > 0) {
+      say.push(t('s.helped.summary', {
+        share: pct(s.helped_yes + s.helped_somewhat, helped), n: num(helped)
+      }));
+    }
+    if (again > 0) say.push(t('s.again.summary', { share: pct(s.again_yes, again), n: num(again) }));
+    if (helped === 0 && again === 0) say.push(t('s.helped.none'));
+    $('helped-summary').textContent = say.join(' ');
   }
 
   /* ---- CSV ---- */
@@ -952,6 +1271,12 @@
     $('title').tabIndex = -1;
     Chat.loginForm({ submit: onLoginSubmit, logout: logout });
     $('filter-form').addEventListener('submit', onFilterSubmit);
+    $('cathour-cat').addEventListener('change', function () {
+      if (!result) return;
+      renderCategoryHours(result.buckets, shownCategories);
+      updateScrollRegions();
+      scrollToActivity($('cathour'), CATHOUR_BUSY);
+    });
     window.addEventListener('resize', updateScrollRegions);
 
     var haveToken = !!stored(TOKEN_KEY);
