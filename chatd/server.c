@@ -13,11 +13,13 @@
 #include "server.h"
 
 #include "auth.h"
+#include "keepalive.h"
 #include "langs.h"
 #include "sources.h"
 
 #include <libwebsockets.h>
 #include <arpa/inet.h>
+#include <ev.h>
 #include <jansson.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -37,6 +39,7 @@ struct server {
     struct lws_vhost *vh;
     struct hub *hub;
     volatile sig_atomic_t stop;
+    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key again */
     lws_sorted_usec_list_t sul;
     double sul_at;             /* when the armed timer fires, 0 if none */
     double tick_at;            /* the hub's next deadline */
@@ -44,7 +47,11 @@ struct server {
     const struct langs *langs; /* the pages' languages (GET /api/langs) */
     char csp[1024];            /* the content-security-policy header */
     struct lws_protocol_vhost_options headers[5];
-    lws_retry_bo_t keepalive; /* ping and hangup times of the config */
+    struct keepalive ka;        /* WebSockets to ping or hang up (keepalive.h) */
+    lws_retry_bo_t no_validity; /* all zero: no lws validity timers */
+    struct ev_loop *loop;       /* the libev (epoll) loop, or NULL: lws's poll() */
+    ev_prepare after_events;    /* with loop: runs the turn's end */
+    ev_timer timer;             /* with loop: the timer (lws's sul would not wake it) */
     /* Where frames are copied for lws_write (which needs LWS_PRE bytes in
      * front): one buffer for every connection, as one thread writes them
      * and lws keeps what a socket does not take at once. A buffer per
@@ -61,6 +68,8 @@ struct ws_session {
     bool rx_discard; /* rest of an oversized or binary message is dropped */
     bool rx_binary;
     bool refused; /* over max_conns_per_source: closing, never seen by the hub */
+    bool ping;    /* a ping is to be written */
+    struct ka_node ka;
 };
 
 /* Per HTTP request with a generated body. */
@@ -411,27 +420,45 @@ static void ws_rx(struct lws *wsi, struct ws_session *ss, const char *in, size_t
     ss->rxlen = 0;
 }
 
+/* s->tx with room for len bytes after LWS_PRE, or NULL. */
+static unsigned char *tx_room(struct server *s, size_t len)
+{
+    if (LWS_PRE + len > s->txcap) {
+        unsigned char *nb = realloc(s->tx, LWS_PRE + len);
+        if (!nb)
+            return NULL;
+        s->tx = nb;
+        s->txcap = LWS_PRE + len;
+    }
+    return s->tx;
+}
+
 static int ws_writeable(struct lws *wsi, struct ws_session *ss, struct server *s)
 {
     struct frame *f;
+    if (ss->ping) {
+        ss->ping = false;
+        /* not empty: lws 4.1 passes an empty pong to no callback */
+        if (!tx_room(s, 1))
+            return -1;
+        s->tx[LWS_PRE] = 'k';
+        if (lws_write(wsi, s->tx + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+            return -1;
+    }
     while ((f = conn_next_frame(&ss->conn))) {
-        if (LWS_PRE + f->len > s->txcap) {
-            unsigned char *nb = realloc(s->tx, LWS_PRE + f->len);
-            if (!nb) {
-                conn_frame_free(f);
-                return -1;
-            }
-            s->tx = nb;
-            s->txcap = LWS_PRE + f->len;
+        if (!tx_room(s, f->len)) {
+            conn_frame_free(f);
+            return -1;
         }
         memcpy(s->tx + LWS_PRE, f->data, f->len);
         int n = lws_write(wsi, s->tx + LWS_PRE, f->len, LWS_WRITE_TEXT);
         conn_frame_free(f);
         if (n < 0)
             return -1;
+        if (!ss->conn.ready.head && !ss->conn.close_code)
+            break; /* the usual case: one frame, and no poll() to ask */
         if (lws_send_pipe_choked(wsi)) {
-            if (ss->conn.ready.head || ss->conn.close_code)
-                lws_callback_on_writable(wsi);
+            lws_callback_on_writable(wsi);
             return 0;
         }
     }
@@ -456,6 +483,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_ESTABLISHED:
         memset(ss, 0, sizeof(*ss));
         conn_init(&ss->conn, role, wsi);
+        ka_heard(&s->ka, &ss->ka, now_s());
         ss->conn.source = sources_of(s->sources, wsi);
         if (sources_ws_count(s->sources, ss->conn.source, 1) > s->cfg->max_conns_per_source &&
             s->cfg->max_conns_per_source > 0) {
@@ -466,13 +494,18 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
         }
         hub_conn_open(s->hub, &ss->conn, now_s());
         break;
+    case LWS_CALLBACK_RECEIVE_PONG:
+        ka_heard(&s->ka, &ss->ka, now_s());
+        break;
     case LWS_CALLBACK_RECEIVE:
+        ka_heard(&s->ka, &ss->ka, now_s());
         if (!ss->refused)
             ws_rx(wsi, ss, in, len);
         break;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(wsi, ss, s);
     case LWS_CALLBACK_CLOSED:
+        ka_remove(&ss->ka);
         sources_ws_count(s->sources, ss->conn.source, -1);
         if (!ss->refused)
             hub_conn_closed(s->hub, &ss->conn, now_s());
@@ -490,7 +523,10 @@ static const struct lws_protocols protocols[] = {
     {"http", callback_http, sizeof(struct http_session), 0, P_HTTP, NULL, 0},
     {"visitor.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_VISITOR, NULL, 0},
     {"worker.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_WORKER, NULL, 0},
-    {"status.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_STATUS, NULL, 0},
+    /* a subscriber sends little (a ping): its receive buffer, which lws keeps
+     * per connection, stays small; longer frames still arrive in pieces.
+     * Sends are not cut to it (tx_packet_size would default to it). */
+    {"status.v1", callback_ws, sizeof(struct ws_session), 256, PROTO_STATUS, NULL, 4096},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -583,6 +619,32 @@ static void log_limited(int level, const char *line)
         held++;
 }
 
+/* The lws context on an epoll loop (libev, lws's evlib_ev plugin): poll()
+ * scans every descriptor on each wake, which at thousands of idle status
+ * subscribers is most of the loop's time. CHATD_EVENT_LOOP=poll (or a
+ * missing plugin) keeps lws's own poll() loop. */
+static struct lws_context *create_context(struct server *s, struct lws_context_creation_info *info)
+{
+    const char *want = getenv("CHATD_EVENT_LOOP");
+    if (!want || strcmp(want, "poll") != 0) {
+        s->loop = ev_loop_new(EVBACKEND_EPOLL);
+        if (s->loop) {
+            void *loops[1] = {s->loop};
+            struct lws_context_creation_info ev = *info;
+            ev.options |= LWS_SERVER_OPTION_LIBEV;
+            ev.foreign_loops = loops;
+            struct lws_context *ctx = lws_create_context(&ev);
+            if (ctx)
+                return ctx;
+            ev_loop_destroy(s->loop);
+            s->loop = NULL;
+        }
+        fprintf(stderr, "chatd: no epoll loop (is libwebsockets-evlib-ev installed?): "
+                        "using poll()\n");
+    }
+    return lws_create_context(info);
+}
+
 struct server *server_new(const struct config *cfg, const struct langs *langs)
 {
     struct lws_context_creation_info info;
@@ -607,10 +669,10 @@ struct server *server_new(const struct config *cfg, const struct langs *langs)
     info.user = s;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
     /* A connection quiet for ping_interval_s is pinged; one that stays
-     * silent (no pong, no frame) until idle_timeout_s is hung up. */
-    s->keepalive.secs_since_valid_ping = (uint16_t)cfg->ping_interval_s;
-    s->keepalive.secs_since_valid_hangup = (uint16_t)cfg->idle_timeout_s;
-    info.retry_and_idle_policy = &s->keepalive;
+     * silent (no pong, no frame) until idle_timeout_s is hung up. Not
+     * lws's retry_and_idle_policy: see keepalive.h. */
+    ka_init(&s->ka, cfg->ping_interval_s, cfg->idle_timeout_s);
+    info.retry_and_idle_policy = &s->no_validity; /* zeros: lws's own are off */
     /* a client must send its whole request (or upgrade) in handshake_timeout_s */
     info.timeout_secs = (unsigned int)cfg->handshake_timeout_s;
     info.timeout_secs_ah_idle = (unsigned int)cfg->handshake_timeout_s;
@@ -622,7 +684,7 @@ struct server *server_new(const struct config *cfg, const struct langs *langs)
         info.ssl_options_set =
             SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
     }
-    s->ctx = lws_create_context(&info);
+    s->ctx = create_context(s, &info);
     if (!s->ctx) {
         fprintf(stderr, "chatd: cannot listen on %s:%d\n", cfg->listen_host, cfg->listen_port);
         sources_free(s->sources);
@@ -650,11 +712,40 @@ static void on_timer(lws_sorted_usec_list_t *sul)
     s->sul_at = 0;
 }
 
-/* Arms the timer for the hub's next deadline (at most a minute away). */
+static void ka_ping(struct ka_node *n, void *arg)
+{
+    (void)arg;
+    struct ws_session *ss = lws_container_of(n, struct ws_session, ka);
+    ss->ping = true;
+    lws_callback_on_writable(ss->conn.io);
+}
+
+static void ka_hangup(struct ka_node *n, void *arg)
+{
+    (void)arg;
+    struct ws_session *ss = lws_container_of(n, struct ws_session, ka);
+    /* now: outside any callback of it, and an async kill waits for a
+     * timer that the epoll loop is not told about */
+    lws_set_timeout(ss->conn.io, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+}
+
+static void on_ev_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)loop;
+    (void)revents;
+    struct server *s = w->data;
+    s->sul_at = 0;
+}
+
+/* Arms the timer for the hub's or the keepalive's next deadline (at most a
+ * minute away). */
 static void arm_timer(struct server *s, double now)
 {
     double at = hub_next_deadline(s->hub, now);
+    double ka = ka_next_due(&s->ka);
     double cap = now + 60;
+    if (ka >= 0 && (at < 0 || ka < at))
+        at = ka;
     if (at < 0 || at > cap)
         at = cap;
     s->tick_at = at;
@@ -664,7 +755,13 @@ static void arm_timer(struct server *s, double now)
     double delay = at - now;
     if (delay < 0)
         delay = 0;
-    lws_sul_schedule(s->ctx, 0, &s->sul, on_timer, (lws_usec_t)(delay * 1e6) + 1000);
+    if (s->loop) {
+        ev_timer_stop(s->loop, &s->timer);
+        ev_timer_set(&s->timer, delay + 0.001, 0);
+        ev_timer_start(s->loop, &s->timer);
+    } else {
+        lws_sul_schedule(s->ctx, 0, &s->sul, on_timer, (lws_usec_t)(delay * 1e6) + 1000);
+    }
 }
 
 /* Key rotation: new chats are sealed to the key file's current content. */
@@ -681,23 +778,53 @@ static void reload_key(struct server *s)
             s->cfg->transcript_key);
 }
 
+/* What follows every batch of events: a reload, the hub's deadlines, pings,
+ * and the turn's commit that releases its replies. */
+static void after_events(struct server *s)
+{
+    if (s->reload && *s->reload) {
+        *s->reload = 0;
+        reload_key(s);
+    }
+    double now = now_s();
+    if (s->tick_at && now >= s->tick_at)
+        hub_tick(s->hub, now);
+    double ka = ka_next_due(&s->ka);
+    if (ka >= 0 && now >= ka)
+        ka_sweep(&s->ka, now, ka_ping, ka_hangup, s);
+    double start = mono_s();
+    if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
+        hub_note_commit(s->hub, mono_s() - start);
+    arm_timer(s, now);
+}
+
+/* libev runs prepare watchers after the callbacks of a batch, before it
+ * waits again: the same place as after lws_service() returns. */
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    (void)revents;
+    struct server *s = w->data;
+    after_events(s);
+    if (s->stop)
+        ev_break(loop, EVBREAK_ALL);
+}
+
 int server_run(struct server *s, struct hub *h, volatile sig_atomic_t *reload)
 {
     s->hub = h;
-    while (!s->stop) {
-        if (lws_service(s->ctx, 0) < 0)
-            break;
-        if (reload && *reload) {
-            *reload = 0;
-            reload_key(s);
-        }
-        double now = now_s();
-        if (s->tick_at && now >= s->tick_at)
-            hub_tick(h, now);
-        double start = mono_s();
-        if (hub_turn_end(h, now, wake_conn, NULL) > 0)
-            hub_note_commit(h, mono_s() - start);
-        arm_timer(s, now);
+    s->reload = reload;
+    if (s->loop) {
+        ev_prepare_init(&s->after_events, on_prepare);
+        s->after_events.data = s;
+        ev_prepare_start(s->loop, &s->after_events);
+        ev_init(&s->timer, on_ev_timer);
+        s->timer.data = s;
+        ev_run(s->loop, 0);
+        ev_timer_stop(s->loop, &s->timer);
+        ev_prepare_stop(s->loop, &s->after_events);
+    } else {
+        while (!s->stop && lws_service(s->ctx, 0) >= 0)
+            after_events(s);
     }
     lws_sul_cancel(&s->sul);
     return 0;
@@ -721,6 +848,8 @@ void server_free(struct server *s)
     if (!s)
         return;
     lws_context_destroy(s->ctx);
+    if (s->loop)
+        ev_loop_destroy(s->loop);
     sources_free(s->sources);
     free(s->tx);
     free(s);

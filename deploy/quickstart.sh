@@ -22,7 +22,7 @@ CONF="$VAR/demo.ini"
 CHATD="$ROOT/build/chatd"
 CHATADMIN="$ROOT/build/chatadmin"
 
-PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libssl-dev
+PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev libssl-dev
     libsqlite3-dev libsodium-dev libjansson-dev libinih-dev)
 
 say() {

@@ -144,8 +144,9 @@ export async function prepare(opts = {}) {
 
 /* Spawns chatd for cfg and waits for "listening on PORT".
  * Returns {port, proc, stdout(), stderr(), exited, stop(), kill()}. */
-export function spawnChatd(cfg) {
-    const proc = spawn(CHATD, ['--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+/* env: variables added to chatd's environment (CHATD_EVENT_LOOP=poll). */
+export function spawnChatd(cfg, env = {}) {
+    const proc = spawn(CHATD, ['--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     liveProcs.add(proc);
     let out = '';
     let err = '';
@@ -199,7 +200,7 @@ export function spawnChatd(cfg) {
  *          stderr(), stdout(), cleanup()}. */
 export async function startServer(opts = {}) {
     const env = await prepare(opts);
-    const d = spawnChatd(env.cfg);
+    const d = spawnChatd(env.cfg, opts.env);
     let port;
     try {
         port = await d.ready;

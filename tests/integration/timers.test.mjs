@@ -56,29 +56,34 @@ scenario('a handshake left unfinished is closed after handshake_timeout_s', { se
         'no upgrade for an unfinished request');
 });
 
-scenario('a WebSocket that never answers pings is hung up after idle_timeout_s', { server: TIMERS }, async (srv) => {
-    const c = await rawConnect(srv.port, 12000);
-    c.sock.write(upgradeRequest(srv.port));
-    const ms = await c.closedAfter;
-    const bytes = c.data();
-    const head = bytes.toString('latin1');
-    assert.ok(head.startsWith('HTTP/1.1 101'), `upgrade refused: ${head.split('\r\n')[0]}`);
-    /* after the 101 come the server's frames: the status snapshot, then pings (0x89) */
-    const frames = bytes.subarray(head.indexOf('\r\n\r\n') + 4);
-    assert.ok(frames.includes(0x89), 'the server pinged the silent client before hanging up');
-    assert.ok(ms !== null, 'still open 12 s after the upgrade, with a 3 s idle timeout');
-    assert.ok(ms >= 2000 && ms < 8000, `hung up after ${ms} ms`);
-});
+/* both event loops: epoll (libev, the default) and lws's own poll() */
+for (const loop of ['epoll', 'poll']) {
+    scenario(`a WebSocket that never answers pings is hung up after idle_timeout_s (${loop})`, { server: TIMERS, env: { CHATD_EVENT_LOOP: loop } }, async (srv) => {
+        const c = await rawConnect(srv.port, 12000);
+        c.sock.write(upgradeRequest(srv.port));
+        const ms = await c.closedAfter;
+        const bytes = c.data();
+        const head = bytes.toString('latin1');
+        assert.ok(head.startsWith('HTTP/1.1 101'), `upgrade refused: ${head.split('\r\n')[0]}`);
+        /* after the 101 come the server's frames: the status snapshot, then pings (0x89) */
+        const frames = bytes.subarray(head.indexOf('\r\n\r\n') + 4);
+        assert.ok(frames.includes(0x89), 'the server pinged the silent client before hanging up');
+        assert.ok(ms !== null, 'still open 12 s after the upgrade, with a 3 s idle timeout');
+        assert.ok(ms >= 2000 && ms < 8000, `hung up after ${ms} ms`);
+        /* the epoll loop is really there (its plugin loaded), not the fallback */
+        assert.equal(/no epoll loop/.test(srv.stderr()), false, srv.stderr());
+    });
 
-scenario('a WebSocket that answers pings stays open past idle_timeout_s', { server: TIMERS }, async (srv) => {
-    const s = await connect(srv.port, 'status.v1');
-    let pings = 0;
-    s.ws.on('ping', () => { pings++; }); /* ws answers every ping with a pong by itself */
-    await s.next('status');
-    await new Promise((r) => setTimeout(r, 5500));
-    assert.ok(s.isOpen, 'closed although every ping was answered');
-    assert.ok(pings >= 2, `only ${pings} pings in 5.5 s with ping_interval_s = 1`);
-});
+    scenario(`a WebSocket that answers pings stays open past idle_timeout_s (${loop})`, { server: TIMERS, env: { CHATD_EVENT_LOOP: loop } }, async (srv) => {
+        const s = await connect(srv.port, 'status.v1');
+        let pings = 0;
+        s.ws.on('ping', () => { pings++; }); /* ws answers every ping with a pong by itself */
+        await s.next('status');
+        await new Promise((r) => setTimeout(r, 5500));
+        assert.ok(s.isOpen, 'closed although every ping was answered');
+        assert.ok(pings >= 2, `only ${pings} pings in 5.5 s with ping_interval_s = 1`);
+    });
+}
 
 /* 4 connections, 5 different unknown accounts each: never 5 failures on one
  * account, but 20 from one source. Then alice logs in (with headers). */
