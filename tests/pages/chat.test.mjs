@@ -56,16 +56,17 @@ test('a visitor page and a console chat end to end, then feedback', { timeout: 6
         await v.locator('#view-ended').waitFor();
         assert.equal(await v.locator('#ended-reason').textContent(), 'The worker ended the chat.');
         await v.locator('#feedback').waitFor();
-        const scores = v.locator('#feedback button[data-score]');
+        const scores = v.locator('#fb-score label.score');
         assert.deepEqual(await scores.allTextContents(), ['1', '2', '3', '4', '5']);
-        assert.equal(await scores.nth(3).getAttribute('aria-label'), '4 out of 5');
+        assert.equal(await v.locator('#fb-score-4').getAttribute('aria-label'), '4 out of 5');
         await panel.locator('.chat-status').filter({ hasText: 'Ended' }).waitFor();
         await panel.locator('.chat-log .msg-system').filter({ hasText: 'You ended the chat.' }).waitFor();
 
-        await scores.nth(3).click();
+        await v.click('label[for="fb-score-4"]');
+        await v.click('#feedback-send');
         await v.locator('#feedback-thanks').filter({ hasText: 'Thank you for your feedback!' }).waitFor();
-        assert.equal(await scores.nth(3).getAttribute('aria-pressed'), 'true');
-        assert.ok(await scores.nth(0).isDisabled(), 'one answer only');
+        assert.ok(await v.locator('#fb-score-4').isChecked());
+        assert.ok(await v.locator('#fb-score-1').isDisabled(), 'one answer only');
 
         /* three messages, stored encrypted */
         const list = await srv.admin(['transcript', 'list']);
