@@ -141,7 +141,7 @@
     if (q) {
       var span = document.createElement('span');
       span.className = 'chatd-widget__quiet';
-      span.textContent = q;
+      span.textContent = ' ' + q;   /* a space to read, should the host make it inline */
       el.appendChild(span);
     }
   }
