@@ -13,13 +13,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { WEB_ROOT, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
+import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 import { DESKTOP, SHOTS, axe, daemon, layoutProblems, shot, visitorOpen } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const Q = require(path.join(WEB_ROOT, 'quiet.js'));
 const TZ = 'Europe/Helsinki';
 const PHONE360 = { width: 360, height: 780 };
+const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const text = (loc) => loc.innerText().then((s) => s.replace(/\s+/g, ' ').trim());
 
 /* A week where the hours in `quiet` ("dow/hour") are answered at once and
@@ -202,6 +203,49 @@ test('the visitor page and the widget name the quieter times of a closed or busy
         } finally {
             host.close();
         }
+
+        await step('the statistics page: per week the joins in quiet hours', async () => {
+            await addWorker(srv, CORA, 'coordinator');
+            const today = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
+            const day = (back) => {
+                const d = new Date(`${today}T12:00:00Z`);
+                d.setUTCDate(d.getUTCDate() - back);
+                return d;
+            };
+            /* what the CSV holds of night, per week (its Monday) */
+            const want = new Map();
+            for (let back = 21; back >= 1; back--) {
+                const d = day(back);
+                const dow = (d.getUTCDay() + 6) % 7;
+                const monday = new Date(d);
+                monday.setUTCDate(d.getUTCDate() - dow);
+                const k = monday.toISOString().slice(0, 10);
+                const w = want.get(k) || { joins: 0, quiet: 0 };
+                w.joins += 60;
+                if (dow < 4) w.quiet += 12;
+                want.set(k, w);
+            }
+            const s = await page(DESKTOP, { locale: 'en-GB' });
+            await s.goto(`${base}/stats/`);
+            await s.fill('#login-user', CORA.user);
+            await s.fill('#login-password', CORA.password);
+            await s.press('#login-password', 'Enter');
+            await s.locator('#results').waitFor();
+            await s.fill('#from', day(21).toISOString().slice(0, 10));
+            await s.fill('#to', day(1).toISOString().slice(0, 10));
+            await s.selectOption('#topic', 'night');
+            await s.click('#show');
+            await s.locator('#quietshare-hours').filter({ hasText: 'Quiet hours of Night chat: Mon–Thu 14–16.' }).waitFor();
+            const rows = s.locator('#quietshare tbody tr');
+            await rows.first().waitFor();
+            const got = await rows.evaluateAll((trs) => trs.map((tr) => [tr.dataset.week,
+                ...[...tr.querySelectorAll('td')].map((td) => td.innerText.trim())]));
+            const expect = [...want.entries()].filter(([, w]) => w.joins > 0).map(([k, w]) =>
+                [k, String(w.joins), String(w.quiet), `${(Math.round((w.quiet / w.joins) * 1000) / 10)}%`]);
+            assert.deepEqual(got, expect);
+            assert.match(await s.locator('#quietshare thead').innerText(), /Week\s+Joins\s+In quiet hours\s+Share/);
+            assert.deepEqual(await axe(s), []);
+        });
 
         await step('the visitor page asked for each week once', async () => {
             const count = (id) => weeks.filter((x) => x === id).length;
