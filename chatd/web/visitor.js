@@ -23,6 +23,7 @@
 
   var SESSION_KEY = 'chat.session';
   var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
+  var QUIET_WAIT_S = 600;        /* an estimate this long makes a topic busy */
 
   var t = I18N.t;
   var $ = Chat.$;
@@ -40,6 +41,7 @@
   var feedbackRef = null;
   var ended = null;              /* {chat, by} */
   var topicsNote = '';
+  var weeks = {};                /* topic id -> its quiet-time phrases, 'loading' or [] */
   var helloLang = null;          /* the language the last hello said */
   var relang = false;            /* closed on purpose to say a new language */
 
@@ -335,6 +337,13 @@
         a.textContent = say;
         b.appendChild(a);
       }
+      var quiet = quietLine(tp, state, avail);
+      if (quiet) {
+        var q = document.createElement('span');
+        q.className = 'topic-quiet';
+        q.textContent = quiet;
+        b.appendChild(q);
+      }
       b.addEventListener('click', onTopicClick);
       box.appendChild(b);
       if (focused === tp.id) b.focus();
@@ -363,6 +372,31 @@
         return t('v.avail.busy.wait', { wait: I18N.formatDuration(Math.max(60, tp.estimated_wait_s)) });
       default: return '';
     }
+  }
+
+  /* A topic that is closed, full or busy names its quieter times (contract
+   * v2 §1), as text in the button so that it is read with it; '' while the
+   * week is being fetched or has no quiet hour. */
+  function quietLine(tp, state, avail) {
+    var busy = state !== 'open' || avail === 'busy' || avail === 'nobody' ||
+      (avail === 'open' && typeof tp.estimated_wait_s === 'number' && tp.estimated_wait_s >= QUIET_WAIT_S);
+    if (!busy || !window.ChatQuiet) return '';
+    var times = weeks[tp.id];
+    if (times === undefined) fetchWeek(tp.id);
+    if (!Array.isArray(times) || !times.length) return '';
+    return t('v.quiet', { times: ChatQuiet.quietText(times, I18N.locale()) });
+  }
+
+  /* The topic's week, once per page load (it changes hourly). */
+  function fetchWeek(id) {
+    weeks[id] = 'loading';
+    window.fetch('/api/status/week?topic=' + encodeURIComponent(id), { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        weeks[id] = j && Array.isArray(j.hours) ? ChatQuiet.quietTimes(j.hours) : [];
+        if (weeks[id].length && view === 'topics') renderTopics();
+      })
+      .catch(function () { weeks[id] = []; });
   }
 
   function topicById(id) {

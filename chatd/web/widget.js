@@ -13,7 +13,12 @@
  * "chatd-widget", "chatd-widget--open|full|closed" and, when open,
  * "chatd-widget--answering|busy|nobody"; the defaults below have zero
  * specificity (:where), so any rule of the host site wins. No cookies, no
- * storage. */
+ * storage.
+ * A closed, full or busy topic also names its quieter times in the link
+ * ("Quieter times: Mon–Thu 14–16", in span.chatd-widget__quiet): the first
+ * time it is needed, the widget loads quiet.js (the rule the chat's own pages
+ * use) from the chat host and GET /api/status/week once; an empty week says
+ * nothing. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -26,15 +31,18 @@
     fi: { open: 'Chat auki', wait: 'Chat auki, jonossa noin {n} min', full: 'Jono on täynnä',
           busy: 'Chat auki, kaikki päivystäjät varattuja', busyWait: 'Chat auki, kaikki päivystäjät varattuja, jonossa noin {n} min',
           nobody: 'Chat auki, mutta kukaan ei päivystä juuri nyt – voit jäädä odottamaan',
-          closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla' },
+          closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla',
+          quiet: 'Rauhallisempia aikoja: {t}' },
     sv: { open: 'Chatten är öppen', wait: 'Chatten är öppen, ca {n} min kö', full: 'Kön är full',
           busy: 'Chatten är öppen, alla är upptagna', busyWait: 'Chatten är öppen, alla är upptagna, ca {n} min kö',
           nobody: 'Chatten är öppen, men ingen har jour just nu – du kan vänta',
-          closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt' },
+          closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt',
+          quiet: 'Lugnare tider: {t}' },
     en: { open: 'Chat open', wait: 'Chat open, about {n} min wait', full: 'Queue full',
           busy: 'Chat open, everyone is busy', busyWait: 'Chat open, everyone is busy, about {n} min wait',
           nobody: 'Chat open, but nobody is on duty right now – you can wait',
-          closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available' }
+          closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available',
+          quiet: 'Quieter times: {t}' }
   }[lang];
 
   var el = document.createElement('a');
@@ -52,7 +60,8 @@
       'font:inherit;text-decoration:none;background:#5b5b5b}' +
       ':where(.chatd-widget--open){background:#1d6b3a}:where(.chatd-widget--full){background:#8a4b00}' +
       ':where(.chatd-widget--busy){background:#8a4b00}:where(.chatd-widget--nobody){background:#3d4b5c}' +
-      ':where(.chatd-widget):focus-visible{outline:3px solid #1a4d8f;outline-offset:2px}';
+      ':where(.chatd-widget):focus-visible{outline:3px solid #1a4d8f;outline-offset:2px}' +
+      ':where(.chatd-widget__quiet){display:block;font-size:.9em}';
     document.head.appendChild(style);
   } catch (e) { /* a strict CSP on the host site: the link stays unstyled */ }
 
@@ -74,10 +83,47 @@
     return 'open';
   }
 
+  /* The topic's quieter times: null until asked, then 'loading', then the
+   * phrases ([] when there are none or they cannot be had). */
+  var quiet = null;
+  var shown = null;   /* the topic last rendered */
+
+  function loadQuiet() {
+    quiet = 'loading';
+    var done = function (phrases) {
+      quiet = phrases;
+      if (shown) render(shown);
+    };
+    var week = window.fetch(origin + '/api/status/week?topic=' + encodeURIComponent(topic || shown.id),
+      { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; });
+    var code = new Promise(function (resolve, reject) {
+      if (window.ChatQuiet) { resolve(); return; }
+      var s = document.createElement('script');
+      s.src = origin + '/quiet.js';
+      s.async = true;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+    Promise.all([week, code]).then(function (r) {
+      done(r[0] && Array.isArray(r[0].hours) && window.ChatQuiet ? window.ChatQuiet.quietTimes(r[0].hours) : []);
+    }).catch(function () { done([]); });
+  }
+
+  /* "Quieter times: ..." for a topic that is closed, full or busy, or ''. */
+  function quietText(t, avail) {
+    if (t.state === 'open' && avail !== 'busy' && avail !== 'nobody') return '';
+    if (quiet === null && window.fetch && window.Promise) loadQuiet();
+    if (!Array.isArray(quiet) || !quiet.length) return '';
+    return TEXT.quiet.replace('{t}', window.ChatQuiet.quietText(quiet, lang));
+  }
+
   function render(t) {
-    var state = t.state, text, cls = 'chatd-widget chatd-widget--' + state;
+    shown = t;
+    var state = t.state, text, cls = 'chatd-widget chatd-widget--' + state, avail = null;
     if (state === 'open') {
-      var avail = availability(t);
+      avail = availability(t);
       var wait = typeof t.estimated_wait_s === 'number';
       if (avail === 'nobody') text = TEXT.nobody;
       else if (avail === 'busy') text = wait ? TEXT.busyWait.replace('{n}', minutes(t.estimated_wait_s)) : TEXT.busy;
@@ -91,6 +137,13 @@
     }
     el.className = cls;
     el.textContent = text;
+    var q = quietText(t, avail);
+    if (q) {
+      var span = document.createElement('span');
+      span.className = 'chatd-widget__quiet';
+      span.textContent = ' ' + q;   /* a space to read, should the host make it inline */
+      el.appendChild(span);
+    }
   }
 
   function pick(topics) {

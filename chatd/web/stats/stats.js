@@ -19,6 +19,11 @@
  * A count chatd hid for being under --min-count comes as the text "<K": it
  * adds nothing to a sum, and a sum with such a part says so.
  *
+ * Other views of the same period (stats/plan.js: when to open;
+ * stats/quietshare.js: joins in quiet hours) register with StatsPage.view():
+ * load(query) when a period is asked for, render(result) whenever this page
+ * renders, clear() when the token goes; they use the helpers below.
+ *
  * Bucket hours are the service's local time ("2026-11-23T10:00:00+02:00"):
  * weekday and hour are read from the text itself, never converted into the
  * browser's time zone. No style attributes are written (CSP style-src 'self'):
@@ -73,6 +78,7 @@
   var csvUrl = null;
   var shownCategories = [];    /* the categories of the result, most named first */
   var loginBusy = false;
+  var views = [];              /* see StatsPage.view() */
 
   /* ---- storage ---- */
 
@@ -351,6 +357,7 @@
     store(WHO_KEY, null);
     result = null;
     loadSeq += 1;
+    views.forEach(function (v) { v.clear(); });
     clearErrors();
     showLogin();
     $('results').hidden = true;
@@ -368,6 +375,7 @@
 
   /* Token gone stale or wrong role: back to the login form. */
   function needLogin(key) {
+    views.forEach(function (v) { v.clear(); });
     store(TOKEN_KEY, null);
     store(WHO_KEY, null);
     $('results').hidden = true;
@@ -437,6 +445,7 @@
     var seq = ++loadSeq;
     $('show').disabled = true;
     setStatus('s.loading');
+    views.forEach(function (v) { v.load({ from: from, to: to, topic: topic, token: token }); });
     var url = '/api/stats?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to) +
       (topic ? '&topic=' + encodeURIComponent(topic) : '');
     window.fetch(url, {
@@ -558,6 +567,7 @@
     renderWrapups(total);
     renderHelped(total);
     renderCsv(buckets);
+    views.forEach(function (v) { v.render(result); });
     updateScrollRegions();
     scrollToActivity($('heatmap'), 'td.heat-open, td[data-joins]:not([data-joins="0"])');
     scrollToActivity($('cathour'), CATHOUR_BUSY);
@@ -1300,6 +1310,16 @@
       $(id).addEventListener('input', function () { $(id).dataset.touched = '1'; });
     });
   }
+
+  /* What the other views of this page use (see the head of this file). */
+  window.StatsPage = {
+    view: function (v) { views.push(v); },
+    el: el, hidden: hidden, cell: cell, rowHeader: rowHeader, bar: bar, nf: nf, num: num,
+    weekdayName: weekdayName, hourRange: hourRange, formatDay: formatDay, addDays: addDays,
+    parseHour: parseHour, weekTable: weekTable, weekRow: weekRow, needLogin: needLogin,
+    topicTitle: topicTitle, topicIds: function () { return topicList.map(function (x) { return x.id; }); },
+    updateScrollRegions: updateScrollRegions, scrollToActivity: scrollToActivity
+  };
 
   I18N.ready(init);
 })();
