@@ -268,7 +268,7 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
                                 json_pack("{s:o,s:o,s:o}", "now", num_json(now, 10),
                                           "redistributed", num_json(redistributed, 10), "planned",
                                           num_json(planned, 10)));
-        if (!o || json_dumpf(o, out, JSON_COMPACT) != 0)
+        if (!o || json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(15)) != 0)
             rc = CHAT_ERR_NOMEM;
         fputc('\n', out);
         json_decref(o);

@@ -514,13 +514,15 @@ json_t *proto_time_json(time_t t)
     return json_string(buf);
 }
 
+/* Reals with 15 significant digits: 0.9 is "0.9", not the 17 digits of
+ * jansson's default ("0.90000000000000002"). */
 char *proto_dump(json_t *obj, const char *ref)
 {
     if (!obj)
         return NULL;
     if (ref && *ref)
         json_object_set_new(obj, "ref", json_string(ref));
-    char *out = json_dumps(obj, JSON_COMPACT);
+    char *out = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(obj);
     return out;
 }

@@ -81,11 +81,11 @@ if [ "$SMOKE" -eq 1 ]; then
     [ "$RUNS" = 3 ] && RUNS=1
     VISITORS=200 HEAD_VISITORS=200 HEAD_TRIALS=2
     CHATS=10 BURST=10 FLOOD=1 RATE=100 DURATION=1 LOGINS=5 CHURN_POOL=2
-    SUBS=20 STATUS_TRIALS=2 TIMEOUT=20
+    SUBS=20 STATUS_TRIALS=2 TIMEOUT=20 HTTP_SECS=1 NGINX_SECS=2
 else
     VISITORS=10000 HEAD_VISITORS=10000 HEAD_TRIALS=5
     CHATS=500 BURST=30 FLOOD=5 RATE=5000 DURATION=10 LOGINS=20 CHURN_POOL=20
-    SUBS=1000 STATUS_TRIALS=10 TIMEOUT=120
+    SUBS=18000 STATUS_TRIALS=10 TIMEOUT=120 HTTP_SECS=5 NGINX_SECS=10
 fi
 TOPICS=4
 WINDOW=4 # messages in flight per connection while flooding
@@ -243,11 +243,13 @@ run_one() {
         cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
         [ ! -e "$WORK/template/chatd.db-wal" ] || cp "$WORK/template/chatd.db-wal" "$dir/"
         write_config "$dir"
-        start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
+        start_server "$dir/chatd" env CHATD_EVENT_LOOP="${EVLOOP:-epoll}" "$CHATD" --config "$dir/chatd.ini"
     else
         start_server "$dir/echod" "$ECHOD" --port 0
     fi
     sleep 0.3 # past chatd's start-up argon2id (the login verifier's dummy hash)
+    local rss0
+    rss0="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
     sample_rss "$SERVER_PID" "$dir/rss_sampled" &
     SAMPLER_PID=$!
     "$LOADGEN" "$@" --port "$PORT" --timeout "$TIMEOUT" >"$dir/loadgen.out" \
@@ -263,6 +265,7 @@ run_one() {
         printf 'rss_hwm_mb %s\n' "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')"
         printf 'rss_sampled_mb %s\n' "$(awk -v k="$(cat "$dir/rss_sampled")" \
             'BEGIN { printf "%.1f", k / 1024 }')"
+        printf 'rss_start_mb %s\n' "$(awk -v k="$rss0" 'BEGIN { printf "%.1f", k / 1024 }')"
         printf 'cpu_s %s\n' "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
             'BEGIN { printf "%.2f", t / hz }')"
         printf 'exit %s\n' "$rc"
@@ -320,8 +323,31 @@ meets() {
         print ((op == "<" ? v + 0 < l + 0 : v + 0 >= l + 0) ? "yes" : "**no**") }'
 }
 
+# per_sub NAME: "KB_PER_SUB US_PER_SUB" of a status scenario: chatd's largest
+# sampled RSS above its RSS at the start (not VmHWM, which holds the start's
+# argon2id dummy hash), and the median time to reach all, per subscriber.
+per_sub() {
+    awk -v h="$(med "$1" rss_sampled_mb)" -v r="$(med "$1" rss_start_mb)" -v ms="$(med "$1" status_ms_median)" \
+        -v n="$SUBS" 'BEGIN { if (h == "-" || ms == "-") print "- -";
+            else printf "%.2f %.1f", (h - r) * 1024 / n, ms * 1000 / n }'
+}
+
+# status_row NAME LOOP: the row of a status scenario, with the projection
+# to 100,000 subscribers from the per-subscriber cost.
+status_row() {
+    local kb us
+    read -r kb us <<<"$(per_sub "$1")"
+    printf '| %s status.v1 subscribers (%s loop) | a change reaches all in %s ms (worst trial %s ms; %s trials a run): %s µs and %s kB a subscriber; 100,000 projected: %s s, %s MB | ≤ 8 µs, ≤ 3 kB | %s / %s | %s / %s MB | %s s |\n' \
+        "$(fmt "$SUBS")" "$2" "$(fmt "$(med "$1" status_ms_median)" 1)" "$(fmt "$(med "$1" status_ms_max)" 1)" \
+        "$STATUS_TRIALS" "$us" "$kb" \
+        "$(awk -v u="$us" 'BEGIN { if (u == "-") print "-"; else printf "%.2f", u * 100000 / 1e6 }')" \
+        "$(awk -v k="$kb" -v r="$(med "$1" rss_start_mb)" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", r + k * 100000 / 1024 }')" \
+        "$(meets "$us" '<' 8.0001)" "$(meets "$kb" '<' 3.0001)" \
+        "$(med "$1" rss_hwm_mb)" "$(med "$1" rss_sampled_mb)" "$(med "$1" cpu_s)"
+}
+
 table() {
-    local q h c f l s e ratio frames
+    local q h c f l s e ratio frames ratio_http
     q=queue h=head c=chat f=flood l=logins s=status e=echo
     ratio="$(awk -v a="$(med $f chat_flood_msgs_s)" -v b="$(med $e echo_flood_msgs_s)" \
         'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')"
@@ -351,10 +377,16 @@ table() {
         "$LOGINS" "$(fmt "$RATE")" "$(fmt "$(med $l chat_paced_p99_ms)" 2)" "$(fmt "$(med $l chat_paced_p50_ms)" 2)" \
         "$(fmt "$(med $l chat_login_p50_ms)")" "$(fmt "$(med $l chat_login_p99_ms)")" "$(med $l chat_logins)" \
         "$(meets "$(med $l chat_paced_p99_ms)" '<' 20)" "$(med $l rss_hwm_mb)" "$(med $l rss_sampled_mb)" "$(med $l cpu_s)"
-    printf '| %s status.v1 subscribers | a change reaches all in %s ms (worst trial %s ms; %s trials a run) | 100 ms | %s | %s / %s MB | %s s |\n' \
-        "$(fmt "$SUBS")" "$(fmt "$(med $s status_ms_median)" 1)" "$(fmt "$(med $s status_ms_max)" 1)" \
-        "$STATUS_TRIALS" "$(meets "$(med $s status_ms_median)" '<' 100)" \
-        "$(med $s rss_hwm_mb)" "$(med $s rss_sampled_mb)" "$(med $s cpu_s)"
+    status_row "$s" epoll
+    status_row statuspoll "poll()"
+    local hz st nm
+    hz="$(med http http_healthz_rps)" st="$(med http http_status_rps)" nm="$(med http http_notmodified_rps)"
+    ratio_http="$(awk -v a="$st" -v b="$hz" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')"
+    printf '| GET /api/status, 100 keep-alive connections (wrk, %s s a round, rounds interleaved) | %s req/s; /healthz %s req/s: ratio %s; 304 for If-None-Match %s req/s | ratio ≥ 0.5, 304 ≥ 200 | %s | - | - |\n' \
+        "$HTTP_SECS" "$(fmt "$st")" "$(fmt "$hz")" "$ratio_http" "$(fmt "$nm")" "$(meets "$ratio_http" '>=' 0.5) / $(meets "$nm" '>=' "$st")"
+    printf '| nginx as shipped in front (deploy/nginx-chatd.conf), wrk -c100 for %s s | %s page views/s; requests that reached chatd: %s per 2 s | ≥ 10,000/s, ≤ 1 per 2 s | %s / %s | - | - |\n' \
+        "$NGINX_SECS" "$(fmt "$(med nginx nginx_rps)")" "$(med nginx nginx_at_chatd_per_2s)" \
+        "$(meets "$(med nginx nginx_rps)" '>=' 10000)" "$(meets "$(med nginx nginx_at_chatd_per_2s)" '<' 1.0001)"
     frames="$(awk -v r="$ratio" 'BEGIN { if (r == "-") print "-"; else printf "%.2f", 2 * r }')"
     printf '| echo server (bare lws) with the same generator, %s connections | %s msg/s sustained; chatd/echo = %s (by frames written: %s, as chatd writes an ack and a relayed msg for each message); echo latency at %s msg/s p50 %s ms, p99 %s ms | ratio ≥ 0.5 | %s | echod: %s / %s MB | echod: %s s |\n' \
         "$(fmt "$ECHO_CONNS")" "$(fmt "$(med $e echo_flood_msgs_s)")" "$ratio" "$frames" "$(fmt "$RATE")" \
@@ -363,9 +395,86 @@ table() {
     printf '\n'
 }
 
+# http_rates: one chatd; RUNS rounds of wrk (100 keep-alive connections,
+# HTTP_SECS each) on /healthz, /api/status and /api/status with its ETag in
+# If-None-Match (304), interleaved so that each round sees the same machine.
+# Results: WORK/http.N.res.
+http_rates() {
+    local dir="$WORK/http" run etag u
+    if ! command -v wrk >/dev/null; then
+        say "wrk is not installed (apt-get install wrk): no HTTP figures"
+        return 0
+    fi
+    mkdir -p "$dir"
+    cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
+    write_config "$dir"
+    start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
+    etag="$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/api/status" |
+        sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" \
+        "http://127.0.0.1:$PORT/api/status")" = 304 ] || { FAILED=1; say "no 304 for the ETag"; }
+    for ((run = 1; run <= RUNS; run++)); do
+        for u in healthz status notmodified; do
+            local args=("http://127.0.0.1:$PORT/api/status")
+            [ "$u" = healthz ] && args=("http://127.0.0.1:$PORT/healthz")
+            [ "$u" = notmodified ] && args=(-H "If-None-Match: $etag" "${args[@]}")
+            printf 'http_%s_rps %s\n' "$u" "$(wrk -t1 -c100 -d"${HTTP_SECS}s" "${args[@]}" |
+                awk '/^Requests\/sec/ { print $2 }')" >>"$WORK/http.$run.res"
+        done
+        printf 'exit 0\n' >>"$WORK/http.$run.res"
+    done
+    stop_server
+}
+
+# nginx_rate: deploy/nginx-chatd.conf as shipped (TLS swapped for a loopback
+# port, paths into WORK) in front of one chatd; RUNS rounds of wrk -c100 for
+# NGINX_SECS on /api/status through nginx, counting the requests that reached
+# chatd (chatd_status_requests_total). Results: WORK/nginx.N.res.
+nginx_rate() {
+    local dir="$WORK/nginx" run nport before after rps
+    if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+        say "wrk or nginx is not installed: no nginx figures"
+        return 0
+    fi
+    mkdir -p "$dir/cache"
+    cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
+    write_config "$dir"
+    start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
+    nport=$((PORT + 1))
+    while (echo >"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do nport=$((nport + 1)); done
+    {
+        printf 'user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log crit;\n' "$dir" "$dir"
+        printf 'events { worker_connections 1024; }\nhttp {\nclient_body_temp_path %s/body;\nproxy_temp_path %s/proxy;\n' "$dir" "$dir"
+        # without the last server block (the redirect from port 80)
+        awk '/^server \{$/ { h = $0; getline n; if (n ~ /listen 80;/) exit; print h; print n; next }
+             { print }' "$ROOT/deploy/nginx-chatd.conf" |
+            sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$nport;|" -e '/^ *ssl_/d' \
+                -e "s|127.0.0.1:8080|127.0.0.1:$PORT|g" -e "s|/var/cache/nginx/chatd-status|$dir/cache|" \
+                -e "s|/var/log/nginx/chatd-error.log|$dir/error.log|"
+        printf '}\n'
+    } >"$dir/nginx.conf"
+    nginx -t -q -c "$dir/nginx.conf" -e "$dir/error.log" || { FAILED=1; stop_server; return 0; }
+    nginx -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
+    local npid=$!
+    sleep 0.5
+    for ((run = 1; run <= RUNS; run++)); do
+        before="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '$1 == "chatd_status_requests_total" { print $2 }')"
+        rps="$(wrk -t1 -c100 -d"${NGINX_SECS}s" "http://127.0.0.1:$nport/api/status" | awk '/^Requests\/sec/ { print $2 }')"
+        after="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '$1 == "chatd_status_requests_total" { print $2 }')"
+        printf 'nginx_rps %s\nnginx_at_chatd_per_2s %s\nexit 0\n' "$rps" \
+            "$(awk -v a="$before" -v b="$after" -v t="$NGINX_SECS" 'BEGIN { printf "%.2f", (b - a) * 2 / t }')" \
+            >"$WORK/nginx.$run.res"
+    done
+    kill "$npid" 2>/dev/null
+    wait "$npid" 2>/dev/null || true
+    stop_server
+}
+
 # ---- main --------------------------------------------------------------------------
 
-NEED_FDS=$((VISITORS > 2 * CHATS + 2 * SUBS ? VISITORS + 256 : 2 * CHATS + 2 * SUBS + 256))
+# per process (chatd or the load generator): the largest scenario's sockets
+NEED_FDS=$((VISITORS > 2 * CHATS ? VISITORS : 2 * CHATS))
+NEED_FDS=$(((NEED_FDS > SUBS ? NEED_FDS : SUBS) + 256))
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$NEED_FDS" ] ||
     die "ulimit -n is $(ulimit -n); $NEED_FDS open files are needed (raise the hard limit)"
@@ -394,6 +503,12 @@ scenario logins chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/t
     --rate "$RATE" --duration "$DURATION" --logins "$LOGINS" --churn-pool "$CHURN_POOL"
 say "scenario: $SUBS status.v1 subscribers"
 scenario status chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
+say "scenario: $SUBS status.v1 subscribers on lws's poll() loop"
+EVLOOP=poll scenario statuspoll chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
+say "scenario: GET /api/status against /healthz, wrk -c100 keep-alive"
+http_rates
+say "scenario: /api/status through nginx as shipped"
+nginx_rate
 say "scenario: echod, $ECHO_CONNS connections"
 scenario echo echod echo --conns "$ECHO_CONNS" --burst "$BURST" --flood "$FLOOD" --window "$WINDOW" \
     --rate "$RATE" --duration "$DURATION"

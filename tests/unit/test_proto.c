@@ -447,6 +447,14 @@ static void test_login_secrets_are_wiped(void **state)
     }
 }
 
+static void test_reals_are_short(void **state)
+{
+    (void)state;
+    char *out = proto_dump(json_pack("{s:f,s:f}", "a", 0.9, "b", 270.4), NULL);
+    assert_string_equal(out, "{\"a\":0.9,\"b\":270.4}");
+    free(out);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -462,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_encode_table),
         cmocka_unit_test(test_name_tables),
         cmocka_unit_test(test_login_secrets_are_wiped),
+        cmocka_unit_test(test_reals_are_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
