@@ -1,7 +1,8 @@
 /*
- * server: libwebsockets callbacks and the event loop.
+ * server: the WebSocket callbacks and the event loop (the HTTP routes are
+ * in server_http.c; the two share server_int.h).
  *
- * This is the only file that knows about sockets. It turns lws events into
+ * These are the only files that know about sockets. They turn lws events into
  * hub calls: a connection opening, a complete text frame, a close, a wake-up
  * from the password verifier, a timer. After every loop turn it calls
  * hub_turn_end(), which commits the turn's storage and releases the replies;
@@ -10,7 +11,7 @@
  * Handshakes are checked before any protocol state exists: path /ws, exactly
  * one known subprotocol, and an Origin (if sent) from the allowed list.
  */
-#include "server.h"
+#include "server_int.h"
 
 #include "auth.h"
 #include "keepalive.h"
@@ -29,36 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HTTP_BODY_MAX (1u << 20)
-
 enum proto_index { P_HTTP, P_VISITOR, P_WORKER, P_STATUS };
-
-struct server {
-    const struct config *cfg;
-    struct lws_context *ctx;
-    struct lws_vhost *vh;
-    struct hub *hub;
-    volatile sig_atomic_t stop;
-    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key again */
-    lws_sorted_usec_list_t sul;
-    double sul_at;             /* when the armed timer fires, 0 if none */
-    double tick_at;            /* the hub's next deadline */
-    struct sources *sources;   /* connections per source address (keyed hashes) */
-    const struct langs *langs; /* the pages' languages (GET /api/langs) */
-    char csp[1024];            /* the content-security-policy header */
-    struct lws_protocol_vhost_options headers[5];
-    struct keepalive ka;        /* WebSockets to ping or hang up (keepalive.h) */
-    lws_retry_bo_t no_validity; /* all zero: no lws validity timers */
-    struct ev_loop *loop;       /* the libev (epoll) loop, or NULL: lws's poll() */
-    ev_prepare after_events;    /* with loop: runs the turn's end */
-    ev_timer timer;             /* with loop: the timer (lws's sul would not wake it) */
-    /* Where frames are copied for lws_write (which needs LWS_PRE bytes in
-     * front): one buffer for every connection, as one thread writes them
-     * and lws keeps what a socket does not take at once. A buffer per
-     * connection cost each idle status subscriber a status's size. */
-    unsigned char *tx;
-    size_t txcap;
-};
 
 /* Per WebSocket connection. */
 struct ws_session {
@@ -72,296 +44,11 @@ struct ws_session {
     struct ka_node ka;
 };
 
-/* Per HTTP request with a generated body. */
-struct http_session {
-    char *body;
-    size_t len;
-};
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static double mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static struct server *server_of(struct lws *wsi)
-{
-    return lws_context_user(lws_get_context(wsi));
-}
-
-/* ---- HTTP --------------------------------------------------------------- */
-
-/* Sends the headers of a generated body (owned by hs from here on); the
- * body follows on WRITEABLE. */
-static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned status,
-                             const char *type, char *body, const char *allow_origin,
-                             const char *cache)
-{
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
-    hs->body = body;
-    hs->len = body ? strlen(body) : 0;
-    if (lws_add_http_common_headers(wsi, status, type, hs->len, &p, end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
-        return 1;
-    if (allow_origin &&
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
-                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
-                                    &p, end))
-        return 1;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
-        return 1;
-    lws_callback_on_writable(wsi);
-    return 0;
-}
-
-/* A public answer that caches may keep for max-age seconds, with its ETag:
- * 304 without a body when the request's If-None-Match has it. */
-static int http_reply_etag(struct lws *wsi, struct http_session *hs, const char *type,
-                           const char *body, const char *etag, const char *allow_origin,
-                           const char *cache)
-{
-    char match[128];
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
-    bool fresh = lws_hdr_copy(wsi, match, sizeof(match), WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
-                 strstr(match, etag) != NULL;
-    hs->body = fresh ? NULL : strdup(body);
-    hs->len = hs->body ? strlen(hs->body) : 0;
-    if ((!fresh && !hs->body) ||
-        lws_add_http_common_headers(wsi, fresh ? 304 : 200, type, hs->len, &p, end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
-                                    (const unsigned char *)etag, (int)strlen(etag), &p, end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
-        return 1;
-    if (allow_origin &&
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
-                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
-                                    &p, end))
-        return 1;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
-        return 1;
-    lws_callback_on_writable(wsi);
-    return 0;
-}
-
-/* An answer nobody may keep: everything but /api/langs is live state. */
-static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
-                      char *body, const char *allow_origin)
-{
-    return http_reply_cached(wsi, hs, status, type, body, allow_origin, "no-store");
-}
-
-/* {"error": code} with the HTTP status of err. */
-static int http_error(struct lws *wsi, struct http_session *hs, int err)
-{
-    char msg[64];
-    int status = chat_err_http(err);
-    snprintf(msg, sizeof(msg), "{\"error\":\"%s\"}",
-             status == 401   ? "unauthorized"
-             : status == 403 ? "forbidden"
-             : status == 400 ? "bad_request"
-                             : "internal");
-    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
-}
-
-/* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
-static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *buf, int size)
-{
-    if (cfg->public_any)
-        return "*";
-    if (lws_hdr_copy(wsi, buf, size, WSI_TOKEN_ORIGIN) > 0 && config_public_origin_ok(cfg, buf))
-        return buf;
-    return NULL;
-}
-
-/* The value of query argument name ("from=") or NULL. */
-static const char *query_arg(struct lws *wsi, const char *name, char *buf, int size)
-{
-    return lws_get_urlarg_by_name(wsi, name, buf, size);
-}
-
-static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
-{
-    char auth[256], from[32], to[32], topic[64], *body = NULL;
-    const char *bearer = NULL;
-    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
-        strncmp(auth, "Bearer ", 7) == 0)
-        bearer = auth + 7;
-    int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
-                           query_arg(wsi, "to=", to, sizeof(to)),
-                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
-    sodium_memzero(auth, sizeof(auth));
-    if (rc == 0)
-        return http_reply(wsi, hs, 200, "application/json", body, NULL);
-    return http_error(wsi, hs, rc);
-}
-
-static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
-{
-    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
-        *body = NULL; /* name=value */
-    const char *bearer = NULL;
-    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
-        strncmp(auth, "Bearer ", 7) == 0)
-        bearer = auth + 7;
-    struct hub_plan_query q = {
-        .from = query_arg(wsi, "from=", from, sizeof(from)),
-        .to = query_arg(wsi, "to=", to, sizeof(to)),
-        .topic = query_arg(wsi, "topic=", topic, sizeof(topic)),
-        .target_wait_s = query_arg(wsi, "target_wait_s=", wait, sizeof(wait)),
-        .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
-        .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),
-    };
-    int rc = hub_api_plan(s->hub, bearer, &q, now_s(), &body);
-    sodium_memzero(auth, sizeof(auth));
-    if (rc == 0)
-        return http_reply(wsi, hs, 200, "application/json", body, NULL);
-    return http_error(wsi, hs, rc);
-}
-
-/* /metrics is open, or behind metrics_token: the Bearer token compared in
- * constant time (by hash, so also its length stays unknown). */
-static bool metrics_allowed(struct lws *wsi, const struct config *cfg)
-{
-    char auth[CONFIG_TOKEN_MAX + 16];
-    uint8_t want[32], got[32];
-    if (!cfg->metrics_token[0])
-        return true;
-    bool ok = lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
-              strncmp(auth, "Bearer ", 7) == 0;
-    if (ok) {
-        auth_token_hash(cfg->metrics_token, want);
-        auth_token_hash(auth + 7, got);
-        ok = auth_equal(want, got, sizeof(want));
-    }
-    sodium_memzero(auth, sizeof(auth));
-    return ok;
-}
-
-static int http_route(struct lws *wsi, struct http_session *hs)
-{
-    struct server *s = server_of(wsi);
-    char uri[256], origin[CONFIG_ORIGIN_MAX + 1];
-    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
-        return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
-    if (strcmp(uri, "/healthz") == 0)
-        return http_reply(wsi, hs, 200, "text/plain", strdup("ok\n"), NULL);
-    if (strcmp(uri, "/api/status") == 0) { /* contract v2 §1, §7 */
-        const char *etag, *body = hub_status_body(s->hub, now_s(), &etag);
-        if (!body)
-            return http_error(wsi, hs, CHAT_ERR_NOMEM);
-        return http_reply_etag(wsi, hs, "application/json", body, etag,
-                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
-                               "public, max-age=2");
-    }
-    if (strcmp(uri, "/api/status/week") == 0) {
-        char topic[64];
-        const char *etag,
-            *body = hub_status_week(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(),
-                                    &etag);
-        if (!body)
-            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
-        return http_reply_etag(wsi, hs, "application/json", body, etag,
-                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
-                               "public, max-age=60");
-    }
-    if (strcmp(uri, "/api/status/badge.svg") == 0) {
-        char topic[64], lang[32];
-        char *svg = hub_badge_svg(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)),
-                                  query_arg(wsi, "lang=", lang, sizeof(lang)), now_s());
-        if (!svg)
-            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
-        return http_reply(wsi, hs, 200, "image/svg+xml", svg,
-                          cors_origin(wsi, s->cfg, origin, sizeof(origin)));
-    }
-    if (strcmp(uri, "/api/stats") == 0)
-        return http_stats(wsi, hs, s);
-    if (strcmp(uri, "/api/plan") == 0)
-        return http_plan(wsi, hs, s);
-    if (strcmp(uri, "/api/langs") == 0)
-        return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
-                                 "public, max-age=300");
-    if (strcmp(uri, "/metrics") == 0) {
-        if (!metrics_allowed(wsi, s->cfg))
-            return http_error(wsi, hs, CHAT_ERR_UNAUTHORIZED);
-        return http_reply(wsi, hs, 200, "text/plain; version=0.0.4", hub_metrics(s->hub, now_s()),
-                          NULL);
-    }
-    return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
-}
-
-static int http_write_body(struct lws *wsi, struct http_session *hs)
-{
-    int rc = 0;
-    if (hs->body) {
-        unsigned char *buf = malloc(LWS_PRE + hs->len + 1);
-        if (!buf)
-            return -1;
-        memcpy(buf + LWS_PRE, hs->body, hs->len);
-        if (lws_write(wsi, buf + LWS_PRE, hs->len, LWS_WRITE_HTTP_FINAL) != (int)hs->len)
-            rc = -1;
-        free(buf);
-        free(hs->body);
-        hs->body = NULL;
-    }
-    if (rc == 0 && lws_http_transaction_completed(wsi))
-        rc = -1;
-    return rc;
-}
-
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                         size_t len)
-{
-    struct http_session *hs = user;
-    struct server *s;
-    switch (reason) {
-    case LWS_CALLBACK_HTTP:
-        return http_route(wsi, hs);
-    case LWS_CALLBACK_HTTP_WRITEABLE:
-        return http_write_body(wsi, hs);
-    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-    case LWS_CALLBACK_CLOSED_HTTP:
-        if (hs) {
-            free(hs->body);
-            hs->body = NULL;
-        }
-        break;
-    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return -1; /* an upgrade that named no known subprotocol */
-    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-        s = server_of(wsi);
-        if (s && s->hub)
-            hub_auth_ready(s->hub, now_s());
-        break;
-    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-        /* before any byte is read: a source at its cap is hung up at once */
-        s = server_of(wsi);
-        return !s || !user ||
-                       sources_tcp_admit(s->sources,
-                                         &((struct lws_filter_network_conn_args *)user)->cli_addr)
-                   ? 0
-                   : -1;
-    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
-        if ((s = server_of(wsi)))
-            sources_tcp_opened(s->sources, wsi);
-        break;
-    case LWS_CALLBACK_WSI_DESTROY:
-        if ((s = server_of(wsi)))
-            sources_tcp_closed(s->sources, wsi);
-        break;
-    default:
-        break;
-    }
-    return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
 /* ---- WebSocket ---------------------------------------------------------- */
@@ -520,7 +207,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 }
 
 static const struct lws_protocols protocols[] = {
-    {"http", callback_http, sizeof(struct http_session), 0, P_HTTP, NULL, 0},
+    {"http", server_callback_http, sizeof(struct http_session), 0, P_HTTP, NULL, 0},
     {"visitor.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_VISITOR, NULL, 0},
     {"worker.v1", callback_ws, sizeof(struct ws_session), 4096, PROTO_WORKER, NULL, 0},
     /* a subscriber sends little (a ping): its receive buffer, which lws keeps
@@ -568,7 +255,7 @@ static const struct lws_protocol_vhost_options mimetypes[] = {
 
 static struct lws_http_mount mounts[4];
 
-/* /healthz, /api and /metrics go to callback_http; the rest are files. */
+/* /healthz, /api and /metrics go to server_callback_http; the rest are files. */
 static void set_mounts(const struct config *cfg)
 {
     memset(mounts, 0, sizeof(mounts));

@@ -11,7 +11,8 @@
 # (build and measure the chatd of another source tree, e.g. an unpacked
 # `git archive` of an older commit; built in DIR/build-rel), --timeout S
 # (the longest any one wait of the load generator may take; default 120 s,
-# 20 s for --smoke).
+# 20 s for --smoke), --loop epoll|poll (chatd's event loop, CHATD_EVENT_LOOP;
+# the status scenario runs on both either way).
 #
 # Every run gets a fresh chatd process on a copy of one prepared data dir
 # (transcript key pair, worker accounts, saved login tokens), with durable,
@@ -39,6 +40,7 @@ TIMEOUT_ARG=""
 RUNS=3
 HOURS=window
 KEEP=0
+LOOP=epoll
 while [ $# -gt 0 ]; do
     case "$1" in
     --smoke) SMOKE=1 ;;
@@ -51,6 +53,10 @@ while [ $# -gt 0 ]; do
         shift
         ;;
     --keep) KEEP=1 ;;
+    --loop)
+        LOOP="${2:?--loop needs epoll or poll}"
+        shift
+        ;;
     --timeout)
         TIMEOUT_ARG="${2:?--timeout needs seconds}"
         shift
@@ -60,7 +66,7 @@ while [ $# -gt 0 ]; do
         shift
         ;;
     *)
-        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--timeout S]\n' >&2
+        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--timeout S] [--loop epoll|poll]\n' >&2
         exit 2
         ;;
     esac
@@ -243,7 +249,7 @@ run_one() {
         cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
         [ ! -e "$WORK/template/chatd.db-wal" ] || cp "$WORK/template/chatd.db-wal" "$dir/"
         write_config "$dir"
-        start_server "$dir/chatd" env CHATD_EVENT_LOOP="${EVLOOP:-epoll}" "$CHATD" --config "$dir/chatd.ini"
+        start_server "$dir/chatd" env CHATD_EVENT_LOOP="${EVLOOP:-$LOOP}" "$CHATD" --config "$dir/chatd.ini"
     else
         start_server "$dir/echod" "$ECHOD" --port 0
     fi
@@ -377,7 +383,7 @@ table() {
         "$LOGINS" "$(fmt "$RATE")" "$(fmt "$(med $l chat_paced_p99_ms)" 2)" "$(fmt "$(med $l chat_paced_p50_ms)" 2)" \
         "$(fmt "$(med $l chat_login_p50_ms)")" "$(fmt "$(med $l chat_login_p99_ms)")" "$(med $l chat_logins)" \
         "$(meets "$(med $l chat_paced_p99_ms)" '<' 20)" "$(med $l rss_hwm_mb)" "$(med $l rss_sampled_mb)" "$(med $l cpu_s)"
-    status_row "$s" epoll
+    status_row "$s" "$LOOP"
     status_row statuspoll "poll()"
     local hz st nm
     hz="$(med http http_healthz_rps)" st="$(med http http_status_rps)" nm="$(med http http_notmodified_rps)"
@@ -408,7 +414,7 @@ http_rates() {
     mkdir -p "$dir"
     cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
     write_config "$dir"
-    start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
+    start_server "$dir/chatd" env CHATD_EVENT_LOOP="$LOOP" "$CHATD" --config "$dir/chatd.ini"
     etag="$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/api/status" |
         sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')"
     [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" \

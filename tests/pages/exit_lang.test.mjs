@@ -77,9 +77,9 @@ test('Esc goes to the configured neutral site from any view', { timeout: 60000 }
 });
 
 const VISITOR_TEXTS = {
-    fi: { h1: 'Juttele kanssamme', topics: 'Valitse chat', exit: 'Poistu nopeasti', topic: 'Nuorten chat', state: 'Auki', label: 'Kieli' },
-    sv: { h1: 'Chatta med oss', topics: 'Välj en chatt', exit: 'Lämna snabbt', topic: 'Ungdomschatten', state: 'Öppen', label: 'Språk' },
-    en: { h1: 'Talk with us', topics: 'Choose a chat', exit: 'Quick exit', topic: 'Youth chat', state: 'Open', label: 'Language' },
+    fi: { h1: 'Juttele kanssamme', topics: 'Valitse chat', exit: 'Poistu nopeasti', topic: 'Nuorten chat', state: 'Auki', label: 'Kieli', supervise: /^Ohjaaja voi lukea keskustelua/ },
+    sv: { h1: 'Chatta med oss', topics: 'Välj en chatt', exit: 'Lämna snabbt', topic: 'Ungdomschatten', state: 'Öppen', label: 'Språk', supervise: /^En handledare kan läsa med/ },
+    en: { h1: 'Talk with us', topics: 'Choose a chat', exit: 'Quick exit', topic: 'Youth chat', state: 'Open', label: 'Language', supervise: /^A supervisor may read along/ },
 };
 
 const CONSOLE_TEXTS = {
@@ -100,6 +100,9 @@ test('languages: fi, sv and en change the visible texts of both pages, and stay 
             assert.equal(await v.locator('#topics-heading').textContent(), x.topics);
             assert.equal(await v.locator('#quick-exit [data-i18n="quick.exit"]').textContent(), x.exit);
             assert.equal(await v.locator('label[for="lang"]').textContent(), x.label);
+            /* contract v2 §3: the visitor is told that a supervisor may read along */
+            assert.match(await v.locator('#supervise-note').textContent(), x.supervise);
+            assert.ok(await v.locator('#supervise-note').isVisible());
             assert.equal(await v.locator('#topics [data-topic="youth"] .topic-title').textContent(), x.topic);
             assert.equal(await v.locator('#topics [data-topic="youth"] .badge').textContent(), x.state);
         }

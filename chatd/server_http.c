@@ -1,0 +1,278 @@
+/*
+ * server_http: the HTTP side of the shell: GET routes (status, badge, week,
+ * stats, plan, langs, metrics, healthz), generated bodies written on
+ * WRITEABLE, CORS and ETags, and the per-source admission of connections.
+ */
+#include "server_int.h"
+
+#include "langs.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sends the headers of a generated body (owned by hs from here on); the
+ * body follows on WRITEABLE. */
+static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned status,
+                             const char *type, char *body, const char *allow_origin,
+                             const char *cache)
+{
+    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
+    hs->body = body;
+    hs->len = body ? strlen(body) : 0;
+    if (lws_add_http_common_headers(wsi, status, type, hs->len, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
+        return 1;
+    if (allow_origin &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
+                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
+                                    &p, end))
+        return 1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* A public answer that caches may keep for max-age seconds, with its ETag:
+ * 304 without a body when the request's If-None-Match has it. */
+static int http_reply_etag(struct lws *wsi, struct http_session *hs, const char *type,
+                           const char *body, const char *etag, const char *allow_origin,
+                           const char *cache)
+{
+    char match[128];
+    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
+    bool fresh = lws_hdr_copy(wsi, match, sizeof(match), WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
+                 strstr(match, etag) != NULL;
+    hs->body = fresh ? NULL : strdup(body);
+    hs->len = hs->body ? strlen(hs->body) : 0;
+    if ((!fresh && !hs->body) ||
+        lws_add_http_common_headers(wsi, fresh ? 304 : 200, type, hs->len, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
+                                    (const unsigned char *)etag, (int)strlen(etag), &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
+        return 1;
+    if (allow_origin &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
+                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
+                                    &p, end))
+        return 1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* An answer nobody may keep: everything but /api/langs is live state. */
+static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
+                      char *body, const char *allow_origin)
+{
+    return http_reply_cached(wsi, hs, status, type, body, allow_origin, "no-store");
+}
+
+/* {"error": code} with the HTTP status of err. */
+static int http_error(struct lws *wsi, struct http_session *hs, int err)
+{
+    char msg[64];
+    int status = chat_err_http(err);
+    snprintf(msg, sizeof(msg), "{\"error\":\"%s\"}",
+             status == 401   ? "unauthorized"
+             : status == 403 ? "forbidden"
+             : status == 400 ? "bad_request"
+                             : "internal");
+    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+}
+
+/* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
+static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *buf, int size)
+{
+    if (cfg->public_any)
+        return "*";
+    if (lws_hdr_copy(wsi, buf, size, WSI_TOKEN_ORIGIN) > 0 && config_public_origin_ok(cfg, buf))
+        return buf;
+    return NULL;
+}
+
+/* The value of query argument name ("from=") or NULL. */
+static const char *query_arg(struct lws *wsi, const char *name, char *buf, int size)
+{
+    return lws_get_urlarg_by_name(wsi, name, buf, size);
+}
+
+static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256], from[32], to[32], topic[64], *body = NULL;
+    const char *bearer = NULL;
+    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+        strncmp(auth, "Bearer ", 7) == 0)
+        bearer = auth + 7;
+    int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
+                           query_arg(wsi, "to=", to, sizeof(to)),
+                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
+    sodium_memzero(auth, sizeof(auth));
+    if (rc == 0)
+        return http_reply(wsi, hs, 200, "application/json", body, NULL);
+    return http_error(wsi, hs, rc);
+}
+
+static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
+        *body = NULL; /* name=value */
+    const char *bearer = NULL;
+    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+        strncmp(auth, "Bearer ", 7) == 0)
+        bearer = auth + 7;
+    struct hub_plan_query q = {
+        .from = query_arg(wsi, "from=", from, sizeof(from)),
+        .to = query_arg(wsi, "to=", to, sizeof(to)),
+        .topic = query_arg(wsi, "topic=", topic, sizeof(topic)),
+        .target_wait_s = query_arg(wsi, "target_wait_s=", wait, sizeof(wait)),
+        .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
+        .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),
+    };
+    int rc = hub_api_plan(s->hub, bearer, &q, now_s(), &body);
+    sodium_memzero(auth, sizeof(auth));
+    if (rc == 0)
+        return http_reply(wsi, hs, 200, "application/json", body, NULL);
+    return http_error(wsi, hs, rc);
+}
+
+/* /metrics is open, or behind metrics_token: the Bearer token compared in
+ * constant time (by hash, so also its length stays unknown). */
+static bool metrics_allowed(struct lws *wsi, const struct config *cfg)
+{
+    char auth[CONFIG_TOKEN_MAX + 16];
+    uint8_t want[32], got[32];
+    if (!cfg->metrics_token[0])
+        return true;
+    bool ok = lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+              strncmp(auth, "Bearer ", 7) == 0;
+    if (ok) {
+        auth_token_hash(cfg->metrics_token, want);
+        auth_token_hash(auth + 7, got);
+        ok = auth_equal(want, got, sizeof(want));
+    }
+    sodium_memzero(auth, sizeof(auth));
+    return ok;
+}
+
+static int http_route(struct lws *wsi, struct http_session *hs)
+{
+    struct server *s = server_of(wsi);
+    char uri[256], origin[CONFIG_ORIGIN_MAX + 1];
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
+        return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
+    if (strcmp(uri, "/healthz") == 0)
+        return http_reply(wsi, hs, 200, "text/plain", strdup("ok\n"), NULL);
+    if (strcmp(uri, "/api/status") == 0) { /* contract v2 §1, §7 */
+        const char *etag, *body = hub_status_body(s->hub, now_s(), &etag);
+        if (!body)
+            return http_error(wsi, hs, CHAT_ERR_NOMEM);
+        return http_reply_etag(wsi, hs, "application/json", body, etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=2");
+    }
+    if (strcmp(uri, "/api/status/week") == 0) {
+        char topic[64];
+        const char *etag,
+            *body = hub_status_week(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(),
+                                    &etag);
+        if (!body)
+            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
+        return http_reply_etag(wsi, hs, "application/json", body, etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=60");
+    }
+    if (strcmp(uri, "/api/status/badge.svg") == 0) {
+        char topic[64], lang[32];
+        char *svg = hub_badge_svg(s->hub, query_arg(wsi, "topic=", topic, sizeof(topic)),
+                                  query_arg(wsi, "lang=", lang, sizeof(lang)), now_s());
+        if (!svg)
+            return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
+        return http_reply(wsi, hs, 200, "image/svg+xml", svg,
+                          cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    }
+    if (strcmp(uri, "/api/stats") == 0)
+        return http_stats(wsi, hs, s);
+    if (strcmp(uri, "/api/plan") == 0)
+        return http_plan(wsi, hs, s);
+    if (strcmp(uri, "/api/langs") == 0)
+        return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
+                                 "public, max-age=300");
+    if (strcmp(uri, "/metrics") == 0) {
+        if (!metrics_allowed(wsi, s->cfg))
+            return http_error(wsi, hs, CHAT_ERR_UNAUTHORIZED);
+        return http_reply(wsi, hs, 200, "text/plain; version=0.0.4", hub_metrics(s->hub, now_s()),
+                          NULL);
+    }
+    return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
+}
+
+static int http_write_body(struct lws *wsi, struct http_session *hs)
+{
+    int rc = 0;
+    if (hs->body) {
+        unsigned char *buf = malloc(LWS_PRE + hs->len + 1);
+        if (!buf)
+            return -1;
+        memcpy(buf + LWS_PRE, hs->body, hs->len);
+        if (lws_write(wsi, buf + LWS_PRE, hs->len, LWS_WRITE_HTTP_FINAL) != (int)hs->len)
+            rc = -1;
+        free(buf);
+        free(hs->body);
+        hs->body = NULL;
+    }
+    if (rc == 0 && lws_http_transaction_completed(wsi))
+        rc = -1;
+    return rc;
+}
+
+int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len)
+{
+    struct http_session *hs = user;
+    struct server *s;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return http_route(wsi, hs);
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return http_write_body(wsi, hs);
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (hs) {
+            free(hs->body);
+            hs->body = NULL;
+        }
+        break;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return -1; /* an upgrade that named no known subprotocol */
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        s = server_of(wsi);
+        if (s && s->hub)
+            hub_auth_ready(s->hub, now_s());
+        break;
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+        /* before any byte is read: a source at its cap is hung up at once */
+        s = server_of(wsi);
+        return !s || !user ||
+                       sources_tcp_admit(s->sources,
+                                         &((struct lws_filter_network_conn_args *)user)->cli_addr)
+                   ? 0
+                   : -1;
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+        if ((s = server_of(wsi)))
+            sources_tcp_opened(s->sources, wsi);
+        break;
+    case LWS_CALLBACK_WSI_DESTROY:
+        if ((s = server_of(wsi)))
+            sources_tcp_closed(s->sources, wsi);
+        break;
+    default:
+        break;
+    }
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

@@ -1,0 +1,71 @@
+/*
+ * server_int: what server.c (WebSocket, loop) and server_http.c (HTTP
+ * routes) share: the server's state and the per-request session. Private to
+ * the shell.
+ */
+#ifndef SERVER_INT_H
+#define SERVER_INT_H
+
+#include "server.h"
+
+#include "keepalive.h"
+#include "sources.h"
+
+#include <libwebsockets.h>
+#include <ev.h>
+#include <signal.h>
+#include <time.h>
+
+#define HTTP_BODY_MAX (1u << 20)
+
+struct server {
+    const struct config *cfg;
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    struct hub *hub;
+    volatile sig_atomic_t stop;
+    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key again */
+    lws_sorted_usec_list_t sul;
+    double sul_at;             /* when the armed timer fires, 0 if none */
+    double tick_at;            /* the hub's next deadline */
+    struct sources *sources;   /* connections per source address (keyed hashes) */
+    const struct langs *langs; /* the pages' languages (GET /api/langs) */
+    char csp[1024];            /* the content-security-policy header */
+    struct lws_protocol_vhost_options headers[5];
+    struct keepalive ka;        /* WebSockets to ping or hang up (keepalive.h) */
+    lws_retry_bo_t no_validity; /* all zero: no lws validity timers */
+    struct ev_loop *loop;       /* the libev (epoll) loop, or NULL: lws's poll() */
+    ev_prepare after_events;    /* with loop: runs the turn's end */
+    ev_timer timer;             /* with loop: the timer (lws's sul would not wake it) */
+    /* Where frames are copied for lws_write (which needs LWS_PRE bytes in
+     * front): one buffer for every connection, as one thread writes them
+     * and lws keeps what a socket does not take at once. A buffer per
+     * connection cost each idle status subscriber a status's size. */
+    unsigned char *tx;
+    size_t txcap;
+};
+
+/* Per HTTP request with a generated body. */
+struct http_session {
+    char *body;
+    size_t len;
+};
+
+static inline double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static inline struct server *server_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+/* The "http" protocol's callback: routes, generated bodies, the loop's
+ * wake-ups and the per-source admission of new connections. */
+int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len);
+
+#endif
