@@ -16,6 +16,26 @@
 #include "stats.h"
 
 /* `stats --from --to ...`: the hourly buckets as CSV or JSON. */
+/* The period, format and topic of `stats` and `plan --from --to`, checked
+ * (usage errors say which); then the store opened. 0, or the exit status. */
+static int period_open(struct admin *a, const char *missing, const char *from, const char *to,
+                       const char *format, const char *topic, time_t *t0, time_t *t1)
+{
+    if (!from || !to)
+        return fail(EXIT_USAGE, "%s", missing);
+    *t0 = stats_parse_day(from, 0);
+    *t1 = stats_parse_day(to, 1);
+    if (*t0 < 0 || *t1 < 0)
+        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", *t0 < 0 ? from : to);
+    if (*t1 <= *t0)
+        return fail(EXIT_USAGE, "%s", "--to is before --from");
+    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
+    if (topic && !config_topic(a->cfg, topic))
+        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
+    return open_store(a) ? 1 : 0;
+}
+
 static int stats_report(struct admin *a, int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *topic = NULL, *format = "csv";
@@ -39,19 +59,11 @@ static int stats_report(struct admin *a, int argc, char **argv)
         } else
             return usage();
     }
-    if (!from || !to)
-        return fail(EXIT_USAGE, "%s", "stats needs --from DATE and --to DATE");
-    time_t t0 = stats_parse_day(from, 0), t1 = stats_parse_day(to, 1);
-    if (t0 < 0 || t1 < 0)
-        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", t0 < 0 ? from : to);
-    if (t1 <= t0)
-        return fail(EXIT_USAGE, "%s", "--to is before --from");
-    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
-    if (topic && !config_topic(a->cfg, topic))
-        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
-    if (open_store(a))
-        return 1;
+    time_t t0, t1;
+    int bad =
+        period_open(a, "stats needs --from DATE and --to DATE", from, to, format, topic, &t0, &t1);
+    if (bad)
+        return bad;
     struct stats_report *rep = stats_report_new();
     int rc = rep ? stats_report_names(rep, a->cfg) : CHAT_ERR_NOMEM;
     if (rc == 0)
@@ -385,19 +397,11 @@ static int plan_period(struct admin *a, int argc, char **argv)
         if (rc != 0)
             return rc;
     }
-    if (!from || !to)
-        return fail(EXIT_USAGE, "%s", "plan needs both --from DATE and --to DATE");
-    time_t t0 = stats_parse_day(from, 0), t1 = stats_parse_day(to, 1);
-    if (t0 < 0 || t1 < 0)
-        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", t0 < 0 ? from : to);
-    if (t1 <= t0)
-        return fail(EXIT_USAGE, "%s", "--to is before --from");
-    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
-    if (topic && !config_topic(a->cfg, topic))
-        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
-    if (open_store(a))
-        return 1;
+    time_t t0, t1;
+    int bad = period_open(a, "plan needs both --from DATE and --to DATE", from, to, format, topic,
+                          &t0, &t1);
+    if (bad)
+        return bad;
     struct plan_report *rep = plan_report_new(a->cfg, t0, t1);
     int rc = rep ? store_stats_each(a->st, t0, t1, topic, plan_report_add, rep) : CHAT_ERR_NOMEM;
     if (rc == 0)

@@ -12,16 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sends the headers of a generated body (owned by hs from here on); the
- * body follows on WRITEABLE. */
-static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned status,
-                             const char *type, char *body, const char *allow_origin,
-                             const char *cache)
+/* Sends the headers for hs's body (set by the caller, NULL for none), with
+ * an ETag when etag is not NULL; the body follows on WRITEABLE. */
+static int send_head(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
+                     const char *etag, const char *allow_origin, const char *cache)
 {
     unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
-    hs->body = body;
-    hs->len = body ? strlen(body) : 0;
     if (lws_add_http_common_headers(wsi, status, type, hs->len, &p, end) ||
+        (etag && lws_add_http_header_by_name(
+                     wsi, (const unsigned char *)"etag:", (const unsigned char *)etag,
+                     (int)strlen(etag), &p, end)) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                     (const unsigned char *)cache, (int)strlen(cache), &p, end))
         return 1;
@@ -36,6 +36,16 @@ static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned 
     return 0;
 }
 
+/* Sends a generated body (owned by hs from here on). */
+static int http_reply_cached(struct lws *wsi, struct http_session *hs, unsigned status,
+                             const char *type, char *body, const char *allow_origin,
+                             const char *cache)
+{
+    hs->body = body;
+    hs->len = body ? strlen(body) : 0;
+    return send_head(wsi, hs, status, type, NULL, allow_origin, cache);
+}
+
 /* A public answer that caches may keep for max-age seconds, with its ETag:
  * 304 without a body when the request's If-None-Match has it. */
 static int http_reply_etag(struct lws *wsi, struct http_session *hs, const char *type,
@@ -43,27 +53,13 @@ static int http_reply_etag(struct lws *wsi, struct http_session *hs, const char 
                            const char *cache)
 {
     char match[128];
-    unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
     bool fresh = lws_hdr_copy(wsi, match, sizeof(match), WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
                  strstr(match, etag) != NULL;
     hs->body = fresh ? NULL : strdup(body);
     hs->len = hs->body ? strlen(hs->body) : 0;
-    if ((!fresh && !hs->body) ||
-        lws_add_http_common_headers(wsi, fresh ? 304 : 200, type, hs->len, &p, end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
-                                    (const unsigned char *)etag, (int)strlen(etag), &p, end) ||
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)cache, (int)strlen(cache), &p, end))
+    if (!fresh && !hs->body)
         return 1;
-    if (allow_origin &&
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
-                                    (const unsigned char *)allow_origin, (int)strlen(allow_origin),
-                                    &p, end))
-        return 1;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
-        return 1;
-    lws_callback_on_writable(wsi);
-    return 0;
+    return send_head(wsi, hs, fresh ? 304 : 200, type, etag, allow_origin, cache);
 }
 
 /* An answer nobody may keep: everything but /api/langs is live state. */

@@ -145,7 +145,9 @@ install_node_modules
 run_stage "build" build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_SANITIZE=OFF
 LAST_BUILD_OK=$LAST_OK
 if [ "$LAST_OK" -eq 1 ]; then
-    run_stage "test build" test_tree build -E '^package$'
+    # two at a time: the lint and unit tests run beside the one heavy test
+    # (integration or pages, which never run together: RESOURCE_LOCK)
+    run_stage "test build" test_tree build -j2 -E '^package$'
 else
     skip_stage "test build" "build failed"
 fi

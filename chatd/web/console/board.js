@@ -397,22 +397,7 @@
     var meta = document.createElement('p');
     meta.className = 'chat-meta mon-meta';
     sec.appendChild(meta);
-    var status = document.createElement('p');
-    status.className = 'chat-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    sec.appendChild(status);
-
-    var log = document.createElement('div');
-    log.className = 'chat-log';
-    log.setAttribute('role', 'log');
-    log.setAttribute('aria-live', 'polite');
-    log.tabIndex = 0;
-    sec.appendChild(log);
-    var typing = document.createElement('p');
-    typing.className = 'typing';
-    typing.hidden = true;
-    sec.appendChild(typing);
+    Staff.chatBody(sec);
 
     /* whisper: to the worker (and other supervisors), never the visitor */
     var wf = textForm(base + '-whisper', 'whisper-form', null, 2);   /* labelled in renderMon() */

@@ -680,23 +680,7 @@
     about.appendChild(answers);
     sec.appendChild(about);
 
-    var status = document.createElement('p');
-    status.className = 'chat-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    sec.appendChild(status);
-
-    var log = document.createElement('div');
-    log.className = 'chat-log';
-    log.setAttribute('role', 'log');
-    log.setAttribute('aria-live', 'polite');
-    log.tabIndex = 0;
-    sec.appendChild(log);
-
-    var typing = document.createElement('p');
-    typing.className = 'typing';
-    typing.hidden = true;
-    sec.appendChild(typing);
+    Staff.chatBody(sec);
 
     var wrap = document.createElement('div');
     wrap.className = 'chat-wrapup';

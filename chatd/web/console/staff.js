@@ -203,8 +203,30 @@
     return t('board.dur.hm', { h: Math.floor(m / 60), m: m % 60 });
   }
 
+  /* The live parts of a chat panel, appended to sec: its status line, the
+   * log (keyboard-scrollable, read out politely) and the typing line;
+   * later code finds them by class. */
+  function chatBody(sec) {
+    var status = document.createElement('p');
+    status.className = 'chat-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    sec.appendChild(status);
+    var log = document.createElement('div');
+    log.className = 'chat-log';
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+    log.tabIndex = 0;
+    sec.appendChild(log);
+    var typing = document.createElement('p');
+    typing.className = 'typing';
+    typing.hidden = true;
+    sec.appendChild(typing);
+  }
+
   window.Staff = {
     Conversation: Conversation,
+    chatBody: chatBody,
     button: button,
     mark: mark,
     tone: tone,
