@@ -59,7 +59,7 @@ static int stats_report(struct admin *a, int argc, char **argv)
         } else
             return usage();
     }
-    time_t t0, t1;
+    time_t t0 = 0, t1 = 0;
     int bad =
         period_open(a, "stats needs --from DATE and --to DATE", from, to, format, topic, &t0, &t1);
     if (bad)
@@ -397,7 +397,7 @@ static int plan_period(struct admin *a, int argc, char **argv)
         if (rc != 0)
             return rc;
     }
-    time_t t0, t1;
+    time_t t0 = 0, t1 = 0;
     int bad = period_open(a, "plan needs both --from DATE and --to DATE", from, to, format, topic,
                           &t0, &t1);
     if (bad)
