@@ -169,8 +169,9 @@ if [ "$QUICK" -eq 0 ]; then
     if [ "$LAST_OK" -eq 1 ]; then
         # The browser tests are about pages, not memory, and the lint tests
         # read the sources, which the run above checked: the sanitizer run
-        # skips them; the package was tested above.
-        run_stage "test build-asan" test_tree build-asan \
+        # skips them; the package was tested above. The unit tests run
+        # beside the integration test.
+        run_stage "test build-asan" test_tree build-asan -j2 \
             -E '^(pages|package|format|tidy|man-lint|man-keys|ops|layers|purity)$'
     else
         skip_stage "test build-asan" "build failed"
