@@ -625,6 +625,14 @@
       s.open_s > 0 ? t('s.k.staffed.detail', { share: pct(s.staffed_s, s.open_s) }) : null));
   }
 
+  /* A table's hidden caption and its head row of column titles (keys). */
+  function tableHead(table, caption, keys) {
+    table.appendChild(el('caption', 'visually-hidden', caption));
+    var head = el('tr');
+    keys.forEach(function (key) { head.appendChild(cell('th', t(key))); });
+    table.appendChild(el('thead')).appendChild(head);
+  }
+
   /* Empties a weekday × hour table and gives it its caption and the hours'
    * header row; returns its (new, empty) tbody. */
   function weekTable(table, caption) {
@@ -775,12 +783,7 @@
   function renderWaits(s) {
     var table = $('waits');
     table.textContent = '';
-    table.appendChild(el('caption', 'visually-hidden', t('s.wait.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.col.wait')));
-    head.appendChild(cell('th', t('s.col.answered')));
-    head.appendChild(cell('th', t('s.col.abandoned')));
-    table.appendChild(el('thead')).appendChild(head);
+    tableHead(table, t('s.wait.caption'), ['s.col.wait', 's.col.answered', 's.col.abandoned']);
     var body = el('tbody');
     var sumA = 0;
     var sumB = 0;
@@ -813,11 +816,7 @@
   function renderFeedback(s) {
     var table = $('feedback');
     table.textContent = '';
-    table.appendChild(el('caption', 'visually-hidden', t('s.fb.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.col.score')));
-    head.appendChild(cell('th', t('s.col.count')));
-    table.appendChild(el('thead')).appendChild(head);
+    tableHead(table, t('s.fb.caption'), ['s.col.score', 's.col.count']);
     var fb = feedbackAverage(s);
     var body = el('tbody');
     for (var k = 5; k >= 1; k--) {
@@ -934,12 +933,8 @@
       scroll.setAttribute('aria-labelledby', h.id);
       var table = el('table', 'data bars answers-table');
       table.setAttribute('data-topic', tid);
-      table.appendChild(el('caption', 'visually-hidden', t('s.answers.caption', { topic: topicTitle(tid) })));
-      var head = el('tr');
-      head.appendChild(cell('th', t('s.col.question')));
-      head.appendChild(cell('th', t('s.col.answer')));
-      head.appendChild(cell('th', t('s.col.count')));
-      table.appendChild(el('thead')).appendChild(head);
+      tableHead(table, t('s.answers.caption', { topic: topicTitle(tid) }),
+        ['s.col.question', 's.col.answer', 's.col.count']);
       qs.forEach(function (q) {
         var answers = Array.isArray(q.answers) ? q.answers : [];
         var body = el('tbody');
@@ -1030,11 +1025,7 @@
     table.hidden = none;
     if (none) return;
     var sent = groupSum(s, kindFields());
-    table.appendChild(el('caption', 'visually-hidden', t('s.cat.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.col.category')));
-    head.appendChild(cell('th', t('s.col.wrapups')));
-    table.appendChild(el('thead')).appendChild(head);
+    tableHead(table, t('s.cat.caption'), ['s.col.category', 's.col.wrapups']);
     var body = el('tbody');
     cats.forEach(function (c) {
       var tr = el('tr');
@@ -1149,11 +1140,7 @@
 
     var table = $('kinds');
     table.textContent = '';
-    table.appendChild(el('caption', 'visually-hidden', t('s.kinds.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.col.kind')));
-    head.appendChild(cell('th', t('s.col.count')));
-    table.appendChild(el('thead')).appendChild(head);
+    tableHead(table, t('s.kinds.caption'), ['s.col.kind', 's.col.count']);
     var body = el('tbody');
     KINDS.forEach(function (k) {
       var tr = el('tr');
@@ -1203,12 +1190,7 @@
   function renderHelped(s) {
     var table = $('helped');
     table.textContent = '';
-    table.appendChild(el('caption', 'visually-hidden', t('s.helped.caption')));
-    var head = el('tr');
-    head.appendChild(cell('th', t('s.col.question')));
-    head.appendChild(cell('th', t('s.col.answer')));
-    head.appendChild(cell('th', t('s.col.count')));
-    table.appendChild(el('thead')).appendChild(head);
+    tableHead(table, t('s.helped.caption'), ['s.col.question', 's.col.answer', 's.col.count']);
     var helped = answerGroup(table, s, t('s.helped.q'), HELPED, 'helped');
     var again = answerGroup(table, s, t('s.again.q'), AGAIN, 'again');
     var say = [];
