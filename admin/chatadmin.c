@@ -30,58 +30,6 @@
 
 #define SECRET_MAX 1024
 
-/* The config used when --config is not given: where the Debian package puts it. */
-#ifndef CHATADMIN_DEFAULT_CONFIG
-#define CHATADMIN_DEFAULT_CONFIG "/etc/chatd/chatd.ini"
-#endif
-
-static const char usage_text[] =
-    "usage: chatadmin [--config FILE] COMMAND ...\n"
-    "       chatadmin --help\n"
-    "The config FILE defaults to " CHATADMIN_DEFAULT_CONFIG ".\n"
-    "commands:\n"
-    "  keygen --out DIR                 make DIR/transcript.pub and DIR/transcript.key\n"
-    "                                   (passphrase from stdin)\n"
-    "  user add NAME --role worker|coordinator|admin [--alias TEXT]\n"
-    "                                   (password from stdin, at least 8 characters)\n"
-    "  user del NAME | user list | user passwd NAME\n"
-    "  transcript list                  chat id, topic, day, message count\n"
-    "  transcript show CHAT --key FILE  decrypt a transcript (passphrase from stdin)\n"
-    "  transcript purge                 delete transcripts past retention_days\n"
-    "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
-    "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
-    "  stats import FILE                add the buckets of a CSV in the stats layout\n"
-    "                                   (all or nothing)\n"
-    "  backup FILE                      consistent copy of the database (online backup API)\n"
-    "  plan --arrivals-per-hour X --handle-s H [--patience-s P] --slots N [--target-wait S]\n"
-    "                                   answered_share, wait_share (answered within S s,\n"
-    "                                   default 300) and mean_wait_s with N chat slots\n"
-    "                                   (Erlang A; Erlang C without --patience-s);\n"
-    "                                   needs no --config\n"
-    "  plan ... [--target-share P]      without --slots: the fewest slots that answer\n"
-    "                                   the share P (default 0.8) within S\n"
-    "  plan --from DATE --to DATE [--topic T] [--target-wait S] [--target-share P]\n"
-    "       [--format csv|json] [--redistribute]\n"
-    "                                   the staffing plan per topic, weekday and hour of\n"
-    "                                   the period's statistics\n";
-
-int fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "chatadmin: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is above */
-    va_end(ap);
-    fputc('\n', stderr);
-    return code;
-}
-
-int usage(void)
-{
-    fputs(usage_text, stderr);
-    return EXIT_USAGE;
-}
-
 /* Reads one line from stdin into guarded memory; NULL on EOF or overflow. */
 static char *read_secret(void)
 {
@@ -96,57 +44,24 @@ static char *read_secret(void)
     return buf;
 }
 
-/*
- * Run by root on a data_dir that belongs to another user (the package's
- * /var/lib/chatd belongs to chatd), chatadmin would create chatd.db as root
- * and chatd, running as its own user, could no longer write it. Refuse and
- * say how to run it instead.
- */
-static int check_owner(const char *dir)
-{
-    struct stat sb;
-    if (geteuid() != 0 || stat(dir, &sb) != 0 || sb.st_uid == 0)
-        return 0;
-    const struct passwd *pw = getpwuid(sb.st_uid);
-    if (!pw)
-        return fail(1, "%s belongs to uid %u, not root: run chatadmin as that user", dir,
-                    (unsigned)sb.st_uid);
-    return fail(1, "%s belongs to user %s, not root: run runuser -u %s -- chatadmin ...", dir,
-                pw->pw_name, pw->pw_name);
-}
-
-int open_store(struct admin *a)
-{
-    if (a->st)
-        return 0;
-    if (check_owner(a->cfg->data_dir))
-        return 1;
-    /* The database, its WAL and backups hold password hashes: owner only,
-     * whatever the caller's umask (chatd's unit sets UMask=0077 too). */
-    umask(077);
-    int rc = store_open(a->cfg->data_dir, 0, &a->st);
-    if (rc != 0)
-        return fail(1, "cannot open the database in %s", a->cfg->data_dir);
-    return 0;
-}
-
 static int cmd_keygen(struct admin *a, int argc, char **argv)
 {
     (void)a;
     if (argc != 3 || strcmp(argv[1], "--out") != 0)
-        return usage();
+        return admin_usage();
     char *pass = read_secret();
     if (!pass || strlen(pass) < 8) {
         if (pass)
             sodium_free(pass);
-        return fail(1, "%s", "a passphrase of at least 8 characters is needed on stdin");
+        return admin_fail(1, "%s", "a passphrase of at least 8 characters is needed on stdin");
     }
     int rc = transcript_keygen(argv[2], pass);
     sodium_free(pass);
     if (rc == CHAT_ERR_EXISTS)
-        return fail(1, "%s/transcript.pub or transcript.key exists; not overwritten", argv[2]);
+        return admin_fail(1, "%s/transcript.pub or transcript.key exists; not overwritten",
+                          argv[2]);
     if (rc != 0)
-        return fail(1, "cannot write the key pair into %s", argv[2]);
+        return admin_fail(1, "cannot write the key pair into %s", argv[2]);
     printf("wrote %s/transcript.pub and %s/transcript.key\n", argv[2], argv[2]);
     return 0;
 }
@@ -180,11 +95,11 @@ static int hash_password(char out[STORE_HASH_MAX + 1])
     if (!pw || strlen(pw) < 8) {
         if (pw)
             sodium_free(pw);
-        return fail(1, "%s", "a password of at least 8 characters is needed on stdin");
+        return admin_fail(1, "%s", "a password of at least 8 characters is needed on stdin");
     }
     int rc = auth_hash_password(out, pw);
     sodium_free(pw);
-    return rc == 0 ? 0 : fail(1, "%s", "out of memory while hashing the password");
+    return rc == 0 ? 0 : admin_fail(1, "%s", "out of memory while hashing the password");
 }
 
 static int user_add(struct admin *a, int argc, char **argv)
@@ -192,29 +107,30 @@ static int user_add(struct admin *a, int argc, char **argv)
     struct store_user u = {0};
     const char *role = NULL, *alias = NULL;
     if (argc < 3 || !valid_name(argv[2]))
-        return argc < 3 ? usage()
-                        : fail(EXIT_USAGE, "bad user name \"%s\": use a-z 0-9 . _ -", argv[2]);
+        return argc < 3
+                   ? admin_usage()
+                   : admin_fail(EXIT_USAGE, "bad user name \"%s\": use a-z 0-9 . _ -", argv[2]);
     for (int i = 3; i < argc; i += 2) {
         if (i + 1 >= argc)
-            return usage();
+            return admin_usage();
         if (strcmp(argv[i], "--role") == 0)
             role = argv[i + 1];
         else if (strcmp(argv[i], "--alias") == 0)
             alias = argv[i + 1];
         else
-            return usage();
+            return admin_usage();
     }
     int r = role ? proto_staff_role_parse(role) : -1;
     if (r < 0)
-        return fail(EXIT_USAGE, "%s", "--role must be worker, coordinator or admin");
+        return admin_fail(EXIT_USAGE, "%s", "--role must be worker, coordinator or admin");
     if (alias && !valid_alias(alias))
-        return fail(EXIT_USAGE, "bad alias \"%s\": 1..64 printable bytes", alias);
+        return admin_fail(EXIT_USAGE, "bad alias \"%s\": 1..64 printable bytes", alias);
     snprintf(u.name, sizeof(u.name), "%s", argv[2]);
     u.role = (enum proto_staff_role)r;
     snprintf(u.alias, sizeof(u.alias), "%s", alias ? alias : argv[2]);
     int rc = hash_password(u.pwhash);
     if (rc == 0)
-        rc = open_store(a);
+        rc = admin_open_store(a);
     if (rc != 0)
         return rc;
     rc = store_user_add(a->st, &u);
@@ -222,9 +138,9 @@ static int user_add(struct admin *a, int argc, char **argv)
         rc = store_commit(a->st);
     sodium_memzero(u.pwhash, sizeof(u.pwhash));
     if (rc == CHAT_ERR_EXISTS)
-        return fail(1, "user \"%s\" exists", u.name);
+        return admin_fail(1, "user \"%s\" exists", u.name);
     if (rc != 0)
-        return fail(1, "cannot write the database: %s", chat_err_message(rc));
+        return admin_fail(1, "cannot write the database: %s", chat_err_message(rc));
     printf("added %s (%s)\n", u.name, proto_staff_role_name(u.role));
     return 0;
 }
@@ -238,35 +154,35 @@ static void print_user(const struct store_user *u, void *arg)
 static int cmd_user(struct admin *a, int argc, char **argv)
 {
     if (argc < 2)
-        return usage();
+        return admin_usage();
     const char *sub = argv[1];
     if (strcmp(sub, "add") == 0)
         return user_add(a, argc, argv);
     if (strcmp(sub, "list") == 0) {
         if (argc != 2)
-            return usage();
-        return open_store(a) ? 1 : store_user_each(a->st, print_user, NULL) ? 1 : 0;
+            return admin_usage();
+        return admin_open_store(a) ? 1 : store_user_each(a->st, print_user, NULL) ? 1 : 0;
     }
     if ((strcmp(sub, "del") != 0 && strcmp(sub, "passwd") != 0) || argc != 3)
-        return usage();
+        return admin_usage();
     int rc;
     char hash[STORE_HASH_MAX + 1];
     if (strcmp(sub, "passwd") == 0) {
-        if ((rc = hash_password(hash)) != 0 || (rc = open_store(a)) != 0)
+        if ((rc = hash_password(hash)) != 0 || (rc = admin_open_store(a)) != 0)
             return rc;
         rc = store_user_passwd(a->st, argv[2], hash);
         sodium_memzero(hash, sizeof(hash));
     } else {
-        if ((rc = open_store(a)) != 0)
+        if ((rc = admin_open_store(a)) != 0)
             return rc;
         rc = store_user_del(a->st, argv[2]);
     }
     if (rc == 0)
         rc = store_commit(a->st);
     if (rc == CHAT_ERR_NOT_FOUND)
-        return fail(1, "no user \"%s\"", argv[2]);
+        return admin_fail(1, "no user \"%s\"", argv[2]);
     if (rc != 0)
-        return fail(1, "cannot write the database: %s", chat_err_message(rc));
+        return admin_fail(1, "cannot write the database: %s", chat_err_message(rc));
     printf("%s %s\n", strcmp(sub, "del") == 0 ? "deleted" : "changed the password of", argv[2]);
     return 0;
 }
@@ -380,31 +296,32 @@ static int show_msg(int segment, long seq, const uint8_t *nonce, size_t noncelen
 static int transcript_show(struct admin *a, int argc, char **argv)
 {
     if (argc != 5 || strcmp(argv[3], "--key") != 0)
-        return usage();
+        return admin_usage();
     struct show sh = {.chat = argv[2], .next_seq = 1, .next_whisper = 1};
     char *pass = read_secret();
     if (!pass)
-        return fail(1, "%s", "the passphrase is needed on stdin");
+        return admin_fail(1, "%s", "the passphrase is needed on stdin");
     sh.sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
     int rc = sh.sk ? transcript_load_secret(argv[4], pass, sh.sk, sh.pk) : CHAT_ERR_NOMEM;
     sodium_free(pass);
     if (rc == CHAT_ERR_IO)
-        rc = fail(1, "cannot read the key file %s", argv[4]);
+        rc = admin_fail(1, "cannot read the key file %s", argv[4]);
     else if (rc != 0)
-        rc = fail(1, "%s", "the passphrase does not open the key file");
-    else if ((rc = open_store(a)) == 0) {
+        rc = admin_fail(1, "%s", "the passphrase does not open the key file");
+    else if ((rc = admin_open_store(a)) == 0) {
         rc = store_transcript_read(a->st, sh.chat, show_seg, show_msg, &sh);
         if (rc == CHAT_ERR_NOT_FOUND)
-            rc = fail(1, "no transcript \"%s\"", sh.chat);
+            rc = admin_fail(1, "no transcript \"%s\"", sh.chat);
         else if (rc == CHAT_ERR_CRYPTO)
-            rc = fail(1, "%s",
-                      "this key does not open the transcript (made with another key pair?)");
+            rc = admin_fail(1, "%s",
+                            "this key does not open the transcript (made with another key pair?)");
         else if (rc != 0)
-            rc = fail(1, "%s", "cannot read the database");
+            rc = admin_fail(1, "%s", "cannot read the database");
         else if (sh.nbad)
-            rc = fail(1, "%s", "some messages did not decrypt: the transcript was altered");
+            rc = admin_fail(1, "%s", "some messages did not decrypt: the transcript was altered");
         else if (sh.nout_of_order)
-            rc = fail(1, "%s", "messages are missing or out of order: the transcript was altered");
+            rc = admin_fail(1, "%s",
+                            "messages are missing or out of order: the transcript was altered");
     }
     for (int i = 0; i < sh.nkeys; i++)
         transcript_key_free(sh.keys[i]);
@@ -426,12 +343,12 @@ static void retention_day(const struct config *cfg, time_t now, char day[16])
 static int cmd_transcript(struct admin *a, int argc, char **argv)
 {
     if (argc < 2)
-        return usage();
+        return admin_usage();
     if (strcmp(argv[1], "show") == 0)
         return transcript_show(a, argc, argv);
     if (argc != 2)
-        return usage();
-    if (open_store(a))
+        return admin_usage();
+    if (admin_open_store(a))
         return 1;
     if (strcmp(argv[1], "list") == 0)
         return store_transcript_each(a->st, print_transcript, NULL) ? 1 : 0;
@@ -450,23 +367,23 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
         if (rc == 0)
             rc = store_reclaim(a->st);
         if (rc != 0)
-            return fail(1, "cannot purge transcripts: %s", chat_err_message(rc));
+            return admin_fail(1, "cannot purge transcripts: %s", chat_err_message(rc));
         printf("deleted %ld transcripts from before %s\n", n, day);
         return 0;
     }
-    return usage();
+    return admin_usage();
 }
 
 static int cmd_backup(struct admin *a, int argc, char **argv)
 {
     if (argc != 2)
-        return usage();
+        return admin_usage();
     if (access(argv[1], F_OK) == 0)
-        return fail(1, "%s exists; not overwritten", argv[1]);
-    if (open_store(a))
+        return admin_fail(1, "%s exists; not overwritten", argv[1]);
+    if (admin_open_store(a))
         return 1;
     if (store_backup(a->st, argv[1]) != 0)
-        return fail(1, "cannot write the backup %s", argv[1]);
+        return admin_fail(1, "cannot write the backup %s", argv[1]);
     printf("backed up the database to %s\n", argv[1]);
     return 0;
 }
@@ -478,12 +395,12 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
+        admin_print_usage(stdout);
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "--config") == 0) {
         if (argc < 3)
-            return usage();
+            return admin_usage();
         cfgpath = argv[2];
         argc -= 3;
         argv += 3;
@@ -492,19 +409,19 @@ int main(int argc, char **argv)
         argv += 1;
     }
     if (argc < 1)
-        return usage();
-    if (!cfgpath && strcmp(argv[0], "plan") == 0 && !plan_needs_config(argc, argv))
-        return cmd_plan(NULL, argc, argv); /* the calculator reads no config */
+        return admin_usage();
+    if (!cfgpath && strcmp(argv[0], "plan") == 0 && !stats_cmd_plan_reads_db(argc, argv))
+        return stats_cmd_plan(NULL, argc, argv); /* the calculator reads no config */
     if (!cfgpath) {
-        if (access(CHATADMIN_DEFAULT_CONFIG, F_OK) != 0) {
-            fail(EXIT_USAGE, "no --config FILE given, and %s does not exist",
-                 CHATADMIN_DEFAULT_CONFIG);
-            return usage();
+        if (access(ADMIN_DEFAULT_CONFIG, F_OK) != 0) {
+            admin_fail(EXIT_USAGE, "no --config FILE given, and %s does not exist",
+                       ADMIN_DEFAULT_CONFIG);
+            return admin_usage();
         }
-        cfgpath = CHATADMIN_DEFAULT_CONFIG;
+        cfgpath = ADMIN_DEFAULT_CONFIG;
     }
     if (sodium_init() < 0)
-        return fail(1, "%s", "libsodium failed to start");
+        return admin_fail(1, "%s", "libsodium failed to start");
     if (config_load(cfgpath, 0, &a.cfg, stderr) != 0)
         return 1;
     setenv("TZ", a.cfg->timezone, 1);
@@ -516,13 +433,13 @@ int main(int argc, char **argv)
     else if (strcmp(argv[0], "transcript") == 0)
         rc = cmd_transcript(&a, argc, argv);
     else if (strcmp(argv[0], "stats") == 0)
-        rc = cmd_stats(&a, argc, argv);
+        rc = stats_cmd_stats(&a, argc, argv);
     else if (strcmp(argv[0], "backup") == 0)
         rc = cmd_backup(&a, argc, argv);
     else if (strcmp(argv[0], "plan") == 0)
-        rc = cmd_plan(&a, argc, argv);
+        rc = stats_cmd_plan(&a, argc, argv);
     else
-        rc = usage();
+        rc = admin_usage();
     store_close(a.st);
     config_free(a.cfg);
     return rc;

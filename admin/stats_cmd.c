@@ -22,18 +22,18 @@ static int period_open(struct admin *a, const char *missing, const char *from, c
                        const char *format, const char *topic, time_t *t0, time_t *t1)
 {
     if (!from || !to)
-        return fail(EXIT_USAGE, "%s", missing);
+        return admin_fail(EXIT_USAGE, "%s", missing);
     *t0 = stats_parse_day(from, 0);
     *t1 = stats_parse_day(to, 1);
     if (*t0 < 0 || *t1 < 0)
-        return fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", *t0 < 0 ? from : to);
+        return admin_fail(EXIT_USAGE, "bad date \"%s\": use YYYY-MM-DD", *t0 < 0 ? from : to);
     if (*t1 <= *t0)
-        return fail(EXIT_USAGE, "%s", "--to is before --from");
+        return admin_fail(EXIT_USAGE, "%s", "--to is before --from");
     if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-        return fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
+        return admin_fail(EXIT_USAGE, "bad --format \"%s\": csv or json", format);
     if (topic && !config_topic(a->cfg, topic))
-        return fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
-    return open_store(a) ? 1 : 0;
+        return admin_fail(EXIT_USAGE, "unknown topic \"%s\"", topic);
+    return admin_open_store(a) ? 1 : 0;
 }
 
 static int stats_report(struct admin *a, int argc, char **argv)
@@ -42,7 +42,7 @@ static int stats_report(struct admin *a, int argc, char **argv)
     long min_count = 0;
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc)
-            return usage();
+            return admin_usage();
         if (strcmp(argv[i], "--from") == 0)
             from = argv[i + 1];
         else if (strcmp(argv[i], "--to") == 0)
@@ -55,9 +55,9 @@ static int stats_report(struct admin *a, int argc, char **argv)
             char *end;
             min_count = strtol(argv[i + 1], &end, 10);
             if (*end || min_count < 1 || min_count > 1000000)
-                return fail(EXIT_USAGE, "bad --min-count \"%s\": 1..1000000", argv[i + 1]);
+                return admin_fail(EXIT_USAGE, "bad --min-count \"%s\": 1..1000000", argv[i + 1]);
         } else
-            return usage();
+            return admin_usage();
     }
     time_t t0 = 0, t1 = 0;
     int bad =
@@ -73,7 +73,7 @@ static int stats_report(struct admin *a, int argc, char **argv)
                                 stdout);
     stats_report_free(rep);
     if (rc != 0)
-        return fail(1, "%s", "cannot read the statistics");
+        return admin_fail(1, "%s", "cannot read the statistics");
     return 0;
 }
 
@@ -83,15 +83,15 @@ static int plan_number(const char *name, const char *text, double lo, double hi,
 {
     char *end;
     if (!text)
-        return fail(EXIT_USAGE, "plan %s needs a number: %s", name, what);
+        return admin_fail(EXIT_USAGE, "plan %s needs a number: %s", name, what);
     *v = strtod(text, &end);
     if (end == text || *end || !isfinite(*v) || *v < lo || *v > hi)
-        return fail(EXIT_USAGE, "bad %s \"%s\": %s", name, text, what);
+        return admin_fail(EXIT_USAGE, "bad %s \"%s\": %s", name, text, what);
     return 0;
 }
 
 /* True when a plan command line is the period form (it reads the database). */
-bool plan_needs_config(int argc, char **argv)
+bool stats_cmd_plan_reads_db(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0)
@@ -122,33 +122,36 @@ static int plan_calculator(int argc, char **argv)
             rc = plan_number(opt, val, 0, PLAN_SLOTS_MAX, "a whole number of slots, 0..1000",
                              &slots);
             if (rc == 0 && slots != floor(slots))
-                rc = fail(EXIT_USAGE, "bad --slots \"%s\": a whole number of slots, 0..1000", val);
+                rc = admin_fail(EXIT_USAGE, "bad --slots \"%s\": a whole number of slots, 0..1000",
+                                val);
         } else if (strcmp(opt, "--target-wait") == 0)
             rc = plan_number(opt, val, 0, PLAN_DURATION_MAX_S, "seconds, 0..1000000", &wait);
         else if (strcmp(opt, "--target-share") == 0) {
             rc = plan_number(opt, val, 0, 1, "a share above 0, at most 1", &share);
             if (rc == 0 && share <= 0)
-                rc = fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1", val);
+                rc = admin_fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1",
+                                val);
             has_share = true;
         } else
-            rc = fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
+            rc = admin_fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
         if (rc != 0)
             return rc;
     }
     if (isnan(arrivals) || isnan(handle))
-        return fail(EXIT_USAGE, "%s", "plan needs --arrivals-per-hour X and --handle-s H");
+        return admin_fail(EXIT_USAGE, "%s", "plan needs --arrivals-per-hour X and --handle-s H");
     if (has_share && slots >= 0)
-        return fail(EXIT_USAGE, "%s", "--target-share is for finding --slots: give one of them");
+        return admin_fail(EXIT_USAGE, "%s",
+                          "--target-share is for finding --slots: give one of them");
     struct plan_load load = {arrivals, handle, patience};
     struct plan_result r;
     int n = (int)slots;
     int rc =
         slots >= 0 ? plan_eval(&load, n, wait, &r) : plan_slots_needed(&load, wait, share, &n, &r);
     if (rc == CHAT_ERR_NOT_FOUND)
-        return fail(1, "no number of slots up to %d answers %.3f within %g s", PLAN_SLOTS_MAX,
-                    share, wait);
+        return admin_fail(1, "no number of slots up to %d answers %.3f within %g s", PLAN_SLOTS_MAX,
+                          share, wait);
     if (rc != 0)
-        return fail(EXIT_USAGE, "%s", "these numbers are out of the model's range");
+        return admin_fail(EXIT_USAGE, "%s", "these numbers are out of the model's range");
     if (slots < 0)
         printf("slots=%d ", n);
     printf("answered_share=%.3f wait_share=%.3f mean_wait_s=%.1f\n", r.answered_share, r.wait_share,
@@ -250,20 +253,20 @@ static int import_header(struct import *im, char *line)
     bool topic = false, hour = false;
     im->ncols = split_csv(line, im->names, IMPORT_COLS_MAX);
     if (im->ncols > IMPORT_COLS_MAX)
-        return fail(1, "%s:1: more than %d columns", im->path, IMPORT_COLS_MAX);
+        return admin_fail(1, "%s:1: more than %d columns", im->path, IMPORT_COLS_MAX);
     for (int i = 0; i < im->ncols; i++) {
         const char *c = im->names[i];
         for (int j = 0; j < i; j++)
             if (strcmp(im->names[j], c) == 0)
-                return fail(1, "%s:1: column \"%s\" twice", im->path, c);
+                return admin_fail(1, "%s:1: column \"%s\" twice", im->path, c);
         im->kinds[i] = strcmp(c, "topic") == 0 ? -3 : strcmp(c, "hour") == 0 ? -4 : column_kind(c);
         topic |= im->kinds[i] == -3;
         hour |= im->kinds[i] == -4;
         if (im->kinds[i] == -1)
-            return fail(1, "%s:1: unknown column \"%s\"", im->path, c);
+            return admin_fail(1, "%s:1: unknown column \"%s\"", im->path, c);
     }
     if (!topic || !hour)
-        return fail(1, "%s:1: the columns topic and hour are required", im->path);
+        return admin_fail(1, "%s:1: the columns topic and hour are required", im->path);
     return 0;
 }
 
@@ -276,30 +279,31 @@ static int import_row(struct import *im, char *line, long lineno)
     int nextra = 0, n = split_csv(line, f, IMPORT_COLS_MAX);
     time_t hour = -1;
     if (n != im->ncols)
-        return fail(1, "%s:%ld: %d fields, the header has %d", im->path, lineno, n, im->ncols);
+        return admin_fail(1, "%s:%ld: %d fields, the header has %d", im->path, lineno, n,
+                          im->ncols);
     for (int i = 0; i < n; i++) {
         if (im->kinds[i] == -3) {
             topic = f[i];
             if (!config_topic(im->a->cfg, topic))
-                return fail(1, "%s:%ld: unknown topic \"%s\"", im->path, lineno, topic);
+                return admin_fail(1, "%s:%ld: unknown topic \"%s\"", im->path, lineno, topic);
             continue;
         }
         if (im->kinds[i] == -4) {
             hour = parse_hour(f[i]);
             if (hour < 0 || stats_hour_start(hour) != hour)
-                return fail(1,
-                            "%s:%ld: bad hour \"%s\": the start of a local hour, as "
-                            "2026-11-23T10:00:00+02:00",
-                            im->path, lineno, f[i]);
+                return admin_fail(1,
+                                  "%s:%ld: bad hour \"%s\": the start of a local hour, as "
+                                  "2026-11-23T10:00:00+02:00",
+                                  im->path, lineno, f[i]);
             continue;
         }
         char *end;
         long v = *f[i] ? strtol(f[i], &end, 10) : 0;
         if (*f[i] && (*end || v < 0 || v > 1000000000L))
-            return fail(1,
-                        "%s:%ld: bad %s \"%s\": a count 0..1000000000 (hidden counts \"<K\" "
-                        "cannot be brought in)",
-                        im->path, lineno, im->names[i], f[i]);
+            return admin_fail(1,
+                              "%s:%ld: bad %s \"%s\": a count 0..1000000000 (hidden counts \"<K\" "
+                              "cannot be brought in)",
+                              im->path, lineno, im->names[i], f[i]);
         if (im->kinds[i] >= 0)
             counts[im->kinds[i]] += v;
         else {
@@ -309,7 +313,7 @@ static int import_row(struct import *im, char *line, long lineno)
     }
     struct stats_row row = {topic, hour, counts, nextra, extra_names, extra};
     if (store_stats_add(im->a->st, &row) != 0)
-        return fail(1, "%s:%ld: out of memory", im->path, lineno);
+        return admin_fail(1, "%s:%ld: out of memory", im->path, lineno);
     im->rows++;
     return 0;
 }
@@ -323,23 +327,24 @@ static int stats_import(struct admin *a, const char *path)
     int rc = 0;
     long lineno = 1;
     if (!in)
-        rc = fail(1, "cannot read %s", path);
+        rc = admin_fail(1, "cannot read %s", path);
     else if (!header || !line)
-        rc = fail(1, "%s", "out of memory");
+        rc = admin_fail(1, "%s", "out of memory");
     else if (!fgets(header, IMPORT_LINE_MAX, in))
-        rc = fail(1, "%s: empty: a header line is needed", path);
-    else if ((rc = import_header(&im, header)) == 0 && (rc = open_store(a)) == 0) {
+        rc = admin_fail(1, "%s: empty: a header line is needed", path);
+    else if ((rc = import_header(&im, header)) == 0 && (rc = admin_open_store(a)) == 0) {
         while (rc == 0 && fgets(line, IMPORT_LINE_MAX, in)) {
             lineno++;
             if (!strchr(line, '\n') && !feof(in))
-                rc = fail(1, "%s:%ld: line longer than %d bytes", path, lineno, IMPORT_LINE_MAX);
+                rc = admin_fail(1, "%s:%ld: line longer than %d bytes", path, lineno,
+                                IMPORT_LINE_MAX);
             else if (line[0] != '\n' && line[0] != '\r' && line[0] != '#')
                 rc = import_row(&im, line, lineno);
         }
         if (rc == 0 && ferror(in))
-            rc = fail(1, "cannot read %s", path);
+            rc = admin_fail(1, "cannot read %s", path);
         if (rc == 0 && store_commit(a->st) != 0)
-            rc = fail(1, "%s", "cannot store the buckets (the database is busy or full?)");
+            rc = admin_fail(1, "%s", "cannot store the buckets (the database is busy or full?)");
         if (rc != 0)
             store_discard(a->st); /* all or nothing */
     }
@@ -352,10 +357,10 @@ static int stats_import(struct admin *a, const char *path)
     return rc;
 }
 
-int cmd_stats(struct admin *a, int argc, char **argv)
+int stats_cmd_stats(struct admin *a, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "import") == 0)
-        return argc == 3 ? stats_import(a, argv[2]) : usage();
+        return argc == 3 ? stats_import(a, argv[2]) : admin_usage();
     return stats_report(a, argc, argv);
 }
 
@@ -376,7 +381,7 @@ static int plan_period(struct admin *a, int argc, char **argv)
             continue;
         }
         if (!val)
-            return fail(EXIT_USAGE, "plan %s needs a value", opt);
+            return admin_fail(EXIT_USAGE, "plan %s needs a value", opt);
         i++;
         if (strcmp(opt, "--from") == 0)
             from = val;
@@ -391,9 +396,10 @@ static int plan_period(struct admin *a, int argc, char **argv)
         else if (strcmp(opt, "--target-share") == 0) {
             rc = plan_number(opt, val, 0, 1, "a share above 0, at most 1", &t.share);
             if (rc == 0 && t.share <= 0)
-                rc = fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1", val);
+                rc = admin_fail(EXIT_USAGE, "bad --target-share \"%s\": a share above 0, at most 1",
+                                val);
         } else
-            rc = fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
+            rc = admin_fail(EXIT_USAGE, "unknown plan option \"%s\"", opt);
         if (rc != 0)
             return rc;
     }
@@ -408,11 +414,11 @@ static int plan_period(struct admin *a, int argc, char **argv)
         rc = plan_report_print(rep, &t, redistribute,
                                strcmp(format, "csv") ? STATS_JSON : STATS_CSV, stdout);
     plan_report_free(rep);
-    return rc == 0 ? 0 : fail(1, "%s", "cannot read the statistics");
+    return rc == 0 ? 0 : admin_fail(1, "%s", "cannot read the statistics");
 }
 
-int cmd_plan(struct admin *a, int argc, char **argv)
+int stats_cmd_plan(struct admin *a, int argc, char **argv)
 {
-    return a && plan_needs_config(argc, argv) ? plan_period(a, argc, argv)
-                                              : plan_calculator(argc, argv);
+    return a && stats_cmd_plan_reads_db(argc, argv) ? plan_period(a, argc, argv)
+                                                    : plan_calculator(argc, argv);
 }
