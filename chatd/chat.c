@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session.h"
 #include "staff.h"
 
 static void random_id(char *out, size_t outlen, size_t bytes)
@@ -316,14 +317,12 @@ void chat_part_over(struct hub *h, struct chat *ch, time_t now)
     stats_add(h->stats, ch->topic, STAT_CHATS, 1, now);
     stats_add_duration(h->stats, ch->topic, STAT_CHAT_S, STAT_CHAT_H0, now - ch->started, now);
     staff_wrapup_begin(h, ch->worker, ch, now);
-    h->topics[ch->topic].positions_dirty = true; /* a new sample moves the estimates */
+    hub_redo(h, REDO_POSITIONS, ch->topic); /* a new sample moves the estimates */
 }
 
 void chat_leave_worker(struct hub *h, struct chat *ch, time_t now)
 {
-    turn_touch_chat(h, ch);
     staff_drop_chat(h, ch->worker, ch, now);
-    ch->worker = NULL;
 }
 
 void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, const char *ref)
@@ -345,8 +344,8 @@ void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, 
     v->last_end = now;
     v->feedback_done = false;
     v->chat = NULL;
-    v->state = PROTO_VISITOR_IDLE;
     hub_no_answers(&v->answers);
+    session_set_state(h, v, PROTO_VISITOR_IDLE, v->topic, NULL);
     turn_chat_ended(h, ch);
-    h->route_needed = h->status_dirty = true;
+    hub_redo(h, REDO_ROUTE | REDO_STATUS, -1);
 }

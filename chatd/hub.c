@@ -67,6 +67,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->auth = auth;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
     turn_init(&h->turn);
+    h->turn.undo_visitors = session_undo;
     h->visitors = idmap_new();
     h->chats = idmap_new();
     h->per_source = idmap_new();
@@ -76,7 +77,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->last_purge = (time_t)now - PURGE_EVERY_S; /* purge once at start */
     for (size_t i = 0; i < cfg->ntopics; i++)
         queue_init(&h->topics[i].queue, (time_t)cfg->topics[i].urgent_after_s);
-    h->status_dirty = true;
+    hub_redo(h, REDO_STATUS, -1);
     h->lang_wake = -1;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
         route_labels_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
@@ -244,17 +245,13 @@ void hub_tick(struct hub *h, double now)
         login_check_tabs(h, t);
     for (struct worker *w = h->workers; w; w = w->next) {
         if (!w->ntabs && w->away_since && w->away_since + h->cfg->resume_grace_s <= t) {
-            w->away_since = 0;
-            w->on_duty = false;
             route_release_worker(h, w, t);
+            staff_off(h, w);
         }
     }
-    h->status_dirty = h->queue_state_dirty = true;
     /* waits that became urgent by age, or may go to anyone now: the order,
      * positions and estimates move by the clock */
-    h->route_needed = true;
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        h->topics[i].positions_dirty = true;
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE | REDO_POSITIONS, -1);
     unit_end(h);
 }
 
@@ -287,7 +284,7 @@ double hub_next_deadline(struct hub *h, double now)
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
     EARLIER(login_next_check(h));
-    if (h->route_needed && !turn_calm(h, now))
+    if (hub_redo_pending(h, REDO_ROUTE) && !turn_calm(h, now))
         EARLIER(h->turn.calm_until);
 #undef EARLIER
     return next;
@@ -298,7 +295,6 @@ double hub_next_deadline(struct hub *h, double now)
 static void push_status(struct hub *h, time_t now)
 {
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
-    h->status_dirty = false;
     size_t n = status_topics(h, now, topics);
     char *text = proto_status(0, topics, n); /* "generated" aside, what subscribers saw */
     if (!text || (h->last_status && strcmp(h->last_status, text) == 0)) {
@@ -328,23 +324,38 @@ static void resync(struct hub *h, struct visitor *v, struct worker *w)
         chat_send_started_worker(h, w, w->chats[i], NULL);
 }
 
+/* Debug and sanitizer builds (CHAT_HUB_CHECK) look at the whole hub after
+ * every turn, as SQLite's pager asserts its state in live code: a broken
+ * invariant stops the daemon where it broke, not three requests later. */
+static void check_after_turn(const struct hub *h)
+{
+#ifdef CHAT_HUB_CHECK
+    char why[256];
+    if (hub_check(h, why, sizeof(why)) != 0) {
+        hub_log(h, "hub_check after the turn: %s", why);
+        abort();
+    }
+#else
+    (void)h;
+#endif
+}
+
 long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)
 {
     time_t t = (time_t)now;
     turn_unit_begin(h, NULL, NULL); /* what routing and the pushes send */
-    if (h->route_needed && turn_calm(h, now))
+    if (hub_redo_pending(h, REDO_ROUTE) && turn_calm(h, now))
         route_run(h, t);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
-        if (h->topics[i].positions_dirty)
+        if (hub_redo_take(h, REDO_POSITIONS, (int)i))
             route_push_positions(h, (int)i, t);
-    if (h->queue_state_dirty) {
-        h->queue_state_dirty = false;
+    if (hub_redo_take(h, REDO_QUEUE_STATE, -1)) {
         for (struct worker *w = h->workers; w; w = w->next)
             if (w->on_duty && w->ntabs)
                 route_send_queue_state(h, w, t);
     }
     unit_end(h);
-    if (h->status_dirty) { /* public aggregates: they wait for no commit */
+    if (hub_redo_take(h, REDO_STATUS, -1)) { /* public aggregates: they wait for no commit */
         push_status(h, t);
         for (size_t i = 0; i < h->cfg->ntopics; i++)
             stats_staffing(h->stats, (int)i, staff_workers(h, (int)i), staff_slots(h, (int)i), t);
@@ -370,6 +381,7 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         h->failure_logged = now;
         h->failures_logged = h->turn.failures;
     }
+    check_after_turn(h);
     return res == TURN_BUSY ? 0 : writes;
 }
 

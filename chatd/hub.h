@@ -99,8 +99,9 @@ char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double n
 /* Batches that could not be stored so far (also in /metrics). */
 long hub_failures(const struct hub *h);
 
-/* For tests: checks the invariants written in hub_int.h over everything the
- * hub holds; 0, or -1 with the first one broken said in why. */
+/* Checks the invariants written in hub_int.h over everything the hub holds
+ * (tests, and after every turn in builds with CHAT_HUB_CHECK); 0, or -1 with
+ * the first one broken said in why. */
 int hub_check(const struct hub *h, char *why, size_t len);
 
 /* For tests: the state (enum proto_visitor_state) of the session of token,

@@ -51,6 +51,24 @@
 #define TAB_MAX_MONITORING 16
 #define BOARD_EVERY_S 0.5 /* the board is compared and pushed at most this often */
 
+/*
+ * Durable fields: the ones that durable work changes and a failed batch must
+ * put back. Each object declares them with HUB_DURABLE, which makes them
+ * both plain members (ch->seq) and one struct (ch->d) in the same memory, as
+ * Linux's struct_group does: turn.c saves a snapshot with one assignment
+ * (ch->was = ch->d) and restores it with another. A field added to the group
+ * is saved and restored without anyone remembering to.
+ */
+#define HUB_DURABLE(TAG, ...)                                                                      \
+    union {                                                                                        \
+        struct {                                                                                   \
+            __VA_ARGS__                                                                            \
+        };                                                                                         \
+        struct TAG {                                                                               \
+            __VA_ARGS__                                                                            \
+        } d;                                                                                       \
+    }
+
 /* Who wrote a line of a chat. */
 enum writer {
     BY_VISITOR,
@@ -84,26 +102,34 @@ struct hist {
  */
 struct chat {
     char id[CHAT_ID_MAX];
-    int topic;
     struct visitor *visitor;
-    struct worker *worker;
-    uint64_t seq;
     struct transcript_key *key;
     int segment;
-    struct hist *hist;
-    size_t nhist, caphist;
-    time_t started, waited_s;
-    bool urgent; /* the visitor's answers made it so, or a worker flagged it */
-    bool ended;
-    uint64_t wseq;                           /* the last whisper's number */
-    time_t last_visitor_msg;                 /* -1: none yet */
-    time_t last_worker_msg;                  /* -1: none yet in this worker's part */
-    bool reply_alerted;                      /* the no-first-reply alert was raised */
-    struct tab *monitors[CHAT_MAX_MONITORS]; /* supervisor tabs watching it */
+    /* Owners: worker only through staff_add_chat/staff_drop_chat (staff.c);
+     * seq, wseq, nhist, last_*_msg by chat_post (chat.c); topic, started,
+     * waited_s by route_assign (route.c); urgent by chat.c; reply_alerted by
+     * supervise.c. Every writer touches the chat first (turn_touch_chat). */
+    HUB_DURABLE(chat_durable, int topic; struct worker * worker; uint64_t seq; size_t nhist;
+                time_t started; time_t waited_s;
+                bool urgent;   /* the visitor's answers made it so, or a worker flagged it */
+                uint64_t wseq; /* the last whisper's number */
+                time_t last_visitor_msg; /* -1: none yet */
+                time_t last_worker_msg;  /* -1: none yet in this worker's part */
+                bool reply_alerted;
+                /* the no-first-reply alert was raised */);
+    struct hist *hist; /* [0, nhist): chat.c */
+    size_t caphist;
+    bool ended;                              /* turn_chat_ended (turn.c) */
+    struct tab *monitors[CHAT_MAX_MONITORS]; /* supervisor tabs watching it (supervise.c) */
     int nmonitors;
-    struct worker *writers[CHAT_MAX_WRITERS]; /* supervisors who joined it */
+    struct worker *writers[CHAT_MAX_WRITERS]; /* supervisors who joined it (supervise.c) */
     int nwriters;
-    uint64_t saved_in; /* the batch of its last undo snapshot (turn.c) */
+    /* The undo snapshot (turn.c): was holds d as it was before the batch
+     * changed it, iff saved_in is the open batch; then the chat is on the
+     * batch's list through saved_next. made_in: the batch that created it. */
+    struct chat_durable was;
+    uint64_t saved_in, made_in;
+    struct chat *saved_next;
 };
 
 /* A visitor's pre-chat answers: the answer index per question of cfg (-1
@@ -128,29 +154,31 @@ struct answers {
 struct visitor {
     char session[PROTO_ID_MAX + 1]; /* "" for a session restored after a restart until hello */
     char key[HEX_KEY_CHARS];        /* hex hash of the session: the map and db key */
-    struct conn *conn;
-    enum proto_visitor_state state;
-    int topic;
-    struct queue_entry qe;
-    struct chat *chat;
-    time_t away_since;
+    struct conn *conn;              /* session.c */
+    /* Owners: state only through session_set_state (session.c), which also
+     * moves the queue place and says what the turn must redo; topic, qe's
+     * order and class, answers by route.c before it; chat by route.c and
+     * chat.c; blocked_until by session_block; last_* and feedback_done by
+     * chat_end and the feedback request. Every writer touches first. */
+    HUB_DURABLE(visitor_durable, enum proto_visitor_state state; int topic; struct queue_entry qe;
+                struct chat * chat; time_t blocked_until; char last_chat[CHAT_ID_MAX];
+                int last_topic; time_t last_end; bool feedback_done;
+                /* The pre-chat answers of its current wait and chat, only here,
+                 * never stored; none while it is idle. */
+                struct answers answers;);
+    time_t away_since; /* the away list: session.c only */
     struct visitor *away_prev, *away_next;
-    time_t blocked_until;
-    char last_chat[CHAT_ID_MAX];
-    int last_topic;
-    time_t last_end;
-    bool feedback_done;
-    int sent_pos; /* the position and estimate last sent in `queued` */
+    int sent_pos; /* the position and estimate last sent in `queued` (route.c) */
     long sent_wait;
-    bool dirty;
+    bool dirty; /* turn_touch_visitor sets, session_persist_dirty clears */
     struct visitor *dirty_next;
-    bool gone;
+    bool gone;       /* turn_visitor_gone (turn.c) */
     uint64_t source; /* keyed hash of the address it came from (0: restored), counted */
     int lang;        /* its chat language (hello.lang), a proto_lang index; -1: any */
-    /* The pre-chat answers of its current wait and chat, only here, never
-     * stored; none while it is idle. */
-    struct answers answers;
+    /* The undo snapshot (turn.c), as in struct chat. */
+    struct visitor_durable was;
     uint64_t saved_in;
+    struct visitor *saved_next;
 };
 
 /* A worker's wrap-ups (contract v2 §4): the parts of chats it has ended
@@ -193,20 +221,27 @@ struct worker {
     char user[STORE_NAME_MAX + 1];
     char alias[STORE_ALIAS_MAX + 1];
     enum proto_staff_role role;
+    /* Everything below is written by staff.c only (the rest of the hub asks
+     * it: staff_attach/detach, staff_set_duty, staff_add_chat/drop_chat,
+     * the wrap-ups), and away_since also by the hub's grace check. */
     struct tab *tabs[WORKER_MAX_TABS];
     int ntabs;
     bool on_duty;
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
     uint64_t langs; /* the languages it chats in: bit i = proto_lang_code(i) */
-    struct chat *chats[WORKER_MAX_CHATS];
-    int nchats;
-    struct wrapups wrapups; /* each takes a slot like a chat */
-    uint64_t idle_order;    /* smaller = idle longer: stamped when a chat ends or duty begins */
-    time_t idle_since;      /* when it last had no chat (the board shows it) */
+    HUB_DURABLE(
+        worker_durable, struct chat *chats[WORKER_MAX_CHATS]; int nchats;
+        struct wrapups wrapups; /* each takes a slot like a chat */
+        uint64_t idle_order;    /* smaller = idle longer: stamped when a chat ends or duty begins */
+        time_t idle_since;
+        /* when it last had no chat (the board shows it) */);
     time_t away_since;
     struct worker *next;
+    /* The undo snapshot (turn.c), as in struct chat. */
+    struct worker_durable was;
     uint64_t saved_in;
+    struct worker *saved_next;
 };
 
 /* A topic's queue and what its estimates learn (not undone with a batch:
@@ -216,15 +251,24 @@ struct topic_state {
     struct status_service service;
     struct status_patience patience;
     struct status_rate urgent_joins;
-    bool positions_dirty;
+};
+
+/* What the end of the turn must do again (hub_turn_end), as bits of
+ * hub.redo: run routing, push the status, send the workers' queue state,
+ * and send positions and estimates of the topics in hub.redo_positions. */
+enum hub_redo {
+    REDO_ROUTE = 1,
+    REDO_STATUS = 2,
+    REDO_QUEUE_STATE = 4,
+    REDO_POSITIONS = 8, /* of one topic, or of all with topic -1 */
 };
 
 /*
  * The hub. Invariants:
  *  - every visitor is in `visitors` (or gone in the open batch), every worker
  *    session on `workers`, every live chat in `chats`;
- *  - route_needed / positions_dirty / queue_state_dirty / status_dirty say
- *    what the end of the turn must redo;
+ *  - redo and redo_positions say what the end of the turn must do again;
+ *    they have one writer, hub_redo() (and hub_redo_take() that clears);
  *  - idle_counter only grows: it orders workers by how long they were idle.
  */
 struct hub {
@@ -243,8 +287,9 @@ struct hub {
     uint64_t join_order;
     uint64_t transfer_order;
     uint64_t idle_counter;
-    bool route_needed, status_dirty, queue_state_dirty;
-    time_t lang_wake; /* routing must run again then: a language fallback (-1: none) */
+    unsigned redo;           /* enum hub_redo bits: hub_redo() sets, hub_redo_take() clears */
+    uint32_t redo_positions; /* bit i: topic i's positions (REDO_POSITIONS) */
+    time_t lang_wake;        /* routing must run again then: a language fallback (-1: none) */
     /* The pre-chat questions as frames carry them (built once from cfg):
      * all with their topics, and each topic's own. */
     int board_tabs;                    /* tabs with the board on */
@@ -275,6 +320,35 @@ struct hub {
     void (*log)(const char *msg, void *arg);
     void *log_arg;
 };
+
+/* The one writer of the redo bits: the end of the turn must do `what`
+ * again (REDO_POSITIONS: for topic, or every topic when topic < 0). */
+static inline void hub_redo(struct hub *h, unsigned what, int topic)
+{
+    h->redo |= what & ~(unsigned)REDO_POSITIONS;
+    if (what & REDO_POSITIONS)
+        h->redo_positions |= topic >= 0              ? (uint32_t)1 << topic
+                             : h->cfg->ntopics >= 32 ? ~(uint32_t)0
+                                                     : ((uint32_t)1 << h->cfg->ntopics) - 1;
+}
+
+/* True when `what` (one bit, not REDO_POSITIONS) is to be redone. */
+static inline bool hub_redo_pending(const struct hub *h, enum hub_redo what)
+{
+    return h->redo & what;
+}
+
+/* Clears `what` (one bit; REDO_POSITIONS for topic); true when it was set. */
+static inline bool hub_redo_take(struct hub *h, enum hub_redo what, int topic)
+{
+    uint32_t bit = (uint32_t)1 << topic;
+    bool was = what == REDO_POSITIONS ? (h->redo_positions & bit) != 0 : (h->redo & what) != 0;
+    if (what == REDO_POSITIONS)
+        h->redo_positions &= ~bit;
+    else
+        h->redo &= ~(unsigned)what;
+    return was;
+}
 
 /* Wipes and frees what line h holds. */
 static inline void hub_hist_free(struct hist *l)

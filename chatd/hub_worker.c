@@ -28,21 +28,15 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
             return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
         mask |= 1u << t;
     }
-    if (r->on && !w->on_duty)
-        staff_mark_idle(h, w, now);
-    w->on_duty = r->on;
-    if (r->on) {
-        w->topics = mask;
-        w->capacity = r->capacity;
-        w->langs = r->has_langs ? r->langs : staff_all_langs();
-    }
+    struct staff_duty duty = {.on = r->on,
+                              .topics = mask,
+                              .capacity = r->capacity,
+                              .langs = r->has_langs ? r->langs : staff_all_langs()};
+    staff_set_duty(h, w, &duty, now);
     for (int i = 0; i < w->ntabs; i++) /* every tab shows the same duty; the asker gets the ref */
         conn_send(w->tabs[i]->conn, staff_duty_frame(h, w, w->tabs[i]->conn == c ? r->ref : NULL));
     if (r->on)
         route_send_queue_state(h, w, now);
-    h->route_needed = h->status_dirty = true;
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        h->topics[i].positions_dirty = true; /* staffing changes estimates */
 }
 
 /* The chat of a worker request, which must be one of w's chats (or, when

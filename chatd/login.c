@@ -316,7 +316,6 @@ void login_ready(struct hub *h, time_t now)
  * queues, every tab closed with code. */
 static void end_session(struct hub *h, struct worker *w, int code, time_t now)
 {
-    w->on_duty = false;
     route_release_worker(h, w, now);
     while (w->ntabs > 0) {
         struct conn *wc = w->tabs[w->ntabs - 1]->conn;
@@ -324,8 +323,7 @@ static void end_session(struct hub *h, struct worker *w, int code, time_t now)
         wc->greeted = false;
         conn_close(wc, code);
     }
-    w->away_since = 0;
-    h->status_dirty = true;
+    staff_off(h, w);
 }
 
 /* After the commit of a logout's revocation: the tokens are gone, so the

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "session.h"
 #include "staff.h"
 
 /* Question q of cfg as frames carry it (with its topics when with_topics). */
@@ -132,54 +133,34 @@ static struct status_who who_of(const struct hub *h, const struct visitor *v, ti
     };
 }
 
-/* Marks what a change of topic's queue makes the end of the turn redo. */
-static void queue_changed(struct hub *h, int topic)
-{
-    h->topics[topic].positions_dirty = true;
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
-}
-
 void route_enqueue(struct hub *h, struct visitor *v, int topic, const struct answers *a, time_t now)
 {
+    struct queue_entry place = {
+        .order = ++h->join_order, .since = now, .cls = a->urgent ? QUEUE_URGENT : QUEUE_NORMAL};
     turn_touch_visitor(h, v);
     v->answers = *a;
     count_answers(h, a, topic, now);
-    v->topic = topic;
-    v->qe.order = ++h->join_order;
-    v->qe.since = now;
-    v->qe.cls = a->urgent ? QUEUE_URGENT : QUEUE_NORMAL;
-    v->state = PROTO_VISITOR_QUEUED;
-    queue_insert(&h->topics[topic].queue, &v->qe);
+    session_set_state(h, v, PROTO_VISITOR_QUEUED, topic, &place);
     if (a->urgent)
         status_rate_add(&h->topics[topic].urgent_joins, now);
-    queue_changed(h, topic);
 }
 
 void route_unqueue(struct hub *h, struct visitor *v)
 {
-    if (v->state != PROTO_VISITOR_QUEUED)
-        return;
-    turn_touch_visitor(h, v);
-    queue_remove(&h->topics[v->topic].queue, &v->qe);
-    v->state = PROTO_VISITOR_IDLE;
-    queue_changed(h, v->topic);
+    if (v->state == PROTO_VISITOR_QUEUED)
+        session_set_state(h, v, PROTO_VISITOR_IDLE, v->topic, NULL);
 }
 
 void route_requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
 {
     struct visitor *v = ch->visitor;
+    struct queue_entry place = {
+        .order = v->qe.order, .rank = ++h->transfer_order, .since = now, .cls = QUEUE_TRANSFERRED};
     chat_leave_worker(h, ch, now);
-    turn_touch_visitor(h, v);
-    v->state = PROTO_VISITOR_QUEUED;
-    v->topic = topic;
-    v->qe.since = now;
-    v->qe.cls = QUEUE_TRANSFERRED;
-    v->qe.rank = ++h->transfer_order;
+    session_set_state(h, v, PROTO_VISITOR_QUEUED, topic, &place);
     v->sent_pos = 0;
-    queue_insert(&h->topics[topic].queue, &v->qe);
     if (v->conn)
         route_send_queued(h, v, NULL, now);
-    queue_changed(h, topic);
 }
 
 void route_release_worker(struct hub *h, struct worker *w, time_t now)
@@ -203,16 +184,15 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
         status_patience_add(&h->topics[topic].patience, (double)waited, false);
         ch->urgent = v->answers.urgent;
     }
-    route_unqueue(h, v);
     turn_touch_chat(h, ch);
     ch->topic = topic;
-    ch->worker = w;
     ch->waited_s = waited;
     ch->started = now;
     ch->last_worker_msg = -1; /* this worker's part: its first reply is awaited */
     ch->reply_alerted = false;
+    turn_touch_visitor(h, v);
     v->chat = ch;
-    v->state = PROTO_VISITOR_CHATTING;
+    session_set_state(h, v, PROTO_VISITOR_CHATTING, topic, NULL);
     staff_add_chat(h, w, ch);
     chat_send_started_visitor(h, ch, NULL);
     chat_send_started_worker(h, w, ch, ref);
@@ -254,7 +234,7 @@ static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, 
 
 void route_run(struct hub *h, time_t now)
 {
-    h->route_needed = false;
+    (void)hub_redo_take(h, REDO_ROUTE, -1);
     for (;;) {
         struct queue_entry *best = NULL;
         const struct queue *bq = NULL;
@@ -299,7 +279,7 @@ void route_push_positions(struct hub *h, int topic, time_t now)
     struct status_input in;
     struct queue_iter it;
     int pos = 0;
-    ts->positions_dirty = false;
+    (void)hub_redo_take(h, REDO_POSITIONS, topic);
     route_status_input(h, topic, now, &in);
     queue_iter_init(&it, &ts->queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));) {

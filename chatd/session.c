@@ -1,5 +1,7 @@
 /*
- * session: visitor sessions' lifecycle; see session.h.
+ * session: visitor sessions' records; see session.h. What ends or brings
+ * back sessions through the rooms above (a chat, a queue place) is in
+ * session_grace.c.
  *
  * A session is known by the BLAKE2b hash of its token (hex in memory, binary
  * in the database): the token itself is never kept beyond the session struct,
@@ -12,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chat.h"
-#include "route.h"
-#include "staff.h"
+#include "queue.h"
 
 /* The hex key of a session token. */
 static void session_key(const char *token, char key[HEX_KEY_CHARS])
@@ -40,6 +40,19 @@ static void away_add(struct hub *h, struct visitor *v, time_t now)
     else
         h->away_head = v;
     h->away_tail = v;
+}
+
+/* Puts v first on the away list (it has been away the longest), keeping
+ * its away_since. */
+static void away_add_first(struct hub *h, struct visitor *v)
+{
+    v->away_prev = NULL;
+    v->away_next = h->away_head;
+    if (h->away_head)
+        h->away_head->away_prev = v;
+    else
+        h->away_tail = v;
+    h->away_head = v;
 }
 
 /* Takes v off the away list; its away_since stays (a gone visitor that a
@@ -159,18 +172,72 @@ void session_away(struct hub *h, struct visitor *v, time_t now)
     away_add(h, v, now);
 }
 
-void session_abandon(struct hub *h, struct visitor *v, time_t now)
+void session_set_state(struct hub *h, struct visitor *v, enum proto_visitor_state to, int topic,
+                       const struct queue_entry *place)
 {
-    if (v->state != PROTO_VISITOR_QUEUED)
-        return;
-    if (!v->chat) { /* a first wait; a transferred visitor was answered already */
-        stats_add_duration(h->stats, v->topic, STAT_WAIT_ABANDONED_S, STAT_WAIT_ABANDONED_H0,
-                           now - v->qe.since, now);
-        stats_add(h->stats, v->topic, STAT_ABANDONED, 1, now);
-        status_patience_add(&h->topics[v->topic].patience, (double)(now - v->qe.since), true);
+    turn_touch_visitor(h, v);
+    if (v->state == PROTO_VISITOR_QUEUED) {
+        queue_remove(&h->topics[v->topic].queue, &v->qe);
+        hub_redo(h, REDO_POSITIONS, v->topic);
     }
-    route_unqueue(h, v);
-    hub_no_answers(&v->answers);
+    v->state = to;
+    v->topic = topic;
+    if (to == PROTO_VISITOR_QUEUED) {
+        v->qe.order = place->order;
+        v->qe.rank = place->rank;
+        v->qe.since = place->since;
+        v->qe.cls = place->cls;
+        queue_insert(&h->topics[topic].queue, &v->qe);
+        hub_redo(h, REDO_POSITIONS, topic);
+    }
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE, -1);
+}
+
+void session_undo(struct hub *h, struct visitor *saved)
+{
+    for (struct visitor *v = saved; v; v = v->saved_next) /* every place out first: */
+        if (v->qe.queued) { /* the lists hold only restored places when they go back */
+            queue_remove(&h->topics[v->topic].queue, &v->qe);
+            hub_redo(h, REDO_POSITIONS, v->topic);
+        }
+    for (struct visitor *v = saved; v; v = v->saved_next) {
+        v->d = v->was;
+        v->qe.prev = v->qe.next = NULL;
+        v->qe.queued = false;
+        if (v->state == PROTO_VISITOR_QUEUED) {
+            queue_insert(&h->topics[v->topic].queue, &v->qe);
+            hub_redo(h, REDO_POSITIONS, v->topic);
+        }
+        if (v->gone) { /* its grace had ended in the failed batch: it ends again */
+            v->gone = false;
+            (void)idmap_put(h->visitors, v->key, v); /* it was there before: room exists */
+            away_add_first(h, v);
+        }
+    }
+}
+
+struct visitor *session_next_expired(struct hub *h, time_t now)
+{
+    struct visitor *v = h->away_head;
+    if (!v || v->away_since + h->cfg->resume_grace_s > now)
+        return NULL;
+    away_unlink(h, v);
+    return v;
+}
+
+struct visitor *session_new_restored(struct hub *h, const uint8_t key[STORE_TOKEN_HASH_BYTES],
+                                     time_t now)
+{
+    struct visitor *v = visitor_new();
+    if (!v)
+        return NULL;
+    sodium_bin2hex(v->key, sizeof(v->key), key, STORE_TOKEN_HASH_BYTES);
+    if (idmap_put(h->visitors, v->key, v) != 0) {
+        free(v);
+        return NULL;
+    }
+    away_add(h, v, now); /* the grace starts again now */
+    return v;
 }
 
 int session_block(struct hub *h, struct visitor *v, time_t until)
@@ -182,25 +249,6 @@ int session_block(struct hub *h, struct visitor *v, time_t until)
         v->blocked_until = until;
     }
     return rc;
-}
-
-/* v's grace is over: its wait or chat ends and it leaves memory. */
-static void session_end(struct hub *h, struct visitor *v, time_t now)
-{
-    session_abandon(h, v, now);
-    if (v->chat)
-        chat_end(h, v->chat, PROTO_BY_TIMEOUT, now, NULL);
-    turn_visitor_gone(h, v);
-}
-
-void session_expire(struct hub *h, time_t now)
-{
-    time_t grace = h->cfg->resume_grace_s;
-    while (h->away_head && h->away_head->away_since + grace <= now) {
-        struct visitor *v = h->away_head;
-        away_unlink(h, v);
-        session_end(h, v, now);
-    }
 }
 
 time_t session_next_expiry(const struct hub *h)
@@ -242,61 +290,6 @@ int session_persist_dirty(struct hub *h)
         v->dirty_next = NULL;
     }
     return 0;
-}
-
-struct restore_ctx {
-    struct hub *h;
-    time_t now;
-};
-
-static void restore_one(const struct store_session *ss, void *arg)
-{
-    struct restore_ctx *ctx = arg;
-    struct hub *h = ctx->h;
-    struct store_user u;
-    int topic = config_topic_index(h->cfg, ss->topic);
-    struct visitor *v = topic >= 0 ? visitor_new() : NULL;
-    if (!v)
-        return; /* the topic is gone from the config */
-    sodium_bin2hex(v->key, sizeof(v->key), ss->key, sizeof(ss->key));
-    if (idmap_put(h->visitors, v->key, v) != 0) {
-        free(v);
-        return;
-    }
-    v->topic = topic;
-    v->qe.order = ss->join_order;
-    v->qe.since = ss->since;
-    if (ss->join_order > h->join_order)
-        h->join_order = ss->join_order;
-    away_add(h, v, ctx->now); /* the grace starts again now */
-    if (ss->chat && chat_restore(h, v, topic, ss->chat, ss->started, ss->waited, &v->chat) != 0)
-        v->chat = NULL; /* its transcript is gone: it waits as a first wait */
-    struct worker *w = NULL;
-    if (ss->state == PROTO_VISITOR_CHATTING && v->chat && ss->worker &&
-        store_user_get(h->st, ss->worker, &u) == 0)
-        w = staff_get(h, &u);
-    if (w && w->nchats < WORKER_MAX_CHATS) {
-        v->state = PROTO_VISITOR_CHATTING;
-        v->chat->worker = w;
-        staff_add_chat(h, w, v->chat);
-        w->away_since = ctx->now; /* not connected yet: has the grace to log in again */
-        h->restored_chats++;
-    } else {
-        v->state = PROTO_VISITOR_QUEUED;
-        v->qe.cls = v->chat || ss->transferred ? QUEUE_TRANSFERRED : QUEUE_NORMAL;
-        v->qe.rank = ++h->transfer_order;
-        queue_insert(&h->topics[topic].queue, &v->qe);
-        h->topics[topic].positions_dirty = true;
-        h->restored_places++;
-    }
-    sodium_memzero(&u, sizeof(u));
-}
-
-int session_restore(struct hub *h, time_t now)
-{
-    struct restore_ctx ctx = {h, now};
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
-    return store_session_each(h->st, restore_one, &ctx);
 }
 
 static void free_visitor_cb(void *value, void *arg)

@@ -63,7 +63,7 @@ struct tab *staff_attach(struct hub *h, struct worker *w, struct conn *conn,
     w->away_since = 0;
     conn->session = tab;
     conn->greeted = true;
-    h->route_needed = h->status_dirty = true;
+    hub_redo(h, REDO_ROUTE | REDO_STATUS, -1);
     return tab;
 }
 
@@ -78,9 +78,7 @@ void staff_detach(struct hub *h, struct tab *tab, time_t now)
     }
     if (w->ntabs == 0) {
         w->away_since = now ? now : 1;
-        h->status_dirty = true;
-        for (size_t k = 0; k < h->cfg->ntopics; k++)
-            h->topics[k].positions_dirty = true; /* fewer staffed slots */
+        hub_redo(h, REDO_STATUS | REDO_POSITIONS, -1); /* fewer staffed slots */
     }
     while (tab->nmonitoring > 0) /* the chats it watched forget it */
         hub_unmonitor(tab->monitoring[0], tab);
@@ -169,7 +167,35 @@ int staff_lang_slots(const struct hub *h, int topic, int lang)
 void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch)
 {
     turn_touch_worker(h, w);
+    turn_touch_chat(h, ch);
     w->chats[w->nchats++] = ch;
+    ch->worker = w;
+}
+
+void staff_off(struct hub *h, struct worker *w)
+{
+    w->on_duty = false;
+    w->away_since = 0;
+    hub_redo(h, REDO_STATUS, -1);
+}
+
+void staff_restored(struct worker *w, time_t now)
+{
+    w->away_since = now;
+}
+
+void staff_set_duty(struct hub *h, struct worker *w, const struct staff_duty *duty, time_t now)
+{
+    if (duty->on && !w->on_duty)
+        staff_mark_idle(h, w, now);
+    w->on_duty = duty->on;
+    if (duty->on) {
+        w->topics = duty->topics;
+        w->capacity = duty->capacity;
+        w->langs = duty->langs;
+    }
+    /* staffing changes estimates */
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_POSITIONS, -1);
 }
 
 void staff_mark_idle(struct hub *h, struct worker *w, time_t now)
@@ -182,12 +208,14 @@ void staff_mark_idle(struct hub *h, struct worker *w, time_t now)
 void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch, time_t now)
 {
     turn_touch_worker(h, w);
+    turn_touch_chat(h, ch);
     for (int i = 0; i < w->nchats; i++) {
         if (w->chats[i] == ch) {
             w->chats[i] = w->chats[--w->nchats];
             break;
         }
     }
+    ch->worker = NULL;
     staff_mark_idle(h, w, now);
 }
 
@@ -262,8 +290,8 @@ void staff_wrapup_end(struct hub *h, struct worker *w, int i, time_t now)
     stats_add(h->stats, u.topic, STAT_WRAPUPS, 1, now);
     stats_add(h->stats, u.topic, STAT_WRAPUP_S, (long)held, now);
     status_service_add(&h->topics[u.topic].service, (double)(u.chat_s + held));
-    h->topics[u.topic].positions_dirty = true; /* a new sample */
-    h->route_needed = h->status_dirty = true;  /* a slot is free */
+    hub_redo(h, REDO_POSITIONS, u.topic);      /* a new sample */
+    hub_redo(h, REDO_ROUTE | REDO_STATUS, -1); /* a slot is free */
 }
 
 void staff_wrapups_expire(struct hub *h, time_t now)

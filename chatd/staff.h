@@ -52,8 +52,29 @@ bool staff_speaks(const struct worker *w, int lang);
 /* The slots of the workers on duty and connected for topic who speak lang. */
 int staff_lang_slots(const struct hub *h, int topic, int lang);
 
+/* What a duty request sets (staff_set_duty). */
+struct staff_duty {
+    bool on;
+    uint32_t topics; /* bit i = cfg->topics[i] */
+    int capacity;
+    uint64_t langs;
+};
+
+/* Puts w on or off duty (on: for topics, capacity and langs); an idle
+ * worker coming on duty is idle from now. */
+void staff_set_duty(struct hub *h, struct worker *w, const struct staff_duty *duty, time_t now);
+
+/* w's session is over (logout, revoked, or its grace ended with no tab):
+ * off duty and no longer away. */
+void staff_off(struct hub *h, struct worker *w);
+
+/* w holds a chat brought back after a restart but has no tab yet: its
+ * grace to log in again starts at now. */
+void staff_restored(struct worker *w, time_t now);
+
 /* Gives ch a slot of w / takes it back (w is idle from now on when it
- * has no chat left). */
+ * has no chat left): the only writers of the chat<->worker link, both sides
+ * (w->chats and ch->worker) at once. */
 void staff_add_chat(struct hub *h, struct worker *w, struct chat *ch);
 void staff_drop_chat(struct hub *h, struct worker *w, struct chat *ch, time_t now);
 

@@ -14,45 +14,6 @@
 
 #include "hub_int.h"
 
-enum save_kind { SAVE_CHAT, SAVE_VISITOR, SAVE_WORKER };
-
-struct turn_save {
-    enum save_kind kind;
-    void *obj;
-    union {
-        struct {
-            int topic;
-            struct worker *worker;
-            uint64_t seq;
-            size_t nhist;
-            time_t started, waited_s;
-            bool urgent, reply_alerted;
-            uint64_t wseq;
-            time_t last_visitor_msg, last_worker_msg;
-            bool existed; /* false: made in this batch */
-        } c;
-        struct {
-            enum proto_visitor_state state;
-            int topic;
-            struct queue_entry qe;
-            struct chat *chat;
-            time_t blocked_until;
-            char last_chat[CHAT_ID_MAX];
-            int last_topic;
-            time_t last_end;
-            bool feedback_done;
-            struct answers answers;
-        } v;
-        struct {
-            struct chat *chats[WORKER_MAX_CHATS];
-            int nchats;
-            uint64_t idle_order;
-            time_t idle_since;
-            struct wrapups wrapups;
-        } w;
-    } u;
-};
-
 void turn_init(struct turn *t)
 {
     memset(t, 0, sizeof(*t));
@@ -60,55 +21,21 @@ void turn_init(struct turn *t)
     t->first_unit = t->next_unit = 1;
 }
 
-/* A new snapshot record of obj, or NULL when out of memory. */
-static struct turn_save *save_new(struct turn *t, enum save_kind kind, void *obj)
-{
-    if (t->nsaves == t->capsaves) {
-        size_t cap = t->capsaves ? t->capsaves * 2 : 64;
-        struct turn_save *n = realloc(t->saves, cap * sizeof(*n));
-        if (!n)
-            return NULL;
-        t->saves = n;
-        t->capsaves = cap;
-    }
-    struct turn_save *s = &t->saves[t->nsaves++];
-    memset(s, 0, sizeof(*s));
-    s->kind = kind;
-    s->obj = obj;
-    return s;
-}
-
 void turn_touch_chat(struct hub *h, struct chat *ch)
 {
     struct turn *t = &h->turn;
     if (ch->saved_in == t->batch)
         return;
-    struct turn_save *s = save_new(t, SAVE_CHAT, ch);
-    if (!s)
-        return; /* out of memory: this change cannot be undone (logged by the caller's failure) */
+    ch->was = ch->d;
     ch->saved_in = t->batch;
-    s->u.c.topic = ch->topic;
-    s->u.c.worker = ch->worker;
-    s->u.c.seq = ch->seq;
-    s->u.c.nhist = ch->nhist;
-    s->u.c.started = ch->started;
-    s->u.c.waited_s = ch->waited_s;
-    s->u.c.urgent = ch->urgent;
-    s->u.c.reply_alerted = ch->reply_alerted;
-    s->u.c.wseq = ch->wseq;
-    s->u.c.last_visitor_msg = ch->last_visitor_msg;
-    s->u.c.last_worker_msg = ch->last_worker_msg;
-    s->u.c.existed = true;
+    ch->saved_next = t->saved_chats;
+    t->saved_chats = ch;
 }
 
 void turn_chat_created(struct hub *h, struct chat *ch)
 {
-    struct turn *t = &h->turn;
-    struct turn_save *s = save_new(t, SAVE_CHAT, ch);
-    if (!s)
-        return;
-    ch->saved_in = t->batch;
-    s->u.c.existed = false;
+    turn_touch_chat(h, ch);
+    ch->made_in = h->turn.batch;
 }
 
 void turn_touch_visitor(struct hub *h, struct visitor *v)
@@ -121,20 +48,10 @@ void turn_touch_visitor(struct hub *h, struct visitor *v)
     }
     if (v->saved_in == t->batch)
         return;
-    struct turn_save *s = save_new(t, SAVE_VISITOR, v);
-    if (!s)
-        return;
+    v->was = v->d;
     v->saved_in = t->batch;
-    s->u.v.state = v->state;
-    s->u.v.topic = v->topic;
-    s->u.v.qe = v->qe;
-    s->u.v.chat = v->chat;
-    s->u.v.blocked_until = v->blocked_until;
-    memcpy(s->u.v.last_chat, v->last_chat, sizeof(v->last_chat));
-    s->u.v.last_topic = v->last_topic;
-    s->u.v.last_end = v->last_end;
-    s->u.v.feedback_done = v->feedback_done;
-    s->u.v.answers = v->answers;
+    v->saved_next = t->saved_visitors;
+    t->saved_visitors = v;
 }
 
 void turn_touch_worker(struct hub *h, struct worker *w)
@@ -142,15 +59,10 @@ void turn_touch_worker(struct hub *h, struct worker *w)
     struct turn *t = &h->turn;
     if (w->saved_in == t->batch)
         return;
-    struct turn_save *s = save_new(t, SAVE_WORKER, w);
-    if (!s)
-        return;
+    w->was = w->d;
     w->saved_in = t->batch;
-    memcpy(s->u.w.chats, w->chats, sizeof(w->chats));
-    s->u.w.nchats = w->nchats;
-    s->u.w.idle_order = w->idle_order;
-    s->u.w.idle_since = w->idle_since;
-    s->u.w.wrapups = w->wrapups;
+    w->saved_next = t->saved_workers;
+    t->saved_workers = w;
 }
 
 void turn_chat_ended(struct hub *h, struct chat *ch)
@@ -271,20 +183,30 @@ void turn_destroy_visitor(struct hub *h, struct visitor *v)
 
 /* Frees what the committed batch ended, forgets the snapshots, and opens
  * the next batch. */
+/* Frees what the ended batch ended (its chats and sessions, off their maps)
+ * and empties its lists of snapshots. */
+static void drop_saved(struct hub *h)
+{
+    struct turn *t = &h->turn;
+    for (struct chat *ch = t->saved_chats, *next; ch; ch = next) {
+        next = ch->saved_next;
+        if (ch->ended)
+            turn_destroy_chat(ch);
+    }
+    for (struct visitor *v = t->saved_visitors, *next; v; v = next) {
+        next = v->saved_next;
+        if (v->gone)
+            turn_destroy_visitor(h, v);
+    }
+    t->saved_chats = NULL;
+    t->saved_visitors = NULL;
+    t->saved_workers = NULL;
+}
+
 static void batch_done(struct hub *h)
 {
     struct turn *t = &h->turn;
-    for (size_t i = 0; i < t->nsaves; i++) {
-        struct turn_save *s = &t->saves[i];
-        if (s->kind == SAVE_CHAT && ((struct chat *)s->obj)->ended)
-            turn_destroy_chat(s->obj);
-    }
-    for (size_t i = 0; i < t->nsaves; i++) {
-        struct turn_save *s = &t->saves[i];
-        if (s->kind == SAVE_VISITOR && ((struct visitor *)s->obj)->gone)
-            turn_destroy_visitor(h, s->obj);
-    }
-    t->nsaves = 0;
+    drop_saved(h);
     t->batch++;
     t->first_unit = t->next_unit;
     t->busy_since = t->retry_at = 0;
@@ -320,16 +242,19 @@ static void collect_resync(struct turn *t)
     size_t nv = 0, nw = 0;
     free(t->resync_v);
     free(t->resync_w);
+    for (const struct visitor *v = t->saved_visitors; v; v = v->saved_next)
+        nv++;
+    for (const struct worker *w = t->saved_workers; w; w = w->saved_next)
+        nw++;
     /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
-    t->resync_v = calloc(t->nsaves + 1, sizeof(*t->resync_v));
+    t->resync_v = calloc(nv + 1, sizeof(*t->resync_v));
     /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
-    t->resync_w = calloc(t->nsaves + 1, sizeof(*t->resync_w));
-    for (size_t i = 0; t->resync_v && t->resync_w && i < t->nsaves; i++) {
-        if (t->saves[i].kind == SAVE_VISITOR)
-            t->resync_v[nv++] = t->saves[i].obj;
-        else if (t->saves[i].kind == SAVE_WORKER)
-            t->resync_w[nw++] = t->saves[i].obj;
-    }
+    t->resync_w = calloc(nw + 1, sizeof(*t->resync_w));
+    nv = nw = 0;
+    for (struct visitor *v = t->saved_visitors; t->resync_v && v; v = v->saved_next)
+        t->resync_v[nv++] = v;
+    for (struct worker *w = t->saved_workers; t->resync_w && w; w = w->saved_next)
+        t->resync_w[nw++] = w;
     t->nresync_v = t->resync_v ? nv : 0;
     t->nresync_w = t->resync_w ? nw : 0;
 }
@@ -349,75 +274,24 @@ void turn_resync(struct hub *h, void (*fn)(struct hub *h, struct visitor *v, str
     t->nresync_v = t->nresync_w = 0;
 }
 
-static void restore_chat(struct hub *h, struct turn_save *s)
+/* Puts ch back as it was before the batch: a chat made in it is told gone
+ * and destroyed; lines it added (not stored) are wiped; an ended one lives
+ * again on the map. */
+static void restore_chat(struct hub *h, struct chat *ch)
 {
-    struct chat *ch = s->obj;
-    if (!s->u.c.existed) {
+    if (ch->made_in == h->turn.batch) {
         tell_unmade(ch);
         if (!ch->ended)
             idmap_del(h->chats, ch->id);
         turn_destroy_chat(ch);
         return;
     }
-    while (ch->nhist > s->u.c.nhist) { /* messages that were not stored */
+    while (ch->nhist > ch->was.nhist) /* messages that were not stored */
         hub_hist_free(&ch->hist[--ch->nhist]);
-    }
-    ch->topic = s->u.c.topic;
-    ch->worker = s->u.c.worker;
-    ch->seq = s->u.c.seq;
-    ch->started = s->u.c.started;
-    ch->waited_s = s->u.c.waited_s;
-    ch->urgent = s->u.c.urgent;
-    ch->reply_alerted = s->u.c.reply_alerted;
-    ch->wseq = s->u.c.wseq;
-    ch->last_visitor_msg = s->u.c.last_visitor_msg;
-    ch->last_worker_msg = s->u.c.last_worker_msg;
+    ch->d = ch->was;
     if (ch->ended) {
         ch->ended = false;
         (void)idmap_put(h->chats, ch->id, ch); /* it was there before: room exists */
-    }
-}
-
-/* Takes v off its queue (first pass of a visitor's undo). */
-static void unqueue_for_undo(struct hub *h, struct visitor *v)
-{
-    if (v->qe.queued) {
-        queue_remove(&h->topics[v->topic].queue, &v->qe);
-        h->topics[v->topic].positions_dirty = true;
-    }
-}
-
-static void restore_visitor(struct hub *h, struct turn_save *s)
-{
-    struct visitor *v = s->obj;
-    struct queue_entry links = v->qe;
-    v->state = s->u.v.state;
-    v->topic = s->u.v.topic;
-    v->qe = s->u.v.qe;
-    v->qe.prev = links.prev;
-    v->qe.next = links.next;
-    v->qe.queued = false;
-    v->chat = s->u.v.chat;
-    v->blocked_until = s->u.v.blocked_until;
-    memcpy(v->last_chat, s->u.v.last_chat, sizeof(v->last_chat));
-    v->last_topic = s->u.v.last_topic;
-    v->last_end = s->u.v.last_end;
-    v->feedback_done = s->u.v.feedback_done;
-    v->answers = s->u.v.answers;
-    if (v->state == PROTO_VISITOR_QUEUED) {
-        queue_insert(&h->topics[v->topic].queue, &v->qe);
-        h->topics[v->topic].positions_dirty = true;
-    }
-    if (v->gone) { /* its grace had ended in the failed batch: it ends again */
-        v->gone = false;
-        (void)idmap_put(h->visitors, v->key, v);
-        v->away_prev = NULL; /* first in line: it has been away the longest */
-        v->away_next = h->away_head;
-        if (h->away_head)
-            h->away_head->away_prev = v;
-        else
-            h->away_tail = v;
-        h->away_head = v;
     }
 }
 
@@ -425,26 +299,16 @@ static void restore_visitor(struct hub *h, struct turn_save *s)
 static void undo(struct hub *h)
 {
     struct turn *t = &h->turn;
-    for (size_t i = t->nsaves; i-- > 0;)
-        if (t->saves[i].kind == SAVE_VISITOR)
-            unqueue_for_undo(h, t->saves[i].obj);
-    for (size_t i = t->nsaves; i-- > 0;) {
-        struct turn_save *s = &t->saves[i];
-        if (s->kind == SAVE_VISITOR) {
-            restore_visitor(h, s);
-        } else if (s->kind == SAVE_WORKER) {
-            struct worker *w = s->obj;
-            memcpy(w->chats, s->u.w.chats, sizeof(w->chats));
-            w->nchats = s->u.w.nchats;
-            w->idle_order = s->u.w.idle_order;
-            w->idle_since = s->u.w.idle_since;
-            w->wrapups = s->u.w.wrapups;
-        }
+    t->undo_visitors(h, t->saved_visitors);
+    for (struct worker *w = t->saved_workers; w; w = w->saved_next)
+        w->d = w->was;
+    for (struct chat *ch = t->saved_chats, *next; ch; ch = next) {
+        next = ch->saved_next;
+        restore_chat(h, ch);
     }
-    for (size_t i = t->nsaves; i-- > 0;)
-        if (t->saves[i].kind == SAVE_CHAT)
-            restore_chat(h, &t->saves[i]);
-    t->nsaves = 0;
+    t->saved_chats = NULL;
+    t->saved_visitors = NULL;
+    t->saved_workers = NULL;
     for (struct visitor *v = h->dirty; v;) { /* the rows were not written either */
         struct visitor *next = v->dirty_next;
         v->dirty = false;
@@ -481,11 +345,9 @@ static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *a
     t->first_unit = t->next_unit;
     t->busy_since = t->retry_at = 0;
     conn_release(always, NULL, wake, arg);
-    for (size_t i = 0; i < h->cfg->ntopics; i++) {
-        h->topics[i].positions_dirty = true;
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
         queue_each(&h->topics[i].queue, forget_sent, NULL);
-    }
-    h->route_needed = h->status_dirty = h->queue_state_dirty = true;
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE | REDO_POSITIONS, -1);
     run_after(h, false);
 }
 
@@ -544,20 +406,11 @@ void turn_fini(struct hub *h)
     struct turn *t = &h->turn;
     /* a batch still open (its commit failed at the stop): what it ended is
      * on no map, so it is freed here */
-    for (size_t i = 0; i < t->nsaves; i++) {
-        struct turn_save *s = &t->saves[i];
-        if (s->kind == SAVE_CHAT && ((struct chat *)s->obj)->ended)
-            turn_destroy_chat(s->obj);
-        else if (s->kind == SAVE_VISITOR && ((struct visitor *)s->obj)->gone)
-            turn_destroy_visitor(h, s->obj);
-    }
-    t->nsaves = 0;
+    drop_saved(h);
     run_after(h, false);
-    free(t->saves);
     free(t->units);
     free(t->resync_v);
     free(t->resync_w);
-    t->saves = NULL;
     t->units = NULL;
-    t->nsaves = t->capsaves = t->capunits = 0;
+    t->capunits = 0;
 }

@@ -8,7 +8,9 @@
  * commit, so the batch also keeps what is needed to take memory back:
  *
  *  - an undo snapshot of every chat, visitor and worker session the batch
- *    changes (taken by turn_touch_*() before the first change), chats it
+ *    changes (taken by turn_touch_*() before the first change: the object's
+ *    durable fields, hub_int.h's HUB_DURABLE group, copied into the object
+ *    itself, so taking one needs no memory and cannot fail), chats it
  *    created (destroyed on undo), chats and sessions it ended (kept, off
  *    their maps, until the commit frees them);
  *  - its units of work: each request or event is a unit; a unit that
@@ -31,7 +33,8 @@
  *
  * Invariants: units [first_unit, next_unit) belong to the open batch and
  * units[i] describes unit first_unit + i; frames of earlier units are
- * committed. An object's saved_in == batch iff its snapshot is in saves.
+ * committed. An object's saved_in == batch iff its snapshot (obj->was) is
+ * taken and it is on the batch's list of its kind (saved_*, via saved_next).
  */
 #ifndef TURN_H
 #define TURN_H
@@ -54,7 +57,6 @@ struct conn;
 struct chat;
 struct visitor;
 struct worker;
-struct turn_save;
 
 /* One request or event of the batch. */
 struct turn_unit {
@@ -77,8 +79,15 @@ struct turn {
     size_t unit_ops;  /* store_pending() when the current unit began */
     long unit_events; /* stats_events() when the current unit began */
     bool in_unit;
-    struct turn_save *saves;
-    size_t nsaves, capsaves;
+    /* objects with a snapshot in this batch, last touched first */
+    struct chat *saved_chats;
+    struct visitor *saved_visitors;
+    struct worker *saved_workers;
+    /* Puts back the visitors of the failed batch (the list through
+     * saved_next): their fields from v->was, and what their owner links
+     * beside them (session.c: queue places, the away list, the map). Set
+     * by the hub: visitor state has one writer, and turn.c is not it. */
+    void (*undo_visitors)(struct hub *h, struct visitor *saved);
     struct turn_after *after;
     size_t nafter, capafter;
     double busy_since; /* first failed attempt of a busy commit, 0 = none */

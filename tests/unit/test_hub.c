@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "hub_int.h"
 #include "store.h"
 #include "transcript.h"
 
@@ -398,6 +399,55 @@ static void test_wrapup_holds_the_slot(void **state)
     finish(w, cs, 4);
 }
 
+/* A failed batch puts back every durable field of the visitor, the worker
+ * and the chat it changed, whatever the batch did in between (a message,
+ * the end of the chat, the wrap-up it began): the snapshot is the durable
+ * group itself, taken in the object, so it needs no memory to fail on. */
+static void test_failed_commit_puts_every_durable_field_back(void **state)
+{
+    struct world *w = *state;
+    char b[64];
+    struct conn *ida =
+        worker(w, "ida", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
+    struct conn *v = visitor(w, "a");
+    char chat[64];
+    snprintf(chat, sizeof(chat), "%s", started(ida, b));
+    struct visitor *vis = v->session;
+    struct worker *wk = ((struct tab *)ida->session)->worker;
+    struct chat *ch = vis->chat;
+    assert_non_null(ch);
+    struct visitor_durable vd = vis->d;
+    struct worker_durable wd = wk->d;
+    struct chat_durable cd = ch->d;
+    sqlite3 *lock = lock_db(w);
+    send_frame(w, v, "{\"type\":\"msg\",\"text\":\"not stored\"}");
+    send_frame(w, ida, "{\"type\":\"end\",\"chat\":\"x\"}");
+    char end[128];
+    snprintf(end, sizeof(end), "{\"type\":\"end\",\"chat\":\"%s\"}", chat);
+    send_frame(w, ida, end);
+    assert_int_equal(vis->state, PROTO_VISITOR_IDLE); /* memory moved ahead of the commit */
+    assert_int_equal(wk->nchats, 0);
+    give_up(w);
+    unlock_db(lock);
+    assert_int_equal(vis->state, vd.state);
+    assert_int_equal(vis->topic, vd.topic);
+    assert_ptr_equal(vis->chat, ch);
+    assert_true(vis->qe.order == vd.qe.order && vis->qe.since == vd.qe.since);
+    assert_string_equal(vis->last_chat, vd.last_chat);
+    assert_true(vis->last_end == vd.last_end);
+    assert_int_equal(wk->nchats, wd.nchats);
+    assert_ptr_equal(wk->chats[0], ch);
+    assert_int_equal(wk->wrapups.n, wd.wrapups.n);
+    assert_true(wk->idle_order == wd.idle_order);
+    assert_ptr_equal(ch->worker, wk);
+    assert_true(ch->seq == cd.seq && ch->nhist == cd.nhist && ch->started == cd.started);
+    assert_false(ch->ended);
+    char why[256];
+    assert_int_equal(hub_check(w->hub, why, sizeof(why)), 0);
+    struct conn *cs[] = {ida, v};
+    finish(w, cs, 2);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -411,6 +461,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_message_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapup_holds_the_slot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_new_chat_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_commit_puts_every_durable_field_back, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
