@@ -135,7 +135,7 @@ static int user_add(struct admin *a, int argc, char **argv)
         return rc;
     rc = store_user_add(a->st, &u);
     if (rc == 0)
-        rc = store_commit(a->st);
+        rc = store_commit(a->st, NULL);
     sodium_memzero(u.pwhash, sizeof(u.pwhash));
     if (rc == CHAT_ERR_EXISTS)
         return admin_fail(1, "user \"%s\" exists", u.name);
@@ -178,7 +178,7 @@ static int cmd_user(struct admin *a, int argc, char **argv)
         rc = store_user_del(a->st, argv[2]);
     }
     if (rc == 0)
-        rc = store_commit(a->st);
+        rc = store_commit(a->st, NULL);
     if (rc == CHAT_ERR_NOT_FOUND)
         return admin_fail(1, "no user \"%s\"", argv[2]);
     if (rc != 0)
@@ -354,16 +354,16 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
         return store_transcript_each(a->st, print_transcript, NULL) ? 1 : 0;
     if (strcmp(argv[1], "purge") == 0) {
         char day[16];
-        long n = 0, step;
+        long n = 0;
+        struct store_counts step = {0};
         int rc;
         retention_day(a->cfg, time(NULL), day);
         do { /* short transactions: chatd's commits are never held up long */
-            step = 0;
-            rc = store_transcript_purge(a->st, day, &step);
+            rc = store_transcript_purge(a->st, day);
             if (rc == 0)
-                rc = store_commit(a->st);
-            n += step;
-        } while (rc == 0 && step >= STORE_PURGE_BATCH);
+                rc = store_commit(a->st, &step);
+            n += step.transcripts_purged;
+        } while (rc == 0 && step.transcripts_purged >= STORE_PURGE_BATCH);
         if (rc == 0)
             rc = store_reclaim(a->st);
         if (rc != 0)

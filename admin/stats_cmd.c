@@ -343,7 +343,7 @@ static int stats_import(struct admin *a, const char *path)
         }
         if (rc == 0 && ferror(in))
             rc = admin_fail(1, "cannot read %s", path);
-        if (rc == 0 && store_commit(a->st) != 0)
+        if (rc == 0 && store_commit(a->st, NULL) != 0)
             rc = admin_fail(1, "%s", "cannot store the buckets (the database is busy or full?)");
         if (rc != 0)
             store_discard(a->st); /* all or nothing */

@@ -6,16 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct conn *conn_dirty_head;
-static uint64_t conn_serial;
-static uint64_t conn_current_unit;
+void conn_set_init(struct conn_set *s)
+{
+    memset(s, 0, sizeof(*s));
+}
 
-void conn_init(struct conn *c, enum proto_role role, void *io)
+void conn_init(struct conn *c, struct conn_set *s, enum proto_role role, void *io)
 {
     memset(c, 0, sizeof(*c));
+    c->set = s;
     c->role = role;
     c->io = io;
-    c->serial = ++conn_serial;
+    c->serial = ++s->serial;
     conn_bucket_init(&c->join_rate, 0.2, 5); /* msg_rate: the config's, by hub_conn_open() */
 }
 
@@ -33,6 +35,7 @@ static void list_free(struct frame_list *l)
 void conn_fini(struct conn *c)
 {
     conn_forget(c);
+    conn_unsubscribe(c);
     list_free(&c->held);
     list_free(&c->ready);
     c->queued_bytes = 0;
@@ -43,20 +46,53 @@ static void mark_dirty(struct conn *c)
     if (c->dirty)
         return;
     c->dirty = true;
-    c->dirty_next = conn_dirty_head;
-    conn_dirty_head = c;
+    c->dirty_next = c->set->dirty_head;
+    c->set->dirty_head = c;
 }
 
-void conn_set_unit(uint64_t unit)
+void conn_set_unit(struct conn_set *s, uint64_t unit)
 {
-    conn_current_unit = unit;
+    s->unit = unit;
+}
+
+void conn_subscribe(struct conn *c)
+{
+    struct conn_set *s = c->set;
+    if (c->subscribed)
+        return;
+    c->subscribed = true;
+    c->sub_prev = NULL;
+    c->sub_next = s->subs;
+    if (s->subs)
+        s->subs->sub_prev = c;
+    s->subs = c;
+}
+
+void conn_unsubscribe(struct conn *c)
+{
+    if (!c->subscribed)
+        return;
+    if (c->sub_prev)
+        c->sub_prev->sub_next = c->sub_next;
+    else
+        c->set->subs = c->sub_next;
+    if (c->sub_next)
+        c->sub_next->sub_prev = c->sub_prev;
+    c->sub_prev = c->sub_next = NULL;
+    c->subscribed = false;
+}
+
+void conn_broadcast_latest(struct conn_set *s, struct conn_shared *text)
+{
+    for (struct conn *c = s->subs; c; c = c->sub_next)
+        conn_send_latest_shared(c, text);
 }
 
 /* Appends f to c's held frames. */
 static void hold(struct conn *c, struct frame *f)
 {
     f->next = NULL;
-    f->unit = conn_current_unit;
+    f->unit = c->set->unit;
     c->queued_bytes += f->len;
     if (c->held.tail)
         c->held.tail->next = f;
@@ -199,11 +235,11 @@ static bool release_one(struct conn *c, bool (*may_go)(uint64_t unit, void *arg)
     return moved;
 }
 
-void conn_release(bool (*may_go)(uint64_t unit, void *arg), void *arg,
+void conn_release(struct conn_set *s, bool (*may_go)(uint64_t unit, void *arg), void *arg,
                   void (*wake)(struct conn *c, void *wake_arg), void *wake_arg)
 {
-    struct conn *c = conn_dirty_head, *keep = NULL;
-    conn_dirty_head = NULL;
+    struct conn *c = s->dirty_head, *keep = NULL;
+    s->dirty_head = NULL;
     while (c) {
         struct conn *next = c->dirty_next;
         c->dirty_next = NULL;
@@ -223,14 +259,14 @@ void conn_release(bool (*may_go)(uint64_t unit, void *arg), void *arg,
         struct conn *tail = keep;
         while (tail->dirty_next)
             tail = tail->dirty_next;
-        tail->dirty_next = conn_dirty_head;
-        conn_dirty_head = keep;
+        tail->dirty_next = s->dirty_head;
+        s->dirty_head = keep;
     }
 }
 
-void conn_drop_held(bool (*drop)(uint64_t unit, void *arg), void *arg)
+void conn_drop_held(struct conn_set *s, bool (*drop)(uint64_t unit, void *arg), void *arg)
 {
-    for (struct conn *c = conn_dirty_head; c; c = c->dirty_next) {
+    for (struct conn *c = s->dirty_head; c; c = c->dirty_next) {
         struct frame **p = &c->held.head, *last = NULL;
         bool closing = false;
         while (*p) {
@@ -254,7 +290,7 @@ void conn_forget(struct conn *c)
 {
     if (!c->dirty)
         return;
-    for (struct conn **p = &conn_dirty_head; *p; p = &(*p)->dirty_next) {
+    for (struct conn **p = &c->set->dirty_head; *p; p = &(*p)->dirty_next) {
         if (*p == c) {
             *p = c->dirty_next;
             break;

@@ -11,9 +11,16 @@
  * until the shell writes them on a WRITEABLE callback. A close is queued
  * like a frame and takes effect, in order, when it is released.
  *
- * Invariants: a conn is on the dirty list iff it has held frames; held
- * frames are in the order they were sent, and a frame is released only
- * after every frame before it on the same conn.
+ * The connections of one hub are a conn_set, which the hub owns and each
+ * conn points to (as redis passes its aeEventLoop to every ae call): the
+ * set holds the list of conns with held frames, the unit frames are sent
+ * in now, and the subscribers that a broadcast reaches. Nothing of it is
+ * process-global, so two hubs (tests) never mix.
+ *
+ * Invariants: a conn is on its set's dirty list iff it has held frames;
+ * held frames are in the order they were sent, and a frame is released only
+ * after every frame before it on the same conn; a conn is on the set's
+ * subscriber list iff conn_subscribe'd and not yet unsubscribed.
  */
 #ifndef CONN_H
 #define CONN_H
@@ -56,7 +63,18 @@ struct conn_bucket {
     double last;
 };
 
+struct conn;
+
+/* The connections of one hub (see above). */
+struct conn_set {
+    struct conn *dirty_head; /* conns with held frames */
+    uint64_t serial;         /* the last conn's serial */
+    uint64_t unit;           /* frames sent now belong to it (0: wait for nothing) */
+    struct conn *subs;       /* subscribers (status.v1), newest first */
+};
+
 struct conn {
+    struct conn_set *set;
     enum proto_role role;
     void *io;                /* the shell's handle (struct lws *) */
     uint64_t serial;         /* unique per process, for logs and auth jobs */
@@ -75,17 +93,28 @@ struct conn {
     bool greeted;               /* visitor: hello done; worker: logged in */
     void *session;              /* the hub's session of this connection (opaque here), or NULL */
     void *pending;              /* the hub's login or logout in progress on it, or NULL */
-    struct conn *sub_prev, *sub_next; /* status.v1 subscribers (hub's list) */
+    struct conn *sub_prev, *sub_next; /* on set->subs (conn_subscribe) */
+    bool subscribed;
 };
 
-/* Sets up c for role. */
-void conn_init(struct conn *c, enum proto_role role, void *io);
+/* An empty set. */
+void conn_set_init(struct conn_set *s);
+
+/* Sets up c for role, in set s. */
+void conn_init(struct conn *c, struct conn_set *s, enum proto_role role, void *io);
 
 /* Frees all queued frames; the conn must be off the dirty list (conn_forget). */
 void conn_fini(struct conn *c);
 
-/* Frames sent from now on belong to unit (0: wait for nothing). */
-void conn_set_unit(uint64_t unit);
+/* Frames sent on s's conns from now on belong to unit (0: wait for nothing). */
+void conn_set_unit(struct conn_set *s, uint64_t unit);
+
+/* c joins / leaves its set's subscribers (a conn leaves before it is freed). */
+void conn_subscribe(struct conn *c);
+void conn_unsubscribe(struct conn *c);
+
+/* conn_send_latest_shared of text to every subscriber of s. */
+void conn_broadcast_latest(struct conn_set *s, struct conn_shared *text);
 
 /* Appends frame (malloc'd JSON text, ownership taken; NULL is ignored) to
  * c's held frames, in the current unit. */
@@ -108,14 +137,14 @@ void conn_send_latest_shared(struct conn *c, struct conn_shared *s);
 /* Queues a close of c with code after the frames sent before it. */
 void conn_close(struct conn *c, int code);
 
-/* On every dirty conn, moves held frames to ready from the front for as long
- * as may_go(unit, arg) holds, and calls wake(c, wake_arg) for each conn with
- * something new to write. */
-void conn_release(bool (*may_go)(uint64_t unit, void *arg), void *arg,
+/* On every dirty conn of s, moves held frames to ready from the front for as
+ * long as may_go(unit, arg) holds, and calls wake(c, wake_arg) for each conn
+ * with something new to write. */
+void conn_release(struct conn_set *s, bool (*may_go)(uint64_t unit, void *arg), void *arg,
                   void (*wake)(struct conn *c, void *wake_arg), void *wake_arg);
 
-/* On every dirty conn, drops each held frame for which drop(unit, arg). */
-void conn_drop_held(bool (*drop)(uint64_t unit, void *arg), void *arg);
+/* On every dirty conn of s, drops each held frame for which drop(unit, arg). */
+void conn_drop_held(struct conn_set *s, bool (*drop)(uint64_t unit, void *arg), void *arg);
 
 /* Removes c from the dirty list (before it is freed). */
 void conn_forget(struct conn *c);

@@ -67,6 +67,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->auth = auth;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
     turn_init(&h->turn);
+    conn_set_init(&h->conns);
     h->turn.undo_visitors = session_undo;
     h->visitors = idmap_new();
     h->chats = idmap_new();
@@ -133,6 +134,11 @@ static size_t status_topics(const struct hub *h, time_t now, struct proto_topic_
     return h->cfg->ntopics;
 }
 
+struct conn_set *hub_conns(struct hub *h)
+{
+    return &h->conns;
+}
+
 void hub_conn_open(struct hub *h, struct conn *c, double now)
 {
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
@@ -140,11 +146,7 @@ void hub_conn_open(struct hub *h, struct conn *c, double now)
     conn_bucket_init(&c->chatter, HUB_CHATTER_PER_S, HUB_CHATTER_BURST);
     if (c->role != PROTO_STATUS)
         return;
-    c->sub_prev = NULL;
-    c->sub_next = h->subs;
-    if (h->subs)
-        h->subs->sub_prev = c;
-    h->subs = c;
+    conn_subscribe(c);
     size_t n = status_topics(h, (time_t)now, topics);
     conn_send(c, proto_status((time_t)now, topics, n));
 }
@@ -177,14 +179,7 @@ void hub_conn_closed(struct hub *h, struct conn *c, double now)
 {
     time_t t = (time_t)now;
     turn_unit_begin(h, NULL, NULL);
-    if (c->role == PROTO_STATUS) {
-        if (c->sub_prev)
-            c->sub_prev->sub_next = c->sub_next;
-        else if (h->subs == c)
-            h->subs = c->sub_next;
-        if (c->sub_next)
-            c->sub_next->sub_prev = c->sub_prev;
-    }
+    conn_unsubscribe(c);
     login_conn_closed(h, c, t);
     turn_conn_closed(h, c);
     if (c->role == PROTO_VISITOR && c->session) {
@@ -206,10 +201,11 @@ void hub_auth_ready(struct hub *h, double now)
 
 static void purge_done(struct hub *h, void *arg, bool committed)
 {
-    long *deleted = arg;
-    if (committed && *deleted > 0)
-        hub_log(h, "deleted %ld transcripts past retention_days", *deleted);
-    if (committed && *deleted >= STORE_PURGE_BATCH) /* more to do: again in a minute */
+    long deleted = h->turn.counts.transcripts_purged; /* of the commit just made */
+    (void)arg;
+    if (committed && deleted > 0)
+        hub_log(h, "deleted %ld transcripts past retention_days", deleted);
+    if (committed && deleted >= STORE_PURGE_BATCH) /* more to do: again in a minute */
         h->last_purge -= PURGE_EVERY_S - 60;
 }
 
@@ -217,17 +213,15 @@ static void purge_done(struct hub *h, void *arg, bool committed)
  * most STORE_PURGE_BATCH at a time) and of ended tokens and blocks. */
 static void purge(struct hub *h, time_t now)
 {
-    static long deleted;
     char day[16];
     time_t cut = now - (time_t)h->cfg->retention_days * 86400;
     struct tm tm;
     h->last_purge = now;
     localtime_r(&cut, &tm);
     strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-    deleted = 0;
-    if (store_transcript_purge(h->st, day, &deleted) != 0 || store_reclaim_some(h->st) != 0 ||
+    if (store_transcript_purge(h->st, day) != 0 || store_reclaim_some(h->st) != 0 ||
         store_token_purge(h->st, now) != 0 || store_block_purge(h->st, now) != 0 ||
-        turn_after_commit(h, purge_done, &deleted) != 0)
+        turn_after_commit(h, purge_done, NULL) != 0)
         hub_log(h, "cannot purge old transcripts (out of memory)");
 }
 
@@ -305,8 +299,7 @@ static void push_status(struct hub *h, time_t now)
     h->last_status = text;
     hub_http_status_changed(h, proto_status_body(now, topics, n), now);
     struct conn_shared *frame = conn_shared_new(proto_status(now, topics, n)); /* once for all */
-    for (struct conn *c = h->subs; c; c = c->sub_next)
-        conn_send_latest_shared(c, frame);
+    conn_broadcast_latest(&h->conns, frame);
     conn_shared_unref(frame);
 }
 
@@ -347,15 +340,15 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     if (hub_redo_pending(h, REDO_ROUTE) && turn_calm(h, now))
         route_run(h, t);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
-        if (hub_redo_take(h, REDO_POSITIONS, (int)i))
+        if (hub_redo_take_positions(h, (int)i))
             route_push_positions(h, (int)i, t);
-    if (hub_redo_take(h, REDO_QUEUE_STATE, -1)) {
+    if (hub_redo_take(h, REDO_QUEUE_STATE)) {
         for (struct worker *w = h->workers; w; w = w->next)
             if (w->on_duty && w->ntabs)
                 route_send_queue_state(h, w, t);
     }
     unit_end(h);
-    if (hub_redo_take(h, REDO_STATUS, -1)) { /* public aggregates: they wait for no commit */
+    if (hub_redo_take(h, REDO_STATUS)) { /* public aggregates: they wait for no commit */
         push_status(h, t);
         for (size_t i = 0; i < h->cfg->ntopics; i++)
             stats_staffing(h->stats, (int)i, staff_workers(h, (int)i), staff_slots(h, (int)i), t);

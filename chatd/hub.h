@@ -41,6 +41,10 @@ void hub_set_logger(struct hub *h, void (*log)(const char *msg, void *arg), void
 /* The queue places (returned) and chats (*chats) brought back at start. */
 long hub_restored(const struct hub *h, long *chats);
 
+/* The hub's connections: a new one is made in it (conn_init) before
+ * hub_conn_open. */
+struct conn_set *hub_conns(struct hub *h);
+
 /* A connection of c->role has opened. */
 void hub_conn_open(struct hub *h, struct conn *c, double now);
 

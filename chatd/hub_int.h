@@ -283,7 +283,7 @@ struct hub {
     struct visitor *away_head, *away_tail;
     struct visitor *dirty;
     struct topic_state topics[CONFIG_MAX_TOPICS];
-    struct conn *subs; /* status.v1 subscribers */
+    struct conn_set conns; /* every connection's queues, the subscribers (conn.h) */
     uint64_t join_order;
     uint64_t transfer_order;
     uint64_t idle_counter;
@@ -338,15 +338,20 @@ static inline bool hub_redo_pending(const struct hub *h, enum hub_redo what)
     return h->redo & what;
 }
 
-/* Clears `what` (one bit; REDO_POSITIONS for topic); true when it was set. */
-static inline bool hub_redo_take(struct hub *h, enum hub_redo what, int topic)
+/* Clears `what` (one bit, not REDO_POSITIONS); true when it was set. */
+static inline bool hub_redo_take(struct hub *h, enum hub_redo what)
+{
+    bool was = (h->redo & what) != 0;
+    h->redo &= ~(unsigned)what;
+    return was;
+}
+
+/* Clears REDO_POSITIONS of topic; true when it was set. */
+static inline bool hub_redo_take_positions(struct hub *h, int topic)
 {
     uint32_t bit = (uint32_t)1 << topic;
-    bool was = what == REDO_POSITIONS ? (h->redo_positions & bit) != 0 : (h->redo & what) != 0;
-    if (what == REDO_POSITIONS)
-        h->redo_positions &= ~bit;
-    else
-        h->redo &= ~(unsigned)what;
+    bool was = (h->redo_positions & bit) != 0;
+    h->redo_positions &= ~bit;
     return was;
 }
 

@@ -234,7 +234,7 @@ static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, 
 
 void route_run(struct hub *h, time_t now)
 {
-    (void)hub_redo_take(h, REDO_ROUTE, -1);
+    (void)hub_redo_take(h, REDO_ROUTE);
     for (;;) {
         struct queue_entry *best = NULL;
         const struct queue *bq = NULL;
@@ -279,7 +279,7 @@ void route_push_positions(struct hub *h, int topic, time_t now)
     struct status_input in;
     struct queue_iter it;
     int pos = 0;
-    (void)hub_redo_take(h, REDO_POSITIONS, topic);
+    (void)hub_redo_take_positions(h, topic);
     route_status_input(h, topic, now, &in);
     queue_iter_init(&it, &ts->queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));) {

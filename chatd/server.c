@@ -169,7 +169,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
         return handshake_ok(wsi, role, p->name) ? 0 : -1;
     case LWS_CALLBACK_ESTABLISHED:
         memset(ss, 0, sizeof(*ss));
-        conn_init(&ss->conn, role, wsi);
+        conn_init(&ss->conn, hub_conns(s->hub), role, wsi);
         ka_heard(&s->ka, &ss->ka, now_s());
         ss->conn.source = sources_of(s->sources, wsi);
         if (sources_ws_count(s->sources, ss->conn.source, 1) > s->cfg->max_conns_per_source &&

@@ -120,7 +120,6 @@ struct op {
     enum store_stmt stmt;
     int nargs;
     bool need_change; /* CHAT_ERR_NOT_FOUND when it changes no row */
-    long *changes;    /* gets sqlite3_changes() when not NULL */
     struct op_arg args[];
 };
 
@@ -330,7 +329,7 @@ static struct op *last_op(struct store *st)
     return st->ops[st->nops - 1];
 }
 
-static int run_op(struct store *st, const struct op *op)
+static int run_op(struct store *st, const struct op *op, struct store_counts *counts)
 {
     sqlite3_stmt *s = st->stmt[op->stmt];
     for (int i = 0; i < op->nargs; i++) {
@@ -352,8 +351,8 @@ static int run_op(struct store *st, const struct op *op)
     if (rc != SQLITE_DONE)
         return sql_err(rc);
     long changed = (long)sqlite3_changes(st->db);
-    if (op->changes)
-        *op->changes = changed;
+    if (op->stmt == S_TR_PURGE)
+        counts->transcripts_purged += changed;
     return op->need_change && changed == 0 ? CHAT_ERR_NOT_FOUND : 0;
 }
 
@@ -364,13 +363,16 @@ void store_discard(struct store *st)
     st->nops = 0;
 }
 
-int store_commit(struct store *st)
+int store_commit(struct store *st, struct store_counts *counts)
 {
+    struct store_counts n = {0};
+    if (counts)
+        *counts = n;
     if (st->nops == 0)
         return 0;
     int rc = sql_err(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
     for (size_t i = 0; rc == 0 && i < st->nops; i++)
-        rc = run_op(st, st->ops[i]);
+        rc = run_op(st, st->ops[i], &n);
     if (rc == 0)
         rc = sql_err(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL));
     if (rc != 0) {
@@ -379,6 +381,8 @@ int store_commit(struct store *st)
         return rc;
     }
     store_discard(st);
+    if (counts)
+        *counts = n;
     return 0;
 }
 
@@ -448,12 +452,9 @@ int store_msg_add(struct store *st, const char *chat, int segment, int64_t seq,
                    ARG_BLOB(nonce, noncelen), ARG_BLOB(ct, ctlen));
 }
 
-int store_transcript_purge(struct store *st, const char *day, long *deleted)
+int store_transcript_purge(struct store *st, const char *day)
 {
-    int rc = JOURNAL(st, S_TR_PURGE, ARG_TEXT(day), ARG_INT(STORE_PURGE_BATCH));
-    if (rc == 0)
-        last_op(st)->changes = deleted;
-    return rc;
+    return JOURNAL(st, S_TR_PURGE, ARG_TEXT(day), ARG_INT(STORE_PURGE_BATCH));
 }
 
 int store_reclaim_some(struct store *st)
@@ -750,7 +751,7 @@ int store_reclaim(struct store *st)
             return CHAT_ERR_IO;
         if (free_pages == 0)
             break;
-        if ((rc = store_reclaim_some(st)) != 0 || (rc = store_commit(st)) != 0) {
+        if ((rc = store_reclaim_some(st)) != 0 || (rc = store_commit(st, NULL)) != 0) {
             store_discard(st);
             return rc;
         }

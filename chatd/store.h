@@ -65,12 +65,19 @@ void store_close(struct store *st);
  * (STORE_NO_WAIT) or waits up to 5 s. */
 void store_set_no_wait(struct store *st, int no_wait);
 
-/* Runs the journal in one transaction. 0 (journal emptied), CHAT_ERR_BUSY
+/* What a commit counted of its writes, for the callers that asked (the
+ * store keeps no pointer of theirs between the journal and the commit). */
+struct store_counts {
+    long transcripts_purged; /* by store_transcript_purge */
+};
+
+/* Runs the journal in one transaction; counts (or NULL) gets what it
+ * counted when it returns 0. 0 (journal emptied), CHAT_ERR_BUSY
  * (another writer holds the lock: journal kept), or the first failing
  * write's error (CHAT_ERR_EXISTS, CHAT_ERR_NOT_FOUND, CHAT_ERR_FULL,
  * CHAT_ERR_IO: nothing of the journal is stored; the journal is kept until
  * store_discard). */
-int store_commit(struct store *st) STORE_WUR;
+int store_commit(struct store *st, struct store_counts *counts) STORE_WUR;
 /* Drops the journal. */
 void store_discard(struct store *st);
 /* Writes in the journal. */
@@ -103,9 +110,9 @@ int store_segment_add(struct store *st, const char *chat, int segment, const uin
 int store_msg_add(struct store *st, const char *chat, int segment, int64_t seq,
                   const uint8_t *nonce, size_t noncelen, const uint8_t *ct, size_t ctlen) STORE_WUR;
 /* Deletes up to STORE_PURGE_BATCH transcripts whose day is before day
- * (YYYY-MM-DD), with their keys and messages; at the commit *deleted (which
- * must live until then) gets how many. */
-int store_transcript_purge(struct store *st, const char *day, long *deleted) STORE_WUR;
+ * (YYYY-MM-DD), with their keys and messages; the commit counts them
+ * (store_counts.transcripts_purged). */
+int store_transcript_purge(struct store *st, const char *day) STORE_WUR;
 /* Gives up to STORE_RECLAIM_PAGES free pages back to the file system. */
 #define STORE_RECLAIM_PAGES 2000
 int store_reclaim_some(struct store *st) STORE_WUR;

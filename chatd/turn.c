@@ -105,7 +105,7 @@ void turn_unit_begin(struct hub *h, struct conn *conn, const char *ref)
         size_t cap = t->capunits ? t->capunits * 2 : 64;
         struct turn_unit *n = realloc(t->units, cap * sizeof(*n));
         if (!n) { /* no record: the unit's frames count as unit 0 and leave as they are */
-            conn_set_unit(0);
+            conn_set_unit(&h->conns, 0);
             t->in_unit = false;
             return;
         }
@@ -119,7 +119,7 @@ void turn_unit_begin(struct hub *h, struct conn *conn, const char *ref)
     t->unit_ops = store_pending(h->st);
     t->unit_events = stats_events(h->stats);
     t->in_unit = true;
-    conn_set_unit(t->next_unit);
+    conn_set_unit(&h->conns, t->next_unit);
 }
 
 void turn_unit_end(struct hub *h)
@@ -131,7 +131,7 @@ void turn_unit_end(struct hub *h)
         t->next_unit++;
         t->in_unit = false;
     }
-    conn_set_unit(0);
+    conn_set_unit(&h->conns, 0);
 }
 
 void turn_conn_closed(struct hub *h, const struct conn *c)
@@ -332,7 +332,7 @@ static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *a
     t->calm_until = now + TURN_CALM_S;
     store_discard(h->st);
     stats_batch_end(h->stats, false);
-    conn_drop_held(unstored, t);
+    conn_drop_held(&h->conns, unstored, t);
     collect_resync(t);
     undo(h);
     for (uint64_t u = t->first_unit; u < t->next_unit; u++) {
@@ -344,7 +344,7 @@ static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *a
     t->batch++;
     t->first_unit = t->next_unit;
     t->busy_since = t->retry_at = 0;
-    conn_release(always, NULL, wake, arg);
+    conn_release(&h->conns, always, NULL, wake, arg);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         queue_each(&h->topics[i].queue, forget_sent, NULL);
     hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE | REDO_POSITIONS, -1);
@@ -356,10 +356,10 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
 {
     struct turn *t = &h->turn;
     if (t->retry_at > now) { /* busy: only what needs no commit leaves meanwhile */
-        conn_release(may_go, t, wake, arg);
+        conn_release(&h->conns, may_go, t, wake, arg);
         return TURN_BUSY;
     }
-    int rc = store_commit(h->st);
+    int rc = store_commit(h->st, &t->counts);
     if (rc == CHAT_ERR_BUSY && (t->busy_since == 0 || now - t->busy_since < TURN_BUSY_GIVE_UP_S)) {
         if (t->busy_since == 0) {
             t->busy_since = now;
@@ -368,7 +368,7 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
             t->retry_delay = TURN_RETRY_MAX_S;
         }
         t->retry_at = now + t->retry_delay;
-        conn_release(may_go, t, wake, arg);
+        conn_release(&h->conns, may_go, t, wake, arg);
         return TURN_BUSY;
     }
     if (rc != 0) {
@@ -377,18 +377,18 @@ enum turn_result turn_commit(struct hub *h, double now, void (*wake)(struct conn
     }
     t->commits++;
     stats_batch_end(h->stats, true);
-    conn_release(always, NULL, wake, arg);
+    conn_release(&h->conns, always, NULL, wake, arg);
     batch_done(h);
     if (t->nafter) {
         run_after(h, true);
-        conn_release(always, NULL, wake, arg);
+        conn_release(&h->conns, always, NULL, wake, arg);
     }
     return TURN_COMMITTED;
 }
 
 void turn_release(struct hub *h, void (*wake)(struct conn *c, void *arg), void *arg)
 {
-    conn_release(may_go, &h->turn, wake, arg);
+    conn_release(&h->conns, may_go, &h->turn, wake, arg);
 }
 
 double turn_retry_at(const struct hub *h)

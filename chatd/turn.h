@@ -45,6 +45,7 @@
 #include <time.h>
 
 #include "proto.h"
+#include "store.h"
 
 #define TURN_BUSY_GIVE_UP_S 30.0 /* a write lock held longer fails the batch */
 #define TURN_RETRY_MIN_S 0.02
@@ -93,8 +94,9 @@ struct turn {
     double busy_since; /* first failed attempt of a busy commit, 0 = none */
     double retry_at;   /* 0 = no retry pending */
     double retry_delay;
-    double calm_until;      /* no new chats are routed before this (after a failure) */
-    long commits, failures; /* counted for /metrics */
+    double calm_until;          /* no new chats are routed before this (after a failure) */
+    long commits, failures;     /* counted for /metrics */
+    struct store_counts counts; /* what the last commit counted, for turn_after_commit's actions */
     /* after a failed batch: what it had changed, to be shown again (turn_resync) */
     struct visitor **resync_v;
     struct worker **resync_w;

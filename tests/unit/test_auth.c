@@ -152,8 +152,16 @@ static void test_unknown_user_costs_what_a_known_one_does(void **state)
     cost_of(auth_dummy_hash(a), b_cost);
     assert_string_equal(a_cost, b_cost);
     assert_non_null(strstr(a_cost, "$argon2id$"));
-    double known = median_check(a, stored), unknown = median_check(a, NULL);
-    if (unknown < known / 4 || unknown > known * 4)
+    /* Another process on the machine can stretch any one round: a real
+     * difference in cost shows in every round, a busy core in some. */
+    double known = 0, unknown = 0;
+    bool close = false;
+    for (int round = 0; round < 5 && !close; round++) {
+        known = median_check(a, stored);
+        unknown = median_check(a, NULL);
+        close = unknown >= known / 4 && unknown <= known * 4;
+    }
+    if (!close)
         fail_msg("unknown user %.1f ms, known user %.1f ms", unknown * 1e3, known * 1e3);
     auth_free(a);
 }

@@ -65,25 +65,27 @@ static const char *drain(struct conn *c, char *buf)
 
 static void send_in(struct conn *c, uint64_t unit, const char *text)
 {
-    conn_set_unit(unit);
+    conn_set_unit(c->set, unit);
     conn_send(c, strdup(text));
-    conn_set_unit(0);
+    conn_set_unit(c->set, 0);
 }
 
 static void test_no_frame_leaves_before_release(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
     char buf[256];
-    conn_init(&c, PROTO_VISITOR, NULL);
+    conn_init(&c, &set, PROTO_VISITOR, NULL);
     send_in(&c, 1, "ack");
     assert_null(conn_next_frame(&c)); /* held */
     struct rule wait = {.committed = 1, .durable = {1}};
-    conn_release(may_go, &wait, wake, NULL);
+    conn_release(&set, may_go, &wait, wake, NULL);
     assert_null(conn_next_frame(&c)); /* its unit has not committed */
     struct rule done = {.committed = 2, .durable = {1}};
     woken = 0;
-    conn_release(may_go, &done, wake, NULL);
+    conn_release(&set, may_go, &done, wake, NULL);
     assert_int_equal(woken, 1);
     assert_string_equal(drain(&c, buf), "ack");
     conn_fini(&c);
@@ -92,19 +94,21 @@ static void test_no_frame_leaves_before_release(void **state)
 static void test_nothing_overtakes_a_held_frame(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn a, b;
     char buf[256];
-    conn_init(&a, PROTO_WORKER, NULL);
-    conn_init(&b, PROTO_WORKER, NULL);
+    conn_init(&a, &set, PROTO_WORKER, NULL);
+    conn_init(&b, &set, PROTO_WORKER, NULL);
     send_in(&a, 5, "msg");    /* durable, waiting */
     send_in(&a, 6, "typing"); /* stores nothing, but behind msg on a */
     send_in(&b, 6, "typing"); /* stores nothing, nothing before it on b */
     struct rule busy = {.committed = 5, .durable = {5}};
-    conn_release(may_go, &busy, wake, NULL);
+    conn_release(&set, may_go, &busy, wake, NULL);
     assert_string_equal(drain(&a, buf), "");
     assert_string_equal(drain(&b, buf), "typing");
     struct rule done = {.committed = 7, .durable = {5}};
-    conn_release(may_go, &done, wake, NULL);
+    conn_release(&set, may_go, &done, wake, NULL);
     assert_string_equal(drain(&a, buf), "msg typing");
     conn_fini(&a);
     conn_fini(&b);
@@ -113,17 +117,19 @@ static void test_nothing_overtakes_a_held_frame(void **state)
 static void test_failed_batch_drops_only_its_durable_frames(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
     char buf[256];
-    conn_init(&c, PROTO_VISITOR, NULL);
+    conn_init(&c, &set, PROTO_VISITOR, NULL);
     send_in(&c, 0, "pong");    /* nothing to wait for */
     send_in(&c, 3, "welcome"); /* a hello: stored nothing */
     send_in(&c, 4, "ack");     /* a msg: durable */
     send_in(&c, 5, "queued");  /* a join: durable */
     struct rule failed = {.committed = 3, .durable = {4, 5}};
-    conn_drop_held(drop_durable, &failed);
+    conn_drop_held(&set, drop_durable, &failed);
     assert_int_equal(c.queued_bytes, strlen("pong") + strlen("welcome"));
-    conn_release(may_go, &failed, wake, NULL);
+    conn_release(&set, may_go, &failed, wake, NULL);
     assert_string_equal(drain(&c, buf), "pong welcome");
     assert_int_equal(c.queued_bytes, 0);
     conn_fini(&c);
@@ -132,17 +138,19 @@ static void test_failed_batch_drops_only_its_durable_frames(void **state)
 static void test_close_takes_effect_in_order(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
     char buf[256];
-    conn_init(&c, PROTO_WORKER, NULL);
+    conn_init(&c, &set, PROTO_WORKER, NULL);
     send_in(&c, 2, "logged_out");
-    conn_set_unit(2);
+    conn_set_unit(&set, 2);
     conn_close(&c, 1000);
     conn_send(&c, strdup("late")); /* after a close: never sent */
-    conn_set_unit(0);
+    conn_set_unit(&set, 0);
     assert_int_equal(c.close_code, 0);
     struct rule done = {.committed = 3};
-    conn_release(may_go, &done, wake, NULL);
+    conn_release(&set, may_go, &done, wake, NULL);
     assert_int_equal(c.close_code, 1000);
     assert_string_equal(drain(&c, buf), "logged_out");
     conn_fini(&c);
@@ -151,18 +159,20 @@ static void test_close_takes_effect_in_order(void **state)
 static void test_dropped_close_lets_the_conn_live(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
     char buf[256];
-    conn_init(&c, PROTO_WORKER, NULL);
-    conn_set_unit(7);
+    conn_init(&c, &set, PROTO_WORKER, NULL);
+    conn_set_unit(&set, 7);
     conn_close(&c, 1000);
-    conn_set_unit(0);
+    conn_set_unit(&set, 0);
     assert_true(c.closing);
     struct rule failed = {.committed = 7, .durable = {7}};
-    conn_drop_held(drop_durable, &failed);
+    conn_drop_held(&set, drop_durable, &failed);
     assert_false(c.closing);
     send_in(&c, 0, "error");
-    conn_release(may_go, &failed, wake, NULL);
+    conn_release(&set, may_go, &failed, wake, NULL);
     assert_int_equal(c.close_code, 0);
     assert_string_equal(drain(&c, buf), "error");
     conn_fini(&c);
@@ -171,8 +181,10 @@ static void test_dropped_close_lets_the_conn_live(void **state)
 static void test_reader_too_far_behind_is_closed(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
-    conn_init(&c, PROTO_STATUS, NULL);
+    conn_init(&c, &set, PROTO_STATUS, NULL);
     char *big = malloc(1 << 20);
     memset(big, 'x', (1 << 20) - 1);
     big[(1 << 20) - 1] = '\0';
@@ -180,7 +192,7 @@ static void test_reader_too_far_behind_is_closed(void **state)
         conn_send(&c, strdup(big));
     free(big);
     struct rule all = {.committed = 1};
-    conn_release(may_go, &all, wake, NULL);
+    conn_release(&set, may_go, &all, wake, NULL);
     assert_int_equal(c.close_code, 1008);
     conn_fini(&c);
 }
@@ -188,16 +200,18 @@ static void test_reader_too_far_behind_is_closed(void **state)
 static void test_a_slow_subscriber_holds_only_the_latest_status(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn c;
     char buf[256];
-    conn_init(&c, PROTO_STATUS, NULL);
+    conn_init(&c, &set, PROTO_STATUS, NULL);
     struct rule all = {.committed = 1};
     conn_send_latest(&c, strdup("s1"));
-    conn_release(may_go, &all, wake, NULL); /* ready, but the reader does not read */
+    conn_release(&set, may_go, &all, wake, NULL); /* ready, but the reader does not read */
     conn_send(&c, strdup("pong"));
     conn_send_latest(&c, strdup("s2"));
     conn_send_latest(&c, strdup("s3"));
-    conn_release(may_go, &all, wake, NULL);
+    conn_release(&set, may_go, &all, wake, NULL);
     assert_string_equal(drain(&c, buf), "pong s3");
     assert_int_equal(c.queued_bytes, 0);
     conn_fini(&c);
@@ -206,10 +220,12 @@ static void test_a_slow_subscriber_holds_only_the_latest_status(void **state)
 static void test_a_shared_status_is_one_text_for_all(void **state)
 {
     (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
     struct conn a, b;
     char buf[256];
-    conn_init(&a, PROTO_STATUS, NULL);
-    conn_init(&b, PROTO_STATUS, NULL);
+    conn_init(&a, &set, PROTO_STATUS, NULL);
+    conn_init(&b, &set, PROTO_STATUS, NULL);
     struct rule all = {.committed = 1};
     struct conn_shared *s1 = conn_shared_new(strdup("s1"));
     conn_send_latest_shared(&a, s1);
@@ -220,7 +236,7 @@ static void test_a_shared_status_is_one_text_for_all(void **state)
     conn_send_latest_shared(&a, s2); /* replaces s1 in a, not in b */
     conn_shared_unref(s2);
     assert_int_equal(s1->refs, 1);
-    conn_release(may_go, &all, wake, NULL);
+    conn_release(&set, may_go, &all, wake, NULL);
     assert_string_equal(drain(&a, buf), "s2");
     assert_string_equal(drain(&b, buf), "s1"); /* the last reference: freed (ASan) */
     assert_null(conn_shared_new(NULL));
@@ -245,9 +261,51 @@ static void test_bucket_rate_and_burst(void **state)
     assert_false(conn_bucket_take(&b, t + 100));
 }
 
+/* Two sets (two hubs) never mix: a release of one leaves the other's held
+ * frames alone, and a broadcast reaches only its own subscribers, which
+ * leave the list when they go. */
+static void test_sets_are_apart_and_subscribers_leave(void **state)
+{
+    (void)state;
+    struct conn_set one, two;
+    struct conn a, b, c;
+    char buf[256];
+    conn_set_init(&one);
+    conn_set_init(&two);
+    conn_init(&a, &one, PROTO_STATUS, NULL);
+    conn_init(&b, &two, PROTO_STATUS, NULL);
+    conn_init(&c, &one, PROTO_STATUS, NULL);
+    send_in(&a, 1, "a");
+    send_in(&b, 1, "b");
+    struct rule all = {.committed = 9};
+    conn_release(&one, may_go, &all, wake, NULL);
+    assert_string_equal(drain(&a, buf), "a");
+    assert_null(conn_next_frame(&b)); /* two's frames wait for two's release */
+    conn_release(&two, may_go, &all, wake, NULL);
+    assert_string_equal(drain(&b, buf), "b");
+    conn_subscribe(&a);
+    conn_subscribe(&b);
+    conn_subscribe(&c);
+    conn_unsubscribe(&c);
+    struct conn_shared *text = conn_shared_new(strdup("status"));
+    assert_non_null(text);
+    conn_broadcast_latest(&one, text);
+    conn_shared_unref(text);
+    conn_release(&one, may_go, &all, wake, NULL);
+    conn_release(&two, may_go, &all, wake, NULL);
+    assert_string_equal(drain(&a, buf), "status");
+    assert_null(conn_next_frame(&b)); /* subscribed to the other set */
+    assert_null(conn_next_frame(&c)); /* left before the broadcast */
+    conn_fini(&a);                    /* unsubscribes */
+    assert_ptr_equal(one.subs, NULL);
+    conn_fini(&b);
+    conn_fini(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sets_are_apart_and_subscribers_leave),
         cmocka_unit_test(test_no_frame_leaves_before_release),
         cmocka_unit_test(test_nothing_overtakes_a_held_frame),
         cmocka_unit_test(test_failed_batch_drops_only_its_durable_frames),

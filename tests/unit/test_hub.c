@@ -111,7 +111,7 @@ static struct conn *visitor_as(struct world *w, const char *session, const char 
 {
     struct conn *c = calloc(1, sizeof(*c));
     char hello[160], join[64];
-    conn_init(c, PROTO_VISITOR, NULL);
+    conn_init(c, hub_conns(w->hub), PROTO_VISITOR, NULL);
     hub_conn_open(w->hub, c, w->now);
     if (session)
         snprintf(hello, sizeof(hello), "{\"type\":\"hello\",\"session\":\"%s\"}", session);
@@ -150,8 +150,8 @@ static struct conn *worker(struct world *w, const char *name, const char *duty)
     assert_int_equal(store_user_add(w->st, &u), 0);
     auth_token_new(token, hash);
     assert_int_equal(store_token_add(w->st, hash, name, (time_t)w->now + 3600), 0);
-    assert_int_equal(store_commit(w->st), 0);
-    conn_init(c, PROTO_WORKER, NULL);
+    assert_int_equal(store_commit(w->st, NULL), 0);
+    conn_init(c, hub_conns(w->hub), PROTO_WORKER, NULL);
     hub_conn_open(w->hub, c, w->now);
     snprintf(frame, sizeof(frame), "{\"type\":\"login\",\"token\":\"%s\"}", token);
     send_frame(w, c, frame);
@@ -343,7 +343,7 @@ static void test_failed_commit_takes_the_new_chat_back(void **state)
     struct conn *hal =
         worker(w, "hal", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1}");
     struct conn *v = calloc(1, sizeof(*v));
-    conn_init(v, PROTO_VISITOR, NULL);
+    conn_init(v, hub_conns(w->hub), PROTO_VISITOR, NULL);
     hub_conn_open(w->hub, v, w->now);
     send_frame(w, v, "{\"type\":\"hello\"}");
     assert_true(has(v, "welcome"));

@@ -145,7 +145,7 @@ static void frame(struct model *m, struct conn *c, const char *fmt, ...)
 static struct conn *conn_new(struct model *m, enum proto_role role)
 {
     struct conn *c = calloc(1, sizeof(*c));
-    conn_init(c, role, NULL);
+    conn_init(c, hub_conns(m->hub), role, NULL);
     hub_conn_open(m->hub, c, m->now);
     return c;
 }
@@ -513,7 +513,7 @@ static void run_seed(unsigned seed, long steps)
         assert_int_equal(store_user_add(m->st, &u), 0);
         assert_int_equal(store_token_add(m->st, hash, u.name, (time_t)m->now + 86400 * 30), 0);
     }
-    assert_int_equal(store_commit(m->st), 0);
+    assert_int_equal(store_commit(m->st, NULL), 0);
     assert_non_null(m->auth = auth_new(1, no_wake, NULL));
     assert_non_null(m->hub = hub_new(m->cfg, m->st, m->pub, m->auth, m->now));
     for (m->step = 0; m->step < steps; m->step++) {

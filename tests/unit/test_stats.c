@@ -83,7 +83,7 @@ static void store_all(struct fixture *f, struct stats *s, time_t now)
 {
     stats_batch_end(s, true);
     assert_int_equal(stats_flush(s, now, put, f->st), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_commit(f->st, NULL), 0);
     stats_batch_end(s, true);
 }
 
@@ -200,7 +200,7 @@ static void test_extra_counters_and_slots(void **state)
     const char *name = "q_old_gone";
     struct stats_row row = {"a", t, other, 1, &name, &n}; /* a question since removed */
     assert_int_equal(store_stats_add(f->st, &row), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_commit(f->st, NULL), 0);
 
     char *json = report_of(f, cfg, t, t + 3600, 0, STATS_JSON);
     assert_non_null(strstr(json, "\"urgent\":1,"));

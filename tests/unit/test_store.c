@@ -177,7 +177,8 @@ static void test_statements_are_prepared_once(void **state)
     struct store *st;
     struct store_user u = {.name = "bob", .role = PROTO_ROLE_WORKER, .alias = "B", .pwhash = "h"};
     uint8_t hash[STORE_TOKEN_HASH_BYTES] = {1}, nonce[24] = {0}, ct[40] = {0};
-    long counts[STAT_COUNT] = {[STAT_JOINS] = 1}, deleted = 0;
+    long counts[STAT_COUNT] = {[STAT_JOINS] = 1};
+    struct store_counts done = {0};
     char user[STORE_NAME_MAX + 1];
     int n = 0;
     assert_int_equal(store_open(f->dir, 0, &st), 0);
@@ -192,9 +193,10 @@ static void test_statements_are_prepared_once(void **state)
     const char *extra_name = "q_safe_no";
     struct stats_row row = {"youth", 1795420800, counts, 1, &extra_name, &extra};
     assert_int_equal(store_stats_add(st, &row), 0);
-    assert_int_equal(store_transcript_purge(st, "2000-01-01", &deleted), 0);
+    assert_int_equal(store_transcript_purge(st, "2000-01-01"), 0);
     assert_int_equal(store_reclaim_some(st), 0);
-    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_commit(st, &done), 0);
+    assert_int_equal(done.transcripts_purged, 0); /* nothing from before 2000 */
     assert_int_equal(store_token_user(st, hash, 1, user), 0);
     assert_string_equal(user, "bob");
     assert_int_equal(store_user_each(st, no_user, &n), 0);
@@ -215,20 +217,20 @@ static void test_writes_are_stored_by_the_commit_all_or_nothing(void **state)
     assert_int_equal(store_user_add(st, &u), 0);
     assert_int_equal(store_pending(st), 1);
     assert_int_equal(store_user_get(st, "cat", &got), CHAT_ERR_NOT_FOUND); /* not yet */
-    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
     assert_int_equal(store_user_get(st, "cat", &got), 0);
     assert_int_equal(got.role, PROTO_ROLE_ADMIN);
     /* a batch with a failing write stores none of it */
     assert_int_equal(store_transcript_add(st, "d", "youth", "2026-11-29"), 0);
     assert_int_equal(store_user_add(st, &u), 0); /* exists */
-    assert_int_equal(store_commit(st), CHAT_ERR_EXISTS);
+    assert_int_equal(store_commit(st, NULL), CHAT_ERR_EXISTS);
     assert_int_equal(store_pending(st), 2); /* kept until discarded */
     store_discard(st);
     assert_int_equal(store_chat_last_segment(st, "d"), -1);
     assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts WHERE chat = 'd'"), 0);
     /* a user del that deletes nothing says so at the commit */
     assert_int_equal(store_user_del(st, "nobody"), 0);
-    assert_int_equal(store_commit(st), CHAT_ERR_NOT_FOUND);
+    assert_int_equal(store_commit(st, NULL), CHAT_ERR_NOT_FOUND);
     store_discard(st);
     store_close(st);
 }
@@ -244,13 +246,13 @@ static void test_locked_database_is_busy_at_once_and_keeps_the_journal(void **st
     assert_int_equal(store_transcript_add(st, "e", "youth", "2026-11-29"), 0);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    assert_int_equal(store_commit(st), CHAT_ERR_BUSY);
+    assert_int_equal(store_commit(st, NULL), CHAT_ERR_BUSY);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     assert_true(waited < 0.1);
     assert_int_equal(store_pending(st), 1);
     assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(store_commit(st), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
     assert_int_equal(store_chat_last_segment(st, "e"), -1); /* no key yet, but the row is there */
     assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts WHERE chat = 'e'"), 1);
     sqlite3_close(other);
@@ -262,22 +264,22 @@ static void test_purge_takes_keys_and_messages_with_the_transcript(void **state)
     struct fixture *f = *state;
     struct store *st;
     uint8_t nonce[24] = {0}, ct[40] = {0};
-    long deleted = -1;
+    struct store_counts counts = {-1};
     assert_int_equal(store_open(f->dir, 0, &st), 0);
     assert_int_equal(store_transcript_add(st, "old", "youth", "2020-01-01"), 0);
     assert_int_equal(store_segment_add(st, "old", 0, ct, sizeof(ct)), 0);
     assert_int_equal(store_msg_add(st, "old", 0, 1, nonce, sizeof(nonce), ct, sizeof(ct)), 0);
     assert_int_equal(store_transcript_add(st, "new", "youth", "2026-11-29"), 0);
-    assert_int_equal(store_commit(st), 0);
-    assert_int_equal(store_transcript_purge(st, "2026-01-01", &deleted), 0);
-    assert_int_equal(store_commit(st), 0);
-    assert_int_equal(deleted, 1);
+    assert_int_equal(store_commit(st, NULL), 0);
+    assert_int_equal(store_transcript_purge(st, "2026-01-01"), 0);
+    assert_int_equal(store_commit(st, &counts), 0);
+    assert_int_equal(counts.transcripts_purged, 1);
     assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_msgs"), 0);
     assert_int_equal(raw_long(f, "SELECT count(*) FROM transcript_keys"), 0);
     assert_int_equal(raw_long(f, "SELECT count(*) FROM transcripts"), 1);
     /* a message cannot exist without its transcript */
     assert_int_equal(store_msg_add(st, "nope", 0, 1, nonce, sizeof(nonce), ct, sizeof(ct)), 0);
-    assert_int_equal(store_commit(st), CHAT_ERR_EXISTS);
+    assert_int_equal(store_commit(st, NULL), CHAT_ERR_EXISTS);
     store_discard(st);
     store_close(st);
 }
