@@ -1,6 +1,6 @@
 /*
  * server_http: the HTTP side of the shell: GET routes (status, badge, week,
- * stats, plan, langs, metrics, healthz), generated bodies written on
+ * stats, plan, langs, words, metrics, healthz), generated bodies written on
  * WRITEABLE, CORS and ETags, and the per-source admission of connections.
  */
 #include "server_int.h"
@@ -191,6 +191,16 @@ static int http_route(struct lws *wsi, struct http_session *hs)
             return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
         return http_reply(wsi, hs, 200, "image/svg+xml", svg,
                           cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    }
+    if (strcmp(uri, "/api/words") == 0) { /* the availability words, for the widget */
+        char lang[32];
+        const struct langs_words *w =
+            langs_words(s->langs, query_arg(wsi, "lang=", lang, sizeof(lang)));
+        if (!w->body)
+            return http_error(wsi, hs, CHAT_ERR_NOMEM);
+        return http_reply_etag(wsi, hs, "application/json", w->body, w->etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=60");
     }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);

@@ -78,7 +78,7 @@ static void test_decode_table(void **state)
     for (size_t i = 0; i < sizeof(decode_cases) / sizeof(decode_cases[0]); i++) {
         const struct decode_case *c = &decode_cases[i];
         struct proto_req r;
-        int rc = proto_decode(c->role, c->frame, strlen(c->frame), &r);
+        int rc = proto_decode(&proto_langs_base, c->role, c->frame, strlen(c->frame), &r);
         if (rc != c->want || strcmp(r.ref, c->ref) != 0)
             fail_msg("case %zu %s: got %d ref \"%s\", want %d ref \"%s\"", i, c->frame, rc, r.ref,
                      c->want, c->ref);
@@ -100,11 +100,11 @@ static void test_msg_text_limit_counts_characters(void **state)
     }
     strcpy(p, "\"}");
     struct proto_req r;
-    assert_int_equal(proto_decode(PROTO_VISITOR, frame, strlen(frame), &r), 0);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r), 0);
     assert_int_equal(proto_utf8_len(r.text), 4000);
     proto_req_fini(&r);
     strcpy(p, "\xc3\xa4\"}");
-    assert_int_equal(proto_decode(PROTO_VISITOR, frame, strlen(frame), &r), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r), CHAT_ERR_BAD_REQUEST);
     proto_req_fini(&r);
     free(frame);
 }
@@ -114,7 +114,7 @@ static void test_duty_fields_decoded(void **state)
     (void)state;
     const char *f = "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\",\"b\"],\"capacity\":2}";
     struct proto_req r;
-    assert_int_equal(proto_decode(PROTO_WORKER, f, strlen(f), &r), 0);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_WORKER, f, strlen(f), &r), 0);
     assert_int_equal(r.type, PT_DUTY);
     assert_true(r.on);
     assert_int_equal(r.ntopics, 2);
@@ -226,13 +226,13 @@ static char *enc_queued_no_estimate(void)
 static char *enc_duty(void)
 {
     const char *topics[] = {"youth", "parents"};
-    struct proto_duty d = {true, topics, 2, 3, 5}; /* fi and en */
+    struct proto_duty d = {true, topics, 2, 3, 5, &proto_langs_base}; /* fi and en */
     return proto_duty(&d, "d");
 }
 
 static char *enc_duty_off(void)
 {
-    struct proto_duty d = {false, NULL, 0, 1, 0};
+    struct proto_duty d = {false, NULL, 0, 1, 0, &proto_langs_base};
     return proto_duty(&d, NULL);
 }
 
@@ -434,7 +434,7 @@ static void test_login_secrets_are_wiped(void **state)
     };
     for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
         struct proto_req r;
-        (void)proto_decode(PROTO_WORKER, frames[i], strlen(frames[i]), &r);
+        (void)proto_decode(&proto_langs_base, PROTO_WORKER, frames[i], strlen(frames[i]), &r);
         json_t *root = json_incref(r.root); /* kept alive to look at after fini */
         json_t *pw = json_object_get(root, "password"), *tok = json_object_get(root, "token");
         proto_req_fini(&r);

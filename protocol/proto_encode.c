@@ -1,489 +1,21 @@
 /*
- * proto: decoding of requests and encoding of replies (contract §3).
+ * proto_encode: typed messages to bytes, for the WebSocket frames and the
+ * HTTP bodies alike (contract §3, v2 §1 and §7, and the additions).
  *
- * Decoding is table-driven: each request type names the role that may send
- * it and a validator for its fields. Everything is checked here, once, so
- * the daemon's core only ever sees well-formed, bounded requests.
+ * Most encoders build a jansson object and dump it compactly (proto_dump);
+ * the three a chat message costs (ack, relayed msg, transcript record) are
+ * written straight into a buffer by a small JSON writer (jw_*), because they
+ * are the hot path. Either way the text is the caller's to free(); NULL
+ * means out of memory. The one image, the availability badge, is here too:
+ * its words come from operator-edited files and are XML-escaped on the way
+ * out.
  */
 #include "proto.h"
 
-#include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef int (*proto_check_fn)(json_t *root, struct proto_req *req);
-
-struct request_kind {
-    const char *name;
-    enum proto_type type;
-    enum proto_role role;
-    proto_check_fn check;
-};
-
-size_t proto_utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* A required (or optional) string field of at most max bytes, 1 or more. */
-static int get_str(json_t *root, const char *key, size_t max, bool required, const char **out)
-{
-    json_t *v = json_object_get(root, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return required ? CHAT_ERR_BAD_REQUEST : 0;
-    if (!json_is_string(v))
-        return CHAT_ERR_BAD_REQUEST;
-    size_t len = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (len == 0 || len > max || strlen(s) != len) /* no empty, over-long or NUL-bearing */
-        return CHAT_ERR_BAD_REQUEST;
-    *out = s;
-    return 0;
-}
-
-static int get_int(json_t *root, const char *key, int lo, int hi, int *out)
-{
-    json_t *v = json_object_get(root, key);
-    if (!json_is_integer(v))
-        return CHAT_ERR_BAD_REQUEST;
-    json_int_t i = json_integer_value(v);
-    if (i < lo || i > hi)
-        return CHAT_ERR_BAD_REQUEST;
-    *out = (int)i;
-    return 0;
-}
-
-static int get_bool(json_t *root, const char *key, bool *out)
-{
-    json_t *v = json_object_get(root, key);
-    if (!json_is_boolean(v))
-        return CHAT_ERR_BAD_REQUEST;
-    *out = json_is_true(v);
-    return 0;
-}
-
-static int check_none(json_t *root, struct proto_req *req)
-{
-    (void)root;
-    (void)req;
-    return 0;
-}
-
-/* ---- languages: the pages' own, set at start-up ---- */
-
-static const char *const default_langs[] = {"fi", "sv", "en"};
-static const char *const *lang_codes = default_langs;
-static size_t nlang_codes = 3;
-
-void proto_set_langs(const char *const *codes, size_t n)
-{
-    lang_codes = n ? codes : default_langs;
-    nlang_codes = n ? (n > PROTO_MAX_LANGS ? PROTO_MAX_LANGS : n) : 3;
-}
-
-int proto_lang_index(const char *code)
-{
-    for (size_t i = 0; code && i < nlang_codes; i++)
-        if (strcmp(lang_codes[i], code) == 0)
-            return (int)i;
-    return -1;
-}
-
-size_t proto_lang_count(void)
-{
-    return nlang_codes;
-}
-
-const char *proto_lang_code(int i)
-{
-    return i >= 0 && (size_t)i < nlang_codes ? lang_codes[i] : "en";
-}
-
-static int check_hello(json_t *root, struct proto_req *req)
-{
-    const char *lang;
-    int rc = get_str(root, "session", PROTO_ID_MAX, false, &req->session);
-    if (rc == 0)
-        rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
-    if (rc != 0)
-        return rc;
-    req->lang = lang ? proto_lang_index(lang) : -1;
-    return lang && req->lang < 0 ? CHAT_ERR_BAD_REQUEST : 0;
-}
-
-static int check_topic(json_t *root, struct proto_req *req)
-{
-    return get_str(root, "topic", PROTO_TOPIC_MAX, true, &req->topic);
-}
-
-/* An id of a question, answer, category or kind: 1..PROTO_CHOICE_MAX bytes. */
-static bool choice_ok(json_t *v)
-{
-    return json_is_string(v) && json_string_length(v) >= 1 &&
-           json_string_length(v) <= PROTO_CHOICE_MAX &&
-           strlen(json_string_value(v)) == json_string_length(v);
-}
-
-/* join {topic, answers?: {question: answer}} */
-static int check_join(json_t *root, struct proto_req *req)
-{
-    int rc = check_topic(root, req);
-    json_t *answers = json_object_get(root, "answers");
-    const char *q;
-    json_t *a;
-    if (rc != 0 || !answers || json_is_null(answers))
-        return rc;
-    if (!json_is_object(answers) || json_object_size(answers) > PROTO_MAX_ANSWERS)
-        return CHAT_ERR_BAD_REQUEST;
-    json_object_foreach(answers, q, a)
-    {
-        if (!choice_ok(a) || strlen(q) < 1 || strlen(q) > PROTO_CHOICE_MAX)
-            return CHAT_ERR_BAD_REQUEST;
-        req->answer_q[req->nanswers] = q;
-        req->answer_a[req->nanswers++] = json_string_value(a);
-    }
-    return 0;
-}
-
-static int check_text(json_t *root, struct proto_req *req)
-{
-    int rc = get_str(root, "text", (size_t)PROTO_TEXT_MAX * 4, true, &req->text);
-    if (rc == 0 && proto_utf8_len(req->text) > PROTO_TEXT_MAX)
-        rc = CHAT_ERR_BAD_REQUEST;
-    return rc;
-}
-
-static int check_chat(json_t *root, struct proto_req *req)
-{
-    return get_str(root, "chat", PROTO_ID_MAX, true, &req->chat);
-}
-
-static int check_visitor_typing(json_t *root, struct proto_req *req)
-{
-    return get_bool(root, "on", &req->on);
-}
-
-/* feedback {chat, score?: 1..5, helped?: yes|somewhat|no, again?: bool}: at
- * least one of the three (score was required in v1; v2 adds the others). */
-static int check_feedback(json_t *root, struct proto_req *req)
-{
-    static const char *const helped[] = {"yes", "somewhat", "no"};
-    const char *h;
-    json_t *again = json_object_get(root, "again");
-    int rc = check_chat(root, req);
-    req->helped = PROTO_HELPED_NONE;
-    req->again = -1;
-    if (rc == 0 && json_object_get(root, "score"))
-        rc = get_int(root, "score", 1, 5, &req->score);
-    if (rc == 0)
-        rc = get_str(root, "helped", 8, false, &h);
-    if (rc != 0)
-        return rc;
-    for (int i = 0; h && i < 3; i++)
-        if (strcmp(h, helped[i]) == 0)
-            req->helped = i;
-    if (h && req->helped == PROTO_HELPED_NONE)
-        return CHAT_ERR_BAD_REQUEST;
-    if (again && !json_is_null(again)) {
-        if (!json_is_boolean(again))
-            return CHAT_ERR_BAD_REQUEST;
-        req->again = json_is_true(again);
-    }
-    return req->score || req->helped != PROTO_HELPED_NONE || req->again >= 0 ? 0
-                                                                             : CHAT_ERR_BAD_REQUEST;
-}
-
-static int check_login(json_t *root, struct proto_req *req)
-{
-    int rc = get_str(root, "token", PROTO_ID_MAX, false, &req->token);
-    if (rc != 0 || req->token)
-        return rc;
-    rc = get_str(root, "user", PROTO_USER_MAX, true, &req->user);
-    return rc ? rc : get_str(root, "password", PROTO_PASSWORD_MAX, true, &req->password);
-}
-
-/* duty.langs (contract v2 §1): the languages a worker answers in, each one
- * of the pages'; absent = every one. */
-static int check_langs(json_t *root, struct proto_req *req)
-{
-    json_t *langs = json_object_get(root, "langs"), *l;
-    size_t i;
-    if (!langs || json_is_null(langs))
-        return 0;
-    if (!json_is_array(langs) || json_array_size(langs) == 0 ||
-        json_array_size(langs) > PROTO_MAX_LANGS)
-        return CHAT_ERR_BAD_REQUEST;
-    json_array_foreach(langs, i, l)
-    {
-        int k = json_is_string(l) ? proto_lang_index(json_string_value(l)) : -1;
-        if (k < 0)
-            return CHAT_ERR_BAD_REQUEST;
-        req->langs |= 1ull << k;
-    }
-    req->has_langs = true;
-    return 0;
-}
-
-static int check_duty(json_t *root, struct proto_req *req)
-{
-    int rc = get_bool(root, "on", &req->on);
-    if (rc != 0)
-        return rc;
-    json_t *topics = json_object_get(root, "topics");
-    json_t *cap = json_object_get(root, "capacity");
-    if (!req->on && !topics && !cap)
-        return 0; /* going off duty needs nothing else */
-    rc = get_int(root, "capacity", 1, 10, &req->capacity);
-    if (rc != 0 || !json_is_array(topics))
-        return CHAT_ERR_BAD_REQUEST;
-    size_t n = json_array_size(topics);
-    if (n == 0 || n > PROTO_MAX_TOPICS)
-        return CHAT_ERR_BAD_REQUEST;
-    for (size_t i = 0; i < n; i++) {
-        json_t *t = json_array_get(topics, i);
-        if (!json_is_string(t) || json_string_length(t) == 0 ||
-            json_string_length(t) > PROTO_TOPIC_MAX)
-            return CHAT_ERR_BAD_REQUEST;
-        req->topics[i] = json_string_value(t);
-    }
-    req->ntopics = n;
-    return check_langs(root, req);
-}
-
-static int check_worker_msg(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : check_text(root, req);
-}
-
-static int check_worker_typing(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : get_bool(root, "on", &req->on);
-}
-
-static int check_transfer(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : check_topic(root, req);
-}
-
-static int check_block(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : get_int(root, "hours", 1, 168, &req->hours);
-}
-
-/* logout {"scope": "this" | "all"} (an addition; default all). */
-static int check_logout(json_t *root, struct proto_req *req)
-{
-    const char *scope;
-    int rc = get_str(root, "scope", 8, false, &scope);
-    if (rc != 0 || !scope)
-        return rc;
-    if (strcmp(scope, "this") != 0 && strcmp(scope, "all") != 0)
-        return CHAT_ERR_BAD_REQUEST;
-    req->this_only = strcmp(scope, "this") == 0;
-    return 0;
-}
-
-/* flag {chat, urgent} */
-static int check_flag(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : get_bool(root, "urgent", &req->urgent);
-}
-
-/* board {on} */
-static int check_board(json_t *root, struct proto_req *req)
-{
-    return get_bool(root, "on", &req->on);
-}
-
-/* monitor {chat, on} */
-static int check_monitor(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    return rc ? rc : get_bool(root, "on", &req->on);
-}
-
-/* alert {chat, note?: up to 200 characters} */
-static int check_alert(json_t *root, struct proto_req *req)
-{
-    int rc = check_chat(root, req);
-    if (rc == 0)
-        rc = get_str(root, "note", (size_t)PROTO_NOTE_MAX * 4, false, &req->note);
-    if (rc == 0 && req->note && proto_utf8_len(req->note) > PROTO_NOTE_MAX)
-        rc = CHAT_ERR_BAD_REQUEST;
-    return rc;
-}
-
-/* wrapup {chat, kind, categories: [ids]} */
-static int check_wrapup(json_t *root, struct proto_req *req)
-{
-    const char *kind;
-    json_t *cats = json_object_get(root, "categories"), *c;
-    size_t i;
-    int rc = check_chat(root, req);
-    if (rc == 0)
-        rc = get_str(root, "kind", PROTO_CHOICE_MAX, true, &kind);
-    if (rc != 0)
-        return rc;
-    if ((req->kind = proto_kind_parse(kind)) < 0 || !json_is_array(cats) ||
-        json_array_size(cats) > PROTO_MAX_CATEGORIES)
-        return CHAT_ERR_BAD_REQUEST;
-    json_array_foreach(cats, i, c)
-    {
-        if (!choice_ok(c))
-            return CHAT_ERR_BAD_REQUEST;
-        req->categories[req->ncategories++] = json_string_value(c);
-    }
-    return 0;
-}
-
-static const struct request_kind request_kinds[] = {
-    {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
-    {"join", PT_JOIN, PROTO_VISITOR, check_join},
-    {"msg", PT_MSG, PROTO_VISITOR, check_text},
-    {"typing", PT_TYPING, PROTO_VISITOR, check_visitor_typing},
-    {"leave", PT_LEAVE, PROTO_VISITOR, check_none},
-    {"feedback", PT_FEEDBACK, PROTO_VISITOR, check_feedback},
-    {"ping", PT_PING, PROTO_VISITOR, check_none},
-    {"login", PT_LOGIN, PROTO_WORKER, check_login},
-    {"duty", PT_DUTY, PROTO_WORKER, check_duty},
-    {"pick", PT_PICK, PROTO_WORKER, check_topic},
-    {"msg", PT_MSG, PROTO_WORKER, check_worker_msg},
-    {"typing", PT_TYPING, PROTO_WORKER, check_worker_typing},
-    {"end", PT_END, PROTO_WORKER, check_chat},
-    {"transfer", PT_TRANSFER, PROTO_WORKER, check_transfer},
-    {"block", PT_BLOCK, PROTO_WORKER, check_block},
-    {"logout", PT_LOGOUT, PROTO_WORKER, check_logout},
-    {"ping", PT_PING, PROTO_WORKER, check_none},
-    {"flag", PT_FLAG, PROTO_WORKER, check_flag},
-    {"board", PT_BOARD, PROTO_WORKER, check_board},
-    {"monitor", PT_MONITOR, PROTO_WORKER, check_monitor},
-    {"whisper", PT_WHISPER, PROTO_WORKER, check_worker_msg},
-    {"join_chat", PT_JOIN_CHAT, PROTO_WORKER, check_chat},
-    {"alert", PT_ALERT, PROTO_WORKER, check_alert},
-    {"wrapup", PT_WRAPUP, PROTO_WORKER, check_wrapup},
-    {"ping", PT_PING, PROTO_STATUS, check_none},
-};
-
-static size_t json_depth(json_t *v)
-{
-    size_t max = 0;
-    if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c)
-        {
-            size_t d = json_depth(c);
-            max = d > max ? d : max;
-        }
-        return max + 1;
-    }
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c)
-        {
-            size_t d = json_depth(c);
-            max = d > max ? d : max;
-        }
-        return max + 1;
-    }
-    return 0;
-}
-
-/* Cheap pre-check on raw bytes so deeply nested input never reaches the
- * recursive parser: counts bracket nesting outside strings. */
-static bool raw_depth_ok(const char *buf, size_t len)
-{
-    int depth = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = buf[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-        } else if (c == '"') {
-            in_str = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > PROTO_MAX_DEPTH)
-                return false;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
-    }
-    return true;
-}
-
-int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto_req *req)
-{
-    memset(req, 0, sizeof(*req));
-    req->role = role;
-    req->lang = -1;
-    req->helped = PROTO_HELPED_NONE;
-    req->again = -1;
-    if (!raw_depth_ok(buf, len))
-        return CHAT_ERR_BAD_REQUEST;
-    json_error_t jerr;
-    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return CHAT_ERR_BAD_REQUEST;
-    req->root = root;
-    if (!json_is_object(root) || json_depth(root) > PROTO_MAX_DEPTH)
-        return CHAT_ERR_BAD_REQUEST;
-    json_t *ref = json_object_get(root, "ref");
-    if (ref) {
-        if (!json_is_string(ref) || json_string_length(ref) > PROTO_REF_MAX)
-            return CHAT_ERR_BAD_REQUEST;
-        memcpy(req->ref, json_string_value(ref), json_string_length(ref) + 1);
-        req->has_ref = true;
-    }
-    json_t *type = json_object_get(root, "type");
-    if (!json_is_string(type))
-        return CHAT_ERR_BAD_REQUEST;
-    const char *name = json_string_value(type);
-    for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++) {
-        const struct request_kind *k = &request_kinds[i];
-        if (k->role == role && strcmp(k->name, name) == 0) {
-            req->type = k->type;
-            return k->check(root, req);
-        }
-    }
-    return CHAT_ERR_UNKNOWN_TYPE;
-}
-
-/* Overwrites a decoded string in place (jansson's copy of a secret). */
-static void wipe(const char *s)
-{
-    if (s) {
-        volatile char *p = (volatile char *)(uintptr_t)s;
-        while (*p)
-            *p++ = 0;
-    }
-}
-
-void proto_req_fini(struct proto_req *req)
-{
-    if (req->root && json_is_object(req->root) && req->role == PROTO_WORKER) {
-        /* a login's password and token die with the request, also a refused one */
-        wipe(json_string_value(json_object_get(req->root, "password")));
-        wipe(json_string_value(json_object_get(req->root, "token")));
-    }
-    if (req->root)
-        json_decref(req->root);
-    req->root = NULL;
-}
 
 void proto_time(time_t t, char out[32])
 {
@@ -647,17 +179,23 @@ static void jw_field_time(struct jw *w, const char *key, time_t t)
     jw_field_str(w, key, ts);
 }
 
+/* The text written, or NULL when out of memory. */
+static char *jw_take(struct jw *w)
+{
+    if (w->oom) {
+        free(w->buf);
+        return NULL;
+    }
+    return w->buf;
+}
+
 /* The finished text (after closing its object), or NULL when out of memory. */
 static char *jw_end(struct jw *w, const char *ref)
 {
     if (ref && *ref)
         jw_field_str(w, "ref", ref);
     jw_bytes(w, "}", 1);
-    if (w->oom) {
-        free(w->buf);
-        return NULL;
-    }
-    return w->buf;
+    return jw_take(w);
 }
 
 char *proto_ack(uint64_t seq, const char *ref)
@@ -712,59 +250,6 @@ json_t *proto_msg_json(const struct proto_msg *m)
 static json_t *wait_json(long s)
 {
     return s < 0 ? json_null() : json_integer(s);
-}
-
-/* ---- name tables ---------------------------------------------------------- */
-
-static const char *const staff_role_names[] = {"worker", "coordinator", "admin"};
-static const char *const topic_state_names[] = {"open", "full", "closed"};
-static const char *const visitor_state_names[] = {"idle", "queued", "chatting"};
-static const char *const end_by_names[] = {"visitor", "worker", "timeout", "server", "transfer"};
-static const char *const kind_names[] = {"counselling", "information", "silent",
-                                         "test",        "prank",       "abusive"};
-
-#define NAME_OF(table, i)                                                                          \
-    ((size_t)(i) < sizeof(table) / sizeof((table)[0]) ? (table)[(size_t)(i)] : (table)[0])
-
-const char *proto_staff_role_name(enum proto_staff_role r)
-{
-    return NAME_OF(staff_role_names, r);
-}
-
-int proto_staff_role_parse(const char *s)
-{
-    for (size_t i = 0; s && i < sizeof(staff_role_names) / sizeof(staff_role_names[0]); i++)
-        if (strcmp(s, staff_role_names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *proto_topic_state_name(enum proto_topic_state s)
-{
-    return NAME_OF(topic_state_names, s);
-}
-
-const char *proto_visitor_state_name(enum proto_visitor_state s)
-{
-    return NAME_OF(visitor_state_names, s);
-}
-
-const char *proto_end_by_name(enum proto_end_by b)
-{
-    return NAME_OF(end_by_names, b);
-}
-
-const char *proto_kind_name(enum proto_kind k)
-{
-    return NAME_OF(kind_names, k);
-}
-
-int proto_kind_parse(const char *s)
-{
-    for (size_t i = 0; s && i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
-        if (strcmp(s, kind_names[i]) == 0)
-            return (int)i;
-    return -1;
 }
 
 /* ---- typed encoders --------------------------------------------------------- */
@@ -891,9 +376,10 @@ char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref
         json_object_set_new(o, "role", json_string(proto_staff_role_name(w->role)));
         json_object_set_new(o, "token", json_string(w->token));
         json_object_set_new(o, "canned", strings_json(w->canned, w->ncanned));
+        const struct proto_langs *table = w->langs ? w->langs : &proto_langs_base;
         json_t *cats = proto_categories_json(w->categories, w->ncategories), *langs = json_array();
-        for (size_t i = 0; langs && i < proto_lang_count(); i++)
-            json_array_append_new(langs, json_string(proto_lang_code((int)i)));
+        for (size_t i = 0; langs && i < table->n; i++)
+            json_array_append_new(langs, json_string(table->code[i]));
         json_object_set_new(o, "categories", cats);
         json_object_set_new(o, "langs", langs);
         json_object_set_new(o, "questions", proto_questions_json(w->questions, w->nquestions));
@@ -919,10 +405,11 @@ char *proto_duty(const struct proto_duty *d, const char *ref)
         json_object_set_new(o, "on", json_boolean(d->on));
         json_object_set_new(o, "topics", strings_json(d->topics, d->ntopics));
         json_object_set_new(o, "capacity", json_integer(d->capacity));
+        const struct proto_langs *table = d->names ? d->names : &proto_langs_base;
         json_t *langs = json_array();
-        for (size_t i = 0; langs && i < proto_lang_count(); i++)
+        for (size_t i = 0; langs && i < table->n; i++)
             if (d->langs & ((uint64_t)1 << i))
-                json_array_append_new(langs, json_string(proto_lang_code((int)i)));
+                json_array_append_new(langs, json_string(table->code[i]));
         json_object_set_new(o, "langs", langs);
     }
     return proto_dump(o, ref);
@@ -1130,4 +617,93 @@ char *proto_error_closed(time_t next_open, const char *ref)
 {
     return proto_error(CHAT_ERR_CLOSED, ref,
                        json_pack("{s:o}", "next_open", proto_time_json(next_open)));
+}
+
+/* ---- HTTP bodies ---------------------------------------------------------- */
+
+char *proto_status_week_body(const struct proto_week *w)
+{
+    json_t *hours = json_array();
+    for (size_t i = 0; hours && i < w->nhours; i++) {
+        const struct proto_week_hour *h = &w->hours[i];
+        double share = h->answered_share > 1 ? 1 : h->answered_share;
+        json_array_append_new(hours, json_pack("{s:i,s:i,s:f,s:o}", "dow", h->dow, "hour", h->hour,
+                                               "answered_share", round(share * 1000) / 1000,
+                                               "typical_wait_s", wait_json(h->typical_wait_s)));
+    }
+    return proto_dump(json_pack("{s:s,s:s,s:s,s:o}", "topic", w->topic, "from", w->from, "to",
+                                w->to, "hours", hours),
+                      NULL);
+}
+
+char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,
+                         size_t nc)
+{
+    char *text = proto_dump(json_pack("{s:o,s:o}", "questions", proto_questions_json(q, nq),
+                                      "categories", proto_categories_json(c, nc)),
+                            NULL);
+    if (text) { /* {"questions":...} -> "questions":... */
+        size_t n = strlen(text);
+        memmove(text, text + 1, n - 2);
+        text[n - 2] = '\0';
+    }
+    return text;
+}
+
+char *proto_words_body(const char *lang, const char *const *keys, const char *const *texts,
+                       size_t n)
+{
+    json_t *words = json_object();
+    for (size_t i = 0; words && i < n; i++)
+        json_object_set_new(words, keys[i], json_string(texts[i]));
+    return proto_dump(json_pack("{s:s,s:o}", "lang", lang, "words", words), NULL);
+}
+
+/* s with the five XML metacharacters as entities. */
+static void jw_xml(struct jw *w, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            jw_lit(w, "&amp;");
+            break;
+        case '<':
+            jw_lit(w, "&lt;");
+            break;
+        case '>':
+            jw_lit(w, "&gt;");
+            break;
+        case '"':
+            jw_lit(w, "&quot;");
+            break;
+        case '\'':
+            jw_lit(w, "&apos;");
+            break;
+        default:
+            jw_bytes(w, s, 1);
+        }
+    }
+}
+
+char *proto_badge_svg(const char *text, const char *fill)
+{
+    struct jw w = {0};
+    char width[16];
+    /* about 7 pixels a character at 13px sans-serif, and 12 each side */
+    snprintf(width, sizeof(width), "%zu", 24 + 7 * proto_utf8_len(text));
+    jw_lit(&w, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+    jw_lit(&w, width);
+    jw_lit(&w, "\" height=\"24\" role=\"img\" aria-label=\"");
+    jw_xml(&w, text);
+    jw_lit(&w, "\"><title>");
+    jw_xml(&w, text);
+    jw_lit(&w, "</title><rect width=\"");
+    jw_lit(&w, width);
+    jw_lit(&w, "\" height=\"24\" rx=\"4\" fill=\"");
+    jw_xml(&w, fill);
+    jw_lit(&w, "\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
+               "font-size=\"13\">");
+    jw_xml(&w, text);
+    jw_lit(&w, "</text></svg>\n");
+    return jw_take(&w);
 }
