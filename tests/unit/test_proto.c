@@ -104,7 +104,8 @@ static void test_msg_text_limit_counts_characters(void **state)
     assert_int_equal(proto_utf8_len(r.text), 4000);
     proto_req_fini(&r);
     strcpy(p, "\xc3\xa4\"}");
-    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r),
+                     CHAT_ERR_BAD_REQUEST);
     proto_req_fini(&r);
     free(frame);
 }
