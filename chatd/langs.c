@@ -183,7 +183,7 @@ static int words_load(const struct found *found, size_t n, const char *dirpath, 
     }
     for (size_t i = 0; i < n; i++)
         if (i != en)
-            words_read(&found[i], &out->words[en], warn, &out->words[i]);
+            words_read(&found[i], en == n ? &keys_words : &out->words[en], warn, &out->words[i]);
     for (size_t i = 0; i < out->nwords; i++)
         if (words_body(&out->words[i]) != 0)
             return CHAT_ERR_NOMEM;

@@ -1,0 +1,121 @@
+/*
+ * test_proto_http: the codec's HTTP bodies (GET /api/status/week, the
+ * labels of /api/stats, /api/words, the badge image), as a table of
+ * encoder calls and the exact bytes each must give: the ETags clients keep
+ * are hashes of these bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "proto.h"
+
+static char *enc_week(void)
+{
+    static const struct proto_week_hour hours[] = {
+        {.dow = 1, .hour = 9, .answered_share = 0.75, .typical_wait_s = 100},
+        {.dow = 7, .hour = 23, .answered_share = 2.0 / 3.0, .typical_wait_s = -1},
+        {.dow = 3, .hour = 0, .answered_share = 1.25, .typical_wait_s = 0}, /* more than 1: 1 */
+    };
+    struct proto_week w = {"youth", "2026-11-01", "2026-11-28", hours, 3};
+    return proto_status_week_body(&w);
+}
+
+static char *enc_week_empty(void)
+{
+    struct proto_week w = {"night", "2026-11-01", "2026-11-28", NULL, 0};
+    return proto_status_week_body(&w);
+}
+
+static char *enc_stats_labels(void)
+{
+    const struct proto_question q = {.id = "age",
+                                     .text = {"Ikä", "Ålder", "Age"},
+                                     .nanswers = 1,
+                                     .answer_id = {"u18"},
+                                     .answer_label = {{"alle 18", "under 18", "under 18"}},
+                                     .ntopics = 1,
+                                     .topics = {"youth"}};
+    const struct proto_category c = {"school", {"Koulu", "Skola", "School"}};
+    return proto_stats_labels(&q, 1, &c, 1);
+}
+
+static char *enc_stats_labels_none(void)
+{
+    return proto_stats_labels(NULL, 0, NULL, 0);
+}
+
+static char *enc_words(void)
+{
+    static const char *const keys[] = {"avail.open", "avail.wait"};
+    static const char *const texts[] = {"Chat auki", "Jonossa \"noin\" {n} min – ä"};
+    return proto_words_body("fi", keys, texts, 2);
+}
+
+static char *enc_badge(void)
+{
+    return proto_badge_svg("Chat auki", "#1d6b3a");
+}
+
+/* Words come from operator-edited files: every XML metacharacter escaped,
+ * the width counted in characters of the text as written. */
+static char *enc_badge_escaped(void)
+{
+    return proto_badge_svg("<b>Ä & 'ö' \"x\"</b>", "#5b5b5b");
+}
+
+static const struct {
+    char *(*encode)(void);
+    const char *want;
+} cases[] = {
+    {enc_week, "{\"topic\":\"youth\",\"from\":\"2026-11-01\",\"to\":\"2026-11-28\",\"hours\":["
+               "{\"dow\":1,\"hour\":9,\"answered_share\":0.75,\"typical_wait_s\":100},"
+               "{\"dow\":7,\"hour\":23,\"answered_share\":0.667,\"typical_wait_s\":null},"
+               "{\"dow\":3,\"hour\":0,\"answered_share\":1.0,\"typical_wait_s\":0}]}"},
+    {enc_week_empty, "{\"topic\":\"night\",\"from\":\"2026-11-01\",\"to\":\"2026-11-28\","
+                     "\"hours\":[]}"},
+    {enc_stats_labels,
+     "\"questions\":[{\"id\":\"age\",\"text\":{\"fi\":\"Ikä\",\"sv\":\"Ålder\",\"en\":\"Age\"},"
+     "\"answers\":[{\"id\":\"u18\",\"label\":{\"fi\":\"alle 18\",\"sv\":\"under 18\","
+     "\"en\":\"under 18\"}}],\"topics\":[\"youth\"]}],\"categories\":[{\"id\":\"school\","
+     "\"label\":{\"fi\":\"Koulu\",\"sv\":\"Skola\",\"en\":\"School\"}}]"},
+    {enc_stats_labels_none, "\"questions\":[],\"categories\":[]"},
+    {enc_words, "{\"lang\":\"fi\",\"words\":{\"avail.open\":\"Chat auki\","
+                "\"avail.wait\":\"Jonossa \\\"noin\\\" {n} min – ä\"}}"},
+    {enc_badge,
+     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"87\" height=\"24\" role=\"img\" "
+     "aria-label=\"Chat auki\"><title>Chat auki</title><rect width=\"87\" height=\"24\" rx=\"4\" "
+     "fill=\"#1d6b3a\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
+     "font-size=\"13\">Chat auki</text></svg>\n"},
+    {enc_badge_escaped,
+     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"150\" height=\"24\" role=\"img\" "
+     "aria-label=\"&lt;b&gt;Ä &amp; &apos;ö&apos; &quot;x&quot;&lt;/b&gt;\"><title>&lt;b&gt;Ä "
+     "&amp; &apos;ö&apos; &quot;x&quot;&lt;/b&gt;</title><rect width=\"150\" height=\"24\" "
+     "rx=\"4\" fill=\"#5b5b5b\"/><text x=\"12\" y=\"16\" fill=\"#fff\" "
+     "font-family=\"sans-serif\" font-size=\"13\">&lt;b&gt;Ä &amp; &apos;ö&apos; "
+     "&quot;x&quot;&lt;/b&gt;</text></svg>\n"},
+};
+
+static void test_http_bodies(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = cases[i].encode();
+        if (!got || strcmp(got, cases[i].want) != 0)
+            fail_msg("case %zu:\n got  %s\n want %s", i, got ? got : "(null)", cases[i].want);
+        free(got);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_http_bodies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
