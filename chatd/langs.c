@@ -223,15 +223,18 @@ int langs_load(const char *web_root, FILE *warn, struct langs *out)
         closedir(d);
     qsort(found, n, sizeof(found[0]), lang_cmp);
     const char *codes[LANGS_MAX];
-    json_t *list = json_array();
+    struct proto_lang_info info[LANGS_MAX];
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(list, json_pack("{s:s, s:O, s:O}", "code", found[i].code, "name",
-                                              json_object_get(found[i].file, "name"), "dir",
-                                              json_object_get(found[i].file, "dir")));
+        info[i] = (struct proto_lang_info){
+            .code = found[i].code,
+            .name = json_string_value(json_object_get(found[i].file, "name")),
+            .dir = json_string_value(json_object_get(found[i].file, "dir")),
+        };
         memcpy(out->code[i], found[i].code, sizeof(out->code[i]));
         codes[i] = out->code[i];
     }
     out->n = n;
+    out->body = proto_langs_body(info, n);
     size_t left_out = proto_langs_init(&out->accept, codes, n);
     if (left_out)
         fprintf(warn, "%s: more than %d languages in all; %zu not accepted in hello and duty\n",
@@ -240,9 +243,6 @@ int langs_load(const char *web_root, FILE *warn, struct langs *out)
     for (size_t i = 0; i < n; i++)
         json_decref(found[i].file);
     free(found);
-    json_t *body = json_pack("{s:o}", "langs", list);
-    out->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
     return rc == 0 && out->body ? 0 : CHAT_ERR_NOMEM;
 }
 

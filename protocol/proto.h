@@ -461,6 +461,14 @@ char *proto_status_week_body(const struct proto_week *w);
 char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,
                          size_t nc);
 
+/* One language of GET /api/langs. */
+struct proto_lang_info {
+    const char *code, *name, *dir; /* dir: "ltr" | "rtl" */
+};
+
+/* GET /api/langs: {"langs":[{"code","name","dir"}, ...]} in this order. */
+char *proto_langs_body(const struct proto_lang_info *l, size_t n);
+
 /* GET /api/words: {"lang","words":{keys[i]: texts[i], ...}} in this order. */
 char *proto_words_body(const char *lang, const char *const *keys, const char *const *texts,
                        size_t n);

@@ -650,6 +650,15 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
     return text;
 }
 
+char *proto_langs_body(const struct proto_lang_info *l, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < n; i++)
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "code", l[i].code, "name", l[i].name,
+                                              "dir", l[i].dir));
+    return proto_dump(json_pack("{s:o}", "langs", list), NULL);
+}
+
 char *proto_words_body(const char *lang, const char *const *keys, const char *const *texts,
                        size_t n)
 {

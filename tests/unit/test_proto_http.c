@@ -1,6 +1,6 @@
 /*
  * test_proto_http: the codec's HTTP bodies (GET /api/status/week, the
- * labels of /api/stats, /api/words, the badge image), as a table of
+ * labels of /api/stats, /api/langs, /api/words, the badge image), as a table of
  * encoder calls and the exact bytes each must give: the ETags clients keep
  * are hashes of these bytes.
  */
@@ -50,6 +50,17 @@ static char *enc_stats_labels_none(void)
     return proto_stats_labels(NULL, 0, NULL, 0);
 }
 
+static char *enc_langs(void)
+{
+    static const struct proto_lang_info l[] = {{"ar", "العربية", "rtl"}, {"fi", "Suomi", "ltr"}};
+    return proto_langs_body(l, 2);
+}
+
+static char *enc_langs_none(void)
+{
+    return proto_langs_body(NULL, 0);
+}
+
 static char *enc_words(void)
 {
     static const char *const keys[] = {"avail.open", "avail.wait"};
@@ -85,6 +96,9 @@ static const struct {
      "\"en\":\"under 18\"}}],\"topics\":[\"youth\"]}],\"categories\":[{\"id\":\"school\","
      "\"label\":{\"fi\":\"Koulu\",\"sv\":\"Skola\",\"en\":\"School\"}}]"},
     {enc_stats_labels_none, "\"questions\":[],\"categories\":[]"},
+    {enc_langs, "{\"langs\":[{\"code\":\"ar\",\"name\":\"العربية\",\"dir\":\"rtl\"},"
+                "{\"code\":\"fi\",\"name\":\"Suomi\",\"dir\":\"ltr\"}]}"},
+    {enc_langs_none, "{\"langs\":[]}"},
     {enc_words, "{\"lang\":\"fi\",\"words\":{\"avail.open\":\"Chat auki\","
                 "\"avail.wait\":\"Jonossa \\\"noin\\\" {n} min – ä\"}}"},
     {enc_badge,
