@@ -456,6 +456,37 @@ struct proto_week {
 /* {"topic","from","to","hours":[{"dow","hour","answered_share","typical_wait_s"}]}. */
 char *proto_status_week_body(const struct proto_week *w);
 
+/* One row of the staffing plan (contract v2 §6). Numbers are written as
+ * given (the caller rounds them, as its CSV does); where said, a value < 0
+ * is null. */
+struct proto_plan_row {
+    const char *topic;
+    int dow, hour;
+    long weeks;
+    double arrivals_per_h, handle_s, patience_s, slots_had;
+    double answered_share;           /* < 0: null */
+    long slots_needed;               /* < 0: null */
+    double answered_share_at_needed; /* < 0: null */
+    double wait_share_at_needed;     /* < 0: null */
+    double gain_per_slot;
+    bool has_gain; /* false: gain_per_slot is null */
+    bool thin;
+    int slots_proposed; /* with redistribute only; < 0: null */
+};
+
+struct proto_plan {
+    double target_wait_s, target_share;
+    const struct proto_plan_row *rows;
+    size_t nrows;
+    bool redistribute; /* rows carry slots_proposed; answered_per_week is added */
+    double answered_now, answered_redistributed, answered_planned;
+};
+
+/* GET /api/plan and `chatadmin plan --format json`: {"target": {"wait_s",
+ * "share"}, "hours": [row...] [, "answered_per_week": {"now",
+ * "redistributed", "planned"}]}. */
+char *proto_plan_body(const struct proto_plan *p);
+
 /* The members "questions":[...],"categories":[...] (no braces) that GET
  * /api/stats carries after its counters, so the page can label them. */
 char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,

@@ -636,6 +636,44 @@ char *proto_status_week_body(const struct proto_week *w)
                       NULL);
 }
 
+/* A share in 0..1, or null when < 0. */
+static json_t *share_json(double v)
+{
+    return v < 0 ? json_null() : json_real(v);
+}
+
+static json_t *plan_row_json(const struct proto_plan_row *r, bool redistribute)
+{
+    bool needed = r->slots_needed >= 0;
+    json_t *o =
+        json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:f,s:f,s:o,s:o,s:o,s:o,s:o,s:b}", "topic", r->topic,
+                  "dow", r->dow, "hour", r->hour, "weeks", (json_int_t)r->weeks, "arrivals_per_h",
+                  r->arrivals_per_h, "handle_s", r->handle_s, "patience_s", r->patience_s,
+                  "slots_had", r->slots_had, "answered_share", share_json(r->answered_share),
+                  "slots_needed", needed ? json_integer(r->slots_needed) : json_null(),
+                  "answered_share_at_needed", share_json(r->answered_share_at_needed),
+                  "wait_share_at_needed", share_json(r->wait_share_at_needed), "gain_per_slot",
+                  r->has_gain ? json_real(r->gain_per_slot) : json_null(), "thin", r->thin);
+    if (o && redistribute)
+        json_object_set_new(o, "slots_proposed",
+                            r->slots_proposed >= 0 ? json_integer(r->slots_proposed) : json_null());
+    return o;
+}
+
+char *proto_plan_body(const struct proto_plan *p)
+{
+    json_t *hours = json_array();
+    for (size_t i = 0; hours && i < p->nrows; i++)
+        json_array_append_new(hours, plan_row_json(&p->rows[i], p->redistribute));
+    json_t *o = json_pack("{s:{s:f,s:f},s:o}", "target", "wait_s", p->target_wait_s, "share",
+                          p->target_share, "hours", hours);
+    if (o && p->redistribute)
+        json_object_set_new(o, "answered_per_week",
+                            json_pack("{s:f,s:f,s:f}", "now", p->answered_now, "redistributed",
+                                      p->answered_redistributed, "planned", p->answered_planned));
+    return proto_dump(o, NULL);
+}
+
 char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,
                          size_t nc)
 {
