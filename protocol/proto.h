@@ -1,15 +1,15 @@
 /*
  * proto: the wire codec of contract §3, shared by chatd and its tests.
  *
- * Three files own its three jobs: proto_decode.c turns one text frame into
- * a validated struct proto_req for the connection's role (every field the
+ * Its jobs, one file each: proto_decode.c turns one text frame into a
+ * validated struct proto_req for the connection's role (every field the
  * request type needs is present and within bounds when it returns 0);
- * proto_encode.c builds every outbound message and HTTP JSON body as
- * compact text owned by the caller (free()); proto_names.c holds the closed
- * sets of names both sides share, and the language table. No sockets, no
- * clock, no mutable state: times come in as time_t and are formatted in the
- * process's local zone; the languages come in as a struct proto_langs the
- * caller builds once.
+ * proto_encode.c builds every outbound frame and HTTP body as text owned by
+ * the caller (free()), over the JSON writer of proto_json.c; proto_names.c
+ * holds the closed sets of names both sides share, and the language table.
+ * No sockets, no clock, no state that changes: times come in as time_t and
+ * are formatted in the process's local zone; the languages come in as a
+ * struct proto_langs the caller builds once.
  */
 #ifndef PROTO_H
 #define PROTO_H
