@@ -72,14 +72,8 @@ static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status,
 /* {"error": code} with the HTTP status of err. */
 static int http_error(struct lws *wsi, struct http_session *hs, int err)
 {
-    char msg[64];
-    int status = chat_err_http(err);
-    snprintf(msg, sizeof(msg), "{\"error\":\"%s\"}",
-             status == 401   ? "unauthorized"
-             : status == 403 ? "forbidden"
-             : status == 400 ? "bad_request"
-                             : "internal");
-    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+    return http_reply(wsi, hs, (unsigned)chat_err_http(err), "application/json",
+                      proto_http_error(err), NULL);
 }
 
 /* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */

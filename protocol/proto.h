@@ -492,6 +492,10 @@ char *proto_plan_body(const struct proto_plan *p);
 char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,
                          size_t nc);
 
+/* The body of a refused HTTP request: {"error": "unauthorized" |
+ * "forbidden" | "bad_request" | "internal"} by the HTTP status of err. */
+char *proto_http_error(int err);
+
 /* One language of GET /api/langs. */
 struct proto_lang_info {
     const char *code, *name, *dir; /* dir: "ltr" | "rtl" */

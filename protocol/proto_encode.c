@@ -527,6 +527,17 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
     return text;
 }
 
+char *proto_http_error(int err)
+{
+    int status = chat_err_http(err);
+    return proto_dump(json_pack("{s:s}", "error",
+                                status == 401   ? "unauthorized"
+                                : status == 403 ? "forbidden"
+                                : status == 400 ? "bad_request"
+                                                : "internal"),
+                      NULL);
+}
+
 char *proto_langs_body(const struct proto_lang_info *l, size_t n)
 {
     json_t *list = json_array();
