@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "langs.h"
 #include "session.h"
 #include "staff.h"
 
@@ -262,7 +263,7 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
         .waited_s = (long)ch->waited_s,
         .visitor_away = !v->conn,
         .urgent = ch->urgent,
-        .lang = v->lang >= 0 ? proto_lang_code(v->lang) : NULL,
+        .lang = v->lang >= 0 ? proto_langs_code(&h->langs->accept, v->lang) : NULL,
     };
     for (size_t q = 0; q < h->cfg->nquestions && s.nanswers < PROTO_MAX_ANSWERS; q++) {
         const struct config_question *cq = &h->cfg->questions[q];

@@ -16,6 +16,7 @@
 
 #include "chat.h"
 #include "hub_req.h"
+#include "langs.h"
 #include "login.h"
 #include "route.h"
 #include "session.h"
@@ -39,6 +40,11 @@ void hub_set_logger(struct hub *h, void (*log)(const char *msg, void *arg), void
 {
     h->log = log;
     h->log_arg = arg;
+}
+
+void hub_set_langs(struct hub *h, const struct langs *langs)
+{
+    h->langs = langs ? langs : &langs_base;
 }
 
 static void no_wake(struct conn *c, void *arg)
@@ -80,6 +86,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
         queue_init(&h->topics[i].queue, (time_t)cfg->topics[i].urgent_after_s);
     hub_redo(h, REDO_STATUS, -1);
     h->lang_wake = -1;
+    h->langs = &langs_base;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
         route_labels_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
         session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
@@ -154,7 +161,7 @@ void hub_conn_open(struct hub *h, struct conn *c, double now)
 void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, double now)
 {
     struct proto_req r;
-    int rc = proto_decode(c->role, buf, len, &r);
+    int rc = proto_decode(&h->langs->accept, c->role, buf, len, &r);
     turn_unit_begin(h, c, r.ref);
     if (rc != 0) {
         conn_send(c, proto_error(rc, r.ref, NULL));

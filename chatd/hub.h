@@ -23,6 +23,7 @@
 #include "transcript.h"
 
 struct hub;
+struct langs;
 
 /* A new hub over cfg, st, the transcript public key and the verifier; all
  * borrowed and outliving the hub. The queue places and chats kept over a
@@ -37,6 +38,10 @@ void hub_free(struct hub *h, double now);
 
 /* Where the hub's notes for the operator go (one line each, no newline). */
 void hub_set_logger(struct hub *h, void (*log)(const char *msg, void *arg), void *arg);
+
+/* The languages hello.lang and duty.langs accept, and the badge's words
+ * (borrowed, outliving the hub); until set, langs_base: fi, sv, en. */
+void hub_set_langs(struct hub *h, const struct langs *langs);
 
 /* The queue places (returned) and chats (*chats) brought back at start. */
 long hub_restored(const struct hub *h, long *chats);

@@ -1,17 +1,19 @@
 /*
  * hub_http: the hub's HTTP views: the status body, /api/stats for
  * coordinators, /metrics (aggregate gauges only) and the availability badge.
+ * It gathers what a view shows; the bodies themselves are written by the
+ * codec's encoders (proto_*_body, proto_badge_svg), the badge's words come
+ * from the pages' i18n files (langs). /metrics is plain text, written here.
  */
 #include "hub.h"
 
-#include <jansson.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hub_int.h"
+#include "langs.h"
 #include "plan_report.h"
 #include "route.h"
 #include "staff.h"
@@ -89,20 +91,20 @@ static char *week_body(struct hub *h, int i, time_t now)
     strftime(from, sizeof(from), "%Y-%m-%d", &tm);
     localtime_r(&last, &tm);
     strftime(to, sizeof(to), "%Y-%m-%d", &tm);
-    json_t *hours = json_array();
-    for (int k = 0; hours && k < 168; k++) {
+    struct proto_week_hour hours[168];
+    struct proto_week week = {.topic = id, .from = from, .to = to, .hours = hours};
+    for (int k = 0; k < 168; k++) {
         if (w->open_s[k] <= 0 || w->joins[k] < HUB_WEEK_MIN_JOINS)
             continue;
-        double share = (double)w->answered[k] / (double)w->joins[k];
-        json_array_append_new(
-            hours,
-            json_pack("{s:i,s:i,s:f,s:o}", "dow", k / 24 + 1, "hour", k % 24, "answered_share",
-                      round((share > 1 ? 1 : share) * 1000) / 1000, "typical_wait_s",
-                      w->answered[k] ? json_integer(w->wait_s[k] / w->answered[k]) : json_null()));
+        hours[week.nhours++] = (struct proto_week_hour){
+            .dow = k / 24 + 1,
+            .hour = k % 24,
+            .answered_share = (double)w->answered[k] / (double)w->joins[k],
+            .typical_wait_s = w->answered[k] ? w->wait_s[k] / w->answered[k] : -1,
+        };
     }
     free(w);
-    return proto_dump(
-        json_pack("{s:s,s:s,s:s,s:o}", "topic", id, "from", from, "to", to, "hours", hours), NULL);
+    return proto_status_week_body(&week);
 }
 
 const char *hub_status_week(struct hub *h, const char *topic, double now, const char **etag)
@@ -212,21 +214,17 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
     struct stats_report *rep = stats_report_new();
     /* the questions and categories, so that the page can label the q_ and
      * cat_ counters */
-    char *questions = proto_dump(
-        json_pack("{s:o,s:o}", "questions", proto_questions_json(h->questions, h->cfg->nquestions),
-                  "categories", proto_categories_json(h->categories, h->cfg->ncategories)),
-        NULL);
+    char *labels =
+        proto_stats_labels(h->questions, h->cfg->nquestions, h->categories, h->cfg->ncategories);
     size_t len;
-    FILE *out = rep && questions && stats_report_names(rep, h->cfg) == 0
-                    ? open_memstream(body, &len)
-                    : NULL;
+    FILE *out =
+        rep && labels && stats_report_names(rep, h->cfg) == 0 ? open_memstream(body, &len) : NULL;
     if (!out) {
         stats_report_free(rep);
-        free(questions);
+        free(labels);
         return CHAT_ERR_NOMEM;
     }
-    questions[strlen(questions) - 1] = '\0'; /* {"questions":[...]} as members */
-    stats_report_members(rep, questions + 1);
+    stats_report_members(rep, labels);
     /* what is stored, and what is counted but not yet stored, so that
      * coordinators see the current hour; it is handed to the store now, so
      * what they saw is committed before the answer leaves */
@@ -238,7 +236,7 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
         rc = stats_report_print(rep, STATS_JSON, 0, out);
     fclose(out);
     stats_report_free(rep);
-    free(questions);
+    free(labels);
     if (rc != 0) {
         free(*body);
         *body = NULL;
@@ -312,73 +310,24 @@ char *hub_metrics(struct hub *h, double now)
     return text;
 }
 
-/* Badge texts per language: open and answering, open with a wait (before
- * and after the minutes), open but every slot busy (no estimate), open but
- * nobody on duty, full, closed, opens at (before the time). */
-enum { B_OPEN, B_WAIT_PRE, B_WAIT_POST, B_BUSY, B_NOBODY, B_FULL, B_CLOSED, B_OPENS, B_COUNT };
-static const char *const badge_text[3][B_COUNT] = {
-    {"Chat auki", "Chat auki, jonossa noin ", " min", "Chat auki, kaikki päivystäjät varattuja",
-     "Chat auki, kukaan ei päivystä juuri nyt", "Jono on täynnä", "Chat on kiinni", "Aukeaa "},
-    {"Chatten är öppen", "Chatten är öppen, ca ", " min kö", "Chatten är öppen, alla är upptagna",
-     "Chatten är öppen, ingen har jour just nu", "Kön är full", "Chatten är stängd", "Öppnar "},
-    {"Chat open", "Chat open, about ", " min wait", "Chat open, everyone is busy",
-     "Chat open, nobody on duty right now", "Queue full", "Chat closed", "Opens "},
-};
-
-/* The badge's text for ts in language l, and its colour. */
-static const char *badge_label(const struct proto_topic_status *ts, int l, char *label, size_t size)
+/* The badge's colour for ts: green when someone is on duty, brown when
+ * full, grey otherwise. */
+static const char *badge_fill(const struct proto_topic_status *ts)
 {
-    const char *const *text = badge_text[l];
-    if (ts->state == PROTO_TOPIC_FULL) {
-        snprintf(label, size, "%s", text[B_FULL]);
+    if (ts->state == PROTO_TOPIC_FULL)
         return "#8a4b00";
-    }
-    if (ts->state != PROTO_TOPIC_OPEN) {
-        char when[32];
-        struct tm tm;
-        localtime_r(&ts->next_open, &tm);
-        strftime(when, sizeof(when), "%d.%m. %H:%M", &tm);
-        if (ts->next_open >= 0)
-            snprintf(label, size, "%s%s", text[B_OPENS], when);
-        else
-            snprintf(label, size, "%s", text[B_CLOSED]);
-        return "#5b5b5b";
-    }
-    if (!ts->staffed)
-        snprintf(label, size, "%s", text[B_NOBODY]);
-    else if (ts->answering)
-        snprintf(label, size, "%s", text[B_OPEN]);
-    else if (ts->estimated_wait_s >= 0)
-        snprintf(label, size, "%s%ld%s", text[B_WAIT_PRE], (ts->estimated_wait_s + 59) / 60,
-                 text[B_WAIT_POST]);
-    else
-        snprintf(label, size, "%s", text[B_BUSY]);
-    return ts->staffed ? "#1d6b3a" : "#5b5b5b";
+    return ts->state == PROTO_TOPIC_OPEN && ts->staffed ? "#1d6b3a" : "#5b5b5b";
 }
 
 char *hub_badge_svg(struct hub *h, const char *topic, const char *lang, double now)
 {
     int i = topic ? config_topic_index(h->cfg, topic) : -1;
-    /* no lang: Finnish; a language the server has no texts in: English */
-    int l = !lang || strcmp(lang, "fi") == 0 ? 0 : strcmp(lang, "sv") == 0 ? 1 : 2;
     struct proto_topic_status ts;
-    char label[160], *svg = NULL;
+    char label[LANGS_WORD_MAX + 32];
     if (i < 0)
         return NULL;
     route_topic_status(h, i, (time_t)now, &ts);
-    const char *fill = badge_label(&ts, l, label, sizeof(label));
-    const char *utf8 = label; /* the texts are UTF-8 and hold no XML metacharacters */
-    int width = 24 + 7 * (int)proto_utf8_len(utf8);
-    size_t len;
-    FILE *out = open_memstream(&svg, &len);
-    if (out) {
-        fprintf(out,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"24\" role=\"img\" "
-                "aria-label=\"%s\"><title>%s</title><rect width=\"%d\" height=\"24\" rx=\"4\" "
-                "fill=\"%s\"/><text x=\"12\" y=\"16\" fill=\"#fff\" font-family=\"sans-serif\" "
-                "font-size=\"13\">%s</text></svg>\n",
-                width, utf8, utf8, width, fill, utf8);
-        fclose(out);
-    }
-    return svg;
+    /* no lang: Finnish; a language the pages are not shipped in: English */
+    langs_avail(langs_words(h->langs, lang), &ts, label, sizeof(label));
+    return proto_badge_svg(label, badge_fill(&ts));
 }

@@ -319,6 +319,7 @@ struct hub {
     long failures_logged;
     void (*log)(const char *msg, void *arg);
     void *log_arg;
+    const struct langs *langs; /* the wire's languages, the badge's words (hub_set_langs) */
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

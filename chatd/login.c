@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "langs.h"
 #include "route.h"
 #include "staff.h"
 
@@ -185,6 +186,7 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         .ncategories = h->cfg->ncategories,
         .questions = h->questions,
         .nquestions = h->cfg->nquestions,
+        .langs = &h->langs->accept,
     };
     conn_send(c, proto_welcome_worker(&wf, ref));
     if (w->on_duty) {

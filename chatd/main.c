@@ -85,26 +85,6 @@ static void log_line(const char *msg, void *arg)
     fprintf(stderr, "chatd: %s\n", msg);
 }
 
-/* hello.lang and duty.langs accept fi, sv, en (contract) and every
- * language the pages are shipped in; langs must outlive the daemon. */
-static bool langs_has_base(const char *code)
-{
-    return strcmp(code, "fi") == 0 || strcmp(code, "sv") == 0 || strcmp(code, "en") == 0;
-}
-
-static void accept_langs(const struct langs *langs)
-{
-    static const char *codes[LANGS_MAX + 3];
-    static const char *const base[] = {"fi", "sv", "en"};
-    size_t n = 0;
-    for (size_t i = 0; i < 3; i++)
-        codes[n++] = base[i];
-    for (size_t i = 0; i < langs->n; i++)
-        if (!langs_has_base(langs->code[i]))
-            codes[n++] = langs->code[i];
-    proto_set_langs(codes, n);
-}
-
 static int run(const struct config *cfg)
 {
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
@@ -130,7 +110,6 @@ static int run(const struct config *cfg)
         fprintf(stderr, "chatd: out of memory\n");
         goto out;
     }
-    accept_langs(&langs);
     chatd_server = server_new(cfg, &langs);
     if (!chatd_server)
         goto out;
@@ -144,6 +123,7 @@ static int run(const struct config *cfg)
         goto out;
     }
     hub_set_logger(hub, log_line, NULL);
+    hub_set_langs(hub, &langs);
     long chats, places = hub_restored(hub, &chats);
     if (places || chats)
         fprintf(stderr, "chatd: restored %ld queue places and %ld chats\n", places, chats);

@@ -7,12 +7,12 @@
  */
 #include "plan_report.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chat_err.h"
+#include "proto.h"
 
 struct cell {
     struct plan_counts c;
@@ -156,36 +156,42 @@ static bool redistribute_topic(const struct plan_report *r, int t, const struct 
     return plan_redistribute(week, target, out) == 0;
 }
 
-static json_t *share_json(double v)
+/* v rounded to 1/scale. */
+static double rounded(double v, double scale)
 {
-    return v < 0 ? json_null() : json_real(round(v * 1000) / 1000);
+    return round(v * scale) / scale;
 }
 
-static json_t *num_json(double v, double scale)
+/* A share to three decimals; < 0 (none) stays -1, which is null. */
+static double share(double v)
 {
-    return json_real(round(v * scale) / scale);
+    return v < 0 ? -1 : rounded(v, 1000);
 }
 
-/* The JSON object of one row. */
-static json_t *row_json(const char *topic, int h, long weeks, const struct planned *p,
-                        const int *proposed)
+/* The row of topic's hour h of the week, as both forms print it. */
+static struct proto_plan_row plan_row_of(const char *topic, int h, long weeks,
+                                         const struct planned *p, int proposed)
 {
     const struct plan_estimate *e = &p->e;
     bool ok = p->has_row && p->row.slots_needed >= 0;
-    json_t *o = json_pack(
-        "{s:s,s:i,s:i,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "topic", topic, "dow",
-        h / 24 + 1, "hour", h % 24, "weeks", (json_int_t)weeks, "arrivals_per_h",
-        num_json(e->load.arrivals_per_h, 1000), "handle_s", num_json(e->load.handle_s, 10),
-        "patience_s", num_json(e->load.patience_s, 10), "slots_had", num_json(e->slots_had, 100),
-        "answered_share", share_json(e->answered_share), "slots_needed",
-        ok ? json_integer(p->row.slots_needed) : json_null(), "answered_share_at_needed",
-        share_json(ok ? p->row.answered_share_at_needed : -1), "wait_share_at_needed",
-        share_json(ok ? p->row.wait_share_at_needed : -1), "gain_per_slot",
-        p->has_row ? num_json(p->row.gain_per_slot, 100) : json_null(), "thin", e->thin);
-    if (o && proposed)
-        json_object_set_new(o, "slots_proposed",
-                            *proposed >= 0 ? json_integer(*proposed) : json_null());
-    return o;
+    return (struct proto_plan_row){
+        .topic = topic,
+        .dow = h / 24 + 1,
+        .hour = h % 24,
+        .weeks = weeks,
+        .arrivals_per_h = rounded(e->load.arrivals_per_h, 1000),
+        .handle_s = rounded(e->load.handle_s, 10),
+        .patience_s = rounded(e->load.patience_s, 10),
+        .slots_had = rounded(e->slots_had, 100),
+        .answered_share = share(e->answered_share),
+        .slots_needed = ok ? p->row.slots_needed : -1,
+        .answered_share_at_needed = share(ok ? p->row.answered_share_at_needed : -1),
+        .wait_share_at_needed = share(ok ? p->row.wait_share_at_needed : -1),
+        .gain_per_slot = p->has_row ? rounded(p->row.gain_per_slot, 100) : 0,
+        .has_gain = p->has_row,
+        .thin = e->thin,
+        .slots_proposed = proposed,
+    };
 }
 
 static const char *const columns[] = {"topic",
@@ -204,21 +210,34 @@ static const char *const columns[] = {"topic",
                                       "thin",
                                       "slots_proposed"};
 
-/* A row as CSV, from its JSON object (null: an empty field). */
-static void row_csv(FILE *out, json_t *o, size_t ncols)
+/* ,value (null: an empty field). */
+static void csv_real(FILE *out, double v, bool null)
 {
-    for (size_t i = 0; i < ncols; i++) {
-        json_t *v = json_object_get(o, columns[i]);
-        if (i)
-            fputc(',', out);
-        if (json_is_string(v))
-            fputs(json_string_value(v), out);
-        else if (json_is_integer(v))
-            fprintf(out, "%lld", (long long)json_integer_value(v));
-        else if (json_is_real(v))
-            fprintf(out, "%g", json_real_value(v));
-        else if (json_is_boolean(v))
-            fputs(json_is_true(v) ? "true" : "false", out);
+    fputc(',', out);
+    if (!null)
+        fprintf(out, "%g", v);
+}
+
+/* A row as CSV, the columns of the JSON form in their order. */
+static void row_csv(FILE *out, const struct proto_plan_row *r, bool redistribute)
+{
+    fprintf(out, "%s,%d,%d,%ld", r->topic, r->dow, r->hour, r->weeks);
+    csv_real(out, r->arrivals_per_h, false);
+    csv_real(out, r->handle_s, false);
+    csv_real(out, r->patience_s, false);
+    csv_real(out, r->slots_had, false);
+    csv_real(out, r->answered_share, r->answered_share < 0);
+    fputc(',', out);
+    if (r->slots_needed >= 0)
+        fprintf(out, "%ld", r->slots_needed);
+    csv_real(out, r->answered_share_at_needed, r->answered_share_at_needed < 0);
+    csv_real(out, r->wait_share_at_needed, r->wait_share_at_needed < 0);
+    csv_real(out, r->gain_per_slot, !r->has_gain);
+    fputs(r->thin ? ",true" : ",false", out);
+    if (redistribute) {
+        fputc(',', out);
+        if (r->slots_proposed >= 0)
+            fprintf(out, "%d", r->slots_proposed);
     }
     fputc('\n', out);
 }
@@ -229,9 +248,11 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
     if (!(t->wait_s >= 0 && t->wait_s <= PLAN_DURATION_MAX_S) || !(t->share > 0 && t->share <= 1))
         return CHAT_ERR_BAD_REQUEST;
     struct planned *p = calloc(PLAN_WEEK_HOURS, sizeof(*p));
-    json_t *hours = json_array();
+    struct proto_plan plan = {
+        .target_wait_s = t->wait_s, .target_share = t->share, .redistribute = redistribute};
+    struct proto_plan_row *rows = calloc(r->cfg->ntopics * PLAN_WEEK_HOURS + 1, sizeof(*rows));
     double now = 0, redistributed = 0, planned = 0;
-    int rc = p && hours ? 0 : CHAT_ERR_NOMEM;
+    int rc = p && rows ? 0 : CHAT_ERR_NOMEM;
     for (size_t i = 0; rc == 0 && i < r->cfg->ntopics; i++) {
         if (!r->cells[i])
             continue;
@@ -243,37 +264,34 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
             redistributed += red.answered_redistributed;
             planned += red.answered_planned;
         }
-        for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
-            int proposed = redone ? red.slots[h] : -1;
+        for (int h = 0; h < PLAN_WEEK_HOURS; h++)
             if (p[h].listed)
-                json_array_append_new(hours, row_json(r->cfg->topics[i].id, h, r->weeks[h], &p[h],
-                                                      redistribute ? &proposed : NULL));
-        }
+                rows[plan.nrows++] = plan_row_of(r->cfg->topics[i].id, h, r->weeks[h], &p[h],
+                                                 redone ? red.slots[h] : -1);
     }
+    plan.rows = rows;
     if (rc == 0 && fmt == STATS_CSV) {
-        size_t ncols = sizeof(columns) / sizeof(columns[0]) - (redistribute ? 0 : 1), i;
-        json_t *row;
-        for (i = 0; i < ncols; i++)
+        size_t ncols = sizeof(columns) / sizeof(columns[0]) - (redistribute ? 0 : 1);
+        for (size_t i = 0; i < ncols; i++)
             fprintf(out, "%s%s", i ? "," : "", columns[i]);
         fputc('\n', out);
-        json_array_foreach(hours, i, row) row_csv(out, row, ncols);
+        for (size_t i = 0; i < plan.nrows; i++)
+            row_csv(out, &rows[i], redistribute);
         if (redistribute)
             fprintf(out, "# answered_per_week now=%.1f redistributed=%.1f planned=%.1f\n", now,
                     redistributed, planned);
     } else if (rc == 0) {
-        json_t *o = json_pack("{s:{s:f,s:f},s:O}", "target", "wait_s", t->wait_s, "share", t->share,
-                              "hours", hours);
-        if (o && redistribute)
-            json_object_set_new(o, "answered_per_week",
-                                json_pack("{s:o,s:o,s:o}", "now", num_json(now, 10),
-                                          "redistributed", num_json(redistributed, 10), "planned",
-                                          num_json(planned, 10)));
-        if (!o || json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(15)) != 0)
+        plan.answered_now = rounded(now, 10);
+        plan.answered_redistributed = rounded(redistributed, 10);
+        plan.answered_planned = rounded(planned, 10);
+        char *body = proto_plan_body(&plan);
+        if (!body)
             rc = CHAT_ERR_NOMEM;
-        fputc('\n', out);
-        json_decref(o);
+        else
+            fprintf(out, "%s\n", body);
+        free(body);
     }
-    json_decref(hours);
+    free(rows);
     free(p);
     return rc == 0 && ferror(out) ? CHAT_ERR_IO : rc;
 }

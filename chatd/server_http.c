@@ -1,6 +1,6 @@
 /*
  * server_http: the HTTP side of the shell: GET routes (status, badge, week,
- * stats, plan, langs, metrics, healthz), generated bodies written on
+ * stats, plan, langs, words, metrics, healthz), generated bodies written on
  * WRITEABLE, CORS and ETags, and the per-source admission of connections.
  */
 #include "server_int.h"
@@ -72,14 +72,8 @@ static int http_reply(struct lws *wsi, struct http_session *hs, unsigned status,
 /* {"error": code} with the HTTP status of err. */
 static int http_error(struct lws *wsi, struct http_session *hs, int err)
 {
-    char msg[64];
-    int status = chat_err_http(err);
-    snprintf(msg, sizeof(msg), "{\"error\":\"%s\"}",
-             status == 401   ? "unauthorized"
-             : status == 403 ? "forbidden"
-             : status == 400 ? "bad_request"
-                             : "internal");
-    return http_reply(wsi, hs, (unsigned)status, "application/json", strdup(msg), NULL);
+    return http_reply(wsi, hs, (unsigned)chat_err_http(err), "application/json",
+                      proto_http_error(err), NULL);
 }
 
 /* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
@@ -191,6 +185,16 @@ static int http_route(struct lws *wsi, struct http_session *hs)
             return http_reply(wsi, hs, 404, "text/plain", strdup("unknown topic\n"), NULL);
         return http_reply(wsi, hs, 200, "image/svg+xml", svg,
                           cors_origin(wsi, s->cfg, origin, sizeof(origin)));
+    }
+    if (strcmp(uri, "/api/words") == 0) { /* the availability words, for the widget */
+        char lang[32];
+        const struct langs_words *w =
+            langs_words(s->langs, query_arg(wsi, "lang=", lang, sizeof(lang)));
+        if (!w->body)
+            return http_error(wsi, hs, CHAT_ERR_NOMEM);
+        return http_reply_etag(wsi, hs, "application/json", w->body, w->etag,
+                               cors_origin(wsi, s->cfg, origin, sizeof(origin)),
+                               "public, max-age=60");
     }
     if (strcmp(uri, "/api/stats") == 0)
         return http_stats(wsi, hs, s);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "langs.h"
+
 struct worker *staff_find(struct hub *h, const char *user)
 {
     for (struct worker *w = h->workers; w; w = w->next)
@@ -18,8 +20,7 @@ struct worker *staff_find(struct hub *h, const char *user)
 
 uint64_t staff_all_langs(void)
 {
-    size_t n = proto_lang_count();
-    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+    return ~(uint64_t)0; /* also every code the table may hold: duty names those it has */
 }
 
 struct worker *staff_get(struct hub *h, const struct store_user *u)
@@ -226,7 +227,7 @@ char *staff_duty_frame(const struct hub *h, const struct worker *w, const char *
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         if (w->on_duty && (w->topics & (1u << i)))
             topics[n++] = h->cfg->topics[i].id;
-    struct proto_duty d = {w->on_duty, topics, n, w->capacity, w->langs};
+    struct proto_duty d = {w->on_duty, topics, n, w->capacity, w->langs, &h->langs->accept};
     return proto_duty(&d, ref);
 }
 

@@ -1,11 +1,15 @@
 /*
  * proto: the wire codec of contract §3, shared by chatd and its tests.
  *
- * proto_decode() turns one text frame into a validated struct proto_req for
- * the connection's role; every field the request type needs is present and
- * within bounds when it returns 0. The encoders build the outbound messages
- * as compact JSON text owned by the caller (free()). No sockets, no clock:
- * times come in as time_t and are formatted in the process's local zone.
+ * Its jobs, one file each: proto_decode.c turns one text frame into a
+ * validated struct proto_req for the connection's role (every field the
+ * request type needs is present and within bounds when it returns 0);
+ * proto_encode.c builds every outbound frame and HTTP body as text owned by
+ * the caller (free()), over the JSON writer of proto_json.c; proto_names.c
+ * holds the closed sets of names both sides share, and the language table.
+ * No sockets, no clock, no state that changes: times come in as time_t and
+ * are formatted in the process's local zone; the languages come in as a
+ * struct proto_langs the caller builds once.
  */
 #ifndef PROTO_H
 #define PROTO_H
@@ -61,14 +65,33 @@ enum proto_type {
     PT_WRAPUP,
 };
 
-/* The languages hello.lang and duty.langs accept: the pages' languages,
- * set once at start-up (default fi, sv, en); codes is kept, not copied. */
-void proto_set_langs(const char *const *codes, size_t n);
-/* The index of code among them, or -1. */
-int proto_lang_index(const char *code);
-/* How many there are, and the code of one. */
-size_t proto_lang_count(void);
-const char *proto_lang_code(int i);
+/* The languages hello.lang and duty.langs accept, in the order of their
+ * bits (duty.langs, bit i = code[i]): fi, sv, en (the contract's), then the
+ * pages' others. Built once by the caller with proto_langs_init() and only
+ * read after that; the decoder and the encoders that name languages take it
+ * as a parameter. */
+struct proto_langs {
+    size_t n;
+    char code[PROTO_MAX_LANGS][PROTO_LANG_MAX + 1];
+};
+/* The initialiser of a table of the contract's three: fi, sv, en. */
+#define PROTO_LANGS_BASE                                                                           \
+    {                                                                                              \
+        3,                                                                                         \
+        {                                                                                          \
+            "fi", "sv", "en"                                                                       \
+        }                                                                                          \
+    }
+/* fi, sv, en: the table when the pages add none. */
+extern const struct proto_langs proto_langs_base;
+/* Fills l with fi, sv, en and then each of codes[0..n) that is not among
+ * them yet, in order; a code longer than PROTO_LANG_MAX or beyond
+ * PROTO_MAX_LANGS is left out. Returns how many were left out. */
+size_t proto_langs_init(struct proto_langs *l, const char *const *codes, size_t n);
+/* The index of code in l, or -1 (also for NULL). */
+int proto_langs_index(const struct proto_langs *l, const char *code);
+/* The code of index i in l; "en" when i is out of range. */
+const char *proto_langs_code(const struct proto_langs *l, int i);
 
 /* The wrap-up kinds (contract v2 §4), in this order everywhere. */
 enum proto_kind {
@@ -112,9 +135,10 @@ struct proto_req {
     const char *answer_a[PROTO_MAX_ANSWERS];
     size_t ncategories; /* wrapup */
     const char *categories[PROTO_MAX_CATEGORIES];
-    uint64_t langs; /* duty: bit i = proto_lang_code(i) */
+    uint64_t langs; /* duty: bit i = the decoder's langs->code[i] */
     json_t *root;
-    int lang;     /* hello (optional): index of proto_lang_code, or -1 */
+    const struct proto_langs *lang_table; /* the decoder's: what lang and langs index */
+    int lang;     /* hello (optional): index in the decoder's langs, or -1 */
     int score;    /* feedback 1..5, 0 when not given */
     int capacity; /* duty 1..10 */
     int hours;    /* block 1..168 */
@@ -129,10 +153,12 @@ struct proto_req {
     char ref[PROTO_REF_MAX + 1]; /* "" when absent */
 };
 
-/* Decodes one frame for a connection of role into req. Returns 0, or
- * CHAT_ERR_BAD_REQUEST / CHAT_ERR_UNKNOWN_TYPE; req->ref is filled whenever
- * the frame had a usable ref, also on error. Always call proto_req_fini(). */
-int proto_decode(enum proto_role role, const char *buf, size_t len, struct proto_req *req);
+/* Decodes one frame for a connection of role into req; hello.lang and
+ * duty.langs must be among langs. Returns 0, or CHAT_ERR_BAD_REQUEST /
+ * CHAT_ERR_UNKNOWN_TYPE; req->ref is filled whenever the frame had a usable
+ * ref, also on error. Always call proto_req_fini(). */
+int proto_decode(const struct proto_langs *langs, enum proto_role role, const char *buf, size_t len,
+                 struct proto_req *req);
 
 /* Releases what proto_decode() holds, wiping a login's password and token
  * first; safe on a zeroed or failed req. */
@@ -285,6 +311,7 @@ struct proto_welcome_worker {
     size_t ncategories;
     const struct proto_question *questions; /* every question, with its topics */
     size_t nquestions;
+    const struct proto_langs *langs; /* "langs": every code of it (NULL: proto_langs_base) */
 };
 char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref);
 
@@ -302,7 +329,8 @@ struct proto_duty {
     const char *const *topics;
     size_t ntopics;
     int capacity;
-    uint64_t langs; /* bit i = proto_lang_code(i) */
+    uint64_t langs;                  /* bit i = names->code[i] */
+    const struct proto_langs *names; /* NULL: proto_langs_base */
 };
 char *proto_duty(const struct proto_duty *d, const char *ref);
 
@@ -407,5 +435,81 @@ char *proto_ack_with(const char *key, long value, const char *ref);
 
 /* error "closed" with next_open (a time, or null when t < 0). */
 char *proto_error_closed(time_t next_open, const char *ref);
+
+/* ---- HTTP bodies: the JSON (and the one image) GET routes answer ------- */
+
+/* One hour of the week in GET /api/status/week (one with enough joins). */
+struct proto_week_hour {
+    int dow;               /* 1 Monday .. 7 Sunday */
+    int hour;              /* 0..23 */
+    double answered_share; /* written at most 1, rounded to three decimals */
+    long typical_wait_s;   /* < 0: null */
+};
+
+struct proto_week {
+    const char *topic;
+    const char *from, *to; /* YYYY-MM-DD: the first and the last day counted */
+    const struct proto_week_hour *hours;
+    size_t nhours;
+};
+
+/* {"topic","from","to","hours":[{"dow","hour","answered_share","typical_wait_s"}]}. */
+char *proto_status_week_body(const struct proto_week *w);
+
+/* One row of the staffing plan (contract v2 §6). Numbers are written as
+ * given (the caller rounds them, as its CSV does); where said, a value < 0
+ * is null. */
+struct proto_plan_row {
+    const char *topic;
+    int dow, hour;
+    long weeks;
+    double arrivals_per_h, handle_s, patience_s, slots_had;
+    double answered_share;           /* < 0: null */
+    long slots_needed;               /* < 0: null */
+    double answered_share_at_needed; /* < 0: null */
+    double wait_share_at_needed;     /* < 0: null */
+    double gain_per_slot;
+    bool has_gain; /* false: gain_per_slot is null */
+    bool thin;
+    int slots_proposed; /* with redistribute only; < 0: null */
+};
+
+struct proto_plan {
+    double target_wait_s, target_share;
+    const struct proto_plan_row *rows;
+    size_t nrows;
+    bool redistribute; /* rows carry slots_proposed; answered_per_week is added */
+    double answered_now, answered_redistributed, answered_planned;
+};
+
+/* GET /api/plan and `chatadmin plan --format json`: {"target": {"wait_s",
+ * "share"}, "hours": [row...] [, "answered_per_week": {"now",
+ * "redistributed", "planned"}]}. */
+char *proto_plan_body(const struct proto_plan *p);
+
+/* The members "questions":[...],"categories":[...] (no braces) that GET
+ * /api/stats carries after its counters, so the page can label them. */
+char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct proto_category *c,
+                         size_t nc);
+
+/* The body of a refused HTTP request: {"error": "unauthorized" |
+ * "forbidden" | "bad_request" | "internal"} by the HTTP status of err. */
+char *proto_http_error(int err);
+
+/* One language of GET /api/langs. */
+struct proto_lang_info {
+    const char *code, *name, *dir; /* dir: "ltr" | "rtl" */
+};
+
+/* GET /api/langs: {"langs":[{"code","name","dir"}, ...]} in this order. */
+char *proto_langs_body(const struct proto_lang_info *l, size_t n);
+
+/* GET /api/words: {"lang","words":{keys[i]: texts[i], ...}} in this order. */
+char *proto_words_body(const char *lang, const char *const *keys, const char *const *texts,
+                       size_t n);
+
+/* GET /api/status/badge.svg: text (UTF-8; XML-escaped here, it comes from
+ * operator-edited files) in white on a rounded box of colour fill. */
+char *proto_badge_svg(const char *text, const char *fill);
 
 #endif

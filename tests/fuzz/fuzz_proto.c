@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     for (int role = PROTO_VISITOR; role <= PROTO_STATUS; role++) {
         struct proto_req r;
-        int rc = proto_decode((enum proto_role)role, (const char *)data, size, &r);
+        int rc =
+            proto_decode(&proto_langs_base, (enum proto_role)role, (const char *)data, size, &r);
         if (rc == 0 && r.type == PT_MSG && proto_utf8_len(r.text) > PROTO_TEXT_MAX)
             abort(); /* the decoder let an over-long message through */
         free(proto_error(rc ? rc : CHAT_ERR_BAD_STATE, r.ref, NULL));

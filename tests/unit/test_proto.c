@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,7 @@ static void test_decode_table(void **state)
     for (size_t i = 0; i < sizeof(decode_cases) / sizeof(decode_cases[0]); i++) {
         const struct decode_case *c = &decode_cases[i];
         struct proto_req r;
-        int rc = proto_decode(c->role, c->frame, strlen(c->frame), &r);
+        int rc = proto_decode(&proto_langs_base, c->role, c->frame, strlen(c->frame), &r);
         if (rc != c->want || strcmp(r.ref, c->ref) != 0)
             fail_msg("case %zu %s: got %d ref \"%s\", want %d ref \"%s\"", i, c->frame, rc, r.ref,
                      c->want, c->ref);
@@ -100,11 +101,12 @@ static void test_msg_text_limit_counts_characters(void **state)
     }
     strcpy(p, "\"}");
     struct proto_req r;
-    assert_int_equal(proto_decode(PROTO_VISITOR, frame, strlen(frame), &r), 0);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r), 0);
     assert_int_equal(proto_utf8_len(r.text), 4000);
     proto_req_fini(&r);
     strcpy(p, "\xc3\xa4\"}");
-    assert_int_equal(proto_decode(PROTO_VISITOR, frame, strlen(frame), &r), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, frame, strlen(frame), &r),
+                     CHAT_ERR_BAD_REQUEST);
     proto_req_fini(&r);
     free(frame);
 }
@@ -114,7 +116,7 @@ static void test_duty_fields_decoded(void **state)
     (void)state;
     const char *f = "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\",\"b\"],\"capacity\":2}";
     struct proto_req r;
-    assert_int_equal(proto_decode(PROTO_WORKER, f, strlen(f), &r), 0);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_WORKER, f, strlen(f), &r), 0);
     assert_int_equal(r.type, PT_DUTY);
     assert_true(r.on);
     assert_int_equal(r.ntopics, 2);
@@ -226,13 +228,13 @@ static char *enc_queued_no_estimate(void)
 static char *enc_duty(void)
 {
     const char *topics[] = {"youth", "parents"};
-    struct proto_duty d = {true, topics, 2, 3, 5}; /* fi and en */
+    struct proto_duty d = {true, topics, 2, 3, 5, &proto_langs_base}; /* fi and en */
     return proto_duty(&d, "d");
 }
 
 static char *enc_duty_off(void)
 {
-    struct proto_duty d = {false, NULL, 0, 1, 0};
+    struct proto_duty d = {false, NULL, 0, 1, 0, &proto_langs_base};
     return proto_duty(&d, NULL);
 }
 
@@ -434,7 +436,7 @@ static void test_login_secrets_are_wiped(void **state)
     };
     for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
         struct proto_req r;
-        (void)proto_decode(PROTO_WORKER, frames[i], strlen(frames[i]), &r);
+        (void)proto_decode(&proto_langs_base, PROTO_WORKER, frames[i], strlen(frames[i]), &r);
         json_t *root = json_incref(r.root); /* kept alive to look at after fini */
         json_t *pw = json_object_get(root, "password"), *tok = json_object_get(root, "token");
         proto_req_fini(&r);
@@ -455,6 +457,74 @@ static void test_reals_are_short(void **state)
     free(out);
 }
 
+/* The languages are the caller's table: fi, sv, en first, then the pages'
+ * others in the order given, each once; too long or too many left out. */
+static void test_langs_table(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"ar", "en", "pt-BR", "ar", "a-very-long-code-x"};
+    struct proto_langs l;
+    assert_int_equal(proto_langs_init(&l, codes, 5), 1);
+    assert_int_equal(l.n, 5);
+    assert_string_equal(l.code[0], "fi");
+    assert_string_equal(l.code[2], "en");
+    assert_string_equal(l.code[3], "ar");
+    assert_string_equal(l.code[4], "pt-BR");
+    assert_int_equal(proto_langs_index(&l, "pt-BR"), 4);
+    assert_int_equal(proto_langs_index(&l, "de"), -1);
+    assert_int_equal(proto_langs_index(&l, NULL), -1);
+    assert_string_equal(proto_langs_code(&l, 3), "ar");
+    assert_string_equal(proto_langs_code(&l, 5), "en");
+    assert_string_equal(proto_langs_code(&l, -1), "en");
+    const char *many[PROTO_MAX_LANGS + 1];
+    char names[PROTO_MAX_LANGS + 1][8];
+    for (int i = 0; i <= PROTO_MAX_LANGS; i++) {
+        snprintf(names[i], sizeof(names[i]), "x%02d", i);
+        many[i] = names[i];
+    }
+    assert_int_equal(proto_langs_init(&l, many, PROTO_MAX_LANGS + 1), 4);
+    assert_int_equal(l.n, PROTO_MAX_LANGS);
+    assert_int_equal(proto_langs_init(&l, NULL, 0), 0);
+    assert_int_equal(l.n, 3);
+}
+
+/* hello.lang and duty.langs take the codes of the table the decoder is
+ * given, and no other; the bits of duty.langs are their indices. */
+static void test_decode_takes_the_given_langs(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"ar", "pt-BR"};
+    struct proto_langs l;
+    struct proto_req r;
+    proto_langs_init(&l, codes, 2);
+    const char *hello = "{\"type\":\"hello\",\"lang\":\"pt-BR\"}";
+    assert_int_equal(proto_decode(&l, PROTO_VISITOR, hello, strlen(hello), &r), 0);
+    assert_int_equal(r.lang, 4);
+    proto_req_fini(&r);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_VISITOR, hello, strlen(hello), &r),
+                     CHAT_ERR_BAD_REQUEST);
+    proto_req_fini(&r);
+    const char *duty = "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1,"
+                       "\"langs\":[\"ar\",\"sv\"]}";
+    assert_int_equal(proto_decode(&l, PROTO_WORKER, duty, strlen(duty), &r), 0);
+    assert_true(r.has_langs);
+    assert_int_equal(r.langs, (1u << 3) | (1u << 1));
+    const char *topics[] = {"a"};
+    struct proto_duty d = {true, topics, 1, 1, r.langs, &l};
+    char *out = proto_duty(&d, NULL);
+    assert_string_equal(out, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"a\"],\"capacity\":1,"
+                             "\"langs\":[\"sv\",\"ar\"]}");
+    free(out);
+    proto_req_fini(&r);
+    assert_int_equal(proto_decode(&proto_langs_base, PROTO_WORKER, duty, strlen(duty), &r),
+                     CHAT_ERR_BAD_REQUEST);
+    proto_req_fini(&r);
+    struct proto_welcome_worker w = {.user = "u", .alias = "U", .token = "t", .langs = &l};
+    out = proto_welcome_worker(&w, NULL);
+    assert_non_null(strstr(out, "\"langs\":[\"fi\",\"sv\",\"en\",\"ar\",\"pt-BR\"]"));
+    free(out);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -471,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_name_tables),
         cmocka_unit_test(test_login_secrets_are_wiped),
         cmocka_unit_test(test_reals_are_short),
+        cmocka_unit_test(test_langs_table),
+        cmocka_unit_test(test_decode_takes_the_given_langs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
