@@ -13,8 +13,10 @@
 # (only missing packages are installed, npm ci only when the lock file
 # changed, builds are incremental). Node 20 or later must be on PATH; Debian's
 # own nodejs is too old for the test runner and is not installed.
-# Every stage runs even when an earlier one failed (a stage whose build failed
-# is skipped); a summary follows and the exit status is 1 if anything failed.
+# The stages run in two lanes at once (see below). Every stage runs even when
+# an earlier one failed (a stage whose build failed is skipped); each lane's
+# log follows when it ends, then a summary; the exit status is 1 if anything
+# failed.
 # FUZZ_SECONDS (default 10) sets the fuzzing time per harness.
 set -euo pipefail
 
@@ -70,13 +72,21 @@ install_node_modules() {
 }
 
 # ---- stages: each runs in a subshell with set -e, its result is recorded ----
+#
+# The stages run in two lanes at once, each its own background job with its
+# own log: the normal build and its tests, and the sanitizer build with its
+# tests, the fuzzers, the package and the benchmark's smoke run. Much of a
+# test's time is spent waiting (for a browser, a socket, a child process),
+# so two lanes keep both cores busy where one left them idle half the time.
+# A lane's log is printed whole when the lane ends; the summary comes last.
 
-RESULTS=()
-FAILED=0
+LOGS="$(mktemp -d "${TMPDIR:-/tmp}/chatd-run.XXXXXX")"
+LANE=""
 LAST_OK=0
 
-# run_stage NAME COMMAND...: runs COMMAND, records NAME ok/FAILED, sets LAST_OK.
-# Never called as a condition: set -e would then be off inside COMMAND.
+# run_stage NAME COMMAND...: runs COMMAND, records NAME ok/FAILED in the
+# lane's results, sets LAST_OK. Never called as a condition: set -e would
+# then be off inside COMMAND.
 run_stage() {
     local name="$1" start="$SECONDS" rc
     shift
@@ -90,32 +100,15 @@ run_stage() {
     set -e
     if [ "$rc" -eq 0 ]; then
         LAST_OK=1
-        RESULTS+=("$(printf '  %-24s ok      %4ds' "$name" $((SECONDS - start)))")
+        printf '  %-24s ok      %4ds\n' "$name" $((SECONDS - start)) >>"$LOGS/$LANE.results"
     else
         LAST_OK=0
-        FAILED=1
-        RESULTS+=("$(printf '  %-24s FAILED  %4ds' "$name" $((SECONDS - start)))")
+        printf '  %-24s FAILED  %4ds\n' "$name" $((SECONDS - start)) >>"$LOGS/$LANE.results"
     fi
 }
 
 skip_stage() {
-    RESULTS+=("$(printf '  %-24s skipped (%s)' "$1" "$2")")
-}
-
-# build_tree DIR CMAKE-ARGS...: configure (tests on, whatever DIR's cache says) and build.
-build_tree() {
-    local dir="$1"
-    shift
-    cmake -S "$ROOT" -B "$ROOT/$dir" -DCHAT_TESTS=ON "$@" >/dev/null
-    cmake --build "$ROOT/$dir" -j2
-}
-
-# test_tree DIR CTEST-ARGS...: every test of DIR; finding none is a failure.
-test_tree() {
-    local dir="$1"
-    shift
-    cd "$ROOT/$dir"
-    ctest --output-on-failure --no-tests=error "$@"
+    printf '  %-24s skipped (%s)\n' "$1" "$2" >>"$LOGS/$LANE.results"
 }
 
 # libFuzzer, briefly: FUZZ_SECONDS per harness, each on a copy of its corpus.
@@ -139,27 +132,23 @@ fuzz_all() {
     rm -rf "$work"
 }
 
-install_packages
-install_node_modules
-
-run_stage "build" build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_SANITIZE=OFF
-LAST_BUILD_OK=$LAST_OK
-if [ "$LAST_OK" -eq 1 ]; then
-    # two at a time: the lint and unit tests run beside the one heavy test
-    # (integration or pages, which never run together: RESOURCE_LOCK)
-    run_stage "test build" test_tree build -j2 -E '^package$'
-else
-    skip_stage "test build" "build failed"
-fi
-
-if [ "$QUICK" -eq 0 ]; then
-    # Installs the .deb on this machine and purges it again (it skips, saying
-    # why, when chatd is already installed here).
-    if [ "$LAST_BUILD_OK" -eq 1 ]; then
-        run_stage "package" test_tree build -R '^package$'
+# lane_main: the normal build and every test of it but the package's.
+lane_main() {
+    LANE=main
+    run_stage "build" build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_SANITIZE=OFF
+    if [ "$LAST_OK" -eq 1 ]; then
+        # two at a time: the lint and unit tests run beside the one heavy test
+        # (integration or pages, which never run together: RESOURCE_LOCK)
+        run_stage "test build" test_tree build -j2 -E '^package$'
     else
-        skip_stage "package" "build failed"
+        skip_stage "test build" "build failed"
     fi
+}
+
+# lane_more: the sanitizer build and its tests, the fuzzers, the package and
+# the benchmark's smoke run.
+lane_more() {
+    LANE=more
     # A small quarantine: freed memory is held back from reuse to catch use
     # after free, and the default 256 MB of it would look like growth to the
     # tests that measure chatd's resident memory.
@@ -168,24 +157,60 @@ if [ "$QUICK" -eq 0 ]; then
     run_stage "build-asan" build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAT_SANITIZE=ON
     if [ "$LAST_OK" -eq 1 ]; then
         # The browser tests are about pages, not memory, and the lint tests
-        # read the sources, which the run above checked: the sanitizer run
-        # skips them; the package was tested above. The unit tests run
+        # read the sources, which the normal lane checks: the sanitizer run
+        # skips them; the package is tested below. The unit tests run
         # beside the integration test.
         run_stage "test build-asan" test_tree build-asan -j2 \
-            -E '^(pages|package|format|tidy|man-lint|man-keys|ops|layers|purity)$'
+            -E '^(pages|package|format|tidy|eslint|man-lint|man-keys|ops|layers|purity)$'
     else
         skip_stage "test build-asan" "build failed"
     fi
+    unset ASAN_OPTIONS UBSAN_OPTIONS
     run_stage "fuzz" fuzz_all
+    # Builds the .deb from the sources (its own build), installs it on this
+    # machine and purges it again (it skips, saying why, when chatd is
+    # already installed here).
+    run_stage "package" package_test
     # The benchmark's 10-second smoke run (Release build in build-rel/): it
     # checks that every scenario still works; its figures mean little here.
     run_stage "bench smoke" "$ROOT/tests/bench/bench.sh" --smoke
+}
+
+package_test() {
+    local rc=0
+    # the build tree's chatadmin checks the config before the install: this
+    # lane's own (sanitized) one, ready whatever the other lane is doing
+    CHATADMIN="$ROOT/build-asan/chatadmin" bash "$ROOT/tests/package/package_test.sh" \
+        "$ROOT/build-deb" || rc=$?
+    [ "$rc" -eq 77 ] && return 0 # skipped, with the reason said
+    return "$rc"
+}
+
+install_packages
+install_node_modules
+
+START="$SECONDS"
+lane_main >"$LOGS/main.log" 2>&1 &
+MAIN_PID=$!
+MORE_PID=""
+if [ "$QUICK" -eq 0 ]; then
+    lane_more >"$LOGS/more.log" 2>&1 &
+    MORE_PID=$!
+fi
+wait "$MAIN_PID" || true
+printf '\n==== run.sh: the normal build and its tests ====\n'
+cat "$LOGS/main.log"
+if [ -n "$MORE_PID" ]; then
+    wait "$MORE_PID" || true
+    printf '\n==== run.sh: sanitizers, fuzzers, package, bench smoke ====\n'
+    cat "$LOGS/more.log"
 fi
 
-printf '\nrun.sh: summary\n'
-printf '%s\n' "${RESULTS[@]}"
-if [ "$FAILED" -ne 0 ]; then
+printf '\nrun.sh: summary (%d s in all)\n' $((SECONDS - START))
+cat "$LOGS"/*.results
+if grep -q FAILED "$LOGS"/*.results; then
     say "FAILED (see the output above the summary)"
     exit 1
 fi
+rm -rf "$LOGS"
 say "all tests passed"

@@ -432,6 +432,21 @@ http_rates() {
     stop_server
 }
 
+# nginx_conf DIR PORT: deploy/nginx-chatd.conf on 127.0.0.1:PORT in front of
+# chatd on PORT (the bench's), with its files in DIR, on stdout.
+nginx_conf() {
+    local dir="$1" nport="$2"
+    printf 'user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log crit;\n' "$dir" "$dir"
+    printf 'events { worker_connections 1024; }\nhttp {\nclient_body_temp_path %s/body;\nproxy_temp_path %s/proxy;\n' "$dir" "$dir"
+    # without the last server block (the redirect from port 80)
+    awk '/^server \{$/ { h = $0; getline n; if (n ~ /listen 80;/) exit; print h; print n; next }
+         { print }' "$ROOT/deploy/nginx-chatd.conf" |
+        sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$nport;|" -e '/^ *ssl_/d' \
+            -e "s|127.0.0.1:8080|127.0.0.1:$PORT|g" -e "s|/var/cache/nginx/chatd-status|$dir/cache|" \
+            -e "s|/var/log/nginx/chatd-error.log|$dir/error.log|"
+    printf '}\n'
+}
+
 # nginx_rate: deploy/nginx-chatd.conf as shipped (TLS swapped for a loopback
 # port, paths into WORK) in front of one chatd; RUNS rounds of wrk -c100 for
 # NGINX_SECS on /api/status through nginx, counting the requests that reached
@@ -446,23 +461,25 @@ nginx_rate() {
     cp "$WORK/template/chatd.db" "$WORK/template/transcript.pub" "$dir/"
     write_config "$dir"
     start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
+    # A port another process takes between the look and nginx's bind is
+    # tried again with the next one; nginx is ready when it answers.
+    local npid="" try
     nport=$((PORT + 1))
-    while (echo >"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do nport=$((nport + 1)); done
-    {
-        printf 'user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/error.log crit;\n' "$dir" "$dir"
-        printf 'events { worker_connections 1024; }\nhttp {\nclient_body_temp_path %s/body;\nproxy_temp_path %s/proxy;\n' "$dir" "$dir"
-        # without the last server block (the redirect from port 80)
-        awk '/^server \{$/ { h = $0; getline n; if (n ~ /listen 80;/) exit; print h; print n; next }
-             { print }' "$ROOT/deploy/nginx-chatd.conf" |
-            sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$nport;|" -e '/^ *ssl_/d' \
-                -e "s|127.0.0.1:8080|127.0.0.1:$PORT|g" -e "s|/var/cache/nginx/chatd-status|$dir/cache|" \
-                -e "s|/var/log/nginx/chatd-error.log|$dir/error.log|"
-        printf '}\n'
-    } >"$dir/nginx.conf"
-    nginx -t -q -c "$dir/nginx.conf" -e "$dir/error.log" || { FAILED=1; stop_server; return 0; }
-    nginx -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
-    local npid=$!
-    sleep 0.5
+    for ((try = 0; try < 10; try++)); do
+        while (echo >"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do nport=$((nport + 1)); done
+        nginx_conf "$dir" "$nport" >"$dir/nginx.conf"
+        nginx -t -q -c "$dir/nginx.conf" -e "$dir/error.log" || { FAILED=1; stop_server; return 0; }
+        nginx -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
+        npid=$!
+        while kill -0 "$npid" 2>/dev/null && ! curl -s -o /dev/null "http://127.0.0.1:$nport/healthz"; do
+            sleep 0.05
+        done
+        kill -0 "$npid" 2>/dev/null && break
+        wait "$npid" 2>/dev/null || true
+        npid=""
+        nport=$((nport + 1))
+    done
+    [ -n "$npid" ] || { say "nginx could not bind a port in 10 tries"; FAILED=1; stop_server; return 0; }
     for ((run = 1; run <= RUNS; run++)); do
         before="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '$1 == "chatd_status_requests_total" { print $2 }')"
         rps="$(wrk -t1 -c100 -d"${NGINX_SECS}s" "http://127.0.0.1:$nport/api/status" | awk '/^Requests\/sec/ { print $2 }')"

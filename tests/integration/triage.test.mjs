@@ -221,7 +221,7 @@ scenario('answering, staffed and the badge tell the three situations apart', OPT
     const badge = async () => (await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en')).body;
     let t = await status();
     assert.deepEqual([t.state, t.staffed, t.answering], ['open', false, false]);
-    assert.match(await badge(), /nobody on duty/);
+    assert.match(await badge(), /nobody is on duty/);
     const w = await onDuty(srv.port);
     t = await status();
     assert.deepEqual([t.state, t.staffed, t.answering], ['open', true, true]);

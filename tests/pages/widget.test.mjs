@@ -43,7 +43,7 @@ test('badge.svg shows the state as an image, in the asked language', { timeout: 
         const nobody = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
         assert.equal(nobody.status, 200);
         assert.match(nobody.headers.get('content-type'), /image\/svg\+xml/);
-        assert.match(nobody.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open, nobody on duty right now"/);
+        assert.match(nobody.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open, but nobody is on duty right now – you can wait"/);
         await workerOnDuty(srv.port, ['youth'], 1);
         let en;
         for (let i = 0; i < 30; i++) { /* the status follows within a second */
