@@ -17,14 +17,19 @@
  * with the tab; after a reconnect `hello` with it restores the queue place or
  * the chat. Own messages stay "sending" until the `ack` with their ref.
  * The same session opened in another tab takes the connection over (close code
- * 4002): this tab then waits until the visitor chooses to continue here. */
+ * 4002): this tab then waits until the visitor chooses to continue here.
+ * Its parts: the topic list (visitor/topiclist.js), the questions
+ * (visitor/questions.js), the feedback (visitor/feedback.js) and quick exit
+ * (visitor/quickexit.js). */
 import { I18N } from './i18n.js';
 import * as Chat from './common.js';
-import * as ChatQuiet from './quiet-rule.js';
+import { initQuickExit } from './visitor/quickexit.js';
+import { initFeedback, resetFeedback, labelScores, feedbackAcked, feedbackRefused, feedbackLost } from './visitor/feedback.js';
+import { setQuestions, askingTopic, startAsking, forgetQuestions, questionsOf, chosenAnswers, renderQuestions } from './visitor/questions.js';
+import { renderTopicList, onQuietWeek } from './visitor/topiclist.js';
 
 var SESSION_KEY = 'chat.session';
 var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
-var QUIET_WAIT_S = 600;        /* an estimate this long makes a topic busy */
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -33,16 +38,12 @@ var clearErrors = Chat.clearErrors;
 var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, close: onClose });
 var view = 'connecting';       /* connecting | topics | questions | queue | chat | ended | elsewhere */
 var topics = [];
-var questionSets = {};         /* topic id -> its questions, from the last welcome */
-var asking = null;             /* topic id whose questions are on screen */
 var queued = null;             /* last queued message */
 var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
 var chat = null;               /* {id, topic, worker} */
 var conv = null;               /* the current chat's messages and typing, see init() */
-var feedbackRef = null;
 var ended = null;              /* {chat, by} */
 var topicsNote = '';
-var weeks = {};                /* topic id -> its quiet-time phrases, 'loading' or [] */
 var helloLang = null;          /* the language the last hello said */
 var relang = false;            /* closed on purpose to say a new language */
 
@@ -58,7 +59,7 @@ function onOpen() {
 
 function onClose(ev) {
   conv.forgetTyping();
-  feedbackRef = null;   /* unanswered: Send may be pressed again */
+  feedbackLost();   /* unanswered: Send may be pressed again */
   if (relang) {
     relang = false;
     sock.connect();   /* at once: the same session, a hello in the new language */
@@ -101,10 +102,7 @@ function onWelcome(m) {
   if (typeof m.session === 'string') Chat.store(SESSION_KEY, m.session);
   if (Array.isArray(m.topics)) {
     topics = m.topics;
-    questionSets = {};
-    for (var i = 0; i < topics.length; i++) {
-      if (Array.isArray(topics[i].questions)) questionSets[topics[i].id] = topics[i].questions;
-    }
+    setQuestions(topics);
   }
   if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
     /* the matching queued / chat_started follows and sets the view */
@@ -128,8 +126,8 @@ function onWelcome(m) {
     queued = null;
     queueNote = null;
   }
-  if (view === 'questions' && questionsOf(asking).length) {
-    renderQuestions();   /* reconnected while answering: stay */
+  if (view === 'questions' && questionsOf(askingTopic()).length) {
+    renderQuestions(topicTitle);   /* reconnected while answering: stay */
   } else if (view !== 'ended') {
     forgetQuestions();
     showView('topics');
@@ -213,11 +211,7 @@ function onMsg(m) {
 }
 
 function onAck(m) {
-  if (m.ref !== undefined && m.ref === feedbackRef) {
-    feedbackRef = null;
-    feedbackDone('v.feedback.thanks');
-    return;
-  }
+  if (feedbackAcked(m)) return;
   conv.ack(m.ref, m.seq);
 }
 
@@ -240,14 +234,7 @@ function onChatEnded(m) {
 
 function onError(m) {
   if (m.ref !== undefined) conv.fail(m.ref);
-  if (m.ref !== undefined && m.ref === feedbackRef) {
-    feedbackRef = null;
-    if (m.code === 'bad_state') {
-      /* given already, or more than 15 minutes after the end */
-      feedbackDone('v.feedback.late');
-      return;
-    }
-  }
+  if (feedbackRefused(m)) return;
   Chat.showErrorFrame(m);
 }
 
@@ -288,116 +275,8 @@ function topicTitle(id) {
 }
 
 function renderTopics() {
-  var box = $('topics');
-  var active = document.activeElement;
-  var focused = active && box.contains(active) ? active.getAttribute('data-topic') : null;
-  box.textContent = '';
-  var note = $('topics-note');
-  note.textContent = topicsNote ? t(topicsNote) : '';
-  note.hidden = !topicsNote;
-  $('topics-none').hidden = topics.length > 0;
-  for (var i = 0; i < topics.length; i++) {
-    var tp = topics[i];
-    var state = tp.state === 'open' || tp.state === 'full' ? tp.state : 'closed';
-    var b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'topic topic-' + state;
-    b.setAttribute('data-topic', tp.id);
-    var title = document.createElement('span');
-    title.className = 'topic-title';
-    title.textContent = I18N.pick(tp.title, tp.id);
-    var st = document.createElement('span');
-    st.className = 'topic-state';
-    var badge = document.createElement('span');
-    badge.className = 'badge badge-' + state;
-    badge.textContent = t('v.topic.' + state);
-    st.appendChild(badge);
-    var avail = state === 'open' ? availability(tp) : null;
-    if (avail) {
-      b.className += ' topic-' + avail;
-      badge.className += ' badge-' + avail;
-    }
-    var detail = '';
-    if (state === 'closed' && tp.next_open) {
-      detail = t('v.topic.opens', { time: I18N.formatTime(tp.next_open, true) });
-    } else if (avail === 'open' && typeof tp.estimated_wait_s === 'number' && tp.estimated_wait_s >= 60) {
-      detail = t('v.topic.wait', { wait: I18N.formatDuration(tp.estimated_wait_s) });
-    }
-    if (detail) {
-      var d = document.createElement('span');
-      d.className = 'topic-detail';
-      d.textContent = detail;
-      st.appendChild(d);
-    }
-    b.appendChild(title);
-    b.appendChild(st);
-    var say = avail ? availText(tp) : '';
-    if (say) {
-      var a = document.createElement('span');
-      a.className = 'topic-avail';
-      a.textContent = say;
-      b.appendChild(a);
-    }
-    var quiet = quietLine(tp, state, avail);
-    if (quiet) {
-      var q = document.createElement('span');
-      q.className = 'topic-quiet';
-      q.textContent = quiet;
-      b.appendChild(q);
-    }
-    b.addEventListener('click', onTopicClick);
-    box.appendChild(b);
-    if (focused === tp.id) b.focus();
-  }
+  renderTopicList(topics, topicsNote, onTopicClick);
   updateControls();
-}
-
-/* What a visitor can expect of an open topic (contract v2 §1): 'answering'
- * (an on-duty worker has a free slot now), 'busy' (on duty, every slot
- * taken), 'nobody' (open, but nobody on duty) or 'open' (the daemon does
- * not say). */
-function availability(tp) {
-  if (tp.staffed === false) return 'nobody';
-  if (tp.answering === true) return 'answering';
-  if (tp.answering === false) return 'busy';
-  return 'open';
-}
-
-/* The sentence under an open topic; '' when there is nothing to add. */
-function availText(tp) {
-  switch (availability(tp)) {
-    case 'answering': return t('v.avail.answering');
-    case 'nobody': return t('v.avail.nobody');
-    case 'busy':
-      if (typeof tp.estimated_wait_s !== 'number') return t('v.avail.busy');
-      return t('v.avail.busy.wait', { wait: I18N.formatDuration(Math.max(60, tp.estimated_wait_s)) });
-    default: return '';
-  }
-}
-
-/* A topic that is closed, full or busy names its quieter times (contract
- * v2 §1), as text in the button so that it is read with it; '' while the
- * week is being fetched or has no quiet hour. */
-function quietLine(tp, state, avail) {
-  var busy = state !== 'open' || avail === 'busy' || avail === 'nobody' ||
-    (avail === 'open' && typeof tp.estimated_wait_s === 'number' && tp.estimated_wait_s >= QUIET_WAIT_S);
-  if (!busy) return '';
-  var times = weeks[tp.id];
-  if (times === undefined) fetchWeek(tp.id);
-  if (!Array.isArray(times) || !times.length) return '';
-  return t('v.quiet', { times: ChatQuiet.quietText(times, I18N.locale()) });
-}
-
-/* The topic's week, once per page load (it changes hourly). */
-function fetchWeek(id) {
-  weeks[id] = 'loading';
-  window.fetch('/api/status/week?topic=' + encodeURIComponent(id), { credentials: 'omit' })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (j) {
-      weeks[id] = j && Array.isArray(j.hours) ? ChatQuiet.quietTimes(j.hours) : [];
-      if (weeks[id].length && view === 'topics') renderTopics();
-    })
-    .catch(function () { weeks[id] = []; });
 }
 
 function topicById(id) {
@@ -414,9 +293,7 @@ function onTopicClick(ev) {
   topicsNote = '';
   /* questions only where a join can succeed: otherwise its error at once */
   if (tp && tp.state === 'open' && questionsOf(id).length) {
-    forgetQuestions();   /* every visit starts unanswered */
-    asking = id;
-    renderQuestions();
+    startAsking(id, topicTitle);   /* every visit starts unanswered */
     showView('questions');
     focusHeading('questions-heading');
     return;
@@ -443,100 +320,9 @@ function refreshTopics() {
     .catch(function () { /* keep the list we have */ });
 }
 
-/* ---- questions before the chat ---- */
-
-/* No answers linger on the page once they are sent or given up. */
-function forgetQuestions() {
-  asking = null;
-  $('questions').textContent = '';
-}
-
-function questionsOf(id) {
-  var qs = id ? questionSets[id] : null;
-  return Array.isArray(qs) ? qs : [];
-}
-
-/* The chosen answers on screen: {question id: answer id}. */
-function chosenAnswers() {
-  var out = {};
-  var radios = $('questions').querySelectorAll('input[type="radio"]');
-  for (var i = 0; i < radios.length; i++) {
-    if (radios[i].checked) out[radios[i].getAttribute('data-question')] = radios[i].value;
-  }
-  return out;
-}
-
-/* Builds one fieldset per question of the topic being asked; answers
- * chosen and focus survive a rebuild (a language change, a reconnect). */
-function renderQuestions() {
-  if (!asking) return;
-  var box = $('questions');
-  var chosen = chosenAnswers();
-  var active = document.activeElement;
-  var focusId = active && box.contains(active) ? active.id : null;
-  box.textContent = '';
-  $('questions-topic').textContent = t('v.queue.topic', { topic: topicTitle(asking) });
-  var qs = questionsOf(asking);
-  for (var i = 0; i < qs.length; i++) box.appendChild(questionFieldset(qs[i], chosen[qs[i].id]));
-  if (focusId && $(focusId)) $(focusId).focus();
-}
-
-function questionFieldset(q, chosen) {
-  var base = 'q-' + q.id;
-  var fs = document.createElement('fieldset');
-  fs.className = 'question';
-  fs.setAttribute('data-question', q.id);
-  var legend = document.createElement('legend');
-  legend.id = base + '-legend';
-  legend.textContent = I18N.pick(q.text, q.id);
-  fs.appendChild(legend);
-  var answers = Array.isArray(q.answers) ? q.answers : [];
-  for (var j = 0; j < answers.length; j++) {
-    var row = document.createElement('div');
-    row.className = 'check';
-    var r = document.createElement('input');
-    r.type = 'radio';
-    r.name = base;
-    r.id = base + '-' + answers[j].id;
-    r.value = answers[j].id;
-    r.setAttribute('data-question', q.id);
-    r.checked = chosen === answers[j].id;
-    r.addEventListener('change', onAnswerChange);
-    var lb = document.createElement('label');
-    lb.htmlFor = r.id;
-    lb.textContent = I18N.pick(answers[j].label, answers[j].id);
-    row.appendChild(r);
-    row.appendChild(lb);
-    fs.appendChild(row);
-  }
-  var clear = document.createElement('button');
-  clear.type = 'button';
-  clear.id = base + '-clear';
-  clear.className = 'button small secondary q-clear';
-  clear.textContent = t('v.q.clear');
-  clear.setAttribute('aria-describedby', legend.id);
-  clear.hidden = !chosen;
-  clear.addEventListener('click', onAnswerClear);
-  fs.appendChild(clear);
-  return fs;
-}
-
-function onAnswerChange(ev) {
-  ev.currentTarget.closest('fieldset').querySelector('.q-clear').hidden = false;
-}
-
-/* Takes the answer back: the question is unanswered again, the keyboard
- * back at its first choice. */
-function onAnswerClear(ev) {
-  var fs = ev.currentTarget.closest('fieldset');
-  var radios = fs.querySelectorAll('input[type="radio"]');
-  for (var i = 0; i < radios.length; i++) radios[i].checked = false;
-  ev.currentTarget.hidden = true;
-  if (radios.length) radios[0].focus();
-}
-
+/* Back from the questions to the topics, on the topic's button. */
 function questionsBack() {
-  var id = asking;
+  var id = askingTopic();
   forgetQuestions();
   clearErrors();
   showView('topics');
@@ -596,113 +382,6 @@ function newConversation() {
   });
 }
 
-/* ---- feedback ---- */
-
-/* The feedback form (contract v2 §4): a 1-5 score, "did it help" and
- * "would you contact us again", each an optional radio group that can be
- * cleared again. Send takes only what was chosen; with nothing chosen it
- * sends nothing (the daemon takes one feedback per chat, so an empty one
- * would only use it up). */
-function feedbackControls() {
-  return $('feedback').querySelectorAll('input, button');
-}
-
-function setFeedbackEnabled(on) {
-  var c = feedbackControls();
-  for (var i = 0; i < c.length; i++) c[i].disabled = !on;
-}
-
-function resetFeedback() {
-  feedbackRef = null;
-  $('feedback-thanks').textContent = '';
-  $('feedback').hidden = !(ended && ended.chat);
-  setFeedbackEnabled(true);
-  var radios = $('feedback').querySelectorAll('input[type="radio"]');
-  for (var i = 0; i < radios.length; i++) radios[i].checked = false;
-  var clears = $('feedback').querySelectorAll('.fb-clear');
-  for (i = 0; i < clears.length; i++) clears[i].hidden = true;
-  labelScores();
-}
-
-function labelScores() {
-  var r = $('feedback').querySelectorAll('input[data-score]');
-  for (var i = 0; i < r.length; i++) {
-    r[i].setAttribute('aria-label', t('v.feedback.score', { n: r[i].getAttribute('data-score') }));
-  }
-}
-
-/* The chosen answers as feedback fields: {score?, helped?, again?}. */
-function feedbackChoice() {
-  var out = {};
-  var chosen = $('feedback').querySelectorAll('input[type="radio"]:checked');
-  for (var i = 0; i < chosen.length; i++) {
-    var v = chosen[i].value;
-    if (chosen[i].name === 'fb-score') out.score = Number(v);
-    else if (chosen[i].name === 'fb-helped') out.helped = v;
-    else if (chosen[i].name === 'fb-again') out.again = v === 'yes';
-  }
-  return out;
-}
-
-function onFeedbackChange(ev) {
-  ev.target.closest('fieldset').querySelector('.fb-clear').hidden = false;
-  $('feedback-thanks').textContent = '';
-}
-
-/* Takes one answer back, the keyboard back at the group's first choice. */
-function onFeedbackClear(ev) {
-  var fs = ev.currentTarget.closest('fieldset');
-  var radios = fs.querySelectorAll('input[type="radio"]');
-  for (var i = 0; i < radios.length; i++) radios[i].checked = false;
-  ev.currentTarget.hidden = true;
-  if (radios.length) radios[0].focus();
-}
-
-function onFeedbackSubmit(ev) {
-  ev.preventDefault();
-  if (!ended || !ended.chat || feedbackRef !== null) return;
-  var req = feedbackChoice();
-  if (!Object.keys(req).length) {
-    $('feedback-thanks').textContent = t('v.feedback.empty');
-    return;
-  }
-  req.type = 'feedback';
-  req.chat = ended.chat;
-  req.ref = feedbackRef = 'fb' + sock.nextRef();
-  if (!sock.send(req)) feedbackRef = null;
-}
-
-/* Sent (or refused for good): the form goes, its note stays, and the
- * keyboard goes on to the next thing to do rather than to the page's top.
- * Until then a second Send waits (feedbackRef). */
-function feedbackDone(key) {
-  if ($('feedback').contains(document.activeElement)) $('again').focus();
-  setFeedbackEnabled(false);
-  $('feedback').hidden = true;
-  $('feedback-thanks').textContent = t(key);
-}
-
-/* ---- quick exit ---- */
-
-/* Where quick exit goes: the button's data-exit-url if it is an http(s)
- * address, else about:blank (a page that loads nothing). */
-function exitUrl() {
-  var u = $('quick-exit').getAttribute('data-exit-url') || '';
-  return /^https?:\/\/[^\s]+$/i.test(u) ? u : 'about:blank';
-}
-
-function quickExit() {
-  var url = exitUrl();
-  try { window.sessionStorage.clear(); } catch (e) { /* ignore */ }
-  /* the token is forgotten, so the place or chat could never be resumed:
-   * let the worker know now rather than after the grace */
-  if (view === 'queue' || view === 'chat') sock.send({ type: 'leave' });
-  sock.stop();   /* never reconnect */
-  document.title = '';
-  document.body.textContent = '';
-  location.replace(url);
-}
-
 /* ---- start ---- */
 
 /* Not waiting or chatting yet: the next hello names the language now shown. */
@@ -717,7 +396,7 @@ function onLangChange() {
   sayLanguage();
   document.title = t('v.title');
   renderTopics();
-  renderQuestions();
+  renderQuestions(topicTitle);
   renderQueue();
   renderChatWith();
   renderEnded();
@@ -725,18 +404,11 @@ function onLangChange() {
   conv.renderAll();
 }
 
-/* Quick exit works from the first moment, before the texts are loaded. */
-function initQuickExit() {
-  $('quick-exit').addEventListener('click', quickExit);
-  document.addEventListener('keydown', function (ev) {
-    if ((ev.key === 'Escape' || ev.key === 'Esc') && !ev.isComposing) quickExit();
-  });
-}
-
 function init() {
   I18N.onChange(onLangChange);
   document.title = t('v.title');
-  labelScores();
+  initFeedback(sock, function () { return ended && ended.chat; });
+  onQuietWeek(function () { if (view === 'topics') renderTopics(); });
   conv = newConversation();
 
   $('elsewhere-continue').addEventListener('click', function () {
@@ -752,10 +424,10 @@ function init() {
   });
   $('questions-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    if (asking) join(asking, chosenAnswers());
+    if (askingTopic()) join(askingTopic(), chosenAnswers());
   });
   $('questions-skip').addEventListener('click', function () {
-    if (asking) join(asking, null);
+    if (askingTopic()) join(askingTopic(), null);
   });
   $('questions-back').addEventListener('click', questionsBack);
   $('queue-leave').addEventListener('click', function () {
@@ -771,10 +443,6 @@ function init() {
     var first = $('topics').querySelector('button');
     if (first) first.focus();
   });
-  $('feedback').addEventListener('submit', onFeedbackSubmit);
-  $('feedback').addEventListener('change', onFeedbackChange);
-  var clears = $('feedback').querySelectorAll('.fb-clear');
-  for (var i = 0; i < clears.length; i++) clears[i].addEventListener('click', onFeedbackClear);
 
   window.setInterval(function () {
     if ((view === 'topics' || view === 'queue') && sock.connected()) refreshTopics();
@@ -784,5 +452,10 @@ function init() {
   sock.connect();
 }
 
-initQuickExit();
+initQuickExit(function () {
+  /* the token is forgotten, so the place or chat could never be resumed:
+   * let the worker know now rather than after the grace */
+  if (view === 'queue' || view === 'chat') sock.send({ type: 'leave' });
+  sock.stop();   /* never reconnect */
+});
 I18N.ready(init);
