@@ -104,6 +104,16 @@ function renderCategoryPick(cats) {
   if (sel.value !== keep) sel.value = '';
 }
 
+/* The counters fields of sum s as one: {n, hidden: {n: K}}, for countText. */
+function chosenSum(s, fields) {
+  var v = { n: 0, hidden: {} };
+  fields.forEach(function (f) {
+    v.n += s[f] || 0;
+    if (s.hidden[f]) v.hidden.n = Math.max(v.hidden.n || 0, s.hidden[f]);
+  });
+  return v;
+}
+
 /* Wrap-ups naming the chosen category (or all of them, each naming
  * counted) by weekday and hour, as numbers in the cells; the colour only
  * repeats them. A cell with a hidden part says so as countText does. */
@@ -122,13 +132,7 @@ function renderCategoryHours(buckets, cats) {
   var someHidden = false;
   for (d = 0; d < 7; d++) {
     for (h = 0; h < 24; h++) {
-      /* the chosen counters as one: {n, hidden: {n: K}} for countText */
-      var s = week[d][h];
-      var v = { n: 0, hidden: {} };
-      fields.forEach(function (f) {
-        v.n += s[f] || 0;
-        if (s.hidden[f]) v.hidden.n = Math.max(v.hidden.n || 0, s.hidden[f]);
-      });
+      var v = chosenSum(week[d][h], fields);
       someHidden = someHidden || !!v.hidden.n;
       week[d][h] = v;
       if (v.n > max) { max = v.n; peak = { d: d, h: h }; }
