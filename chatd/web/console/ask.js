@@ -1,5 +1,5 @@
 /* ask.js: "Ask a supervisor" under each of the worker's chats (contract v2
- * §3), as window.Asks.
+ * §3), as Asks.
  *
  * A button opens a short form: a note of up to 200 characters (optional),
  * sent as `alert` {chat, note}. The daemon marks the chat urgent and answers

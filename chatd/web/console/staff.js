@@ -1,5 +1,5 @@
-/* staff.js: what the parts of the worker console share (console.js, the
- * supervisors' board.js and wrapup.js), as window.Staff.
+/* staff.js: what the parts of the worker console share (the chat panels,
+ * the queues, the supervisors' board and the wrap-ups).
  *
  * - Conversation: Chat.Conversation as staff see a chat (contract v2 §3).
  *   Besides the visitor and "us" a chat has other writers, named by their

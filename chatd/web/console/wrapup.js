@@ -1,5 +1,5 @@
 /* wrapup.js: the wrap-up after each of the worker's chats (contract v2 §4),
- * as window.Wrapups.
+ * as Wrapups.
  *
  * The daemon pushes `wrapup` {chat, until} when the worker's part of a chat
  * ends, and again to a tab that logs in while it is pending. The console
