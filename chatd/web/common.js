@@ -1,6 +1,6 @@
 /* common.js: what the visitor page, the worker console and the statistics
- * page share, as window.Chat. Loaded after i18n.js; widget.js, which runs on
- * other organisations' sites, does without it.
+ * page share (pages import it as Chat). widget.js, which runs on other
+ * organisations' sites, does without it.
  *
  * - storage: sessionStorage only, so nothing outlives the tab;
  * - Socket: one WebSocket subprotocol, reconnected with back-off, its state
@@ -8,547 +8,318 @@
  * - errors in #errors: a friendly text, the code below it, a dismiss button;
  * - topics: GET /api/status and topic titles in the page's language;
  * - login: the form of the console and the statistics page, and #whoami;
- * - Conversation: one chat on screen, its message log (own messages stay
- *   "sending" until the ack with their ref) and typing both ways. */
-(function () {
-  'use strict';
+ * - Conversation (conversation.js, exported here too): one chat on screen. */
+import { I18N } from './i18n.js';
+import { Conversation } from './conversation.js';
 
-  var TYPING_IDLE_MS = 4000;     /* our "typing" ends this long after the last key */
-  var TYPING_SHOW_MS = 15000;    /* a lost "off" must not leave the indicator on forever */
-  var RETRY_FIRST_MS = 1000;
-  var RETRY_MAX_MS = 15000;
+var RETRY_FIRST_MS = 1000;
+var RETRY_MAX_MS = 15000;
 
-  var t = I18N.t;
+var t = I18N.t;
 
-  function $(id) {
-    return document.getElementById(id);
-  }
+function $(id) {
+  return document.getElementById(id);
+}
 
-  /* ---- storage ---- */
+/* ---- storage ---- */
 
-  function stored(key) {
-    try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
-  }
+function stored(key) {
+  try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
+}
 
-  /* Keeps value under key; an empty value or null removes the key. */
-  function store(key, value) {
-    try {
-      if (value) window.sessionStorage.setItem(key, value);
-      else window.sessionStorage.removeItem(key);
-    } catch (e) { /* private mode: ignore */ }
-  }
+/* Keeps value under key; an empty value or null removes the key. */
+function store(key, value) {
+  try {
+    if (value) window.sessionStorage.setItem(key, value);
+    else window.sessionStorage.removeItem(key);
+  } catch (e) { /* private mode: ignore */ }
+}
 
-  /* ---- connection ---- */
+/* ---- connection ---- */
 
-  function wsUrl() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
-  }
+function wsUrl() {
+  return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+}
 
-  /* The connection state (an i18n key) in #conn-status, or none (null). */
-  function connStatus(key) {
-    var el = $('conn-status');
-    if (!el) return;
-    if (key) {
-      el.setAttribute('data-i18n', key);
-      el.textContent = t(key);
-      el.hidden = false;
-    } else {
-      el.removeAttribute('data-i18n');
-      el.textContent = '';
-      el.hidden = true;
-    }
-  }
-
-  /* A WebSocket speaking one subprotocol. The page's on.open(), on.message(m)
-   * (a parsed frame with a string type) and on.close(ev) are called while it
-   * is the current socket. After a close the page decides: retry() to
-   * reconnect with back-off, or nothing to stay closed until connect(). */
-  function Socket(protocol, on) {
-    this.protocol = protocol;
-    this.on = on;
-    this.ws = null;
-    this.everConnected = false;
-    this.retryMs = RETRY_FIRST_MS;
-    this.retryTimer = null;
-    this.refCounter = 0;
-    this.stopped = false;
-  }
-
-  Socket.prototype.connect = function () {
-    var self = this;
-    var ws;
-    this.retryTimer = null;
-    connStatus('conn.connecting');
-    try {
-      ws = new WebSocket(wsUrl(), this.protocol);
-    } catch (e) {
-      this.schedule();
-      return;
-    }
-    this.ws = ws;
-    ws.addEventListener('open', function () {
-      if (self.ws !== ws) return;
-      self.everConnected = true;
-      self.retryMs = RETRY_FIRST_MS;
-      self.on.open();
-    });
-    ws.addEventListener('message', function (ev) {
-      if (self.ws !== ws) return;
-      var m;
-      try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m && typeof m.type === 'string') self.on.message(m);
-    });
-    ws.addEventListener('close', function (ev) {
-      if (self.ws !== ws) return;
-      self.ws = null;
-      self.on.close(ev);
-    });
-  };
-
-  Socket.prototype.connected = function () {
-    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
-  };
-
-  /* Sends obj as JSON; false when not connected. */
-  Socket.prototype.send = function (obj) {
-    if (!this.connected()) return false;
-    this.ws.send(JSON.stringify(obj));
-    return true;
-  };
-
-  Socket.prototype.nextRef = function () {
-    this.refCounter += 1;
-    return String(this.refCounter);
-  };
-
-  /* Reconnects after a close: the lost connection is shown, the delay doubles
-   * up to 15 s. quiet (a close we asked for): from 1 s, nothing shown. */
-  Socket.prototype.retry = function (quiet) {
-    if (quiet) this.retryMs = RETRY_FIRST_MS;
-    else connStatus(this.everConnected ? 'conn.lost' : 'conn.failed');
-    this.schedule();
-  };
-
-  Socket.prototype.schedule = function () {
-    if (this.retryTimer || this.stopped) return;
-    var delay = this.retryMs + Math.floor(Math.random() * 500);
-    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
-    this.retryTimer = window.setTimeout(this.connect.bind(this), delay);
-  };
-
-  /* Closed and not about to reconnect: only connect() opens it again. */
-  Socket.prototype.idle = function () {
-    return !this.ws && !this.retryTimer && !this.stopped;
-  };
-
-  /* Closes the current socket; its close still reaches on.close. */
-  Socket.prototype.close = function (code) {
-    if (this.ws) {
-      try { this.ws.close(code); } catch (e) { /* ignore */ }
-    }
-  };
-
-  /* Closes for good without telling the page (quick exit). */
-  Socket.prototype.stop = function () {
-    var ws = this.ws;
-    this.stopped = true;
-    if (this.retryTimer) window.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.ws = null;
-    if (ws) {
-      try { ws.close(1000); } catch (e) { /* ignore */ }
-    }
-  };
-
-  /* ---- errors ---- */
-
-  function clearErrors() {
-    $('errors').textContent = '';
-  }
-
-  /* text in #errors, detail (optional) smaller below, and a dismiss button. */
-  function showError(text, detail) {
-    var box = $('errors');
-    box.textContent = '';
-    var p = document.createElement('p');
-    p.className = 'error-text';
-    p.textContent = text;
-    box.appendChild(p);
-    if (detail) {
-      var d = document.createElement('p');
-      d.className = 'error-detail';
-      d.textContent = detail;
-      box.appendChild(d);
-    }
-    var close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'button small secondary';
-    close.textContent = t('err.dismiss');
-    close.addEventListener('click', clearErrors);
-    box.appendChild(close);
-  }
-
-  /* An error frame {code, message, next_open}: its friendly text, the code as detail. */
-  function showErrorFrame(m) {
-    var code = typeof m.code === 'string' ? m.code : 'error';
-    var friendly;
-    if (code === 'closed' && m.next_open) {
-      friendly = t('err.closed.next', { time: I18N.formatTime(m.next_open, true) });
-    } else if (I18N.has('err.' + code)) {
-      friendly = t('err.' + code);
-    } else {
-      friendly = t('err.generic');
-    }
-    showError(friendly, code + (m.message ? ': ' + m.message : ''));
-  }
-
-  /* ---- topics ---- */
-
-  /* GET /api/status: {generated, topics: [...]}; rejects when it fails. */
-  function fetchStatus() {
-    return window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
-      .then(function (r) {
-        if (!r.ok) throw new Error('status ' + r.status);
-        return r.json();
-      })
-      .then(function (j) {
-        if (!j || !Array.isArray(j.topics)) throw new Error('status: no topics');
-        return j;
-      });
-  }
-
-  /* The title of topic id from a status topic list, in the page's language. */
-  function topicTitle(topics, id) {
-    for (var i = 0; i < topics.length; i++) {
-      if (topics[i].id === id) return I18N.pick(topics[i].title, id);
-    }
-    return id || '';
-  }
-
-  /* ---- login (console, statistics page) ---- */
-
-  function node(tag, attrs) {
-    var e = document.createElement(tag);
-    for (var k in attrs) {
-      if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    }
-    return e;
-  }
-
-  function loginField(id, key, attrs) {
-    var box = node('div', { 'class': 'field' });
-    attrs.id = id;
-    box.appendChild(node('label', { 'for': id, 'data-i18n': key }));
-    box.appendChild(node('input', attrs));
-    return box;
-  }
-
-  /* Builds the login form into the page's <section id="login-view"> and
-   * "logged in as" with the logout button into its <div id="account"> (the
-   * same on both pages); on.submit and on.logout get their events. */
-  function loginForm(on) {
-    var view = $('login-view');
-    var form = node('form', { id: 'login-form', novalidate: '' });
-    form.appendChild(loginField('login-user', 'c.login.user', {
-      name: 'user', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: ''
-    }));
-    form.appendChild(loginField('login-password', 'c.login.password', {
-      name: 'password', type: 'password', autocomplete: 'current-password', required: ''
-    }));
-    form.appendChild(node('button', { id: 'login-submit', 'class': 'button', type: 'submit', 'data-i18n': 'c.login.submit' }));
-    form.addEventListener('submit', on.submit);
-    view.textContent = '';
-    view.appendChild(node('h2', { id: 'login-heading', 'data-i18n': 'c.login.heading' }));
-    view.appendChild(form);
-    I18N.apply(view);
-
-    var account = $('account');
-    var logout = node('button', { id: 'logout', 'class': 'button small secondary', type: 'button', 'data-i18n': 'c.logout' });
-    logout.addEventListener('click', on.logout);
-    account.textContent = '';
-    account.appendChild(node('p', { id: 'whoami', 'class': 'whoami', hidden: '' }));
-    account.appendChild(logout);
-    I18N.apply(account);
-  }
-
-  /* The filled-in form as {user, password}, or null with the empty field focused. */
-  function loginFields() {
-    var user = $('login-user').value.trim();
-    var password = $('login-password').value;
-    if (!user) { $('login-user').focus(); return null; }
-    if (!password) { $('login-password').focus(); return null; }
-    return { user: user, password: password };
-  }
-
-  /* The login form instead of the page's view workId (on), or the other way round. */
-  function showLogin(on, workId) {
-    $('login-view').hidden = !on;
-    $(workId).hidden = on;
-    $('account').hidden = on;
-  }
-
-  /* "Logged in as ALIAS (role)" in #whoami for who {user, alias, role}; hidden without. */
-  function whoami(who) {
-    var el = $('whoami');
-    if (!who) {
-      el.hidden = true;
-      return;
-    }
-    var role = I18N.has('c.role.' + who.role) ? t('c.role.' + who.role) : (who.role || '');
-    el.textContent = t('c.login.as', { alias: who.alias || who.user, role: role });
+/* The connection state (an i18n key) in #conn-status, or none (null). */
+function connStatus(key) {
+  var el = $('conn-status');
+  if (!el) return;
+  if (key) {
+    el.setAttribute('data-i18n', key);
+    el.textContent = t(key);
     el.hidden = false;
+  } else {
+    el.removeAttribute('data-i18n');
+    el.textContent = '';
+    el.hidden = true;
   }
+}
 
-  /* The daemon refused the password: why, and the password field emptied and focused. */
-  function loginRefused(m) {
-    if (m.code === 'unauthorized') showError(t('c.login.wrong'), m.code + (m.message ? ': ' + m.message : ''));
-    else showErrorFrame(m);
-    $('login-password').value = '';
-    $('login-password').focus();
+/* A WebSocket speaking one subprotocol. The page's on.open(), on.message(m)
+ * (a parsed frame with a string type) and on.close(ev) are called while it
+ * is the current socket. After a close the page decides: retry() to
+ * reconnect with back-off, or nothing to stay closed until connect(). */
+function Socket(protocol, on) {
+  this.protocol = protocol;
+  this.on = on;
+  this.ws = null;
+  this.everConnected = false;
+  this.retryMs = RETRY_FIRST_MS;
+  this.retryTimer = null;
+  this.refCounter = 0;
+  this.stopped = false;
+}
+
+Socket.prototype.connect = function () {
+  var self = this;
+  var ws;
+  this.retryTimer = null;
+  connStatus('conn.connecting');
+  try {
+    ws = new WebSocket(wsUrl(), this.protocol);
+  } catch (e) {
+    this.schedule();
+    return;
   }
+  this.ws = ws;
+  ws.addEventListener('open', function () {
+    if (self.ws !== ws) return;
+    self.everConnected = true;
+    self.retryMs = RETRY_FIRST_MS;
+    self.on.open();
+  });
+  ws.addEventListener('message', function (ev) {
+    if (self.ws !== ws) return;
+    var m;
+    try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if (m && typeof m.type === 'string') self.on.message(m);
+  });
+  ws.addEventListener('close', function (ev) {
+    if (self.ws !== ws) return;
+    self.ws = null;
+    self.on.close(ev);
+  });
+};
 
-  /* ---- a conversation ---- */
+Socket.prototype.connected = function () {
+  return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+};
 
-  /* One chat as this side sees it. opts:
-   *   log, typingEl   the message log and the other side's typing line;
-   *   own             'visitor' or 'worker': which messages are ours;
-   *   who(from)       the name over a message from that side;
-   *   typingText()    the typing line's text;
-   *   live()          whether the chat takes messages now;
-   *   sock            the Socket; frame(obj), optional, adds what the
-   *                   protocol needs to each request (the console's chat id).
-   * Records: {kind: 'msg', from, text, ts, seq, status, el} with status
-   * 'ok' | 'pending' | 'failed', or {kind: 'system', key, el}. */
-  function Conversation(opts) {
-    this.opts = opts;
-    this.records = [];
-    this.pending = {};           /* ref -> record waiting for its ack */
-    this.typingOn = false;
-    this.typingTimer = null;
-    this.othersTyping = false;
-    this.showTimer = null;
+/* Sends obj as JSON; false when not connected. */
+Socket.prototype.send = function (obj) {
+  if (!this.connected()) return false;
+  this.ws.send(JSON.stringify(obj));
+  return true;
+};
+
+Socket.prototype.nextRef = function () {
+  this.refCounter += 1;
+  return String(this.refCounter);
+};
+
+/* Reconnects after a close: the lost connection is shown, the delay doubles
+ * up to 15 s. quiet (a close we asked for): from 1 s, nothing shown. */
+Socket.prototype.retry = function (quiet) {
+  if (quiet) this.retryMs = RETRY_FIRST_MS;
+  else connStatus(this.everConnected ? 'conn.lost' : 'conn.failed');
+  this.schedule();
+};
+
+Socket.prototype.schedule = function () {
+  if (this.retryTimer || this.stopped) return;
+  var delay = this.retryMs + Math.floor(Math.random() * 500);
+  this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  this.retryTimer = window.setTimeout(this.connect.bind(this), delay);
+};
+
+/* Closed and not about to reconnect: only connect() opens it again. */
+Socket.prototype.idle = function () {
+  return !this.ws && !this.retryTimer && !this.stopped;
+};
+
+/* Closes the current socket; its close still reaches on.close. */
+Socket.prototype.close = function (code) {
+  if (this.ws) {
+    try { this.ws.close(code); } catch (e) { /* ignore */ }
   }
+};
 
-  Conversation.prototype.frame = function (obj) {
-    return this.opts.frame ? this.opts.frame(obj) : obj;
-  };
+/* Closes for good without telling the page (quick exit). */
+Socket.prototype.stop = function () {
+  var ws = this.ws;
+  this.stopped = true;
+  if (this.retryTimer) window.clearTimeout(this.retryTimer);
+  this.retryTimer = null;
+  this.ws = null;
+  if (ws) {
+    try { ws.close(1000); } catch (e) { /* ignore */ }
+  }
+};
 
-  /* Empties the log (a chat starting or coming back with its history). */
-  Conversation.prototype.clear = function () {
-    this.records = [];
-    this.pending = {};
-    this.opts.log.textContent = '';
-  };
+/* ---- errors ---- */
 
-  /* Whether a message with this seq is shown already. */
-  Conversation.prototype.seen = function (seq) {
-    if (seq === undefined) return false;
-    for (var i = 0; i < this.records.length; i++) {
-      if (this.records[i].seq === seq) return true;
-    }
-    return false;
-  };
+function clearErrors() {
+  $('errors').textContent = '';
+}
 
-  /* Our messages not (yet) confirmed by the daemon. */
-  Conversation.prototype.unconfirmed = function () {
-    return this.records.filter(function (r) { return r.kind === 'msg' && r.status !== 'ok'; });
-  };
+/* text in #errors, detail (optional) smaller below, and a dismiss button. */
+function showError(text, detail) {
+  var box = $('errors');
+  box.textContent = '';
+  var p = document.createElement('p');
+  p.className = 'error-text';
+  p.textContent = text;
+  box.appendChild(p);
+  if (detail) {
+    var d = document.createElement('p');
+    d.className = 'error-detail';
+    d.textContent = detail;
+    box.appendChild(d);
+  }
+  var close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'button small secondary';
+  close.textContent = t('err.dismiss');
+  close.addEventListener('click', clearErrors);
+  box.appendChild(close);
+}
 
-  /* Shows a message frame {from, text, ts, seq} with the given status. */
-  Conversation.prototype.add = function (m, status) {
-    var own = this.opts.own;
-    var rec = {
-      kind: 'msg',
-      from: m.from === own ? own : (own === 'visitor' ? 'worker' : 'visitor'),
-      text: typeof m.text === 'string' ? m.text : '',
-      ts: m.ts || null,
-      seq: m.seq,
-      status: status,
-      el: null
-    };
-    this.append(rec);
-    return rec;
-  };
+/* An error frame {code, message, next_open}: its friendly text, the code as detail. */
+function showErrorFrame(m) {
+  var code = typeof m.code === 'string' ? m.code : 'error';
+  var friendly;
+  if (code === 'closed' && m.next_open) {
+    friendly = t('err.closed.next', { time: I18N.formatTime(m.next_open, true) });
+  } else if (I18N.has('err.' + code)) {
+    friendly = t('err.' + code);
+  } else {
+    friendly = t('err.generic');
+  }
+  showError(friendly, code + (m.message ? ': ' + m.message : ''));
+}
 
-  /* A line from the page itself (an i18n key), e.g. "The visitor is back." */
-  Conversation.prototype.system = function (key) {
-    this.append({ kind: 'system', key: key, el: null });
-  };
+/* ---- topics ---- */
 
-  /* Builds the record's element and adds it at the end of the log. */
-  Conversation.prototype.append = function (rec) {
-    var el;
-    if (rec.kind === 'system') {
-      el = document.createElement('p');
-      el.className = 'msg msg-system';
-    } else {
-      el = document.createElement('div');
-      el.className = 'msg ' + (rec.from === this.opts.own ? 'msg-own' : 'msg-other');
-      var meta = document.createElement('p');
-      meta.className = 'msg-meta';
-      ['msg-who', 'msg-time', 'msg-state'].forEach(function (cls) {
-        var s = document.createElement('span');
-        s.className = cls;
-        meta.appendChild(s);
-      });
-      var body = document.createElement('p');
-      body.className = 'msg-text';
-      body.dir = 'auto';   /* the writer's direction, whatever the page's */
-      body.textContent = rec.text;
-      el.appendChild(meta);
-      el.appendChild(body);
-    }
-    rec.el = el;
-    this.records.push(rec);
-    this.render(rec);
-    var log = this.opts.log;
-    log.appendChild(el);
-    log.scrollTop = log.scrollHeight;
-  };
-
-  /* Writes a record's texts (again, e.g. in another language). */
-  Conversation.prototype.render = function (rec) {
-    var el = rec.el;
-    if (!el) return;
-    if (rec.kind === 'system') {
-      el.textContent = t(rec.key);
-      return;
-    }
-    el.classList.toggle('msg-pending', rec.status === 'pending');
-    el.classList.toggle('msg-failed', rec.status === 'failed');
-    el.querySelector('.msg-who').textContent = this.opts.who(rec.from);
-    el.querySelector('.msg-time').textContent = rec.ts ? I18N.formatTime(rec.ts, false) : '';
-    var st = '';
-    if (rec.status === 'pending') st = t('v.chat.sending');
-    else if (rec.status === 'failed') st = t('v.chat.failed');
-    el.querySelector('.msg-state').textContent = st;
-  };
-
-  Conversation.prototype.renderAll = function () {
-    for (var i = 0; i < this.records.length; i++) this.render(this.records[i]);
-    if (this.othersTyping) this.opts.typingEl.textContent = this.opts.typingText();
-  };
-
-  /* Sends the text of input (trimmed) as our message; it shows as "sending"
-   * until its ack. The ref sent, or null when nothing was sent. */
-  Conversation.prototype.sendFrom = function (input) {
-    var text = input.value.replace(/^\s+|\s+$/g, '');
-    var sock = this.opts.sock;
-    if (!this.opts.live() || text === '' || !sock.connected()) return null;
-    var ref = sock.nextRef();
-    this.pending[ref] = this.add({ from: this.opts.own, text: text, ts: new Date().toISOString() }, 'pending');
-    this.typingStop();
-    sock.send(this.frame({ type: 'msg', text: text, ref: ref }));
-    input.value = '';
-    input.focus();
-    return ref;
-  };
-
-  /* The ack of our message ref (with its seq); false if ref is not ours. */
-  Conversation.prototype.ack = function (ref, seq) {
-    var rec = this.pending[ref];
-    if (!rec) return false;
-    delete this.pending[ref];
-    rec.status = 'ok';
-    if (seq !== undefined) rec.seq = seq;
-    this.render(rec);
-    return true;
-  };
-
-  /* Our message ref was refused; false if ref is not ours. */
-  Conversation.prototype.fail = function (ref) {
-    var rec = this.pending[ref];
-    if (!rec) return false;
-    delete this.pending[ref];
-    rec.status = 'failed';
-    this.render(rec);
-    return true;
-  };
-
-  /* Every message still waiting for its ack is marked "not sent". */
-  Conversation.prototype.failPending = function () {
-    for (var ref in this.pending) {
-      if (Object.prototype.hasOwnProperty.call(this.pending, ref)) this.fail(ref);
-    }
-  };
-
-  /* Wires our message form: Enter or the send button sends, Shift+Enter is
-   * a new line, typing is announced. */
-  Conversation.prototype.bind = function (form, input) {
-    var self = this;
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      self.sendFrom(input);
+/* GET /api/status: {generated, topics: [...]}; rejects when it fails. */
+function fetchStatus() {
+  return window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
+    .then(function (r) {
+      if (!r.ok) throw new Error('status ' + r.status);
+      return r.json();
+    })
+    .then(function (j) {
+      if (!j || !Array.isArray(j.topics)) throw new Error('status: no topics');
+      return j;
     });
-    input.addEventListener('keydown', function (ev) {
-      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
-        ev.preventDefault();
-        self.sendFrom(input);
-      }
-    });
-    input.addEventListener('input', function () { self.typingInput(); });
-  };
+}
 
-  /* On each input in our message box: "typing on" once, "off" after a pause. */
-  Conversation.prototype.typingInput = function () {
-    var self = this;
-    if (!this.opts.live() || !this.opts.sock.connected()) return;
-    if (!this.typingOn) {
-      this.typingOn = true;
-      this.opts.sock.send(this.frame({ type: 'typing', on: true }));
-    }
-    if (this.typingTimer) window.clearTimeout(this.typingTimer);
-    this.typingTimer = window.setTimeout(function () { self.typingStop(); }, TYPING_IDLE_MS);
-  };
+/* The title of topic id from a status topic list, in the page's language. */
+function topicTitle(topics, id) {
+  for (var i = 0; i < topics.length; i++) {
+    if (topics[i].id === id) return I18N.pick(topics[i].title, id);
+  }
+  return id || '';
+}
 
-  Conversation.prototype.typingStop = function () {
-    if (this.typingTimer) window.clearTimeout(this.typingTimer);
-    this.typingTimer = null;
-    if (this.typingOn) {
-      this.typingOn = false;
-      this.opts.sock.send(this.frame({ type: 'typing', on: false }));
-    }
-  };
+/* ---- login (console, statistics page) ---- */
 
-  /* The connection is gone, and with it the daemon's idea that we type. */
-  Conversation.prototype.forgetTyping = function () {
-    this.typingOn = false;
-  };
+function node(tag, attrs) {
+  var e = document.createElement(tag);
+  for (var k in attrs) {
+    if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
+  }
+  return e;
+}
 
-  /* The other side's typing line, on or off. */
-  Conversation.prototype.setOthersTyping = function (on) {
-    var self = this;
-    var el = this.opts.typingEl;
-    this.othersTyping = on;
-    if (this.showTimer) window.clearTimeout(this.showTimer);
-    this.showTimer = null;
-    if (on) {
-      el.textContent = this.opts.typingText();
-      el.hidden = false;
-      this.showTimer = window.setTimeout(function () { self.setOthersTyping(false); }, TYPING_SHOW_MS);
-    } else {
-      el.textContent = '';
-      el.hidden = true;
-    }
-  };
+function loginField(id, key, attrs) {
+  var box = node('div', { 'class': 'field' });
+  attrs.id = id;
+  box.appendChild(node('label', { 'for': id, 'data-i18n': key }));
+  box.appendChild(node('input', attrs));
+  return box;
+}
 
-  window.Chat = {
-    $: $,
-    stored: stored,
-    store: store,
-    wsUrl: wsUrl,
-    connStatus: connStatus,
-    Socket: Socket,
-    clearErrors: clearErrors,
-    showError: showError,
-    showErrorFrame: showErrorFrame,
-    fetchStatus: fetchStatus,
-    topicTitle: topicTitle,
-    loginForm: loginForm,
-    loginFields: loginFields,
-    showLogin: showLogin,
-    whoami: whoami,
-    loginRefused: loginRefused,
-    Conversation: Conversation
-  };
-})();
+/* Builds the login form into the page's <section id="login-view"> and
+ * "logged in as" with the logout button into its <div id="account"> (the
+ * same on both pages); on.submit and on.logout get their events. */
+function loginForm(on) {
+  var view = $('login-view');
+  var form = node('form', { id: 'login-form', novalidate: '' });
+  form.appendChild(loginField('login-user', 'c.login.user', {
+    name: 'user', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: ''
+  }));
+  form.appendChild(loginField('login-password', 'c.login.password', {
+    name: 'password', type: 'password', autocomplete: 'current-password', required: ''
+  }));
+  form.appendChild(node('button', { id: 'login-submit', 'class': 'button', type: 'submit', 'data-i18n': 'c.login.submit' }));
+  form.addEventListener('submit', on.submit);
+  view.textContent = '';
+  view.appendChild(node('h2', { id: 'login-heading', 'data-i18n': 'c.login.heading' }));
+  view.appendChild(form);
+  I18N.apply(view);
+
+  var account = $('account');
+  var logout = node('button', { id: 'logout', 'class': 'button small secondary', type: 'button', 'data-i18n': 'c.logout' });
+  logout.addEventListener('click', on.logout);
+  account.textContent = '';
+  account.appendChild(node('p', { id: 'whoami', 'class': 'whoami', hidden: '' }));
+  account.appendChild(logout);
+  I18N.apply(account);
+}
+
+/* The filled-in form as {user, password}, or null with the empty field focused. */
+function loginFields() {
+  var user = $('login-user').value.trim();
+  var password = $('login-password').value;
+  if (!user) { $('login-user').focus(); return null; }
+  if (!password) { $('login-password').focus(); return null; }
+  return { user: user, password: password };
+}
+
+/* The login form instead of the page's view workId (on), or the other way round. */
+function showLogin(on, workId) {
+  $('login-view').hidden = !on;
+  $(workId).hidden = on;
+  $('account').hidden = on;
+}
+
+/* "Logged in as ALIAS (role)" in #whoami for who {user, alias, role}; hidden without. */
+function whoami(who) {
+  var el = $('whoami');
+  if (!who) {
+    el.hidden = true;
+    return;
+  }
+  var role = I18N.has('c.role.' + who.role) ? t('c.role.' + who.role) : (who.role || '');
+  el.textContent = t('c.login.as', { alias: who.alias || who.user, role: role });
+  el.hidden = false;
+}
+
+/* The daemon refused the password: why, and the password field emptied and focused. */
+function loginRefused(m) {
+  if (m.code === 'unauthorized') showError(t('c.login.wrong'), m.code + (m.message ? ': ' + m.message : ''));
+  else showErrorFrame(m);
+  $('login-password').value = '';
+  $('login-password').focus();
+}
+
+export {
+  $,
+  stored,
+  store,
+  wsUrl,
+  connStatus,
+  Socket,
+  clearErrors,
+  showError,
+  showErrorFrame,
+  fetchStatus,
+  topicTitle,
+  loginForm,
+  loginFields,
+  showLogin,
+  whoami,
+  loginRefused,
+  Conversation
+};

@@ -70,9 +70,9 @@
     }
     /* days in a row with the same run make one phrase */
     var phrases = [];
-    keys.forEach(function (k) {
-      var se = k.split('-').map(Number);
-      var days = runs[k];
+    keys.forEach(function (run) {
+      var se = run.split('-').map(Number);
+      var days = runs[run];
       for (var i = 0; i < days.length; i++) {
         var j = i;
         while (j + 1 < days.length && days[j + 1] === days[j] + 1) j++;

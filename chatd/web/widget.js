@@ -18,40 +18,33 @@
  * ("Quieter times: Mon–Thu 14–16", in span.chatd-widget__quiet): the first
  * time it is needed, the widget loads quiet.js (the rule the chat's own pages
  * use) from the chat host and GET /api/status/week once; an empty week says
- * nothing. */
+ * nothing.
+ * The words are the chat's own (the avail.* strings of its i18n files, from
+ * GET /api/words?lang=, in the language asked for or English): the widget
+ * has none of its own, so the link appears only once the words and the
+ * topic's status are both known, and not at all while the words cannot be
+ * had (asked again whenever the status socket opens). */
 (function () {
   'use strict';
   var script = document.currentScript;
   if (!script) return;
   var origin = new URL(script.src, location.href).origin;
   var topic = script.getAttribute('data-topic');
-  var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'fi').slice(0, 2);
-  if (['fi', 'sv', 'en'].indexOf(lang) < 0) lang = 'en';
-  var TEXT = {
-    fi: { open: 'Chat auki', wait: 'Chat auki, jonossa noin {n} min', full: 'Jono on täynnä',
-          busy: 'Chat auki, kaikki päivystäjät varattuja', busyWait: 'Chat auki, kaikki päivystäjät varattuja, jonossa noin {n} min',
-          nobody: 'Chat auki, mutta kukaan ei päivystä juuri nyt – voit jäädä odottamaan',
-          closed: 'Chat on kiinni', opens: 'Aukeaa {t}', offline: 'Chatin tila ei ole saatavilla',
-          quiet: 'Rauhallisempia aikoja: {t}' },
-    sv: { open: 'Chatten är öppen', wait: 'Chatten är öppen, ca {n} min kö', full: 'Kön är full',
-          busy: 'Chatten är öppen, alla är upptagna', busyWait: 'Chatten är öppen, alla är upptagna, ca {n} min kö',
-          nobody: 'Chatten är öppen, men ingen har jour just nu – du kan vänta',
-          closed: 'Chatten är stängd', opens: 'Öppnar {t}', offline: 'Chattens läge är inte tillgängligt',
-          quiet: 'Lugnare tider: {t}' },
-    en: { open: 'Chat open', wait: 'Chat open, about {n} min wait', full: 'Queue full',
-          busy: 'Chat open, everyone is busy', busyWait: 'Chat open, everyone is busy, about {n} min wait',
-          nobody: 'Chat open, but nobody is on duty right now – you can wait',
-          closed: 'Chat closed', opens: 'Opens {t}', offline: 'Chat status not available',
-          quiet: 'Quieter times: {t}' }
-  }[lang];
+  /* an explicit data-lang as written, else the host page's primary language */
+  var lang = script.getAttribute('data-lang') ||
+    (document.documentElement.lang || 'fi').split('-')[0].toLowerCase();
+  /* The words (the avail.* strings of the chat's own i18n files, from GET
+   * /api/words) and the language the server answered in (English for one
+   * it does not have): null until they come. */
+  var words = null;
+  var wordsLang = lang;
+  var wordsAsked = false;
 
   var el = document.createElement('a');
   el.className = 'chatd-widget chatd-widget--closed';
   el.href = script.getAttribute('data-href') || origin + '/';
   el.setAttribute('aria-live', 'polite');
-  el.textContent = TEXT.offline;
   var target = script.getAttribute('data-target') && document.getElementById(script.getAttribute('data-target'));
-  if (target) target.appendChild(el); else script.parentNode.insertBefore(el, script.nextSibling);
 
   try {
     var style = document.createElement('style');
@@ -67,7 +60,32 @@
 
   function when(iso) {
     var d = new Date(iso);
-    return new Intl.DateTimeFormat(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
+    return new Intl.DateTimeFormat(wordsLang, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
+  }
+
+  /* The word key with {name} filled from vars; '' when the server has none. */
+  function word(key, vars) {
+    var s = words && typeof words[key] === 'string' ? words[key] : '';
+    return s.replace(/\{(\w+)\}/g, function (m, name) {
+      return vars && vars[name] !== undefined ? String(vars[name]) : m;
+    });
+  }
+
+  /* Asks for the words once per connection until they come; a failure
+   * leaves the widget saying nothing (see show()) and is asked again when
+   * the status socket opens again. */
+  function loadWords() {
+    if (words || wordsAsked || !window.fetch) return;
+    wordsAsked = true;
+    window.fetch(origin + '/api/words?lang=' + encodeURIComponent(lang), { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j || !j.words || typeof j.words !== 'object') throw new Error('no words');
+        words = j.words;
+        if (typeof j.lang === 'string' && j.lang) wordsLang = j.lang;
+        show();
+      })
+      .catch(function () { wordsAsked = false; });
   }
 
   function minutes(s) {
@@ -86,13 +104,14 @@
   /* The topic's quieter times: null until asked, then 'loading', then the
    * phrases ([] when there are none or they cannot be had). */
   var quiet = null;
-  var shown = null;   /* the topic last rendered */
+  var shown = null;   /* the topic last received */
+  var offline = false;   /* the status socket is closed */
 
   function loadQuiet() {
     quiet = 'loading';
     var done = function (phrases) {
       quiet = phrases;
-      if (shown) render(shown);
+      show();
     };
     var week = window.fetch(origin + '/api/status/week?topic=' + encodeURIComponent(topic || shown.id),
       { credentials: 'omit' })
@@ -116,27 +135,52 @@
     if (t.state === 'open' && avail !== 'busy' && avail !== 'nobody') return '';
     if (quiet === null && window.fetch && window.Promise) loadQuiet();
     if (!Array.isArray(quiet) || !quiet.length) return '';
-    return TEXT.quiet.replace('{t}', window.ChatQuiet.quietText(quiet, lang));
+    return word('avail.quiet', { t: window.ChatQuiet.quietText(quiet, wordsLang) });
   }
 
-  function render(t) {
-    shown = t;
-    var state = t.state, text, cls = 'chatd-widget chatd-widget--' + state, avail = null;
+  /* The element is on the page only while it has something true to say:
+   * not before both the words and the status are known, and not when the
+   * words cannot be had (a link with no text, or a text of our own that
+   * may not be the chat's, would be worse than none). */
+  function place(on) {
+    if (on && !el.parentNode) {
+      if (target) target.appendChild(el); else script.parentNode.insertBefore(el, script.nextSibling);
+    } else if (!on && el.parentNode) {
+      el.parentNode.removeChild(el);
+    }
+  }
+
+  /* Renders what is known: the topic last received, or that the status is
+   * not available (offline); nothing until the words are in. */
+  function show() {
+    if (!words || (!shown && !offline)) { place(false); return; }
+    var text;
+    if (offline) {
+      el.className = 'chatd-widget chatd-widget--closed';
+      text = word('avail.offline');
+      el.textContent = text;
+      place(!!text);
+      return;
+    }
+    var t = shown;
+    var state = t.state, cls = 'chatd-widget chatd-widget--' + state, avail = null;
     if (state === 'open') {
       avail = availability(t);
-      var wait = typeof t.estimated_wait_s === 'number';
-      if (avail === 'nobody') text = TEXT.nobody;
-      else if (avail === 'busy') text = wait ? TEXT.busyWait.replace('{n}', minutes(t.estimated_wait_s)) : TEXT.busy;
-      else if (avail === 'answering') text = TEXT.open;   /* a free slot now: no wait to speak of */
-      else text = wait ? TEXT.wait.replace('{n}', minutes(t.estimated_wait_s)) : TEXT.open;
+      var wait = typeof t.estimated_wait_s === 'number' ? { n: minutes(t.estimated_wait_s) } : null;
+      if (avail === 'nobody') text = word('avail.nobody');
+      else if (avail === 'busy') text = wait ? word('avail.busyWait', wait) : word('avail.busy');
+      else if (avail === 'answering') text = word('avail.open');   /* a free slot now: no wait to speak of */
+      else text = wait ? word('avail.wait', wait) : word('avail.open');
       if (avail !== 'open') cls += ' chatd-widget--' + avail;
     } else if (state === 'full') {
-      text = TEXT.full;
+      text = word('avail.full');
     } else {
-      text = t.next_open ? TEXT.opens.replace('{t}', when(t.next_open)) : TEXT.closed;
+      text = t.next_open ? word('avail.opens', { t: when(t.next_open) }) : word('avail.closed');
     }
     el.className = cls;
     el.textContent = text;
+    place(!!text);
+    if (!text) return;
     var q = quietText(t, avail);
     if (q) {
       var span = document.createElement('span');
@@ -144,6 +188,12 @@
       span.textContent = ' ' + q;   /* a space to read, should the host make it inline */
       el.appendChild(span);
     }
+  }
+
+  function render(t) {
+    shown = t;
+    offline = false;
+    show();
   }
 
   function pick(topics) {
@@ -156,6 +206,7 @@
   var delay = 1000;
   function connect() {
     var ws = new WebSocket(origin.replace(/^http/, 'ws') + '/ws', 'status.v1');
+    ws.onopen = loadWords;
     ws.onmessage = function (ev) {
       delay = 1000;
       var m;
@@ -166,11 +217,12 @@
       }
     };
     ws.onclose = function () {
-      el.className = 'chatd-widget chatd-widget--closed';
-      el.textContent = TEXT.offline;
+      offline = true;
+      show();
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 60000);
     };
   }
+  loadWords();
   connect();
 })();

@@ -14,8 +14,8 @@ import { WEB_ROOT, filesUnder } from '../integration/harness.mjs';
 const I18N_DIR = path.join(WEB_ROOT, 'i18n');
 /* the first part of every key; a literal 'x.y' with another first part (a
  * storage key, a subprotocol) is not a key */
-const KEY = /^(lang|quick|conn|err|time|v|c|s)\.[\w.]*\w$/;
-const PREFIX = /^(lang|quick|conn|err|time|v|c|s)\.[\w.]*$/;
+const KEY = /^(lang|quick|conn|err|time|v|c|s|avail)\.[\w.]*\w$/;
+const PREFIX = /^(lang|quick|conn|err|time|v|c|s|avail)\.[\w.]*$/;
 
 /* Keys made at run time: prefix -> the endings the code can append, or null
  * where the page asks I18N.has() first and falls back to a generic text. */
@@ -40,12 +40,12 @@ function languages() {
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-/* The pages' own scripts and markup; widget.js runs elsewhere with its own strings. */
+/* The pages' own scripts and markup, and widget.js (its words come from GET /api/words). */
 function pageSources() {
     const files = filesUnder(WEB_ROOT).filter((f) => !f.startsWith(I18N_DIR));
     return {
         html: files.filter((f) => f.endsWith('.html')),
-        js: files.filter((f) => f.endsWith('.js') && path.basename(f) !== 'widget.js'),
+        js: files.filter((f) => f.endsWith('.js')),
     };
 }
 

@@ -1,5 +1,5 @@
-/* staff.js: what the parts of the worker console share (console.js, the
- * supervisors' board.js and wrapup.js), as window.Staff.
+/* staff.js: what the parts of the worker console share (the chat panels,
+ * the queues, the supervisors' board and the wrap-ups).
  *
  * - Conversation: Chat.Conversation as staff see a chat (contract v2 §3).
  *   Besides the visitor and "us" a chat has other writers, named by their
@@ -15,223 +15,222 @@
  * - tone(): a short sound made here with WebAudio (no sound files);
  *   notify(): a desktop notification when the user allowed them.
  * - ago(): seconds since an ISO time, clock(): a ticking duration. */
-(function () {
-  'use strict';
+import { I18N } from '../i18n.js';
+import * as Chat from '../common.js';
 
-  var t = I18N.t;
-  var Base = Chat.Conversation;
-  var audioCtx = null;
+var t = I18N.t;
+var Base = Chat.Conversation;
+var audioCtx = null;
 
-  /* ---- conversation ---- */
+/* ---- conversation ---- */
 
-  function Conversation(opts) {
-    Base.call(this, opts);
+function Conversation(opts) {
+  Base.call(this, opts);
+}
+Conversation.prototype = Object.create(Base.prototype);
+Conversation.prototype.constructor = Conversation;
+
+/* Who wrote m ({from, alias} of a msg or history line): our own side
+ * (opts.own), 'visitor', 'staff' (another writer) or 'whisper'. */
+Conversation.prototype.party = function (m) {
+  if (m.from === 'supervisor' || m.whisper) return 'whisper';
+  if (m.from !== 'worker') return m.from === this.opts.own ? this.opts.own : 'visitor';
+  var alias = typeof m.alias === 'string' && m.alias ? m.alias : null;
+  var self = this.opts.self();
+  if (this.opts.selfIsWorker) return !alias || alias === self ? this.opts.own : 'staff';
+  return alias && alias === self ? this.opts.own : 'staff';
+};
+
+/* Shows a msg frame, a history line (whispers included) or our own line. */
+Conversation.prototype.add = function (m, status) {
+  /* a pending line is one of ours, being sent */
+  var party = status === 'pending' && !m.whisper ? this.opts.own : this.party(m);
+  var whisper = party === 'whisper';
+  var alias = typeof m.alias === 'string' && m.alias ? m.alias : null;
+  var rec = {
+    kind: 'msg',
+    from: party,
+    alias: alias,
+    whisper: whisper,
+    text: typeof m.text === 'string' ? m.text : '',
+    ts: m.ts || null,
+    seq: whisper ? undefined : m.seq,
+    wseq: whisper ? m.seq : undefined,
+    status: status,
+    el: null
+  };
+  if (whisper && alias === this.opts.self()) rec.from = this.opts.own;
+  this.append(rec);
+  return rec;
+};
+
+/* A pushed whisper {from: alias, text, ts}. */
+Conversation.prototype.addWhisper = function (m) {
+  return this.add({ whisper: true, alias: m.from, text: m.text, ts: m.ts }, 'ok');
+};
+
+/* The name over a line. */
+Conversation.prototype.who = function (rec) {
+  var own = rec.from === this.opts.own;
+  if (rec.whisper) {
+    return own ? t('console.who.whisper.own') : t('console.who.whisper', { alias: rec.alias || '' });
   }
-  Conversation.prototype = Object.create(Base.prototype);
-  Conversation.prototype.constructor = Conversation;
+  if (own) return this.opts.who(this.opts.own);
+  if (rec.from === 'visitor') return this.opts.who('visitor');
+  var alias = rec.alias || (this.opts.workerAlias ? this.opts.workerAlias() : '');
+  if (this.opts.selfIsWorker) return t('console.who.supervisor', { alias: alias });
+  /* in a supervisor's view: the chat's worker, or another supervisor */
+  return rec.alias && this.opts.workerAlias && rec.alias !== this.opts.workerAlias() ?
+    t('console.who.supervisor', { alias: alias }) : t('board.who.worker', { alias: alias });
+};
 
-  /* Who wrote m ({from, alias} of a msg or history line): our own side
-   * (opts.own), 'visitor', 'staff' (another writer) or 'whisper'. */
-  Conversation.prototype.party = function (m) {
-    if (m.from === 'supervisor' || m.whisper) return 'whisper';
-    if (m.from !== 'worker') return m.from === this.opts.own ? this.opts.own : 'visitor';
-    var alias = typeof m.alias === 'string' && m.alias ? m.alias : null;
-    var self = this.opts.self();
-    if (this.opts.selfIsWorker) return !alias || alias === self ? this.opts.own : 'staff';
-    return alias && alias === self ? this.opts.own : 'staff';
-  };
-
-  /* Shows a msg frame, a history line (whispers included) or our own line. */
-  Conversation.prototype.add = function (m, status) {
-    /* a pending line is one of ours, being sent */
-    var party = status === 'pending' && !m.whisper ? this.opts.own : this.party(m);
-    var whisper = party === 'whisper';
-    var alias = typeof m.alias === 'string' && m.alias ? m.alias : null;
-    var rec = {
-      kind: 'msg',
-      from: party,
-      alias: alias,
-      whisper: whisper,
-      text: typeof m.text === 'string' ? m.text : '',
-      ts: m.ts || null,
-      seq: whisper ? undefined : m.seq,
-      wseq: whisper ? m.seq : undefined,
-      status: status,
-      el: null
-    };
-    if (whisper && alias === this.opts.self()) rec.from = this.opts.own;
-    this.append(rec);
-    return rec;
-  };
-
-  /* A pushed whisper {from: alias, text, ts}. */
-  Conversation.prototype.addWhisper = function (m) {
-    return this.add({ whisper: true, alias: m.from, text: m.text, ts: m.ts }, 'ok');
-  };
-
-  /* The name over a line. */
-  Conversation.prototype.who = function (rec) {
-    var own = rec.from === this.opts.own;
-    if (rec.whisper) {
-      return own ? t('console.who.whisper.own') : t('console.who.whisper', { alias: rec.alias || '' });
-    }
-    if (own) return this.opts.who(this.opts.own);
-    if (rec.from === 'visitor') return this.opts.who('visitor');
-    var alias = rec.alias || (this.opts.workerAlias ? this.opts.workerAlias() : '');
-    if (this.opts.selfIsWorker) return t('console.who.supervisor', { alias: alias });
-    /* in a supervisor's view: the chat's worker, or another supervisor */
-    return rec.alias && this.opts.workerAlias && rec.alias !== this.opts.workerAlias() ?
-      t('console.who.supervisor', { alias: alias }) : t('board.who.worker', { alias: alias });
-  };
-
-  Conversation.prototype.render = function (rec) {
-    Base.prototype.render.call(this, rec);
-    if (!rec.el || rec.kind !== 'msg') return;
-    rec.el.classList.toggle('msg-whisper', !!rec.whisper);
-    rec.el.classList.toggle('msg-staff', rec.from === 'staff');
-    var who = rec.el.querySelector('.msg-who');
-    who.textContent = '';
-    if (rec.whisper) {
-      var icon = document.createElement('span');
-      icon.className = 'whisper-icon';
-      icon.setAttribute('aria-hidden', 'true');
-      icon.textContent = '\u2709 ';
-      who.appendChild(icon);
-    }
-    who.appendChild(document.createTextNode(this.who(rec)));
-  };
-
-  /* A whisper's number is not a message's seq. */
-  Conversation.prototype.ack = function (ref, seq) {
-    var rec = this.pending[ref];
-    if (rec && rec.whisper) {
-      rec.wseq = seq;
-      seq = undefined;
-    }
-    return Base.prototype.ack.call(this, ref, seq);
-  };
-
-  /* Sends the text of input as a whisper (a supervisor's); like sendFrom. */
-  Conversation.prototype.whisperFrom = function (input) {
-    var text = input.value.replace(/^\s+|\s+$/g, '');
-    var sock = this.opts.sock;
-    if (text === '' || !sock.connected()) return null;
-    var ref = 'whisper' + sock.nextRef();
-    this.pending[ref] = this.add({ whisper: true, alias: this.opts.self(), text: text, ts: new Date().toISOString() }, 'pending');
-    sock.send(this.frame({ type: 'whisper', text: text, ref: ref }));
-    input.value = '';
-    input.focus();
-    return ref;
-  };
-
-  /* Builds the history of a chat_started: every line in order. */
-  Conversation.prototype.addHistory = function (history) {
-    for (var i = 0; i < history.length; i++) {
-      if (history[i] && typeof history[i] === 'object') this.add(history[i], 'ok');
-    }
-  };
-
-  /* ---- small pieces ---- */
-
-  function button(cls, type, key) {
-    var b = document.createElement('button');
-    b.className = cls;
-    b.type = type;
-    b.setAttribute('data-i18n', key);
-    b.textContent = t(key);
-    return b;
-  }
-
-  /* A sign and a word in a pill (cls names it): urgency, a late reply and
-   * the like are never shown by colour alone. */
-  function mark(cls, sign, text) {
-    var span = document.createElement('span');
-    span.className = 'urgent-mark ' + cls;
+Conversation.prototype.render = function (rec) {
+  Base.prototype.render.call(this, rec);
+  if (!rec.el || rec.kind !== 'msg') return;
+  rec.el.classList.toggle('msg-whisper', !!rec.whisper);
+  rec.el.classList.toggle('msg-staff', rec.from === 'staff');
+  var who = rec.el.querySelector('.msg-who');
+  who.textContent = '';
+  if (rec.whisper) {
     var icon = document.createElement('span');
-    icon.className = 'urgent-icon';
+    icon.className = 'whisper-icon';
     icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = sign;
-    span.appendChild(icon);
-    span.appendChild(document.createTextNode(' '));
-    var word = document.createElement('span');
-    word.className = 'urgent-text';
-    word.textContent = text;
-    span.appendChild(word);
-    return span;
+    icon.textContent = '\u2709 ';
+    who.appendChild(icon);
   }
+  who.appendChild(document.createTextNode(this.who(rec)));
+};
 
-  /* A short sound: one tone per frequency in freqs (Hz), 0.15 s each. The
-   * browser lets it play only after the user has used the page. */
-  function tone(freqs) {
-    try {
-      audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
-      if (audioCtx.state === 'suspended' && audioCtx.resume) audioCtx.resume();
-      var at = audioCtx.currentTime;
-      for (var i = 0; i < freqs.length; i++) {
-        var osc = audioCtx.createOscillator();
-        var gain = audioCtx.createGain();
-        osc.frequency.value = freqs[i];
-        gain.gain.value = 0.08;
-        osc.connect(gain);
-        gain.connect(audioCtx.destination);
-        osc.start(at + i * 0.18);
-        osc.stop(at + i * 0.18 + 0.15);
-      }
-    } catch (e) { /* no audio */ }
+/* A whisper's number is not a message's seq. */
+Conversation.prototype.ack = function (ref, seq) {
+  var rec = this.pending[ref];
+  if (rec && rec.whisper) {
+    rec.wseq = seq;
+    seq = undefined;
   }
+  return Base.prototype.ack.call(this, ref, seq);
+};
 
-  /* A desktop notification, only where the user granted them. */
-  function notify(title, body) {
-    if (!window.Notification || Notification.permission !== 'granted') return;
-    try { new Notification(title, body ? { body: body } : undefined); } catch (e) { /* ignore */ }
+/* Sends the text of input as a whisper (a supervisor's); like sendFrom. */
+Conversation.prototype.whisperFrom = function (input) {
+  var text = input.value.replace(/^\s+|\s+$/g, '');
+  var sock = this.opts.sock;
+  if (text === '' || !sock.connected()) return null;
+  var ref = 'whisper' + sock.nextRef();
+  this.pending[ref] = this.add({ whisper: true, alias: this.opts.self(), text: text, ts: new Date().toISOString() }, 'pending');
+  sock.send(this.frame({ type: 'whisper', text: text, ref: ref }));
+  input.value = '';
+  input.focus();
+  return ref;
+};
+
+/* Builds the history of a chat_started: every line in order. */
+Conversation.prototype.addHistory = function (history) {
+  for (var i = 0; i < history.length; i++) {
+    if (history[i] && typeof history[i] === 'object') this.add(history[i], 'ok');
   }
+};
 
-  /* Seconds since the ISO time iso (never negative), or null without one. */
-  function ago(iso, now) {
-    if (!iso) return null;
-    var at = Date.parse(iso);
-    if (isNaN(at)) return null;
-    return Math.max(0, Math.floor(((now || Date.now()) - at) / 1000));
-  }
+/* ---- small pieces ---- */
 
-  /* A duration that ticks: "45 s", "3 min 05 s", "2 h 10 min". */
-  function clock(s) {
-    s = Math.max(0, Math.floor(s));
-    if (s < 60) return t('board.dur.s', { s: s });
-    var m = Math.floor(s / 60);
-    if (m < 60) return t('board.dur.ms', { m: m, s: (s % 60 < 10 ? '0' : '') + (s % 60) });
-    return t('board.dur.hm', { h: Math.floor(m / 60), m: m % 60 });
-  }
+function button(cls, type, key) {
+  var b = document.createElement('button');
+  b.className = cls;
+  b.type = type;
+  b.setAttribute('data-i18n', key);
+  b.textContent = t(key);
+  return b;
+}
 
-  /* The live parts of a chat panel, appended to sec: its status line, the
-   * log (keyboard-scrollable, read out politely) and the typing line;
-   * later code finds them by class. */
-  function chatBody(sec) {
-    var status = document.createElement('p');
-    status.className = 'chat-status';
-    status.setAttribute('role', 'status');
-    status.setAttribute('aria-live', 'polite');
-    sec.appendChild(status);
-    var log = document.createElement('div');
-    log.className = 'chat-log';
-    log.setAttribute('role', 'log');
-    log.setAttribute('aria-live', 'polite');
-    log.tabIndex = 0;
-    sec.appendChild(log);
-    var typing = document.createElement('p');
-    typing.className = 'typing';
-    typing.hidden = true;
-    sec.appendChild(typing);
-  }
+/* A sign and a word in a pill (cls names it): urgency, a late reply and
+ * the like are never shown by colour alone. */
+function mark(cls, sign, text) {
+  var span = document.createElement('span');
+  span.className = 'urgent-mark ' + cls;
+  var icon = document.createElement('span');
+  icon.className = 'urgent-icon';
+  icon.setAttribute('aria-hidden', 'true');
+  icon.textContent = sign;
+  span.appendChild(icon);
+  span.appendChild(document.createTextNode(' '));
+  var word = document.createElement('span');
+  word.className = 'urgent-text';
+  word.textContent = text;
+  span.appendChild(word);
+  return span;
+}
 
-  window.Staff = {
-    Conversation: Conversation,
-    chatBody: chatBody,
-    button: button,
-    mark: mark,
-    tone: tone,
-    notify: notify,
-    ago: ago,
-    clock: clock
-  };
-})();
+/* A short sound: one tone per frequency in freqs (Hz), 0.15 s each. The
+ * browser lets it play only after the user has used the page. */
+function tone(freqs) {
+  try {
+    audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
+    if (audioCtx.state === 'suspended' && audioCtx.resume) audioCtx.resume();
+    var at = audioCtx.currentTime;
+    for (var i = 0; i < freqs.length; i++) {
+      var osc = audioCtx.createOscillator();
+      var gain = audioCtx.createGain();
+      osc.frequency.value = freqs[i];
+      gain.gain.value = 0.08;
+      osc.connect(gain);
+      gain.connect(audioCtx.destination);
+      osc.start(at + i * 0.18);
+      osc.stop(at + i * 0.18 + 0.15);
+    }
+  } catch (e) { /* no audio */ }
+}
+
+/* A desktop notification, only where the user granted them. */
+function notify(title, body) {
+  if (!window.Notification || Notification.permission !== 'granted') return;
+  try { new Notification(title, body ? { body: body } : undefined); } catch (e) { /* ignore */ }
+}
+
+/* Seconds since the ISO time iso (never negative), or null without one. */
+function ago(iso, now) {
+  if (!iso) return null;
+  var at = Date.parse(iso);
+  if (isNaN(at)) return null;
+  return Math.max(0, Math.floor(((now || Date.now()) - at) / 1000));
+}
+
+/* A duration that ticks: "45 s", "3 min 05 s", "2 h 10 min". */
+function clock(s) {
+  s = Math.max(0, Math.floor(s));
+  if (s < 60) return t('board.dur.s', { s: s });
+  var m = Math.floor(s / 60);
+  if (m < 60) return t('board.dur.ms', { m: m, s: (s % 60 < 10 ? '0' : '') + (s % 60) });
+  return t('board.dur.hm', { h: Math.floor(m / 60), m: m % 60 });
+}
+
+/* The live parts of a chat panel, appended to sec: its status line, the
+ * log (keyboard-scrollable, read out politely) and the typing line;
+ * later code finds them by class. */
+function chatBody(sec) {
+  var status = document.createElement('p');
+  status.className = 'chat-status';
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  sec.appendChild(status);
+  var log = document.createElement('div');
+  log.className = 'chat-log';
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  log.tabIndex = 0;
+  sec.appendChild(log);
+  var typing = document.createElement('p');
+  typing.className = 'typing';
+  typing.hidden = true;
+  sec.appendChild(typing);
+}
+
+export {
+  Conversation,
+  chatBody,
+  button,
+  mark,
+  tone,
+  notify,
+  ago,
+  clock
+};

@@ -2,7 +2,7 @@
  *
  * GET /api/plan?from&to[&topic]&target_wait_s&target_share&redistribute=1
  * with the page's period, topic and Bearer token (stats.js owns those and
- * calls load()/render()/clear(), see StatsPage there). It opens with the
+ * calls load()/render()/clear(), see addView in page.js). It opens with the
  * answer in words (answered contacts a week now, with the same staff hours
  * placed better, and with the full plan, out of the week's contacts), then
  * the target ("answer Y % within X min", which asks again), the hours where
@@ -11,248 +11,254 @@
  * it had says so with a marker and in words, not by colour alone.
  * The rows' weekdays are 1 = Monday .. 7 and their hours the service's local
  * ones; the page's tables count Monday as 0. */
-(function () {
-  'use strict';
+import { I18N } from '../i18n.js';
+import * as Chat from '../common.js';
+import { nf, weekdayName, hourRange } from './format.js';
+import { el, hidden, weekTable, weekRow, updateScrollRegions, scrollToActivity } from './table.js';
+import { topicTitle, topicIds } from './page.js';
+import { needLogin } from './login.js';
 
-  var DEFAULT_SHARE_PCT = 80;
-  var DEFAULT_WAIT_MIN = 5;
-  var TOP = 10;
-  var MORE = '\u25b2';   /* ▲: needs more slots than it had */
+var DEFAULT_SHARE_PCT = 80;
+var DEFAULT_WAIT_MIN = 5;
+var TOP = 10;
+var MORE = '\u25b2';   /* ▲: needs more slots than it had */
 
-  var t = I18N.t;
-  var $ = Chat.$;
-  var P = window.StatsPage;
+var t = I18N.t;
+var $ = Chat.$;
 
-  var query = null;      /* {from, to, topic, token} of the period shown */
-  var plan = null;       /* the last answer */
-  var seq = 0;
+var query = null;      /* {from, to, topic, token} of the period shown */
+var plan = null;       /* the last answer */
+var seq = 0;
 
-  function one(n) { return P.nf(n, { maximumFractionDigits: 1 }); }
-  function tenth(n) { return P.nf(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
-  function whole(n) { return P.nf(Math.round(n)); }
+function one(n) { return nf(n, { maximumFractionDigits: 1 }); }
+function tenth(n) { return nf(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
+function whole(n) { return nf(Math.round(n)); }
 
-  function setError(key) {
-    var e = $('plan-error');
-    e.textContent = key ? t(key) : '';
-    e.hidden = !key;
+function setError(key) {
+  var e = $('plan-error');
+  e.textContent = key ? t(key) : '';
+  e.hidden = !key;
+}
+
+/* The target from the inputs: {share, wait_s}, or null (and the field
+ * told and focused) when one is not a number in range. */
+function target() {
+  var share = Number($('plan-share').value);
+  var wait = Number($('plan-wait').value);
+  if ($('plan-share').value === '' || !(share >= 1 && share <= 100)) {
+    setError('s.plan.share.invalid');
+    $('plan-share').focus();
+    return null;
   }
-
-  /* The target from the inputs: {share, wait_s}, or null (and the field
-   * told and focused) when one is not a number in range. */
-  function target() {
-    var share = Number($('plan-share').value);
-    var wait = Number($('plan-wait').value);
-    if ($('plan-share').value === '' || !(share >= 1 && share <= 100)) {
-      setError('s.plan.share.invalid');
-      $('plan-share').focus();
-      return null;
-    }
-    if ($('plan-wait').value === '' || !(wait >= 0 && wait <= 240)) {
-      setError('s.plan.wait.invalid');
-      $('plan-wait').focus();
-      return null;
-    }
-    return { share: share / 100, wait_s: Math.round(wait * 60) };
+  if ($('plan-wait').value === '' || !(wait >= 0 && wait <= 240)) {
+    setError('s.plan.wait.invalid');
+    $('plan-wait').focus();
+    return null;
   }
+  return { share: share / 100, wait_s: Math.round(wait * 60) };
+}
 
-  function fetchPlan() {
-    if (!query) return;
-    var tg = target();
-    if (!tg) return;
-    setError(null);
-    var n = ++seq;
-    $('plan-update').disabled = true;
-    $('plan-headline').textContent = t('s.plan.loading');
-    var url = '/api/plan?from=' + encodeURIComponent(query.from) + '&to=' + encodeURIComponent(query.to) +
-      (query.topic ? '&topic=' + encodeURIComponent(query.topic) : '') +
-      '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1';
-    window.fetch(url, {
-      cache: 'no-store',
-      credentials: 'omit',
-      headers: { Authorization: 'Bearer ' + query.token }
+function fetchPlan() {
+  if (!query) return;
+  var tg = target();
+  if (!tg) return;
+  setError(null);
+  var n = ++seq;
+  $('plan-update').disabled = true;
+  $('plan-headline').textContent = t('s.plan.loading');
+  var url = '/api/plan?from=' + encodeURIComponent(query.from) + '&to=' + encodeURIComponent(query.to) +
+    (query.topic ? '&topic=' + encodeURIComponent(query.topic) : '') +
+    '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1';
+  window.fetch(url, {
+    cache: 'no-store',
+    credentials: 'omit',
+    headers: { Authorization: 'Bearer ' + query.token }
+  })
+    .then(function (r) {
+      if (n !== seq) return null;
+      if (r.status === 401) { needLogin('c.login.expired'); return null; }
+      if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
+      if (r.status === 400) throw new Error('400');
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.json();
     })
-      .then(function (r) {
-        if (n !== seq) return null;
-        if (r.status === 401) { P.needLogin('c.login.expired'); return null; }
-        if (r.status === 403) { P.needLogin('s.login.forbidden'); return null; }
-        if (r.status === 400) throw new Error('400');
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.json();
-      })
-      .then(function (j) {
-        if (n !== seq || j === null) return;
-        $('plan-update').disabled = false;
-        plan = j && Array.isArray(j.hours) ? j : { hours: [] };
-        render();
-      })
-      .catch(function (e) {
-        if (n !== seq) return;
-        $('plan-update').disabled = false;
-        plan = null;
-        clearOut();
-        setError(e && e.message === '400' ? 's.plan.bad' : 's.plan.fail');
-      });
-  }
+    .then(function (j) {
+      if (n !== seq || j === null) return;
+      $('plan-update').disabled = false;
+      plan = j && Array.isArray(j.hours) ? j : { hours: [] };
+      render();
+    })
+    .catch(function (e) {
+      if (n !== seq) return;
+      $('plan-update').disabled = false;
+      plan = null;
+      clearOut();
+      setError(e && e.message === '400' ? 's.plan.bad' : 's.plan.fail');
+    });
+}
 
-  function clearOut() {
-    $('plan-headline').textContent = '';
-    $('plan-gain').textContent = '';
-    $('plan-grids').textContent = '';
-    $('plan-gain-none').hidden = true;
-  }
+function clearOut() {
+  $('plan-headline').textContent = '';
+  $('plan-gain').textContent = '';
+  $('plan-grids').textContent = '';
+  $('plan-gain-none').hidden = true;
+}
 
-  /* ---- rendering ---- */
+/* ---- rendering ---- */
 
-  function render() {
-    if (!plan) return;
-    var rows = plan.hours;
-    renderHeadline(rows, plan.answered_per_week);
-    renderGain(rows);
-    renderGrids(rows);
-    P.updateScrollRegions();
-    var tables = $('plan-grids').querySelectorAll('table');
-    for (var i = 0; i < tables.length; i++) P.scrollToActivity(tables[i], 'td[data-had]');
-  }
+function render() {
+  if (!plan) return;
+  var rows = plan.hours;
+  renderHeadline(rows, plan.answered_per_week);
+  renderGain(rows);
+  renderGrids(rows);
+  updateScrollRegions();
+  var tables = $('plan-grids').querySelectorAll('table');
+  for (var i = 0; i < tables.length; i++) scrollToActivity(tables[i], 'td[data-had]');
+}
 
-  /* The answer in words; each row is one hour of the week, so the week's
-   * contacts are the sum of arrivals_per_h. */
-  function renderHeadline(rows, apw) {
-    var arrivals = 0;
-    rows.forEach(function (r) { arrivals += Number(r.arrivals_per_h) || 0; });
-    var say;
-    if (!rows.length || arrivals <= 0) say = t('s.plan.headline.none');
-    else if (!apw) say = t('s.plan.headline.arrivals', { all: whole(arrivals) });
-    else {
-      say = t('s.plan.headline', {
-        redistributed: whole(apw.redistributed), all: whole(arrivals),
-        now: whole(apw.now), planned: whole(apw.planned)
-      });
-    }
-    $('plan-headline').textContent = say;
-  }
-
-  function when(r) {
-    return P.weekdayName(r.dow - 1, 'short') + ' ' + P.hourRange(r.hour, false);
-  }
-
-  /* The hours where one more slot answers the most people, most first. */
-  function renderGain(rows) {
-    var best = rows.filter(function (r) { return r.gain_per_slot > 0; })
-      .sort(function (a, b) {
-        return b.gain_per_slot - a.gain_per_slot || a.dow - b.dow || a.hour - b.hour ||
-          (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0);
-      })
-      .slice(0, TOP);
-    var list = $('plan-gain');
-    list.textContent = '';
-    $('plan-gain-none').hidden = best.length > 0;
-    list.hidden = !best.length;
-    best.forEach(function (r) {
-      var li = P.el('li');
-      li.setAttribute('data-topic', r.topic);
-      li.setAttribute('data-dow', String(r.dow));
-      li.setAttribute('data-hour', String(r.hour));
-      li.appendChild(P.el('span', 'plan-when', when(r)));
-      li.appendChild(document.createTextNode(' · ' + P.topicTitle(r.topic) + ' · '));
-      li.appendChild(P.el('strong', 'plan-gain-n', t('s.plan.gain', { n: tenth(r.gain_per_slot) })));
-      var detail = t('s.plan.gain.detail', { had: one(r.slots_had), needed: whole(r.slots_needed) });
-      if (r.thin) detail += ', ' + t('s.plan.thin');
-      li.appendChild(P.el('span', 'plan-detail' + (r.thin ? ' plan-thin' : ''), ' (' + detail + ')'));
-      list.appendChild(li);
+/* The answer in words; each row is one hour of the week, so the week's
+ * contacts are the sum of arrivals_per_h. */
+function renderHeadline(rows, apw) {
+  var arrivals = 0;
+  rows.forEach(function (r) { arrivals += Number(r.arrivals_per_h) || 0; });
+  var say;
+  if (!rows.length || arrivals <= 0) say = t('s.plan.headline.none');
+  else if (!apw) say = t('s.plan.headline.arrivals', { all: whole(arrivals) });
+  else {
+    say = t('s.plan.headline', {
+      redistributed: whole(apw.redistributed), all: whole(arrivals),
+      now: whole(apw.now), planned: whole(apw.planned)
     });
   }
+  $('plan-headline').textContent = say;
+}
 
-  function topicsOf(rows) {
-    var ids = [];
-    P.topicIds().forEach(function (id) {
-      if (rows.some(function (r) { return r.topic === id; })) ids.push(id);
-    });
-    rows.forEach(function (r) { if (ids.indexOf(r.topic) < 0) ids.push(r.topic); });
-    return ids;
-  }
+function when(r) {
+  return weekdayName(r.dow - 1, 'short') + ' ' + hourRange(r.hour, false);
+}
 
-  /* One weekday × hour table per topic: "had / needed" and "→ proposed". */
-  function renderGrids(rows) {
-    var box = $('plan-grids');
-    box.textContent = '';
-    topicsOf(rows).forEach(function (id) {
-      var cells = {};
-      rows.forEach(function (r) { if (r.topic === id) cells[(r.dow - 1) + '/' + r.hour] = r; });
-      /* the topic's name above the scroll box, where a phone shows it whole */
-      var name = P.el('h4', 'plan-topic', P.topicTitle(id));
-      name.id = 'plan-topic-' + id;
-      box.appendChild(name);
-      var scroll = P.el('div', 'table-scroll');
-      scroll.setAttribute('role', 'region');
-      scroll.setAttribute('aria-labelledby', name.id);
-      var table = P.el('table', 'heatmap plan-grid');
-      table.setAttribute('data-topic', id);
-      var body = P.weekTable(table, t('s.plan.grid.caption', { topic: P.topicTitle(id) }));
-      for (var d = 0; d < 7; d++) {
-        var tr = P.weekRow(d);
-        for (var h = 0; h < 24; h++) tr.appendChild(gridCell(d, h, cells[d + '/' + h]));
-        body.appendChild(tr);
-      }
-      scroll.appendChild(table);
-      box.appendChild(scroll);
-    });
-  }
+/* The hours where one more slot answers the most people, most first. */
+function renderGain(rows) {
+  var best = rows.filter(function (r) { return r.gain_per_slot > 0; })
+    .sort(function (a, b) {
+      return b.gain_per_slot - a.gain_per_slot || a.dow - b.dow || a.hour - b.hour ||
+        (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0);
+    })
+    .slice(0, TOP);
+  var list = $('plan-gain');
+  list.textContent = '';
+  $('plan-gain-none').hidden = best.length > 0;
+  list.hidden = !best.length;
+  best.forEach(function (r) {
+    var li = el('li');
+    li.setAttribute('data-topic', r.topic);
+    li.setAttribute('data-dow', String(r.dow));
+    li.setAttribute('data-hour', String(r.hour));
+    li.appendChild(el('span', 'plan-when', when(r)));
+    li.appendChild(document.createTextNode(' · ' + topicTitle(r.topic) + ' · '));
+    li.appendChild(el('strong', 'plan-gain-n', t('s.plan.gain', { n: tenth(r.gain_per_slot) })));
+    var detail = t('s.plan.gain.detail', { had: one(r.slots_had), needed: whole(r.slots_needed) });
+    if (r.thin) detail += ', ' + t('s.plan.thin');
+    li.appendChild(el('span', 'plan-detail' + (r.thin ? ' plan-thin' : ''), ' (' + detail + ')'));
+    list.appendChild(li);
+  });
+}
 
-  function gridCell(d, h, r) {
-    var td = P.el('td');
-    td.setAttribute('data-day', String(d));
-    td.setAttribute('data-hour', String(h));
-    if (!r) {
-      td.className = 'plan-none';
-      td.appendChild(P.hidden(t('s.plan.cell.none')));
-      return td;
+function topicsOf(rows) {
+  var ids = [];
+  topicIds().forEach(function (id) {
+    if (rows.some(function (r) { return r.topic === id; })) ids.push(id);
+  });
+  rows.forEach(function (r) { if (ids.indexOf(r.topic) < 0) ids.push(r.topic); });
+  return ids;
+}
+
+/* One weekday × hour table per topic: "had / needed" and "→ proposed". */
+function renderGrids(rows) {
+  var box = $('plan-grids');
+  box.textContent = '';
+  topicsOf(rows).forEach(function (id) {
+    var cells = {};
+    rows.forEach(function (r) { if (r.topic === id) cells[(r.dow - 1) + '/' + r.hour] = r; });
+    /* the topic's name above the scroll box, where a phone shows it whole */
+    var name = el('h4', 'plan-topic', topicTitle(id));
+    name.id = 'plan-topic-' + id;
+    box.appendChild(name);
+    var scroll = el('div', 'table-scroll');
+    scroll.setAttribute('role', 'region');
+    scroll.setAttribute('aria-labelledby', name.id);
+    var table = el('table', 'heatmap plan-grid');
+    table.setAttribute('data-topic', id);
+    var body = weekTable(table, t('s.plan.grid.caption', { topic: topicTitle(id) }));
+    for (var d = 0; d < 7; d++) {
+      var tr = weekRow(d);
+      for (var h = 0; h < 24; h++) tr.appendChild(gridCell(d, h, cells[d + '/' + h]));
+      body.appendChild(tr);
     }
-    var more = r.slots_needed > r.slots_had;
-    td.className = more ? 'plan-more' : 'plan-ok';
-    td.setAttribute('data-had', String(r.slots_had));
-    td.setAttribute('data-needed', String(r.slots_needed));
-    if (more) td.setAttribute('data-more', '');
-    var shown = P.el('span', 'plan-cell');
-    shown.setAttribute('aria-hidden', 'true');
-    shown.appendChild(P.el('span', 'plan-had', (more ? MORE : '') + one(r.slots_had) + '/' + whole(r.slots_needed)));
-    if (typeof r.slots_proposed === 'number') {
-      shown.appendChild(P.el('span', 'plan-proposed', '\u2192' + whole(r.slots_proposed)));
-    }
-    td.appendChild(shown);
-    var words = t(more ? 's.plan.cell.more' : 's.plan.cell', { had: one(r.slots_had), needed: whole(r.slots_needed) });
-    if (typeof r.slots_proposed === 'number') words += ', ' + t('s.plan.cell.proposed', { n: whole(r.slots_proposed) });
-    if (r.thin) words += ', ' + t('s.plan.thin');
-    td.appendChild(P.hidden(words));
-    td.title = P.weekdayName(d, 'short') + ' ' + P.hourRange(h, false) + ': ' + words;
+    scroll.appendChild(table);
+    box.appendChild(scroll);
+  });
+}
+
+function gridCell(d, h, r) {
+  var td = el('td');
+  td.setAttribute('data-day', String(d));
+  td.setAttribute('data-hour', String(h));
+  if (!r) {
+    td.className = 'plan-none';
+    td.appendChild(hidden(t('s.plan.cell.none')));
     return td;
   }
+  var more = r.slots_needed > r.slots_had;
+  td.className = more ? 'plan-more' : 'plan-ok';
+  td.setAttribute('data-had', String(r.slots_had));
+  td.setAttribute('data-needed', String(r.slots_needed));
+  if (more) td.setAttribute('data-more', '');
+  var shown = el('span', 'plan-cell');
+  shown.setAttribute('aria-hidden', 'true');
+  shown.appendChild(el('span', 'plan-had', (more ? MORE : '') + one(r.slots_had) + '/' + whole(r.slots_needed)));
+  if (typeof r.slots_proposed === 'number') {
+    shown.appendChild(el('span', 'plan-proposed', '\u2192' + whole(r.slots_proposed)));
+  }
+  td.appendChild(shown);
+  var words = t(more ? 's.plan.cell.more' : 's.plan.cell', { had: one(r.slots_had), needed: whole(r.slots_needed) });
+  if (typeof r.slots_proposed === 'number') words += ', ' + t('s.plan.cell.proposed', { n: whole(r.slots_proposed) });
+  if (r.thin) words += ', ' + t('s.plan.thin');
+  td.appendChild(hidden(words));
+  td.title = weekdayName(d, 'short') + ' ' + hourRange(h, false) + ': ' + words;
+  return td;
+}
 
-  /* ---- the view's part in the page ---- */
+/* ---- the view's part in the page ---- */
 
-  P.view({
-    load: function (q) {
-      query = q;
-      fetchPlan();
-    },
-    render: function () { render(); },
-    clear: function () {
-      seq += 1;
-      query = null;
-      plan = null;
-      setError(null);
-      clearOut();
-    }
+/* What stats.js tells of the period (see page.js addView). */
+var view = {
+  load: function (q) {
+    query = q;
+    fetchPlan();
+  },
+  render: function () { render(); },
+  clear: function () {
+    seq += 1;
+    query = null;
+    plan = null;
+    setError(null);
+    clearOut();
+  }
+};
+
+/* Wires the target form; the page calls it once the strings are in. */
+function init() {
+  $('plan-share').value = String(DEFAULT_SHARE_PCT);
+  $('plan-wait').value = String(DEFAULT_WAIT_MIN);
+  $('plan-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    fetchPlan();
   });
-
-  I18N.ready(function () {
-    $('plan-share').value = String(DEFAULT_SHARE_PCT);
-    $('plan-wait').value = String(DEFAULT_WAIT_MIN);
-    $('plan-form').addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      fetchPlan();
-    });
-    ['plan-share', 'plan-wait'].forEach(function (id) {
-      $(id).addEventListener('change', fetchPlan);
-    });
+  ['plan-share', 'plan-wait'].forEach(function (id) {
+    $(id).addEventListener('change', fetchPlan);
   });
-})();
+}
+
+export { view, init };

@@ -1,0 +1,363 @@
+/* chats.js: the worker's own chats. Each chat is a panel (panel.js) that
+ * stays, marked ended, until the worker closes it; the server is the truth:
+ * a panel changes only on its messages. Own messages stay "sending" until
+ * the `ack` with their ref. A chat shows the visitor's language and
+ * pre-chat answers at its top, in the worker's own language (the texts come
+ * with the welcome's questions), and is marked urgent in words, not colour
+ * alone; `flag` marks or unmarks it, and every tab follows the pushed
+ * `flag`. A supervisor's whispers show as lines only staff see; a chat the
+ * worker's board follows (board.js) gets the same messages. */
+import { I18N } from '../i18n.js';
+import * as Chat from '../common.js';
+import * as Staff from './staff.js';
+import { sock, asks, board, wrapups } from './shared.js';
+import { questions } from './session.js';
+import { topicTitle, langName, dutyOn } from './duty.js';
+import { newChat, rebuildTools, q } from './panel.js';
+import { notifyUnread } from './title.js';
+
+var t = I18N.t;
+var $ = Chat.$;
+
+var chats = {};                /* chat id -> chat record, see panel.js newChat() */
+var chatOrder = [];
+var flagRefs = {};             /* ref of a flag request -> {chat, urgent} */
+var unconfirmed = {};          /* chat id -> true: open panels not re-sent yet */
+
+/* Every chat, in the order they came. */
+function eachChat(fn) {
+  chatOrder.forEach(function (id) { fn(chats[id]); });
+}
+
+function addChat(c) {
+  chats[c.id] = c;
+  chatOrder.push(c.id);
+  $('chats').appendChild(c.el);
+  renderChatsNone();
+}
+
+/* Where a chat's wrap-up form goes, or null when its panel is closed. */
+function wrapupHost(chat) {
+  return chats[chat] ? q(chats[chat], '.chat-wrapup') : null;
+}
+
+/* After a welcome: every open panel must be re-sent before the pong. */
+function expectResent() {
+  unconfirmed = {};
+  for (var i = 0; i < chatOrder.length; i++) {
+    if (!chats[chatOrder[i]].ended) unconfirmed[chatOrder[i]] = true;
+  }
+}
+
+/* The pong came: a panel not re-sent went back to the queue while we
+ * were away. */
+function endNotResent() {
+  for (var id in unconfirmed) {
+    if (Object.prototype.hasOwnProperty.call(unconfirmed, id) && chats[id] && !chats[id].ended) {
+      onChatEnded({ chat: id, by: 'requeued' });
+    }
+  }
+  unconfirmed = {};
+}
+
+/* Logged out: every panel goes. */
+function forgetChats() {
+  eachChat(function (c) { c.conv.typingStop(); });
+  chats = {};
+  chatOrder = [];
+  $('chats').textContent = '';
+  renderChatsNone();
+}
+
+/* An error answered the flag request ref. */
+function forgetFlag(ref) {
+  delete flagRefs[ref];
+}
+
+/* A short tone and, when allowed, a system notification (tab in background). */
+function alertWorker(textKey, vars) {
+  if (!document.hidden) return;
+  Staff.tone([660]);
+  Staff.notify(t(textKey, vars));
+}
+
+/* A supervisor's whisper: in the chat, for the worker's eyes only. */
+function onWhisper(m) {
+  if (board.has(m.chat)) board.onWhisper(m);
+  var c = chats[m.chat];
+  if (!c) return;
+  c.conv.addWhisper(m);
+  notifyUnread();
+  alertWorker('console.notify.whisper', { topic: topicTitle(c.topic) });
+}
+
+/* The pre-chat questions asked in topic: those with no topic list are
+ * asked everywhere. */
+function questionsFor(topic) {
+  return questions.filter(function (qu) {
+    return !Array.isArray(qu.topics) || qu.topics.indexOf(topic) >= 0;
+  });
+}
+
+/* Question text and answer label in the worker's language, found in the
+ * welcome's questions; bare ids for anything unknown. */
+function answerTexts(qid, aid) {
+  for (var i = 0; i < questions.length; i++) {
+    if (questions[i].id !== qid) continue;
+    var label = aid;
+    var list = Array.isArray(questions[i].answers) ? questions[i].answers : [];
+    for (var j = 0; j < list.length; j++) {
+      if (list[j].id === aid) label = I18N.pick(list[j].label, aid);
+    }
+    return { question: I18N.pick(questions[i].text, qid), answer: label };
+  }
+  return { question: qid, answer: aid };
+}
+
+function renderAbout(c) {
+  var lang = q(c, '.chat-lang');
+  lang.textContent = c.lang ? t('c.chat.lang', { lang: langName(c.lang) }) : '';
+  lang.hidden = !c.lang;
+  var dl = q(c, '.chat-answers dl');
+  dl.textContent = '';
+  /* in the order the questions are configured, then any the welcome did not name */
+  var ids = questions.map(function (qu) { return qu.id; }).filter(function (id) {
+    return Object.prototype.hasOwnProperty.call(c.answers, id);
+  });
+  for (var k in c.answers) {
+    if (Object.prototype.hasOwnProperty.call(c.answers, k) && ids.indexOf(k) < 0) ids.push(k);
+  }
+  for (var i = 0; i < ids.length; i++) {
+    var x = answerTexts(ids[i], String(c.answers[ids[i]]));
+    var row = document.createElement('div');
+    row.setAttribute('data-question', ids[i]);
+    var dt = document.createElement('dt');
+    dt.textContent = x.question;
+    var dd = document.createElement('dd');
+    dd.textContent = x.answer;
+    row.appendChild(dt);
+    row.appendChild(dd);
+    dl.appendChild(row);
+  }
+  dl.hidden = ids.length === 0;
+  q(c, '.chat-noanswers').hidden = ids.length > 0;
+  /* where nothing was asked there is nothing to say */
+  q(c, '.chat-answers').hidden = ids.length === 0 && questionsFor(c.topic).length === 0;
+  I18N.apply(q(c, '.chat-answers'));
+  q(c, '.chat-about').hidden = lang.hidden && q(c, '.chat-answers').hidden;
+}
+
+function renderUrgent(c) {
+  c.el.classList.toggle('urgent', c.urgent);
+  q(c, '.chat-urgent').hidden = !c.urgent;
+  q(c, '.chat-urgent .urgent-text').textContent = t('c.chat.urgent');
+  var key = c.urgent ? 'c.chat.flag.off' : 'c.chat.flag.on';
+  var b = q(c, '.chat-flag');
+  b.setAttribute('data-i18n', key);
+  b.textContent = t(key);
+}
+
+/* Asks the server to mark (urgent true) or unmark the chat; the panel
+ * changes on the ack or the pushed flag. */
+function sendFlag(c, urgent) {
+  var ref = 'flag' + sock.nextRef();
+  if (!sock.send({ type: 'flag', chat: c.id, urgent: urgent, ref: ref })) return;
+  flagRefs[ref] = { chat: c.id, urgent: urgent };
+}
+
+function onFlag(m) {
+  var c = chats[m.chat];
+  if (!c) return;
+  c.urgent = m.urgent === true;
+  renderUrgent(c);
+}
+
+function renderPanelMeta(c) {
+  var title = topicTitle(c.topic);
+  q(c, '.chat-topic').textContent = title;
+  renderUrgent(c);
+  renderAbout(c);
+  var aud = I18N.has('c.audience.' + c.audience) ? t('c.audience.' + c.audience) : (c.audience || '');
+  q(c, '.chat-meta').textContent = t('c.chat.meta', {
+    chat: c.id,
+    audience: aud,
+    wait: typeof c.waited === 'number' ? I18N.formatDuration(c.waited) : '–'
+  });
+  q(c, '.chat-log').setAttribute('aria-label', t('c.chat.log', { topic: title }));
+  var st = '';
+  if (c.ended) st = t('c.chat.ended');
+  else if (c.away) st = t('c.chat.away');
+  q(c, '.chat-status').textContent = st;
+}
+
+function refreshPanelMeta() {
+  for (var i = 0; i < chatOrder.length; i++) {
+    renderPanelMeta(chats[chatOrder[i]]);
+    chats[chatOrder[i]].conv.renderAll();
+  }
+}
+
+function renderChatsNone() {
+  $('chats-none').hidden = chatOrder.length > 0;
+}
+
+function updatePanelControls(c) {
+  var live = sock.connected() && !c.ended;
+  var tools = c.el.querySelectorAll('.chat-tools select, .chat-tools button');
+  for (var i = 0; i < tools.length; i++) tools[i].disabled = !live;
+  q(c, '.chat-tools').hidden = c.ended;
+  q(c, '.chat-send').disabled = !live;
+  q(c, '.chat-end').disabled = !live;
+  q(c, '.chat-input').disabled = c.ended;
+  q(c, '.chat-end').hidden = c.ended;
+  q(c, '.chat-flag').hidden = c.ended;
+  q(c, '.chat-flag').disabled = !live;
+  asks.controls(c.id, live, c.ended);
+  q(c, '.chat-close').hidden = !c.ended;
+  c.el.classList.toggle('ended', c.ended);
+}
+
+function updateControls() {
+  $('duty-on').disabled = !sock.connected();
+  $('duty-off').disabled = !sock.connected() || !dutyOn();
+  for (var i = 0; i < chatOrder.length; i++) updatePanelControls(chats[chatOrder[i]]);
+}
+
+function onChatStarted(m) {
+  if (m.monitoring === true) {
+    board.onStarted(m);
+    return;
+  }
+  var c = chats[m.chat];
+  var isNew = !c || c.ended;
+  delete unconfirmed[m.chat];
+  if (!c) {
+    c = newChat(m);
+    addChat(c);
+  } else {
+    /* a re-sent chat (after a reconnect): rebuild it from history */
+    c.topic = m.topic || c.topic;
+    if (m.audience) c.audience = m.audience;
+    if (typeof m.waited_s === 'number') c.waited = m.waited_s;
+    c.ended = false;
+    c.by = null;
+    c.conv.clear();
+    rebuildTools(c);   /* the topic may have changed (a transfer came back to us) */
+  }
+  c.answers = m.answers && typeof m.answers === 'object' && !Array.isArray(m.answers) ? m.answers : {};
+  c.urgent = m.urgent === true;
+  c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
+  c.conv.addHistory(Array.isArray(m.history) ? m.history : []);
+  c.away = m.visitor_away === true;
+  if (c.away) c.conv.system('c.chat.away');
+  renderPanelMeta(c);
+  updatePanelControls(c);
+  if (isNew) {
+    $('announce').textContent = t(c.urgent ? 'c.announce.urgent' : 'c.announce.new', { topic: topicTitle(c.topic) });
+    notifyUnread();
+    alertWorker('c.announce.new', { topic: topicTitle(c.topic) });
+  }
+}
+
+function onMsg(m) {
+  if (board.has(m.chat)) board.onMsg(m);
+  var c = chats[m.chat];
+  if (!c || c.conv.seen(m.seq)) return;
+  if (m.from === 'visitor') {
+    c.conv.setOthersTyping(false);
+    notifyUnread();
+    alertWorker('c.notify.msg', { topic: topicTitle(c.topic) });
+  }
+  c.conv.add(m, 'ok');
+}
+
+function onAck(m) {
+  var f = m.ref !== undefined ? flagRefs[m.ref] : null;
+  if (f) {
+    delete flagRefs[m.ref];
+    onFlag(f);
+    return;
+  }
+  if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
+  var c = chatOfRef(m.ref);
+  if (c) c.conv.ack(m.ref, m.seq);
+}
+
+function onTyping(m) {
+  if (board.has(m.chat)) board.onTyping(m);
+  var c = chats[m.chat];
+  if (!c || m.from === 'worker') return;
+  c.conv.setOthersTyping(!!m.on);
+}
+
+function onChatEnded(m) {
+  if (board.has(m.chat)) board.onEnded(m);
+  var c = chats[m.chat];
+  if (!c) return;
+  c.ended = true;
+  c.by = m.by;
+  c.away = false;
+  c.conv.typingStop();
+  c.conv.setOthersTyping(false);
+  c.conv.failPending();
+  var by = m.by;
+  if (by === 'worker' && m.ref !== undefined && m.ref === c.blockRef) by = 'blocked';
+  var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked'].indexOf(by) >= 0 ? by : 'server');
+  c.conv.system(key);
+  renderPanelMeta(c);
+  updatePanelControls(c);
+}
+
+function onAway(m, away) {
+  var c = chats[m.chat];
+  if (!c || c.ended) return;
+  c.away = away;
+  if (away) c.conv.setOthersTyping(false);
+  c.conv.system(away ? 'c.chat.away' : 'c.chat.back');
+  renderPanelMeta(c);
+}
+
+function closePanel(c) {
+  c.conv.typingStop();
+  wrapups.detach(c.id);
+  asks.forget(c.id);
+  if (c.el.parentNode) c.el.parentNode.removeChild(c.el);
+  delete chats[c.id];
+  chatOrder = chatOrder.filter(function (id) { return id !== c.id; });
+  renderChatsNone();
+  var next = $('chats').querySelector('.chat-input:not([disabled])');
+  if (next) next.focus();
+  else $('chats-heading').focus();
+}
+
+/* The chat whose message is waiting for the answer to ref, or null. */
+function chatOfRef(ref) {
+  if (ref === undefined) return null;
+  for (var i = 0; i < chatOrder.length; i++) {
+    if (chats[chatOrder[i]].conv.pending[ref]) return chats[chatOrder[i]];
+  }
+  return null;
+}
+
+export {
+  eachChat,
+  wrapupHost,
+  expectResent,
+  endNotResent,
+  forgetChats,
+  forgetFlag,
+  chatOfRef,
+  sendFlag,
+  closePanel,
+  updatePanelControls,
+  updateControls,
+  refreshPanelMeta,
+  onChatStarted,
+  onMsg,
+  onAck,
+  onTyping,
+  onChatEnded,
+  onAway,
+  onFlag,
+  onWhisper
+};

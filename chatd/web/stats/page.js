@@ -1,0 +1,67 @@
+/* page.js: what the statistics page's parts share: the configured topics
+ * (from GET /api/status), the status line under the title, and the views
+ * of the period. A view ({load(query), render(result), clear()}, see
+ * addView) is told when a period is asked for, whenever the page renders,
+ * and when the token goes. */
+import { I18N } from '../i18n.js';
+import * as Chat from '../common.js';
+
+var t = I18N.t;
+var $ = Chat.$;
+
+var topicList = [];          /* from /api/status */
+var views = [];
+
+function setTopics(list) {
+  topicList = Array.isArray(list) ? list : [];
+}
+
+function topicTitle(id) {
+  return Chat.topicTitle(topicList, id);
+}
+
+function topicIds() {
+  return topicList.map(function (x) { return x.id; });
+}
+
+/* The configured topics in a selection: all of them, or the one chosen. */
+function topicsIn(topic) {
+  return topicIds().filter(function (id) { return !topic || id === topic; });
+}
+
+/* Another view of the same period: load(query) when a period is asked for
+ * ({from, to, topic, token}), render(result) whenever the page renders,
+ * clear() when the token goes. */
+function addView(v) {
+  views.push(v);
+}
+
+function eachView(fn) {
+  views.forEach(fn);
+}
+
+var statusKey = null;
+var statusVars = null;
+
+function setStatus(key, vars) {
+  statusKey = key;
+  statusVars = vars || null;
+  renderStatus();
+}
+
+function renderStatus() {
+  var s = $('status');
+  s.textContent = statusKey ? t(statusKey, statusVars ? statusVars() : null) : '';
+  s.hidden = !statusKey;
+}
+
+export {
+  setTopics,
+  topicTitle,
+  topicIds,
+  topicsIn,
+  addView,
+  eachView,
+  setStatus,
+  renderStatus
+};
