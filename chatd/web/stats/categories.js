@@ -4,9 +4,9 @@
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { num, weekdayName, hourRange } from './format.js';
-import { countText, groupSum, groupText, weekSums } from './sums.js';
+import { countText, groupSum, weekSums } from './sums.js';
 import { el, hidden, rowHeader, tableHead, fieldCell, weekTable, weekRow } from './table.js';
-import { kindFields } from './wrapups.js';
+import { endSentTable, kindFields } from './wrapups.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -79,11 +79,7 @@ function renderCategories(s, cats) {
     tr.appendChild(fieldCell(s, 'cat_' + c.id, sent));
     body.appendChild(tr);
   });
-  table.appendChild(body);
-  var foot = el('tr');
-  foot.appendChild(rowHeader(t('s.kinds.sent')));
-  foot.appendChild(el('td', null, groupText(s, kindFields())));
-  table.appendChild(el('tfoot')).appendChild(foot);
+  endSentTable(table, body, s);
 }
 
 /* The category chooser of the weekday × hour table: all of them together,

@@ -171,7 +171,27 @@ function startLogin(on) {
   Chat.loginForm({ submit: onLoginSubmit, logout: logout });
 }
 
+/* GET url with the coordinator's token: its JSON; null when current()
+ * says the answer is no longer wanted or the login must be made again
+ * (then the login is shown, saying why); an Error('400') or
+ * Error('HTTP n') when the server refuses or fails. */
+function fetchAuthed(url, token, current) {
+  return window.fetch(url, {
+    cache: 'no-store',
+    credentials: 'omit',
+    headers: { Authorization: 'Bearer ' + token }
+  }).then(function (r) {
+    if (!current()) return null;
+    if (r.status === 401) { needLogin('c.login.expired'); return null; }
+    if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
+    if (r.status === 400) throw new Error('400');
+    if (!r.ok) throw new Error('HTTP ' + r.status);
+    return r.json();
+  });
+}
+
 export {
+  fetchAuthed,
   startLogin,
   savedToken,
   showLogin,

@@ -16,7 +16,7 @@ import * as Chat from '../common.js';
 import { nf, weekdayName, hourRange } from './format.js';
 import { el, hidden, weekTable, weekRow, updateScrollRegions, scrollToActivity } from './table.js';
 import { topicTitle, topicIds } from './page.js';
-import { needLogin } from './login.js';
+import { fetchAuthed } from './login.js';
 
 var DEFAULT_SHARE_PCT = 80;
 var DEFAULT_WAIT_MIN = 5;
@@ -69,19 +69,7 @@ function fetchPlan() {
   var url = '/api/plan?from=' + encodeURIComponent(query.from) + '&to=' + encodeURIComponent(query.to) +
     (query.topic ? '&topic=' + encodeURIComponent(query.topic) : '') +
     '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1';
-  window.fetch(url, {
-    cache: 'no-store',
-    credentials: 'omit',
-    headers: { Authorization: 'Bearer ' + query.token }
-  })
-    .then(function (r) {
-      if (n !== seq) return null;
-      if (r.status === 401) { needLogin('c.login.expired'); return null; }
-      if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
-      if (r.status === 400) throw new Error('400');
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.json();
-    })
+  fetchAuthed(url, query.token, function () { return n === seq; })
     .then(function (j) {
       if (n !== seq || j === null) return;
       $('plan-update').disabled = false;

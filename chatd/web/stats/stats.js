@@ -23,7 +23,7 @@ import { formatDay, ymdParts, addDays, localToday } from './format.js';
 import { zero, sumInto } from './sums.js';
 import { el, updateScrollRegions, scrollToActivity } from './table.js';
 import { setTopics, topicTitle, topicIds, addView, eachView, setStatus, renderStatus } from './page.js';
-import { startLogin, savedToken, showLogin, showStats, renderWhoami, needLogin } from './login.js';
+import { startLogin, savedToken, showLogin, showStats, renderWhoami, fetchAuthed } from './login.js';
 import { renderFigures, renderWaits, renderFeedback, renderPerTopic } from './overview.js';
 import { HEAT_BUSY, renderHeatmap, renderUnmet } from './demand.js';
 import { renderAnswers } from './answers.js';
@@ -108,19 +108,7 @@ function load() {
   eachView(function (v) { v.load({ from: from, to: to, topic: topic, token: token }); });
   var url = '/api/stats?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to) +
     (topic ? '&topic=' + encodeURIComponent(topic) : '');
-  window.fetch(url, {
-    cache: 'no-store',
-    credentials: 'omit',
-    headers: { Authorization: 'Bearer ' + token }
-  })
-    .then(function (r) {
-      if (seq !== loadSeq) return null;
-      if (r.status === 401) { needLogin('c.login.expired'); return null; }
-      if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
-      if (r.status === 400) throw new Error('400');
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.json();
-    })
+  fetchAuthed(url, token, function () { return seq === loadSeq; })
     .then(function (j) {
       if (seq !== loadSeq || j === null) return;
       $('show').disabled = false;

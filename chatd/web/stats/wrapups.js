@@ -27,6 +27,15 @@ function kindFields() {
   return KINDS.map(function (k) { return k[0]; });
 }
 
+/* Puts body into a table of wrap-ups, with a foot row of how many were sent. */
+function endSentTable(table, body, s) {
+  table.appendChild(body);
+  var foot = el('tr');
+  foot.appendChild(rowHeader(t('s.kinds.sent')));
+  foot.appendChild(el('td', null, groupText(s, kindFields())));
+  table.appendChild(el('tfoot')).appendChild(foot);
+}
+
 /* Wrap-ups: how many, how long, and their kinds, with the share that was
  * no conversation at all (silent, test, prank) said in words. */
 function renderWrapups(s) {
@@ -49,11 +58,7 @@ function renderWrapups(s) {
     tr.appendChild(fieldCell(s, k[0], sent));
     body.appendChild(tr);
   });
-  table.appendChild(body);
-  var foot = el('tr');
-  foot.appendChild(rowHeader(t('s.kinds.sent')));
-  foot.appendChild(el('td', null, groupText(s, kindFields())));
-  table.appendChild(el('tfoot')).appendChild(foot);
+  endSentTable(table, body, s);
 
   var noise = groupSum(s, NOISE);
   var say;
@@ -105,6 +110,7 @@ function renderHelped(s) {
 }
 
 export {
+  endSentTable,
   kindFields,
   renderWrapups,
   renderHelped
