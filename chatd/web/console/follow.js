@@ -145,25 +145,9 @@ function textForm(base, cls, labelKey, rows) {
 following.buildMon = function (mon) {
   var self = this;
   var base = 'mon-' + mon.n;
-  var sec = document.createElement('section');
-  sec.className = 'chat-panel monitor-panel';
-  sec.setAttribute('data-monitor', mon.id);
-  sec.setAttribute('aria-labelledby', base + '-title');
-
-  var head = document.createElement('div');
-  head.className = 'chat-head';
-  var h = document.createElement('h3');
-  h.id = base + '-title';
-  h.className = 'chat-title';
-  h.tabIndex = -1;
-  var topic = document.createElement('span');
-  topic.className = 'chat-topic';
-  h.appendChild(topic);
-  var mark = Staff.mark('chat-urgent', '\u26a0', t('c.chat.urgent'));
-  mark.hidden = true;
-  h.appendChild(document.createTextNode(' '));
-  h.appendChild(mark);
-  head.appendChild(h);
+  var p = Staff.panelHead(base, 'chat-panel monitor-panel', 'data-monitor', mon.id);
+  var sec = p.sec, head = p.head;
+  p.title.tabIndex = -1;
   var stop = Staff.button('button small secondary mon-stop', 'button', 'board.mon.stop');
   stop.addEventListener('click', function () { self.unfollow(mon); });
   head.appendChild(stop);

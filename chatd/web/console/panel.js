@@ -57,24 +57,8 @@ function newChat(m) {
 
 function buildPanel(c) {
   var base = 'chat-' + c.n;
-  var sec = document.createElement('section');
-  sec.className = 'chat-panel';
-  sec.setAttribute('data-chat', c.id);
-  sec.setAttribute('aria-labelledby', base + '-title');
-
-  var head = document.createElement('div');
-  head.className = 'chat-head';
-  var h = document.createElement('h3');
-  h.id = base + '-title';
-  h.className = 'chat-title';
-  var topic = document.createElement('span');
-  topic.className = 'chat-topic';
-  h.appendChild(topic);
-  var mark = Staff.mark('chat-urgent', '\u26a0', t('c.chat.urgent'));
-  mark.hidden = true;
-  h.appendChild(document.createTextNode(' '));
-  h.appendChild(mark);
-  head.appendChild(h);
+  var p = Staff.panelHead(base, 'chat-panel', 'data-chat', c.id);
+  var sec = p.sec, head = p.head;
   var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
   flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
   var ask = asks.build(c.id, base);

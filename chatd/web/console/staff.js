@@ -224,7 +224,32 @@ function chatBody(sec) {
   sec.appendChild(typing);
 }
 
+/* A chat panel (a section of class cls, attr = id) and its head with the
+ * title that labels it: the topic and the urgent mark, both filled in
+ * later; the caller adds its tools to head and then head to sec. */
+function panelHead(base, cls, attr, id) {
+  var sec = document.createElement('section');
+  sec.className = cls;
+  sec.setAttribute(attr, id);
+  sec.setAttribute('aria-labelledby', base + '-title');
+  var head = document.createElement('div');
+  head.className = 'chat-head';
+  var title = document.createElement('h3');
+  title.id = base + '-title';
+  title.className = 'chat-title';
+  var topic = document.createElement('span');
+  topic.className = 'chat-topic';
+  title.appendChild(topic);
+  var urgent = mark('chat-urgent', '\u26a0', I18N.t('c.chat.urgent'));
+  urgent.hidden = true;
+  title.appendChild(document.createTextNode(' '));
+  title.appendChild(urgent);
+  head.appendChild(title);
+  return { sec: sec, head: head, title: title };
+}
+
 export {
+  panelHead,
   Conversation,
   chatBody,
   button,
