@@ -174,7 +174,7 @@ struct visitor {
     struct visitor *dirty_next;
     bool gone;       /* turn_visitor_gone (turn.c) */
     uint64_t source; /* keyed hash of the address it came from (0: restored), counted */
-    int lang;        /* its chat language (hello.lang), a proto_lang index; -1: any */
+    int lang;        /* its chat language (hello.lang), an index of h->langs->accept; -1: any */
     /* The undo snapshot (turn.c), as in struct chat. */
     struct visitor_durable was;
     uint64_t saved_in;
@@ -229,7 +229,7 @@ struct worker {
     bool on_duty;
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
-    uint64_t langs; /* the languages it chats in: bit i = proto_lang_code(i) */
+    uint64_t langs; /* the languages it chats in: bit i = h->langs->accept code i */
     HUB_DURABLE(
         worker_durable, struct chat *chats[WORKER_MAX_CHATS]; int nchats;
         struct wrapups wrapups; /* each takes a slot like a chat */

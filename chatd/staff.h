@@ -46,7 +46,7 @@ int staff_workers(const struct hub *h, int topic);
 /* Of those slots, the ones free now. */
 int staff_free_slots(const struct hub *h, int topic);
 
-/* True when w chats in language lang (a proto_lang index; -1: any). */
+/* True when w chats in language lang (an index of h->langs->accept; -1: any). */
 bool staff_speaks(const struct worker *w, int lang);
 
 /* The slots of the workers on duty and connected for topic who speak lang. */
