@@ -217,6 +217,22 @@ export async function advanceClock(port, seconds) {
     return JSON.parse(r.body).now;
 }
 
+/* Moves chatd's clock in steps of `step` seconds, at most `max` in all, until
+ * client holds a message matching `what` (a type or a predicate): each step
+ * ends with a round trip on client, so what fell due by then is in. Resolves
+ * {msg, now}: the message (taken) and chatd's now (epoch seconds) after the
+ * step that brought it; rejects when `max` seconds brought nothing. */
+export async function advanceUntil(srv, client, what, { step = 0.25, max = 30 } = {}) {
+    const match = typeof what === 'function' ? what : (m) => m.type === what;
+    for (let moved = 0; moved < max; moved += step) {
+        const now = await srv.advance(step);
+        await client.roundTrip();
+        const i = client.buffer.findIndex(match);
+        if (i >= 0) return { msg: client.buffer.splice(i, 1)[0], now };
+    }
+    assert.fail(`nothing matching ${what.label || what} after ${max} s of chatd's clock; unread: ${client.describe()}`);
+}
+
 /* prepare() + spawnChatd(): a running daemon with alice and the key pair.
  * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, advance(s),
  *          stop, kill, stderr(), stdout(), cleanup()}. */
