@@ -185,6 +185,14 @@ export function spawnChatd(cfg, env = {}) {
         proc, ready, exited,
         /* Moves chatd's clock seconds ahead (after ready); resolves to its now. */
         advance: async (seconds) => advanceClock(await ready, seconds),
+        /* Resolves once chatd's stderr matches re (a line it says when
+         * something is done), rejects after ms. */
+        said: (re, ms = 5000) => new Promise((resolve, reject) => {
+            if (re.test(err)) return resolve();
+            const timer = setTimeout(() => { proc.stderr.off('data', look); reject(new Error(`chatd did not say ${re} within ${ms} ms; stderr:\n${err}`)); }, ms);
+            const look = () => { if (re.test(err)) { clearTimeout(timer); proc.stderr.off('data', look); resolve(); } };
+            proc.stderr.on('data', look);
+        }),
         stdout: () => out,
         stderr: () => err,
         exitInfo: () => exitInfo,
@@ -235,7 +243,7 @@ export async function advanceUntil(srv, client, what, { step = 0.25, max = 30 } 
 
 /* prepare() + spawnChatd(): a running daemon with alice and the key pair.
  * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, advance(s),
- *          stop, kill, stderr(), stdout(), cleanup()}. */
+ *          said(re), stop, kill, stderr(), stdout(), cleanup()}. */
 export async function startServer(opts = {}) {
     const env = await prepare(opts);
     const d = spawnChatd(env.cfg, opts.env);
@@ -248,7 +256,7 @@ export async function startServer(opts = {}) {
         throw e;
     }
     return {
-        ...env, port, proc: d.proc, advance: d.advance,
+        ...env, port, proc: d.proc, advance: d.advance, said: d.said,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
         async cleanup() {
             await d.kill();

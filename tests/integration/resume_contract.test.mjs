@@ -5,12 +5,12 @@
  * back with its token to its open chats, and every tab of it is served. */
 import assert from 'node:assert/strict';
 import {
-    chatting, connect, historyRows, request, scenario, visitorHello, waiting,
+    advanceUntil, chatting, connect, historyRows, request, scenario, visitorHello, waiting,
 } from './harness.mjs';
 
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{22,}$/;
 const SHORT_GRACE = { server: { resume_grace_s: 1 } };
-const GRACE_WAIT_MS = 4000; /* 1 s grace plus a generous margin for the timer */
+const GRACE_MAX_S = 4; /* of chatd's clock: 1 s grace plus a generous margin */
 
 function resumeHello(port, v) {
     return visitorHello(port, { session: v.welcome.session });
@@ -91,7 +91,7 @@ scenario('after the grace a queued visitor\'s place is gone and the next in line
     const b = await waiting(srv.port);
     const c = await waiting(srv.port);
     a.terminate();
-    const qb = await b.next('queued', { timeout: GRACE_WAIT_MS });
+    const { msg: qb } = await advanceUntil(srv, b, 'queued', { max: GRACE_MAX_S });
     const qc = await c.next('queued', { timeout: 1000 });
     assert.deepEqual([qb.position, qc.position], [1, 2]);
     const a2 = await resumeHello(srv.port, a);
@@ -103,7 +103,7 @@ scenario('after the grace a chatting visitor\'s chat ends for the worker by time
     const { w, v, chat } = await chatting(srv);
     v.terminate();
     await w.next('visitor_away');
-    const end = await w.next('chat_ended', { timeout: GRACE_WAIT_MS });
+    const { msg: end } = await advanceUntil(srv, w, 'chat_ended', { max: GRACE_MAX_S });
     assert.deepEqual([end.chat, end.by], [chat, 'timeout']);
 });
 
