@@ -192,7 +192,7 @@ scenario('of two workers with equally many chats the one idle longest gets the n
     const c2 = await bothStarted(bob, v2);
     /* bob's chat ends first, so he has been idle longer than alice */
     await endChat(bob, v2, c2);
-    await new Promise((r) => setTimeout(r, 50));
+    await srv.advance(0.05);
     await endChat(alice, v1, c1);
     const v3 = await waiting(srv.port);
     await bothStarted(bob, v3);
@@ -201,7 +201,7 @@ scenario('of two workers with equally many chats the one idle longest gets the n
 
 scenario('a worker serving two topics gets the visitor who waited longest', TWO_TOPICS, async (srv) => {
     const parent = await waiting(srv.port, 'parents');
-    await new Promise((r) => setTimeout(r, 50));
+    await srv.advance(0.05);
     const young = await waiting(srv.port, 'youth');
     const w = await workerOnDuty(srv.port, ['youth', 'parents'], 1);
     const first = await w.next('chat_started');
