@@ -410,9 +410,9 @@ class Client {
      * buffered) by a round trip, not a wait: a ping's reply leaves after
      * everything chatd had queued for this connection before it read the
      * ping, so what chatd did before (another client's action that was
-     * answered, a clock advance) is in the buffer by then. Not across a
-     * held turn (a commit that waits for the database lock): its frames
-     * may follow the pong. The second argument (once a wait in ms) is
+     * answered, a clock advance) is in the buffer by then. Not while a
+     * turn is held (a commit waiting for the database lock): the pong
+     * waits behind its frames. The second argument (once a wait in ms) is
      * ignored. */
     async expectNone(type) {
         await this.roundTrip();
