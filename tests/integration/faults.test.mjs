@@ -180,7 +180,8 @@ test('a full disk: every acked message is stored and opens, the others are answe
             const late = await visitorHello(srv.port);
             const joined = await request(late, { type: 'join', topic: 'youth' }, { timeout: 5000 });
             fs.rmSync(filler);
-            await sleep(300);
+            /* routing waits TURN_CALM_S (1 s of chatd's clock) after a failed batch */
+            await d.advance(1.1);
             for (let i = 0; i < 10; i++) count(await sendMsg(v, { text: `after ${i}` }));
             let lateChat = null;
             if (joined.type !== 'queued') {
@@ -364,7 +365,9 @@ scenario('status subscribers that never read do not grow chatd: each holds one s
             v.send({ type: 'join', topic: `topic${String(i % 32).padStart(2, '0')}`, ref: newRef() });
             visitors.push(v);
         }
-        await sleep(1000);
+        /* every join is done (and its status pushed or held) once each
+         * visitor's later ping is answered */
+        await Promise.all(visitors.map((v) => v.roundTrip()));
         const after = rssKb(srv.proc.pid);
         const dropped = deaf.filter((c) => c.closeInfo).length;
         console.log(`# 20 deaf subscribers, 600 status changes of ~${(32 * 420 / 1024).toFixed(0)} KB: chatd RSS ${before} -> ${after} kB, ${dropped} dropped`);
