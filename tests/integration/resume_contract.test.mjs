@@ -39,7 +39,7 @@ scenario('a queued visitor who resumes gets queued with its same position', asyn
     const b2 = await resumeHello(srv.port, b);
     const q = await b2.next('queued');
     assert.deepEqual([q.topic, q.position], ['youth', 2]);
-    await c.expectNone('queued', 200); /* nobody behind moved */
+    await c.expectNone('queued'); /* nobody behind moved */
 });
 
 scenario('while a chatting visitor is away the worker gets visitor_away and its messages are acked', async (srv) => {
@@ -76,7 +76,7 @@ scenario('the worker gets visitor_back when the visitor resumes its chat', async
     const { w, v, chat } = await chatting(srv);
     v.terminate();
     await w.next('visitor_away');
-    await w.expectNone('visitor_back', 200);
+    await w.expectNone('visitor_back');
     const v2 = await resumeHello(srv.port, v);
     assert.equal((await w.next('visitor_back')).chat, chat);
     const a = await request(v2, { type: 'msg', text: 'back again' });
@@ -96,7 +96,7 @@ scenario('after the grace a queued visitor\'s place is gone and the next in line
     assert.deepEqual([qb.position, qc.position], [1, 2]);
     const a2 = await resumeHello(srv.port, a);
     assert.equal(a2.welcome.state, 'idle', 'the old place is not given back');
-    await a2.expectNone('queued', 200);
+    await a2.expectNone('queued');
 });
 
 scenario('after the grace a chatting visitor\'s chat ends for the worker by timeout', SHORT_GRACE, async (srv) => {

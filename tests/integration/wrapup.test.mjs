@@ -131,7 +131,7 @@ scenario('wrapup checks its chat, kind and categories, and takes one per chat', 
         const d = spawnChatd(srv.cfg);
         const port = await d.ready;
         const again = await workerLogin(port);
-        await again.expectNone('wrapup', 500);
+        await again.expectNone('wrapup');
         const r = await request(again, { type: 'wrapup', chat: y.chat, kind: 'test', categories: [] });
         assert.equal(r.code, 'bad_request', 'nothing of it was stored');
         await d.stop();
