@@ -4,6 +4,8 @@
  * Order matters: the config is validated completely before anything is
  * opened; the transcript public key must load, or chatd refuses to start,
  * because a chat whose transcript cannot be stored must never begin.
+ * CHATD_TEST_CLOCK is looked at before the config: a test clock in a build
+ * without one is a configuration error, never silently ignored.
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,6 +17,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "config.h"
 #include "hub.h"
 #include "langs.h"
@@ -23,6 +26,7 @@
 #include "transcript.h"
 
 #define EXIT_USAGE 2
+#define EXIT_CONFIG 78 /* sysexits.h EX_CONFIG: the environment asks for what this build lacks */
 
 static struct server *volatile chatd_server;
 static volatile sig_atomic_t chatd_stopping, chatd_reload;
@@ -74,9 +78,31 @@ static int usage(void)
 
 static double wall_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return clock_now();
+}
+
+/* CHATD_TEST_CLOCK=1 turns on GET /test/clock (clock.h) in a CHAT_TEST_CLOCK
+ * build: 1 on, 0 off (unset), -1 refused (said on stderr). A release build
+ * refuses the variable whatever its value: a daemon whose time a request
+ * can move must never run by mistake, nor one that a test believes it moves. */
+static int test_clock_wanted(void)
+{
+    const char *v = getenv("CHATD_TEST_CLOCK");
+    if (!v)
+        return 0;
+#ifdef CHAT_TEST_CLOCK
+    if (strcmp(v, "1") == 0) {
+        fputs("chatd: test clock on\n", stderr);
+        return 1;
+    }
+    fprintf(stderr, "chatd: CHATD_TEST_CLOCK=%s: only 1 (test clock on) is known; not starting\n",
+            v);
+#else
+    fputs("chatd: CHATD_TEST_CLOCK is set, but this chatd is built without the test clock "
+          "(cmake -DCHAT_TEST_CLOCK=ON, tests only); unset it. Not starting\n",
+          stderr);
+#endif
+    return -1;
 }
 
 static void log_line(const char *msg, void *arg)
@@ -85,7 +111,7 @@ static void log_line(const char *msg, void *arg)
     fprintf(stderr, "chatd: %s\n", msg);
 }
 
-static int run(const struct config *cfg)
+static int run(const struct config *cfg, bool test_clock)
 {
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct store *st = NULL;
@@ -110,7 +136,7 @@ static int run(const struct config *cfg)
         fprintf(stderr, "chatd: out of memory\n");
         goto out;
     }
-    chatd_server = server_new(cfg, &langs);
+    chatd_server = server_new(cfg, &langs, test_clock);
     if (!chatd_server)
         goto out;
     auth = auth_new(cfg->auth_threads, server_wake, chatd_server);
@@ -155,6 +181,9 @@ int main(int argc, char **argv)
     }
     if (!path)
         return usage();
+    int test_clock = test_clock_wanted();
+    if (test_clock < 0)
+        return EXIT_CONFIG;
     struct config *cfg;
     if (config_load(path, CONFIG_REQUIRE_KEY, &cfg, stderr) != 0)
         return 1;
@@ -175,7 +204,7 @@ int main(int argc, char **argv)
     }
     install_signals();
     protect_process();
-    int rc = run(cfg);
+    int rc = run(cfg, test_clock == 1);
     config_free(cfg);
     return rc;
 }

@@ -253,10 +253,11 @@ static const struct lws_protocol_vhost_options mimetypes[] = {
     {NULL, NULL, ".webmanifest", "application/manifest+json"},
 };
 
-static struct lws_http_mount mounts[4];
+static struct lws_http_mount mounts[5];
 
-/* /healthz, /api and /metrics go to server_callback_http; the rest are files. */
-static void set_mounts(const struct config *cfg)
+/* /healthz, /api and /metrics go to server_callback_http; the rest are files.
+ * /test (GET /test/clock) only with the test clock: otherwise a file path. */
+static void set_mounts(const struct config *cfg, bool test_clock)
 {
     memset(mounts, 0, sizeof(mounts));
     mounts[0] = (struct lws_http_mount){.mountpoint = "/healthz",
@@ -280,6 +281,14 @@ static void set_mounts(const struct config *cfg)
                                         .def = "index.html",
                                         .origin_protocol = LWSMPRO_FILE,
                                         .extra_mimetypes = mimetypes};
+    if (test_clock) {
+        mounts[4] = (struct lws_http_mount){.mountpoint = "/test",
+                                            .mountpoint_len = 5,
+                                            .origin = "http",
+                                            .origin_protocol = LWSMPRO_CALLBACK,
+                                            .mount_next = mounts[0].mount_next};
+        mounts[0].mount_next = &mounts[4];
+    }
 }
 
 /* lws's error lines, at most LOG_BURST per LOG_WINDOW_S seconds: a flood of
@@ -332,7 +341,7 @@ static struct lws_context *create_context(struct server *s, struct lws_context_c
     return lws_create_context(info);
 }
 
-struct server *server_new(const struct config *cfg, const struct langs *langs)
+struct server *server_new(const struct config *cfg, const struct langs *langs, bool test_clock)
 {
     struct lws_context_creation_info info;
     struct server *s = calloc(1, sizeof(*s));
@@ -342,9 +351,10 @@ struct server *server_new(const struct config *cfg, const struct langs *langs)
     }
     s->cfg = cfg;
     s->langs = langs;
+    s->test_clock = test_clock;
     lws_set_log_level(LLL_ERR, log_limited);
 
-    set_mounts(cfg);
+    set_mounts(cfg, test_clock);
 
     memset(&info, 0, sizeof(info));
     info.port = cfg->listen_port; /* 0: the kernel picks a free port */

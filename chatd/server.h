@@ -6,6 +6,7 @@
 #define SERVER_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "config.h"
 #include "hub.h"
@@ -14,8 +15,9 @@
 struct server;
 
 /* Creates the listening context; prints "listening on PORT" when the
- * config's port is 0. NULL on failure (reason on stderr). */
-struct server *server_new(const struct config *cfg, const struct langs *langs);
+ * config's port is 0. NULL on failure (reason on stderr). test_clock: serve
+ * GET /test/clock (clock.h; only a CHAT_TEST_CLOCK build passes true). */
+struct server *server_new(const struct config *cfg, const struct langs *langs, bool test_clock);
 
 /* Runs the loop until server_stop(); returns 0 on a clean stop. Whenever
  * *reload is set (SIGHUP), the transcript public key is read again. */

@@ -2,6 +2,7 @@
  * server_http: the HTTP side of the shell: GET routes (status, badge, week,
  * stats, plan, langs, words, metrics, healthz), generated bodies written on
  * WRITEABLE, CORS and ETags, and the per-source admission of connections.
+ * In a test build started with CHATD_TEST_CLOCK=1 also GET /test/clock.
  */
 #include "server_int.h"
 
@@ -150,6 +151,23 @@ static bool metrics_allowed(struct lws *wsi, const struct config *cfg)
     return ok;
 }
 
+#ifdef CHAT_TEST_CLOCK
+/* GET /test/clock?advance=SECONDS: moves the clock (clock.h) and wakes the
+ * loop, whose turn end (server.c after_events) then runs the hub's timers
+ * and the keepalive sweep that fell due. Answers {"now": epoch seconds}. */
+static int http_test_clock(struct lws *wsi, struct http_session *hs)
+{
+    char arg[32], body[64], *end;
+    const char *a = query_arg(wsi, "advance=", arg, sizeof(arg));
+    double sec = a ? strtod(a, &end) : 0;
+    if (!a || end == a || *end || clock_advance(sec) != 0)
+        return http_error(wsi, hs, CHAT_ERR_BAD_REQUEST);
+    lws_cancel_service(lws_get_context(wsi));
+    snprintf(body, sizeof(body), "{\"now\":%.3f}", clock_now());
+    return http_reply(wsi, hs, 200, "application/json", strdup(body), NULL);
+}
+#endif
+
 static int http_route(struct lws *wsi, struct http_session *hs)
 {
     struct server *s = server_of(wsi);
@@ -209,6 +227,10 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_reply(wsi, hs, 200, "text/plain; version=0.0.4", hub_metrics(s->hub, now_s()),
                           NULL);
     }
+#ifdef CHAT_TEST_CLOCK
+    if (s->test_clock && strcmp(uri, "/test/clock") == 0)
+        return http_test_clock(wsi, hs);
+#endif
     return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
 }
 

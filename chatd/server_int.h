@@ -8,6 +8,7 @@
 
 #include "server.h"
 
+#include "clock.h"
 #include "keepalive.h"
 #include "sources.h"
 
@@ -30,6 +31,7 @@ struct server {
     double tick_at;            /* the hub's next deadline */
     struct sources *sources;   /* connections per source address (keyed hashes) */
     const struct langs *langs; /* the pages' languages (GET /api/langs) */
+    bool test_clock;           /* GET /test/clock is served (CHATD_TEST_CLOCK=1) */
     char csp[1024];            /* the content-security-policy header */
     struct lws_protocol_vhost_options headers[5];
     struct keepalive ka;        /* WebSockets to ping or hang up (keepalive.h) */
@@ -51,11 +53,10 @@ struct http_session {
     size_t len;
 };
 
+/* The hub's time: real time, or what a test made of it (clock.h). */
 static inline double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return clock_now();
 }
 
 static inline struct server *server_of(struct lws *wsi)

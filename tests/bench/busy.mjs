@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 
 const N = Number(process.argv[2] || 3000), SECS = Number(process.argv[3] || 20), PING = Number(process.argv[4] || 5);
 const env = await prepare({ server: { max_conns_per_source: 0, ping_interval_s: PING, idle_timeout_s: PING * 2 + 2 } });
-const d = spawnChatd(env.cfg);
+const d = spawnChatd(env.cfg, { CHATD_TEST_CLOCK: undefined }); /* a release chatd: real time only */
 const port = await d.ready;
 const ticks = () => {
     const f = fs.readFileSync(`/proc/${d.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -10,7 +10,7 @@ import { prepare, spawnChatd } from '../integration/harness.mjs';
 import WebSocket from 'ws';
 const N = Number(process.argv[2] || 3000), SECS = Number(process.argv[3] || 30);
 const env = await prepare({ server: { max_conns_per_source: 0, ping_interval_s: 5, idle_timeout_s: 12 } });
-const d = spawnChatd(env.cfg);
+const d = spawnChatd(env.cfg, { CHATD_TEST_CLOCK: undefined }); /* a release chatd: real time only */
 const port = await d.ready;
 const ticks = () => { const f = fs.readFileSync(`/proc/${d.proc.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
 const socks = [];

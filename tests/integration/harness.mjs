@@ -8,7 +8,16 @@
  * temp dir removed, also when the test fails or the process dies.
  *
  * Binaries come from $CHATD and $CHATADMIN, default <repo>/build/chatd and
- * <repo>/build/chatadmin. */
+ * <repo>/build/chatadmin.
+ *
+ * Time: chatd runs on its test clock (CHATD_TEST_CLOCK=1, chatd/clock.h;
+ * the binaries must be built with CHAT_TEST_CLOCK, the default with the
+ * tests). A test makes chatd's time pass with srv.advance(seconds) instead
+ * of sleeping, and proves "nothing arrived" with client.expectNone(), a
+ * ping round trip, instead of a fixed wait. An advance past ping_interval_s
+ * (30 s by default) pings every WebSocket; ws clients answer by themselves,
+ * but one advance past idle_timeout_s hangs up whoever was silent since,
+ * so advance longer stretches in steps. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -144,9 +153,11 @@ export async function prepare(opts = {}) {
 
 /* Spawns chatd for cfg and waits for "listening on PORT".
  * Returns {port, proc, stdout(), stderr(), exited, stop(), kill()}. */
-/* env: variables added to chatd's environment (CHATD_EVENT_LOOP=poll). */
+/* env: variables added to chatd's environment (CHATD_EVENT_LOOP=poll);
+ * CHATD_TEST_CLOCK is 1 unless env gives it (undefined: unset). */
 export function spawnChatd(cfg, env = {}) {
-    const proc = spawn(CHATD, ['--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn(CHATD, ['--config', cfg],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHATD_TEST_CLOCK: '1', ...env } });
     liveProcs.add(proc);
     let out = '';
     let err = '';
@@ -172,6 +183,16 @@ export function spawnChatd(cfg, env = {}) {
     });
     return {
         proc, ready, exited,
+        /* Moves chatd's clock seconds ahead (after ready); resolves to its now. */
+        advance: async (seconds) => advanceClock(await ready, seconds),
+        /* Resolves once chatd's stderr matches re (a line it says when
+         * something is done), rejects after ms. */
+        said: (re, ms = 5000) => new Promise((resolve, reject) => {
+            if (re.test(err)) return resolve();
+            const timer = setTimeout(() => { proc.stderr.off('data', look); reject(new Error(`chatd did not say ${re} within ${ms} ms; stderr:\n${err}`)); }, ms);
+            const look = () => { if (re.test(err)) { clearTimeout(timer); proc.stderr.off('data', look); resolve(); } };
+            proc.stderr.on('data', look);
+        }),
         stdout: () => out,
         stderr: () => err,
         exitInfo: () => exitInfo,
@@ -195,9 +216,34 @@ export function spawnChatd(cfg, env = {}) {
     };
 }
 
+/* Moves the clock of the chatd on port seconds ahead (GET /test/clock) and
+ * resolves to its new now (epoch seconds). What fell due has run in chatd
+ * by then; its pushes may still be on their way: wait for them with next(). */
+export async function advanceClock(port, seconds) {
+    const r = await httpGet(port, `/test/clock?advance=${seconds}`);
+    assert.equal(r.status, 200, `GET /test/clock?advance=${seconds}: ${r.status} ${r.body} (is chatd built with CHAT_TEST_CLOCK?)`);
+    return JSON.parse(r.body).now;
+}
+
+/* Moves chatd's clock in steps of `step` seconds, at most `max` in all, until
+ * client holds a message matching `what` (a type or a predicate): each step
+ * ends with a round trip on client, so what fell due by then is in. Resolves
+ * {msg, now}: the message (taken) and chatd's now (epoch seconds) after the
+ * step that brought it; rejects when `max` seconds brought nothing. */
+export async function advanceUntil(srv, client, what, { step = 0.25, max = 30 } = {}) {
+    const match = typeof what === 'function' ? what : (m) => m.type === what;
+    for (let moved = 0; moved < max; moved += step) {
+        const now = await srv.advance(step);
+        await client.roundTrip();
+        const i = client.buffer.findIndex(match);
+        if (i >= 0) return { msg: client.buffer.splice(i, 1)[0], now };
+    }
+    assert.fail(`nothing matching ${what.label || what} after ${max} s of chatd's clock; unread: ${client.describe()}`);
+}
+
 /* prepare() + spawnChatd(): a running daemon with alice and the key pair.
- * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, stop, kill,
- *          stderr(), stdout(), cleanup()}. */
+ * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, advance(s),
+ *          said(re), stop, kill, stderr(), stdout(), cleanup()}. */
 export async function startServer(opts = {}) {
     const env = await prepare(opts);
     const d = spawnChatd(env.cfg, opts.env);
@@ -210,7 +256,7 @@ export async function startServer(opts = {}) {
         throw e;
     }
     return {
-        ...env, port, proc: d.proc,
+        ...env, port, proc: d.proc, advance: d.advance, said: d.said,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
         async cleanup() {
             await d.kill();
@@ -360,11 +406,30 @@ class Client {
         });
     }
 
-    /* Waits ms and asserts no message of `type` arrived (others stay buffered). */
-    async expectNone(type, ms = 300) {
-        await new Promise((r) => setTimeout(r, ms));
+    /* Asserts that no message of `type` reached this client (others stay
+     * buffered) by a round trip, not a wait: a ping's reply leaves after
+     * everything chatd had queued for this connection before it read the
+     * ping, so what chatd did before (another client's action that was
+     * answered, a clock advance) is in the buffer by then. Not while a
+     * turn is held (a commit waiting for the database lock): the pong
+     * waits behind its frames. The second argument (once a wait in ms) is
+     * ignored. */
+    async expectNone(type) {
+        await this.roundTrip();
         const hit = this.buffer.find((m) => m.type === type);
         assert.equal(hit, undefined, `expected no "${type}" message, got ${JSON.stringify(hit)}`);
+    }
+
+    /* A ping and its reply (pong, or rate_limited: both arrive in order).
+     * ping shares the typing budget, 5 a second and 20 at once, on chatd's
+     * clock: a test that types and checks often may spend it. */
+    async roundTrip() {
+        const ref = newRef();
+        const match = (m) => m.ref === ref;
+        match.label = `the reply to a round-trip ping (ref ${ref})`;
+        const reply = this.next(match);
+        this.send({ type: 'ping', ref });
+        await reply;
     }
 
     get isOpen() { return this.ws.readyState === WebSocket.OPEN; }

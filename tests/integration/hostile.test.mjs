@@ -82,11 +82,8 @@ scenario('chatd itself purges expired transcripts when it starts (and then hourl
     const again = spawnChatd(srv.cfg);
     try {
         await again.ready;
-        let left = '';
-        for (let i = 0; i < 50 && (left = sql('SELECT count(*) FROM transcripts')) !== '1'; i++) {
-            await new Promise((r) => setTimeout(r, 100));
-        }
-        assert.equal(left, '1', 'the expired transcript is deleted, the recent one kept');
+        await again.said(/deleted 1 transcripts past retention_days/); /* said once committed */
+        assert.equal(sql('SELECT count(*) FROM transcripts'), '1', 'the expired transcript is deleted, the recent one kept');
         assert.equal(sql("SELECT count(*) FROM transcripts WHERE day = '2000-01-01'"), '0');
         await again.stop();
     } finally {

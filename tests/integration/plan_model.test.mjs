@@ -7,11 +7,19 @@
  * same inputs (`chatadmin plan --arrivals-per-hour 5400 --handle-s 2
  * --patience-s 3 --slots 3`).
  *
+ * The 60 s are chatd's (its test clock), not the wall's: the test is a
+ * discrete-event simulation whose events (an arrival, a chat's end, a
+ * visitor giving up) are taken in time order; before each, chatd's clock is
+ * moved to its time, and after it a round trip on each client that chatd
+ * may have told something (the workers, the visitor) brings in what chatd
+ * did. So chatd decides exactly as it would in real time, without the
+ * network's milliseconds, and the same seed gives the same run.
+ *
  * Tolerance: about 90 visitors give a binomial standard error near 0.045,
- * and the product adds what the model leaves out (a few ms of network and
- * routing per chat, the hour's start with an empty queue), so the test
- * allows 0.15, about three standard errors. A broken router (one that
- * served nobody, or everybody at once) lands far outside it. */
+ * and the product adds what the model leaves out (the hour's start with an
+ * empty queue), so the test allows 0.15, about three standard errors. A
+ * broken router (one that served nobody, or everybody at once) lands far
+ * outside it. */
 import assert from 'node:assert/strict';
 import {
     BOB, CHATADMIN, addWorker, request, run, scenario, visitorHello, workerOnDutyAs, ALICE,
@@ -31,10 +39,8 @@ function rng(seed) {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 scenario('Erlang A predicts the share chatd answers', {
-    timeout: 150000,
     server: { max_conns_per_source: 0, resume_grace_s: 5 },
     topics: { youth: { queue_max: 1000, urgent_after_s: 0, lang_fallback_s: 0 } },
 }, async (srv) => {
@@ -44,35 +50,57 @@ scenario('Erlang A predicts the share chatd answers', {
     await addWorker(srv, CAROL);
     const workers = [];
     for (const creds of [ALICE, BOB, CAROL]) workers.push(await workerOnDutyAs(srv.port, creds, ['youth'], 1));
-    for (const w of workers) { /* each chat ends after an exponential handle time */
-        w.ws.on('message', (data) => {
-            const m = JSON.parse(data.toString());
-            if (m.type === 'chat_started') setTimeout(() => w.send({ type: 'end', chat: m.chat }), expo(HANDLE_S) * 1000);
-        });
-    }
-    let answered = 0, gaveUp = 0;
-    const visitors = [];
-    const visit = async (patience) => {
-        const v = await visitorHello(srv.port);
-        const q = await request(v, { type: 'join', topic: 'youth' });
-        assert.equal(q.type, 'queued', JSON.stringify(q));
-        try {
-            await v.next('chat_started', { timeout: patience * 1000 });
-            answered++;
-            await v.next('chat_ended', { timeout: 60000 });
-        } catch {
-            gaveUp++;
-            v.send({ type: 'leave' });
-        }
-        v.close();
+
+    /* the events, by time (seconds since the start); the few dozen pending
+     * at once make a sorted array good enough */
+    const events = [];
+    const at = (t, what) => {
+        let i = events.length;
+        while (i > 0 && events[i - 1].t > t) i--;
+        events.splice(i, 0, { t, ...what });
     };
-    const t0 = Date.now();
-    for (let t = expo(1 / LAMBDA); t < SECONDS; t += expo(1 / LAMBDA)) {
-        const wait = t * 1000 - (Date.now() - t0);
-        if (wait > 0) await sleep(wait);
-        visitors.push(visit(expo(PATIENCE_S)));
+    let now = 0;
+    /* chats a worker's round trip brought in: each ends after its handle time */
+    const takeStarts = async (w) => {
+        await w.roundTrip();
+        for (let i; (i = w.buffer.findIndex((m) => m.type === 'chat_started')) >= 0;) {
+            const [m] = w.buffer.splice(i, 1);
+            at(now + expo(HANDLE_S), { kind: 'end', w, chat: m.chat });
+        }
+    };
+    for (let t = expo(1 / LAMBDA); t < SECONDS; t += expo(1 / LAMBDA)) at(t, { kind: 'arrival', patience: expo(PATIENCE_S) });
+
+    let answered = 0, gaveUp = 0;
+    const chatting = []; /* answered visitors stay until the end, as a visitor stays until its chat ends */
+    while (events.length) {
+        const e = events.shift();
+        if (e.t - now >= 1e-6) await srv.advance((e.t - now).toFixed(6));
+        now = Math.max(now, e.t);
+        if (e.kind === 'arrival') {
+            const v = await visitorHello(srv.port);
+            const q = await request(v, { type: 'join', topic: 'youth' });
+            assert.equal(q.type, 'queued', JSON.stringify(q));
+            at(now + e.patience, { kind: 'patience', v });
+            for (const w of workers) await takeStarts(w);
+        } else if (e.kind === 'end') {
+            await request(e.w, { type: 'end', chat: e.chat });
+            await takeStarts(e.w); /* its slot is free: the next in line, if any */
+        } else { /* patience over: answered by now, or gone */
+            await e.v.roundTrip();
+            if (e.v.buffer.some((m) => m.type === 'chat_started')) {
+                answered++;
+                chatting.push(e.v);
+            } else {
+                gaveUp++;
+                assert.equal((await request(e.v, { type: 'leave' })).type, 'left');
+                e.v.close();
+            }
+        }
     }
-    await Promise.all(visitors);
+    for (const v of chatting) {
+        await v.roundTrip();
+        assert.ok(v.buffer.some((m) => m.type === 'chat_ended'), 'every chat was ended by its worker');
+    }
     const n = answered + gaveUp, observed = answered / n;
     const model = await run(CHATADMIN, ['plan', '--arrivals-per-hour', String(LAMBDA * 3600), '--handle-s',
         String(HANDLE_S), '--patience-s', String(PATIENCE_S), '--slots', String(SLOTS)]);

@@ -3,7 +3,7 @@
  * transfer, block, feedback and logout behave as §3.2 says. */
 import assert from 'node:assert/strict';
 import {
-    chatting, connect, request, scenario, step, visitorHello, workerLogin,
+    advanceUntil, chatting, connect, request, scenario, step, visitorHello, workerLogin,
 } from './harness.mjs';
 
 const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
@@ -46,7 +46,7 @@ scenario('after the grace a queued place is abandoned and a chat ends by timeout
             const b = await visitorHello(srv.port);
             await request(b, { type: 'join', topic: 'youth' });
             a.terminate();
-            assert.equal((await b.next('queued', { timeout: 4000 })).position, 1);
+            assert.equal((await advanceUntil(srv, b, 'queued', { max: 4 })).msg.position, 1);
             const again = await visitorHello(srv.port, { session: a.welcome.session });
             assert.equal(again.welcome.resumed, false, 'the old session is gone');
             await request(b, { type: 'leave' });
@@ -55,7 +55,7 @@ scenario('after the grace a queued place is abandoned and a chat ends by timeout
             const { w, v, chat } = await chatting(srv);
             v.terminate();
             await w.next('visitor_away');
-            const end = await w.next('chat_ended', { timeout: 4000 });
+            const { msg: end } = await advanceUntil(srv, w, 'chat_ended', { max: 4 });
             assert.deepEqual([end.chat, end.by], [chat, 'timeout']);
         });
     });

@@ -5,12 +5,12 @@
  * back with its token to its open chats, and every tab of it is served. */
 import assert from 'node:assert/strict';
 import {
-    chatting, connect, historyRows, request, scenario, visitorHello, waiting,
+    advanceUntil, chatting, connect, historyRows, request, scenario, visitorHello, waiting,
 } from './harness.mjs';
 
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{22,}$/;
 const SHORT_GRACE = { server: { resume_grace_s: 1 } };
-const GRACE_WAIT_MS = 4000; /* 1 s grace plus a generous margin for the timer */
+const GRACE_MAX_S = 4; /* of chatd's clock: 1 s grace plus a generous margin */
 
 function resumeHello(port, v) {
     return visitorHello(port, { session: v.welcome.session });
@@ -39,7 +39,7 @@ scenario('a queued visitor who resumes gets queued with its same position', asyn
     const b2 = await resumeHello(srv.port, b);
     const q = await b2.next('queued');
     assert.deepEqual([q.topic, q.position], ['youth', 2]);
-    await c.expectNone('queued', 200); /* nobody behind moved */
+    await c.expectNone('queued'); /* nobody behind moved */
 });
 
 scenario('while a chatting visitor is away the worker gets visitor_away and its messages are acked', async (srv) => {
@@ -76,7 +76,7 @@ scenario('the worker gets visitor_back when the visitor resumes its chat', async
     const { w, v, chat } = await chatting(srv);
     v.terminate();
     await w.next('visitor_away');
-    await w.expectNone('visitor_back', 200);
+    await w.expectNone('visitor_back');
     const v2 = await resumeHello(srv.port, v);
     assert.equal((await w.next('visitor_back')).chat, chat);
     const a = await request(v2, { type: 'msg', text: 'back again' });
@@ -91,19 +91,19 @@ scenario('after the grace a queued visitor\'s place is gone and the next in line
     const b = await waiting(srv.port);
     const c = await waiting(srv.port);
     a.terminate();
-    const qb = await b.next('queued', { timeout: GRACE_WAIT_MS });
+    const { msg: qb } = await advanceUntil(srv, b, 'queued', { max: GRACE_MAX_S });
     const qc = await c.next('queued', { timeout: 1000 });
     assert.deepEqual([qb.position, qc.position], [1, 2]);
     const a2 = await resumeHello(srv.port, a);
     assert.equal(a2.welcome.state, 'idle', 'the old place is not given back');
-    await a2.expectNone('queued', 200);
+    await a2.expectNone('queued');
 });
 
 scenario('after the grace a chatting visitor\'s chat ends for the worker by timeout', SHORT_GRACE, async (srv) => {
     const { w, v, chat } = await chatting(srv);
     v.terminate();
     await w.next('visitor_away');
-    const end = await w.next('chat_ended', { timeout: GRACE_WAIT_MS });
+    const { msg: end } = await advanceUntil(srv, w, 'chat_ended', { max: GRACE_MAX_S });
     assert.deepEqual([end.chat, end.by], [chat, 'timeout']);
 });
 

@@ -362,7 +362,7 @@ scenario('a queued visitor who leaves gets left', async (srv) => {
     assert.ok(q.estimated_wait_s === null || Number.isInteger(q.estimated_wait_s), `estimated_wait_s: ${q.estimated_wait_s}`);
     const l = await request(visitor, { type: 'leave' });
     assert.equal(l.type, 'left', `leave answered ${JSON.stringify(l)}`);
-    await visitor.expectNone('chat_ended', 200);
+    await visitor.expectNone('chat_ended');
 });
 
 scenario('a chatting visitor who leaves ends the chat for both', async (srv) => {

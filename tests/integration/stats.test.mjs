@@ -26,7 +26,7 @@ const TOPICS = { youth: { queue_max: 1 }, parents: { audience: 'parent' }, night
 
 scenario('every counter of a known mix of visitors is exact', { topics: TOPICS, timeout: 90000 }, async (srv) => {
     const w = await workerOnDuty(srv.port, ['youth'], 1);
-    await new Promise((r) => setTimeout(r, 2100)); /* on duty for at least two whole seconds */
+    await srv.advance(2.1); /* on duty for at least two whole seconds */
     await step('an answered chat with messages, ended, with feedback 4', async () => {
         const v = await visitorHello(srv.port);
         await request(v, { type: 'join', topic: 'youth' });

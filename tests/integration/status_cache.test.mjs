@@ -10,9 +10,9 @@ import { httpGet, request, scenario, visitorHello, workerOnDuty } from './harnes
 
 scenario('/api/status: one body and ETag until the status changes; 304 for a match', async (srv) => {
     const a = await httpGet(srv.port, '/api/status');
-    await new Promise((r) => setTimeout(r, 1100));
+    await srv.advance(1.1);
     const b = await httpGet(srv.port, '/api/status');
-    assert.equal(b.body, a.body, 'the same body a second later: generated is the last change');
+    assert.equal(b.body, a.body, 'the same body a second later (chatd\'s clock): generated is the last change');
     assert.equal(b.headers.get('etag'), a.headers.get('etag'));
     const etag = a.headers.get('etag');
     const c = await httpGet(srv.port, '/api/status', { 'If-None-Match': etag });
@@ -23,7 +23,7 @@ scenario('/api/status: one body and ETag until the status changes; 304 for a mat
     const stale = await httpGet(srv.port, '/api/status', { 'If-None-Match': '"0000000000000000"' });
     assert.equal(stale.status, 200);
     const w = await workerOnDuty(srv.port);
-    await new Promise((r) => setTimeout(r, 100));
+    await w.roundTrip();
     const d = await httpGet(srv.port, '/api/status', { 'If-None-Match': etag });
     assert.equal(d.status, 200, 'changed: a new body');
     assert.notEqual(d.headers.get('etag'), etag);

@@ -117,7 +117,7 @@ scenario('a block lasts its hours after the session has left memory, and over a 
         const { session } = v.welcome;
         v.terminate();
         await v.closed;
-        await new Promise((r) => setTimeout(r, 2500)); /* the 1 s grace is over */
+        await srv.advance(2.5); /* the 1 s grace is over */
         await step('back after the grace: the same token, still blocked', async () => {
             const v2 = await visitorHello(srv.port, { session });
             assert.equal(v2.welcome.session, session);

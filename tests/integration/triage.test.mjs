@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-    BOB, addWorker, filesUnder, httpGet, request, scenario, step, visitorHello, workerLogin,
+    BOB, addWorker, advanceUntil, filesUnder, httpGet, request, scenario, step, visitorHello, workerLogin,
     workerOnDutyAs,
 } from './harness.mjs';
 
@@ -121,7 +121,7 @@ scenario('an urgent visitor who joins last is served first; positions of the oth
 scenario('a visitor who has waited urgent_after_s goes ahead of a later urgent one',
     { topics: { ...TOPICS, youth: { urgent_after_s: 4 } }, extra: QUESTIONS }, async (srv) => {
         const sub = await workerLogin(srv.port); /* logged in first: argon2id takes its time */
-        const t0 = Date.now();
+        const t0 = await srv.advance(0.001); /* chatd's clock, seconds */
         const early = await join(srv.port);
         const urgent = await join(srv.port, { safe: 'unsafe_now' });
         assert.equal(urgent.queued.position, 1);
@@ -131,14 +131,15 @@ scenario('a visitor who has waited urgent_after_s goes ahead of a later urgent o
         const started = await sub.next('chat_started');
         assert.equal(started.urgent, true);
         /* a third who joins later is behind early, who ages at 4 s */
-        await new Promise((r) => setTimeout(r, 1500));
+        await srv.advance(1.5);
         const late = await join(srv.port);
         assert.equal(late.queued.position, 2);
         const fresh = (m) => m.type === 'queue_state' && m.topics[0].waiting === 2 && m.topics[0].urgent_waiting === 0;
         for (let m = await sub.next('queue_state'); !fresh(m);) m = await sub.next('queue_state'); /* in order */
-        const aged = await sub.next((m) => m.type === 'queue_state' && m.topics[0].urgent_waiting === 1, { timeout: 6000 });
-        const at = Date.now() - t0;
-        assert.ok(at >= 2900 && at < 5500, `aging is pushed by the clock at 4 s (whole seconds): ${at} ms`);
+        const { msg: aged, now } = await advanceUntil(srv, sub,
+            (m) => m.type === 'queue_state' && m.topics[0].urgent_waiting === 1, { max: 8 });
+        const at = now - t0;
+        assert.ok(at >= 2.9 && at < 5.5, `aging is pushed by the clock at 4 s (whole seconds): ${at} s`);
         assert.equal(aged.topics[0].waiting, 2);
         /* a later urgent join now goes behind the aged visitor (join order) */
         const urgent2 = await join(srv.port, { safe: 'unsafe_now' });
@@ -170,7 +171,7 @@ scenario('flag marks a chat urgent for every tab of its worker, and a new tab se
     assert.equal(bad.code, 'bad_request', 'urgent is required');
     const other = await request(w, { type: 'flag', chat: 'no-such-chat', urgent: false });
     assert.equal(other.type, 'error');
-    await v.expectNone('flag', 200); /* the visitor never learns of it */
+    await v.expectNone('flag'); /* the visitor never learns of it */
 });
 
 scenario('a Swedish visitor goes to the Swedish-speaking worker, and to anyone after lang_fallback_s',
@@ -183,18 +184,18 @@ scenario('a Swedish visitor goes to the Swedish-speaking worker, and to anyone a
             const s = await bob.next('chat_started');
             assert.equal(s.lang, 'sv');
             assert.equal((await v.next('chat_started')).chat, s.chat);
-            await alice.expectNone('chat_started', 300);
+            await alice.expectNone('chat_started');
         });
         await step('with the Swedish speaker busy, it waits, then goes to anyone', async () => {
-            const t0 = Date.now();
+            const t0 = await srv.advance(0.001); /* chatd's clock, seconds */
             const v2 = await join(srv.port, null, 'youth', { lang: 'sv' });
             assert.ok(v2.queued.estimated_wait_s === null || v2.queued.estimated_wait_s <= 3,
                 `the estimate counts the fallback: ${JSON.stringify(v2.queued)}`);
-            const s = await alice.next('chat_started', { timeout: 6000 });
-            const waited = Date.now() - t0;
+            const { msg: s, now } = await advanceUntil(srv, alice, 'chat_started', { max: 8 });
+            const waited = now - t0;
             /* the wait counts in whole seconds from the second of the join */
-            assert.ok(waited >= 1900, `offered to the Finnish-only worker after ${waited} ms, not before 2-3 s`);
-            assert.ok(waited < 4500, `and not much later: ${waited} ms`);
+            assert.ok(waited >= 1.9, `offered to the Finnish-only worker after ${waited} s, not before 2-3 s`);
+            assert.ok(waited < 4.5, `and not much later: ${waited} s`);
             assert.equal((await v2.next('chat_started')).chat, s.chat);
         });
         await step('a Finnish visitor goes to a free Finnish speaker at once', async () => {

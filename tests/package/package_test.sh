@@ -185,6 +185,14 @@ chatd --config /etc/chatd/chatd.ini --check >"$TMP/out" 2>&1 || {
     fail "chatd --check with the key failed"
 }
 
+say "CHATD_TEST_CLOCK set: the package's chatd has no test clock and refuses (78)"
+set +e
+CHATD_TEST_CLOCK=1 chatd --config /etc/chatd/chatd.ini --check >"$TMP/out" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 78 ] || fail "chatd with CHATD_TEST_CLOCK=1 exited $rc, expected 78"
+contains "$TMP/out" "CHATD_TEST_CLOCK" "chatd with CHATD_TEST_CLOCK=1"
+
 say "chatadmin as root on chatd's data: refused, no root-owned database"
 set +e
 chatadmin user list >"$TMP/out" 2>&1

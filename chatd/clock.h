@@ -1,0 +1,26 @@
+/*
+ * clock: chatd's one "now", in seconds since the epoch.
+ *
+ * The shell (server.c, server_http.c, main.c) asks here and passes the
+ * answer to the core as `now`; nothing else in chatd reads a clock for the
+ * hub's decisions. It is real time (CLOCK_REALTIME) plus an offset that
+ * only a test moves: a build with CHAT_TEST_CLOCK started with
+ * CHATD_TEST_CLOCK=1 serves GET /test/clock?advance=SECONDS, so a test makes
+ * a grace period, a wrap-up or a keepalive timer pass without waiting for it.
+ *
+ * Invariants: the offset starts at 0 and only grows, by at most
+ * CLOCK_ADVANCE_MAX a step; only the loop thread reads or moves it.
+ */
+#ifndef CLOCK_H
+#define CLOCK_H
+
+#define CLOCK_ADVANCE_MAX (30.0 * 86400) /* one step: 30 days */
+
+/* Real time plus the test offset, in seconds since the epoch. */
+double clock_now(void);
+
+/* Moves the clock s seconds ahead: 0, or CHAT_ERR_BAD_REQUEST (nothing
+ * moved) unless 0 < s <= CLOCK_ADVANCE_MAX. */
+int clock_advance(double s);
+
+#endif
