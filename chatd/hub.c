@@ -256,6 +256,20 @@ void hub_tick(struct hub *h, double now)
     unit_end(h);
 }
 
+/* status_next_change of topic i at t, worked out again only when t has
+ * reached it (or the clock went back). */
+static time_t topic_next_change(struct hub *h, size_t i, time_t t)
+{
+    struct topic_state *ts = &h->topics[i];
+    if (!ts->change_known || t < ts->change_from ||
+        (ts->next_change >= 0 && t >= ts->next_change)) {
+        ts->next_change = status_next_change(&h->cfg->topics[i], t);
+        ts->change_from = t;
+        ts->change_known = true;
+    }
+    return ts->next_change;
+}
+
 double hub_next_deadline(struct hub *h, double now)
 {
     time_t t = (time_t)now;
@@ -273,7 +287,7 @@ double hub_next_deadline(struct hub *h, double now)
         if (!w->ntabs && w->away_since)
             EARLIER(w->away_since + h->cfg->resume_grace_s);
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
-        EARLIER(status_next_change(&h->cfg->topics[i], t));
+        EARLIER(topic_next_change(h, i, t));
         EARLIER(queue_next_aging(&h->topics[i].queue, t));
     }
     if (h->lang_wake > t)

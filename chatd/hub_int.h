@@ -251,6 +251,12 @@ struct topic_state {
     struct status_service service;
     struct status_patience patience;
     struct status_rate urgent_joins;
+    /* The topic's next opening, closing or cut-off after change_from
+     * (status_next_change, -1: none), kept until the clock reaches it: the
+     * hours do not change while chatd runs, and working it out walks the
+     * calendar, which every loop turn would otherwise do for every topic. */
+    time_t next_change, change_from;
+    bool change_known;
 };
 
 /* What the end of the turn must do again (hub_turn_end), as bits of

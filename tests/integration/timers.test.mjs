@@ -83,6 +83,7 @@ for (const loop of ['epoll', 'poll']) {
          * Times are chatd's: real time runs on in it too. */
         const t0 = await srv.advance(0.001);
         let advanced = 0;
+        // eslint-disable-next-line no-unmodified-loop-condition -- the close's promise sets it
         while (!closed && advanced < 10) {
             advanced = (await srv.advance(0.25)) - t0;
             await httpGet(srv.port, '/healthz');
