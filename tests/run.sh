@@ -111,6 +111,22 @@ skip_stage() {
     printf '  %-24s skipped (%s)\n' "$1" "$2" >>"$LOGS/$LANE.results"
 }
 
+# build_tree DIR CMAKE-ARGS...: configure (tests on, whatever DIR's cache says) and build.
+build_tree() {
+    local dir="$1"
+    shift
+    cmake -S "$ROOT" -B "$ROOT/$dir" -DCHAT_TESTS=ON "$@" >/dev/null
+    cmake --build "$ROOT/$dir" -j2
+}
+
+# test_tree DIR CTEST-ARGS...: every test of DIR; finding none is a failure.
+test_tree() {
+    local dir="$1"
+    shift
+    cd "$ROOT/$dir"
+    ctest --output-on-failure --no-tests=error "$@"
+}
+
 # libFuzzer, briefly: FUZZ_SECONDS per harness, each on a copy of its corpus.
 fuzz_all() {
     local work f
