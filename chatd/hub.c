@@ -256,18 +256,16 @@ void hub_tick(struct hub *h, double now)
     unit_end(h);
 }
 
-/* status_next_change of topic i at t, worked out again only when t has
- * reached it (or the clock went back). */
+/* The next change of topic i's hours after t (-1: none), with the hub's
+ * copy of its hours renewed when it no longer holds at t. */
 static time_t topic_next_change(struct hub *h, size_t i, time_t t)
 {
     struct topic_state *ts = &h->topics[i];
-    if (!ts->change_known || t < ts->change_from ||
-        (ts->next_change >= 0 && t >= ts->next_change)) {
-        ts->next_change = status_next_change(&h->cfg->topics[i], t);
-        ts->change_from = t;
-        ts->change_known = true;
+    if (!ts->hours_known || !status_hours_hold(&ts->hours, t)) {
+        status_hours_at(&h->cfg->topics[i], t, &ts->hours);
+        ts->hours_known = true;
     }
-    return ts->next_change;
+    return ts->hours.until;
 }
 
 double hub_next_deadline(struct hub *h, double now)

@@ -252,6 +252,7 @@ void hub_note_commit(struct hub *h, double seconds)
 
 char *hub_metrics(struct hub *h, double now)
 {
+    struct status_hours tmp;
     char *text = NULL;
     size_t len;
     FILE *out = open_memstream(&text, &len);
@@ -277,7 +278,7 @@ char *hub_metrics(struct hub *h, double now)
           out);
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         fprintf(out, "chatd_topic_open{topic=\"%s\"} %d\n", h->cfg->topics[i].id,
-                schedule_is_open(&h->cfg->topics[i].schedule, t));
+                hub_hours(h, (int)i, t, &tmp)->open);
     fputs("# HELP chatd_workers_on_duty Connected workers on duty per topic.\n"
           "# TYPE chatd_workers_on_duty gauge\n",
           out);

@@ -251,12 +251,12 @@ struct topic_state {
     struct status_service service;
     struct status_patience patience;
     struct status_rate urgent_joins;
-    /* The topic's next opening, closing or cut-off after change_from
-     * (status_next_change, -1: none), kept until the clock reaches it: the
-     * hours do not change while chatd runs, and working it out walks the
-     * calendar, which every loop turn would otherwise do for every topic. */
-    time_t next_change, change_from;
-    bool change_known;
+    /* What the topic's hours say, kept while it holds (status_hours_hold):
+     * working it out walks the calendar, which every loop turn and every
+     * status would otherwise do for every topic. Refreshed by the hub at
+     * each turn's deadline (hub.c); readers use hub_hours(). */
+    struct status_hours hours;
+    bool hours_known;
 };
 
 /* What the end of the turn must do again (hub_turn_end), as bits of
@@ -360,6 +360,18 @@ static inline bool hub_redo_take_positions(struct hub *h, int topic)
     bool was = (h->redo_positions & bit) != 0;
     h->redo_positions &= ~bit;
     return was;
+}
+
+/* Topic i's hours at now: the hub's copy while it holds, else worked out
+ * into *tmp (the copy is renewed at the next turn). */
+static inline const struct status_hours *hub_hours(const struct hub *h, int i, time_t now,
+                                                   struct status_hours *tmp)
+{
+    const struct topic_state *ts = &h->topics[i];
+    if (ts->hours_known && status_hours_hold(&ts->hours, now))
+        return &ts->hours;
+    status_hours_at(&h->cfg->topics[i], now, tmp);
+    return tmp;
 }
 
 /* Wipes and frees what line h holds. */

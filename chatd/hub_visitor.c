@@ -57,13 +57,14 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
     if (v->blocked_until > now)
         return send_error(v->conn, CHAT_ERR_BLOCKED, r->ref);
     const struct config_topic *t = &h->cfg->topics[topic];
-    int why = status_join_check(t, (int)h->topics[topic].queue.count, now);
+    struct status_hours tmp;
+    const struct status_hours *hours = hub_hours(h, topic, now, &tmp);
+    int why = status_join_check_hours(t, hours, (int)h->topics[topic].queue.count, now);
     if (why)
         stats_add(h->stats, topic, why == CHAT_ERR_CLOSED ? STAT_REFUSED_CLOSED : STAT_REFUSED_FULL,
                   1, now);
     if (why == CHAT_ERR_CLOSED)
-        return conn_send(v->conn,
-                         proto_error_closed(schedule_next_open(&t->schedule, now), r->ref));
+        return conn_send(v->conn, proto_error_closed(hours->next_open, r->ref));
     if (why)
         return send_error(v->conn, why, r->ref);
     route_enqueue(h, v, topic, &answers, now);

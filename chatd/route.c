@@ -107,8 +107,9 @@ void route_status_input(const struct hub *h, int topic, time_t now, struct statu
 void route_topic_status(const struct hub *h, int topic, time_t now, struct proto_topic_status *out)
 {
     struct status_input in;
+    struct status_hours tmp;
     route_status_input(h, topic, now, &in);
-    status_compute(&h->cfg->topics[topic], &in, now, out);
+    status_compute_hours(&h->cfg->topics[topic], hub_hours(h, topic, now, &tmp), &in, now, out);
 }
 
 /* When queued visitor v may go to a worker who does not speak its
@@ -294,6 +295,7 @@ void route_push_positions(struct hub *h, int topic, time_t now)
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
     struct proto_queue_topic t[CONFIG_MAX_TOPICS];
+    struct status_hours tmp;
     size_t n = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         if (!(w->topics & (1u << i)))
@@ -307,7 +309,7 @@ void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
             .longest_wait_s = oldest >= 0 ? (long)(now - oldest) : 0,
             .waiting = (int)q->count,
             .urgent_waiting = (int)queue_urgent_count(q, now),
-            .open = schedule_is_open(&ct->schedule, now),
+            .open = hub_hours(h, (int)i, now, &tmp)->open,
         };
     }
     staff_send(w, proto_queue_state(t, n));

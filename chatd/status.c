@@ -96,14 +96,37 @@ static time_t cutoff_start(const struct config_topic *t, time_t now)
     return closes - (time_t)t->join_cutoff_min * 60;
 }
 
-int status_join_check(const struct config_topic *t, int waiting, time_t now)
+void status_hours_at(const struct config_topic *t, time_t now, struct status_hours *out)
 {
-    if (!schedule_is_open(&t->schedule, now))
+    out->from = now;
+    out->until = status_next_change(t, now);
+    out->open = schedule_is_open(&t->schedule, now);
+    out->next_open = schedule_next_open(&t->schedule, now);
+    out->closes_at = schedule_closes_at(&t->schedule, now);
+    out->cut = cutoff_start(t, now);
+}
+
+bool status_hours_hold(const struct status_hours *h, time_t now)
+{
+    time_t until = h->until >= 0 ? h->until : h->from + 3600;
+    return now >= h->from && now < until;
+}
+
+int status_join_check_hours(const struct config_topic *t, const struct status_hours *hours,
+                            int waiting, time_t now)
+{
+    if (!hours->open)
         return CHAT_ERR_CLOSED;
-    time_t cut = cutoff_start(t, now);
-    if (waiting >= t->queue_max || (cut >= 0 && now >= cut))
+    if (waiting >= t->queue_max || (hours->cut >= 0 && now >= hours->cut))
         return CHAT_ERR_QUEUE_FULL;
     return 0;
+}
+
+int status_join_check(const struct config_topic *t, int waiting, time_t now)
+{
+    struct status_hours hours;
+    status_hours_at(t, now, &hours);
+    return status_join_check_hours(t, &hours, waiting, now);
 }
 
 const char *status_audience_name(enum config_audience a)
@@ -119,10 +142,10 @@ const char *status_audience_name(enum config_audience a)
     return "any";
 }
 
-void status_compute(const struct config_topic *t, const struct status_input *in, time_t now,
-                    struct proto_topic_status *out)
+void status_compute_hours(const struct config_topic *t, const struct status_hours *hours,
+                          const struct status_input *in, time_t now, struct proto_topic_status *out)
 {
-    int why = status_join_check(t, in->waiting, now);
+    int why = status_join_check_hours(t, hours, in->waiting, now);
     out->id = t->id;
     for (int i = 0; i < LANG_COUNT; i++)
         out->title[i] = t->title[i];
@@ -136,8 +159,16 @@ void status_compute(const struct config_topic *t, const struct status_input *in,
     out->nquestions = 0;
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
-    out->next_open = schedule_next_open(&t->schedule, now);
-    out->closes_at = schedule_closes_at(&t->schedule, now);
+    out->next_open = hours->next_open;
+    out->closes_at = hours->closes_at;
+}
+
+void status_compute(const struct config_topic *t, const struct status_input *in, time_t now,
+                    struct proto_topic_status *out)
+{
+    struct status_hours hours;
+    status_hours_at(t, now, &hours);
+    status_compute_hours(t, &hours, in, now, out);
 }
 
 time_t status_next_change(const struct config_topic *t, time_t now)

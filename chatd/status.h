@@ -113,12 +113,39 @@ long status_estimate_wait(const struct status_input *in, int position);
 /* The same for who. */
 long status_estimate_for(const struct status_input *in, int position, const struct status_who *who);
 
+/*
+ * What a topic's hours say at a moment: open or not, the next opening, the
+ * closing and the start of the join cut-off. All of it stays the same from
+ * `from` until `until`, the next change by the clock (opening, closing,
+ * cut-off); working it out walks the calendar, so the hub keeps one per
+ * topic and asks again only when the clock leaves that span.
+ */
+struct status_hours {
+    time_t from, until; /* until: the next change, or -1 for none in the horizon */
+    bool open;
+    time_t next_open, closes_at, cut; /* as schedule_next_open, schedule_closes_at; -1: none */
+};
+
+/* The hours of t at now. */
+void status_hours_at(const struct config_topic *t, time_t now, struct status_hours *out);
+
+/* True when h still says what t's hours say at now. A span with no change
+ * in the horizon is trusted for an hour (the horizon moves with the clock). */
+bool status_hours_hold(const struct status_hours *h, time_t now);
+
 /* Why a join at now would be refused: 0, CHAT_ERR_CLOSED or CHAT_ERR_QUEUE_FULL. */
 int status_join_check(const struct config_topic *t, int waiting, time_t now);
+/* The same with t's hours at now already known. */
+int status_join_check_hours(const struct config_topic *t, const struct status_hours *hours,
+                            int waiting, time_t now);
 
 /* Fills out for topic t; string fields point into t or static text. */
 void status_compute(const struct config_topic *t, const struct status_input *in, time_t now,
                     struct proto_topic_status *out);
+/* The same with t's hours at now already known. */
+void status_compute_hours(const struct config_topic *t, const struct status_hours *hours,
+                          const struct status_input *in, time_t now,
+                          struct proto_topic_status *out);
 
 /* The next instant > now at which t's status can change by the clock alone
  * (opening, closing, start of the join cut-off), or -1. */

@@ -34,11 +34,12 @@ struct board_build {
 static void board_topics(struct board_build *b, time_t now)
 {
     const struct hub *h = b->h;
+    struct status_hours tmp;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         const struct queue *q = &h->topics[i].queue;
         b->topics[i] = (struct proto_board_topic){
             .id = h->cfg->topics[i].id,
-            .open = schedule_is_open(&h->cfg->topics[i].schedule, now),
+            .open = hub_hours(h, (int)i, now, &tmp)->open,
             .staffed = staff_slots(h, (int)i) > 0,
             .waiting = (int)q->count,
             .urgent_waiting = (int)queue_urgent_count(q, now),

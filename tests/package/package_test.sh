@@ -211,6 +211,8 @@ expect_file /var/lib/chatd/chatd.db chatd:chatd 600
 say "chatd as user chatd on a free port"
 sed 's/^listen_port = .*/listen_port = 0/' /etc/chatd/chatd.ini >"$TMP/chatd.ini"
 chmod 644 "$TMP/chatd.ini"
+: >"$TMP/chatd.out" # there before the loop below reads it (the job opens it when it runs)
+: >"$TMP/chatd.err"
 runuser -u chatd -- chatd --config "$TMP/chatd.ini" >"$TMP/chatd.out" 2>"$TMP/chatd.err" &
 PID=$!
 port=""

@@ -257,11 +257,43 @@ static void test_estimate_halves_the_bias_on_a_simulated_evening(void **state)
     assert_true(fabs(new_b) < 0.5 * old_b); /* at least halved */
 }
 
+/* The hours at one moment hold, unchanged, until the next change and not
+ * a second longer: every second of a day with an opening, a cut-off and a
+ * closing gives the same answers from the kept hours as worked out anew. */
+static void test_hours_hold_until_the_next_change(void **state)
+{
+    (void)state;
+    struct config_topic t = topic("mon-fri 09:00-21:00", 20, 15);
+    struct status_hours kept, now;
+    time_t day = MON_2050 - 12 * 3600; /* Monday 08:50 */
+    status_hours_at(&t, day, &kept);
+    int renewed = 0;
+    for (time_t s = day; s < day + 14 * 3600; s += 7) {
+        if (!status_hours_hold(&kept, s)) {
+            assert_true(s >= kept.until);
+            status_hours_at(&t, s, &kept);
+            renewed++;
+        }
+        status_hours_at(&t, s, &now);
+        assert_int_equal(kept.open, now.open);
+        assert_true(kept.next_open == now.next_open && kept.closes_at == now.closes_at);
+        assert_int_equal(status_join_check_hours(&t, &kept, 0, s), status_join_check(&t, 0, s));
+    }
+    assert_int_equal(renewed, 3); /* opens 09:00, cut-off 20:45, closes 21:00 */
+    struct config_topic always = topic("always", 20, 0);
+    status_hours_at(&always, day, &kept);
+    assert_int_equal(kept.until, -1);
+    assert_true(status_hours_hold(&kept, day + 3599));
+    assert_false(status_hours_hold(&kept, day + 3600)); /* looked at again within the hour */
+    assert_false(status_hours_hold(&kept, day - 1));    /* a clock that went back */
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_join_refused_when_closed),
+        cmocka_unit_test(test_hours_hold_until_the_next_change),
         cmocka_unit_test(test_join_refused_within_cutoff),
         cmocka_unit_test(test_join_refused_at_queue_max),
         cmocka_unit_test(test_state_names),
