@@ -23,11 +23,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ALICE, REPO, dumpServer, prepare, spawnChatd, startServer } from '../integration/harness.mjs';
+import {
+    ALICE, CHATADMIN, PASSPHRASE, REPO, configText, dumpServer, prepare, run, spawnChatd,
+} from '../integration/harness.mjs';
 
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
@@ -120,26 +123,53 @@ export function roundTrip(p) {
     }));
 }
 
-/* startServer() with text added to the config before chatd starts. */
-async function startWithConfig(opts, extra) {
-    if (!extra) return startServer(opts);
-    const env = await prepare(opts);
-    fs.appendFileSync(env.cfg, `\n${extra.trim()}\n`);
-    const d = spawnChatd(env.cfg);
+/* Every daemon needs the key pair (a passphrase KDF) and alice (a password
+ * hash) that harness prepare() makes, the same for every test: made once per
+ * file and copied into each daemon's own data dir. */
+let seed = null;
+let seedPath = null;
+function seedDir() {
+    if (!seed) {
+        seed = prepare({}).then((env) => {
+            seedPath = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-pages-seed-'));
+            fs.cpSync(env.dataDir, seedPath, { recursive: true });
+            env.cleanup();
+            return seedPath;
+        });
+    }
+    return seed;
+}
+process.on('exit', () => {
+    if (seedPath) fs.rmSync(seedPath, { recursive: true, force: true });
+});
+
+/* What startServer() gives, from the seed: a running chatd with alice and
+ * the key pair; extra is config text added after the [topic] sections. */
+async function startChatd(opts, extra) {
+    const from = await seedDir();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-pages-'));
+    const dataDir = path.join(dir, 'var');
+    fs.cpSync(from, dataDir, { recursive: true });
+    const cfg = path.join(dir, 'chatd.conf');
+    fs.writeFileSync(cfg, configText(dataDir, { ...opts, extra: extra.trim() }));
+    const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+    const d = spawnChatd(cfg, opts.env);
     let port;
     try {
         port = await d.ready;
     } catch (e) {
         await d.kill();
-        env.cleanup();
+        removeDir();
         throw e;
     }
     return {
-        ...env, port, proc: d.proc,
+        dir, dataDir, cfg, passphrase: PASSPHRASE, keyFile: path.join(dataDir, 'transcript.key'),
+        admin: (args, stdin = '') => run(CHATADMIN, ['--config', cfg, ...args], stdin),
+        port, proc: d.proc,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
         async cleanup() {
             await d.kill();
-            env.cleanup();
+            removeDir();
         },
     };
 }
@@ -153,7 +183,7 @@ export async function daemon(opts, fn) {
     const base = `http://127.0.0.1:${port}`;
     const { foreignOk = false, server = {}, config = '', ...rest } = opts;
     const [srv, b] = await Promise.all([
-        startWithConfig({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config),
+        startChatd({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config),
         browser(),
     ]);
     const problems = [];
