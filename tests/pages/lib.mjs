@@ -6,16 +6,17 @@
  * a process of its own): launched by the first daemon() or browser() call,
  * closed when the file's tests are done. opts.config is config text added after
  * the harness's [server] and [topic] sections (e.g. [question ID] sections).
- * fn gets {srv, browser, base, page(viewport, opts), foreign}; page() opens a
- * page in a browser context of its own, so nothing (storage, cookies, routes,
- * init scripts) is shared between pages or tests, and every context the test
- * opened is closed when fn ends.
+ * fn gets {srv, browser, base, page(viewport, opts), foreign, allowOrigin}.
+ * page() opens a page in a browser context of its own, so nothing (storage,
+ * cookies, routes, init scripts) is shared between pages or tests; every
+ * context the test opened is closed when fn ends.
  * Every page made through page() is watched: an uncaught script error, a
  * console error (a CSP refusal shows up there) or a request to anything but
- * the daemon itself fails the test at the end (unless opts.foreignOk: then
- * the test checks the list `foreign` itself), and so does an answer of 400 or
- * more from the daemon to a request of the page. Requests elsewhere are answered
- * locally by the test, so none leaves the machine.
+ * the daemon itself fails the test at the end, and so does an answer of 400
+ * or more from the daemon to a request of the page. With opts.foreignOk the
+ * test checks the list `foreign` itself, and such requests are answered here
+ * with a neutral page; allowOrigin(url) lets pages load a site the test runs
+ * itself. The browser resolves no host name, so no request leaves the machine.
  *
  * No test sleeps: it waits for what it expects (a locator, a frame), and
  * proves that something did not happen with a round trip (roundTrip()) whose
@@ -35,8 +36,9 @@ import {
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+/* --host-resolver-rules: no name resolves, so no request can leave the machine */
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'];
+    '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -196,15 +198,22 @@ export async function daemon(opts, fn) {
             }
         });
     }
+    const allowed = [`${base}/`];
     async function page(viewport = DESKTOP, ctxOpts = {}) {
         const ctx = await b.newContext({ viewport, ...ctxOpts });
         await ctx.addInitScript(recordSockets);
-        await ctx.route('**/*', (route) => {
-            const u = route.request().url();
-            if (u.startsWith(`${base}/`)) return route.continue();
-            foreign.push(u);
-            return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>' });
+        ctx.on('request', (r) => {
+            const u = r.url();
+            if (!allowed.some((a) => u.startsWith(a))) foreign.push(u);
         });
+        /* Where a test lets the page go elsewhere, the test answers in the
+         * network's place. (Intercepting every request would slow each page
+         * load down; without it, the resolver rules keep others in.) */
+        if (foreignOk) {
+            await ctx.route((u) => !u.href.startsWith(`${base}/`), (route) => route.fulfill({
+                contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>',
+            }));
+        }
         /* every file a page asks the daemon for exists (the favicon, which the
          * browser fetches on its own, shows up as a console error instead) */
         ctx.on('response', (r) => {
@@ -213,8 +222,10 @@ export async function daemon(opts, fn) {
         ctx.on('page', watch); /* pages the page opens (window.open) too */
         return ctx.newPage();
     }
+    /* a site of the test's own on this machine (a page that embeds the widget) */
+    const allowOrigin = (origin) => allowed.push(`${new URL(origin).origin}/`);
     try {
-        await fn({ srv, browser: b, base, page, foreign });
+        await fn({ srv, browser: b, base, page, foreign, allowOrigin });
         assert.deepEqual(problems, [], 'no script errors, no CSP refusals');
         if (!foreignOk) assert.deepEqual(foreign, [], 'no request leaves the daemon');
     } catch (e) {
