@@ -110,7 +110,8 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
 
             /* the daemon's numbers, to hold the page against */
             const cora = await workerLogin(srv.port, CORA.user, CORA.password);
-            /* the parents chat's wrap-up runs out (1 s) while the others are made */
+            /* the parents chat's wrap-up runs out (1 s) while the others are made
+             * (TODO(test clock): advance chatd's clock instead) */
             const body = await until(async () => {
                 const b = await apiStats(srv.port, cora.welcome.token);
                 return sum(b.buckets, 'wrapups') === CHATS.length && b;
