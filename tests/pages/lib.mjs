@@ -184,10 +184,17 @@ export async function daemon(opts, fn) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { foreignOk = false, server = {}, config = '', ...rest } = opts;
-    const [srv, b] = await Promise.all([
+    const [started, launched] = await Promise.allSettled([
         startChatd({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config),
         browser(),
     ]);
+    if (launched.status === 'rejected') {
+        if (started.status === 'fulfilled') await started.value.cleanup();
+        throw launched.reason;
+    }
+    if (started.status === 'rejected') throw started.reason;
+    const srv = started.value;
+    const b = launched.value;
     const problems = [];
     const foreign = [];
     function watch(p) {
