@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALICE } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, chatPanel, consoleLogin, daemon, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, chatPanel, consoleLogin, daemon, roundTrip, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 test('a visitor page and a console chat end to end, then feedback', { timeout: 60000 }, async () => {
@@ -116,9 +116,14 @@ test('console tools: transfer a chat to another topic and block with a confirmat
         await v.locator('#chat-log').filter({ hasText: 'a question for parents' }).waitFor();
 
         /* block asks first; cancelling does nothing */
-        c.once('dialog', (d) => d.dismiss());
+        const dismissed = new Promise((resolve) => c.once('dialog', (d) => resolve(d.dismiss())));
         await again.locator('button.chat-block').click();
-        await c.waitForTimeout(300);
+        await dismissed;
+        /* a block sent anyway would be answered before the console's ping, and
+         * the visitor's chat_ended queued before the visitor's ping */
+        await roundTrip(c);
+        await roundTrip(v);
+        assert.equal(await again.evaluate((el) => el.classList.contains('ended')), false, 'the panel stays live');
         assert.equal(await v.locator('#view-chat').isVisible(), true, 'a cancelled block keeps the chat');
         c.once('dialog', (d) => d.accept());
         await again.locator('button.chat-block').click();
@@ -221,9 +226,12 @@ test('pick mode: the console offers "Take next" only where the worker picks', { 
         await chatPanel(c).locator('button.chat-close').click();
         await chatPanel(c).locator('button.chat-end').click();
         await v2.locator('#view-ended').waitFor();
-        /* the parents visitor waits until the worker picks */
-        await c.waitForTimeout(300);
+        /* the parents visitor waits until the worker picks: a hand-over after the
+         * end would reach both before their pings come back */
+        await roundTrip(c);
+        await roundTrip(v3);
         assert.ok(await v3.locator('#view-queue').isVisible(), 'nobody is handed a pick-mode visitor');
+        assert.equal(await c.locator('#chats section[data-chat]:not(.ended)').count(), 0, 'no new chat in the console');
         await c.click('#queue li[data-topic="parents"] button.queue-pick');
         await v3.locator('#view-chat').waitFor();
         await c.locator('#chats section[data-chat]:not(.ended) .chat-title').filter({ hasText: 'Parents chat' }).waitFor();

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { httpGet, request, terminateClients, workerLogin, workerOnDuty } from '../integration/harness.mjs';
-import { PHONE, axe, daemon, layoutProblems, shot, visitorOpen } from './lib.mjs';
+import { PHONE, axe, daemon, layoutProblems, roundTrip, shot, until, visitorOpen } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1' };
 const TZ = 'Europe/Helsinki';
@@ -169,7 +169,9 @@ test('feedback: skipping every question sends nothing, and so does an answer tak
             /* and leaving for a new chat sends nothing either */
             await v.click('#again');
             await v.locator('#view-topics').waitFor();
-            await v.waitForTimeout(300);
+            /* a feedback frame would have gone out before this ping, and been counted before its pong */
+            const ref = await roundTrip(v);
+            await until(() => frames.some((m) => m.ref === ref), { what: 'the ping among the frames seen' });
             assert.ok(frames.some((m) => m.type === 'hello'), 'the page\'s frames are seen');
             assert.deepEqual(feedbackOf(frames), [], 'no feedback frame');
             const sums = await feedbackSums(srv.port);

@@ -1,28 +1,44 @@
 /* lib.mjs: what the page tests share (not a test file itself).
  *
  * daemon(opts, fn) starts a real chatd (harness.mjs) on a port picked here, so
- * that allowed_origins can name the origin the pages are served from, plus one
- * headless Debian Chromium. opts.config is config text added after the
- * harness's [server] and [topic] sections (e.g. [question ID] sections). fn gets {srv, browser, base, page(viewport, opts)}.
+ * that allowed_origins can name the origin the pages are served from. The
+ * headless Debian Chromium is one per test file (node --test runs each file in
+ * a process of its own): launched by the first daemon() or browser() call,
+ * closed when the file's tests are done. opts.config is config text added after
+ * the harness's [server] and [topic] sections (e.g. [question ID] sections).
+ * fn gets {srv, browser, base, page(viewport, opts), foreign, allowOrigin}.
+ * page() opens a page in a browser context of its own, so nothing (storage,
+ * cookies, routes, init scripts) is shared between pages or tests; every
+ * context the test opened is closed when fn ends.
  * Every page made through page() is watched: an uncaught script error, a
  * console error (a CSP refusal shows up there) or a request to anything but
- * the daemon itself fails the test at the end (unless opts.foreignOk: then
- * the test checks the list `foreign` itself), and so does an answer of 400 or
- * more from the daemon to a request of the page. Requests elsewhere are answered
- * locally by the test, so none leaves the machine. */
+ * the daemon itself fails the test at the end, and so does an answer of 400
+ * or more from the daemon to a request of the page. With opts.foreignOk the
+ * test checks the list `foreign` itself, and such requests are answered here
+ * with a neutral page; allowOrigin(url) lets pages load a site the test runs
+ * itself. The browser resolves no host name, so no request leaves the machine.
+ *
+ * No test sleeps: it waits for what it expects (a locator, a frame), and
+ * proves that something did not happen with a round trip (roundTrip()) whose
+ * answer comes after it would have. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ALICE, REPO, dumpServer, prepare, spawnChatd, startServer } from '../integration/harness.mjs';
+import {
+    ALICE, CHATADMIN, PASSPHRASE, REPO, configText, dumpServer, prepare, run, spawnChatd,
+} from '../integration/harness.mjs';
 
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+/* --host-resolver-rules: no name resolves, so no request can leave the machine */
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'];
+    '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -42,26 +58,120 @@ export function launch() {
     return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
 }
 
-/* startServer() with text added to the config before chatd starts. */
-async function startWithConfig(opts, extra) {
-    if (!extra) return startServer(opts);
-    const env = await prepare(opts);
-    fs.appendFileSync(env.cfg, `\n${extra.trim()}\n`);
-    const d = spawnChatd(env.cfg);
+/* The file's one browser: launched on first use, relaunched should it have
+ * gone away (a crash), closed after the file's last test. The hook is the
+ * root's (registered when this module loads), not a test's. */
+let shared = null;
+export function browser() {
+    if (!shared) {
+        shared = launch();
+        shared.then((b) => b.on('disconnected', () => { shared = null; }), () => { shared = null; });
+    }
+    return shared;
+}
+after(async () => {
+    if (!shared) return;
+    const b = await shared.catch(() => null);
+    shared = null;
+    if (b) await b.close();
+});
+
+/* Polls fn until it returns something truthy (and returns that), for state
+ * outside any page (an HTTP answer, a file); what says what was awaited. */
+export async function until(fn, { what = 'the condition', timeout = 10000, every = 50 } = {}) {
+    const end = Date.now() + timeout;
+    for (;;) {
+        const v = await fn();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`${what}: not within ${timeout} ms`);
+        await new Promise((r) => setTimeout(r, every));
+    }
+}
+
+/* In every page: the WebSockets it opens, newest last, so that roundTrip()
+ * can use the page's own connection. */
+function recordSockets() {
+    const all = [];
+    Object.defineProperty(window, '__testSockets', { value: all });
+    window.WebSocket = new Proxy(window.WebSocket, {
+        construct(target, args, newTarget) {
+            const ws = Reflect.construct(target, args, newTarget);
+            all.push(ws);
+            return ws;
+        },
+    });
+}
+
+/* A ping over the page's newest open WebSocket, resolved when the page has
+ * handled its pong: every frame the daemon sent that connection before it,
+ * and everything the daemon did with what the page sent before the ping,
+ * has been dealt with by then. The pages ignore a pong that is not theirs.
+ * Resolves to the ping's ref. */
+export function roundTrip(p) {
+    return p.evaluate(() => new Promise((resolve, reject) => {
+        const ws = (window.__testSockets || []).filter((s) => s.readyState === WebSocket.OPEN).at(-1);
+        if (!ws) { reject(new Error('the page has no open WebSocket')); return; }
+        const ref = `test-rt-${Math.random().toString(36).slice(2)}`;
+        const timer = setTimeout(() => reject(new Error('no pong within 10 s')), 10000);
+        ws.addEventListener('message', function on(ev) {
+            let m;
+            try { m = JSON.parse(ev.data); } catch { return; }
+            if (m.type !== 'pong' || m.ref !== ref) return;
+            ws.removeEventListener('message', on);
+            clearTimeout(timer);
+            resolve(ref);
+        });
+        ws.send(JSON.stringify({ type: 'ping', ref }));
+    }));
+}
+
+/* Every daemon needs the key pair (a passphrase KDF) and alice (a password
+ * hash) that harness prepare() makes, the same for every test: made once per
+ * file and copied into each daemon's own data dir. */
+let seed = null;
+let seedPath = null;
+function seedDir() {
+    if (!seed) {
+        seed = prepare({}).then((env) => {
+            seedPath = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-pages-seed-'));
+            fs.cpSync(env.dataDir, seedPath, { recursive: true });
+            env.cleanup();
+            return seedPath;
+        });
+    }
+    return seed;
+}
+process.on('exit', () => {
+    if (seedPath) fs.rmSync(seedPath, { recursive: true, force: true });
+});
+
+/* What startServer() gives, from the seed: a running chatd with alice and
+ * the key pair; extra is config text added after the [topic] sections. */
+async function startChatd(opts, extra) {
+    const from = await seedDir();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-pages-'));
+    const dataDir = path.join(dir, 'var');
+    fs.cpSync(from, dataDir, { recursive: true });
+    const cfg = path.join(dir, 'chatd.conf');
+    fs.writeFileSync(cfg, configText(dataDir, { ...opts, extra: extra.trim() }));
+    const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+    const d = spawnChatd(cfg, opts.env);
     let port;
     try {
         port = await d.ready;
     } catch (e) {
         await d.kill();
-        env.cleanup();
+        removeDir();
         throw e;
     }
     return {
-        ...env, port, proc: d.proc,
+        dir, dataDir, cfg, passphrase: PASSPHRASE, keyFile: path.join(dataDir, 'transcript.key'),
+        admin: (args, stdin = '') => run(CHATADMIN, ['--config', cfg, ...args], stdin),
+        port, proc: d.proc,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
         async cleanup() {
             await d.kill();
-            env.cleanup();
+            removeDir();
         },
     };
 }
@@ -74,41 +184,63 @@ export async function daemon(opts, fn) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { foreignOk = false, server = {}, config = '', ...rest } = opts;
-    const srv = await startWithConfig({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config);
-    const browser = await launch();
+    const [started, launched] = await Promise.allSettled([
+        startChatd({ ...rest, server: { listen_port: port, allowed_origins: base, ...server } }, config),
+        browser(),
+    ]);
+    if (launched.status === 'rejected') {
+        if (started.status === 'fulfilled') await started.value.cleanup();
+        throw launched.reason;
+    }
+    if (started.status === 'rejected') throw started.reason;
+    const srv = started.value;
+    const b = launched.value;
     const problems = [];
     const foreign = [];
-    async function page(viewport = DESKTOP, ctxOpts = {}) {
-        const ctx = await browser.newContext({ viewport, ...ctxOpts });
-        await ctx.route('**/*', (route) => {
-            const u = route.request().url();
-            if (u.startsWith(`${base}/`)) return route.continue();
-            foreign.push(u);
-            return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>' });
-        });
-        /* every file a page asks the daemon for exists (the favicon, which the
-         * browser fetches on its own, shows up as a console error instead) */
-        ctx.on('response', (r) => {
-            if (r.url().startsWith(`${base}/`) && r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-        });
-        const p = await ctx.newPage();
+    function watch(p) {
         p.on('pageerror', (e) => problems.push(`pageerror on ${p.url()}: ${e.message}`));
         p.on('console', (m) => {
             if (m.type() === 'error' && !BENIGN.some((re) => re.test(m.text()))) {
                 problems.push(`console error on ${p.url()}: ${m.text()}`);
             }
         });
-        return p;
     }
+    const allowed = [`${base}/`];
+    async function page(viewport = DESKTOP, ctxOpts = {}) {
+        const ctx = await b.newContext({ viewport, ...ctxOpts });
+        await ctx.addInitScript(recordSockets);
+        ctx.on('request', (r) => {
+            const u = r.url();
+            if (!allowed.some((a) => u.startsWith(a))) foreign.push(u);
+        });
+        /* Where a test lets the page go elsewhere, the test answers in the
+         * network's place. (Intercepting every request would slow each page
+         * load down; without it, the resolver rules keep others in.) */
+        if (foreignOk) {
+            await ctx.route((u) => !u.href.startsWith(`${base}/`), (route) => route.fulfill({
+                contentType: 'text/html', body: '<!doctype html><title>Neutral</title><p>Neutral</p>',
+            }));
+        }
+        /* every file a page asks the daemon for exists (the favicon, which the
+         * browser fetches on its own, shows up as a console error instead) */
+        ctx.on('response', (r) => {
+            if (r.url().startsWith(`${base}/`) && r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+        });
+        ctx.on('page', watch); /* pages the page opens (window.open) too */
+        return ctx.newPage();
+    }
+    /* a site of the test's own on this machine (a page that embeds the widget) */
+    const allowOrigin = (origin) => allowed.push(`${new URL(origin).origin}/`);
     try {
-        await fn({ srv, browser, base, page, foreign });
+        await fn({ srv, browser: b, base, page, foreign, allowOrigin });
         assert.deepEqual(problems, [], 'no script errors, no CSP refusals');
         if (!foreignOk) assert.deepEqual(foreign, [], 'no request leaves the daemon');
     } catch (e) {
         dumpServer(srv, e);
         throw e;
     } finally {
-        await browser.close();
+        /* the test's contexts, also those it made with browser.newContext() */
+        await Promise.all(b.contexts().map((c) => c.close().catch(() => {})));
         await srv.cleanup();
     }
 }

@@ -38,6 +38,21 @@ function week(quiet, days = [1, 2, 3, 4, 5, 6, 7]) {
 
 const range = (dows, hours) => dows.flatMap((d) => hours.map((h) => `${d}/${h}`));
 
+/* In the widget's host page: counts the widget's readings of a week
+ * (ChatQuiet.quietTimes, which quiet.js provides), after which it renders. */
+function countQuietReads() {
+    let api;
+    window.__quietReads = 0;
+    Object.defineProperty(window, 'ChatQuiet', {
+        configurable: true,
+        get: () => api,
+        set: (v) => {
+            const read = v.quietTimes;
+            api = { ...v, quietTimes(...a) { window.__quietReads += 1; return read.apply(this, a); } };
+        },
+    });
+}
+
 test('quiet.js: the rule and the phrases, as a pure function', () => {
     const monThu = week(range([1, 2, 3, 4], [14, 15]));
     assert.deepEqual(Q.quietTimes(monThu), [{ from: 1, to: 4, start: 14, end: 16 }]);
@@ -170,6 +185,7 @@ test('the visitor page and the widget name the quieter times of a closed or busy
         try {
             /* a context of its own: the host page is another origin */
             const ctx = await browser.newContext({ viewport: { width: 480, height: 240 } });
+            await ctx.addInitScript(countQuietReads);
             const w = await ctx.newPage();
             const errors = [];
             w.on('pageerror', (e) => errors.push(e.message));
@@ -195,7 +211,8 @@ test('the visitor page and the widget name the quieter times of a closed or busy
                 await w.goto(`${hostBase}/?topic=empty`);
                 await widget.filter({ hasText: /Chat closed/ }).waitFor();
                 await weekAsked;
-                await w.waitForTimeout(300);
+                /* the widget renders as soon as it has read the week */
+                await w.waitForFunction(() => window.__quietReads > 0);
                 assert.equal(await widget.locator('.chatd-widget__quiet').count(), 0);
             });
             assert.deepEqual(errors, []);

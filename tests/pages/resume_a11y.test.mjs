@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALICE } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, roundTrip, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 test('a reload on either side resumes the chat with its history', { timeout: 60000 }, async () => {
@@ -41,7 +41,9 @@ test('a reload on either side resumes the chat with its history', { timeout: 600
         assert.ok(await c.locator('#duty-topic-youth').isChecked());
         await panel.locator('.chat-log').filter({ hasText: 'answer before reload' }).waitFor();
         assert.equal(await panel.locator('.chat-log .msg').count(), 2);
-        await c.waitForTimeout(300); /* the resync ping has come back: the chat stays live */
+        /* the console's resync ping went out on its welcome, before this one:
+         * once this pong is in, the page has had its own, and the chat stays live */
+        await roundTrip(c);
         assert.equal(await panel.evaluate((el) => el.classList.contains('ended')), false);
 
         await workerSend(panel, 'after both reloads');
@@ -54,7 +56,9 @@ test('a reload on either side resumes the chat with its history', { timeout: 600
 test('the same visitor session in a second tab: the first steps aside until asked back', { timeout: 60000 }, async () => {
     await daemon(async ({ base, page }) => {
         const c = await consoleLogin(await page(DESKTOP), base);
-        const v1 = await visitorOpen(await page(PHONE), base);
+        const v1 = await page(PHONE);
+        await v1.clock.install(); /* the tabs' timers run when the test says (time flows as well) */
+        await visitorOpen(v1, base);
         await v1.click('#topics [data-topic="youth"]');
         await visitorSend(v1, 'from the first tab');
         /* a tab opened from this one copies its sessionStorage, as "duplicate tab" does */
@@ -64,8 +68,14 @@ test('the same visitor session in a second tab: the first steps aside until aske
         ]);
         await v2.locator('#chat-log').filter({ hasText: 'from the first tab' }).waitFor();
         await v1.locator('#view-elsewhere').waitFor();
-        /* longer than the first reconnect delay: no tab takes the session back on its own */
-        await v1.waitForTimeout(2500);
+        /* past every reconnect delay (15 s at most): no tab takes the session back
+         * on its own; a reconnect would have made a WebSocket at once */
+        const sockets = (p) => p.evaluate(() => window.__testSockets.length);
+        const had = [await sockets(v1), await sockets(v2)];
+        assert.ok(had[0] > 0 && had[1] > 0, 'the tabs\' sockets are seen');
+        await v1.clock.runFor(20000);
+        assert.deepEqual([await sockets(v1), await sockets(v2)], had, 'no new connection in either tab');
+        await roundTrip(v2);
         assert.ok(await v1.locator('#view-elsewhere').isVisible());
         assert.ok(await v2.locator('#view-chat').isVisible());
         await workerSend(chatPanel(c), 'to the second tab');
@@ -81,8 +91,10 @@ test('the same visitor session in a second tab: the first steps aside until aske
 });
 
 test('a console cut off past the grace: the visitor is queued again, the console marks the lost chat; 4001 waits for the worker', { timeout: 60000 }, async () => {
-    await daemon({ server: { resume_grace_s: 2 } }, async ({ base, page }) => {
+    /* TODO(test clock): the grace is chatd's time; with the test clock, advance it instead */
+    await daemon({ server: { resume_grace_s: 1 } }, async ({ base, page }) => {
         const c = await page(DESKTOP);
+        await c.clock.install(); /* the page's timers run when the test says (time flows as well) */
         /* the console's WebSocket goes through the test, which can cut it */
         const net = { cut: false, sides: [] };
         await c.context().routeWebSocket(/\/ws$/, (ws) => {
@@ -118,7 +130,11 @@ test('a console cut off past the grace: the visitor is queued again, the console
         const before = net.sides.length;
         await net.sides.at(-1).ws.close({ code: 4001 });
         await c.locator('#errors').filter({ hasText: 'open in too many tabs' }).waitFor();
-        await c.waitForTimeout(2000);
+        /* past every reconnect delay: a reconnect would have made a WebSocket at once */
+        const made = await c.evaluate(() => window.__testSockets.length);
+        assert.ok(made > 0, 'the page\'s sockets are seen');
+        await c.clock.runFor(20000);
+        assert.equal(await c.evaluate(() => window.__testSockets.length), made, 'no reconnect on its own');
         assert.equal(net.sides.length, before, 'no reconnect on its own');
         await c.click('#reconnect');
         await c.locator('#duty-status').filter({ hasText: 'On duty' }).waitFor();

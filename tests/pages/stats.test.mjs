@@ -11,17 +11,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import {
     ALICE, REPO, dumpServer, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
+import { browser as sharedBrowser, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'];
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
 
@@ -81,7 +79,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         server: { listen_port: port, allowed_origins: base },
         topics: { youth: { queue_max: 5 }, night: { hours: 'never', title_en: 'Night chat', title_fi: 'Yöchat', title_sv: 'Nattchatten' } },
     });
-    let browser;
+    const contexts = [];
     try {
         const ua = await srv.admin(['user', 'add', CORA.user, '--role', 'coordinator', '--alias', 'Cora'], CORA.password);
         assert.equal(ua.code, 0, ua.stderr);
@@ -121,11 +119,12 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         }
         assert.equal([...cells.values()].reduce((n, c) => n + c.joins, 0), 3, 'three joins in all');
 
-        browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+        const browser = await sharedBrowser();
         fs.mkdirSync(SHOTS, { recursive: true });
         const problems = [];
         /* a browser far from the service's zone: the page must not shift hours */
         const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'America/Los_Angeles' });
+        contexts.push(ctx);
         const page = await ctx.newPage();
         watch(page, problems);
 
@@ -242,12 +241,8 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             await page.click('#logout');
             await page.locator('#login-view').waitFor();
             assert.equal(await page.evaluate(() => sessionStorage.getItem('stats.token')), null);
-            let status = 200;
-            for (let i = 0; i < 20 && status !== 401; i++) {
-                await new Promise((r) => setTimeout(r, 100));
-                status = (await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${token}` })).status;
-            }
-            assert.equal(status, 401, 'the token is revoked');
+            await until(async () => (await httpGet(port, `/api/stats?from=${today()}&to=${today()}`,
+                { Authorization: `Bearer ${token}` })).status === 401, { what: 'the token is revoked' });
             assert.equal((await request(console_, { type: 'ping' })).type, 'pong', 'the console tab goes on');
             assert.equal(console_.closeInfo, null);
             assert.deepEqual(await axe(page), [], 'login view');
@@ -255,6 +250,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
 
         await step('phone: Swedish, screenshot, axe', async () => {
             const pctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-FI', timezoneId: TZ });
+            contexts.push(pctx);
             const phone = await pctx.newPage();
             watch(phone, problems);
             await phone.goto(`${base}/stats/`);
@@ -280,7 +276,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         dumpServer(srv, e);
         throw e;
     } finally {
-        if (browser) await browser.close();
+        await Promise.all(contexts.map((c) => c.close().catch(() => {})));
         terminateClients();
         await srv.cleanup();
     }

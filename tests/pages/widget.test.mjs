@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { httpGet, request, startServer, visitorHello, workerOnDuty } from '../integration/harness.mjs';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run'];
+import { browser, until } from './lib.mjs';
 
 test('the widget on another origin shows open, then queue full, live', { timeout: 60000 }, async () => {
     const srv = await startServer({ topics: { youth: { queue_max: 1 } } });
@@ -19,19 +16,19 @@ test('the widget on another origin shows open, then queue full, live', { timeout
 <body><p>Talk to us: <script src="http://127.0.0.1:${srv.port}/widget.js" data-topic="youth" data-lang="en"></script></p></body></html>`);
     }).listen(0, '127.0.0.1');
     await new Promise((r) => host.once('listening', r));
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
+    const ctx = await (await browser()).newContext();
     try {
-        const page = await browser.newPage();
+        const page = await ctx.newPage();
         await page.goto(`http://127.0.0.1:${host.address().port}/`);
         const widget = page.locator('a.chatd-widget');
-        await widget.filter({ hasText: 'Chat open' }).waitFor({ timeout: 5000 });
+        await widget.filter({ hasText: 'Chat open' }).waitFor();
         assert.equal(await widget.getAttribute('href'), `http://127.0.0.1:${srv.port}/`);
         const v = await visitorHello(srv.port);
         await request(v, { type: 'join', topic: 'youth' });
-        await widget.filter({ hasText: 'Queue full' }).waitFor({ timeout: 2000 });
+        await widget.filter({ hasText: 'Queue full' }).waitFor();
         assert.match(await widget.getAttribute('class'), /chatd-widget--full/);
     } finally {
-        await browser.close();
+        await ctx.close();
         host.close();
         await srv.cleanup();
     }
@@ -45,12 +42,10 @@ test('badge.svg shows the state as an image, in the asked language', { timeout: 
         assert.match(nobody.headers.get('content-type'), /image\/svg\+xml/);
         assert.match(nobody.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open, but nobody is on duty right now – you can wait"/);
         await workerOnDuty(srv.port, ['youth'], 1);
-        let en;
-        for (let i = 0; i < 30; i++) { /* the status follows within a second */
-            en = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
-            if (/aria-label="Chat open"/.test(en.body)) break;
-            await new Promise((r) => setTimeout(r, 100));
-        }
+        const en = await until(async () => { /* the status follows within a second */
+            const r = await httpGet(srv.port, '/api/status/badge.svg?topic=youth&lang=en');
+            return /aria-label="Chat open"/.test(r.body) && r;
+        }, { what: 'the badge says "Chat open"' });
         assert.match(en.body, /<svg[^>]*role="img"[^>]*aria-label="Chat open"/);
         const fi = await httpGet(srv.port, '/api/status/badge.svg?topic=night');
         assert.match(fi.body, /Chat on kiinni/);
