@@ -70,7 +70,9 @@ scenario('nginx as shipped: thousands of page views of /api/status in 3 s reach 
         assert.equal(first.headers['access-control-allow-origin'], '*');
         assert.match(first.headers.etag, /^"[0-9a-f]{16}"$/);
         assert.equal(JSON.parse(first.body).topics[0].id, 'youth');
-        while (Date.now() - t0 < 3000) {
+        /* at least 3 s and 1000 page views, however slow the machine is
+         * today: the point is how few of them reach chatd, not how fast */
+        while ((Date.now() - t0 < 3000 || ok < 1000) && Date.now() - t0 < 40000) {
             const batch = await Promise.all(Array.from({ length: 200 }, () => get()));
             ok += batch.filter((r) => r.status === 200).length;
         }

@@ -357,7 +357,7 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 const v2 = await visitorHello(srv.port, { lang: 'en' });
                 assert.equal((await request(v2, { type: 'join', topic: 'parents' })).type, 'queued');
                 const item = b.locator('#board-alerts li.alert-item').first();
-                /* TODO(test clock): first_reply_s (1 s) of chatd's time; advance it instead */
+                await srv.advance(1.5); /* first_reply_s of chatd's time */
                 await item.filter({ hasText: 'Parents chat · Alice' }).waitFor({ timeout: 8000 });
                 assert.equal(await item.locator('.alert-note').textContent(),
                     'No first reply yet: the visitor has waited for the worker\'s first message.');

@@ -169,6 +169,7 @@ async function startChatd(opts, extra) {
         admin: (args, stdin = '') => run(CHATADMIN, ['--config', cfg, ...args], stdin),
         port, proc: d.proc,
         stop: d.stop, kill: d.kill, stdout: d.stdout, stderr: d.stderr, exitInfo: d.exitInfo,
+        advance: d.advance, /* chatd's test clock (harness.mjs) */
         async cleanup() {
             await d.kill();
             removeDir();
