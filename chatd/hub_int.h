@@ -7,13 +7,18 @@
  *   hub_worker.c   worker.v1 requests, dispatched to the rooms below
  *   hub_http.c     the HTTP views: status body, /api/stats, /metrics, the badge
  *   login.c        worker logins (password off the loop, token), throttles, logout
- *   session.c      visitor sessions: hello, away list, block, grace, restart
+ *   session_grace.c  visitors giving up, graces that end, sessions back after a restart
  *   route.c        queues and routing: best worker, assignment, positions, queue_state,
  *                  pre-chat answers and language routing
  *   supervise.c    the shift: board, monitor, join, alerts
  *   chat.c         a chat: create, post + ack (messages, whispers), history, end, its frames
- *   staff.c        worker sessions: tabs, duty, slots, wrap-ups
- *   turn.c         the open batch: undo of memory, units of work, the commit
+ *   session.c      visitor sessions: hello, away list, block, rows, the one state change
+ *   staff.c        worker sessions: tabs, duty, slots, wrap-ups, the chat<->worker link
+ *   turn.c         the open batch: snapshots of durable fields, units of work, the commit
+ *
+ * Each field says who writes it (its owner) where it is declared below;
+ * durable fields are one HUB_DURABLE group per object, which the turn saves
+ * and restores whole.
  *
  * Nothing here may be reached from conn, store or the protocol: those are
  * below the hub and know nothing of it.
