@@ -314,7 +314,8 @@ scenario('sixty wrong passwords at once: only a few are checked, the others are 
             'rate_limited');
     });
 
-scenario('trying many account names cannot flush the throttle of one', { server: { trusted_proxy: '127.0.0.1' }, timeout: 90000 },
+/* 105 argon2id checks: minutes under ASan on a slow host, so a long guard */
+scenario('trying many account names cannot flush the throttle of one', { server: { trusted_proxy: '127.0.0.1' }, timeout: 300000 },
     async (srv) => {
         const from = (i) => ({ headers: { 'X-Forwarded-For': `10.1.${i >> 8}.${i & 255}` } });
         const guess = async (i, user, password) => {
@@ -364,7 +365,7 @@ const manyTopics = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`top
     { title_fi: `Aihe ${i} ${'x'.repeat(100)}`, title_sv: `Ämne ${i} ${'x'.repeat(100)}`, title_en: `Topic ${i} ${'x'.repeat(100)}`, queue_max: 1000 }]));
 
 scenario('status subscribers that never read do not grow chatd: each holds one status at most, or is dropped',
-    { server: { max_conns_per_source: 0 }, topics: manyTopics, timeout: 120000 }, async (srv) => {
+    { server: { max_conns_per_source: 0 }, topics: manyTopics, timeout: 300000 }, async (srv) => {
         const deaf = [];
         for (let i = 0; i < 20; i++) {
             const c = await connect(srv.port, 'status.v1');
