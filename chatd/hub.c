@@ -75,6 +75,7 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     turn_init(&h->turn);
     conn_set_init(&h->conns);
     h->turn.undo_visitors = session_undo;
+    h->turn.forget_sent = route_forget_sent;
     h->visitors = idmap_new();
     h->chats = idmap_new();
     h->per_source = idmap_new();

@@ -292,6 +292,18 @@ void route_push_positions(struct hub *h, int topic, time_t now)
     }
 }
 
+static void forget_sent(struct queue_entry *e, void *arg)
+{
+    (void)arg;
+    route_visitor_of(e)->sent_pos = 0;
+}
+
+void route_forget_sent(struct hub *h)
+{
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        queue_each(&h->topics[i].queue, forget_sent, NULL);
+}
+
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
     struct proto_queue_topic t[CONFIG_MAX_TOPICS];

@@ -63,6 +63,11 @@ void route_send_queued(struct hub *h, struct visitor *v, const char *ref, time_t
 /* `queued` to every visitor of topic whose position or estimate changed. */
 void route_push_positions(struct hub *h, int topic, time_t now);
 
+/* Forgets the place and estimate last sent to every queued visitor, so that
+ * the next route_push_positions sends them all (the turn's forget_sent,
+ * after a failed batch: what was sent may not have been stored). */
+void route_forget_sent(struct hub *h);
+
 /* `queue_state` of w's duty topics to all of w's tabs. */
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now);
 

@@ -318,12 +318,6 @@ static void undo(struct hub *h)
     h->dirty = NULL;
 }
 
-static void forget_sent(struct queue_entry *e, void *arg)
-{
-    (void)arg;
-    ((struct visitor *)((char *)e - offsetof(struct visitor, qe)))->sent_pos = 0;
-}
-
 /* The failed batch: undo, tell the senders, and have the turn's pushes made
  * again from the state as it is now. */
 static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *arg), void *arg)
@@ -345,8 +339,7 @@ static void fail(struct hub *h, double now, void (*wake)(struct conn *c, void *a
     t->first_unit = t->next_unit;
     t->busy_since = t->retry_at = 0;
     conn_release(&h->conns, always, NULL, wake, arg);
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        queue_each(&h->topics[i].queue, forget_sent, NULL);
+    t->forget_sent(h);
     hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE | REDO_POSITIONS, -1);
     run_after(h, false);
 }

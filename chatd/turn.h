@@ -89,6 +89,9 @@ struct turn {
      * beside them (session.c: queue places, the away list, the map). Set
      * by the hub: visitor state has one writer, and turn.c is not it. */
     void (*undo_visitors)(struct hub *h, struct visitor *saved);
+    /* Forgets what each queued visitor was last told of their place, so
+     * that it is sent again after a failed batch (route.c owns it). */
+    void (*forget_sent)(struct hub *h);
     struct turn_after *after;
     size_t nafter, capafter;
     double busy_since; /* first failed attempt of a busy commit, 0 = none */
