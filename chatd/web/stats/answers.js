@@ -3,7 +3,7 @@
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { groupSum, perTopic } from './sums.js';
-import { el, rowHeader, tableHead, fieldCell } from './table.js';
+import { el, titledTable, rowHeader, tableHead, fieldCell } from './table.js';
 import { topicTitle, topicsIn } from './page.js';
 
 var t = I18N.t;
@@ -28,14 +28,8 @@ function renderAnswers(buckets, questions, topic) {
     if (!qs.length) return;
     shown += 1;
     var s = pt.sums[tid];
-    var h = el('h3', 'answers-topic', topicTitle(tid));
-    h.id = 'answers-' + tid;
-    box.appendChild(h);
-    var scroll = el('div', 'table-scroll');
-    scroll.setAttribute('role', 'region');
-    scroll.setAttribute('aria-labelledby', h.id);
-    var table = el('table', 'data bars answers-table');
-    table.setAttribute('data-topic', tid);
+    var table = titledTable(box, { tag: 'h3', cls: 'answers-topic', id: 'answers-' + tid, text: topicTitle(tid) },
+      'data bars answers-table', tid);
     tableHead(table, t('s.answers.caption', { topic: topicTitle(tid) }),
       ['s.col.question', 's.col.answer', 's.col.count']);
     qs.forEach(function (q) {
@@ -60,8 +54,6 @@ function renderAnswers(buckets, questions, topic) {
       });
       table.appendChild(body);
     });
-    scroll.appendChild(table);
-    box.appendChild(scroll);
   });
   $('answers-none').hidden = shown > 0;
 }

@@ -14,7 +14,7 @@
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { nf, weekdayName, hourRange } from './format.js';
-import { el, hidden, weekTable, weekRow, updateScrollRegions, scrollToActivity } from './table.js';
+import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToActivity } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
 
@@ -170,22 +170,14 @@ function renderGrids(rows) {
     var cells = {};
     rows.forEach(function (r) { if (r.topic === id) cells[(r.dow - 1) + '/' + r.hour] = r; });
     /* the topic's name above the scroll box, where a phone shows it whole */
-    var name = el('h4', 'plan-topic', topicTitle(id));
-    name.id = 'plan-topic-' + id;
-    box.appendChild(name);
-    var scroll = el('div', 'table-scroll');
-    scroll.setAttribute('role', 'region');
-    scroll.setAttribute('aria-labelledby', name.id);
-    var table = el('table', 'heatmap plan-grid');
-    table.setAttribute('data-topic', id);
+    var table = titledTable(box, { tag: 'h4', cls: 'plan-topic', id: 'plan-topic-' + id, text: topicTitle(id) },
+      'heatmap plan-grid', id);
     var body = weekTable(table, t('s.plan.grid.caption', { topic: topicTitle(id) }));
     for (var d = 0; d < 7; d++) {
       var tr = weekRow(d);
       for (var h = 0; h < 24; h++) tr.appendChild(gridCell(d, h, cells[d + '/' + h]));
       body.appendChild(tr);
     }
-    scroll.appendChild(table);
-    box.appendChild(scroll);
   });
 }
 

@@ -153,8 +153,27 @@ function fieldCell(s, field, whole) {
   return td;
 }
 
+/* A topic's table under its heading in box: the heading (tag, cls, id), then
+ * a scroll region named by it, where a phone shows the heading whole and
+ * the table scrolls; the table (tableCls, data-topic) is returned, already
+ * in place. */
+function titledTable(box, heading, tableCls, topic) {
+  var h = el(heading.tag, heading.cls, heading.text);
+  h.id = heading.id;
+  box.appendChild(h);
+  var scroll = el('div', 'table-scroll');
+  scroll.setAttribute('role', 'region');
+  scroll.setAttribute('aria-labelledby', h.id);
+  var table = el('table', tableCls);
+  table.setAttribute('data-topic', topic);
+  scroll.appendChild(table);
+  box.appendChild(scroll);
+  return table;
+}
+
 export {
   el,
+  titledTable,
   hidden,
   cell,
   rowHeader,
