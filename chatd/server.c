@@ -69,6 +69,10 @@ static bool handshake_ok(struct lws *wsi, enum proto_role role, const char *name
     int n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
     if (n <= 0)
         return true; /* not a browser: the protocol's own auth decides */
+    /* lws keeps each Origin line as a fragment and copies them joined by
+     * commas: more than one line is a disallowed origin, whatever they say */
+    if (n != lws_hdr_fragment_length(wsi, WSI_TOKEN_ORIGIN, 0))
+        return false;
     if (n > CONFIG_ORIGIN_MAX || lws_hdr_copy(wsi, buf, sizeof(buf), WSI_TOKEN_ORIGIN) <= 0)
         return false;
     return role == PROTO_WORKER ? config_worker_origin_ok(s->cfg, buf)
