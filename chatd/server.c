@@ -379,7 +379,8 @@ static void fds_after_events(struct server *s)
     if (accept_errno) {
         int err = accept_errno;
         accept_errno = 0;
-        if (s->reserve_fd >= 0) {
+        /* others (ECONNABORTED: a client gone before accept) pass by themselves */
+        if ((err == EMFILE || err == ENFILE) && s->reserve_fd >= 0) {
             close(s->reserve_fd);
             s->reserve_fd = -1;
             sources_refuse_all(s->sources, true);
