@@ -20,15 +20,20 @@
 
 #include <libwebsockets.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <ev.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum proto_index { P_HTTP, P_VISITOR, P_WORKER, P_STATUS };
 
@@ -64,6 +69,10 @@ static bool handshake_ok(struct lws *wsi, enum proto_role role, const char *name
     int n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
     if (n <= 0)
         return true; /* not a browser: the protocol's own auth decides */
+    /* lws keeps each Origin line as a fragment and copies them joined by
+     * commas: more than one line is a disallowed origin, whatever they say */
+    if (n != lws_hdr_fragment_length(wsi, WSI_TOKEN_ORIGIN, 0))
+        return false;
     if (n > CONFIG_ORIGIN_MAX || lws_hdr_copy(wsi, buf, sizeof(buf), WSI_TOKEN_ORIGIN) <= 0)
         return false;
     return role == PROTO_WORKER ? config_worker_origin_ok(s->cfg, buf)
@@ -172,8 +181,8 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
         conn_init(&ss->conn, hub_conns(s->hub), role, wsi);
         ka_heard(&s->ka, &ss->ka, now_s());
         ss->conn.source = sources_of(s->sources, wsi);
-        if (sources_ws_count(s->sources, ss->conn.source, 1) > s->cfg->max_conns_per_source &&
-            s->cfg->max_conns_per_source > 0) {
+        if (sources_ws_count(s->sources, ss->conn.source, 1) > sources_ws_cap(s->sources) &&
+            sources_ws_cap(s->sources) > 0) {
             conn_send(&ss->conn, proto_error(CHAT_ERR_RATE_LIMITED, NULL, NULL));
             conn_close(&ss->conn, 1008);
             ss->refused = true;
@@ -291,9 +300,14 @@ static void set_mounts(const struct config *cfg, bool test_clock)
     }
 }
 
+/* The errno of the last accept() that failed, told by lws's error line
+ * (lws 4.1 says nothing else: rops_handle_POLLIN_listen logs it and leaves
+ * the listening socket readable), 0 once handled. See fds_after_events(). */
+static int accept_errno;
+
 /* lws's error lines, at most LOG_BURST per LOG_WINDOW_S seconds: a flood of
- * the same failure (accept() out of descriptors, say) must not fill the
- * disk or the journal; what was held back is counted. */
+ * the same failure must not fill the disk or the journal; what was held
+ * back is counted. */
 #define LOG_BURST 20
 #define LOG_WINDOW_S 10
 static void log_limited(int level, const char *line)
@@ -302,6 +316,10 @@ static void log_limited(int level, const char *line)
     static long said, held;
     time_t now = time(NULL);
     (void)level;
+    if (strncmp(line, "accept: errno ", 14) == 0) {
+        long err = strtol(line + 14, NULL, 10);
+        accept_errno = err > 0 && err < INT_MAX ? (int)err : EIO;
+    }
     if (now - window >= LOG_WINDOW_S) {
         if (held)
             fprintf(stderr, "chatd: (%ld more libwebsockets errors in %d s not shown)\n", held,
@@ -313,6 +331,72 @@ static void log_limited(int level, const char *line)
         fprintf(stderr, "chatd: lws: %s", line);
     else
         held++;
+}
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+/* The connection budget for this process's descriptor limit (fdbudget.h),
+ * into *b; -1 (said on stderr) when the limit is too small to serve.
+ *
+ * Not lws's info.fd_limit_per_thread: below the process limit, lws 4.1
+ * gives up its fd-indexed table for one it searches from the start at every
+ * event (plat/unix/unix-fds.c, max_fds_unrelated_to_ulimit), which 100,000
+ * status subscribers could not afford. lws's own table stays as large as
+ * the limit; the budget is kept at accept (sources_tcp_admit). */
+static int fds_budget(const struct config *cfg, struct fdbudget *b)
+{
+    struct rlimit rl;
+    long nofile = LONG_MAX;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)LONG_MAX)
+        nofile = (long)rl.rlim_cur;
+    *b = fdbudget_of(nofile, cfg->max_conns_per_source);
+    if (b->conns < FDBUDGET_MIN_CONNS) {
+        fprintf(stderr,
+                "chatd: only %ld file descriptors (ulimit -n); chatd keeps %d for itself and "
+                "needs room for %d connections: raise the limit to at least %d\n",
+                nofile, FDBUDGET_RESERVE, FDBUDGET_MIN_CONNS,
+                FDBUDGET_RESERVE + FDBUDGET_MIN_CONNS);
+        return -1;
+    }
+    if (cfg->max_conns_per_source > 0 && b->tcp_per_source < 2L * cfg->max_conns_per_source)
+        fprintf(stderr,
+                "chatd: %ld file descriptors (ulimit -n): at most %ld connections, %ld TCP "
+                "connections and %ld WebSockets from one address\n",
+                nofile, b->conns, b->tcp_per_source, b->ws_per_source);
+    return 0;
+}
+
+/* After a loop turn: when accept() failed for want of a descriptor, the
+ * reserve is given back and every new connection refused (accepted, which
+ * the freed descriptor allows, and closed at once) until the reserve can be
+ * taken again. Without it lws would try the same accept() on every turn: a
+ * busy loop. The budget keeps this rare: it leaves FDBUDGET_RESERVE
+ * descriptors free; chatd's own files beyond them, or a system out of files
+ * (ENFILE), come here. */
+static void fds_after_events(struct server *s)
+{
+    if (accept_errno) {
+        int err = accept_errno;
+        accept_errno = 0;
+        /* others (ECONNABORTED: a client gone before accept) pass by themselves */
+        if ((err == EMFILE || err == ENFILE) && s->reserve_fd >= 0) {
+            close(s->reserve_fd);
+            s->reserve_fd = -1;
+            sources_refuse_all(s->sources, true);
+            time_t now = time(NULL);
+            if (now - s->reserve_said >= LOG_WINDOW_S) { /* once a window, not per connection */
+                s->reserve_said = now;
+                fprintf(stderr,
+                        "chatd: accept: %s: new connections are refused while no file "
+                        "descriptor is free\n",
+                        strerror(err));
+            }
+        }
+        return; /* the refused connections go on the next turn */
+    }
+    if (s->reserve_fd < 0 && (s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+        sources_refuse_all(s->sources, false);
 }
 
 /* The lws context on an epoll loop (libev, lws's evlib_ev plugin): poll()
@@ -344,11 +428,15 @@ static struct lws_context *create_context(struct server *s, struct lws_context_c
 struct server *server_new(const struct config *cfg, const struct langs *langs, bool test_clock)
 {
     struct lws_context_creation_info info;
+    struct fdbudget budget;
+    if (fds_budget(cfg, &budget) != 0)
+        return NULL;
     struct server *s = calloc(1, sizeof(*s));
-    if (!s || !(s->sources = sources_new(cfg))) {
+    if (!s || !(s->sources = sources_new(cfg, &budget))) {
         free(s);
         return NULL;
     }
+    s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     s->cfg = cfg;
     s->langs = langs;
     s->test_clock = test_clock;
@@ -385,6 +473,8 @@ struct server *server_new(const struct config *cfg, const struct langs *langs, b
     if (!s->ctx) {
         fprintf(stderr, "chatd: cannot listen on %s:%d\n", cfg->listen_host, cfg->listen_port);
         sources_free(s->sources);
+        if (s->reserve_fd >= 0)
+            close(s->reserve_fd);
         free(s);
         return NULL;
     }
@@ -476,7 +566,7 @@ static void reload_key(struct server *s)
 }
 
 /* What follows every batch of events: a reload, the hub's deadlines, pings,
- * and the turn's commit that releases its replies. */
+ * descriptors, and the turn's commit that releases its replies. */
 static void after_events(struct server *s)
 {
     if (s->reload && *s->reload) {
@@ -489,6 +579,7 @@ static void after_events(struct server *s)
     double ka = ka_next_due(&s->ka);
     if (ka >= 0 && now >= ka)
         ka_sweep(&s->ka, now, ka_ping, ka_hangup, s);
+    fds_after_events(s);
     double start = mono_s();
     if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
         hub_note_commit(s->hub, mono_s() - start);
@@ -548,6 +639,8 @@ void server_free(struct server *s)
     if (s->loop)
         ev_loop_destroy(s->loop);
     sources_free(s->sources);
+    if (s->reserve_fd >= 0)
+        close(s->reserve_fd);
     free(s->tx);
     free(s);
 }

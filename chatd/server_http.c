@@ -14,7 +14,11 @@
 #include <string.h>
 
 /* Sends the headers for hs's body (set by the caller, NULL for none), with
- * an ETag when etag is not NULL; the body follows on WRITEABLE. */
+ * an ETag when etag is not NULL; the body follows on WRITEABLE.
+ * allow_origin is cors_origin()'s answer: NULL (no CORS on this route), ""
+ * (none for this request's Origin) or the Access-Control-Allow-Origin value;
+ * when it was worked out from the Origin, "Vary: Origin" tells caches that
+ * the answer differs by it. */
 static int send_head(struct lws *wsi, struct http_session *hs, unsigned status, const char *type,
                      const char *etag, const char *allow_origin, const char *cache)
 {
@@ -26,10 +30,14 @@ static int send_head(struct lws *wsi, struct http_session *hs, unsigned status, 
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                     (const unsigned char *)cache, (int)strlen(cache), &p, end))
         return 1;
-    if (allow_origin &&
+    if (allow_origin && allow_origin[0] &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
                                     (const unsigned char *)allow_origin, (int)strlen(allow_origin),
                                     &p, end))
+        return 1;
+    if (allow_origin && strcmp(allow_origin, "*") != 0 &&
+        lws_add_http_header_by_name(
+            wsi, (const unsigned char *)"vary:", (const unsigned char *)"Origin", 6, &p, end))
         return 1;
     if (lws_finalize_write_http_header(wsi, start, &p, end))
         return 1;
@@ -77,14 +85,21 @@ static int http_error(struct lws *wsi, struct http_session *hs, int err)
                       proto_http_error(err), NULL);
 }
 
-/* The CORS answer for a public endpoint: "*", the request's Origin, or NULL. */
+/* The CORS answer for a public endpoint: "*" (public_origins = *: the same
+ * for every request), the request's Origin when public_origins lists it,
+ * else "" (no Access-Control-Allow-Origin). More than one Origin line is a
+ * disallowed origin: lws keeps each line as a fragment and would copy them
+ * joined by commas, and a cache keyed on one of them must not keep the
+ * answer for it (contract v3 §6). */
 static const char *cors_origin(struct lws *wsi, const struct config *cfg, char *buf, int size)
 {
     if (cfg->public_any)
         return "*";
-    if (lws_hdr_copy(wsi, buf, size, WSI_TOKEN_ORIGIN) > 0 && config_public_origin_ok(cfg, buf))
+    int n = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+    if (n > 0 && n == lws_hdr_fragment_length(wsi, WSI_TOKEN_ORIGIN, 0) &&
+        lws_hdr_copy(wsi, buf, size, WSI_TOKEN_ORIGIN) > 0 && config_public_origin_ok(cfg, buf))
         return buf;
-    return NULL;
+    return "";
 }
 
 /* The value of query argument name ("from=") or NULL. */

@@ -30,6 +30,9 @@ struct server {
     double sul_at;             /* when the armed timer fires, 0 if none */
     double tick_at;            /* the hub's next deadline */
     struct sources *sources;   /* connections per source address (keyed hashes) */
+    int reserve_fd;            /* /dev/null, held to be given back when accept() finds no
+                                * descriptor (then -1 until one is free again) */
+    time_t reserve_said;       /* when giving it back was last said on stderr */
     const struct langs *langs; /* the pages' languages (GET /api/langs) */
     bool test_clock;           /* GET /test/clock is served (CHATD_TEST_CLOCK=1) */
     char csp[1024];            /* the content-security-policy header */

@@ -5,11 +5,15 @@
  *
  * Two counts: TCP connections from accept on, so that idle sockets that
  * never send a request cannot use up the process's file descriptors (a
- * source may hold twice max_conns_per_source: its WebSockets are capped at
- * the handshake, with an answer, and the rest of the room is for page
- * loads); and WebSockets per source, where behind trusted_proxy the source
- * is the last address of X-Forwarded-For. Connections from trusted_proxy
- * itself are not counted as TCP (they are everyone's).
+ * source may hold the budget's tcp_per_source: twice max_conns_per_source,
+ * at most a quarter of the connection budget; see fdbudget.h); and
+ * WebSockets per source, where behind trusted_proxy the source is the last
+ * address of X-Forwarded-For. Connections from trusted_proxy itself are not
+ * counted per source (they are everyone's).
+ *
+ * Every TCP connection, the proxy's too, counts against the budget's conns:
+ * past it, or while the server says descriptors ran out anyway, new ones are
+ * refused at accept.
  */
 #include "sources.h"
 
@@ -25,17 +29,26 @@
 
 struct sources {
     const struct config *cfg;
+    struct fdbudget budget;
     struct idmap *tcp; /* hash -> open TCP connections */
     struct idmap *ws;  /* hash -> open WebSockets */
+    long open;         /* TCP connections open, from every source */
+    bool refuse_all;   /* out of descriptors: no connection is kept */
     uint8_t key[crypto_shorthash_KEYBYTES];
 };
 
-struct sources *sources_new(const struct config *cfg)
+/* What a wsi carries for its end (lws's opaque user data): its source, or
+ * this for a connection counted only in the total (the proxy's). Hashes
+ * are never 0 or 1. */
+#define UNSOURCED ((uint64_t)1)
+
+struct sources *sources_new(const struct config *cfg, const struct fdbudget *budget)
 {
     struct sources *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
     s->cfg = cfg;
+    s->budget = *budget;
     s->tcp = idmap_new();
     s->ws = idmap_new();
     crypto_shorthash_keygen(s->key);
@@ -92,7 +105,7 @@ static bool is_proxy(const struct sources *s, const unsigned char *addr, size_t 
            memcmp(addr, s->cfg->trusted_proxy, alen) == 0;
 }
 
-/* The keyed hash of addr[0..alen): never 0. */
+/* The keyed hash of addr[0..alen): never 0 or UNSOURCED. */
 static uint64_t hash_of(const struct sources *s, unsigned char addr[16], size_t alen)
 {
     uint8_t out[crypto_shorthash_BYTES];
@@ -100,7 +113,7 @@ static uint64_t hash_of(const struct sources *s, unsigned char addr[16], size_t 
     crypto_shorthash(out, addr, alen, s->key);
     sodium_memzero(addr, 16);
     memcpy(&h, out, sizeof(h));
-    return h ? h : 1;
+    return h > UNSOURCED ? h : UNSOURCED + 1;
 }
 
 /* Adds delta to key's count in m (0: just reads it); the new count. */
@@ -130,10 +143,14 @@ static uint64_t tcp_source(const struct sources *s, const struct sockaddr_storag
 
 bool sources_tcp_admit(struct sources *s, const struct sockaddr_storage *sa)
 {
-    if (!s || !sa || s->cfg->max_conns_per_source <= 0)
+    if (!s || !sa)
+        return true;
+    if (s->refuse_all || s->open >= s->budget.conns)
+        return false;
+    if (s->budget.tcp_per_source <= 0)
         return true;
     uint64_t source = tcp_source(s, sa);
-    return !source || count(s->tcp, source, 0) < 2L * s->cfg->max_conns_per_source;
+    return !source || count(s->tcp, source, 0) < s->budget.tcp_per_source;
 }
 
 void sources_tcp_opened(struct sources *s, struct lws *wsi)
@@ -141,24 +158,39 @@ void sources_tcp_opened(struct sources *s, struct lws *wsi)
     struct sockaddr_storage sa;
     socklen_t len = sizeof(sa);
     int fd = (int)lws_get_socket_fd(wsi);
-    memset(&sa, 0, sizeof(sa));
-    if (!s || fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &len) != 0)
+    uint64_t source = 0;
+    if (!s)
         return;
-    uint64_t source = tcp_source(s, &sa);
+    memset(&sa, 0, sizeof(sa));
+    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&sa, &len) == 0)
+        source = tcp_source(s, &sa);
     sodium_memzero(&sa, sizeof(sa));
-    if (source) { /* remembered on the wsi for its end */
+    if (source)
         count(s->tcp, source, 1);
-        lws_set_opaque_user_data(wsi, (void *)(uintptr_t)source);
-    }
+    s->open++;
+    /* remembered on the wsi for its end */
+    lws_set_opaque_user_data(wsi, (void *)(uintptr_t)(source ? source : UNSOURCED));
 }
 
 void sources_tcp_closed(struct sources *s, struct lws *wsi)
 {
     uint64_t source = (uint64_t)(uintptr_t)lws_get_opaque_user_data(wsi);
-    if (s && source) {
+    if (!s || !source)
+        return;
+    if (source != UNSOURCED)
         count(s->tcp, source, -1);
-        lws_set_opaque_user_data(wsi, NULL);
-    }
+    s->open--;
+    lws_set_opaque_user_data(wsi, NULL);
+}
+
+void sources_refuse_all(struct sources *s, bool on)
+{
+    s->refuse_all = on;
+}
+
+long sources_ws_cap(const struct sources *s)
+{
+    return s->budget.ws_per_source;
 }
 
 /* Behind trusted_proxy, the client's address is the last item of

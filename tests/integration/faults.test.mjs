@@ -445,3 +445,143 @@ scenario('typing and ping are rate limited', async (srv) => {
     console.log(`# 40 pings at once: ${40 - limited} answered, ${limited} rate limited`);
     assert.ok(limited >= 15 && limited <= 25, `burst of 20 then limited (${limited})`);
 });
+
+/* Issue 25 F5: a process out of file descriptors. chatd runs under a
+ * descriptor limit of 100 (a shell's ulimit before exec), so that idle
+ * sockets can reach it; it keeps room for itself, caps one address at a
+ * share of the rest, and refuses what does not fit at accept instead of
+ * retrying a failing accept() on every loop turn. */
+test.describe('descriptors: chatd under ulimit -n 100', () => {
+    const NOFILE = 100;
+
+    /* chatd (env from prepare()) started with RLIMIT_NOFILE = nofile; resolves
+     * {proc, port, stderr(), cpu() (its user+system seconds), stop()}. */
+    async function startLimited(env, nofile) {
+        const { CHATD } = await import('./harness.mjs');
+        const proc = spawn('sh', ['-c', `ulimit -n ${nofile} && exec "$0" --config "$1"`, CHATD, env.cfg],
+            { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHATD_TEST_CLOCK: '1' } });
+        let out = '', err = '';
+        proc.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+        const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+        const port = await new Promise((resolve, reject) => {
+            proc.stdout.setEncoding('utf8').on('data', (d) => {
+                out += d;
+                const m = /^listening on (\d+)$/m.exec(out);
+                if (m) resolve(Number(m[1]));
+            });
+            exited.then((x) => reject(new Error(`chatd exited (${JSON.stringify(x)}): ${err}`)));
+        });
+        const cpu = () => {
+            const f = fs.readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+            return (Number(f[11]) + Number(f[12])) / 100; /* utime + stime, in USER_HZ (100) */
+        };
+        return {
+            proc, port, cpu, stderr: () => err,
+            async stop() {
+                proc.kill('SIGTERM');
+                assert.deepEqual(await exited, { code: 0, signal: null }, 'chatd exits 0 on SIGTERM');
+            },
+            kill() { proc.kill('SIGKILL'); return exited; },
+        };
+    }
+
+    /* n idle TCP connections to port, from addr(i); resolves once each has
+     * connected (the kernel's part) or failed. Each socket counts its close
+     * in closed.n and wakes closed.wait(). */
+    async function idleSockets(port, n, addr) {
+        const sockets = [];
+        const closed = { n: 0, waiters: [] };
+        closed.until = (k, ms) => new Promise((resolve, reject) => {
+            if (closed.n >= k) return resolve();
+            const timer = setTimeout(() => reject(new Error(`only ${closed.n} of ${k} sockets closed by chatd within ${ms} ms`)), ms);
+            closed.waiters.push({ k, resolve: () => { clearTimeout(timer); resolve(); } });
+            return undefined;
+        });
+        await Promise.all(Array.from({ length: n }, (_, i) => new Promise((resolve) => {
+            const s = net.connect({ host: '127.0.0.1', port, localAddress: addr(i) });
+            sockets.push(s);
+            s.on('close', () => {
+                closed.n += 1;
+                for (const w of closed.waiters.filter((x) => closed.n >= x.k)) w.resolve();
+            });
+            s.on('error', resolve);
+            s.on('connect', resolve);
+        })));
+        return { sockets, closed };
+    }
+
+    /* chatd's CPU seconds over the next second of real time: a measurement
+     * window, not a wait for an event (a busy loop takes most of a core). */
+    async function cpuOverOneSecond(d) {
+        const c0 = d.cpu();
+        const t0 = performance.now();
+        await sleep(1000);
+        return (d.cpu() - c0) / ((performance.now() - t0) / 1000);
+    }
+
+    test('150 idle sockets from one address: it keeps at most a quarter of the descriptors, /healthz from another answers at once, chatd does not spin',
+        { timeout: 60000 }, async () => {
+            const { prepare } = await import('./harness.mjs');
+            const env = await prepare();
+            const d = await startLimited(env, NOFILE);
+            let idle;
+            try {
+                idle = await idleSockets(d.port, 150, () => '127.0.0.2');
+                const first = await healthz(d.port, '127.0.0.1');
+                /* the accept queue is served in order: the /healthz after them
+                 * means every idle socket was accepted and kept or closed */
+                await idle.closed.until(150 - NOFILE / 4, 10000).catch(() => { /* the figures tell */ });
+                const cpu = await cpuOverOneSecond(d);
+                const kept = 150 - idle.closed.n; /* every close has come in by now */
+                let worst = first;
+                for (let i = 0; i < 5; i++) worst = Math.max(worst, await healthz(d.port, '127.0.0.1'));
+                console.log(`# ulimit -n ${NOFILE}, 150 idle sockets from 127.0.0.2: ${kept} kept, ${idle.closed.n} closed at accept; ` +
+                    `/healthz from 127.0.0.1 first ${first.toFixed(1)} ms, worst ${worst.toFixed(1)} ms; ` +
+                    `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; ${d.stderr().split('\n').length} log lines`);
+                assert.ok(worst < 2000, `/healthz from another address within 2 s (worst ${worst} ms)`);
+                assert.ok(kept >= 1 && kept <= NOFILE / 4, `one address holds at most a quarter of the descriptors (${kept})`);
+                assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
+                assert.ok(d.stderr().split('\n').length < 30, 'the log stays short');
+                for (const s of idle.sockets) s.destroy();
+                await d.stop();
+            } catch (e) {
+                console.error(`--- chatd stderr ---\n${d.stderr()}`);
+                throw e;
+            } finally {
+                for (const s of idle ? idle.sockets : []) s.destroy();
+                await d.kill();
+                env.cleanup();
+            }
+        });
+
+    test('160 idle sockets from eight addresses fill the connection budget: the rest are closed at accept, chatd does not spin, and serves again once they go',
+        { timeout: 60000 }, async () => {
+            const { prepare } = await import('./harness.mjs');
+            const env = await prepare();
+            const d = await startLimited(env, NOFILE);
+            let idle;
+            try {
+                idle = await idleSockets(d.port, 160, (i) => `127.0.0.${2 + (i % 8)}`);
+                /* 160 cannot fit in 100 descriptors: many are closed at once */
+                await idle.closed.until(160 - NOFILE, 10000).catch(() => { /* the figures tell */ });
+                const cpu = await cpuOverOneSecond(d);
+                const kept = 160 - idle.closed.n; /* every close has come in by now */
+                for (const s of idle.sockets) s.destroy();
+                let after = Infinity;
+                for (let i = 0; i < 50 && after === Infinity; i++) after = await healthz(d.port, '127.0.0.1');
+                console.log(`# ulimit -n ${NOFILE}, 160 idle sockets from 8 addresses: ${kept} kept, ${160 - kept} closed at accept; ` +
+                    `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; /healthz once they went ${after.toFixed(1)} ms`);
+                assert.ok(kept < NOFILE - 10, `room is left for chatd's own files (${kept} connections kept)`);
+                assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
+                assert.ok(after < 1000, `/healthz answers once the idle sockets are gone (${after} ms)`);
+                await d.stop();
+            } catch (e) {
+                console.error(`--- chatd stderr ---\n${d.stderr()}`);
+                throw e;
+            } finally {
+                for (const s of idle ? idle.sockets : []) s.destroy();
+                await d.kill();
+                env.cleanup();
+            }
+        });
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import {
     ALICE, connect, filesUnder, request, scenario, step, visitorHello, workerLogin,
@@ -181,4 +182,86 @@ scenario('key rotation: after SIGHUP new chats use the new key, old ones open wi
     const r = await show(newChat, path.join(newDir, 'transcript.key'), 'second passphrase');
     assert.match(r.stdout, /sealed to the second key/, r.stderr);
     assert.notEqual((await show(newChat, srv.keyFile, srv.passphrase)).code, 0, 'the old key does not open the new chat');
+});
+
+/* Sends a raw HTTP/1.1 request (header lines as given, so a header may come
+ * twice) and resolves with the answer's status and headers (name -> values),
+ * or status 0 when chatd closed the connection without one. */
+function rawRequest(port, lines) {
+    return new Promise((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write(`${lines.join('\r\n')}\r\n\r\n`));
+        let data = '';
+        const done = () => {
+            s.destroy();
+            const [statusLine, ...rest] = data.split('\r\n\r\n')[0].split('\r\n');
+            const headers = {};
+            for (const l of rest) {
+                const i = l.indexOf(':');
+                if (i > 0) (headers[l.slice(0, i).toLowerCase()] ??= []).push(l.slice(i + 1).trim());
+            }
+            resolve({ status: Number((/^HTTP\/1\.1 (\d+)/.exec(statusLine) || [0, 0])[1]), headers });
+        };
+        s.on('data', (d) => { data += d; if (data.includes('\r\n\r\n')) done(); });
+        s.on('close', done);
+        s.on('error', reject);
+    });
+}
+
+const get = (p, ...headers) => [`GET ${p} HTTP/1.1`, 'Host: 127.0.0.1', ...headers];
+const upgrade = (protocol, ...headers) => get('/ws', 'Upgrade: websocket', 'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', `Sec-WebSocket-Protocol: ${protocol}`, ...headers);
+
+scenario('two Origin lines are a disallowed origin: no Access-Control-Allow-Origin, the handshake refused; CORS answers vary by Origin',
+    { server: { public_origins: 'https://site.example', allowed_origins: 'https://site.example' } }, async (srv) => {
+        const site = 'Origin: https://site.example';
+        for (const p of ['/api/status', '/api/status/week?topic=youth', '/api/status/badge.svg?topic=youth', '/api/words?lang=fi']) {
+            await step(`${p}: one allowed Origin`, async () => {
+                const r = await rawRequest(srv.port, get(p, site));
+                assert.equal(r.status, 200);
+                assert.deepEqual(r.headers['access-control-allow-origin'], ['https://site.example']);
+                assert.deepEqual(r.headers.vary, ['Origin']);
+            });
+            for (const pair of [[site, 'Origin: https://evil.example'], ['Origin: https://evil.example', site], [site, site], [site, 'Origin:']]) {
+                await step(`${p}: ${pair.join(' + ')}`, async () => {
+                    const r = await rawRequest(srv.port, get(p, ...pair));
+                    assert.equal(r.status, 200);
+                    assert.equal(r.headers['access-control-allow-origin'], undefined);
+                    assert.deepEqual(r.headers.vary, ['Origin'], 'a cache must not give this answer to one Origin');
+                });
+            }
+            await step(`${p}: no Origin`, async () => {
+                const r = await rawRequest(srv.port, get(p));
+                assert.equal(r.headers['access-control-allow-origin'], undefined);
+                assert.deepEqual(r.headers.vary, ['Origin']);
+            });
+        }
+        await step('a 304 varies too', async () => {
+            const etag = (await rawRequest(srv.port, get('/api/status', site))).headers.etag[0];
+            const r = await rawRequest(srv.port, get('/api/status', site, `If-None-Match: ${etag}`));
+            assert.equal(r.status, 304);
+            assert.deepEqual(r.headers.vary, ['Origin']);
+            assert.deepEqual(r.headers['access-control-allow-origin'], ['https://site.example']);
+        });
+        await step('an answer without CORS does not vary', async () => {
+            const r = await rawRequest(srv.port, get('/healthz', site));
+            assert.equal(r.headers.vary, undefined);
+        });
+        for (const protocol of ['visitor.v1', 'worker.v1', 'status.v1']) {
+            await step(`${protocol}: one allowed Origin upgrades, two are refused`, async () => {
+                assert.equal((await rawRequest(srv.port, upgrade(protocol, site))).status, 101);
+                assert.notEqual((await rawRequest(srv.port, upgrade(protocol, site, site))).status, 101);
+                assert.notEqual((await rawRequest(srv.port, upgrade(protocol, site, 'Origin: https://evil.example'))).status, 101);
+            });
+        }
+    });
+
+scenario('with public_origins = * every answer is "*" without Vary, and two Origin lines still cannot open a WebSocket', async (srv) => {
+    const two = ['Origin: https://a.example', 'Origin: https://b.example'];
+    const r = await rawRequest(srv.port, get('/api/status', ...two));
+    assert.deepEqual(r.headers['access-control-allow-origin'], ['*']);
+    assert.equal(r.headers.vary, undefined, 'the same answer for every Origin');
+    for (const protocol of ['visitor.v1', 'status.v1']) {
+        assert.equal((await rawRequest(srv.port, upgrade(protocol, two[0]))).status, 101);
+        assert.notEqual((await rawRequest(srv.port, upgrade(protocol, ...two))).status, 101, `${protocol} with two Origin lines`);
+    }
 });
