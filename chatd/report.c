@@ -3,9 +3,10 @@
  * mutex.
  *
  * Invariants: a job is on exactly one of held, todo, done, or in the
- * thread's hands; `owner == NULL` marks a cancelled job, freed when it comes
- * out of the thread; nwaiting counts held and todo. Only the thread touches
- * r->st after report_new.
+ * thread's hands; nwaiting counts held and todo. A cancelled job that
+ * waits is freed at once; one being made or done gets `owner == NULL` and
+ * is freed when it comes out. Only the thread touches r->st after
+ * report_new.
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "report.h"
@@ -49,7 +50,7 @@ struct report {
 
 /* Nice of the report thread: a long report takes a core for a second or
  * so, and the loop's chats come first. */
-#define REPORT_THREAD_NICE 15
+#define REPORT_THREAD_NICE 19
 
 /* ---- a bounded memory stream ---------------------------------------------- */
 
@@ -281,11 +282,37 @@ void report_release(struct report *r)
     pthread_mutex_unlock(&r->lock);
 }
 
+/* Takes job off the list at *head (tail *tail); false when it is not there. */
+static bool unlink_job(struct report_job **head, struct report_job **tail, struct report_job *job)
+{
+    struct report_job *prev = NULL;
+    for (struct report_job *j = *head; j; prev = j, j = j->next) {
+        if (j != job)
+            continue;
+        if (prev)
+            prev->next = j->next;
+        else
+            *head = j->next;
+        if (*tail == j)
+            *tail = prev;
+        return true;
+    }
+    return false;
+}
+
 void report_cancel(struct report *r, struct report_job *job)
 {
     pthread_mutex_lock(&r->lock);
-    job->owner = NULL;
+    /* a waiting job leaves at once, and its place in the queue with it */
+    bool waiting =
+        unlink_job(&r->held, &r->held_tail, job) || unlink_job(&r->todo, &r->todo_tail, job);
+    if (waiting)
+        r->nwaiting--;
+    else
+        job->owner = NULL; /* being made or done: dropped when it comes out */
     pthread_mutex_unlock(&r->lock);
+    if (waiting)
+        job_free(job);
 }
 
 void report_poll(struct report *r,

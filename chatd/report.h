@@ -33,6 +33,7 @@
 #define REPORT_QUEUE_MAX 4
 #define REPORT_BODY_MAX ((size_t)64 << 20)
 #define REPORT_RETRY_AFTER_S 5 /* what a refused client is told to wait */
+#define REPORT_WAIT_MAX_S 300  /* how long a request may wait for its report */
 
 struct report;
 struct report_job;

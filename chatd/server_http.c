@@ -130,8 +130,10 @@ static int http_report_reply(struct lws *wsi, struct http_session *hs, int rc, c
  * report_done; or it is answered now. */
 static int http_report_queued(struct lws *wsi, struct http_session *hs, int rc)
 {
-    if (rc == 0)
+    if (rc == 0) { /* longer than handshake_timeout_s, which lws would apply */
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, REPORT_WAIT_MAX_S);
         return 0;
+    }
     hs->job = NULL;
     return http_report_reply(wsi, hs, rc, NULL);
 }
@@ -147,6 +149,7 @@ static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
     hs->job = NULL;
     hs->ready = true;
     hs->rc = rc;
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     free(hs->body);
     hs->body = body;
     lws_callback_on_writable(wsi);
