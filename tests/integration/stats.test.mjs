@@ -3,7 +3,7 @@
  * survives SIGKILL; publishing with --min-count (contract §4, issue 6). */
 import assert from 'node:assert/strict';
 import {
-    httpGet, request, scenario, spawnChatd, step, visitorHello, workerLogin, workerOnDuty,
+    endHour, httpGet, request, scenario, spawnChatd, step, visitorHello, workerLogin, workerOnDuty,
 } from './harness.mjs';
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
@@ -20,13 +20,6 @@ async function totals(srv, extra = []) {
         }
     }
     return out;
-}
-
-/* Moves chatd's clock just past the end of its running hour (Helsinki's
- * hours start on UTC's). Resolves to chatd's now. */
-async function endHour(srv) {
-    const now = await srv.advance(0.001);
-    return srv.advance(3600 - (now % 3600) + 1);
 }
 
 const TOPICS = { youth: { queue_max: 1 }, parents: { audience: 'parent' }, night: { hours: 'never' } };
