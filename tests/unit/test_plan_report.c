@@ -88,7 +88,7 @@ static void test_a_period_cut_mid_day(void **state)
     (void)state;
     /* Monday 2026-11-02 00:00 .. Tuesday 2026-11-10 19:00: the second
      * Monday whole, the second Tuesday up to 18:00 */
-    time_t to = day("2026-11-10") + 19 * 3600;
+    time_t to = day("2026-11-10") + (time_t)19 * 3600;
     plan_report_weeks(day("2026-11-02"), to, weeks);
     for (int k = 0; k < PLAN_WEEK_HOURS; k++) {
         long want = k < HOW(2, 19) ? 2 : 1;
@@ -110,7 +110,7 @@ static void test_counts_match_the_hour_walk(void **state)
                 time_t from = stats_parse_day("2026-01-01", s);
                 time_t to = stats_parse_day("2026-01-01", s + len);
                 if (cut)
-                    to = stats_hour_start(to - cut * 3600 - 1);
+                    to = stats_hour_start(to - (time_t)cut * 3600 - 1);
                 plan_report_weeks(from, to, got);
                 walk(from, to, want);
                 if (memcmp(got, want, sizeof(got)) != 0)
