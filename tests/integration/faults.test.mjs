@@ -555,7 +555,7 @@ describe('reports cannot hurt the chat', () => {
                     assert.equal((await httpGet(srv.port, '/healthz')).status, 200);
                     idle.healthz.push(performance.now() - t0);
                     t0 = performance.now();
-                    assert.equal((await request(v, { type: 'msg', text: `idle ${k}.${i}` })).type, 'ack');
+                    assert.equal((await request(v, { type: 'msg', text: `idle ${k}.${i}` }, { timeout: 10000 })).type, 'ack');
                     idle.ack.push(performance.now() - t0);
                 }
                 console.log(`round ${k}, no reports: /healthz ${stat(idle.healthz)}; chat ack ${stat(idle.ack)}`);
