@@ -18,6 +18,7 @@
 #include "hub_req.h"
 #include "langs.h"
 #include "login.h"
+#include "report.h"
 #include "route.h"
 #include "session.h"
 #include "staff.h"
@@ -45,6 +46,11 @@ void hub_set_logger(struct hub *h, void (*log)(const char *msg, void *arg), void
 void hub_set_langs(struct hub *h, const struct langs *langs)
 {
     h->langs = langs ? langs : &langs_base;
+}
+
+void hub_set_reports(struct hub *h, struct report *reports)
+{
+    h->reports = reports;
 }
 
 static void no_wake(struct conn *c, void *arg)
@@ -386,6 +392,8 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     }
     if (res != TURN_BUSY) /* memory is what is stored again: the board may show it */
         supervise_push_board(h, now);
+    if (res != TURN_BUSY && h->reports) /* the hours they read are stored now */
+        report_release(h->reports);
     if (res == TURN_FAILED && now - h->failure_logged >= 10) { /* one line per 10 s */
         hub_log(h,
                 "%ld commit(s) failed (disk full or I/O error?): their senders were told to "

@@ -78,21 +78,42 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
 /* The slowest commit the shell saw since the last hub_metrics (seconds). */
 void hub_note_commit(struct hub *h, double seconds);
 
-/* GET /api/stats: checks the bearer token (coordinator or admin) and
- * renders the buckets into *body (malloc'd JSON). Returns 0 or a chat_err
- * (chat_err_http() gives its HTTP status). */
-int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, char **body);
+/* The report worker that makes /api/stats and /api/plan (report.h;
+ * borrowed, outliving the hub); until set, both answer CHAT_ERR_INTERNAL. */
+struct report;
+struct report_job;
+void hub_set_reports(struct hub *h, struct report *reports);
 
-/* GET /api/plan (contract v2 §6): the same check, then the staffing plan
- * of the period as JSON (plan_report.h); target_wait_s, target_share and
- * redistribute ("1") may be NULL for their defaults. */
+/* GET /api/stats: checks the bearer token (coordinator or admin) and the
+ * period (at most STATS_PERIOD_MAX_DAYS), hands the statistics counted so
+ * far to the store and queues the report of the hours of the period that
+ * have ended by now (the running hour is left out: its counts would tell
+ * single events) for owner. The report is made once this turn's commit has
+ * stored them; its body comes to owner through hub_reports_ready. Returns 0
+ * with *job set (for hub_report_cancel), or a chat_err (chat_err_http()
+ * gives its HTTP status). */
+int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
+                  const char *topic, double now, void *owner, struct report_job **job);
+
+/* GET /api/plan (contract v2 §6): the same checks and queueing, for the
+ * staffing plan of the period as JSON (plan_report.h); target_wait_s,
+ * target_share and redistribute ("1") may be NULL for their defaults. */
 struct hub_plan_query {
     const char *from, *to, *topic;
     const char *target_wait_s, *target_share, *redistribute;
 };
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
-                 char **body);
+                 void *owner, struct report_job **job);
+
+/* Delivers the finished reports (call when the worker woke the loop):
+ * done(owner, rc, body, len, arg) with body (malloc'd, the callee's; NULL
+ * unless rc is 0) for each job not cancelled. */
+void hub_reports_ready(struct hub *h,
+                       void (*done)(void *owner, int rc, char *body, size_t len, void *arg),
+                       void *arg);
+
+/* The owner of job went away: its report is dropped. */
+void hub_report_cancel(struct hub *h, struct report_job *job);
 
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);

@@ -1,6 +1,7 @@
 /*
- * hub_http: the hub's HTTP views: the status body, /api/stats for
- * coordinators, /metrics (aggregate gauges only) and the availability badge.
+ * hub_http: the hub's HTTP views: the status body, /api/stats and /api/plan
+ * for coordinators (checked here, made by the report worker: report.h),
+ * /metrics (aggregate gauges only) and the availability badge.
  * It gathers what a view shows; the bodies themselves are written by the
  * codec's encoders (proto_*_body, proto_badge_svg), the badge's words come
  * from the pages' i18n files (langs). /metrics is plain text, written here.
@@ -15,6 +16,7 @@
 #include "hub_int.h"
 #include "langs.h"
 #include "plan_report.h"
+#include "report.h"
 #include "route.h"
 #include "staff.h"
 
@@ -135,7 +137,9 @@ static int bearer_role(struct hub *h, const char *bearer, time_t now)
 }
 
 /* The bearer's right to the statistics, and the period [*t0, *t1) of days
- * from..to of topic (NULL: all): 0 or a chat_err. */
+ * from..to of topic (NULL: all), at most STATS_PERIOD_MAX_DAYS long and
+ * cut at the start of now's hour (only ended hours are reported): 0 or a
+ * chat_err. */
 static int stats_access(struct hub *h, const char *bearer, const char *from, const char *to,
                         const char *topic, double now, time_t *t0, time_t *t1)
 {
@@ -146,8 +150,14 @@ static int stats_access(struct hub *h, const char *bearer, const char *from, con
         return CHAT_ERR_FORBIDDEN;
     *t0 = from ? stats_parse_day(from, 0) : -1;
     *t1 = to ? stats_parse_day(to, 1) : -1;
-    if (*t0 < 0 || *t1 < 0 || *t1 <= *t0 || (topic && config_topic_index(h->cfg, topic) < 0))
+    if (*t0 < 0 || *t1 < 0 || (topic && config_topic_index(h->cfg, topic) < 0))
         return CHAT_ERR_BAD_REQUEST;
+    int rc = stats_period_check(*t0, *t1);
+    if (rc != 0)
+        return rc;
+    time_t running = stats_hour_start((time_t)now);
+    if (*t1 > running)
+        *t1 = running > *t0 ? running : *t0;
     return 0;
 }
 
@@ -165,83 +175,89 @@ static int query_number(const char *text, double lo, double hi, double *v)
     return 0;
 }
 
-int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
-                 char **body)
+/* Hands what is counted to the store (the turn's commit stores it before
+ * the worker is let read: report_release) and queues req for owner. */
+static int report_queue(struct hub *h, struct report_request *req, double now, void *owner,
+                        struct report_job **job)
 {
-    time_t t0, t1;
-    struct plan_target t = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
-    *body = NULL;
-    int rc = stats_access(h, bearer, q->from, q->to, q->topic, now, &t0, &t1);
-    if (rc == 0 && (query_number(q->target_wait_s, 0, PLAN_DURATION_MAX_S, &t.wait_s) != 0 ||
-                    query_number(q->target_share, 1e-9, 1, &t.share) != 0 ||
-                    (q->redistribute && strcmp(q->redistribute, "1") != 0 &&
-                     strcmp(q->redistribute, "0") != 0)))
+    if (!h->reports) {
+        free(req->members);
+        return CHAT_ERR_INTERNAL;
+    }
+    if (stats_flush(h->stats, (time_t)now, store_stats_put, h->st) != 0) {
+        free(req->members);
+        return CHAT_ERR_NOMEM;
+    }
+    return report_submit(h->reports, req, owner, job);
+}
+
+int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
+                 void *owner, struct report_job **job)
+{
+    struct report_request req = {.kind = REPORT_PLAN,
+                                 .target = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE},
+                                 .redistribute =
+                                     q->redistribute && strcmp(q->redistribute, "1") == 0};
+    *job = NULL;
+    int rc = stats_access(h, bearer, q->from, q->to, q->topic, now, &req.from, &req.to);
+    if (rc == 0 &&
+        (query_number(q->target_wait_s, 0, PLAN_DURATION_MAX_S, &req.target.wait_s) != 0 ||
+         query_number(q->target_share, 1e-9, 1, &req.target.share) != 0 ||
+         (q->redistribute && strcmp(q->redistribute, "1") != 0 &&
+          strcmp(q->redistribute, "0") != 0)))
         rc = CHAT_ERR_BAD_REQUEST;
     if (rc != 0)
         return rc;
-    struct plan_report *rep = plan_report_new(h->cfg, t0, t1);
-    size_t len;
-    FILE *out = rep ? open_memstream(body, &len) : NULL;
-    if (!out) {
-        plan_report_free(rep);
-        return CHAT_ERR_NOMEM;
-    }
-    /* what is counted but not stored yet goes in too, as for /api/stats */
-    rc = stats_flush(h->stats, (time_t)now, store_stats_put, h->st);
-    if (rc == 0)
-        rc = store_stats_each(h->st, t0, t1, q->topic, plan_report_add, rep);
-    stats_each_unstored(h->stats, t0, t1, q->topic, plan_report_add, rep);
-    if (rc == 0)
-        rc = plan_report_print(rep, &t, q->redistribute && strcmp(q->redistribute, "1") == 0,
-                               STATS_JSON, out);
-    fclose(out);
-    plan_report_free(rep);
-    if (rc != 0) {
-        free(*body);
-        *body = NULL;
-    }
-    return rc;
+    snprintf(req.topic, sizeof(req.topic), "%s", q->topic ? q->topic : "");
+    return report_queue(h, &req, now, owner, job);
+}
+
+/* "until": the end of the hours a report holds, as ISO local time with its
+ * offset, after the labels (members of the JSON form). */
+static char *stats_members(struct hub *h, time_t until)
+{
+    struct tm tm;
+    char iso[32], off[8], *labels, *members = NULL;
+    localtime_r(&until, &tm);
+    strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(off, sizeof(off), "%z", &tm);
+    labels =
+        proto_stats_labels(h->questions, h->cfg->nquestions, h->categories, h->cfg->ncategories);
+    size_t n = labels ? strlen(labels) + sizeof(iso) + 32 : 0;
+    if (labels && (members = malloc(n)))
+        snprintf(members, n, "%s,\"until\":\"%s%.3s:%.2s\"", labels, iso, off, off + 3);
+    free(labels);
+    return members;
 }
 
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, char **body)
+                  const char *topic, double now, void *owner, struct report_job **job)
 {
-    time_t t0, t1;
-    *body = NULL;
-    int rc0 = stats_access(h, bearer, from, to, topic, now, &t0, &t1);
-    if (rc0 != 0)
-        return rc0;
-    struct stats_report *rep = stats_report_new();
+    struct report_request req = {.kind = REPORT_STATS};
+    *job = NULL;
+    int rc = stats_access(h, bearer, from, to, topic, now, &req.from, &req.to);
+    if (rc != 0)
+        return rc;
+    snprintf(req.topic, sizeof(req.topic), "%s", topic ? topic : "");
     /* the questions and categories, so that the page can label the q_ and
      * cat_ counters */
-    char *labels =
-        proto_stats_labels(h->questions, h->cfg->nquestions, h->categories, h->cfg->ncategories);
-    size_t len;
-    FILE *out =
-        rep && labels && stats_report_names(rep, h->cfg) == 0 ? open_memstream(body, &len) : NULL;
-    if (!out) {
-        stats_report_free(rep);
-        free(labels);
+    if (!(req.members = stats_members(h, req.to)))
         return CHAT_ERR_NOMEM;
-    }
-    stats_report_members(rep, labels);
-    /* what is stored, and what is counted but not yet stored, so that
-     * coordinators see the current hour; it is handed to the store now, so
-     * what they saw is committed before the answer leaves */
-    int rc = stats_flush(h->stats, (time_t)now, store_stats_put, h->st);
-    if (rc == 0)
-        rc = store_stats_each(h->st, t0, t1, topic, stats_report_add, rep);
-    stats_each_unstored(h->stats, t0, t1, topic, stats_report_add, rep);
-    if (rc == 0)
-        rc = stats_report_print(rep, STATS_JSON, 0, out);
-    fclose(out);
-    stats_report_free(rep);
-    free(labels);
-    if (rc != 0) {
-        free(*body);
-        *body = NULL;
-    }
-    return rc;
+    return report_queue(h, &req, now, owner, job);
+}
+
+void hub_reports_ready(struct hub *h,
+                       void (*done)(void *owner, int rc, char *body, size_t len, void *arg),
+                       void *arg)
+{
+    if (h->reports)
+        report_poll(h->reports, done, arg);
+}
+
+void hub_report_cancel(struct hub *h, struct report_job *job)
+{
+    if (h->reports && job)
+        report_cancel(h->reports, job);
 }
 
 void hub_note_commit(struct hub *h, double seconds)

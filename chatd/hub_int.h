@@ -331,6 +331,7 @@ struct hub {
     void (*log)(const char *msg, void *arg);
     void *log_arg;
     const struct langs *langs; /* the wire's languages, the badge's words (hub_set_langs) */
+    struct report *reports;    /* the report worker (hub_set_reports; borrowed) */
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "hub.h"
 #include "langs.h"
+#include "report.h"
 #include "server.h"
 #include "store.h"
 #include "transcript.h"
@@ -116,6 +117,7 @@ static int run(const struct config *cfg, bool test_clock)
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct store *st = NULL;
     struct auth *auth = NULL;
+    struct report *reports = NULL;
     struct hub *hub = NULL;
     struct langs langs = {0};
     int rc = 1;
@@ -148,6 +150,12 @@ static int run(const struct config *cfg, bool test_clock)
                 cfg->data_dir);
         goto out;
     }
+    reports = report_new(cfg, server_wake, chatd_server);
+    if (!reports) {
+        fprintf(stderr, "chatd: cannot start the report worker (database in %s)\n", cfg->data_dir);
+        goto out;
+    }
+    hub_set_reports(hub, reports);
     hub_set_logger(hub, log_line, NULL);
     hub_set_langs(hub, &langs);
     long chats, places = hub_restored(hub, &chats);
@@ -158,6 +166,11 @@ static int run(const struct config *cfg, bool test_clock)
         server_stop(chatd_server);
     rc = server_run(chatd_server, hub, &chatd_reload);
 out:
+    /* the worker stops before the server it wakes goes away; the requests
+     * still waiting for a report are then closed without one */
+    if (hub)
+        hub_set_reports(hub, NULL);
+    report_free(reports);
     server_free(chatd_server); /* closes every connection first */
     chatd_server = NULL;
     hub_free(hub, wall_now());

@@ -34,6 +34,71 @@ static int hour_of_week(time_t t)
     return ((tm.tm_wday + 6) % 7) * 24 + tm.tm_hour;
 }
 
+/* The local UTC offset at t, in seconds. */
+static long offset_at(time_t t)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_gmtoff;
+}
+
+/* a / b rounded down (b > 0). */
+static long long floor_div(long long a, long long b)
+{
+    return a / b - (a % b != 0 && a < 0);
+}
+
+/* Adds the local hours of [s, e), all at UTC offset off, to weeks: local
+ * hour i since 1970-01-01 00:00 (a Thursday: hour of week 72) is hour of
+ * week (i + 72) mod 168, so n consecutive hours give every hour of week
+ * n / 168 and the n % 168 from the first one more. */
+static void count_span(long weeks[PLAN_WEEK_HOURS], time_t s, time_t e, long off)
+{
+    long long a = floor_div((long long)s + off, 3600), b = floor_div((long long)e + off, 3600);
+    if (b <= a)
+        return;
+    long long n = b - a, first = ((a + 72) % PLAN_WEEK_HOURS + PLAN_WEEK_HOURS) % PLAN_WEEK_HOURS;
+    for (int h = 0; h < PLAN_WEEK_HOURS; h++)
+        weeks[h] += (long)(n / PLAN_WEEK_HOURS);
+    for (long long k = 0; k < n % PLAN_WEEK_HOURS; k++)
+        weeks[(first + k) % PLAN_WEEK_HOURS]++;
+}
+
+/* Offsets are probed this far apart: no zone changes its offset twice
+ * within a week, so a change between two probes is one change. */
+#define OFFSET_PROBE_S ((time_t)7 * 86400)
+
+void plan_report_weeks(time_t from, time_t to, long weeks[PLAN_WEEK_HOURS])
+{
+    memset(weeks, 0, PLAN_WEEK_HOURS * sizeof(weeks[0]));
+    if (to <= from)
+        return;
+    time_t span = from; /* the local hours of [span, a] are at offset off */
+    long off = offset_at(from);
+    for (time_t a = from;;) {
+        time_t p = to - 1 - a > OFFSET_PROBE_S ? a + OFFSET_PROBE_S : to - 1;
+        if (offset_at(p) == off) {
+            if (p == to - 1)
+                break;
+            a = p;
+            continue;
+        }
+        time_t lo = a, hi = p; /* off at lo, another at hi: the first second of it */
+        while (hi - lo > 1) {
+            time_t mid = lo + (hi - lo) / 2;
+            if (offset_at(mid) == off)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        /* the clock jumped: forward skips local hours, back repeats them */
+        count_span(weeks, span, hi, off);
+        span = a = hi;
+        off = offset_at(hi);
+    }
+    count_span(weeks, span, to, off);
+}
+
 struct plan_report *plan_report_new(const struct config *cfg, time_t from, time_t to)
 {
     struct plan_report *r = calloc(1, sizeof(*r));
@@ -42,11 +107,7 @@ struct plan_report *plan_report_new(const struct config *cfg, time_t from, time_
     r->cfg = cfg;
     r->from = from;
     r->to = to;
-    for (time_t t = stats_hour_start(from); t < to;) {
-        r->weeks[hour_of_week(t)]++;
-        time_t next = stats_hour_start(t + 3600);
-        t = next > t ? next : t + 3600;
-    }
+    plan_report_weeks(stats_hour_start(from), to, r->weeks);
     return r;
 }
 
@@ -141,6 +202,7 @@ static bool redistribute_topic(const struct plan_report *r, int t, const struct 
                                const struct plan_target *target, struct plan_redistribution *out)
 {
     struct plan_hour week[PLAN_WEEK_HOURS];
+    double slot_hours = 0;
     for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
         const struct cell *cell = &r->cells[t][h];
         bool open = p[h].listed && cell->c.open_s > 0;
@@ -152,8 +214,9 @@ static bool redistribute_topic(const struct plan_report *r, int t, const struct 
             week[h].load.arrivals_per_h = 0; /* it may not open: nobody to answer there */
         if (week[h].load.arrivals_per_h > 0 && week[h].load.handle_s <= 0)
             return false;
+        slot_hours += week[h].slots_had;
     }
-    return plan_redistribute(week, target, out) == 0;
+    return slot_hours <= PLAN_REPORT_REDISTRIBUTE_MAX && plan_redistribute(week, target, out) == 0;
 }
 
 /* v rounded to 1/scale. */

@@ -16,6 +16,10 @@
  * week's slot-hours as staffed (sum of slots_had) are spread greedily by
  * plan_redistribute. The summary gives the expected answered contacts per
  * week now, redistributed and with the full plan, summed over the topics.
+ * Each slot-hour placed is one step of the greedy walk, so a topic with more
+ * than PLAN_REPORT_REDISTRIBUTE_MAX slot-hours a week is not redistributed
+ * (its rows' slots_proposed are null): no helpline staffs that much, and
+ * the walk stays short whatever an imported file says.
  *
  * Pure: no clock and no I/O but the FILE it prints to; local time as the
  * process's TZ says (the config's timezone).
@@ -33,9 +37,19 @@
 
 struct plan_report;
 
+/* The most slot-hours a week redistribution spreads (60 slots around the
+ * clock). */
+#define PLAN_REPORT_REDISTRIBUTE_MAX 10080
+
 /* A report of cfg's topics over [from, to) (local day starts). */
 struct plan_report *plan_report_new(const struct config *cfg, time_t from, time_t to);
 void plan_report_free(struct plan_report *r);
+
+/* How many times each local hour of week (0 = Monday 00:00 .. 167) occurs
+ * in [from, to) (hour starts): counted per stretch of one UTC offset, not
+ * hour by hour (one look at the offset per week of the period); an hour
+ * the clock skips is not counted, one it repeats counts twice. */
+void plan_report_weeks(time_t from, time_t to, long weeks[PLAN_WEEK_HOURS]);
 
 /* Adds a bucket (a stats_put_fn; arg is the report); buckets of topics not
  * in the config, or outside the period, are left out. 0 or CHAT_ERR_NOMEM. */

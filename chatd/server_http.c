@@ -1,12 +1,15 @@
 /*
  * server_http: the HTTP side of the shell: GET routes (status, badge, week,
  * stats, plan, langs, words, metrics, healthz), generated bodies written on
- * WRITEABLE, CORS and ETags, and the per-source admission of connections.
+ * WRITEABLE (in pieces), CORS and ETags, and the per-source admission of
+ * connections. A report (stats, plan) is answered when the report worker
+ * has made it: the request waits without an answer until then.
  * In a test build started with CHATD_TEST_CLOCK=1 also GET /test/clock.
  */
 #include "server_int.h"
 
 #include "langs.h"
+#include "report.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -108,30 +111,89 @@ static const char *query_arg(struct lws *wsi, const char *name, char *buf, int s
     return lws_get_urlarg_by_name(wsi, name, buf, size);
 }
 
-static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
+/* 503 with Retry-After: the reports' queue is full (report.h). */
+static int http_reports_busy(struct lws *wsi, struct http_session *hs)
 {
-    char auth[256], from[32], to[32], topic[64], *body = NULL;
-    const char *bearer = NULL;
-    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
-        strncmp(auth, "Bearer ", 7) == 0)
-        bearer = auth + 7;
-    int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
-                           query_arg(wsi, "to=", to, sizeof(to)),
-                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), &body);
-    sodium_memzero(auth, sizeof(auth));
+    unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf);
+    char retry[16];
+    int n = snprintf(retry, sizeof(retry), "%d", REPORT_RETRY_AFTER_S);
+    hs->body = proto_http_error(CHAT_ERR_REPORTS_BUSY);
+    hs->len = hs->body ? strlen(hs->body) : 0;
+    if (lws_add_http_common_headers(wsi, 503, "application/json", hs->len, &p, end) ||
+        lws_add_http_header_by_name(
+            wsi, (const unsigned char *)"retry-after:", (const unsigned char *)retry, n, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)"no-store", 8, &p, end) ||
+        lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* The answer to a report request: its body (taken), or its error. */
+static int http_report_reply(struct lws *wsi, struct http_session *hs, int rc, char *body)
+{
     if (rc == 0)
         return http_reply(wsi, hs, 200, "application/json", body, NULL);
+    free(body);
+    if (rc == CHAT_ERR_REPORTS_BUSY)
+        return http_reports_busy(wsi, hs);
     return http_error(wsi, hs, rc);
+}
+
+/* A report was queued (hub_api_*: 0): the request waits, unanswered, for
+ * report_done; or it is answered now. */
+static int http_report_queued(struct lws *wsi, struct http_session *hs, int rc)
+{
+    if (rc == 0) { /* longer than handshake_timeout_s, which lws would apply */
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, REPORT_WAIT_MAX_S);
+        return 0;
+    }
+    hs->job = NULL;
+    return http_report_reply(wsi, hs, rc, NULL);
+}
+
+/* The hub hands a finished report (hub_reports_ready) to the request that
+ * waits for it; WRITEABLE answers it. */
+static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
+{
+    struct lws *wsi = owner;
+    struct http_session *hs = lws_wsi_user(wsi);
+    (void)arg;
+    (void)len;
+    hs->job = NULL;
+    hs->ready = true;
+    hs->rc = rc;
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    free(hs->body);
+    hs->body = body;
+    lws_callback_on_writable(wsi);
+}
+
+/* The Bearer token of the request into auth (wiped by the caller), or NULL. */
+static const char *bearer_of(struct lws *wsi, char *auth, int size)
+{
+    if (lws_hdr_copy(wsi, auth, size, WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+        strncmp(auth, "Bearer ", 7) == 0)
+        return auth + 7;
+    return NULL;
+}
+
+static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256], from[32], to[32], topic[64];
+    const char *bearer = bearer_of(wsi, auth, sizeof(auth));
+    int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
+                           query_arg(wsi, "to=", to, sizeof(to)),
+                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), wsi, &hs->job);
+    sodium_memzero(auth, sizeof(auth));
+    return http_report_queued(wsi, hs, rc);
 }
 
 static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
 {
-    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
-        *body = NULL; /* name=value */
-    const char *bearer = NULL;
-    if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
-        strncmp(auth, "Bearer ", 7) == 0)
-        bearer = auth + 7;
+    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32]; /* name=value */
+    const char *bearer = bearer_of(wsi, auth, sizeof(auth));
     struct hub_plan_query q = {
         .from = query_arg(wsi, "from=", from, sizeof(from)),
         .to = query_arg(wsi, "to=", to, sizeof(to)),
@@ -140,11 +202,9 @@ static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
         .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
         .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),
     };
-    int rc = hub_api_plan(s->hub, bearer, &q, now_s(), &body);
+    int rc = hub_api_plan(s->hub, bearer, &q, now_s(), wsi, &hs->job);
     sodium_memzero(auth, sizeof(auth));
-    if (rc == 0)
-        return http_reply(wsi, hs, 200, "application/json", body, NULL);
-    return http_error(wsi, hs, rc);
+    return http_report_queued(wsi, hs, rc);
 }
 
 /* /metrics is open, or behind metrics_token: the Bearer token compared in
@@ -249,19 +309,40 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     return http_reply(wsi, hs, 404, "text/plain", strdup("not found\n"), NULL);
 }
 
+/* What one WRITEABLE sends of a body: a 12 MB report leaves in pieces,
+ * each copied once, so no turn of the loop copies it all. */
+#define HTTP_BODY_PIECE ((size_t)128 * 1024)
+
 static int http_write_body(struct lws *wsi, struct http_session *hs)
 {
     int rc = 0;
+    if (hs->ready) { /* a report is done: its head now, its body next */
+        char *body = hs->body;
+        hs->ready = false;
+        hs->body = NULL;
+        return http_report_reply(wsi, hs, hs->rc, body);
+    }
+    if (hs->job)
+        return 0; /* still being made */
     if (hs->body) {
-        unsigned char *buf = malloc(LWS_PRE + hs->len + 1);
+        size_t n = hs->len - hs->sent < HTTP_BODY_PIECE ? hs->len - hs->sent : HTTP_BODY_PIECE;
+        bool last = hs->sent + n == hs->len;
+        unsigned char *buf = malloc(LWS_PRE + n + 1);
         if (!buf)
             return -1;
-        memcpy(buf + LWS_PRE, hs->body, hs->len);
-        if (lws_write(wsi, buf + LWS_PRE, hs->len, LWS_WRITE_HTTP_FINAL) != (int)hs->len)
+        memcpy(buf + LWS_PRE, hs->body + hs->sent, n);
+        if (lws_write(wsi, buf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
+            (int)n)
             rc = -1;
         free(buf);
+        hs->sent += n;
+        if (rc == 0 && !last) {
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
         free(hs->body);
         hs->body = NULL;
+        hs->sent = 0;
     }
     if (rc == 0 && lws_http_transaction_completed(wsi))
         rc = -1;
@@ -281,6 +362,10 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (hs) {
+            if (hs->job && (s = server_of(wsi)) && s->hub) /* gone before its report */
+                hub_report_cancel(s->hub, hs->job);
+            hs->job = NULL;
+            hs->ready = false;
             free(hs->body);
             hs->body = NULL;
         }
@@ -289,8 +374,10 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return -1; /* an upgrade that named no known subprotocol */
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         s = server_of(wsi);
-        if (s && s->hub)
+        if (s && s->hub) {
             hub_auth_ready(s->hub, now_s());
+            hub_reports_ready(s->hub, report_done, NULL);
+        }
         break;
     case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
         /* before any byte is read: a source at its cap is hung up at once */

@@ -50,10 +50,18 @@ struct server {
     size_t txcap;
 };
 
-/* Per HTTP request with a generated body. */
+/* Per HTTP request with a generated body. A report (/api/stats,
+ * /api/plan) is made off the loop: while job is set the request waits
+ * without an answer; when it is done, ready says so and rc (0: body) holds
+ * its result until WRITEABLE sends it. The body leaves in pieces from
+ * sent on. */
+struct report_job;
 struct http_session {
     char *body;
-    size_t len;
+    size_t len, sent;
+    struct report_job *job;
+    bool ready;
+    int rc;
 };
 
 /* The hub's time: real time, or what a test made of it (clock.h). */

@@ -10,6 +10,7 @@
  */
 #include "stats.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,9 +395,13 @@ struct report_row {
     int nex, capex;
 };
 
+/* rows[] by (topic, hour): open addressing, linear probing; slot holds a
+ * row's index + 1 (0: empty), at most half the slots are used. */
 struct stats_report {
     struct report_row *rows;
     size_t n, cap;
+    size_t *slot;
+    size_t nslots;                 /* a power of two, 0 before the first row */
     char (*names)[STATS_NAME_MAX]; /* REPORT_MAX_NAMES of them */
     int nnames;
     const char *members; /* more of the JSON form, or NULL */
@@ -419,6 +424,7 @@ void stats_report_free(struct stats_report *r)
     for (size_t i = 0; i < r->n; i++)
         free(r->rows[i].ex);
     free(r->rows);
+    free(r->slot);
     free(r->names);
     free(r);
 }
@@ -451,11 +457,52 @@ void stats_report_members(struct stats_report *r, const char *members)
     r->members = members;
 }
 
+/* FNV-1a over topic, then the hour's bytes. */
+static size_t row_hash(const char *topic, time_t hour)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *p = (const unsigned char *)topic; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    uint64_t t = (uint64_t)hour;
+    for (int i = 0; i < 8; i++, t >>= 8)
+        h = (h ^ (t & 0xff)) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of (topic, hour) in r->slot: its row's, or the empty one where
+ * it would go. */
+static size_t *row_slot(struct stats_report *r, const char *topic, time_t hour)
+{
+    size_t mask = r->nslots - 1;
+    for (size_t i = row_hash(topic, hour) & mask;; i = (i + 1) & mask) {
+        size_t k = r->slot[i];
+        if (!k || (r->rows[k - 1].hour == hour && strcmp(r->rows[k - 1].topic, topic) == 0))
+            return &r->slot[i];
+    }
+}
+
+/* Doubles the slot table (or makes the first) and puts every row in again. */
+static int rows_rehash(struct stats_report *r)
+{
+    size_t n = r->nslots ? 2 * r->nslots : 128;
+    size_t *slot = calloc(n, sizeof(*slot));
+    if (!slot)
+        return CHAT_ERR_NOMEM;
+    free(r->slot);
+    r->slot = slot;
+    r->nslots = n;
+    for (size_t i = 0; i < r->n; i++)
+        *row_slot(r, r->rows[i].topic, r->rows[i].hour) = i + 1;
+    return 0;
+}
+
 static struct report_row *report_row(struct stats_report *r, const char *topic, time_t hour)
 {
-    for (size_t i = r->n; i-- > 0;) /* rows of one topic and hour add up */
-        if (r->rows[i].hour == hour && strcmp(r->rows[i].topic, topic) == 0)
-            return &r->rows[i];
+    if (2 * (r->n + 1) > r->nslots && rows_rehash(r) != 0)
+        return NULL;
+    size_t *slot = row_slot(r, topic, hour); /* rows of one topic and hour add up */
+    if (*slot)
+        return &r->rows[*slot - 1];
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
         struct report_row *nr = realloc(r->rows, cap * sizeof(*nr));
@@ -468,6 +515,7 @@ static struct report_row *report_row(struct stats_report *r, const char *topic, 
     memset(row, 0, sizeof(*row));
     snprintf(row->topic, sizeof(row->topic), "%s", topic);
     row->hour = hour;
+    *slot = r->n;
     return row;
 }
 
@@ -596,8 +644,12 @@ static void print_row(FILE *out, enum stats_format fmt, const struct stats_repor
 
 int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out)
 {
-    if (r->n > 1)
+    if (r->n > 1) { /* the rows move: the table finds them again */
         qsort(r->rows, r->n, sizeof(r->rows[0]), row_cmp);
+        memset(r->slot, 0, r->nslots * sizeof(*r->slot));
+        for (size_t i = 0; i < r->n; i++)
+            *row_slot(r, r->rows[i].topic, r->rows[i].hour) = i + 1;
+    }
     if (fmt == STATS_CSV) {
         fputs("topic,hour", out);
         for (int i = 0; i < STAT_COUNT; i++)
@@ -639,4 +691,13 @@ time_t stats_parse_day(const char *text, int plus_days)
     tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
     tm.tm_isdst = -1;
     return mktime(&tm);
+}
+
+int stats_period_check(time_t from, time_t to)
+{
+    if (from < 0 || to <= from)
+        return CHAT_ERR_BAD_REQUEST;
+    /* local days are 23 to 25 hours long: the nearest whole number of days */
+    double days = ((double)to - (double)from) / 86400.0;
+    return days > STATS_PERIOD_MAX_DAYS + 0.5 ? CHAT_ERR_PERIOD_TOO_LONG : 0;
 }

@@ -168,11 +168,21 @@ time_t stats_hour_start(time_t t);
  * or not a real date. */
 time_t stats_parse_day(const char *text, int plus_days);
 
+/* The longest period a report over the wire may cover (contract v3 §6):
+ * 400 local days, a year with its weeks around it. */
+#define STATS_PERIOD_MAX_DAYS 400
+
+/* The local days in [from, to) of two local midnights (stats_parse_day):
+ * 0 or CHAT_ERR_BAD_REQUEST when to is not after from,
+ * CHAT_ERR_PERIOD_TOO_LONG past STATS_PERIOD_MAX_DAYS. */
+int stats_period_check(time_t from, time_t to);
+
 /* Output formats of a report. */
 enum stats_format { STATS_CSV, STATS_JSON };
 
-/* A report: buckets added in any order (the same topic and hour summed),
- * printed by topic and hour. */
+/* A report: buckets added in any order (the same topic and hour summed,
+ * found through a hash of both in constant time), printed by topic and
+ * hour. */
 struct stats_report;
 struct stats_report *stats_report_new(void);
 void stats_report_free(struct stats_report *r);

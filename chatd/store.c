@@ -241,6 +241,29 @@ int store_open(const char *data_dir, int flags, struct store **out)
     return 0;
 }
 
+int store_open_reader(const char *data_dir, struct store **out)
+{
+    char path[4096];
+    struct store *st = calloc(1, sizeof(*st));
+    *out = NULL;
+    if (!st)
+        return CHAT_ERR_NOMEM;
+    snprintf(path, sizeof(path), "%s/chatd.db", data_dir);
+    /* read-only: every write fails at its commit; statements that write are
+     * prepared all the same (SQLite refuses them only when they run) */
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+                     SQLITE_OK
+                 ? prepare_all(st)
+                 : CHAT_ERR_IO;
+    if (rc != 0) {
+        store_close(st);
+        return rc;
+    }
+    sqlite3_busy_timeout(st->db, BUSY_WAIT_MS);
+    *out = st;
+    return 0;
+}
+
 void store_close(struct store *st)
 {
     if (!st)

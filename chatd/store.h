@@ -58,6 +58,11 @@ struct store_user {
 /* Opens (creating data_dir and the file if missing) and migrates the
  * database. Without STORE_NO_WAIT a commit waits up to 5 s for a lock. */
 int store_open(const char *data_dir, int flags, struct store **out) STORE_WUR;
+/* Opens data_dir/chatd.db, made and migrated by store_open, read-only: a
+ * second connection for another thread (reports), which reads beside the
+ * writer (WAL) and sees what is committed. Its reads may wait up to 5 s
+ * for a lock; writes fail. 0, CHAT_ERR_IO or CHAT_ERR_NOMEM. */
+int store_open_reader(const char *data_dir, struct store **out) STORE_WUR;
 /* Discards the journal and closes. */
 void store_close(struct store *st);
 

@@ -34,6 +34,11 @@ static const struct err_row err_table[] = {
     {CHAT_ERR_FULL, 503, "bad_state", "the disk is full"},
     {CHAT_ERR_NOT_STORED, 503, "bad_state",
      "not stored (the server could not save it); please send it again"},
+    {CHAT_ERR_PERIOD_TOO_LONG, 400, "bad_request", "the period is longer than 400 days"},
+    {CHAT_ERR_REPORTS_BUSY, 503, "bad_state",
+     "too many reports are being made; please try again in a few seconds"},
+    {CHAT_ERR_REPORT_TOO_LARGE, 413, "too_large",
+     "the report would be too large; ask for fewer days or one topic"},
 };
 
 static const struct err_row *err_find(int err)

@@ -31,6 +31,11 @@ enum chat_err {
     CHAT_ERR_BUSY = -19,       /* the database is locked by another writer: try again */
     CHAT_ERR_FULL = -20,       /* the disk or the database is full */
     CHAT_ERR_NOT_STORED = -21, /* the request's work could not be stored: send it again */
+
+    /* the coordinators' reports (/api/stats, /api/plan) */
+    CHAT_ERR_PERIOD_TOO_LONG = -22,  /* a report's period is past its cap (400 days) */
+    CHAT_ERR_REPORTS_BUSY = -23,     /* the reports' queue is full: try again shortly */
+    CHAT_ERR_REPORT_TOO_LARGE = -24, /* a report's body would pass its cap */
 };
 
 /* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */

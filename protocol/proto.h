@@ -493,7 +493,8 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
                          size_t nc);
 
 /* The body of a refused HTTP request: {"error": "unauthorized" |
- * "forbidden" | "bad_request" | "internal"} by the HTTP status of err. */
+ * "forbidden" | "bad_request" | "too_large" | "busy" | "internal", by the
+ * HTTP status of err, "message": chat_err_message(err)}. */
 char *proto_http_error(int err);
 
 /* One language of GET /api/langs. */

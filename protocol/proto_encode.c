@@ -530,11 +530,14 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
 char *proto_http_error(int err)
 {
     int status = chat_err_http(err);
-    return proto_dump(json_pack("{s:s}", "error",
+    return proto_dump(json_pack("{s:s,s:s}", "error",
                                 status == 401   ? "unauthorized"
                                 : status == 403 ? "forbidden"
                                 : status == 400 ? "bad_request"
-                                                : "internal"),
+                                : status == 413 ? "too_large"
+                                : status == 503 ? "busy"
+                                                : "internal",
+                                "message", chat_err_message(err)),
                       NULL);
 }
 

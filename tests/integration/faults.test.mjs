@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
     ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, httpGet, newRef,
     request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
@@ -583,5 +583,195 @@ test.describe('descriptors: chatd under ulimit -n 100', () => {
                 await d.kill();
                 env.cleanup();
             }
+        });
+});
+
+/* Issue 25 F1, F2: 400 days of imported hours (two topics, every counter
+ * a planner reads), four coordinators asking for all of them at once, as
+ * /api/stats and then /api/plan; chatd makes the reports on its report
+ * thread while a probe times /healthz and a visitor's chat acks. The
+ * reports are fetched by curl processes, so that parsing megabytes does
+ * not stall the probe's own loop. */
+describe('reports cannot hurt the chat', () => {
+    const TZ = 'Europe/Helsinki';
+    const fmt = new Intl.DateTimeFormat('en-CA', {
+        timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+    });
+    /* the local hour that starts at ms, as chatadmin stats writes it */
+    const localHour = (ms) => {
+        const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+        const off = p.timeZoneName === 'GMT' ? '+00:00' : p.timeZoneName.slice(3);
+        return `${p.year}-${p.month}-${p.day}T${p.hour}:00:00${off}`;
+    };
+    const dayOf = (ms) => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date(ms));
+    const addDays = (day, n) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
+    const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)];
+
+    /* One line per topic and hour from the start of day `from` to nowMs. */
+    function csvOf(from, nowMs, topics) {
+        const cols = ['topic', 'hour', 'open_s', 'staffed_s', 'worker_s', 'joins', 'queued', 'answered', 'abandoned',
+            'wait_answered_s', 'wait_abandoned_s', 'chats', 'chat_s', 'msgs_visitor', 'msgs_worker', 'wrapups',
+            'wrapup_s', 'slot_s', 'feedback_4'];
+        const lines = [cols.join(',')];
+        const start = Date.parse(`${from}T00:00:00Z`) - 3 * 3600e3; /* before local midnight in any season */
+        const end = nowMs - (nowMs % 3600e3) - 3600e3; /* hours that have ended, with one to spare */
+        let n = 0;
+        for (const topic of topics) {
+            for (let t = start; t < end; t += 3600e3) {
+                if (dayOf(t) < from) continue;
+                const k = (t / 3600e3) % 97;
+                const joins = 2 + (k % 9);
+                const answered = joins - 1;
+                lines.push([topic, localHour(t), 3600, 3600, 7200, joins, joins, answered, 1, answered * 60, 200,
+                    answered, answered * 900, answered * 12, answered * 14, answered, answered * 120, 7200, k % 2].join(','));
+                n++;
+            }
+        }
+        return { text: lines.join('\n') + '\n', n };
+    }
+
+    /* curl in its own process: one client asking for both reports in turn. */
+    function client(port, token, urls) {
+        const args = ['-s', '-H', `Authorization: Bearer ${token}`, '-w', '%{http_code} %{size_download} %{time_total}\\n'];
+        for (const u of urls) args.push('-o', '/dev/null', `http://127.0.0.1:${port}${u}`);
+        return run('curl', args, '', { timeout: 240000 });
+    }
+
+    scenario('four coordinators ask for 400 days of /api/stats and /api/plan at once: /healthz and chat acks stay under 50 ms p99',
+        { topics: { youth: {}, parents: { audience: 'parent' } }, server: { msg_rate_per_s: 10000, msg_burst: 10000 }, timeout: 600000 },
+        async (srv) => {
+            const now = (await srv.advance(0.001)) * 1000;
+            const to = dayOf(now);
+            const from = addDays(to, -399);
+            const csv = csvOf(from, now, ['youth', 'parents']);
+            const file = path.join(srv.dir, 'year.csv');
+            fs.writeFileSync(file, csv.text);
+            const im = await run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', file], '', { timeout: 240000 });
+            assert.equal(im.code, 0, im.stderr);
+            await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+            const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+            const token = cora.welcome.token;
+            const { v } = await chatting(srv);
+
+            const urls = [`/api/stats?from=${from}&to=${to}`, `/api/plan?from=${from}&to=${to}&redistribute=1`];
+            const stat = (xs) => `n=${xs.length} p50=${[...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)].toFixed(1)} `
+                + `p99=${p99(xs).toFixed(1)} max=${Math.max(...xs).toFixed(1)} ms`;
+            /* One round: the four clients at once, the probe until they are done. */
+            const round = async (k) => {
+                const lat = { healthz: [], ack: [] };
+                const stop = { now: false }; /* set once the clients are done */
+                const probe = (async () => {
+                    for (let i = 0; !stop.now; i++) {
+                        let t0 = performance.now();
+                        const h = await httpGet(srv.port, '/healthz');
+                        lat.healthz.push(performance.now() - t0);
+                        assert.equal(h.status, 200);
+                        t0 = performance.now();
+                        const a = await request(v, { type: 'msg', text: `probe ${k}.${i}` }, { timeout: 10000 });
+                        lat.ack.push(performance.now() - t0);
+                        assert.equal(a.type, 'ack', JSON.stringify(a));
+                    }
+                })();
+                const t0 = performance.now();
+                const clients = await Promise.all([0, 1, 2, 3].map(() => client(srv.port, token, urls)));
+                const wall = performance.now() - t0;
+                stop.now = true;
+                await probe;
+                const answers = clients.flatMap((c) => c.stdout.trim().split('\n'));
+                for (const c of clients) assert.equal(c.code, 0, c.stderr);
+                console.log(`round ${k}: ${csv.n} imported hours; 4 clients x (stats, plan) of ${from}..${to} in ${(wall / 1000).toFixed(1)} s; `
+                    + `each: ${answers.map((x) => x.split(' ').map((y, i) => (i === 1 ? `${(y / 1e6).toFixed(1)}MB` : y)).join('/')).join(', ')}`);
+                console.log(`round ${k}, during the reports: /healthz ${stat(lat.healthz)}; chat ack ${stat(lat.ack)}`);
+                assert.deepEqual(answers.map((x) => x.split(' ')[0]), Array(8).fill('200'), 'every report answered 200');
+                assert.ok(lat.healthz.length >= 50, `the probe ran while the reports were made (${lat.healthz.length} samples)`);
+                return lat;
+            };
+            /* the same probe with no report being made: what the machine
+             * gives anyway */
+            const idleProbe = async (k) => {
+                const idle = { healthz: [], ack: [] };
+                for (let i = 0; i < 300; i++) {
+                    let t0 = performance.now();
+                    assert.equal((await httpGet(srv.port, '/healthz')).status, 200);
+                    idle.healthz.push(performance.now() - t0);
+                    t0 = performance.now();
+                    assert.equal((await request(v, { type: 'msg', text: `idle ${k}.${i}` }, { timeout: 10000 })).type, 'ack');
+                    idle.ack.push(performance.now() - t0);
+                }
+                console.log(`round ${k}, no reports: /healthz ${stat(idle.healthz)}; chat ack ${stat(idle.ack)}`);
+                return idle;
+            };
+            /* Within the bound: p99 < 50 ms; on a machine so busy that the
+             * probe alone misses that (others' work, and the disk: an ack
+             * waits for fsync), no worse than twice what it got then. A
+             * report made on the loop stalls both by seconds. */
+            const within = (during, idle) => p99(during) < 50 || (p99(idle) >= 50 && p99(during) < 2 * p99(idle));
+            /* up to five rounds: one within the bound is enough */
+            let ok = false;
+            for (let k = 1; k <= 5 && !ok; k++) {
+                const idle = await idleProbe(k);
+                const lat = await round(k);
+                ok = within(lat.healthz, idle.healthz) && within(lat.ack, idle.ack);
+            }
+            assert.ok(ok, '/healthz and chat ack p99 within the bound in one of five rounds (figures above)');
+
+            /* and what they hold: every imported hour of both topics */
+            const r = await httpGet(srv.port, urls[0], { Authorization: `Bearer ${token}` });
+            const body = JSON.parse(r.body);
+            assert.equal(body.buckets.length, csv.n);
+            assert.equal(body.buckets.reduce((n, b) => n + b.joins, 0),
+                csv.text.trim().split('\n').slice(1).reduce((n, l) => n + Number(l.split(',')[5]), 0));
+        });
+
+    scenario('a report past the 4 waiting ones is refused with Retry-After; clients that hang up before their report leave nothing behind',
+        { topics: { youth: {}, parents: { audience: 'parent' } }, timeout: 300000 },
+        async (srv) => {
+            const now = (await srv.advance(0.001)) * 1000;
+            const to = dayOf(now);
+            const from = addDays(to, -399);
+            const csv = csvOf(from, now, ['youth', 'parents']);
+            const file = path.join(srv.dir, 'year.csv');
+            fs.writeFileSync(file, csv.text);
+            const im = await run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', file], '', { timeout: 240000 });
+            assert.equal(im.code, 0, im.stderr);
+            await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+            const token = (await workerLogin(srv.port, 'cora', 'cora-password-1')).welcome.token;
+            const url = `/api/stats?from=${from}&to=${to}`;
+
+            /* eight at once on raw sockets: one is made, four wait, the rest are refused */
+            const socks = await Promise.all(Array.from({ length: 8 }, () => new Promise((resolve, reject) => {
+                const c = net.connect(srv.port, '127.0.0.1', () => resolve(c));
+                c.on('error', reject);
+            })));
+            const got = socks.map(() => '');
+            let refusedAll;
+            const refused = new Promise((r) => { refusedAll = r; });
+            const isRefusal = (x) => /^HTTP\/1\.1 503 /.test(x) && x.includes('"busy"');
+            socks.forEach((c, i) => {
+                c.setEncoding('latin1');
+                c.on('data', (d) => {
+                    got[i] += d;
+                    if (got.filter(isRefusal).length >= 3) refusedAll();
+                });
+                c.write(`GET ${url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+            });
+            await refused;
+            const refusals = got.filter(isRefusal);
+            assert.ok(refusals.every((x) => /\r\nretry-after: 5\r\n/i.test(x)), refusals[0]);
+            /* the waiting ones (and the one being made) hang up */
+            const waiting = socks.filter((c, i) => got[i] === '');
+            console.log(`8 reports at once: ${refusals.length} refused 503 at once, ${waiting.length} waiting hung up`);
+            assert.ok(waiting.length >= 1 && waiting.length <= 5, `${waiting.length} waiting`);
+            for (const c of waiting) c.destroy();
+            for (const c of socks) c.destroy();
+
+            /* chatd goes on: a report is made for the next one, in full */
+            const h = await httpGet(srv.port, '/healthz');
+            assert.equal(h.status, 200);
+            const r = await httpGet(srv.port, url, { Authorization: `Bearer ${token}` });
+            assert.equal(r.status, 200, r.body.slice(0, 200));
+            assert.equal(JSON.parse(r.body).buckets.length, csv.n);
+            const { v } = await chatting(srv);
+            assert.equal((await request(v, { type: 'msg', text: 'still here' })).type, 'ack');
         });
 });

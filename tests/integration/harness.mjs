@@ -225,6 +225,15 @@ export async function advanceClock(port, seconds) {
     return JSON.parse(r.body).now;
 }
 
+/* Moves chatd's clock (srv.advance) just past the end of its running hour
+ * (Helsinki's hours start on UTC's): /api/stats and /api/plan hold only
+ * hours that have ended. One step: a client silent for idle_timeout_s is
+ * hung up. Resolves to chatd's now. */
+export async function endHour(srv) {
+    const now = await srv.advance(0.001);
+    return srv.advance(3600 - (now % 3600) + 1);
+}
+
 /* Moves chatd's clock in steps of `step` seconds, at most `max` in all, until
  * client holds a message matching `what` (a type or a predicate): each step
  * ends with a round trip on client, so what fell due by then is in. Resolves

@@ -3,7 +3,7 @@
  * survives SIGKILL; publishing with --min-count (contract §4, issue 6). */
 import assert from 'node:assert/strict';
 import {
-    httpGet, request, scenario, spawnChatd, step, visitorHello, workerLogin, workerOnDuty,
+    endHour, httpGet, request, scenario, spawnChatd, step, visitorHello, workerLogin, workerOnDuty,
 } from './harness.mjs';
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
@@ -111,6 +111,7 @@ scenario('/api/stats needs a coordinator or admin token; SIGKILL keeps what was 
         const auth = { Authorization: `Bearer ${cora.welcome.token}` };
         assert.equal((await httpGet(srv.port, `/api/stats?from=nope&to=${today()}`, auth)).status, 400);
         for (let i = 0; i < 2; i++) await request(await visitorHello(srv.port), { type: 'join', topic: 'youth' });
+        await endHour(srv); /* only ended hours are reported */
         const r = await httpGet(srv.port, url, auth);
         assert.equal(r.status, 200);
         const joins = JSON.parse(r.body).buckets.reduce((n, b) => n + b.joins, 0);
@@ -122,4 +123,64 @@ scenario('/api/stats needs a coordinator or admin token; SIGKILL keeps what was 
         const d = spawnChatd(srv.cfg);
         await d.ready;
         await d.stop();
+    });
+
+/* The day YYYY-MM-DD plus days (calendar arithmetic in UTC: no zone moves a date). */
+const addDays = (day, days) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86400e3).toISOString().slice(0, 10);
+
+scenario('/api/stats and /api/plan refuse periods past 400 days, saying so; an absurd one at once',
+    { timeout: 60000 }, async (srv) => {
+        await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+        const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+        const auth = { Authorization: `Bearer ${cora.welcome.token}` };
+        const to = today();
+        for (const api of ['/api/stats', '/api/plan']) {
+            const ok = await httpGet(srv.port, `${api}?from=${addDays(to, -399)}&to=${to}`, auth);
+            assert.equal(ok.status, 200, `${api}: 400 days are allowed: ${ok.body}`);
+            for (const from of [addDays(to, -400), '1970-01-02']) {
+                const toLong = from === '1970-01-02' ? '9999-12-31' : to;
+                const t0 = performance.now();
+                const r = await httpGet(srv.port, `${api}?from=${from}&to=${toLong}`, auth);
+                const ms = performance.now() - t0;
+                assert.equal(r.status, 400, `${api} ${from}..${toLong}`);
+                assert.deepEqual(JSON.parse(r.body), { error: 'bad_request', message: 'the period is longer than 400 days' });
+                console.log(`${api}?from=${from}&to=${toLong}: 400 in ${ms.toFixed(1)} ms`);
+            }
+        }
+        const h = await httpGet(srv.port, '/healthz');
+        assert.equal(h.status, 200);
+    });
+
+scenario('/api/stats and /api/plan hold only ended hours: the running hour comes once it is over',
+    { timeout: 60000 }, async (srv) => {
+        await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+        const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+        const auth = { Authorization: `Bearer ${cora.welcome.token}` };
+        /* a whole hour ahead on chatd's clock, and its day (not the real one) */
+        const now = (await endHour(srv)) + 1;
+        const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(now * 1000));
+        const stats = async () => {
+            const r = await httpGet(srv.port, `/api/stats?from=${day}&to=${day}`, auth);
+            assert.equal(r.status, 200, r.body);
+            return JSON.parse(r.body);
+        };
+        const planJoins = async () => {
+            const r = await httpGet(srv.port, `/api/plan?from=${day}&to=${day}`, auth);
+            assert.equal(r.status, 200, r.body);
+            return JSON.parse(r.body).hours.reduce((n, h) => n + h.arrivals_per_h * h.weeks, 0);
+        };
+        const joins = (j) => j.buckets.reduce((n, b) => n + b.joins, 0);
+        await srv.advance(1);
+        const before = await stats();
+        for (let i = 0; i < 2; i++) await request(await visitorHello(srv.port), { type: 'join', topic: 'youth' });
+        const during = await stats();
+        assert.equal(joins(during), joins(before), 'joins of the running hour are not shown while it runs');
+        assert.equal(Date.parse(during.until) / 1000, now - (now % 3600), 'until: the start of the running hour');
+        assert.ok(during.buckets.every((b) => Date.parse(b.hour) / 1000 < now - (now % 3600)), 'no bucket of the running hour');
+        const planBefore = await planJoins();
+        const later = await endHour(srv);
+        const after = await stats();
+        assert.equal(joins(after), joins(before) + 2, 'once the hour has ended its joins are there');
+        assert.equal(Date.parse(after.until) / 1000, later - (later % 3600));
+        assert.equal(Math.round(await planJoins()), Math.round(planBefore) + 2, 'the plan counts them then too');
     });

@@ -5,7 +5,7 @@
  * request, and the counts they leave in the statistics. */
 import assert from 'node:assert/strict';
 import {
-    ALICE, BOB, ISO_TS, PASSPHRASE, addWorker, advanceUntil, connect, httpGet, request, scenario, spawnChatd, step,
+    ALICE, BOB, ISO_TS, PASSPHRASE, addWorker, advanceUntil, connect, endHour, httpGet, request, scenario, spawnChatd, step,
     visitorHello, workerLogin, workerOnDutyAs,
 } from './harness.mjs';
 
@@ -179,6 +179,7 @@ scenario('alerts reach supervisors on the board, make the chat urgent, and the c
         await request(sup, { type: 'board', on: false });
         const login = sup.welcome.token;
         const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+        await endHour(srv); /* the reports hold ended hours only */
         const r = await httpGet(srv.port, `/api/stats?from=${today}&to=${today}`, { authorization: `Bearer ${login}` });
         const sum = (k) => JSON.parse(r.body).buckets.reduce((n, b) => n + b[k], 0);
         assert.equal(sum('alerts'), 3, 'two by the worker, one by the clock');

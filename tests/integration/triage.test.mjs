@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-    BOB, addWorker, advanceUntil, filesUnder, httpGet, request, scenario, step, visitorHello, workerLogin,
+    BOB, addWorker, advanceUntil, endHour, filesUnder, httpGet, request, scenario, step, visitorHello, workerLogin,
     workerOnDutyAs,
 } from './harness.mjs';
 
@@ -254,6 +254,7 @@ scenario('answers and urgency are counted per hour, and kept nowhere else', OPTS
     }
     const login = await workerLogin(srv.port, 'cora', 'cora-password-1');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+    await endHour(srv); /* the reports hold ended hours only */
     const r = await httpGet(srv.port, `/api/stats?from=${today}&to=${today}`,
         { authorization: `Bearer ${login.welcome.token}` });
     assert.equal(r.status, 200, r.body);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-    ALICE, BOB, addWorker, advanceUntil, httpGet, request, scenario, spawnChatd, step, visitorHello,
+    ALICE, BOB, addWorker, advanceUntil, endHour, httpGet, request, scenario, spawnChatd, step, visitorHello,
     workerLogin, workerOnDutyAs,
 } from './harness.mjs';
 
@@ -161,6 +161,7 @@ scenario('kinds, categories, wrap-up time and feedback are hourly counts, and no
         }
         const sup = await workerLogin(srv.port, CORA.user, CORA.password);
         const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(new Date());
+        await endHour(srv); /* the reports hold ended hours only */
         const r = await httpGet(srv.port, `/api/stats?from=${today}&to=${today}`, { authorization: `Bearer ${sup.welcome.token}` });
         const body = JSON.parse(r.body);
         const buckets = body.buckets;

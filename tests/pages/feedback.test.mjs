@@ -8,7 +8,7 @@
  * under test here. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { httpGet, request, terminateClients, workerLogin, workerOnDuty } from '../integration/harness.mjs';
+import { endHour, httpGet, request, terminateClients, workerLogin, workerOnDuty } from '../integration/harness.mjs';
 import { PHONE, axe, daemon, layoutProblems, roundTrip, shot, until, visitorOpen } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1' };
@@ -27,8 +27,11 @@ async function chatEndedByWorker(v, w) {
     return chat;
 }
 
-/* The feedback counters of all buckets of today, summed. */
-async function feedbackSums(port) {
+/* The feedback counters of all buckets of today, summed (the running hour
+ * ended first: the API holds ended hours only). */
+async function feedbackSums(srv) {
+    const { port } = srv;
+    await endHour(srv);
     const cora = await workerLogin(port, CORA.user, CORA.password);
     const r = await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${cora.welcome.token}` });
     assert.equal(r.status, 200);
@@ -58,13 +61,17 @@ const feedbackOf = (frames) => frames.filter((m) => m.type === 'feedback');
 
 const focused = (p) => p.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.className));
 
+/* Keepalive that an hour of chatd's time in one step (endHour) does not
+ * end: the page and the worker are pinged then, not hung up. */
+const HOUR_PROOF = { server: { ping_interval_s: 3600, idle_timeout_s: 7200 } };
+
 async function addCoordinator(srv) {
     const r = await srv.admin(['user', 'add', CORA.user, '--role', 'coordinator', '--alias', 'Cora'], CORA.password);
     assert.equal(r.code, 0, r.stderr);
 }
 
 test('feedback: three optional questions answered and sent with the keyboard, counted', { timeout: 60000 }, async () => {
-    await daemon(async ({ srv, base, page }) => {
+    await daemon(HOUR_PROOF, async ({ srv, base, page }) => {
         try {
             await addCoordinator(srv);
             const w = await workerOnDuty(srv.port, ['youth'], 1);
@@ -111,7 +118,7 @@ test('feedback: three optional questions answered and sent with the keyboard, co
             await shot(v, 'visitor-feedback-sent-phone');
             assert.deepEqual(await axe(v), []);
 
-            const sums = await feedbackSums(srv.port);
+            const sums = await feedbackSums(srv);
             assert.deepEqual(sums, {
                 feedback_1: 0, feedback_2: 0, feedback_3: 0, feedback_4: 1, feedback_5: 0,
                 helped_yes: 0, helped_somewhat: 1, helped_no: 0, again_yes: 1, again_no: 0,
@@ -130,7 +137,7 @@ test('feedback: three optional questions answered and sent with the keyboard, co
             await v.locator('#feedback-thanks').filter({ hasText: 'Thank you' }).waitFor();
             assert.deepEqual(feedbackOf(frames).slice(1).map(({ type, score, helped, again }) => ({ type, score, helped, again })),
                 [{ type: 'feedback', score: undefined, helped: undefined, again: false }]);
-            const after = await feedbackSums(srv.port);
+            const after = await feedbackSums(srv);
             assert.equal(after.again_no, 1);
             assert.equal(after.again_yes, 1);
             assert.equal(after.helped_somewhat + after.helped_yes + after.helped_no, 1, 'no helped answer this time');
@@ -141,7 +148,7 @@ test('feedback: three optional questions answered and sent with the keyboard, co
 });
 
 test('feedback: skipping every question sends nothing, and so does an answer taken back', { timeout: 60000 }, async () => {
-    await daemon(async ({ srv, base, page }) => {
+    await daemon(HOUR_PROOF, async ({ srv, base, page }) => {
         try {
             await addCoordinator(srv);
             const w = await workerOnDuty(srv.port, ['youth'], 1);
@@ -174,7 +181,7 @@ test('feedback: skipping every question sends nothing, and so does an answer tak
             await until(() => frames.some((m) => m.ref === ref), { what: 'the ping among the frames seen' });
             assert.ok(frames.some((m) => m.type === 'hello'), 'the page\'s frames are seen');
             assert.deepEqual(feedbackOf(frames), [], 'no feedback frame');
-            const sums = await feedbackSums(srv.port);
+            const sums = await feedbackSums(srv);
             assert.ok(Object.values(sums).every((n) => n === 0), JSON.stringify(sums));
         } finally {
             terminateClients();
@@ -198,7 +205,7 @@ test('feedback: the questions in Finnish, Swedish and English', { timeout: 60000
             labels: ['Yes', 'Somewhat', 'No', 'Yes', 'No'], send: 'Send feedback', score: '4 out of 5',
         },
     };
-    await daemon(async ({ srv, base, page }) => {
+    await daemon(HOUR_PROOF, async ({ srv, base, page }) => {
         try {
             const w = await workerOnDuty(srv.port, ['youth'], 1);
             const v = await visitorOpen(await page(PHONE), base);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { WEB_ROOT } from '../integration/harness.mjs';
+import { WEB_ROOT, endHour } from '../integration/harness.mjs';
 import {
     DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
@@ -84,7 +84,9 @@ test('a 40 % longer right-to-left language fits the visitor page, the console an
     try {
         fs.cpSync(WEB_ROOT, root, { recursive: true });
         fs.writeFileSync(path.join(root, 'i18n', `${PSEUDO}.json`), JSON.stringify(pseudoFile(), null, 2));
-        await daemon({ server: { web_root: root }, topics }, async ({ srv, base, page }) => {
+        /* keepalive that an hour's step (endHour, below) does not end */
+        const server = { web_root: root, ping_interval_s: 3600, idle_timeout_s: 7200 };
+        await daemon({ server, topics }, async ({ srv, base, page }) => {
             const problems = [];
             const ua = await srv.admin(['user', 'add', CORA.user, '--role', 'coordinator', '--alias', 'Cora'], CORA.password);
             assert.equal(ua.code, 0, ua.stderr);
@@ -120,7 +122,9 @@ test('a 40 % longer right-to-left language fits the visitor page, the console an
             await check(v, 'pseudo-visitor-ended', problems);
             await check(c, 'pseudo-console-ended', problems);
 
-            /* the statistics page, logged in, with that chat in its numbers */
+            /* the statistics page, logged in, with that chat in its numbers
+             * (once its hour has ended: the page shows ended hours only) */
+            await endHour(srv);
             const s = await page(DESKTOP);
             await s.goto(`${base}/stats/`);
             await s.locator('#login-view').waitFor();

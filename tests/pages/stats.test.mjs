@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
-    ALICE, REPO, dumpServer, httpGet, request, startServer, step, terminateClients, visitorHello,
+    ALICE, REPO, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
 import { browser as sharedBrowser, until } from './lib.mjs';
@@ -102,6 +102,12 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             terminateClients();
         });
 
+        /* the hour they came in ends: the page and the API have it from then
+         * on, and say that the figures reach that hour's end */
+        const now = await endHour(srv);
+        const upTo = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+            .format(new Date(now * 1000 - (now % 3600) * 1000));
+
         /* what the daemon says, to hold the page against */
         const cora = await workerLogin(port, CORA.user, CORA.password);
         const api = await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${cora.welcome.token}` });
@@ -146,6 +152,8 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             assert.match(await page.locator('#fig-answer-rate .figure-detail').innerText(), /1 vastattu, jonoon tuli 2/);
             assert.equal(await page.locator('#fig-joins .figure-value').innerText(), '3');
             assert.match(await page.locator('#whoami').innerText(), /Cora \(koordinaattori\)/);
+            assert.match(await page.locator('#status').innerText(), new RegExp(`: luvut klo ${upTo} asti\\.$`),
+                'the running hour is not in the figures, and the page says where they end');
         });
 
         await step('the heatmap has the joins in their weekday and hour, open hours framed', async () => {
@@ -185,7 +193,9 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             assert.equal(await page.locator('#fig-answer-rate .figure-value').innerText(), '50%');
             assert.equal(await page.locator('#fig-answer-rate dt').innerText(), 'Answer rate');
             assert.equal(await page.locator('#per-topic thead th[data-topic="night"]').innerText(), 'Night chat');
+            assert.match(await page.locator('#status').innerText(), new RegExp(`: figures up to ${upTo}\\.$`));
             await page.selectOption('#lang', 'sv');
+            assert.match(await page.locator('#status').innerText(), new RegExp(`: siffror fram till kl\\. ${upTo}\\.$`));
             assert.equal(await page.locator('#fig-answer-rate dt').innerText(), 'Svarsandel');
             assert.equal(await page.locator('html').getAttribute('lang'), 'sv');
             await page.selectOption('#lang', 'en');

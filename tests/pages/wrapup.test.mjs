@@ -10,7 +10,7 @@
  * screenshots/. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addWorker, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
+import { addWorker, endHour, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
 import { SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, until } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -32,6 +32,10 @@ async function chatIn(srv, c, topic = 'youth', n = 0) {
     return { v, panel };
 }
 
+/* Keepalive that an hour of chatd's time in one step (endHour) does not
+ * end: the pages are pinged then, not hung up. */
+const HOUR_PROOF = { ping_interval_s: 3600, idle_timeout_s: 7200 };
+
 /* The summed counters of today's buckets, as /api/stats has them. */
 async function counts(srv) {
     if (!srv.statsToken) {
@@ -39,6 +43,7 @@ async function counts(srv) {
         srv.statsToken = (await workerLogin(srv.port, CORA.user, CORA.password)).welcome.token;
     }
     const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
+    await endHour(srv); /* the API holds ended hours only */
     const r = await httpGet(srv.port, `/api/stats?from=${day}&to=${day}`, { authorization: `Bearer ${srv.statsToken}` });
     assert.equal(r.status, 200, r.body);
     const sum = {};
@@ -49,7 +54,7 @@ async function counts(srv) {
 }
 
 test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon counts it', { timeout: 90000 }, async () => {
-    await daemon({ topics: TOPICS }, async ({ srv, base, page }) => {
+    await daemon({ topics: TOPICS, server: HOUR_PROOF }, async ({ srv, base, page }) => {
         const c = await consoleLogin(await page(LAPTOP), base, { topics: ['youth'] });
         const { panel } = await chatIn(srv, c);
         const form = panel.locator('form.wrapup-form');
@@ -134,7 +139,7 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
 });
 
 test('the countdown runs out: the form closes with a note', { timeout: 60000 }, async () => {
-    await daemon({ topics: TOPICS }, async ({ srv, base, page }) => {
+    await daemon({ topics: TOPICS, server: HOUR_PROOF }, async ({ srv, base, page }) => {
         /* the page's clock and chatd's are moved on by the test: 40 s pass in none */
         const p = await page(LAPTOP);
         await p.clock.install();
@@ -162,7 +167,7 @@ test('the countdown runs out: the form closes with a note', { timeout: 60000 }, 
 });
 
 test('a pending wrap-up reaches a new tab; a closed panel keeps its form; sent in one tab, the other says so', { timeout: 90000 }, async () => {
-    await daemon({ topics: TOPICS }, async ({ srv, base, page }) => {
+    await daemon({ topics: TOPICS, server: HOUR_PROOF }, async ({ srv, base, page }) => {
         const c1 = await consoleLogin(await page(LAPTOP), base, { topics: ['youth'] });
         const { panel } = await chatIn(srv, c1);
         const id = await panel.getAttribute('data-chat');

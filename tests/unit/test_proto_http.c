@@ -100,6 +100,16 @@ static char *enc_error_500(void)
     return proto_http_error(CHAT_ERR_NOMEM);
 }
 
+static char *enc_error_period(void)
+{
+    return proto_http_error(CHAT_ERR_PERIOD_TOO_LONG);
+}
+
+static char *enc_error_reports_busy(void)
+{
+    return proto_http_error(CHAT_ERR_REPORTS_BUSY);
+}
+
 static char *enc_words(void)
 {
     static const char *const keys[] = {"avail.open", "avail.wait"};
@@ -155,10 +165,15 @@ static const struct {
      "\"slots_had\":4.0,\"answered_share\":0.5,\"slots_needed\":1,"
      "\"answered_share_at_needed\":0.5,\"wait_share_at_needed\":0.5,\"gain_per_slot\":0.0,"
      "\"thin\":false}]}"},
-    {enc_error_401, "{\"error\":\"unauthorized\"}"},
-    {enc_error_403, "{\"error\":\"forbidden\"}"},
-    {enc_error_400, "{\"error\":\"bad_request\"}"},
-    {enc_error_500, "{\"error\":\"internal\"}"},
+    {enc_error_401,
+     "{\"error\":\"unauthorized\",\"message\":\"not logged in or wrong credentials\"}"},
+    {enc_error_403, "{\"error\":\"forbidden\",\"message\":\"not allowed\"}"},
+    {enc_error_400, "{\"error\":\"bad_request\",\"message\":\"malformed request\"}"},
+    {enc_error_500, "{\"error\":\"internal\",\"message\":\"out of memory\"}"},
+    {enc_error_period, "{\"error\":\"bad_request\",\"message\":\"the period is longer than "
+                       "400 days\"}"},
+    {enc_error_reports_busy, "{\"error\":\"busy\",\"message\":\"too many reports are being "
+                             "made; please try again in a few seconds\"}"},
     {enc_words, "{\"lang\":\"fi\",\"words\":{\"avail.open\":\"Chat auki\","
                 "\"avail.wait\":\"Jonossa \\\"noin\\\" {n} min – ä\"}}"},
     {enc_badge,

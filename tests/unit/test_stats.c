@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "chat_err.h"
 #include "config.h"
 #include "stats.h"
 #include "store.h"
@@ -219,6 +221,91 @@ static void test_extra_counters_and_slots(void **state)
     config_free(cfg);
 }
 
+static void test_period_cap_is_400_days(void **state)
+{
+    static const struct {
+        const char *from, *to;
+        int want;
+    } cases[] = {
+        {"2026-01-01", "2026-01-01", 0},
+        {"2026-01-01", "2027-02-04", 0},                        /* 400 days, both DST changes */
+        {"2026-01-01", "2027-02-05", CHAT_ERR_PERIOD_TOO_LONG}, /* 401 */
+        {"2026-03-29", "2027-05-02", 0},                        /* 400, from a spring-forward day */
+        {"2026-03-29", "2027-05-03", CHAT_ERR_PERIOD_TOO_LONG},
+        {"2026-10-25", "2027-11-28", 0}, /* 400, from a fall-back day (25 h) */
+        {"2026-10-25", "2027-11-29", CHAT_ERR_PERIOD_TOO_LONG},
+        {"1970-01-02", "9999-12-31", CHAT_ERR_PERIOD_TOO_LONG},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got =
+            stats_period_check(stats_parse_day(cases[i].from, 0), stats_parse_day(cases[i].to, 1));
+        if (got != cases[i].want)
+            fail_msg("%s..%s: %d, want %d", cases[i].from, cases[i].to, got, cases[i].want);
+    }
+    time_t d = stats_parse_day("2026-06-01", 0);
+    assert_int_equal(stats_period_check(d, d), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(stats_period_check(d, d - 3600), CHAT_ERR_BAD_REQUEST);
+}
+
+/* Rows of many topics and hours, added out of order and each twice: one
+ * row each, summed, printed by topic and hour; and found in constant time
+ * (60,000 rows: a backwards scan per row took seconds). */
+static void test_report_rows_sum_in_any_order(void **state)
+{
+    enum { TOPICS = 4, HOURS = 15000 };
+    static const char *const topics[TOPICS] = {"d", "b", "a", "c"};
+    long c[STAT_COUNT] = {0};
+    (void)state;
+    struct stats_report *rep = stats_report_new();
+    assert_non_null(rep);
+    double t0 = (double)clock() / CLOCKS_PER_SEC;
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = HOURS - 1; k >= 0; k--)
+            for (int i = 0; i < TOPICS; i++) {
+                c[STAT_JOINS] = k % 7 + pass;
+                struct stats_row row = {topics[i], T0 + (time_t)k * 3600, c, 0, NULL, NULL};
+                assert_int_equal(stats_report_add(&row, rep), 0);
+            }
+    double took = (double)clock() / CLOCKS_PER_SEC - t0;
+    char *text;
+    size_t len;
+    FILE *out = open_memstream(&text, &len);
+    assert_int_equal(stats_report_print(rep, STATS_CSV, 0, out), 0);
+    fclose(out);
+    /* the lines: a header, then a..d, each hour once, joins 2 * (k % 7) + 1 */
+    char *line = strchr(text, '\n') + 1;
+    for (int i = 0; i < TOPICS; i++)
+        for (int k = 0; k < HOURS; k++) {
+            char want[64];
+            int n = snprintf(want, sizeof(want), "%c,", 'a' + i);
+            if (strncmp(line, want, (size_t)n) != 0)
+                fail_msg("row %d of topic %d: %.40s", k, i, line);
+            const char *joins = line; /* topic,hour,open_s,staffed_s,worker_s,joins */
+            for (int f = 0; f < 5; f++)
+                joins = strchr(joins, ',') + 1;
+            if (strtol(joins, NULL, 10) != 2 * (k % 7) + 1)
+                fail_msg("row %d of topic %c: joins %.10s", k, 'a' + i, joins);
+            line = strchr(line, '\n') + 1;
+        }
+    assert_int_equal(*line, '\0');
+    /* adding after printing still finds the rows (they moved in the sort) */
+    c[STAT_JOINS] = 100;
+    struct stats_row again = {"a", T0, c, 0, NULL, NULL};
+    assert_int_equal(stats_report_add(&again, rep), 0);
+    free(text);
+    out = open_memstream(&text, &len);
+    assert_int_equal(stats_report_print(rep, STATS_CSV, 0, out), 0);
+    fclose(out);
+    assert_int_equal(strlen(text), len);
+    assert_null(strstr(text, "\na,2026-11-23T10:00:00+02:00,0,0,0,1,"));
+    assert_non_null(strstr(text, "\na,2026-11-23T10:00:00+02:00,0,0,0,101,"));
+    free(text);
+    stats_report_free(rep);
+    if (took > 0.5)
+        fail_msg("120,000 rows took %.2f s of CPU", took);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -229,6 +316,8 @@ int main(void)
         cmocka_unit_test(test_min_count_suppresses),
         cmocka_unit_test(test_failed_batch_counts_nothing),
         cmocka_unit_test(test_extra_counters_and_slots),
+        cmocka_unit_test(test_period_cap_is_400_days),
+        cmocka_unit_test(test_report_rows_sum_in_any_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

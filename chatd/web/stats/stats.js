@@ -116,14 +116,17 @@ function load() {
         buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
         questions: j && Array.isArray(j.questions) ? j.questions : [],
         categories: j && Array.isArray(j.categories) ? j.categories : [],
+        until: j && typeof j.until === 'string' ? j.until : null,
         from: from, to: to, topic: topic
       };
       render();
-      setStatus('s.loaded', function () {
+      var shown = result;
+      setStatus(untilText(shown) ? 's.loadedUntil' : 's.loaded', function () {
         return {
-          from: formatDay(result.from, { day: 'numeric', month: 'numeric', year: 'numeric' }),
-          to: formatDay(result.to, { day: 'numeric', month: 'numeric', year: 'numeric' }),
-          topic: result.topic ? topicTitle(result.topic) : t('s.filter.all')
+          from: formatDay(shown.from, { day: 'numeric', month: 'numeric', year: 'numeric' }),
+          to: formatDay(shown.to, { day: 'numeric', month: 'numeric', year: 'numeric' }),
+          topic: shown.topic ? topicTitle(shown.topic) : t('s.filter.all'),
+          until: untilText(shown)
         };
       });
     })
@@ -134,6 +137,18 @@ function load() {
       showError(e && e.message === '400' ? t('s.filter.invalid') : t('s.loadfail'),
         e && e.message ? e.message : null);
     });
+}
+
+/* "19:00" when the figures end before the period does: the server counts an
+ * hour only once it has ended (so the running hour is not in them), and says
+ * where they end as `until` (ISO, the service's local time); with the day
+ * when that is not the period's last one. null when the whole period is in. */
+function untilText(r) {
+  if (!r.until || !ymdParts(r.until.slice(0, 10)) || !/^\d\d:\d\d$/.test(r.until.slice(11, 16))) return null;
+  var day = r.until.slice(0, 10);
+  var hm = r.until.slice(11, 16);
+  if (day > r.to || (day === addDays(r.to, 1) && hm === '00:00')) return null;
+  return day === r.to ? hm : formatDay(day, { day: 'numeric', month: 'numeric' }) + ' ' + hm;
 }
 
 /* ---- rendering ---- */
