@@ -63,6 +63,12 @@ int admin_fail(int code, const char *fmt, ...)
     return code;
 }
 
+const char *admin_why(const struct admin *a, int rc)
+{
+    const char *said = a->st ? store_errmsg(a->st) : "";
+    return said[0] && rc != CHAT_ERR_NOMEM ? said : chat_err_message(rc);
+}
+
 int admin_usage(void)
 {
     fputs(usage_text, stderr);
@@ -191,7 +197,7 @@ static int recover_import(struct admin *a)
 {
     struct store_import run;
     if (store_import_get(a->st, &run) != 0)
-        return admin_fail(1, "cannot read the database: %s", store_errmsg(a->st));
+        return admin_fail(1, "cannot read the database: %s", admin_why(a, CHAT_ERR_IO));
     if (run.state == STORE_IMPORT_NONE)
         return 0;
     bool took = !a->import_locked;
@@ -214,7 +220,7 @@ static int recover_import(struct admin *a)
         rc = admin_steps(a->st, merge ? merge_step : drop_step, NULL, NULL);
     if (rc != 0)
         rc = admin_fail(1, "cannot %s the interrupted import of %s: %s", merge ? "finish" : "undo",
-                        run.file, store_errmsg(a->st));
+                        run.file, admin_why(a, rc));
     else if (merge)
         fprintf(stderr, "chatadmin: finished the interrupted import of %s (%ld buckets)\n",
                 run.file, run.rows);

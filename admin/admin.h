@@ -31,6 +31,10 @@ struct admin {
 /* Prints "chatadmin: " and the message on stderr; returns code. */
 __attribute__((format(printf, 2, 3))) int admin_fail(int code, const char *fmt, ...);
 
+/* Why the store failed with rc: SQLite's (and the system's) word when it
+ * said one, else rc's message. */
+const char *admin_why(const struct admin *a, int rc);
+
 /* Prints the usage on stderr; returns EXIT_USAGE. */
 int admin_usage(void);
 

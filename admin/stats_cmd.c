@@ -18,6 +18,15 @@
 #include "plan_report.h"
 #include "stats.h"
 
+/* A report that could not be printed: out of memory, or stdout refused
+ * (a full disk, a closed pipe). */
+static int print_failed(int rc)
+{
+    if (rc == CHAT_ERR_NOMEM)
+        return admin_fail(1, "%s", "out of memory");
+    return admin_fail(1, "cannot write the output: %s", strerror(errno ? errno : EIO));
+}
+
 /* `stats --from --to ...`: the hourly buckets as CSV or JSON. */
 /* The period, format and topic of `stats` and `plan --from --to`, checked
  * (usage errors say which); then the store opened. 0, or the exit status. */
@@ -71,13 +80,13 @@ static int stats_report(struct admin *a, int argc, char **argv)
     int rc = rep ? stats_report_names(rep, a->cfg) : CHAT_ERR_NOMEM;
     if (rc == 0)
         rc = store_stats_each(a->st, t0, t1, topic, stats_report_add, rep);
-    if (rc == 0)
-        rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count,
-                                stdout);
+    if (rc != 0) {
+        stats_report_free(rep);
+        return admin_fail(1, "cannot read the statistics: %s", admin_why(a, rc));
+    }
+    rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count, stdout);
     stats_report_free(rep);
-    if (rc != 0)
-        return admin_fail(1, "%s", "cannot read the statistics");
-    return 0;
+    return rc == 0 ? 0 : print_failed(rc);
 }
 
 /* One number option of `plan`: value text into *v within lo..hi. */
@@ -290,7 +299,7 @@ static int import_file(struct import_run *im)
             return admin_fail(1,
                               "cannot merge the staged buckets of %s: %s (the next chatadmin "
                               "command finishes it)",
-                              im->path, store_errmsg(st));
+                              im->path, admin_why(im->a, CHAT_ERR_IO));
         printf("imported %ld buckets from %s (%ld write transactions, the longest %.0f ms)\n",
                im->rows, im->path, staging.steps + merging.steps,
                1000 *
@@ -299,13 +308,12 @@ static int import_file(struct import_run *im)
     }
     store_discard(st);
     if (rc != 0)
-        admin_fail(1, "cannot stage the buckets of %s: %s", im->path,
-                   rc == CHAT_ERR_NOMEM ? "out of memory" : store_errmsg(st));
+        admin_fail(1, "cannot stage the buckets of %s: %s", im->path, admin_why(im->a, rc));
     if (admin_steps(st, import_drop_step, NULL, NULL) != 0)
         return admin_fail(1,
                           "cannot delete the staged lines: %s (the next chatadmin command "
                           "does)",
-                          store_errmsg(st));
+                          admin_why(im->a, CHAT_ERR_IO));
     if (rc == 0)
         admin_fail(1, "%s: %ld problem%s (%s); nothing imported", im->path, im->problems,
                    im->problems == 1 ? "" : "s",
@@ -396,11 +404,14 @@ static int plan_period(struct admin *a, int argc, char **argv)
         return bad;
     struct plan_report *rep = plan_report_new(a->cfg, t0, t1);
     int rc = rep ? store_stats_each(a->st, t0, t1, topic, plan_report_add, rep) : CHAT_ERR_NOMEM;
-    if (rc == 0)
-        rc = plan_report_print(rep, &t, redistribute,
-                               strcmp(format, "csv") ? STATS_JSON : STATS_CSV, stdout);
+    if (rc != 0) {
+        plan_report_free(rep);
+        return admin_fail(1, "cannot read the statistics: %s", admin_why(a, rc));
+    }
+    rc = plan_report_print(rep, &t, redistribute, strcmp(format, "csv") ? STATS_JSON : STATS_CSV,
+                           stdout);
     plan_report_free(rep);
-    return rc == 0 ? 0 : admin_fail(1, "%s", "cannot read the statistics");
+    return rc == 0 ? 0 : print_failed(rc);
 }
 
 int stats_cmd_plan(struct admin *a, int argc, char **argv)
