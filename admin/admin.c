@@ -38,7 +38,7 @@ static const char usage_text[] =
     "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
     "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
     "  stats import FILE                add the buckets of a CSV in the stats layout\n"
-    "                                   (all or nothing)\n"
+    "                                   (all or nothing, in short transactions)\n"
     "  backup FILE                      consistent copy of the database (online backup API)\n"
     "  plan --arrivals-per-hour X --handle-s H [--patience-s P] --slots N [--target-wait S]\n"
     "                                   answered_share, wait_share (answered within S s,\n"
