@@ -2,6 +2,12 @@
  * stats_cmd: chatadmin's commands over the statistics: `stats` (reports,
  * and `stats import FILE`) and `plan` (the period's staffing plan, and the
  * calculator), contract v2 §5, §6.
+ *
+ * An import (contract v3 §6) reads its file a line at a time (import.c),
+ * stages the buckets in the store in short transactions (admin_steps),
+ * checks the whole with reads, and merges it in short transactions: chatd,
+ * writing the same file, never waits long, and the statistics get all of a
+ * file or none of it (store.h says how an interrupted one ends).
  */
 #include <errno.h>
 #include <math.h>
