@@ -504,7 +504,9 @@ describe('a large stats import beside a live chat', () => {
             assert.match(no.result.stderr, /1 problem \(each said\); nothing imported/);
             assert.equal(await sql(srv, "SELECT count(*) || ' ' || sum(joins) FROM stats WHERE hour < 1262304000 AND topic = 'youth'"),
                 `${n} ${2 * n}\n`, 'the good file whole');
-            assert.equal(await sql(srv, 'SELECT count(*) FROM stats WHERE hour >= 1262304000'), '0\n', 'nothing of the bad file');
+            /* chatd counts the chat itself in today's bucket meanwhile */
+            assert.equal(await sql(srv, `SELECT count(*) FROM stats WHERE hour >= 1262304000 AND hour < ${1262304000 + n * 3600}`),
+                '0\n', 'nothing of the bad file');
             assert.equal(await sql(srv, 'SELECT (SELECT count(*) FROM import_stage) + (SELECT count(*) FROM import_run)'), '0\n', 'no staging left');
             for (const f of [a, b]) {
                 assert.ok(f.n >= 10, `acks were measured during the import (${f.n})`);
