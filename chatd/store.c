@@ -55,6 +55,8 @@ enum store_stmt {
     S_FREELIST,
     S_STATS_EXTRA_ADD,
     S_STATS_EXTRA_GET,
+    S_SYNC_FULL,
+    S_SYNC_NORMAL,
     S_IMPORT_GET,
     S_IMPORT_BEGIN,
     S_IMPORT_STAGED,
@@ -119,6 +121,8 @@ static const char *const store_sql[S_COUNT] = {
                           " ON CONFLICT(topic, hour, name) DO UPDATE SET n = n + excluded.n",
     [S_STATS_EXTRA_GET] = "SELECT name, n FROM stats_extra WHERE topic = ?1 AND hour = ?2"
                           " ORDER BY name",
+    [S_SYNC_FULL] = "PRAGMA synchronous = FULL",
+    [S_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
     [S_IMPORT_GET] = "SELECT (SELECT state FROM import_run), (SELECT file FROM import_run),"
                      " (SELECT rows FROM import_run), EXISTS (SELECT 1 FROM import_stage)",
     [S_IMPORT_BEGIN] = "INSERT INTO import_run(id, state, file, rows) VALUES (1, 0, ?1, 0)",
@@ -379,7 +383,9 @@ void store_set_no_wait(struct store *st, int no_wait)
 
 void store_set_synced(struct store *st, int synced)
 {
-    exec(st->db, synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    sqlite3_stmt *s = st->stmt[synced ? S_SYNC_FULL : S_SYNC_NORMAL];
+    (void)sqlite3_step(s);
+    sqlite3_reset(s);
 }
 
 long store_prepares(const struct store *st)
