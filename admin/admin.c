@@ -1,15 +1,26 @@
 /*
  * admin: what chatadmin's command files share, below all of them: the
- * usage text, how a command fails, and the store opened on first use (by
- * the data directory's owner only).
+ * usage text, how a command fails, the store opened on first use (by the
+ * data directory's owner only, after finishing or undoing a stats import
+ * that a killed chatadmin left), and long writes run as short transactions.
  */
 #include "admin.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "chat_err.h"
+
+#define ADMIN_STEP_FIRST 64 /* units in the first transaction of a job */
+#define ADMIN_STEP_MAX 4096 /* and at most (the journal of a step is in memory) */
 
 static const char usage_text[] =
     "usage: chatadmin [--config FILE] COMMAND ...\n"
@@ -27,7 +38,7 @@ static const char usage_text[] =
     "  stats --from DATE --to DATE [--topic T] [--format csv|json] [--min-count K]\n"
     "                                   hourly aggregates of the days from..to (YYYY-MM-DD)\n"
     "  stats import FILE                add the buckets of a CSV in the stats layout\n"
-    "                                   (all or nothing)\n"
+    "                                   (all or nothing, in short transactions)\n"
     "  backup FILE                      consistent copy of the database (online backup API)\n"
     "  plan --arrivals-per-hour X --handle-s H [--patience-s P] --slots N [--target-wait S]\n"
     "                                   answered_share, wait_share (answered within S s,\n"
@@ -50,6 +61,12 @@ int admin_fail(int code, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return code;
+}
+
+const char *admin_why(const struct admin *a, int rc)
+{
+    const char *said = a->st ? store_errmsg(a->st) : "";
+    return said[0] && rc != CHAT_ERR_NOMEM ? said : chat_err_message(rc);
 }
 
 int admin_usage(void)
@@ -82,6 +99,143 @@ static int check_owner(const char *dir)
                       pw->pw_name, pw->pw_name);
 }
 
+/* Seconds on a clock that only goes forward. */
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pause_for(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int admin_steps(struct store *st, admin_step_fn step, void *arg, struct admin_steps *fig)
+{
+    struct admin_steps f = {0};
+    long n = ADMIN_STEP_FIRST;
+    double per = 0; /* seconds a unit, smoothed: one slow step (a busy disk) is not the rule */
+    int rc;
+    for (;;) {
+        long done = 0;
+        double t0 = mono_now();
+        rc = step(st, n, &done, arg);
+        double took = mono_now() - t0;
+        f.steps++;
+        if (took > f.longest_s)
+            f.longest_s = took;
+        if (rc != 0 || done == 0)
+            break;
+        /* the next one aimed at the target, growing at most twofold */
+        double unit = took / (double)done;
+        per = per > 0 ? 0.7 * per + 0.3 * unit : unit;
+        double next = per > 0 ? ADMIN_STEP_TARGET_S / per : 2.0 * (double)n;
+        if (next > 2.0 * (double)n)
+            next = 2.0 * (double)n;
+        n = next < 1 ? 1 : next > ADMIN_STEP_MAX ? ADMIN_STEP_MAX : (long)next;
+        pause_for(took > ADMIN_STEP_PAUSE_S ? took : ADMIN_STEP_PAUSE_S);
+    }
+    if (fig)
+        *fig = f;
+    return rc;
+}
+
+#define LOCK_PATH_MAX (sizeof(((struct config *)0)->data_dir) + 16)
+
+/* Opens (making it) data_dir/import.lock into path; the fd, or -1 (errno). */
+static int lock_open(const struct admin *a, char path[LOCK_PATH_MAX])
+{
+    snprintf(path, LOCK_PATH_MAX, "%s/import.lock", a->cfg->data_dir);
+    return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+}
+
+int admin_import_lock(struct admin *a)
+{
+    char path[LOCK_PATH_MAX];
+    if (a->import_locked)
+        return 0;
+    if (check_owner(a->cfg->data_dir))
+        return 1;
+    umask(077);
+    if (mkdir(a->cfg->data_dir, 0700) != 0 && errno != EEXIST)
+        return admin_fail(1, "cannot make the data directory %s: %s", a->cfg->data_dir,
+                          strerror(errno));
+    int fd = lock_open(a, path);
+    if (fd < 0)
+        return admin_fail(1, "cannot open the lock file %s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return admin_fail(1, "another stats import runs on %s; try again when it is done",
+                              a->cfg->data_dir);
+        return admin_fail(1, "cannot lock %s: %s", path, strerror(e));
+    }
+    a->import_fd = fd;
+    a->import_locked = true;
+    return 0;
+}
+
+static int merge_step(struct store *st, long n, long *done, void *arg)
+{
+    (void)arg;
+    return store_import_step(st, 1, n, done);
+}
+
+static int drop_step(struct store *st, long n, long *done, void *arg)
+{
+    (void)arg;
+    return store_import_step(st, 0, n, done);
+}
+
+/* Finishes or undoes an import that no running chatadmin owns (admin.h). */
+static int recover_import(struct admin *a)
+{
+    struct store_import run;
+    if (store_import_get(a->st, &run) != 0)
+        return admin_fail(1, "cannot read the database: %s", admin_why(a, CHAT_ERR_IO));
+    if (run.state == STORE_IMPORT_NONE)
+        return 0;
+    bool took = !a->import_locked;
+    if (took) {
+        char path[LOCK_PATH_MAX];
+        int fd = lock_open(a, path);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            close(fd); /* its import still runs */
+            return 0;
+        }
+        if (fd < 0)
+            return admin_fail(1, "cannot open the lock file %s: %s", path, strerror(errno));
+        a->import_fd = fd;
+        a->import_locked = true;
+    }
+    /* read again under the lock: the run seen may have ended meanwhile */
+    int rc = store_import_get(a->st, &run) ? CHAT_ERR_IO : 0;
+    bool merge = run.state == STORE_IMPORT_MERGING;
+    if (rc == 0 && run.state != STORE_IMPORT_NONE)
+        rc = admin_steps(a->st, merge ? merge_step : drop_step, NULL, NULL);
+    if (rc != 0)
+        rc = admin_fail(1, "cannot %s the interrupted import of %s: %s", merge ? "finish" : "undo",
+                        run.file, admin_why(a, rc));
+    else if (merge)
+        fprintf(stderr, "chatadmin: finished the interrupted import of %s (%ld buckets)\n",
+                run.file, run.rows);
+    else if (run.state == STORE_IMPORT_STAGING)
+        fprintf(stderr,
+                "chatadmin: undid the import of %s that stopped before its file was read whole: "
+                "nothing of it was stored\n",
+                run.file[0] ? run.file : "a file");
+    if (took) {
+        close(a->import_fd); /* the lock goes with it */
+        a->import_locked = false;
+    }
+    return rc;
+}
+
 int admin_open_store(struct admin *a)
 {
     if (a->st)
@@ -93,6 +247,7 @@ int admin_open_store(struct admin *a)
     umask(077);
     int rc = store_open(a->cfg->data_dir, 0, &a->st);
     if (rc != 0)
-        return admin_fail(1, "cannot open the database in %s", a->cfg->data_dir);
-    return 0;
+        return admin_fail(1, "cannot open the database in %s: %s", a->cfg->data_dir,
+                          store_open_error()[0] ? store_open_error() : chat_err_message(rc));
+    return recover_import(a);
 }

@@ -24,10 +24,16 @@
 struct admin {
     struct config *cfg; /* NULL for the plan calculator, which reads no config */
     struct store *st;
+    bool import_locked; /* import_fd holds data_dir/import.lock */
+    int import_fd;
 };
 
 /* Prints "chatadmin: " and the message on stderr; returns code. */
 __attribute__((format(printf, 2, 3))) int admin_fail(int code, const char *fmt, ...);
+
+/* Why the store failed with rc: SQLite's (and the system's) word when it
+ * said one, else rc's message. */
+const char *admin_why(const struct admin *a, int rc);
 
 /* Prints the usage on stderr; returns EXIT_USAGE. */
 int admin_usage(void);
@@ -35,8 +41,37 @@ int admin_usage(void);
 /* Prints the usage (for --help) on out. */
 void admin_print_usage(FILE *out);
 
-/* Opens a->st unless open; 0, or 1 after saying why not. */
+/* Opens a->st unless open; 0, or 1 after saying why not. A stats import
+ * that another chatadmin left unfinished (killed, or the machine stopped)
+ * is finished first when its file was staged whole, else undone (its
+ * staged lines deleted), saying so on stderr; one that still runs is left
+ * alone. */
 int admin_open_store(struct admin *a);
+
+/* Takes the lock that a stats import holds while it runs
+ * (data_dir/import.lock, released when the process ends however it ends);
+ * 0, or 1 after saying that another import runs or why the lock cannot be
+ * had. */
+int admin_import_lock(struct admin *a);
+
+/* One write transaction of a long job: at most n units of work, *done
+ * saying how many were done (0: the job is over). 0 or an error. */
+typedef int (*admin_step_fn)(struct store *st, long n, long *done, void *arg);
+
+/* What admin_steps measured. */
+struct admin_steps {
+    long steps;
+    double longest_s; /* the longest step, waiting for the lock included */
+};
+
+/* Runs step until the job is over, sizing each transaction to hold the
+ * write lock about ADMIN_STEP_TARGET_S and pausing after it at least as
+ * long (ADMIN_STEP_PAUSE_S or more): chatd meets the lock busy and tries
+ * again 20 ms later, and then finds it free. fig (or NULL) gets the
+ * figures. 0, or step's error. */
+#define ADMIN_STEP_TARGET_S 0.02
+#define ADMIN_STEP_PAUSE_S 0.025
+int admin_steps(struct store *st, admin_step_fn step, void *arg, struct admin_steps *fig);
 
 /* `stats` (reports and `stats import`) and `plan` (stats_cmd.c). */
 int stats_cmd_stats(struct admin *a, int argc, char **argv);

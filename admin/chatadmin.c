@@ -6,6 +6,7 @@
  * Secrets (passwords, passphrases) are read as one line from stdin, never
  * from argv, and wiped after use.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -49,19 +50,31 @@ static int cmd_keygen(struct admin *a, int argc, char **argv)
     (void)a;
     if (argc != 3 || strcmp(argv[1], "--out") != 0)
         return admin_usage();
+    struct stat sb;
+    /* before the passphrase and the slow key derivation: a directory that
+     * cannot take the files says so at once, with the system's reason */
+    int bad = stat(argv[2], &sb) != 0             ? errno
+              : !S_ISDIR(sb.st_mode)              ? ENOTDIR
+              : access(argv[2], W_OK | X_OK) != 0 ? errno
+                                                  : 0;
+    if (bad)
+        return admin_fail(1, "cannot write the key pair into %s: %s", argv[2], strerror(bad));
     char *pass = read_secret();
     if (!pass || strlen(pass) < 8) {
         if (pass)
             sodium_free(pass);
         return admin_fail(1, "%s", "a passphrase of at least 8 characters is needed on stdin");
     }
+    errno = 0;
     int rc = transcript_keygen(argv[2], pass);
+    int why = errno;
     sodium_free(pass);
     if (rc == CHAT_ERR_EXISTS)
         return admin_fail(1, "%s/transcript.pub or transcript.key exists; not overwritten",
                           argv[2]);
     if (rc != 0)
-        return admin_fail(1, "cannot write the key pair into %s", argv[2]);
+        return admin_fail(1, "cannot write the key pair into %s: %s", argv[2],
+                          why ? strerror(why) : chat_err_message(rc));
     printf("wrote %s/transcript.pub and %s/transcript.key\n", argv[2], argv[2]);
     return 0;
 }
@@ -140,7 +153,7 @@ static int user_add(struct admin *a, int argc, char **argv)
     if (rc == CHAT_ERR_EXISTS)
         return admin_fail(1, "user \"%s\" exists", u.name);
     if (rc != 0)
-        return admin_fail(1, "cannot write the database: %s", chat_err_message(rc));
+        return admin_fail(1, "cannot write the database: %s", admin_why(a, rc));
     printf("added %s (%s)\n", u.name, proto_staff_role_name(u.role));
     return 0;
 }
@@ -161,7 +174,10 @@ static int cmd_user(struct admin *a, int argc, char **argv)
     if (strcmp(sub, "list") == 0) {
         if (argc != 2)
             return admin_usage();
-        return admin_open_store(a) ? 1 : store_user_each(a->st, print_user, NULL) ? 1 : 0;
+        if (admin_open_store(a))
+            return 1;
+        int rc = store_user_each(a->st, print_user, NULL);
+        return rc ? admin_fail(1, "cannot read the database: %s", admin_why(a, rc)) : 0;
     }
     if ((strcmp(sub, "del") != 0 && strcmp(sub, "passwd") != 0) || argc != 3)
         return admin_usage();
@@ -182,7 +198,7 @@ static int cmd_user(struct admin *a, int argc, char **argv)
     if (rc == CHAT_ERR_NOT_FOUND)
         return admin_fail(1, "no user \"%s\"", argv[2]);
     if (rc != 0)
-        return admin_fail(1, "cannot write the database: %s", chat_err_message(rc));
+        return admin_fail(1, "cannot write the database: %s", admin_why(a, rc));
     printf("%s %s\n", strcmp(sub, "del") == 0 ? "deleted" : "changed the password of", argv[2]);
     return 0;
 }
@@ -302,10 +318,15 @@ static int transcript_show(struct admin *a, int argc, char **argv)
     if (!pass)
         return admin_fail(1, "%s", "the passphrase is needed on stdin");
     sh.sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+    errno = 0;
     int rc = sh.sk ? transcript_load_secret(argv[4], pass, sh.sk, sh.pk) : CHAT_ERR_NOMEM;
+    int why = errno;
     sodium_free(pass);
     if (rc == CHAT_ERR_IO)
-        rc = admin_fail(1, "cannot read the key file %s", argv[4]);
+        rc = admin_fail(1, "cannot read the key file %s: %s", argv[4],
+                        why ? strerror(why) : "it is empty");
+    else if (rc == CHAT_ERR_NOMEM)
+        rc = admin_fail(1, "%s", "out of memory");
     else if (rc != 0)
         rc = admin_fail(1, "%s", "the passphrase does not open the key file");
     else if ((rc = admin_open_store(a)) == 0) {
@@ -316,7 +337,7 @@ static int transcript_show(struct admin *a, int argc, char **argv)
             rc = admin_fail(1, "%s",
                             "this key does not open the transcript (made with another key pair?)");
         else if (rc != 0)
-            rc = admin_fail(1, "%s", "cannot read the database");
+            rc = admin_fail(1, "cannot read the database: %s", admin_why(a, rc));
         else if (sh.nbad)
             rc = admin_fail(1, "%s", "some messages did not decrypt: the transcript was altered");
         else if (sh.nout_of_order)
@@ -350,8 +371,10 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
         return admin_usage();
     if (admin_open_store(a))
         return 1;
-    if (strcmp(argv[1], "list") == 0)
-        return store_transcript_each(a->st, print_transcript, NULL) ? 1 : 0;
+    if (strcmp(argv[1], "list") == 0) {
+        int rc = store_transcript_each(a->st, print_transcript, NULL);
+        return rc ? admin_fail(1, "cannot read the database: %s", admin_why(a, rc)) : 0;
+    }
     if (strcmp(argv[1], "purge") == 0) {
         char day[16];
         long n = 0;
@@ -367,7 +390,7 @@ static int cmd_transcript(struct admin *a, int argc, char **argv)
         if (rc == 0)
             rc = store_reclaim(a->st);
         if (rc != 0)
-            return admin_fail(1, "cannot purge transcripts: %s", chat_err_message(rc));
+            return admin_fail(1, "cannot purge transcripts: %s", admin_why(a, rc));
         printf("deleted %ld transcripts from before %s\n", n, day);
         return 0;
     }
@@ -382,8 +405,9 @@ static int cmd_backup(struct admin *a, int argc, char **argv)
         return admin_fail(1, "%s exists; not overwritten", argv[1]);
     if (admin_open_store(a))
         return 1;
-    if (store_backup(a->st, argv[1]) != 0)
-        return admin_fail(1, "cannot write the backup %s", argv[1]);
+    int rc = store_backup(a->st, argv[1]);
+    if (rc != 0)
+        return admin_fail(1, "cannot write the backup %s: %s", argv[1], admin_why(a, rc));
     printf("backed up the database to %s\n", argv[1]);
     return 0;
 }
@@ -442,5 +466,8 @@ int main(int argc, char **argv)
         rc = admin_usage();
     store_close(a.st);
     config_free(a.cfg);
+    /* what was printed reached its file (a full disk, a closed pipe) */
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return rc ? rc : admin_fail(1, "cannot write the output: %s", strerror(errno));
     return rc;
 }

@@ -2,8 +2,16 @@
  * stats_cmd: chatadmin's commands over the statistics: `stats` (reports,
  * and `stats import FILE`) and `plan` (the period's staffing plan, and the
  * calculator), contract v2 §5, §6.
+ *
+ * An import (contract v3 §6) reads its file a line at a time (import.c),
+ * stages the buckets in the store in short transactions (admin_steps),
+ * checks the whole with reads, and merges it in short transactions: chatd,
+ * writing the same file, never waits long, and the statistics get all of a
+ * file or none of it (store.h says how an interrupted one ends).
  */
+#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +19,19 @@
 
 #include "admin.h"
 #include "chat_err.h"
+#include "import.h"
 #include "plan.h"
 #include "plan_report.h"
 #include "stats.h"
+
+/* A report that could not be printed: out of memory, or stdout refused
+ * (a full disk, a closed pipe). */
+static int print_failed(int rc)
+{
+    if (rc == CHAT_ERR_NOMEM)
+        return admin_fail(1, "%s", "out of memory");
+    return admin_fail(1, "cannot write the output: %s", strerror(errno ? errno : EIO));
+}
 
 /* `stats --from --to ...`: the hourly buckets as CSV or JSON. */
 /* The period, format and topic of `stats` and `plan --from --to`, checked
@@ -68,13 +86,13 @@ static int stats_report(struct admin *a, int argc, char **argv)
     int rc = rep ? stats_report_names(rep, a->cfg) : CHAT_ERR_NOMEM;
     if (rc == 0)
         rc = store_stats_each(a->st, t0, t1, topic, stats_report_add, rep);
-    if (rc == 0)
-        rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count,
-                                stdout);
+    if (rc != 0) {
+        stats_report_free(rep);
+        return admin_fail(1, "cannot read the statistics: %s", admin_why(a, rc));
+    }
+    rc = stats_report_print(rep, strcmp(format, "csv") ? STATS_JSON : STATS_CSV, min_count, stdout);
     stats_report_free(rep);
-    if (rc != 0)
-        return admin_fail(1, "%s", "cannot read the statistics");
-    return 0;
+    return rc == 0 ? 0 : print_failed(rc);
 }
 
 /* One number option of `plan`: value text into *v within lo..hi. */
@@ -161,199 +179,181 @@ static int plan_calculator(int argc, char **argv)
 
 /* ---- stats import ------------------------------------------------------------ */
 
-#define IMPORT_LINE_MAX 65536
-#define IMPORT_COLS_MAX (2 + STAT_COUNT + STATS_MAX_EXTRA)
+#define IMPORT_SHOWN_MAX 20 /* problems printed; the others are counted */
 
-/* The n-digit number at s, or -1 when not all digits. */
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* "2026-11-23T10:00:00+02:00" as stats prints it, to the instant; -1 when
- * malformed. */
-static time_t parse_hour(const char *s)
-{
-    static const char shape[] = "dddd-dd-ddTdd:dd:dd+dd:dd";
-    if (strlen(s) != sizeof(shape) - 1)
-        return -1;
-    for (size_t i = 0; i < sizeof(shape) - 1; i++)
-        if (shape[i] != 'd' && shape[i] != '+' && s[i] != shape[i])
-            return -1;
-    char sign = s[19];
-    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
-        mi = digits(s + 14, 2), sec = digits(s + 17, 2), oh = digits(s + 20, 2),
-        om = digits(s + 23, 2);
-    if ((sign != '+' && sign != '-') || y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
-        mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 14 || om < 0 || om > 59)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = sec};
-    time_t t = timegm(&tm);
-    if (t == -1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
-        return -1;
-    return t - (sign == '+' ? 1 : -1) * (time_t)(oh * 3600 + om * 60);
-}
-
-/* The column name's index among the fixed counters (>= 0), -2 for an
- * extra counter name (q_..., cat_...), -1 when unknown. */
-static int column_kind(const char *name)
-{
-    for (int i = 0; i < STAT_COUNT; i++)
-        if (strcmp(stats_name(i), name) == 0)
-            return i;
-    const char *rest = strncmp(name, "q_", 2) == 0     ? name + 2
-                       : strncmp(name, "cat_", 4) == 0 ? name + 4
-                                                       : NULL;
-    size_t n = rest ? strlen(rest) : 0;
-    return n > 0 && n < STATS_NAME_MAX - 4 &&
-                   strspn(rest, "abcdefghijklmnopqrstuvwxyz0123456789_") == n
-               ? -2
-               : -1;
-}
-
-/* Splits line (in place) on commas into at most max fields; their count. */
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *s = line; n < max;) {
-        fields[n++] = s;
-        char *comma = strchr(s, ',');
-        if (!comma)
-            return n;
-        *comma = '\0';
-        s = comma + 1;
-    }
-    return max + 1; /* too many */
-}
-
-struct import {
+/* A `stats import` as it runs: the file read line by line, what it staged,
+ * and its problems. */
+struct import_run {
     struct admin *a;
     const char *path;
-    char *names[IMPORT_COLS_MAX]; /* the header's fields (in its buffer) */
-    int kinds[IMPORT_COLS_MAX];   /* column_kind; topic and hour are -3, -4 */
-    int ncols;
-    long rows;
+    struct import_reader rd;
+    struct import_header h;
+    struct import_row row;
+    long rows;     /* buckets staged */
+    long problems; /* lines refused (each said unless past IMPORT_SHOWN_MAX) */
+    bool end;      /* no more lines to read */
 };
 
-/* Reads the header line into im; 0 or the exit code after saying why. */
-static int import_header(struct import *im, char *line)
+/* Says (unless too many were said) and counts a problem of line. */
+static void import_problem(struct import_run *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void import_problem(struct import_run *im, long line, const char *fmt, ...)
 {
-    bool topic = false, hour = false;
-    im->ncols = split_csv(line, im->names, IMPORT_COLS_MAX);
-    if (im->ncols > IMPORT_COLS_MAX)
-        return admin_fail(1, "%s:1: more than %d columns", im->path, IMPORT_COLS_MAX);
-    for (int i = 0; i < im->ncols; i++) {
-        const char *c = im->names[i];
-        for (int j = 0; j < i; j++)
-            if (strcmp(im->names[j], c) == 0)
-                return admin_fail(1, "%s:1: column \"%s\" twice", im->path, c);
-        im->kinds[i] = strcmp(c, "topic") == 0 ? -3 : strcmp(c, "hour") == 0 ? -4 : column_kind(c);
-        topic |= im->kinds[i] == -3;
-        hour |= im->kinds[i] == -4;
-        if (im->kinds[i] == -1)
-            return admin_fail(1, "%s:1: unknown column \"%s\"", im->path, c);
+    if (im->problems++ >= IMPORT_SHOWN_MAX)
+        return;
+    va_list ap;
+    fprintf(stderr, "chatadmin: %s:%ld: ", im->path, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is above */
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* An admin_step_fn: reads up to n lines and stages their buckets in one
+ * transaction. */
+static int import_stage_step(struct store *st, long n, long *done, void *arg)
+{
+    struct import_run *im = arg;
+    char err[IMPORT_ERR_MAX];
+    long lines = 0;
+    int rc = 0;
+    while (rc == 0 && lines < n && !im->end) {
+        enum import_read r = import_read_line(&im->rd, err);
+        if (r == IMPORT_EOF) {
+            im->end = true;
+            break;
+        }
+        lines++;
+        if (r == IMPORT_STOP)
+            im->end = true;
+        if (r == IMPORT_LINE && (im->rd.line[0] == '\0' || im->rd.line[0] == '#'))
+            continue;
+        if (r != IMPORT_LINE ||
+            import_row_parse(&im->h, im->a->cfg, im->rd.line, &im->row, err) != 0) {
+            import_problem(im, im->rd.lineno, "%s", err);
+            continue;
+        }
+        struct stats_row row = import_row_stats(&im->row);
+        if ((rc = store_import_stage(st, im->rd.lineno, &row)) == 0)
+            im->rows++;
     }
-    if (!topic || !hour)
-        return admin_fail(1, "%s:1: the columns topic and hour are required", im->path);
+    if (rc == 0 && store_pending(st))
+        rc = store_commit(st, NULL);
+    if (rc != 0)
+        store_discard(st);
+    *done = lines;
+    return rc;
+}
+
+static int import_dup(long first, long last, long times, void *arg)
+{
+    struct import_run *im = arg;
+    if (times > 2)
+        import_problem(im, last, "the bucket (topic and hour) of line %ld, the %ld. time", first,
+                       times);
+    else
+        import_problem(im, last, "the bucket (topic and hour) of line %ld again", first);
     return 0;
 }
 
-/* Journals one data line (lineno for messages); 0 or the exit code. */
-static int import_row(struct import *im, char *line, long lineno)
+static int import_over(long line, const char *name, long stored, long added, void *arg)
 {
-    char *f[IMPORT_COLS_MAX + 1];
-    long counts[STAT_COUNT] = {0}, extra[IMPORT_COLS_MAX];
-    const char *extra_names[IMPORT_COLS_MAX], *topic = NULL;
-    int nextra = 0, n = split_csv(line, f, IMPORT_COLS_MAX);
-    time_t hour = -1;
-    if (n != im->ncols)
-        return admin_fail(1, "%s:%ld: %d fields, the header has %d", im->path, lineno, n,
-                          im->ncols);
-    for (int i = 0; i < n; i++) {
-        if (im->kinds[i] == -3) {
-            topic = f[i];
-            if (!config_topic(im->a->cfg, topic))
-                return admin_fail(1, "%s:%ld: unknown topic \"%s\"", im->path, lineno, topic);
-            continue;
-        }
-        if (im->kinds[i] == -4) {
-            hour = parse_hour(f[i]);
-            if (hour < 0 || stats_hour_start(hour) != hour)
-                return admin_fail(1,
-                                  "%s:%ld: bad hour \"%s\": the start of a local hour, as "
-                                  "2026-11-23T10:00:00+02:00",
-                                  im->path, lineno, f[i]);
-            continue;
-        }
-        char *end;
-        long v = *f[i] ? strtol(f[i], &end, 10) : 0;
-        if (*f[i] && (*end || v < 0 || v > 1000000000L))
+    import_problem(arg, line, "%s %ld added to the %ld stored passes the cap %ld", name, added,
+                   stored, STORE_COUNT_MAX);
+    return 0;
+}
+
+static int import_drop_step(struct store *st, long n, long *done, void *arg)
+{
+    (void)arg;
+    return store_import_step(st, 0, n, done);
+}
+
+static int import_merge_step(struct store *st, long n, long *done, void *arg)
+{
+    (void)arg;
+    return store_import_step(st, 1, n, done);
+}
+
+/* Stages the lines after the header, checks the whole, and merges it, or
+ * undoes the staging; 0 or the exit status after saying why. */
+static int import_file(struct import_run *im)
+{
+    struct store *st = im->a->st;
+    struct admin_steps staging, merging;
+    int rc = store_import_begin(st, im->path);
+    if (rc == 0)
+        rc = store_commit(st, NULL);
+    /* a power loss keeps a prefix of the staging, which is undone like a
+     * killed one; the commit that marks it whole syncs it all */
+    store_set_synced(st, 0);
+    if (rc == 0)
+        rc = admin_steps(st, import_stage_step, im, &staging);
+    store_set_synced(st, 1);
+    if (rc == 0 && ferror(im->rd.in) == 0) {
+        /* reads: the whole file is staged, and chatd goes on writing */
+        long left = IMPORT_SHOWN_MAX - im->problems;
+        if (left > 0)
+            rc = store_import_each_dup(st, left, import_dup, im);
+        left = IMPORT_SHOWN_MAX - im->problems;
+        if (rc == 0 && left > 0)
+            rc = store_import_each_over(st, left, import_over, im);
+    }
+    if (rc == 0 && im->problems == 0 && (rc = store_import_staged(st, im->rows)) == 0 &&
+        (rc = store_commit(st, NULL)) == 0) {
+        if (admin_steps(st, import_merge_step, NULL, &merging) != 0)
             return admin_fail(1,
-                              "%s:%ld: bad %s \"%s\": a count 0..1000000000 (hidden counts \"<K\" "
-                              "cannot be brought in)",
-                              im->path, lineno, im->names[i], f[i]);
-        if (im->kinds[i] >= 0)
-            counts[im->kinds[i]] += v;
-        else {
-            extra_names[nextra] = im->names[i];
-            extra[nextra++] = v;
-        }
+                              "cannot merge the staged buckets of %s: %s (the next chatadmin "
+                              "command finishes it)",
+                              im->path, admin_why(im->a, CHAT_ERR_IO));
+        printf("imported %ld buckets from %s (%ld write transactions, the longest %.0f ms)\n",
+               im->rows, im->path, staging.steps + merging.steps,
+               1000 *
+                   (staging.longest_s > merging.longest_s ? staging.longest_s : merging.longest_s));
+        return 0;
     }
-    struct stats_row row = {topic, hour, counts, nextra, extra_names, extra};
-    if (store_stats_add(im->a->st, &row) != 0)
-        return admin_fail(1, "%s:%ld: out of memory", im->path, lineno);
-    im->rows++;
-    return 0;
+    store_discard(st);
+    if (rc != 0)
+        admin_fail(1, "cannot stage the buckets of %s: %s", im->path, admin_why(im->a, rc));
+    if (admin_steps(st, import_drop_step, NULL, NULL) != 0)
+        return admin_fail(1,
+                          "cannot delete the staged lines: %s (the next chatadmin command "
+                          "does)",
+                          admin_why(im->a, CHAT_ERR_IO));
+    if (rc == 0)
+        admin_fail(1, "%s: %ld problem%s (%s); nothing imported", im->path, im->problems,
+                   im->problems == 1 ? "" : "s",
+                   im->problems > IMPORT_SHOWN_MAX ? "the first 20 said" : "each said");
+    return 1;
 }
 
-/* `stats import FILE`: all of its buckets added in one transaction, or none. */
+/* `stats import FILE`: all of its buckets added, or none, in transactions
+ * that never hold the write lock long (contract v3 §6). */
 static int stats_import(struct admin *a, const char *path)
 {
-    struct import im = {.a = a, .path = path};
-    char *header = malloc(IMPORT_LINE_MAX), *line = malloc(IMPORT_LINE_MAX);
+    struct import_run *im = calloc(1, sizeof(*im));
+    char err[IMPORT_ERR_MAX];
+    if (!im)
+        return admin_fail(1, "%s", "out of memory");
+    im->a = a;
+    im->path = path;
     FILE *in = fopen(path, "r");
     int rc = 0;
-    long lineno = 1;
-    if (!in)
-        rc = admin_fail(1, "cannot read %s", path);
-    else if (!header || !line)
-        rc = admin_fail(1, "%s", "out of memory");
-    else if (!fgets(header, IMPORT_LINE_MAX, in))
-        rc = admin_fail(1, "%s: empty: a header line is needed", path);
-    else if ((rc = import_header(&im, header)) == 0 && (rc = admin_open_store(a)) == 0) {
-        while (rc == 0 && fgets(line, IMPORT_LINE_MAX, in)) {
-            lineno++;
-            if (!strchr(line, '\n') && !feof(in))
-                rc = admin_fail(1, "%s:%ld: line longer than %d bytes", path, lineno,
-                                IMPORT_LINE_MAX);
-            else if (line[0] != '\n' && line[0] != '\r' && line[0] != '#')
-                rc = import_row(&im, line, lineno);
-        }
-        if (rc == 0 && ferror(in))
-            rc = admin_fail(1, "cannot read %s", path);
-        if (rc == 0 && store_commit(a->st, NULL) != 0)
-            rc = admin_fail(1, "%s", "cannot store the buckets (the database is busy or full?)");
-        if (rc != 0)
-            store_discard(a->st); /* all or nothing */
+    if (!in) {
+        rc = admin_fail(1, "cannot read %s: %s", path, strerror(errno));
+        free(im);
+        return rc;
     }
-    if (in)
-        fclose(in);
-    free(header);
-    free(line);
-    if (rc == 0)
-        printf("imported %ld buckets from %s\n", im.rows, path);
+    import_reader_init(&im->rd, in);
+    enum import_read r = import_read_line(&im->rd, err);
+    if (r == IMPORT_EOF)
+        rc = admin_fail(1, "%s: empty: a header line is needed", path);
+    else if (r != IMPORT_LINE || import_header_parse(&im->h, a->cfg, im->rd.line, err) != 0)
+        rc = admin_fail(1, "%s:1: %s", path, err);
+    else if ((rc = admin_import_lock(a)) == 0 && (rc = admin_open_store(a)) == 0)
+        rc = import_file(im);
+    fclose(in);
+    free(im);
     return rc;
 }
 
@@ -410,11 +410,14 @@ static int plan_period(struct admin *a, int argc, char **argv)
         return bad;
     struct plan_report *rep = plan_report_new(a->cfg, t0, t1);
     int rc = rep ? store_stats_each(a->st, t0, t1, topic, plan_report_add, rep) : CHAT_ERR_NOMEM;
-    if (rc == 0)
-        rc = plan_report_print(rep, &t, redistribute,
-                               strcmp(format, "csv") ? STATS_JSON : STATS_CSV, stdout);
+    if (rc != 0) {
+        plan_report_free(rep);
+        return admin_fail(1, "cannot read the statistics: %s", admin_why(a, rc));
+    }
+    rc = plan_report_print(rep, &t, redistribute, strcmp(format, "csv") ? STATS_JSON : STATS_CSV,
+                           stdout);
     plan_report_free(rep);
-    return rc == 0 ? 0 : admin_fail(1, "%s", "cannot read the statistics");
+    return rc == 0 ? 0 : print_failed(rc);
 }
 
 int stats_cmd_plan(struct admin *a, int argc, char **argv)

@@ -108,6 +108,41 @@ static const char *const store_migrations[] = {
     "ALTER TABLE stats ADD COLUMN again_no INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE stats_extra(topic TEXT NOT NULL, hour INTEGER NOT NULL, name TEXT NOT NULL,"
     " n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour, name)) WITHOUT ROWID;",
+    /* 7: `chatadmin stats import` (contract v3 §6): a file's buckets are
+     * staged here in short transactions, one row per line of the file, then
+     * merged into stats in short transactions that each move (and delete)
+     * the lowest staged lines. import_run says whether the file is still
+     * being staged (an interrupted one is undone) or whole and checked (an
+     * interrupted merge is finished). */
+    "CREATE TABLE import_run(id INTEGER PRIMARY KEY CHECK (id = 1), state INTEGER NOT NULL,"
+    " file TEXT NOT NULL, rows INTEGER NOT NULL);"
+    "CREATE TABLE import_stage(line INTEGER PRIMARY KEY, topic TEXT NOT NULL,"
+    " hour INTEGER NOT NULL,"
+    " open_s INTEGER NOT NULL, staffed_s INTEGER NOT NULL, worker_s INTEGER NOT NULL,"
+    " joins INTEGER NOT NULL, refused_closed INTEGER NOT NULL, refused_full INTEGER NOT NULL,"
+    " queued INTEGER NOT NULL, answered INTEGER NOT NULL, abandoned INTEGER NOT NULL,"
+    " wait_answered_s INTEGER NOT NULL, wait_abandoned_s INTEGER NOT NULL, chats INTEGER NOT NULL,"
+    " chat_s INTEGER NOT NULL, msgs_visitor INTEGER NOT NULL, msgs_worker INTEGER NOT NULL,"
+    " transfers INTEGER NOT NULL, blocks INTEGER NOT NULL, feedback_1 INTEGER NOT NULL,"
+    " feedback_2 INTEGER NOT NULL, feedback_3 INTEGER NOT NULL, feedback_4 INTEGER NOT NULL,"
+    " feedback_5 INTEGER NOT NULL, wait_answered_0_1 INTEGER NOT NULL,"
+    " wait_answered_1_5 INTEGER NOT NULL, wait_answered_5_15 INTEGER NOT NULL,"
+    " wait_answered_15_30 INTEGER NOT NULL, wait_answered_30_60 INTEGER NOT NULL,"
+    " wait_answered_60p INTEGER NOT NULL, wait_abandoned_0_1 INTEGER NOT NULL,"
+    " wait_abandoned_1_5 INTEGER NOT NULL, wait_abandoned_5_15 INTEGER NOT NULL,"
+    " wait_abandoned_15_30 INTEGER NOT NULL, wait_abandoned_30_60 INTEGER NOT NULL,"
+    " wait_abandoned_60p INTEGER NOT NULL, chat_0_1 INTEGER NOT NULL, chat_1_5 INTEGER NOT NULL,"
+    " chat_5_15 INTEGER NOT NULL, chat_15_30 INTEGER NOT NULL, chat_30_60 INTEGER NOT NULL,"
+    " chat_60p INTEGER NOT NULL, urgent INTEGER NOT NULL, alerts INTEGER NOT NULL,"
+    " first_reply_s INTEGER NOT NULL, first_replies INTEGER NOT NULL, wrapups INTEGER NOT NULL,"
+    " wrapup_s INTEGER NOT NULL, kind_counselling INTEGER NOT NULL,"
+    " kind_information INTEGER NOT NULL, kind_silent INTEGER NOT NULL, kind_test INTEGER NOT NULL,"
+    " kind_prank INTEGER NOT NULL, kind_abusive INTEGER NOT NULL, slot_s INTEGER NOT NULL,"
+    " helped_yes INTEGER NOT NULL, helped_somewhat INTEGER NOT NULL, helped_no INTEGER NOT NULL,"
+    " again_yes INTEGER NOT NULL, again_no INTEGER NOT NULL);"
+    "CREATE INDEX import_stage_bucket ON import_stage(topic, hour);"
+    "CREATE TABLE import_stage_extra(line INTEGER NOT NULL, name TEXT NOT NULL,"
+    " n INTEGER NOT NULL, PRIMARY KEY(line, name)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

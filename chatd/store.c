@@ -55,10 +55,28 @@ enum store_stmt {
     S_FREELIST,
     S_STATS_EXTRA_ADD,
     S_STATS_EXTRA_GET,
+    S_SYNC_FULL,
+    S_SYNC_NORMAL,
+    S_IMPORT_GET,
+    S_IMPORT_BEGIN,
+    S_IMPORT_STAGED,
+    S_IMPORT_END,
+    S_IMPORT_STAGE_EXTRA,
+    S_IMPORT_NEXT,
+    S_IMPORT_DROP_EXTRA,
+    S_IMPORT_DROP,
+    S_IMPORT_DUPS,
     S_STATS_ADD,  /* built from stats.h's counter names */
-    S_STATS_LIST, /* likewise */
+    S_STATS_LIST, /* likewise, and the ones below */
+    S_IMPORT_STAGE,
+    S_IMPORT_MERGE,
+    S_IMPORT_MERGE_EXTRA,
+    S_IMPORT_OVER,
+    S_IMPORT_OVER_EXTRA,
     S_COUNT
 };
+
+#define S_FIRST_BUILT S_STATS_ADD
 
 static const char *const store_sql[S_COUNT] = {
     [S_USER_ADD] = "INSERT INTO users(name, role, alias, pwhash) VALUES (?1, ?2, ?3, ?4)",
@@ -103,6 +121,21 @@ static const char *const store_sql[S_COUNT] = {
                           " ON CONFLICT(topic, hour, name) DO UPDATE SET n = n + excluded.n",
     [S_STATS_EXTRA_GET] = "SELECT name, n FROM stats_extra WHERE topic = ?1 AND hour = ?2"
                           " ORDER BY name",
+    [S_SYNC_FULL] = "PRAGMA synchronous = FULL",
+    [S_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
+    [S_IMPORT_GET] = "SELECT (SELECT state FROM import_run), (SELECT file FROM import_run),"
+                     " (SELECT rows FROM import_run), EXISTS (SELECT 1 FROM import_stage)",
+    [S_IMPORT_BEGIN] = "INSERT INTO import_run(id, state, file, rows) VALUES (1, 0, ?1, 0)",
+    [S_IMPORT_STAGED] = "UPDATE import_run SET state = 1, rows = ?1 WHERE state = 0",
+    [S_IMPORT_END] = "DELETE FROM import_run",
+    [S_IMPORT_STAGE_EXTRA] = "INSERT INTO import_stage_extra(line, name, n) VALUES (?1, ?2, ?3)",
+    /* the last line and the count of the next step's lines */
+    [S_IMPORT_NEXT] = "SELECT max(line), count(*) FROM"
+                      " (SELECT line FROM import_stage ORDER BY line LIMIT ?1)",
+    [S_IMPORT_DROP_EXTRA] = "DELETE FROM import_stage_extra WHERE line <= ?1",
+    [S_IMPORT_DROP] = "DELETE FROM import_stage WHERE line <= ?1",
+    [S_IMPORT_DUPS] = "SELECT min(line), max(line), count(*) FROM import_stage"
+                      " GROUP BY topic, hour HAVING count(*) > 1 ORDER BY 2 LIMIT ?1",
 };
 
 /* One argument of a journaled write. */
@@ -113,7 +146,7 @@ struct op_arg {
     enum { A_NULL, A_INT, A_TEXT, A_BLOB } kind;
 };
 
-#define OP_MAX_ARGS (2 + STAT_COUNT)
+#define OP_MAX_ARGS (3 + STAT_COUNT) /* a staged bucket: line, topic, hour, counters */
 
 /* A journaled write: a statement and its arguments. */
 struct op {
@@ -130,7 +163,11 @@ struct store {
     size_t nops, capops;
     long prepares;
     int flags;
+    char err[256]; /* store_errmsg */
 };
+
+/* store_open_error: one per thread, as each thread opens its own store. */
+static _Thread_local char open_err[256];
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -159,6 +196,26 @@ static int sql_err(int rc)
     }
 }
 
+/* Keeps what SQLite (and the system under it) said of db's last failure as
+ * st's message. */
+static void note_db_error(struct store *st, sqlite3 *db)
+{
+    int sys = sqlite3_system_errno(db);
+    if (sys)
+        snprintf(st->err, sizeof(st->err), "%s: %s", sqlite3_errmsg(db), strerror(sys));
+    else
+        snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(db));
+}
+
+/* Keeps SQLite's word for a failure of st (store_errmsg); rc as chat_err. */
+static int sql_fail(struct store *st, int rc)
+{
+    note_db_error(st, st->db);
+    return sql_err(rc);
+}
+
+static int done(struct store *st, sqlite3_stmt *s, int rc);
+
 int store_schema_version(void)
 {
     return migrate_latest();
@@ -169,33 +226,76 @@ int store_create_at_version(const char *data_dir, int version)
     return migrate_create_at(data_dir, version);
 }
 
-/* The stats statements, from the counter names: an upsert adding every
- * counter, and the list of buckets in a range. */
+/* The statements over every counter, built from the counter names: the
+ * stats upsert and list, and the import's stage, merge and checks. Only
+ * names and STORE_COUNT_MAX go in, never data. */
 static char *stats_sql(enum store_stmt which)
 {
-    size_t cap = 16384, n = 0;
+    size_t cap = 32768, n = 0;
     char *sql = malloc(cap);
     if (!sql)
         return NULL;
 #define ADD(...) (n += (size_t)snprintf(sql + n, n < cap ? cap - n : 0, __VA_ARGS__))
-    if (which == S_STATS_LIST) {
+#define EACH(...)                                                                                  \
+    for (int i = 0; i < STAT_COUNT; i++)                                                           \
+    ADD(__VA_ARGS__)
+    switch (which) {
+    case S_STATS_LIST:
         ADD("SELECT topic, hour");
-        for (int i = 0; i < STAT_COUNT; i++)
-            ADD(", %s", stats_name(i));
+        EACH(", %s", stats_name(i));
         ADD(" FROM stats WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR topic = ?3)"
             " ORDER BY topic, hour");
-    } else {
+        break;
+    case S_STATS_ADD:
         ADD("INSERT INTO stats(topic, hour");
-        for (int i = 0; i < STAT_COUNT; i++)
-            ADD(", %s", stats_name(i));
+        EACH(", %s", stats_name(i));
         ADD(") VALUES (?1, ?2");
-        for (int i = 0; i < STAT_COUNT; i++)
-            ADD(", ?%d", i + 3);
+        EACH(", ?%d", i + 3);
         ADD(") ON CONFLICT(topic, hour) DO UPDATE SET ");
-        for (int i = 0; i < STAT_COUNT; i++)
-            ADD("%s%s = %s + excluded.%s", i ? ", " : "", stats_name(i), stats_name(i),
-                stats_name(i));
+        EACH("%s%s = %s + excluded.%s", i ? ", " : "", stats_name(i), stats_name(i), stats_name(i));
+        break;
+    case S_IMPORT_STAGE:
+        ADD("INSERT INTO import_stage(line, topic, hour");
+        EACH(", %s", stats_name(i));
+        ADD(") VALUES (?1, ?2, ?3");
+        EACH(", ?%d", i + 4);
+        ADD(")");
+        break;
+    case S_IMPORT_MERGE: /* the WHERE tells SQLite's parser the ON is the upsert's */
+        ADD("INSERT INTO stats(topic, hour");
+        EACH(", %s", stats_name(i));
+        ADD(") SELECT topic, hour");
+        EACH(", %s", stats_name(i));
+        ADD(" FROM import_stage WHERE line <= ?1 ON CONFLICT(topic, hour) DO UPDATE SET ");
+        EACH("%s%s = min(%s + excluded.%s, %ld)", i ? ", " : "", stats_name(i), stats_name(i),
+             stats_name(i), STORE_COUNT_MAX);
+        break;
+    case S_IMPORT_MERGE_EXTRA:
+        ADD("INSERT INTO stats_extra(topic, hour, name, n) SELECT s.topic, s.hour, e.name, e.n"
+            " FROM import_stage_extra e JOIN import_stage s ON s.line = e.line"
+            " WHERE e.line <= ?1 ON CONFLICT(topic, hour, name)"
+            " DO UPDATE SET n = min(n + excluded.n, %ld)",
+            STORE_COUNT_MAX);
+        break;
+    case S_IMPORT_OVER: /* the line, then each counter staged and stored */
+        ADD("SELECT s.line");
+        EACH(", s.%s, t.%s", stats_name(i), stats_name(i));
+        ADD(" FROM import_stage s JOIN stats t ON t.topic = s.topic AND t.hour = s.hour WHERE ");
+        EACH("%ss.%s + t.%s > %ld", i ? " OR " : "", stats_name(i), stats_name(i), STORE_COUNT_MAX);
+        ADD(" ORDER BY s.line LIMIT ?1");
+        break;
+    case S_IMPORT_OVER_EXTRA:
+        ADD("SELECT e.line, e.name, x.n, e.n FROM import_stage_extra e"
+            " JOIN import_stage s ON s.line = e.line JOIN stats_extra x"
+            " ON x.topic = s.topic AND x.hour = s.hour AND x.name = e.name"
+            " WHERE x.n + e.n > %ld ORDER BY e.line LIMIT ?1",
+            STORE_COUNT_MAX);
+        break;
+    default:
+        free(sql);
+        return NULL;
     }
+#undef EACH
 #undef ADD
     if (n >= cap) {
         free(sql);
@@ -207,8 +307,8 @@ static char *stats_sql(enum store_stmt which)
 static int prepare_all(struct store *st)
 {
     for (int i = 0; i < S_COUNT; i++) {
-        char *built = i == S_STATS_ADD || i == S_STATS_LIST ? stats_sql((enum store_stmt)i) : NULL;
-        const char *sql = built ? built : store_sql[i];
+        char *built = i >= S_FIRST_BUILT ? stats_sql((enum store_stmt)i) : NULL;
+        const char *sql = i >= S_FIRST_BUILT ? built : store_sql[i];
         int rc =
             sql ? sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL)
                 : SQLITE_NOMEM;
@@ -227,12 +327,24 @@ int store_open(const char *data_dir, int flags, struct store **out)
     if (!st)
         return CHAT_ERR_NOMEM;
     st->flags = flags;
+    open_err[0] = '\0';
+    errno = 0;
     int rc = migrate_open(data_dir, &st->db);
+    if (rc != 0 && !st->db) /* data_dir could not be made */
+        snprintf(open_err, sizeof(open_err), "%s", strerror(errno ? errno : EIO));
     if (rc == 0) /* waits for a lock like chatadmin; then chatd never waits */
         rc = migrate_to(st->db, migrate_latest());
     if (rc == 0)
         rc = prepare_all(st);
     if (rc != 0) {
+        int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+        if (rc == CHAT_ERR_BAD_STATE)
+            snprintf(open_err, sizeof(open_err), "%s",
+                     "the database was made by a newer chatd (its schema version is higher)");
+        else if (st->db && sys)
+            snprintf(open_err, sizeof(open_err), "%s: %s", sqlite3_errmsg(st->db), strerror(sys));
+        else if (st->db)
+            snprintf(open_err, sizeof(open_err), "%s", sqlite3_errmsg(st->db));
         store_close(st);
         return rc;
     }
@@ -264,6 +376,16 @@ int store_open_reader(const char *data_dir, struct store **out)
     return 0;
 }
 
+const char *store_open_error(void)
+{
+    return open_err;
+}
+
+const char *store_errmsg(const struct store *st)
+{
+    return st->err;
+}
+
 void store_close(struct store *st)
 {
     if (!st)
@@ -280,6 +402,13 @@ void store_set_no_wait(struct store *st, int no_wait)
 {
     st->flags = no_wait ? st->flags | STORE_NO_WAIT : st->flags & ~STORE_NO_WAIT;
     sqlite3_busy_timeout(st->db, no_wait ? 0 : BUSY_WAIT_MS);
+}
+
+void store_set_synced(struct store *st, int synced)
+{
+    sqlite3_stmt *s = st->stmt[synced ? S_SYNC_FULL : S_SYNC_NORMAL];
+    (void)sqlite3_step(s);
+    sqlite3_reset(s);
 }
 
 long store_prepares(const struct store *st)
@@ -399,6 +528,10 @@ int store_commit(struct store *st, struct store_counts *counts)
     if (rc == 0)
         rc = sql_err(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL));
     if (rc != 0) {
+        if (rc != CHAT_ERR_NOT_FOUND) /* not found: a write that changed nothing */
+            (void)sql_fail(st, SQLITE_ERROR);
+        else
+            snprintf(st->err, sizeof(st->err), "%s", chat_err_message(rc));
         if (!sqlite3_get_autocommit(st->db))
             exec(st->db, "ROLLBACK");
         return rc;
@@ -528,6 +661,65 @@ int store_stats_put(const struct stats_row *row, void *arg)
     return store_stats_add(arg, row);
 }
 
+int store_import_begin(struct store *st, const char *file)
+{
+    return JOURNAL(st, S_IMPORT_BEGIN, ARG_TEXT(file));
+}
+
+int store_import_stage(struct store *st, long line, const struct stats_row *row)
+{
+    struct op_arg args[3 + STAT_COUNT];
+    args[0] = ARG_INT(line);
+    args[1] = ARG_TEXT(row->topic);
+    args[2] = ARG_INT(row->hour);
+    for (int i = 0; i < STAT_COUNT; i++)
+        args[3 + i] = ARG_INT(row->counts[i]);
+    int rc = journal(st, S_IMPORT_STAGE, args, 3 + STAT_COUNT);
+    for (int i = 0; rc == 0 && i < row->nextra; i++)
+        if (row->extra[i])
+            rc = JOURNAL(st, S_IMPORT_STAGE_EXTRA, ARG_INT(line), ARG_TEXT(row->extra_names[i]),
+                         ARG_INT(row->extra[i]));
+    return rc;
+}
+
+int store_import_staged(struct store *st, long rows)
+{
+    int rc = JOURNAL(st, S_IMPORT_STAGED, ARG_INT(rows));
+    if (rc == 0)
+        last_op(st)->need_change = true;
+    return rc;
+}
+
+int store_import_step(struct store *st, int merge, long lines, long *moved)
+{
+    *moved = 0;
+    if (st->nops || lines < 1)
+        return CHAT_ERR_BAD_STATE;
+    sqlite3_stmt *s = st->stmt[S_IMPORT_NEXT];
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)lines);
+    int rc = sqlite3_step(s);
+    long last = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
+    long count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 1) : 0;
+    if ((rc = done(st, s, rc)) != 0)
+        return rc;
+    if (count == 0) {
+        rc = journal(st, S_IMPORT_END, NULL, 0);
+    } else {
+        if (merge && (rc = JOURNAL(st, S_IMPORT_MERGE, ARG_INT(last))) == 0)
+            rc = JOURNAL(st, S_IMPORT_MERGE_EXTRA, ARG_INT(last));
+        if (rc == 0 && (rc = JOURNAL(st, S_IMPORT_DROP_EXTRA, ARG_INT(last))) == 0)
+            rc = JOURNAL(st, S_IMPORT_DROP, ARG_INT(last));
+    }
+    if (rc == 0)
+        rc = store_commit(st, NULL);
+    if (rc != 0) {
+        store_discard(st);
+        return rc;
+    }
+    *moved = count;
+    return 0;
+}
+
 /* ---- reads ------------------------------------------------------------------- */
 
 static sqlite3_stmt *bind_text1(struct store *st, enum store_stmt which, const char *a)
@@ -537,12 +729,13 @@ static sqlite3_stmt *bind_text1(struct store *st, enum store_stmt which, const c
     return s;
 }
 
-/* Resets s after reading and maps the last step's result. */
-static int done(sqlite3_stmt *s, int rc)
+/* Resets s after reading and maps the last step's result (a failure's
+ * message kept for store_errmsg). */
+static int done(struct store *st, sqlite3_stmt *s, int rc)
 {
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(st, rc);
 }
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
@@ -566,7 +759,7 @@ int store_user_get(struct store *st, const char *name, struct store_user *u)
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         row_user(s, u);
-    int err = done(s, rc);
+    int err = done(st, s, rc);
     return err ? err : rc == SQLITE_ROW ? 0 : CHAT_ERR_NOT_FOUND;
 }
 
@@ -580,7 +773,7 @@ int store_user_each(struct store *st, void (*fn)(const struct store_user *u, voi
         fn(&u, arg);
     }
     memset(&u, 0, sizeof(u));
-    return done(s, rc);
+    return done(st, s, rc);
 }
 
 int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES], time_t now,
@@ -592,7 +785,7 @@ int store_token_user(struct store *st, const uint8_t hash[STORE_TOKEN_HASH_BYTES
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         copy_col(user, STORE_NAME_MAX + 1, s, 0);
-    int err = done(s, rc);
+    int err = done(st, s, rc);
     return err ? err : rc == SQLITE_ROW ? 0 : CHAT_ERR_NOT_FOUND;
 }
 
@@ -610,7 +803,7 @@ int store_transcript_each(struct store *st, void (*fn)(const struct store_transc
         };
         fn(&t, arg);
     }
-    return done(s, rc);
+    return done(st, s, rc);
 }
 
 int store_transcript_read(struct store *st, const char *chat,
@@ -626,7 +819,7 @@ int store_transcript_read(struct store *st, const char *chat,
         cbrc = seg(sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
                    (size_t)sqlite3_column_bytes(s, 1), arg);
     }
-    int err = done(s, rc);
+    int err = done(st, s, rc);
     if (cbrc != 0 || err != 0)
         return cbrc ? cbrc : err;
     if (!found)
@@ -641,7 +834,7 @@ int store_transcript_read(struct store *st, const char *chat,
                    (size_t)sqlite3_column_bytes(s, 3), sqlite3_column_blob(s, 4),
                    (size_t)sqlite3_column_bytes(s, 4), arg);
     }
-    err = done(s, rc);
+    err = done(st, s, rc);
     return cbrc ? cbrc : err;
 }
 
@@ -668,7 +861,7 @@ int store_session_each(struct store *st, void (*fn)(const struct store_session *
         ss.waited = (time_t)sqlite3_column_int64(s, 9);
         fn(&ss, arg);
     }
-    return done(s, rc);
+    return done(st, s, rc);
 }
 
 time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES], time_t now)
@@ -678,7 +871,7 @@ time_t store_block_until(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BY
     sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
     int rc = sqlite3_step(s);
     time_t until = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(s, 0) : 0;
-    (void)done(s, rc);
+    (void)done(st, s, rc);
     return until;
 }
 
@@ -688,7 +881,7 @@ static long chat_number(struct store *st, enum store_stmt which, const char *cha
     sqlite3_stmt *s = bind_text1(st, which, chat);
     int rc = sqlite3_step(s);
     long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
-    (void)done(s, rc);
+    (void)done(st, s, rc);
     return n;
 }
 
@@ -722,7 +915,7 @@ static int stats_extras(struct store *st, const char *topic, time_t hour,
         snprintf(names[*count], STATS_NAME_MAX, "%s", (const char *)sqlite3_column_text(s, 0));
         n[(*count)++] = (long)sqlite3_column_int64(s, 1);
     }
-    return done(s, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+    return done(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
 
 int store_stats_each(struct store *st, time_t from, time_t to, const char *topic, stats_put_fn fn,
@@ -754,7 +947,68 @@ int store_stats_each(struct store *st, time_t from, time_t to, const char *topic
     free(xn);
     free(xname);
     free(xptr);
-    int end = done(s, err ? SQLITE_DONE : rc);
+    int end = done(st, s, err ? SQLITE_DONE : rc);
+    return err ? err : end;
+}
+
+int store_import_get(struct store *st, struct store_import *run)
+{
+    sqlite3_stmt *s = st->stmt[S_IMPORT_GET];
+    int rc = sqlite3_step(s);
+    memset(run, 0, sizeof(*run));
+    if (rc == SQLITE_ROW) {
+        bool has_run = sqlite3_column_type(s, 0) != SQLITE_NULL;
+        if (has_run) {
+            run->state =
+                sqlite3_column_int(s, 0) == 1 ? STORE_IMPORT_MERGING : STORE_IMPORT_STAGING;
+            copy_col(run->file, sizeof(run->file), s, 1);
+            run->rows = (long)sqlite3_column_int64(s, 2);
+        } else if (sqlite3_column_int(s, 3)) { /* staged lines without a run: undo them */
+            run->state = STORE_IMPORT_STAGING;
+        }
+    }
+    return done(st, s, rc);
+}
+
+int store_import_each_dup(struct store *st, long max,
+                          int (*fn)(long first, long last, long times, void *arg), void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_IMPORT_DUPS];
+    int rc, err = 0;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        err = fn((long)sqlite3_column_int64(s, 0), (long)sqlite3_column_int64(s, 1),
+                 (long)sqlite3_column_int64(s, 2), arg);
+    int end = done(st, s, err ? SQLITE_DONE : rc);
+    return err ? err : end;
+}
+
+int store_import_each_over(struct store *st, long max,
+                           int (*fn)(long line, const char *name, long stored, long added,
+                                     void *arg),
+                           void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_IMPORT_OVER];
+    int rc, err = 0;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        long line = (long)sqlite3_column_int64(s, 0);
+        for (int i = 0; !err && i < STAT_COUNT; i++) {
+            long added = (long)sqlite3_column_int64(s, 1 + 2 * i);
+            long stored = (long)sqlite3_column_int64(s, 2 + 2 * i);
+            if (added + stored > STORE_COUNT_MAX)
+                err = fn(line, stats_name(i), stored, added, arg);
+        }
+    }
+    int end = done(st, s, err ? SQLITE_DONE : rc);
+    if (err || end)
+        return err ? err : end;
+    s = st->stmt[S_IMPORT_OVER_EXTRA];
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        err = fn((long)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                 (long)sqlite3_column_int64(s, 2), (long)sqlite3_column_int64(s, 3), arg);
+    end = done(st, s, err ? SQLITE_DONE : rc);
     return err ? err : end;
 }
 
@@ -769,7 +1023,7 @@ int store_reclaim(struct store *st)
         sqlite3_stmt *s = st->stmt[S_FREELIST];
         int rc = sqlite3_step(s);
         long free_pages = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
-        (void)done(s, rc);
+        (void)done(st, s, rc);
         if (free_pages < 0)
             return CHAT_ERR_IO;
         if (free_pages == 0)
@@ -779,7 +1033,10 @@ int store_reclaim(struct store *st)
             return rc;
         }
     }
-    return exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    int rc = exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (rc != 0)
+        note_db_error(st, st->db);
+    return rc;
 }
 
 int store_backup(struct store *st, const char *path)
@@ -787,6 +1044,7 @@ int store_backup(struct store *st, const char *path)
     sqlite3 *dst;
     if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
+        note_db_error(st, dst);
         sqlite3_close(dst);
         return CHAT_ERR_IO;
     }
@@ -799,6 +1057,8 @@ int store_backup(struct store *st, const char *path)
             sqlite3_sleep(10);
         rc = sqlite3_backup_finish(b) == SQLITE_OK && step == SQLITE_DONE ? 0 : CHAT_ERR_IO;
     }
+    if (rc != 0)
+        note_db_error(st, dst);
     sqlite3_close(dst);
     return rc;
 }

@@ -63,12 +63,26 @@ int store_open(const char *data_dir, int flags, struct store **out) STORE_WUR;
  * writer (WAL) and sees what is committed. Its reads may wait up to 5 s
  * for a lock; writes fail. 0, CHAT_ERR_IO or CHAT_ERR_NOMEM. */
 int store_open_reader(const char *data_dir, struct store **out) STORE_WUR;
+/* Why the last store_open of this thread failed, as SQLite or the system
+ * said it ("unable to open database file: Permission denied"); "" after a
+ * success. */
+const char *store_open_error(void);
 /* Discards the journal and closes. */
 void store_close(struct store *st);
+/* Why the last failed commit, read or backup of st failed, as SQLite said it
+ * ("database is locked", "database or disk is full"); "" when none has. */
+const char *store_errmsg(const struct store *st);
 
 /* Sets whether a commit that meets another writer's lock fails busy at once
  * (STORE_NO_WAIT) or waits up to 5 s. */
 void store_set_no_wait(struct store *st, int no_wait);
+
+/* Sets whether every commit is synced to disk (the default) or only
+ * written in order: after a power loss the database then holds the commits
+ * up to some point, none in part, but maybe not the last ones. For a long
+ * job whose every prefix is consistent (staging a stats import); the next
+ * synced commit, of any process, syncs all before it. */
+void store_set_synced(struct store *st, int synced);
 
 /* What a commit counted of its writes, for the callers that asked (the
  * store keeps no pointer of theirs between the journal and the commit). */
@@ -149,6 +163,65 @@ int store_block_purge(struct store *st, time_t now) STORE_WUR;
 int store_stats_add(struct store *st, const struct stats_row *row) STORE_WUR;
 /* The same with the store last (a stats_put_fn of stats.h; arg is the store). */
 int store_stats_put(const struct stats_row *row, void *arg);
+
+/* The most a stats counter holds: an import adds up to it, never past. */
+#define STORE_COUNT_MAX 1000000000L
+
+/* ---- stats import (chatadmin, contract v3 §6) ------------------------------
+ * A file's buckets never reach stats unless all of them do, yet no
+ * transaction is long: the lines are staged (store_import_begin, then
+ * store_import_stage in commits of a few hundred lines), checked with reads
+ * (store_import_each_dup, store_import_each_over), marked whole
+ * (store_import_staged), then merged by store_import_step, each step one
+ * transaction that adds the lowest staged lines to stats and deletes them
+ * from the stage. The run's state is in the database: a run that stopped
+ * while staging is undone (store_import_step without merging), one that
+ * stopped while merging is finished (merging on); the caller that finds
+ * one (store_import_get) must know that its process is gone. One run at a
+ * time. */
+
+enum store_import_state {
+    STORE_IMPORT_NONE,    /* no run, nothing staged */
+    STORE_IMPORT_STAGING, /* a run is staging (or stopped while staging): undo it */
+    STORE_IMPORT_MERGING, /* the file is staged whole and checked: merge on */
+};
+
+struct store_import {
+    enum store_import_state state;
+    char file[256]; /* as the run named it (cut to fit) */
+    long rows;      /* buckets of the file, once staged */
+};
+
+/* The state of the import run (reads at once). */
+int store_import_get(struct store *st, struct store_import *run) STORE_WUR;
+/* Journals the start of a run for file (at the commit CHAT_ERR_EXISTS when
+ * one exists). */
+int store_import_begin(struct store *st, const char *file) STORE_WUR;
+/* Journals the staging of the bucket of line (the file's line number, above
+ * every line staged before). */
+int store_import_stage(struct store *st, long line, const struct stats_row *row) STORE_WUR;
+/* Calls fn for each bucket (topic and hour) staged more than once, with the
+ * first and last of its lines and how many there are, by last line; at most
+ * max of them; fn's error stops the walk and is returned. */
+int store_import_each_dup(struct store *st, long max,
+                          int (*fn)(long first, long last, long times, void *arg),
+                          void *arg) STORE_WUR;
+/* Calls fn for each staged counter that, added to what stats holds for its
+ * bucket, would pass STORE_COUNT_MAX: its line, column name, the stored and
+ * the staged value; by line, at most max of them (fixed counters first). */
+int store_import_each_over(struct store *st, long max,
+                           int (*fn)(long line, const char *name, long stored, long added,
+                                     void *arg),
+                           void *arg) STORE_WUR;
+/* Journals that the file is staged whole (rows buckets) and checked: from
+ * its commit on the run is merged, by this process or the next that finds
+ * it. CHAT_ERR_NOT_FOUND at the commit when no run is staging. */
+int store_import_staged(struct store *st, long rows) STORE_WUR;
+/* One transaction (the journal must be empty): adds (merge) or only drops
+ * the lowest staged lines (at most lines of them) and deletes them
+ * from the stage; *moved says how many. With none left it ends the run
+ * instead (*moved = 0). Counters add up to STORE_COUNT_MAX, never past. */
+int store_import_step(struct store *st, int merge, long lines, long *moved) STORE_WUR;
 
 /* ---- reads (run at once; committed data only) ----------------------------- */
 

@@ -775,3 +775,73 @@ describe('reports cannot hurt the chat', () => {
             assert.equal((await request(v, { type: 'msg', text: 'still here' })).type, 'ack');
         });
 });
+
+/* Issue 25, F6: `chatadmin stats import` of a large file while chatd runs. */
+describe('a large stats import beside a live chat', () => {
+    /* n lines of consecutive hours of youth from the UTC day `from`; the last
+     * one bad when asked. */
+    function hoursCsv(file, n, from, { badLast = false } = {}) {
+        const lines = ['topic,hour,joins,answered,chats,chat_s,cat_school'];
+        const t0 = Date.parse(`${from}T00:00:00Z`);
+        for (let i = 0; i < n; i++) {
+            const hour = new Date(t0 + i * 3600e3).toISOString().replace('.000Z', '+00:00');
+            lines.push(`youth,${hour},${badLast && i === n - 1 ? 'x' : 2},1,1,600,1`);
+        }
+        fs.writeFileSync(file, lines.join('\n') + '\n');
+    }
+
+    /* The visitor's msg -> ack latencies (ms) while work() runs. */
+    async function acksDuring(v, work) {
+        const ms = [];
+        const state = { done: false };
+        const result = work().finally(() => { state.done = true; });
+        for (let i = 0; !state.done; i++) {
+            const t = performance.now();
+            assert.equal(await sendMsg(v, { text: `during the import ${i}` }, 30000), 'ack');
+            ms.push(performance.now() - t);
+        }
+        return { result: await result, ms: ms.sort((a, b) => a - b) };
+    }
+
+    const figures = (ms) => {
+        const at = (q) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
+        return { n: ms.length, p50: at(0.5), p99: at(0.99), max: ms[ms.length - 1] };
+    };
+
+    scenario('the import never holds the write lock long: the visitor\'s acks stay quick, and a bad last line imports nothing',
+        { timeout: 600000, server: { msg_rate_per_s: 100000, msg_burst: 100000 } }, async (srv) => {
+            const { v } = await chatting(srv);
+            const n = 20000;
+            const good = path.join(srv.dir, 'good.csv');
+            const bad = path.join(srv.dir, 'bad.csv');
+            hoursCsv(good, n, '2000-01-01');
+            hoursCsv(bad, n, '2010-01-01', { badLast: true });
+            const t0 = performance.now();
+            const ok = await acksDuring(v, () => run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', good], '', { timeout: 500000 }));
+            const okS = (performance.now() - t0) / 1000;
+            assert.equal(ok.result.code, 0, ok.result.stderr);
+            const t1 = performance.now();
+            const no = await acksDuring(v, () => run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', bad], '', { timeout: 500000 }));
+            const noS = (performance.now() - t1) / 1000;
+            const a = figures(ok.ms);
+            const b = figures(no.ms);
+            console.log(`# stats import of ${n} lines beside a chat: ${okS.toFixed(1)} s, ${ok.result.stdout.trim()}; ` +
+                `visitor acks during it: ${a.n}, p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, max ${a.max.toFixed(1)} ms`);
+            console.log(`# the same with a bad last line: ${noS.toFixed(1)} s, exit ${no.result.code}; ` +
+                `acks during it: ${b.n}, p99 ${b.p99.toFixed(1)} ms, max ${b.max.toFixed(1)} ms`);
+            assert.equal(no.result.code, 1);
+            assert.match(no.result.stderr, new RegExp(`bad\\.csv:${n + 1}: bad joins "x"`));
+            assert.match(no.result.stderr, /1 problem \(each said\); nothing imported/);
+            assert.equal(await sql(srv, "SELECT count(*) || ' ' || sum(joins) FROM stats WHERE hour < 1262304000 AND topic = 'youth'"),
+                `${n} ${2 * n}\n`, 'the good file whole');
+            /* chatd counts the chat itself in today's bucket meanwhile */
+            assert.equal(await sql(srv, `SELECT count(*) FROM stats WHERE hour >= 1262304000 AND hour < ${1262304000 + n * 3600}`),
+                '0\n', 'nothing of the bad file');
+            assert.equal(await sql(srv, 'SELECT (SELECT count(*) FROM import_stage) + (SELECT count(*) FROM import_run)'), '0\n', 'no staging left');
+            for (const f of [a, b]) {
+                assert.ok(f.n >= 10, `acks were measured during the import (${f.n})`);
+                assert.ok(f.p99 < 300, `p99 ack latency under 300 ms (${f.p99.toFixed(1)} ms)`);
+                assert.ok(f.max < 1000, `no ack waited a second (${f.max.toFixed(1)} ms)`);
+            }
+        });
+});

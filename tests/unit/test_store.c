@@ -284,6 +284,139 @@ static void test_purge_takes_keys_and_messages_with_the_transcript(void **state)
     store_close(st);
 }
 
+/* Stages hours hour0 + i * 3600 for lines first..first + n - 1 of youth,
+ * joins = 1 and q_safe_no = 2 each, and commits. */
+static void stage_hours(struct store *st, long first, long n, time_t hour0)
+{
+    long counts[STAT_COUNT] = {[STAT_JOINS] = 1}, extra = 2;
+    const char *extra_name = "q_safe_no";
+    for (long i = 0; i < n; i++) {
+        struct stats_row row = {"youth", hour0 + i * 3600, counts, 1, &extra_name, &extra};
+        assert_int_equal(store_import_stage(st, first + i, &row), 0);
+    }
+    assert_int_equal(store_commit(st, NULL), 0);
+}
+
+static int count_dup(long first, long last, long times, void *arg)
+{
+    long *got = arg;
+    got[0]++;
+    got[1] = first;
+    got[2] = last;
+    got[3] = times;
+    return 0;
+}
+
+static int count_over(long line, const char *name, long stored, long added, void *arg)
+{
+    long *got = arg;
+    got[0]++;
+    got[1] = line;
+    got[2] = stored + added;
+    got[3] = strcmp(name, "q_safe_no") == 0 ? 2 : strcmp(name, "joins") == 0 ? 1 : 0;
+    return 0;
+}
+
+static void test_import_is_staged_checked_and_merged_once_over_a_reopen(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    struct store_import run;
+    const time_t h0 = 1795420800;
+    long moved = 0, got[4] = {0};
+    assert_int_equal(store_open(f->dir, 0, &st), 0);
+    /* a bucket already stored, near the cap */
+    long counts[STAT_COUNT] = {[STAT_JOINS] = STORE_COUNT_MAX}, extra = 5;
+    const char *extra_name = "q_safe_no";
+    struct stats_row near = {"youth", h0, counts, 1, &extra_name, &extra};
+    assert_int_equal(store_stats_add(st, &near), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
+
+    assert_int_equal(store_import_get(st, &run), 0);
+    assert_int_equal(run.state, STORE_IMPORT_NONE);
+    assert_int_equal(store_import_begin(st, "a.csv"), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
+    stage_hours(st, 2, 500, h0);
+    stage_hours(st, 502, 1, h0 + 7 * 3600); /* line 502 repeats line 9's bucket */
+    assert_int_equal(store_import_get(st, &run), 0);
+    assert_int_equal(run.state, STORE_IMPORT_STAGING);
+    assert_string_equal(run.file, "a.csv");
+    assert_int_equal(store_import_each_dup(st, 10, count_dup, got), 0);
+    assert_int_equal(got[0], 1);
+    assert_int_equal(got[1], 9);
+    assert_int_equal(got[2], 502);
+    assert_int_equal(got[3], 2);
+    memset(got, 0, sizeof(got));
+    assert_int_equal(store_import_each_over(st, 10, count_over, got), 0);
+    assert_int_equal(got[0], 1); /* joins of line 2; q_safe_no 5 + 2 is fine */
+    assert_int_equal(got[1], 2);
+    assert_int_equal(got[2], STORE_COUNT_MAX + 1);
+    assert_int_equal(got[3], 1);
+    assert_int_equal(raw_long(f, "SELECT joins FROM stats"), STORE_COUNT_MAX); /* not yet */
+
+    /* undone: nothing of it in stats */
+    do
+        assert_int_equal(store_import_step(st, 0, 200, &moved), 0);
+    while (moved > 0);
+    assert_int_equal(store_import_get(st, &run), 0);
+    assert_int_equal(run.state, STORE_IMPORT_NONE);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM stats"), 1);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM import_stage_extra"), 0);
+
+    /* staged whole, merged in steps, the store closed in between as if the
+     * process had died: every bucket once, the cap kept */
+    assert_int_equal(store_import_begin(st, "b.csv"), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
+    stage_hours(st, 2, 500, h0);
+    assert_int_equal(store_import_staged(st, 500), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
+    assert_int_equal(store_import_step(st, 1, 120, &moved), 0);
+    assert_int_equal(moved, 120);
+    store_close(st);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM stats"), 120);
+    assert_int_equal(store_open(f->dir, 0, &st), 0);
+    assert_int_equal(store_import_get(st, &run), 0);
+    assert_int_equal(run.state, STORE_IMPORT_MERGING);
+    assert_int_equal(run.rows, 500);
+    long steps = 0;
+    do {
+        assert_int_equal(store_import_step(st, 1, 100, &moved), 0);
+        steps++;
+    } while (moved > 0);
+    assert_int_equal(steps, 5); /* 380 lines, then the end */
+    assert_int_equal(store_import_get(st, &run), 0);
+    assert_int_equal(run.state, STORE_IMPORT_NONE);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM stats"), 500);
+    assert_int_equal(raw_long(f, "SELECT sum(joins) FROM stats WHERE hour > 1795420800"), 499);
+    assert_int_equal(raw_long(f, "SELECT joins FROM stats WHERE hour = 1795420800"),
+                     STORE_COUNT_MAX);
+    assert_int_equal(raw_long(f, "SELECT n FROM stats_extra WHERE hour = 1795420800"), 7);
+    assert_int_equal(raw_long(f, "SELECT sum(n) FROM stats_extra"), 5 + 500 * 2);
+    assert_int_equal(raw_long(f, "SELECT count(*) FROM import_stage"), 0);
+    /* a second run while one is on refused */
+    assert_int_equal(store_import_begin(st, "c.csv"), 0);
+    assert_int_equal(store_commit(st, NULL), 0);
+    assert_int_equal(store_import_begin(st, "d.csv"), 0);
+    assert_int_equal(store_commit(st, NULL), CHAT_ERR_EXISTS);
+    assert_string_not_equal(store_errmsg(st), "");
+    store_discard(st);
+    store_close(st);
+}
+
+static void test_open_says_why_it_failed(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    char dir[128];
+    snprintf(dir, sizeof(dir), "%s/missing/deeper", f->dir);
+    assert_int_not_equal(store_open(dir, 0, &st), 0);
+    assert_string_equal(store_open_error(), "No such file or directory");
+    assert_int_equal(store_create_at_version(f->dir, store_schema_version()), 0);
+    raw(f, "PRAGMA user_version = 999");
+    assert_int_not_equal(store_open(f->dir, 0, &st), 0);
+    assert_non_null(strstr(store_open_error(), "newer chatd"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +430,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_purge_takes_keys_and_messages_with_the_transcript,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_is_staged_checked_and_merged_once_over_a_reopen,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_says_why_it_failed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
