@@ -39,6 +39,8 @@ static const struct err_row err_table[] = {
      "too many reports are being made; please try again in a few seconds"},
     {CHAT_ERR_REPORT_TOO_LARGE, 413, "too_large",
      "the report would be too large; ask for fewer days or one topic"},
+    {CHAT_ERR_NOBODY_ON_DUTY, 409, "nobody_on_duty",
+     "nobody is on duty for that topic now (send force: true to transfer anyway)"},
 };
 
 static const struct err_row *err_find(int err)
