@@ -36,7 +36,7 @@ enum chat_err {
     CHAT_ERR_PERIOD_TOO_LONG = -22,  /* a report's period is past its cap (400 days) */
     CHAT_ERR_REPORTS_BUSY = -23,     /* the reports' queue is full: try again shortly */
     CHAT_ERR_REPORT_TOO_LARGE = -24, /* a report's body would pass its cap */
-    CHAT_ERR_NOBODY_ON_DUTY = -25, /* a transfer into a topic nobody is on duty for (v3 §1) */
+    CHAT_ERR_NOBODY_ON_DUTY = -25,   /* a transfer into a topic nobody is on duty for (v3 §1) */
 };
 
 /* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */
