@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { ALICE, addWorker, request, step, visitorHello, workerOnDutyAs } from '../integration/harness.mjs';
 import {
-    PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
+    PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -277,7 +277,7 @@ test('follow, whisper and join: the worker sees the whisper as one, the visitor 
         });
 
         await step('the chat ends: the follower sees it, the panel closes on request', async () => {
-            await panel.locator('button.chat-end').click();
+            await endChat(panel);
             await mon.locator('.chat-log .msg-system').filter({ hasText: 'The worker ended the chat.' }).waitFor();
             assert.equal(await mon.locator('.whisper-form').isVisible(), false);
             await mon.locator('.mon-close').click();
