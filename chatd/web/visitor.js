@@ -59,6 +59,7 @@ var promised = null;           /* seconds from the join the first estimate promi
 var firstQueuedAt = 0;         /* Date.now() at the first queued of this wait */
 var help = null;               /* welcome.help: {fi, sv, en}, or null */
 var joinTopics = {};           /* ref of a join -> its topic */
+var resuming = false;          /* a resumed chat's chat_started is on its way */
 var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
 var chat = null;               /* {id, topic, worker} */
 var conv = null;               /* the current chat's messages and typing, see init() */
@@ -125,6 +126,7 @@ function onWelcome(m) {
     setQuestions(topics);
   }
   help = m.help && typeof m.help === 'object' ? m.help : null;
+  resuming = !!m.resumed && m.state === 'chatting';
   if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
     /* the matching queued / chat_started follows and sets the view */
     updateControls();
@@ -223,7 +225,9 @@ function onChatStarted(m) {
   renderChatWith();
   showView('chat');
   $('chat-input').focus();
-  if (!sameChat) chatStarted(workerName());
+  /* a chat coming back after a reload or reconnect did not start now */
+  if (!sameChat && !resuming) chatStarted(workerName());
+  resuming = false;
 }
 
 function historyHasText(history, text) {
@@ -467,13 +471,16 @@ function renderQueue() {
   var closesAt = queued.closes_at !== undefined ? queued.closes_at : (tp ? tp.closes_at : null);
   var left = closesAt ? (Date.parse(closesAt) - Date.now()) / 1000 : NaN;
   var closing = closesAt && left < CLOSING_SOON_S ? closingText(closesAt, left, nextOpen || (tp && tp.next_open)) : '';
+  /* closed since the visitor joined, someone still on duty */
+  if (!closesAt && queued.next_open && staffed) closing = [t('v.queue.closed.now'), t('v.queue.closing.what')].join(' ');
   say('queue-closing', closing);
   say('queue-closes', closesAt && !closing ? t('v.queue.closes', { when: I18N.formatWhen(closesAt) }) : '');
   renderHelp();
 }
 
 /* What happens to a visitor still waiting when the chat closes (left
- * seconds from now, at closesAt); see protocol/PROTOCOL.md. */
+ * seconds from now, at closesAt): chatd keeps handing out a closed topic's
+ * queue to whoever is still on duty for it (protocol/PROTOCOL.md). */
 function closingText(closesAt, left, nextOpen) {
   var parts = [t(left > 0 ? 'v.queue.closing' : 'v.queue.closed', {
     min: Math.max(1, Math.ceil(left / 60)),

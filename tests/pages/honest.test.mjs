@@ -218,7 +218,7 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
         const w = await workerOnDuty(srv.port, ['youth', 'parents'], 1);
         const other = await visitorHello(srv.port, { lang: 'en' });
         assert.equal((await request(other, { type: 'join', topic: 'parents' })).type, 'queued');
-        await w.next('chat_started');
+        const startedChat = (await w.next('chat_started')).chat;
         const youthSt = await status(srv.port, 'youth');
         const parentsSt = await status(srv.port, 'parents');
 
@@ -255,6 +255,23 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
                 await v.context().close();
             });
         }
+
+        await step('past the closing the wait goes on, and the page says so; whoever is on duty still answers', async () => {
+            const v = await visitorIn(page, base, 'fi');
+            await v.click('#topics [data-topic="youth"]');
+            await v.locator('#queue-closing').waitFor();
+            for (let s = 0; s < 14 * 60; s += 30) await srv.advance(30);
+            assert.equal((await status(srv.port, 'youth')).state, 'closed');
+            await v.locator('#queue-closing').filter({
+                hasText: 'Chat on suljettu uusilta tulijoilta. Jonossa jo olevat saavat vastauksen myös sulkemisen jälkeen, niin kauan kuin päivystäjiä on paikalla.',
+            }).waitFor();
+            await clean(v);
+            await shotTop(v, 'honest-queue-closed-fi-390');
+            /* the worker's other chat ends: the closed topic's wait is answered */
+            const chat = (await request(w, { type: 'end', chat: startedChat })).type;
+            assert.equal(chat, 'chat_ended');
+            await v.locator('#view-chat').waitFor();
+        });
     });
 });
 
