@@ -328,16 +328,24 @@ void chat_leave_worker(struct hub *h, struct chat *ch, time_t now)
 
 void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, const char *ref)
 {
+    chat_end_quick(h, ch, by, false, now, ref);
+}
+
+void chat_end_quick(struct hub *h, struct chat *ch, enum proto_end_by by, bool quick, time_t now,
+                    const char *ref)
+{
     struct visitor *v = ch->visitor;
     struct worker *w = ch->worker;
     if (w) {
-        staff_send(w, proto_chat_ended(ch->id, by, by == PROTO_BY_WORKER ? ref : NULL));
+        staff_send(w,
+                   proto_chat_ended_quick(ch->id, by, quick, by == PROTO_BY_WORKER ? ref : NULL));
         chat_part_over(h, ch, now);
         chat_leave_worker(h, ch, now);
     }
     if (v->conn)
-        conn_send(v->conn, proto_chat_ended(ch->id, by, by == PROTO_BY_VISITOR ? ref : NULL));
-    chat_send_watchers(ch, false, NULL, proto_chat_ended(ch->id, by, NULL));
+        conn_send(v->conn,
+                  proto_chat_ended_quick(ch->id, by, quick, by == PROTO_BY_VISITOR ? ref : NULL));
+    chat_send_watchers(ch, false, NULL, proto_chat_ended_quick(ch->id, by, quick, NULL));
     ch->nwriters = 0;
     turn_touch_visitor(h, v);
     snprintf(v->last_chat, sizeof(v->last_chat), "%s", ch->id);

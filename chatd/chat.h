@@ -65,6 +65,10 @@ void chat_flag(struct hub *h, struct chat *ch, bool urgent);
  * asked), the worker's slot frees, the visitor is idle again (it must not
  * be queued), and ch is freed when the batch commits. */
 void chat_end(struct hub *h, struct chat *ch, enum proto_end_by by, time_t now, const char *ref);
+/* The same; quick: the visitor left with the page's quick exit, and every
+ * chat_ended says so ("quick": true, contract v3 §1). */
+void chat_end_quick(struct hub *h, struct chat *ch, enum proto_end_by by, bool quick, time_t now,
+                    const char *ref);
 
 /* The worker's part of ch ends at now (its end, or a transfer): counted
  * (chats, chat_s), and the worker's wrap-up begins (staff.h). */

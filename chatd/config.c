@@ -118,6 +118,33 @@ static void canned_value(struct parse *p, const char *key, const char *v)
         c->ncanned++;
 }
 
+/* [help] text_fi / text_sv / text_en: at most CONFIG_HELP_MAX characters. */
+static void help_value(struct parse *p, const char *key, const char *v)
+{
+    static const char *const keys[LANG_COUNT] = {"text_fi", "text_sv", "text_en"};
+    int l = 0;
+    while (l < LANG_COUNT && strcmp(key, keys[l]) != 0)
+        l++;
+    if (l == LANG_COUNT) {
+        config_report(p, p->line,
+                      "unknown key \"%s\" in [help]: expected text_fi, text_sv or text_en", key);
+        return;
+    }
+    if (p->help.key_line[l]) {
+        config_report(p, p->line, "duplicate key \"%s\" (first on line %d)", key,
+                      p->help.key_line[l]);
+        return;
+    }
+    p->help.key_line[l] = p->line;
+    size_t chars = 0;
+    for (const char *c = v; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80; /* code points, not bytes */
+    if (chars > CONFIG_HELP_MAX)
+        config_report(p, p->line, "bad %s: longer than %d characters", key, CONFIG_HELP_MAX);
+    else
+        config_copy_text(p, key, v, p->cfg->help[l], sizeof(p->cfg->help[l]), false);
+}
+
 static int on_value(void *user, const char *section, const char *key, const char *value)
 {
     struct parse *p = user;
@@ -144,6 +171,9 @@ static int on_value(void *user, const char *section, const char *key, const char
         break;
     case SEC_CATEGORIES:
         config_category_value(p, key, value);
+        break;
+    case SEC_HELP:
+        help_value(p, key, value);
         break;
     }
     return 1;
@@ -193,17 +223,19 @@ static void topic_begin(struct parse *p, const char *id)
 static void section_begin(struct parse *p, const char *name)
 {
     bool server = strcmp(name, "server") == 0, canned = strcmp(name, "canned") == 0;
+    bool help = strcmp(name, "help") == 0;
     struct seen *once = server                            ? &p->server
                         : canned                          ? &p->canned
+                        : help                            ? &p->help
                         : strcmp(name, "categories") == 0 ? &p->categories
                                                           : NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
     if (once && once->line) {
         config_report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
-    } else if (once) { /* [server], [canned] and [categories] may appear once */
+    } else if (once) { /* [server], [canned], [help] and [categories] may appear once */
         once->line = p->line;
         p->seen = once;
-        p->kind = server ? SEC_SERVER : canned ? SEC_CANNED : SEC_CATEGORIES;
+        p->kind = server ? SEC_SERVER : canned ? SEC_CANNED : help ? SEC_HELP : SEC_CATEGORIES;
     } else if (strcmp(name, "topic") == 0 || strncmp(name, "topic ", 6) == 0) {
         topic_begin(p, name[5] ? name + 6 : "");
     } else if (strcmp(name, "question") == 0 || strncmp(name, "question ", 9) == 0) {
@@ -211,7 +243,7 @@ static void section_begin(struct parse *p, const char *name)
     } else {
         config_report(p, p->line,
                       "unknown section [%s]: expected [server], [topic ID], [question ID], "
-                      "[categories] or [canned]",
+                      "[categories], [canned] or [help]",
                       name);
     }
 }

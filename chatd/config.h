@@ -42,6 +42,7 @@
 #define CONFIG_LABEL_MAX 100      /* an answer's or category's label in one language */
 #define CONFIG_FILE_MAX (1 << 20) /* bytes; a larger config file is refused */
 #define CONFIG_LINE_MAX 8192      /* bytes per line, beyond inih's own 200 */
+#define CONFIG_HELP_MAX 1000      /* characters of a [help] text in one language */
 
 enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
 enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };
@@ -127,6 +128,10 @@ struct config {
     struct config_question questions[CONFIG_MAX_QUESTIONS];
     size_t ncategories; /* [categories]; without the section the default set of config.c */
     struct config_category categories[CONFIG_MAX_CATEGORIES];
+    /* [help] text_fi, text_sv, text_en (contract v3 §1): other help, such as
+     * emergency numbers, sent in the visitor's welcome; "" when not given.
+     * At most CONFIG_HELP_MAX characters (UTF-8, so 4 bytes each at most). */
+    char help[LANG_COUNT][4 * CONFIG_HELP_MAX + 1];
 };
 
 /* Flags for config_load(). */

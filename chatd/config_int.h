@@ -23,6 +23,7 @@ enum section_kind {
     SEC_CANNED,
     SEC_QUESTION,
     SEC_CATEGORIES,
+    SEC_HELP,
     SEC_SKIP
 };
 
@@ -84,7 +85,7 @@ struct parse {
     char where[SECTION_NAME_MAX + 1];
     struct config_topic *topic; /* when kind == SEC_TOPIC */
     struct seen *seen;          /* of the section being read */
-    struct seen server, canned, categories, topics[CONFIG_MAX_TOPICS];
+    struct seen server, canned, categories, help, topics[CONFIG_MAX_TOPICS];
     struct config_question *question; /* when kind == SEC_QUESTION */
     struct question_seen questions[CONFIG_MAX_QUESTIONS];
 

@@ -83,14 +83,17 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->login = login_new();
     h->last_flush = (time_t)now;
     h->last_purge = (time_t)now - PURGE_EVERY_S; /* purge once at start */
-    for (size_t i = 0; i < cfg->ntopics; i++)
+    for (size_t i = 0; i < cfg->ntopics; i++) {
         queue_init(&h->topics[i].queue, (time_t)cfg->topics[i].urgent_after_s);
+        h->topics[i].resend_at = -1;
+    }
     hub_redo(h, REDO_STATUS, -1);
     h->lang_wake = -1;
     h->langs = &langs_base;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
-        route_labels_build(h) != 0 || session_restore(h, (time_t)now) != 0 ||
-        session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
+        route_labels_build(h) != 0 || route_seed_estimates(h, (time_t)now) != 0 ||
+        session_restore(h, (time_t)now) != 0 || session_persist_dirty(h) != 0 ||
+        turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
         hub_free(h, now);
         return NULL;
     }
@@ -291,6 +294,7 @@ double hub_next_deadline(struct hub *h, double now)
     }
     if (h->lang_wake > t)
         EARLIER(h->lang_wake);
+    EARLIER(route_next_resend(h)); /* `queued` at least every 30 s */
     EARLIER(supervise_next_reply_alert(h));
     EARLIER(staff_next_wrapup_end(h));
     if (h->board_tabs)

@@ -173,8 +173,17 @@ struct visitor {
                 struct answers answers;);
     time_t away_since; /* the away list: session.c only */
     struct visitor *away_prev, *away_next;
-    int sent_pos; /* the position and estimate last sent in `queued` (route.c) */
+    /* What `queued` last said, and when (route.c): it is sent again when
+     * the place, staffing or hours change, the estimate moves by
+     * ROUTE_QUEUED_SLACK_S, or ROUTE_QUEUED_EVERY_S have passed. */
+    int sent_pos;
     long sent_wait;
+    time_t sent_at, sent_hours; /* sent_hours: the closes_at or next_open it said */
+    bool sent_staffed;
+    /* Since when the line has not moved for it (route.c; moved_pos 0: not
+     * known yet): the remaining estimate grows with that time (status.h). */
+    int moved_pos;
+    time_t moved_at;
     bool dirty; /* turn_touch_visitor sets, session_persist_dirty clears */
     struct visitor *dirty_next;
     bool gone;       /* turn_visitor_gone (turn.c) */
@@ -253,6 +262,7 @@ struct worker {
  * they are estimates). */
 struct topic_state {
     struct queue queue;
+    struct status_seed seed; /* the stored statistics it started from (route.c) */
     struct status_service service;
     struct status_patience patience;
     struct status_rate urgent_joins;
@@ -262,6 +272,9 @@ struct topic_state {
      * each turn's deadline (hub.c); readers use hub_hours(). */
     struct status_hours hours;
     bool hours_known;
+    /* The next time a waiting visitor of the topic is due its `queued`
+     * again (route.c), or -1; the hub's timer wakes for it. */
+    time_t resend_at;
 };
 
 /* What the end of the turn must do again (hub_turn_end), as bits of

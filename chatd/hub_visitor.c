@@ -33,7 +33,9 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         topics[i].questions = h->topic_questions[i];
         topics[i].nquestions = h->topic_nquestions[i];
     }
-    struct proto_welcome_visitor w = {v->session, resumed, v->state, topics, h->cfg->ntopics};
+    struct proto_welcome_visitor w = {
+        v->session, resumed,         v->state,
+        topics,     h->cfg->ntopics, {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]}};
     conn_send(c, proto_welcome_visitor(&w, r->ref));
     if (v->state == PROTO_VISITOR_QUEUED) {
         route_send_queued(h, v, NULL, now);
@@ -59,14 +61,17 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
     const struct config_topic *t = &h->cfg->topics[topic];
     struct status_hours tmp;
     const struct status_hours *hours = hub_hours(h, topic, now, &tmp);
-    int why = status_join_check_hours(t, hours, (int)h->topics[topic].queue.count, now);
+    enum proto_full_reason full;
+    int why = status_join_refusal(t, hours, (int)h->topics[topic].queue.count, now, &full);
     if (why)
         stats_add(h->stats, topic, why == CHAT_ERR_CLOSED ? STAT_REFUSED_CLOSED : STAT_REFUSED_FULL,
                   1, now);
+    if (full == PROTO_FULL_CUTOFF) /* counted inside refused_full too (contract v3 §1) */
+        stats_add(h->stats, topic, STAT_REFUSED_CUTOFF, 1, now);
     if (why == CHAT_ERR_CLOSED)
         return conn_send(v->conn, proto_error_closed(hours->next_open, r->ref));
     if (why)
-        return send_error(v->conn, why, r->ref);
+        return conn_send(v->conn, proto_error_full(full, status_joins_until(t, hours), r->ref));
     route_enqueue(h, v, topic, &answers, now);
     stats_add(h->stats, topic, STAT_QUEUED, 1, now);
     route_send_queued(h, v, r->ref, now);
@@ -75,12 +80,12 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
 static void visitor_leave(struct hub *h, struct visitor *v, const struct proto_req *r, time_t now)
 {
     if (v->state == PROTO_VISITOR_CHATTING)
-        return chat_end(h, v->chat, PROTO_BY_VISITOR, now, r->ref);
+        return chat_end_quick(h, v->chat, PROTO_BY_VISITOR, r->quick, now, r->ref);
     if (v->state != PROTO_VISITOR_QUEUED)
         return send_error(v->conn, CHAT_ERR_BAD_STATE, r->ref);
     session_abandon(h, v, now);
     if (v->chat) /* a transferred visitor who gives up */
-        chat_end(h, v->chat, PROTO_BY_VISITOR, now, NULL);
+        chat_end_quick(h, v->chat, PROTO_BY_VISITOR, r->quick, now, NULL);
     conn_send(v->conn, proto_bare("left", r->ref));
 }
 

@@ -154,6 +154,8 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
     int t = config_topic_index(h->cfg, r->topic);
     if (t < 0)
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    if (!r->force && staff_workers(h, t) == 0) /* contract v3 §1: not into an empty room */
+        return send_error(c, CHAT_ERR_NOBODY_ON_DUTY, r->ref);
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);
     staff_send(w, proto_chat_ended(ch->id, PROTO_BY_TRANSFER, r->ref));
     chat_part_over(h, ch, now); /* this worker's part of the chat ended */

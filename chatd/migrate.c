@@ -108,6 +108,8 @@ static const char *const store_migrations[] = {
     "ALTER TABLE stats ADD COLUMN again_no INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE stats_extra(topic TEXT NOT NULL, hour INTEGER NOT NULL, name TEXT NOT NULL,"
     " n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(topic, hour, name)) WITHOUT ROWID;",
+    /* 7: contract v3 §1: joins refused at the join cut-off (also in refused_full). */
+    "ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -104,6 +104,37 @@ void route_status_input(const struct hub *h, int topic, time_t now, struct statu
     in->urgent_per_s = status_rate_per_s(&ts->urgent_joins, now);
 }
 
+/* Adds a stored bucket to the seed of its topic (a stats_put_fn). */
+static int seed_add(const struct stats_row *row, void *arg)
+{
+    struct hub *h = arg;
+    int t = config_topic_index(h->cfg, row->topic);
+    if (t < 0)
+        return 0; /* a topic no longer configured */
+    struct status_seed *s = &h->topics[t].seed;
+    const long *c = row->counts;
+    s->chats += (double)c[STAT_CHATS];
+    s->chat_s += (double)c[STAT_CHAT_S];
+    s->wrapup_s += (double)c[STAT_WRAPUP_S];
+    s->answered += (double)c[STAT_ANSWERED];
+    s->abandoned += (double)c[STAT_ABANDONED];
+    s->wait_s += (double)(c[STAT_WAIT_ANSWERED_S] + c[STAT_WAIT_ABANDONED_S]);
+    return 0;
+}
+
+int route_seed_estimates(struct hub *h, time_t now)
+{
+    time_t from = now - (time_t)STATUS_SEED_DAYS * 86400;
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        h->topics[i].seed = (struct status_seed){0};
+    int rc = store_stats_each(h->st, from, now + 1, NULL, seed_add, h);
+    for (size_t i = 0; rc == 0 && i < h->cfg->ntopics; i++) {
+        struct topic_state *ts = &h->topics[i];
+        status_seed_apply(&ts->seed, &ts->service, &ts->patience);
+    }
+    return rc;
+}
+
 void route_topic_status(const struct hub *h, int topic, time_t now, struct proto_topic_status *out)
 {
     struct status_input in;
@@ -123,14 +154,25 @@ static time_t lang_fallback_at(const struct hub *h, const struct visitor *v)
     return v->qe.since + after;
 }
 
-/* What v's estimate depends on besides its position. */
-static struct status_who who_of(const struct hub *h, const struct visitor *v, time_t now)
+/* Seconds since the line last moved for v, now at pos: the clock starts
+ * again when its place improves (or is first known), not when it worsens. */
+static long still_at(struct visitor *v, int pos, time_t now)
+{
+    if (v->moved_pos == 0 || pos < v->moved_pos)
+        v->moved_at = now;
+    v->moved_pos = pos;
+    return now > v->moved_at ? (long)(now - v->moved_at) : 0;
+}
+
+/* What v's estimate depends on besides its position pos. */
+static struct status_who who_of(const struct hub *h, struct visitor *v, int pos, time_t now)
 {
     time_t at = lang_fallback_at(h, v);
     return (struct status_who){
         .urgent = queue_is_urgent(&h->topics[v->topic].queue, &v->qe, now),
         .lang_slots = at > now ? staff_lang_slots(h, v->topic, v->lang) : -1,
         .fallback_s = at > now ? (long)(at - now) : 0,
+        .still_s = still_at(v, pos, now),
     };
 }
 
@@ -140,6 +182,7 @@ void route_enqueue(struct hub *h, struct visitor *v, int topic, const struct ans
         .order = ++h->join_order, .since = now, .cls = a->urgent ? QUEUE_URGENT : QUEUE_NORMAL};
     turn_touch_visitor(h, v);
     v->answers = *a;
+    v->moved_pos = 0;
     count_answers(h, a, topic, now);
     session_set_state(h, v, PROTO_VISITOR_QUEUED, topic, &place);
     if (a->urgent)
@@ -160,6 +203,7 @@ void route_requeue_front(struct hub *h, struct chat *ch, int topic, time_t now)
     chat_leave_worker(h, ch, now);
     session_set_state(h, v, PROTO_VISITOR_QUEUED, topic, &place);
     v->sent_pos = 0;
+    v->moved_pos = 0;
     if (v->conn)
         route_send_queued(h, v, NULL, now);
 }
@@ -256,40 +300,96 @@ void route_run(struct hub *h, time_t now)
     }
 }
 
-static void send_queued(struct hub *h, struct visitor *v, int pos, long wait, const char *ref)
+/* What `queued` says to the visitors of topic besides place and estimate. */
+struct queued_ctx {
+    struct status_input in;
+    const struct status_hours *hours;
+    struct status_hours tmp;
+};
+
+static void queued_ctx_init(struct hub *h, int topic, time_t now, struct queued_ctx *x)
 {
+    route_status_input(h, topic, now, &x->in);
+    x->hours = hub_hours(h, topic, now, &x->tmp);
+}
+
+static void send_queued(struct hub *h, struct visitor *v, const struct queued_ctx *x, int pos,
+                        long wait, const char *ref, time_t now)
+{
+    struct topic_state *ts = &h->topics[v->topic];
+    struct proto_queued q = {
+        .topic = h->cfg->topics[v->topic].id,
+        .position = pos,
+        .estimated_wait_s = wait,
+        .waited_s = now > v->qe.since ? (long)(now - v->qe.since) : 0,
+        .closes_at = x->hours->open ? x->hours->closes_at : -1,
+        .next_open = x->hours->open ? -1 : x->hours->next_open,
+        .staffed = x->in.staffed_slots > 0,
+    };
     v->sent_pos = pos;
     v->sent_wait = wait;
-    struct proto_queued q = {h->cfg->topics[v->topic].id, pos, wait};
+    v->sent_at = now;
+    v->sent_hours = x->hours->open ? q.closes_at : q.next_open;
+    v->sent_staffed = q.staffed;
+    if (ts->resend_at < 0 || now + ROUTE_QUEUED_EVERY_S < ts->resend_at)
+        ts->resend_at = now + ROUTE_QUEUED_EVERY_S;
     if (v->conn)
         conn_send(v->conn, proto_queued(&q, ref));
 }
 
 void route_send_queued(struct hub *h, struct visitor *v, const char *ref, time_t now)
 {
-    struct status_input in;
+    struct queued_ctx x;
     int pos = queue_position(&h->topics[v->topic].queue, &v->qe, now);
-    struct status_who who = who_of(h, v, now);
-    route_status_input(h, v->topic, now, &in);
-    send_queued(h, v, pos, status_estimate_for(&in, pos, &who), ref);
+    queued_ctx_init(h, v->topic, now, &x);
+    struct status_who who = who_of(h, v, pos, now);
+    send_queued(h, v, &x, pos, status_estimate_for(&x.in, pos, &who), ref, now);
+}
+
+/* True when v, now at pos with estimate wait, should hear it: its place,
+ * the staffing or the hours changed, the estimate appeared, went or moved
+ * by ROUTE_QUEUED_SLACK_S, or ROUTE_QUEUED_EVERY_S passed. */
+static bool queued_due(const struct visitor *v, const struct queued_ctx *x, int pos, long wait,
+                       time_t now)
+{
+    long moved = wait - v->sent_wait;
+    time_t hours = x->hours->open ? x->hours->closes_at : x->hours->next_open;
+    return v->sent_pos != pos || v->sent_staffed != (x->in.staffed_slots > 0) ||
+           v->sent_hours != hours || (wait < 0) != (v->sent_wait < 0) ||
+           moved >= ROUTE_QUEUED_SLACK_S || moved <= -ROUTE_QUEUED_SLACK_S ||
+           now - v->sent_at >= ROUTE_QUEUED_EVERY_S;
 }
 
 void route_push_positions(struct hub *h, int topic, time_t now)
 {
     struct topic_state *ts = &h->topics[topic];
-    struct status_input in;
+    struct queued_ctx x;
     struct queue_iter it;
     int pos = 0;
     (void)hub_redo_take_positions(h, topic);
-    route_status_input(h, topic, now, &in);
+    queued_ctx_init(h, topic, now, &x);
+    ts->resend_at = -1;
     queue_iter_init(&it, &ts->queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));) {
         struct visitor *v = route_visitor_of(e);
-        struct status_who who = who_of(h, v, now);
-        long wait = status_estimate_for(&in, ++pos, &who);
-        if (v->sent_pos != pos || v->sent_wait != wait)
-            send_queued(h, v, pos, wait, NULL);
+        struct status_who who = who_of(h, v, ++pos, now);
+        long wait = status_estimate_for(&x.in, pos, &who);
+        if (queued_due(v, &x, pos, wait, now))
+            send_queued(h, v, &x, pos, wait, NULL, now);
+        else if (ts->resend_at < 0 || v->sent_at + ROUTE_QUEUED_EVERY_S < ts->resend_at)
+            ts->resend_at = v->sent_at + ROUTE_QUEUED_EVERY_S;
     }
+}
+
+time_t route_next_resend(const struct hub *h)
+{
+    time_t next = -1;
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
+        const struct topic_state *ts = &h->topics[i];
+        if (ts->queue.count > 0 && ts->resend_at >= 0 && (next < 0 || ts->resend_at < next))
+            next = ts->resend_at;
+    }
+    return next;
 }
 
 static void forget_sent(struct queue_entry *e, void *arg)
@@ -304,25 +404,38 @@ void route_forget_sent(struct hub *h)
         queue_each(&h->topics[i].queue, forget_sent, NULL);
 }
 
+/* Topic i as queue_state shows it at now. */
+static struct proto_queue_topic queue_topic(const struct hub *h, size_t i, time_t now)
+{
+    const struct config_topic *ct = &h->cfg->topics[i];
+    const struct queue *q = &h->topics[i].queue;
+    struct status_hours tmp;
+    const struct status_hours *hours = hub_hours(h, (int)i, now, &tmp);
+    int why = status_join_check_hours(ct, hours, (int)q->count, now);
+    time_t oldest = queue_oldest_since(q);
+    return (struct proto_queue_topic){
+        .id = ct->id,
+        .mode = ct->mode == MODE_PICK ? "pick" : "auto",
+        .longest_wait_s = oldest >= 0 ? (long)(now - oldest) : 0,
+        .waiting = (int)q->count,
+        .urgent_waiting = (int)queue_urgent_count(q, now),
+        .on_duty = staff_workers(h, (int)i),
+        .state = why == CHAT_ERR_CLOSED ? PROTO_TOPIC_CLOSED
+                 : why                  ? PROTO_TOPIC_FULL
+                                        : PROTO_TOPIC_OPEN,
+        .open = hours->open,
+    };
+}
+
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
-    struct proto_queue_topic t[CONFIG_MAX_TOPICS];
-    struct status_hours tmp;
-    size_t n = 0;
+    struct proto_queue_topic t[CONFIG_MAX_TOPICS], o[CONFIG_MAX_TOPICS];
+    size_t n = 0, no = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
-        if (!(w->topics & (1u << i)))
-            continue;
-        const struct config_topic *ct = &h->cfg->topics[i];
-        const struct queue *q = &h->topics[i].queue;
-        time_t oldest = queue_oldest_since(q);
-        t[n++] = (struct proto_queue_topic){
-            .id = ct->id,
-            .mode = ct->mode == MODE_PICK ? "pick" : "auto",
-            .longest_wait_s = oldest >= 0 ? (long)(now - oldest) : 0,
-            .waiting = (int)q->count,
-            .urgent_waiting = (int)queue_urgent_count(q, now),
-            .open = hub_hours(h, (int)i, now, &tmp)->open,
-        };
+        if (w->topics & (1u << i))
+            t[n++] = queue_topic(h, i, now);
+        else
+            o[no++] = queue_topic(h, i, now);
     }
-    staff_send(w, proto_queue_state(t, n));
+    staff_send(w, proto_queue_state(t, n, o, no));
 }

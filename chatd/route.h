@@ -23,6 +23,10 @@ int route_check_answers(const struct hub *h, int topic, const struct proto_req *
 /* The visitor whose queue entry is e. */
 struct visitor *route_visitor_of(struct queue_entry *e);
 
+/* Starts every topic's estimator from the stored statistics of the last
+ * STATUS_SEED_DAYS days (status.h), at start-up: 0 or a store error. */
+int route_seed_estimates(struct hub *h, time_t now);
+
 /* What the estimator knows of topic now. */
 void route_status_input(const struct hub *h, int topic, time_t now, struct status_input *in);
 
@@ -57,18 +61,28 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
  * may take it (h->lang_wake is the next such moment, or -1). */
 void route_run(struct hub *h, time_t now);
 
+/* `queued` goes again to a waiting visitor at least this often, and when
+ * its estimate moves by at least the slack (contract v3 §1). */
+#define ROUTE_QUEUED_EVERY_S 30
+#define ROUTE_QUEUED_SLACK_S 10
+
 /* `queued` to v with its position and estimate now. */
 void route_send_queued(struct hub *h, struct visitor *v, const char *ref, time_t now);
 
-/* `queued` to every visitor of topic whose position or estimate changed. */
+/* `queued` to every visitor of topic whose position, staffing, hours or
+ * estimate changed, or who last heard ROUTE_QUEUED_EVERY_S ago. */
 void route_push_positions(struct hub *h, int topic, time_t now);
+
+/* When the next waiting visitor is due its `queued` again, or -1. */
+time_t route_next_resend(const struct hub *h);
 
 /* Forgets the place and estimate last sent to every queued visitor, so that
  * the next route_push_positions sends them all (the turn's forget_sent,
  * after a failed batch: what was sent may not have been stored). */
 void route_forget_sent(struct hub *h);
 
-/* `queue_state` of w's duty topics to all of w's tabs. */
+/* `queue_state` to all of w's tabs: its duty topics (`topics`), then the
+ * others (`others`), each with its state and how many are on duty. */
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now);
 
 #endif

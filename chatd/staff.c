@@ -64,7 +64,7 @@ struct tab *staff_attach(struct hub *h, struct worker *w, struct conn *conn,
     w->away_since = 0;
     conn->session = tab;
     conn->greeted = true;
-    hub_redo(h, REDO_ROUTE | REDO_STATUS, -1);
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE, -1);
     return tab;
 }
 
@@ -79,7 +79,7 @@ void staff_detach(struct hub *h, struct tab *tab, time_t now)
     }
     if (w->ntabs == 0) {
         w->away_since = now ? now : 1;
-        hub_redo(h, REDO_STATUS | REDO_POSITIONS, -1); /* fewer staffed slots */
+        hub_redo(h, REDO_STATUS | REDO_POSITIONS | REDO_QUEUE_STATE, -1); /* fewer staffed slots */
     }
     while (tab->nmonitoring > 0) /* the chats it watched forget it */
         hub_unmonitor(tab->monitoring[0], tab);
@@ -177,7 +177,7 @@ void staff_off(struct hub *h, struct worker *w)
 {
     w->on_duty = false;
     w->away_since = 0;
-    hub_redo(h, REDO_STATUS, -1);
+    hub_redo(h, REDO_STATUS | REDO_POSITIONS | REDO_QUEUE_STATE, -1);
 }
 
 void staff_restored(struct worker *w, time_t now)
@@ -195,8 +195,8 @@ void staff_set_duty(struct hub *h, struct worker *w, const struct staff_duty *du
         w->capacity = duty->capacity;
         w->langs = duty->langs;
     }
-    /* staffing changes estimates */
-    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_POSITIONS, -1);
+    /* staffing changes estimates, and the on-duty counts of queue_state */
+    hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_POSITIONS | REDO_QUEUE_STATE, -1);
 }
 
 void staff_mark_idle(struct hub *h, struct worker *w, time_t now)

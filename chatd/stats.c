@@ -76,6 +76,7 @@ static const char *const stat_names[STAT_COUNT] = {
     "helped_no",
     "again_yes",
     "again_no",
+    "refused_cutoff",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */

@@ -46,6 +46,9 @@
  *  helped_*, again_*  feedback answers
  *  q_QID_AID       accepted joins that gave answer AID to question QID
  *  cat_ID          wrap-ups that named category ID
+ * Contract v3 §1:
+ *  refused_cutoff  joins refused because the join cut-off had begun (also
+ *                  counted in refused_full, so v1 sums stay right)
  * The last two are the *extra* counters: their names come from the config
  * (every question's answers, then every category, in config order) and
  * follow the fixed ones in a bucket's counts.
@@ -92,6 +95,7 @@ enum stats_counter {
     STAT_HELPED_YES, /* then somewhat, no: in the order of enum proto_helped */
     STAT_AGAIN_YES = STAT_HELPED_YES + 3,
     STAT_AGAIN_NO,
+    STAT_REFUSED_CUTOFF, /* contract v3 §1 */
     STAT_COUNT
 };
 
@@ -101,7 +105,7 @@ enum stats_counter {
 
 struct stats;
 
-/* Column / field name of fixed counter i ("open_s", ..., "again_no"). */
+/* Column / field name of fixed counter i ("open_s", ..., "refused_cutoff"). */
 const char *stats_name(int i);
 
 /* The extra counters of cfg: their count, and the name of extra i into out

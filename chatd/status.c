@@ -66,8 +66,8 @@ long status_estimate_for(const struct status_input *in, int position, const stru
     int c = in->staffed_slots;
     if (c <= 0 || in->service.samples < STATUS_MIN_SAMPLES || position < 1)
         return -1;
-    if (in->service.avg_s <= 0)
-        return 0; /* chats that end at once */
+    if (in->service.avg_s <= 0) /* chats that end at once */
+        return in->free_slots > 0 ? 0 : 1 + (who->still_s > 0 ? who->still_s : 0);
     double flow = c / in->service.avg_s, r = flow - (who->urgent ? 0 : in->urgent_per_s);
     if (r < STATUS_MIN_FLOW * flow)
         r = STATUS_MIN_FLOW * flow;
@@ -78,12 +78,31 @@ long status_estimate_for(const struct status_input *in, int position, const stru
             who->lang_slots > 0 ? steps(r * who->lang_slots / c, in->patience_s, position) : after;
         w = own < after ? own : after;
     }
+    w += who->still_s > 0 ? (double)who->still_s : 0; /* the step's mean residual: status.h */
+    if (in->free_slots <= 0 && w < 1)
+        w = 1;
     return (long)(w + 0.5);
+}
+
+void status_seed_apply(const struct status_seed *seed, struct status_service *s,
+                       struct status_patience *p)
+{
+    if (seed->chats >= 1) {
+        s->avg_s = (seed->chat_s + seed->wrapup_s) / seed->chats;
+        s->samples = (long)seed->chats;
+    }
+    double waits = seed->answered + seed->abandoned;
+    if (waits >= 1) {
+        double keep = 1 / (1 - STATUS_PATIENCE_DECAY); /* the weight of the newest waits */
+        double scale = waits > keep ? keep / waits : 1;
+        p->wait_s = seed->wait_s * scale;
+        p->abandons = seed->abandoned * scale;
+    }
 }
 
 long status_estimate_wait(const struct status_input *in, int position)
 {
-    const struct status_who anyone = {.urgent = false, .lang_slots = -1};
+    const struct status_who anyone = {.urgent = false, .lang_slots = -1, .still_s = 0};
     return status_estimate_for(in, position, &anyone);
 }
 
@@ -112,14 +131,31 @@ bool status_hours_hold(const struct status_hours *h, time_t now)
     return now >= h->from && now < until;
 }
 
+int status_join_refusal(const struct config_topic *t, const struct status_hours *hours, int waiting,
+                        time_t now, enum proto_full_reason *why)
+{
+    *why = PROTO_FULL_NONE;
+    if (!hours->open)
+        return CHAT_ERR_CLOSED;
+    if (hours->cut >= 0 && now >= hours->cut)
+        *why = PROTO_FULL_CUTOFF; /* only a later opening helps: said before the queue */
+    else if (waiting >= t->queue_max)
+        *why = PROTO_FULL_QUEUE;
+    return *why != PROTO_FULL_NONE ? CHAT_ERR_QUEUE_FULL : 0;
+}
+
 int status_join_check_hours(const struct config_topic *t, const struct status_hours *hours,
                             int waiting, time_t now)
 {
-    if (!hours->open)
-        return CHAT_ERR_CLOSED;
-    if (waiting >= t->queue_max || (hours->cut >= 0 && now >= hours->cut))
-        return CHAT_ERR_QUEUE_FULL;
-    return 0;
+    enum proto_full_reason why;
+    return status_join_refusal(t, hours, waiting, now, &why);
+}
+
+time_t status_joins_until(const struct config_topic *t, const struct status_hours *hours)
+{
+    if (hours->closes_at < 0)
+        return -1;
+    return hours->closes_at - (time_t)(t->join_cutoff_min > 0 ? t->join_cutoff_min : 0) * 60;
 }
 
 int status_join_check(const struct config_topic *t, int waiting, time_t now)
@@ -145,7 +181,8 @@ const char *status_audience_name(enum config_audience a)
 void status_compute_hours(const struct config_topic *t, const struct status_hours *hours,
                           const struct status_input *in, time_t now, struct proto_topic_status *out)
 {
-    int why = status_join_check_hours(t, hours, in->waiting, now);
+    enum proto_full_reason full;
+    int why = status_join_refusal(t, hours, in->waiting, now, &full);
     out->id = t->id;
     for (int i = 0; i < LANG_COUNT; i++)
         out->title[i] = t->title[i];
@@ -161,6 +198,8 @@ void status_compute_hours(const struct config_topic *t, const struct status_hour
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
     out->next_open = hours->next_open;
     out->closes_at = hours->closes_at;
+    out->joins_until = status_joins_until(t, hours);
+    out->full_reason = full;
 }
 
 void status_compute(const struct config_topic *t, const struct status_input *in, time_t now,

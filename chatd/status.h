@@ -36,11 +36,38 @@
  * while that is shorter than the fallback, else the later of the fallback
  * and W with all C slots: min(W_L, max(F, W_C)).
  *
+ * The remaining wait (contract v3 §1). W is the wait from the moment the
+ * line last moved for the visitor. When it has stood still s seconds since
+ * (a slot that was due to free did not), the visitor's next step is taking
+ * longer than the model's mean step 1/q: the chats in progress are long
+ * ones. The step's rate is then not taken as known but as uncertain around
+ * the model's, Gamma-distributed with shape 2 and mean q (an exponential
+ * step with such a rate has a Lomax, Pareto II, length with mean 1/q);
+ * after s seconds without the step, its expected rest is 1/q + s (the mean
+ * residual life of a Lomax of shape 2 grows by the time already passed).
+ * The steps after it keep the model's means, so
+ *
+ *     remaining(p, s) = W(p) + s
+ *
+ * which never stays below the time that has visibly passed at the place,
+ * grows while nothing moves, and falls back to W when the line moves (s
+ * starts again at 0 when the position improves; a visitor put behind by
+ * an urgent one keeps its s). While no slot is free it is at least 1 s:
+ * nobody is told 0 while nobody can take them. A status topic's estimate
+ * is that of a new join (s = 0).
+ *
  * There is no estimate (null) when no slot is staffed or fewer than
- * STATUS_MIN_SAMPLES chats have ended since start: a made-up number would
- * be worse than none. These are means of a model (Poisson arrivals,
- * exponential durations and patience): a single visitor's wait varies a lot
- * around them.
+ * STATUS_MIN_SAMPLES chats have ended (counting those loaded at start from
+ * the stored statistics, status_seed_add): a made-up number would be worse
+ * than none. These are means of a model (Poisson arrivals, exponential
+ * durations and patience): a single visitor's wait varies a lot around them.
+ *
+ * After a restart the averages start from the statistics of the last
+ * STATUS_SEED_DAYS days (status_seed): the mean handle time (chat_s plus
+ * wrapup_s over chats) with its chats as samples, and the waits and
+ * abandonments for patience, scaled to the weight of the last
+ * 1/(1 - STATUS_PATIENCE_DECAY) waits, so that new waits count as they
+ * would after that many.
  */
 #ifndef STATUS_H
 #define STATUS_H
@@ -57,6 +84,7 @@
 #define STATUS_MIN_ABANDONS 3.0    /* decayed abandonments before theta is used */
 #define STATUS_RATE_TAU_S 3600.0   /* urgent joins: a rate over about the last hour */
 #define STATUS_MIN_FLOW 0.25       /* r is at least this share of C/m */
+#define STATUS_SEED_DAYS 28        /* statistics that seed the estimator at start */
 
 /* A topic's service-time history. */
 struct status_service {
@@ -91,7 +119,20 @@ struct status_who {
     bool urgent;
     int lang_slots;  /* C_L; -1 when not offered by language */
     long fallback_s; /* seconds until anyone may take it (with lang_slots >= 0) */
+    long still_s;    /* s: seconds since the line last moved for it (0: a new join) */
 };
+
+/* A topic's stored statistics over the last STATUS_SEED_DAYS days: the
+ * sums the estimator starts from after a restart. */
+struct status_seed {
+    double chats, chat_s, wrapup_s;
+    double answered, abandoned, wait_s; /* wait_s: answered and abandoned waits */
+};
+
+/* Starts s and p from seed (what a fresh start knows); a topic without
+ * ended chats or waits is left as it is. */
+void status_seed_apply(const struct status_seed *seed, struct status_service *s,
+                       struct status_patience *p);
 
 /* Adds one finished chat of duration seconds. */
 void status_service_add(struct status_service *s, double seconds);
@@ -107,10 +148,10 @@ void status_rate_add(struct status_rate *r, time_t now);
 double status_rate_per_s(const struct status_rate *r, time_t now);
 
 /* Estimated wait in seconds at position (1 = next) of a visitor who is not
- * urgent and is offered to anyone, or -1 for "no basis". */
+ * urgent, is offered to anyone and has just joined, or -1 for "no basis". */
 long status_estimate_wait(const struct status_input *in, int position);
 
-/* The same for who. */
+/* The remaining wait for who (its still_s included), or -1. */
 long status_estimate_for(const struct status_input *in, int position, const struct status_who *who);
 
 /*
@@ -132,6 +173,17 @@ void status_hours_at(const struct config_topic *t, time_t now, struct status_hou
 /* True when h still says what t's hours say at now. A span with no change
  * in the horizon is trusted for an hour (the horizon moves with the clock). */
 bool status_hours_hold(const struct status_hours *h, time_t now);
+
+/* Why a join at now would be refused: 0, CHAT_ERR_CLOSED or
+ * CHAT_ERR_QUEUE_FULL, and for the latter *why: the join cut-off (said
+ * first: only a later opening helps) or queue_max. */
+int status_join_refusal(const struct config_topic *t, const struct status_hours *hours, int waiting,
+                        time_t now, enum proto_full_reason *why);
+
+/* The last moment of t's current opening at which a join is accepted:
+ * closes_at minus join_cutoff_min, or -1 when closed or not closing within
+ * the horizon (contract v3 §1 joins_until). */
+time_t status_joins_until(const struct config_topic *t, const struct status_hours *hours);
 
 /* Why a join at now would be refused: 0, CHAT_ERR_CLOSED or CHAT_ERR_QUEUE_FULL. */
 int status_join_check(const struct config_topic *t, int waiting, time_t now);

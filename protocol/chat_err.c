@@ -34,6 +34,8 @@ static const struct err_row err_table[] = {
     {CHAT_ERR_FULL, 503, "bad_state", "the disk is full"},
     {CHAT_ERR_NOT_STORED, 503, "bad_state",
      "not stored (the server could not save it); please send it again"},
+    {CHAT_ERR_NOBODY_ON_DUTY, 409, "nobody_on_duty",
+     "nobody is on duty for that topic now (send force: true to transfer anyway)"},
 };
 
 static const struct err_row *err_find(int err)

@@ -31,6 +31,8 @@ enum chat_err {
     CHAT_ERR_BUSY = -19,       /* the database is locked by another writer: try again */
     CHAT_ERR_FULL = -20,       /* the disk or the database is full */
     CHAT_ERR_NOT_STORED = -21, /* the request's work could not be stored: send it again */
+    CHAT_ERR_NOBODY_ON_DUTY =
+        -22, /* transfer into a topic nobody is on duty for (contract v3 §1) */
 };
 
 /* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */

@@ -150,6 +150,8 @@ struct proto_req {
     bool this_only;              /* logout {"scope":"this"}: only this connection's token */
     bool has_langs;              /* duty: langs given */
     bool urgent;                 /* flag */
+    bool force;                  /* transfer: also into a topic nobody is on duty for */
+    bool quick;                  /* leave: the page's quick exit */
     char ref[PROTO_REF_MAX + 1]; /* "" when absent */
 };
 
@@ -236,6 +238,12 @@ enum proto_end_by {
 /* "visitor" | "worker" | "timeout" | "server" | "transfer". */
 const char *proto_end_by_name(enum proto_end_by b);
 
+/* Why a topic inside its hours takes no joins (contract v3 §1): queue_max
+ * reached, or past the join cut-off (joins_until). */
+enum proto_full_reason { PROTO_FULL_NONE, PROTO_FULL_QUEUE, PROTO_FULL_CUTOFF };
+/* "queue" | "cutoff" (NULL for PROTO_FULL_NONE). */
+const char *proto_full_reason_name(enum proto_full_reason r);
+
 /* One topic's public status (contract §3.3). Times < 0 and waits < 0 are null. */
 struct proto_topic_status {
     const char *id;
@@ -244,6 +252,8 @@ struct proto_topic_status {
     long estimated_wait_s;
     time_t next_open;
     time_t closes_at;
+    time_t joins_until;                     /* contract v3 §1: closes_at minus join_cutoff_min */
+    enum proto_full_reason full_reason;     /* with state full; else PROTO_FULL_NONE (left out) */
     const struct proto_question *questions; /* visitor welcome only; NULL: none sent */
     size_t nquestions;
     enum proto_topic_state state;
@@ -283,13 +293,14 @@ json_t *proto_categories_json(const struct proto_category *c, size_t n);
 char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n);
 char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n);
 
-/* visitor welcome {"session","resumed","state","topics"}. */
+/* visitor welcome {"session","resumed","state","topics","help"}. */
 struct proto_welcome_visitor {
     const char *session;
     bool resumed;
     enum proto_visitor_state state;
     const struct proto_topic_status *topics;
     size_t ntopics;
+    const char *help[3]; /* [help] text_fi, text_sv, text_en ("" when unset) */
 };
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
 
@@ -315,11 +326,16 @@ struct proto_welcome_worker {
 };
 char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref);
 
-/* {"type":"queued","topic","position","estimated_wait_s"} (wait < 0: null). */
+/* {"type":"queued","topic","position","estimated_wait_s","waited_s",
+ * "staffed","closes_at","next_open"} (wait < 0, times < 0: null). */
 struct proto_queued {
     const char *topic;
     int position;
-    long estimated_wait_s;
+    long estimated_wait_s; /* the remaining wait (status.h) */
+    long waited_s;         /* since the join (or the transfer) */
+    time_t closes_at;      /* the topic's closing today, while open */
+    time_t next_open;      /* when closed: its next opening */
+    bool staffed;          /* somebody is on duty for the topic */
 };
 char *proto_queued(const struct proto_queued *q, const char *ref);
 
@@ -334,16 +350,22 @@ struct proto_duty {
 };
 char *proto_duty(const struct proto_duty *d, const char *ref);
 
-/* One topic of queue_state: {"id","waiting","longest_wait_s","open","mode"}. */
+/* One topic of queue_state: {"id","waiting","urgent_waiting",
+ * "longest_wait_s","open","mode","state","on_duty"}. */
 struct proto_queue_topic {
     const char *id;
     const char *mode; /* "auto" | "pick" */
     long longest_wait_s;
     int waiting;
     int urgent_waiting; /* contract v2 §2 */
+    int on_duty;        /* connected workers on duty for it (contract v3 §1) */
+    enum proto_topic_state state;
     bool open;
 };
-char *proto_queue_state(const struct proto_queue_topic *t, size_t n);
+/* {"type":"queue_state","topics":[t...],"others":[o...]}: the worker's duty
+ * topics, then every other topic (transfer targets, waits nobody serves). */
+char *proto_queue_state(const struct proto_queue_topic *t, size_t n,
+                        const struct proto_queue_topic *o, size_t no);
 
 /* chat_started, to either side. The visitor's names the worker by alias;
  * the worker's carries audience, waited_s and visitor_away. */
@@ -366,8 +388,10 @@ struct proto_chat_started {
 char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);
 
-/* {"type":"chat_ended","chat","by"}. */
+/* {"type":"chat_ended","chat","by"}; quick adds "quick": true (the
+ * visitor left with the page's quick exit, contract v3 §1). */
 char *proto_chat_ended(const char *chat, enum proto_end_by by, const char *ref);
+char *proto_chat_ended_quick(const char *chat, enum proto_end_by by, bool quick, const char *ref);
 
 /* {"type":"typing","chat","from","on"}. */
 char *proto_typing(const char *chat, const char *from, bool on);
@@ -435,6 +459,10 @@ char *proto_ack_with(const char *key, long value, const char *ref);
 
 /* error "closed" with next_open (a time, or null when t < 0). */
 char *proto_error_closed(time_t next_open, const char *ref);
+
+/* error "queue_full" with "reason" (queue / cutoff) and "joins_until" (a
+ * time, or null when < 0). */
+char *proto_error_full(enum proto_full_reason reason, time_t joins_until, const char *ref);
 
 /* ---- HTTP bodies: the JSON (and the one image) GET routes answer ------- */
 

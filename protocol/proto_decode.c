@@ -69,6 +69,14 @@ static int get_bool(json_t *root, const char *key, bool *out)
     return 0;
 }
 
+/* An optional boolean: absent or null is false. */
+static int get_opt_bool(json_t *root, const char *key, bool *out)
+{
+    json_t *v = json_object_get(root, key);
+    *out = false;
+    return !v || json_is_null(v) ? 0 : get_bool(root, key, out);
+}
+
 static int check_none(json_t *root, struct proto_req *req)
 {
     (void)root;
@@ -239,10 +247,19 @@ static int check_worker_typing(json_t *root, struct proto_req *req)
     return rc ? rc : get_bool(root, "on", &req->on);
 }
 
+/* transfer {chat, topic, force?} (force: contract v3 §1). */
 static int check_transfer(json_t *root, struct proto_req *req)
 {
     int rc = check_chat(root, req);
-    return rc ? rc : check_topic(root, req);
+    if (rc == 0)
+        rc = check_topic(root, req);
+    return rc ? rc : get_opt_bool(root, "force", &req->force);
+}
+
+/* leave {quick?} (contract v3 §1: the page's quick exit). */
+static int check_leave(json_t *root, struct proto_req *req)
+{
+    return get_opt_bool(root, "quick", &req->quick);
 }
 
 static int check_block(json_t *root, struct proto_req *req)
@@ -323,7 +340,7 @@ static const struct request_kind request_kinds[] = {
     {"join", PT_JOIN, PROTO_VISITOR, check_join},
     {"msg", PT_MSG, PROTO_VISITOR, check_text},
     {"typing", PT_TYPING, PROTO_VISITOR, check_visitor_typing},
-    {"leave", PT_LEAVE, PROTO_VISITOR, check_none},
+    {"leave", PT_LEAVE, PROTO_VISITOR, check_leave},
     {"feedback", PT_FEEDBACK, PROTO_VISITOR, check_feedback},
     {"ping", PT_PING, PROTO_VISITOR, check_none},
     {"login", PT_LOGIN, PROTO_WORKER, check_login},

@@ -140,6 +140,10 @@ json_t *proto_topic_status_json(const struct proto_topic_status *t)
         "answering", t->answering, "waiting", t->waiting, "estimated_wait_s",
         wait_json(t->estimated_wait_s), "next_open", proto_time_json(t->next_open), "closes_at",
         proto_time_json(t->closes_at));
+    if (o)
+        json_object_set_new(o, "joins_until", proto_time_json(t->joins_until));
+    if (o && t->state == PROTO_TOPIC_FULL && t->full_reason != PROTO_FULL_NONE)
+        json_object_set_new(o, "full_reason", json_string(proto_full_reason_name(t->full_reason)));
     if (o && t->questions)
         json_object_set_new(o, "questions", proto_questions_json(t->questions, t->nquestions));
     return o;
@@ -202,6 +206,10 @@ char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *r
         json_object_set_new(o, "resumed", json_boolean(w->resumed));
         json_object_set_new(o, "state", json_string(proto_visitor_state_name(w->state)));
         json_object_set_new(o, "topics", topics_json(w->topics, w->ntopics));
+        json_object_set_new(o, "help",
+                            langs3((const char *const[3]){w->help[0] ? w->help[0] : "",
+                                                          w->help[1] ? w->help[1] : "",
+                                                          w->help[2] ? w->help[2] : ""}));
     }
     return proto_dump(o, ref);
 }
@@ -233,6 +241,10 @@ char *proto_queued(const struct proto_queued *q, const char *ref)
         json_object_set_new(o, "topic", json_string(q->topic));
         json_object_set_new(o, "position", json_integer(q->position));
         json_object_set_new(o, "estimated_wait_s", wait_json(q->estimated_wait_s));
+        json_object_set_new(o, "waited_s", json_integer(q->waited_s));
+        json_object_set_new(o, "staffed", json_boolean(q->staffed));
+        json_object_set_new(o, "closes_at", proto_time_json(q->closes_at));
+        json_object_set_new(o, "next_open", proto_time_json(q->next_open));
     }
     return proto_dump(o, ref);
 }
@@ -254,19 +266,27 @@ char *proto_duty(const struct proto_duty *d, const char *ref)
     return proto_dump(o, ref);
 }
 
-char *proto_queue_state(const struct proto_queue_topic *t, size_t n)
+static json_t *queue_topics_json(const struct proto_queue_topic *t, size_t n)
 {
-    json_t *o = frame_new("queue_state"), *arr = json_array();
+    json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s,s:i,s:i,s:I,s:b,s:s}", "id", t[i].id, "waiting",
-                                             t[i].waiting, "urgent_waiting", t[i].urgent_waiting,
-                                             "longest_wait_s", (json_int_t)t[i].longest_wait_s,
-                                             "open", t[i].open, "mode", t[i].mode));
-    if (o)
-        json_object_set_new(o, "topics", arr);
-    else
-        json_decref(arr);
-    return proto_dump(o, NULL);
+        json_array_append_new(
+            arr, json_pack("{s:s,s:i,s:i,s:I,s:b,s:s,s:s,s:i}", "id", t[i].id, "waiting",
+                           t[i].waiting, "urgent_waiting", t[i].urgent_waiting, "longest_wait_s",
+                           (json_int_t)t[i].longest_wait_s, "open", t[i].open, "mode", t[i].mode,
+                           "state", proto_topic_state_name(t[i].state), "on_duty", t[i].on_duty));
+    return arr;
+}
+
+char *proto_queue_state(const struct proto_queue_topic *t, size_t n,
+                        const struct proto_queue_topic *o, size_t no)
+{
+    json_t *f = frame_new("queue_state");
+    if (f) {
+        json_object_set_new(f, "topics", queue_topics_json(t, n));
+        json_object_set_new(f, "others", queue_topics_json(o, no));
+    }
+    return proto_dump(f, NULL);
 }
 
 static json_t *chat_started_base(const struct proto_chat_started *s)
@@ -310,14 +330,21 @@ char *proto_chat_started_worker(const struct proto_chat_started *s, const char *
     return proto_dump(o, ref);
 }
 
-char *proto_chat_ended(const char *chat, enum proto_end_by by, const char *ref)
+char *proto_chat_ended_quick(const char *chat, enum proto_end_by by, bool quick, const char *ref)
 {
     json_t *o = frame_new("chat_ended");
     if (o) {
         json_object_set_new(o, "chat", json_string(chat));
         json_object_set_new(o, "by", json_string(proto_end_by_name(by)));
+        if (quick)
+            json_object_set_new(o, "quick", json_true());
     }
     return proto_dump(o, ref);
+}
+
+char *proto_chat_ended(const char *chat, enum proto_end_by by, const char *ref)
+{
+    return proto_chat_ended_quick(chat, by, false, ref);
 }
 
 char *proto_typing(const char *chat, const char *from, bool on)
@@ -456,6 +483,14 @@ char *proto_error_closed(time_t next_open, const char *ref)
 {
     return proto_error(CHAT_ERR_CLOSED, ref,
                        json_pack("{s:o}", "next_open", proto_time_json(next_open)));
+}
+
+char *proto_error_full(enum proto_full_reason reason, time_t joins_until, const char *ref)
+{
+    const char *name = proto_full_reason_name(reason);
+    return proto_error(CHAT_ERR_QUEUE_FULL, ref,
+                       json_pack("{s:s,s:o}", "reason", name ? name : "queue", "joins_until",
+                                 proto_time_json(joins_until)));
 }
 
 /* ---- HTTP bodies ---------------------------------------------------------- */

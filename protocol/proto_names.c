@@ -73,6 +73,11 @@ const char *proto_visitor_state_name(enum proto_visitor_state s)
     return NAME_OF(visitor_state_names, s);
 }
 
+const char *proto_full_reason_name(enum proto_full_reason r)
+{
+    return r == PROTO_FULL_QUEUE ? "queue" : r == PROTO_FULL_CUTOFF ? "cutoff" : NULL;
+}
+
 const char *proto_end_by_name(enum proto_end_by b)
 {
     return NAME_OF(end_by_names, b);

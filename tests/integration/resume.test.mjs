@@ -98,7 +98,7 @@ scenario('transfer puts the visitor first in the other topic with its history',
         await request(v, { type: 'msg', text: 'my parents...' });
         const other = await visitorHello(srv.port);
         await request(other, { type: 'join', topic: 'parents' });
-        const ended = await request(w, { type: 'transfer', chat, topic: 'parents' });
+        const ended = await request(w, { type: 'transfer', chat, topic: 'parents', force: true });
         assert.deepEqual([ended.type, ended.chat, ended.by], ['chat_ended', chat, 'transfer']);
         const q = await v.next('queued');
         assert.deepEqual([q.topic, q.position], ['parents', 1]);

@@ -127,7 +127,7 @@ scenario('monitor, whisper and join_chat: the visitor never sees a whisper, not 
             const session = v.welcome.session;
             const again = await visitorHello(srv.port, { session });
             await again.next('chat_started');
-            w.send({ type: 'transfer', chat: id, topic: 'parents' });
+            w.send({ type: 'transfer', chat: id, topic: 'parents', force: true });
             await again.next('queued');
             const bob = await (async () => { await addWorker(srv, BOB); return workerOnDutyAs(srv.port, BOB, ['parents'], 1); })();
             const s = await again.next('chat_started');

@@ -31,7 +31,7 @@ async function transferred(srv) {
     assert.equal((await v.next('msg')).seq, 2);
     const p1 = await waiting(srv.port, 'parents');
     const p2 = await waiting(srv.port, 'parents');
-    const ended = await ask(w, { type: 'transfer', chat, topic: 'parents' }, 'chat_ended');
+    const ended = await ask(w, { type: 'transfer', chat, topic: 'parents', force: true }, 'chat_ended');
     return { w, v, chat, p1, p2, ended };
 }
 

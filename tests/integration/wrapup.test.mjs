@@ -48,7 +48,7 @@ scenario('wrapup follows every way a worker\'s part ends', { topics: TOPICS, ser
     const ends = {
         'the worker ends it': (x) => w.send({ type: 'end', chat: x.chat }),
         'the visitor leaves': (x) => x.v.send({ type: 'leave' }),
-        'a transfer': (x) => w.send({ type: 'transfer', chat: x.chat, topic: 'parents' }),
+        'a transfer': (x) => w.send({ type: 'transfer', chat: x.chat, topic: 'parents', force: true }),
         'a block': (x) => w.send({ type: 'block', chat: x.chat, hours: 1 }),
         'the visitor does not come back': (x) => x.v.terminate(),
     };

@@ -496,10 +496,11 @@ static const struct bad_case bad_cases[] = {
     {"[server]\n[server]\n" ONE_TOPIC, "t.ini:2: duplicate section [server] (first on line 1)\n"},
     {"[canned]\n[canned]\n" ONE_TOPIC, "t.ini:2: duplicate section [canned] (first on line 1)\n"},
     {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
-     "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], [categories] "
-     "or [canned]\n"},
+     "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], "
+     "[categories], "
+     "[canned] or [help]\n"},
     {"[Server]\n" ONE_TOPIC, "t.ini:1: unknown section [Server]: expected [server], [topic ID], "
-                             "[question ID], [categories] or [canned]\n"},
+                             "[question ID], [categories], [canned] or [help]\n"},
     {"[server\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[]\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[server] x\n" ONE_TOPIC,

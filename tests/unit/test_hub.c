@@ -222,10 +222,21 @@ static void test_transferred_visitor_is_served_first(void **state)
     snprintf(chat, sizeof(chat), "%s", started(dan, b));
     struct conn *waiting = visitor(w, "b"); /* already waiting in b */
     snprintf(frame, sizeof(frame), "{\"type\":\"transfer\",\"chat\":\"%s\",\"topic\":\"b\"}", chat);
+    send_frame(w, dan, frame); /* nobody is on duty for b */
+    json_t *e = next_of(dan, "error");
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e, "code")), "nobody_on_duty");
+    json_decref(e);
+    snprintf(frame, sizeof(frame),
+             "{\"type\":\"transfer\",\"chat\":\"%s\",\"topic\":\"b\",\"force\":true}", chat);
     send_frame(w, dan, frame);
-    json_t *q = next_of(v1, "queued");
+    json_t *q = next_of(v1, "queued"); /* of its join in a */
+    json_decref(q);
+    q = next_of(v1, "queued");
     assert_non_null(q);
+    assert_string_equal(json_string_value(json_object_get(q, "topic")), "b");
     assert_int_equal(json_integer_value(json_object_get(q, "position")), 1);
+    assert_true(json_is_false(json_object_get(q, "staffed"))); /* and says so */
     json_decref(q);
     struct conn *eve =
         worker(w, "eve", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"b\"],\"capacity\":1}");

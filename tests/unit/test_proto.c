@@ -36,6 +36,9 @@ static const struct decode_case decode_cases[] = {
     {PROTO_VISITOR, "{\"type\":\"typing\",\"on\":true}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"typing\",\"on\":1}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"type\":\"leave\"}", 0, ""},
+    {PROTO_VISITOR, "{\"type\":\"leave\",\"quick\":true}", 0, ""},
+    {PROTO_VISITOR, "{\"type\":\"leave\",\"quick\":null}", 0, ""},
+    {PROTO_VISITOR, "{\"type\":\"leave\",\"quick\":1}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"type\":\"feedback\",\"chat\":\"c\",\"score\":5}", 0, ""},
     {PROTO_VISITOR, "{\"type\":\"feedback\",\"chat\":\"c\",\"score\":6}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_VISITOR, "{\"type\":\"login\",\"user\":\"a\",\"password\":\"b\"}", CHAT_ERR_UNKNOWN_TYPE,
@@ -65,6 +68,9 @@ static const struct decode_case decode_cases[] = {
     {PROTO_WORKER, "{\"type\":\"block\",\"chat\":\"c\",\"hours\":169}", CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_WORKER, "{\"type\":\"block\",\"chat\":\"c\",\"hours\":168}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"transfer\",\"chat\":\"c\",\"topic\":\"p\"}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"transfer\",\"chat\":\"c\",\"topic\":\"p\",\"force\":true}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"transfer\",\"chat\":\"c\",\"topic\":\"p\",\"force\":\"yes\"}",
+     CHAT_ERR_BAD_REQUEST, ""},
     {PROTO_WORKER, "{\"type\":\"join\",\"topic\":\"youth\"}", CHAT_ERR_UNKNOWN_TYPE, ""},
     {PROTO_WORKER, "{\"type\":\"logout\"}", 0, ""},
     {PROTO_WORKER, "{\"type\":\"logout\",\"scope\":\"this\"}", 0, ""},
@@ -203,10 +209,13 @@ static void test_status_topic_nulls(void **state)
                                    .state = PROTO_TOPIC_CLOSED,
                                    .estimated_wait_s = -1,
                                    .next_open = -1,
-                                   .closes_at = -1};
+                                   .closes_at = -1,
+                                   .joins_until = -1};
     char *s = proto_dump(proto_topic_status_json(&t), NULL);
     assert_non_null(strstr(s, "\"estimated_wait_s\":null"));
     assert_non_null(strstr(s, "\"next_open\":null"));
+    assert_non_null(strstr(s, "\"joins_until\":null"));
+    assert_null(strstr(s, "full_reason")); /* only with state full */
     assert_non_null(strstr(s, "\"title\":{\"fi\":\"a\",\"sv\":\"b\",\"en\":\"c\"}"));
     free(s);
 }
@@ -215,14 +224,62 @@ static void test_status_topic_nulls(void **state)
  * JSON text each must give. */
 static char *enc_queued(void)
 {
-    struct proto_queued q = {"youth", 3, 240};
+    struct proto_queued q = {.topic = "youth",
+                             .position = 3,
+                             .estimated_wait_s = 240,
+                             .waited_s = 75,
+                             .closes_at = 1782993600,
+                             .next_open = -1,
+                             .staffed = true};
     return proto_queued(&q, "r1");
 }
 
 static char *enc_queued_no_estimate(void)
 {
-    struct proto_queued q = {"youth", 1, -1};
+    struct proto_queued q = {.topic = "youth",
+                             .position = 1,
+                             .estimated_wait_s = -1,
+                             .waited_s = 0,
+                             .closes_at = -1,
+                             .next_open = 1782990000,
+                             .staffed = false};
     return proto_queued(&q, NULL);
+}
+
+static char *enc_chat_ended_quick(void)
+{
+    return proto_chat_ended_quick("c1", PROTO_BY_VISITOR, true, NULL);
+}
+
+static char *enc_full_cutoff(void)
+{
+    return proto_error_full(PROTO_FULL_CUTOFF, 1782993300, "j");
+}
+
+static char *enc_full_queue(void)
+{
+    return proto_error_full(PROTO_FULL_QUEUE, -1, NULL);
+}
+
+static char *enc_nobody_on_duty(void)
+{
+    return proto_error(CHAT_ERR_NOBODY_ON_DUTY, "t", NULL);
+}
+
+static const struct proto_topic_status full_topic = {.id = "youth",
+                                                     .title = {"Nuoret", "Unga", "Youth"},
+                                                     .audience = "young",
+                                                     .state = PROTO_TOPIC_FULL,
+                                                     .full_reason = PROTO_FULL_CUTOFF,
+                                                     .waiting = 1,
+                                                     .estimated_wait_s = -1,
+                                                     .next_open = -1,
+                                                     .closes_at = 1782993600,
+                                                     .joins_until = 1782992700};
+
+static char *enc_status_full(void)
+{
+    return proto_status_body(1782990000, &full_topic, 1);
 }
 
 static char *enc_duty(void)
@@ -303,8 +360,18 @@ static char *enc_queue_state(void)
                                      .longest_wait_s = 61,
                                      .waiting = 2,
                                      .urgent_waiting = 1,
+                                     .on_duty = 2,
+                                     .state = PROTO_TOPIC_OPEN,
                                      .open = true}};
-    return proto_queue_state(t, 1);
+    struct proto_queue_topic o[] = {{.id = "parents",
+                                     .mode = "pick",
+                                     .longest_wait_s = 0,
+                                     .waiting = 0,
+                                     .urgent_waiting = 0,
+                                     .on_duty = 0,
+                                     .state = PROTO_TOPIC_CLOSED,
+                                     .open = false}};
+    return proto_queue_state(t, 1, o, 1);
 }
 
 static const struct proto_topic_status topic = {.id = "youth",
@@ -316,7 +383,8 @@ static const struct proto_topic_status topic = {.id = "youth",
                                                 .waiting = 2,
                                                 .estimated_wait_s = 300,
                                                 .next_open = -1,
-                                                .closes_at = 1782993600};
+                                                .closes_at = 1782993600,
+                                                .joins_until = 1782993600};
 
 static char *enc_status(void)
 {
@@ -330,7 +398,8 @@ static char *enc_status_body(void)
 
 static char *enc_welcome_visitor(void)
 {
-    struct proto_welcome_visitor w = {"tok", true, PROTO_VISITOR_QUEUED, &topic, 1};
+    struct proto_welcome_visitor w = {"tok",  true, PROTO_VISITOR_QUEUED,
+                                      &topic, 1,    {"Soita 112", "Ring 112", NULL}};
     return proto_welcome_visitor(&w, "h");
 }
 
@@ -352,16 +421,36 @@ static char *enc_welcome_worker(void)
 #define TOPIC_JSON                                                                                 \
     "{\"id\":\"youth\",\"title\":{\"fi\":\"Nuoret\",\"sv\":\"Unga\",\"en\":\"Youth\"},"            \
     "\"audience\":\"young\",\"state\":\"open\",\"staffed\":true,\"answering\":true,\"waiting\":2," \
-    "\"estimated_wait_s\":300,\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\"}"
+    "\"estimated_wait_s\":300,\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\","     \
+    "\"joins_until\":\"2026-07-02T15:00:00+03:00\"}"
 
 static const struct {
     char *(*encode)(void);
     const char *want;
 } encode_cases[] = {
     {enc_queued, "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":3,"
-                 "\"estimated_wait_s\":240,\"ref\":\"r1\"}"},
+                 "\"estimated_wait_s\":240,\"waited_s\":75,\"staffed\":true,"
+                 "\"closes_at\":\"2026-07-02T15:00:00+03:00\",\"next_open\":null,\"ref\":\"r1\"}"},
     {enc_queued_no_estimate,
-     "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":1,\"estimated_wait_s\":null}"},
+     "{\"type\":\"queued\",\"topic\":\"youth\",\"position\":1,\"estimated_wait_s\":null,"
+     "\"waited_s\":0,\"staffed\":false,\"closes_at\":null,"
+     "\"next_open\":\"2026-07-02T14:00:00+03:00\"}"},
+    {enc_chat_ended_quick,
+     "{\"type\":\"chat_ended\",\"chat\":\"c1\",\"by\":\"visitor\",\"quick\":true}"},
+    {enc_full_cutoff, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is "
+                      "full\",\"reason\":\"cutoff\",\"joins_until\":\"2026-07-02T14:55:00+03:00\","
+                      "\"ref\":\"j\"}"},
+    {enc_full_queue, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is "
+                     "full\",\"reason\":\"queue\",\"joins_until\":null}"},
+    {enc_nobody_on_duty,
+     "{\"type\":\"error\",\"code\":\"nobody_on_duty\",\"message\":\"nobody is on duty for "
+     "that topic now (send force: true to transfer anyway)\",\"ref\":\"t\"}"},
+    {enc_status_full,
+     "{\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[{\"id\":\"youth\",\"title\":{"
+     "\"fi\":\"Nuoret\",\"sv\":\"Unga\",\"en\":\"Youth\"},\"audience\":\"young\",\"state\":"
+     "\"full\",\"staffed\":false,\"answering\":false,\"waiting\":1,\"estimated_wait_s\":null,"
+     "\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\",\"joins_until\":"
+     "\"2026-07-02T14:45:00+03:00\",\"full_reason\":\"cutoff\"}]}"},
     {enc_duty, "{\"type\":\"duty\",\"on\":true,\"topics\":[\"youth\",\"parents\"],\"capacity\":3,"
                "\"langs\":[\"fi\",\"en\"],\"ref\":\"d\"}"},
     {enc_duty_off, "{\"type\":\"duty\",\"on\":false,\"topics\":[],\"capacity\":1,\"langs\":[]}"},
@@ -386,13 +475,16 @@ static const struct {
      "\"answers\":{},\"urgent\":false,\"ref\":\"p\"}"},
     {enc_queue_state,
      "{\"type\":\"queue_state\",\"topics\":[{\"id\":\"youth\",\"waiting\":2,\"urgent_waiting\":1,"
-     "\"longest_wait_s\":61,\"open\":true,\"mode\":\"auto\"}]}"},
+     "\"longest_wait_s\":61,\"open\":true,\"mode\":\"auto\",\"state\":\"open\",\"on_duty\":2}],"
+     "\"others\":[{\"id\":\"parents\",\"waiting\":0,\"urgent_waiting\":0,\"longest_wait_s\":0,"
+     "\"open\":false,\"mode\":\"pick\",\"state\":\"closed\",\"on_duty\":0}]}"},
     {enc_status,
      "{\"type\":\"status\",\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" TOPIC_JSON
      "]}"},
     {enc_status_body, "{\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" TOPIC_JSON "]}"},
     {enc_welcome_visitor, "{\"type\":\"welcome\",\"session\":\"tok\",\"resumed\":true,"
-                          "\"state\":\"queued\",\"topics\":[" TOPIC_JSON "],\"ref\":\"h\"}"},
+                          "\"state\":\"queued\",\"topics\":[" TOPIC_JSON "],\"help\":{"
+                          "\"fi\":\"Soita 112\",\"sv\":\"Ring 112\",\"en\":\"\"},\"ref\":\"h\"}"},
     {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
                          "\"role\":\"coordinator\",\"token\":\"t0k\",\"canned\":[\"Hei!\"],"
                          "\"categories\":[{\"id\":\"school\",\"label\":{\"fi\":\"Koulu\","
@@ -422,6 +514,9 @@ static void test_name_tables(void **state)
     assert_string_equal(proto_topic_state_name(PROTO_TOPIC_FULL), "full");
     assert_string_equal(proto_visitor_state_name(PROTO_VISITOR_CHATTING), "chatting");
     assert_string_equal(proto_end_by_name(PROTO_BY_TIMEOUT), "timeout");
+    assert_string_equal(proto_full_reason_name(PROTO_FULL_QUEUE), "queue");
+    assert_string_equal(proto_full_reason_name(PROTO_FULL_CUTOFF), "cutoff");
+    assert_null(proto_full_reason_name(PROTO_FULL_NONE));
 }
 
 /* A login's password and token are wiped in the parsed tree when the
