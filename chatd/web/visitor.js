@@ -329,9 +329,12 @@ function showView(name) {
 function renderHelp() {
   var text = help ? I18N.pick(help, '') : '';
   var closedScreen = view === 'topics' && topics.length > 0 && !topics.some(function (tp) { return tp.state === 'open'; });
-  var show = !!text && (view === 'ended' || closedScreen || (view === 'queue' && queued !== null && !staffedNow()));
+  var show = !!text && (closedScreen || (view === 'queue' && queued !== null && !staffedNow()));
   $('help-text').textContent = show ? text : '';
   $('help-box').hidden = !show;
+  var after = !!text && view === 'ended';
+  $('ended-help-text').textContent = after ? text : '';
+  $('ended-help').hidden = !after;
 }
 
 function updateControls() {

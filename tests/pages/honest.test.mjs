@@ -445,8 +445,8 @@ test('being told and leaving: the start announced, the title, the tone; a superv
                 await c.waitForFunction(() => document.activeElement.classList.contains('chat-end-yes'));
                 await c.keyboard.press('Enter');
                 await v2.locator('#view-ended').waitFor();
-                assert.equal(await v2.locator('#help-text').textContent(), HELP[lang]);
-                assert.ok(await v2.locator('#help-box').isVisible());
+                assert.equal(await v2.locator('#ended-help-text').textContent(), HELP[lang]);
+                assert.ok(await v2.locator('#ended-help').isVisible());
                 await clean(v2);
                 if (lang === 'fi') await shotTop(v2, 'honest-ended-help-fi-390');
                 await c.locator('#chats section[data-chat].ended button.chat-close').first().click();
