@@ -39,7 +39,7 @@ import { initQuickExit } from './visitor/quickexit.js';
 import { initFeedback, resetFeedback, labelScores, feedbackAcked, feedbackRefused, feedbackLost } from './visitor/feedback.js';
 import { setQuestions, askingTopic, startAsking, forgetQuestions, questionsOf, chosenAnswers, renderQuestions } from './visitor/questions.js';
 import { renderTopicList, onQuietWeek, cutoffText } from './visitor/topiclist.js';
-import { initAttention, renderTitle, chatStarted, messageCame } from './visitor/attention.js';
+import { initAttention, renderTitle, announce, chatStarted, messageCame } from './visitor/attention.js';
 
 var SESSION_KEY = 'chat.session';
 var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
@@ -256,6 +256,7 @@ function onTyping(m) {
 }
 
 function onChatEnded(m) {
+  announce('');   /* the next start is news again */
   conv.failPending();
   ended = { chat: m.chat, by: m.by };
   chat = null;

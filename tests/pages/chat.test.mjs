@@ -94,9 +94,12 @@ test('console tools: transfer a chat to another topic and block with a confirmat
         await visitorSend(v, 'a question for parents');
         await panel.locator('.chat-log').filter({ hasText: 'a question for parents' }).waitFor();
 
-        /* transfer: the console panel ends, the visitor is first in the parents queue, told why */
+        /* transfer: nobody is on duty for parents, so the console asks first
+         * (contract v3 §1); then the panel ends, the visitor is first in the
+         * parents queue, told why */
         await panel.locator('select.chat-transfer-topic').selectOption('parents');
         await panel.locator('button.chat-transfer').click();
+        await panel.locator('button.chat-transfer-force').click();
         await panel.locator('.chat-log .msg-system').filter({ hasText: 'The chat was transferred.' }).waitFor();
         await v.locator('#view-queue').waitFor();
         assert.equal(await v.locator('#queue-note').textContent(),

@@ -298,7 +298,9 @@ function buildTools(c, base, ta) {
     sendTransfer(c, topicSel.value, false);
   });
   if (topicSel.options.length) {
-    tools.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
+    var tt = labelled(base + '-transfer', 'c.chat.transfer.to', topicSel);
+    tt.className += ' tool-transfer';
+    tools.appendChild(tt);
     tools.appendChild(transferBtn);
   }
 
