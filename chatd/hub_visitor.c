@@ -33,9 +33,12 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         topics[i].questions = h->topic_questions[i];
         topics[i].nquestions = h->topic_nquestions[i];
     }
-    struct proto_welcome_visitor w = {
-        v->session, resumed,         v->state,
-        topics,     h->cfg->ntopics, {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]}};
+    struct proto_welcome_visitor w = {.session = v->session,
+                                      .resumed = resumed,
+                                      .state = v->state,
+                                      .topics = topics,
+                                      .ntopics = h->cfg->ntopics,
+                                      .help = {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]}};
     conn_send(c, proto_welcome_visitor(&w, r->ref));
     if (v->state == PROTO_VISITOR_QUEUED) {
         route_send_queued(h, v, NULL, now);

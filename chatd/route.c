@@ -127,7 +127,9 @@ int route_seed_estimates(struct hub *h, time_t now)
     time_t from = now - (time_t)STATUS_SEED_DAYS * 86400;
     for (size_t i = 0; i < h->cfg->ntopics; i++)
         h->topics[i].seed = (struct status_seed){0};
-    int rc = store_stats_each(h->st, from, now + 1, NULL, seed_add, h);
+    /* to a day ahead: the hours a clock set back (or a test clock moved
+     * ahead in the last run) left after now count too */
+    int rc = store_stats_each(h->st, from, now + 86400, NULL, seed_add, h);
     for (size_t i = 0; rc == 0 && i < h->cfg->ntopics; i++) {
         struct topic_state *ts = &h->topics[i];
         status_seed_apply(&ts->seed, &ts->service, &ts->patience);

@@ -253,10 +253,10 @@ struct proto_topic_status {
     time_t next_open;
     time_t closes_at;
     time_t joins_until;                     /* contract v3 §1: closes_at minus join_cutoff_min */
-    enum proto_full_reason full_reason;     /* with state full; else PROTO_FULL_NONE (left out) */
     const struct proto_question *questions; /* visitor welcome only; NULL: none sent */
     size_t nquestions;
     enum proto_topic_state state;
+    enum proto_full_reason full_reason; /* with state full; else PROTO_FULL_NONE (left out) */
     int waiting;
     bool staffed;
     bool answering; /* a worker on duty for it has a free slot now (contract v2 §1) */

@@ -495,6 +495,13 @@ static const struct bad_case bad_cases[] = {
     {ONE_TOPIC "[topic a]\nhours = never\n", "t.ini:3: duplicate topic \"a\" (first on line 1)\n"},
     {"[server]\n[server]\n" ONE_TOPIC, "t.ini:2: duplicate section [server] (first on line 1)\n"},
     {"[canned]\n[canned]\n" ONE_TOPIC, "t.ini:2: duplicate section [canned] (first on line 1)\n"},
+    /* [help] (contract v3 §1) */
+    {"[help]\n[help]\n" ONE_TOPIC, "t.ini:2: duplicate section [help] (first on line 1)\n"},
+    {ONE_TOPIC "[help]\ntext_de = Hilfe\n",
+     "t.ini:4: unknown key \"text_de\" in [help]: expected text_fi, text_sv or text_en\n"},
+    {ONE_TOPIC "[help]\ntext_fi = a\ntext_fi = b\n",
+     "t.ini:5: duplicate key \"text_fi\" (first on line 4)\n"},
+    {ONE_TOPIC "[help]\ntext_sv =\n", "t.ini:4: bad text_sv: empty\n"},
     {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
      "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], "
      "[categories], "
@@ -971,6 +978,40 @@ static void test_questions_and_categories_parse(void **state)
     done(&r);
 }
 
+/* [help]: each language's text whole up to 1,000 characters (not bytes),
+ * a longer one an error on its line; without the section, no texts. */
+static void test_help_texts(void **state)
+{
+    (void)state;
+    char text[8192], *p;
+    struct result r = load(ONE_TOPIC "[help]\ntext_fi = Soita 112\ntext_en = Call 112\n", 0);
+    if (r.rc != 0)
+        fail_msg("%s", r.errs);
+    assert_string_equal(r.cfg->help[LANG_FI], "Soita 112");
+    assert_string_equal(r.cfg->help[LANG_SV], "");
+    assert_string_equal(r.cfg->help[LANG_EN], "Call 112");
+    done(&r);
+    for (int n = 1000; n <= 1001; n++) {
+        p = text + snprintf(text, sizeof(text), ONE_TOPIC "[help]\ntext_sv = ");
+        for (int i = 0; i < n; i++)
+            p += snprintf(p, 3, "\xc3\xa4"); /* a two-byte character */
+        snprintf(p, 2, "\n");
+        r = load(text, 0);
+        if (n == 1000) {
+            assert_int_equal(r.rc, 0);
+            assert_int_equal(strlen(r.cfg->help[LANG_SV]), 2000);
+        } else {
+            assert_int_equal(r.rc, CHAT_ERR_BAD_REQUEST);
+            assert_string_equal(r.errs, "t.ini:4: bad text_sv: longer than 1000 characters\n");
+        }
+        done(&r);
+    }
+    r = load(ONE_TOPIC, 0);
+    for (int l = 0; l < LANG_COUNT; l++)
+        assert_string_equal(r.cfg->help[l], "");
+    done(&r);
+}
+
 static void test_topic_lookup(void **state)
 {
     (void)state;
@@ -1042,6 +1083,7 @@ int main(void)
         cmocka_unit_test(test_config_load_reads_a_file_and_names_it),
         cmocka_unit_test(test_config_load_whole_file_problems),
         cmocka_unit_test(test_topic_lookup),
+        cmocka_unit_test(test_help_texts),
         cmocka_unit_test(test_questions_and_categories_parse),
         cmocka_unit_test(test_origin_checks_are_exact),
     };

@@ -2,7 +2,9 @@
  * test_status: availability states, the join cut-off, and the wait
  * estimator (null without basis, position * average / staffed slots, and
  * with patience, urgent joins and language routing against the formula of
- * status.h), and a simulated evening on which it must halve the bias.
+ * status.h), a simulated evening on which it must halve the bias, the
+ * remaining wait of a visitor whose wait outlives its first estimate, and
+ * the means a restart starts from.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,6 +259,101 @@ static void test_estimate_halves_the_bias_on_a_simulated_evening(void **state)
     assert_true(fabs(new_b) < 0.5 * old_b); /* at least halved */
 }
 
+/* Contract v3 §1: inside hours, full says why; joins_until is closes_at
+ * minus the cut-off, also while nobody is refused yet. */
+static void test_full_says_cutoff_or_queue(void **state)
+{
+    (void)state;
+    struct config_topic t = topic("mon-fri 09:00-21:00", 2, 15);
+    struct status_input in = {.waiting = 0};
+    struct proto_topic_status out;
+    status_compute(&t, &in, MON_2050 - 3000, &out); /* 20:00 */
+    assert_int_equal(out.state, PROTO_TOPIC_OPEN);
+    assert_int_equal(out.full_reason, PROTO_FULL_NONE);
+    assert_int_equal(out.joins_until, MON_2050 - 300); /* 20:45 */
+    in.waiting = 2;
+    status_compute(&t, &in, MON_2050 - 3000, &out);
+    assert_int_equal(out.state, PROTO_TOPIC_FULL);
+    assert_int_equal(out.full_reason, PROTO_FULL_QUEUE);
+    status_compute(&t, &in, MON_2050, &out); /* both: the cut-off is said */
+    assert_int_equal(out.full_reason, PROTO_FULL_CUTOFF);
+    in.waiting = 0;
+    status_compute(&t, &in, MON_2050, &out);
+    assert_int_equal(out.state, PROTO_TOPIC_FULL);
+    assert_int_equal(out.full_reason, PROTO_FULL_CUTOFF);
+    assert_int_equal(out.joins_until, MON_2050 - 300);
+    struct config_topic no_cut = topic("mon-fri 09:00-21:00", 2, 0), always = topic("always", 2, 0);
+    status_compute(&no_cut, &in, MON_2050, &out);
+    assert_int_equal(out.joins_until, MON_2050 + 600); /* closes_at */
+    status_compute(&always, &in, MON_2050, &out);
+    assert_int_equal(out.joins_until, -1);
+    struct config_topic closed = topic("never", 2, 15);
+    status_compute(&closed, &in, MON_2050, &out);
+    assert_int_equal(out.joins_until, -1);
+    assert_int_equal(out.full_reason, PROTO_FULL_NONE);
+}
+
+/* A simulated wait at the head of the line that outlives its first
+ * estimate (nobody is freed): the remaining wait never stays below the time
+ * already waited, grows with it, and is W again once the line moves. */
+static void test_remaining_wait_outlives_the_first_estimate(void **state)
+{
+    (void)state;
+    struct status_input in = input(2, 600, 0, 0); /* 2 slots, chats of 10 min */
+    struct status_who who = {.lang_slots = -1};
+    long first = status_estimate_for(&in, 1, &who), last = first;
+    assert_int_equal(first, 300);
+    for (long waited = 10; waited <= 3 * first; waited += 10) {
+        who.still_s = waited;
+        long rest = status_estimate_for(&in, 1, &who);
+        assert_true(rest >= waited); /* never below what has visibly passed */
+        assert_true(rest > last);    /* and not stuck while nothing moves */
+        assert_int_equal(rest, first + waited);
+        last = rest;
+    }
+    who.still_s = 0; /* the line moved: second in line now, the clock starts again */
+    assert_int_equal(status_estimate_for(&in, 2, &who), 600);
+    /* with patience the same holds, and so with language routing */
+    in = input(3, 480, 600, 0);
+    who = (struct status_who){.lang_slots = 1, .fallback_s = 100, .still_s = 0};
+    long w0 = status_estimate_for(&in, 4, &who);
+    who.still_s = 700;
+    assert_int_equal(status_estimate_for(&in, 4, &who), w0 + 700);
+    /* never 0 while nobody is free, also for chats that end at once */
+    in = input(1, 0, 0, 0);
+    who = (struct status_who){.lang_slots = -1};
+    assert_int_equal(status_estimate_for(&in, 1, &who), 1);
+    in.free_slots = 1;
+    assert_int_equal(status_estimate_for(&in, 1, &who), 0);
+}
+
+/* After a restart: the stored statistics give the estimator its means. */
+static void test_seed_from_stored_statistics(void **state)
+{
+    (void)state;
+    struct status_input in = {.waiting = 1, .staffed_slots = 2};
+    struct status_patience p = {0};
+    assert_int_equal(status_estimate_wait(&in, 1), -1);
+    const struct status_seed none = {0};
+    status_seed_apply(&none, &in.service, &p);
+    assert_int_equal(in.service.samples, 0); /* nothing stored: still no basis */
+    const struct status_seed seed = {.chats = 10,
+                                     .chat_s = 5000,
+                                     .wrapup_s = 1000,
+                                     .answered = 90,
+                                     .abandoned = 10,
+                                     .wait_s = 30000};
+    status_seed_apply(&seed, &in.service, &p);
+    assert_int_equal(in.service.samples, 10);
+    assert_true(fabs(in.service.avg_s - 600) < 1e-9); /* chat + wrap-up per chat */
+    assert_int_equal(status_estimate_wait(&in, 1), 300);
+    /* 100 waits weigh as the newest 50 do: the ratio stays, new ones count */
+    assert_true(fabs(p.abandons - 5) < 1e-9);
+    assert_true(fabs(status_patience_s(&p) - 3000) < 1e-9);
+    status_patience_add(&p, 100, true);
+    assert_true(status_patience_s(&p) < 3000);
+}
+
 /* The hours at one moment hold, unchanged, until the next change and not
  * a second longer: every second of a day with an opening, a cut-off and a
  * closing gives the same answers from the kept hours as worked out anew. */
@@ -297,6 +394,9 @@ int main(void)
         cmocka_unit_test(test_join_refused_within_cutoff),
         cmocka_unit_test(test_join_refused_at_queue_max),
         cmocka_unit_test(test_state_names),
+        cmocka_unit_test(test_full_says_cutoff_or_queue),
+        cmocka_unit_test(test_remaining_wait_outlives_the_first_estimate),
+        cmocka_unit_test(test_seed_from_stored_statistics),
         cmocka_unit_test(test_no_estimate_without_basis),
         cmocka_unit_test(test_estimate_is_position_times_average_over_slots),
         cmocka_unit_test(test_estimate_counts_those_who_give_up),
