@@ -23,7 +23,8 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { ALICE, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, roundTrip, shot, visitorOpen, visitorSend,
+    workerSend,
 } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
@@ -260,7 +261,12 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
             const v = await visitorIn(page, base, 'fi');
             await v.click('#topics [data-topic="youth"]');
             await v.locator('#queue-closing').waitFor();
-            for (let s = 0; s < 14 * 60; s += 30) await srv.advance(30);
+            /* in steps the page keeps up with: its connection answers each
+             * step's ping before the next (chatd hangs up a silent one) */
+            for (let s = 0; s < 14 * 60; s += 30) {
+                await srv.advance(30);
+                await roundTrip(v);
+            }
             assert.equal((await status(srv.port, 'youth')).state, 'closed');
             await v.locator('#queue-closing').filter({
                 hasText: 'Chat on suljettu uusilta tulijoilta. Jonossa jo olevat saavat vastauksen myös sulkemisen jälkeen, niin kauan kuin päivystäjiä on paikalla.',
@@ -484,6 +490,7 @@ test('an estimate that stays true: the remaining wait, then "taking longer than 
         await step('the wait outlives it: said in words, not a number', async () => {
             for (let s = 0; s < 180; s += 30) {
                 await srv.advance(30);
+                await roundTrip(v);
                 await v.clock.runFor(30000);
             }
             await wait.filter({ hasText: 'Odotus kestää pidempään kuin arvioimme.' }).waitFor();

@@ -298,10 +298,13 @@ function buildTools(c, base, ta) {
     sendTransfer(c, topicSel.value, false);
   });
   if (topicSel.options.length) {
-    var tt = labelled(base + '-transfer', 'c.chat.transfer.to', topicSel);
-    tt.className += ' tool-transfer';
-    tools.appendChild(tt);
-    tools.appendChild(transferBtn);
+    /* the menu and its button on a row of their own: the menu's states and
+     * on-duty counts need the room */
+    var row = document.createElement('div');
+    row.className = 'tool-transfer';
+    row.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
+    row.appendChild(transferBtn);
+    tools.appendChild(row);
   }
 
   var hoursSel = document.createElement('select');
