@@ -126,8 +126,7 @@ static char *line_frame(const struct chat *ch, const struct hist *l)
                           .text = l->text,
                           .seq = l->seq,
                           .ts = l->ts,
-                          .alias = l->by == BY_WORKER && ch->worker && !l->alias ? ch->worker->alias
-                                                                                 : l->alias};
+                          .alias = l->shown};
     return proto_msg_frame(&m);
 }
 
@@ -188,17 +187,25 @@ int chat_post(struct hub *h, struct chat *ch, const struct chat_line *in, const 
         ch->hist = nh;
         ch->caphist = cap;
     }
+    const char *shown = in->by != BY_WORKER ? in->alias
+                        : in->alias         ? in->alias
+                        : ch->worker        ? ch->worker->alias
+                                            : NULL;
     struct hist l = {.text = strdup(in->text),
                      .alias = in->alias ? strdup(in->alias) : NULL,
+                     .shown = shown ? strdup(shown) : NULL,
                      .by = in->by,
                      .seq = (in->by == BY_WHISPER ? ch->wseq : ch->seq) + 1,
                      .ts = now};
-    int rc = !l.text || (in->alias && !l.alias) ? CHAT_ERR_NOMEM : seal_line(h, ch, &l);
+    int rc = !l.text || (in->alias && !l.alias) || (shown && !l.shown) ? CHAT_ERR_NOMEM
+                                                                       : seal_line(h, ch, &l);
     if (rc != 0) {
-        if (l.text)
+        if (l.text) {
             hub_hist_free(&l);
-        else
+        } else {
             free(l.alias);
+            free(l.shown);
+        }
         return rc;
     }
     turn_touch_chat(h, ch);
@@ -249,7 +256,7 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
                                        .text = l->text,
                                        .seq = l->seq,
                                        .ts = l->ts,
-                                       .alias = l->alias};
+                                       .alias = l->shown};
     }
     const struct config_topic *t = &h->cfg->topics[ch->topic];
     const struct visitor *v = ch->visitor;

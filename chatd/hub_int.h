@@ -85,6 +85,9 @@ enum writer {
 struct hist {
     char *text;  /* wiped before it is freed */
     char *alias; /* a supervisor's alias (join_chat, whisper), or NULL */
+    char *shown; /* the alias frames show for it: its writer's, the chat's worker
+                  * at the time included (so a history after a transfer names
+                  * who wrote each line); NULL for the visitor's lines */
     enum writer by;
     uint64_t seq; /* of a whisper: its own number */
     time_t ts;
@@ -398,6 +401,7 @@ static inline void hub_hist_free(struct hist *l)
     sodium_memzero(l->text, strlen(l->text));
     free(l->text);
     free(l->alias);
+    free(l->shown);
 }
 
 /* Takes tab off ch's monitors and ch off tab's list. */

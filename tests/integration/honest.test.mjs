@@ -228,6 +228,23 @@ scenario('a supervisor who joined a chat writes under its alias, live and in the
     const back = await visitorHello(srv.port, { session: v.welcome.session });
     const s = await back.next('chat_started');
     assert.equal(s.history.find((x) => x.text === 'Cora here').alias, 'Cora');
+    assert.equal(s.history.find((x) => x.text === 'Alice again').alias, 'Alice', 'each line names its writer');
+});
+
+scenario('after a transfer the history names who wrote each line', {
+    topics: { youth: {}, parents: { audience: 'parent' } },
+}, async (srv) => {
+    await addWorker(srv);
+    const { w, v, chat } = await chatting(srv);
+    assert.equal((await request(w, { type: 'msg', chat, text: 'from Alice' })).type, 'ack');
+    await v.next('msg');
+    const bob = await workerLogin(srv.port, 'bob', 'bob-password-1');
+    assert.equal((await request(bob, { type: 'duty', on: true, topics: ['parents'], capacity: 1 })).type, 'duty');
+    assert.equal((await request(w, { type: 'transfer', chat, topic: 'parents' })).by, 'transfer');
+    const s = await v.next('chat_started');
+    assert.equal(s.worker, 'Bob');
+    assert.equal(s.history.find((x) => x.text === 'from Alice').alias, 'Alice', 'not the new worker\'s name');
+    assert.equal((await bob.next('chat_started')).history.find((x) => x.text === 'from Alice').alias, 'Alice');
 });
 
 /* ---- 5. leaving with the quick exit ---- */
