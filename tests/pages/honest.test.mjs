@@ -33,6 +33,7 @@ const PARENTS = {
     audience: 'parent', title_fi: 'Vanhempien chat', title_sv: 'Föräldrachatten', title_en: 'Parents chat',
 };
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
+const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
 const HELP = {
     fi: 'Hätätilanteessa soita 112. Lasten ja nuorten puhelin 116 111 päivystää joka päivä.',
     sv: 'I en nödsituation, ring 112. Barn- och ungdomstelefonen 116 111 har jour varje dag.',
@@ -290,6 +291,7 @@ test('a transfer where nobody is on duty: the menu says so, the console asks, th
         const panel = chatPanel(c);
         await panel.waitFor();
         await visitorSend(v, 'kysyisin vanhempien puolesta');
+        await workerSend(panel, 'Siirrän sinut vanhempien chattiin.');
         const parentsSt = await status(srv.port, 'parents');
         assert.equal(parentsSt.state, 'closed');
 
@@ -337,6 +339,25 @@ test('a transfer where nobody is on duty: the menu says so, the console asks, th
         await step('the console lists the wait nobody serves', async () => {
             await c.locator('#queue .queue-unserved li[data-topic="parents"]').waitFor();
             assert.equal(await c.locator('#queue .queue-unserved-heading').textContent(), 'Waiting where nobody is on duty');
+        });
+
+        await step('the next worker reads the first one\'s lines under her name, not as a supervisor\'s', async () => {
+            await addWorker(srv, BOB, 'worker');
+            const b = await page(DESKTOP);
+            await b.goto(`${base}/console/`);
+            await b.fill('#login-user', BOB.user);
+            await b.fill('#login-password', BOB.password);
+            await b.click('#login-submit');
+            await b.locator('#work-view').waitFor();
+            await b.check('#duty-topic-parents');
+            await b.click('#duty-on');
+            const p2 = chatPanel(b);
+            const line = p2.locator('.chat-log .msg').filter({ hasText: 'Siirrän sinut vanhempien chattiin.' });
+            await line.waitFor();
+            assert.equal(await line.locator('.msg-who').textContent(), ALICE.alias);
+            await v.locator('#view-chat').waitFor();
+            const seen = v.locator('#chat-log .msg-other').filter({ hasText: 'Siirrän sinut vanhempien chattiin.' });
+            assert.equal(await seen.locator('.msg-who').textContent(), ALICE.alias, 'the visitor too reads who wrote it');
         });
     });
 });
