@@ -185,18 +185,20 @@ function showError(text, detail) {
   box.appendChild(close);
 }
 
-/* An error frame {code, message, next_open}: its friendly text, the code as detail. */
-function showErrorFrame(m) {
+/* An error frame {code, message, next_open}: its friendly text, the code as
+ * detail unless plain (the visitor page: a young person needs words that
+ * say what helps, not a code). */
+function showErrorFrame(m, plain) {
   var code = typeof m.code === 'string' ? m.code : 'error';
   var friendly;
   if (code === 'closed' && m.next_open) {
-    friendly = t('err.closed.next', { time: I18N.formatTime(m.next_open, true) });
+    friendly = t('err.closed.next', { time: I18N.formatWhen(m.next_open) });
   } else if (I18N.has('err.' + code)) {
     friendly = t('err.' + code);
   } else {
     friendly = t('err.generic');
   }
-  showError(friendly, code + (m.message ? ': ' + m.message : ''));
+  showError(friendly, plain ? '' : code + (m.message ? ': ' + m.message : ''));
 }
 
 /* ---- topics ---- */

@@ -14,12 +14,13 @@ var t = I18N.t;
 /* One chat as this side sees it. opts:
  *   log, typingEl   the message log and the other side's typing line;
  *   own             'visitor' or 'worker': which messages are ours;
- *   who(from)       the name over a message from that side;
+ *   who(from, rec)  the name over a message from that side (rec.alias:
+ *                   the name the line was written under, or null);
  *   typingText()    the typing line's text;
  *   live()          whether the chat takes messages now;
  *   sock            the Socket; frame(obj), optional, adds what the
  *                   protocol needs to each request (the console's chat id).
- * Records: {kind: 'msg', from, text, ts, seq, status, el} with status
+ * Records: {kind: 'msg', from, alias, text, ts, seq, status, el} with status
  * 'ok' | 'pending' | 'failed', or {kind: 'system', key, el}. */
 function Conversation(opts) {
   this.opts = opts;
@@ -62,6 +63,7 @@ Conversation.prototype.add = function (m, status) {
   var rec = {
     kind: 'msg',
     from: m.from === own ? own : (own === 'visitor' ? 'worker' : 'visitor'),
+    alias: typeof m.alias === 'string' && m.alias ? m.alias : null,
     text: typeof m.text === 'string' ? m.text : '',
     ts: m.ts || null,
     seq: m.seq,
@@ -118,7 +120,7 @@ Conversation.prototype.render = function (rec) {
   }
   el.classList.toggle('msg-pending', rec.status === 'pending');
   el.classList.toggle('msg-failed', rec.status === 'failed');
-  el.querySelector('.msg-who').textContent = this.opts.who(rec.from);
+  el.querySelector('.msg-who').textContent = this.opts.who(rec.from, rec);
   el.querySelector('.msg-time').textContent = rec.ts ? I18N.formatTime(rec.ts, false) : '';
   var st = '';
   if (rec.status === 'pending') st = t('v.chat.sending');

@@ -160,6 +160,27 @@ var I18N = {
     }
   },
 
+  /* An ISO-8601 time as a moment a person plans by: "today at 17:00"
+   * (with plainToday only the clock, as in "until 20:00"), "tomorrow at
+   * 17:00" or "Mon 8.12. at 17:00", by the days of this browser's calendar. */
+  formatWhen: function (iso, plainToday) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    var time = I18N.formatTime(iso, false);
+    var now = new Date();
+    var day0 = function (x) { return new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime(); };
+    var days = Math.round((day0(d) - day0(now)) / 86400000);
+    if (days <= 0) return I18N.t(plainToday ? 'time.clock' : 'time.today', { time: time });
+    if (days === 1) return I18N.t('time.tomorrow', { time: time });
+    var day;
+    try {
+      day = new Intl.DateTimeFormat(I18N.locale(), { weekday: 'short', day: 'numeric', month: 'numeric' }).format(d);
+    } catch (e) {
+      day = d.toDateString();
+    }
+    return I18N.t('time.day', { day: day, time: time });
+  },
+
   /* A duration in seconds as "45 s" or "3 min". */
   formatDuration: function (s) {
     s = Math.max(0, Math.round(Number(s) || 0));

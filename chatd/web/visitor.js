@@ -18,18 +18,33 @@
  * the chat. Own messages stay "sending" until the `ack` with their ref.
  * The same session opened in another tab takes the connection over (close code
  * 4002): this tab then waits until the visitor chooses to continue here.
+ * Honest in every state (contract v3 §1): the queue says when the chat
+ * closes (and plainly what happens to a wait the closing cuts short), the
+ * remaining estimate until the wait outlives the first one ("taking
+ * longer than we thought" then, never a stale number), and, with
+ * `staffed: false`, that nobody is there, when the chat opens and what the
+ * visitor can do. A join refused at the cut-off says until when new chats
+ * were taken and when the chat is open again, never "try again in a
+ * moment"; the visitor never sees a raw error code. A message shows the
+ * name it was written under (`alias`: a supervisor who joined writes under
+ * their own). The organisation's other help (`welcome.help`) is shown
+ * after every chat, on the closed screen and while nobody is on duty.
  * Its parts: the topic list (visitor/topiclist.js), the questions
- * (visitor/questions.js), the feedback (visitor/feedback.js) and quick exit
- * (visitor/quickexit.js). */
+ * (visitor/questions.js), the feedback (visitor/feedback.js), quick exit
+ * (visitor/quickexit.js) and the announcements, title and optional sound
+ * (visitor/attention.js). */
 import { I18N } from './i18n.js';
 import * as Chat from './common.js';
 import { initQuickExit } from './visitor/quickexit.js';
 import { initFeedback, resetFeedback, labelScores, feedbackAcked, feedbackRefused, feedbackLost } from './visitor/feedback.js';
 import { setQuestions, askingTopic, startAsking, forgetQuestions, questionsOf, chosenAnswers, renderQuestions } from './visitor/questions.js';
-import { renderTopicList, onQuietWeek } from './visitor/topiclist.js';
+import { renderTopicList, onQuietWeek, cutoffText } from './visitor/topiclist.js';
+import { initAttention, renderTitle, announce, chatStarted, messageCame } from './visitor/attention.js';
 
 var SESSION_KEY = 'chat.session';
 var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
+var CLOSING_SOON_S = 15 * 60;  /* a wait this close to closing is told what happens */
+var LONGER_SLACK_S = 30;       /* a wait past its first estimate by this is "longer" */
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -39,6 +54,12 @@ var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, clo
 var view = 'connecting';       /* connecting | topics | questions | queue | chat | ended | elsewhere */
 var topics = [];
 var queued = null;             /* last queued message */
+var queuedAt = 0;              /* Date.now() when it came */
+var promised = null;           /* seconds from the join the first estimate promised */
+var firstQueuedAt = 0;         /* Date.now() at the first queued of this wait */
+var help = null;               /* welcome.help: {fi, sv, en}, or null */
+var joinTopics = {};           /* ref of a join -> its topic */
+var resuming = false;          /* a resumed chat's chat_started is on its way */
 var queueNote = null;          /* {key, topic}: why a chat went back to the queue */
 var chat = null;               /* {id, topic, worker} */
 var conv = null;               /* the current chat's messages and typing, see init() */
@@ -104,6 +125,8 @@ function onWelcome(m) {
     topics = m.topics;
     setQuestions(topics);
   }
+  help = m.help && typeof m.help === 'object' ? m.help : null;
+  resuming = !!m.resumed && m.state === 'chatting';
   if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
     /* the matching queued / chat_started follows and sets the view */
     updateControls();
@@ -151,7 +174,14 @@ function onQueued(m) {
     queueNote = null;
   }
   var moved = view !== 'queue';
+  if (moved || !queued || queued.topic !== m.topic) {
+    /* a new wait (or a new topic's): its own first estimate */
+    promised = null;
+    firstQueuedAt = Date.now();
+  }
   queued = m;
+  queuedAt = Date.now();
+  if (promised === null && typeof m.estimated_wait_s === 'number') promised = waitedNow() + m.estimated_wait_s;
   forgetQuestions();
   clearErrors();
   topicsNote = '';
@@ -165,6 +195,7 @@ function onQueued(m) {
 
 function onLeft() {
   queued = null;
+  promised = null;
   queueNote = null;
   topicsNote = 'v.queue.left';
   showView('topics');
@@ -194,6 +225,9 @@ function onChatStarted(m) {
   renderChatWith();
   showView('chat');
   $('chat-input').focus();
+  /* a chat coming back after a reload or reconnect did not start now */
+  if (!sameChat && !resuming) chatStarted(workerName());
+  resuming = false;
 }
 
 function historyHasText(history, text) {
@@ -208,6 +242,7 @@ function onMsg(m) {
   if (conv.seen(m.seq)) return;
   if (m.from === 'worker') conv.setOthersTyping(false);
   conv.add(m, 'ok');
+  if (m.from === 'worker') messageCame();
 }
 
 function onAck(m) {
@@ -221,6 +256,7 @@ function onTyping(m) {
 }
 
 function onChatEnded(m) {
+  announce('');   /* the next start is news again */
   conv.failPending();
   ended = { chat: m.chat, by: m.by };
   chat = null;
@@ -233,9 +269,38 @@ function onChatEnded(m) {
 }
 
 function onError(m) {
-  if (m.ref !== undefined) conv.fail(m.ref);
+  var joined = m.ref !== undefined ? joinTopics[m.ref] : undefined;
+  if (m.ref !== undefined) {
+    conv.fail(m.ref);
+    delete joinTopics[m.ref];
+  }
   if (feedbackRefused(m)) return;
-  Chat.showErrorFrame(m);
+  /* words that say what helps; the code is for staff, not for the visitor */
+  if (m.code === 'queue_full') {
+    showQueueFull(m, topicById(joined));
+    refreshTopics();
+    return;
+  }
+  Chat.showErrorFrame(m, true);
+}
+
+/* A join refused as full: at the cut-off, until when new chats were taken
+ * and when the chat is open again (only a later time can help); with the
+ * queue full, that places free up. An older daemon without `reason`: the
+ * topic's status may tell. */
+function showQueueFull(m, tp) {
+  var reason = m.reason || (tp && tp.full_reason) || null;
+  if (reason === 'cutoff') {
+    Chat.showError(cutoffText({
+      joins_until: m.joins_until || (tp && tp.joins_until),
+      closes_at: m.closes_at || (tp && tp.closes_at),
+      next_open: m.next_open || (tp && tp.next_open)
+    }));
+  } else if (reason === 'queue') {
+    Chat.showError(t('v.topic.full.queue'));
+  } else {
+    Chat.showErrorFrame(m, true);
+  }
 }
 
 /* ---- views ---- */
@@ -256,7 +321,21 @@ function showView(name) {
   $('view-ended').hidden = name !== 'ended';
   $('view-elsewhere').hidden = name !== 'elsewhere';
   document.body.classList.toggle('in-chat', name === 'chat');
+  renderHelp();
   updateControls();
+}
+
+/* The organisation's other help: after a chat, on the closed screen (no
+ * topic takes a join now) and in a queue where nobody is on duty. */
+function renderHelp() {
+  var text = help ? I18N.pick(help, '') : '';
+  var closedScreen = view === 'topics' && topics.length > 0 && !topics.some(function (tp) { return tp.state === 'open'; });
+  var show = !!text && (closedScreen || (view === 'queue' && queued !== null && !staffedNow()));
+  $('help-text').textContent = show ? text : '';
+  $('help-box').hidden = !show;
+  var after = !!text && view === 'ended';
+  $('ended-help-text').textContent = after ? text : '';
+  $('ended-help').hidden = !after;
 }
 
 function updateControls() {
@@ -276,6 +355,7 @@ function topicTitle(id) {
 
 function renderTopics() {
   renderTopicList(topics, topicsNote, onTopicClick);
+  renderHelp();
   updateControls();
 }
 
@@ -305,6 +385,7 @@ function onTopicClick(ev) {
 function join(id, answers) {
   var req = { type: 'join', topic: id, ref: sock.nextRef() };
   if (answers && Object.keys(answers).length) req.answers = answers;
+  joinTopics[req.ref] = id;
   sock.send(req);
 }
 
@@ -331,25 +412,86 @@ function questionsBack() {
   if (b) b.focus();
 }
 
+/* Seconds waited now: the daemon's waited_s and the time since it came,
+ * or, from an older daemon, since this page saw the wait begin. */
+function waitedNow() {
+  if (!queued) return 0;
+  if (typeof queued.waited_s === 'number') return queued.waited_s + (Date.now() - queuedAt) / 1000;
+  return (Date.now() - firstQueuedAt) / 1000;
+}
+
+/* Whether someone is on duty for the wait: the queued frame says so, else
+ * the topic's status. */
+function staffedNow() {
+  if (!queued) return true;
+  if (typeof queued.staffed === 'boolean') return queued.staffed;
+  var tp = topicById(queued.topic);
+  return !(tp && tp.staffed === false);
+}
+
+/* Sets an element's text and shows it, or hides it for ''; unchanged text
+ * is not written again, so a live region does not repeat itself. */
+function say(id, text) {
+  var el = $(id);
+  if (el.textContent !== text) el.textContent = text;
+  el.hidden = !text;
+}
+
 function renderQueue() {
   if (!queued) return;
   var note = $('queue-note');
   note.textContent = queueNote ? t(queueNote.key, { topic: topicTitle(queueNote.topic) }) : '';
   note.hidden = !queueNote;
-  $('queue-topic').textContent = t('v.queue.topic', { topic: topicTitle(queued.topic) });
+  say('queue-topic', t('v.queue.topic', { topic: topicTitle(queued.topic) }));
   var pos = Number(queued.position);
-  $('queue-position').textContent = pos === 1 ? t('v.queue.next') : t('v.queue.position', { n: pos });
+  say('queue-position', pos === 1 ? t('v.queue.next') : t('v.queue.position', { n: pos }));
+  var tp = topicById(queued.topic);
+  var staffed = staffedNow();
+  var waited = waitedNow();
+
+  /* the estimate: the remaining wait, until the wait outlives the first
+   * one; nobody on duty has no estimate to give */
   var w = queued.estimated_wait_s;
   var wait;
-  if (typeof w !== 'number') wait = t('v.queue.wait.unknown');
+  if (!staffed) wait = '';
+  else if (promised !== null && waited > promised + LONGER_SLACK_S) wait = t('v.queue.wait.longer');
+  else if (typeof w !== 'number') wait = t('v.queue.wait.unknown');
   else if (w < 60) wait = t('v.queue.wait.soon');
   else wait = t('v.queue.wait', { wait: I18N.formatDuration(w) });
-  $('queue-wait').textContent = wait;
-  /* nobody on duty: nobody is about to answer, and the visitor should know */
-  var tp = topicById(queued.topic);
-  var avail = $('queue-avail');
-  avail.hidden = !(tp && tp.staffed === false);
-  avail.textContent = avail.hidden ? '' : t('v.avail.nobody');
+  say('queue-wait', wait);
+  say('queue-waited', waited >= 60 ? t('v.queue.waited', { wait: I18N.formatDuration(waited) }) : '');
+
+  /* nobody on duty: nobody is about to answer, and the visitor should
+   * know when that changes and what they can do meanwhile */
+  var nextOpen = queued.next_open || (tp && tp.state === 'closed' ? tp.next_open : null);
+  say('queue-avail', staffed ? '' : [
+    t('v.queue.nobody'),
+    nextOpen ? t('v.queue.nobody.opens', { when: I18N.formatWhen(nextOpen) }) : '',
+    t('v.queue.nobody.can')
+  ].filter(Boolean).join(' '));
+  $('queue-hint').hidden = !staffed;
+
+  /* when the chat closes, and plainly what happens to a wait it cuts short */
+  var closesAt = queued.closes_at !== undefined ? queued.closes_at : (tp ? tp.closes_at : null);
+  var left = closesAt ? (Date.parse(closesAt) - Date.now()) / 1000 : NaN;
+  var closing = closesAt && left < CLOSING_SOON_S ? closingText(closesAt, left, nextOpen || (tp && tp.next_open)) : '';
+  /* closed since the visitor joined, someone still on duty */
+  if (!closesAt && queued.next_open && staffed) closing = [t('v.queue.closed.now'), t('v.queue.closing.what')].join(' ');
+  say('queue-closing', closing);
+  say('queue-closes', closesAt && !closing ? t('v.queue.closes', { when: I18N.formatWhen(closesAt) }) : '');
+  renderHelp();
+}
+
+/* What happens to a visitor still waiting when the chat closes (left
+ * seconds from now, at closesAt): chatd keeps handing out a closed topic's
+ * queue to whoever is still on duty for it (protocol/PROTOCOL.md). */
+function closingText(closesAt, left, nextOpen) {
+  var parts = [t(left > 0 ? 'v.queue.closing' : 'v.queue.closed', {
+    min: Math.max(1, Math.ceil(left / 60)),
+    when: I18N.formatWhen(closesAt, true)
+  }), t('v.queue.closing.what')];
+  if (nextOpen) parts.push(t('v.topic.reopens', { when: I18N.formatWhen(nextOpen) }));
+  return parts.join(' ');
 }
 
 function workerName() {
@@ -375,7 +517,12 @@ function newConversation() {
     log: $('chat-log'),
     typingEl: $('chat-typing'),
     own: 'visitor',
-    who: function (from) { return from === 'visitor' ? t('v.chat.you') : workerName(); },
+    /* a line written by someone else than the chat's worker (a supervisor
+     * who joined) carries their alias */
+    who: function (from, rec) {
+      if (from === 'visitor') return t('v.chat.you');
+      return rec && rec.alias ? rec.alias : workerName();
+    },
     typingText: function () { return t('v.chat.typing', { name: workerName() }); },
     live: function () { return chat !== null; },
     sock: sock
@@ -394,7 +541,7 @@ function sayLanguage() {
 
 function onLangChange() {
   sayLanguage();
-  document.title = t('v.title');
+  renderTitle();
   renderTopics();
   renderQuestions(topicTitle);
   renderQueue();
@@ -406,7 +553,7 @@ function onLangChange() {
 
 function init() {
   I18N.onChange(onLangChange);
-  document.title = t('v.title');
+  initAttention();
   initFeedback(sock, function () { return ended && ended.chat; });
   onQuietWeek(function () { if (view === 'topics') renderTopics(); });
   conv = newConversation();
@@ -446,6 +593,7 @@ function init() {
 
   window.setInterval(function () {
     if ((view === 'topics' || view === 'queue') && sock.connected()) refreshTopics();
+    if (view === 'queue') renderQueue();   /* the wait and the closing move on */
   }, TOPICS_REFRESH_MS);
 
   showView('connecting');
@@ -454,8 +602,9 @@ function init() {
 
 initQuickExit(function () {
   /* the token is forgotten, so the place or chat could never be resumed:
-   * let the worker know now rather than after the grace */
-  if (view === 'queue' || view === 'chat') sock.send({ type: 'leave' });
+   * let the worker know now rather than after the grace, and that it was
+   * the quick exit (the visitor may not be safe to talk) */
+  if (view === 'queue' || view === 'chat') sock.send({ type: 'leave', quick: true });
   sock.stop();   /* never reconnect */
 });
 I18N.ready(init);

@@ -23,7 +23,13 @@
  * GET /api/words?lang=, in the language asked for or English): the widget
  * has none of its own, so the link appears only once the words and the
  * topic's status are both known, and not at all while the words cannot be
- * had (asked again whenever the status socket opens). */
+ * had (asked again whenever the status socket opens).
+ * A topic full only because of the join cut-off (`full_reason: cutoff`,
+ * contract v3 §1) is not "Queue full", which would send a young person to
+ * try again in vain: it says until when new chats were taken
+ * ("avail.cutoff") and when the chat opens again; from a server whose words
+ * lack "avail.cutoff", only when it opens again ("avail.opens"), else that
+ * it is closed. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -86,6 +92,21 @@
         show();
       })
       .catch(function () { wordsAsked = false; });
+  }
+
+  /* The clock time of iso ("19:55"), in the words' language. */
+  function clock(iso) {
+    var d = new Date(iso);
+    return new Intl.DateTimeFormat(wordsLang, { hour: '2-digit', minute: '2-digit' }).format(d);
+  }
+
+  /* Of a topic past its join cut-off: what will help, never "full". */
+  function cutoffText(t) {
+    var again = t.next_open ? word('avail.opens', { t: when(t.next_open) }) : '';
+    if (t.joins_until && words && typeof words['avail.cutoff'] === 'string') {
+      return word('avail.cutoff', { t: clock(t.joins_until) }) + (again ? '. ' + again : '');
+    }
+    return again || word('avail.closed');
   }
 
   function minutes(s) {
@@ -172,6 +193,9 @@
       else if (avail === 'answering') text = word('avail.open');   /* a free slot now: no wait to speak of */
       else text = wait ? word('avail.wait', wait) : word('avail.open');
       if (avail !== 'open') cls += ' chatd-widget--' + avail;
+    } else if (state === 'full' && t.full_reason === 'cutoff') {
+      cls += ' chatd-widget--cutoff';
+      text = cutoffText(t);
     } else if (state === 'full') {
       text = word('avail.full');
     } else {

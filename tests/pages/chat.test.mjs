@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALICE } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, chatPanel, consoleLogin, daemon, roundTrip, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, chatPanel, consoleLogin, daemon, endChat, roundTrip, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 test('a visitor page and a console chat end to end, then feedback', { timeout: 60000 }, async () => {
@@ -52,7 +52,7 @@ test('a visitor page and a console chat end to end, then feedback', { timeout: 6
         assert.equal(await v.locator('#chat-input').inputValue(), '');
 
         /* the worker ends; the visitor sees why and the 1-5 question */
-        await panel.locator('button.chat-end').click();
+        await endChat(panel);
         await v.locator('#view-ended').waitFor();
         assert.equal(await v.locator('#ended-reason').textContent(), 'The worker ended the chat.');
         await v.locator('#feedback').waitFor();
@@ -94,9 +94,12 @@ test('console tools: transfer a chat to another topic and block with a confirmat
         await visitorSend(v, 'a question for parents');
         await panel.locator('.chat-log').filter({ hasText: 'a question for parents' }).waitFor();
 
-        /* transfer: the console panel ends, the visitor is first in the parents queue, told why */
+        /* transfer: nobody is on duty for parents, so the console asks first
+         * (contract v3 §1); then the panel ends, the visitor is first in the
+         * parents queue, told why */
         await panel.locator('select.chat-transfer-topic').selectOption('parents');
         await panel.locator('button.chat-transfer').click();
+        await panel.locator('button.chat-transfer-force').click();
         await panel.locator('.chat-log .msg-system').filter({ hasText: 'The chat was transferred.' }).waitFor();
         await v.locator('#view-queue').waitFor();
         assert.equal(await v.locator('#queue-note').textContent(),
@@ -192,7 +195,7 @@ test('two console tabs of one worker both follow the chat', { timeout: 60000 }, 
         await workerSend(chatPanel(c2), 'answer from tab two');
         await v.locator('#chat-log').filter({ hasText: 'answer from tab two' }).waitFor();
 
-        await chatPanel(c1).locator('button.chat-end').click();
+        await endChat(chatPanel(c1));
         await chatPanel(c1).locator('.chat-status').filter({ hasText: 'Ended' }).waitFor();
         await chatPanel(c2).locator('.chat-status').filter({ hasText: 'Ended' }).waitFor();
         await v.locator('#view-ended').waitFor();
@@ -221,10 +224,10 @@ test('pick mode: the console offers "Take next" only where the worker picks', { 
         assert.equal(await c.locator('#queue li[data-topic="parents"] button.queue-pick').count(), 1);
 
         /* done with the first chat; the auto topic hands out the next youth visitor by itself */
-        await chatPanel(c).locator('button.chat-end').click();
+        await endChat(chatPanel(c));
         await v2.locator('#view-chat').waitFor();
         await chatPanel(c).locator('button.chat-close').click();
-        await chatPanel(c).locator('button.chat-end').click();
+        await endChat(chatPanel(c));
         await v2.locator('#view-ended').waitFor();
         /* the parents visitor waits until the worker picks: a hand-over after the
          * end would reach both before their pings come back */

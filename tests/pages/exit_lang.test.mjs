@@ -28,8 +28,10 @@ test('quick exit button: about:blank replaces the chat, the session is gone, the
         await v.click('#quick-exit');
         await v.waitForURL('about:blank');
         assert.equal(await v.evaluate(() => document.body.textContent), '');
-        /* leaving was sent: the worker sees the end at once, not after the grace */
-        await chatPanel(c).locator('.chat-log .msg-system').filter({ hasText: 'The visitor ended the chat.' }).waitFor();
+        /* leaving was sent: the worker sees the end at once, not after the grace,
+         * and that it was the quick exit (contract v3 §1) */
+        await chatPanel(c).locator('.chat-log .msg-system')
+            .filter({ hasText: 'The visitor left with the quick exit: they may not be safe to talk now.' }).waitFor();
 
         /* back in the same tab: nothing to resume */
         await v.goto(`${base}/`);

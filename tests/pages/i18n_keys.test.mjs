@@ -25,7 +25,7 @@ const COMPUTED = {
     'c.audience.': null,
     'v.topic.': ['open', 'full', 'closed'],
     'v.ended.': ['visitor', 'worker', 'timeout', 'away', 'server'],
-    'c.ended.': ['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked', 'server'],
+    'c.ended.': ['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked', 'quick', 'server'],
     'c.chat.block.h': ['1', '24', '168'],
     's.bin.': ['0_1', '1_5', '5_15', '15_30', '30_60', '60p'],
 };

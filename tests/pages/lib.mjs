@@ -276,6 +276,12 @@ export async function visitorSend(v, text) {
     await v.locator('#chat-log .msg-own:not(.msg-pending)').filter({ hasText: text }).waitFor();
 }
 
+/* The worker ends the chat of panel: "End chat", then the question's "Yes". */
+export async function endChat(panel) {
+    await panel.locator('button.chat-end').click();
+    await panel.locator('button.chat-end-yes').click();
+}
+
 export function chatPanel(c, n = 0) {
     return c.locator('#chats section[data-chat]').nth(n);
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { WEB_ROOT, endHour } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 const PSEUDO = 'ar-XB'; /* the usual name of the right-to-left pseudo-locale */
@@ -117,7 +117,7 @@ test('a 40 % longer right-to-left language fits the visitor page, the console an
             await v.locator('#chat-log').filter({ hasText: 'täällä ollaan' }).waitFor();
             await check(v, 'pseudo-visitor-chat', problems);
             await check(c, 'pseudo-console-chat', problems);
-            await panel.locator('button.chat-end').click();
+            await endChat(panel);
             await v.locator('#view-ended').waitFor();
             await check(v, 'pseudo-visitor-ended', problems);
             await check(c, 'pseudo-console-ended', problems);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALICE } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, roundTrip, shot, until, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, axe, chatPanel, consoleLogin, daemon, endChat, roundTrip, shot, until, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 test('a reload on either side resumes the chat with its history', { timeout: 60000 }, async () => {
@@ -189,7 +189,7 @@ test('no serious or critical accessibility problems in any view; screenshots', {
         await check(v, 'visitor-chat', problems);
         await check(c, 'console-chat', problems);
 
-        await panel.locator('button.chat-end').click();
+        await endChat(panel);
         await v.locator('#view-ended').waitFor();
         await check(v, 'visitor-ended', problems);
         await check(c, 'console-ended', problems);

@@ -48,6 +48,8 @@ const PARENTS = {
 const CORA = { user: 'cora', password: 'cora-password-1' };
 
 const NOBODY = 'Nobody is on duty right now. You can wait; we will answer when a worker arrives.';
+const QUEUE_NOBODY = 'Nobody is on duty in this chat right now, so nobody can answer you yet. ' +
+    'You can wait here with this page open, or leave the queue and come back later.';
 const ANSWERING = 'Someone can answer you now.';
 const BUSY = /^Everyone on duty is in another chat right now\. (You can wait in the queue\.|Wait about \d+ min\.)$/;
 
@@ -119,7 +121,8 @@ test('open and answering, everyone busy, nobody on duty: the visitor page and th
 
             await youth.click();
             await v.locator('#view-queue').waitFor();
-            assert.equal(await v.locator('#queue-avail').textContent(), NOBODY, 'the queue says it too');
+            assert.equal(await v.locator('#queue-avail').textContent(), QUEUE_NOBODY, 'the queue says it too, and what the visitor can do');
+            assert.equal(await v.locator('#queue-wait').isVisible(), false, 'no estimate while nobody is there');
             assert.ok(await v.locator('#queue-avail').isVisible());
             assert.deepEqual(await axe(v), []);
             await shot(v, 'triage-nobody-queue-phone');

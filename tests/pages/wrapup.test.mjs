@@ -11,7 +11,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addWorker, endHour, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
-import { SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, until } from './lib.mjs';
+import {
+    SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, until,
+} from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
@@ -61,6 +63,10 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
 
         await step('the worker ends the chat by keyboard: the form opens, focused', async () => {
             await panel.locator('button.chat-end').focus();
+            await c.keyboard.press('Enter');
+            /* it asks once, with "Yes" focused */
+            await panel.locator('.chat-end-confirm').waitFor();
+            await c.waitForFunction(() => document.activeElement.classList.contains('chat-end-yes'));
             await c.keyboard.press('Enter');
             await form.waitFor();
             assert.equal(await form.locator('.wrapup-title').textContent(), 'Wrap-up');
@@ -120,7 +126,7 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
 
         await step('in Finnish and Swedish: kinds from the page, categories from the welcome', async () => {
             const { panel: p2 } = await chatIn(srv, c, 'youth', 1);
-            await p2.locator('button.chat-end').click();
+            await endChat(p2);
             const f2 = p2.locator('form.wrapup-form');
             await f2.waitFor();
             await c.selectOption('#lang', 'fi');
@@ -171,7 +177,7 @@ test('a pending wrap-up reaches a new tab; a closed panel keeps its form; sent i
         const c1 = await consoleLogin(await page(LAPTOP), base, { topics: ['youth'] });
         const { panel } = await chatIn(srv, c1);
         const id = await panel.getAttribute('data-chat');
-        await panel.locator('button.chat-end').click();
+        await endChat(panel);
         await panel.locator('form.wrapup-form').waitFor();
 
         const c2 = await consoleLogin(await page(LAPTOP), base, { topics: null });

@@ -195,7 +195,7 @@ Board.prototype.onEnded = function (m) {
   mon.conv.setOthersTyping(false);
   mon.conv.failPending();
   var by = ['visitor', 'worker', 'timeout'].indexOf(m.by) >= 0 ? m.by : 'server';
-  mon.conv.system('board.ended.' + by);
+  mon.conv.system(by === 'visitor' && m.quick === true ? 'c.ended.quick' : 'board.ended.' + by);
   this.renderMon(mon);
   this.controls(mon);
 };

@@ -6,14 +6,17 @@
  * with the welcome's questions), and is marked urgent in words, not colour
  * alone; `flag` marks or unmarks it, and every tab follows the pushed
  * `flag`. A supervisor's whispers show as lines only staff see; a chat the
- * worker's board follows (board.js) gets the same messages. */
+ * worker's board follows (board.js) gets the same messages.
+ * A visitor who left with the quick exit (`chat_ended.quick`, contract v3
+ * §1) is told apart from an ordinary goodbye: they may not be safe to talk
+ * now. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as Staff from './staff.js';
 import { sock, asks, board, wrapups } from './shared.js';
 import { questions } from './session.js';
 import { topicTitle, langName, dutyOn } from './duty.js';
-import { newChat, rebuildTools, q } from './panel.js';
+import { newChat, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
 import { notifyUnread } from './title.js';
 
 var t = I18N.t;
@@ -185,7 +188,7 @@ function renderPanelMeta(c) {
   });
   q(c, '.chat-log').setAttribute('aria-label', t('c.chat.log', { topic: title }));
   var st = '';
-  if (c.ended) st = t('c.chat.ended');
+  if (c.ended) st = t(c.by === 'quick' ? 'c.chat.ended.quick' : 'c.chat.ended');
   else if (c.away) st = t('c.chat.away');
   q(c, '.chat-status').textContent = st;
 }
@@ -210,6 +213,10 @@ function updatePanelControls(c) {
   q(c, '.chat-end').disabled = !live;
   q(c, '.chat-input').disabled = c.ended;
   q(c, '.chat-end').hidden = c.ended;
+  if (c.ended) q(c, '.chat-end-confirm').hidden = true;
+  q(c, '.chat-end-yes').disabled = !live;
+  if (c.ended) q(c, '.chat-transfer-confirm').hidden = true;
+  q(c, '.chat-transfer-force').disabled = !live;
   q(c, '.chat-flag').hidden = c.ended;
   q(c, '.chat-flag').disabled = !live;
   asks.controls(c.id, live, c.ended);
@@ -302,8 +309,11 @@ function onChatEnded(m) {
   c.conv.failPending();
   var by = m.by;
   if (by === 'worker' && m.ref !== undefined && m.ref === c.blockRef) by = 'blocked';
-  var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked'].indexOf(by) >= 0 ? by : 'server');
+  if (by === 'visitor' && m.quick === true) by = 'quick';
+  c.by = by;
+  var key = 'c.ended.' + (['visitor', 'worker', 'timeout', 'transfer', 'requeued', 'blocked', 'quick'].indexOf(by) >= 0 ? by : 'server');
   c.conv.system(key);
+  if (by === 'quick') $('announce').textContent = t('c.ended.quick');
   renderPanelMeta(c);
   updatePanelControls(c);
 }
@@ -330,6 +340,26 @@ function closePanel(c) {
   else $('chats-heading').focus();
 }
 
+/* An error answering a transfer: nobody_on_duty asks the worker whether
+ * to transfer anyway (true: handled here). */
+function transferRefused(m) {
+  if (m.ref === undefined || m.code !== 'nobody_on_duty') return false;
+  for (var i = 0; i < chatOrder.length; i++) {
+    var c = chats[chatOrder[i]];
+    if (c.transferRef === m.ref && !c.ended) {
+      c.transferRef = null;
+      askForceTransfer(c);
+      return true;
+    }
+  }
+  return false;
+}
+
+/* A new queue_state: the transfer menus' states and on-duty counts. */
+function relabelTransfers() {
+  eachChat(labelTransfers);
+}
+
 /* The chat whose message is waiting for the answer to ref, or null. */
 function chatOfRef(ref) {
   if (ref === undefined) return null;
@@ -341,6 +371,8 @@ function chatOfRef(ref) {
 
 export {
   eachChat,
+  transferRefused,
+  relabelTransfers,
   wrapupHost,
   expectResent,
   endNotResent,

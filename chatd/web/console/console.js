@@ -35,7 +35,7 @@ import { sock, asks, board, wrapups, onSocket, setParts } from './shared.js';
 import { me, categories, initSession, onOpen, onClose, onWelcome, onPong, onError, onLoggedOut, applyView, renderBadge, renderWhoami } from './session.js';
 import { initDuty, onDuty, renderDuty, renderDutyTopics, renderDutyLangs, topicTitle } from './duty.js';
 import { onQueueState, renderQueue } from './queue.js';
-import { wrapupHost, updateControls, refreshPanelMeta, onChatStarted, onMsg, onAck, onTyping, onChatEnded, onAway, onFlag, onWhisper } from './chats.js';
+import { wrapupHost, updateControls, refreshPanelMeta, relabelTransfers, onChatStarted, onMsg, onAck, onTyping, onChatEnded, onAway, onFlag, onWhisper } from './chats.js';
 import { initTitle, renderTitle } from './title.js';
 
 var $ = Chat.$;
@@ -44,7 +44,7 @@ function onMessage(m) {
   switch (m.type) {
     case 'welcome': onWelcome(m); break;
     case 'duty': onDuty(m); break;
-    case 'queue_state': onQueueState(m); break;
+    case 'queue_state': onQueueState(m); relabelTransfers(); break;
     case 'chat_started': onChatStarted(m); break;
     case 'msg': onMsg(m); break;
     case 'ack': onAck(m); break;
@@ -72,6 +72,7 @@ function onLangChange() {
   renderDuty();
   renderQueue();
   refreshPanelMeta();
+  relabelTransfers();
   board.render();
   wrapups.render();
   asks.render();

@@ -105,6 +105,10 @@ following.newMon = function (m) {
     selfIsWorker: false,
     self: function () { var me = self.ctx.me(); return me ? me.alias : ''; },
     workerAlias: function () { return self.workerOf(mon.id); },
+    supervisors: function () {
+      var bc = self.boardChat(mon.id);
+      return bc && Array.isArray(bc.monitors) ? bc.monitors : [];
+    },
     who: function (from) { return from === 'worker' ? t('board.who.you') : t('c.chat.visitor'); },
     typingText: function () {
       return mon.typingFrom === 'visitor' ? t('c.chat.typing') : t('board.typing.worker');

@@ -2,13 +2,19 @@
  * its head (topic, urgent mark, Flag, "Ask a supervisor"), what the worker
  * should know first (language, pre-chat answers), the message log, the
  * wrap-up's place, the message form, and the tools under it: canned
- * replies, transfer to another topic, block. */
+ * replies, transfer to another topic, block.
+ * "End chat" asks once, in the panel (a group with the question, "Yes"
+ * focused, "Cancel" or Esc to go back). The transfer menu names each
+ * target's state and how many are on duty (queue_state, contract v3 §1);
+ * a transfer the daemon refuses with `nobody_on_duty` asks whether to
+ * transfer anyway, and only then goes again with `force: true`. */
 import { I18N } from '../i18n.js';
 import * as Staff from './staff.js';
 import { sock, asks } from './shared.js';
 import { me, canned } from './session.js';
 import { topicTitle, topicIds } from './duty.js';
 import { sendFlag, closePanel, updatePanelControls } from './chats.js';
+import { topicInfo } from './queue.js';
 
 var t = I18N.t;
 var button = Staff.button;
@@ -125,15 +131,116 @@ function buildPanel(c) {
   form.appendChild(lb);
   form.appendChild(ta);
   form.appendChild(actions);
+  var endAsk = confirmBox(base + '-end-q', 'chat-end-confirm', 'c.chat.end.confirm',
+    button('button chat-end-yes', 'button', 'c.chat.end.yes'),
+    button('button secondary chat-end-no', 'button', 'c.chat.end.no'),
+    function () {
+      c.conv.typingStop();
+      sock.send({ type: 'end', chat: c.id, ref: sock.nextRef() });
+    }, endBtn);
+  form.appendChild(endAsk);
   sec.appendChild(form);
   sec.appendChild(buildTools(c, base, ta));
+  sec.appendChild(confirmBox(base + '-transfer-q', 'chat-transfer-confirm', null,
+    button('button chat-transfer-force', 'button', 'c.transfer.force'),
+    button('button secondary chat-transfer-cancel', 'button', 'c.chat.end.no'),
+    function () { sendTransfer(c, c.transferTo, true); },
+    function () { return q(c, '.chat-transfer'); }));
 
-  endBtn.addEventListener('click', function () {
-    c.conv.typingStop();
-    sock.send({ type: 'end', chat: c.id, ref: sock.nextRef() });
-  });
+  endBtn.addEventListener('click', function () { askConfirm(endAsk); });
   closeBtn.addEventListener('click', function () { closePanel(c); });
   return sec;
+}
+
+/* A question asked in the panel before something that cannot be undone:
+ * a group labelled by its text (an i18n key, or null when set later), yes
+ * and no buttons; yes runs onYes, no or Esc goes back to back (an element
+ * or a function giving one). Hidden until askConfirm(). */
+function confirmBox(id, cls, key, yes, no, onYes, back) {
+  var box = document.createElement('div');
+  box.className = 'chat-confirm ' + cls;
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-labelledby', id);
+  box.hidden = true;
+  var p = document.createElement('p');
+  p.id = id;
+  p.className = 'chat-confirm-text';
+  if (key) {
+    p.setAttribute('data-i18n', key);
+    p.textContent = t(key);
+  }
+  var acts = document.createElement('div');
+  acts.className = 'actions';
+  acts.appendChild(yes);
+  acts.appendChild(no);
+  box.appendChild(p);
+  box.appendChild(acts);
+  var cancel = function () {
+    box.hidden = true;
+    var el = typeof back === 'function' ? back() : back;
+    if (el && !el.hidden && !el.disabled) el.focus();
+  };
+  yes.addEventListener('click', function () {
+    box.hidden = true;
+    onYes();
+  });
+  no.addEventListener('click', cancel);
+  box.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' || ev.key === 'Esc') {
+      ev.preventDefault();
+      cancel();
+    }
+  });
+  return box;
+}
+
+/* Shows a confirmBox with its text (when given) and focuses its yes. */
+function askConfirm(box, text) {
+  if (text !== undefined) box.querySelector('.chat-confirm-text').textContent = text;
+  box.hidden = false;
+  box.querySelector('.actions button').focus();
+}
+
+/* Asks the daemon to move the chat to topic (force: also where nobody is
+ * on duty); an error answering it comes to transferRefused(). */
+function sendTransfer(c, topic, force) {
+  if (!topic) return;
+  c.conv.typingStop();
+  c.transferTo = topic;
+  c.transferRef = 'transfer' + sock.nextRef();
+  var req = { type: 'transfer', chat: c.id, topic: topic, ref: c.transferRef };
+  if (force) req.force = true;
+  sock.send(req);
+}
+
+/* The daemon refused the transfer of c: nobody is on duty there. The
+ * worker decides whether the visitor should wait there anyway. */
+function askForceTransfer(c) {
+  askConfirm(q(c, '.chat-transfer-confirm'), t('c.transfer.nobody', { topic: topicTitle(c.transferTo) }));
+}
+
+/* A transfer target's name with its state and on-duty count, as far as
+ * the last queue_state tells. */
+function transferLabel(id) {
+  var info = topicInfo(id);
+  if (!info) return topicTitle(id);
+  var n = Number(info.on_duty);
+  return t('c.transfer.opt', {
+    topic: topicTitle(id),
+    state: t(info.open === false || info.state === 'closed' ? 'c.transfer.closed' : 'c.transfer.open'),
+    duty: typeof info.on_duty === 'number' && n > 0 ? t('c.transfer.duty', { n: n }) :
+      (typeof info.on_duty === 'number' ? t('c.transfer.duty.none') : '–')
+  });
+}
+
+/* The transfer menu's words again (a new queue_state or language). */
+function labelTransfers(c) {
+  var sel = q(c, '.chat-transfer-topic');
+  if (!sel) return;
+  for (var i = 0; i < sel.options.length; i++) {
+    var text = transferLabel(sel.options[i].value);
+    if (sel.options[i].textContent !== text) sel.options[i].textContent = text;
+  }
 }
 
 function rebuildTools(c) {
@@ -183,17 +290,21 @@ function buildTools(c, base, ta) {
   var topicSel = document.createElement('select');
   topicSel.className = 'chat-transfer-topic';
   topicIds().forEach(function (id) {
-    if (id !== c.topic) topicSel.appendChild(option(id, topicTitle(id)));
+    if (id !== c.topic) topicSel.appendChild(option(id, transferLabel(id)));
   });
   var transferBtn = button('button secondary chat-transfer', 'button', 'c.chat.transfer');
   transferBtn.addEventListener('click', function () {
-    if (!topicSel.value) return;
-    c.conv.typingStop();
-    sock.send({ type: 'transfer', chat: c.id, topic: topicSel.value, ref: sock.nextRef() });
+    q(c, '.chat-transfer-confirm').hidden = true;
+    sendTransfer(c, topicSel.value, false);
   });
   if (topicSel.options.length) {
-    tools.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
-    tools.appendChild(transferBtn);
+    /* the menu and its button on a row of their own: the menu's states and
+     * on-duty counts need the room */
+    var row = document.createElement('div');
+    row.className = 'tool-transfer';
+    row.appendChild(labelled(base + '-transfer', 'c.chat.transfer.to', topicSel));
+    row.appendChild(transferBtn);
+    tools.appendChild(row);
   }
 
   var hoursSel = document.createElement('select');
@@ -218,5 +329,7 @@ function q(c, sel) {
 export {
   newChat,
   rebuildTools,
+  labelTransfers,
+  askForceTransfer,
   q
 };

@@ -1,6 +1,11 @@
 /* queue.js: the queues of the topics the worker is on duty for (the
  * server's `queue_state`): how many wait, how many of them urgent, the
- * longest wait, and Pick where the topic is not handed out automatically. */
+ * longest wait, and Pick where the topic is not handed out automatically.
+ * Contract v3 §1: queue_state also names every other topic (`others`),
+ * each with its state and how many are on duty (`on_duty`): the transfer
+ * menu reads them (topicInfo()), and visitors waiting where nobody is on
+ * duty are listed under the worker's own queues, so that someone sees
+ * them. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as Staff from './staff.js';
@@ -12,10 +17,22 @@ var $ = Chat.$;
 var clearErrors = Chat.clearErrors;
 
 var queueState = null;
+var otherTopics = [];          /* queue_state.others: the topics not on our duty */
 
 function onQueueState(m) {
   queueState = Array.isArray(m.topics) ? m.topics : [];
+  otherTopics = Array.isArray(m.others) ? m.others : [];
   renderQueue();
+}
+
+/* What the last queue_state says of topic id ({id, open, state,
+ * on_duty, waiting, ...}), or null. */
+function topicInfo(id) {
+  var all = (queueState || []).concat(otherTopics);
+  for (var i = 0; i < all.length; i++) {
+    if (all[i] && all[i].id === id) return all[i];
+  }
+  return null;
 }
 
 function renderQueue() {
@@ -28,10 +45,29 @@ function renderQueue() {
     box.appendChild(p);
     return;
   }
+  box.appendChild(queueList(queueState, true));
+  /* waits nobody serves: nobody is on duty for their topic */
+  var unserved = otherTopics.filter(function (o) {
+    return o && Number(o.waiting) > 0 && o.on_duty === 0;
+  });
+  if (unserved.length) {
+    var h = document.createElement('h3');
+    h.className = 'queue-unserved-heading';
+    h.textContent = t('c.queue.unserved');
+    box.appendChild(h);
+    var ul = queueList(unserved, false);
+    ul.className += ' queue-unserved';
+    box.appendChild(ul);
+  }
+}
+
+/* One list item per topic of topics (queue_state entries); own: the
+ * worker's duty topics, where Pick may be offered. */
+function queueList(topics, own) {
   var list = document.createElement('ul');
   list.className = 'queue-list';
-  for (var i = 0; i < queueState.length; i++) {
-    var qs = queueState[i];
+  for (var i = 0; i < topics.length; i++) {
+    var qs = topics[i];
     var waiting = Number(qs.waiting) || 0;
     var li = document.createElement('li');
     li.setAttribute('data-topic', qs.id);
@@ -64,7 +100,7 @@ function renderQueue() {
       facts.appendChild(l);
     }
     li.appendChild(facts);
-    if (waiting > 0 && qs.mode !== 'auto') {
+    if (own && waiting > 0 && qs.mode !== 'auto') {
       /* in an auto topic the server hands chats out; pick would be bad_state */
       var b = document.createElement('button');
       b.type = 'button';
@@ -76,7 +112,7 @@ function renderQueue() {
     }
     list.appendChild(li);
   }
-  box.appendChild(list);
+  return list;
 }
 
 function onPick(ev) {
@@ -87,10 +123,12 @@ function onPick(ev) {
 /* Off duty or logged out: no queue to show. */
 function forgetQueue() {
   queueState = null;
+  otherTopics = [];
 }
 
 export {
   onQueueState,
+  topicInfo,
   renderQueue,
   forgetQueue
 };

@@ -15,7 +15,7 @@ import * as Chat from '../common.js';
 import { sock, asks, board, wrapups } from './shared.js';
 import { topicsLoaded, loadTopics, restoreDuty, forgetDuty, renderDuty, renderDutyLangs } from './duty.js';
 import { forgetQueue, renderQueue } from './queue.js';
-import { eachChat, expectResent, endNotResent, forgetChats, forgetFlag, chatOfRef, updateControls } from './chats.js';
+import { eachChat, expectResent, endNotResent, forgetChats, forgetFlag, chatOfRef, transferRefused, updateControls } from './chats.js';
 
 var TOKEN_KEY = 'console.token';
 
@@ -227,7 +227,7 @@ function onError(m) {
     return;
   }
   if (m.ref !== undefined) forgetFlag(m.ref);
-  if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
+  if (asks.answer(m) || wrapups.answer(m) || board.answer(m) || transferRefused(m)) return;
   var c = chatOfRef(m.ref);
   if (c) c.conv.fail(m.ref);
   if (m.code === 'unauthorized' && me === null) {

@@ -10,7 +10,16 @@
  *   opts as Chat.Conversation, plus self() (our alias) and selfIsWorker
  *   (true in the worker's own panels: a worker line without alias is ours;
  *   false for a supervisor, where such a line is the chat's worker's, named
- *   by workerAlias()).
+ *   by workerAlias()), and optionally supervisors() (aliases known to
+ *   follow the chat, from the board).
+ *   Every worker-side line carries its writer's alias (contract v3 §1), but
+ *   not whether the writer was a supervisor who joined or a worker who had
+ *   the chat before a transfer. A line that comes live from another alias
+ *   than ours (and, for a supervisor, than the chat's worker) is a
+ *   supervisor's; so is an alias the board lists as following the chat. Any
+ *   other writer of an earlier line is named by alias alone, which is true
+ *   either way: a worker who had the chat before is never called a
+ *   supervisor.
  * - button(), mark(): a button labelled by an i18n key; a sign and a word.
  * - tone(): a short sound made here with WebAudio (no sound files);
  *   notify(): a desktop notification when the user allowed them.
@@ -26,9 +35,20 @@ var audioCtx = null;
 
 function Conversation(opts) {
   Base.call(this, opts);
+  this.supervisors = {};       /* alias -> true: seen writing live as a supervisor */
+  this.inHistory = false;
 }
+
 Conversation.prototype = Object.create(Base.prototype);
 Conversation.prototype.constructor = Conversation;
+
+/* Whether alias is known as a supervisor of this chat. */
+Conversation.prototype.isSupervisor = function (alias) {
+  if (!alias) return false;
+  if (Object.prototype.hasOwnProperty.call(this.supervisors, alias)) return true;
+  var list = this.opts.supervisors ? this.opts.supervisors() : [];
+  return Array.isArray(list) && list.indexOf(alias) >= 0;
+};
 
 /* Who wrote m ({from, alias} of a msg or history line): our own side
  * (opts.own), 'visitor', 'staff' (another writer) or 'whisper'. */
@@ -60,7 +80,14 @@ Conversation.prototype.add = function (m, status) {
     el: null
   };
   if (whisper && alias === this.opts.self()) rec.from = this.opts.own;
+  var learned = false;
+  if (!this.inHistory && status === 'ok' && party === 'staff' && alias && !this.isSupervisor(alias) &&
+      (this.opts.selfIsWorker || (this.opts.workerAlias && this.opts.workerAlias() && alias !== this.opts.workerAlias()))) {
+    this.supervisors[alias] = true;   /* writing live beside the chat's worker */
+    learned = true;
+  }
   this.append(rec);
+  if (learned) this.renderAll();   /* their earlier lines, named as such now */
   return rec;
 };
 
@@ -78,10 +105,13 @@ Conversation.prototype.who = function (rec) {
   if (own) return this.opts.who(this.opts.own);
   if (rec.from === 'visitor') return this.opts.who('visitor');
   var alias = rec.alias || (this.opts.workerAlias ? this.opts.workerAlias() : '');
-  if (this.opts.selfIsWorker) return t('console.who.supervisor', { alias: alias });
-  /* in a supervisor's view: the chat's worker, or another supervisor */
-  return rec.alias && this.opts.workerAlias && rec.alias !== this.opts.workerAlias() ?
-    t('console.who.supervisor', { alias: alias }) : t('board.who.worker', { alias: alias });
+  if (this.isSupervisor(alias)) return t('console.who.supervisor', { alias: alias });
+  if (this.opts.selfIsWorker) return alias;   /* a worker who had the chat before */
+  /* in a supervisor's view: the chat's worker, or one who had it before */
+  if (!rec.alias || (this.opts.workerAlias && rec.alias === this.opts.workerAlias())) {
+    return t('board.who.worker', { alias: alias });
+  }
+  return alias;
 };
 
 Conversation.prototype.render = function (rec) {
@@ -126,9 +156,11 @@ Conversation.prototype.whisperFrom = function (input) {
 
 /* Builds the history of a chat_started: every line in order. */
 Conversation.prototype.addHistory = function (history) {
+  this.inHistory = true;
   for (var i = 0; i < history.length; i++) {
     if (history[i] && typeof history[i] === 'object') this.add(history[i], 'ok');
   }
+  this.inHistory = false;
 };
 
 /* ---- small pieces ---- */

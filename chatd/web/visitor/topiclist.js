@@ -2,7 +2,12 @@
  * topic says honestly what to expect (contract v2 §1): someone can answer
  * now, everyone on duty is busy (with the estimate), or nobody is on duty
  * at all; a topic that is closed, full or busy names its quieter times
- * (quiet.js's rule over GET /api/status/week, fetched once per page load). */
+ * (quiet.js's rule over GET /api/status/week, fetched once per page load).
+ * Contract v3 §1: an open topic says when it closes; a topic full because
+ * of the join cut-off (`full_reason: cutoff`) is not "full": it says until
+ * when new chats were taken, when the chat closes and when it is open
+ * again, since only a later time can help; a full queue says that places
+ * free up. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as ChatQuiet from '../quiet-rule.js';
@@ -39,8 +44,10 @@ function renderTopicList(topics, note, onClick) {
     var st = document.createElement('span');
     st.className = 'topic-state';
     var badge = document.createElement('span');
+    var cutoff = state === 'full' && tp.full_reason === 'cutoff';
     badge.className = 'badge badge-' + state;
-    badge.textContent = t('v.topic.' + state);
+    badge.textContent = cutoff ? t('v.topic.cutoff') : t('v.topic.' + state);
+    if (cutoff) b.className += ' topic-cutoff';
     st.appendChild(badge);
     var avail = state === 'open' ? availability(tp) : null;
     if (avail) {
@@ -62,11 +69,18 @@ function renderTopicList(topics, note, onClick) {
     b.appendChild(title);
     b.appendChild(st);
     var say = avail ? availText(tp) : '';
+    if (state === 'full') say = cutoff ? cutoffText(tp) : (tp.full_reason === 'queue' ? t('v.topic.full.queue') : '');
     if (say) {
       var a = document.createElement('span');
-      a.className = 'topic-avail';
+      a.className = state === 'full' ? 'topic-avail topic-why' : 'topic-avail';
       a.textContent = say;
       b.appendChild(a);
+    }
+    if (state === 'open' && tp.closes_at) {
+      var cl = document.createElement('span');
+      cl.className = 'topic-closes';
+      cl.textContent = t('v.topic.closes', { when: I18N.formatWhen(tp.closes_at, true) });
+      b.appendChild(cl);
     }
     var quiet = quietLine(tp, state, avail);
     if (quiet) {
@@ -79,6 +93,26 @@ function renderTopicList(topics, note, onClick) {
     box.appendChild(b);
     if (focused === tp.id) b.focus();
   }
+}
+
+/* Why a topic takes no new chats although inside its hours, from
+ * {joins_until, closes_at, next_open} (a status topic or a queue_full
+ * error): "New chats were taken until 19:55. The chat closes at 20:00.
+ * It is open again tomorrow at 17:00." */
+function cutoffText(info) {
+  var parts = [];
+  if (info.joins_until && info.closes_at) {
+    parts.push(t('v.topic.cutoff.until', {
+      until: I18N.formatWhen(info.joins_until, true),
+      closes: I18N.formatWhen(info.closes_at, true)
+    }));
+  } else if (info.joins_until) {
+    parts.push(t('v.topic.cutoff.only', { until: I18N.formatWhen(info.joins_until, true) }));
+  } else if (info.closes_at) {
+    parts.push(t('v.queue.closes', { when: I18N.formatWhen(info.closes_at) }));
+  }
+  if (info.next_open) parts.push(t('v.topic.reopens', { when: I18N.formatWhen(info.next_open) }));
+  return parts.length ? parts.join(' ') : t('v.topic.cutoff') + '.';
 }
 
 /* What a visitor can expect of an open topic (contract v2 §1): 'answering'
@@ -136,5 +170,6 @@ function onQuietWeek(fn) {
 
 export {
   renderTopicList,
+  cutoffText,
   onQuietWeek
 };
