@@ -74,7 +74,9 @@ static void visitor_join(struct hub *h, struct visitor *v, const struct proto_re
     if (why == CHAT_ERR_CLOSED)
         return conn_send(v->conn, proto_error_closed(hours->next_open, r->ref));
     if (why)
-        return conn_send(v->conn, proto_error_full(full, status_joins_until(t, hours), r->ref));
+        return conn_send(v->conn,
+                         proto_error_full(full, status_joins_until(t, hours),
+                                          full == PROTO_FULL_CUTOFF ? hours->reopens : -1, r->ref));
     route_enqueue(h, v, topic, &answers, now);
     stats_add(h->stats, topic, STAT_QUEUED, 1, now);
     route_send_queued(h, v, r->ref, now);

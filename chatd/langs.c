@@ -21,8 +21,8 @@ struct found {
 };
 
 const char *const langs_word_keys[LANGS_WORD_COUNT] = {
-    "avail.open", "avail.wait",   "avail.busy",  "avail.busyWait", "avail.nobody",
-    "avail.full", "avail.closed", "avail.opens", "avail.offline",  "avail.quiet",
+    "avail.open",   "avail.wait",  "avail.busy",    "avail.busyWait", "avail.nobody", "avail.full",
+    "avail.closed", "avail.opens", "avail.offline", "avail.quiet",    "avail.cutoff",
 };
 
 /* The placeholder word k must hold, or NULL. */
@@ -34,6 +34,7 @@ static const char *word_placeholder(enum langs_word k)
         return "{n}";
     case LANGS_AVAIL_OPENS:
     case LANGS_AVAIL_QUIET:
+    case LANGS_AVAIL_CUTOFF:
         return "{t}";
     default:
         return NULL;
@@ -44,7 +45,8 @@ static const char *word_placeholder(enum langs_word k)
 static const struct langs_words keys_words = {
     .code = "en",
     .text = {"avail.open", "avail.wait", "avail.busy", "avail.busyWait", "avail.nobody",
-             "avail.full", "avail.closed", "avail.opens", "avail.offline", "avail.quiet"},
+             "avail.full", "avail.closed", "avail.opens", "avail.offline", "avail.quiet",
+             "avail.cutoff"},
 };
 
 const struct langs langs_base = {.accept = PROTO_LANGS_BASE};
@@ -292,7 +294,13 @@ enum langs_word langs_avail(const struct langs_words *w, const struct proto_topi
 {
     enum langs_word k;
     char value[32] = "";
-    if (ts->state == PROTO_TOPIC_FULL) {
+    if (ts->state == PROTO_TOPIC_FULL && ts->full_reason == PROTO_FULL_CUTOFF &&
+        ts->joins_until >= 0) {
+        k = LANGS_AVAIL_CUTOFF; /* not "full": only a later opening helps */
+        struct tm tm;
+        localtime_r(&ts->joins_until, &tm);
+        strftime(value, sizeof(value), "%H:%M", &tm);
+    } else if (ts->state == PROTO_TOPIC_FULL) {
         k = LANGS_AVAIL_FULL;
     } else if (ts->state != PROTO_TOPIC_OPEN) {
         k = ts->next_open >= 0 ? LANGS_AVAIL_OPENS : LANGS_AVAIL_CLOSED;

@@ -40,6 +40,7 @@ enum langs_word {
     LANGS_AVAIL_OPENS,     /* closed, opens at {t} */
     LANGS_AVAIL_OFFLINE,   /* the widget cannot reach the server */
     LANGS_AVAIL_QUIET,     /* quieter times: {t} */
+    LANGS_AVAIL_CUTOFF,    /* full past the join cut-off: new chats were taken until {t} */
     LANGS_WORD_COUNT
 };
 

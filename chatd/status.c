@@ -123,6 +123,8 @@ void status_hours_at(const struct config_topic *t, time_t now, struct status_hou
     out->next_open = schedule_next_open(&t->schedule, now);
     out->closes_at = schedule_closes_at(&t->schedule, now);
     out->cut = cutoff_start(t, now);
+    out->reopens =
+        out->open && out->closes_at >= 0 ? schedule_next_open(&t->schedule, out->closes_at) : -1;
 }
 
 bool status_hours_hold(const struct status_hours *h, time_t now)
@@ -196,7 +198,8 @@ void status_compute_hours(const struct config_topic *t, const struct status_hour
     out->nquestions = 0;
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
-    out->next_open = hours->next_open;
+    /* past the cut-off only a later opening helps: say when it is */
+    out->next_open = full == PROTO_FULL_CUTOFF ? hours->reopens : hours->next_open;
     out->closes_at = hours->closes_at;
     out->joins_until = status_joins_until(t, hours);
     out->full_reason = full;

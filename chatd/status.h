@@ -165,6 +165,9 @@ struct status_hours {
     time_t from, until; /* until: the next change, or -1 for none in the horizon */
     bool open;
     time_t next_open, closes_at, cut; /* as schedule_next_open, schedule_closes_at; -1: none */
+    /* while open: when it opens again after closes_at (what helps a visitor
+     * turned away at the cut-off); -1 when closed or none in the horizon */
+    time_t reopens;
 };
 
 /* The hours of t at now. */

@@ -460,9 +460,11 @@ char *proto_ack_with(const char *key, long value, const char *ref);
 /* error "closed" with next_open (a time, or null when t < 0). */
 char *proto_error_closed(time_t next_open, const char *ref);
 
-/* error "queue_full" with "reason" (queue / cutoff) and "joins_until" (a
- * time, or null when < 0). */
-char *proto_error_full(enum proto_full_reason reason, time_t joins_until, const char *ref);
+/* error "queue_full" with "reason" (queue / cutoff), "joins_until" and
+ * "next_open" (after the cut-off: when it opens again; times, or null when
+ * < 0). */
+char *proto_error_full(enum proto_full_reason reason, time_t joins_until, time_t next_open,
+                       const char *ref);
 
 /* ---- HTTP bodies: the JSON (and the one image) GET routes answer ------- */
 

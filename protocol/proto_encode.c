@@ -485,12 +485,14 @@ char *proto_error_closed(time_t next_open, const char *ref)
                        json_pack("{s:o}", "next_open", proto_time_json(next_open)));
 }
 
-char *proto_error_full(enum proto_full_reason reason, time_t joins_until, const char *ref)
+char *proto_error_full(enum proto_full_reason reason, time_t joins_until, time_t next_open,
+                       const char *ref)
 {
     const char *name = proto_full_reason_name(reason);
     return proto_error(CHAT_ERR_QUEUE_FULL, ref,
-                       json_pack("{s:s,s:o}", "reason", name ? name : "queue", "joins_until",
-                                 proto_time_json(joins_until)));
+                       json_pack("{s:s,s:o,s:o}", "reason", name ? name : "queue", "joins_until",
+                                 proto_time_json(joins_until), "next_open",
+                                 proto_time_json(next_open)));
 }
 
 /* ---- HTTP bodies ---------------------------------------------------------- */

@@ -65,6 +65,10 @@ scenario('at the join cut-off the topic is full for the cut-off, with joins_unti
             assert.equal(youth.full_reason, 'cutoff');
             assert.match(youth.closes_at, ISO_TS);
             assert.equal(Date.parse(youth.closes_at) - Date.parse(youth.joins_until), 15 * 60000);
+            /* only a later opening helps: when it is (tomorrow, the same daily hours) */
+            const again = Date.parse(youth.next_open) - Date.parse(youth.closes_at);
+            assert.ok(again > 22 * 3600000 && again < 24 * 3600000, `next_open tomorrow (${youth.next_open})`);
+            assert.equal(parents.next_open, null, 'open: no next opening');
             assert.equal(parents.state, 'open');
             assert.equal(parents.joins_until, null, 'always open: no last join');
             assert.ok(!('full_reason' in parents), 'full_reason only when full');
@@ -73,11 +77,12 @@ scenario('at the join cut-off the topic is full for the cut-off, with joins_unti
             const e = await request(v, { type: 'join', topic: 'youth' });
             assert.deepEqual([e.type, e.code, e.reason], ['error', 'queue_full', 'cutoff']);
             assert.equal(e.joins_until, youth.joins_until);
+            assert.equal(e.next_open, youth.next_open);
         });
         await step('queue_max reached: reason queue', async () => {
             await waiting(srv.port, 'parents');
             const e = await request(await visitorHello(srv.port), { type: 'join', topic: 'parents' });
-            assert.deepEqual([e.code, e.reason, e.joins_until], ['queue_full', 'queue', null]);
+            assert.deepEqual([e.code, e.reason, e.joins_until, e.next_open], ['queue_full', 'queue', null, null]);
             const st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
             assert.deepEqual([st.topics[1].state, st.topics[1].full_reason], ['full', 'queue']);
         });

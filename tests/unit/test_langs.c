@@ -119,6 +119,16 @@ static const struct avail_case avail_cases[] = {
      LANGS_AVAIL_FULL,
      NULL,
      NULL},
+    {"past the join cut-off: not full, but until when new chats were taken",
+     {.state = PROTO_TOPIC_FULL,
+      .staffed = true,
+      .estimated_wait_s = 60,
+      .next_open = -1,
+      .joins_until = MONDAY_9 + 10 * 3600 + 55 * 60,
+      .full_reason = PROTO_FULL_CUTOFF},
+     LANGS_AVAIL_CUTOFF,
+     "{t}",
+     "19:55"},
     {"closed for good",
      {.state = PROTO_TOPIC_CLOSED, .estimated_wait_s = -1, .next_open = -1},
      LANGS_AVAIL_CLOSED,
@@ -249,7 +259,7 @@ static void unload_files(struct tmp_root *t, const char *const files[][2], size_
     "\"avail.open\":\"Open\",\"avail.wait\":\"About {n} min\",\"avail.busy\":\"Busy\","            \
     "\"avail.busyWait\":\"Busy, {n} min\",\"avail.nobody\":\"Nobody\",\"avail.full\":\"Full\","    \
     "\"avail.closed\":\"Closed\",\"avail.opens\":\"Opens {t}\",\"avail.offline\":\"Offline\","     \
-    "\"avail.quiet\":\"Quiet: {t}\""
+    "\"avail.quiet\":\"Quiet: {t}\",\"avail.cutoff\":\"Taken until {t}\""
 
 static void test_missing_or_broken_word_is_english_with_a_warning(void **state)
 {

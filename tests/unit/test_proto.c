@@ -253,12 +253,12 @@ static char *enc_chat_ended_quick(void)
 
 static char *enc_full_cutoff(void)
 {
-    return proto_error_full(PROTO_FULL_CUTOFF, 1782993300, "j");
+    return proto_error_full(PROTO_FULL_CUTOFF, 1782993300, 1783087200, "j");
 }
 
 static char *enc_full_queue(void)
 {
-    return proto_error_full(PROTO_FULL_QUEUE, -1, NULL);
+    return proto_error_full(PROTO_FULL_QUEUE, -1, -1, NULL);
 }
 
 static char *enc_nobody_on_duty(void)
@@ -439,9 +439,9 @@ static const struct {
      "{\"type\":\"chat_ended\",\"chat\":\"c1\",\"by\":\"visitor\",\"quick\":true}"},
     {enc_full_cutoff, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is "
                       "full\",\"reason\":\"cutoff\",\"joins_until\":\"2026-07-02T14:55:00+03:00\","
-                      "\"ref\":\"j\"}"},
+                      "\"next_open\":\"2026-07-03T17:00:00+03:00\",\"ref\":\"j\"}"},
     {enc_full_queue, "{\"type\":\"error\",\"code\":\"queue_full\",\"message\":\"the queue is "
-                     "full\",\"reason\":\"queue\",\"joins_until\":null}"},
+                     "full\",\"reason\":\"queue\",\"joins_until\":null,\"next_open\":null}"},
     {enc_nobody_on_duty,
      "{\"type\":\"error\",\"code\":\"nobody_on_duty\",\"message\":\"nobody is on duty for "
      "that topic now (send force: true to transfer anyway)\",\"ref\":\"t\"}"},
