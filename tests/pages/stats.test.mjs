@@ -184,6 +184,9 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             for (const m of ['joins', 'queued', 'answered', 'answer_rate', 'abandoned']) youth.push((await perTopic(m, 'youth')).replace(/\s/g, ' '));
             assert.deepEqual(youth, ['2', '2', '1', '50 %', '1']);
             assert.equal(await perTopic('refused_closed', 'night'), '1');
+            assert.equal(await perTopic('refused_cutoff', 'night'), '0', 'the cut-off has a row of its own');
+            assert.match(await page.locator('#fig-refused .figure-detail').innerText(),
+                /^1 suljettuna, 0 jono täynnä, 0 viimeisen aloitusajan jälkeen$/);
             assert.equal(await page.locator('#per-topic thead th[data-topic="night"]').innerText(), 'Yöchat');
             assert.equal(await page.locator('#per-topic tr[data-measure="joins"] td.total').innerText(), '3');
         });

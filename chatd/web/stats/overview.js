@@ -18,7 +18,12 @@ function renderFigures(s) {
     t('s.k.answer_rate.detail', { answered: num(s.answered), queued: num(s.queued) })));
   dl.appendChild(figure('fig-abandoned', t('s.k.abandoned'), num(s.abandoned)));
   dl.appendChild(figure('fig-refused', t('s.k.refused'), num(s.refused_closed + s.refused_full),
-    t('s.k.refused.detail', { closed: num(s.refused_closed), full: num(s.refused_full) })));
+    t('s.k.refused.detail', {
+      closed: num(s.refused_closed),
+      /* refused_full counts the cut-off's refusals too: said apart here */
+      full: num(s.refused_full - (s.refused_cutoff || 0)),
+      cutoff: num(s.refused_cutoff || 0)
+    })));
   dl.appendChild(figure('fig-wait', t('s.k.wait'), avgDuration(s.wait_answered_s, s.answered)));
   dl.appendChild(figure('fig-urgent', t('s.k.urgent'), countText(s, 'urgent'),
     s.queued > 0 && !s.hidden.urgent ? t('s.k.urgent.detail', { share: pct(s.urgent, s.queued) }) : null));
@@ -94,6 +99,7 @@ function renderPerTopic(buckets, topic) {
     ['abandoned', 's.col.abandoned', function (s) { return num(s.abandoned); }],
     ['refused_closed', 's.col.refused_closed', function (s) { return num(s.refused_closed); }],
     ['refused_full', 's.col.refused_full', function (s) { return num(s.refused_full); }],
+    ['refused_cutoff', 's.col.refused_cutoff', function (s) { return num(s.refused_cutoff || 0); }],
     ['wait_avg', 's.col.wait_avg', function (s) { return avgDuration(s.wait_answered_s, s.answered); }],
     ['chats', 's.col.chats', function (s) { return num(s.chats); }],
     ['open_h', 's.col.open_h', function (s) { return nf(s.open_s / 3600, { maximumFractionDigits: 1 }); }],

@@ -18,7 +18,7 @@ var FIELDS = ['open_s', 'staffed_s', 'worker_s', 'joins', 'refused_closed', 'ref
   .concat(['urgent', 'alerts', 'first_reply_s', 'first_replies', 'wrapups', 'wrapup_s',
     'kind_counselling', 'kind_information', 'kind_silent', 'kind_test', 'kind_prank',
     'kind_abusive', 'slot_s', 'helped_yes', 'helped_somewhat', 'helped_no', 'again_yes',
-    'again_no']);
+    'again_no', 'refused_cutoff']);
 
 /* Adds every counter of bucket (or sum) b into acc; a hidden one ("<K")
  * is remembered in acc.hidden[field] = K instead. */
