@@ -96,8 +96,6 @@ void login_free(struct login *l)
     while (l->wait_head) {
         struct job *j = l->wait_head;
         l->wait_head = j->wait_next;
-        if (j->conn)
-            j->conn->pending = NULL;
         job_free(j);
     }
     idmap_each(l->throttles, free_throttle, NULL);

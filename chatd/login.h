@@ -49,7 +49,8 @@ struct login;
 #define LOGIN_THROTTLE_MAX 4096          /* accounts, sources and pairs tracked */
 
 struct login *login_new(void);
-/* Frees l with the checks still waiting (their conns are going away). */
+/* Frees l with the checks still waiting (the hub is going away: their conns
+ * were closed or are not touched). */
 void login_free(struct login *l);
 
 /* What the throttle says to a password check of user from source (the
