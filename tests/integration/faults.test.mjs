@@ -291,7 +291,7 @@ scenario('logout with scope "this" (the statistics page) ends only that tab; the
         assert.equal((await request(c, { type: 'login', token: w.welcome.token })).type, 'welcome');
     });
 
-scenario('sixty wrong passwords at once: only a few are checked, the others are refused at once; five checks in all lock the account',
+scenario('sixty wrong passwords at once from one address: only a few are checked, the others are refused at once; five checks in all throttle that address for the account',
     { timeout: 60000 }, async (srv) => {
         const clients = await Promise.all(Array.from({ length: 60 }, () => connect(srv.port, 'worker.v1')));
         const replies = await Promise.all(clients.map((c) =>
