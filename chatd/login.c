@@ -1,6 +1,13 @@
 /*
- * login: logins, the throttle and logout; see login.h (the throttle's rule
- * is written there).
+ * login: logins, the throttle and logout; see login.h.
+ *
+ * The throttle's rule (in full, with its limits, in login.h): refused
+ * (`rate_limited`) are a source's checks past its limits, and an account's
+ * checks from one source past theirs; the account as a whole is never
+ * locked, only slowed down (its checks start one a slot, in the order they
+ * came, one per source at a time), so guesses from one source cannot keep
+ * the right password from another out. Waiting checks wait here, on the
+ * loop, not in the verifier, which holds LOGIN_VERIFYING_MAX at most.
  *
  * Invariants: c->pending is a struct job while c has a password check
  * waiting for its slot (job->waiting: on l->wait_head's list, holding a
