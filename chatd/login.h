@@ -46,7 +46,8 @@ struct login;
 #define LOGIN_ACCOUNT_SLOW_S ((time_t)1) /* a slowed-down account's checks start this far apart */
 #define LOGIN_VERIFYING_MAX 64           /* checks in the verifier at once, from anyone */
 #define LOGIN_WAITING_MAX 1024           /* checks waiting for their start, from anyone */
-#define LOGIN_THROTTLE_MAX 4096          /* accounts, sources and pairs tracked */
+/* accounts, sources and pairs tracked: about 400 sources at their limits */
+#define LOGIN_THROTTLE_MAX 16384
 
 struct login *login_new(void);
 /* Frees l with the checks still waiting (the hub is going away: their conns
