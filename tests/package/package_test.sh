@@ -118,8 +118,9 @@ dpkg-deb -e "$DEB" "$TMP/control"
 [ "$(cat "$TMP/control/conffiles")" = /etc/chatd/chatd.ini ] ||
     fail "conffiles: $(cat "$TMP/control/conffiles"), expected /etc/chatd/chatd.ini"
 # not world-readable from the unpacking on (postinst gives it to the group chatd)
-dpkg-deb -c "$DEB" | grep -q '^-rw-r----- root/root .* \./etc/chatd/chatd\.ini$' ||
-    fail "the .deb holds /etc/chatd/chatd.ini with another mode: $(dpkg-deb -c "$DEB" | grep chatd.ini)"
+dpkg-deb -c "$DEB" >"$TMP/contents"
+grep -q '^-rw-r----- root/root .* \./etc/chatd/chatd\.ini$' "$TMP/contents" ||
+    fail "the .deb holds /etc/chatd/chatd.ini with another mode: $(grep chatd.ini "$TMP/contents")"
 
 say "dpkg -i"
 dpkg -i "$DEB" >"$TMP/install.out" 2>&1 || {
