@@ -8,7 +8,7 @@
  * the login to the welcome is recorded.
  *
  * The logins come from CHURN_SOURCES loopback addresses in turn
- * (127.0.0.10, .11, ...): chatd checks at most four passwords from one
+ * (127.0.0.10 to .41): chatd checks at most four passwords from one
  * source at once and refuses more (rate_limited), as against a guesser, so
  * from one address the row would measure that throttle, not the verifier.
  */
@@ -19,7 +19,7 @@
 #include "sample.h"
 #include "staff.h"
 
-#define CHURN_SOURCES 16
+#define CHURN_SOURCES 32
 
 struct churn {
     const struct opts *o;
