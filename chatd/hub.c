@@ -24,6 +24,8 @@
 #include "staff.h"
 #include "supervise.h"
 
+#define FAILURES_LOG_S 10 /* failed commits are told at most once in this long */
+
 __attribute__((format(printf, 2, 3))) static void hub_log(const struct hub *h, const char *fmt, ...)
 {
     char msg[256];
@@ -66,6 +68,22 @@ static void unit_end(struct hub *h)
     if (session_persist_dirty(h) != 0)
         hub_log(h, "cannot keep a queue place for a restart (out of memory)");
     turn_unit_end(h);
+}
+
+/* Says how many commits failed since it last said so: at once for the
+ * first, then at most one line per FAILURES_LOG_S (hub_next_deadline wakes
+ * the loop for the rest), and what is left at a stop (final). */
+static void log_failures(struct hub *h, double now, bool final)
+{
+    long n = h->turn.failures - h->failures_logged;
+    if (n <= 0 || (!final && now - h->failure_logged < FAILURES_LOG_S))
+        return;
+    hub_log(h,
+            "%ld commit(s) failed (disk full or I/O error?): their senders were told to send "
+            "again",
+            n);
+    h->failure_logged = now;
+    h->failures_logged = h->turn.failures;
 }
 
 struct hub *hub_new(const struct config *cfg, struct store *st,
@@ -120,6 +138,7 @@ void hub_free(struct hub *h, double now)
             hub_log(h, "the last statistics and queue places could not be stored");
         session_free_all(h);
     }
+    log_failures(h, now, true);
     staff_free_all(h);
     turn_fini(h);
     store_discard(h->st);
@@ -308,6 +327,8 @@ double hub_next_deadline(struct hub *h, double now)
     if (turn_retry_at(h) > 0)
         EARLIER(turn_retry_at(h));
     EARLIER(login_next_check(h));
+    if (h->turn.failures > h->failures_logged)
+        EARLIER(h->failure_logged + FAILURES_LOG_S);
     if (hub_redo_pending(h, REDO_ROUTE) && !turn_calm(h, now))
         EARLIER(h->turn.calm_until);
 #undef EARLIER
@@ -398,14 +419,7 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         supervise_push_board(h, now);
     if (res != TURN_BUSY && h->reports) /* the hours they read are stored now */
         report_release(h->reports);
-    if (res == TURN_FAILED && now - h->failure_logged >= 10) { /* one line per 10 s */
-        hub_log(h,
-                "%ld commit(s) failed (disk full or I/O error?): their senders were told to "
-                "send again",
-                h->turn.failures - h->failures_logged);
-        h->failure_logged = now;
-        h->failures_logged = h->turn.failures;
-    }
+    log_failures(h, now, false);
     check_after_turn(h);
     return res == TURN_BUSY ? 0 : writes;
 }

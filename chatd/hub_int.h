@@ -54,7 +54,8 @@
 #define CHAT_MAX_MONITORS 8 /* supervisor tabs watching one chat */
 #define CHAT_MAX_WRITERS 4  /* supervisors who joined one chat */
 #define TAB_MAX_MONITORING 16
-#define BOARD_EVERY_S 0.5 /* the board is compared and pushed at most this often */
+#define BOARD_EVERY_S 0.5            /* the board is compared and pushed at most this often */
+#define SUPERVISE_ALERTS_PER_HOUR 10 /* a worker's alerts in any hour; more are rate_limited */
 
 /*
  * Durable fields: the ones that durable work changes and a failed batch must
@@ -254,6 +255,11 @@ struct worker {
         time_t idle_since;
         /* when it last had no chat (the board shows it) */);
     time_t away_since;
+    /* Written by supervise.c only: when its last alerts were raised, a ring
+     * (contract v3 §2: at most SUPERVISE_ALERTS_PER_HOUR an hour). Memory
+     * only, kept for the daemon's life like the worker itself. */
+    time_t alerts_at[SUPERVISE_ALERTS_PER_HOUR];
+    int alerts_next;
     struct worker *next;
     /* The undo snapshot (turn.c), as in struct chat. */
     struct worker_durable was;

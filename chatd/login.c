@@ -1,10 +1,22 @@
 /*
- * login: logins, throttles and logout; see login.h.
+ * login: logins, the throttle and logout; see login.h.
  *
- * Invariant: c->pending is a struct job while c has a password check in
- * the verifier (job->verifying), a login waiting for its token's commit,
- * or a logout waiting for its revocation's commit; job->conn is NULL once
- * its conn has closed (the job is then only waiting to be freed).
+ * The throttle's rule (in full, with its limits, in login.h): refused
+ * (`rate_limited`) are a source's checks past its limits, and an account's
+ * checks from one source past theirs; the account as a whole is never
+ * locked, only slowed down (its checks start one a slot, in the order they
+ * came, one per source at a time), so guesses from one source cannot keep
+ * the right password from another out. Waiting checks wait here, on the
+ * loop, not in the verifier, which holds LOGIN_VERIFYING_MAX at most.
+ *
+ * Invariants: c->pending is a struct job while c has a password check
+ * waiting for its slot (job->waiting: on l->wait_head's list, holding a
+ * copy of the password), in the verifier (job->verifying), a login waiting
+ * for its token's commit, or a logout waiting for its revocation's commit;
+ * job->conn is NULL once its conn has closed (the job is then only waiting
+ * to be freed). The throttle table holds an entry while it counts a failure
+ * or a pending check; l->verifying and l->waiting count the checks of
+ * every entry.
  */
 #include "login.h"
 
@@ -18,39 +30,44 @@
 #include "route.h"
 #include "staff.h"
 
-#define LOGIN_FAIL_LIMIT 5 /* failed or pending logins of one account in the window */
-#define LOGIN_FAIL_WINDOW_S 300
-#define SOURCE_FAIL_LIMIT 20    /* failed or pending logins from one address in the window */
-#define SOURCE_PENDING_MAX 4    /* password checks of one address in the verifier at once */
-#define VERIFIER_PENDING_MAX 64 /* password checks in the verifier at once, from anyone */
-#define THROTTLE_MAX 4096       /* accounts and addresses tracked; never evicted while active */
+#define SOURCE_KEY_CHARS 18 /* "@" + 16 hex digits + NUL */
+#define PAIR_KEY_CHARS (STORE_NAME_MAX + SOURCE_KEY_CHARS)
 
-/* Failed and pending logins of one account name or source ("@" + hash). */
+/* Failed and pending checks of one account name, source ("@" + hash) or
+ * pair (name + "@" + hash): account names cannot hold "@". */
 struct throttle {
     int fails;
-    int pending;
+    int pending;  /* waiting or verifying */
     time_t first; /* of the window's first failure */
-};
-
-struct login {
-    struct idmap *throttles; /* name or "@source" -> struct throttle */
-    int pending;             /* password checks in the verifier */
-    time_t last_check;       /* of the tabs' tokens (login_check_tabs) */
+    /* an account's only: */
+    int waiting;       /* its checks waiting for their slot */
+    time_t next_start; /* while slowed down, its next slot */
 };
 
 /* A login or logout in progress on a conn. */
 struct job {
     struct conn *conn;
     char ref[PROTO_REF_MAX + 1];
+    bool waiting;   /* for its slot: on the wait list, password set */
     bool verifying; /* in the verifier (auth_job is set) */
+    char *password; /* waiting: sodium_malloc'd copy */
+    struct job *wait_next;
     struct auth_job *auth_job;
-    struct store_user user; /* login: the account (no hash kept) */
-    char source[24];        /* login: the throttle key of its address, "" if none */
-    char *token;            /* login: sodium_malloc'd until the welcome */
+    struct store_user user;        /* login: the account (no hash kept) */
+    char source[SOURCE_KEY_CHARS]; /* login: the throttle key of its address */
+    char *token;                   /* login: sodium_malloc'd until the welcome */
     uint8_t token_hash[STORE_TOKEN_HASH_BYTES];
     struct worker *worker; /* logout */
     bool this_only;        /* logout: only this tab's token */
     time_t when;           /* logout: asked at */
+};
+
+struct login {
+    struct idmap *throttles; /* name, "@source" or "name@source" -> struct throttle */
+    int verifying;           /* checks in the verifier */
+    int waiting;             /* checks waiting for their slot */
+    struct job *wait_head;   /* those checks' jobs, in the order they came */
+    time_t last_check;       /* of the tabs' tokens (login_check_tabs) */
 };
 
 struct login *login_new(void)
@@ -69,31 +86,38 @@ static void free_throttle(void *value, void *arg)
     free(value);
 }
 
+static void job_free(struct job *j)
+{
+    if (j->token)
+        sodium_free(j->token);
+    if (j->password)
+        sodium_free(j->password);
+    sodium_memzero(&j->user, sizeof(j->user));
+    free(j);
+}
+
 void login_free(struct login *l)
 {
     if (!l)
         return;
+    while (l->wait_head) {
+        struct job *j = l->wait_head;
+        l->wait_head = j->wait_next;
+        job_free(j);
+    }
     idmap_each(l->throttles, free_throttle, NULL);
     idmap_free(l->throttles);
     free(l);
 }
 
-static void job_free(struct job *j)
-{
-    if (j->token)
-        sodium_free(j->token);
-    sodium_memzero(&j->user, sizeof(j->user));
-    free(j);
-}
-
 /* The throttle of key at now, its window restarted when it has passed;
- * NULL when absent and not made. */
+ * NULL when absent and not made (or the table is full). */
 static struct throttle *throttle_get(struct login *l, const char *key, time_t now, bool make)
 {
     struct throttle *t = idmap_get(l->throttles, key);
     if (t && t->fails && now - t->first > LOGIN_FAIL_WINDOW_S)
         t->fails = 0;
-    if (t || !make || idmap_count(l->throttles) >= THROTTLE_MAX)
+    if (t || !make || idmap_count(l->throttles) >= LOGIN_THROTTLE_MAX)
         return t;
     if (!(t = calloc(1, sizeof(*t))) || idmap_put(l->throttles, key, t) != 0) {
         free(t);
@@ -102,7 +126,7 @@ static struct throttle *throttle_get(struct login *l, const char *key, time_t no
     return t;
 }
 
-/* Drops key's throttle when it holds nothing any more. */
+/* Drops key's throttle when it counts nothing any more. */
 static void throttle_tidy(struct login *l, const char *key, struct throttle *t)
 {
     if (t && t->fails == 0 && t->pending == 0) {
@@ -111,42 +135,88 @@ static void throttle_tidy(struct login *l, const char *key, struct throttle *t)
     }
 }
 
-/* The throttle key of c's address ("@" and its keyed hash: account names
- * cannot hold "@"), or "" when it is unknown. */
-static void source_key(const struct conn *c, char out[24])
+/* The throttle key of c's address: "@" and its keyed hash (all-zero when
+ * the address is unknown: those share one source). */
+static void source_key(const struct conn *c, char out[SOURCE_KEY_CHARS])
 {
-    out[0] = '\0';
-    if (c->source)
-        snprintf(out, 24, "@%016llx", (unsigned long long)c->source);
+    snprintf(out, SOURCE_KEY_CHARS, "@%016llx", (unsigned long long)c->source);
 }
 
-/* Whether a password check of user from source may start now; if so, it is
- * counted as pending for both until its result. */
-static bool throttle_admit(struct login *l, const char *user, const char *source, time_t now)
+static void pair_key(const char *user, const char *source, char out[PAIR_KEY_CHARS])
 {
-    struct throttle *u = throttle_get(l, user, now, true);
-    struct throttle *s = source[0] ? throttle_get(l, source, now, true) : NULL;
-    bool ok =
-        u && (!source[0] || s) && u->fails + u->pending < LOGIN_FAIL_LIMIT &&
-        (!s || (s->fails + s->pending < SOURCE_FAIL_LIMIT && s->pending < SOURCE_PENDING_MAX)) &&
-        l->pending < VERIFIER_PENDING_MAX;
-    if (ok) {
-        u->pending++;
-        if (s)
-            s->pending++;
-        l->pending++;
-    } else {
-        throttle_tidy(l, user, u);
-        if (s)
-            throttle_tidy(l, source, s);
+    snprintf(out, PAIR_KEY_CHARS, "%.*s%s", STORE_NAME_MAX, user, source);
+}
+
+/* What the rule of login.h says to a check, the account a, source s and
+ * pair p known. */
+static enum login_gate gate(const struct login *l, const struct throttle *a,
+                            const struct throttle *s, const struct throttle *p, time_t now)
+{
+    if (s->fails + s->pending >= LOGIN_SOURCE_FAIL_LIMIT ||
+        s->pending >= LOGIN_SOURCE_PENDING_MAX || p->fails + p->pending >= LOGIN_PAIR_FAIL_LIMIT)
+        return LOGIN_REFUSE;
+    bool room = l->verifying < LOGIN_VERIFYING_MAX;
+    if (a->fails + a->pending < LOGIN_ACCOUNT_SLOW_AFTER) /* not slowed down */
+        return room ? LOGIN_GO : LOGIN_REFUSE;
+    if (p->pending > 0)
+        return LOGIN_REFUSE;
+    if (room && a->waiting == 0 && now >= a->next_start)
+        return LOGIN_GO;
+    return l->waiting < LOGIN_WAITING_MAX ? LOGIN_WAIT : LOGIN_REFUSE;
+}
+
+enum login_gate login_throttle_admit(struct login *l, const char *user, const char *source,
+                                     time_t now)
+{
+    char pk[PAIR_KEY_CHARS];
+    pair_key(user, source, pk);
+    struct throttle *a = throttle_get(l, user, now, true);
+    struct throttle *s = a ? throttle_get(l, source, now, true) : NULL;
+    struct throttle *p = s ? throttle_get(l, pk, now, true) : NULL;
+    enum login_gate g = p ? gate(l, a, s, p, now) : LOGIN_REFUSE;
+    bool slowed = p && a->fails + a->pending >= LOGIN_ACCOUNT_SLOW_AFTER;
+    if (g == LOGIN_REFUSE) {
+        throttle_tidy(l, pk, p);
+        throttle_tidy(l, source, s);
+        throttle_tidy(l, user, a);
+        return g;
     }
-    return ok;
+    a->pending++;
+    s->pending++;
+    p->pending++;
+    if (g == LOGIN_WAIT) {
+        a->waiting++;
+        l->waiting++;
+    } else {
+        if (slowed) /* this slot is taken */
+            a->next_start = now + LOGIN_ACCOUNT_SLOW_S;
+        l->verifying++;
+    }
+    return g;
 }
 
-/* A check admitted by throttle_admit is over: failed (or cancelled) or not. */
-static void throttle_done(struct login *l, const char *key, bool failed, time_t now)
+bool login_throttle_start(struct login *l, const char *user, time_t now)
 {
-    struct throttle *t = key[0] ? throttle_get(l, key, now, false) : NULL;
+    struct throttle *a = throttle_get(l, user, now, false);
+    if (!a || a->waiting == 0 || now < a->next_start || l->verifying >= LOGIN_VERIFYING_MAX)
+        return false;
+    a->waiting--;
+    l->waiting--;
+    l->verifying++;
+    a->next_start = now + LOGIN_ACCOUNT_SLOW_S;
+    return true;
+}
+
+time_t login_throttle_next_start(const struct login *l, const char *user)
+{
+    const struct throttle *a = idmap_get(l->throttles, user);
+    return a ? a->next_start : -1;
+}
+
+/* One throttle's part of a check that is over. */
+static void throttle_over(struct login *l, const char *key, bool failed, time_t now)
+{
+    struct throttle *t = throttle_get(l, key, now, false);
     if (!t)
         return;
     t->pending--;
@@ -155,11 +225,27 @@ static void throttle_done(struct login *l, const char *key, bool failed, time_t 
     throttle_tidy(l, key, t);
 }
 
+void login_throttle_done(struct login *l, const char *user, const char *source, bool started,
+                         bool failed, time_t now)
+{
+    char pk[PAIR_KEY_CHARS];
+    struct throttle *a = throttle_get(l, user, now, false);
+    if (started) {
+        l->verifying--;
+    } else {
+        l->waiting--;
+        if (a)
+            a->waiting--;
+    }
+    pair_key(user, source, pk);
+    throttle_over(l, pk, failed, now);
+    throttle_over(l, source, failed, now);
+    throttle_over(l, user, failed, now);
+}
+
 static void check_done(struct login *l, const struct job *j, bool failed, time_t now)
 {
-    l->pending--;
-    throttle_done(l, j->user.name, failed, now);
-    throttle_done(l, j->source, failed, now);
+    login_throttle_done(l, j->user.name, j->source, !j->waiting, failed, now);
 }
 
 /* Makes c a tab of u's session and greets it: welcome, then when resuming
@@ -238,6 +324,17 @@ static void login_ok(struct hub *h, struct job *j, time_t now)
     }
 }
 
+/* Hands j's password check to the verifier: 0, or CHAT_ERR_NOMEM. */
+static int check_start(struct hub *h, struct job *j, const char *password)
+{
+    struct store_user u;
+    bool known = store_user_get(h->st, j->user.name, &u) == 0;
+    j->auth_job = auth_submit(h->auth, j, j->user.name, known ? u.pwhash : NULL, password);
+    sodium_memzero(&u, sizeof(u));
+    j->verifying = j->auth_job != NULL;
+    return j->auth_job ? 0 : CHAT_ERR_NOMEM;
+}
+
 void login_request(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
 {
     struct store_user u;
@@ -263,24 +360,58 @@ void login_request(struct hub *h, struct conn *c, const struct proto_req *r, tim
     }
     snprintf(j->user.name, sizeof(j->user.name), "%s", r->user);
     source_key(c, j->source);
-    if (!throttle_admit(h->login, j->user.name, j->source, now)) {
+    enum login_gate g = login_throttle_admit(h->login, j->user.name, j->source, now);
+    if (g == LOGIN_REFUSE) {
         job_free(j);
         conn_send(c, proto_error(CHAT_ERR_RATE_LIMITED, r->ref, NULL));
         return;
     }
-    bool known = store_user_get(h->st, r->user, &u) == 0;
     j->conn = c;
-    j->verifying = true;
+    j->waiting = g == LOGIN_WAIT;
     snprintf(j->ref, sizeof(j->ref), "%s", r->ref);
-    j->auth_job = auth_submit(h->auth, j, r->user, known ? u.pwhash : NULL, r->password);
-    sodium_memzero(&u, sizeof(u));
-    if (!j->auth_job) {
+    int rc = 0;
+    if (g == LOGIN_GO) {
+        rc = check_start(h, j, r->password);
+    } else if ((j->password = sodium_malloc(strlen(r->password) + 1))) {
+        memcpy(j->password, r->password, strlen(r->password) + 1);
+        struct job **end = &h->login->wait_head;
+        while (*end)
+            end = &(*end)->wait_next;
+        *end = j;
+    } else {
+        rc = CHAT_ERR_NOMEM;
+    }
+    if (rc != 0) {
         check_done(h->login, j, false, now);
         job_free(j);
-        conn_send(c, proto_error(CHAT_ERR_NOMEM, r->ref, NULL));
+        conn_send(c, proto_error(rc, r->ref, NULL));
         return;
     }
     c->pending = j;
+}
+
+/* Starts waiting checks whose slot has come, in the order they came. */
+static void release_waiting(struct hub *h, time_t now)
+{
+    struct login *l = h->login;
+    for (struct job **pj = &l->wait_head; *pj && l->verifying < LOGIN_VERIFYING_MAX;) {
+        struct job *j = *pj;
+        if (!login_throttle_start(l, j->user.name, now)) {
+            pj = &j->wait_next;
+            continue;
+        }
+        *pj = j->wait_next;
+        j->waiting = false;
+        int rc = check_start(h, j, j->password);
+        sodium_free(j->password);
+        j->password = NULL;
+        if (rc != 0) {
+            check_done(l, j, false, now);
+            conn_send(j->conn, proto_error(rc, j->ref, NULL));
+            j->conn->pending = NULL;
+            job_free(j);
+        }
+    }
 }
 
 struct ready_ctx {
@@ -312,6 +443,11 @@ void login_ready(struct hub *h, time_t now)
 {
     struct ready_ctx ctx = {h, now};
     auth_poll(h->auth, login_done, &ctx);
+    if (h->login->wait_head) {
+        turn_unit_begin(h, NULL, NULL);
+        release_waiting(h, now);
+        turn_unit_end(h);
+    }
 }
 
 /* Ends w's whole session: off duty, its chats back to the front of their
@@ -375,10 +511,23 @@ void login_logout(struct hub *h, struct tab *tab, bool this_only, const char *re
     c->pending = j;
 }
 
+/* When the tabs are to be checked next, or -1 (no tab is open). */
+static double tabs_next_check(const struct hub *h)
+{
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (w->ntabs || w->nchats)
+            return (double)h->login->last_check + LOGIN_CHECK_S;
+    return -1;
+}
+
 void login_check_tabs(struct hub *h, time_t now)
 {
     char user[STORE_NAME_MAX + 1];
     struct store_user u;
+    release_waiting(h, now);
+    double tabs = tabs_next_check(h);
+    if (tabs < 0 || (double)now < tabs)
+        return;
     h->login->last_check = now;
     for (struct worker *w = h->workers; w; w = w->next) {
         int had = w->ntabs, revoked = 0;
@@ -408,10 +557,16 @@ void login_check_tabs(struct hub *h, time_t now)
 
 double login_next_check(const struct hub *h)
 {
-    for (const struct worker *w = h->workers; w; w = w->next)
-        if (w->ntabs || w->nchats)
-            return (double)h->login->last_check + LOGIN_CHECK_S;
-    return -1;
+    const struct login *l = h->login;
+    double next = tabs_next_check(h);
+    if (l->verifying >= LOGIN_VERIFYING_MAX) /* login_ready lets the waiting go */
+        return next;
+    for (const struct job *j = l->wait_head; j; j = j->wait_next) {
+        double at = (double)login_throttle_next_start(l, j->user.name);
+        if (at >= 0 && (next < 0 || at < next))
+            next = at;
+    }
+    return next;
 }
 
 void login_conn_closed(struct hub *h, struct conn *c, time_t now)
@@ -420,7 +575,14 @@ void login_conn_closed(struct hub *h, struct conn *c, time_t now)
     if (!j)
         return;
     c->pending = NULL;
-    if (j->verifying) { /* a guess given up counts as a failed one */
+    if (j->waiting) { /* not checked: it cost nothing and counts nothing */
+        struct job **pj = &h->login->wait_head;
+        while (*pj != j)
+            pj = &(*pj)->wait_next;
+        *pj = j->wait_next;
+        check_done(h->login, j, false, now);
+        job_free(j);
+    } else if (j->verifying) { /* a guess given up counts as a failed one */
         auth_cancel(h->auth, j->auth_job);
         check_done(h->login, j, true, now);
         job_free(j);

@@ -212,9 +212,23 @@ static int raise_alert(struct hub *h, const struct chat *ch, const char *note, t
     return users;
 }
 
+/* Whether w may raise another alert at now (at most
+ * SUPERVISE_ALERTS_PER_HOUR in any hour); if so, it is counted. */
+static bool alert_allowed(struct worker *w, time_t now)
+{
+    time_t *oldest = &w->alerts_at[w->alerts_next];
+    if (*oldest != 0 && now - *oldest < 3600)
+        return false;
+    *oldest = now;
+    w->alerts_next = (w->alerts_next + 1) % SUPERVISE_ALERTS_PER_HOUR;
+    return true;
+}
+
 void supervise_alert(struct hub *h, struct conn *from, struct chat *ch, const char *note,
                      const char *ref, time_t now)
 {
+    if (!ch->worker || !alert_allowed(ch->worker, now))
+        return conn_send(from, proto_error(CHAT_ERR_RATE_LIMITED, ref, NULL));
     int users = raise_alert(h, ch, note, now);
     if (!ch->urgent)
         chat_flag(h, ch, true);

@@ -33,7 +33,8 @@ bool supervise_joined(const struct chat *ch, const struct worker *w);
 
 /* `alert` {chat, note} from ch's worker: to every supervisor with the
  * board on, ch turns urgent, counted; the ack says how many supervisors
- * got it (0: nobody is there to help). */
+ * got it (0: nobody is there to help). The worker's eleventh alert within
+ * an hour is refused (`rate_limited`): nothing is raised or flagged. */
 void supervise_alert(struct hub *h, struct conn *from, struct chat *ch, const char *note,
                      const char *ref, time_t now);
 

@@ -12,7 +12,9 @@
 # `git archive` of an older commit; built in DIR/build-rel), --timeout S
 # (the longest any one wait of the load generator may take; default 120 s,
 # 20 s for --smoke), --loop epoll|poll (chatd's event loop, CHATD_EVENT_LOOP;
-# the status scenario runs on both either way).
+# the status scenario runs on both either way), --only LIST (run only these
+# scenarios, comma-separated: queue head chat flood logins status statuspoll
+# http nginx echo; the others' rows show "-").
 #
 # Every run gets a fresh chatd process on a copy of one prepared data dir
 # (transcript key pair, worker accounts, saved login tokens), with durable,
@@ -41,6 +43,7 @@ RUNS=3
 HOURS=window
 KEEP=0
 LOOP=epoll
+ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --smoke) SMOKE=1 ;;
@@ -65,8 +68,12 @@ while [ $# -gt 0 ]; do
         SRC="$(cd "${2:?--src needs a directory}" && pwd)"
         shift
         ;;
+    --only)
+        ONLY=",${2:?--only needs a list of scenarios},"
+        shift
+        ;;
     *)
-        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--timeout S] [--loop epoll|poll]\n' >&2
+        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--timeout S] [--loop epoll|poll] [--only LIST]\n' >&2
         exit 2
         ;;
     esac
@@ -90,7 +97,7 @@ if [ "$SMOKE" -eq 1 ]; then
     SUBS=20 STATUS_TRIALS=2 TIMEOUT=20 HTTP_SECS=1 NGINX_SECS=2
 else
     VISITORS=10000 HEAD_VISITORS=10000 HEAD_TRIALS=5
-    CHATS=500 BURST=30 FLOOD=5 RATE=5000 DURATION=10 LOGINS=20 CHURN_POOL=20
+    CHATS=500 BURST=30 FLOOD=5 RATE=5000 DURATION=10 LOGINS=20 CHURN_POOL=200
     SUBS=18000 STATUS_TRIALS=10 TIMEOUT=120 HTTP_SECS=5 NGINX_SECS=10
 fi
 TOPICS=4
@@ -432,6 +439,23 @@ http_rates() {
     stop_server
 }
 
+# free_port: prints a loopback TCP port that nothing holds, found by binding
+# it (connecting misses a port held by one of many client sockets) below the
+# ephemeral range of /proc/sys/net/ipv4/ip_local_port_range, where the
+# kernel never puts a client socket, so it stays free until nginx binds it.
+free_port() {
+    local lo p
+    read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+    for ((p = lo - 1 - RANDOM % 4096; p > 1024; p--)); do
+        if perl -MSocket -e 'socket(S, PF_INET, SOCK_STREAM, 0) or exit 2;
+            bind(S, pack_sockaddr_in($ARGV[0], inet_aton("127.0.0.1"))) or exit 1' "$p"; then
+            printf '%s\n' "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
 # nginx_conf DIR PORT: deploy/nginx-chatd.conf on 127.0.0.1:PORT in front of
 # chatd on PORT (the bench's), with its files in DIR, on stdout.
 nginx_conf() {
@@ -462,11 +486,10 @@ nginx_rate() {
     write_config "$dir"
     start_server "$dir/chatd" "$CHATD" --config "$dir/chatd.ini"
     # A port another process takes between the look and nginx's bind is
-    # tried again with the next one; nginx is ready when it answers.
+    # tried again with another one; nginx is ready when it answers.
     local npid="" try
-    nport=$((PORT + 1))
     for ((try = 0; try < 10; try++)); do
-        while (echo >"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do nport=$((nport + 1)); done
+        nport="$(free_port)" || { say "no free port below the ephemeral range"; FAILED=1; stop_server; return 0; }
         nginx_conf "$dir" "$nport" >"$dir/nginx.conf"
         nginx -t -q -c "$dir/nginx.conf" -e "$dir/error.log" || { FAILED=1; stop_server; return 0; }
         nginx -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
@@ -477,7 +500,6 @@ nginx_rate() {
         kill -0 "$npid" 2>/dev/null && break
         wait "$npid" 2>/dev/null || true
         npid=""
-        nport=$((nport + 1))
     done
     [ -n "$npid" ] || { say "nginx could not bind a port in 10 tries"; FAILED=1; stop_server; return 0; }
     for ((run = 1; run <= RUNS; run++)); do
@@ -495,6 +517,11 @@ nginx_rate() {
 
 # ---- main --------------------------------------------------------------------------
 
+# wanted NAME: whether scenario NAME runs (--only)
+wanted() {
+    [ -z "$ONLY" ] || [[ "$ONLY" == *",$1,"* ]]
+}
+
 # per process (chatd or the load generator): the largest scenario's sockets
 NEED_FDS=$((VISITORS > 2 * CHATS ? VISITORS : 2 * CHATS))
 NEED_FDS=$(((NEED_FDS > SUBS ? NEED_FDS : SUBS) + 256))
@@ -511,30 +538,50 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/chatd-bench.XXXXXX")"
 HOURS_VALUE="$(topic_hours)"
 prepare
 
-say "scenario: $VISITORS visitors queued across $TOPICS topics"
-scenario queue chatd queue --visitors "$VISITORS" --topics "$TOPICS"
-say "scenario: head of a $HEAD_VISITORS-long queue served"
-scenario head chatd head --visitors "$HEAD_VISITORS" --trials "$HEAD_TRIALS" --tokens "$WORK/tokens.txt"
-say "scenario: $CHATS chats, burst then $RATE msg/s"
-scenario chat chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
-    --burst "$BURST" --rate "$RATE" --duration "$DURATION"
-say "scenario: $CHATS chats, $WINDOW messages in flight per connection for $FLOOD s"
-scenario flood chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
-    --flood "$FLOOD" --window "$WINDOW"
-say "scenario: $RATE msg/s with $LOGINS logins a second"
-scenario logins chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
-    --rate "$RATE" --duration "$DURATION" --logins "$LOGINS" --churn-pool "$CHURN_POOL"
-say "scenario: $SUBS status.v1 subscribers"
-scenario status chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
-say "scenario: $SUBS status.v1 subscribers on lws's poll() loop"
-EVLOOP=poll scenario statuspoll chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
-say "scenario: GET /api/status against /healthz, wrk -c100 keep-alive"
-http_rates
-say "scenario: /api/status through nginx as shipped"
-nginx_rate
-say "scenario: echod, $ECHO_CONNS connections"
-scenario echo echod echo --conns "$ECHO_CONNS" --burst "$BURST" --flood "$FLOOD" --window "$WINDOW" \
-    --rate "$RATE" --duration "$DURATION"
+if wanted queue; then
+    say "scenario: $VISITORS visitors queued across $TOPICS topics"
+    scenario queue chatd queue --visitors "$VISITORS" --topics "$TOPICS"
+fi
+if wanted head; then
+    say "scenario: head of a $HEAD_VISITORS-long queue served"
+    scenario head chatd head --visitors "$HEAD_VISITORS" --trials "$HEAD_TRIALS" --tokens "$WORK/tokens.txt"
+fi
+if wanted chat; then
+    say "scenario: $CHATS chats, burst then $RATE msg/s"
+    scenario chat chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
+        --burst "$BURST" --rate "$RATE" --duration "$DURATION"
+fi
+if wanted flood; then
+    say "scenario: $CHATS chats, $WINDOW messages in flight per connection for $FLOOD s"
+    scenario flood chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
+        --flood "$FLOOD" --window "$WINDOW"
+fi
+if wanted logins; then
+    say "scenario: $RATE msg/s with $LOGINS logins a second"
+    scenario logins chatd chat --chats "$CHATS" --topics "$TOPICS" --tokens "$WORK/tokens.txt" \
+        --rate "$RATE" --duration "$DURATION" --logins "$LOGINS" --churn-pool "$CHURN_POOL"
+fi
+if wanted status; then
+    say "scenario: $SUBS status.v1 subscribers"
+    scenario status chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
+fi
+if wanted statuspoll; then
+    say "scenario: $SUBS status.v1 subscribers on lws's poll() loop"
+    EVLOOP=poll scenario statuspoll chatd status --subs "$SUBS" --trials "$STATUS_TRIALS"
+fi
+if wanted http; then
+    say "scenario: GET /api/status against /healthz, wrk -c100 keep-alive"
+    http_rates
+fi
+if wanted nginx; then
+    say "scenario: /api/status through nginx as shipped"
+    nginx_rate
+fi
+if wanted echo; then
+    say "scenario: echod, $ECHO_CONNS connections"
+    scenario echo echod echo --conns "$ECHO_CONNS" --burst "$BURST" --flood "$FLOOD" --window "$WINDOW" \
+        --rate "$RATE" --duration "$DURATION"
+fi
 
 table
 say "done in $((SECONDS - START)) s"

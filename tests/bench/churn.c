@@ -44,10 +44,11 @@ void churn_tick(void *arg)
     double until = now < ch->t0 + ch->duration ? now : ch->t0 + ch->duration;
     int due = (int)floor((until - ch->t0) * ch->rate + 1e-9) + 1; /* login 0 at t0 */
     while (ch->started < due && ch->started < ch->cap) {
-        char user[64];
+        char user[64], local[16];
         int i = ch->started++;
         snprintf(user, sizeof(user), "%s%d", ch->o->churn_prefix, i % ch->o->churn_pool);
-        if (staff_open(&ch->s[i], user, ch->o->password, NULL, churn_frame, ch) != 0)
+        snprintf(local, sizeof(local), "127.0.0.%d", 10 + i % CHURN_SOURCES);
+        if (staff_open_from(&ch->s[i], local, user, ch->o->password, NULL, churn_frame, ch) != 0)
             ch->failed++;
     }
 }

@@ -28,6 +28,7 @@ struct client {
     client_fn fn;
     void *arg;
     enum client_state state;
+    char local[16]; /* the local address to bind, "" for any */
     bool close_asked;
     bool rx_complete; /* the last delivered message was whole: the next byte starts one */
     char *rx;
@@ -95,6 +96,7 @@ static void client_start_pending(void)
         ci.local_protocol_name = client_protocols[0].name;
         ci.opaque_user_data = c;
         ci.pwsi = &c->wsi;
+        ci.iface = c->local[0] ? c->local : NULL; /* lws binds the socket to it */
         c->state = CLIENT_CONNECTING;
         client_connecting++;
         if (!lws_client_connect_via_info(&ci))
@@ -104,9 +106,15 @@ static void client_start_pending(void)
 
 struct client *client_new(const char *subprotocol, client_fn fn, void *arg)
 {
+    return client_new_from(subprotocol, NULL, fn, arg);
+}
+
+struct client *client_new_from(const char *subprotocol, const char *local, client_fn fn, void *arg)
+{
     struct client *c = calloc(1, sizeof(*c));
     if (!c)
         return NULL;
+    snprintf(c->local, sizeof(c->local), "%s", local ? local : "");
     c->subprotocol = subprotocol;
     c->fn = fn;
     c->arg = arg;

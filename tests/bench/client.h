@@ -38,6 +38,11 @@ void client_target(const char *host, int port, int max_connecting);
  * NULL when out of memory. */
 struct client *client_new(const char *subprotocol, client_fn fn, void *arg);
 
+/* The same from the local address local (an IPv4 literal, copied; NULL:
+ * any): the socket is bound to it before it connects, so that chatd sees
+ * another source (any 127.0.0.x reaches a loopback server). */
+struct client *client_new_from(const char *subprotocol, const char *local, client_fn fn, void *arg);
+
 /* Queues one text frame (copied) for sending. Ignored once closed. */
 void client_send(struct client *c, const char *text, size_t len);
 

@@ -64,6 +64,12 @@ static void staff_event(struct client *c, enum client_event ev, const char *data
 int staff_open(struct staff *s, const char *user, const char *password, const char *token,
                staff_fn on_frame, void *arg)
 {
+    return staff_open_from(s, NULL, user, password, token, on_frame, arg);
+}
+
+int staff_open_from(struct staff *s, const char *local, const char *user, const char *password,
+                    const char *token, staff_fn on_frame, void *arg)
+{
     char buf[WIRE_MAX];
     size_t n;
     memset(s, 0, sizeof(*s));
@@ -73,7 +79,7 @@ int staff_open(struct staff *s, const char *user, const char *password, const ch
     s->state = STAFF_CONNECTING;
     n = password ? wire_login_password(buf, sizeof(buf), user, password)
                  : wire_login_token(buf, sizeof(buf), token);
-    if (!n || !(s->c = client_new("worker.v1", staff_event, s))) {
+    if (!n || !(s->c = client_new_from("worker.v1", local, staff_event, s))) {
         s->state = STAFF_DOWN;
         return -1;
     }

@@ -40,6 +40,10 @@ struct staff {
 int staff_open(struct staff *s, const char *user, const char *password, const char *token,
                staff_fn on_frame, void *arg);
 
+/* The same from the local address local (see client_new_from; NULL: any). */
+int staff_open_from(struct staff *s, const char *local, const char *user, const char *password,
+                    const char *token, staff_fn on_frame, void *arg);
+
 /* Goes on duty for topics t0..t(topics-1) with capacity chats. */
 void staff_duty(struct staff *s, int topics, int capacity);
 

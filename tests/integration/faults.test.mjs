@@ -16,6 +16,7 @@ import {
     ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, httpGet, newRef,
     request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
 } from './harness.mjs';
+import WebSocket from 'ws';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -291,7 +292,7 @@ scenario('logout with scope "this" (the statistics page) ends only that tab; the
         assert.equal((await request(c, { type: 'login', token: w.welcome.token })).type, 'welcome');
     });
 
-scenario('sixty wrong passwords at once: only a few are checked, the others are refused at once; five checks in all lock the account',
+scenario('sixty wrong passwords at once from one address: only a few are checked, the others are refused at once; five checks in all throttle that address for the account',
     { timeout: 60000 }, async (srv) => {
         const clients = await Promise.all(Array.from({ length: 60 }, () => connect(srv.port, 'worker.v1')));
         const replies = await Promise.all(clients.map((c) =>
@@ -328,8 +329,8 @@ scenario('trying many account names cannot flush the throttle of one', { server:
         for (let i = 0; i < 100; i += 10) {
             await Promise.all(Array.from({ length: 10 }, (_, k) => guess(100 + i + k, `nobody${i + k}`, 'x')));
         }
-        const r = await guess(2, ALICE.user, ALICE.password);
-        assert.equal(r.code, 'rate_limited', 'alice is still throttled after 100 other names');
+        const r = await guess(1, ALICE.user, ALICE.password);
+        assert.equal(r.code, 'rate_limited', 'alice is still throttled from the guessing source after 100 other names');
     });
 
 scenario('600 idle sockets from one address: the address gets its share, /healthz from elsewhere answers at once, the log stays short',
@@ -843,5 +844,121 @@ describe('a large stats import beside a live chat', () => {
                 assert.ok(f.p99 < 300, `p99 ack latency under 300 ms (${f.p99.toFixed(1)} ms)`);
                 assert.ok(f.max < 1000, `no ack waited a second (${f.max.toFixed(1)} ms)`);
             }
+        });
+});
+
+/* ---- issue 25: a stranger guessing passwords, and failed commits counted (F8, F9) ---- */
+
+describe('issue 25: login throttling without a lockout (F8), failed commits counted (F9)', () => {
+    /* A worker.v1 socket from localAddress: each loopback address is a source of its own. */
+    const openFrom = (port, localAddress) => new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
+        ws.on('open', () => resolve(ws));
+        ws.on('error', reject);
+    });
+    /* A login on ws; resolves with its reply's type or error code. */
+    const loginOn = (ws, user, password) => new Promise((resolve, reject) => {
+        const ref = newRef();
+        const timer = setTimeout(() => reject(new Error('no reply to a login within 60 s')), 60000);
+        const look = (data) => {
+            const m = JSON.parse(data.toString('utf8'));
+            if (m.ref !== ref) return;
+            clearTimeout(timer);
+            ws.off('message', look);
+            resolve(m.type === 'error' ? m.code : m.type);
+        };
+        ws.on('message', look);
+        ws.send(JSON.stringify({ type: 'login', user, password, ref }));
+    });
+
+    scenario('F8: 40 parallel wrong passwords from each of five addresses, in rounds: each address is throttled, the account only slowed down, and the right password from another address gets in meanwhile',
+        { timeout: 240000 }, async (srv) => {
+            const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
+            const sockets = [];
+            for (const a of addresses) sockets.push(...await Promise.all(Array.from({ length: 40 }, () => openFrom(srv.port, a))));
+            /* waiting checks start one a second of chatd's clock: it is moved
+             * on while the guesses are out, a round trip at a time */
+            let guessing = true;
+            let moved = 0;
+            const ticker = (async () => {
+                for (;;) {
+                    if (!guessing) return;
+                    await srv.advance(0.25);
+                    moved += 0.25;
+                }
+            })();
+            let answered = 0; /* wrong guesses checked so far */
+            const codes = {};
+            const perRound = [];
+            let right = null;
+            const started = performance.now();
+            try {
+                for (let round = 0; round < 10; round++) {
+                    const replies = sockets.map((ws) => loginOn(ws, ALICE.user, 'wrong password')
+                        .then((r) => { if (r === 'unauthorized') answered += 1; return r; }));
+                    if (round === 1) { /* the worker logs in while the guessing goes on */
+                        const c = await connect(srv.port, 'worker.v1');
+                        const at = { moved, answered, ms: performance.now() };
+                        right = request(c, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 60000 })
+                            .then((m) => ({
+                                type: m.type, code: m.code, waited: moved - at.moved, ahead: answered - at.answered,
+                                ms: performance.now() - at.ms,
+                            }));
+                    }
+                    const got = await Promise.all(replies);
+                    const counts = {};
+                    for (const r of got) counts[r] = (counts[r] || 0) + 1;
+                    for (const [k, n] of Object.entries(counts)) codes[k] = (codes[k] || 0) + n;
+                    perRound.push(counts.unauthorized || 0);
+                    if (!counts.unauthorized) break;
+                }
+                right = await right;
+            } finally {
+                guessing = false;
+                await ticker;
+                for (const ws of sockets) ws.terminate();
+            }
+            const realS = (performance.now() - started) / 1000;
+            console.log(`# F8: ${sockets.length} sockets from ${addresses.length} addresses, ${perRound.length} rounds: ` +
+                `${JSON.stringify(codes)}, checked per round ${JSON.stringify(perRound)}; ` +
+                `the right password from 127.0.0.1: ${right.type} after ${right.ahead} guesses were checked, ` +
+                `${right.ms.toFixed(0)} ms real and ${right.waited.toFixed(2)} s of chatd's clock (moved on meanwhile); ` +
+                `${moved.toFixed(1)} s of chatd's clock and ${realS.toFixed(1)} s real in all`);
+            assert.equal(right.type, 'welcome', `the right password from another address: ${JSON.stringify(right)}`);
+            /* slowed down: one check per address ahead of it, and those the verifier already held */
+            assert.ok(right.ahead <= 2 * addresses.length, `it waited for at most a guess or two per guessing address (${right.ahead})`);
+            assert.equal(perRound[perRound.length - 1], 0, 'every guessing address ends throttled');
+            assert.ok(codes.unauthorized <= addresses.length * 5, `at most five checks per address (${codes.unauthorized})`);
+        });
+
+    scenario('F9: every failed commit is counted in the log, not only the first of its 10 s',
+        { server: { msg_rate_per_s: 1000, msg_burst: 1000 } }, async (srv) => {
+            const { v } = await chatting(srv);
+            await sql(srv, "CREATE TRIGGER no_msgs BEFORE INSERT ON transcript_msgs BEGIN SELECT RAISE(ABORT, 'no'); END;");
+            let refused = 0;
+            for (let i = 0; i < 22; i++) {
+                if (await sendMsg(v, { text: `lost ${i}` }) !== 'ack') refused += 1;
+            }
+            await sql(srv, 'DROP TRIGGER no_msgs');
+            const logged = () => [...srv.stderr().matchAll(/(\d+) commit\(s\) failed/g)].reduce((n, m) => n + Number(m[1]), 0);
+            /* the rest is told 10 s of chatd's clock after the first line */
+            await srv.advance(10.5);
+            await new Promise((resolve, reject) => {
+                const timer = setTimeout(() => { srv.proc.stderr.off('data', look); reject(new Error(`the log says ${logged()} failed commits, not ${refused}`)); }, 5000);
+                const look = () => {
+                    if (logged() < refused) return;
+                    clearTimeout(timer);
+                    srv.proc.stderr.off('data', look);
+                    resolve();
+                };
+                srv.proc.stderr.on('data', look);
+                look();
+            });
+            const metrics = Number(/^chatd_commit_failures_total (\d+)$/m.exec((await httpGet(srv.port, '/metrics')).body)[1]);
+            const lines = srv.stderr().split('\n').filter((l) => l.includes('commit(s) failed'));
+            console.log(`# F9: ${refused} messages refused, ${metrics} failed commits in /metrics, ${logged()} in ${lines.length} log lines`);
+            assert.equal(refused, 22);
+            assert.equal(metrics, refused);
+            assert.equal(logged(), refused, 'the log counts every failed commit');
         });
 });

@@ -5,10 +5,57 @@ import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
 import {
-    ALICE, connect, filesUnder, request, scenario, step, visitorHello, workerLogin,
+    ALICE, advanceUntil, connect, filesUnder, newRef, request, scenario, step, visitorHello, workerLogin,
     workerOnDuty,
 } from './harness.mjs';
+
+/* A worker.v1 socket opened from localAddress (a loopback address other
+ * than 127.0.0.1 is another source to chatd). */
+function openFrom(port, localAddress) {
+    return new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
+        ws.on('open', () => resolve(ws));
+        ws.on('error', reject);
+    });
+}
+
+/* Sends a login on ws; resolves with its reply's type or error code. */
+function loginOn(ws, user, password, timeout = 30000) {
+    const ref = newRef();
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply to a login within ${timeout} ms`)), timeout);
+        const look = (data) => {
+            const m = JSON.parse(data.toString('utf8'));
+            if (m.ref !== ref) return;
+            clearTimeout(timer);
+            ws.off('message', look);
+            resolve(m.type === 'error' ? m.code : m.type);
+        };
+        ws.on('message', look);
+        ws.send(JSON.stringify({ type: 'login', user, password, ref }));
+    });
+}
+
+/* Rounds of n parallel wrong passwords for user from each address, until a
+ * round is refused whole (at most 10); resolves to the count of each reply. */
+async function guessInRounds(port, addresses, n, user = ALICE.user) {
+    const sockets = [];
+    for (const a of addresses) sockets.push(...await Promise.all(Array.from({ length: n }, () => openFrom(port, a))));
+    const codes = { rounds: 0 };
+    try {
+        for (let round = 0; round < 10; round++) {
+            const replies = await Promise.all(sockets.map((ws) => loginOn(ws, user, 'wrong-password')));
+            codes.rounds += 1;
+            for (const r of replies) codes[r] = (codes[r] || 0) + 1;
+            if (!replies.includes('unauthorized')) break;
+        }
+    } finally {
+        for (const ws of sockets) ws.terminate();
+    }
+    return codes;
+}
 
 scenario('after a full chat no file or log holds text, session, token, password or address', async (srv) => {
     const secret = 'my secret words QWX9';
@@ -99,6 +146,25 @@ scenario('repeated wrong passwords are throttled, also for the right one', async
     const r = await request(c, { type: 'login', user: ALICE.user, password: ALICE.password });
     assert.equal(r.code, 'rate_limited');
 });
+
+scenario('40 parallel wrong passwords from one address do not keep the right one from another address out',
+    { timeout: 120000 }, async (srv) => {
+        const codes = await guessInRounds(srv.port, ['127.0.0.2'], 40);
+        assert.ok(codes.unauthorized >= 5, `the guesses were checked until their source was throttled: ${JSON.stringify(codes)}`);
+        assert.ok(codes.rate_limited > 0, `and then refused: ${JSON.stringify(codes)}`);
+        const again = await openFrom(srv.port, '127.0.0.2');
+        assert.equal(await loginOn(again, ALICE.user, ALICE.password), 'rate_limited', 'the guessing address stays throttled');
+        again.terminate();
+        /* the account is slowed down, not locked: the answer may wait for
+         * its slot, on chatd's clock */
+        const c = await connect(srv.port, 'worker.v1');
+        const ref = newRef();
+        c.send({ type: 'login', user: ALICE.user, password: ALICE.password, ref });
+        const match = (m) => m.ref === ref;
+        match.label = 'the reply to the right password';
+        const { msg } = await advanceUntil(srv, c, match, { step: 0.5, max: 10 });
+        assert.equal(msg.type, 'welcome', `the right password from 127.0.0.1 answered ${JSON.stringify(msg)}`);
+    });
 
 scenario('a message flood is rate limited without closing the chat', async (srv) => {
     const w = await workerOnDuty(srv.port);

@@ -187,6 +187,33 @@ scenario('alerts reach supervisors on the board, make the chat urgent, and the c
         assert.ok(sum('first_reply_s') >= 4);
     });
 
+/* pings an hour apart: one advance moves the clock past the hour without
+ * hanging up anybody who was silent meanwhile */
+scenario('a worker raises at most 10 alerts an hour: the 11th is rate_limited, reaches nobody, and an hour later one goes again',
+    { server: { ping_interval_s: 3600, idle_timeout_s: 7200 } }, async (srv) => {
+        const sup = await supervisor(srv);
+        const { w, chat: id } = await chat(srv);
+        assert.equal((await request(w, { type: 'msg', chat: id, text: 'hello' })).type, 'ack', 'no clock alert for a first reply');
+        await request(sup, { type: 'board', on: true });
+        for (let i = 1; i <= 10; i++) {
+            const ack = await request(w, { type: 'alert', chat: id, note: `alert ${i}` });
+            assert.deepEqual({ type: ack.type, supervisors: ack.supervisors }, { type: 'ack', supervisors: 1 }, `alert ${i}`);
+            await sup.next((m) => m.type === 'alert' && m.note === `alert ${i}`);
+            if (i === 1) await srv.advance(100); /* the others come later in the hour */
+        }
+        await srv.advance(3490);
+        const eleventh = await request(w, { type: 'alert', chat: id, note: 'alert 11' });
+        assert.equal(eleventh.code, 'rate_limited', `the 11th alert within the hour: ${JSON.stringify(eleventh)}`);
+        await sup.expectNone('alert');
+        await srv.advance(11); /* the first alert is an hour old */
+        const later = await request(w, { type: 'alert', chat: id, note: 'an hour later' });
+        assert.equal(later.type, 'ack', `after the hour: ${JSON.stringify(later)}`);
+        assert.equal((await sup.next('alert')).note, 'an hour later');
+        assert.equal((await request(w, { type: 'alert', chat: id, note: 'one more' })).code, 'rate_limited',
+            'the other nine are still within their hour');
+        await sup.expectNone('alert');
+    });
+
 scenario('every new request by role: workers are forbidden, the logged out unauthorized', async (srv) => {
     const { w, chat: id } = await chat(srv);
     const sup = await supervisor(srv);

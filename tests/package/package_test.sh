@@ -117,6 +117,10 @@ done
 dpkg-deb -e "$DEB" "$TMP/control"
 [ "$(cat "$TMP/control/conffiles")" = /etc/chatd/chatd.ini ] ||
     fail "conffiles: $(cat "$TMP/control/conffiles"), expected /etc/chatd/chatd.ini"
+# not world-readable from the unpacking on (postinst gives it to the group chatd)
+dpkg-deb -c "$DEB" >"$TMP/contents"
+grep -q '^-rw-r----- root/root .* \./etc/chatd/chatd\.ini$' "$TMP/contents" ||
+    fail "the .deb holds /etc/chatd/chatd.ini with another mode: $(grep chatd.ini "$TMP/contents")"
 
 say "dpkg -i"
 dpkg -i "$DEB" >"$TMP/install.out" 2>&1 || {
@@ -134,7 +138,7 @@ IFS=: read -r _ _ uid _ _ home shell < <(getent passwd chatd) || fail "no user c
 [ "$shell" = /usr/sbin/nologin ] || fail "chatd's shell is $shell"
 expect_file /var/lib/chatd chatd:chatd 700
 expect_file /etc/chatd root:root 755
-expect_file /etc/chatd/chatd.ini root:root 644
+expect_file /etc/chatd/chatd.ini root:chatd 640 # it may hold metrics_token
 expect_file /usr/bin/chatd root:root 755
 expect_file /usr/bin/chatadmin root:root 755
 expect_file /usr/share/chatd/web/index.html root:root 644
@@ -154,7 +158,9 @@ done
 unit=/lib/systemd/system/chatd.service
 for line in ConditionPathExists=/etc/chatd/transcript.pub LimitNOFILE=65536 LimitCORE=0 \
     User=chatd NoNewPrivileges=yes ProtectSystem=strict ReadWritePaths=/var/lib/chatd \
-    CapabilityBoundingSet= SystemCallFilter=@system-service; do
+    CapabilityBoundingSet= SystemCallFilter=@system-service 'SystemCallFilter=~@privileged @resources' \
+    ProtectClock=yes ProtectKernelLogs=yes ProtectHostname=yes RestrictSUIDSGID=yes \
+    MemoryDenyWriteExecute=yes ProtectProc=invisible ProcSubset=pid PrivateMounts=yes RemoveIPC=yes; do
     grep -qx -- "$line" "$unit" || fail "$unit lacks $line"
 done
 # verify exits 0 on a key it cannot parse; its complaints are the signal.
@@ -164,6 +170,15 @@ if command -v systemd-analyze >/dev/null; then
         cat "$TMP/verify.out" >&2
         fail "systemd-analyze verify $unit complains (above)"
     fi
+fi
+# The exposure systemd gives the unit (0 safest, 10 worst): 2.3 before
+# issue 25, 1.4 after.
+if command -v systemd-analyze >/dev/null; then
+    exposure="$(systemd-analyze security --offline=yes "$unit" 2>/dev/null |
+        sed -n 's/.*Overall exposure level for chatd.service: \([0-9.]*\).*/\1/p')"
+    say "systemd-analyze security: exposure $exposure"
+    [ -n "$exposure" ] || fail "systemd-analyze security --offline=yes $unit gave no exposure level"
+    awk -v e="$exposure" 'BEGIN { exit !(e <= 1.5) }' || fail "the unit's exposure is $exposure, above 1.5"
 fi
 wants=/etc/systemd/system/multi-user.target.wants/chatd.service
 [ "$(readlink "$wants")" = "$unit" ] || fail "chatd.service is not enabled ($wants)"
@@ -256,6 +271,7 @@ dpkg -i "$DEB" >"$TMP/install.out" 2>&1 || {
     fail "dpkg -i over the installed package failed"
 }
 contains /etc/chatd/chatd.ini "; edited by the package test" "the conffile after reinstall"
+expect_file /etc/chatd/chatd.ini root:chatd 640
 [ ! -e /etc/chatd/chatd.ini.dpkg-new ] || fail "dpkg left chatd.ini.dpkg-new"
 runuser -u chatd -- chatadmin user list >"$TMP/out"
 contains "$TMP/out" "boss admin boss" "chatadmin user list after reinstall"
