@@ -249,7 +249,7 @@ static void test_locked_database_is_busy_at_once_and_keeps_the_journal(void **st
     assert_int_equal(store_commit(st, NULL), CHAT_ERR_BUSY);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    assert_true(waited < 0.1);
+    assert_true(waited < 1.0); /* not the 5 s busy wait; room for a loaded host */
     assert_int_equal(store_pending(st), 1);
     assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(store_commit(st, NULL), 0);
