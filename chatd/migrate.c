@@ -144,8 +144,8 @@ static const char *const store_migrations[] = {
     "CREATE TABLE import_stage_extra(line INTEGER NOT NULL, name TEXT NOT NULL,"
     " n INTEGER NOT NULL, PRIMARY KEY(line, name)) WITHOUT ROWID;",
     /* 8: contract v3 §1: joins refused at the join cut-off (also in refused_full). */
-    "ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;",
+    ("ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

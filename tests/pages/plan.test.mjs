@@ -54,6 +54,7 @@ async function showPeriod(p) {
     await p.fill('#from', FROM);
     await p.fill('#to', TO);
     await p.click('#show');
+    await p.locator('#results[aria-busy="false"]').waitFor();
 }
 
 test('the plan view: headline, ranked hours, slots had vs needed, a new target; three languages', { timeout: 120000 }, async () => {

@@ -262,6 +262,8 @@ test('the visitor page and the widget name the quieter times of a closed or busy
             await s.fill('#to', day(1).toISOString().slice(0, 10));
             await s.selectOption('#topic', 'night');
             await s.click('#show');
+            /* the rows of the period asked for, not those of the page's first load */
+            await s.locator('#results[aria-busy="false"]').waitFor();
             await s.locator('#quietshare-hours').filter({ hasText: 'Quiet hours of Night chat: Mon–Thu 14–16.' }).waitFor();
             const rows = s.locator('#quietshare tbody tr');
             await rows.first().waitFor();

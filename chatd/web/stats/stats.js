@@ -104,6 +104,8 @@ function load() {
   }
   var seq = ++loadSeq;
   $('show').disabled = true;
+  /* what is shown is of the last period until this one's answer is in */
+  $('results').setAttribute('aria-busy', 'true');
   setStatus('s.loading');
   eachView(function (v) { v.load({ from: from, to: to, topic: topic, token: token }); });
   var url = '/api/stats?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to) +
@@ -112,6 +114,7 @@ function load() {
     .then(function (j) {
       if (seq !== loadSeq || j === null) return;
       $('show').disabled = false;
+      $('results').setAttribute('aria-busy', 'false');
       result = {
         buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
         questions: j && Array.isArray(j.questions) ? j.questions : [],
@@ -133,6 +136,7 @@ function load() {
     .catch(function (e) {
       if (seq !== loadSeq) return;
       $('show').disabled = false;
+      $('results').setAttribute('aria-busy', 'false');
       setStatus(null);
       showError(e && e.message === '400' ? t('s.filter.invalid') : t('s.loadfail'),
         e && e.message ? e.message : null);
