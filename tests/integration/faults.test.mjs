@@ -13,10 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-    ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, httpGet, newRef,
-    request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
+    ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, httpGet, loginOn, newRef,
+    openFrom, request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
 } from './harness.mjs';
-import WebSocket from 'ws';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -638,22 +637,28 @@ describe('reports cannot hurt the chat', () => {
         return run('curl', args, '', { timeout: 480000 });
     }
 
+    /* 400 days up to today imported, and a coordinator's token:
+     * {from, to, csv, token}. Under AddressSanitizer one topic: the same 400
+     * days, half the bytes (a sanitized report is several times slower; the
+     * bound is the same). */
+    async function yearImported(srv) {
+        const now = (await srv.advance(0.001)) * 1000;
+        const to = dayOf(now);
+        const from = addDays(to, -399);
+        const csv = csvOf(from, now, process.env.ASAN_OPTIONS ? ['youth'] : ['youth', 'parents']);
+        const file = path.join(srv.dir, 'year.csv');
+        fs.writeFileSync(file, csv.text);
+        const im = await run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', file], '', { timeout: 240000 });
+        assert.equal(im.code, 0, im.stderr);
+        await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+        const token = (await workerLogin(srv.port, 'cora', 'cora-password-1')).welcome.token;
+        return { from, to, csv, token };
+    }
+
     scenario('four coordinators ask for 400 days of /api/stats and /api/plan at once: /healthz and chat acks stay under 50 ms p99',
         { topics: { youth: {}, parents: { audience: 'parent' } }, server: { msg_rate_per_s: 10000, msg_burst: 10000 }, timeout: 600000 },
         async (srv) => {
-            const now = (await srv.advance(0.001)) * 1000;
-            const to = dayOf(now);
-            const from = addDays(to, -399);
-            /* under AddressSanitizer one topic: the same 400 days, half the bytes (a
-             * sanitized report is several times slower; the bound is the same) */
-            const csv = csvOf(from, now, process.env.ASAN_OPTIONS ? ['youth'] : ['youth', 'parents']);
-            const file = path.join(srv.dir, 'year.csv');
-            fs.writeFileSync(file, csv.text);
-            const im = await run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', file], '', { timeout: 240000 });
-            assert.equal(im.code, 0, im.stderr);
-            await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
-            const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
-            const token = cora.welcome.token;
+            const { from, to, csv, token } = await yearImported(srv);
             const { v } = await chatting(srv);
 
             const urls = [`/api/stats?from=${from}&to=${to}`, `/api/plan?from=${from}&to=${to}&redistribute=1`];
@@ -729,18 +734,7 @@ describe('reports cannot hurt the chat', () => {
     scenario('a report past the 4 waiting ones is refused with Retry-After; clients that hang up before their report leave nothing behind',
         { topics: { youth: {}, parents: { audience: 'parent' } }, timeout: 300000 },
         async (srv) => {
-            const now = (await srv.advance(0.001)) * 1000;
-            const to = dayOf(now);
-            const from = addDays(to, -399);
-            /* under AddressSanitizer one topic: the same 400 days, half the bytes (a
-             * sanitized report is several times slower; the bound is the same) */
-            const csv = csvOf(from, now, process.env.ASAN_OPTIONS ? ['youth'] : ['youth', 'parents']);
-            const file = path.join(srv.dir, 'year.csv');
-            fs.writeFileSync(file, csv.text);
-            const im = await run(CHATADMIN, ['--config', srv.cfg, 'stats', 'import', file], '', { timeout: 240000 });
-            assert.equal(im.code, 0, im.stderr);
-            await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
-            const token = (await workerLogin(srv.port, 'cora', 'cora-password-1')).welcome.token;
+            const { from, to, csv, token } = await yearImported(srv);
             const url = `/api/stats?from=${from}&to=${to}`;
 
             /* eight at once on raw sockets: one is made, four wait, the rest are refused */
@@ -856,27 +850,6 @@ describe('a large stats import beside a live chat', () => {
 /* ---- issue 25: a stranger guessing passwords, and failed commits counted (F8, F9) ---- */
 
 describe('issue 25: login throttling without a lockout (F8), failed commits counted (F9)', () => {
-    /* A worker.v1 socket from localAddress: each loopback address is a source of its own. */
-    const openFrom = (port, localAddress) => new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
-        ws.on('open', () => resolve(ws));
-        ws.on('error', reject);
-    });
-    /* A login on ws; resolves with its reply's type or error code. */
-    const loginOn = (ws, user, password) => new Promise((resolve, reject) => {
-        const ref = newRef();
-        const timer = setTimeout(() => reject(new Error('no reply to a login within 60 s')), 60000);
-        const look = (data) => {
-            const m = JSON.parse(data.toString('utf8'));
-            if (m.ref !== ref) return;
-            clearTimeout(timer);
-            ws.off('message', look);
-            resolve(m.type === 'error' ? m.code : m.type);
-        };
-        ws.on('message', look);
-        ws.send(JSON.stringify({ type: 'login', user, password, ref }));
-    });
-
     scenario('F8: 40 parallel wrong passwords from each of five addresses, in rounds: each address is throttled, the account only slowed down, and the right password from another address gets in meanwhile',
         { timeout: 240000 }, async (srv) => {
             const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
@@ -900,7 +873,7 @@ describe('issue 25: login throttling without a lockout (F8), failed commits coun
             const started = performance.now();
             try {
                 for (let round = 0; round < 10; round++) {
-                    const replies = sockets.map((ws) => loginOn(ws, ALICE.user, 'wrong password')
+                    const replies = sockets.map((ws) => loginOn(ws, ALICE.user, 'wrong password', 60000)
                         .then((r) => { if (r === 'unauthorized') answered += 1; return r; }));
                     if (round === 1) { /* the worker logs in while the guessing goes on */
                         const c = await connect(srv.port, 'worker.v1');

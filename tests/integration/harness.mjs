@@ -343,6 +343,49 @@ export function newRef() {
     return `r${process.pid}-${refCounter}`;
 }
 
+/* A worker.v1 socket opened from localAddress (a loopback address other
+ * than 127.0.0.1 is another source to chatd). */
+export function openFrom(port, localAddress) {
+    return new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
+        ws.on('open', () => resolve(ws));
+        ws.on('error', reject);
+    });
+}
+
+/* Sends a login on a bare ws; resolves with its reply's type or error code. */
+export function loginOn(ws, user, password, timeout = 30000) {
+    const ref = newRef();
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply to a login within ${timeout} ms`)), timeout);
+        const look = (data) => {
+            const m = JSON.parse(data.toString('utf8'));
+            if (m.ref !== ref) return;
+            clearTimeout(timer);
+            ws.off('message', look);
+            resolve(m.type === 'error' ? m.code : m.type);
+        };
+        ws.on('message', look);
+        ws.send(JSON.stringify({ type: 'login', user, password, ref }));
+    });
+}
+
+/* Today's buckets (chatadmin stats, Helsinki's day) summed per topic and
+ * counter: {topic: {counter: n}} (a run may straddle an hour). */
+export async function statsTotals(srv, extra = []) {
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
+    const r = await srv.admin(['stats', '--from', today, '--to', today, '--format', 'json', ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = {};
+    for (const b of JSON.parse(r.stdout).buckets) {
+        const t = out[b.topic] || (out[b.topic] = {});
+        for (const [k, v] of Object.entries(b)) {
+            if (typeof v === 'number') t[k] = (t[k] || 0) + v;
+        }
+    }
+    return out;
+}
+
 class Client {
     constructor(ws) {
         this.ws = ws;

@@ -7,30 +7,14 @@
 import assert from 'node:assert/strict';
 import {
     ISO_TS, addWorker, advanceUntil, chatting, connect, httpGet, newRef, request, scenario, spawnChatd,
-    step, visitorHello, waiting, workerLogin, workerOnDuty,
+    statsTotals, step, visitorHello, waiting, workerLogin, workerOnDuty,
 } from './harness.mjs';
-
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
 
 /* HH:MM of a time in Helsinki. */
 function hhmm(ms) {
     return new Intl.DateTimeFormat('en-GB', {
         timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     }).format(new Date(ms));
-}
-
-/* Sums every bucket of each topic of today (the run may straddle an hour). */
-async function totals(srv) {
-    const r = await srv.admin(['stats', '--from', today(), '--to', today(), '--format', 'json']);
-    assert.equal(r.code, 0, r.stderr);
-    const out = {};
-    for (const b of JSON.parse(r.stdout).buckets) {
-        const t = out[b.topic] || (out[b.topic] = {});
-        for (const [k, v] of Object.entries(b)) {
-            if (typeof v === 'number') t[k] = (t[k] || 0) + v;
-        }
-    }
-    return out;
 }
 
 /* Ends n chats of alice (capacity 1) that each last `seconds` of chatd's
@@ -87,7 +71,7 @@ scenario('at the join cut-off the topic is full for the cut-off, with joins_unti
             assert.deepEqual([st.topics[1].state, st.topics[1].full_reason], ['full', 'queue']);
         });
         await srv.stop();
-        const t = await totals(srv);
+        const t = await statsTotals(srv);
         assert.deepEqual([t.youth.refused_full, t.youth.refused_cutoff], [1, 1], 'cut-off inside refused_full');
         assert.deepEqual([t.parents.refused_full, t.parents.refused_cutoff], [1, 0]);
     });

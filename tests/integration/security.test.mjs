@@ -5,38 +5,10 @@ import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import WebSocket from 'ws';
 import {
-    ALICE, advanceUntil, connect, filesUnder, newRef, request, scenario, step, visitorHello, workerLogin,
-    workerOnDuty,
+    ALICE, advanceUntil, connect, filesUnder, loginOn, newRef, openFrom, request, scenario, step, visitorHello,
+    workerLogin, workerOnDuty,
 } from './harness.mjs';
-
-/* A worker.v1 socket opened from localAddress (a loopback address other
- * than 127.0.0.1 is another source to chatd). */
-function openFrom(port, localAddress) {
-    return new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
-        ws.on('open', () => resolve(ws));
-        ws.on('error', reject);
-    });
-}
-
-/* Sends a login on ws; resolves with its reply's type or error code. */
-function loginOn(ws, user, password, timeout = 30000) {
-    const ref = newRef();
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no reply to a login within ${timeout} ms`)), timeout);
-        const look = (data) => {
-            const m = JSON.parse(data.toString('utf8'));
-            if (m.ref !== ref) return;
-            clearTimeout(timer);
-            ws.off('message', look);
-            resolve(m.type === 'error' ? m.code : m.type);
-        };
-        ws.on('message', look);
-        ws.send(JSON.stringify({ type: 'login', user, password, ref }));
-    });
-}
 
 /* Rounds of n parallel wrong passwords for user from each address, until a
  * round is refused whole (at most 10); resolves to the count of each reply. */

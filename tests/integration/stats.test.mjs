@@ -3,24 +3,10 @@
  * survives SIGKILL; publishing with --min-count (contract §4, issue 6). */
 import assert from 'node:assert/strict';
 import {
-    endHour, httpGet, request, scenario, spawnChatd, step, visitorHello, workerLogin, workerOnDuty,
+    endHour, httpGet, request, scenario, spawnChatd, statsTotals, step, visitorHello, workerLogin, workerOnDuty,
 } from './harness.mjs';
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
-
-/* Sums every bucket of each topic (the run may straddle an hour). */
-async function totals(srv, extra = []) {
-    const r = await srv.admin(['stats', '--from', today(), '--to', today(), '--format', 'json', ...extra]);
-    assert.equal(r.code, 0, r.stderr);
-    const out = {};
-    for (const b of JSON.parse(r.stdout).buckets) {
-        const t = out[b.topic] || (out[b.topic] = {});
-        for (const [k, v] of Object.entries(b)) {
-            if (typeof v === 'number') t[k] = (t[k] || 0) + v;
-        }
-    }
-    return out;
-}
 
 const TOPICS = { youth: { queue_max: 1 }, parents: { audience: 'parent' }, night: { hours: 'never' } };
 
@@ -62,7 +48,7 @@ scenario('every counter of a known mix of visitors is exact', { topics: TOPICS, 
         });
     });
     await srv.stop();
-    const t = await totals(srv);
+    const t = await statsTotals(srv);
     const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o ? o[k] || 0 : 0]));
     const KEYS = ['joins', 'refused_closed', 'refused_full', 'queued', 'answered', 'abandoned', 'chats',
         'msgs_visitor', 'msgs_worker', 'transfers', 'blocks', 'feedback_4', 'feedback_5',
@@ -118,7 +104,7 @@ scenario('/api/stats needs a coordinator or admin token; SIGKILL keeps what was 
         assert.equal(joins, 2);
         await request(await visitorHello(srv.port), { type: 'join', topic: 'youth' });
         await srv.kill();
-        const after = await totals(srv);
+        const after = await statsTotals(srv);
         assert.ok(after.youth.joins >= 2, 'what /api/stats showed survived SIGKILL');
         const d = spawnChatd(srv.cfg);
         await d.ready;

@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { ALICE, addWorker, request, step, visitorHello, workerOnDutyAs } from '../integration/harness.mjs';
 import {
-    PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend, workerSend,
+    PHONE, SHOTS, axe, chatPanel, consoleLogin, countTones, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend,
+    workerSend,
 } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -38,22 +39,11 @@ async function boardLogin(page, base, { creds = CORA, clock = false } = {}) {
     return p;
 }
 
-/* Counts the tones the page plays and the notifications it shows, and
+/* Counts the notifications the page shows (countTones its tones), and
  * lets the test say what the user answers when asked for permission. */
 function instrument() {
-    window.__tones = 0;
     window.__notes = [];
     window.__asked = 0;
-    const Real = window.AudioContext;
-    window.AudioContext = function () {
-        const ctx = new Real();
-        const make = ctx.createOscillator.bind(ctx);
-        ctx.createOscillator = () => {
-            window.__tones += 1;
-            return make();
-        };
-        return ctx;
-    };
     function Fake(title, opts) {
         window.__notes.push({ title, body: opts && opts.body });
     }
@@ -319,6 +309,7 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
             });
 
             const b = await page(LAPTOP);
+            await b.addInitScript(countTones);
             await b.addInitScript(instrument);
             await b.goto(`${base}/console/`);
             await b.fill('#login-user', CORA.user);

@@ -23,8 +23,8 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { ALICE, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, roundTrip, shot, visitorOpen, visitorSend,
-    workerSend,
+    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, countTones, daemon, layoutProblems, roundTrip, shot, visitorOpen,
+    visitorSend, workerSend,
 } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
@@ -121,21 +121,6 @@ async function clean(p) {
 async function shotTop(p, name) {
     await p.evaluate(() => window.scrollTo(0, 0));
     await shot(p, name);
-}
-
-/* The tones the page starts, counted (Web Audio; nothing is heard). */
-function countTones() {
-    window.__tones = 0;
-    const Real = window.AudioContext;
-    window.AudioContext = function () {
-        const ctx = new Real();
-        const make = ctx.createOscillator.bind(ctx);
-        ctx.createOscillator = () => {
-            window.__tones += 1;
-            return make();
-        };
-        return ctx;
-    };
 }
 
 test('the cut-off is not "full": card, refused join and widget say until when and when again; a full queue says places free up', { timeout: 180000 }, async () => {

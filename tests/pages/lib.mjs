@@ -342,3 +342,19 @@ export async function shot(p, name) {
     fs.mkdirSync(SHOTS, { recursive: true });
     await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/* An init script (page.addInitScript): the tones the page starts are
+ * counted in window.__tones (Web Audio; nothing is heard). */
+export function countTones() {
+    window.__tones = 0;
+    const Real = window.AudioContext;
+    window.AudioContext = function () {
+        const ctx = new Real();
+        const make = ctx.createOscillator.bind(ctx);
+        ctx.createOscillator = () => {
+            window.__tones += 1;
+            return make();
+        };
+        return ctx;
+    };
+}
