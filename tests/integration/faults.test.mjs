@@ -855,15 +855,25 @@ describe('issue 25: login throttling without a lockout (F8), failed commits coun
             const addresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
             const sockets = [];
             for (const a of addresses) sockets.push(...await Promise.all(Array.from({ length: 40 }, () => openFrom(srv.port, a))));
-            /* waiting checks start one a second of chatd's clock: it is moved
-             * on while the guesses are out, a round trip at a time */
+            /* Waiting checks start one a second of chatd's clock: it is moved
+             * on a second when a check has ended (the next one's slot), or
+             * after a real second without one, so that the clock never runs
+             * far ahead of the checks (a slow host's many quick steps would
+             * pass the throttles' 5-minute window, and the guessing
+             * addresses would be let go). */
             let guessing = true;
             let moved = 0;
+            let progressed = () => {};
+            const bump = () => progressed();
             const ticker = (async () => {
                 for (;;) {
                     if (!guessing) return;
-                    await srv.advance(0.25);
-                    moved += 0.25;
+                    await srv.advance(1);
+                    moved += 1;
+                    await new Promise((resolve) => {
+                        const t = setTimeout(resolve, 1000);
+                        progressed = () => { clearTimeout(t); resolve(); };
+                    });
                 }
             })();
             let answered = 0; /* wrong guesses checked so far */
@@ -874,15 +884,24 @@ describe('issue 25: login throttling without a lockout (F8), failed commits coun
             try {
                 for (let round = 0; round < 10; round++) {
                     const replies = sockets.map((ws) => loginOn(ws, ALICE.user, 'wrong password', 60000)
-                        .then((r) => { if (r === 'unauthorized') answered += 1; return r; }));
+                        .then((r) => {
+                            if (r === 'unauthorized') {
+                                answered += 1;
+                                bump();
+                            }
+                            return r;
+                        }));
                     if (round === 1) { /* the worker logs in while the guessing goes on */
                         const c = await connect(srv.port, 'worker.v1');
                         const at = { moved, answered, ms: performance.now() };
                         right = request(c, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 60000 })
-                            .then((m) => ({
-                                type: m.type, code: m.code, waited: moved - at.moved, ahead: answered - at.answered,
-                                ms: performance.now() - at.ms,
-                            }));
+                            .then((m) => {
+                                bump();
+                                return {
+                                    type: m.type, code: m.code, waited: moved - at.moved, ahead: answered - at.answered,
+                                    ms: performance.now() - at.ms,
+                                };
+                            });
                     }
                     const got = await Promise.all(replies);
                     const counts = {};
@@ -894,6 +913,7 @@ describe('issue 25: login throttling without a lockout (F8), failed commits coun
                 right = await right;
             } finally {
                 guessing = false;
+                bump();
                 await ticker;
                 for (const ws of sockets) ws.terminate();
             }
