@@ -444,9 +444,10 @@ function renderQueue() {
   note.hidden = !queueNote;
   say('queue-topic', t('v.queue.topic', { topic: topicTitle(queued.topic) }));
   var pos = Number(queued.position);
-  say('queue-position', pos === 1 ? t('v.queue.next') : t('v.queue.position', { n: pos }));
   var tp = topicById(queued.topic);
   var staffed = staffedNow();
+  /* "next" promises someone soon: with nobody on duty, only the place */
+  say('queue-position', pos === 1 && staffed ? t('v.queue.next') : t('v.queue.position', { n: pos }));
   var waited = waitedNow();
 
   /* the estimate: the remaining wait, until the wait outlives the first

@@ -310,6 +310,7 @@ test('a transfer where nobody is on duty: the menu says so, the console asks, th
                 esc('Voit odottaa tässä, kun pidät sivun auki, tai poistua jonosta ja tulla myöhemmin uudelleen.') + '$'));
             assert.equal(await v.locator('#queue-wait').isVisible(), false, 'no estimate while nobody is there');
             assert.equal(await v.locator('#queue-hint').isVisible(), false, 'no "as soon as possible"');
+            assert.equal(await v.locator('#queue-position').textContent(), 'Paikkasi jonossa: 1', 'not "you are next"');
             assert.equal(await v.locator('#help-text').textContent(), HELP.fi);
             await clean(v);
             await shotTop(v, 'honest-nobody-queue-fi-390');
