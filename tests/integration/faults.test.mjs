@@ -840,9 +840,10 @@ describe('a large stats import beside a live chat', () => {
             for (const f of [a, b]) {
                 assert.ok(f.n >= 10, `acks were measured during the import (${f.n})`);
                 assert.ok(f.p99 < 300, `p99 ack latency under 300 ms (${f.p99.toFixed(1)} ms)`);
-                /* a sanitized chatd on a loaded host: seconds are still not a lock held */
-                const most = process.env.ASAN_OPTIONS ? 3000 : 1000;
-                assert.ok(f.max < most, `no ack waited ${most} ms (${f.max.toFixed(1)} ms)`);
+                /* p99 tells a lock held for seconds (the old import: p99 = max = 1.7 s);
+                 * one ack on a loaded host may wait for the disk or a core for a
+                 * second (seen: 1.1 s while the longest import transaction was 37 ms) */
+                assert.ok(f.max < 3000, `no ack waited 3 s (${f.max.toFixed(1)} ms)`);
             }
         });
 });
