@@ -32,9 +32,11 @@ cmake_version="$(sed -n 's/^project(chatd VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMa
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/chatd"
-# What .gitignore ignores, and .git, stays behind.
+# What .gitignore ignores, and .git, stays behind; so do the page tests' screenshots,
+# which another lane of tests/run.sh may be writing meanwhile.
 tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./var \
     --exclude=node_modules --exclude='*.db' --exclude='*.db-wal' --exclude='*.db-shm' \
+    --exclude=./tests/pages/screenshots \
     -cf - . | tar -C "$work/chatd" -xf -
 
 if ! (cd "$work/chatd" && DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-nocheck parallel=$(nproc)}" \
