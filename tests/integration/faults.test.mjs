@@ -519,71 +519,64 @@ test.describe('descriptors: chatd under ulimit -n 100', () => {
         return (d.cpu() - c0) / ((performance.now() - t0) / 1000);
     }
 
+    /* fn(d, hold) with chatd under the descriptor limit; hold(idle) hands it
+     * the idle sockets to destroy after. chatd's stderr is shown on a
+     * failure; the sockets and the daemon are gone after, either way. */
+    async function underLimit(fn) {
+        const { prepare } = await import('./harness.mjs');
+        const env = await prepare();
+        const d = await startLimited(env, NOFILE);
+        let idle = null;
+        try {
+            await fn(d, (x) => { idle = x; return x; });
+            await d.stop();
+        } catch (e) {
+            console.error(`--- chatd stderr ---\n${d.stderr()}`);
+            throw e;
+        } finally {
+            for (const s of idle ? idle.sockets : []) s.destroy();
+            await d.kill();
+            env.cleanup();
+        }
+    }
+
     test('150 idle sockets from one address: it keeps at most a quarter of the descriptors, /healthz from another answers at once, chatd does not spin',
-        { timeout: 60000 }, async () => {
-            const { prepare } = await import('./harness.mjs');
-            const env = await prepare();
-            const d = await startLimited(env, NOFILE);
-            let idle;
-            try {
-                idle = await idleSockets(d.port, 150, () => '127.0.0.2');
-                const first = await healthz(d.port, '127.0.0.1');
-                /* the accept queue is served in order: the /healthz after them
-                 * means every idle socket was accepted and kept or closed */
-                await idle.closed.until(150 - NOFILE / 4, 10000).catch(() => { /* the figures tell */ });
-                const cpu = await cpuOverOneSecond(d);
-                const kept = 150 - idle.closed.n; /* every close has come in by now */
-                let worst = first;
-                for (let i = 0; i < 5; i++) worst = Math.max(worst, await healthz(d.port, '127.0.0.1'));
-                console.log(`# ulimit -n ${NOFILE}, 150 idle sockets from 127.0.0.2: ${kept} kept, ${idle.closed.n} closed at accept; ` +
-                    `/healthz from 127.0.0.1 first ${first.toFixed(1)} ms, worst ${worst.toFixed(1)} ms; ` +
-                    `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; ${d.stderr().split('\n').length} log lines`);
-                assert.ok(worst < 2000, `/healthz from another address within 2 s (worst ${worst} ms)`);
-                assert.ok(kept >= 1 && kept <= NOFILE / 4, `one address holds at most a quarter of the descriptors (${kept})`);
-                assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
-                assert.ok(d.stderr().split('\n').length < 30, 'the log stays short');
-                for (const s of idle.sockets) s.destroy();
-                await d.stop();
-            } catch (e) {
-                console.error(`--- chatd stderr ---\n${d.stderr()}`);
-                throw e;
-            } finally {
-                for (const s of idle ? idle.sockets : []) s.destroy();
-                await d.kill();
-                env.cleanup();
-            }
-        });
+        { timeout: 60000 }, () => underLimit(async (d, hold) => {
+            const idle = hold(await idleSockets(d.port, 150, () => '127.0.0.2'));
+            const first = await healthz(d.port, '127.0.0.1');
+            /* the accept queue is served in order: the /healthz after them
+             * means every idle socket was accepted and kept or closed */
+            await idle.closed.until(150 - NOFILE / 4, 10000).catch(() => { /* the figures tell */ });
+            const cpu = await cpuOverOneSecond(d);
+            const kept = 150 - idle.closed.n; /* every close has come in by now */
+            let worst = first;
+            for (let i = 0; i < 5; i++) worst = Math.max(worst, await healthz(d.port, '127.0.0.1'));
+            console.log(`# ulimit -n ${NOFILE}, 150 idle sockets from 127.0.0.2: ${kept} kept, ${idle.closed.n} closed at accept; ` +
+                `/healthz from 127.0.0.1 first ${first.toFixed(1)} ms, worst ${worst.toFixed(1)} ms; ` +
+                `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; ${d.stderr().split('\n').length} log lines`);
+            assert.ok(worst < 2000, `/healthz from another address within 2 s (worst ${worst} ms)`);
+            assert.ok(kept >= 1 && kept <= NOFILE / 4, `one address holds at most a quarter of the descriptors (${kept})`);
+            assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
+            assert.ok(d.stderr().split('\n').length < 30, 'the log stays short');
+            for (const s of idle.sockets) s.destroy();
+        }));
 
     test('160 idle sockets from eight addresses fill the connection budget: the rest are closed at accept, chatd does not spin, and serves again once they go',
-        { timeout: 60000 }, async () => {
-            const { prepare } = await import('./harness.mjs');
-            const env = await prepare();
-            const d = await startLimited(env, NOFILE);
-            let idle;
-            try {
-                idle = await idleSockets(d.port, 160, (i) => `127.0.0.${2 + (i % 8)}`);
-                /* 160 cannot fit in 100 descriptors: many are closed at once */
-                await idle.closed.until(160 - NOFILE, 10000).catch(() => { /* the figures tell */ });
-                const cpu = await cpuOverOneSecond(d);
-                const kept = 160 - idle.closed.n; /* every close has come in by now */
-                for (const s of idle.sockets) s.destroy();
-                let after = Infinity;
-                for (let i = 0; i < 50 && after === Infinity; i++) after = await healthz(d.port, '127.0.0.1');
-                console.log(`# ulimit -n ${NOFILE}, 160 idle sockets from 8 addresses: ${kept} kept, ${160 - kept} closed at accept; ` +
-                    `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; /healthz once they went ${after.toFixed(1)} ms`);
-                assert.ok(kept < NOFILE - 10, `room is left for chatd's own files (${kept} connections kept)`);
-                assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
-                assert.ok(after < 1000, `/healthz answers once the idle sockets are gone (${after} ms)`);
-                await d.stop();
-            } catch (e) {
-                console.error(`--- chatd stderr ---\n${d.stderr()}`);
-                throw e;
-            } finally {
-                for (const s of idle ? idle.sockets : []) s.destroy();
-                await d.kill();
-                env.cleanup();
-            }
-        });
+        { timeout: 60000 }, () => underLimit(async (d, hold) => {
+            const idle = hold(await idleSockets(d.port, 160, (i) => `127.0.0.${2 + (i % 8)}`));
+            /* 160 cannot fit in 100 descriptors: many are closed at once */
+            await idle.closed.until(160 - NOFILE, 10000).catch(() => { /* the figures tell */ });
+            const cpu = await cpuOverOneSecond(d);
+            const kept = 160 - idle.closed.n; /* every close has come in by now */
+            for (const s of idle.sockets) s.destroy();
+            let after = Infinity;
+            for (let i = 0; i < 50 && after === Infinity; i++) after = await healthz(d.port, '127.0.0.1');
+            console.log(`# ulimit -n ${NOFILE}, 160 idle sockets from 8 addresses: ${kept} kept, ${160 - kept} closed at accept; ` +
+                `chatd CPU ${(cpu * 100).toFixed(1)} % over 1 s; /healthz once they went ${after.toFixed(1)} ms`);
+            assert.ok(kept < NOFILE - 10, `room is left for chatd's own files (${kept} connections kept)`);
+            assert.ok(cpu < 0.2, `chatd idles (${(cpu * 100).toFixed(1)} % of a core)`);
+            assert.ok(after < 1000, `/healthz answers once the idle sockets are gone (${after} ms)`);
+        }));
 });
 
 /* Issue 25 F1, F2: 400 days of imported hours (two topics, every counter
