@@ -15,10 +15,11 @@ test('a visitor page and a console chat end to end, then feedback', { timeout: 6
         const c = await consoleLogin(await page(DESKTOP), base, { topics: null });
         const v = await visitorOpen(await page(PHONE), base);
 
-        /* nobody on duty yet: the visitor waits, first in line */
+        /* nobody on duty yet: the visitor waits, first in line (the place,
+         * not "you are next": nobody is there to answer) */
         await v.click('#topics [data-topic="youth"]');
         await v.locator('#view-queue').waitFor();
-        await v.locator('#queue-position').filter({ hasText: 'You are next in the queue.' }).waitFor();
+        await v.locator('#queue-position').filter({ hasText: 'Your place in the queue: 1' }).waitFor();
         assert.match(await v.locator('#queue-topic').textContent(), /Youth chat/);
         assert.equal(await v.locator('#queue-note').isVisible(), false, 'no requeue note on a first join');
 
@@ -160,7 +161,8 @@ test('the worker logs out: the visitor waits first in line again and gets the ne
         await v.locator('#view-queue').waitFor();
         assert.equal(await v.locator('#queue-note').textContent(),
             'The worker had to leave. You are first in the queue again, and your messages are kept.');
-        await v.locator('#queue-position').filter({ hasText: 'You are next in the queue.' }).waitFor();
+        /* the only worker logged out: the place, not "you are next" */
+        await v.locator('#queue-position').filter({ hasText: 'Your place in the queue: 1' }).waitFor();
         await shot(v, 'visitor-requeued-phone');
 
         /* the console's login form works again after the logout */

@@ -115,7 +115,8 @@ test('languages: fi, sv and en change the visible texts of both pages, and stay 
         assert.equal(await v.locator('#queue-topic').textContent(), 'Chatt: Ungdomschatten');
         await v.selectOption('#lang', 'fi');
         assert.equal(await v.locator('#queue-topic').textContent(), 'Chat: Nuorten chat');
-        assert.equal(await v.locator('#queue-position').textContent(), 'Olet jonossa seuraavana.');
+        /* nobody is on duty here: the place, not "you are next" */
+        assert.equal(await v.locator('#queue-position').textContent(), 'Paikkasi jonossa: 1');
         await v.reload();
         await v.locator('#queue-heading').filter({ hasText: 'Olet jonossa' }).waitFor();
 
