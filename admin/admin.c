@@ -180,13 +180,13 @@ int admin_import_lock(struct admin *a)
     return 0;
 }
 
-static int merge_step(struct store *st, long n, long *done, void *arg)
+int admin_import_merge_step(struct store *st, long n, long *done, void *arg)
 {
     (void)arg;
     return store_import_step(st, 1, n, done);
 }
 
-static int drop_step(struct store *st, long n, long *done, void *arg)
+int admin_import_drop_step(struct store *st, long n, long *done, void *arg)
 {
     (void)arg;
     return store_import_step(st, 0, n, done);
@@ -217,7 +217,8 @@ static int recover_import(struct admin *a)
     int rc = store_import_get(a->st, &run) ? CHAT_ERR_IO : 0;
     bool merge = run.state == STORE_IMPORT_MERGING;
     if (rc == 0 && run.state != STORE_IMPORT_NONE)
-        rc = admin_steps(a->st, merge ? merge_step : drop_step, NULL, NULL);
+        rc = admin_steps(a->st, merge ? admin_import_merge_step : admin_import_drop_step, NULL,
+                         NULL);
     if (rc != 0)
         rc = admin_fail(1, "cannot %s the interrupted import of %s: %s", merge ? "finish" : "undo",
                         run.file, admin_why(a, rc));

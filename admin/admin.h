@@ -73,6 +73,11 @@ struct admin_steps {
 #define ADMIN_STEP_PAUSE_S 0.025
 int admin_steps(struct store *st, admin_step_fn step, void *arg, struct admin_steps *fig);
 
+/* admin_steps' steps of an import (arg unused): merging the staged lines
+ * into the statistics, or dropping them (store_import_step). */
+int admin_import_merge_step(struct store *st, long n, long *done, void *arg);
+int admin_import_drop_step(struct store *st, long n, long *done, void *arg);
+
 /* `stats` (reports and `stats import`) and `plan` (stats_cmd.c). */
 int stats_cmd_stats(struct admin *a, int argc, char **argv);
 int stats_cmd_plan(struct admin *a, int argc, char **argv);

@@ -263,18 +263,6 @@ static int import_over(long line, const char *name, long stored, long added, voi
     return 0;
 }
 
-static int import_drop_step(struct store *st, long n, long *done, void *arg)
-{
-    (void)arg;
-    return store_import_step(st, 0, n, done);
-}
-
-static int import_merge_step(struct store *st, long n, long *done, void *arg)
-{
-    (void)arg;
-    return store_import_step(st, 1, n, done);
-}
-
 /* Stages the lines after the header, checks the whole, and merges it, or
  * undoes the staging; 0 or the exit status after saying why. */
 static int import_file(struct import_run *im)
@@ -301,7 +289,7 @@ static int import_file(struct import_run *im)
     }
     if (rc == 0 && im->problems == 0 && (rc = store_import_staged(st, im->rows)) == 0 &&
         (rc = store_commit(st, NULL)) == 0) {
-        if (admin_steps(st, import_merge_step, NULL, &merging) != 0)
+        if (admin_steps(st, admin_import_merge_step, NULL, &merging) != 0)
             return admin_fail(1,
                               "cannot merge the staged buckets of %s: %s (the next chatadmin "
                               "command finishes it)",
@@ -315,7 +303,7 @@ static int import_file(struct import_run *im)
     store_discard(st);
     if (rc != 0)
         admin_fail(1, "cannot stage the buckets of %s: %s", im->path, admin_why(im->a, rc));
-    if (admin_steps(st, import_drop_step, NULL, NULL) != 0)
+    if (admin_steps(st, admin_import_drop_step, NULL, NULL) != 0)
         return admin_fail(1,
                           "cannot delete the staged lines: %s (the next chatadmin command "
                           "does)",
