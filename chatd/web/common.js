@@ -306,8 +306,29 @@ function loginRefused(m) {
   $('login-password').focus();
 }
 
+/* Plays one short soft tone per frequency in freqs (Hz) on the audio
+ * context ctx, one every `every` seconds, each `length` seconds long; a
+ * browser without audio, or one that refuses it, stays silent. */
+function playTones(ctx, freqs, every, length) {
+  try {
+    if (ctx.state === 'suspended' && ctx.resume) ctx.resume();
+    var at = ctx.currentTime;
+    freqs.forEach(function (f, i) {
+      var osc = ctx.createOscillator();
+      var gain = ctx.createGain();
+      osc.frequency.value = f;
+      gain.gain.value = 0.08;
+      osc.connect(gain);
+      gain.connect(ctx.destination);
+      osc.start(at + i * every);
+      osc.stop(at + i * every + length);
+    });
+  } catch (e) { /* no audio */ }
+}
+
 export {
   $,
+  playTones,
   stored,
   store,
   wsUrl,

@@ -197,19 +197,10 @@ function mark(cls, sign, text) {
 function tone(freqs) {
   try {
     audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
-    if (audioCtx.state === 'suspended' && audioCtx.resume) audioCtx.resume();
-    var at = audioCtx.currentTime;
-    for (var i = 0; i < freqs.length; i++) {
-      var osc = audioCtx.createOscillator();
-      var gain = audioCtx.createGain();
-      osc.frequency.value = freqs[i];
-      gain.gain.value = 0.08;
-      osc.connect(gain);
-      gain.connect(audioCtx.destination);
-      osc.start(at + i * 0.18);
-      osc.stop(at + i * 0.18 + 0.15);
-    }
-  } catch (e) { /* no audio */ }
+  } catch (e) {
+    return; /* no audio */
+  }
+  Chat.playTones(audioCtx, freqs, 0.18, 0.15);
 }
 
 /* A desktop notification, only where the user granted them. */

@@ -43,21 +43,7 @@ function flagTitle(key) {
 
 /* Two short soft notes, only when the visitor turned the sound on. */
 function tone() {
-  if (!soundOn || !audio) return;
-  try {
-    if (audio.state === 'suspended' && audio.resume) audio.resume();
-    var at = audio.currentTime;
-    [523, 784].forEach(function (f, i) {
-      var osc = audio.createOscillator();
-      var gain = audio.createGain();
-      osc.frequency.value = f;
-      gain.gain.value = 0.08;
-      osc.connect(gain);
-      gain.connect(audio.destination);
-      osc.start(at + i * 0.2);
-      osc.stop(at + i * 0.2 + 0.16);
-    });
-  } catch (e) { /* no audio */ }
+  if (soundOn && audio) Chat.playTones(audio, [523, 784], 0.2, 0.16);
 }
 
 /* The checkbox changed: made on its click, the audio context may play later. */
