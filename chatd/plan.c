@@ -276,6 +276,13 @@ int plan_row(const struct plan_estimate *e, const struct plan_target *t, struct 
     return 0;
 }
 
+bool plan_short(double slots_had, int slots_needed, bool has_row, double arrivals_per_h, bool open)
+{
+    if (!has_row || (!open && arrivals_per_h < PLAN_SHORT_MIN_ARRIVALS))
+        return false;
+    return slots_needed < 0 || slots_needed > slots_had;
+}
+
 /* --- plan_redistribute ------------------------------------------------- */
 
 #define WEEK PLAN_WEEK_HOURS

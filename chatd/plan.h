@@ -193,6 +193,17 @@ struct plan_row {
 PLAN_MUST_USE int plan_row(const struct plan_estimate *e, const struct plan_target *t,
                            struct plan_row *out);
 
+/* Fewer joins a week than this in an hour the topic was closed: the hour is
+ * not short of anything (a stray join at night is no reason to open). */
+#define PLAN_SHORT_MIN_ARRIVALS 1.0
+
+/* Whether an hour of the week is short of slots, as the plan flags it: it
+ * needs more than it had (slots_needed < 0: out of reach, PLAN_SLOTS_MAX
+ * would not do), unless it was closed (open false) and had fewer than
+ * PLAN_SHORT_MIN_ARRIVALS joins a week. No basis (has_row false): not short.
+ * slots_had as the row shows it (rounded), so the flag and the figures agree. */
+bool plan_short(double slots_had, int slots_needed, bool has_row, double arrivals_per_h, bool open);
+
 /* One hour of the week for plan_redistribute. */
 struct plan_hour {
     struct plan_load load;

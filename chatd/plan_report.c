@@ -150,6 +150,7 @@ int plan_report_add(const struct stats_row *row, void *arg)
 /* One planned hour of a topic. */
 struct planned {
     bool listed; /* had a join or was open */
+    bool open;   /* some of its seconds were inside the opening hours */
     struct plan_estimate e;
     struct plan_row row;
     bool has_row; /* false: no basis (arrivals, and no chat in the whole topic) */
@@ -188,7 +189,8 @@ static void plan_topic(struct plan_report *r, int t, const struct plan_target *t
         if (!cell->seen || r->weeks[h] < 1)
             continue;
         cell->c.hours = r->weeks[h];
-        p[h].listed = cell->c.joins > 0 || cell->c.open_s > 0;
+        p[h].open = cell->c.open_s > 0;
+        p[h].listed = cell->c.joins > 0 || p[h].open;
         if (plan_estimate(&cell->c, pooled.handle_s > 0 ? &pooled : NULL, &p[h].e) != 0)
             p[h].listed = false;
         int rc = plan_row(&p[h].e, target, &p[h].row);
@@ -196,16 +198,15 @@ static void plan_topic(struct plan_report *r, int t, const struct plan_target *t
     }
 }
 
-/* Redistributes topic t's slot-hours over its open hours into slots;
- * false when it cannot (an hour with joins and no basis). */
-static bool redistribute_topic(const struct plan_report *r, int t, const struct planned *p,
-                               const struct plan_target *target, struct plan_redistribution *out)
+/* Redistributes a topic's slot-hours over its open hours (p: its planned
+ * hours) into slots; false when it cannot (an hour with joins and no basis). */
+static bool redistribute_topic(const struct planned *p, const struct plan_target *target,
+                               struct plan_redistribution *out)
 {
     struct plan_hour week[PLAN_WEEK_HOURS];
     double slot_hours = 0;
     for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
-        const struct cell *cell = &r->cells[t][h];
-        bool open = p[h].listed && cell->c.open_s > 0;
+        bool open = p[h].listed && p[h].open;
         week[h] = (struct plan_hour){.load = p[h].listed ? p[h].e.load : (struct plan_load){0},
                                      .slots_had = p[h].listed ? p[h].e.slots_had : 0,
                                      .may_open = open,
@@ -217,6 +218,17 @@ static bool redistribute_topic(const struct plan_report *r, int t, const struct 
         slot_hours += week[h].slots_had;
     }
     return slot_hours <= PLAN_REPORT_REDISTRIBUTE_MAX && plan_redistribute(week, target, out) == 0;
+}
+
+/* Topic t's answered contacts a week as the period's statistics count them:
+ * each hour of the week's answers over how many times it came. */
+static double observed_of(const struct plan_report *r, int t)
+{
+    double sum = 0;
+    for (int h = 0; h < PLAN_WEEK_HOURS; h++)
+        if (r->weeks[h] > 0)
+            sum += (double)r->cells[t][h].c.answered / (double)r->weeks[h];
+    return sum;
 }
 
 /* v rounded to 1/scale. */
@@ -237,6 +249,7 @@ static struct proto_plan_row plan_row_of(const char *topic, int h, long weeks,
 {
     const struct plan_estimate *e = &p->e;
     bool ok = p->has_row && p->row.slots_needed >= 0;
+    double had = rounded(e->slots_had, 100);
     return (struct proto_plan_row){
         .topic = topic,
         .dow = h / 24 + 1,
@@ -245,7 +258,7 @@ static struct proto_plan_row plan_row_of(const char *topic, int h, long weeks,
         .arrivals_per_h = rounded(e->load.arrivals_per_h, 1000),
         .handle_s = rounded(e->load.handle_s, 10),
         .patience_s = rounded(e->load.patience_s, 10),
-        .slots_had = rounded(e->slots_had, 100),
+        .slots_had = had,
         .answered_share = share(e->answered_share),
         .slots_needed = ok ? p->row.slots_needed : -1,
         .answered_share_at_needed = share(ok ? p->row.answered_share_at_needed : -1),
@@ -254,6 +267,8 @@ static struct proto_plan_row plan_row_of(const char *topic, int h, long weeks,
         .has_gain = p->has_row,
         .thin = e->thin,
         .slots_proposed = proposed,
+        .open = p->open,
+        .short_ = plan_short(had, p->row.slots_needed, p->has_row, e->load.arrivals_per_h, p->open),
     };
 }
 
@@ -271,7 +286,9 @@ static const char *const columns[] = {"topic",
                                       "wait_share_at_needed",
                                       "gain_per_slot",
                                       "thin",
-                                      "slots_proposed"};
+                                      "slots_proposed",
+                                      "open",
+                                      "short"};
 
 /* ,value (null: an empty field). */
 static void csv_real(FILE *out, double v, bool null)
@@ -302,7 +319,8 @@ static void row_csv(FILE *out, const struct proto_plan_row *r, bool redistribute
         if (r->slots_proposed >= 0)
             fprintf(out, "%d", r->slots_proposed);
     }
-    fputc('\n', out);
+    fputs(r->open ? ",true" : ",false", out);
+    fputs(r->short_ ? ",true\n" : ",false\n", out);
 }
 
 int plan_report_print(struct plan_report *r, const struct plan_target *t, bool redistribute,
@@ -314,15 +332,16 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
     struct proto_plan plan = {
         .target_wait_s = t->wait_s, .target_share = t->share, .redistribute = redistribute};
     struct proto_plan_row *rows = calloc(r->cfg->ntopics * PLAN_WEEK_HOURS + 1, sizeof(*rows));
-    double now = 0, redistributed = 0, planned = 0;
+    double now = 0, redistributed = 0, planned = 0, observed = 0;
     int rc = p && rows ? 0 : CHAT_ERR_NOMEM;
     for (size_t i = 0; rc == 0 && i < r->cfg->ntopics; i++) {
         if (!r->cells[i])
             continue;
         struct plan_redistribution red;
         plan_topic(r, (int)i, t, p);
-        bool redone = redistribute && redistribute_topic(r, (int)i, p, t, &red);
+        bool redone = redistribute && redistribute_topic(p, t, &red);
         if (redone) {
+            observed += observed_of(r, (int)i);
             now += red.answered_now;
             redistributed += red.answered_redistributed;
             planned += red.answered_planned;
@@ -334,19 +353,22 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
     }
     plan.rows = rows;
     if (rc == 0 && fmt == STATS_CSV) {
-        size_t ncols = sizeof(columns) / sizeof(columns[0]) - (redistribute ? 0 : 1);
-        for (size_t i = 0; i < ncols; i++)
-            fprintf(out, "%s%s", i ? "," : "", columns[i]);
+        size_t ncols = sizeof(columns) / sizeof(columns[0]);
+        for (size_t i = 0, n = 0; i < ncols; i++)
+            if (redistribute || strcmp(columns[i], "slots_proposed") != 0)
+                fprintf(out, "%s%s", n++ ? "," : "", columns[i]);
         fputc('\n', out);
         for (size_t i = 0; i < plan.nrows; i++)
             row_csv(out, &rows[i], redistribute);
         if (redistribute)
-            fprintf(out, "# answered_per_week now=%.1f redistributed=%.1f planned=%.1f\n", now,
-                    redistributed, planned);
+            fprintf(out,
+                    "# answered_per_week now=%.1f redistributed=%.1f planned=%.1f observed=%.1f\n",
+                    now, redistributed, planned, observed);
     } else if (rc == 0) {
         plan.answered_now = rounded(now, 10);
         plan.answered_redistributed = rounded(redistributed, 10);
         plan.answered_planned = rounded(planned, 10);
+        plan.answered_observed = rounded(observed, 10);
         char *body = proto_plan_body(&plan);
         if (!body)
             rc = CHAT_ERR_NOMEM;

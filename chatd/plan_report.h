@@ -58,8 +58,14 @@ int plan_report_add(const struct stats_row *row, void *arg);
 /* Prints the plan for target t: CSV (a header, then rows) or JSON
  * {"target": {"wait_s", "share"}, "hours": [row...]}; with redistribute,
  * each row gains slots_proposed and the JSON "answered_per_week": {"now",
- * "redistributed", "planned"} (the CSV ends with a comment line holding
- * them). CHAT_ERR_BAD_REQUEST for a bad target, CHAT_ERR_IO when out fails. */
+ * "redistributed", "planned", "observed"} (the CSV ends with a comment line
+ * holding them). The first three are the model's; "observed" is what the
+ * period's statistics say was answered a week (each hour of the week's
+ * `answered` over its weeks), over the same topics. Every row ends with
+ * "open" (some second of that hour of the week was inside the opening hours
+ * in the period, by the statistics' open_s, which follow the configured
+ * hours) and "short" (plan_short). CHAT_ERR_BAD_REQUEST for a bad target,
+ * CHAT_ERR_IO when out fails. */
 int plan_report_print(struct plan_report *r, const struct plan_target *t, bool redistribute,
                       enum stats_format fmt, FILE *out);
 

@@ -502,6 +502,8 @@ struct proto_plan_row {
     bool has_gain; /* false: gain_per_slot is null */
     bool thin;
     int slots_proposed; /* with redistribute only; < 0: null */
+    bool open;          /* the topic was open in this hour of the week in the period */
+    bool short_;        /* "short": needs more slots than it had (plan_short) */
 };
 
 struct proto_plan {
@@ -510,11 +512,13 @@ struct proto_plan {
     size_t nrows;
     bool redistribute; /* rows carry slots_proposed; answered_per_week is added */
     double answered_now, answered_redistributed, answered_planned;
+    double answered_observed; /* what the period's statistics say was answered a week */
 };
 
 /* GET /api/plan and `chatadmin plan --format json`: {"target": {"wait_s",
  * "share"}, "hours": [row...] [, "answered_per_week": {"now",
- * "redistributed", "planned"}]}. */
+ * "redistributed", "planned", "observed"}]}; each row ends with "open" and
+ * "short". */
 char *proto_plan_body(const struct proto_plan *p);
 
 /* The members "questions":[...],"categories":[...] (no braces) that GET

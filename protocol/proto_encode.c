@@ -533,6 +533,10 @@ static json_t *plan_row_json(const struct proto_plan_row *r, bool redistribute)
     if (o && redistribute)
         json_object_set_new(o, "slots_proposed",
                             r->slots_proposed >= 0 ? json_integer(r->slots_proposed) : json_null());
+    if (o) {
+        json_object_set_new(o, "open", json_boolean(r->open));
+        json_object_set_new(o, "short", json_boolean(r->short_));
+    }
     return o;
 }
 
@@ -545,8 +549,9 @@ char *proto_plan_body(const struct proto_plan *p)
                           p->target_share, "hours", hours);
     if (o && p->redistribute)
         json_object_set_new(o, "answered_per_week",
-                            json_pack("{s:f,s:f,s:f}", "now", p->answered_now, "redistributed",
-                                      p->answered_redistributed, "planned", p->answered_planned));
+                            json_pack("{s:f,s:f,s:f,s:f}", "now", p->answered_now, "redistributed",
+                                      p->answered_redistributed, "planned", p->answered_planned,
+                                      "observed", p->answered_observed));
     return proto_dump(o, NULL);
 }
 

@@ -95,7 +95,7 @@ test('plan --from/--to reads the database: without a config it is a usage error'
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.split('\n')[0], 'topic,dow,hour,weeks,arrivals_per_h,handle_s,patience_s,'
         + 'slots_had,answered_share,slots_needed,answered_share_at_needed,wait_share_at_needed,'
-        + 'gain_per_slot,thin', 'the header, and no rows in an empty database');
+        + 'gain_per_slot,thin,open,short', 'the header, and no rows in an empty database');
     assert.equal(r.stdout.split('\n').filter(Boolean).length, 1);
     for (const [args, why] of [
         [['--from', '2026-01-05'], /needs both --from DATE and --to DATE/],

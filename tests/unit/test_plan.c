@@ -672,6 +672,27 @@ static void test_row_without_basis_or_demand(void **state)
     assert_int_equal(plan_row(&quiet, &bad, &row), CHAT_ERR_BAD_REQUEST);
 }
 
+/* Issue 27.4: a closed hour with a stray join is not short; an open one,
+ * or a closed one with a join or more a week, is when it needs more. */
+static void test_short_leaves_quiet_closed_hours_alone(void **state)
+{
+    (void)state;
+    /* the night hour with one join in two weeks, closed: "0/1" is no shortage */
+    assert_false(plan_short(0, 1, true, 0.5, false));
+    assert_false(plan_short(0, 1, true, 0.999, false));
+    /* a join or more a week while closed: worth a look */
+    assert_true(plan_short(0, 1, true, PLAN_SHORT_MIN_ARRIVALS, false));
+    assert_true(plan_short(0, 2, true, 3, false));
+    /* open: short whenever it needs more than it had, however quiet */
+    assert_true(plan_short(0, 1, true, 0.5, true));
+    assert_true(plan_short(1.5, 2, true, 4, true));
+    assert_false(plan_short(2, 2, true, 4, true));
+    assert_false(plan_short(2.5, 2, true, 4, true));
+    /* out of reach (needed < 0) is short; no basis is not */
+    assert_true(plan_short(3, -1, true, 50, true));
+    assert_false(plan_short(0, 5, false, 50, true));
+}
+
 /* ---- same staff, better hours --------------------------------------------- */
 
 static void closed_week(struct plan_hour *week)
@@ -845,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_estimate_refuses_bad_counts),
         cmocka_unit_test(test_row_gain_is_one_more_slot),
         cmocka_unit_test(test_row_without_basis_or_demand),
+        cmocka_unit_test(test_short_leaves_quiet_closed_hours_alone),
         cmocka_unit_test(test_redistribution_moves_slots_to_demand),
         cmocka_unit_test(test_redistribution_keeps_minimums_and_blocks),
         cmocka_unit_test(test_redistribution_invariants_on_random_weeks),

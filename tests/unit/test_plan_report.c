@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <math.h>
 
 #include "config.h"
 #include "plan_report.h"
@@ -194,6 +196,123 @@ static void test_redistribution_stays_short(void **state)
     config_free(cfg);
 }
 
+/* A bucket of topic a at hour: joins, answered, open and slot seconds, with
+ * enough chats for the hour's own handle time. */
+static void add_bucket(struct plan_report *rep, time_t hour, long joins, long answered, long open_s,
+                       long slot_s)
+{
+    long c[STAT_COUNT] = {0};
+    c[STAT_JOINS] = joins;
+    c[STAT_QUEUED] = joins;
+    c[STAT_ANSWERED] = answered;
+    c[STAT_ABANDONED] = joins - answered;
+    c[STAT_WAIT_ANSWERED_S] = answered * 60;
+    c[STAT_WAIT_ABANDONED_S] = (joins - answered) * 120;
+    c[STAT_CHATS] = answered;
+    c[STAT_CHAT_S] = answered * 1200;
+    c[STAT_OPEN_S] = open_s;
+    c[STAT_SLOT_S] = slot_s;
+    c[STAT_WORKER_S] = slot_s;
+    c[STAT_STAFFED_S] = slot_s;
+    struct stats_row row = {.topic = "a", .hour = hour, .counts = c};
+    assert_int_equal(plan_report_add(&row, rep), 0);
+}
+
+/* The row of (dow, hour) in the plan's JSON, or NULL. */
+static json_t *row_at(json_t *plan, int dow, int hour)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(plan, "hours"), i, r)
+    {
+        if (json_integer_value(json_object_get(r, "dow")) == dow &&
+            json_integer_value(json_object_get(r, "hour")) == hour)
+            return r;
+    }
+    return NULL;
+}
+
+/* Issue 27.4: rows say whether the hour was open; a closed hour with fewer
+ * than one join a week is not short; the summary has the observed answered
+ * a week beside the model's figures. */
+static void test_rows_open_short_and_observed(void **state)
+{
+    struct config *cfg;
+    char *text = NULL;
+    size_t len;
+    (void)state;
+    assert_int_equal(
+        config_load_text("t.ini", "[topic a]\nhours = daily 18:00-22:00\n", 0, &cfg, stderr), 0);
+    time_t from = day("2026-11-02"), to = day("2026-11-16"); /* two Mondays */
+    struct plan_report *rep = plan_report_new(cfg, from, to);
+    assert_non_null(rep);
+    for (int w = 0; w < 2; w++) {
+        time_t monday = from + (time_t)w * 7 * 86400;
+        /* Monday 18-19: open, busy, one slot: short */
+        add_bucket(rep, monday + 18 * 3600, 30, 24, 3600, 3600);
+        /* Monday 19-20: open, quiet, three slots: enough */
+        add_bucket(rep, monday + 19 * 3600, 1, 1, 3600, 3 * 3600);
+        /* Tuesday 03-04: closed, a worker on duty anyway, one join in the
+         * first week only (0.5 a week): not short */
+        add_bucket(rep, monday + (24 + 3) * 3600, w == 0 ? 1 : 0, 0, 0, 1800);
+        /* Wednesday 03-04: closed, two joins every week: short */
+        add_bucket(rep, monday + (48 + 3) * 3600, 2, 0, 0, 0);
+    }
+    struct plan_target target = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
+    FILE *out = open_memstream(&text, &len);
+    assert_int_equal(plan_report_print(rep, &target, true, STATS_JSON, out), 0);
+    fclose(out);
+    json_t *plan = json_loads(text, 0, NULL);
+    assert_non_null(plan);
+
+    json_t *busy = row_at(plan, 1, 18), *quiet = row_at(plan, 1, 19);
+    json_t *stray = row_at(plan, 2, 3), *night = row_at(plan, 3, 3);
+    assert_non_null(busy);
+    assert_non_null(quiet);
+    assert_non_null(stray);
+    assert_non_null(night);
+    assert_true(json_is_true(json_object_get(busy, "open")));
+    assert_true(json_is_true(json_object_get(busy, "short")));
+    assert_true(json_is_true(json_object_get(quiet, "open")));
+    assert_true(json_is_false(json_object_get(quiet, "short")));
+    assert_true(json_is_false(json_object_get(stray, "open")));
+    assert_true(json_is_false(json_object_get(stray, "short")));
+    /* it does need a slot by the model: only the rule keeps it unflagged */
+    assert_true(json_integer_value(json_object_get(stray, "slots_needed")) >
+                json_real_value(json_object_get(stray, "slots_had")));
+    assert_true(json_is_false(json_object_get(night, "open")));
+    assert_true(json_is_true(json_object_get(night, "short")));
+    /* an open hour with no bucket at all: Monday 20-21 came with nothing */
+    assert_null(row_at(plan, 1, 20));
+
+    /* observed: 24 + 1 answered a week (two weeks of 24 + 1) */
+    json_t *apw = json_object_get(plan, "answered_per_week");
+    assert_non_null(apw);
+    assert_true(json_is_number(json_object_get(apw, "observed")));
+    double observed = json_number_value(json_object_get(apw, "observed"));
+    if (fabs(observed - 25.0) > 1e-9)
+        fail_msg("observed %.3f answered a week, want 25", observed);
+    assert_true(json_is_number(json_object_get(apw, "now")));
+    json_decref(plan);
+    free(text);
+
+    /* the CSV: open and short last, and the observed figure in the summary */
+    out = open_memstream(&text, &len);
+    assert_int_equal(plan_report_print(rep, &target, true, STATS_CSV, out), 0);
+    fclose(out);
+    assert_non_null(strstr(text, ",thin,slots_proposed,open,short\n"));
+    assert_non_null(strstr(text, "a,1,18,2,"));
+    assert_non_null(strstr(text, " observed=25.0\n"));
+    free(text);
+    out = open_memstream(&text, &len);
+    assert_int_equal(plan_report_print(rep, &target, false, STATS_CSV, out), 0);
+    fclose(out);
+    assert_non_null(strstr(text, ",gain_per_slot,thin,open,short\n"));
+    free(text);
+    plan_report_free(rep);
+    config_free(cfg);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -206,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_counts_match_the_hour_walk),
         cmocka_unit_test(test_any_period_is_counted_at_once),
         cmocka_unit_test(test_redistribution_stays_short),
+        cmocka_unit_test(test_rows_open_short_and_observed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

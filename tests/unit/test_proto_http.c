@@ -65,18 +65,19 @@ static char *enc_langs_none(void)
 static char *enc_plan(void)
 {
     static const struct proto_plan_row rows[] = {
-        {"youth", 1, 9, 4, 7.25, 1526.6, 298, 1, 0.276, 5, 0.915, 0.866, 1.7, true, true, 2},
-        {"night", 7, 23, 4, 0, 0, 0, 0, -1, -1, -1, -1, 0, false, false, -1},
+        {"youth", 1, 9, 4, 7.25, 1526.6, 298, 1, 0.276, 5, 0.915, 0.866, 1.7, true, true, 2, true,
+         true},
+        {"night", 7, 23, 4, 0, 0, 0, 0, -1, -1, -1, -1, 0, false, false, -1, false, false},
     };
-    struct proto_plan p = {60, 0.8, rows, 2, true, 426.8, 470.2, 1362};
+    struct proto_plan p = {60, 0.8, rows, 2, true, 426.8, 470.2, 1362, 440.5};
     return proto_plan_body(&p);
 }
 
 static char *enc_plan_plain(void)
 {
-    static const struct proto_plan_row row = {"youth", 1, 9,   4,   1, 2,    3,     4,
-                                              0.5,     1, 0.5, 0.5, 0, true, false, 7};
-    struct proto_plan p = {0, 1, &row, 1, false, 1, 2, 3};
+    static const struct proto_plan_row row = {"youth", 1,   9,   4, 1,    2,     3, 4,     0.5,
+                                              1,       0.5, 0.5, 0, true, false, 7, false, false};
+    struct proto_plan p = {0, 1, &row, 1, false, 1, 2, 3, 4};
     return proto_plan_body(&p);
 }
 
@@ -153,18 +154,20 @@ static const struct {
      "\"hour\":9,\"weeks\":4,\"arrivals_per_h\":7.25,\"handle_s\":1526.6,\"patience_s\":298.0,"
      "\"slots_had\":1.0,\"answered_share\":0.276,\"slots_needed\":5,"
      "\"answered_share_at_needed\":0.915,\"wait_share_at_needed\":0.866,\"gain_per_slot\":1.7,"
-     "\"thin\":true,\"slots_proposed\":2},{\"topic\":\"night\",\"dow\":7,\"hour\":23,"
+     "\"thin\":true,\"slots_proposed\":2,\"open\":true,\"short\":true},{\"topic\":\"night\","
+     "\"dow\":7,\"hour\":23,"
      "\"weeks\":4,\"arrivals_per_h\":0.0,\"handle_s\":0.0,\"patience_s\":0.0,\"slots_had\":0.0,"
      "\"answered_share\":null,\"slots_needed\":null,\"answered_share_at_needed\":null,"
      "\"wait_share_at_needed\":null,\"gain_per_slot\":null,\"thin\":false,"
-     "\"slots_proposed\":null}],\"answered_per_week\":{\"now\":426.8,"
-     "\"redistributed\":470.2,\"planned\":1362.0}}"},
+     "\"slots_proposed\":null,\"open\":false,\"short\":false}],"
+     "\"answered_per_week\":{\"now\":426.8,\"redistributed\":470.2,\"planned\":1362.0,"
+     "\"observed\":440.5}}"},
     {enc_plan_plain,
      "{\"target\":{\"wait_s\":0.0,\"share\":1.0},\"hours\":[{\"topic\":\"youth\",\"dow\":1,"
      "\"hour\":9,\"weeks\":4,\"arrivals_per_h\":1.0,\"handle_s\":2.0,\"patience_s\":3.0,"
      "\"slots_had\":4.0,\"answered_share\":0.5,\"slots_needed\":1,"
      "\"answered_share_at_needed\":0.5,\"wait_share_at_needed\":0.5,\"gain_per_slot\":0.0,"
-     "\"thin\":false}]}"},
+     "\"thin\":false,\"open\":false,\"short\":false}]}"},
     {enc_error_401,
      "{\"error\":\"unauthorized\",\"message\":\"not logged in or wrong credentials\"}"},
     {enc_error_403, "{\"error\":\"forbidden\",\"message\":\"not allowed\"}"},
