@@ -3,7 +3,7 @@
  * (refused because closed or full, or left the queue). */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
-import { num, weekdayName, hourRange, hourLabel, parseHour } from './format.js';
+import { num, tn, weekdayName, hourRange, hourLabel, parseHour } from './format.js';
 import { zero, sumInto } from './sums.js';
 import { el, hidden, cell, rowHeader, weekTable, weekRow } from './table.js';
 
@@ -47,7 +47,7 @@ function renderHeatmap(buckets) {
       td.setAttribute('data-day', String(d));
       td.setAttribute('data-hour', String(h));
       td.setAttribute('data-joins', String(n));
-      td.title = t(open[d][h] ? 's.heat.cell.open' : 's.heat.cell',
+      td.title = tn(open[d][h] ? 's.heat.cell.open' : 's.heat.cell', n,
         { day: weekdayName(d, 'short'), hour: hourRange(h, false), n: num(n) });
       if (n > 0) td.appendChild(el('span', 'heat-n', num(n)));
       else td.appendChild(hidden(num(0)));

@@ -16,6 +16,20 @@ function nf(n, opts) {
 
 function num(n) { return nf(n || 0); }
 
+/* A string with a count in it, in the plural form the language wants for
+ * count (issue 27). key holds the "other" form, key + '.one' the singular
+ * (fi, sv and en have just these two; a language with more forms adds
+ * key + '.few' and so on to every file, which keep the same keys).
+ * Intl.PluralRules picks the form for the number as it is shown: opts are
+ * the fraction digits handed to nf, so "1.0 slots" stays plural in English. */
+function tn(key, count, vars, opts) {
+  var form = 'other';
+  try {
+    form = new Intl.PluralRules(I18N.locale(), opts || {}).select(Number(count) || 0);
+  } catch (e) { /* the "other" form */ }
+  return t(form !== 'other' && I18N.has(key + '.' + form) ? key + '.' + form : key, vars);
+}
+
 function pct(part, whole) {
   return whole > 0 ? nf(part / whole, { style: 'percent', maximumFractionDigits: 1 }) : t('s.none');
 }
@@ -91,6 +105,7 @@ function hourLabel(iso, part) {
 export {
   nf,
   num,
+  tn,
   pct,
   hoursText,
   avgDuration,

@@ -2,7 +2,7 @@
  * and feedback distributions, and the totals per topic. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
-import { nf, num, pct, hoursText, avgDuration } from './format.js';
+import { nf, num, tn, pct, hoursText, avgDuration } from './format.js';
 import { BINS, zero, sumInto, countText, perTopic } from './sums.js';
 import { el, cell, rowHeader, figure, tableHead, countCell } from './table.js';
 import { topicTitle, topicsIn } from './page.js';
@@ -29,8 +29,22 @@ function renderFigures(s) {
     s.queued > 0 && !s.hidden.urgent ? t('s.k.urgent.detail', { share: pct(s.urgent, s.queued) }) : null));
   dl.appendChild(figure('fig-chats', t('s.k.chats'), num(s.chats),
     s.chats > 0 ? t('s.k.chat_len', { len: avgDuration(s.chat_s, s.chats) }) : null));
-  dl.appendChild(figure('fig-staffed', t('s.k.staffed'), hoursText(s.staffed_s),
-    s.open_s > 0 ? t('s.k.staffed.detail', { share: pct(s.staffed_s, s.open_s) }) : null));
+  dl.appendChild(figure('fig-staffed', t('s.k.staffed'), hoursText(s.staffed_s), staffedDetail(s)));
+}
+
+/* "93 % of the opening hours[, 2 h of it while closed]": the share counts
+ * on-duty time inside the opening hours only (sums.js), so it is at most
+ * 100 %; on-duty time while closed is said apart. */
+function staffedDetail(s) {
+  var parts = [];
+  if (s.open_s > 0) parts.push(t('s.k.staffed.detail', { share: staffedShare(s) }));
+  var closed = s.staffed_s - (s.staffed_open_s || 0);
+  if (closed >= 180) parts.push(t('s.k.staffed.closed', { n: nf(closed / 3600, { maximumFractionDigits: 1 }) }));
+  return parts.length ? parts.join(', ') : null;
+}
+
+function staffedShare(s) {
+  return pct(Math.min(s.staffed_open_s || 0, s.open_s), s.open_s);
 }
 
 function renderWaits(s) {
@@ -80,7 +94,7 @@ function renderFeedback(s) {
   }
   table.appendChild(body);
   $('fb-summary').textContent = fb.n > 0
-    ? t('s.fb.avg', { avg: nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), n: num(fb.n) })
+    ? tn('s.fb.avg', fb.n, { avg: nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), n: num(fb.n) })
     : t('s.fb.none');
 }
 
@@ -104,6 +118,12 @@ function renderPerTopic(buckets, topic) {
     ['chats', 's.col.chats', function (s) { return num(s.chats); }],
     ['open_h', 's.col.open_h', function (s) { return nf(s.open_s / 3600, { maximumFractionDigits: 1 }); }],
     ['staffed_h', 's.col.staffed_h', function (s) { return nf(s.staffed_s / 3600, { maximumFractionDigits: 1 }); }],
+    ['staffed_share', 's.col.staffed_share', function (s) { return staffedShare(s); }],
+    /* issue 27: counted all along, shown now */
+    ['first_reply_avg', 's.col.first_reply_avg', function (s) { return avgDuration(s.first_reply_s, s.first_replies); }],
+    ['alerts', 's.col.alerts', function (s) { return countText(s, 'alerts'); }],
+    ['transfers', 's.col.transfers', function (s) { return countText(s, 'transfers'); }],
+    ['blocks', 's.col.blocks', function (s) { return countText(s, 'blocks'); }],
     ['feedback_avg', 's.col.feedback_avg', function (s) {
       var fb = feedbackAverage(s);
       return fb.n ? nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : t('s.none');

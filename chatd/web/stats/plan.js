@@ -8,13 +8,14 @@
  * the target ("answer Y % within X min", which asks again), the hours where
  * one more slot answers the most people, and per topic a weekday × hour table
  * of slots had / needed and the proposed slots. A cell that needs more than
- * it had says so with a marker and in words, not by colour alone.
+ * it had (the row's `short`) says so with a marker and in words, not by
+ * colour alone; an hour that was closed says that in words too.
  * The rows' weekdays are 1 = Monday .. 7 and their hours the service's local
  * ones; the page's tables count Monday as 0. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
-import { nf, weekdayName, hourRange } from './format.js';
-import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToActivity } from './table.js';
+import { nf, tn, weekdayName, hourRange } from './format.js';
+import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToHour } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
 
@@ -30,7 +31,8 @@ var query = null;      /* {from, to, topic, token} of the period shown */
 var plan = null;       /* the last answer */
 var seq = 0;
 
-function one(n) { return nf(n, { maximumFractionDigits: 1 }); }
+var ONE = { maximumFractionDigits: 1 };
+function one(n) { return nf(n, ONE); }
 function tenth(n) { return nf(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
 function whole(n) { return nf(Math.round(n)); }
 
@@ -102,24 +104,74 @@ function render() {
   renderGrids(rows);
   updateScrollRegions();
   var tables = $('plan-grids').querySelectorAll('table');
-  for (var i = 0; i < tables.length; i++) scrollToActivity(tables[i], 'td[data-had]');
+  for (var i = 0; i < tables.length; i++) scrollToBusiest(tables[i]);
+}
+
+/* On a narrow screen each grid starts on its busiest hours: the run of as
+ * many hours as the box shows with the most arrivals over the week (the
+ * earlier hours are a swipe, or the arrow keys in the focused box, away;
+ * the table's order, which a screen reader follows, stays 00 to 23). */
+function scrollToBusiest(table) {
+  var box = table.parentNode;
+  var col = table.querySelector('td[data-hour]');
+  if (!col || box.scrollWidth <= box.clientWidth + 1) {
+    scrollToHour(table, 0);
+    return;
+  }
+  var corner = table.querySelector('tbody th');
+  var shown = Math.max(1, Math.floor((box.clientWidth - (corner ? corner.offsetWidth : 0)) / col.offsetWidth));
+  var perHour = [];
+  for (var h = 0; h < 24; h++) perHour.push(0);
+  var cells = table.querySelectorAll('td[data-arrivals]');
+  for (var i = 0; i < cells.length; i++) {
+    perHour[Number(cells[i].getAttribute('data-hour'))] += Number(cells[i].getAttribute('data-arrivals')) || 0;
+  }
+  var best = 0;
+  var bestSum = -1;
+  for (var start = 0; start + shown <= 24; start++) {
+    var sum = 0;
+    for (var k = start; k < start + shown; k++) sum += perHour[k];
+    if (sum > bestSum + 1e-9) { best = start; bestSum = sum; }
+  }
+  table.setAttribute('data-first-hour', String(best));
+  scrollToHour(table, best);
 }
 
 /* The answer in words; each row is one hour of the week, so the week's
- * contacts are the sum of arrivals_per_h. */
+ * contacts are the sum of arrivals_per_h. "Placed better" is measured
+ * against what the period's statistics say was answered a week (observed),
+ * never against the model's own figure for the hours as staffed, which is
+ * said beside it as the model's; and a better placement that would not
+ * answer more than were answered is said to be no better. */
 function renderHeadline(rows, apw) {
   var arrivals = 0;
-  rows.forEach(function (r) { arrivals += Number(r.arrivals_per_h) || 0; });
+  var answered = 0;
+  rows.forEach(function (r) {
+    arrivals += Number(r.arrivals_per_h) || 0;
+    if (typeof r.answered_share === 'number') answered += r.answered_share * (Number(r.arrivals_per_h) || 0);
+  });
+  var all = Math.round(arrivals);
   var say;
   if (!rows.length || arrivals <= 0) say = t('s.plan.headline.none');
-  else if (!apw) say = t('s.plan.headline.arrivals', { all: whole(arrivals) });
+  else if (!apw) say = tn('s.plan.headline.arrivals', all, { all: whole(arrivals) });
   else {
-    say = t('s.plan.headline', {
-      redistributed: whole(apw.redistributed), all: whole(arrivals),
-      now: whole(apw.now), planned: whole(apw.planned)
-    });
+    /* an older chatd without "observed": the rows' observed shares */
+    var observed = typeof apw.observed === 'number' ? apw.observed : answered;
+    var gain = Math.round(apw.redistributed) - Math.round(observed);
+    say = tn('s.plan.headline.contacts', all, { all: whole(arrivals), observed: whole(observed) }) + ' ' +
+      (gain >= 1
+        ? t('s.plan.headline.better', { redistributed: whole(apw.redistributed), gain: whole(gain) })
+        : t('s.plan.headline.nobetter')) + ' ' +
+      t('s.plan.headline.model', { now: whole(apw.now), redistributed: whole(apw.redistributed), planned: whole(apw.planned) });
   }
   $('plan-headline').textContent = say;
+}
+
+/* Whether a row is flagged as short: chatd says so (`short`: never a closed
+ * hour with fewer than one join a week); an older chatd's rows are compared
+ * here. */
+function isShort(r) {
+  return typeof r.short === 'boolean' ? r.short : r.slots_needed > r.slots_had;
 }
 
 function when(r) {
@@ -146,7 +198,7 @@ function renderGain(rows) {
     li.appendChild(el('span', 'plan-when', when(r)));
     li.appendChild(document.createTextNode(' · ' + topicTitle(r.topic) + ' · '));
     li.appendChild(el('strong', 'plan-gain-n', t('s.plan.gain', { n: tenth(r.gain_per_slot) })));
-    var detail = t('s.plan.gain.detail', { had: one(r.slots_had), needed: whole(r.slots_needed) });
+    var detail = tn('s.plan.gain.detail', r.slots_had, { had: one(r.slots_had), needed: whole(r.slots_needed) }, ONE);
     if (r.thin) detail += ', ' + t('s.plan.thin');
     li.appendChild(el('span', 'plan-detail' + (r.thin ? ' plan-thin' : ''), ' (' + detail + ')'));
     list.appendChild(li);
@@ -190,11 +242,14 @@ function gridCell(d, h, r) {
     td.appendChild(hidden(t('s.plan.cell.none')));
     return td;
   }
-  var more = r.slots_needed > r.slots_had;
-  td.className = more ? 'plan-more' : 'plan-ok';
+  var more = isShort(r);
+  var closed = r.open === false;
+  td.className = more ? 'plan-more' : closed ? 'plan-closed' : 'plan-ok';
   td.setAttribute('data-had', String(r.slots_had));
   td.setAttribute('data-needed', String(r.slots_needed));
+  td.setAttribute('data-arrivals', String(Number(r.arrivals_per_h) || 0));
   if (more) td.setAttribute('data-more', '');
+  if (closed) td.setAttribute('data-closed', '');
   var shown = el('span', 'plan-cell');
   shown.setAttribute('aria-hidden', 'true');
   shown.appendChild(el('span', 'plan-had', (more ? MORE : '') + one(r.slots_had) + '/' + whole(r.slots_needed)));
@@ -202,7 +257,9 @@ function gridCell(d, h, r) {
     shown.appendChild(el('span', 'plan-proposed', '\u2192' + whole(r.slots_proposed)));
   }
   td.appendChild(shown);
-  var words = t(more ? 's.plan.cell.more' : 's.plan.cell', { had: one(r.slots_had), needed: whole(r.slots_needed) });
+  var words = tn(more ? 's.plan.cell.more' : 's.plan.cell', r.slots_had,
+    { had: one(r.slots_had), needed: whole(r.slots_needed) }, ONE);
+  if (closed) words = t('s.plan.cell.closed') + ', ' + words;
   if (typeof r.slots_proposed === 'number') words += ', ' + t('s.plan.cell.proposed', { n: whole(r.slots_proposed) });
   if (r.thin) words += ', ' + t('s.plan.thin');
   td.appendChild(hidden(words));

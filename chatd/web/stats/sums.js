@@ -23,6 +23,13 @@ var FIELDS = ['open_s', 'staffed_s', 'worker_s', 'joins', 'refused_closed', 'ref
 /* Adds every counter of bucket (or sum) b into acc; a hidden one ("<K")
  * is remembered in acc.hidden[field] = K instead. */
 function sumInto(acc, b) {
+  /* the on-duty time inside the opening hours: a bucket's staffed_s counts
+   * up to its open_s (issue 27; staffed_s counts every on-duty second, also
+   * while the topic is closed). Exact where opening hours start and end on
+   * the hour; never more than the open time. Sums add it like any counter. */
+  if (b.hour !== undefined && typeof b.staffed_s === 'number' && typeof b.open_s === 'number') {
+    acc.staffed_open_s = (acc.staffed_open_s || 0) + Math.min(b.staffed_s, b.open_s);
+  }
   for (var k in b) {
     if (!Object.prototype.hasOwnProperty.call(b, k) || k === 'topic' || k === 'hour') continue;
     var v = b[k];
@@ -42,6 +49,7 @@ function sumInto(acc, b) {
 function zero() {
   var z = { hidden: {} };
   for (var i = 0; i < FIELDS.length; i++) z[FIELDS[i]] = 0;
+  z.staffed_open_s = 0;
   return z;
 }
 

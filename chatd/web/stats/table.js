@@ -66,15 +66,20 @@ function updateScrollRegions() {
  * something in it (busy: its cells' selector), not at midnight (the
  * earlier hours are a swipe away). */
 function scrollToActivity(table, busy) {
-  var box = table.parentNode;
-  box.scrollLeft = 0;
-  if (box.scrollWidth <= box.clientWidth + 1) return;
   var first = 24;
   var cells = table.querySelectorAll(busy);
   for (var i = 0; i < cells.length; i++) {
     first = Math.min(first, Number(cells[i].getAttribute('data-hour')));
   }
-  if (first === 24 || first === 0) return;
+  scrollToHour(table, first === 24 ? 0 : first);
+}
+
+/* Scrolls a weekday × hour table's box so that hour is its first column
+ * after the weekday names (0: the start). */
+function scrollToHour(table, first) {
+  var box = table.parentNode;
+  box.scrollLeft = 0;
+  if (box.scrollWidth <= box.clientWidth + 1 || !first) return;
   var col = table.querySelector('td[data-hour="' + first + '"]');
   var corner = table.querySelector('tbody th');
   if (!col || !corner) return;
@@ -180,6 +185,7 @@ export {
   bar,
   updateScrollRegions,
   scrollToActivity,
+  scrollToHour,
   figure,
   tableHead,
   weekTable,

@@ -4,7 +4,7 @@
  * contact again" answers. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
-import { num, pct, avgDuration } from './format.js';
+import { num, tn, pct, avgDuration } from './format.js';
 import { countText, groupSum, groupText } from './sums.js';
 import { el, rowHeader, figure, tableHead, fieldCell } from './table.js';
 
@@ -100,7 +100,7 @@ function renderHelped(s) {
   var again = answerGroup(table, s, t('s.again.q'), AGAIN, 'again');
   var say = [];
   if (helped > 0) {
-    say.push(t('s.helped.summary', {
+    say.push(tn('s.helped.summary', helped, {
       share: pct(s.helped_yes + s.helped_somewhat, helped), n: num(helped)
     }));
   }
