@@ -249,14 +249,14 @@ static void test_rows_open_short_and_observed(void **state)
     for (int w = 0; w < 2; w++) {
         time_t monday = from + (time_t)w * 7 * 86400;
         /* Monday 18-19: open, busy, one slot: short */
-        add_bucket(rep, monday + 18 * 3600, 30, 24, 3600, 3600);
+        add_bucket(rep, monday + 18 * 3600L, 30, 24, 3600, 3600);
         /* Monday 19-20: open, quiet, three slots: enough */
-        add_bucket(rep, monday + 19 * 3600, 1, 1, 3600, 3 * 3600);
+        add_bucket(rep, monday + 19 * 3600L, 1, 1, 3600, 3 * 3600L);
         /* Tuesday 03-04: closed, a worker on duty anyway, one join in the
          * first week only (0.5 a week): not short */
-        add_bucket(rep, monday + (24 + 3) * 3600, w == 0 ? 1 : 0, 0, 0, 1800);
+        add_bucket(rep, monday + (24 + 3) * 3600L, w == 0 ? 1 : 0, 0, 0, 1800);
         /* Wednesday 03-04: closed, two joins every week: short */
-        add_bucket(rep, monday + (48 + 3) * 3600, 2, 0, 0, 0);
+        add_bucket(rep, monday + (48 + 3) * 3600L, 2, 0, 0, 0);
     }
     struct plan_target target = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
     FILE *out = open_memstream(&text, &len);
