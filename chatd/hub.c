@@ -26,7 +26,7 @@
 
 #define FAILURES_LOG_S 10 /* failed commits are told at most once in this long */
 
-__attribute__((format(printf, 2, 3))) static void hub_log(const struct hub *h, const char *fmt, ...)
+void hub_log(const struct hub *h, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -86,8 +86,8 @@ static void log_failures(struct hub *h, double now, bool final)
     h->failures_logged = h->turn.failures;
 }
 
-struct hub *hub_new(const struct config *cfg, struct store *st,
-                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now)
+struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRANSCRIPT_PUB_BYTES],
+                    struct auth *auth, double now)
 {
     struct hub *h = calloc(1, sizeof(*h));
     if (!h)
@@ -152,6 +152,7 @@ void hub_free(struct hub *h, double now)
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         free(h->week_body[i].body);
     free(h->last_board);
+    free(h->exceptions);
     route_labels_free(h);
     free(h);
 }

@@ -62,6 +62,13 @@ struct http_session {
     struct report_job *job;
     bool ready;
     int rc;
+    /* /api/hours: the job it waits for, the POST body so far, and the
+     * answer's status once it is ready (0: not an hours answer) */
+    struct hours_job *hours_job;
+    bool hours_post; /* a POST /api/hours whose body is being read */
+    char *post;
+    size_t post_len;
+    int status;
 };
 
 /* The hub's time: real time, or what a test made of it (clock.h). */
