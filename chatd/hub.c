@@ -93,6 +93,7 @@ struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRAN
     if (!h)
         return NULL;
     h->cfg = cfg;
+    h->given_cfg = cfg;
     h->st = st;
     h->auth = auth;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
@@ -154,6 +155,7 @@ void hub_free(struct hub *h, double now)
     free(h->last_board);
     free(h->exceptions);
     route_labels_free(h);
+    hub_reload_fini(h);
     free(h);
 }
 

@@ -151,6 +151,17 @@ void hub_hours_ready(struct hub *h, double now,
 /* The owner of job went away. */
 void hub_hours_cancel(struct hub *h, struct hours_job *job);
 
+/* SIGHUP (reload.h): the hub takes over next (owned by the hub from then
+ * on) with its queues, chats and workers, every topic and question index
+ * mapped by id (hub_reload.c). CHAT_ERR_BUSY while a batch is open (try
+ * again after the next commit); CHAT_ERR_BAD_STATE when a topic that is
+ * not in next still has waiting visitors, chats or wrap-ups (why says
+ * which); then next stays the caller's and the running config stays. */
+int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t len);
+
+/* The running config (the one given to hub_new until a reload). */
+const struct config *hub_config(const struct hub *h);
+
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);
 

@@ -189,6 +189,7 @@ static int report_queue(struct hub *h, struct report_request *req, double now, v
         free(req->members);
         return CHAT_ERR_INTERNAL;
     }
+    req->cfg = h->cfg; /* the running one, also after a reload */
     if (stats_flush(h->stats, (time_t)now, store_stats_put, h->st) != 0) {
         free(req->members);
         return CHAT_ERR_NOMEM;

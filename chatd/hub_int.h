@@ -360,6 +360,10 @@ struct hub {
     struct hours_live *hours;
     struct hours_exception *exceptions;
     size_t nexceptions;
+    /* Reloads (hub_reload.c only): the config hub_new was given (the
+     * caller's), and the ones replaced since (the hub's, freed with it). */
+    struct config *given_cfg;
+    struct hub_old_config *old_configs;
 };
 
 /* A line for the operator's log (no newline, no personal data). */
@@ -368,6 +372,9 @@ __attribute__((format(printf, 2, 3))) void hub_log(const struct hub *h, const ch
 /* The role (enum proto_staff_role) of the bearer token's user at now, its
  * record in *u (password hash wiped), or CHAT_ERR_UNAUTHORIZED (hub_http.c). */
 int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u);
+
+/* Frees the configs reloads gave the hub; cfg is the given one again. */
+void hub_reload_fini(struct hub *h);
 
 /* Puts h->exceptions in force in h->cfg's schedules at now (hub_hours.c). */
 void hub_hours_apply(struct hub *h, time_t now);

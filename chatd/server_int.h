@@ -25,7 +25,8 @@ struct server {
     struct lws_vhost *vh;
     struct hub *hub;
     volatile sig_atomic_t stop;
-    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key again */
+    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key and the config again */
+    bool reload_pending;           /* the config is to be taken over after a commit */
     lws_sorted_usec_list_t sul;
     double sul_at;             /* when the armed timer fires, 0 if none */
     double tick_at;            /* the hub's next deadline */

@@ -6,8 +6,9 @@
  * taken live with chats kept, a broken one refused whole with FILE:LINE,
  * and a topic removed while visitors wait in it. */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
-    addWorker, httpGet, request, scenario, step, visitorHello, workerLogin,
+    addWorker, chatting, configText, httpGet, request, scenario, step, visitorHello, waiting, workerLogin,
 } from './harness.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
@@ -194,3 +195,110 @@ scenario('chatadmin hours add while chatd runs is in force within seconds, with 
         }
         assert.equal((await srv.admin(['hours', 'add', 'parents', '--date', today])).code, 2, 'neither --closed nor --open');
     });
+
+/* ---- SIGHUP ---- */
+
+/* Resolves once chatd has said re n times in all. */
+async function saidTimes(srv, re, n, ms = 5000) {
+    const g = new RegExp(re.source, 'g');
+    const t0 = Date.now();
+    while ((srv.stderr().match(g) || []).length < n) {
+        assert.ok(Date.now() - t0 < ms, `chatd did not say ${re} ${n} times within ${ms} ms; stderr:\n${srv.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+function rewrite(srv, opts) {
+    const text = configText(srv.dataDir, opts);
+    fs.writeFileSync(srv.cfg, text);
+    return text;
+}
+
+const lineOf = (text, needle) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+scenario('SIGHUP takes a changed config live: new texts, hours and topics, with queues and chats kept',
+    { topics: { youth: { title_en: 'Youth chat' } } }, async (srv) => {
+        const { w, v, chat } = await chatting(srv);
+        const capacityOne = await request(w, { type: 'duty', on: true, topics: ['youth'], capacity: 1 });
+        assert.equal(capacityOne.type, 'duty');
+        const next = await waiting(srv.port, 'youth');
+        rewrite(srv, {
+            server: { listen_port: 1 }, /* cannot change in a running chatd */
+            topics: {
+                parents: { title_en: 'Parents', audience: 'parent' }, /* before youth: indexes move */
+                youth: { title_en: 'Chat for the young', hours: 'mon-sun 00:00-24:00' },
+            },
+        });
+        srv.proc.kill('SIGHUP');
+        await srv.said(/SIGHUP: .*reloaded: 2 topic\(s\); queues and chats kept/);
+        assert.match(srv.stderr(), /SIGHUP: .*\[server\] listen_port changed: it takes effect at the next restart/);
+        const st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+        assert.deepEqual(st.topics.map((t) => [t.id, t.title.en]), [['parents', 'Parents'], ['youth', 'Chat for the young']]);
+        assert.equal(st.topics[1].waiting, 1, 'the waiting visitor is still in line');
+        await step('the chat goes on over the same connections', async () => {
+            v.send({ type: 'msg', text: 'still there?' });
+            assert.equal((await w.next('msg')).text, 'still there?');
+            assert.equal((await request(w, { type: 'msg', chat, text: 'yes' })).type, 'ack');
+            assert.equal((await v.next('msg')).text, 'yes');
+        });
+        await step('the visitor in line is served in its topic when the worker is free', async () => {
+            assert.equal((await request(w, { type: 'end', chat })).type, 'chat_ended');
+            const started = await next.next('chat_started');
+            assert.equal(started.topic, 'youth');
+            assert.equal((await w.next('chat_started')).topic, 'youth');
+        });
+        const p = await visitorHello(srv.port);
+        assert.equal((await request(p, { type: 'join', topic: 'parents' })).type, 'queued', 'the new topic takes joins');
+    });
+
+scenario('a config with errors is refused whole, every error as FILE:LINE, and the running one stays',
+    { topics: { youth: { title_en: 'Youth chat' } } }, async (srv) => {
+        const text = rewrite(srv, {
+            topics: { youth: { title_en: 'Changed', hours: 'mon-fri 09:00-25:00', colour: 'red' } },
+        });
+        srv.proc.kill('SIGHUP');
+        await srv.said(/SIGHUP: .* has errors \(above\); the running config stays/);
+        const err = srv.stderr();
+        assert.match(err, new RegExp(`SIGHUP: ${srv.cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${lineOf(text, 'hours =')}: .*25:00`));
+        assert.match(err, new RegExp(`:${lineOf(text, 'colour =')}: .*colour`));
+        const st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+        assert.equal(st.topics[0].title.en, 'Youth chat', 'the running config still serves');
+        assert.equal(st.topics[0].state, 'open');
+        rewrite(srv, { topics: { youth: { title_en: 'Fixed' } } });
+        srv.proc.kill('SIGHUP');
+        await srv.said(/reloaded: 1 topic/);
+        assert.equal(JSON.parse((await httpGet(srv.port, '/api/status')).body).topics[0].title.en, 'Fixed');
+    });
+
+scenario('a topic removed while a visitor waits in it: the reload is refused until the visitor is served',
+    { topics: { youth: {}, parents: { audience: 'parent' } } }, async (srv) => {
+        const v = await waiting(srv.port, 'parents');
+        rewrite(srv, { topics: { youth: {} } });
+        srv.proc.kill('SIGHUP');
+        await srv.said(/SIGHUP: .* refused: topic parents is not in the file, but 1 visitor\(s\) wait in it, 0 chat\(s\) run in it .*; the running config stays/);
+        let st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+        assert.deepEqual(st.topics.map((t) => [t.id, t.waiting]), [['youth', 0], ['parents', 1]]);
+        await v.expectNone('left');
+        assert.equal((await request(v, { type: 'leave' })).type, 'left', 'still in line until it leaves');
+        srv.proc.kill('SIGHUP');
+        await srv.said(/reloaded: 1 topic/);
+        st = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+        assert.deepEqual(st.topics.map((t) => t.id), ['youth']);
+        assert.equal((await request(v, { type: 'join', topic: 'parents' })).code, 'unknown_topic');
+        assert.equal((await request(v, { type: 'join', topic: 'youth' })).type, 'queued');
+    });
+
+scenario('exceptions stay in force over a reload', { topics: { youth: {} } }, async (srv) => {
+    const now = await srv.advance(0.001);
+    const add = await srv.admin(['hours', 'add', 'youth', '--date', localDate(now), '--closed']);
+    assert.equal(add.code, 0, add.stderr);
+    await srv.said(/hours change \d+ by chatadmin/);
+    assert.equal((await status(srv)).state, 'closed');
+    rewrite(srv, { topics: { other: {}, youth: { title_en: 'Again' } } });
+    srv.proc.kill('SIGHUP');
+    await saidTimes(srv, /reloaded: 2 topic/, 1);
+    const t = await status(srv);
+    assert.equal(t.title.en, 'Again');
+    assert.equal(t.state, 'closed', 'the exception holds in the new config');
+    assert.equal((await status(srv, 'other')).state, 'open');
+});
