@@ -125,6 +125,21 @@ struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRAN
     return h;
 }
 
+/* Frees the configs reloads gave the hub (not the one hub_new was given). */
+static void free_reloaded(struct hub *h)
+{
+    while (h->old_configs) {
+        struct hub_old_config *o = h->old_configs;
+        h->old_configs = o->next;
+        if (o->cfg != h->given_cfg)
+            config_free(o->cfg);
+        free(o);
+    }
+    if (h->cfg != h->given_cfg)
+        config_free(h->cfg);
+    h->cfg = h->given_cfg;
+}
+
 void hub_free(struct hub *h, double now)
 {
     if (!h)
@@ -155,7 +170,7 @@ void hub_free(struct hub *h, double now)
     free(h->last_board);
     free(h->exceptions);
     route_labels_free(h);
-    hub_reload_fini(h);
+    free_reloaded(h);
     free(h);
 }
 

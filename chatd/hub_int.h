@@ -297,6 +297,13 @@ enum hub_redo {
     REDO_POSITIONS = 8, /* of one topic, or of all with topic -1 */
 };
 
+/* A config a reload replaced, kept until the hub goes: the report worker
+ * may still be reading it (hub_reload.c adds, hub_free frees). */
+struct hub_old_config {
+    struct hub_old_config *next;
+    struct config *cfg;
+};
+
 /*
  * The hub. Invariants:
  *  - every visitor is in `visitors` (or gone in the open batch), every worker
@@ -372,9 +379,6 @@ __attribute__((format(printf, 2, 3))) void hub_log(const struct hub *h, const ch
 /* The role (enum proto_staff_role) of the bearer token's user at now, its
  * record in *u (password hash wiped), or CHAT_ERR_UNAUTHORIZED (hub_http.c). */
 int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u);
-
-/* Frees the configs reloads gave the hub; cfg is the given one again. */
-void hub_reload_fini(struct hub *h);
 
 /* Puts h->exceptions in force in h->cfg's schedules at now (hub_hours.c). */
 void hub_hours_apply(struct hub *h, time_t now);

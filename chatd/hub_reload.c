@@ -32,12 +32,6 @@
 #include "hub_int.h"
 #include "route.h"
 
-/* An old config, kept until the hub goes: the report worker may be reading it. */
-struct hub_old_config {
-    struct hub_old_config *next;
-    struct config *cfg;
-};
-
 /* Index maps from the running config to the next one (-1: gone). */
 struct reload_map {
     int topic[CONFIG_MAX_TOPICS];
@@ -248,16 +242,3 @@ const struct config *hub_config(const struct hub *h)
     return h->cfg;
 }
 
-void hub_reload_fini(struct hub *h)
-{
-    while (h->old_configs) {
-        struct hub_old_config *o = h->old_configs;
-        h->old_configs = o->next;
-        if (o->cfg != h->given_cfg)
-            config_free(o->cfg);
-        free(o);
-    }
-    if (h->cfg != h->given_cfg)
-        config_free(h->cfg);
-    h->cfg = h->given_cfg;
-}
