@@ -287,7 +287,7 @@ int hours_db_add(struct hours_db *db, struct hours_exception *e, const char *by,
     if (rc == 0)
         rc = run(db, "SELECT count(*) FROM hours_exception WHERE topic = ?1 AND day >= ?2", since,
                  2, NULL, 0, &count);
-    if (rc == 0 && count >= SCHEDULE_MAX_EXCEPTIONS)
+    if (rc == 0 && count >= HOURS_PER_TOPIC_MAX)
         rc = CHAT_ERR_FULL;
     const char *texts[] = {e->topic, day, e->note};
     const int64_t ints[] = {e->x.closed, e->x.closed ? 0 : e->x.date.start_min,

@@ -35,6 +35,9 @@
 #define HOURS_AHEAD_DAYS 400 /* an exception at most this many days after today */
 #define HOURS_BY_MAX 96      /* bytes of who made a change */
 #define HOURS_LINE_MAX 1024  /* bytes of a printed exception or audit line */
+/* exceptions of a topic from today on; with yesterday's (which may run past
+ * midnight) they fit a schedule's SCHEDULE_MAX_EXCEPTIONS */
+#define HOURS_PER_TOPIC_MAX (SCHEDULE_MAX_EXCEPTIONS - 1)
 
 struct hours_exception {
     int64_t id; /* 0 before it is stored */
@@ -81,7 +84,7 @@ int hours_db_list(struct hours_db *db, const char *topic, const struct schedule_
 
 /* Stores e (its id is set), replacing the topic's exception of that date
  * (its id in *replaced, else 0); by did it at now. CHAT_ERR_FULL when the
- * topic has SCHEDULE_MAX_EXCEPTIONS from today on already. */
+ * topic has HOURS_PER_TOPIC_MAX from today on already. */
 int hours_db_add(struct hours_db *db, struct hours_exception *e, const char *by, time_t now,
                  int64_t *replaced);
 
