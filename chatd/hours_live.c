@@ -152,7 +152,7 @@ static double mono(void)
 static void *worker(void *arg)
 {
     struct hours_live *l = arg;
-    double next_poll = 0; /* at once */
+    double next_poll = mono() + HOURS_LIVE_POLL_S; /* hours_live_new read the first */
     pthread_mutex_lock(&l->lock);
     while (!l->stop) {
         struct hours_job *j = l->todo;
@@ -217,7 +217,14 @@ struct hours_live *hours_live_new(const char *data_dir, const struct schedule_da
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&l->cond, &ca);
     pthread_condattr_destroy(&ca);
-    if (hours_db_open(data_dir, &l->db) != 0 || pthread_create(&l->thread, NULL, worker, l) != 0) {
+    if (hours_db_open(data_dir, &l->db) != 0) {
+        hours_live_free(l);
+        return NULL;
+    }
+    /* the first snapshot before the thread: at start chatd may wait, and a
+     * closed day must not look open to the first visitors */
+    (void)refresh(l);
+    if (pthread_create(&l->thread, NULL, worker, l) != 0) {
         hours_live_free(l);
         return NULL;
     }

@@ -53,7 +53,8 @@ struct hours_result {
 
 /* Starts the worker on data_dir's database (migrated already); wake(arg) is
  * called from the thread when something is ready. NULL when the database
- * cannot be opened or out of memory. The first snapshot follows at once. */
+ * cannot be opened or out of memory. The first snapshot is read before it
+ * returns (hours_live_poll hands it over). */
 struct hours_live *hours_live_new(const char *data_dir, const struct schedule_date *from,
                                   void (*wake)(void *arg), void *arg);
 

@@ -113,6 +113,15 @@ static void log_line(const char *msg, void *arg)
     fprintf(stderr, "chatd: %s\n", msg);
 }
 
+/* hub_hours_ready's answers at start: there are no requests yet. */
+static void no_answer(void *owner, int status, char *body, void *arg)
+{
+    (void)owner;
+    (void)status;
+    (void)arg;
+    free(body);
+}
+
 static int run(struct config *cfg, bool test_clock)
 {
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
@@ -166,6 +175,7 @@ static int run(struct config *cfg, bool test_clock)
         goto out;
     }
     hub_set_hours(hub, hours);
+    hub_hours_ready(hub, wall_now(), no_answer, NULL); /* in force before the first visitor */
     hub_set_logger(hub, log_line, NULL);
     hub_set_langs(hub, &langs);
     long chats, places = hub_restored(hub, &chats);

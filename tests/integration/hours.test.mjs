@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-    addWorker, chatting, configText, httpGet, request, scenario, step, visitorHello, waiting, workerLogin,
+    addWorker, chatting, configText, httpGet, request, scenario, spawnChatd, step, visitorHello, waiting, workerLogin,
 } from './harness.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
@@ -301,4 +301,11 @@ scenario('exceptions stay in force over a reload', { topics: { youth: {} } }, as
     assert.equal(t.title.en, 'Again');
     assert.equal(t.state, 'closed', 'the exception holds in the new config');
     assert.equal((await status(srv, 'other')).state, 'open');
+    await step('and over a restart, from the first status on', async () => {
+        await srv.stop();
+        const d = spawnChatd(srv.cfg);
+        srv.port = await d.ready;
+        assert.equal((await status(srv)).state, 'closed');
+        await d.stop();
+    });
 });
