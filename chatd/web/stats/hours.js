@@ -303,8 +303,7 @@ function kindChanged() {
 /* ---- the view's part in the page ---- */
 
 var view = {
-  load: function (q) {
-    if (q.token === token && data) return;
+  load: function (q) { /* each "Show" asks again: chatadmin may have changed them */
     token = q.token;
     load();
   },
