@@ -78,6 +78,9 @@ int admin_steps(struct store *st, admin_step_fn step, void *arg, struct admin_st
 int admin_import_merge_step(struct store *st, long n, long *done, void *arg);
 int admin_import_drop_step(struct store *st, long n, long *done, void *arg);
 
+/* `hours add|list|del`: exceptions to a topic's week (hours_cmd.c). */
+int hours_cmd(struct admin *a, int argc, char **argv);
+
 /* `stats` (reports and `stats import`) and `plan` (stats_cmd.c). */
 int stats_cmd_stats(struct admin *a, int argc, char **argv);
 int stats_cmd_plan(struct admin *a, int argc, char **argv);

@@ -458,6 +458,8 @@ int main(int argc, char **argv)
         rc = cmd_transcript(&a, argc, argv);
     else if (strcmp(argv[0], "stats") == 0)
         rc = stats_cmd_stats(&a, argc, argv);
+    else if (strcmp(argv[0], "hours") == 0)
+        rc = hours_cmd(&a, argc, argv);
     else if (strcmp(argv[0], "backup") == 0)
         rc = cmd_backup(&a, argc, argv);
     else if (strcmp(argv[0], "plan") == 0)

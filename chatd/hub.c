@@ -26,7 +26,7 @@
 
 #define FAILURES_LOG_S 10 /* failed commits are told at most once in this long */
 
-__attribute__((format(printf, 2, 3))) static void hub_log(const struct hub *h, const char *fmt, ...)
+void hub_log(const struct hub *h, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -86,13 +86,14 @@ static void log_failures(struct hub *h, double now, bool final)
     h->failures_logged = h->turn.failures;
 }
 
-struct hub *hub_new(const struct config *cfg, struct store *st,
-                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now)
+struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRANSCRIPT_PUB_BYTES],
+                    struct auth *auth, double now)
 {
     struct hub *h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
     h->cfg = cfg;
+    h->given_cfg = cfg;
     h->st = st;
     h->auth = auth;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
@@ -124,6 +125,21 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     return h;
 }
 
+/* Frees the configs reloads gave the hub (not the one hub_new was given). */
+static void free_reloaded(struct hub *h)
+{
+    while (h->old_configs) {
+        struct hub_old_config *o = h->old_configs;
+        h->old_configs = o->next;
+        if (o->cfg != h->given_cfg)
+            config_free(o->cfg);
+        free(o);
+    }
+    if (h->cfg != h->given_cfg)
+        config_free(h->cfg);
+    h->cfg = h->given_cfg;
+}
+
 void hub_free(struct hub *h, double now)
 {
     if (!h)
@@ -152,7 +168,9 @@ void hub_free(struct hub *h, double now)
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         free(h->week_body[i].body);
     free(h->last_board);
+    free(h->exceptions);
     route_labels_free(h);
+    free_reloaded(h);
     free(h);
 }
 

@@ -26,11 +26,12 @@ struct hub;
 struct langs;
 
 /* A new hub over cfg, st, the transcript public key and the verifier; all
- * borrowed and outliving the hub. The queue places and chats kept over a
+ * borrowed and outliving the hub. The hub writes into cfg only the topics'
+ * exceptions to their hours (hub_hours.c). The queue places and chats kept over a
  * restart are brought back (hub_restored); NULL when out of memory or
  * when they cannot be read or their new keys not stored. */
-struct hub *hub_new(const struct config *cfg, struct store *st,
-                    const uint8_t pub[TRANSCRIPT_PUB_BYTES], struct auth *auth, double now);
+struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRANSCRIPT_PUB_BYTES],
+                    struct auth *auth, double now);
 
 /* Stores the last statistics and frees the hub (queue places and chats stay
  * stored for the next start). */
@@ -114,6 +115,52 @@ void hub_reports_ready(struct hub *h,
 
 /* The owner of job went away: its report is dropped. */
 void hub_report_cancel(struct hub *h, struct report_job *job);
+
+/* /api/hours (contract v3 §5): exceptions to the topics' weeks, made by
+ * the hours worker (hours_live.h; borrowed, outliving the hub; until set,
+ * every request answers 500). */
+struct hours_live;
+struct hours_job;
+void hub_set_hours(struct hub *h, struct hours_live *hours);
+
+enum hub_hours_method { HUB_HOURS_GET, HUB_HOURS_POST, HUB_HOURS_DELETE };
+struct hub_hours_query {
+    enum hub_hours_method method;
+    const char *bearer;
+    const char *topic; /* GET ?topic= (NULL: all) */
+    const char *id;    /* DELETE ?id= */
+    const char *body;  /* POST: the JSON body, len bytes */
+    size_t len;
+};
+#define HUB_HOURS_CALENDAR_DAYS 56 /* GET's calendar: eight weeks from today */
+
+/* Checks the bearer (coordinator or admin) and the request and queues it
+ * for owner: 0 with *job (the answer comes through hub_hours_ready), or a
+ * chat_err with *body (malloc'd {"error", "message"}) and its HTTP *status.
+ * GET answers {"exceptions": [...], "calendar": {...}}; POST the stored
+ * exception; DELETE the deleted one. */
+int hub_api_hours(struct hub *h, const struct hub_hours_query *q, double now, void *owner,
+                  struct hours_job **job, char **body, int *status);
+
+/* Puts new exceptions in force and logs their audit lines, then calls
+ * done(owner, status, body (malloc'd, the callee's), arg) for each answer
+ * (call when the hours worker woke the loop). */
+void hub_hours_ready(struct hub *h, double now,
+                     void (*done)(void *owner, int status, char *body, void *arg), void *arg);
+
+/* The owner of job went away. */
+void hub_hours_cancel(struct hub *h, struct hours_job *job);
+
+/* SIGHUP (reload.h): the hub takes over next (owned by the hub from then
+ * on) with its queues, chats and workers, every topic and question index
+ * mapped by id (hub_reload.c). CHAT_ERR_BUSY while a batch is open (try
+ * again after the next commit); CHAT_ERR_BAD_STATE when a topic that is
+ * not in next still has waiting visitors, chats or wrap-ups (why says
+ * which); then next stays the caller's and the running config stays. */
+int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t len);
+
+/* The running config (the one given to hub_new until a reload). */
+const struct config *hub_config(const struct hub *h);
 
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);

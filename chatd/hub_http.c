@@ -121,19 +121,24 @@ const char *hub_status_week(struct hub *h, const char *topic, double now, const 
     return c->body;
 }
 
-/* The role of the user of a bearer token, or a chat_err. */
-static int bearer_role(struct hub *h, const char *bearer, time_t now)
+int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u)
 {
     uint8_t hash[STORE_TOKEN_HASH_BYTES];
     char user[STORE_NAME_MAX + 1];
-    struct store_user u;
     if (!bearer || !*bearer)
         return CHAT_ERR_UNAUTHORIZED;
     auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, &u) != 0)
+    if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, u) != 0)
         return CHAT_ERR_UNAUTHORIZED;
-    sodium_memzero(u.pwhash, sizeof(u.pwhash));
-    return (int)u.role;
+    sodium_memzero(u->pwhash, sizeof(u->pwhash));
+    return (int)u->role;
+}
+
+/* The role of the user of a bearer token, or a chat_err. */
+static int bearer_role(struct hub *h, const char *bearer, time_t now)
+{
+    struct store_user u;
+    return hub_bearer_user(h, bearer, now, &u);
 }
 
 /* The bearer's right to the statistics, and the period [*t0, *t1) of days
@@ -184,6 +189,7 @@ static int report_queue(struct hub *h, struct report_request *req, double now, v
         free(req->members);
         return CHAT_ERR_INTERNAL;
     }
+    req->cfg = h->cfg; /* the running one, also after a reload */
     if (stats_flush(h->stats, (time_t)now, store_stats_put, h->st) != 0) {
         free(req->members);
         return CHAT_ERR_NOMEM;

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hours.h"
 #include "hub.h"
 #include "idmap.h"
 #include "queue.h"
@@ -296,6 +297,13 @@ enum hub_redo {
     REDO_POSITIONS = 8, /* of one topic, or of all with topic -1 */
 };
 
+/* A config a reload replaced, kept until the hub goes: the report worker
+ * may still be reading it (hub_reload.c adds, hub_free frees). */
+struct hub_old_config {
+    struct hub_old_config *next;
+    struct config *cfg;
+};
+
 /*
  * The hub. Invariants:
  *  - every visitor is in `visitors` (or gone in the open batch), every worker
@@ -305,7 +313,7 @@ enum hub_redo {
  *  - idle_counter only grows: it orders workers by how long they were idle.
  */
 struct hub {
-    const struct config *cfg;
+    struct config *cfg; /* the running config: hub_hours.c writes the topics' exceptions */
     struct store *st;
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct auth *auth;
@@ -354,7 +362,26 @@ struct hub {
     void *log_arg;
     const struct langs *langs; /* the wire's languages, the badge's words (hub_set_langs) */
     struct report *reports;    /* the report worker (hub_set_reports; borrowed) */
+    /* Exceptions to the topics' weeks (hub_hours.c only): the worker, and
+     * its last snapshot (from yesterday on), in force in cfg's schedules. */
+    struct hours_live *hours;
+    struct hours_exception *exceptions;
+    size_t nexceptions;
+    /* Reloads (hub_reload.c only): the config hub_new was given (the
+     * caller's), and the ones replaced since (the hub's, freed with it). */
+    struct config *given_cfg;
+    struct hub_old_config *old_configs;
 };
+
+/* A line for the operator's log (no newline, no personal data). */
+__attribute__((format(printf, 2, 3))) void hub_log(const struct hub *h, const char *fmt, ...);
+
+/* The role (enum proto_staff_role) of the bearer token's user at now, its
+ * record in *u (password hash wiped), or CHAT_ERR_UNAUTHORIZED (hub_http.c). */
+int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u);
+
+/* Puts h->exceptions in force in h->cfg's schedules at now (hub_hours.c). */
+void hub_hours_apply(struct hub *h, time_t now);
 
 /* The one writer of the redo bits: the end of the turn must do `what`
  * again (REDO_POSITIONS: for topic, or every topic when topic < 0). */

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
+#include "hours_live.h"
 #include "hub.h"
 #include "langs.h"
 #include "report.h"
@@ -112,12 +113,22 @@ static void log_line(const char *msg, void *arg)
     fprintf(stderr, "chatd: %s\n", msg);
 }
 
-static int run(const struct config *cfg, bool test_clock)
+/* hub_hours_ready's answers at start: there are no requests yet. */
+static void no_answer(void *owner, int status, char *body, void *arg)
+{
+    (void)owner;
+    (void)status;
+    (void)arg;
+    free(body);
+}
+
+static int run(struct config *cfg, bool test_clock)
 {
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
     struct store *st = NULL;
     struct auth *auth = NULL;
     struct report *reports = NULL;
+    struct hours_live *hours = NULL;
     struct hub *hub = NULL;
     struct langs langs = {0};
     int rc = 1;
@@ -156,6 +167,15 @@ static int run(const struct config *cfg, bool test_clock)
         goto out;
     }
     hub_set_reports(hub, reports);
+    struct schedule_date today = schedule_local_date((time_t)wall_now());
+    struct schedule_date yesterday = schedule_date_add(&today, -1);
+    hours = hours_live_new(cfg->data_dir, &yesterday, server_wake, chatd_server);
+    if (!hours) {
+        fprintf(stderr, "chatd: cannot start the hours worker (database in %s)\n", cfg->data_dir);
+        goto out;
+    }
+    hub_set_hours(hub, hours);
+    hub_hours_ready(hub, wall_now(), no_answer, NULL); /* in force before the first visitor */
     hub_set_logger(hub, log_line, NULL);
     hub_set_langs(hub, &langs);
     long chats, places = hub_restored(hub, &chats);
@@ -168,9 +188,12 @@ static int run(const struct config *cfg, bool test_clock)
 out:
     /* the worker stops before the server it wakes goes away; the requests
      * still waiting for a report are then closed without one */
-    if (hub)
+    if (hub) {
         hub_set_reports(hub, NULL);
+        hub_set_hours(hub, NULL);
+    }
     report_free(reports);
+    hours_live_free(hours);
     server_free(chatd_server); /* closes every connection first */
     chatd_server = NULL;
     hub_free(hub, wall_now());

@@ -146,6 +146,15 @@ static const char *const store_migrations[] = {
     /* 8: contract v3 §1: joins refused at the join cut-off (also in refused_full). */
     ("ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"),
+    /* 9: contract v3 §5: exceptions to a topic's week (hours.h), one per
+     * topic and date, and the audit of every change to them; the audit's
+     * last id is the version chatd polls. AUTOINCREMENT: an id is never
+     * given again, so deleting an old id cannot hit a newer exception. */
+    ("CREATE TABLE hours_exception(id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
+     " day TEXT NOT NULL, closed INTEGER NOT NULL, open_from INTEGER NOT NULL,"
+     " open_to INTEGER NOT NULL, note TEXT NOT NULL, UNIQUE(topic, day));"
+     "CREATE TABLE hours_audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+     " by TEXT NOT NULL, what TEXT NOT NULL);"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

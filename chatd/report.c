@@ -181,7 +181,8 @@ static void *report_thread(void *arg)
         pthread_mutex_unlock(&r->lock);
 
         if (wanted) /* a client that hung up while it waited costs nothing */
-            j->rc = report_make(r->cfg, r->st, &j->req, &j->body, &j->len);
+            j->rc =
+                report_make(j->req.cfg ? j->req.cfg : r->cfg, r->st, &j->req, &j->body, &j->len);
         free(j->req.members);
         j->req.members = NULL;
 

@@ -49,6 +49,8 @@ struct report_request {
     char *members;             /* stats: JSON members after "buckets" (taken; may be NULL) */
     struct plan_target target; /* plan */
     bool redistribute;         /* plan */
+    const struct config *cfg;  /* the config it is made under (NULL: report_new's); it must
+                                * outlive the job: a reloaded hub keeps its old ones */
 };
 
 /* Starts the worker over cfg (borrowed, outliving it) with its own

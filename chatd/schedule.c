@@ -168,9 +168,29 @@ struct minutes {
     int from, to;
 };
 
-static size_t date_minutes(const struct schedule *s, int64_t day, struct minutes *out)
+static struct minutes interval_minutes(const struct schedule_date *d)
+{
+    return (struct minutes){d->start_min,
+                            d->end_min > d->start_min ? d->end_min : d->end_min + DAY_MIN};
+}
+
+static const struct schedule_exception *exception_on(const struct schedule *s, int64_t day)
+{
+    for (size_t i = 0; i < s->nexcept; i++)
+        if (date_day(&s->except[i].date) == day)
+            return &s->except[i];
+    return NULL;
+}
+
+static size_t date_minutes(const struct schedule *s, int64_t day, bool regular, struct minutes *out)
 {
     size_t n = 0;
+    const struct schedule_exception *x = regular ? NULL : exception_on(s, day);
+    if (x) {
+        if (!x->closed)
+            out[n++] = interval_minutes(&x->date);
+        return n;
+    }
     if ((s->always || s->nweekly > 0) && !closed_on(s, day)) {
         int wday = weekday(day);
         if (s->always)
@@ -182,8 +202,7 @@ static size_t date_minutes(const struct schedule *s, int64_t day, struct minutes
     for (size_t i = 0; i < s->nextra; i++) {
         const struct schedule_date *e = &s->extra[i];
         if (date_day(e) == day)
-            out[n++] = (struct minutes){
-                e->start_min, e->end_min > e->start_min ? e->end_min : e->end_min + DAY_MIN};
+            out[n++] = interval_minutes(e);
     }
     return n;
 }
@@ -192,7 +211,7 @@ static size_t date_minutes(const struct schedule *s, int64_t day, struct minutes
 static size_t date_spans(const struct schedule *s, int64_t day, struct span *out)
 {
     struct minutes mins[MAX_SPANS];
-    size_t nmins = date_minutes(s, day, mins), n = 0;
+    size_t nmins = date_minutes(s, day, false, mins), n = 0;
     if (nmins == 0)
         return 0;
     struct zone_near z = zone_near(day);
@@ -571,4 +590,88 @@ int schedule_parse_extra(struct schedule *s, const char *text, char *err, size_t
     if (rc == 0)
         *s = next;
     return rc;
+}
+
+/* ---- exceptions and calendars -------------------------------------------- */
+
+int schedule_set_exceptions(struct schedule *s, const struct schedule_exception *x, size_t n)
+{
+    if (n > SCHEDULE_MAX_EXCEPTIONS)
+        return CHAT_ERR_BAD_REQUEST;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (date_day(&x[i].date) == date_day(&x[j].date))
+                return CHAT_ERR_BAD_REQUEST;
+    if (n > 0)
+        memcpy(s->except, x, n * sizeof(*x));
+    s->nexcept = n;
+    return 0;
+}
+
+bool schedule_parse_date(const char *text, struct schedule_date *d)
+{
+    return parse_date((struct token){text, strlen(text)}, d);
+}
+
+int schedule_parse_interval(const char *text, struct schedule_date *d, char *err, size_t errlen)
+{
+    int from = 0, to = 0;
+    int rc =
+        parse_range((struct token){text, strlen(text)}, "the interval", &from, &to, err, errlen);
+    if (rc == 0) {
+        d->start_min = (uint16_t)from;
+        d->end_min = (uint16_t)to;
+    }
+    return rc;
+}
+
+/* The date of day number `day` (days since 1970-01-01). */
+static struct schedule_date date_of_day(int64_t day)
+{
+    /* H. Hinnant's civil_from_days */
+    int64_t z = day + 719468, era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    return (struct schedule_date){.year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d};
+}
+
+struct schedule_date schedule_local_date(time_t now)
+{
+    return date_of_day(local_day(now));
+}
+
+long schedule_days_between(const struct schedule_date *a, const struct schedule_date *b)
+{
+    return (long)(date_day(b) - date_day(a));
+}
+
+struct schedule_date schedule_date_add(const struct schedule_date *d, long n)
+{
+    return date_of_day(date_day(d) + n);
+}
+
+size_t schedule_day(const struct schedule *s, const struct schedule_date *d, bool regular,
+                    struct schedule_minutes *out, size_t max)
+{
+    struct minutes mins[MAX_SPANS];
+    size_t nmins = date_minutes(s, date_day(d), regular, mins), n = 0;
+    for (size_t i = 1; i < nmins; i++) /* insertion sort by start */
+        for (size_t j = i; j > 0 && mins[j - 1].from > mins[j].from; j--) {
+            struct minutes t = mins[j];
+            mins[j] = mins[j - 1];
+            mins[j - 1] = t;
+        }
+    for (size_t i = 0; i < nmins; i++) {
+        if (n > 0 && mins[i].from <= out[n - 1].to) {
+            if (mins[i].to > out[n - 1].to)
+                out[n - 1].to = mins[i].to;
+        } else if (n < max) {
+            out[n++] = (struct schedule_minutes){mins[i].from, mins[i].to};
+        }
+    }
+    return n;
 }

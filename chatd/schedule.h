@@ -7,8 +7,15 @@
  * so DST changes follow the zone's rules and tests are exact.
  *
  * Meaning: local time t on calendar date D is open iff
- *   (D is not a `closed` date AND a weekly interval of D's weekday contains t)
- *   OR an `extra` interval on D contains t.
+ *   D has an exception (contract v3 §5, stored in the database and set with
+ *   schedule_set_exceptions) and it is an opening whose interval contains t;
+ *   or D has no exception and
+ *   ((D is not a `closed` date AND a weekly interval of D's weekday contains t)
+ *    OR an `extra` interval on D contains t).
+ * So an exception replaces everything the config says about its date: a
+ * closed exception also closes the part after midnight of the day before's
+ * interval (as `closed` does), and an opening may run past midnight (as
+ * `extra` does), into the next date whatever that date says.
  * An interval whose end is before its start runs past midnight: its part
  * after midnight belongs to the next weekday (and to the next date for the
  * `closed` rule). `24:00` ends a day. Intervals are half-open [start, end).
@@ -36,9 +43,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#define SCHEDULE_MAX_WEEKLY 64    /* weekly intervals after splitting past midnight */
-#define SCHEDULE_MAX_DATES 64     /* closed dates, and extra openings, each */
-#define SCHEDULE_HORIZON_DAYS 400 /* next_open/closes_at look this far ahead */
+#define SCHEDULE_MAX_WEEKLY 64      /* weekly intervals after splitting past midnight */
+#define SCHEDULE_MAX_DATES 64       /* closed dates, and extra openings, each */
+#define SCHEDULE_HORIZON_DAYS 400   /* next_open/closes_at look this far ahead */
+#define SCHEDULE_MAX_EXCEPTIONS 128 /* exceptions a topic holds at once (today on) */
 
 /* One opening on a weekday, minutes from local midnight, start < end <= 1440. */
 struct schedule_weekly {
@@ -56,7 +64,16 @@ struct schedule_date {
     uint16_t end_min;   /* extra only; may be < start (runs past midnight) */
 };
 
-/* Invariant: weekly[] holds no interval with start_min >= end_min. */
+/* An exception to one date's hours: closed all day, or open in one interval
+ * (date.start_min .. date.end_min, as an `extra`: end < start runs past
+ * midnight). */
+struct schedule_exception {
+    struct schedule_date date;
+    bool closed;
+};
+
+/* Invariant: weekly[] holds no interval with start_min >= end_min; no two
+ * exceptions share a date. */
 struct schedule {
     bool always; /* `hours = always`: every date 00:00-24:00, weekly[] empty;
                     `never` is simply no intervals */
@@ -66,6 +83,8 @@ struct schedule {
     struct schedule_date closed[SCHEDULE_MAX_DATES];
     size_t nextra;
     struct schedule_date extra[SCHEDULE_MAX_DATES];
+    size_t nexcept; /* set by schedule_set_exceptions, not by the config */
+    struct schedule_exception except[SCHEDULE_MAX_EXCEPTIONS];
 };
 
 /* Sets s to "never open" with no closed dates or extra openings. */
@@ -83,6 +102,37 @@ int schedule_parse_closed(struct schedule *s, const char *text, char *err, size_
 /* Parses an `extra` value: comma-separated `YYYY-MM-DD HH:MM-HH:MM`,
  * replacing earlier ones; an empty value means none. */
 int schedule_parse_extra(struct schedule *s, const char *text, char *err, size_t errlen);
+
+/* Replaces s's exceptions with x[0..n). CHAT_ERR_BAD_REQUEST (s unchanged)
+ * when n > SCHEDULE_MAX_EXCEPTIONS or two share a date. */
+int schedule_set_exceptions(struct schedule *s, const struct schedule_exception *x, size_t n);
+
+/* "YYYY-MM-DD", a real date from 1970 on, into *d (minutes 0); false if not. */
+bool schedule_parse_date(const char *text, struct schedule_date *d);
+
+/* "HH:MM-HH:MM" (as in hours: 24:00 may end it, an end before the start runs
+ * past midnight, never empty) into d's minutes; else CHAT_ERR_BAD_REQUEST
+ * with a one-line reason in err. */
+int schedule_parse_interval(const char *text, struct schedule_date *d, char *err, size_t errlen);
+
+/* The local calendar date at now. */
+struct schedule_date schedule_local_date(time_t now);
+
+/* Days from a to b (negative when b is earlier). */
+long schedule_days_between(const struct schedule_date *a, const struct schedule_date *b);
+
+/* The date n days after d. */
+struct schedule_date schedule_date_add(const struct schedule_date *d, long n);
+
+/* The openings that start on date d, as local minutes from its midnight
+ * (end may pass 1440 when one runs past midnight), sorted and merged, at
+ * most max of them; with regular, as if d had no exception. Returns how
+ * many (calendars: the statistics page's hours editor). */
+struct schedule_minutes {
+    int from, to;
+};
+size_t schedule_day(const struct schedule *s, const struct schedule_date *d, bool regular,
+                    struct schedule_minutes *out, size_t max);
 
 /* True when the topic is inside its opening hours at now. */
 bool schedule_is_open(const struct schedule *s, time_t now);

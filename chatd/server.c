@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "keepalive.h"
 #include "langs.h"
+#include "reload.h"
 #include "sources.h"
 
 #include <libwebsockets.h>
@@ -565,13 +566,50 @@ static void reload_key(struct server *s)
             s->cfg->transcript_key);
 }
 
+static void reload_log(const char *line, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "chatd: SIGHUP: %s\n", line);
+}
+
+/* The config file read again and taken over by the hub (reload.h); false
+ * when the hub asks to be tried again after the next commit. */
+static bool reload_config_file(struct server *s)
+{
+    const struct config *running = hub_config(s->hub);
+    struct config *next;
+    char why[512];
+    if (reload_config(running, CONFIG_REQUIRE_KEY, &next, reload_log, NULL) != 0) {
+        fprintf(stderr, "chatd: SIGHUP: %s has errors (above); the running config stays\n",
+                running->path);
+        return true;
+    }
+    int rc = hub_reload(s->hub, next, now_s(), why, sizeof(why));
+    if (rc == CHAT_ERR_BUSY) {
+        config_free(next);
+        return false;
+    }
+    if (rc != 0) {
+        config_free(next);
+        fprintf(stderr, "chatd: SIGHUP: %s refused: %s; the running config stays\n", running->path,
+                why);
+        return true;
+    }
+    fprintf(stderr, "chatd: SIGHUP: %s reloaded: %zu topic(s); queues and chats kept\n", next->path,
+            next->ntopics);
+    return true;
+}
+
 /* What follows every batch of events: a reload, the hub's deadlines, pings,
- * descriptors, and the turn's commit that releases its replies. */
+ * descriptors, and the turn's commit that releases its replies. A config
+ * is taken over between batches: after the commit, then the turn ends
+ * again to route and push what the new config changed. */
 static void after_events(struct server *s)
 {
     if (s->reload && *s->reload) {
         *s->reload = 0;
         reload_key(s);
+        s->reload_pending = true;
     }
     double now = now_s();
     if (s->tick_at && now >= s->tick_at)
@@ -583,6 +621,12 @@ static void after_events(struct server *s)
     double start = mono_s();
     if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
         hub_note_commit(s->hub, mono_s() - start);
+    if (s->reload_pending && reload_config_file(s)) {
+        s->reload_pending = false;
+        start = mono_s();
+        if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
+            hub_note_commit(s->hub, mono_s() - start);
+    }
     arm_timer(s, now);
 }
 

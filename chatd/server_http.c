@@ -133,6 +133,11 @@ static int http_reports_busy(struct lws *wsi, struct http_session *hs)
 /* The answer to a report request: its body (taken), or its error. */
 static int http_report_reply(struct lws *wsi, struct http_session *hs, int rc, char *body)
 {
+    if (hs->status) { /* an /api/hours answer, its status and body */
+        unsigned status = (unsigned)hs->status;
+        hs->status = 0;
+        return http_reply(wsi, hs, status, "application/json", body, NULL);
+    }
     if (rc == 0)
         return http_reply(wsi, hs, 200, "application/json", body, NULL);
     free(body);
@@ -177,6 +182,63 @@ static const char *bearer_of(struct lws *wsi, char *auth, int size)
         strncmp(auth, "Bearer ", 7) == 0)
         return auth + 7;
     return NULL;
+}
+
+/* The hub hands an /api/hours answer to the request that waits for it. */
+static void hours_done(void *owner, int status, char *body, void *arg)
+{
+    struct lws *wsi = owner;
+    struct http_session *hs = lws_wsi_user(wsi);
+    (void)arg;
+    hs->hours_job = NULL;
+    hs->ready = true;
+    hs->status = status;
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    free(hs->body);
+    hs->body = body;
+    lws_callback_on_writable(wsi);
+}
+
+/* GET, POST (with its body read) and DELETE /api/hours (contract v3 §5). */
+static int http_hours(struct lws *wsi, struct http_session *hs, struct server *s,
+                      enum hub_hours_method method)
+{
+    char auth[256], topic[64], id[48];
+    int status = 0;
+    char *body = NULL;
+    struct hub_hours_query q = {.method = method,
+                                .bearer = bearer_of(wsi, auth, sizeof(auth)),
+                                .topic = query_arg(wsi, "topic=", topic, sizeof(topic)),
+                                .id = query_arg(wsi, "id=", id, sizeof(id)),
+                                .body = hs->post,
+                                .len = hs->post_len};
+    int rc = hub_api_hours(s->hub, &q, now_s(), wsi, &hs->hours_job, &body, &status);
+    sodium_memzero(auth, sizeof(auth));
+    free(hs->post);
+    hs->post = NULL;
+    hs->post_len = 0;
+    if (rc == 0) {
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, REPORT_WAIT_MAX_S);
+        return 0;
+    }
+    return http_reply(wsi, hs, (unsigned)status, "application/json", body, NULL);
+}
+
+/* A piece of a POST body: kept up to HTTP_POST_MAX bytes (more: 413 at the end). */
+#define HTTP_POST_MAX 4096
+static int http_post_piece(struct http_session *hs, const void *in, size_t len)
+{
+    if (hs->post_len > HTTP_POST_MAX)
+        return 0;
+    size_t n = hs->post_len + len > HTTP_POST_MAX ? HTTP_POST_MAX + 1 - hs->post_len : len;
+    char *more = realloc(hs->post, hs->post_len + n + 1);
+    if (!more)
+        return -1;
+    hs->post = more;
+    memcpy(hs->post + hs->post_len, in, n);
+    hs->post_len += n;
+    hs->post[hs->post_len] = '\0';
+    return 0;
 }
 
 static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
@@ -247,6 +309,14 @@ static int http_route(struct lws *wsi, struct http_session *hs)
 {
     struct server *s = server_of(wsi);
     char uri[256], origin[CONFIG_ORIGIN_MAX + 1];
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0 &&
+        strcmp(uri, "/api/hours") == 0) {
+        hs->hours_post = true;
+        return 0; /* answered when the body is complete (HTTP_BODY_COMPLETION) */
+    }
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_DELETE_URI) > 0 &&
+        strcmp(uri, "/api/hours") == 0)
+        return http_hours(wsi, hs, s, HUB_HOURS_DELETE);
     if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
         return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
     if (strcmp(uri, "/healthz") == 0)
@@ -293,6 +363,8 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_stats(wsi, hs, s);
     if (strcmp(uri, "/api/plan") == 0)
         return http_plan(wsi, hs, s);
+    if (strcmp(uri, "/api/hours") == 0)
+        return http_hours(wsi, hs, s, HUB_HOURS_GET);
     if (strcmp(uri, "/api/langs") == 0)
         return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
                                  "public, max-age=300");
@@ -322,7 +394,7 @@ static int http_write_body(struct lws *wsi, struct http_session *hs)
         hs->body = NULL;
         return http_report_reply(wsi, hs, hs->rc, body);
     }
-    if (hs->job)
+    if (hs->job || hs->hours_job)
         return 0; /* still being made */
     if (hs->body) {
         size_t n = hs->len - hs->sent < HTTP_BODY_PIECE ? hs->len - hs->sent : HTTP_BODY_PIECE;
@@ -359,12 +431,31 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return http_route(wsi, hs);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_write_body(wsi, hs);
+    case LWS_CALLBACK_HTTP_BODY:
+        return hs && hs->hours_post ? http_post_piece(hs, in, len) : 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (!hs || !hs->hours_post)
+            break;
+        hs->hours_post = false;
+        if (hs->post_len > HTTP_POST_MAX) {
+            free(hs->post);
+            hs->post = NULL;
+            hs->post_len = 0;
+            return http_error(wsi, hs, CHAT_ERR_TOO_LARGE);
+        }
+        return (s = server_of(wsi)) ? http_hours(wsi, hs, s, HUB_HOURS_POST) : -1;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (hs) {
             if (hs->job && (s = server_of(wsi)) && s->hub) /* gone before its report */
                 hub_report_cancel(s->hub, hs->job);
+            if (hs->hours_job && (s = server_of(wsi)) && s->hub)
+                hub_hours_cancel(s->hub, hs->hours_job);
             hs->job = NULL;
+            hs->hours_job = NULL;
+            free(hs->post);
+            hs->post = NULL;
+            hs->post_len = 0;
             hs->ready = false;
             free(hs->body);
             hs->body = NULL;
@@ -377,6 +468,7 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         if (s && s->hub) {
             hub_auth_ready(s->hub, now_s());
             hub_reports_ready(s->hub, report_done, NULL);
+            hub_hours_ready(s->hub, now_s(), hours_done, NULL);
         }
         break;
     case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:

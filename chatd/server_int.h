@@ -25,7 +25,8 @@ struct server {
     struct lws_vhost *vh;
     struct hub *hub;
     volatile sig_atomic_t stop;
-    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key again */
+    volatile sig_atomic_t *reload; /* set by SIGHUP: load the key and the config again */
+    bool reload_pending;           /* the config is to be taken over after a commit */
     lws_sorted_usec_list_t sul;
     double sul_at;             /* when the armed timer fires, 0 if none */
     double tick_at;            /* the hub's next deadline */
@@ -62,6 +63,13 @@ struct http_session {
     struct report_job *job;
     bool ready;
     int rc;
+    /* /api/hours: the job it waits for, the POST body so far, and the
+     * answer's status once it is ready (0: not an hours answer) */
+    struct hours_job *hours_job;
+    bool hours_post; /* a POST /api/hours whose body is being read */
+    char *post;
+    size_t post_len;
+    int status;
 };
 
 /* The hub's time: real time, or what a test made of it (clock.h). */

@@ -266,6 +266,12 @@ static void accrue(struct stats *s, int topic, time_t to)
         s->accrued_until[topic] = to;
 }
 
+void stats_accrue(struct stats *s, time_t t)
+{
+    for (size_t i = 0; i < s->cfg->ntopics; i++)
+        accrue(s, (int)i, t);
+}
+
 void stats_staffing(struct stats *s, int topic, int workers, int slots, time_t t)
 {
     if (s->staffed[topic] == workers && s->slots[topic] == slots)

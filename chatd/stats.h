@@ -134,6 +134,10 @@ long stats_events(const struct stats *s);
 void stats_add_duration(struct stats *s, int topic, enum stats_counter sum, enum stats_counter bin0,
                         time_t seconds, time_t t);
 
+/* Counts the time counters (open_s, staffing) of every topic up to t, under
+ * the hours and staffing in force until now: call before the hours change. */
+void stats_accrue(struct stats *s, time_t t);
+
 /* The connected on-duty workers serving topic, and the sum of their
  * capacities (chat slots), changed to workers and slots at t. */
 void stats_staffing(struct stats *s, int topic, int workers, int slots, time_t t);

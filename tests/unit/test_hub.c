@@ -459,6 +459,64 @@ static void test_failed_commit_puts_every_durable_field_back(void **state)
     finish(w, cs, 2);
 }
 
+/* A config from text (any problem fails the test). */
+static struct config *config_of(const char *text)
+{
+    struct config *cfg = NULL;
+    assert_int_equal(config_load_text("reload.ini", text, 0, &cfg, stderr), 0);
+    return cfg;
+}
+
+#define Q1(answers, labels)                                                                        \
+    "[question q1]\ntext_fi = a\ntext_sv = a\ntext_en = a\nanswers = " answers                     \
+    "\nlabel_fi = " labels "\nlabel_sv = " labels "\nlabel_en = " labels "\n"
+
+static void test_reload_maps_topics_and_answers_by_id(void **state)
+{
+    struct world *w = *state;
+    char why[512], b[64];
+    struct config *first =
+        config_of("[topic a]\nhours = always\n[topic b]\nhours = always\n" Q1("yes, no", "Y, N"));
+    assert_int_equal(hub_reload(w->hub, first, w->now, why, sizeof(why)), 0);
+    struct conn *v = visitor_as(w, NULL, "b");
+    send_frame(w, v, "{\"type\":\"leave\"}");
+    send_frame(w, v, "{\"type\":\"join\",\"topic\":\"b\",\"answers\":{\"q1\":\"no\"}}");
+    assert_int_equal(w->hub->topics[1].queue.count, 1);
+
+    /* b moves to the end, a question comes first, q1's answers change order */
+    struct config *next = config_of(
+        "[topic c]\nhours = always\n[topic a]\nhours = always\n"
+        "[topic b]\nhours = always\n"
+        "[question q0]\ntext_fi = z\ntext_sv = z\ntext_en = z\n"
+        "answers = x\nlabel_fi = X\nlabel_sv = X\nlabel_en = X\n" Q1("no, maybe, yes", "N, M, Y"));
+    assert_int_equal(hub_reload(w->hub, next, w->now, why, sizeof(why)), 0);
+    hub_turn_end(w->hub, w->now, no_io, NULL);
+    assert_int_equal(hub_check(w->hub, why, sizeof(why)), 0);
+    assert_int_equal(w->hub->topics[2].queue.count, 1); /* b's line, now third */
+    assert_int_equal(w->hub->topics[0].queue.count + w->hub->topics[1].queue.count, 0);
+
+    struct conn *ann =
+        worker(w, "ann", "{\"type\":\"duty\",\"on\":true,\"topics\":[\"b\"],\"capacity\":1}");
+    json_t *cs = next_of(ann, "chat_started");
+    assert_non_null(cs);
+    assert_string_equal(json_string_value(json_object_get(cs, "topic")), "b");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(cs, "answers"), "q1")),
+                        "no");
+    json_decref(cs);
+    assert_string_not_equal(started(v, b), "");
+
+    /* b is still in use: a file without it is refused, and nothing moves */
+    struct config *without_b = config_of("[topic a]\nhours = always\n");
+    assert_int_equal(hub_reload(w->hub, without_b, w->now, why, sizeof(why)), CHAT_ERR_BAD_STATE);
+    assert_non_null(strstr(why, "topic b is not in the file"));
+    assert_non_null(strstr(why, "1 chat(s)"));
+    config_free(without_b);
+    assert_string_equal(w->hub->cfg->topics[2].id, "b");
+    assert_int_equal(hub_check(w->hub, why, sizeof(why)), 0);
+    struct conn *conns[] = {ann, v};
+    finish(w, conns, 2);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -471,6 +529,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_message_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapup_holds_the_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reload_maps_topics_and_answers_by_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_takes_the_new_chat_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_puts_every_durable_field_back, setup,

@@ -850,6 +850,222 @@ static void test_whole_horizon_scans_are_fast(void **state)
                  always_s * 1e3);
 }
 
+/* ---- exceptions (contract v3 §5) ------------------------------------------ */
+
+/* Sets s's exceptions from "DATE closed" or "DATE HH:MM-HH:MM" items split by ';'. */
+static void except(struct schedule *s, const char *list)
+{
+    struct schedule_exception x[8];
+    size_t n = 0;
+    char buf[256], err[160];
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (char *save = NULL, *item = strtok_r(buf, ";", &save); item;
+         item = strtok_r(NULL, ";", &save)) {
+        while (*item == ' ')
+            item++;
+        char date[11];
+        snprintf(date, sizeof(date), "%s", item);
+        x[n] = (struct schedule_exception){0};
+        if (!schedule_parse_date(date, &x[n].date))
+            fail_msg("bad date in \"%s\"", item);
+        if (strcmp(item + 11, "closed") == 0)
+            x[n].closed = true;
+        else if (schedule_parse_interval(item + 11, &x[n].date, err, sizeof(err)) != 0)
+            fail_msg("\"%s\": %s", item, err);
+        n++;
+    }
+    if (schedule_set_exceptions(s, x, n) != 0)
+        fail_msg("exceptions \"%s\" refused", list);
+}
+
+/* when_case with exceptions: extra holds the exception list. */
+static void check_exception_cases(const struct when_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct when_case *c = &cases[i];
+        struct schedule s = make(c->hours, c->closed, NULL);
+        except(&s, c->extra);
+        time_t now = at(c->now);
+        bool open = schedule_is_open(&s, now);
+        time_t next = schedule_next_open(&s, now), closes = schedule_closes_at(&s, now);
+        if (open != c->open || next != at(c->next_open) || closes != at(c->closes_at))
+            fail_msg("case %zu (%s / %s at %s): open %d next_open %+ld closes_at %+ld", i, c->hours,
+                     c->extra, c->now, open, next < 0 ? -1 : (long)(next - now),
+                     closes < 0 ? -1 : (long)(closes - now));
+    }
+}
+
+static void test_exception_replaces_the_dates_hours(void **state)
+{
+    (void)state;
+    static const struct when_case cases[] = {
+        /* closed on a working day: shut all day, opens the next working day */
+        {WEEKDAYS, NULL, "2026-12-23 closed", "2026-12-23T10:00:00+02:00", false,
+         "2026-12-24T09:00:00+02:00", "-"},
+        /* the day before, closing time is the regular one */
+        {WEEKDAYS, NULL, "2026-12-23 closed", "2026-12-22T20:00:00+02:00", true, "-",
+         "2026-12-22T21:00:00+02:00"},
+        /* other hours: the regular ones no longer count... */
+        {WEEKDAYS, NULL, "2026-12-23 12:00-14:00", "2026-12-23T10:00:00+02:00", false,
+         "2026-12-23T12:00:00+02:00", "-"},
+        /* ...the exception's do */
+        {WEEKDAYS, NULL, "2026-12-23 12:00-14:00", "2026-12-23T13:00:00+02:00", true, "-",
+         "2026-12-23T14:00:00+02:00"},
+        /* extra hours on a Sunday */
+        {WEEKDAYS, NULL, "2026-12-27 18:00-22:00", "2026-12-26T12:00:00+02:00", false,
+         "2026-12-27T18:00:00+02:00", "-"},
+        /* longer hours: closes later */
+        {WEEKDAYS, NULL, "2026-12-23 09:00-23:30", "2026-12-23T22:00:00+02:00", true, "-",
+         "2026-12-23T23:30:00+02:00"},
+        /* an exception past midnight runs into the next date */
+        {WEEKDAYS, NULL, "2026-12-23 20:00-02:00", "2026-12-24T01:00:00+02:00", true, "-",
+         "2026-12-24T02:00:00+02:00"},
+        /* and a closed date closes the part after midnight of the night before */
+        {"fri 22:00-02:00", NULL, "2026-11-28 closed", "2026-11-27T23:00:00+02:00", true, "-",
+         "2026-11-28T00:00:00+02:00"},
+        /* it overrides the config's closed dates... */
+        {WEEKDAYS, "2026-12-24", "2026-12-24 10:00-12:00", "2026-12-24T11:00:00+02:00", true, "-",
+         "2026-12-24T12:00:00+02:00"},
+        /* ...and its hours always: closed on that date only */
+        {"always", NULL, "2026-12-24 closed", "2026-12-24T12:00:00+02:00", false,
+         "2026-12-25T00:00:00+02:00", "-"},
+        /* never open, open once */
+        {"never", NULL, "2026-12-24 10:00-12:00", "2026-11-23T12:00:00+02:00", false,
+         "2026-12-24T10:00:00+02:00", "-"},
+    };
+    check_exception_cases(cases, N(cases));
+}
+
+static void test_exception_overrides_extra_of_its_date(void **state)
+{
+    (void)state;
+    struct schedule s = make("never", NULL, "2026-12-27 10:00-14:00");
+    except(&s, "2026-12-27 closed");
+    assert_false(schedule_is_open(&s, at("2026-12-27T11:00:00+02:00")));
+    assert_int_equal(schedule_next_open(&s, at("2026-12-26T11:00:00+02:00")), -1);
+    except(&s, "2026-12-27 12:00-13:00");
+    assert_int_equal(
+        schedule_open_seconds(&s, at("2026-12-27T00:00:00+02:00"), at("2026-12-28T00:00:00+02:00")),
+        3600);
+    except(&s, "");
+    assert_int_equal(
+        schedule_open_seconds(&s, at("2026-12-27T00:00:00+02:00"), at("2026-12-28T00:00:00+02:00")),
+        4 * 3600);
+}
+
+static void test_exceptions_on_dst_days(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *list;
+        const char *from, *to;
+        long seconds;
+    } cases[] = {
+        {"2026-03-29 02:00-05:00", MARCH_29, 2 * 3600L},
+        {"2026-10-25 02:00-05:00", OCTOBER_25, 4 * 3600L},
+        {"2026-03-29 03:00-04:00", MARCH_29, 0},
+        {"2026-10-25 03:00-04:00", OCTOBER_25, 2 * 3600L},
+        {"2026-03-29 00:00-24:00", MARCH_29, 23 * 3600L},
+        {"2026-10-25 00:00-24:00", OCTOBER_25, 25 * 3600L},
+        {"2026-03-29 closed", MARCH_29, 0},
+        {"2026-10-25 closed", OCTOBER_25, 0},
+        /* a night past midnight into the short day: 22:00-06:00 is 7 real hours */
+        {"2026-03-28 22:00-06:00", "2026-03-28T00:00:00+02:00", "2026-03-30T00:00:00+03:00",
+         7 * 3600L + 9 * 3600L},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        struct schedule s = make("daily 09:00-18:00", NULL, NULL);
+        except(&s, cases[i].list);
+        long got = schedule_open_seconds(&s, at(cases[i].from), at(cases[i].to));
+        if (got != cases[i].seconds)
+            fail_msg("case %zu (%s): %ld s, wanted %ld s", i, cases[i].list, got, cases[i].seconds);
+    }
+    /* the closed exception on the long day: opens 09:00 EET the day after */
+    struct schedule s = make("daily 09:00-18:00", NULL, NULL);
+    except(&s, "2026-10-25 closed");
+    assert_int_equal(schedule_next_open(&s, at("2026-10-24T19:00:00+03:00")),
+                     at("2026-10-26T09:00:00+02:00"));
+    /* open 03:00-04:00 on the short day never opens: the next opening is the regular one */
+    except(&s, "2026-03-29 03:00-04:00");
+    assert_int_equal(schedule_next_open(&s, at("2026-03-28T19:00:00+02:00")),
+                     at("2026-03-30T09:00:00+03:00"));
+}
+
+static void test_exceptions_refused_when_two_share_a_date_or_too_many(void **state)
+{
+    (void)state;
+    struct schedule s = make(WEEKDAYS, NULL, NULL);
+    struct schedule_exception x[SCHEDULE_MAX_EXCEPTIONS + 1];
+    struct schedule_date d;
+    assert_true(schedule_parse_date("2026-12-24", &d));
+    for (size_t i = 0; i < N(x); i++)
+        x[i] = (struct schedule_exception){.date = schedule_date_add(&d, (long)i), .closed = true};
+    assert_int_equal(schedule_set_exceptions(&s, x, N(x)), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(s.nexcept, 0);
+    assert_int_equal(schedule_set_exceptions(&s, x, N(x) - 1), 0);
+    x[1].date = x[0].date;
+    assert_int_equal(schedule_set_exceptions(&s, x, 2), CHAT_ERR_BAD_REQUEST);
+    assert_int_equal(s.nexcept, SCHEDULE_MAX_EXCEPTIONS);
+}
+
+static void test_interval_and_date_grammar(void **state)
+{
+    (void)state;
+    static const struct parse_case cases[] = {
+        {"09:00-17:00", NULL},
+        {"20:00-02:00", NULL},
+        {"00:00-24:00", NULL},
+        {"9:00-17:00", "bad time range \"9:00-17:00\" in the interval"},
+        {"09:00-17:60", "bad time \"17:60\" in the interval"},
+        {"24:00-02:00", "bad start \"24:00\" in the interval"},
+        {"10:00-10:00", "empty interval \"10:00-10:00\" in the interval"},
+        {"", "bad time range \"\" in the interval"},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        struct schedule_date d = {0};
+        char err[160] = "";
+        int rc = schedule_parse_interval(cases[i].text, &d, err, sizeof(err));
+        if (cases[i].error ? rc == 0 || strcmp(err, cases[i].error) != 0 : rc != 0)
+            fail_msg("case %zu \"%s\": rc %d \"%s\"", i, cases[i].text, rc, err);
+    }
+    struct schedule_date d;
+    assert_false(schedule_parse_date("2026-02-29", &d));
+    assert_false(schedule_parse_date("2026-1-01", &d));
+    assert_true(schedule_parse_date("2028-02-29", &d));
+    struct schedule_date next = schedule_date_add(&d, 1);
+    assert_int_equal(next.month, 3);
+    assert_int_equal(next.day, 1);
+    struct schedule_date back = schedule_date_add(&next, -367);
+    assert_int_equal(back.year, 2027);
+    assert_int_equal(back.month, 2);
+    assert_int_equal(back.day, 28);
+    assert_int_equal(schedule_days_between(&back, &next), 367);
+    /* the local date: 23:30 UTC on 28 March is already the 29th in Helsinki */
+    struct schedule_date today = schedule_local_date(at("2026-03-28T23:30:00+00:00"));
+    assert_int_equal(today.day, 29);
+    today = schedule_local_date(at("2026-10-25T03:30:00+02:00"));
+    assert_int_equal(today.day, 25);
+}
+
+static void test_calendar_day_with_and_without_exception(void **state)
+{
+    (void)state;
+    struct schedule s = make("mon-fri 09:00-12:00, mon-fri 11:00-15:00", NULL, NULL);
+    struct schedule_minutes m[4];
+    struct schedule_date wed, sun;
+    assert_true(schedule_parse_date("2026-12-23", &wed));
+    assert_true(schedule_parse_date("2026-12-27", &sun));
+    except(&s, "2026-12-23 closed; 2026-12-27 20:00-02:00");
+    assert_int_equal(schedule_day(&s, &wed, true, m, 4), 1); /* merged */
+    assert_int_equal(m[0].from, 9 * 60);
+    assert_int_equal(m[0].to, 15 * 60);
+    assert_int_equal(schedule_day(&s, &wed, false, m, 4), 0);
+    assert_int_equal(schedule_day(&s, &sun, true, m, 4), 0);
+    assert_int_equal(schedule_day(&s, &sun, false, m, 4), 1);
+    assert_int_equal(m[0].from, 20 * 60);
+    assert_int_equal(m[0].to, 26 * 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -878,6 +1094,12 @@ int main(void)
         cmocka_unit_test(test_open_seconds_on_dst_days),
         cmocka_unit_test(test_next_change_is_where_is_open_flips),
         cmocka_unit_test(test_whole_horizon_scans_are_fast),
+        cmocka_unit_test(test_exception_replaces_the_dates_hours),
+        cmocka_unit_test(test_exception_overrides_extra_of_its_date),
+        cmocka_unit_test(test_exceptions_on_dst_days),
+        cmocka_unit_test(test_exceptions_refused_when_two_share_a_date_or_too_many),
+        cmocka_unit_test(test_interval_and_date_grammar),
+        cmocka_unit_test(test_calendar_day_with_and_without_exception),
     };
     return cmocka_run_group_tests(tests, set_helsinki, NULL);
 }
