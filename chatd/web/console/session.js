@@ -30,7 +30,7 @@ var loginRef = null;
 var loginByToken = false;
 var loggingOut = false;
 var syncRef = null;            /* ping sent after a welcome, see onPong() */
-var canned = [];               /* canned replies from the welcome */
+var canned = [];               /* canned replies from the welcome: [{text, lang}], lang null for any */
 var questions = [];            /* pre-chat questions from the welcome */
 var langs = [];                /* language codes the server accepts, from the welcome */
 var categories = [];           /* contact categories from the welcome, for the wrap-up */
@@ -154,7 +154,7 @@ function onWelcome(m) {
   loginRef = null;
   me = { user: m.user, alias: m.alias, role: m.role };
   if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
-  canned = Array.isArray(m.canned) ? m.canned : [];
+  canned = readCanned(m.canned);
   questions = Array.isArray(m.questions) ? m.questions : [];
   langs = Array.isArray(m.langs) ? m.langs.filter(function (l) { return typeof l === 'string'; }) : [];
   categories = Array.isArray(m.categories) ? m.categories.filter(function (x) {
@@ -174,6 +174,36 @@ function onWelcome(m) {
   expectResent();
   syncRef = 'sync' + sock.nextRef();
   sock.send({ type: 'ping', ref: syncRef });
+}
+
+/* The welcome's canned replies as [{text, lang}]: a list of texts (for
+ * every language), of {text, lang} objects, or an object of lists by
+ * language code. */
+function readCanned(v) {
+  var out = [];
+  var add = function (text, lang) {
+    if (typeof text === 'string' && text) out.push({ text: text, lang: typeof lang === 'string' && lang ? lang : null });
+  };
+  if (Array.isArray(v)) {
+    v.forEach(function (x) {
+      if (typeof x === 'string') add(x, null);
+      else if (x && typeof x === 'object') add(x.text, x.lang);
+    });
+  } else if (v && typeof v === 'object') {
+    Object.keys(v).forEach(function (lang) {
+      if (Array.isArray(v[lang])) v[lang].forEach(function (x) { add(x, lang); });
+    });
+  }
+  return out;
+}
+
+/* The canned replies for a chat in lang (contract v3 §2): those of that
+ * language and those for any; with the language unknown, those of the
+ * page's language. */
+function cannedFor(lang) {
+  var want = lang || I18N.lang;
+  return canned.filter(function (x) { return x.lang === null || x.lang === want; })
+    .map(function (x) { return x.text; });
 }
 
 /* Everything the server re-sends after a welcome came before this pong. */
@@ -250,7 +280,7 @@ function initSession() {
 
 export {
   me,
-  canned,
+  cannedFor,
   questions,
   langs,
   categories,
