@@ -15,7 +15,7 @@
  * notification when it is new (or newly raised again). A supervisor takes
  * it (`alert_take`: the worker is told who is coming, the list says
  * "Taken by Anna") and closes it (`alert_close`); the daemon closes it
- * itself when its chat ends. Every `board` frame carries the open alerts,
+ * itself when its chat ends; `alert_closed` takes it off every board. Every `board` frame carries the open alerts,
  * so a reloaded board shows them again and an ended chat's alert goes.
  * Chats are named by label and topic ("#12 · Youth chat"), never by id;
  * following an alert whose chat has ended says so plainly, not as an
@@ -212,6 +212,13 @@ Board.prototype.onAlert = function (m) {
   }
 };
 
+/* `alert_closed` {alert, chat, label, by, reason}: closed by a supervisor
+ * (by) or with its chat (reason chat_ended): it goes from the list. */
+Board.prototype.onAlertClosed = function (m) {
+  var a = this.findAlert(typeof m.alert === 'string' ? m.alert : null);
+  if (a) this.dropAlert(a);
+};
+
 /* Takes the alert (the worker is told we are coming) or closes it. */
 Board.prototype.alertAct = function (a, kind) {
   var sock = this.ctx.sock;
@@ -266,15 +273,16 @@ Board.prototype.followAlert = function (a) {
   this.follow(a.chat);
 };
 
-/* "#12 · Youth chat": a chat (or an alert) in words, never its id. */
+/* "#12 · Youth chat · sv": a chat (or an alert) in words, never its id. */
 Board.prototype.chatName = function (x) {
-  var label = x.label;
-  if (!label && x.chat) {
-    var bc = this.boardChat(x.chat);
-    if (bc && bc.label !== undefined && bc.label !== null) label = String(bc.label);
-  }
-  var title = this.ctx.topicTitle(x.topic);
-  return label ? t('c.chat.label', { label: label }) + ' · ' + title : title;
+  var bc = x.chat ? this.boardChat(x.chat) : null;
+  var label = x.label || (bc && bc.label !== undefined && bc.label !== null ? String(bc.label) : null);
+  var lang = x.lang || (bc && typeof bc.lang === 'string' ? bc.lang : null);
+  var parts = [];
+  if (label) parts.push(t('c.chat.label', { label: label }));
+  parts.push(this.ctx.topicTitle(x.topic));
+  if (lang) parts.push(lang);
+  return parts.join(' · ');
 };
 
 /* Whether chat is followed here (its frames belong to this board). */

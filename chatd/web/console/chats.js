@@ -27,7 +27,7 @@ import * as Staff from './staff.js';
 import { sock, asks, board, wrapups } from './shared.js';
 import { questions } from './session.js';
 import { topicTitle, langName, dutyOn } from './duty.js';
-import { newChat, labelOf, setCollapsed, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
+import { newChat, labelOf, cannedOf, setCollapsed, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
 import { notifyUnread, newChatAlerts, newChatTitle } from './title.js';
 
 var WAIT_TICK_MS = 15000;      /* how often "waiting 3 min" in the heads is rewritten */
@@ -360,6 +360,7 @@ function onChatStarted(m) {
     if (m.audience) c.audience = m.audience;
     if (typeof m.waited_s === 'number') c.waited = m.waited_s;
     c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
+    c.canned = cannedOf(m);
     c.ended = false;
     c.by = null;
     c.conv.clear();

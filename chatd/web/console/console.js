@@ -62,6 +62,7 @@ function onMessage(m) {
     case 'board': board.onBoard(m); break;
     case 'alert': onAnyAlert(m); break;
     case 'alert_taken': onAlertTaken(m); break;
+    case 'alert_closed': if (supervisor()) board.onAlertClosed(m); break;
     case 'monitored': onMonitored(m); break;
     case 'error': onError(m); break;
     case 'pong': onPong(m); break;

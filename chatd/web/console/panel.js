@@ -27,7 +27,8 @@ var button = Staff.button;
 var panelCounter = 0;
 
 /* A chat record and its panel, not yet on the page (chats.js adds it):
- * {id, label, topic, audience, waited, answers, urgent, lang, ended, by,
+ * {id, label, topic, audience, waited, answers, urgent, lang, canned
+ * (the chat's own canned replies, or null: by its language), ended, by,
  * away, waitSince (ISO time of the visitor's oldest unanswered line, or
  * null), monitors ([alias]), collapsed, conv, el, n}. */
 function newChat(m) {
@@ -41,6 +42,7 @@ function newChat(m) {
     answers: {},
     urgent: false,
     lang: typeof m.lang === 'string' && m.lang ? m.lang : null,
+    canned: cannedOf(m),
     waitSince: null,
     monitors: [],
     collapsed: false,
@@ -69,6 +71,12 @@ function newChat(m) {
   });
   c.conv.bind(q(c, '.chat-form'), q(c, '.chat-input'));
   return c;
+}
+
+/* The canned replies a chat_started carries (those of the chat's
+ * language, contract v3 §2), or null when it carries none. */
+function cannedOf(m) {
+  return Array.isArray(m.canned) ? m.canned.filter(function (x) { return typeof x === 'string' && x; }) : null;
 }
 
 /* The chat's short label ("12", unique per topic and day), or null. */
@@ -328,7 +336,7 @@ function buildTools(c, base, ta) {
   var tools = document.createElement('div');
   tools.className = 'chat-tools';
 
-  var canned = cannedFor(c.lang);
+  var canned = c.canned || cannedFor(c.lang);
   var cannedSel = document.createElement('select');
   cannedSel.className = 'chat-canned';
   cannedSel.appendChild(option('', '–'));
@@ -387,6 +395,7 @@ function q(c, sel) {
 export {
   newChat,
   labelOf,
+  cannedOf,
   setCollapsed,
   rebuildTools,
   labelTransfers,

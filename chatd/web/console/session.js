@@ -154,7 +154,7 @@ function onWelcome(m) {
   loginRef = null;
   me = { user: m.user, alias: m.alias, role: m.role };
   if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
-  canned = readCanned(m.canned);
+  canned = readCanned(m.canned, m.canned_langs);
   questions = Array.isArray(m.questions) ? m.questions : [];
   langs = Array.isArray(m.langs) ? m.langs.filter(function (l) { return typeof l === 'string'; }) : [];
   categories = Array.isArray(m.categories) ? m.categories.filter(function (x) {
@@ -176,34 +176,32 @@ function onWelcome(m) {
   sock.send({ type: 'ping', ref: syncRef });
 }
 
-/* The welcome's canned replies as [{text, lang}]: a list of texts (for
- * every language), of {text, lang} objects, or an object of lists by
- * language code. */
-function readCanned(v) {
+/* The welcome's canned replies (contract v3 §2) as [{text, lang}]:
+ * `canned`, the list for any language (lang null), and `canned_langs`
+ * {code: [text]}, the lists of single languages. */
+function readCanned(any, byLang) {
   var out = [];
   var add = function (text, lang) {
-    if (typeof text === 'string' && text) out.push({ text: text, lang: typeof lang === 'string' && lang ? lang : null });
+    if (typeof text === 'string' && text) out.push({ text: text, lang: lang });
   };
-  if (Array.isArray(v)) {
-    v.forEach(function (x) {
-      if (typeof x === 'string') add(x, null);
-      else if (x && typeof x === 'object') add(x.text, x.lang);
-    });
-  } else if (v && typeof v === 'object') {
-    Object.keys(v).forEach(function (lang) {
-      if (Array.isArray(v[lang])) v[lang].forEach(function (x) { add(x, lang); });
+  if (Array.isArray(any)) any.forEach(function (x) { add(x, null); });
+  if (byLang && typeof byLang === 'object' && !Array.isArray(byLang)) {
+    Object.keys(byLang).forEach(function (lang) {
+      if (Array.isArray(byLang[lang])) byLang[lang].forEach(function (x) { add(x, lang); });
     });
   }
   return out;
 }
 
-/* The canned replies for a chat in lang (contract v3 §2): those of that
- * language and those for any; with the language unknown, those of the
- * page's language. */
+/* The canned replies for a chat in lang: that language's own list where
+ * it has one, else the list for any language. (A chat_started that
+ * carries its own `canned` is used as it is; this is for a daemon that
+ * sends none.) With the language unknown, the page's language counts. */
 function cannedFor(lang) {
   var want = lang || I18N.lang;
-  return canned.filter(function (x) { return x.lang === null || x.lang === want; })
-    .map(function (x) { return x.text; });
+  var own = canned.filter(function (x) { return x.lang === want; });
+  var list = own.length ? own : canned.filter(function (x) { return x.lang === null; });
+  return list.map(function (x) { return x.text; });
 }
 
 /* Everything the server re-sends after a welcome came before this pong. */
