@@ -13,11 +13,15 @@
 int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct chat **out)
     __attribute__((warn_unused_result));
 
+/* Gives ch the next label of topic today (contract v3 §2), journaling the
+ * topic's last number, unless topic numbered it already. */
+void chat_label(struct hub *h, struct chat *ch, int topic, time_t now);
+
 /* Brings back chat id of v after a restart under a new key segment (the old
  * key is gone with the old process, by design); seq goes on from the last
- * stored message. */
+ * stored message; its label (0: none) is the one it had in topic. */
 int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
-                 time_t waited, struct chat **out) __attribute__((warn_unused_result));
+                 time_t waited, int label, struct chat **out) __attribute__((warn_unused_result));
 
 /* A line to post: who writes it, a supervisor's alias (join_chat and
  * whisper; NULL for the chat's own worker and the visitor), the text. */

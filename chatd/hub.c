@@ -152,6 +152,7 @@ void hub_free(struct hub *h, double now)
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         free(h->week_body[i].body);
     free(h->last_board);
+    supervise_free_alerts(h);
     route_labels_free(h);
     free(h);
 }
@@ -415,8 +416,10 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         turn_resync(h, resync);
         turn_release(h, wake, arg);
     }
-    if (res != TURN_BUSY) /* memory is what is stored again: the board may show it */
-        supervise_push_board(h, now);
+    if (res != TURN_BUSY) { /* memory is what is stored again: the board may show it */
+        supervise_after_turn(h, now);
+        turn_release(h, wake, arg); /* what it sent needs no commit */
+    }
     if (res != TURN_BUSY && h->reports) /* the hours they read are stored now */
         report_release(h->reports);
     log_failures(h, now, false);

@@ -146,6 +146,13 @@ static const char *const store_migrations[] = {
     /* 8: contract v3 §1: joins refused at the join cut-off (also in refused_full). */
     ("ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"),
+    /* 9: contract v3 §2: chat labels, short numbers per topic and day. One
+     * row per topic holds the day and the last number given (an aggregate:
+     * nothing per chat), so numbers go on after a restart; a chat in
+     * progress keeps its label in its session row. */
+    ("CREATE TABLE chat_labels(topic TEXT PRIMARY KEY, day TEXT NOT NULL,"
+     " last INTEGER NOT NULL);"
+     "ALTER TABLE sessions ADD COLUMN label INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
