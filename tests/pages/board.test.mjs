@@ -95,7 +95,7 @@ test('the board: queues, workers and chats live; ages tick; a late reply and urg
                 await chatRow(b).first().waitFor();
                 assert.equal(await chatRow(b).count(), 1);
                 const r = b.locator(`#board-chats tr[data-chat="${id}"]`);
-                assert.match(await r.locator('.c-topic').textContent(), /^#\d+ · Youth chat$/, 'the chat by its label, never its id');
+                assert.match(await r.locator('.c-topic').textContent(), /^#\d+ · Youth chat · en$/, 'the chat by its label, never its id');
                 assert.equal(await r.locator('.c-worker').textContent(), 'Alice');
                 assert.equal(await r.locator('.c-visitor').textContent(), '–', 'the visitor has not written');
                 await youth.locator('.q-waiting').filter({ hasText: /^0$/ }).waitFor();
@@ -205,7 +205,7 @@ test('follow, whisper and join: the worker sees the whisper as one, the visitor 
             assert.deepEqual(await mon.locator('.chat-log .msg .msg-text').allTextContents(),
                 ['hei, onko siellä joku', 'Hei! Olen Alice.']);
             assert.deepEqual(await mon.locator('.chat-log .msg .msg-who').allTextContents(), ['Visitor', 'Alice (worker)']);
-            assert.match(await mon.locator('.chat-topic').textContent(), /^#\d+ · Youth chat · Alice$/);
+            assert.match(await mon.locator('.chat-topic').textContent(), /^#\d+ · Youth chat · en · Alice$/);
             assert.equal(await mon.locator('.mon-meta').textContent(), 'You are reading along; the visitor does not see you.');
             assert.equal(await mon.locator('.mon-form').isVisible(), false, 'no message box before joining');
             await b.locator(`#board-chats tr[data-chat="${id}"] .c-says`).filter({ hasText: 'followed by Cora' }).waitFor();
@@ -337,15 +337,15 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
 
                 const item = b.locator('#board-alerts li.alert-item').first();
                 await item.waitFor();
-                assert.match(await item.locator('.alert-who').textContent(), /^#\d+ · Youth chat · Alice$/);
+                assert.match(await item.locator('.alert-who').textContent(), /^#\d+ · Youth chat · en · Alice$/);
                 assert.equal(await item.locator('.alert-note').textContent(), '“please read along”');
                 assert.match(await item.locator('.alert-sign').textContent(), /Alert/);
-                assert.match(await b.locator('#alarm').textContent(), /^#\d+ · Youth chat · Alice: please read along$/);
+                assert.match(await b.locator('#alarm').textContent(), /^#\d+ · Youth chat · en · Alice: please read along$/);
                 assert.ok(await b.evaluate(() => window.__tones) >= 1, 'a tone was played');
                 const notes = await b.evaluate(() => window.__notes);
                 assert.equal(notes.length, 1);
                 assert.equal(notes[0].title, 'Alert from a chat');
-                assert.match(notes[0].body, /^#\d+ · Youth chat · Alice: please read along$/);
+                assert.match(notes[0].body, /^#\d+ · Youth chat · en · Alice: please read along$/);
                 assert.equal(await b.locator('#board-alerts-none').isVisible(), false);
             });
 
@@ -354,7 +354,7 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 assert.equal((await request(v2, { type: 'join', topic: 'parents' })).type, 'queued');
                 const item = b.locator('#board-alerts li.alert-item').first();
                 await srv.advance(1.5); /* first_reply_s of chatd's time */
-                await item.filter({ hasText: 'Parents chat · Alice' }).waitFor({ timeout: 8000 });
+                await item.filter({ hasText: 'Parents chat · en · Alice' }).waitFor({ timeout: 8000 });
                 assert.equal(await item.locator('.alert-kind').textContent(),
                     'No first reply yet: the visitor has waited for the worker\'s first message.');
                 assert.equal(await b.locator('#board-alerts li.alert-item').count(), 2, 'newest first');
