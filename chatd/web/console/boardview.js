@@ -332,7 +332,8 @@ boardTables.renderAlerts = function () {
   if (key) {
     var again = ol.querySelector('[data-key="' + key + '"]:not([hidden])');
     if (!again && /^take-/.test(key)) again = ol.querySelector('[data-key="close-' + key.slice(5) + '"]');
-    if (again) again.focus();
+    if (!again) again = ol.querySelector('li.alert-item button:not([hidden])') || $('board-alerts-heading');
+    again.focus();   /* the alert went (closed elsewhere, its chat ended): the keyboard stays in the list */
   }
 };
 
