@@ -272,3 +272,24 @@ scenario('monitored: the worker is told who follows its chat whenever that chang
         await told(['Cora']);
     });
 });
+
+scenario('canned replies per language: the worker is offered those of the chat\'s language',
+    { extra: '[canned]\nreply = Hei, miten voin auttaa?\n\n[canned sv]\nreply = Hej, hur kan jag hjälpa?\nreply = Tack för att du skrev.\n' },
+    async (srv) => {
+        const w = await workerOnDutyAs(srv.port, ALICE, ['youth'], 3);
+        await step('the welcome keeps the [canned] list and adds each language\'s', async () => {
+            assert.deepEqual(w.welcome.canned, ['Hei, miten voin auttaa?']);
+            assert.deepEqual(w.welcome.canned_langs, { sv: ['Hej, hur kan jag hjälpa?', 'Tack för att du skrev.'] });
+        });
+        await step('a Swedish chat: the Swedish list', async () => {
+            const { started } = await answered(srv, w, { hello: { lang: 'sv' } });
+            assert.equal(started.lang, 'sv');
+            assert.deepEqual(started.canned, ['Hej, hur kan jag hjälpa?', 'Tack för att du skrev.']);
+        });
+        await step('a language without its own list, or none: the [canned] list', async () => {
+            const { started: en } = await answered(srv, w, { hello: { lang: 'en' } });
+            assert.deepEqual(en.canned, ['Hei, miten voin auttaa?']);
+            const { started: none } = await answered(srv, w);
+            assert.deepEqual(none.canned, ['Hei, miten voin auttaa?']);
+        });
+    });
