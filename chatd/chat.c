@@ -268,7 +268,8 @@ void chat_typing(struct hub *h, struct chat *ch, const struct conn *from, bool f
 /* The started frame's fields common to both sides; hist gets the history
  * that side may see: the visitor's without whispers. */
 static struct proto_chat_started started_of(const struct hub *h, const struct chat *ch,
-                                            struct proto_msg *hist, bool visitor, char label[16])
+                                            struct proto_msg *hist, bool visitor, char label[16],
+                                            const char *canned[CONFIG_MAX_CANNED])
 {
     snprintf(label, 16, "%d", ch->label);
     size_t n = 0;
@@ -299,7 +300,13 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
         .urgent = ch->urgent,
         .lang = v->lang >= 0 ? proto_langs_code(&h->langs->accept, v->lang) : NULL,
         .label = visitor ? NULL : label, /* staff only */
+        .has_canned = !visitor,
     };
+    /* the canned replies of the chat's language (contract v3 §2) */
+    const char(*texts)[CONFIG_CANNED_MAX + 1] = config_canned_for(h->cfg, s.lang, &s.ncanned);
+    for (size_t i = 0; i < s.ncanned; i++)
+        canned[i] = texts[i];
+    s.canned = canned;
     for (size_t q = 0; q < h->cfg->nquestions && s.nanswers < PROTO_MAX_ANSWERS; q++) {
         const struct config_question *cq = &h->cfg->questions[q];
         if (v->answers.of[q] >= 0) {
@@ -325,7 +332,8 @@ void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref)
     if (!hist)
         return;
     char label[16];
-    struct proto_chat_started s = started_of(h, ch, hist, true, label);
+    const char *canned[CONFIG_MAX_CANNED];
+    struct proto_chat_started s = started_of(h, ch, hist, true, label, canned);
     conn_send(ch->visitor->conn, proto_chat_started_visitor(&s, ref));
     free(hist);
 }
@@ -337,7 +345,8 @@ char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monito
     if (!hist)
         return NULL;
     char label[16];
-    struct proto_chat_started s = started_of(h, ch, hist, false, label);
+    const char *canned[CONFIG_MAX_CANNED];
+    struct proto_chat_started s = started_of(h, ch, hist, false, label, canned);
     s.monitoring = monitoring;
     char *frame = proto_chat_started_worker(&s, ref);
     free(hist);

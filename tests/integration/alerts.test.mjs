@@ -7,10 +7,12 @@
  * per language. */
 import assert from 'node:assert/strict';
 import {
-    ALICE, ISO_TS, addWorker, advanceUntil, request, scenario, step, visitorHello, workerLogin, workerOnDutyAs,
+    ALICE, ISO_TS, addWorker, advanceUntil, connect, request, scenario, spawnChatd, step, visitorHello, workerLogin,
+    workerOnDutyAs,
 } from './harness.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
+const DAN = { user: 'dan', password: 'dan-password-1', alias: 'Dan' };
 
 async function supervisor(srv, creds = CORA, role = 'coordinator') {
     await addWorker(srv, creds, role);
@@ -173,3 +175,121 @@ scenario('30,000 alerts in a moment cannot close a supervisor\'s board tab', { t
     const b = await request(sup, { type: 'board', on: true });
     assert.equal(b.alerts.length, 1, 'one open alert for the chat');
 });
+
+scenario('labels: short numbers per topic and day, the same on every frame, going on after a restart',
+    { topics: { youth: {}, parents: { audience: 'parent' } } }, async (srv) => {
+        const sup = await supervisor(srv);
+        const w = await workerOnDutyAs(srv.port, ALICE, ['youth', 'parents'], 5);
+        const youth = [];
+        for (let i = 0; i < 3; i++) youth.push(await answered(srv, w));
+        const parents = await answered(srv, w, { topic: 'parents' });
+        await step('sequential in a topic, from 1; another topic counts on its own', async () => {
+            assert.deepEqual(youth.map((c) => c.started.label), ['1', '2', '3']);
+            assert.equal(parents.started.label, '1');
+        });
+        await step('the board names each chat by its label', async () => {
+            const b = await request(sup, { type: 'board', on: true });
+            const labels = Object.fromEntries(b.chats.map((c) => [c.chat, `${c.topic}#${c.label}`]));
+            assert.deepEqual(labels, {
+                [youth[0].started.chat]: 'youth#1', [youth[1].started.chat]: 'youth#2', [youth[2].started.chat]: 'youth#3',
+                [parents.started.chat]: 'parents#1',
+            });
+        });
+        await step('a monitor sees the label too', async () => {
+            const m = await request(sup, { type: 'monitor', chat: youth[1].started.chat, on: true });
+            assert.equal(m.label, '2');
+        });
+        assert.equal((await request(w, { type: 'end', chat: youth[2].started.chat })).type, 'chat_ended');
+        await srv.kill();
+        const d = spawnChatd(srv.cfg);
+        srv.port = await d.ready;
+        try {
+            const w2 = await connect(srv.port, 'worker.v1');
+            await step('a chat in progress keeps its label over the restart', async () => {
+                assert.equal((await request(w2, { type: 'login', token: w.welcome.token })).type, 'welcome');
+                const back = [await w2.next('chat_started'), await w2.next('chat_started'), await w2.next('chat_started')];
+                assert.deepEqual(Object.fromEntries(back.map((s) => [s.chat, s.label])), {
+                    [youth[0].started.chat]: '1', [youth[1].started.chat]: '2', [parents.started.chat]: '1',
+                });
+            });
+            await step('numbers go on after the restart', async () => {
+                assert.equal((await request(w2, { type: 'duty', on: true, topics: ['youth', 'parents'], capacity: 5 })).type, 'duty');
+                const { started } = await answered(srv, w2);
+                assert.equal(started.label, '4', 'numbers go on after the restart (3 was given before it)');
+                const p = await answered(srv, w2, { topic: 'parents' });
+                assert.equal(p.started.label, '2');
+            });
+        } finally {
+            await d.stop();
+        }
+    });
+
+scenario('monitored: the worker is told who follows its chat whenever that changes', async (srv) => {
+    const cora = await supervisor(srv);
+    const dan = await supervisor(srv, DAN, 'admin');
+    const w = await workerOnDutyAs(srv.port, ALICE, ['youth'], 2);
+    const { started } = await answered(srv, w);
+    const id = started.chat;
+    const told = async (by) => {
+        const m = await w.next('monitored');
+        assert.deepEqual({ chat: m.chat, label: m.label, by: m.by }, { chat: id, label: started.label, by });
+    };
+    await step('monitor on', async () => {
+        assert.equal((await request(cora, { type: 'monitor', chat: id, on: true })).type, 'chat_started');
+        await told(['Cora']);
+    });
+    await step('a second supervisor', async () => {
+        await request(dan, { type: 'monitor', chat: id, on: true });
+        await told(['Cora', 'Dan']);
+    });
+    await step('a second tab of the same supervisor changes nothing', async () => {
+        const again = await workerLogin(srv.port, DAN.user, DAN.password);
+        await request(again, { type: 'monitor', chat: id, on: true });
+        await w.expectNone('monitored');
+        again.close();
+        await again.closed;
+        await w.expectNone('monitored');
+    });
+    await step('join_chat keeps the list (a joined supervisor follows it)', async () => {
+        assert.equal((await request(cora, { type: 'join_chat', chat: id })).type, 'ack');
+        await w.expectNone('monitored');
+    });
+    await step('monitor off', async () => {
+        assert.equal((await request(dan, { type: 'monitor', chat: id, on: false })).type, 'ack');
+        await told(['Cora']);
+    });
+    await step('the monitoring tab closes: Cora joined and still writes, so she stays', async () => {
+        cora.close();
+        await cora.closed;
+        await w.expectNone('monitored');
+    });
+    await step('a tab that only monitored closes: nobody follows', async () => {
+        const tab = await workerLogin(srv.port, DAN.user, DAN.password);
+        await request(tab, { type: 'monitor', chat: id, on: true });
+        await told(['Cora', 'Dan']);
+        tab.close();
+        await tab.closed;
+        await told(['Cora']);
+    });
+});
+
+scenario('canned replies per language: the worker is offered those of the chat\'s language',
+    { extra: '[canned]\nreply = Hei, miten voin auttaa?\n\n[canned sv]\nreply = Hej, hur kan jag hjälpa?\nreply = Tack för att du skrev.\n' },
+    async (srv) => {
+        const w = await workerOnDutyAs(srv.port, ALICE, ['youth'], 3);
+        await step('the welcome keeps the [canned] list and adds each language\'s', async () => {
+            assert.deepEqual(w.welcome.canned, ['Hei, miten voin auttaa?']);
+            assert.deepEqual(w.welcome.canned_langs, { sv: ['Hej, hur kan jag hjälpa?', 'Tack för att du skrev.'] });
+        });
+        await step('a Swedish chat: the Swedish list', async () => {
+            const { started } = await answered(srv, w, { hello: { lang: 'sv' } });
+            assert.equal(started.lang, 'sv');
+            assert.deepEqual(started.canned, ['Hej, hur kan jag hjälpa?', 'Tack för att du skrev.']);
+        });
+        await step('a language without its own list, or none: the [canned] list', async () => {
+            const { started: en } = await answered(srv, w, { hello: { lang: 'en' } });
+            assert.deepEqual(en.canned, ['Hei, miten voin auttaa?']);
+            const { started: none } = await answered(srv, w);
+            assert.deepEqual(none.canned, ['Hei, miten voin auttaa?']);
+        });
+    });
