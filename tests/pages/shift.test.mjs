@@ -368,11 +368,11 @@ test('canned replies: those of the chat\'s language only (Swedish in a Swedish c
 [canned]
 reply = Hello, how can I help?
 
-[canned.fi]
+[canned fi]
 reply = Hei, miten voin auttaa?
 reply = Kiitos kun kirjoitit.
 
-[canned.sv]
+[canned sv]
 reply = Hej, hur kan jag hjälpa?
 reply = Tack för att du skrev.
 `;
