@@ -256,7 +256,13 @@ function renderMonitored(c) {
   var el = q(c, '.chat-monitored');
   var n = c.ended ? 0 : c.monitors.length;
   el.hidden = n === 0;
-  el.textContent = n ? '\u{1F441} ' + monitoredText(c.monitors) : '';
+  el.textContent = '';
+  if (!n) return;
+  var sign = document.createElement('span');
+  sign.setAttribute('aria-hidden', 'true');
+  sign.textContent = '\u25c9 ';
+  el.appendChild(sign);
+  el.appendChild(document.createTextNode(monitoredText(c.monitors)));
 }
 
 function monitoredText(list) {
