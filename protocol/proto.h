@@ -407,6 +407,11 @@ struct proto_chat_started {
     const char *const *canned;
     size_t ncanned;
     bool has_canned;
+    /* who follows the chat ("monitored_by", written when has_monitored_by),
+     * so a console opened later knows what `monitored` said */
+    const char *monitored_by[16];
+    size_t nmonitored_by;
+    bool has_monitored_by;
 };
 char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);
