@@ -589,7 +589,7 @@ static const struct {
     {enc_started_worker_label,
      "{\"type\":\"chat_started\",\"chat\":\"c1\",\"topic\":\"youth\",\"label\":\"3\","
      "\"canned\":[\"Hej!\"],\"audience\":\"young\",\"waited_s\":0,\"history\":[],"
-     X},
+     "\"visitor_away\":false,\"answers\":{},\"urgent\":false,\"lang\":\"sv\"}"},
     {enc_board_alerts,
      "{\"type\":\"board\",\"topics\":[],\"workers\":[],\"chats\":[{\"chat\":\"c1\","
      "\"topic\":\"youth\",\"worker\":\"Ann\",\"started\":\"2026-07-02T14:00:00+03:00\","
