@@ -265,6 +265,32 @@ void chat_typing(struct hub *h, struct chat *ch, const struct conn *from, bool f
     chat_send_staff(ch, from, frame);
 }
 
+size_t chat_followers(const struct chat *ch, const char *by[CHAT_MAX_FOLLOWERS])
+{
+    size_t n = 0;
+    const char *all[CHAT_MAX_MONITORS + CHAT_MAX_WRITERS];
+    size_t nall = 0;
+    for (int i = 0; i < ch->nmonitors; i++)
+        all[nall++] = ch->monitors[i]->worker->alias;
+    for (int i = 0; i < ch->nwriters; i++)
+        all[nall++] = ch->writers[i]->alias;
+    for (size_t i = 0; i < nall; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(by[k], all[i]) == 0;
+        if (!seen)
+            by[n++] = all[i];
+    }
+    /* in name order, so the same people make the same list */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && strcmp(by[k - 1], by[k]) > 0; k--) {
+            const char *t = by[k];
+            by[k] = by[k - 1];
+            by[k - 1] = t;
+        }
+    return n;
+}
+
 /* The started frame's fields common to both sides; hist gets the history
  * that side may see: the visitor's without whispers. */
 static struct proto_chat_started started_of(const struct hub *h, const struct chat *ch,
@@ -307,6 +333,9 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
     for (size_t i = 0; i < s.ncanned; i++)
         canned[i] = texts[i];
     s.canned = canned;
+    if (!visitor) /* who follows the chat (contract v3 §2), as `monitored` says it */
+        s.nmonitored_by = chat_followers(ch, s.monitored_by);
+    s.has_monitored_by = !visitor;
     for (size_t q = 0; q < h->cfg->nquestions && s.nanswers < PROTO_MAX_ANSWERS; q++) {
         const struct config_question *cq = &h->cfg->questions[q];
         if (v->answers.of[q] >= 0) {

@@ -62,6 +62,11 @@ char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monito
 void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref);
 void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref);
 
+/* The aliases following ch (its monitors' and those who joined it), each
+ * once, in name order, into by; how many. */
+#define CHAT_MAX_FOLLOWERS (CHAT_MAX_MONITORS + CHAT_MAX_WRITERS)
+size_t chat_followers(const struct chat *ch, const char *by[CHAT_MAX_FOLLOWERS]);
+
 /* Marks ch urgent or not, and tells every tab of its worker. */
 void chat_flag(struct hub *h, struct chat *ch, bool urgent);
 

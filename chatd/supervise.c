@@ -164,42 +164,14 @@ void supervise_push_board(struct hub *h, double now)
 
 /* ---- monitor, join --------------------------------------------------------- */
 
-/* The aliases following ch (its monitors' and those who joined it), each
- * once, into by; how many. */
-static size_t followers(const struct chat *ch, const char *by[CHAT_MAX_MONITORS + CHAT_MAX_WRITERS])
-{
-    size_t n = 0;
-    const char *all[CHAT_MAX_MONITORS + CHAT_MAX_WRITERS];
-    size_t nall = 0;
-    for (int i = 0; i < ch->nmonitors; i++)
-        all[nall++] = ch->monitors[i]->worker->alias;
-    for (int i = 0; i < ch->nwriters; i++)
-        all[nall++] = ch->writers[i]->alias;
-    for (size_t i = 0; i < nall; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = strcmp(by[k], all[i]) == 0;
-        if (!seen)
-            by[n++] = all[i];
-    }
-    /* in name order, so the same people make the same list */
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && strcmp(by[k - 1], by[k]) > 0; k--) {
-            const char *t = by[k];
-            by[k] = by[k - 1];
-            by[k - 1] = t;
-        }
-    return n;
-}
-
 /* Tells ch's worker who follows ch when that changed since it was last
  * told (or the worker is new to it and somebody follows). */
 static void tell_monitored(void *value, void *arg)
 {
     struct chat *ch = value;
     (void)arg;
-    const char *by[CHAT_MAX_MONITORS + CHAT_MAX_WRITERS];
-    size_t n = followers(ch, by);
+    const char *by[CHAT_MAX_FOLLOWERS];
+    size_t n = chat_followers(ch, by);
     uint64_t sig = 0;
     for (size_t i = 0; i < n; i++) {
         sig = sig ? sig : 1469598103934665603ULL;

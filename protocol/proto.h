@@ -393,20 +393,25 @@ struct proto_chat_started {
     const char *worker;   /* visitor side */
     const char *audience; /* worker side ... */
     long waited_s;
-    bool visitor_away;
     size_t nanswers; /* contract v2 §2: the visitor's answers {question: answer} */
     const char *answer_q[PROTO_MAX_ANSWERS];
     const char *answer_a[PROTO_MAX_ANSWERS];
-    bool urgent;
     const char *lang; /* the visitor's language (an addition) */
-    bool monitoring;  /* a supervisor's read-only view (contract v2 §3) */
     /* contract v3 §2, worker side: the chat's label (NULL: left out), and
      * the canned replies of the chat's language (has_canned: "canned" is
      * written, also when empty) */
     const char *label;
     const char *const *canned;
     size_t ncanned;
+    /* who follows the chat ("monitored_by", written when has_monitored_by),
+     * so a console opened later knows what `monitored` said */
+    const char *monitored_by[16];
+    size_t nmonitored_by;
+    bool visitor_away;
+    bool urgent;
+    bool monitoring; /* a supervisor's read-only view (contract v2 §3) */
     bool has_canned;
+    bool has_monitored_by;
 };
 char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);

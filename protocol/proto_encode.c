@@ -321,6 +321,8 @@ char *proto_chat_started_worker(const struct proto_chat_started *s, const char *
         json_object_set_new(o, "label", json_string(s->label));
     if (o && s->has_canned)
         json_object_set_new(o, "canned", strings_json(s->canned, s->ncanned));
+    if (o && s->has_monitored_by)
+        json_object_set_new(o, "monitored_by", strings_json(s->monitored_by, s->nmonitored_by));
     if (o) {
         json_object_set_new(o, "audience", json_string(s->audience));
         json_object_set_new(o, "waited_s", json_integer(s->waited_s));

@@ -238,6 +238,13 @@ scenario('monitored: the worker is told who follows its chat whenever that chang
         assert.equal((await request(cora, { type: 'monitor', chat: id, on: true })).type, 'chat_started');
         await told(['Cora']);
     });
+    await step('a console tab opened later reads it in chat_started', async () => {
+        const tab = await workerLogin(srv.port);
+        const s = await tab.next('chat_started');
+        assert.deepEqual(s.monitored_by, ['Cora']);
+        tab.close();
+        await tab.closed;
+    });
     await step('a second supervisor', async () => {
         await request(dan, { type: 'monitor', chat: id, on: true });
         await told(['Cora', 'Dan']);
