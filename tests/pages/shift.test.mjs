@@ -222,6 +222,13 @@ test('the worker: who follows the chat, who is coming, and the no-first-reply al
             await panel.locator('.chat-log .msg-system').filter({ hasText: 'Cora is following this chat' }).waitFor();
         });
 
+        await step('a console tab opened later knows it too (monitored_by)', async () => {
+            const c2 = await consoleLogin(await page(DESKTOP), base, { topics: null });
+            await c2.locator(`#chats section[data-chat="${id}"] .chat-monitored`)
+                .filter({ hasText: 'Cora is following this chat (the visitor does not see it).' }).waitFor();
+            await c2.close();
+        });
+
         await step('the worker asks; the supervisor takes it: "Cora is coming"', async () => {
             await panel.locator('.chat-ask-open').click();
             await c.keyboard.type('risk of harm');

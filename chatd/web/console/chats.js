@@ -382,6 +382,10 @@ function onChatStarted(m) {
   }
   c.away = m.visitor_away === true;
   if (c.away) c.conv.system('c.chat.away');
+  if (Array.isArray(m.monitored_by)) {
+    /* who follows it already (a tab opened later, a reconnect) */
+    c.monitors = m.monitored_by.filter(function (a) { return typeof a === 'string' && a; });
+  }
   renderPanelMeta(c);
   updatePanelControls(c);
   if (isNew) {
