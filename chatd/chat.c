@@ -59,8 +59,32 @@ int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct cha
     return rc ? rc : chat_make(h, v, topic, id, 0, out);
 }
 
+void chat_label(struct hub *h, struct chat *ch, int topic, time_t now)
+{
+    struct topic_state *ts = &h->topics[topic];
+    const char *id = h->cfg->topics[topic].id;
+    char day[16];
+    struct tm tm;
+    if (ch->label > 0 && ch->label_topic == topic)
+        return;
+    localtime_r(&now, &tm);
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    if (strcmp(ts->label_day, day) != 0) { /* a new day, or the first chat since the start */
+        long last = store_label_last(h->st, id, day);
+        ts->label_last = last > 0 ? last : 0;
+        snprintf(ts->label_day, sizeof(ts->label_day), "%s", day);
+    }
+    ch->label = (int)++ts->label_last;
+    ch->label_topic = topic;
+    /* journaled with the batch that answers ch; out of memory for the
+     * journal only risks the number being given again after a restart,
+     * which is no reason to keep the visitor waiting */
+    int rc = store_label_put(h->st, id, day, ts->label_last);
+    (void)rc;
+}
+
 int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
-                 time_t waited, struct chat **out)
+                 time_t waited, int label, struct chat **out)
 {
     int segment = store_chat_last_segment(h->st, id) + 1;
     long seq = store_chat_last_seq(h->st, id), wseq = store_chat_last_whisper(h->st, id);
@@ -72,6 +96,8 @@ int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, ti
         (*out)->wseq = (uint64_t)wseq;
         (*out)->started = started;
         (*out)->waited_s = waited;
+        (*out)->label = label;
+        (*out)->label_topic = topic;
     }
     return rc;
 }
@@ -239,11 +265,39 @@ void chat_typing(struct hub *h, struct chat *ch, const struct conn *from, bool f
     chat_send_staff(ch, from, frame);
 }
 
+size_t chat_followers(const struct chat *ch, const char *by[CHAT_MAX_FOLLOWERS])
+{
+    size_t n = 0;
+    const char *all[CHAT_MAX_MONITORS + CHAT_MAX_WRITERS];
+    size_t nall = 0;
+    for (int i = 0; i < ch->nmonitors; i++)
+        all[nall++] = ch->monitors[i]->worker->alias;
+    for (int i = 0; i < ch->nwriters; i++)
+        all[nall++] = ch->writers[i]->alias;
+    for (size_t i = 0; i < nall; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(by[k], all[i]) == 0;
+        if (!seen)
+            by[n++] = all[i];
+    }
+    /* in name order, so the same people make the same list */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && strcmp(by[k - 1], by[k]) > 0; k--) {
+            const char *t = by[k];
+            by[k] = by[k - 1];
+            by[k - 1] = t;
+        }
+    return n;
+}
+
 /* The started frame's fields common to both sides; hist gets the history
  * that side may see: the visitor's without whispers. */
 static struct proto_chat_started started_of(const struct hub *h, const struct chat *ch,
-                                            struct proto_msg *hist, bool visitor)
+                                            struct proto_msg *hist, bool visitor, char label[16],
+                                            const char *canned[CONFIG_MAX_CANNED])
 {
+    snprintf(label, 16, "%d", ch->label);
     size_t n = 0;
     for (size_t i = 0; i < ch->nhist; i++) {
         const struct hist *l = &ch->hist[i];
@@ -271,7 +325,17 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
         .visitor_away = !v->conn,
         .urgent = ch->urgent,
         .lang = v->lang >= 0 ? proto_langs_code(&h->langs->accept, v->lang) : NULL,
+        .label = visitor ? NULL : label, /* staff only */
+        .has_canned = !visitor,
     };
+    /* the canned replies of the chat's language (contract v3 §2) */
+    const char(*texts)[CONFIG_CANNED_MAX + 1] = config_canned_for(h->cfg, s.lang, &s.ncanned);
+    for (size_t i = 0; i < s.ncanned; i++)
+        canned[i] = texts[i];
+    s.canned = canned;
+    if (!visitor) /* who follows the chat (contract v3 §2), as `monitored` says it */
+        s.nmonitored_by = chat_followers(ch, s.monitored_by);
+    s.has_monitored_by = !visitor;
     for (size_t q = 0; q < h->cfg->nquestions && s.nanswers < PROTO_MAX_ANSWERS; q++) {
         const struct config_question *cq = &h->cfg->questions[q];
         if (v->answers.of[q] >= 0) {
@@ -296,7 +360,9 @@ void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref)
     struct proto_msg *hist = calloc(ch->nhist + 1, sizeof(*hist));
     if (!hist)
         return;
-    struct proto_chat_started s = started_of(h, ch, hist, true);
+    char label[16];
+    const char *canned[CONFIG_MAX_CANNED];
+    struct proto_chat_started s = started_of(h, ch, hist, true, label, canned);
     conn_send(ch->visitor->conn, proto_chat_started_visitor(&s, ref));
     free(hist);
 }
@@ -307,7 +373,9 @@ char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monito
     struct proto_msg *hist = calloc(ch->nhist + 1, sizeof(*hist));
     if (!hist)
         return NULL;
-    struct proto_chat_started s = started_of(h, ch, hist, false);
+    char label[16];
+    const char *canned[CONFIG_MAX_CANNED];
+    struct proto_chat_started s = started_of(h, ch, hist, false, label, canned);
     s.monitoring = monitoring;
     char *frame = proto_chat_started_worker(&s, ref);
     free(hist);

@@ -13,11 +13,15 @@
 int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct chat **out)
     __attribute__((warn_unused_result));
 
+/* Gives ch the next label of topic today (contract v3 §2), journaling the
+ * topic's last number, unless topic numbered it already. */
+void chat_label(struct hub *h, struct chat *ch, int topic, time_t now);
+
 /* Brings back chat id of v after a restart under a new key segment (the old
  * key is gone with the old process, by design); seq goes on from the last
- * stored message. */
+ * stored message; its label (0: none) is the one it had in topic. */
 int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
-                 time_t waited, struct chat **out) __attribute__((warn_unused_result));
+                 time_t waited, int label, struct chat **out) __attribute__((warn_unused_result));
 
 /* A line to post: who writes it, a supervisor's alias (join_chat and
  * whisper; NULL for the chat's own worker and the visitor), the text. */
@@ -57,6 +61,11 @@ char *chat_started_staff(const struct hub *h, const struct chat *ch, bool monito
 /* chat_started to the visitor (if connected) / every tab of w. */
 void chat_send_started_visitor(struct hub *h, struct chat *ch, const char *ref);
 void chat_send_started_worker(struct hub *h, struct worker *w, struct chat *ch, const char *ref);
+
+/* The aliases following ch (its monitors' and those who joined it), each
+ * once, in name order, into by; how many. */
+#define CHAT_MAX_FOLLOWERS (CHAT_MAX_MONITORS + CHAT_MAX_WRITERS)
+size_t chat_followers(const struct chat *ch, const char *by[CHAT_MAX_FOLLOWERS]);
 
 /* Marks ch urgent or not, and tells every tab of its worker. */
 void chat_flag(struct hub *h, struct chat *ch, bool urgent);

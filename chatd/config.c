@@ -107,15 +107,61 @@ static void section_value(struct parse *p, const struct key_spec *keys, int nkey
     config_report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
 }
 
+/* reply = TEXT of [canned] or, when p->canned_lang, of [canned LANG]. */
 static void canned_value(struct parse *p, const char *key, const char *v)
 {
     struct config *c = p->cfg;
+    struct config_canned *l = p->canned_lang;
+    size_t *n = l ? &l->n : &c->ncanned;
+    char(*text)[CONFIG_CANNED_MAX + 1] = l ? l->text : c->canned;
     if (strcmp(key, "reply") != 0)
-        config_report(p, p->line, "unknown key \"%s\" in [canned]", key);
-    else if (c->ncanned == CONFIG_MAX_CANNED)
+        config_report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
+    else if (*n == CONFIG_MAX_CANNED)
         config_report(p, p->line, "too many canned replies (at most %d)", CONFIG_MAX_CANNED);
-    else if (config_copy_text(p, key, v, c->canned[c->ncanned], sizeof(c->canned[0]), false))
-        c->ncanned++;
+    else if (config_copy_text(p, key, v, text[*n], sizeof(text[0]), false))
+        (*n)++;
+}
+
+/* A language code as the pages name them: a-z{2,3}, then optionally "-"
+ * and 2..8 of A-Z a-z 0-9 (sv, en, pt-BR). */
+static bool valid_lang(const char *s)
+{
+    size_t base = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+    if (base < 2 || base > 3)
+        return false;
+    if (!s[base])
+        return true;
+    const char *rest = s + base + 1;
+    size_t sub = strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+    return s[base] == '-' && sub >= 2 && sub <= 8 && !rest[sub] && strlen(s) <= CONFIG_LANG_MAX;
+}
+
+/* [canned LANG]: the canned replies of chats in LANG, once per LANG. */
+static void canned_lang_begin(struct parse *p, const char *lang)
+{
+    struct config *c = p->cfg;
+    if (!valid_lang(lang)) {
+        config_report(p, p->line,
+                      "bad language \"%s\" in [canned LANG]: expected a code such as sv or pt-BR",
+                      lang);
+        return;
+    }
+    for (size_t i = 0; i < c->ncanned_langs; i++) {
+        if (strcmp(c->canned_langs[i].lang, lang) == 0) {
+            config_report(p, p->line, "duplicate section [canned %s] (first on line %d)", lang,
+                          p->canned_lang_line[i]);
+            return;
+        }
+    }
+    if (c->ncanned_langs == CONFIG_MAX_CANNED_LANGS) {
+        config_report(p, p->line, "too many [canned LANG] sections (at most %d)",
+                      CONFIG_MAX_CANNED_LANGS);
+        return;
+    }
+    p->canned_lang_line[c->ncanned_langs] = p->line;
+    p->canned_lang = &c->canned_langs[c->ncanned_langs++];
+    snprintf(p->canned_lang->lang, sizeof(p->canned_lang->lang), "%s", lang);
+    p->kind = SEC_CANNED;
 }
 
 /* [help] text_fi / text_sv / text_en: at most CONFIG_HELP_MAX characters. */
@@ -230,6 +276,7 @@ static void section_begin(struct parse *p, const char *name)
                         : strcmp(name, "categories") == 0 ? &p->categories
                                                           : NULL;
     snprintf(p->where, sizeof(p->where), "%s", name);
+    p->canned_lang = NULL;
     if (once && once->line) {
         config_report(p, p->line, "duplicate section [%s] (first on line %d)", name, once->line);
     } else if (once) { /* [server], [canned], [help] and [categories] may appear once */
@@ -240,10 +287,12 @@ static void section_begin(struct parse *p, const char *name)
         topic_begin(p, name[5] ? name + 6 : "");
     } else if (strcmp(name, "question") == 0 || strncmp(name, "question ", 9) == 0) {
         config_question_begin(p, name[8] ? name + 9 : "");
+    } else if (strncmp(name, "canned ", 7) == 0) {
+        canned_lang_begin(p, name + 7);
     } else {
         config_report(p, p->line,
                       "unknown section [%s]: expected [server], [topic ID], [question ID], "
-                      "[categories], [canned] or [help]",
+                      "[categories], [canned], [canned LANG] or [help]",
                       name);
     }
 }
@@ -601,6 +650,19 @@ int config_topic_index(const struct config *cfg, const char *id)
         if (strcmp(cfg->topics[i].id, id) == 0)
             return (int)i;
     return -1;
+}
+
+const char (*config_canned_for(const struct config *cfg, const char *lang,
+                               size_t *n))[CONFIG_CANNED_MAX + 1]
+{
+    for (size_t i = 0; lang && i < cfg->ncanned_langs; i++) {
+        if (strcmp(cfg->canned_langs[i].lang, lang) == 0) {
+            *n = cfg->canned_langs[i].n;
+            return cfg->canned_langs[i].text;
+        }
+    }
+    *n = cfg->ncanned;
+    return cfg->canned;
 }
 
 const struct config_topic *config_topic(const struct config *cfg, const char *id)

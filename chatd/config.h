@@ -33,6 +33,8 @@
 #define CONFIG_TITLE_MAX 128
 #define CONFIG_ORIGIN_MAX 256
 #define CONFIG_CANNED_MAX 500
+#define CONFIG_MAX_CANNED_LANGS 16 /* [canned LANG] sections */
+#define CONFIG_LANG_MAX 15         /* bytes of a language code (PROTO_LANG_MAX) */
 #define CONFIG_TOKEN_MAX 128
 #define CONFIG_MAX_QUESTIONS 16
 #define CONFIG_MAX_ANSWERS 8
@@ -80,6 +82,13 @@ struct config_question {
     uint32_t topics; /* bit i: asked in cfg->topics[i] (default: every topic) */
 };
 
+/* One language's canned replies ([canned LANG], contract v3 §2). */
+struct config_canned {
+    char lang[CONFIG_LANG_MAX + 1];
+    size_t n;
+    char text[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
+};
+
 /* A contact category for the wrap-up ([categories], contract v2 §4). */
 struct config_category {
     char id[CONFIG_ID_MAX + 1];
@@ -122,6 +131,10 @@ struct config {
     char metrics_token[CONFIG_TOKEN_MAX + 1];
     size_t ncanned; /* [canned] reply = TEXT, repeated; an addition to the contract */
     char canned[CONFIG_MAX_CANNED][CONFIG_CANNED_MAX + 1];
+    /* [canned LANG] sections (contract v3 §2), in file order: a chat in LANG
+     * is offered these; a language without a section, the [canned] list */
+    size_t ncanned_langs;
+    struct config_canned canned_langs[CONFIG_MAX_CANNED_LANGS];
     size_t ntopics; /* at least one topic is required */
     struct config_topic topics[CONFIG_MAX_TOPICS];
     size_t nquestions; /* [question ID] sections, in file order */
@@ -161,6 +174,11 @@ int config_answer_index(const struct config_question *q, const char *aid);
 
 /* Index of category id in cfg->categories, or -1. */
 int config_category_index(const struct config *cfg, const char *id);
+
+/* The canned replies of a chat in lang (NULL: not known): its [canned
+ * LANG] list, or the [canned] list; *n gets the count. */
+const char (*config_canned_for(const struct config *cfg, const char *lang,
+                               size_t *n))[CONFIG_CANNED_MAX + 1];
 
 /* True when origin (exact match) is allowed for worker.v1. */
 bool config_worker_origin_ok(const struct config *cfg, const char *origin);

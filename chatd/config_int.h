@@ -86,7 +86,9 @@ struct parse {
     struct config_topic *topic; /* when kind == SEC_TOPIC */
     struct seen *seen;          /* of the section being read */
     struct seen server, canned, categories, help, topics[CONFIG_MAX_TOPICS];
-    struct config_question *question; /* when kind == SEC_QUESTION */
+    int canned_lang_line[CONFIG_MAX_CANNED_LANGS]; /* the header of each [canned LANG] */
+    struct config_canned *canned_lang;             /* when kind == SEC_CANNED: NULL for [canned] */
+    struct config_question *question;              /* when kind == SEC_QUESTION */
     struct question_seen questions[CONFIG_MAX_QUESTIONS];
 
     struct config *cfg;

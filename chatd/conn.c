@@ -122,13 +122,13 @@ void conn_send(struct conn *c, char *data)
         conn_close(c, 1008);
 }
 
-/* Drops l's frames marked latest. */
-static void drop_latest(struct conn *c, struct frame_list *l)
+/* Drops l's frames of key. */
+static void drop_latest(struct conn *c, struct frame_list *l, uint64_t key)
 {
     struct frame **p = &l->head, *last = NULL;
     while (*p) {
         struct frame *f = *p;
-        if (f->latest) {
+        if (f->latest == key) {
             *p = f->next;
             c->queued_bytes -= f->len;
             conn_frame_free(f);
@@ -166,27 +166,32 @@ void conn_send_latest_shared(struct conn *c, struct conn_shared *s)
     struct frame *f = calloc(1, sizeof(*f));
     if (!f)
         return;
-    drop_latest(c, &c->ready);
-    drop_latest(c, &c->held);
+    drop_latest(c, &c->ready, CONN_LATEST);
+    drop_latest(c, &c->held, CONN_LATEST);
     s->refs++;
     f->shared = s;
     f->data = s->data;
     f->len = s->len;
-    f->latest = true;
+    f->latest = CONN_LATEST;
     hold(c, f);
     if (c->queued_bytes > CONN_MAX_QUEUED_BYTES)
         conn_close(c, 1008);
 }
 
-void conn_send_latest(struct conn *c, char *data)
+void conn_send_keyed(struct conn *c, char *data, uint64_t key)
 {
     if (!data)
         return;
-    drop_latest(c, &c->ready);
-    drop_latest(c, &c->held);
+    drop_latest(c, &c->ready, key);
+    drop_latest(c, &c->held, key);
     conn_send(c, data);
     if (c->held.tail && c->held.tail->data == data)
-        c->held.tail->latest = true;
+        c->held.tail->latest = key;
+}
+
+void conn_send_latest(struct conn *c, char *data)
+{
+    conn_send_keyed(c, data, CONN_LATEST);
 }
 
 void conn_close(struct conn *c, int code)

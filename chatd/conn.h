@@ -33,6 +33,7 @@
 #include "proto.h"
 
 #define CONN_MAX_QUEUED_BYTES (1u << 20) /* a reader this far behind is dropped (1008) */
+#define CONN_LATEST 1                    /* the key of conn_send_latest: a status, a board */
 
 /* A frame's text that many conns send (a status to every subscriber):
  * made once, counted, freed with its last frame. */
@@ -49,7 +50,7 @@ struct frame {
     struct conn_shared *shared; /* when data is shared */
     uint64_t unit;              /* the unit of work that sent it */
     int close_code;             /* a close: nonzero */
-    bool latest;                /* only the newest such frame matters (conn_send_latest) */
+    uint64_t latest; /* nonzero: only the newest frame of this key matters (conn_send_keyed) */
 };
 
 struct frame_list {
@@ -124,6 +125,12 @@ void conn_send(struct conn *c, char *frame);
  * not yet written pointless (a status): those are dropped, so a subscriber
  * that reads slowly holds one status, not a backlog. */
 void conn_send_latest(struct conn *c, char *frame);
+
+/* Like conn_send_latest for the frames of one key (nonzero): an alert's
+ * frames (its raise, update, take and close) each make the earlier ones of
+ * the same alert not yet written pointless, so a slow reader holds one
+ * frame per alert, whatever the number of changes. */
+void conn_send_keyed(struct conn *c, char *frame, uint64_t key);
 
 /* A shared text of frame (taken: freed here), with one reference for the
  * caller; NULL when out of memory. */

@@ -169,6 +169,7 @@ void hub_free(struct hub *h, double now)
         free(h->week_body[i].body);
     free(h->last_board);
     free(h->exceptions);
+    supervise_free_alerts(h);
     route_labels_free(h);
     free_reloaded(h);
     free(h);
@@ -433,8 +434,10 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
         turn_resync(h, resync);
         turn_release(h, wake, arg);
     }
-    if (res != TURN_BUSY) /* memory is what is stored again: the board may show it */
-        supervise_push_board(h, now);
+    if (res != TURN_BUSY) { /* memory is what is stored again: the board may show it */
+        supervise_after_turn(h, now);
+        turn_release(h, wake, arg); /* what it sent needs no commit */
+    }
     if (res != TURN_BUSY && h->reports) /* the hours they read are stored now */
         report_release(h->reports);
     log_failures(h, now, false);

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hub_int.h"
 #include "route.h"
@@ -135,6 +136,13 @@ int hub_check(const struct hub *h, char *why, size_t len)
             }
         if (n != q->count)
             broken(&k, "queue %zu counts %zu but holds %zu", t, q->count, n);
+    }
+    for (const struct alert *a = h->alerts; a; a = a->next) {
+        if (a->label <= 0 || !a->id[0])
+            broken(&k, "alert %s of chat %s has no label or id", a->id, a->chat);
+        for (const struct alert *b = a->next; b; b = b->next)
+            if (strcmp(a->chat, b->chat) == 0 || strcmp(a->id, b->id) == 0)
+                broken(&k, "two open alerts of chat %s (%s, %s)", a->chat, a->id, b->id);
     }
     if (board_tabs != h->board_tabs)
         broken(&k, "%d tabs have the board on, counted %d", board_tabs, h->board_tabs);

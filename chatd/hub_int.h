@@ -57,6 +57,8 @@
 #define TAB_MAX_MONITORING 16
 #define BOARD_EVERY_S 0.5            /* the board is compared and pushed at most this often */
 #define SUPERVISE_ALERTS_PER_HOUR 10 /* a worker's alerts in any hour; more are rate_limited */
+#define ALERT_ID_MAX 24              /* bytes of an alert's id, with its NUL */
+#define ALERT_CLOSED_KEEP 64         /* closed alert ids remembered (bad_state, not not_found) */
 
 /*
  * Durable fields: the ones that durable work changes and a failed batch must
@@ -115,6 +117,10 @@ struct chat {
     struct visitor *visitor;
     struct transcript_key *key;
     int segment;
+    /* contract v3 §2: its number in topic label_topic that day, from 1 (0:
+     * none yet); given by chat_label (chat.c) when it is answered in a
+     * topic that did not number it */
+    int label, label_topic;
     /* Owners: worker only through staff_add_chat/staff_drop_chat (staff.c);
      * seq, wseq, nhist, last_*_msg by chat_post (chat.c); topic, started,
      * waited_s by route_assign (route.c); urgent by chat.c; reply_alerted by
@@ -134,12 +140,41 @@ struct chat {
     int nmonitors;
     struct worker *writers[CHAT_MAX_WRITERS]; /* supervisors who joined it (supervise.c) */
     int nwriters;
+    /* What its worker was last told of who follows it (`monitored`,
+     * supervise.c): a hash of the aliases (0: nobody), and to whom. */
+    uint64_t monitored_sig;
+    const struct worker *monitored_to;
     /* The undo snapshot (turn.c): was holds d as it was before the batch
      * changed it, iff saved_in is the open batch; then the chat is on the
      * batch's list through saved_next. made_in: the batch that created it. */
     struct chat_durable was;
     uint64_t saved_in, made_in;
     struct chat *saved_next;
+};
+
+/* What raised an alert: its worker, or the clock (no first reply). */
+enum alert_kind { ALERT_WORKER, ALERT_NO_FIRST_REPLY };
+
+/*
+ * An open alert (contract v3 §2), in memory only: nothing of it is stored,
+ * so a restart forgets it like the board. Owner: supervise.c.
+ *
+ * Invariants: at most one open alert per chat id; an alert is on
+ * hub.alerts iff it is open, oldest first; its chat is live (in hub.chats)
+ * but for the moment between the commit that ended the chat and the sweep
+ * after it (supervise_after_turn), which closes it.
+ */
+struct alert {
+    char id[ALERT_ID_MAX]; /* random, base64url */
+    char chat[CHAT_ID_MAX];
+    int topic;
+    int label;
+    struct worker *worker; /* the chat's worker when it was raised (never freed before the hub) */
+    enum alert_kind kind;  /* of the last raise */
+    char note[PROTO_NOTE_MAX * 4 + 1];  /* "" when none */
+    time_t at;                          /* the last raise */
+    char taken_by[STORE_ALIAS_MAX + 1]; /* "" while nobody took it */
+    struct alert *next;
 };
 
 /* A visitor's pre-chat answers: the answer index per question of cfg (-1
@@ -285,6 +320,10 @@ struct topic_state {
     /* The next time a waiting visitor of the topic is due its `queued`
      * again (route.c), or -1; the hub's timer wakes for it. */
     time_t resend_at;
+    /* The last chat label given on label_day (YYYY-MM-DD, local; "" until
+     * the store was asked), chat.c: numbers go on from the stored one. */
+    char label_day[16];
+    long label_last;
 };
 
 /* What the end of the turn must do again (hub_turn_end), as bits of
@@ -333,10 +372,13 @@ struct hub {
     time_t lang_wake;        /* routing must run again then: a language fallback (-1: none) */
     /* The pre-chat questions as frames carry them (built once from cfg):
      * all with their topics, and each topic's own. */
-    int board_tabs;                    /* tabs with the board on */
-    double board_next;                 /* the board is compared again then */
-    char *last_board;                  /* the board last pushed (without ref) */
-    struct proto_category *categories; /* the wrap-up's, as frames carry them */
+    int board_tabs;       /* tabs with the board on */
+    double board_next;    /* the board is compared again then */
+    char *last_board;     /* the board last pushed (without ref) */
+    struct alert *alerts; /* the open alerts, oldest first (supervise.c) */
+    char alerts_closed[ALERT_CLOSED_KEEP][ALERT_ID_MAX]; /* a ring of the last closed ids */
+    int alerts_nclosed;                                  /* the next slot of the ring */
+    struct proto_category *categories;                   /* the wrap-up's, as frames carry them */
     struct proto_question *questions;
     struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
     size_t topic_nquestions[CONFIG_MAX_TOPICS];

@@ -106,6 +106,13 @@ static void worker_shift(struct hub *h, struct conn *c, struct tab *tab, const s
         if ((ch = worker_chat(h, c, w, r, false)))
             supervise_alert(h, c, ch, r->note, r->ref, now);
         return;
+    case PT_ALERT_TAKE:
+    case PT_ALERT_CLOSE:
+        if (!supervise_may(w->role))
+            return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
+        if (r->type == PT_ALERT_TAKE)
+            return supervise_alert_take(h, tab, r->alert, r->ref);
+        return supervise_alert_close(h, tab, r->alert, r->ref);
     case PT_BOARD:
         if (!supervise_may(w->role))
             return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);

@@ -258,9 +258,17 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         conn_send(c, proto_error(CHAT_ERR_NOMEM, ref, NULL));
         return;
     }
-    const char *canned[CONFIG_MAX_CANNED];
-    for (size_t i = 0; i < h->cfg->ncanned; i++)
-        canned[i] = h->cfg->canned[i];
+    const struct config *cfg = h->cfg;
+    const char *canned[CONFIG_MAX_CANNED], *by_lang[CONFIG_MAX_CANNED_LANGS][CONFIG_MAX_CANNED];
+    struct proto_canned_lang langs[CONFIG_MAX_CANNED_LANGS];
+    for (size_t i = 0; i < cfg->ncanned; i++)
+        canned[i] = cfg->canned[i];
+    for (size_t l = 0; l < cfg->ncanned_langs; l++) {
+        for (size_t i = 0; i < cfg->canned_langs[l].n; i++)
+            by_lang[l][i] = cfg->canned_langs[l].text[i];
+        langs[l] = (struct proto_canned_lang){cfg->canned_langs[l].lang, by_lang[l],
+                                              cfg->canned_langs[l].n};
+    }
     struct proto_welcome_worker wf = {
         .user = w->user,
         .alias = w->alias,
@@ -268,6 +276,8 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         .token = token,
         .canned = canned,
         .ncanned = h->cfg->ncanned,
+        .canned_langs = langs,
+        .ncanned_langs = cfg->ncanned_langs,
         .categories = h->categories,
         .ncategories = h->cfg->ncategories,
         .questions = h->questions,

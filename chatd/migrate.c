@@ -155,6 +155,13 @@ static const char *const store_migrations[] = {
      " open_to INTEGER NOT NULL, note TEXT NOT NULL, UNIQUE(topic, day));"
      "CREATE TABLE hours_audit(id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
      " by TEXT NOT NULL, what TEXT NOT NULL);"),
+    /* 10: contract v3 §2: chat labels, short numbers per topic and day. One
+     * row per topic holds the day and the last number given (an aggregate:
+     * nothing per chat), so numbers go on after a restart; a chat in
+     * progress keeps its label in its session row. */
+    ("CREATE TABLE chat_labels(topic TEXT PRIMARY KEY, day TEXT NOT NULL,"
+     " last INTEGER NOT NULL);"
+     "ALTER TABLE sessions ADD COLUMN label INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -232,6 +232,7 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
         ch->urgent = v->answers.urgent;
     }
     turn_touch_chat(h, ch);
+    chat_label(h, ch, topic, now);
     ch->topic = topic;
     ch->waited_s = waited;
     ch->started = now;

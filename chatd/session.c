@@ -274,6 +274,7 @@ static int persist(struct hub *h, const struct visitor *v)
         ss.worker = v->chat->worker ? v->chat->worker->user : NULL;
         ss.started = v->chat->started;
         ss.waited = v->chat->waited_s;
+        ss.label = v->chat->label;
     }
     return store_session_put(h->st, &ss);
 }

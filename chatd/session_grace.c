@@ -57,7 +57,8 @@ static void restore_one(const struct store_session *ss, void *arg)
     struct queue_entry place = {.order = ss->join_order, .since = ss->since};
     if (ss->join_order > h->join_order)
         h->join_order = ss->join_order;
-    if (ss->chat && chat_restore(h, v, topic, ss->chat, ss->started, ss->waited, &v->chat) != 0)
+    if (ss->chat &&
+        chat_restore(h, v, topic, ss->chat, ss->started, ss->waited, ss->label, &v->chat) != 0)
         v->chat = NULL; /* its transcript is gone: it waits as a first wait */
     struct worker *w = NULL;
     if (ss->state == PROTO_VISITOR_CHATTING && v->chat && ss->worker &&

@@ -66,6 +66,8 @@ enum store_stmt {
     S_IMPORT_DROP_EXTRA,
     S_IMPORT_DROP,
     S_IMPORT_DUPS,
+    S_LABEL_PUT,
+    S_LABEL_GET,
     S_STATS_ADD,  /* built from stats.h's counter names */
     S_STATS_LIST, /* likewise, and the ones below */
     S_IMPORT_STAGE,
@@ -104,11 +106,12 @@ static const char *const store_sql[S_COUNT] = {
                    " WHERE day < ?1 ORDER BY day LIMIT ?2)",
     [S_SESS_PUT] =
         "INSERT OR REPLACE INTO sessions(key, state, topic, join_order, since, transferred,"
-        " chat, worker, started, waited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        " chat, worker, started, waited, label)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_SESS_DEL] = "DELETE FROM sessions WHERE key = ?1",
     [S_SESS_LIST] =
         "SELECT key, state, topic, join_order, since, transferred, chat, worker, started,"
-        " waited FROM sessions ORDER BY transferred DESC, join_order",
+        " waited, label FROM sessions ORDER BY transferred DESC, join_order",
     [S_CHAT_SEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1 AND ad < 3",
     [S_CHAT_WSEQ] = "SELECT coalesce(max(seq), 0) FROM transcript_msgs WHERE chat = ?1 AND ad = 3",
     [S_CHAT_MAXSEG] = "SELECT coalesce(max(segment), -1) FROM transcript_keys WHERE chat = ?1",
@@ -134,6 +137,9 @@ static const char *const store_sql[S_COUNT] = {
                       " (SELECT line FROM import_stage ORDER BY line LIMIT ?1)",
     [S_IMPORT_DROP_EXTRA] = "DELETE FROM import_stage_extra WHERE line <= ?1",
     [S_IMPORT_DROP] = "DELETE FROM import_stage WHERE line <= ?1",
+    [S_LABEL_PUT] = "INSERT INTO chat_labels(topic, day, last) VALUES (?1, ?2, ?3)"
+                    " ON CONFLICT(topic) DO UPDATE SET day = excluded.day, last = excluded.last",
+    [S_LABEL_GET] = "SELECT last FROM chat_labels WHERE topic = ?1 AND day = ?2",
     [S_IMPORT_DUPS] = "SELECT min(line), max(line), count(*) FROM import_stage"
                       " GROUP BY topic, hour HAVING count(*) > 1 ORDER BY 2 LIMIT ?1",
 };
@@ -623,7 +629,12 @@ int store_session_put(struct store *st, const struct store_session *ss)
     return JOURNAL(st, S_SESS_PUT, ARG_BLOB(ss->key, STORE_TOKEN_HASH_BYTES), ARG_INT(ss->state),
                    ARG_TEXT(ss->topic), ARG_INT(ss->join_order), ARG_INT(ss->since),
                    ARG_INT(ss->transferred), ARG_OPT_TEXT(ss->chat), ARG_OPT_TEXT(ss->worker),
-                   ARG_INT(ss->started), ARG_INT(ss->waited));
+                   ARG_INT(ss->started), ARG_INT(ss->waited), ARG_INT(ss->label));
+}
+
+int store_label_put(struct store *st, const char *topic, const char *day, long last)
+{
+    return JOURNAL(st, S_LABEL_PUT, ARG_TEXT(topic), ARG_TEXT(day), ARG_INT(last));
 }
 
 int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES])
@@ -859,6 +870,7 @@ int store_session_each(struct store *st, void (*fn)(const struct store_session *
         ss.worker = (const char *)sqlite3_column_text(s, 7);
         ss.started = (time_t)sqlite3_column_int64(s, 8);
         ss.waited = (time_t)sqlite3_column_int64(s, 9);
+        ss.label = sqlite3_column_int(s, 10);
         fn(&ss, arg);
     }
     return done(st, s, rc);
@@ -898,6 +910,16 @@ long store_chat_last_whisper(struct store *st, const char *chat)
 int store_chat_last_segment(struct store *st, const char *chat)
 {
     return (int)chat_number(st, S_CHAT_MAXSEG, chat);
+}
+
+long store_label_last(struct store *st, const char *topic, const char *day)
+{
+    sqlite3_stmt *s = bind_text1(st, S_LABEL_GET, topic);
+    sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : rc == SQLITE_DONE ? 0 : -1;
+    (void)done(st, s, rc);
+    return n;
 }
 
 #define STORE_ROW_EXTRAS 512 /* extra counters read per bucket, at most */

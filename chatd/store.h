@@ -147,9 +147,14 @@ struct store_session {
     const char *chat;   /* NULL when waiting for a first answer */
     const char *worker; /* NULL unless chatting */
     time_t started, waited;
+    int label; /* its chat's label (contract v3 §2), 0: none */
 };
 int store_session_put(struct store *st, const struct store_session *ss) STORE_WUR;
 int store_session_del(struct store *st, const uint8_t key[STORE_TOKEN_HASH_BYTES]) STORE_WUR;
+
+/* The last chat label given in topic on day (YYYY-MM-DD, local): one row
+ * per topic, replaced (contract v3 §2). */
+int store_label_put(struct store *st, const char *topic, const char *day, long last) STORE_WUR;
 
 /* A visitor session (by the hash of its token) blocked from joining until a
  * time; store_block_until gives that time, or 0 when not blocked at now. */
@@ -265,6 +270,9 @@ long store_chat_last_seq(struct store *st, const char *chat);
 long store_chat_last_whisper(struct store *st, const char *chat);
 /* The highest key segment of chat, or -1. */
 int store_chat_last_segment(struct store *st, const char *chat);
+
+/* The last chat label stored for topic on day (0: none that day), or -1. */
+long store_label_last(struct store *st, const char *topic, const char *day);
 
 /* Calls fn for each stats bucket with hour in [from, to) (topic NULL: all),
  * by topic and hour, with its extra counters; the first error of fn stops

@@ -7,10 +7,12 @@
  */
 #include "supervise.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chat.h"
+#include "langs.h"
 #include "staff.h"
 
 #define NO_FIRST_REPLY "no first reply"
@@ -28,7 +30,9 @@ struct board_build {
     struct proto_board_topic topics[CONFIG_MAX_TOPICS];
     struct proto_board_worker *workers;
     struct proto_board_chat *chats;
-    size_t nworkers, nchats, capchats;
+    char (*labels)[16]; /* one per chat, then one per alert */
+    struct proto_alert *alerts;
+    size_t nworkers, nchats, capchats, nalerts;
 };
 
 static void board_topics(struct board_build *b, time_t now)
@@ -84,10 +88,14 @@ static void board_chat(void *value, void *arg)
     const struct chat *ch = value;
     if (b->nchats == b->capchats)
         return; /* counted before: cannot happen */
-    struct proto_board_chat *bc = &b->chats[b->nchats++];
+    snprintf(b->labels[b->nchats], sizeof(b->labels[0]), "%d", ch->label);
+    struct proto_board_chat *bc = &b->chats[b->nchats];
     *bc = (struct proto_board_chat){
         .chat = ch->id,
         .topic = b->h->cfg->topics[ch->topic].id,
+        .label = b->labels[b->nchats++],
+        .lang = ch->visitor->lang >= 0 ? proto_langs_code(&b->h->langs->accept, ch->visitor->lang)
+                                       : NULL,
         .worker = ch->worker ? ch->worker->alias : "",
         .started = ch->started,
         .last_visitor_msg = ch->last_visitor_msg,
@@ -99,20 +107,32 @@ static void board_chat(void *value, void *arg)
         bc->monitors[bc->nmonitors++] = ch->monitors[i]->worker->alias;
 }
 
+static struct proto_alert alert_view(const struct hub *h, const struct alert *a, char label[16]);
+
 /* The board frame (ref when not NULL), or NULL when out of memory. */
 static char *board_frame(const struct hub *h, time_t now, const char *ref)
 {
     struct board_build b = {.h = h, .capchats = idmap_count(h->chats)};
     char *frame = NULL;
+    size_t nalerts = 0;
+    for (const struct alert *a = h->alerts; a; a = a->next)
+        nalerts++;
     board_topics(&b, now);
-    if (board_workers(&b) == 0 && (b.chats = calloc(b.capchats + 1, sizeof(*b.chats)))) {
+    b.chats = calloc(b.capchats + 1, sizeof(*b.chats));
+    b.labels = calloc(b.capchats + nalerts + 1, sizeof(*b.labels));
+    b.alerts = calloc(nalerts + 1, sizeof(*b.alerts));
+    if (board_workers(&b) == 0 && b.chats && b.labels && b.alerts) {
         idmap_each(h->chats, board_chat, &b);
-        struct proto_board board = {b.topics,   h->cfg->ntopics, b.workers,
-                                    b.nworkers, b.chats,         b.nchats};
+        for (const struct alert *a = h->alerts; a; a = a->next, b.nalerts++)
+            b.alerts[b.nalerts] = alert_view(h, a, b.labels[b.capchats + b.nalerts]);
+        struct proto_board board = {b.topics, h->cfg->ntopics, b.workers, b.nworkers,
+                                    b.chats,  b.nchats,        b.alerts,  b.nalerts};
         frame = proto_board(&board, ref);
     }
     free(b.workers);
     free(b.chats);
+    free(b.labels);
+    free(b.alerts);
     return frame;
 }
 
@@ -143,6 +163,37 @@ void supervise_push_board(struct hub *h, double now)
 }
 
 /* ---- monitor, join --------------------------------------------------------- */
+
+/* Tells ch's worker who follows ch when that changed since it was last
+ * told (or the worker is new to it and somebody follows). */
+static void tell_monitored(void *value, void *arg)
+{
+    struct chat *ch = value;
+    (void)arg;
+    const char *by[CHAT_MAX_FOLLOWERS];
+    size_t n = chat_followers(ch, by);
+    uint64_t sig = 0;
+    for (size_t i = 0; i < n; i++) {
+        sig = sig ? sig : 1469598103934665603ULL;
+        for (const char *p = by[i]; *p; p++)
+            sig = (sig ^ (uint8_t)*p) * 1099511628211ULL;
+        sig = (sig ^ 0xff) * 1099511628211ULL; /* the end of a name */
+    }
+    if (!ch->worker) {
+        ch->monitored_to = NULL;
+        ch->monitored_sig = 0;
+        return;
+    }
+    if (sig == ch->monitored_sig && ch->worker == ch->monitored_to)
+        return;
+    if (sig != 0 || ch->worker == ch->monitored_to) {
+        char label[16];
+        snprintf(label, sizeof(label), "%d", ch->label);
+        staff_send(ch->worker, proto_monitored(ch->id, label, by, n));
+    }
+    ch->monitored_to = ch->worker;
+    ch->monitored_sig = sig;
+}
 
 static bool monitors(const struct chat *ch, const struct tab *tab)
 {
@@ -190,26 +241,143 @@ void supervise_join(struct hub *h, struct tab *tab, struct chat *ch, const char 
 
 /* ---- alerts ---------------------------------------------------------------- */
 
-/* Sends an alert about ch to every supervisor with the board on; the
- * number of supervisors (users) it reached. */
-static int raise_alert(struct hub *h, const struct chat *ch, const char *note, time_t now)
+static const char *alert_kind_name(enum alert_kind k)
+{
+    return k == ALERT_NO_FIRST_REPLY ? "no_first_reply" : "worker";
+}
+
+/* The wire's view of a (label: room for its digits). */
+static struct proto_alert alert_view(const struct hub *h, const struct alert *a, char label[16])
+{
+    snprintf(label, 16, "%d", a->label);
+    return (struct proto_alert){
+        .alert = a->id,
+        .chat = a->chat,
+        .label = label,
+        .topic = h->cfg->topics[a->topic].id,
+        .worker = a->worker ? a->worker->alias : "",
+        .kind = alert_kind_name(a->kind),
+        .note = a->note[0] ? a->note : NULL,
+        .taken_by = a->taken_by[0] ? a->taken_by : NULL,
+        .at = a->at,
+    };
+}
+
+/* The key under which a's frames replace each other on a slow tab: its id
+ * hashed, never CONN_LATEST (the board's). */
+static uint64_t alert_key(const struct alert *a)
+{
+    uint64_t k = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = a->id; *p; p++)
+        k = (k ^ (uint8_t)*p) * 1099511628211ULL;
+    return k <= CONN_LATEST ? k + 2 : k;
+}
+
+/* Sends frame (taken) about a to every tab with the board on, keyed so a
+ * slow tab holds only the newest frame of each alert; the number of
+ * supervisors (users) it reached. */
+static int to_boards(struct hub *h, const struct alert *a, char *frame)
 {
     int users = 0;
-    char *frame = proto_alert(ch->id, h->cfg->topics[ch->topic].id,
-                              ch->worker ? ch->worker->alias : "", note, now);
     for (struct worker *w = h->workers; frame && w; w = w->next) {
         bool reached = false;
         for (int i = 0; i < w->ntabs; i++) {
             if (!w->tabs[i]->board)
                 continue;
-            conn_send(w->tabs[i]->conn, strdup(frame));
+            conn_send_keyed(w->tabs[i]->conn, strdup(frame), alert_key(a));
             reached = true;
         }
         users += reached;
     }
     free(frame);
-    stats_add(h->stats, ch->topic, STAT_ALERTS, 1, now);
     return users;
+}
+
+/* Sends frame (taken) to the tabs of a's worker. */
+static void to_worker(const struct alert *a, char *frame)
+{
+    if (a->worker)
+        staff_send(a->worker, frame);
+    else
+        free(frame);
+}
+
+static struct alert *alert_by_chat(const struct hub *h, const char *chat)
+{
+    for (struct alert *a = h->alerts; a; a = a->next)
+        if (strcmp(a->chat, chat) == 0)
+            return a;
+    return NULL;
+}
+
+static struct alert *alert_by_id(const struct hub *h, const char *id)
+{
+    for (struct alert *a = h->alerts; a; a = a->next)
+        if (strcmp(a->id, id) == 0)
+            return a;
+    return NULL;
+}
+
+static bool alert_was_closed(const struct hub *h, const char *id)
+{
+    for (int i = 0; i < ALERT_CLOSED_KEEP; i++)
+        if (strcmp(h->alerts_closed[i], id) == 0)
+            return true;
+    return false;
+}
+
+/* ch's open alert, raised anew (kind, note, time), or a new one; NULL when
+ * out of memory. The board is told. */
+static struct alert *raise_alert(struct hub *h, const struct chat *ch, enum alert_kind kind,
+                                 const char *note, time_t now, int *users)
+{
+    struct alert *a = alert_by_chat(h, ch->id);
+    if (!a) {
+        uint8_t raw[12];
+        struct alert **tail = &h->alerts;
+        if (!(a = calloc(1, sizeof(*a))))
+            return NULL;
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(a->id, sizeof(a->id), raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        snprintf(a->chat, sizeof(a->chat), "%s", ch->id);
+        a->topic = ch->topic;
+        a->label = ch->label;
+        a->worker = ch->worker;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = a;
+    }
+    a->kind = kind;
+    snprintf(a->note, sizeof(a->note), "%s", note ? note : "");
+    a->at = now;
+    char label[16];
+    struct proto_alert view = alert_view(h, a, label);
+    *users = to_boards(h, a, proto_alert(&view));
+    if (kind == ALERT_NO_FIRST_REPLY) /* its worker sees it too (contract v3 §2) */
+        to_worker(a, proto_alert(&view));
+    stats_add(h->stats, ch->topic, STAT_ALERTS, 1, now);
+    return a;
+}
+
+/* Takes a off the open alerts, tells the boards and its worker, and
+ * frees it. by: the supervisor who closed it, or NULL when its chat ended. */
+static void close_alert(struct hub *h, struct alert *a, const char *by)
+{
+    char label[16];
+    struct proto_alert view = alert_view(h, a, label);
+    const char *reason = by ? "closed" : "chat_ended";
+    to_boards(h, a, proto_alert_closed(&view, by, reason));
+    to_worker(a, proto_alert_closed(&view, by, reason));
+    for (struct alert **p = &h->alerts; *p; p = &(*p)->next) {
+        if (*p == a) {
+            *p = a->next;
+            break;
+        }
+    }
+    snprintf(h->alerts_closed[h->alerts_nclosed], ALERT_ID_MAX, "%s", a->id);
+    h->alerts_nclosed = (h->alerts_nclosed + 1) % ALERT_CLOSED_KEEP;
+    free(a);
 }
 
 /* Whether w may raise another alert at now (at most
@@ -227,12 +395,48 @@ static bool alert_allowed(struct worker *w, time_t now)
 void supervise_alert(struct hub *h, struct conn *from, struct chat *ch, const char *note,
                      const char *ref, time_t now)
 {
+    int users = 0;
     if (!ch->worker || !alert_allowed(ch->worker, now))
         return conn_send(from, proto_error(CHAT_ERR_RATE_LIMITED, ref, NULL));
-    int users = raise_alert(h, ch, note, now);
+    struct alert *a = raise_alert(h, ch, ALERT_WORKER, note, now, &users);
+    if (!a)
+        return conn_send(from, proto_error(CHAT_ERR_NOMEM, ref, NULL));
     if (!ch->urgent)
         chat_flag(h, ch, true);
-    conn_send(from, proto_ack_with("supervisors", users, ref));
+    conn_send(from, proto_ack_alert(users, a->id, ref));
+}
+
+/* The alert of an alert_take / alert_close, or NULL after the error:
+ * bad_state when it was closed, not found when it never was. */
+static struct alert *asked_alert(struct hub *h, struct conn *c, const char *id, const char *ref)
+{
+    struct alert *a = alert_by_id(h, id);
+    if (!a)
+        conn_send(c, proto_error(alert_was_closed(h, id) ? CHAT_ERR_BAD_STATE : CHAT_ERR_NOT_FOUND,
+                                 ref, NULL));
+    return a;
+}
+
+void supervise_alert_take(struct hub *h, struct tab *tab, const char *id, const char *ref)
+{
+    struct alert *a = asked_alert(h, tab->conn, id, ref);
+    if (!a)
+        return;
+    snprintf(a->taken_by, sizeof(a->taken_by), "%s", tab->worker->alias);
+    char label[16];
+    struct proto_alert view = alert_view(h, a, label);
+    conn_send(tab->conn, proto_ack(0, ref));
+    to_worker(a, proto_alert_taken(&view, tab->worker->alias));
+    to_boards(h, a, proto_alert(&view));
+}
+
+void supervise_alert_close(struct hub *h, struct tab *tab, const char *id, const char *ref)
+{
+    struct alert *a = asked_alert(h, tab->conn, id, ref);
+    if (!a)
+        return;
+    conn_send(tab->conn, proto_ack(0, ref));
+    close_alert(h, a, tab->worker->alias);
 }
 
 /* True when ch waits for its worker's first reply, and the alert for it
@@ -257,9 +461,10 @@ static void reply_due(void *value, void *arg)
         return;
     time_t at = ch->started + d->h->cfg->topics[ch->topic].first_reply_s;
     if (d->now >= 0 && at <= d->now) {
+        int users;
         turn_touch_chat(d->h, ch);
         ch->reply_alerted = true;
-        (void)raise_alert(d->h, ch, NO_FIRST_REPLY, d->now);
+        (void)raise_alert(d->h, ch, ALERT_NO_FIRST_REPLY, NO_FIRST_REPLY, d->now, &users);
     } else if (d->next < 0 || at < d->next) {
         d->next = at;
     }
@@ -276,4 +481,26 @@ time_t supervise_next_reply_alert(const struct hub *h)
     struct due d = {(struct hub *)h, -1, -1};
     idmap_each(h->chats, reply_due, &d);
     return d.next;
+}
+
+void supervise_free_alerts(struct hub *h)
+{
+    while (h->alerts) {
+        struct alert *a = h->alerts;
+        h->alerts = a->next;
+        free(a);
+    }
+}
+
+/* ---- after the turn ------------------------------------------------------- */
+
+void supervise_after_turn(struct hub *h, double now)
+{
+    for (struct alert *a = h->alerts, *next; a; a = next) {
+        next = a->next;
+        if (!idmap_get(h->chats, a->chat)) /* its chat ended, and that is stored */
+            close_alert(h, a, NULL);
+    }
+    idmap_each(h->chats, tell_monitored, NULL);
+    supervise_push_board(h, now);
 }

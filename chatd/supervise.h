@@ -20,6 +20,12 @@ void supervise_board(struct hub *h, struct tab *tab, bool on, const char *ref, t
  * push, at most every BOARD_EVERY_S; the next time it must look again. */
 void supervise_push_board(struct hub *h, double now);
 
+/* After the turn's commit: closes the alerts whose chat ended (their
+ * boards and worker told: alert_closed, reason chat_ended), tells each
+ * chat's worker who follows it when that changed (`monitored`), and pushes
+ * the board (supervise_push_board). */
+void supervise_after_turn(struct hub *h, double now);
+
 /* `monitor` {chat, on} from tab: on sends chat_started (history,
  * monitoring) and from then every line, typing and the end; off an ack. */
 void supervise_monitor(struct hub *h, struct tab *tab, struct chat *ch, bool on, const char *ref);
@@ -31,12 +37,26 @@ void supervise_join(struct hub *h, struct tab *tab, struct chat *ch, const char 
 /* True when w is a supervisor who joined ch. */
 bool supervise_joined(const struct chat *ch, const struct worker *w);
 
-/* `alert` {chat, note} from ch's worker: to every supervisor with the
- * board on, ch turns urgent, counted; the ack says how many supervisors
- * got it (0: nobody is there to help). The worker's eleventh alert within
- * an hour is refused (`rate_limited`): nothing is raised or flagged. */
+/* `alert` {chat, note} from ch's worker: ch's open alert is raised anew
+ * (its kind, note and time; the same id) or a new one opens; every
+ * supervisor with the board on gets it, ch turns urgent, counted; the ack
+ * says how many supervisors got it (0: nobody is there to help) and the
+ * alert's id. The worker's eleventh alert within an hour (raised anew or
+ * not) is refused (`rate_limited`): nothing is raised or flagged. */
 void supervise_alert(struct hub *h, struct conn *from, struct chat *ch, const char *note,
                      const char *ref, time_t now);
+
+/* `alert_take` {alert} from a supervisor's tab: the alert is taken by its
+ * alias (ack; its worker gets alert_taken, the boards the alert again).
+ * An alert closed lately: bad_state; one never known: not found. */
+void supervise_alert_take(struct hub *h, struct tab *tab, const char *id, const char *ref);
+
+/* `alert_close` {alert}: the alert closes (ack; its boards and worker get
+ * alert_closed, reason closed); errors as alert_take. */
+void supervise_alert_close(struct hub *h, struct tab *tab, const char *id, const char *ref);
+
+/* Frees every alert (the hub is going away). */
+void supervise_free_alerts(struct hub *h);
 
 /* Raises the no-first-reply alerts that are due at now. */
 void supervise_check_replies(struct hub *h, time_t now);

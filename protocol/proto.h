@@ -37,6 +37,7 @@
 #define PROTO_LANG_MAX 15            /* bytes in a language code */
 #define PROTO_NOTE_MAX 200           /* characters in an alert's note */
 #define PROTO_MAX_CATEGORIES 32      /* categories in a wrapup */
+#define PROTO_ALERT_ID_MAX 64        /* bytes in an alert id (alert_take, alert_close) */
 
 enum proto_role { PROTO_VISITOR, PROTO_WORKER, PROTO_STATUS };
 
@@ -63,6 +64,9 @@ enum proto_type {
     PT_JOIN_CHAT,
     PT_ALERT,
     PT_WRAPUP,
+    /* contract v3 §2 */
+    PT_ALERT_TAKE,
+    PT_ALERT_CLOSE,
 };
 
 /* The languages hello.lang and duty.langs accept, in the order of their
@@ -128,6 +132,7 @@ struct proto_req {
     const char *password; /* login */
     const char *token;    /* login */
     const char *note;     /* alert (optional) */
+    const char *alert;    /* alert_take, alert_close: the alert's id */
     size_t ntopics;       /* duty */
     const char *topics[PROTO_MAX_TOPICS];
     size_t nanswers; /* join: answers {question: answer} (optional) */
@@ -304,7 +309,14 @@ struct proto_welcome_visitor {
 };
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
 
-/* worker welcome {"user","alias","role","token","canned"}. */
+/* One language's canned replies (contract v3 §2). */
+struct proto_canned_lang {
+    const char *lang;
+    const char *const *texts;
+    size_t n;
+};
+
+/* worker welcome {"user","alias","role","token","canned","canned_langs"}. */
 /* A wrap-up category: {"id", "label": {fi, sv, en}}. */
 struct proto_category {
     const char *id;
@@ -316,8 +328,12 @@ struct proto_welcome_worker {
     const char *alias;
     enum proto_staff_role role;
     const char *token;
-    const char *const *canned;
+    const char *const *canned; /* the [canned] list: every language's fallback */
     size_t ncanned;
+    /* contract v3 §2: "canned_langs" {code: [text]}, the lists of
+     * [canned.CODE] sections (ncanned_langs 0: an empty object) */
+    const struct proto_canned_lang *canned_langs;
+    size_t ncanned_langs;
     const struct proto_category *categories; /* contract v2 §4 */
     size_t ncategories;
     const struct proto_question *questions; /* every question, with its topics */
@@ -377,13 +393,25 @@ struct proto_chat_started {
     const char *worker;   /* visitor side */
     const char *audience; /* worker side ... */
     long waited_s;
-    bool visitor_away;
     size_t nanswers; /* contract v2 §2: the visitor's answers {question: answer} */
     const char *answer_q[PROTO_MAX_ANSWERS];
     const char *answer_a[PROTO_MAX_ANSWERS];
-    bool urgent;
     const char *lang; /* the visitor's language (an addition) */
-    bool monitoring;  /* a supervisor's read-only view (contract v2 §3) */
+    /* contract v3 §2, worker side: the chat's label (NULL: left out), and
+     * the canned replies of the chat's language (has_canned: "canned" is
+     * written, also when empty) */
+    const char *label;
+    const char *const *canned;
+    size_t ncanned;
+    /* who follows the chat ("monitored_by", written when has_monitored_by),
+     * so a console opened later knows what `monitored` said */
+    const char *monitored_by[16];
+    size_t nmonitored_by;
+    bool visitor_away;
+    bool urgent;
+    bool monitoring; /* a supervisor's read-only view (contract v2 §3) */
+    bool has_canned;
+    bool has_monitored_by;
 };
 char *proto_chat_started_visitor(const struct proto_chat_started *s, const char *ref);
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref);
@@ -423,10 +451,23 @@ struct proto_board_worker {
 
 struct proto_board_chat {
     const char *chat, *topic, *worker;                 /* worker: alias, "" while it waits again */
+    const char *label;                                 /* contract v3 §2 */
+    const char *lang;                                  /* the visitor's language, or NULL (null) */
     time_t started, last_visitor_msg, last_worker_msg; /* -1: none */
     bool urgent, visitor_away;
     const char *monitors[8]; /* aliases */
     size_t nmonitors;
+};
+
+/* An alert (contract v3 §2). */
+struct proto_alert {
+    const char *alert; /* its id */
+    const char *chat, *label, *topic;
+    const char *worker;   /* alias */
+    const char *kind;     /* "worker" | "no_first_reply" */
+    const char *note;     /* NULL: null */
+    const char *taken_by; /* alias, NULL: null */
+    time_t at;
 };
 
 struct proto_board {
@@ -436,17 +477,33 @@ struct proto_board {
     size_t nworkers;
     const struct proto_board_chat *chats;
     size_t nchats;
+    const struct proto_alert *alerts; /* the open ones (contract v3 §2) */
+    size_t nalerts;
 };
 
-/* {"type":"board","topics","workers","chats"}. */
+/* {"type":"board","topics","workers","chats","alerts"}. */
 char *proto_board(const struct proto_board *b, const char *ref);
 
 /* {"type":"whisper","chat","from","text","ts"}. */
 char *proto_whisper(const char *chat, const char *from, const char *text, time_t ts);
 
-/* {"type":"alert","chat","topic","worker","note","ts"} (note null when absent). */
-char *proto_alert(const char *chat, const char *topic, const char *worker, const char *note,
-                  time_t ts);
+/* The alert object {"alert","chat","label","topic","worker","kind","note",
+ * "at","taken_by"} (board.alerts[]). */
+json_t *proto_alert_json(const struct proto_alert *a);
+
+/* {"type":"alert", the alert object, "ts"} ("ts": "at" again, as v2 named it). */
+char *proto_alert(const struct proto_alert *a);
+
+/* {"type":"alert_taken","alert","chat","label","by"}: to the alert's worker. */
+char *proto_alert_taken(const struct proto_alert *a, const char *by);
+
+/* {"type":"alert_closed","alert","chat","label","by","reason"}: by is the
+ * supervisor's alias (NULL: null, the chat ended), reason "closed" |
+ * "chat_ended". */
+char *proto_alert_closed(const struct proto_alert *a, const char *by, const char *reason);
+
+/* {"type":"monitored","chat","label","by":[alias]}: who follows a chat. */
+char *proto_monitored(const char *chat, const char *label, const char *const *by, size_t n);
 
 /* {"type":"flag","chat","urgent"}: a chat's urgency, to its worker's tabs. */
 char *proto_flag(const char *chat, bool urgent);
@@ -456,6 +513,10 @@ char *proto_wrapup(const char *chat, time_t until);
 
 /* An ack carrying one more integer field (e.g. "supervisors"). */
 char *proto_ack_with(const char *key, long value, const char *ref);
+
+/* {"type":"ack","supervisors","alert"}: the answer to a worker's alert
+ * (contract v3 §2: the alert's id beside v2's count). */
+char *proto_ack_alert(long supervisors, const char *alert, const char *ref);
 
 /* error "closed" with next_open (a time, or null when t < 0). */
 char *proto_error_closed(time_t next_open, const char *ref);

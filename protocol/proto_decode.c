@@ -312,6 +312,12 @@ static int check_alert(json_t *root, struct proto_req *req)
     return rc;
 }
 
+/* alert_take / alert_close {alert} (contract v3 §2) */
+static int check_alert_id(json_t *root, struct proto_req *req)
+{
+    return get_str(root, "alert", PROTO_ALERT_ID_MAX, true, &req->alert);
+}
+
 /* wrapup {chat, kind, categories: [ids]} */
 static int check_wrapup(json_t *root, struct proto_req *req)
 {
@@ -360,6 +366,8 @@ static const struct request_kind request_kinds[] = {
     {"join_chat", PT_JOIN_CHAT, PROTO_WORKER, check_chat},
     {"alert", PT_ALERT, PROTO_WORKER, check_alert},
     {"wrapup", PT_WRAPUP, PROTO_WORKER, check_wrapup},
+    {"alert_take", PT_ALERT_TAKE, PROTO_WORKER, check_alert_id},
+    {"alert_close", PT_ALERT_CLOSE, PROTO_WORKER, check_alert_id},
     {"ping", PT_PING, PROTO_STATUS, check_none},
 };
 

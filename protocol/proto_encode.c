@@ -223,6 +223,11 @@ char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref
         json_object_set_new(o, "role", json_string(proto_staff_role_name(w->role)));
         json_object_set_new(o, "token", json_string(w->token));
         json_object_set_new(o, "canned", strings_json(w->canned, w->ncanned));
+        json_t *by_lang = json_object();
+        for (size_t i = 0; by_lang && i < w->ncanned_langs; i++)
+            json_object_set_new(by_lang, w->canned_langs[i].lang,
+                                strings_json(w->canned_langs[i].texts, w->canned_langs[i].n));
+        json_object_set_new(o, "canned_langs", by_lang);
         const struct proto_langs *table = w->langs ? w->langs : &proto_langs_base;
         json_t *cats = proto_categories_json(w->categories, w->ncategories), *langs = json_array();
         for (size_t i = 0; langs && i < table->n; i++)
@@ -312,6 +317,12 @@ char *proto_chat_started_visitor(const struct proto_chat_started *s, const char 
 char *proto_chat_started_worker(const struct proto_chat_started *s, const char *ref)
 {
     json_t *o = chat_started_base(s);
+    if (o && s->label)
+        json_object_set_new(o, "label", json_string(s->label));
+    if (o && s->has_canned)
+        json_object_set_new(o, "canned", strings_json(s->canned, s->ncanned));
+    if (o && s->has_monitored_by)
+        json_object_set_new(o, "monitored_by", strings_json(s->monitored_by, s->nmonitored_by));
     if (o) {
         json_object_set_new(o, "audience", json_string(s->audience));
         json_object_set_new(o, "waited_s", json_integer(s->waited_s));
@@ -403,15 +414,93 @@ static json_t *board_chats(const struct proto_board *b)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < b->nchats; i++) {
         const struct proto_board_chat *c = &b->chats[i];
-        json_array_append_new(
-            arr,
+        json_t *o =
             json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:o}", "chat", c->chat, "topic", c->topic,
                       "worker", c->worker, "started", proto_time_json(c->started),
                       "last_visitor_msg", proto_time_json(c->last_visitor_msg), "last_worker_msg",
                       proto_time_json(c->last_worker_msg), "urgent", c->urgent, "visitor_away",
-                      c->visitor_away, "monitors", strings_json(c->monitors, c->nmonitors)));
+                      c->visitor_away, "monitors", strings_json(c->monitors, c->nmonitors));
+        if (o && c->label)
+            json_object_set_new(o, "label", json_string(c->label));
+        if (o)
+            json_object_set_new(o, "lang", c->lang ? json_string(c->lang) : json_null());
+        json_array_append_new(arr, o);
     }
     return arr;
+}
+
+static json_t *opt_string(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *proto_alert_json(const struct proto_alert *a)
+{
+    json_t *o = json_object();
+    if (o) {
+        json_object_set_new(o, "alert", json_string(a->alert));
+        json_object_set_new(o, "chat", json_string(a->chat));
+        json_object_set_new(o, "label", json_string(a->label));
+        json_object_set_new(o, "topic", json_string(a->topic));
+        json_object_set_new(o, "worker", json_string(a->worker));
+        json_object_set_new(o, "kind", json_string(a->kind));
+        json_object_set_new(o, "note", opt_string(a->note));
+        json_object_set_new(o, "at", proto_time_json(a->at));
+        json_object_set_new(o, "taken_by", opt_string(a->taken_by));
+    }
+    return o;
+}
+
+char *proto_alert(const struct proto_alert *a)
+{
+    json_t *o = frame_new("alert"), *body = proto_alert_json(a);
+    if (o && body)
+        json_object_update(o, body);
+    if (o)
+        json_object_set_new(o, "ts", proto_time_json(a->at));
+    json_decref(body);
+    return proto_dump(o, NULL);
+}
+
+/* {"type":type,"alert","chat","label"}, the start of the frames about an alert. */
+static json_t *alert_frame(const char *type, const struct proto_alert *a)
+{
+    json_t *o = frame_new(type);
+    if (o) {
+        json_object_set_new(o, "alert", json_string(a->alert));
+        json_object_set_new(o, "chat", json_string(a->chat));
+        json_object_set_new(o, "label", json_string(a->label));
+    }
+    return o;
+}
+
+char *proto_alert_taken(const struct proto_alert *a, const char *by)
+{
+    json_t *o = alert_frame("alert_taken", a);
+    if (o)
+        json_object_set_new(o, "by", json_string(by));
+    return proto_dump(o, NULL);
+}
+
+char *proto_alert_closed(const struct proto_alert *a, const char *by, const char *reason)
+{
+    json_t *o = alert_frame("alert_closed", a);
+    if (o) {
+        json_object_set_new(o, "by", opt_string(by));
+        json_object_set_new(o, "reason", json_string(reason));
+    }
+    return proto_dump(o, NULL);
+}
+
+char *proto_monitored(const char *chat, const char *label, const char *const *by, size_t n)
+{
+    json_t *o = frame_new("monitored");
+    if (o) {
+        json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "label", json_string(label));
+        json_object_set_new(o, "by", strings_json(by, n));
+    }
+    return proto_dump(o, NULL);
 }
 
 char *proto_board(const struct proto_board *b, const char *ref)
@@ -421,6 +510,10 @@ char *proto_board(const struct proto_board *b, const char *ref)
         json_object_set_new(o, "topics", board_topics(b));
         json_object_set_new(o, "workers", board_workers(b));
         json_object_set_new(o, "chats", board_chats(b));
+        json_t *alerts = json_array();
+        for (size_t i = 0; alerts && i < b->nalerts; i++)
+            json_array_append_new(alerts, proto_alert_json(&b->alerts[i]));
+        json_object_set_new(o, "alerts", alerts);
     }
     return proto_dump(o, ref);
 }
@@ -432,20 +525,6 @@ char *proto_whisper(const char *chat, const char *from, const char *text, time_t
         json_object_set_new(o, "chat", json_string(chat));
         json_object_set_new(o, "from", json_string(from));
         json_object_set_new(o, "text", json_string(text));
-        json_object_set_new(o, "ts", proto_time_json(ts));
-    }
-    return proto_dump(o, NULL);
-}
-
-char *proto_alert(const char *chat, const char *topic, const char *worker, const char *note,
-                  time_t ts)
-{
-    json_t *o = frame_new("alert");
-    if (o) {
-        json_object_set_new(o, "chat", json_string(chat));
-        json_object_set_new(o, "topic", json_string(topic));
-        json_object_set_new(o, "worker", json_string(worker));
-        json_object_set_new(o, "note", note ? json_string(note) : json_null());
         json_object_set_new(o, "ts", proto_time_json(ts));
     }
     return proto_dump(o, NULL);
@@ -476,6 +555,16 @@ char *proto_ack_with(const char *key, long value, const char *ref)
     json_t *o = frame_new("ack");
     if (o)
         json_object_set_new(o, key, json_integer(value));
+    return proto_dump(o, ref);
+}
+
+char *proto_ack_alert(long supervisors, const char *alert, const char *ref)
+{
+    json_t *o = frame_new("ack");
+    if (o) {
+        json_object_set_new(o, "supervisors", json_integer(supervisors));
+        json_object_set_new(o, "alert", json_string(alert));
+    }
     return proto_dump(o, ref);
 }
 

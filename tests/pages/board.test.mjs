@@ -95,7 +95,7 @@ test('the board: queues, workers and chats live; ages tick; a late reply and urg
                 await chatRow(b).first().waitFor();
                 assert.equal(await chatRow(b).count(), 1);
                 const r = b.locator(`#board-chats tr[data-chat="${id}"]`);
-                assert.equal(await r.locator('.c-topic').textContent(), 'Youth chat');
+                assert.match(await r.locator('.c-topic').textContent(), /^#\d+ · Youth chat · en$/, 'the chat by its label, never its id');
                 assert.equal(await r.locator('.c-worker').textContent(), 'Alice');
                 assert.equal(await r.locator('.c-visitor').textContent(), '–', 'the visitor has not written');
                 await youth.locator('.q-waiting').filter({ hasText: /^0$/ }).waitFor();
@@ -205,8 +205,8 @@ test('follow, whisper and join: the worker sees the whisper as one, the visitor 
             assert.deepEqual(await mon.locator('.chat-log .msg .msg-text').allTextContents(),
                 ['hei, onko siellä joku', 'Hei! Olen Alice.']);
             assert.deepEqual(await mon.locator('.chat-log .msg .msg-who').allTextContents(), ['Visitor', 'Alice (worker)']);
-            assert.equal(await mon.locator('.chat-topic').textContent(), 'Youth chat · Alice');
-            assert.match(await mon.locator('.mon-meta').textContent(), /^You are reading along; the visitor does not see you\./);
+            assert.match(await mon.locator('.chat-topic').textContent(), /^#\d+ · Youth chat · en · Alice$/);
+            assert.equal(await mon.locator('.mon-meta').textContent(), 'You are reading along; the visitor does not see you.');
             assert.equal(await mon.locator('.mon-form').isVisible(), false, 'no message box before joining');
             await b.locator(`#board-chats tr[data-chat="${id}"] .c-says`).filter({ hasText: 'followed by Cora' }).waitFor();
         });
@@ -286,8 +286,9 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
             const c = await consoleLogin(await page(LAPTOP), base, { topics: ['youth', 'parents'], capacity: 3 });
             const v = await visitorHello(srv.port, { lang: 'en' });
             assert.equal((await request(v, { type: 'join', topic: 'youth' })).type, 'queued');
-            const panel = chatPanel(c);
-            await panel.waitFor();
+            await chatPanel(c).waitFor();
+            /* pinned: a newer chat goes on top */
+            const panel = c.locator(`#chats section[data-chat="${await chatPanel(c).getAttribute('data-chat')}"]`);
             const status = panel.locator('.chat-ask-status');
 
             await step('no supervisor connected: the worker is told so at once', async () => {
@@ -331,18 +332,20 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 await c.waitForFunction(() => document.activeElement.classList.contains('chat-ask-note'));
                 await c.keyboard.type('please read along');
                 await c.keyboard.press('Enter');
-                await status.filter({ hasText: 'Sent. Supervisors who got it: 1.' }).waitFor();
+                await status.filter({ hasText: 'Sent to the shift board, where 1 supervisor is now. You will see here when someone takes it.' }).waitFor();
                 assert.match(await status.getAttribute('class'), /\bask-sent\b/);
 
                 const item = b.locator('#board-alerts li.alert-item').first();
                 await item.waitFor();
-                assert.equal(await item.locator('.alert-who').textContent(), 'Youth chat · Alice');
+                assert.match(await item.locator('.alert-who').textContent(), /^#\d+ · Youth chat · en · Alice$/);
                 assert.equal(await item.locator('.alert-note').textContent(), '“please read along”');
                 assert.match(await item.locator('.alert-sign').textContent(), /Alert/);
-                assert.equal(await b.locator('#alarm').textContent(), 'Youth chat · Alice: please read along');
+                assert.match(await b.locator('#alarm').textContent(), /^#\d+ · Youth chat · en · Alice: please read along$/);
                 assert.ok(await b.evaluate(() => window.__tones) >= 1, 'a tone was played');
-                assert.deepEqual(await b.evaluate(() => window.__notes),
-                    [{ title: 'Alert from a chat', body: 'Youth chat · Alice: please read along' }]);
+                const notes = await b.evaluate(() => window.__notes);
+                assert.equal(notes.length, 1);
+                assert.equal(notes[0].title, 'Alert from a chat');
+                assert.match(notes[0].body, /^#\d+ · Youth chat · en · Alice: please read along$/);
                 assert.equal(await b.locator('#board-alerts-none').isVisible(), false);
             });
 
@@ -351,8 +354,8 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 assert.equal((await request(v2, { type: 'join', topic: 'parents' })).type, 'queued');
                 const item = b.locator('#board-alerts li.alert-item').first();
                 await srv.advance(1.5); /* first_reply_s of chatd's time */
-                await item.filter({ hasText: 'Parents chat · Alice' }).waitFor({ timeout: 8000 });
-                assert.equal(await item.locator('.alert-note').textContent(),
+                await item.filter({ hasText: 'Parents chat · en · Alice' }).waitFor({ timeout: 8000 });
+                assert.equal(await item.locator('.alert-kind').textContent(),
                     'No first reply yet: the visitor has waited for the worker\'s first message.');
                 assert.equal(await b.locator('#board-alerts li.alert-item').count(), 2, 'newest first');
                 assert.deepEqual(await axe(b), []);

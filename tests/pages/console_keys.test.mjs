@@ -19,7 +19,6 @@ const NOT_KEYS = ['console.token'];
 const COMPUTED = {
     'board.ended.': ['visitor', 'worker', 'timeout', 'server'],
     'board.notify.': ['on', 'blocked', 'none'],
-    'wrapup.kind.': ['counselling', 'information', 'silent', 'test', 'prank', 'abusive'],
 };
 
 function en() {

@@ -282,8 +282,10 @@ export async function endChat(panel) {
     await panel.locator('button.chat-end-yes').click();
 }
 
+/* The console's n-th chat panel in the order the chats came (0: the
+ * oldest still shown); the page puts the newest on top. */
 export function chatPanel(c, n = 0) {
-    return c.locator('#chats section[data-chat]').nth(n);
+    return c.locator('#chats section[data-chat]').nth(-1 - n);
 }
 
 export async function workerSend(panel, text) {

@@ -239,7 +239,7 @@ test('the question step by keyboard alone: answer, clear, skip; the console show
             assert.equal(await panel.locator('button.chat-flag').textContent(), 'Remove urgent mark');
             assert.equal(await panel.locator('.chat-lang').textContent(), 'Visitor\'s language: English');
             const title = await panel.getAttribute('aria-labelledby');
-            assert.match(await c.locator(`#${title}`).textContent(), /^Youth chat.*Urgent$/, 'the chat\'s name says it');
+            assert.match(await c.locator(`#${title}`).textContent(), /^#\d+ · Youth chat · en ⚠ Urgent( · waiting \d+ s)?$/, 'the chat\'s name says it');
             assert.deepEqual(await axe(c), []);
             await shot(c, 'triage-console-answers-desktop');
 
@@ -311,7 +311,7 @@ test('urgent: marked and unmarked in every tab of the worker; the queue counts u
             await c.check('#duty-lang-en');
             await c.fill('#duty-capacity', '1');
             await c.click('#duty-on');
-            await c.locator('#duty-status').filter({ hasText: 'On duty: Youth chat. Up to 1 chats at a time. Languages: Svenska, English.' }).waitFor();
+            await c.locator('#duty-status').filter({ hasText: 'On duty: Youth chat. Up to 1 chat at a time. Languages: Svenska, English.' }).waitFor();
             await c.reload();
             await c.locator('#duty-status').filter({ hasText: 'Languages: Svenska, English.' }).waitFor();
             assert.equal(await c.locator('#duty-lang-fi').isChecked(), false, 'the restored duty keeps its languages');

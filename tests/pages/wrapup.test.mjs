@@ -9,8 +9,10 @@
  * says it can no longer be sent. axe finds nothing serious; screenshots in
  * screenshots/. */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { addWorker, endHour, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
+import { WEB_ROOT, addWorker, endHour, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
 import {
     SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, until,
 } from './lib.mjs';
@@ -132,6 +134,10 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
             await c.selectOption('#lang', 'fi');
             assert.equal(await f2.locator('.wrapup-title').textContent(), 'Yhteenveto');
             assert.equal(await f2.locator('.wrapup-kinds legend').textContent(), 'Millainen yhteydenotto oli?');
+            /* one label per kind on every page: the statistics page's words */
+            const fi = JSON.parse(fs.readFileSync(path.join(WEB_ROOT, 'i18n', 'fi.json'), 'utf8')).strings;
+            assert.deepEqual(await f2.locator('.wrapup-kinds label').allTextContents(),
+                ['counselling', 'information', 'silent', 'test', 'prank', 'abusive'].map((k) => fi[`s.kind.${k}`]));
             assert.equal(await f2.locator('.wrapup-cats [data-category="school"] label').textContent(), 'Koulu');
             assert.match(await f2.locator('.wrapup-left').textContent(), /^Aikaa jäljellä: /);
             assert.deepEqual(await c.evaluate(layoutProblems), []);
@@ -184,7 +190,10 @@ test('a pending wrap-up reaches a new tab; a closed panel keeps its form; sent i
         const alone = c2.locator(`#wrapups section[data-wrapup-chat="${id}"]`);
         await step('the new tab gets the form in a panel of its own', async () => {
             await alone.locator('form.wrapup-form').waitFor();
-            assert.equal(await alone.locator('.wrapup-title').textContent(), `Wrap-up of chat ${id}`);
+            /* named by the chat's label where the page knows it, never by its random id */
+            assert.match(await alone.locator('.wrapup-title').textContent(), /^Wrap-up( of chat #\d+)?$/);
+            assert.ok(!(await alone.innerText()).includes(id), 'the chat id is not shown');
+            assert.ok(!(await alone.locator('.wrapup-close').getAttribute('aria-label')).includes(id));
             assert.equal(await alone.getAttribute('aria-labelledby'), await alone.locator('h3.wrapup-title').getAttribute('id'));
             assert.deepEqual(await axe(c2), []);
             await alone.screenshot({ path: `${SHOTS}/wrapup-standalone.png` });

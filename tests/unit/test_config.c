@@ -169,6 +169,14 @@ static const char *field(const struct config *c, const char *name, char *buf, si
     } else if (strcmp(name, "canned") == 0) {
         for (size_t i = 0; i < c->ncanned; i++)
             append(buf, size, c->canned[i]);
+    } else if (strcmp(name, "canned_langs") == 0) { /* LANG:first|...|LANG:first|... */
+        for (size_t l = 0; l < c->ncanned_langs; l++)
+            for (size_t i = 0; i < c->canned_langs[l].n; i++) {
+                char item[CONFIG_CANNED_MAX + CONFIG_LANG_MAX + 2];
+                snprintf(item, sizeof(item), "%s:%s", c->canned_langs[l].lang,
+                         c->canned_langs[l].text[i]);
+                append(buf, size, item);
+            }
     } else if (strcmp(name, "trusted_proxy") == 0) {
         if (c->trusted_proxy_len)
             inet_ntop(c->trusted_proxy_len == 4 ? AF_INET : AF_INET6, c->trusted_proxy, buf,
@@ -335,6 +343,13 @@ static const struct good_case good_cases[] = {
     {"[topic b]\nhours = always\n[topic a]\nhours = never\n", "topics", "b|a"},
     {"[topic a]\nhours = daily 18:00-24:00\n", "topic.nweekly", "7"},
     {"[canned]\nreply = Hei!\nreply = Moi ; a comment\n" ONE_TOPIC, "canned", "Hei!|Moi"},
+    /* [canned LANG] (contract v3 §2): per language, beside the default list */
+    {"[canned]\nreply = Hei!\n[canned sv]\nreply = Hej!\nreply = Tack\n[canned pt-BR]\n"
+     "reply = Oi\n" ONE_TOPIC,
+     "canned_langs", "sv:Hej!|sv:Tack|pt-BR:Oi"},
+    {"[canned]\nreply = Hei!\n[canned sv]\nreply = Hej!\n" ONE_TOPIC, "canned", "Hei!"},
+    {"[canned en]\nreply = Hi\n" ONE_TOPIC, "canned", ""},
+    {"[canned en]\n" ONE_TOPIC, "canned_langs", ""},
     {SERVER("handshake_timeout_s = 1"), "handshake_timeout_s", "1"},
     {SERVER("ping_interval_s = 1\nidle_timeout_s = 2"), "idle_timeout_s", "2"},
     {SERVER("msg_rate_per_s = 100000"), "msg_rate_per_s", "100000"},
@@ -495,6 +510,17 @@ static const struct bad_case bad_cases[] = {
     {ONE_TOPIC "[topic a]\nhours = never\n", "t.ini:3: duplicate topic \"a\" (first on line 1)\n"},
     {"[server]\n[server]\n" ONE_TOPIC, "t.ini:2: duplicate section [server] (first on line 1)\n"},
     {"[canned]\n[canned]\n" ONE_TOPIC, "t.ini:2: duplicate section [canned] (first on line 1)\n"},
+    /* [canned LANG] (contract v3 §2) */
+    {"[canned sv]\nreply = a\n[canned]\n[canned sv]\n" ONE_TOPIC,
+     "t.ini:4: duplicate section [canned sv] (first on line 1)\n"},
+    {"[canned SV]\nreply = a\n" ONE_TOPIC,
+     "t.ini:1: bad language \"SV\" in [canned LANG]: expected a code such as sv or pt-BR\n"},
+    {"[canned s]\n" ONE_TOPIC,
+     "t.ini:1: bad language \"s\" in [canned LANG]: expected a code such as sv or pt-BR\n"},
+    {"[canned pt_BR]\n" ONE_TOPIC,
+     "t.ini:1: bad language \"pt_BR\" in [canned LANG]: expected a code such as sv or pt-BR\n"},
+    {"[canned sv]\ntext = a\n" ONE_TOPIC, "t.ini:2: unknown key \"text\" in [canned sv]\n"},
+    {"[canned fi]\nreply =\n" ONE_TOPIC, "t.ini:2: bad reply: empty\n"},
     /* [help] (contract v3 §1) */
     {"[help]\n[help]\n" ONE_TOPIC, "t.ini:2: duplicate section [help] (first on line 1)\n"},
     {ONE_TOPIC "[help]\ntext_de = Hilfe\n",
@@ -505,9 +531,9 @@ static const struct bad_case bad_cases[] = {
     {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
      "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], "
      "[categories], "
-     "[canned] or [help]\n"},
+     "[canned], [canned LANG] or [help]\n"},
     {"[Server]\n" ONE_TOPIC, "t.ini:1: unknown section [Server]: expected [server], [topic ID], "
-                             "[question ID], [categories], [canned] or [help]\n"},
+                             "[question ID], [categories], [canned], [canned LANG] or [help]\n"},
     {"[server\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[]\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[server] x\n" ONE_TOPIC,

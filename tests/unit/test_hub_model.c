@@ -96,6 +96,8 @@ struct model {
     long step;
     unsigned seed;
     long refused, failures;
+    char alert[32]; /* the last alert id a board was sent (contract v3 §2) */
+    long alerts;    /* alert frames the coordinator read */
 };
 
 static uint32_t rnd(struct model *m, uint32_t n)
@@ -250,6 +252,9 @@ static void worker_frames(struct model *m, struct wk *w)
                 snprintf(w->chats[w->nchats++], sizeof(w->chats[0]), "%s", str(j, "chat"));
         } else if (!strcmp(type, "chat_ended")) {
             worker_drop_chat(w, str(j, "chat"));
+        } else if (!strcmp(type, "alert")) {
+            snprintf(m->alert, sizeof(m->alert), "%s", str(j, "alert"));
+            m->alerts++;
         } else if (!strcmp(type, "wrapup") && w->nwraps < 16) {
             snprintf(w->wraps[w->nwraps++], sizeof(w->wraps[0]), "%s", str(j, "chat"));
         } else if (!strcmp(type, "ack")) {
@@ -357,6 +362,9 @@ static void supervisor_op(struct model *m, struct wk *w, uint32_t what)
         w->c = NULL;
         w->nchats = 0;
         w->on = false;
+    } else if (m->alert[0] && rnd(m, 2)) { /* takes or closes the last alert it saw */
+        frame(m, w->c, "{\"type\":\"%s\",\"alert\":\"%s\"}",
+              rnd(m, 2) ? "alert_take" : "alert_close", m->alert);
     } else if (chat) {
         frame(m, w->c, "{\"type\":\"monitor\",\"chat\":\"%s\",\"on\":false}", chat);
         worker_drop_chat(w, chat);
@@ -385,6 +393,8 @@ static void worker_op(struct model *m)
                   1 + rnd(m, 3));
         else
             frame(m, w->c, "{\"type\":\"duty\",\"on\":false}");
+    } else if (what == 5 && chat && rnd(m, 4) == 0) { /* an alert, raised again or not */
+        frame(m, w->c, "{\"type\":\"alert\",\"chat\":\"%s\",\"note\":\"n\"}", chat);
     } else if (what < 6 && chat) {
         send_msg(m, w->c, chat, true);
     } else if (what == 6 && chat) {
@@ -586,10 +596,11 @@ static void run_seed(unsigned seed, long steps)
         whispers += m->acks[i].whisper;
     fprintf(stderr,
             "seed %u: %ld steps, %zu acked and stored (%zu whispers), %ld refused, %ld failed "
-            "batches\n",
-            seed, steps, m->nacks, whispers, m->refused, m->failures);
+            "batches, %ld alert frames on the board\n",
+            seed, steps, m->nacks, whispers, m->refused, m->failures, m->alerts);
     assert_true(m->nacks > 0);
     assert_true(whispers > 0);
+    assert_true(m->alerts > 0);
     store_close(m->st);
     auth_free(m->auth);
     config_free(m->cfg);

@@ -23,6 +23,18 @@ struct decode_case {
 
 static const struct decode_case decode_cases[] = {
     {PROTO_VISITOR, "{\"type\":\"hello\"}", 0, ""},
+    /* contract v3 §2: alert_take / alert_close {alert}, a worker's only */
+    {PROTO_WORKER, "{\"type\":\"alert_take\",\"alert\":\"A1\",\"ref\":\"t\"}", 0, "t"},
+    {PROTO_WORKER, "{\"type\":\"alert_close\",\"alert\":\"A1\"}", 0, ""},
+    {PROTO_WORKER, "{\"type\":\"alert_take\"}", CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_WORKER, "{\"type\":\"alert_close\",\"alert\":7}", CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_WORKER, "{\"type\":\"alert_close\",\"alert\":\"\"}", CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_WORKER,
+     "{\"type\":\"alert_take\",\"alert\":\""
+     "0123456789012345678901234567890123456789"
+     "01234567890123456789012345\"}",
+     CHAT_ERR_BAD_REQUEST, ""},
+    {PROTO_VISITOR, "{\"type\":\"alert_take\",\"alert\":\"A1\"}", CHAT_ERR_UNKNOWN_TYPE, ""},
     {PROTO_VISITOR, "{\"type\":\"hello\",\"lang\":\"sv\",\"ref\":\"a1\"}", 0, "a1"},
     {PROTO_VISITOR, "{\"type\":\"hello\",\"lang\":\"de\",\"ref\":\"a2\"}", CHAT_ERR_BAD_REQUEST,
      "a2"},
@@ -405,7 +417,8 @@ static char *enc_welcome_visitor(void)
 
 static char *enc_welcome_worker(void)
 {
-    const char *canned[] = {"Hei!"};
+    const char *canned[] = {"Hei!"}, *sv[] = {"Hej!", "Tack"};
+    const struct proto_canned_lang langs[] = {{"sv", sv, 2}};
     const struct proto_category cat = {"school", {"Koulu", "Skola", "School"}};
     struct proto_welcome_worker w = {.user = "ann",
                                      .alias = "Ann",
@@ -413,9 +426,80 @@ static char *enc_welcome_worker(void)
                                      .token = "t0k",
                                      .canned = canned,
                                      .ncanned = 1,
+                                     .canned_langs = langs,
+                                     .ncanned_langs = 1,
                                      .categories = &cat,
                                      .ncategories = 1};
     return proto_welcome_worker(&w, "l");
+}
+
+/* contract v3 §2: the frames of an alert's life, who follows a chat, the
+ * label and canned replies in chat_started, the board's alerts */
+static const struct proto_alert alert = {.alert = "A1",
+                                         .chat = "c1",
+                                         .label = "12",
+                                         .topic = "youth",
+                                         .worker = "Ann",
+                                         .kind = "no_first_reply",
+                                         .note = "no first reply",
+                                         .at = 1782990000};
+
+static char *enc_alert(void)
+{
+    return proto_alert(&alert);
+}
+
+static char *enc_alert_taken(void)
+{
+    return proto_alert_taken(&alert, "Cora");
+}
+
+static char *enc_alert_closed(void)
+{
+    return proto_alert_closed(&alert, NULL, "chat_ended");
+}
+
+static char *enc_ack_alert(void)
+{
+    return proto_ack_alert(1, "A1", "a");
+}
+
+static char *enc_monitored(void)
+{
+    const char *by[] = {"Cora", "Dan"};
+    return proto_monitored("c1", "12", by, 2);
+}
+
+static char *enc_started_worker_label(void)
+{
+    const char *canned[] = {"Hej!"};
+    struct proto_chat_started s = {.chat = "c1",
+                                   .topic = "youth",
+                                   .audience = "young",
+                                   .lang = "sv",
+                                   .label = "3",
+                                   .canned = canned,
+                                   .ncanned = 1,
+                                   .has_canned = true};
+    return proto_chat_started_worker(&s, NULL);
+}
+
+static char *enc_board_alerts(void)
+{
+    struct proto_alert taken = alert;
+    taken.kind = "worker";
+    taken.note = NULL;
+    taken.taken_by = "Cora";
+    struct proto_board_chat chat = {.chat = "c1",
+                                    .topic = "youth",
+                                    .worker = "Ann",
+                                    .label = "12",
+                                    .lang = NULL,
+                                    .started = 1782990000,
+                                    .last_visitor_msg = -1,
+                                    .last_worker_msg = -1};
+    struct proto_board b = {.chats = &chat, .nchats = 1, .alerts = &taken, .nalerts = 1};
+    return proto_board(&b, NULL);
 }
 
 #define TOPIC_JSON                                                                                 \
@@ -487,9 +571,32 @@ static const struct {
                           "\"fi\":\"Soita 112\",\"sv\":\"Ring 112\",\"en\":\"\"},\"ref\":\"h\"}"},
     {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
                          "\"role\":\"coordinator\",\"token\":\"t0k\",\"canned\":[\"Hei!\"],"
-                         "\"categories\":[{\"id\":\"school\",\"label\":{\"fi\":\"Koulu\","
+                         "\"canned_langs\":{\"sv\":[\"Hej!\",\"Tack\"]},\"categories\":[{\"id\":"
+                         "\"school\",\"label\":{\"fi\":\"Koulu\","
                          "\"sv\":\"Skola\",\"en\":\"School\"}}],\"langs\":[\"fi\",\"sv\",\"en\"],"
                          "\"questions\":[],\"ref\":\"l\"}"},
+    {enc_alert, "{\"type\":\"alert\",\"alert\":\"A1\",\"chat\":\"c1\",\"label\":\"12\","
+                "\"topic\":\"youth\",\"worker\":\"Ann\",\"kind\":\"no_first_reply\",\"note\":"
+                "\"no first reply\",\"at\":\"2026-07-02T14:00:00+03:00\",\"taken_by\":null,"
+                "\"ts\":\"2026-07-02T14:00:00+03:00\"}"},
+    {enc_alert_taken, "{\"type\":\"alert_taken\",\"alert\":\"A1\",\"chat\":\"c1\","
+                      "\"label\":\"12\",\"by\":\"Cora\"}"},
+    {enc_alert_closed, "{\"type\":\"alert_closed\",\"alert\":\"A1\",\"chat\":\"c1\","
+                       "\"label\":\"12\",\"by\":null,\"reason\":\"chat_ended\"}"},
+    {enc_ack_alert, "{\"type\":\"ack\",\"supervisors\":1,\"alert\":\"A1\",\"ref\":\"a\"}"},
+    {enc_monitored,
+     "{\"type\":\"monitored\",\"chat\":\"c1\",\"label\":\"12\",\"by\":[\"Cora\",\"Dan\"]}"},
+    {enc_started_worker_label,
+     "{\"type\":\"chat_started\",\"chat\":\"c1\",\"topic\":\"youth\",\"label\":\"3\","
+     "\"canned\":[\"Hej!\"],\"audience\":\"young\",\"waited_s\":0,\"history\":[],"
+     "\"visitor_away\":false,\"answers\":{},\"urgent\":false,\"lang\":\"sv\"}"},
+    {enc_board_alerts,
+     "{\"type\":\"board\",\"topics\":[],\"workers\":[],\"chats\":[{\"chat\":\"c1\","
+     "\"topic\":\"youth\",\"worker\":\"Ann\",\"started\":\"2026-07-02T14:00:00+03:00\","
+     "\"last_visitor_msg\":null,\"last_worker_msg\":null,\"urgent\":false,\"visitor_away\":"
+     "false,\"monitors\":[],\"label\":\"12\",\"lang\":null}],\"alerts\":[{\"alert\":\"A1\","
+     "\"chat\":\"c1\",\"label\":\"12\",\"topic\":\"youth\",\"worker\":\"Ann\",\"kind\":"
+     "\"worker\",\"note\":null,\"at\":\"2026-07-02T14:00:00+03:00\",\"taken_by\":\"Cora\"}]}"},
 };
 
 static void test_encode_table(void **state)

@@ -18,7 +18,23 @@ function Asks(sock) {
   this.sock = sock;
   this.items = {};               /* chat id -> {open, form, input, send, said, key, n} */
   this.refs = {};                /* ref of an alert request -> chat id */
+  this.alerts = {};              /* alert id -> chat id, for alert_taken */
 }
+
+/* The chat of alert id, as far as this page knows it, or null. */
+Asks.prototype.chatOf = function (id) {
+  return typeof id === 'string' && Object.prototype.hasOwnProperty.call(this.alerts, id) ? this.alerts[id] : null;
+};
+
+Asks.prototype.remember = function (id, chat) {
+  if (typeof id === 'string' && id) this.alerts[id] = chat;
+};
+
+/* A supervisor took the chat's alert: the answer line says who is coming. */
+Asks.prototype.taken = function (chat, by) {
+  var it = this.items[chat];
+  if (it) this.say(it, 'c.alert.taken', 0, { by: by });
+};
 
 /* The button and the form (with its answer line) for chat; base makes
  * the ids unique. Returns {button, box}. */
@@ -98,18 +114,23 @@ Asks.prototype.send = function (chat, it) {
   it.send.disabled = true;
 };
 
-/* The answer line: key 'console.ask.sent' / 'console.ask.nobody', or none. */
-Asks.prototype.say = function (it, key, n) {
+/* The answer line: key 'sent' (console.ask.sent.*, in its plural forms),
+ * 'console.ask.nobody' or 'c.alert.taken' (vars.by), or none. */
+Asks.prototype.say = function (it, key, n, vars) {
   it.key = key;
   it.n = n || 0;
-  it.said.className = 'chat-ask-status' + (key ? (key === 'console.ask.sent' ? ' ask-sent' : ' ask-nobody') : '');
-  it.said.textContent = key ? t(key, { n: it.n }) : '';
+  it.vars = vars || {};
+  it.said.className = 'chat-ask-status' + (key ? (key === 'console.ask.nobody' ? ' ask-nobody' : ' ask-sent') : '');
+  if (!key) it.said.textContent = '';
+  else if (key === 'sent') it.said.textContent = Staff.plural(it.n, 'console.ask.sent.one', 'console.ask.sent.other');
+  else it.said.textContent = t(key, it.vars);
 };
 
 /* An ack or error answering an alert; false when m answers something else. */
 Asks.prototype.answer = function (m) {
   if (m.ref === undefined || !Object.prototype.hasOwnProperty.call(this.refs, m.ref)) return false;
-  var it = this.items[this.refs[m.ref]];
+  var chat = this.refs[m.ref];
+  var it = this.items[chat];
   delete this.refs[m.ref];
   if (!it) return true;
   it.send.disabled = false;
@@ -118,9 +139,10 @@ Asks.prototype.answer = function (m) {
     return true;
   }
   var n = typeof m.supervisors === 'number' ? m.supervisors : 0;
+  this.remember(m.alert, chat);
   this.show(it, false);
   it.input.value = '';
-  this.say(it, n ? 'console.ask.sent' : 'console.ask.nobody', n);
+  this.say(it, n ? 'sent' : 'console.ask.nobody', n);
   it.open.focus();
   return true;
 };
@@ -140,7 +162,7 @@ Asks.prototype.render = function () {
   for (var id in this.items) {
     if (!Object.prototype.hasOwnProperty.call(this.items, id)) continue;
     var it = this.items[id];
-    if (it.key) this.say(it, it.key, it.n);
+    if (it.key) this.say(it, it.key, it.n, it.vars);
   }
 };
 

@@ -8,9 +8,18 @@
  * Its times are absolute, so the page ticks every age itself once a second,
  * in place (rebuilding a table would take the keyboard focus away); a chat
  * whose visitor has waited more than LATE_S for a reply is marked then, in
- * words and with a sign, not by colour alone. `alert` frames go into a list,
- * with a short tone and, where the user allowed them on a click, a desktop
- * notification.
+ * words and with a sign, not by colour alone.
+ * Alerts have a life (contract v3 §2): each `alert` {alert, chat, label,
+ * topic, worker, kind, note, at, taken_by} is one item of the list, with a
+ * short tone and, where the user allowed them on a click, a desktop
+ * notification when it is new (or newly raised again). A supervisor takes
+ * it (`alert_take`: the worker is told who is coming, the list says
+ * "Taken by Anna") and closes it (`alert_close`); the daemon closes it
+ * itself when its chat ends; `alert_closed` takes it off every board. Every `board` frame carries the open alerts,
+ * so a reloaded board shows them again and an ended chat's alert goes.
+ * Chats are named by label and topic ("#12 · Youth chat"), never by id;
+ * following an alert whose chat has ended says so plainly, not as an
+ * error.
  *
  * A supervisor follows a chat with `monitor` {chat, on}: its `chat_started`
  * (monitoring: true, with the history, whispers included) opens a read-only
@@ -39,7 +48,7 @@ function Board(ctx) {
   this.mons = {};              /* chat id -> followed chat, see follow() */
   this.monOrder = [];
   this.refs = {};              /* ref -> {kind, chat} of board, monitor, join_chat */
-  this.alerts = [];
+  this.alerts = [];            /* open alerts, newest first, see alertOf() */
   this.counter = 0;
   this.visible = false;
   this.unseen = 0;
@@ -122,15 +131,78 @@ Board.prototype.onBoard = function (m) {
     workers: Array.isArray(m.workers) ? m.workers : [],
     chats: Array.isArray(m.chats) ? m.chats : []
   };
+  var self = this;
+  if (Array.isArray(m.alerts)) {
+    /* the open alerts, as the daemon keeps them */
+    var old = this.alerts;
+    this.alerts = m.alerts.map(function (x) { return self.alertOf(x, old); })
+      .filter(function (a) { return a !== null; });
+    this.sortAlerts();
+  } else {
+    /* a daemon without alerts in its board: an ended chat's alerts go */
+    this.alerts = this.alerts.filter(function (a) { return self.boardChat(a.chat) !== null; });
+  }
   this.render();
 };
 
-Board.prototype.onAlert = function (m) {
-  this.counter += 1;
-  this.alerts.unshift({ n: this.counter, chat: m.chat, topic: m.topic, worker: m.worker, note: m.note, ts: m.ts });
+/* An alert frame or board.alerts item as the list keeps it (its number
+ * n kept from an item with the same id in old), or null. A daemon of v2
+ * sends no id, kind or at: its alerts get a number of their own and
+ * cannot be taken or closed. */
+Board.prototype.alertOf = function (m, old) {
+  if (!m || typeof m !== 'object' || typeof m.chat !== 'string') return null;
+  var id = typeof m.alert === 'string' && m.alert ? m.alert : (typeof m.alert === 'number' ? String(m.alert) : null);
+  var prev = null;
+  var list = id !== null && old ? old : [];
+  for (var i = 0; i < list.length; i++) {
+    if (list[i].id === id) prev = list[i];
+  }
+  if (!prev) this.counter += 1;
+  var legacyNoReply = m.note === 'no first reply';
+  return {
+    id: id,
+    n: prev ? prev.n : this.counter,
+    chat: m.chat,
+    label: typeof m.label === 'string' || typeof m.label === 'number' ? String(m.label) : null,
+    topic: m.topic,
+    worker: typeof m.worker === 'string' ? m.worker : '',
+    kind: m.kind === 'no_first_reply' || legacyNoReply ? 'no_first_reply' : 'worker',
+    note: typeof m.note === 'string' && !legacyNoReply ? m.note : '',
+    at: typeof m.at === 'string' ? m.at : m.ts,
+    taken_by: typeof m.taken_by === 'string' && m.taken_by ? m.taken_by : null
+  };
+};
+
+Board.prototype.sortAlerts = function () {
+  this.alerts.sort(function (a, b) { return String(b.at).localeCompare(String(a.at)) || b.n - a.n; });
   if (this.alerts.length > MAX_ALERTS) this.alerts.length = MAX_ALERTS;
+};
+
+Board.prototype.findAlert = function (id) {
+  if (id === null || id === undefined) return null;
+  for (var i = 0; i < this.alerts.length; i++) {
+    if (this.alerts[i].id === id) return this.alerts[i];
+  }
+  return null;
+};
+
+/* A pushed alert: new (a tone, a notification, the badge), raised again
+ * (the same), taken (words only) or closed (m.closed: it goes). */
+Board.prototype.onAlert = function (m) {
+  var a = this.alertOf(m, this.alerts);
+  if (!a) return;
+  var prev = this.findAlert(a.id);
+  if (m.closed === true || m.state === 'closed') {
+    if (prev) this.dropAlert(prev);
+    return;
+  }
+  var raised = !prev || prev.at !== a.at;
+  if (prev) this.alerts.splice(this.alerts.indexOf(prev), 1);
+  this.alerts.push(a);
+  this.sortAlerts();
   this.renderAlerts();
-  var text = this.alertText(this.alerts[0]);
+  if (!raised) return;
+  var text = this.alertText(a);
   this.ctx.alarm(text);
   if ($('board-sound').checked) Staff.tone([880, 660, 880]);
   Staff.notify(t('board.notify.title'), text);
@@ -138,6 +210,79 @@ Board.prototype.onAlert = function (m) {
     this.unseen += 1;
     this.ctx.badge(this.unseen);
   }
+};
+
+/* `alert_closed` {alert, chat, label, by, reason}: closed by a supervisor
+ * (by) or with its chat (reason chat_ended): it goes from the list. */
+Board.prototype.onAlertClosed = function (m) {
+  var a = this.findAlert(typeof m.alert === 'string' ? m.alert : null);
+  if (a) this.dropAlert(a);
+};
+
+/* Takes the alert (the worker is told we are coming) or closes it. */
+Board.prototype.alertAct = function (a, kind) {
+  var sock = this.ctx.sock;
+  var ref = kind + sock.nextRef();
+  if (!sock.send({ type: kind === 'take' ? 'alert_take' : 'alert_close', alert: a.id, ref: ref })) return;
+  this.refs[ref] = { kind: kind, alert: a.id };
+};
+
+Board.prototype.alertDone = function (r) {
+  var a = this.findAlert(r.alert);
+  if (!a) return;
+  if (r.kind === 'take') {
+    var me = this.ctx.me();
+    a.taken_by = me ? me.alias : a.taken_by;
+    this.renderAlerts();
+    this.say(t('board.alert.took', { chat: this.chatName(a) }));
+  } else {
+    this.say(t('board.alert.closed', { chat: this.chatName(a) }));
+    this.dropAlert(a, true);
+  }
+};
+
+/* The alert goes from the list; with focus, the keyboard goes on to the
+ * next alert's first button, or to the alerts' heading. */
+Board.prototype.dropAlert = function (a, focus) {
+  var at = this.alerts.indexOf(a);
+  if (at < 0) return;
+  var ol = $('board-alerts');
+  var had = focus || ol.contains(document.activeElement);
+  this.alerts.splice(at, 1);
+  this.renderAlerts();
+  if (!had) return;
+  var items = ol.querySelectorAll('li.alert-item');
+  var next = items[Math.min(at, items.length - 1)];
+  var b = next ? next.querySelector('button:not([hidden])') : null;
+  if (b) b.focus();
+  else $('board-alerts-heading').focus();
+};
+
+/* A plain word in the alerts' status line (not an error). */
+Board.prototype.say = function (text) {
+  $('board-said').textContent = text;
+};
+
+/* Follow from an alert: an ended chat is said plainly, and its alert goes. */
+Board.prototype.followAlert = function (a) {
+  if (this.data && this.boardChat(a.chat) === null) {
+    this.say(t('board.alert.ended'));
+    this.dropAlert(a, true);
+    return;
+  }
+  this.follow(a.chat);
+};
+
+/* "#12 · Youth chat · sv": a chat (or an alert) in words, never its id. */
+Board.prototype.chatName = function (x) {
+  var bc = x.chat ? this.boardChat(x.chat) : null;
+  var label = x.label || (bc && bc.label !== undefined && bc.label !== null ? String(bc.label) : null);
+  var lang = x.lang || (bc && typeof bc.lang === 'string' ? bc.lang : null);
+  var parts = [];
+  if (label) parts.push(t('c.chat.label', { label: label }));
+  parts.push(this.ctx.topicTitle(x.topic));
+  if (lang) parts.push(lang);
+  return parts.join(' · ');
 };
 
 /* Whether chat is followed here (its frames belong to this board). */
@@ -159,6 +304,7 @@ Board.prototype.onStarted = function (m) {
     mon.ended = false;
   }
   mon.topic = m.topic || mon.topic;
+  if (typeof m.label === 'string' || typeof m.label === 'number') mon.label = String(m.label);
   mon.urgent = m.urgent === true;
   mon.away = m.visitor_away === true;
   mon.conv.addHistory(Array.isArray(m.history) ? m.history : []);
@@ -209,6 +355,7 @@ Board.prototype.answer = function (m) {
     delete this.refs[m.ref];
     if (m.type === 'error') this.refused(r, m);
     else if (r.kind === 'join') this.joined(r.chat);
+    else if (r.kind === 'take' || r.kind === 'close') this.alertDone(r);
     return true;
   }
   for (var id in this.mons) {
@@ -228,10 +375,19 @@ Board.prototype.answer = function (m) {
 
 Board.prototype.refused = function (r, m) {
   var mon = r.chat ? this.mons[r.chat] : null;
-  if (r.kind === 'monitor' && m.code === 'bad_state') {
-    /* the chat is over: a followed one is marked so, a new one is not shown */
+  if (r.kind === 'monitor' && (m.code === 'bad_state' || m.code === 'not_found')) {
+    /* the chat is over: a followed one is marked so, a new one is not
+     * shown; said plainly, it is no error of the supervisor's */
     if (mon) this.onEnded({ chat: r.chat, by: 'server' });
-    else Chat.showError(t('board.follow.gone'), m.code);
+    else this.say(t('board.follow.gone'));
+    var self = this;
+    this.alerts.filter(function (a) { return a.chat === r.chat; }).forEach(function (a) { self.dropAlert(a); });
+    return;
+  }
+  if ((r.kind === 'take' || r.kind === 'close') && (m.code === 'bad_state' || m.code === 'not_found')) {
+    var a = this.findAlert(r.alert);
+    this.say(t('board.alert.gone'));
+    if (a) this.dropAlert(a, true);
     return;
   }
   if (r.kind === 'join' && mon) {

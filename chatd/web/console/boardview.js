@@ -1,5 +1,6 @@
 /* boardview.js: the board's tables, as methods of board.js's Board:
- * queues, workers and chats now from the last `board` frame, the alerts,
+ * queues, workers and chats now from the last `board` frame (chats named
+ * "#12 · Youth chat"), the open alerts with Take, Follow and Close,
  * and the tick that rewrites every age in place once a second (rebuilding
  * a table would take the keyboard focus away). A chat whose visitor has
  * waited more than LATE_S for a reply is marked in words and with a sign,
@@ -151,11 +152,12 @@ boardTables.renderWorkers = function () {
     if (!w.connected) tr.className = 'w-disconnected';
     tr.appendChild(th);
     var load = cell('td', null, 'w-load');
-    load.textContent = t('board.w.load', { chats: Number(w.chats) || 0, capacity: Number(w.capacity) || 0 });
+    load.textContent = Staff.plural(Number(w.capacity) || 0, 'board.w.load.one', 'board.w.load.other',
+      { chats: Number(w.chats) || 0, capacity: Number(w.capacity) || 0 });
     if (Number(w.wrapups) > 0) {
       var wu = document.createElement('span');
       wu.className = 'w-wrapups';
-      wu.textContent = t('board.w.wrapups', { n: Number(w.wrapups) });
+      wu.textContent = Staff.plural(Number(w.wrapups), 'board.w.wrapups.one', 'board.w.wrapups.other');
       load.appendChild(document.createTextNode(' '));
       load.appendChild(wu);
     }
@@ -198,7 +200,7 @@ boardTables.renderChats = function () {
     tr.setAttribute('data-last-visitor', c.last_visitor_msg || '');
     tr.setAttribute('data-last-worker', c.last_worker_msg || '');
     var th = cell('th', null, 'c-topic');
-    th.appendChild(document.createTextNode(self.ctx.topicTitle(c.topic)));
+    th.appendChild(document.createTextNode(self.chatName(c)));
     if (c.urgent) {
       tr.classList.add('urgent');
       th.appendChild(document.createTextNode(' '));
@@ -235,7 +237,7 @@ boardTables.renderChats = function () {
     var b = Staff.button('button small secondary c-follow', 'button', followed ? 'board.chat.goto' : 'board.chat.follow');
     b.setAttribute('data-key', 'follow-' + c.chat);
     b.setAttribute('aria-label', t(followed ? 'board.chat.goto.label' : 'board.chat.follow.label',
-      { topic: self.ctx.topicTitle(c.topic), worker: c.worker || t('board.chat.queued') }));
+      { topic: self.chatName(c), worker: c.worker || t('board.chat.queued') }));
     b.addEventListener('click', function () { self.follow(c.chat); });
     act.appendChild(b);
     tr.appendChild(act);
@@ -245,10 +247,78 @@ boardTables.renderChats = function () {
   this.tick();
 };
 
+/* "#12 · Youth chat · Alice: note" for the alarm and the notification. */
 boardTables.alertText = function (a) {
-  var note = a.note === 'no first reply' ? t('board.alert.noreply') : a.note;
-  var who = t('board.alert.who', { topic: this.ctx.topicTitle(a.topic), worker: a.worker || t('board.chat.queued') });
-  return note ? who + ': ' + note : who;
+  var who = t('board.alert.who', { topic: this.chatName(a), worker: a.worker || t('board.chat.queued') });
+  var what = a.kind === 'no_first_reply' ? t('board.alert.noreply') : (a.note || t('board.alert.nonote'));
+  return who + ': ' + what;
+};
+
+function para(cls, text) {
+  var p = document.createElement('p');
+  p.className = cls;
+  p.textContent = text;
+  return p;
+}
+
+/* One alert: who and when, what kind, the note, who took it; Take, Close
+ * and Follow (each labelled with the chat, for a screen reader's list of
+ * buttons). */
+boardTables.alertItem = function (a) {
+  var self = this;
+  var me = this.ctx.me();
+  var name = this.chatName(a);
+  var li = document.createElement('li');
+  li.className = 'alert-item' + (a.taken_by ? ' alert-taken' : '');
+  li.setAttribute('data-chat', a.chat);
+  if (a.id !== null) li.setAttribute('data-alert', a.id);
+  var head = document.createElement('p');
+  head.className = 'alert-head';
+  head.appendChild(Staff.mark('alert-sign', '\u2691', t('board.alert')));
+  var when = document.createElement('span');
+  when.className = 'alert-time';
+  when.textContent = I18N.formatTime(a.at, false);
+  head.appendChild(document.createTextNode(' '));
+  head.appendChild(when);
+  li.appendChild(head);
+  li.appendChild(para('alert-who', t('board.alert.who', { topic: name, worker: a.worker || t('board.chat.queued') })));
+  li.appendChild(para('alert-kind', t(a.kind === 'no_first_reply' ? 'board.alert.noreply' : 'board.alert.nonote')));
+  if (a.note) {
+    var note = para('alert-note', t('board.alert.note', { note: a.note }));
+    note.dir = 'auto';
+    li.appendChild(note);
+  }
+  var mine = !!(a.taken_by && me && a.taken_by === me.alias);
+  if (a.id !== null) {
+    var state = para('alert-state', '');
+    state.appendChild(Staff.mark('alert-state-mark', a.taken_by ? '\u2713' : '\u25cb',
+      mine ? t('board.alert.taken.you') : (a.taken_by ? t('board.alert.taken', { by: a.taken_by }) : t('board.alert.open'))));
+    li.appendChild(state);
+  }
+  var acts = document.createElement('div');
+  acts.className = 'actions alert-actions';
+  if (a.id !== null) {
+    var take = Staff.button('button small alert-take', 'button', 'board.alert.take');
+    take.setAttribute('data-key', 'take-' + a.n);
+    take.setAttribute('aria-label', t('board.alert.take.label', { chat: name }));
+    take.hidden = mine;
+    take.addEventListener('click', function () { self.alertAct(a, 'take'); });
+    acts.appendChild(take);
+  }
+  var b = Staff.button('button small secondary alert-follow', 'button', 'board.chat.follow');
+  b.setAttribute('data-key', 'alert-' + a.n);
+  b.setAttribute('aria-label', t('board.chat.follow.label', { topic: name, worker: a.worker || t('board.chat.queued') }));
+  b.addEventListener('click', function () { self.followAlert(a); });
+  acts.appendChild(b);
+  if (a.id !== null) {
+    var close = Staff.button('button small secondary alert-close', 'button', 'board.alert.close');
+    close.setAttribute('data-key', 'close-' + a.n);
+    close.setAttribute('aria-label', t('board.alert.close.label', { chat: name }));
+    close.addEventListener('click', function () { self.alertAct(a, 'close'); });
+    acts.appendChild(close);
+  }
+  li.appendChild(acts);
+  return li;
 };
 
 boardTables.renderAlerts = function () {
@@ -257,41 +327,13 @@ boardTables.renderAlerts = function () {
   var a0 = document.activeElement;
   var key = a0 && ol.contains(a0) ? a0.getAttribute('data-key') : null;
   ol.textContent = '';
-  this.alerts.forEach(function (a) {
-    var li = document.createElement('li');
-    li.className = 'alert-item';
-    li.setAttribute('data-chat', a.chat);
-    var head = document.createElement('p');
-    head.className = 'alert-head';
-    head.appendChild(Staff.mark('alert-sign', '\u2691', t('board.alert')));
-    var when = document.createElement('span');
-    when.className = 'alert-time';
-    when.textContent = I18N.formatTime(a.ts, false);
-    head.appendChild(document.createTextNode(' '));
-    head.appendChild(when);
-    li.appendChild(head);
-    var who = document.createElement('p');
-    who.className = 'alert-who';
-    who.textContent = t('board.alert.who', { topic: self.ctx.topicTitle(a.topic), worker: a.worker || t('board.chat.queued') });
-    li.appendChild(who);
-    var note = document.createElement('p');
-    note.className = 'alert-note';
-    note.dir = 'auto';
-    if (a.note === 'no first reply') note.textContent = t('board.alert.noreply');
-    else if (a.note) note.textContent = t('board.alert.note', { note: a.note });
-    else note.textContent = t('board.alert.nonote');
-    li.appendChild(note);
-    var b = Staff.button('button small secondary alert-follow', 'button', 'board.chat.follow');
-    b.setAttribute('data-key', 'alert-' + a.n);
-    b.setAttribute('aria-label', t('board.chat.follow.label', { topic: self.ctx.topicTitle(a.topic), worker: a.worker }));
-    b.addEventListener('click', function () { self.follow(a.chat); });
-    li.appendChild(b);
-    ol.appendChild(li);
-  });
+  this.alerts.forEach(function (a) { ol.appendChild(self.alertItem(a)); });
   $('board-alerts-none').hidden = this.alerts.length > 0;
   if (key) {
-    var again = ol.querySelector('[data-key="' + key + '"]');
-    if (again) again.focus();
+    var again = ol.querySelector('[data-key="' + key + '"]:not([hidden])');
+    if (!again && /^take-/.test(key)) again = ol.querySelector('[data-key="close-' + key.slice(5) + '"]');
+    if (!again) again = ol.querySelector('li.alert-item button:not([hidden])') || $('board-alerts-heading');
+    again.focus();   /* the alert went (closed elsewhere, its chat ended): the keyboard stays in the list */
   }
 };
 

@@ -9,15 +9,29 @@
  * worker's board follows (board.js) gets the same messages.
  * A visitor who left with the quick exit (`chat_ended.quick`, contract v3
  * §1) is told apart from an ordinary goodbye: they may not be safe to talk
- * now. */
+ * now.
+ * Chats you can tell apart (contract v3 §2): a panel is headed by the
+ * chat's label, topic and language ("#12 · Youth chat · sv"), its urgent
+ * mark and how long the visitor has waited for a reply; the random chat
+ * id is never shown. The newest chat goes on top, where the worker looks,
+ * and when it comes the ended panels fold to their heads (they can be
+ * opened again). A new chat plays a tone and changes the tab's title even
+ * with the console in front, unless the worker turned that off (a
+ * per-browser setting, title.js). The worker is told who follows the chat
+ * (`monitored`), that a supervisor took their alert (`alert_taken`: "Anna
+ * is coming"), and when the board was alerted that the visitor still waits
+ * for a first reply (the `no_first_reply` alert of their own chat). */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as Staff from './staff.js';
 import { sock, asks, board, wrapups } from './shared.js';
 import { questions } from './session.js';
 import { topicTitle, langName, dutyOn } from './duty.js';
-import { newChat, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
-import { notifyUnread } from './title.js';
+import { newChat, labelOf, cannedOf, setCollapsed, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
+import { notifyUnread, newChatAlerts, newChatTitle } from './title.js';
+
+var WAIT_TICK_MS = 15000;      /* how often "waiting 3 min" in the heads is rewritten */
+var NEW_CHAT_TONE = [523, 659, 784];
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -26,17 +40,60 @@ var chats = {};                /* chat id -> chat record, see panel.js newChat()
 var chatOrder = [];
 var flagRefs = {};             /* ref of a flag request -> {chat, urgent} */
 var unconfirmed = {};          /* chat id -> true: open panels not re-sent yet */
+var waitTimer = null;
 
 /* Every chat, in the order they came. */
 function eachChat(fn) {
   chatOrder.forEach(function (id) { fn(chats[id]); });
 }
 
+/* A new panel goes on top: the newest chat is where the worker looks. */
 function addChat(c) {
   chats[c.id] = c;
   chatOrder.push(c.id);
-  $('chats').appendChild(c.el);
+  $('chats').insertBefore(c.el, $('chats').firstChild);
   renderChatsNone();
+  if (!waitTimer) waitTimer = window.setInterval(renderWaiting, WAIT_TICK_MS);
+}
+
+/* "#12 · Youth chat · sv": how a chat is named everywhere in words. */
+function chatName(c) {
+  var parts = [];
+  if (c.label) parts.push(t('c.chat.label', { label: c.label }));
+  parts.push(topicTitle(c.topic));
+  if (c.lang) parts.push(c.lang);
+  return parts.join(' · ');
+}
+
+/* The label of one of the worker's chats, or null (wrap-ups). */
+function labelOfChat(chat) {
+  return chats[chat] ? chats[chat].label : null;
+}
+
+/* "· waiting 3 min" in each live head whose visitor waits for a reply. */
+function renderWaiting() {
+  var now = Date.now();
+  eachChat(function (c) {
+    var el = q(c, '.chat-waiting');
+    var s = !c.ended && c.waitSince ? Staff.ago(c.waitSince, now) : null;
+    el.hidden = s === null;
+    el.textContent = s === null ? '' : ' · ' + t('c.chat.waiting', { time: I18N.formatDuration(s) });
+  });
+}
+
+/* The visitor's oldest line not answered yet, from a history, or null. */
+function waitFromHistory(history) {
+  var since = null;
+  for (var i = 0; i < history.length; i++) {
+    var h = history[i];
+    if (!h || typeof h !== 'object' || h.from === 'supervisor' || h.whisper) continue;
+    if (h.from === 'visitor') {
+      if (!since && typeof h.ts === 'string') since = h.ts;
+    } else {
+      since = null;
+    }
+  }
+  return since;
 }
 
 /* Where a chat's wrap-up form goes, or null when its panel is closed. */
@@ -91,7 +148,7 @@ function onWhisper(m) {
   if (!c) return;
   c.conv.addWhisper(m);
   notifyUnread();
-  alertWorker('console.notify.whisper', { topic: topicTitle(c.topic) });
+  alertWorker('console.notify.whisper', { topic: chatName(c) });
 }
 
 /* The pre-chat questions asked in topic: those with no topic list are
@@ -176,13 +233,12 @@ function onFlag(m) {
 }
 
 function renderPanelMeta(c) {
-  var title = topicTitle(c.topic);
+  var title = chatName(c);
   q(c, '.chat-topic').textContent = title;
   renderUrgent(c);
   renderAbout(c);
   var aud = I18N.has('c.audience.' + c.audience) ? t('c.audience.' + c.audience) : (c.audience || '');
   q(c, '.chat-meta').textContent = t('c.chat.meta', {
-    chat: c.id,
     audience: aud,
     wait: typeof c.waited === 'number' ? I18N.formatDuration(c.waited) : '–'
   });
@@ -191,6 +247,66 @@ function renderPanelMeta(c) {
   if (c.ended) st = t(c.by === 'quick' ? 'c.chat.ended.quick' : 'c.chat.ended');
   else if (c.away) st = t('c.chat.away');
   q(c, '.chat-status').textContent = st;
+  renderMonitored(c);
+  renderWaiting();
+}
+
+/* Who follows the chat, in its panel. */
+function renderMonitored(c) {
+  var el = q(c, '.chat-monitored');
+  var n = c.ended ? 0 : c.monitors.length;
+  el.hidden = n === 0;
+  el.textContent = '';
+  if (!n) return;
+  var sign = document.createElement('span');
+  sign.setAttribute('aria-hidden', 'true');
+  sign.textContent = '\u25c9 ';
+  el.appendChild(sign);
+  el.appendChild(document.createTextNode(monitoredText(c.monitors)));
+}
+
+function monitoredText(list) {
+  var who = list.join(', ');
+  try {
+    who = new Intl.ListFormat(I18N.locale(), { style: 'long', type: 'conjunction' }).format(list);
+  } catch (e) { /* the commas above */ }
+  return Staff.plural(list.length, 'c.chat.monitored.one', 'c.chat.monitored.other', { who: who });
+}
+
+/* `monitored` {chat, by: [alias]}: who follows the chat now. */
+function onMonitored(m) {
+  var c = chats[m.chat];
+  if (!c || c.ended) return;
+  var by = Array.isArray(m.by) ? m.by.filter(function (a) { return typeof a === 'string' && a; }) : [];
+  if (by.join('\n') === c.monitors.join('\n')) return;
+  c.monitors = by;
+  if (by.length) c.conv.systemText(function () { return monitoredText(by); });
+  else c.conv.system('c.chat.monitored.none');
+  renderMonitored(c);
+}
+
+/* `alert_taken` {alert, by}: a supervisor is coming to the chat. */
+function onAlertTaken(m) {
+  var chat = typeof m.chat === 'string' && m.chat ? m.chat : asks.chatOf(m.alert);
+  var c = chat ? chats[chat] : null;
+  if (!c || typeof m.by !== 'string') return;
+  var by = m.by;
+  c.conv.systemText(function () { return t('c.alert.taken', { by: by }); });
+  asks.taken(c.id, by);
+}
+
+/* An `alert` about one of the worker's own chats: the board was told that
+ * the visitor still waits for the first reply. True when it was ours. */
+function onOwnAlert(m) {
+  var c = chats[m.chat];
+  if (!c || c.ended) return false;
+  asks.remember(m.alert, c.id);
+  if (m.kind !== 'no_first_reply') return true;
+  if (c.noReplyAlert === m.alert) return true;   /* an update of the same alert */
+  c.noReplyAlert = m.alert;
+  c.conv.system('c.alert.noreply');
+  $('announce').textContent = t('c.alert.noreply') + ' ' + chatName(c);
+  return true;
 }
 
 function refreshPanelMeta() {
@@ -221,6 +337,8 @@ function updatePanelControls(c) {
   q(c, '.chat-flag').disabled = !live;
   asks.controls(c.id, live, c.ended);
   q(c, '.chat-close').hidden = !c.ended;
+  q(c, '.chat-expand').hidden = !c.ended;
+  if (!c.ended && c.collapsed) setCollapsed(c, false);
   c.el.classList.toggle('ended', c.ended);
 }
 
@@ -244,26 +362,48 @@ function onChatStarted(m) {
   } else {
     /* a re-sent chat (after a reconnect): rebuild it from history */
     c.topic = m.topic || c.topic;
+    c.label = labelOf(m) || c.label;
     if (m.audience) c.audience = m.audience;
     if (typeof m.waited_s === 'number') c.waited = m.waited_s;
+    c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
+    c.canned = cannedOf(m);
     c.ended = false;
     c.by = null;
     c.conv.clear();
-    rebuildTools(c);   /* the topic may have changed (a transfer came back to us) */
+    rebuildTools(c);   /* the topic or language may have changed (a transfer came back to us) */
   }
   c.answers = m.answers && typeof m.answers === 'object' && !Array.isArray(m.answers) ? m.answers : {};
   c.urgent = m.urgent === true;
-  c.lang = typeof m.lang === 'string' && m.lang ? m.lang : null;
-  c.conv.addHistory(Array.isArray(m.history) ? m.history : []);
+  var history = Array.isArray(m.history) ? m.history : [];
+  c.conv.addHistory(history);
+  c.waitSince = waitFromHistory(history);
+  if (isNew && !c.waitSince && !history.some(function (h) { return h && h.from === 'worker'; })) {
+    c.waitSince = new Date().toISOString();   /* waiting for the first reply */
+  }
   c.away = m.visitor_away === true;
   if (c.away) c.conv.system('c.chat.away');
+  if (Array.isArray(m.monitored_by)) {
+    /* who follows it already (a tab opened later, a reconnect) */
+    c.monitors = m.monitored_by.filter(function (a) { return typeof a === 'string' && a; });
+  }
   renderPanelMeta(c);
   updatePanelControls(c);
   if (isNew) {
-    $('announce').textContent = t(c.urgent ? 'c.announce.urgent' : 'c.announce.new', { topic: topicTitle(c.topic) });
-    notifyUnread();
-    alertWorker('c.announce.new', { topic: topicTitle(c.topic) });
+    foldEnded(c);
+    $('announce').textContent = t(c.urgent ? 'c.announce.urgent' : 'c.announce.new', { topic: chatName(c) });
+    if (newChatAlerts()) {
+      Staff.tone(NEW_CHAT_TONE);
+      newChatTitle(function () { return chatName(c); }, c.el);
+      if (document.hidden) Staff.notify(t('c.announce.new', { topic: chatName(c) }));
+    }
   }
+}
+
+/* A new chat came: the ended panels fold to their heads, out of its way. */
+function foldEnded(fresh) {
+  eachChat(function (c) {
+    if (c !== fresh && c.ended && !c.collapsed) setCollapsed(c, true);
+  });
 }
 
 function onMsg(m) {
@@ -273,9 +413,13 @@ function onMsg(m) {
   if (m.from === 'visitor') {
     c.conv.setOthersTyping(false);
     notifyUnread();
-    alertWorker('c.notify.msg', { topic: topicTitle(c.topic) });
+    alertWorker('c.notify.msg', { topic: chatName(c) });
+    if (!c.waitSince) c.waitSince = typeof m.ts === 'string' ? m.ts : new Date().toISOString();
+  } else if (m.from === 'worker') {
+    c.waitSince = null;   /* answered (by us in another tab, or a supervisor who joined) */
   }
   c.conv.add(m, 'ok');
+  renderWaiting();
 }
 
 function onAck(m) {
@@ -287,7 +431,13 @@ function onAck(m) {
   }
   if (asks.answer(m) || wrapups.answer(m) || board.answer(m)) return;
   var c = chatOfRef(m.ref);
-  if (c) c.conv.ack(m.ref, m.seq);
+  if (!c) return;
+  var rec = c.conv.pending[m.ref];
+  c.conv.ack(m.ref, m.seq);
+  if (rec && !rec.whisper) {
+    c.waitSince = null;   /* our reply is in */
+    renderWaiting();
+  }
 }
 
 function onTyping(m) {
@@ -371,6 +521,10 @@ function chatOfRef(ref) {
 
 export {
   eachChat,
+  labelOfChat,
+  onMonitored,
+  onAlertTaken,
+  onOwnAlert,
   transferRefused,
   relabelTransfers,
   wrapupHost,

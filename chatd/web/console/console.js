@@ -19,9 +19,10 @@
  * worker's own language (the texts come with the welcome's questions), and is
  * marked urgent in words, not colour alone; `flag` marks or unmarks it, and
  * every tab follows the pushed `flag`. The queue counts urgent visitors.
- * The shift (contract v2 §3, §4): "Ask a supervisor" under each chat sends
- * `alert` with an optional note, and says at once when no supervisor is
- * there to get it; a supervisor's whispers show in the chat as lines only
+ * The shift (contract v2 §3, §4, v3 §2): "Ask a supervisor" under each
+ * chat sends `alert` with an optional note, says at once when no supervisor
+ * is there to get it, and who is coming when one takes it (`alert_taken`);
+ * the worker sees who follows the chat (`monitored`); a supervisor's whispers show in the chat as lines only
  * staff see, and a supervisor who joined writes under its alias
  * (staff.js). When the worker's part of a chat ends, the wrap-up form
  * (wrapup.js) opens in its panel. Coordinators and admins also get the
@@ -32,10 +33,13 @@ import * as Chat from '../common.js';
 import { Wrapups } from './wrapup.js';
 import { Board } from './board.js';
 import { sock, asks, board, wrapups, onSocket, setParts } from './shared.js';
-import { me, categories, initSession, onOpen, onClose, onWelcome, onPong, onError, onLoggedOut, applyView, renderBadge, renderWhoami } from './session.js';
+import { me, categories, supervisor, initSession, onOpen, onClose, onWelcome, onPong, onError, onLoggedOut, applyView, renderBadge, renderWhoami } from './session.js';
 import { initDuty, onDuty, renderDuty, renderDutyTopics, renderDutyLangs, topicTitle } from './duty.js';
 import { onQueueState, renderQueue } from './queue.js';
-import { wrapupHost, updateControls, refreshPanelMeta, relabelTransfers, onChatStarted, onMsg, onAck, onTyping, onChatEnded, onAway, onFlag, onWhisper } from './chats.js';
+import {
+  wrapupHost, labelOfChat, updateControls, refreshPanelMeta, relabelTransfers, onChatStarted, onMsg, onAck, onTyping,
+  onChatEnded, onAway, onFlag, onWhisper, onMonitored, onAlertTaken, onOwnAlert
+} from './chats.js';
 import { initTitle, renderTitle } from './title.js';
 
 var $ = Chat.$;
@@ -56,12 +60,22 @@ function onMessage(m) {
     case 'whisper': onWhisper(m); break;
     case 'wrapup': wrapups.open(m); break;
     case 'board': board.onBoard(m); break;
-    case 'alert': board.onAlert(m); break;
+    case 'alert': onAnyAlert(m); break;
+    case 'alert_taken': onAlertTaken(m); break;
+    case 'alert_closed': if (supervisor()) board.onAlertClosed(m); break;
+    case 'monitored': onMonitored(m); break;
     case 'error': onError(m); break;
     case 'pong': onPong(m); break;
     case 'logged_out': onLoggedOut(); break;
     default: break;
   }
+}
+
+/* An alert: about one of our own chats (the no-first-reply alert the
+ * worker gets too), for the board, or both (an admin on duty). */
+function onAnyAlert(m) {
+  onOwnAlert(m);
+  if (supervisor()) board.onAlert(m);
 }
 
 function onLangChange() {
@@ -91,6 +105,7 @@ function init() {
     sock: sock,
     categories: function () { return categories; },
     host: wrapupHost,
+    label: labelOfChat,
     standalone: $('wrapups'),
     announce: function (text) { $('announce').textContent = text; }
   }));

@@ -5,6 +5,7 @@
  * sent again (restoreDuty()). */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
+import * as Staff from './staff.js';
 import { sock, board } from './shared.js';
 import { langs } from './session.js';
 import { forgetQueue, renderQueue } from './queue.js';
@@ -222,7 +223,8 @@ function renderDuty() {
   if (!duty) {
     st.textContent = '';
   } else if (duty.on) {
-    st.textContent = t('c.duty.status.on', { topics: duty.topics.map(topicTitle).join(', '), n: duty.capacity }) +
+    st.textContent = Staff.plural(duty.capacity, 'c.duty.status.on.one', 'c.duty.status.on.other',
+      { topics: duty.topics.map(topicTitle).join(', ') }) +
       (duty.langs && duty.langs.length ? ' ' + t('c.duty.status.langs', { langs: duty.langs.map(langName).join(', ') }) : '');
   } else {
     st.textContent = t('c.duty.status.off');

@@ -94,7 +94,7 @@ following.newMon = function (m) {
   var self = this;
   this.counter += 1;
   var mon = {
-    id: m.chat, topic: m.topic, n: this.counter, ended: false, joined: false, joining: false,
+    id: m.chat, label: null, topic: m.topic, n: this.counter, ended: false, joined: false, joining: false,
     urgent: false, away: false, typingFrom: null, el: null, conv: null
   };
   mon.el = this.buildMon(mon);
@@ -218,13 +218,13 @@ following.renderMon = function (mon) {
     mon.away = bc.visitor_away === true;
   }
   var worker = this.workerOf(mon.id);
-  var title = this.ctx.topicTitle(mon.topic);
+  var title = this.chatName({ chat: mon.id, label: mon.label, topic: mon.topic });
   el.querySelector('.chat-topic').textContent = worker ? t('board.mon.title', { topic: title, worker: worker }) : title;
   el.querySelector('.chat-urgent').hidden = !mon.urgent;
   el.querySelector('.chat-urgent .urgent-text').textContent = t('c.chat.urgent');
   el.classList.toggle('urgent', mon.urgent);
   var me = this.ctx.me();
-  el.querySelector('.mon-meta').textContent = t(mon.joined ? 'board.mon.joined' : 'board.mon.readonly', { chat: mon.id });
+  el.querySelector('.mon-meta').textContent = t(mon.joined ? 'board.mon.joined' : 'board.mon.readonly');
   el.querySelector('.mon-join-hint').textContent = t('board.mon.join.hint', { alias: me ? me.alias : '' });
   el.querySelector('.chat-log').setAttribute('aria-label', t('c.chat.log', { topic: title }));
   el.querySelector('.whisper-form label').textContent = worker ?

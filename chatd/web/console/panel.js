@@ -1,8 +1,13 @@
 /* panel.js: one chat's panel, <section class="chat-panel" data-chat="ID">:
- * its head (topic, urgent mark, Flag, "Ask a supervisor"), what the worker
- * should know first (language, pre-chat answers), the message log, the
- * wrap-up's place, the message form, and the tools under it: canned
- * replies, transfer to another topic, block.
+ * its head ("#12 · Youth chat · sv", the urgent mark, how long the visitor
+ * has waited for a reply; Flag, "Ask a supervisor"; Close and Show/Hide
+ * the messages once it ended), who follows it, what the worker should
+ * know first (language, pre-chat answers), the message log, the message
+ * form, the tools under it: canned replies in the chat's language,
+ * transfer to another topic, block; then the wrap-up's place. Everything
+ * between the head and the wrap-up is the panel's body, which an ended
+ * chat folds away (chats.js). The chat's random id is only ever in
+ * data-chat, never in words.
  * "End chat" asks once, in the panel (a group with the question, "Yes"
  * focused, "Cancel" or Esc to go back). The transfer menu names each
  * target's state and how many are on duty (queue_state, contract v3 §1);
@@ -11,7 +16,7 @@
 import { I18N } from '../i18n.js';
 import * as Staff from './staff.js';
 import { sock, asks } from './shared.js';
-import { me, canned } from './session.js';
+import { me, cannedFor } from './session.js';
 import { topicTitle, topicIds } from './duty.js';
 import { sendFlag, closePanel, updatePanelControls } from './chats.js';
 import { topicInfo } from './queue.js';
@@ -22,18 +27,25 @@ var button = Staff.button;
 var panelCounter = 0;
 
 /* A chat record and its panel, not yet on the page (chats.js adds it):
- * {id, topic, audience, waited, answers, urgent, lang, ended, by, away,
- * conv, el, n}. */
+ * {id, label, topic, audience, waited, answers, urgent, lang, canned
+ * (the chat's own canned replies, or null: by its language), ended, by,
+ * away, waitSince (ISO time of the visitor's oldest unanswered line, or
+ * null), monitors ([alias]), collapsed, conv, el, n}. */
 function newChat(m) {
   panelCounter += 1;
   var c = {
     id: m.chat,
+    label: labelOf(m),
     topic: m.topic,
     audience: m.audience,
     waited: m.waited_s,
     answers: {},
     urgent: false,
-    lang: null,
+    lang: typeof m.lang === 'string' && m.lang ? m.lang : null,
+    canned: cannedOf(m),
+    waitSince: null,
+    monitors: [],
+    collapsed: false,
     ended: false,
     by: null,
     away: false,
@@ -61,20 +73,60 @@ function newChat(m) {
   return c;
 }
 
+/* The canned replies a chat_started carries (those of the chat's
+ * language, contract v3 §2), or null when it carries none. */
+function cannedOf(m) {
+  return Array.isArray(m.canned) ? m.canned.filter(function (x) { return typeof x === 'string' && x; }) : null;
+}
+
+/* The chat's short label ("12", unique per topic and day), or null. */
+function labelOf(m) {
+  if (typeof m.label === 'string' && m.label) return m.label;
+  if (typeof m.label === 'number') return String(m.label);
+  return null;
+}
+
 function buildPanel(c) {
   var base = 'chat-' + c.n;
   var p = Staff.panelHead(base, 'chat-panel', 'data-chat', c.id);
   var sec = p.sec, head = p.head;
+  var waiting = document.createElement('span');
+  waiting.className = 'chat-waiting';
+  waiting.hidden = true;
+  p.title.appendChild(waiting);
   var flagBtn = button('button small secondary chat-flag', 'button', 'c.chat.flag.on');
   flagBtn.addEventListener('click', function () { sendFlag(c, !c.urgent); });
   var ask = asks.build(c.id, base);
+  var expandBtn = button('button small secondary chat-expand', 'button', 'c.chat.collapse');
+  expandBtn.setAttribute('aria-controls', base + '-body');
+  expandBtn.setAttribute('aria-expanded', 'true');
+  expandBtn.hidden = true;
+  expandBtn.addEventListener('click', function () { setCollapsed(c, !c.collapsed); });
+  var closeBtn = button('button small secondary chat-close', 'button', 'c.chat.close');
+  closeBtn.hidden = true;
+  closeBtn.addEventListener('click', function () { closePanel(c); });
   var headTools = document.createElement('div');
   headTools.className = 'chat-head-tools';
   headTools.appendChild(flagBtn);
   headTools.appendChild(ask.button);
+  headTools.appendChild(expandBtn);
+  headTools.appendChild(closeBtn);
   head.appendChild(headTools);
   sec.appendChild(head);
   sec.appendChild(ask.box);
+
+  /* who follows the chat (contract v3 §2 `monitored`): staff only */
+  var mon = document.createElement('p');
+  mon.className = 'chat-monitored';
+  mon.setAttribute('role', 'status');
+  mon.hidden = true;
+  sec.appendChild(mon);
+
+  var outer = sec;
+  sec = document.createElement('div');
+  sec.className = 'chat-body';
+  sec.id = base + '-body';
+  outer.appendChild(sec);
 
   var meta = document.createElement('p');
   meta.className = 'chat-meta';
@@ -102,10 +154,6 @@ function buildPanel(c) {
 
   Staff.chatBody(sec);
 
-  var wrap = document.createElement('div');
-  wrap.className = 'chat-wrapup';
-  sec.appendChild(wrap);
-
   var form = document.createElement('form');
   form.className = 'chat-form';
   form.noValidate = true;
@@ -123,11 +171,8 @@ function buildPanel(c) {
   actions.className = 'actions';
   var sendBtn = button('button chat-send', 'submit', 'c.chat.send');
   var endBtn = button('button secondary chat-end', 'button', 'c.chat.end');
-  var closeBtn = button('button secondary chat-close', 'button', 'c.chat.close');
-  closeBtn.hidden = true;
   actions.appendChild(sendBtn);
   actions.appendChild(endBtn);
-  actions.appendChild(closeBtn);
   form.appendChild(lb);
   form.appendChild(ta);
   form.appendChild(actions);
@@ -148,8 +193,24 @@ function buildPanel(c) {
     function () { return q(c, '.chat-transfer'); }));
 
   endBtn.addEventListener('click', function () { askConfirm(endAsk); });
-  closeBtn.addEventListener('click', function () { closePanel(c); });
-  return sec;
+
+  var wrap = document.createElement('div');
+  wrap.className = 'chat-wrapup';
+  outer.appendChild(wrap);
+  return outer;
+}
+
+/* Folds an ended chat's body away (on) or shows it again; the head, with
+ * Close and Show the messages, and a pending wrap-up stay. */
+function setCollapsed(c, on) {
+  c.collapsed = on;
+  q(c, '.chat-body').hidden = on;
+  c.el.classList.toggle('collapsed', on);
+  var b = q(c, '.chat-expand');
+  var key = on ? 'c.chat.expand' : 'c.chat.collapse';
+  b.setAttribute('data-i18n', key);
+  b.textContent = t(key);
+  b.setAttribute('aria-expanded', on ? 'false' : 'true');
 }
 
 /* A question asked in the panel before something that cannot be undone:
@@ -275,10 +336,15 @@ function buildTools(c, base, ta) {
   var tools = document.createElement('div');
   tools.className = 'chat-tools';
 
+  var canned = c.canned || cannedFor(c.lang);
   var cannedSel = document.createElement('select');
   cannedSel.className = 'chat-canned';
   cannedSel.appendChild(option('', '–'));
-  for (var i = 0; i < canned.length; i++) cannedSel.appendChild(option(String(i), canned[i]));
+  for (var i = 0; i < canned.length; i++) {
+    var co = option(String(i), canned[i]);
+    if (c.lang) co.lang = c.lang;
+    cannedSel.appendChild(co);
+  }
   cannedSel.addEventListener('change', function () {
     if (cannedSel.value === '') return;
     ta.value = (ta.value ? ta.value + ' ' : '') + canned[Number(cannedSel.value)];
@@ -328,6 +394,9 @@ function q(c, sel) {
 
 export {
   newChat,
+  labelOf,
+  cannedOf,
+  setCollapsed,
   rebuildTools,
   labelTransfers,
   askForceTransfer,

@@ -30,7 +30,7 @@ var loginRef = null;
 var loginByToken = false;
 var loggingOut = false;
 var syncRef = null;            /* ping sent after a welcome, see onPong() */
-var canned = [];               /* canned replies from the welcome */
+var canned = [];               /* canned replies from the welcome: [{text, lang}], lang null for any */
 var questions = [];            /* pre-chat questions from the welcome */
 var langs = [];                /* language codes the server accepts, from the welcome */
 var categories = [];           /* contact categories from the welcome, for the wrap-up */
@@ -154,7 +154,7 @@ function onWelcome(m) {
   loginRef = null;
   me = { user: m.user, alias: m.alias, role: m.role };
   if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
-  canned = Array.isArray(m.canned) ? m.canned : [];
+  canned = readCanned(m.canned, m.canned_langs);
   questions = Array.isArray(m.questions) ? m.questions : [];
   langs = Array.isArray(m.langs) ? m.langs.filter(function (l) { return typeof l === 'string'; }) : [];
   categories = Array.isArray(m.categories) ? m.categories.filter(function (x) {
@@ -174,6 +174,34 @@ function onWelcome(m) {
   expectResent();
   syncRef = 'sync' + sock.nextRef();
   sock.send({ type: 'ping', ref: syncRef });
+}
+
+/* The welcome's canned replies (contract v3 §2) as [{text, lang}]:
+ * `canned`, the list for any language (lang null), and `canned_langs`
+ * {code: [text]}, the lists of single languages. */
+function readCanned(any, byLang) {
+  var out = [];
+  var add = function (text, lang) {
+    if (typeof text === 'string' && text) out.push({ text: text, lang: lang });
+  };
+  if (Array.isArray(any)) any.forEach(function (x) { add(x, null); });
+  if (byLang && typeof byLang === 'object' && !Array.isArray(byLang)) {
+    Object.keys(byLang).forEach(function (lang) {
+      if (Array.isArray(byLang[lang])) byLang[lang].forEach(function (x) { add(x, lang); });
+    });
+  }
+  return out;
+}
+
+/* The canned replies for a chat in lang: that language's own list where
+ * it has one, else the list for any language. (A chat_started that
+ * carries its own `canned` is used as it is; this is for a daemon that
+ * sends none.) With the language unknown, the page's language counts. */
+function cannedFor(lang) {
+  var want = lang || I18N.lang;
+  var own = canned.filter(function (x) { return x.lang === want; });
+  var list = own.length ? own : canned.filter(function (x) { return x.lang === null; });
+  return list.map(function (x) { return x.text; });
 }
 
 /* Everything the server re-sends after a welcome came before this pong. */
@@ -250,7 +278,7 @@ function initSession() {
 
 export {
   me,
-  canned,
+  cannedFor,
   questions,
   langs,
   categories,

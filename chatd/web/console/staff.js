@@ -23,7 +23,10 @@
  * - button(), mark(): a button labelled by an i18n key; a sign and a word.
  * - tone(): a short sound made here with WebAudio (no sound files);
  *   notify(): a desktop notification when the user allowed them.
- * - ago(): seconds since an ISO time, clock(): a ticking duration. */
+ * - ago(): seconds since an ISO time, clock(): a ticking duration.
+ * - plural(): a string with a number in it, in the right grammatical
+ *   number: its .one or .other key as Intl.PluralRules picks for the
+ *   page's language ("1 keskustelu", "2 keskustelua"). */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 
@@ -115,6 +118,10 @@ Conversation.prototype.who = function (rec) {
 };
 
 Conversation.prototype.render = function (rec) {
+  if (rec.kind === 'system' && typeof rec.text === 'function') {
+    if (rec.el) rec.el.textContent = rec.text();
+    return;
+  }
   Base.prototype.render.call(this, rec);
   if (!rec.el || rec.kind !== 'msg') return;
   rec.el.classList.toggle('msg-whisper', !!rec.whisper);
@@ -129,6 +136,12 @@ Conversation.prototype.render = function (rec) {
     who.appendChild(icon);
   }
   who.appendChild(document.createTextNode(this.who(rec)));
+};
+
+/* A line from the page itself whose words text() gives each time it is
+ * shown (again, in another language): "Anna is coming." */
+Conversation.prototype.systemText = function (text) {
+  this.append({ kind: 'system', key: null, text: text, el: null });
 };
 
 /* A whisper's number is not a message's seq. */
@@ -209,6 +222,18 @@ function notify(title, body) {
   try { new Notification(title, body ? { body: body } : undefined); } catch (e) { /* ignore */ }
 }
 
+/* I18N.t(one or other, vars) as the language's plural rules say for n
+ * (vars.n is n unless given). The keys are written out whole, so that the
+ * key tests find them; a language with more forms than these two gets
+ * "other" for them. */
+function plural(n, one, other, vars) {
+  var form = Number(n) === 1 ? 'one' : 'other';
+  try {
+    form = new Intl.PluralRules(I18N.locale()).select(Number(n));
+  } catch (e) { /* the guess above */ }
+  return t(form === 'one' ? one : other, Object.assign({ n: n }, vars || {}));
+}
+
 /* Seconds since the ISO time iso (never negative), or null without one. */
 function ago(iso, now) {
   if (!iso) return null;
@@ -280,5 +305,6 @@ export {
   tone,
   notify,
   ago,
-  clock
+  clock,
+  plural
 };

@@ -8,19 +8,31 @@
  * language), a countdown to `until`, Enter sends. It is answered with
  * `wrapup` {chat, kind, categories} -> ack. The form sits in the chat's panel
  * (opts.host(chat)) or, when there is none (a new tab, a closed panel), in
- * a panel of its own in opts.standalone. When the countdown ends the form
+ * a panel of its own in opts.standalone, headed by the chat's label ("#12",
+ * never its id). The kinds carry the statistics page's words (s.kind.*),
+ * so a kind reads the same wherever it is shown. When the countdown ends the form
  * closes with a note: the daemon has given the slot back and takes no wrap-up
  * any more. Nothing of it is kept in the page after that either. */
 import { I18N } from '../i18n.js';
 import * as Staff from './staff.js';
 
 var KINDS = ['counselling', 'information', 'silent', 'test', 'prank', 'abusive'];
+/* The kinds in the statistics page's words: one label per kind on every page. */
+var KIND_KEYS = {
+  counselling: 's.kind.counselling',
+  information: 's.kind.information',
+  silent: 's.kind.silent',
+  test: 's.kind.test',
+  prank: 's.kind.prank',
+  abusive: 's.kind.abusive'
+};
 var SOON_S = 30;                 /* "little time left" is said once, this long before the end */
 
 var t = I18N.t;
 
 /* opts: sock; categories() -> [{id, label}]; host(chat) -> the chat
- * panel's wrap-up slot or null; standalone: where forms without a panel
+ * panel's wrap-up slot or null; label(chat) -> the chat's label or null;
+ * standalone: where forms without a panel
  * go; announce(text): a polite live region. */
 function Wrapups(opts) {
   this.opts = opts;
@@ -43,7 +55,8 @@ Wrapups.prototype.open = function (m) {
   }
   if (it) this.drop(it);
   this.counter += 1;
-  it = { chat: m.chat, until: until, state: 'open', n: this.counter, box: null, form: null, warned: false };
+  var label = typeof m.label === 'string' && m.label ? m.label : this.opts.label(m.chat);
+  it = { chat: m.chat, label: label, until: until, state: 'open', n: this.counter, box: null, form: null, warned: false };
   this.items[m.chat] = it;
   var host = this.opts.host(m.chat);
   var hadFocus = !document.activeElement || document.activeElement === document.body ||
@@ -190,11 +203,11 @@ Wrapups.prototype.renderItem = function (it) {
   var box = it.box;
   if (it.form) {
     var f = it.form;
-    f.querySelector('.wrapup-title').textContent = it.standalone ?
-      t('wrapup.heading.chat', { chat: it.chat }) : t('wrapup.heading');
+    f.querySelector('.wrapup-title').textContent = it.standalone && it.label ?
+      t('wrapup.heading.chat', { chat: t('c.chat.label', { label: it.label }) }) : t('wrapup.heading');
     f.querySelector('.wrapup-kinds legend').textContent = t('wrapup.kind.legend');
     for (var i = 0; i < KINDS.length; i++) {
-      f.querySelector('label[for="' + base + '-kind-' + KINDS[i] + '"]').textContent = t('wrapup.kind.' + KINDS[i]);
+      f.querySelector('label[for="' + base + '-kind-' + KINDS[i] + '"]').textContent = t(KIND_KEYS[KINDS[i]]);
     }
     f.querySelector('.wrapup-cats legend').textContent = t('wrapup.cats.legend');
     var cats = this.opts.categories();
@@ -211,7 +224,7 @@ Wrapups.prototype.renderItem = function (it) {
   var close = box.querySelector('.wrapup-close');
   if (close) {
     close.textContent = t('c.chat.close');
-    close.setAttribute('aria-label', t('wrapup.close', { chat: it.chat }));
+    close.setAttribute('aria-label', it.label ? t('wrapup.close', { chat: t('c.chat.label', { label: it.label }) }) : t('wrapup.close.plain'));
   }
   this.tickItem(it, Date.now());
 };
