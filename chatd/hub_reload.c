@@ -132,6 +132,17 @@ static void remap_chat(void *value, void *arg)
     const struct remap_ctx *c = arg;
     if (ch->topic >= 0 && (size_t)ch->topic < c->from->ntopics && c->map->topic[ch->topic] >= 0)
         ch->topic = c->map->topic[ch->topic];
+    if (ch->label > 0 && (size_t)ch->label_topic < c->from->ntopics &&
+        c->map->topic[ch->label_topic] >= 0)
+        ch->label_topic = c->map->topic[ch->label_topic];
+}
+
+/* Open alerts name a live chat's topic, which removed_in_use keeps. */
+static void remap_alerts(struct hub *h, const struct reload_map *m, const struct config *from)
+{
+    for (struct alert *a = h->alerts; a; a = a->next)
+        if (a->topic >= 0 && (size_t)a->topic < from->ntopics && m->topic[a->topic] >= 0)
+            a->topic = m->topic[a->topic];
 }
 
 static void remap_workers(struct hub *h, const struct reload_map *m, const struct config *from)
@@ -215,6 +226,7 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
     idmap_each(h->visitors, remap_visitor, &ctx);
     idmap_each(h->chats, remap_chat, &ctx);
     remap_workers(h, &map, from);
+    remap_alerts(h, &map, from);
     remap_topics(h, &map, from, next);
     route_labels_free(h);
     h->questions = NULL;
@@ -241,4 +253,3 @@ const struct config *hub_config(const struct hub *h)
 {
     return h->cfg;
 }
-
