@@ -245,6 +245,7 @@ struct wrapup {
     int topic;
     time_t since, until;
     time_t chat_s; /* the part's length, for the estimator's sample */
+    int label;     /* the chat's (contract v3 §2), for the frame */
 };
 struct wrapups {
     struct wrapup w[WRAPUP_MAX];

@@ -246,6 +246,14 @@ void staff_free_all(struct hub *h)
 
 /* ---- wrap-ups ---------------------------------------------------------------- */
 
+/* The wrapup frame of u, with its chat's label. */
+static char *wrapup_frame(const struct wrapup *u)
+{
+    char label[16];
+    snprintf(label, sizeof(label), "%d", u->label);
+    return proto_wrapup(u->chat, label, u->until);
+}
+
 void staff_wrapup_begin(struct hub *h, struct worker *w, const struct chat *ch, time_t now)
 {
     int hold = h->cfg->topics[ch->topic].wrapup_s;
@@ -259,9 +267,13 @@ void staff_wrapup_begin(struct hub *h, struct worker *w, const struct chat *ch, 
     if (ws->n == WRAPUP_MAX) /* cannot happen: each holds a slot */
         staff_wrapup_end(h, w, 0, now);
     struct wrapup *u = &ws->w[ws->n++];
-    *u = (struct wrapup){.topic = ch->topic, .since = now, .until = now + hold, .chat_s = chat_s};
+    *u = (struct wrapup){.topic = ch->topic,
+                         .since = now,
+                         .until = now + hold,
+                         .chat_s = chat_s,
+                         .label = ch->label};
     snprintf(u->chat, sizeof(u->chat), "%s", ch->id);
-    staff_send(w, proto_wrapup(ch->id, u->until));
+    staff_send(w, wrapup_frame(u));
 }
 
 int staff_wrapup_find(const struct worker *w, const char *chat)
@@ -316,5 +328,5 @@ time_t staff_next_wrapup_end(const struct hub *h)
 void staff_send_wrapups(struct worker *w)
 {
     for (int i = 0; i < w->wrapups.n; i++)
-        staff_send(w, proto_wrapup(w->wrapups.w[i].chat, w->wrapups.w[i].until));
+        staff_send(w, wrapup_frame(&w->wrapups.w[i]));
 }

@@ -342,12 +342,13 @@ static struct alert *raise_alert(struct hub *h, const struct chat *ch, enum aler
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING);
         snprintf(a->chat, sizeof(a->chat), "%s", ch->id);
         a->topic = ch->topic;
-        a->label = ch->label;
-        a->worker = ch->worker;
         while (*tail)
             tail = &(*tail)->next;
         *tail = a;
     }
+    a->label = ch->label; /* a transfer into another topic numbers it there */
+    a->topic = ch->topic;
+    a->worker = ch->worker; /* the chat's worker now: it learns who takes it */
     a->kind = kind;
     snprintf(a->note, sizeof(a->note), "%s", note ? note : "");
     a->at = now;

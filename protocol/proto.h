@@ -508,8 +508,8 @@ char *proto_monitored(const char *chat, const char *label, const char *const *by
 /* {"type":"flag","chat","urgent"}: a chat's urgency, to its worker's tabs. */
 char *proto_flag(const char *chat, bool urgent);
 
-/* {"type":"wrapup","chat","until"}. */
-char *proto_wrapup(const char *chat, time_t until);
+/* {"type":"wrapup","chat","label","until"} (label: contract v3 §2). */
+char *proto_wrapup(const char *chat, const char *label, time_t until);
 
 /* An ack carrying one more integer field (e.g. "supervisors"). */
 char *proto_ack_with(const char *key, long value, const char *ref);

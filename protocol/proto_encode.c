@@ -540,11 +540,12 @@ char *proto_flag(const char *chat, bool urgent)
     return proto_dump(o, NULL);
 }
 
-char *proto_wrapup(const char *chat, time_t until)
+char *proto_wrapup(const char *chat, const char *label, time_t until)
 {
     json_t *o = frame_new("wrapup");
     if (o) {
         json_object_set_new(o, "chat", json_string(chat));
+        json_object_set_new(o, "label", json_string(label));
         json_object_set_new(o, "until", proto_time_json(until));
     }
     return proto_dump(o, NULL);

@@ -217,6 +217,43 @@ static void test_a_slow_subscriber_holds_only_the_latest_status(void **state)
     conn_fini(&c);
 }
 
+/* contract v3 §2: a board tab that reads slowly holds the newest frame of
+ * each alert and the newest board, however many changes there were: 30,000
+ * of them stay far below the limit that closes a reader (1008). */
+static void test_a_slow_board_holds_one_frame_per_alert(void **state)
+{
+    (void)state;
+    struct conn_set set;
+    conn_set_init(&set);
+    struct conn c;
+    char buf[256], frame[128];
+    conn_init(&c, &set, PROTO_WORKER, NULL);
+    struct rule all = {.committed = 1};
+    for (int i = 0; i < 30000; i++) {
+        snprintf(frame, sizeof(frame), "a%d-%0100d", i % 2, i); /* two alerts, ~100 bytes */
+        conn_send_keyed(&c, strdup(frame), 100 + (uint64_t)(i % 2));
+        conn_send_latest(&c, strdup("board"));
+        if (i % 1000 == 0)
+            conn_release(&set, may_go, &all, wake, NULL); /* some ready, none read */
+    }
+    conn_send(&c, strdup("pong"));
+    conn_release(&set, may_go, &all, wake, NULL);
+    assert_false(c.closing);
+    assert_true(c.queued_bytes < 1024);
+    struct frame *f;
+    int n = 0;
+    while ((f = conn_next_frame(&c))) {
+        if (n == 0)
+            assert_int_equal(strncmp(f->data, "a0-", 3), 0);
+        snprintf(buf + (n ? strlen(buf) : 0), sizeof(buf) - (n ? strlen(buf) : 0), "%s%.2s",
+                 n ? " " : "", f->data);
+        n++;
+        conn_frame_free(f);
+    }
+    assert_string_equal(buf, "a0 a1 bo po"); /* the last of each alert, the board, the pong */
+    conn_fini(&c);
+}
+
 static void test_a_shared_status_is_one_text_for_all(void **state)
 {
     (void)state;
@@ -313,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_dropped_close_lets_the_conn_live),
         cmocka_unit_test(test_reader_too_far_behind_is_closed),
         cmocka_unit_test(test_a_slow_subscriber_holds_only_the_latest_status),
+        cmocka_unit_test(test_a_slow_board_holds_one_frame_per_alert),
         cmocka_unit_test(test_a_shared_status_is_one_text_for_all),
         cmocka_unit_test(test_bucket_rate_and_burst),
     };
