@@ -368,6 +368,7 @@ struct hub {
     size_t nrota_pending, caprota_pending;
     bool rota_after, rota_changed;
     time_t rota_reminded, rota_next;
+    time_t rota_planned; /* planned_s is counted for the hours before this one */
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

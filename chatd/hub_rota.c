@@ -414,8 +414,38 @@ static int rota_remind_one(const struct store_shift *sh, void *arg)
     return 0;
 }
 
+/* The most ended hours whose planned_s one tick adds (a daemon that was
+ * stopped does not count the hours it missed: it saw nobody then). */
+#define ROTA_PLANNED_CATCH_UP_H 2
+
+static void rota_planned_add(const char *topic, long seconds, void *arg)
+{
+    struct rota_remind *m = arg; /* now: the hour */
+    int t = config_topic_index(m->h->cfg, topic);
+    if (t >= 0 && seconds > 0)
+        stats_add(m->h->stats, t, STAT_PLANNED_S, seconds, m->now);
+}
+
+/* Counts planned_s for the hours that ended since the last tick. */
+static void rota_planned(struct hub *h, time_t now)
+{
+    time_t hour = stats_hour_start(now);
+    if (h->rota_planned == 0 || hour - h->rota_planned > ROTA_PLANNED_CATCH_UP_H * 3600)
+        h->rota_planned = h->rota_planned ? hour - ROTA_PLANNED_CATCH_UP_H * 3600 : hour;
+    while (h->rota_planned < hour) {
+        time_t end = stats_hour_start(h->rota_planned + 3600 + 1800);
+        if (end <= h->rota_planned)
+            end = h->rota_planned + 3600;
+        struct rota_remind m = {h, 0, h->rota_planned};
+        if (store_rota_planned(h->st, h->rota_planned, end, rota_planned_add, &m) != 0)
+            return; /* tried again at the next tick */
+        h->rota_planned = end;
+    }
+}
+
 time_t hub_rota_tick(struct hub *h, time_t now)
 {
+    rota_planned(h, now);
     if (h->rota_reminded == 0) /* the daemon started: no reminders of the past */
         h->rota_reminded = now;
     if (now > h->rota_reminded && h->rota_next != -1 &&
