@@ -442,7 +442,7 @@ static int rota_remind_one(const struct store_shift *sh, void *arg)
 
 /* The most ended hours whose planned_s one tick adds (a daemon that was
  * stopped does not count the hours it missed: it saw nobody then). */
-#define ROTA_PLANNED_CATCH_UP_H 2
+#define ROTA_PLANNED_CATCH_UP_S ((time_t)2 * 3600)
 
 static void rota_planned_add(const char *topic, long seconds, void *arg)
 {
@@ -456,8 +456,8 @@ static void rota_planned_add(const char *topic, long seconds, void *arg)
 static void rota_planned(struct hub *h, time_t now)
 {
     time_t hour = stats_hour_start(now);
-    if (h->rota_planned == 0 || hour - h->rota_planned > ROTA_PLANNED_CATCH_UP_H * 3600)
-        h->rota_planned = h->rota_planned ? hour - ROTA_PLANNED_CATCH_UP_H * 3600 : hour;
+    if (h->rota_planned == 0 || hour - h->rota_planned > ROTA_PLANNED_CATCH_UP_S)
+        h->rota_planned = h->rota_planned ? hour - ROTA_PLANNED_CATCH_UP_S : hour;
     while (h->rota_planned < hour) {
         time_t end = stats_hour_start(h->rota_planned + 3600 + 1800);
         if (end <= h->rota_planned)
@@ -479,8 +479,8 @@ time_t hub_rota_tick(struct hub *h, time_t now)
         struct rota_remind m = {h, h->rota_reminded, now};
         /* a shift is at most a day long: those that start after
          * rota_reminded overlap the span below */
-        if (store_rota_each(h->st, -1, h->rota_reminded + 1 - 86400 * 2, now + 1, rota_remind_one,
-                            &m) != 0)
+        if (store_rota_each(h->st, -1, h->rota_reminded + 1 - (time_t)2 * 86400, now + 1,
+                            rota_remind_one, &m) != 0)
             return -1; /* tried again at the next tick */
         h->rota_next = 0;
     }
