@@ -80,6 +80,8 @@ int admin_import_drop_step(struct store *st, long n, long *done, void *arg);
 
 /* `hours add|list|del`: exceptions to a topic's week (hours_cmd.c). */
 int hours_cmd(struct admin *a, int argc, char **argv);
+/* `rota make` (rota_cmd.c). */
+int rota_cmd(struct admin *a, int argc, char **argv);
 
 /* `stats` (reports and `stats import`) and `plan` (stats_cmd.c). */
 int stats_cmd_stats(struct admin *a, int argc, char **argv);

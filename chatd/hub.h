@@ -106,6 +106,37 @@ struct hub_plan_query {
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
                  void *owner, struct report_job **job);
 
+/* POST /api/rota (contract v3 §7; hub_rota.c): body (len bytes, JSON with
+ * week, from, to and the optional topic, capacity, shift_min_h,
+ * shift_max_h, target_wait_s, target_share, publish) for a coordinator or
+ * admin; queues the rota's report for owner (0) or answers at once: a
+ * chat_err, with *why (static words, or NULL) saying what is wrong with a
+ * bad request. *publish says whether the made rota is to be published
+ * (hub_rota_publish) when it comes back. */
+int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_t len, double now,
+                      void *owner, struct report_job **job, const char **why, bool *publish);
+
+/* Called once the turn that stored a rota change committed (or failed):
+ * the request of owner may be answered now. */
+typedef void (*hub_rota_stored_fn)(void *owner, bool committed);
+
+/* Publishes a made rota (its JSON body, as POST /api/rota made it): one
+ * open shift per worker position, journaled for the turn's commit, after
+ * which stored(owner, committed) is called (unless hub_rota_cancel). 0 or
+ * a chat_err (then stored is not called). */
+int hub_rota_publish(struct hub *h, const char *body, void *owner, hub_rota_stored_fn stored);
+
+/* owner went away: its stored call is not made. */
+void hub_rota_cancel(struct hub *h, void *owner);
+
+/* GET (del false) or DELETE (del true) /api/rota?week=DATE for a
+ * coordinator or admin: the week's shifts {week, shifts: [{shift, topic,
+ * start, end, taken_by}]}, or the open ones deleted ({week, deleted}).
+ * The body (malloc'd), or NULL with *err a chat_err and *why as above. A
+ * DELETE's body is to be sent once stored(owner, true) is called. */
+char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del, double now,
+                   void *owner, hub_rota_stored_fn stored, int *err, const char **why);
+
 /* Delivers the finished reports (call when the worker woke the loop):
  * done(owner, rc, body, len, arg) with body (malloc'd, the callee's; NULL
  * unless rc is 0) for each job not cancelled. */

@@ -414,6 +414,24 @@ struct hub {
      * caller's), and the ones replaced since (the hub's, freed with it). */
     struct config *given_cfg;
     struct hub_old_config *old_configs;
+    /* The rota (hub_rota.c only): shifts taken or dropped in the open batch
+     * (the store has them from its commit on; user "" = dropped), whether
+     * its after-commit action is registered and workers are to hear
+     * `shifts_changed`; reminders are sent for taken shifts that start
+     * after rota_reminded, the next of them at rota_next (-1: none, 0:
+     * not looked up yet). */
+    struct hub_rota_pending {
+        long id;
+        char user[STORE_NAME_MAX + 1];
+        char alias[STORE_ALIAS_MAX + 1];
+    } * rota_pending;
+    size_t nrota_pending, caprota_pending;
+    bool rota_after, rota_changed;
+    time_t rota_reminded, rota_next;
+    time_t rota_planned; /* planned_s is counted for the hours before this one */
+    void **rota_waiting; /* HTTP requests waiting for the batch's commit */
+    size_t nrota_waiting, caprota_waiting;
+    hub_rota_stored_fn rota_stored;
 };
 
 /* A line for the operator's log (no newline, no personal data). */

@@ -158,6 +158,19 @@ static int http_report_queued(struct lws *wsi, struct http_session *hs, int rc)
     return http_report_reply(wsi, hs, rc, NULL);
 }
 
+/* The commit that stored a rota change (publish, delete) is done: its
+ * request is answered with the body it keeps, or told it was not stored. */
+static void rota_stored(void *owner, bool committed)
+{
+    struct lws *wsi = owner;
+    struct http_session *hs = lws_wsi_user(wsi);
+    hs->rota_wait = false;
+    hs->ready = true;
+    hs->rc = committed ? 0 : CHAT_ERR_NOT_STORED;
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    lws_callback_on_writable(wsi);
+}
+
 /* The hub hands a finished report (hub_reports_ready) to the request that
  * waits for it; WRITEABLE answers it. */
 static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
@@ -167,6 +180,17 @@ static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
     (void)arg;
     (void)len;
     hs->job = NULL;
+    if (rc == 0 && hs->rota_publish) { /* answered once this turn's commit stored it */
+        struct server *s = server_of(wsi);
+        hs->rota_publish = false;
+        rc = s && s->hub ? hub_rota_publish(s->hub, body, wsi, rota_stored) : CHAT_ERR_INTERNAL;
+        if (rc == 0) {
+            free(hs->body);
+            hs->body = body;
+            hs->rota_wait = true;
+            return;
+        }
+    }
     hs->ready = true;
     hs->rc = rc;
     lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
@@ -182,6 +206,47 @@ static const char *bearer_of(struct lws *wsi, char *auth, int size)
         strncmp(auth, "Bearer ", 7) == 0)
         return auth + 7;
     return NULL;
+}
+
+/* GET and DELETE /api/rota?week= (contract v3 §7). */
+static int http_rota(struct lws *wsi, struct http_session *hs, struct server *s, bool del)
+{
+    char auth[256], week[32];
+    const char *why = NULL;
+    int err = 0;
+    char *body = hub_api_rota(s->hub, bearer_of(wsi, auth, sizeof(auth)),
+                              query_arg(wsi, "week=", week, sizeof(week)), del, now_s(), wsi,
+                              rota_stored, &err, &why);
+    sodium_memzero(auth, sizeof(auth));
+    if (!body)
+        return http_reply(wsi, hs, (unsigned)chat_err_http(err), "application/json",
+                          proto_http_error_why(err, why), NULL);
+    if (del) { /* answered when the commit stored it */
+        free(hs->body);
+        hs->body = body;
+        hs->rota_wait = true;
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, REPORT_WAIT_MAX_S);
+        return 0;
+    }
+    return http_reply(wsi, hs, 200, "application/json", body, NULL);
+}
+
+/* POST /api/rota once its body is read: a report job, or an error now. */
+static int http_rota_post(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256];
+    const char *why = NULL;
+    int rc = hub_api_rota_post(s->hub, bearer_of(wsi, auth, sizeof(auth)), hs->post, hs->post_len,
+                               now_s(), wsi, &hs->job, &why, &hs->rota_publish);
+    sodium_memzero(auth, sizeof(auth));
+    free(hs->post);
+    hs->post = NULL;
+    hs->post_len = 0;
+    if (rc == CHAT_ERR_BAD_REQUEST && why) {
+        hs->job = NULL;
+        return http_reply(wsi, hs, 400, "application/json", proto_http_error_why(rc, why), NULL);
+    }
+    return http_report_queued(wsi, hs, rc);
 }
 
 /* The hub hands an /api/hours answer to the request that waits for it. */
@@ -317,6 +382,14 @@ static int http_route(struct lws *wsi, struct http_session *hs)
     if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_DELETE_URI) > 0 &&
         strcmp(uri, "/api/hours") == 0)
         return http_hours(wsi, hs, s, HUB_HOURS_DELETE);
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0 &&
+        strcmp(uri, "/api/rota") == 0) {
+        hs->rota_post = true;
+        return 0; /* answered when the body is complete (HTTP_BODY_COMPLETION) */
+    }
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_DELETE_URI) > 0 &&
+        strcmp(uri, "/api/rota") == 0)
+        return http_rota(wsi, hs, s, true);
     if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
         return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
     if (strcmp(uri, "/healthz") == 0)
@@ -365,6 +438,8 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_plan(wsi, hs, s);
     if (strcmp(uri, "/api/hours") == 0)
         return http_hours(wsi, hs, s, HUB_HOURS_GET);
+    if (strcmp(uri, "/api/rota") == 0)
+        return http_rota(wsi, hs, s, false);
     if (strcmp(uri, "/api/langs") == 0)
         return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
                                  "public, max-age=300");
@@ -394,8 +469,8 @@ static int http_write_body(struct lws *wsi, struct http_session *hs)
         hs->body = NULL;
         return http_report_reply(wsi, hs, hs->rc, body);
     }
-    if (hs->job || hs->hours_job)
-        return 0; /* still being made */
+    if (hs->job || hs->hours_job || hs->rota_wait)
+        return 0; /* still being made, or stored */
     if (hs->body) {
         size_t n = hs->len - hs->sent < HTTP_BODY_PIECE ? hs->len - hs->sent : HTTP_BODY_PIECE;
         bool last = hs->sent + n == hs->len;
@@ -432,21 +507,27 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_write_body(wsi, hs);
     case LWS_CALLBACK_HTTP_BODY:
-        return hs && hs->hours_post ? http_post_piece(hs, in, len) : 0;
+        return hs && (hs->hours_post || hs->rota_post) ? http_post_piece(hs, in, len) : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (!hs || !hs->hours_post)
+        if (!hs || !(hs->hours_post || hs->rota_post))
             break;
-        hs->hours_post = false;
+        bool rota = hs->rota_post;
+        hs->hours_post = hs->rota_post = false;
         if (hs->post_len > HTTP_POST_MAX) {
             free(hs->post);
             hs->post = NULL;
             hs->post_len = 0;
             return http_error(wsi, hs, CHAT_ERR_TOO_LARGE);
         }
-        return (s = server_of(wsi)) ? http_hours(wsi, hs, s, HUB_HOURS_POST) : -1;
+        if (!(s = server_of(wsi)))
+            return -1;
+        return rota ? http_rota_post(wsi, hs, s) : http_hours(wsi, hs, s, HUB_HOURS_POST);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (hs) {
+            if (hs->rota_wait && (s = server_of(wsi)) && s->hub)
+                hub_rota_cancel(s->hub, wsi);
+            hs->rota_post = hs->rota_publish = hs->rota_wait = false;
             if (hs->job && (s = server_of(wsi)) && s->hub) /* gone before its report */
                 hub_report_cancel(s->hub, hs->job);
             if (hs->hours_job && (s = server_of(wsi)) && s->hub)

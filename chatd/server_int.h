@@ -66,10 +66,14 @@ struct http_session {
     /* /api/hours: the job it waits for, the POST body so far, and the
      * answer's status once it is ready (0: not an hours answer) */
     struct hours_job *hours_job;
-    bool hours_post; /* a POST /api/hours whose body is being read */
+    bool hours_post; /* a POST /api/hours whose body is being read (rota_post: /api/rota) */
     char *post;
     size_t post_len;
     int status;
+    /* POST /api/rota (its body in post): whether the made rota is to be
+     * published when it comes back (contract v3 §7) */
+    bool rota_post, rota_publish;
+    bool rota_wait; /* its answer (body) waits for the commit that stores it */
 };
 
 /* The hub's time: real time, or what a test made of it (clock.h). */

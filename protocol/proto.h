@@ -67,6 +67,9 @@ enum proto_type {
     /* contract v3 §2 */
     PT_ALERT_TAKE,
     PT_ALERT_CLOSE,
+    PT_SHIFTS, /* contract v3 §7: the rota's published shifts */
+    PT_SHIFT_TAKE,
+    PT_SHIFT_DROP,
 };
 
 /* The languages hello.lang and duty.langs accept, in the order of their
@@ -133,6 +136,9 @@ struct proto_req {
     const char *token;    /* login */
     const char *note;     /* alert (optional) */
     const char *alert;    /* alert_take, alert_close: the alert's id */
+    const char *from;     /* shifts (optional): YYYY-MM-DD */
+    const char *to;       /* shifts (optional): YYYY-MM-DD */
+    int shift;            /* shift_take, shift_drop: the shift's id */
     size_t ntopics;       /* duty */
     const char *topics[PROTO_MAX_TOPICS];
     size_t nanswers; /* join: answers {question: answer} (optional) */
@@ -591,6 +597,8 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
  * "forbidden" | "bad_request" | "too_large" | "busy" | "internal", by the
  * HTTP status of err, "message": chat_err_message(err)}. */
 char *proto_http_error(int err);
+/* The same with why (NULL: the code's message) as its message. */
+char *proto_http_error_why(int err, const char *why);
 
 /* One language of GET /api/langs. */
 struct proto_lang_info {
