@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-    BOB, CHATADMIN, ISO_TS, addWorker, connect, filesUnder, request, run, scenario, step, visitorHello,
-    workerLogin,
+    BOB, CHATADMIN, ISO_TS, addWorker, connect, endHour, filesUnder, httpGet, request, run, scenario, step,
+    visitorHello, workerLogin,
 } from './harness.mjs';
 import * as L from './letters_crypto.mjs';
 
@@ -277,6 +277,18 @@ scenario('statistics: letters received and answered, the answer time, overdue an
     const t = (await request(w2, { type: 'letters' })).threads[0];
     const b = await L.box(t.reply_pub, 'late');
     assert.equal((await request(w2, { type: 'letter_answer', thread: t.thread, reply: b, copy: b })).type, 'ack');
+    await step('/api/stats carries the counters', async () => {
+        await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+        const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+        await endHour(srv); /* only ended hours are reported */
+        const day = (ms) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(ms));
+        const r = await httpGet(srv.port, `/api/stats?from=${day(Date.now())}&to=${day(Date.now() + 8 * DAY * 1000)}`,
+            { Authorization: `Bearer ${cora.welcome.token}` });
+        assert.equal(r.status, 200, r.body);
+        const sum = (k) => JSON.parse(r.body).buckets.reduce((n, x) => n + x[k], 0);
+        assert.deepEqual([sum('letters_received'), sum('letters_answered'), sum('letters_overdue')], [2, 2, 1]);
+        assert.ok(sum('letter_answer_s') >= 100 + 6 * DAY);
+    });
     await srv.stop();
     const s = await letterStats(srv, 8);
     assert.deepEqual([s.letters_received, s.letters_answered, s.letters_overdue], [2, 2, 1]);
