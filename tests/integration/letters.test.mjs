@@ -166,6 +166,22 @@ scenario('limits: 3 letters a session an hour, 10 pickups a minute from one sour
     });
 });
 
+scenario('a thread holds at most 16 letters and answers (it must fit in one frame): then too_large', LETTERS, async (srv) => {
+    const code = L.newCode();
+    const first = await L.firstLetter(ORG_PUB, code, 'one');
+    let v = await visitorHello(srv.port);
+    assert.equal((await send(v, first)).type, 'letter_sent');
+    const more = { pickup: first.pickup, letter: await L.box(ORG_PUB, 'more'), own: await L.box(first.reply_pub, 'more') };
+    for (let i = 1; i < 16; i++) {
+        if (i % 3 === 0) v = await visitorHello(srv.port); /* 3 a session an hour */
+        assert.equal((await send(v, more)).type, 'letter_sent', `letter ${i + 1}`);
+    }
+    v = await visitorHello(srv.port);
+    assert.equal((await send(v, more)).code, 'too_large');
+    const r = await request(v, { type: 'letter_pickup', pickup: first.pickup });
+    assert.equal(r.items.length, 16);
+});
+
 scenario('workers: the key, the list, take, a second taker, release, answer; the visitor reads the answer',
     LETTERS, async (srv) => {
         await addWorker(srv);
