@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "chat_err.h"
 #include "config.h"
+#include "letters_cmd.h"
 #include "plan.h"
 #include "stats.h"
 #include "store.h"
@@ -460,6 +461,8 @@ int main(int argc, char **argv)
         rc = stats_cmd_stats(&a, argc, argv);
     else if (strcmp(argv[0], "hours") == 0)
         rc = hours_cmd(&a, argc, argv);
+    else if (strcmp(argv[0], "letters") == 0)
+        rc = letters_cmd(&a, argc, argv);
     else if (strcmp(argv[0], "backup") == 0)
         rc = cmd_backup(&a, argc, argv);
     else if (strcmp(argv[0], "plan") == 0)

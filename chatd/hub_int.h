@@ -35,6 +35,7 @@
 #include "hours.h"
 #include "hub.h"
 #include "idmap.h"
+#include "letters.h"
 #include "queue.h"
 #include "stats.h"
 #include "status.h"
@@ -432,6 +433,12 @@ struct hub {
     void **rota_waiting; /* HTTP requests waiting for the batch's commit */
     size_t nrota_waiting, caprota_waiting;
     hub_rota_stored_fn rota_stored;
+    /* Letters (hub_letters.c only): the threads, the sends of each visitor
+     * session and the pickups of each source in the last hour / minute. */
+    struct letters letters;
+    struct idmap *letter_sends;   /* session key -> struct hub_letter_times */
+    struct idmap *letter_pickups; /* source hash -> struct hub_letter_times */
+    bool letters_reload;          /* a reload is armed for the batch's end */
 };
 
 /* A line for the operator's log (no newline, no personal data). */

@@ -30,6 +30,7 @@
 #include "chat_err.h"
 #include "hub.h"
 #include "hub_int.h"
+#include "hub_letters.h"
 #include "route.h"
 
 /* Index maps from the running config to the next one (-1: gone). */
@@ -238,6 +239,8 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
     h->cfg = next;
     if (route_labels_build(h) != 0)
         hub_log(h, "reload: out of memory building the questions' frames");
+    if (hub_letters_reload(h) != 0) /* letter threads name their topic by index */
+        hub_log(h, "reload: the letter threads could not be read again");
     free(h->last_board);
     h->last_board = NULL;
     hub_hours_apply(h, t);

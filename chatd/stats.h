@@ -53,7 +53,12 @@
  *  planned_s       seconds of the hour inside shifts of the rota that were
  *                  taken (three workers' shifts over the hour = 10800),
  *                  added when the hour has ended, beside worker_s
- * The q_ and cat_ counters are the *extra* counters: their names come from the config
+ * Contract v3 §3 (a topic's letters; the hour of the letter or the answer):
+ *  letters_received  letters written by visitors (first or later ones)
+ *  letters_answered  answers sent by workers
+ *  letter_answer_s   seconds from the oldest unanswered letter to its answer, summed
+ *  letters_overdue   answers sent after the thread's due time
+ * q_QID_AID and cat_ID are the *extra* counters: their names come from the config
  * (every question's answers, then every category, in config order) and
  * follow the fixed ones in a bucket's counts.
  */
@@ -99,8 +104,12 @@ enum stats_counter {
     STAT_HELPED_YES, /* then somewhat, no: in the order of enum proto_helped */
     STAT_AGAIN_YES = STAT_HELPED_YES + 3,
     STAT_AGAIN_NO,
-    STAT_REFUSED_CUTOFF, /* contract v3 §1 */
-    STAT_PLANNED_S,      /* contract v3 §7 */
+    STAT_REFUSED_CUTOFF,   /* contract v3 §1 */
+    STAT_PLANNED_S,        /* contract v3 §7 */
+    STAT_LETTERS_RECEIVED, /* contract v3 §3 */
+    STAT_LETTERS_ANSWERED,
+    STAT_LETTER_ANSWER_S,
+    STAT_LETTERS_OVERDUE,
     STAT_COUNT
 };
 
