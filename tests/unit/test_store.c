@@ -99,9 +99,11 @@ static void old_rows(const struct fixture *f, int v)
     if (v >= 2)
         raw(f,
             "INSERT INTO stats(topic, hour, joins, answered) VALUES ('youth', 1795420800, 7, 5)");
-    if (v >= 3)
-        raw(f, "INSERT INTO sessions VALUES (x'0202', 1, 'youth', 3, 1795420800, 0, NULL, NULL,"
-               " 0, 0)");
+    if (v >= 3) /* migration 10 gave sessions a label */
+        raw(f, v >= 10 ? "INSERT INTO sessions VALUES (x'0202', 1, 'youth', 3, 1795420800, 0,"
+                         " NULL, NULL, 0, 0, 0)"
+                       : "INSERT INTO sessions VALUES (x'0202', 1, 'youth', 3, 1795420800, 0,"
+                         " NULL, NULL, 0, 0)");
     if (v >= 4)
         raw(f, "INSERT INTO blocks VALUES (x'0303', 9999999999)");
 }
