@@ -42,7 +42,9 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
                                       .state = v->state,
                                       .topics = topics,
                                       .ntopics = h->cfg->ntopics,
-                                      .help = {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]}};
+                                      .help = {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]},
+                                      .letters_pub =
+                                          h->cfg->letters_on ? h->cfg->letters_pub : NULL};
     conn_send(c, proto_welcome_visitor(&w, r->ref));
     if (v->state == PROTO_VISITOR_QUEUED) {
         route_send_queued(h, v, NULL, now);

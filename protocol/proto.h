@@ -325,14 +325,15 @@ json_t *proto_categories_json(const struct proto_category *c, size_t n);
 char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n);
 char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n);
 
-/* visitor welcome {"session","resumed","state","topics","help"}. */
+/* visitor welcome {"session","resumed","state","topics","help","letters_pub"?}. */
 struct proto_welcome_visitor {
     const char *session;
     bool resumed;
     enum proto_visitor_state state;
     const struct proto_topic_status *topics;
     size_t ntopics;
-    const char *help[3]; /* [help] text_fi, text_sv, text_en ("" when unset) */
+    const char *help[3];     /* [help] text_fi, text_sv, text_en ("" when unset) */
+    const char *letters_pub; /* contract v3 §3: the key letters are sealed to; NULL: none */
 };
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
 

@@ -214,6 +214,8 @@ char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *r
                             langs3((const char *const[3]){w->help[0] ? w->help[0] : "",
                                                           w->help[1] ? w->help[1] : "",
                                                           w->help[2] ? w->help[2] : ""}));
+        if (w->letters_pub)
+            json_object_set_new(o, "letters_pub", json_string(w->letters_pub));
     }
     return proto_dump(o, ref);
 }

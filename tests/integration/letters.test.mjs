@@ -89,6 +89,7 @@ scenario('a letter to a closed topic: letter_sent with due, picked up with the c
             const [youth, parents] = v.welcome.topics;
             assert.deepEqual([youth.letters, youth.letter_days, youth.state], [true, 5, 'closed']);
             assert.deepEqual([parents.letters, parents.letter_days], [false, 5]);
+            assert.equal(v.welcome.letters_pub, ORG_PUB, 'the welcome names the key a letter is sealed to');
         });
         await step('letter_send -> letter_sent {thread, due = now + 5 days}', async () => {
             const before = Date.now();

@@ -410,8 +410,8 @@ static char *enc_status_body(void)
 
 static char *enc_welcome_visitor(void)
 {
-    struct proto_welcome_visitor w = {"tok",  true, PROTO_VISITOR_QUEUED,
-                                      &topic, 1,    {"Soita 112", "Ring 112", NULL}};
+    struct proto_welcome_visitor w = {
+        "tok", true, PROTO_VISITOR_QUEUED, &topic, 1, {"Soita 112", "Ring 112", NULL}, NULL};
     return proto_welcome_visitor(&w, "h");
 }
 
