@@ -32,6 +32,7 @@ import { renderWrapups, renderHelped } from './wrapups.js';
 import { renderCsv } from './csv.js';
 import * as plan from './plan.js';
 import * as quietShare from './quietshare.js';
+import * as rota from './rota.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -208,7 +209,9 @@ function init() {
   });
   addView(plan.view);
   addView(quietShare.view);
+  addView(rota.view);
   plan.init();
+  rota.init();
   $('filter-form').addEventListener('submit', onFilterSubmit);
   $('cathour-cat').addEventListener('change', function () {
     if (!result) return;
