@@ -50,7 +50,15 @@ static const char usage_text[] =
     "  plan --from DATE --to DATE [--topic T] [--target-wait S] [--target-share P]\n"
     "       [--format csv|json] [--redistribute]\n"
     "                                   the staffing plan per topic, weekday and hour of\n"
-    "                                   the period's statistics\n";
+    "                                   the period's statistics\n"
+    "  rota make --week MONDAY --from DATE --to DATE [--topic T] [--capacity C]\n"
+    "       [--shift-min-h A] [--shift-max-h B] [--target-wait S] [--target-share P]\n"
+    "       [--format csv|json] [--publish]\n"
+    "                                   the week's shifts (whole hours, A..B long, default\n"
+    "                                   3..5) with the fewest worker-hours that give every\n"
+    "                                   hour ceil(slots_needed / C) workers (C default 2)\n"
+    "                                   from the plan of from..to; --publish stores one\n"
+    "                                   open shift per worker position\n";
 
 int admin_fail(int code, const char *fmt, ...)
 {

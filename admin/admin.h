@@ -78,6 +78,9 @@ int admin_steps(struct store *st, admin_step_fn step, void *arg, struct admin_st
 int admin_import_merge_step(struct store *st, long n, long *done, void *arg);
 int admin_import_drop_step(struct store *st, long n, long *done, void *arg);
 
+/* `rota make` (rota_cmd.c). */
+int rota_cmd(struct admin *a, int argc, char **argv);
+
 /* `stats` (reports and `stats import`) and `plan` (stats_cmd.c). */
 int stats_cmd_stats(struct admin *a, int argc, char **argv);
 int stats_cmd_plan(struct admin *a, int argc, char **argv);

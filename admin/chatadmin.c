@@ -462,6 +462,8 @@ int main(int argc, char **argv)
         rc = cmd_backup(&a, argc, argv);
     else if (strcmp(argv[0], "plan") == 0)
         rc = stats_cmd_plan(&a, argc, argv);
+    else if (strcmp(argv[0], "rota") == 0)
+        rc = rota_cmd(&a, argc, argv);
     else
         rc = admin_usage();
     store_close(a.st);

@@ -272,6 +272,26 @@ static struct proto_plan_row plan_row_of(const char *topic, int h, long weeks,
     };
 }
 
+int plan_report_slots(struct plan_report *r, int t, const struct plan_target *target,
+                      int slots[PLAN_WEEK_HOURS])
+{
+    memset(slots, 0, PLAN_WEEK_HOURS * sizeof(slots[0]));
+    if (!(target->wait_s >= 0 && target->wait_s <= PLAN_DURATION_MAX_S) ||
+        !(target->share > 0 && target->share <= 1) || t < 0 || (size_t)t >= r->cfg->ntopics)
+        return CHAT_ERR_BAD_REQUEST;
+    if (!r->cells[t])
+        return 0;
+    struct planned *p = calloc(PLAN_WEEK_HOURS, sizeof(*p));
+    if (!p)
+        return CHAT_ERR_NOMEM;
+    plan_topic(r, t, target, p);
+    for (int h = 0; h < PLAN_WEEK_HOURS; h++)
+        if (p[h].listed && p[h].open && p[h].has_row && p[h].row.slots_needed > 0)
+            slots[h] = p[h].row.slots_needed;
+    free(p);
+    return 0;
+}
+
 static const char *const columns[] = {"topic",
                                       "dow",
                                       "hour",

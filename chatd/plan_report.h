@@ -69,4 +69,12 @@ int plan_report_add(const struct stats_row *row, void *arg);
 int plan_report_print(struct plan_report *r, const struct plan_target *t, bool redistribute,
                       enum stats_format fmt, FILE *out);
 
+/* The slots topic t (a config index) needs in each hour of the week for
+ * target (the rota's input, contract v3 §7): a row's slots_needed where the
+ * row is listed and open, else 0 (no row, closed, no basis, or out of
+ * reach: no number of slots meets the target; the plan shows such an hour
+ * short). 0, CHAT_ERR_BAD_REQUEST for a bad target, or CHAT_ERR_NOMEM. */
+int plan_report_slots(struct plan_report *r, int t, const struct plan_target *target,
+                      int slots[PLAN_WEEK_HOURS]);
+
 #endif

@@ -66,6 +66,13 @@ enum store_stmt {
     S_IMPORT_DROP_EXTRA,
     S_IMPORT_DROP,
     S_IMPORT_DUPS,
+    S_ROTA_ADD, /* the rota's shifts (contract v3 §7) */
+    S_ROTA_SET,
+    S_ROTA_DEL_OPEN,
+    S_ROTA_GET,
+    S_ROTA_WEEK,
+    S_ROTA_SPAN,
+    S_ROTA_PLANNED,
     S_STATS_ADD,  /* built from stats.h's counter names */
     S_STATS_LIST, /* likewise, and the ones below */
     S_IMPORT_STAGE,
@@ -136,6 +143,18 @@ static const char *const store_sql[S_COUNT] = {
     [S_IMPORT_DROP] = "DELETE FROM import_stage WHERE line <= ?1",
     [S_IMPORT_DUPS] = "SELECT min(line), max(line), count(*) FROM import_stage"
                       " GROUP BY topic, hour HAVING count(*) > 1 ORDER BY 2 LIMIT ?1",
+    [S_ROTA_ADD] = "INSERT INTO rota_shifts(topic, week, start, end) VALUES (?1, ?2, ?3, ?4)",
+    [S_ROTA_SET] = "UPDATE rota_shifts SET taken_by = ?2 WHERE id = ?1",
+    [S_ROTA_DEL_OPEN] = "DELETE FROM rota_shifts WHERE week = ?1 AND taken_by IS NULL",
+#define ROTA_COLS                                                                                  \
+    "SELECT s.id, s.topic, s.week, s.start, s.end, s.taken_by, u.alias"                            \
+    " FROM rota_shifts s LEFT JOIN users u ON u.name = s.taken_by"
+    [S_ROTA_GET] = ROTA_COLS " WHERE s.id = ?1",
+    [S_ROTA_WEEK] = ROTA_COLS " WHERE s.week = ?1 ORDER BY s.start, s.topic, s.id",
+    [S_ROTA_SPAN] = ROTA_COLS " WHERE s.end > ?1 AND s.start < ?2 ORDER BY s.start, s.topic, s.id",
+    /* the seconds of [?1, ?2) inside taken shifts, per topic */
+    [S_ROTA_PLANNED] = "SELECT topic, sum(min(end, ?2) - max(start, ?1)) FROM rota_shifts"
+                       " WHERE taken_by IS NOT NULL AND end > ?1 AND start < ?2 GROUP BY topic",
 };
 
 /* One argument of a journaled write. */
@@ -1061,4 +1080,87 @@ int store_backup(struct store *st, const char *path)
         note_db_error(st, dst);
     sqlite3_close(dst);
     return rc;
+}
+
+/* ---- the rota's shifts (contract v3 §7) ---------------------------------------- */
+
+int store_rota_add(struct store *st, const char *topic, time_t week, time_t start, time_t end)
+{
+    return JOURNAL(st, S_ROTA_ADD, ARG_TEXT(topic), ARG_INT(week), ARG_INT(start), ARG_INT(end));
+}
+
+int store_rota_set(struct store *st, long id, const char *user)
+{
+    int rc = JOURNAL(st, S_ROTA_SET, ARG_INT(id), ARG_OPT_TEXT(user));
+    if (rc == 0)
+        last_op(st)->need_change = true;
+    return rc;
+}
+
+int store_rota_del_open(struct store *st, time_t week)
+{
+    return JOURNAL(st, S_ROTA_DEL_OPEN, ARG_INT(week));
+}
+
+/* The shift of s's row. */
+static void row_shift(sqlite3_stmt *s, struct store_shift *sh)
+{
+    memset(sh, 0, sizeof(*sh));
+    sh->id = (long)sqlite3_column_int64(s, 0);
+    copy_col(sh->topic, sizeof(sh->topic), s, 1);
+    sh->week = (time_t)sqlite3_column_int64(s, 2);
+    sh->start = (time_t)sqlite3_column_int64(s, 3);
+    sh->end = (time_t)sqlite3_column_int64(s, 4);
+    copy_col(sh->taken_by, sizeof(sh->taken_by), s, 5);
+    copy_col(sh->alias, sizeof(sh->alias), s, 6);
+}
+
+int store_rota_get(struct store *st, long id, struct store_shift *sh)
+{
+    sqlite3_stmt *s = st->stmt[S_ROTA_GET];
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        row_shift(s, sh);
+    int err = done(st, s, rc);
+    return err ? err : rc == SQLITE_ROW ? 0 : CHAT_ERR_NOT_FOUND;
+}
+
+int store_rota_each(struct store *st, time_t week, time_t from, time_t to,
+                    int (*fn)(const struct store_shift *sh, void *arg), void *arg)
+{
+    sqlite3_stmt *s = st->stmt[week >= 0 ? S_ROTA_WEEK : S_ROTA_SPAN];
+    if (week >= 0)
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)week);
+    else {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)to);
+    }
+    struct store_shift sh;
+    int rc, err = 0;
+    while (err == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        row_shift(s, &sh);
+        err = fn(&sh, arg);
+    }
+    if (err) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return err;
+    }
+    return done(st, s, rc);
+}
+
+int store_rota_planned(struct store *st, time_t from, time_t to,
+                       void (*fn)(const char *topic, long seconds, void *arg), void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_ROTA_PLANNED];
+    char topic[sizeof(((struct store_shift *)0)->topic)];
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)to);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        copy_col(topic, sizeof(topic), s, 0);
+        fn(topic, (long)sqlite3_column_int64(s, 1), arg);
+    }
+    return done(st, s, rc);
 }

@@ -272,6 +272,37 @@ int store_chat_last_segment(struct store *st, const char *chat);
 int store_stats_each(struct store *st, time_t from, time_t to, const char *topic, stats_put_fn fn,
                      void *arg) STORE_WUR;
 
+/* ---- the rota's shifts (contract v3 §7) -------------------------------------
+ * One row per worker position of a published rota: open (taken_by NULL) or
+ * taken by a user; a user's deletion opens its shifts again (the foreign
+ * key sets taken_by to NULL). */
+
+struct store_shift {
+    long id;
+    char topic[33]; /* CONFIG_TOPIC_ID_MAX + 1 */
+    time_t week, start, end;
+    char taken_by[STORE_NAME_MAX + 1]; /* "" when open */
+    char alias[STORE_ALIAS_MAX + 1];   /* the taker's alias, "" when open */
+};
+
+/* Journals an open shift of topic in the rota of week. */
+int store_rota_add(struct store *st, const char *topic, time_t week, time_t start,
+                   time_t end) STORE_WUR;
+/* Journals shift id taken by user (NULL: open again); CHAT_ERR_NOT_FOUND at
+ * the commit when there is no such shift. */
+int store_rota_set(struct store *st, long id, const char *user) STORE_WUR;
+/* Journals the deletion of week's open shifts. */
+int store_rota_del_open(struct store *st, time_t week) STORE_WUR;
+/* Fills sh for id; CHAT_ERR_NOT_FOUND when there is none. */
+int store_rota_get(struct store *st, long id, struct store_shift *sh) STORE_WUR;
+/* Calls fn for each shift of week (week >= 0), else for each that overlaps
+ * [from, to), by start; fn's error stops the walk and is returned. */
+int store_rota_each(struct store *st, time_t week, time_t from, time_t to,
+                    int (*fn)(const struct store_shift *sh, void *arg), void *arg) STORE_WUR;
+/* Calls fn with each topic's seconds of [from, to) inside taken shifts. */
+int store_rota_planned(struct store *st, time_t from, time_t to,
+                       void (*fn)(const char *topic, long seconds, void *arg), void *arg) STORE_WUR;
+
 /* ---- maintenance (chatadmin; not inside a journal) ------------------------- */
 
 /* Gives all free space back in short steps and truncates the WAL. */

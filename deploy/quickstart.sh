@@ -23,7 +23,7 @@ CHATD="$ROOT/build/chatd"
 CHATADMIN="$ROOT/build/chatadmin"
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev libssl-dev
-    libsqlite3-dev libsodium-dev libjansson-dev libinih-dev)
+    libsqlite3-dev libsodium-dev libjansson-dev libinih-dev libglpk-dev)
 
 say() {
     printf 'quickstart: %s\n' "$*"

@@ -32,7 +32,7 @@ case "${1:-}" in
 esac
 
 PACKAGES=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev libssl-dev libsqlite3-dev
-    libsodium-dev libjansson-dev libinih-dev libcmocka-dev clang-format clang-tidy chromium
+    libsodium-dev libjansson-dev libinih-dev libglpk-dev libcmocka-dev clang-format clang-tidy chromium
     clang libclang-rt-14-dev sqlite3 mandoc prometheus debhelper lintian adduser curl nginx-light wrk)
 
 say() { printf 'run.sh: %s\n' "$*"; }
