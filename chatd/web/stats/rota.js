@@ -239,7 +239,7 @@ function refused(r, key) {
 
 function setBusy(on) {
   busy = on;
-  ['rota-preview', 'rota-publish', 'rota-remove', 'rota-yes'].forEach(function (id) {
+  ['rota-preview', 'rota-publish', 'rota-remove', 'rota-refresh', 'rota-yes'].forEach(function (id) {
     $(id).disabled = on;
   });
   $('rota-out').setAttribute('aria-busy', on ? 'true' : 'false');
@@ -499,7 +499,9 @@ function render() {
   var untaken = published && (!m || m.week === published.week) ? published.shifts.filter(function (s) { return !s.taken_by; }).length : 0;
   $('rota-remove').hidden = !(m && m.mode === 'published' && untaken > 0);
   $('rota-back').hidden = !(m && m.mode === 'preview' && published && published.week === m.week && published.shifts.length);
-  $('rota-actions').hidden = $('rota-publish').hidden && $('rota-remove').hidden && $('rota-back').hidden;
+  $('rota-refresh').hidden = !(m && m.mode === 'published' && published && published.shifts.length);
+  $('rota-actions').hidden = $('rota-publish').hidden && $('rota-remove').hidden && $('rota-back').hidden &&
+    $('rota-refresh').hidden;
   out.hidden = !m;
   if (!m) return;
   renderSummary(m);
@@ -752,11 +754,10 @@ function renderPlanned() {
 /* ---- the section's part in the page ---- */
 
 var view = {
+  /* a period asked for: what is published now (taken since?) is asked too */
   load: function () {
-    if (!published && !preview) {
-      var w = chosenWeek();
-      if (w) loadPublished(w);
-    }
+    var w = published ? published.week : chosenWeek();
+    if (w) loadPublished(w);
   },
   render: function (result) {
     stats = result || stats;
@@ -827,6 +828,9 @@ function init() {
     preview = null;
     render();
     $('rota-summary').focus();
+  });
+  $('rota-refresh').addEventListener('click', function () {
+    if (published) loadPublished(published.week, function () { say('s.rota.refreshed'); });
   });
   $('rota-yes').addEventListener('click', onYes);
   $('rota-no').addEventListener('click', function () { closeConfirm(true); });
