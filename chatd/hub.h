@@ -105,6 +105,28 @@ struct hub_plan_query {
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
                  void *owner, struct report_job **job);
 
+/* POST /api/rota (contract v3 §7; hub_rota.c): body (len bytes, JSON with
+ * week, from, to and the optional topic, capacity, shift_min_h,
+ * shift_max_h, target_wait_s, target_share, publish) for a coordinator or
+ * admin; queues the rota's report for owner (0) or answers at once: a
+ * chat_err, with *why (static words, or NULL) saying what is wrong with a
+ * bad request. *publish says whether the made rota is to be published
+ * (hub_rota_publish) when it comes back. */
+int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_t len, double now,
+                      void *owner, struct report_job **job, const char **why, bool *publish);
+
+/* Publishes a made rota (its JSON body, as POST /api/rota made it): one
+ * open shift per worker position, journaled for the turn's commit. 0 or a
+ * chat_err. */
+int hub_rota_publish(struct hub *h, const char *body, double now);
+
+/* GET (del false) or DELETE (del true) /api/rota?week=DATE for a
+ * coordinator or admin: the week's shifts {week, shifts: [{shift, topic,
+ * start, end, taken_by}]}, or the open ones deleted ({week, deleted}).
+ * The body (malloc'd), or NULL with *err a chat_err and *why as above. */
+char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del, double now,
+                   int *err, const char **why);
+
 /* Delivers the finished reports (call when the worker woke the loop):
  * done(owner, rc, body, len, arg) with body (malloc'd, the callee's; NULL
  * unless rc is 0) for each job not cancelled. */

@@ -116,6 +116,17 @@ static int make_plan(const struct config *cfg, struct store *st, const struct re
     return rc;
 }
 
+static int make_rota(const struct config *cfg, struct store *st, const struct report_request *q,
+                     FILE *out)
+{
+    struct rota_result r;
+    int rc = rota_make(cfg, st, &q->rota, &r);
+    if (rc == 0)
+        rc = rota_print(cfg, &r, STATS_JSON, out);
+    rota_result_fini(&r);
+    return rc;
+}
+
 int report_make(const struct config *cfg, struct store *st, const struct report_request *req,
                 char **body, size_t *len)
 {
@@ -126,8 +137,9 @@ int report_make(const struct config *cfg, struct store *st, const struct report_
     *len = 0;
     if (!out)
         return CHAT_ERR_NOMEM;
-    int rc =
-        req->kind == REPORT_STATS ? make_stats(cfg, st, req, out) : make_plan(cfg, st, req, out);
+    int rc = req->kind == REPORT_STATS  ? make_stats(cfg, st, req, out)
+             : req->kind == REPORT_ROTA ? make_rota(cfg, st, req, out)
+                                        : make_plan(cfg, st, req, out);
     if (fclose(out) != 0 && rc == 0)
         rc = CHAT_ERR_NOMEM;
     if (k.over)

@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "rota_report.h"
 
 #define REPORT_QUEUE_MAX 4
 #define REPORT_BODY_MAX ((size_t)64 << 20)
@@ -38,7 +39,7 @@
 struct report;
 struct report_job;
 
-enum report_kind { REPORT_STATS, REPORT_PLAN };
+enum report_kind { REPORT_STATS, REPORT_PLAN, REPORT_ROTA };
 
 /* What to make: the buckets of [from, to) (topic "": all topics) as
  * /api/stats's JSON, or the plan of that period as /api/plan's. */
@@ -49,6 +50,7 @@ struct report_request {
     char *members;             /* stats: JSON members after "buckets" (taken; may be NULL) */
     struct plan_target target; /* plan */
     bool redistribute;         /* plan */
+    struct rota_request rota;  /* rota (POST /api/rota): its week's shifts as JSON */
 };
 
 /* Starts the worker over cfg (borrowed, outliving it) with its own

@@ -162,6 +162,11 @@ static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
     (void)arg;
     (void)len;
     hs->job = NULL;
+    if (rc == 0 && hs->rota_publish) { /* stored by this turn's commit */
+        struct server *s = server_of(wsi);
+        rc = s && s->hub ? hub_rota_publish(s->hub, body, now_s()) : CHAT_ERR_INTERNAL;
+        hs->rota_publish = false;
+    }
     hs->ready = true;
     hs->rc = rc;
     lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
@@ -177,6 +182,59 @@ static const char *bearer_of(struct lws *wsi, char *auth, int size)
         strncmp(auth, "Bearer ", 7) == 0)
         return auth + 7;
     return NULL;
+}
+
+/* GET and DELETE /api/rota?week= (contract v3 §7). */
+static int http_rota(struct lws *wsi, struct http_session *hs, struct server *s, bool del)
+{
+    char auth[256], week[32];
+    const char *why = NULL;
+    int err = 0;
+    char *body =
+        hub_api_rota(s->hub, bearer_of(wsi, auth, sizeof(auth)),
+                     query_arg(wsi, "week=", week, sizeof(week)), del, now_s(), &err, &why);
+    sodium_memzero(auth, sizeof(auth));
+    if (!body)
+        return http_reply(wsi, hs, (unsigned)chat_err_http(err), "application/json",
+                          proto_http_error_why(err, why), NULL);
+    return http_reply(wsi, hs, 200, "application/json", body, NULL);
+}
+
+/* POST /api/rota once its body is read: a report job, or an error now. */
+static int http_rota_post(struct lws *wsi, struct http_session *hs, struct server *s)
+{
+    char auth[256];
+    const char *why = NULL;
+    int rc = hub_api_rota_post(s->hub, bearer_of(wsi, auth, sizeof(auth)), hs->rota_body,
+                               hs->rota_len, now_s(), wsi, &hs->job, &why, &hs->rota_publish);
+    sodium_memzero(auth, sizeof(auth));
+    free(hs->rota_body);
+    hs->rota_body = NULL;
+    hs->rota_len = 0;
+    if (rc == CHAT_ERR_BAD_REQUEST && why) {
+        hs->job = NULL;
+        return http_reply(wsi, hs, 400, "application/json", proto_http_error_why(rc, why), NULL);
+    }
+    return http_report_queued(wsi, hs, rc);
+}
+
+/* A piece of a POST /api/rota body: kept up to HTTP_ROTA_POST_MAX bytes
+ * (more: 413 when it is complete). */
+#define HTTP_ROTA_POST_MAX 4096
+static int http_rota_piece(struct http_session *hs, const void *in, size_t len)
+{
+    if (hs->rota_len > HTTP_ROTA_POST_MAX)
+        return 0;
+    size_t n =
+        hs->rota_len + len > HTTP_ROTA_POST_MAX ? HTTP_ROTA_POST_MAX + 1 - hs->rota_len : len;
+    char *more = realloc(hs->rota_body, hs->rota_len + n + 1);
+    if (!more)
+        return -1;
+    hs->rota_body = more;
+    memcpy(hs->rota_body + hs->rota_len, in, n);
+    hs->rota_len += n;
+    hs->rota_body[hs->rota_len] = '\0';
+    return 0;
 }
 
 static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
@@ -247,6 +305,14 @@ static int http_route(struct lws *wsi, struct http_session *hs)
 {
     struct server *s = server_of(wsi);
     char uri[256], origin[CONFIG_ORIGIN_MAX + 1];
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0 &&
+        strcmp(uri, "/api/rota") == 0) {
+        hs->rota_post = true;
+        return 0; /* answered when the body is complete (HTTP_BODY_COMPLETION) */
+    }
+    if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_DELETE_URI) > 0 &&
+        strcmp(uri, "/api/rota") == 0)
+        return http_rota(wsi, hs, s, true);
     if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
         return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
     if (strcmp(uri, "/healthz") == 0)
@@ -293,6 +359,8 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_stats(wsi, hs, s);
     if (strcmp(uri, "/api/plan") == 0)
         return http_plan(wsi, hs, s);
+    if (strcmp(uri, "/api/rota") == 0)
+        return http_rota(wsi, hs, s, false);
     if (strcmp(uri, "/api/langs") == 0)
         return http_reply_cached(wsi, hs, 200, "application/json", strdup(s->langs->body), NULL,
                                  "public, max-age=300");
@@ -359,9 +427,26 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return http_route(wsi, hs);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_write_body(wsi, hs);
+    case LWS_CALLBACK_HTTP_BODY:
+        return hs && hs->rota_post ? http_rota_piece(hs, in, len) : 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (!hs || !hs->rota_post)
+            break;
+        hs->rota_post = false;
+        if (hs->rota_len > HTTP_ROTA_POST_MAX) {
+            free(hs->rota_body);
+            hs->rota_body = NULL;
+            hs->rota_len = 0;
+            return http_error(wsi, hs, CHAT_ERR_TOO_LARGE);
+        }
+        return (s = server_of(wsi)) ? http_rota_post(wsi, hs, s) : -1;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (hs) {
+            free(hs->rota_body);
+            hs->rota_body = NULL;
+            hs->rota_len = 0;
+            hs->rota_post = hs->rota_publish = false;
             if (hs->job && (s = server_of(wsi)) && s->hub) /* gone before its report */
                 hub_report_cancel(s->hub, hs->job);
             hs->job = NULL;

@@ -62,6 +62,11 @@ struct http_session {
     struct report_job *job;
     bool ready;
     int rc;
+    /* POST /api/rota: its body so far, and whether the made rota is to
+     * be published when it comes back (contract v3 §7) */
+    bool rota_post, rota_publish;
+    char *rota_body;
+    size_t rota_len;
 };
 
 /* The hub's time: real time, or what a test made of it (clock.h). */

@@ -530,6 +530,8 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
  * "forbidden" | "bad_request" | "too_large" | "busy" | "internal", by the
  * HTTP status of err, "message": chat_err_message(err)}. */
 char *proto_http_error(int err);
+/* The same with why (NULL: the code's message) as its message. */
+char *proto_http_error_why(int err, const char *why);
 
 /* One language of GET /api/langs. */
 struct proto_lang_info {

@@ -571,6 +571,11 @@ char *proto_stats_labels(const struct proto_question *q, size_t nq, const struct
 
 char *proto_http_error(int err)
 {
+    return proto_http_error_why(err, NULL);
+}
+
+char *proto_http_error_why(int err, const char *why)
+{
     int status = chat_err_http(err);
     return proto_dump(json_pack("{s:s,s:s}", "error",
                                 status == 401   ? "unauthorized"
@@ -579,7 +584,7 @@ char *proto_http_error(int err)
                                 : status == 413 ? "too_large"
                                 : status == 503 ? "busy"
                                                 : "internal",
-                                "message", chat_err_message(err)),
+                                "message", why ? why : chat_err_message(err)),
                       NULL);
 }
 
