@@ -358,7 +358,7 @@ function removeUntaken() {
     setBusy(false);
     if (!r) return;
     if (!r.ok) { refused(r, 's.rota.err.remove'); return; }
-    var removed = typeof r.json.removed === 'number' ? r.json.removed : count;
+    var removed = typeof r.json.deleted === 'number' ? r.json.deleted : count;
     loadPublished(week, function () {
       say('s.rota.removed', function () { return { shifts: tn('s.rota.n.shifts', removed, { n: nf(removed) }) }; });
     });
