@@ -692,7 +692,7 @@ function gridCell(m, d, h, c) {
   shown.setAttribute('aria-hidden', 'true');
   var words;
   if (m.mode === 'preview') {
-    td.className = c.shifts >= c.need ? 'rota-ok' : 'rota-short';
+    td.className = !c.need ? 'rota-extra' : c.shifts >= c.need ? 'rota-ok' : 'rota-short';
     shown.appendChild(el('span', 'rota-nums', nf(c.need) + '/' + nf(c.shifts)));
     words = t('s.rota.cell.preview', { need: nf(c.need), shifts: nf(c.shifts) });
   } else {
