@@ -7,7 +7,7 @@
  * (`bad_state`), the shift says so in plain words and the list is asked
  * again. The list follows `shifts_changed`.
  *
- * When a taken shift starts, the daemon sends the worker `shift_starts`:
+ * When a taken shift starts, the daemon sends the worker `shift_starting`:
  * a notice above every view says so, with a button that goes on duty for
  * the shift's topic (through the duty form, with the capacity there) and
  * one that dismisses it.
@@ -25,7 +25,7 @@ import { sock } from './shared.js';
 import { topicTitle } from './duty.js';
 
 var WEEKS = 4;
-var REMINDER = 'shift_starts';
+var REMINDER = 'shift_starting';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -130,11 +130,15 @@ function onShiftError(m) {
     applyShiftsView();
     return true;
   }
-  var key;
-  if (m.code === 'bad_state') key = what.kind === 'take' ? 'c.shifts.gone' : 'c.shifts.started';
-  else if (m.code === 'not_found') key = 'c.shifts.notfound';
-  else if (m.code === 'forbidden') key = 'c.shifts.forbidden';
-  else key = 'c.shifts.failed';
+  /* the daemon's `reason` says which rule refused */
+  var key = {
+    taken: 'c.shifts.gone',
+    over: 'c.shifts.over',
+    started: 'c.shifts.started',
+    not_yours: 'c.shifts.notyours',
+    unknown_shift: 'c.shifts.notfound'
+  }[m.reason];
+  if (!key) key = m.code === 'bad_state' && what.kind === 'take' ? 'c.shifts.gone' : 'c.shifts.failed';
   notes[what.shift] = key;
   say(t(key));
   renderList();
@@ -303,7 +307,7 @@ function shiftItem(s, now) {
   }
   if (notes[s.shift]) {
     var note = el('p', 'shift-note', t(notes[s.shift], { shift: shiftWords(s) }));
-    if (notes[s.shift] === 'c.shifts.gone' || notes[s.shift] === 'c.shifts.started') note.classList.add('shift-note-warn');
+    if (notes[s.shift] !== 'c.shifts.took' && notes[s.shift] !== 'c.shifts.dropped') note.classList.add('shift-note-warn');
     li.appendChild(note);
   }
   return li;
