@@ -307,5 +307,38 @@ test('a rota from the plan: preview, publish, two workers take shifts, what is s
             await alice.locator(`#shifts-days li[data-shift="${sA.shift}"][data-state="mine"]`).waitFor();
             assert.equal(await alice.locator('#shifts-days li[data-state="open"]').count(), 0);
         });
+
+        await step('when Alice\'s shift starts, her console says so and goes on duty for its topic', async () => {
+            /* to a minute before the start (the console's 12-hour token runs
+             * out on the way: Alice logs in again), then past it */
+            const now = await srv.advance(0.001);
+            const start = Date.parse(sA.start) / 1000;
+            assert.ok(start - now > 120, 'the shift is ahead');
+            await srv.advance(start - now - 60);
+            await alice.locator('#login-view:not([hidden])').waitFor();
+            await alice.fill('#login-user', ALICE.user);
+            await alice.fill('#login-password', ALICE.password);
+            await alice.click('#login-submit');
+            await alice.locator('#shifts-view:not([hidden])').waitFor();
+            assert.equal(await alice.locator('#shift-reminder').isVisible(), false, 'no notice before the start');
+            await srv.advance(120);
+            const notice = alice.locator('#shift-reminder:not([hidden])');
+            await notice.waitFor();
+            const topic = sA.topic === 'youth' ? 'Youth chat' : 'Parents chat';
+            assert.equal(await text(alice.locator('#shift-reminder-text')),
+                `Your shift starts now: ${topic}, ${sA.start.slice(11, 16)}–${sA.end.slice(11, 16)}.`);
+            assert.equal(await alice.locator('#shift-reminder').getAttribute('role'), 'alert');
+            await shot(alice, 'rota-reminder-en');
+            await alice.locator('#shift-reminder-duty').focus();
+            await alice.keyboard.press('Enter');
+            await alice.locator('#duty-status').filter({ hasText: `On duty: ${topic}.` }).waitFor();
+            assert.equal(await alice.evaluate(() => location.hash), '#chats');
+            await alice.locator('#shift-reminder-text').filter({ hasText: `You are on duty for ${topic}.` }).waitFor();
+            assert.equal(await alice.locator('#shift-reminder-duty').isVisible(), false);
+            /* her own shift has started: no Drop any more */
+            await alice.goto(`${base}/console/#shifts`);
+            await alice.locator(`#shifts-days li[data-shift="${sA.shift}"][data-state="mine"]`).waitFor();
+            assert.equal(await alice.locator(`#shifts-days li[data-shift="${sA.shift}"] button`).count(), 0);
+        });
     });
 });
