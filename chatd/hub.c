@@ -153,6 +153,7 @@ void hub_free(struct hub *h, double now)
         free(h->week_body[i].body);
     free(h->last_board);
     route_labels_free(h);
+    hub_rota_fini(h);
     free(h);
 }
 
@@ -270,6 +271,7 @@ void hub_tick(struct hub *h, double now)
     session_expire(h, t);
     supervise_check_replies(h, t);
     staff_wrapups_expire(h, t);
+    (void)hub_rota_tick(h, t);
     double check = login_next_check(h);
     if (check >= 0 && now >= check)
         login_check_tabs(h, t);
@@ -322,6 +324,8 @@ double hub_next_deadline(struct hub *h, double now)
     EARLIER(route_next_resend(h)); /* `queued` at least every 30 s */
     EARLIER(supervise_next_reply_alert(h));
     EARLIER(staff_next_wrapup_end(h));
+    if (h->rota_next > 0) /* a taken shift's start: its reminder */
+        EARLIER(h->rota_next);
     if (h->board_tabs)
         EARLIER(h->board_next);
     if (turn_retry_at(h) > 0)

@@ -354,6 +354,20 @@ struct hub {
     void *log_arg;
     const struct langs *langs; /* the wire's languages, the badge's words (hub_set_langs) */
     struct report *reports;    /* the report worker (hub_set_reports; borrowed) */
+    /* The rota (hub_rota.c only): shifts taken or dropped in the open batch
+     * (the store has them from its commit on; user "" = dropped), whether
+     * its after-commit action is registered and workers are to hear
+     * `shifts_changed`; reminders are sent for taken shifts that start
+     * after rota_reminded, the next of them at rota_next (-1: none, 0:
+     * not looked up yet). */
+    struct hub_rota_pending {
+        long id;
+        char user[STORE_NAME_MAX + 1];
+        char alias[STORE_ALIAS_MAX + 1];
+    } * rota_pending;
+    size_t nrota_pending, caprota_pending;
+    bool rota_after, rota_changed;
+    time_t rota_reminded, rota_next;
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

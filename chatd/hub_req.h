@@ -17,4 +17,16 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
  * the new body of GET /api/status, its ETag made from it (hub_http.c). */
 void hub_http_status_changed(struct hub *h, char *body, time_t now);
 
+/* The rota's worker.v1 requests (contract v3 §7; hub_rota.c): shifts,
+ * shift_take, shift_drop on c of w. */
+void hub_rota_request(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
+                      time_t now);
+
+/* Sends `shift_starting` to the logged-in workers not on duty whose taken
+ * shifts started by now (hub_tick); the next such start, or -1. */
+time_t hub_rota_tick(struct hub *h, time_t now);
+
+/* Frees what the rota holds in h (hub_free). */
+void hub_rota_fini(struct hub *h);
+
 #endif

@@ -13,8 +13,11 @@
 #include <string.h>
 
 #include "hub_int.h"
+#include "hub_req.h"
 #include "report.h"
 #include "rota_report.h"
+#include "staff.h"
+#include "turn.h"
 
 /* The role of the bearer's user, or a chat_err. */
 static int rota_role(struct hub *h, const char *bearer, time_t now)
@@ -122,15 +125,30 @@ int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_
     return report_submit(h->reports, &req, owner, job);
 }
 
-/* "YYYY-MM-DDTHH:MM:SS+HH:MM" (as rota_iso writes it) as a time, or -1. */
-static time_t rota_parse_iso(const char *text)
+static int rota_note_change(struct hub *h);
+
+/* The n digits at p as a number, or -1. */
+static int rota_digits(const char *p, int n)
 {
-    int y, mo, d, hh, mm, ss, oh, om, n = 0;
-    char sign;
-    if (!text ||
-        sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d%n", &y, &mo, &d, &hh, &mm, &ss, &sign, &oh,
-               &om, &n) != 9 ||
-        text[n] || (sign != '+' && sign != '-'))
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS+HH:MM" (as rota_iso writes it) as a time, or -1. */
+static time_t rota_parse_iso(const char *t)
+{
+    if (!t || strlen(t) != 25 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+        t[16] != ':' || (t[19] != '+' && t[19] != '-') || t[22] != ':')
+        return -1;
+    int y = rota_digits(t, 4), mo = rota_digits(t + 5, 2), d = rota_digits(t + 8, 2),
+        hh = rota_digits(t + 11, 2), mm = rota_digits(t + 14, 2), ss = rota_digits(t + 17, 2),
+        oh = rota_digits(t + 20, 2), om = rota_digits(t + 23, 2);
+    if (y < 0 || mo < 1 || d < 1 || hh < 0 || mm < 0 || ss < 0 || oh < 0 || om < 0)
         return -1;
     struct tm tm = {.tm_year = y - 1900,
                     .tm_mon = mo - 1,
@@ -138,9 +156,8 @@ static time_t rota_parse_iso(const char *text)
                     .tm_hour = hh,
                     .tm_min = mm,
                     .tm_sec = ss};
-    time_t t = timegm(&tm);
-    long off = (oh * 3600L + om * 60L) * (sign == '-' ? -1 : 1);
-    return t - off;
+    long off = (oh * 3600L + om * 60L) * (t[19] == '-' ? -1 : 1);
+    return timegm(&tm) - off;
 }
 
 int hub_rota_publish(struct hub *h, const char *body, double now)
@@ -164,7 +181,7 @@ int hub_rota_publish(struct hub *h, const char *body, double now)
             break;
     }
     json_decref(o);
-    return rc;
+    return rc == 0 ? rota_note_change(h) : rc;
 }
 
 /* One shift as the JSON of GET /api/rota and the worker's `shifts`. */
@@ -212,6 +229,8 @@ char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del
         if (*err == 0)
             *err = store_rota_del_open(h->st, w);
         if (*err == 0)
+            *err = rota_note_change(h);
+        if (*err == 0)
             out = json_pack("{s:s,s:I}", "week", iso, "deleted", (json_int_t)open);
     } else {
         json_t *list = json_array();
@@ -228,4 +247,197 @@ char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del
     if (!text)
         *err = CHAT_ERR_NOMEM;
     return text;
+}
+
+/* ---- worker.v1: shifts, shift_take, shift_drop (contract v3 §7) ------------- */
+
+/* The most days one `shifts` may cover, and its default span. */
+#define ROTA_LIST_MAX_DAYS 400
+#define ROTA_LIST_DAYS 28
+
+/* After the batch's commit (or failure): the pending takes are in the store
+ * (or undone); the workers hear that the list changed. */
+static void rota_after(struct hub *h, void *arg, bool committed)
+{
+    (void)arg;
+    h->nrota_pending = 0;
+    h->rota_after = false;
+    h->rota_next = 0; /* look the next start up again */
+    if (!committed || !h->rota_changed)
+        return;
+    h->rota_changed = false;
+    for (struct worker *w = h->workers; w; w = w->next)
+        if (w->ntabs)
+            staff_send(w, proto_dump(json_pack("{s:s}", "type", "shifts_changed"), NULL));
+}
+
+/* The list changed in this batch: workers hear it after its commit. */
+static int rota_note_change(struct hub *h)
+{
+    h->rota_changed = true;
+    if (h->rota_after)
+        return 0;
+    int rc = turn_after_commit(h, rota_after, NULL);
+    h->rota_after = rc == 0;
+    return rc;
+}
+
+/* The taker of sh as the open batch leaves it, into sh (user and alias). */
+static void rota_overlay(const struct hub *h, struct store_shift *sh)
+{
+    for (size_t i = 0; i < h->nrota_pending; i++)
+        if (h->rota_pending[i].id == sh->id) {
+            snprintf(sh->taken_by, sizeof(sh->taken_by), "%s", h->rota_pending[i].user);
+            snprintf(sh->alias, sizeof(sh->alias), "%s", h->rota_pending[i].alias);
+        }
+}
+
+/* Journals shift id taken by w (NULL: dropped) and keeps it pending. */
+static int rota_set(struct hub *h, long id, const struct worker *w)
+{
+    if (h->nrota_pending == h->caprota_pending) {
+        size_t cap = h->caprota_pending ? 2 * h->caprota_pending : 8;
+        struct hub_rota_pending *more = realloc(h->rota_pending, cap * sizeof(*more));
+        if (!more)
+            return CHAT_ERR_NOMEM;
+        h->rota_pending = more;
+        h->caprota_pending = cap;
+    }
+    int rc = store_rota_set(h->st, id, w ? w->user : NULL);
+    if (rc == 0)
+        rc = rota_note_change(h);
+    if (rc != 0)
+        return rc;
+    struct hub_rota_pending *p = &h->rota_pending[h->nrota_pending++];
+    p->id = id;
+    snprintf(p->user, sizeof(p->user), "%s", w ? w->user : "");
+    snprintf(p->alias, sizeof(p->alias), "%s", w ? w->alias : "");
+    return 0;
+}
+
+struct rota_list {
+    const struct hub *h;
+    json_t *items;
+};
+
+static int rota_item_add(const struct store_shift *sh, void *arg)
+{
+    struct rota_list *l = arg;
+    struct store_shift x = *sh;
+    rota_overlay(l->h, &x);
+    json_t *j = hub_rota_shift_json(&x);
+    return j && json_array_append_new(l->items, j) == 0 ? 0 : CHAT_ERR_NOMEM;
+}
+
+/* An error frame with a reason saying which rule refused. */
+static void rota_error(struct conn *c, int err, const char *reason, const char *ref)
+{
+    conn_send(c, proto_error(err, ref, json_pack("{s:s}", "reason", reason)));
+}
+
+/* `shifts` {from?, to?}: the published shifts that overlap the days
+ * from..to (default: today and the 27 days after). */
+static void rota_list(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
+{
+    char today[16];
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    time_t from = stats_parse_day(r->from ? r->from : today, 0);
+    time_t to = r->to ? stats_parse_day(r->to, 1)
+                      : stats_parse_day(r->from ? r->from : today, ROTA_LIST_DAYS);
+    if (from < 0 || to < 0 || to <= from || to - from > (time_t)ROTA_LIST_MAX_DAYS * 86400 + 7200)
+        return rota_error(c, CHAT_ERR_BAD_REQUEST, "period", r->ref);
+    struct rota_list l = {h, json_array()};
+    int rc = l.items ? store_rota_each(h->st, -1, from, to, rota_item_add, &l) : CHAT_ERR_NOMEM;
+    if (rc != 0) {
+        json_decref(l.items);
+        return conn_send(c, proto_error(CHAT_ERR_INTERNAL, r->ref, NULL));
+    }
+    conn_send(c, proto_dump(json_pack("{s:s,s:o}", "type", "shifts", "items", l.items), r->ref));
+}
+
+void hub_rota_request(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
+                      time_t now)
+{
+    struct store_shift sh;
+    if (r->type == PT_SHIFTS)
+        return rota_list(h, c, r, now);
+    int rc = store_rota_get(h->st, r->shift, &sh);
+    if (rc != 0)
+        return rota_error(c, rc == CHAT_ERR_NOT_FOUND ? CHAT_ERR_BAD_REQUEST : CHAT_ERR_INTERNAL,
+                          "unknown_shift", r->ref);
+    rota_overlay(h, &sh);
+    bool mine = strcmp(sh.taken_by, w->user) == 0;
+    if (r->type == PT_SHIFT_TAKE) {
+        if (mine)
+            return conn_send(c, proto_ack(0, r->ref));
+        if (sh.taken_by[0])
+            return rota_error(c, CHAT_ERR_BAD_STATE, "taken", r->ref);
+        if (sh.end <= now)
+            return rota_error(c, CHAT_ERR_BAD_STATE, "over", r->ref);
+    } else {
+        if (!mine)
+            return rota_error(c, CHAT_ERR_FORBIDDEN, "not_yours", r->ref);
+        if (sh.start <= now)
+            return rota_error(c, CHAT_ERR_BAD_STATE, "started", r->ref);
+    }
+    rc = rota_set(h, sh.id, r->type == PT_SHIFT_TAKE ? w : NULL);
+    if (rc != 0)
+        return conn_send(c, proto_error(rc, r->ref, NULL));
+    conn_send(c, proto_ack(0, r->ref)); /* held until the commit */
+}
+
+/* ---- the reminder ---------------------------------------------------------------- */
+
+struct rota_remind {
+    struct hub *h;
+    time_t after, now;
+};
+
+static int rota_remind_one(const struct store_shift *sh, void *arg)
+{
+    struct rota_remind *m = arg;
+    if (!sh->taken_by[0] || sh->start <= m->after || sh->start > m->now)
+        return 0;
+    for (struct worker *w = m->h->workers; w; w = w->next) {
+        if (strcmp(w->user, sh->taken_by) != 0 || !w->ntabs || w->on_duty)
+            continue;
+        char a[32], b[32];
+        rota_iso(sh->start, a);
+        rota_iso(sh->end, b);
+        staff_send(
+            w, proto_dump(json_pack("{s:s,s:I,s:s,s:s,s:s}", "type", "shift_starting", "shift",
+                                    (json_int_t)sh->id, "topic", sh->topic, "start", a, "end", b),
+                          NULL));
+    }
+    return 0;
+}
+
+time_t hub_rota_tick(struct hub *h, time_t now)
+{
+    if (h->rota_reminded == 0) /* the daemon started: no reminders of the past */
+        h->rota_reminded = now;
+    if (now > h->rota_reminded && h->rota_next != -1 &&
+        (h->rota_next == 0 || h->rota_next <= now)) {
+        struct rota_remind m = {h, h->rota_reminded, now};
+        /* a shift is at most a day long: those that start after
+         * rota_reminded overlap the span below */
+        if (store_rota_each(h->st, -1, h->rota_reminded + 1 - 86400 * 2, now + 1, rota_remind_one,
+                            &m) != 0)
+            return -1; /* tried again at the next tick */
+        h->rota_next = 0;
+    }
+    if (now > h->rota_reminded)
+        h->rota_reminded = now;
+    if (h->rota_next == 0)
+        h->rota_next = store_rota_next_start(h->st, h->rota_reminded);
+    return h->rota_next;
+}
+
+void hub_rota_fini(struct hub *h)
+{
+    free(h->rota_pending);
+    h->rota_pending = NULL;
+    h->nrota_pending = h->caprota_pending = 0;
 }

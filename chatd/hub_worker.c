@@ -102,6 +102,10 @@ static void worker_shift(struct hub *h, struct conn *c, struct tab *tab, const s
         return;
     case PT_WRAPUP:
         return worker_wrapup(h, c, w, r, now);
+    case PT_SHIFTS:
+    case PT_SHIFT_TAKE:
+    case PT_SHIFT_DROP:
+        return hub_rota_request(h, c, w, r, now);
     case PT_ALERT:
         if ((ch = worker_chat(h, c, w, r, false)))
             supervise_alert(h, c, ch, r->note, r->ref, now);

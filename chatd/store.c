@@ -73,6 +73,7 @@ enum store_stmt {
     S_ROTA_WEEK,
     S_ROTA_SPAN,
     S_ROTA_PLANNED,
+    S_ROTA_NEXT,
     S_STATS_ADD,  /* built from stats.h's counter names */
     S_STATS_LIST, /* likewise, and the ones below */
     S_IMPORT_STAGE,
@@ -155,6 +156,7 @@ static const char *const store_sql[S_COUNT] = {
     /* the seconds of [?1, ?2) inside taken shifts, per topic */
     [S_ROTA_PLANNED] = "SELECT topic, sum(min(end, ?2) - max(start, ?1)) FROM rota_shifts"
                        " WHERE taken_by IS NOT NULL AND end > ?1 AND start < ?2 GROUP BY topic",
+    [S_ROTA_NEXT] = "SELECT min(start) FROM rota_shifts WHERE taken_by IS NOT NULL AND start > ?1",
 };
 
 /* One argument of a journaled write. */
@@ -1163,4 +1165,16 @@ int store_rota_planned(struct store *st, time_t from, time_t to,
         fn(topic, (long)sqlite3_column_int64(s, 1), arg);
     }
     return done(st, s, rc);
+}
+
+time_t store_rota_next_start(struct store *st, time_t after)
+{
+    sqlite3_stmt *s = st->stmt[S_ROTA_NEXT];
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)after);
+    int rc = sqlite3_step(s);
+    time_t next = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL
+                      ? (time_t)sqlite3_column_int64(s, 0)
+                      : -1;
+    (void)done(st, s, rc);
+    return next;
 }

@@ -303,6 +303,9 @@ int store_rota_each(struct store *st, time_t week, time_t from, time_t to,
 int store_rota_planned(struct store *st, time_t from, time_t to,
                        void (*fn)(const char *topic, long seconds, void *arg), void *arg) STORE_WUR;
 
+/* The first start after `after` of a taken shift, or -1. */
+time_t store_rota_next_start(struct store *st, time_t after);
+
 /* ---- maintenance (chatadmin; not inside a journal) ------------------------- */
 
 /* Gives all free space back in short steps and truncates the WAL. */

@@ -63,6 +63,9 @@ enum proto_type {
     PT_JOIN_CHAT,
     PT_ALERT,
     PT_WRAPUP,
+    PT_SHIFTS, /* contract v3 §7: the rota's published shifts */
+    PT_SHIFT_TAKE,
+    PT_SHIFT_DROP,
 };
 
 /* The languages hello.lang and duty.langs accept, in the order of their
@@ -128,6 +131,9 @@ struct proto_req {
     const char *password; /* login */
     const char *token;    /* login */
     const char *note;     /* alert (optional) */
+    const char *from;     /* shifts (optional): YYYY-MM-DD */
+    const char *to;       /* shifts (optional): YYYY-MM-DD */
+    int shift;            /* shift_take, shift_drop: the shift's id */
     size_t ntopics;       /* duty */
     const char *topics[PROTO_MAX_TOPICS];
     size_t nanswers; /* join: answers {question: answer} (optional) */

@@ -335,6 +335,19 @@ static int check_wrapup(json_t *root, struct proto_req *req)
     return 0;
 }
 
+/* shifts {from?, to?: YYYY-MM-DD} */
+static int check_shifts(json_t *root, struct proto_req *req)
+{
+    int rc = get_str(root, "from", 10, false, &req->from);
+    return rc ? rc : get_str(root, "to", 10, false, &req->to);
+}
+
+/* shift_take, shift_drop {shift} */
+static int check_shift(json_t *root, struct proto_req *req)
+{
+    return get_int(root, "shift", 1, INT32_MAX, &req->shift);
+}
+
 static const struct request_kind request_kinds[] = {
     {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
     {"join", PT_JOIN, PROTO_VISITOR, check_join},
@@ -360,6 +373,9 @@ static const struct request_kind request_kinds[] = {
     {"join_chat", PT_JOIN_CHAT, PROTO_WORKER, check_chat},
     {"alert", PT_ALERT, PROTO_WORKER, check_alert},
     {"wrapup", PT_WRAPUP, PROTO_WORKER, check_wrapup},
+    {"shifts", PT_SHIFTS, PROTO_WORKER, check_shifts},
+    {"shift_take", PT_SHIFT_TAKE, PROTO_WORKER, check_shift},
+    {"shift_drop", PT_SHIFT_DROP, PROTO_WORKER, check_shift},
     {"ping", PT_PING, PROTO_STATUS, check_none},
 };
 
