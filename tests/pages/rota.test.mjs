@@ -319,9 +319,16 @@ test('a rota from the plan: preview, publish, two workers take shifts, what is s
             await alice.fill('#login-user', ALICE.user);
             await alice.fill('#login-password', ALICE.password);
             await alice.click('#login-submit');
+            await alice.locator('#login-view').waitFor({ state: 'hidden' });
             await alice.locator('#shifts-view:not([hidden])').waitFor();
-            assert.equal(await alice.locator('#shift-reminder').isVisible(), false, 'no notice before the start');
-            await srv.advance(120);
+            /* in steps shorter than the idle timeout, each with a round trip */
+            let at = await srv.advance(0.001);
+            while (at < start + 1) {
+                await roundTrip(alice);
+                assert.equal(await alice.locator('#shift-reminder').isVisible(), false, 'no notice before the start');
+                at = await srv.advance(Math.min(15, start + 1 - at));
+            }
+            await roundTrip(alice);
             const notice = alice.locator('#shift-reminder:not([hidden])');
             await notice.waitFor();
             const topic = sA.topic === 'youth' ? 'Youth chat' : 'Parents chat';

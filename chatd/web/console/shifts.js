@@ -13,8 +13,9 @@
  * one that dismisses it.
  *
  * Times are the service's local ones, read from the ISO text (never moved
- * into the browser's zone); "has it started" uses the service's clock as
- * GET /api/status's `generated` tells it.
+ * into the browser's zone); "has it started" uses this browser's clock, or
+ * a later one where the service showed it (GET /api/status's `generated`,
+ * a reminder's start); the daemon refuses a late Drop all the same.
  * console.js hands every frame here first (onShiftsFrame); frames of this
  * module's requests end here, the others go on. Coordinators, who cannot go
  * on duty, have no Shifts view; nor has anyone whose daemon refuses
@@ -22,7 +23,6 @@
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { sock } from './shared.js';
-import { topicTitle } from './duty.js';
 
 var WEEKS = 4;
 var REMINDER = 'shift_starting';
@@ -35,7 +35,8 @@ var available = false;         /* the daemon answered `shifts` */
 var items = null;              /* the last list */
 var refs = {};                 /* ref -> {kind, shift} */
 var notes = {};                /* shift id -> i18n key said beside it */
-var skew = 0;                  /* service clock - this browser's, ms */
+var skew = null;               /* service clock - this browser's, ms, at least */
+var topics = [];               /* from GET /api/status, for the topics' titles */
 var duty = null;               /* {on, topics} from the last `duty` */
 var reminder = null;           /* the shift of the notice shown */
 
@@ -59,7 +60,9 @@ function onShiftsFrame(m) {
       return false;
     case 'logged_out': forget(); return false;
     case 'ack': return onAck(m);
-    case 'error': return onShiftError(m);
+    case 'error':
+      if (m.code === 'unauthorized') forget();   /* the login ran out: nothing to show */
+      return onShiftError(m);
     default: return false;
   }
 }
@@ -80,14 +83,28 @@ function requestList() {
 
 function syncClock() {
   Chat.fetchStatus().then(function (j) {
-    var at = Date.parse(j.generated);
-    if (!isNaN(at)) skew = at - Date.now();
-    if (items) renderList();
+    /* `generated` is when the status last changed: the service's clock
+     * is at least there */
+    atLeast(Date.parse(j.generated));
+    topics = Array.isArray(j.topics) ? j.topics : topics;
+    renderShifts();
   }).catch(function () { /* this browser's clock */ });
 }
 
+function topicTitle(id) {
+  return Chat.topicTitle(topics, id);
+}
+
+function atLeast(serviceMs) {
+  if (isNaN(serviceMs)) return;
+  var d = serviceMs - Date.now();
+  if (skew === null || d > skew) skew = d;
+}
+
+/* The service's clock as far as this tab knows it: this browser's, or
+ * later where the service showed a later time. */
 function serverNow() {
-  return Date.now() + skew;
+  return Date.now() + Math.max(skew || 0, 0);
 }
 
 function onList(m) {
@@ -333,6 +350,8 @@ function onReminder(m) {
   var s = m.shift && typeof m.shift === 'object' ? m.shift : m;
   if (typeof s.topic !== 'string') return;
   reminder = { shift: s.shift, topic: s.topic, start: typeof s.start === 'string' ? s.start : '', end: typeof s.end === 'string' ? s.end : '' };
+  atLeast(Date.parse(reminder.start));
+  renderList();
   renderReminder();
   say(reminderText());
 }
