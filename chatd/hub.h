@@ -115,17 +115,26 @@ int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query 
 int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_t len, double now,
                       void *owner, struct report_job **job, const char **why, bool *publish);
 
+/* Called once the turn that stored a rota change committed (or failed):
+ * the request of owner may be answered now. */
+typedef void (*hub_rota_stored_fn)(void *owner, bool committed);
+
 /* Publishes a made rota (its JSON body, as POST /api/rota made it): one
- * open shift per worker position, journaled for the turn's commit. 0 or a
- * chat_err. */
-int hub_rota_publish(struct hub *h, const char *body, double now);
+ * open shift per worker position, journaled for the turn's commit, after
+ * which stored(owner, committed) is called (unless hub_rota_cancel). 0 or
+ * a chat_err (then stored is not called). */
+int hub_rota_publish(struct hub *h, const char *body, void *owner, hub_rota_stored_fn stored);
+
+/* owner went away: its stored call is not made. */
+void hub_rota_cancel(struct hub *h, void *owner);
 
 /* GET (del false) or DELETE (del true) /api/rota?week=DATE for a
  * coordinator or admin: the week's shifts {week, shifts: [{shift, topic,
  * start, end, taken_by}]}, or the open ones deleted ({week, deleted}).
- * The body (malloc'd), or NULL with *err a chat_err and *why as above. */
+ * The body (malloc'd), or NULL with *err a chat_err and *why as above. A
+ * DELETE's body is to be sent once stored(owner, true) is called. */
 char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del, double now,
-                   int *err, const char **why);
+                   void *owner, hub_rota_stored_fn stored, int *err, const char **why);
 
 /* Delivers the finished reports (call when the worker woke the loop):
  * done(owner, rc, body, len, arg) with body (malloc'd, the callee's; NULL

@@ -368,6 +368,10 @@ struct hub {
     size_t nrota_pending, caprota_pending;
     bool rota_after, rota_changed;
     time_t rota_reminded, rota_next;
+    time_t rota_planned; /* planned_s is counted for the hours before this one */
+    void **rota_waiting; /* HTTP requests waiting for the batch's commit */
+    size_t nrota_waiting, caprota_waiting;
+    hub_rota_stored_fn rota_stored;
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

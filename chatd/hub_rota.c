@@ -160,9 +160,31 @@ static time_t rota_parse_iso(const char *t)
     return timegm(&tm) - off;
 }
 
-int hub_rota_publish(struct hub *h, const char *body, double now)
+/* owner waits for the open batch's commit. */
+static int rota_wait(struct hub *h, void *owner, hub_rota_stored_fn stored)
 {
-    (void)now;
+    if (h->nrota_waiting == h->caprota_waiting) {
+        size_t cap = h->caprota_waiting ? 2 * h->caprota_waiting : 4;
+        void **more = realloc(h->rota_waiting, cap * sizeof(*more));
+        if (!more)
+            return CHAT_ERR_NOMEM;
+        h->rota_waiting = more;
+        h->caprota_waiting = cap;
+    }
+    h->rota_waiting[h->nrota_waiting++] = owner;
+    h->rota_stored = stored;
+    return rota_note_change(h);
+}
+
+void hub_rota_cancel(struct hub *h, void *owner)
+{
+    for (size_t i = 0; i < h->nrota_waiting; i++)
+        if (h->rota_waiting[i] == owner)
+            h->rota_waiting[i] = NULL;
+}
+
+int hub_rota_publish(struct hub *h, const char *body, void *owner, hub_rota_stored_fn stored)
+{
     json_t *o = json_loads(body, 0, NULL), *shifts = json_object_get(o, "shifts"), *it;
     time_t week = rota_parse_iso(json_string_value(json_object_get(o, "week")));
     size_t i;
@@ -181,7 +203,7 @@ int hub_rota_publish(struct hub *h, const char *body, double now)
             break;
     }
     json_decref(o);
-    return rc == 0 ? rota_note_change(h) : rc;
+    return rc == 0 ? rota_wait(h, owner, stored) : rc;
 }
 
 /* One shift as the JSON of GET /api/rota and the worker's `shifts`. */
@@ -208,7 +230,7 @@ static int rota_count_open(const struct store_shift *sh, void *arg)
 }
 
 char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del, double now,
-                   int *err, const char **why)
+                   void *owner, hub_rota_stored_fn stored, int *err, const char **why)
 {
     char iso[32];
     *why = NULL;
@@ -229,7 +251,7 @@ char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del
         if (*err == 0)
             *err = store_rota_del_open(h->st, w);
         if (*err == 0)
-            *err = rota_note_change(h);
+            *err = rota_wait(h, owner, stored);
         if (*err == 0)
             out = json_pack("{s:s,s:I}", "week", iso, "deleted", (json_int_t)open);
     } else {
@@ -263,6 +285,10 @@ static void rota_after(struct hub *h, void *arg, bool committed)
     h->nrota_pending = 0;
     h->rota_after = false;
     h->rota_next = 0; /* look the next start up again */
+    for (size_t i = 0; i < h->nrota_waiting; i++)
+        if (h->rota_waiting[i])
+            h->rota_stored(h->rota_waiting[i], committed);
+    h->nrota_waiting = 0;
     if (!committed || !h->rota_changed)
         return;
     h->rota_changed = false;
@@ -414,8 +440,38 @@ static int rota_remind_one(const struct store_shift *sh, void *arg)
     return 0;
 }
 
+/* The most ended hours whose planned_s one tick adds (a daemon that was
+ * stopped does not count the hours it missed: it saw nobody then). */
+#define ROTA_PLANNED_CATCH_UP_S ((time_t)2 * 3600)
+
+static void rota_planned_add(const char *topic, long seconds, void *arg)
+{
+    struct rota_remind *m = arg; /* now: the hour */
+    int t = config_topic_index(m->h->cfg, topic);
+    if (t >= 0 && seconds > 0)
+        stats_add(m->h->stats, t, STAT_PLANNED_S, seconds, m->now);
+}
+
+/* Counts planned_s for the hours that ended since the last tick. */
+static void rota_planned(struct hub *h, time_t now)
+{
+    time_t hour = stats_hour_start(now);
+    if (h->rota_planned == 0 || hour - h->rota_planned > ROTA_PLANNED_CATCH_UP_S)
+        h->rota_planned = h->rota_planned ? hour - ROTA_PLANNED_CATCH_UP_S : hour;
+    while (h->rota_planned < hour) {
+        time_t end = stats_hour_start(h->rota_planned + 3600 + 1800);
+        if (end <= h->rota_planned)
+            end = h->rota_planned + 3600;
+        struct rota_remind m = {h, 0, h->rota_planned};
+        if (store_rota_planned(h->st, h->rota_planned, end, rota_planned_add, &m) != 0)
+            return; /* tried again at the next tick */
+        h->rota_planned = end;
+    }
+}
+
 time_t hub_rota_tick(struct hub *h, time_t now)
 {
+    rota_planned(h, now);
     if (h->rota_reminded == 0) /* the daemon started: no reminders of the past */
         h->rota_reminded = now;
     if (now > h->rota_reminded && h->rota_next != -1 &&
@@ -423,8 +479,8 @@ time_t hub_rota_tick(struct hub *h, time_t now)
         struct rota_remind m = {h, h->rota_reminded, now};
         /* a shift is at most a day long: those that start after
          * rota_reminded overlap the span below */
-        if (store_rota_each(h->st, -1, h->rota_reminded + 1 - 86400 * 2, now + 1, rota_remind_one,
-                            &m) != 0)
+        if (store_rota_each(h->st, -1, h->rota_reminded + 1 - (time_t)2 * 86400, now + 1,
+                            rota_remind_one, &m) != 0)
             return -1; /* tried again at the next tick */
         h->rota_next = 0;
     }
@@ -438,6 +494,9 @@ time_t hub_rota_tick(struct hub *h, time_t now)
 void hub_rota_fini(struct hub *h)
 {
     free(h->rota_pending);
+    free(h->rota_waiting);
     h->rota_pending = NULL;
+    h->rota_waiting = NULL;
+    h->nrota_waiting = h->caprota_waiting = 0;
     h->nrota_pending = h->caprota_pending = 0;
 }

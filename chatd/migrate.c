@@ -148,13 +148,15 @@ static const char *const store_migrations[] = {
      "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"),
     /* 11 (after 9, the hours' exceptions, and 10, the letters): contract v3
      * §7, the rota's shifts, one row per worker position; a deleted user's
-     * shifts are open again. */
+     * shifts are open again; planned_s, their seconds in each hour. */
     ("CREATE TABLE rota_shifts(id INTEGER PRIMARY KEY, topic TEXT NOT NULL,"
      " week INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
      " taken_by TEXT REFERENCES users(name) ON DELETE SET NULL);"
      "CREATE INDEX rota_shifts_week ON rota_shifts(week);"
      "CREATE INDEX rota_shifts_start ON rota_shifts(start);"
-     "CREATE INDEX rota_shifts_taken_by ON rota_shifts(taken_by);"),
+     "CREATE INDEX rota_shifts_taken_by ON rota_shifts(taken_by);"
+     "ALTER TABLE stats ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -119,8 +119,10 @@ int rota_solve(const int *need, int nhours, int min_h, int max_h, struct rota_sh
         out[(*n)++] = (struct rota_shift){kinds[c].start, kinds[c].len, (int)x};
         *total_h += x * kinds[c].len;
     }
-    if (lp)
+    if (lp) {
         glp_delete_prob(lp);
+        glp_free_env(); /* GLPK's memory of this thread: none is kept between calls */
+    }
     free(kinds);
     free(row_of);
     free(ia);

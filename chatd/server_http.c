@@ -153,6 +153,19 @@ static int http_report_queued(struct lws *wsi, struct http_session *hs, int rc)
     return http_report_reply(wsi, hs, rc, NULL);
 }
 
+/* The commit that stored a rota change (publish, delete) is done: its
+ * request is answered with the body it keeps, or told it was not stored. */
+static void rota_stored(void *owner, bool committed)
+{
+    struct lws *wsi = owner;
+    struct http_session *hs = lws_wsi_user(wsi);
+    hs->rota_wait = false;
+    hs->ready = true;
+    hs->rc = committed ? 0 : CHAT_ERR_NOT_STORED;
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    lws_callback_on_writable(wsi);
+}
+
 /* The hub hands a finished report (hub_reports_ready) to the request that
  * waits for it; WRITEABLE answers it. */
 static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
@@ -162,10 +175,16 @@ static void report_done(void *owner, int rc, char *body, size_t len, void *arg)
     (void)arg;
     (void)len;
     hs->job = NULL;
-    if (rc == 0 && hs->rota_publish) { /* stored by this turn's commit */
+    if (rc == 0 && hs->rota_publish) { /* answered once this turn's commit stored it */
         struct server *s = server_of(wsi);
-        rc = s && s->hub ? hub_rota_publish(s->hub, body, now_s()) : CHAT_ERR_INTERNAL;
         hs->rota_publish = false;
+        rc = s && s->hub ? hub_rota_publish(s->hub, body, wsi, rota_stored) : CHAT_ERR_INTERNAL;
+        if (rc == 0) {
+            free(hs->body);
+            hs->body = body;
+            hs->rota_wait = true;
+            return;
+        }
     }
     hs->ready = true;
     hs->rc = rc;
@@ -190,13 +209,20 @@ static int http_rota(struct lws *wsi, struct http_session *hs, struct server *s,
     char auth[256], week[32];
     const char *why = NULL;
     int err = 0;
-    char *body =
-        hub_api_rota(s->hub, bearer_of(wsi, auth, sizeof(auth)),
-                     query_arg(wsi, "week=", week, sizeof(week)), del, now_s(), &err, &why);
+    char *body = hub_api_rota(s->hub, bearer_of(wsi, auth, sizeof(auth)),
+                              query_arg(wsi, "week=", week, sizeof(week)), del, now_s(), wsi,
+                              rota_stored, &err, &why);
     sodium_memzero(auth, sizeof(auth));
     if (!body)
         return http_reply(wsi, hs, (unsigned)chat_err_http(err), "application/json",
                           proto_http_error_why(err, why), NULL);
+    if (del) { /* answered when the commit stored it */
+        free(hs->body);
+        hs->body = body;
+        hs->rota_wait = true;
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, REPORT_WAIT_MAX_S);
+        return 0;
+    }
     return http_reply(wsi, hs, 200, "application/json", body, NULL);
 }
 
@@ -390,8 +416,8 @@ static int http_write_body(struct lws *wsi, struct http_session *hs)
         hs->body = NULL;
         return http_report_reply(wsi, hs, hs->rc, body);
     }
-    if (hs->job)
-        return 0; /* still being made */
+    if (hs->job || hs->rota_wait)
+        return 0; /* still being made, or stored */
     if (hs->body) {
         size_t n = hs->len - hs->sent < HTTP_BODY_PIECE ? hs->len - hs->sent : HTTP_BODY_PIECE;
         bool last = hs->sent + n == hs->len;
@@ -446,7 +472,9 @@ int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
             free(hs->rota_body);
             hs->rota_body = NULL;
             hs->rota_len = 0;
-            hs->rota_post = hs->rota_publish = false;
+            if (hs->rota_wait && (s = server_of(wsi)) && s->hub)
+                hub_rota_cancel(s->hub, wsi);
+            hs->rota_post = hs->rota_publish = hs->rota_wait = false;
             if (hs->job && (s = server_of(wsi)) && s->hub) /* gone before its report */
                 hub_report_cancel(s->hub, hs->job);
             hs->job = NULL;

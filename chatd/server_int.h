@@ -65,6 +65,7 @@ struct http_session {
     /* POST /api/rota: its body so far, and whether the made rota is to
      * be published when it comes back (contract v3 §7) */
     bool rota_post, rota_publish;
+    bool rota_wait; /* its answer (body) waits for the commit that stores it */
     char *rota_body;
     size_t rota_len;
 };

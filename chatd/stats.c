@@ -78,6 +78,7 @@ static const char *const stat_names[STAT_COUNT] = {
     "again_yes",
     "again_no",
     "refused_cutoff",
+    "planned_s",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */
@@ -592,6 +593,7 @@ static int hidden_with(int i)
     case STAT_STAFFED_S:
     case STAT_WORKER_S:
     case STAT_SLOT_S:
+    case STAT_PLANNED_S:
         return -1;
     case STAT_WAIT_ANSWERED_S:
         return STAT_ANSWERED;

@@ -49,7 +49,11 @@
  * Contract v3 §1:
  *  refused_cutoff  joins refused because the join cut-off had begun (also
  *                  counted in refused_full, so v1 sums stay right)
- * The last two are the *extra* counters: their names come from the config
+ * Contract v3 §7:
+ *  planned_s       seconds of the hour inside shifts of the rota that were
+ *                  taken (three workers' shifts over the hour = 10800),
+ *                  added when the hour has ended, beside worker_s
+ * The q_ and cat_ counters are the *extra* counters: their names come from the config
  * (every question's answers, then every category, in config order) and
  * follow the fixed ones in a bucket's counts.
  */
@@ -96,6 +100,7 @@ enum stats_counter {
     STAT_AGAIN_YES = STAT_HELPED_YES + 3,
     STAT_AGAIN_NO,
     STAT_REFUSED_CUTOFF, /* contract v3 §1 */
+    STAT_PLANNED_S,      /* contract v3 §7 */
     STAT_COUNT
 };
 

@@ -212,4 +212,15 @@ scenario('workers list, take and drop shifts; the second taker is refused; the r
     const after = (await request(alice, { type: 'shifts' })).items;
     assert.equal(after.find((i) => i.shift === t).taken_by, null);
     assert.equal(after.find((i) => i.shift === s).taken_by, 'Alice');
+
+    /* once the shift's first hour has ended, its seconds are planned_s */
+    await cora.roundTrip();
+    await srv.advance(3600);
+    const day = new Date(start * 1000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Helsinki' });
+    const st = await httpGet(srv.port, `/api/stats?from=${day}&to=${day}&topic=youth`, auth);
+    assert.equal(st.status, 200, st.body);
+    const hour = JSON.parse(st.body).buckets.find((b) => Date.parse(b.hour) / 1000 === start);
+    assert.ok(hour, `a bucket of the shift's first hour in ${st.body.slice(0, 400)}`);
+    assert.equal(hour.planned_s, 3600, 'one taken shift over the whole hour');
+    assert.equal(hour.worker_s, 0, 'and nobody was on duty: planned against actual');
 });
