@@ -289,6 +289,34 @@ test('a rota from the plan: preview, publish, two workers take shifts, what is s
             await p.selectOption('#lang', 'en');
         });
 
+        await step('planned against actual: worker-hours a week of taken shifts and on duty, from /api/stats', async () => {
+            const st = await api(srv.port, 'GET', `/api/stats?from=${FROM}&to=${TO}`, token);
+            assert.ok(st.buckets.every((b) => typeof b.planned_s === 'number'), 'the statistics carry planned_s');
+            const weeks = new Map();
+            for (const b of st.buckets) {
+                const d = new Date(`${b.hour.slice(0, 10)}T00:00:00Z`);
+                const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86400000).toISOString().slice(0, 10);
+                const w = weeks.get(monday) ?? { planned: 0, actual: 0 };
+                w.planned += b.planned_s;
+                w.actual += b.worker_s;
+                weeks.set(monday, w);
+            }
+            await p.fill('#from', FROM);
+            await p.fill('#to', TO);
+            await p.click('#show');
+            await p.locator('#rota-pa:not([hidden])').waitFor();
+            await p.locator('#results[aria-busy="false"]').waitFor();
+            const rows = p.locator('#rota-pa-table tbody tr');
+            assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.week)), [...weeks.keys()].sort());
+            const one = (s) => (Math.round(s / 360) / 10).toLocaleString('en-GB', { maximumFractionDigits: 1 });
+            for (const [monday, w] of weeks) {
+                const cells = await p.locator(`#rota-pa-table tr[data-week="${monday}"] td`).allInnerTexts();
+                assert.deepEqual(cells.slice(0, 2), [one(w.planned), one(w.actual)], monday);
+            }
+            assert.deepEqual(await p.locator('#rota-pa-table thead th').allInnerTexts(),
+                ['Week', 'Planned worker-hours', 'Actual worker-hours', 'Actual of planned']);
+        });
+
         await step('at 390 px the section fits, axe finds nothing serious', async () => {
             await p.setViewportSize(PHONE);
             assert.deepEqual(await p.evaluate(layoutProblems), []);
