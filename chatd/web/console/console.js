@@ -41,10 +41,12 @@ import {
   onChatEnded, onAway, onFlag, onWhisper, onMonitored, onAlertTaken, onOwnAlert
 } from './chats.js';
 import { initTitle, renderTitle } from './title.js';
+import { initShifts, onShiftsFrame, renderShifts } from './shifts.js';
 
 var $ = Chat.$;
 
 function onMessage(m) {
+  if (onShiftsFrame(m)) return;   /* shifts.js's own requests end there */
   switch (m.type) {
     case 'welcome': onWelcome(m); break;
     case 'duty': onDuty(m); break;
@@ -91,6 +93,7 @@ function onLangChange() {
   wrapups.render();
   asks.render();
   renderBadge(board.unseen);
+  renderShifts();
 }
 
 function init() {
@@ -111,6 +114,7 @@ function init() {
   }));
   onSocket({ open: onOpen, message: onMessage, close: onClose });
   window.addEventListener('hashchange', applyView);
+  initShifts();   /* after applyView: its view goes over the console's own */
   I18N.onChange(onLangChange);
   initTitle();
   $('chats-heading').tabIndex = -1;

@@ -9,9 +9,11 @@
  * answers per topic (answers.js), and after the chat the wrap-ups' contact
  * categories (categories.js), their kinds and the visitors' own answers
  * (wrapups.js); the CSV download is built from the same JSON (csv.js).
- * Other views of the same period, "When to open" (plan.js) and "Joins in
- * quiet hours" (quietshare.js), have their own requests and are told of the
- * period through page.js's addView().
+ * Other views of the same period, "When to open" (plan.js), "Joins in
+ * quiet hours" (quietshare.js) and the rota (rota.js, which has a week and
+ * a period of its own and reads the page's for planned against actual),
+ * have their own requests and are told of the period through page.js's
+ * addView().
  *
  * This module owns the period: the filter form, the default dates (the
  * service's own "today"), the request and its sequence number (an older
@@ -33,6 +35,7 @@ import { renderCsv } from './csv.js';
 import * as plan from './plan.js';
 import * as quietShare from './quietshare.js';
 import * as hours from './hours.js';
+import * as rota from './rota.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -210,8 +213,10 @@ function init() {
   addView(plan.view);
   addView(quietShare.view);
   addView(hours.view);
+  addView(rota.view);
   plan.init();
   hours.init();
+  rota.init();
   $('filter-form').addEventListener('submit', onFilterSubmit);
   $('cathour-cat').addEventListener('change', function () {
     if (!result) return;
