@@ -37,10 +37,12 @@ import { initDuty, onDuty, renderDuty, renderDutyTopics, renderDutyLangs, topicT
 import { onQueueState, renderQueue } from './queue.js';
 import { wrapupHost, updateControls, refreshPanelMeta, relabelTransfers, onChatStarted, onMsg, onAck, onTyping, onChatEnded, onAway, onFlag, onWhisper } from './chats.js';
 import { initTitle, renderTitle } from './title.js';
+import { initLetters, onLettersFrame } from './letters.js';
 
 var $ = Chat.$;
 
 function onMessage(m) {
+  if (onLettersFrame(m)) return;   /* letters.js's own requests end there */
   switch (m.type) {
     case 'welcome': onWelcome(m); break;
     case 'duty': onDuty(m); break;
@@ -100,6 +102,7 @@ function init() {
   initTitle();
   $('chats-heading').tabIndex = -1;
   initDuty();
+  initLetters();
   initSession();
   renderDuty();
   updateControls();
