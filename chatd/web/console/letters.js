@@ -133,8 +133,12 @@ function onLetterError(m) {
     return true;
   }
   if (what.kind === 'list') return true;
-  var key2 = 'c.letters.err.' + m.code;
-  Chat.showError(I18N.has(key2) ? t(key2) : t('c.letters.err.other'), m.code);
+  var words = {
+    bad_state: 'c.letters.err.bad_state',
+    not_found: 'c.letters.err.not_found',
+    forbidden: 'c.letters.err.forbidden'
+  };
+  Chat.showError(t(words[m.code] || 'c.letters.err.other'), m.code);
   requestList();
   return true;
 }
