@@ -32,6 +32,7 @@ import { renderWrapups, renderHelped } from './wrapups.js';
 import { renderCsv } from './csv.js';
 import * as plan from './plan.js';
 import * as quietShare from './quietshare.js';
+import * as letters from './letters.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -208,6 +209,7 @@ function init() {
   });
   addView(plan.view);
   addView(quietShare.view);
+  addView(letters.view);
   plan.init();
   $('filter-form').addEventListener('submit', onFilterSubmit);
   $('cathour-cat').addEventListener('change', function () {

@@ -232,7 +232,17 @@ function renderCode() {
     $('letter-code-due').textContent = '';
     return;
   }
-  $('letter-code').textContent = Box.showCode(shown.code);
+  /* groups of four that never break inside: at 390 px two a line */
+  var el = $('letter-code');
+  el.textContent = '';
+  var groups = Box.showCode(shown.code).split('-');
+  for (var i = 0; i < groups.length; i++) {
+    var g = document.createElement('span');
+    g.className = 'letter-code-group';
+    g.textContent = groups[i] + (i < groups.length - 1 ? '-' : '');
+    el.appendChild(g);
+    if (i < groups.length - 1) el.appendChild(document.createElement('wbr'));
+  }
   $('letter-code-due').textContent = shown.due
     ? t('v.letter.due', { within: within(shown.days), date: I18N.formatWhen(shown.due) })
     : t('v.letter.due.plain', { within: within(shown.days) });
