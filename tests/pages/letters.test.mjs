@@ -372,3 +372,36 @@ test('the console answers a letter, overdue first; the answer is read with the c
             fs.rmSync(keys.dir, { recursive: true, force: true });
         }
     });
+
+/* ---- the statistics page's letters (stats/letters.js) ---- */
+
+test('the statistics page sums letters per topic and week, and hides them without counters', async () => {
+    await daemon(async ({ base, page }) => {
+        const p = await page(DESKTOP);
+        await p.goto(`${base}/stats/`);
+        await p.locator('#letters-section').waitFor({ state: 'attached' });
+        const got = await p.evaluate(async () => {
+            const { view } = await import('/stats/letters.js');
+            const b = (hour, f) => ({ hour, topic: 'youth', ...f });
+            view.render({ buckets: [{ hour: '2026-12-07T10:00:00+02:00', topic: 'youth', joins: 3 }] });
+            const hiddenWithout = document.getElementById('letters-section').hidden;
+            view.render({
+                buckets: [
+                    /* Monday 7.12. and Sunday 13.12.: one week; Monday 14.12.: the next */
+                    b('2026-12-07T10:00:00+02:00', { letters_received: 2, letters_answered: 1, letter_answer_s: 3600, letters_overdue: 0 }),
+                    b('2026-12-13T23:00:00+02:00', { letters_received: 1, letters_answered: 1, letter_answer_s: 10800, letters_overdue: 1 }),
+                    b('2026-12-14T00:00:00+02:00', { letters_received: 4, letters_answered: 0, letter_answer_s: 0, letters_overdue: 0 }),
+                ],
+            });
+            const rows = [...document.querySelectorAll('#letters-stats tr[data-week]')]
+                .map((tr) => [tr.getAttribute('data-week'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]);
+            return { hiddenWithout, shown: !document.getElementById('letters-section').hidden, rows };
+        });
+        assert.equal(got.hiddenWithout, true, 'no letter counters: no section');
+        assert.equal(got.shown, true);
+        assert.deepEqual(got.rows, [
+            ['2026-12-07', '3', '2', '2 h', '1'],
+            ['2026-12-14', '4', '0', '–', '0'],
+        ]);
+    });
+});
