@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "chat_err.h"
 #include "config.h"
+#include "letters_cmd.h"
 #include "plan.h"
 #include "stats.h"
 #include "store.h"
@@ -458,6 +459,8 @@ int main(int argc, char **argv)
         rc = cmd_transcript(&a, argc, argv);
     else if (strcmp(argv[0], "stats") == 0)
         rc = stats_cmd_stats(&a, argc, argv);
+    else if (strcmp(argv[0], "letters") == 0)
+        rc = letters_cmd(&a, argc, argv);
     else if (strcmp(argv[0], "backup") == 0)
         rc = cmd_backup(&a, argc, argv);
     else if (strcmp(argv[0], "plan") == 0)

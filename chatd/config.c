@@ -62,6 +62,10 @@ static const struct key_spec server_keys[] = {
     {.name = "trusted_proxy", .kind = V_PROXY},
     /* addition: a bearer token for GET /metrics */
     {"metrics_token", V_OPTIONAL, IN_CONFIG(metrics_token)},
+    /* contract v3 §3: the letters key files and how long threads are kept */
+    {"letters_pub", V_OPTIONAL, IN_CONFIG(letters_pub_file)},
+    {"letters_key", V_OPTIONAL, IN_CONFIG(letters_key_file)},
+    {"letter_retention_days", V_INT, IN_CONFIG(letter_retention_days), .lo = 1, .hi = 3650},
 };
 
 static const struct key_spec topic_keys[] = {
@@ -80,6 +84,9 @@ static const struct key_spec topic_keys[] = {
     {"lang_fallback_s", V_INT, IN_TOPIC(lang_fallback_s), .lo = 0, .hi = 86400},
     {"first_reply_s", V_INT, IN_TOPIC(first_reply_s), .lo = 0, .hi = 86400},
     {"wrapup_s", V_INT, IN_TOPIC(wrapup_s), .lo = 0, .hi = 3600},
+    /* contract v3 §3 */
+    {"letters", V_ONOFF, IN_TOPIC(letters)},
+    {"letter_days", V_INT, IN_TOPIC(letter_days), .lo = 1, .hi = 60},
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -214,6 +221,7 @@ static void topic_begin(struct parse *p, const char *id)
         t->lang_fallback_s = 120;
         t->first_reply_s = 180;
         t->wrapup_s = 120;
+        t->letter_days = 5;
         schedule_init(&t->schedule);
         p->topic = t;
         p->kind = SEC_TOPIC;
@@ -509,6 +517,7 @@ static void set_defaults(struct config *c)
     c->nallowed_origins = 1;
     snprintf(c->allowed_origins[0], sizeof(c->allowed_origins[0]), "http://localhost:8080");
     c->public_any = true;
+    c->letter_retention_days = 30;
 }
 
 int config_load_text(const char *name, const char *text, int flags, struct config **out, FILE *errs)
@@ -535,6 +544,11 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     check_tls(p);
     check_timers(p);
     check_metrics_token(p);
+    int pub_line, key_line;
+    bool pub_ok = server_key_line(p, "letters_pub", &pub_line);
+    bool key_ok = server_key_line(p, "letters_key", &key_line);
+    if (pub_ok && key_ok)
+        config_check_letters(p, pub_line, key_line, flags & CONFIG_REQUIRE_KEY);
     if (flags & CONFIG_REQUIRE_KEY)
         check_transcript_key(p);
     int nerrors = p->nerrors;

@@ -37,12 +37,14 @@
 #define CONFIG_MAX_QUESTIONS 16
 #define CONFIG_MAX_ANSWERS 8
 #define CONFIG_MAX_CATEGORIES 32
-#define CONFIG_ID_MAX 32          /* question, answer and category ids: [a-z0-9_]{1,32} */
-#define CONFIG_TEXT_MAX 300       /* a question's text in one language */
-#define CONFIG_LABEL_MAX 100      /* an answer's or category's label in one language */
-#define CONFIG_FILE_MAX (1 << 20) /* bytes; a larger config file is refused */
-#define CONFIG_LINE_MAX 8192      /* bytes per line, beyond inih's own 200 */
-#define CONFIG_HELP_MAX 1000      /* characters of a [help] text in one language */
+#define CONFIG_ID_MAX 32                /* question, answer and category ids: [a-z0-9_]{1,32} */
+#define CONFIG_TEXT_MAX 300             /* a question's text in one language */
+#define CONFIG_LABEL_MAX 100            /* an answer's or category's label in one language */
+#define CONFIG_FILE_MAX (1 << 20)       /* bytes; a larger config file is refused */
+#define CONFIG_LINE_MAX 8192            /* bytes per line, beyond inih's own 200 */
+#define CONFIG_HELP_MAX 1000            /* characters of a [help] text in one language */
+#define CONFIG_LETTERS_PUB_CHARS 43     /* base64url of a raw X25519 public key */
+#define CONFIG_LETTERS_WRAPPED_MAX 1024 /* the wrapped letters key's JSON */
 
 enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
 enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };
@@ -62,6 +64,9 @@ struct config_topic {
                           * the visitor's language; 0 = language is not looked at */
     int first_reply_s;   /* default 180, 0..86400: no first reply this long alerts; 0 = off */
     int wrapup_s;        /* default 120, 0..3600: a chat's slot is held for its wrap-up; 0 = none */
+    /* contract v3 §3: visitors may write letters to it in any state */
+    bool letters;    /* default off */
+    int letter_days; /* default 5, 1..60: the answer promised within this many days */
 };
 
 /* One answer of a pre-chat question. */
@@ -132,6 +137,18 @@ struct config {
      * emergency numbers, sent in the visitor's welcome; "" when not given.
      * At most CONFIG_HELP_MAX characters (UTF-8, so 4 bytes each at most). */
     char help[LANG_COUNT][4 * CONFIG_HELP_MAX + 1];
+    /* Letters (contract v3 §3): the files named by letters_pub and
+     * letters_key, read once when the config is loaded (so a reload reads
+     * them again). letters_pub: the public key, base64url of 32 bytes
+     * (CONFIG_LETTERS_PUB_CHARS); letters_wrapped: the wrapped private key
+     * as compact JSON {"salt","iv","ct"}, which chatd serves to workers but
+     * cannot open. Both "" unless set; required once a topic has letters. */
+    char letters_pub_file[PATH_MAX];
+    char letters_key_file[PATH_MAX];
+    char letters_pub[CONFIG_LETTERS_PUB_CHARS + 1];
+    char letters_wrapped[CONFIG_LETTERS_WRAPPED_MAX + 1];
+    int letter_retention_days; /* default 30, 1..3650 */
+    bool letters_on;           /* some topic has letters = on */
 };
 
 /* Flags for config_load(). */

@@ -12,7 +12,7 @@
 #include "config.h"
 
 #define ZONEINFO "/usr/share/zoneinfo/"
-#define KEYS_MAX 24 /* keys of one section that struct seen tracks */
+#define KEYS_MAX 32 /* keys of one section that struct seen tracks */
 #define SECTION_NAME_MAX 64
 #define KEY_MAX 64
 
@@ -38,6 +38,7 @@ enum value_kind {
     V_MODE,
     V_SCHEDULE, /* handed to a schedule_parse_* function */
     V_PROXY,    /* trusted_proxy: empty, or an IPv4 or IPv6 address */
+    V_ONOFF,    /* on or off, into a bool */
 };
 
 typedef int (*schedule_fn)(struct schedule *, const char *, char *, size_t);
@@ -111,6 +112,11 @@ void config_category_value(struct parse *p, const char *key, const char *v);
 /* Once the whole text is read: what questions refer to, and the default
  * categories when there is no [categories]. */
 void config_check_choices(struct parse *p);
+
+/* Once the whole text is read: a topic with letters needs the letters
+ * keys; with read_files (chatd) their files are read and checked
+ * (config_letters.c). */
+void config_check_letters(struct parse *p, int pub_line, int key_line, bool read_files);
 
 /* Stores value v of key k under base (the struct config, or the topic being
  * read); false (after reporting) when v is not valid for k. */

@@ -195,6 +195,11 @@ bool config_apply(struct parse *p, const struct key_spec *k, char *base, const c
             return config_report(p, p->line, "bad mode \"%s\": expected auto or pick", v);
         p->topic->mode = (enum config_mode)i;
         return true;
+    case V_ONOFF:
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+            return config_report(p, p->line, "bad %s \"%s\": expected on or off", k->name, v);
+        *(bool *)(void *)(base + k->offset) = strcmp(v, "on") == 0;
+        return true;
     case V_SCHEDULE:
         if (k->parse(&p->topic->schedule, v, err, sizeof(err)) != 0)
             return config_report(p, p->line, "bad %s: %s", k->name, err);

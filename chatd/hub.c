@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "hub_letters.h"
 #include "hub_req.h"
 #include "langs.h"
 #include "login.h"
@@ -115,9 +116,9 @@ struct hub *hub_new(const struct config *cfg, struct store *st,
     h->lang_wake = -1;
     h->langs = &langs_base;
     if (!h->visitors || !h->chats || !h->per_source || !h->stats || !h->login ||
-        route_labels_build(h) != 0 || route_seed_estimates(h, (time_t)now) != 0 ||
-        session_restore(h, (time_t)now) != 0 || session_persist_dirty(h) != 0 ||
-        turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
+        route_labels_build(h) != 0 || hub_letters_load(h) != 0 ||
+        route_seed_estimates(h, (time_t)now) != 0 || session_restore(h, (time_t)now) != 0 ||
+        session_persist_dirty(h) != 0 || turn_commit(h, now, no_wake, NULL) != TURN_COMMITTED) {
         hub_free(h, now);
         return NULL;
     }
@@ -153,6 +154,7 @@ void hub_free(struct hub *h, double now)
         free(h->week_body[i].body);
     free(h->last_board);
     route_labels_free(h);
+    hub_letters_free(h);
     free(h);
 }
 
@@ -259,6 +261,7 @@ static void purge(struct hub *h, time_t now)
         store_token_purge(h->st, now) != 0 || store_block_purge(h->st, now) != 0 ||
         turn_after_commit(h, purge_done, NULL) != 0)
         hub_log(h, "cannot purge old transcripts (out of memory)");
+    hub_letters_purge(h, now);
 }
 
 void hub_tick(struct hub *h, double now)

@@ -34,6 +34,7 @@
 
 #include "hub.h"
 #include "idmap.h"
+#include "letters.h"
 #include "queue.h"
 #include "stats.h"
 #include "status.h"
@@ -354,6 +355,12 @@ struct hub {
     void *log_arg;
     const struct langs *langs; /* the wire's languages, the badge's words (hub_set_langs) */
     struct report *reports;    /* the report worker (hub_set_reports; borrowed) */
+    /* Letters (hub_letters.c only): the threads, the sends of each visitor
+     * session and the pickups of each source in the last hour / minute. */
+    struct letters letters;
+    struct idmap *letter_sends;   /* session key -> struct hub_letter_times */
+    struct idmap *letter_pickups; /* source hash -> struct hub_letter_times */
+    bool letters_reload;          /* a reload is armed for the batch's end */
 };
 
 /* The one writer of the redo bits: the end of the turn must do `what`

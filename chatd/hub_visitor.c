@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "hub_letters.h"
 #include "route.h"
 #include "session.h"
 #include "staff.h"
@@ -32,6 +33,9 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         route_topic_status(h, (int)i, now, &topics[i]);
         topics[i].questions = h->topic_questions[i];
         topics[i].nquestions = h->topic_nquestions[i];
+        topics[i].letters_known = true; /* contract v3 §3 */
+        topics[i].letters = h->cfg->topics[i].letters;
+        topics[i].letter_days = h->cfg->topics[i].letter_days;
     }
     struct proto_welcome_visitor w = {.session = v->session,
                                       .resumed = resumed,
@@ -117,6 +121,8 @@ void hub_visitor_request(struct hub *h, struct conn *c, const struct proto_req *
     time_t t = (time_t)now;
     if (r->type == PT_HELLO)
         return visitor_hello(h, c, r, t);
+    if (r->type == PT_LETTER_PICKUP || r->type == PT_LETTER_SEND) /* a pickup needs no hello */
+        return hub_letters_visitor(h, c, v, r, now);
     if (!v)
         return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
     switch (r->type) {

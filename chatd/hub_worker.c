@@ -5,6 +5,7 @@
 #include "hub_req.h"
 
 #include "chat.h"
+#include "hub_letters.h"
 #include "login.h"
 #include "route.h"
 #include "session.h"
@@ -211,6 +212,12 @@ void hub_worker_request(struct hub *h, struct conn *c, const struct proto_req *r
         if ((ch = worker_chat(h, c, w, r, false)))
             worker_block(h, c, ch, r, t);
         return;
+    case PT_LETTERS_KEY:
+    case PT_LETTERS:
+    case PT_LETTER_TAKE:
+    case PT_LETTER_RELEASE:
+    case PT_LETTER_ANSWER:
+        return hub_letters_worker(h, c, w, r, t);
     case PT_LOGOUT:
         if (c->pending)
             return send_error(c, CHAT_ERR_BAD_STATE, r->ref);

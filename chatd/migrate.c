@@ -13,6 +13,34 @@
 
 #include "chat_err.h"
 
+/* Contract v3 §3: letter threads and their items, and the letters'
+ * statistics. A thread holds only what the contract lists: id, topic, the
+ * SHA-256 of the pickup code, the writer's language (the worker's list
+ * shows it), times, state (0 new, 2 answered), the reply key's public half
+ * and wrapped private half; an item its time, side and two boxes (org_box
+ * sealed to the letters key: the letter or the answer's copy; writer_box
+ * sealed to the reply key: the writer's own copy or the answer). No session,
+ * no address, nothing in clear. Kept as a macro so that its number is one
+ * line of the list below. */
+#define MIGRATION_LETTERS                                                                          \
+    "CREATE TABLE letter_threads(id TEXT PRIMARY KEY, topic TEXT NOT NULL,"                        \
+    " pickup BLOB NOT NULL UNIQUE, lang TEXT, received INTEGER NOT NULL,"                          \
+    " last_letter INTEGER NOT NULL, last_answer INTEGER, waiting_since INTEGER,"                   \
+    " due INTEGER NOT NULL, state INTEGER NOT NULL,"                                               \
+    " reply_pub TEXT NOT NULL, reply_key TEXT NOT NULL);"                                          \
+    "CREATE TABLE letter_items(id INTEGER PRIMARY KEY, thread TEXT NOT NULL"                       \
+    " REFERENCES letter_threads(id) ON DELETE CASCADE, from_worker INTEGER NOT NULL,"              \
+    " at INTEGER NOT NULL, org_box TEXT NOT NULL, writer_box TEXT NOT NULL);"                      \
+    "CREATE INDEX letter_items_thread ON letter_items(thread, id);"                                \
+    "ALTER TABLE stats ADD COLUMN letters_received INTEGER NOT NULL DEFAULT 0;"                    \
+    "ALTER TABLE stats ADD COLUMN letters_answered INTEGER NOT NULL DEFAULT 0;"                    \
+    "ALTER TABLE stats ADD COLUMN letter_answer_s INTEGER NOT NULL DEFAULT 0;"                     \
+    "ALTER TABLE stats ADD COLUMN letters_overdue INTEGER NOT NULL DEFAULT 0;"                     \
+    "ALTER TABLE import_stage ADD COLUMN letters_received INTEGER NOT NULL DEFAULT 0;"             \
+    "ALTER TABLE import_stage ADD COLUMN letters_answered INTEGER NOT NULL DEFAULT 0;"             \
+    "ALTER TABLE import_stage ADD COLUMN letter_answer_s INTEGER NOT NULL DEFAULT 0;"              \
+    "ALTER TABLE import_stage ADD COLUMN letters_overdue INTEGER NOT NULL DEFAULT 0;"
+
 /* Migration n brings user_version from n to n + 1. Never edit a shipped one. */
 static const char *const store_migrations[] = {
     "CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, alias TEXT NOT NULL,"
@@ -146,6 +174,7 @@ static const char *const store_migrations[] = {
     /* 8: contract v3 §1: joins refused at the join cut-off (also in refused_full). */
     ("ALTER TABLE stats ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE import_stage ADD COLUMN refused_cutoff INTEGER NOT NULL DEFAULT 0;"),
+    MIGRATION_LETTERS, /* letters: after every migration before it, whatever its number */
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -89,7 +89,11 @@ static void ws_rx(struct lws *wsi, struct ws_session *ss, const char *in, size_t
         ss->rx_binary = lws_frame_is_binary(wsi);
     }
     if (!ss->rx_discard && !ss->rx_binary) {
-        if (ss->rxlen + len > (size_t)s->cfg->max_message_bytes) {
+        /* a letter's frame holds two boxes (proto_letters.h) */
+        size_t max = (size_t)s->cfg->max_message_bytes;
+        if (s->cfg->letters_on && ss->conn.role != PROTO_STATUS && max < PROTO_LETTER_FRAME_MAX)
+            max = PROTO_LETTER_FRAME_MAX;
+        if (ss->rxlen + len > max) {
             ss->rx_discard = true;
             conn_send(&ss->conn, proto_error(CHAT_ERR_TOO_LARGE, NULL, NULL));
             conn_close(&ss->conn, 1009);

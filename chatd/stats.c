@@ -78,6 +78,10 @@ static const char *const stat_names[STAT_COUNT] = {
     "again_yes",
     "again_no",
     "refused_cutoff",
+    "letters_received",
+    "letters_answered",
+    "letter_answer_s",
+    "letters_overdue",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */
@@ -603,6 +607,8 @@ static int hidden_with(int i)
         return STAT_FIRST_REPLIES;
     case STAT_WRAPUP_S:
         return STAT_WRAPUPS;
+    case STAT_LETTER_ANSWER_S:
+        return STAT_LETTERS_ANSWERED;
     default:
         return i;
     }

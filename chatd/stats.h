@@ -49,7 +49,12 @@
  * Contract v3 §1:
  *  refused_cutoff  joins refused because the join cut-off had begun (also
  *                  counted in refused_full, so v1 sums stay right)
- * The last two are the *extra* counters: their names come from the config
+ * Contract v3 §3 (a topic's letters; the hour of the letter or the answer):
+ *  letters_received  letters written by visitors (first or later ones)
+ *  letters_answered  answers sent by workers
+ *  letter_answer_s   seconds from the oldest unanswered letter to its answer, summed
+ *  letters_overdue   answers sent after the thread's due time
+ * q_QID_AID and cat_ID are the *extra* counters: their names come from the config
  * (every question's answers, then every category, in config order) and
  * follow the fixed ones in a bucket's counts.
  */
@@ -95,7 +100,11 @@ enum stats_counter {
     STAT_HELPED_YES, /* then somewhat, no: in the order of enum proto_helped */
     STAT_AGAIN_YES = STAT_HELPED_YES + 3,
     STAT_AGAIN_NO,
-    STAT_REFUSED_CUTOFF, /* contract v3 §1 */
+    STAT_REFUSED_CUTOFF,   /* contract v3 §1 */
+    STAT_LETTERS_RECEIVED, /* contract v3 §3 */
+    STAT_LETTERS_ANSWERED,
+    STAT_LETTER_ANSWER_S,
+    STAT_LETTERS_OVERDUE,
     STAT_COUNT
 };
 

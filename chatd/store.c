@@ -66,6 +66,14 @@ enum store_stmt {
     S_IMPORT_DROP_EXTRA,
     S_IMPORT_DROP,
     S_IMPORT_DUPS,
+    S_LT_ADD, /* letters (contract v3 §3) */
+    S_LT_PUT,
+    S_LT_DEL,
+    S_LT_PURGE,
+    S_LT_LIST,
+    S_LT_GET,
+    S_LI_ADD,
+    S_LI_LIST,
     S_STATS_ADD,  /* built from stats.h's counter names */
     S_STATS_LIST, /* likewise, and the ones below */
     S_IMPORT_STAGE,
@@ -136,6 +144,27 @@ static const char *const store_sql[S_COUNT] = {
     [S_IMPORT_DROP] = "DELETE FROM import_stage WHERE line <= ?1",
     [S_IMPORT_DUPS] = "SELECT min(line), max(line), count(*) FROM import_stage"
                       " GROUP BY topic, hour HAVING count(*) > 1 ORDER BY 2 LIMIT ?1",
+    [S_LT_ADD] = "INSERT INTO letter_threads(id, topic, pickup, lang, received, last_letter,"
+                 " last_answer, waiting_since, due, state, reply_pub, reply_key)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_LT_PUT] = "UPDATE letter_threads SET last_letter = ?2, last_answer = ?3,"
+                 " waiting_since = ?4, due = ?5, state = ?6 WHERE id = ?1",
+    [S_LT_DEL] = "DELETE FROM letter_threads WHERE id = ?1",
+    /* the last letter or answer, whichever came later, at or before ?1 */
+    [S_LT_PURGE] = "DELETE FROM letter_threads"
+                   " WHERE max(last_letter, coalesce(last_answer, last_letter)) <= ?1",
+    [S_LT_LIST] = "SELECT id, topic, pickup, lang, received, last_letter, last_answer,"
+                  " waiting_since, due, state, reply_pub, reply_key,"
+                  " (SELECT count(*) FROM letter_items i WHERE i.thread = t.id)"
+                  " FROM letter_threads t ORDER BY due, id",
+    [S_LT_GET] = "SELECT id, topic, pickup, lang, received, last_letter, last_answer,"
+                 " waiting_since, due, state, reply_pub, reply_key,"
+                 " (SELECT count(*) FROM letter_items i WHERE i.thread = t.id)"
+                 " FROM letter_threads t WHERE id = ?1",
+    [S_LI_ADD] = "INSERT INTO letter_items(thread, from_worker, at, org_box, writer_box)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_LI_LIST] = "SELECT from_worker, at, org_box, writer_box FROM letter_items"
+                  " WHERE thread = ?1 ORDER BY id",
 };
 
 /* One argument of a journaled write. */
@@ -505,6 +534,8 @@ static int run_op(struct store *st, const struct op *op, struct store_counts *co
     long changed = (long)sqlite3_changes(st->db);
     if (op->stmt == S_TR_PURGE)
         counts->transcripts_purged += changed;
+    if (op->stmt == S_LT_PURGE)
+        counts->letters_purged += changed;
     return op->need_change && changed == 0 ? CHAT_ERR_NOT_FOUND : 0;
 }
 
@@ -1061,4 +1092,109 @@ int store_backup(struct store *st, const char *path)
         note_db_error(st, dst);
     sqlite3_close(dst);
     return rc;
+}
+
+/* ---- letters (contract v3 §3) ------------------------------------------------- */
+
+int store_letter_thread_add(struct store *st, const struct store_letter_thread *t)
+{
+    return JOURNAL(st, S_LT_ADD, ARG_TEXT(t->id), ARG_TEXT(t->topic),
+                   ARG_BLOB(t->pickup, STORE_PICKUP_BYTES), ARG_OPT_TEXT(t->lang),
+                   ARG_INT(t->received), ARG_INT(t->last_letter), ARG_INT(t->last_answer),
+                   ARG_INT(t->waiting_since), ARG_INT(t->due), ARG_INT(t->answered ? 2 : 0),
+                   ARG_TEXT(t->reply_pub), ARG_TEXT(t->reply_key));
+}
+
+int store_letter_thread_put(struct store *st, const struct store_letter_thread *t)
+{
+    return JOURNAL(st, S_LT_PUT, ARG_TEXT(t->id), ARG_INT(t->last_letter), ARG_INT(t->last_answer),
+                   ARG_INT(t->waiting_since), ARG_INT(t->due), ARG_INT(t->answered ? 2 : 0));
+}
+
+int store_letter_thread_del(struct store *st, const char *id)
+{
+    return JOURNAL(st, S_LT_DEL, ARG_TEXT(id));
+}
+
+int store_letter_purge(struct store *st, time_t before)
+{
+    return JOURNAL(st, S_LT_PURGE, ARG_INT(before));
+}
+
+int store_letter_item_add(struct store *st, const char *thread, int from_worker, time_t at,
+                          const char *org_box, const char *writer_box)
+{
+    return JOURNAL(st, S_LI_ADD, ARG_TEXT(thread), ARG_INT(from_worker), ARG_INT(at),
+                   ARG_TEXT(org_box), ARG_TEXT(writer_box));
+}
+
+/* The thread of the current row of S_LT_LIST / S_LT_GET. */
+static void row_letter_thread(sqlite3_stmt *s, struct store_letter_thread *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->id = (const char *)sqlite3_column_text(s, 0);
+    t->topic = (const char *)sqlite3_column_text(s, 1);
+    t->pickup = sqlite3_column_bytes(s, 2) == STORE_PICKUP_BYTES ? sqlite3_column_blob(s, 2) : NULL;
+    t->lang = (const char *)sqlite3_column_text(s, 3);
+    t->received = (time_t)sqlite3_column_int64(s, 4);
+    t->last_letter = (time_t)sqlite3_column_int64(s, 5);
+    t->last_answer =
+        sqlite3_column_type(s, 6) == SQLITE_NULL ? -1 : (time_t)sqlite3_column_int64(s, 6);
+    t->waiting_since =
+        sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : (time_t)sqlite3_column_int64(s, 7);
+    t->due = (time_t)sqlite3_column_int64(s, 8);
+    t->answered = sqlite3_column_int(s, 9) == 2;
+    t->reply_pub = (const char *)sqlite3_column_text(s, 10);
+    t->reply_key = (const char *)sqlite3_column_text(s, 11);
+    t->nitems = (long)sqlite3_column_int64(s, 12);
+}
+
+int store_letter_thread_each(struct store *st,
+                             int (*fn)(const struct store_letter_thread *t, void *arg), void *arg)
+{
+    sqlite3_stmt *s = st->stmt[S_LT_LIST];
+    int rc, err = 0;
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_letter_thread t;
+        row_letter_thread(s, &t);
+        if (t.id && t.topic && t.pickup && t.reply_pub && t.reply_key)
+            err = fn(&t, arg);
+    }
+    int end = done(st, s, err ? SQLITE_DONE : rc);
+    return err ? err : end;
+}
+
+int store_letter_read(struct store *st, const char *id,
+                      int (*thread)(const struct store_letter_thread *t, void *arg),
+                      int (*item)(int from_worker, time_t at, const char *org_box,
+                                  const char *writer_box, void *arg),
+                      void *arg)
+{
+    sqlite3_stmt *s = bind_text1(st, S_LT_GET, id);
+    int rc = sqlite3_step(s), err = 0;
+    bool found = false;
+    if (rc == SQLITE_ROW) {
+        struct store_letter_thread t;
+        row_letter_thread(s, &t);
+        found = t.id && t.topic && t.pickup && t.reply_pub && t.reply_key;
+        if (found && thread)
+            err = thread(&t, arg);
+    }
+    int end = done(st, s, rc);
+    if (err || end)
+        return err ? err : end;
+    /* the items are read also for a thread not found (none match): the same
+     * work whether or not the id named one */
+    s = bind_text1(st, S_LI_LIST, found ? id : "");
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *org = (const char *)sqlite3_column_text(s, 2);
+        const char *writer = (const char *)sqlite3_column_text(s, 3);
+        if (org && writer && item)
+            err = item(sqlite3_column_int(s, 0), (time_t)sqlite3_column_int64(s, 1), org, writer,
+                       arg);
+    }
+    end = done(st, s, err ? SQLITE_DONE : rc);
+    if (err || end)
+        return err ? err : end;
+    return found ? 0 : CHAT_ERR_NOT_FOUND;
 }

@@ -27,6 +27,7 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -88,6 +89,7 @@ void store_set_synced(struct store *st, int synced);
  * store keeps no pointer of theirs between the journal and the commit). */
 struct store_counts {
     long transcripts_purged; /* by store_transcript_purge */
+    long letters_purged;     /* by store_letter_purge */
 };
 
 /* Runs the journal in one transaction; counts (or NULL) gets what it
@@ -271,6 +273,51 @@ int store_chat_last_segment(struct store *st, const char *chat);
  * the walk and is returned. */
 int store_stats_each(struct store *st, time_t from, time_t to, const char *topic, stats_put_fn fn,
                      void *arg) STORE_WUR;
+
+/* ---- letters (contract v3 §3) ---------------------------------------------
+ * A thread as stored: no session, no address, boxes only as the client's
+ * ciphertexts (proto_letters.h). state is new (0) or answered (2); a take is
+ * not stored. Writes are journaled like every other; reads run at once. */
+
+#define STORE_PICKUP_BYTES 32
+
+struct store_letter_thread {
+    const char *id, *topic;
+    const uint8_t *pickup; /* STORE_PICKUP_BYTES: SHA-256 of the code */
+    const char *lang;      /* NULL: not said */
+    time_t received, last_letter, last_answer, waiting_since, due; /* -1: none */
+    bool answered;
+    const char *reply_pub, *reply_key; /* base64url; wrap JSON */
+    long nitems;                       /* reads only */
+};
+
+/* A new thread (at the commit CHAT_ERR_EXISTS when the id or pickup is taken). */
+int store_letter_thread_add(struct store *st, const struct store_letter_thread *t) STORE_WUR;
+/* Rewrites a thread's times and state (nothing when it is gone). */
+int store_letter_thread_put(struct store *st, const struct store_letter_thread *t) STORE_WUR;
+/* Deletes a thread with its items. */
+int store_letter_thread_del(struct store *st, const char *id) STORE_WUR;
+/* Deletes every thread (and its items) whose last letter or answer,
+ * whichever came later, was at or before `before` (now minus the
+ * retention); the commit counts them (store_counts.letters_purged). */
+int store_letter_purge(struct store *st, time_t before) STORE_WUR;
+/* A letter (from_worker 0) or answer (1) of thread: org_box sealed to the
+ * letters key (the letter, the answer's copy), writer_box to the reply key
+ * (the writer's own copy, the answer). */
+int store_letter_item_add(struct store *st, const char *thread, int from_worker, time_t at,
+                          const char *org_box, const char *writer_box) STORE_WUR;
+/* Calls fn for each thread by due time (without items; nitems set). */
+int store_letter_thread_each(struct store *st,
+                             int (*fn)(const struct store_letter_thread *t, void *arg),
+                             void *arg) STORE_WUR;
+/* Calls thread (may be NULL) for thread id, then item (may be NULL) for
+ * each of its items in order; CHAT_ERR_NOT_FOUND when there is no such
+ * thread. The items' query runs either way (a missing id matches none). */
+int store_letter_read(struct store *st, const char *id,
+                      int (*thread)(const struct store_letter_thread *t, void *arg),
+                      int (*item)(int from_worker, time_t at, const char *org_box,
+                                  const char *writer_box, void *arg),
+                      void *arg) STORE_WUR;
 
 /* ---- maintenance (chatadmin; not inside a journal) ------------------------- */
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "chat_err.h"
+#include "proto_letters.h"
 
 #define PROTO_REF_MAX 64             /* bytes in a request's "ref" */
 #define PROTO_TEXT_MAX 4000          /* characters (code points) in a chat message */
@@ -63,6 +64,14 @@ enum proto_type {
     PT_JOIN_CHAT,
     PT_ALERT,
     PT_WRAPUP,
+    /* contract v3 §3: letters */
+    PT_LETTER_SEND,
+    PT_LETTER_PICKUP,
+    PT_LETTERS_KEY,
+    PT_LETTERS,
+    PT_LETTER_TAKE,
+    PT_LETTER_RELEASE,
+    PT_LETTER_ANSWER,
 };
 
 /* The languages hello.lang and duty.langs accept, in the order of their
@@ -128,7 +137,16 @@ struct proto_req {
     const char *password; /* login */
     const char *token;    /* login */
     const char *note;     /* alert (optional) */
-    size_t ntopics;       /* duty */
+    /* letters (contract v3 §3): each base64url field checked to its size */
+    const char *pickup;           /* letter_send, letter_pickup */
+    const char *reply_pub;        /* letter_send (optional with a known pickup) */
+    const char *thread;           /* letter_take, letter_release, letter_answer */
+    struct proto_box letter, own; /* letter_send (own: optional with a known pickup) */
+    struct proto_box reply, copy; /* letter_answer */
+    struct proto_wrap reply_key;  /* letter_send, when has_reply_key */
+    bool has_reply_key;
+    bool letters_all; /* letters {state: "all"}; default open */
+    size_t ntopics;   /* duty */
     const char *topics[PROTO_MAX_TOPICS];
     size_t nanswers; /* join: answers {question: answer} (optional) */
     const char *answer_q[PROTO_MAX_ANSWERS];
@@ -138,7 +156,7 @@ struct proto_req {
     uint64_t langs; /* duty: bit i = the decoder's langs->code[i] */
     json_t *root;
     const struct proto_langs *lang_table; /* the decoder's: what lang and langs index */
-    int lang;     /* hello (optional): index in the decoder's langs, or -1 */
+    int lang;     /* hello, letter_send (optional): index in the decoder's langs, or -1 */
     int score;    /* feedback 1..5, 0 when not given */
     int capacity; /* duty 1..10 */
     int hours;    /* block 1..168 */
@@ -259,7 +277,10 @@ struct proto_topic_status {
     enum proto_full_reason full_reason; /* with state full; else PROTO_FULL_NONE (left out) */
     int waiting;
     bool staffed;
-    bool answering; /* a worker on duty for it has a free slot now (contract v2 §1) */
+    bool answering;     /* a worker on duty for it has a free slot now (contract v2 §1) */
+    bool letters_known; /* visitor welcome: "letters" and "letter_days" (contract v3 §3) */
+    bool letters;
+    int letter_days;
 };
 
 /* A pre-chat question as a visitor's welcome carries it; the worker's

@@ -335,6 +335,99 @@ static int check_wrapup(json_t *root, struct proto_req *req)
     return 0;
 }
 
+/* ---- letters (contract v3 §3) ---- */
+
+/* A required base64url field of lo..hi bytes. */
+static int get_b64(json_t *o, const char *key, long lo, long hi, const char **out)
+{
+    int rc = get_str(o, key, (size_t)(hi * 4 / 3 + 4), true, out);
+    long n = rc == 0 ? proto_b64url_bytes(*out) : -1;
+    return n >= lo && n <= hi ? 0 : CHAT_ERR_BAD_REQUEST;
+}
+
+/* A box {epk, iv, ct} (nothing else). */
+static int get_box(json_t *root, const char *key, struct proto_box *b)
+{
+    json_t *o = json_object_get(root, key);
+    if (!json_is_object(o) || json_object_size(o) != 3)
+        return CHAT_ERR_BAD_REQUEST;
+    int rc = get_b64(o, "epk", 32, 32, &b->epk);
+    if (rc == 0)
+        rc = get_b64(o, "iv", 12, 12, &b->iv);
+    return rc ? rc : get_b64(o, "ct", PROTO_BOX_CT_MIN, PROTO_BOX_CT_MAX, &b->ct);
+}
+
+/* A wrap {salt, iv, ct} (nothing else). */
+static int get_wrap(json_t *root, const char *key, struct proto_wrap *w)
+{
+    json_t *o = json_object_get(root, key);
+    if (!json_is_object(o) || json_object_size(o) != 3)
+        return CHAT_ERR_BAD_REQUEST;
+    int rc = get_b64(o, "salt", 16, 16, &w->salt);
+    if (rc == 0)
+        rc = get_b64(o, "iv", 12, 12, &w->iv);
+    return rc ? rc : get_b64(o, "ct", PROTO_WRAP_CT_MIN, PROTO_WRAP_CT_MAX, &w->ct);
+}
+
+static int check_pickup(json_t *root, struct proto_req *req)
+{
+    return get_b64(root, "pickup", PROTO_PICKUP_BYTES, PROTO_PICKUP_BYTES, &req->pickup);
+}
+
+/* letter_send {topic?, pickup, letter, own?, reply_pub?, reply_key?, lang?}:
+ * the topic and reply fields are needed for a new thread only (the hub
+ * decides), but when given they must be valid. */
+static int check_letter_send(json_t *root, struct proto_req *req)
+{
+    const char *lang;
+    int rc = check_pickup(root, req);
+    if (rc == 0)
+        rc = get_box(root, "letter", &req->letter);
+    if (rc == 0)
+        rc = get_str(root, "topic", PROTO_TOPIC_MAX, false, &req->topic);
+    if (rc == 0 && json_object_get(root, "own"))
+        rc = get_box(root, "own", &req->own);
+    if (rc == 0 && json_object_get(root, "reply_pub"))
+        rc = get_b64(root, "reply_pub", 32, 32, &req->reply_pub);
+    if (rc == 0 && json_object_get(root, "reply_key")) {
+        rc = get_wrap(root, "reply_key", &req->reply_key);
+        req->has_reply_key = rc == 0;
+    }
+    if (rc == 0)
+        rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
+    if (rc != 0)
+        return rc;
+    req->lang = lang ? proto_langs_index(req->lang_table, lang) : -1;
+    return lang && req->lang < 0 ? CHAT_ERR_BAD_REQUEST : 0;
+}
+
+static int check_thread(json_t *root, struct proto_req *req)
+{
+    return get_str(root, "thread", PROTO_THREAD_MAX, true, &req->thread);
+}
+
+/* letters {state?: open | all} */
+static int check_letters(json_t *root, struct proto_req *req)
+{
+    const char *state;
+    int rc = get_str(root, "state", 8, false, &state);
+    if (rc != 0 || !state)
+        return rc;
+    if (strcmp(state, "open") != 0 && strcmp(state, "all") != 0)
+        return CHAT_ERR_BAD_REQUEST;
+    req->letters_all = strcmp(state, "all") == 0;
+    return 0;
+}
+
+/* letter_answer {thread, reply, copy} */
+static int check_letter_answer(json_t *root, struct proto_req *req)
+{
+    int rc = check_thread(root, req);
+    if (rc == 0)
+        rc = get_box(root, "reply", &req->reply);
+    return rc ? rc : get_box(root, "copy", &req->copy);
+}
+
 static const struct request_kind request_kinds[] = {
     {"hello", PT_HELLO, PROTO_VISITOR, check_hello},
     {"join", PT_JOIN, PROTO_VISITOR, check_join},
@@ -360,6 +453,13 @@ static const struct request_kind request_kinds[] = {
     {"join_chat", PT_JOIN_CHAT, PROTO_WORKER, check_chat},
     {"alert", PT_ALERT, PROTO_WORKER, check_alert},
     {"wrapup", PT_WRAPUP, PROTO_WORKER, check_wrapup},
+    {"letter_send", PT_LETTER_SEND, PROTO_VISITOR, check_letter_send},
+    {"letter_pickup", PT_LETTER_PICKUP, PROTO_VISITOR, check_pickup},
+    {"letters_key", PT_LETTERS_KEY, PROTO_WORKER, check_none},
+    {"letters", PT_LETTERS, PROTO_WORKER, check_letters},
+    {"letter_take", PT_LETTER_TAKE, PROTO_WORKER, check_thread},
+    {"letter_release", PT_LETTER_RELEASE, PROTO_WORKER, check_thread},
+    {"letter_answer", PT_LETTER_ANSWER, PROTO_WORKER, check_letter_answer},
     {"ping", PT_PING, PROTO_STATUS, check_none},
 };
 

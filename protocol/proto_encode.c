@@ -146,6 +146,10 @@ json_t *proto_topic_status_json(const struct proto_topic_status *t)
         json_object_set_new(o, "full_reason", json_string(proto_full_reason_name(t->full_reason)));
     if (o && t->questions)
         json_object_set_new(o, "questions", proto_questions_json(t->questions, t->nquestions));
+    if (o && t->letters_known) {
+        json_object_set_new(o, "letters", json_boolean(t->letters));
+        json_object_set_new(o, "letter_days", json_integer(t->letter_days));
+    }
     return o;
 }
 

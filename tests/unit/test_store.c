@@ -264,7 +264,7 @@ static void test_purge_takes_keys_and_messages_with_the_transcript(void **state)
     struct fixture *f = *state;
     struct store *st;
     uint8_t nonce[24] = {0}, ct[40] = {0};
-    struct store_counts counts = {-1};
+    struct store_counts counts = {.transcripts_purged = -1};
     assert_int_equal(store_open(f->dir, 0, &st), 0);
     assert_int_equal(store_transcript_add(st, "old", "youth", "2020-01-01"), 0);
     assert_int_equal(store_segment_add(st, "old", 0, ct, sizeof(ct)), 0);
