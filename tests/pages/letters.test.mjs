@@ -338,9 +338,12 @@ test('the console answers a letter, overdue first; the answer is read with the c
                  * the timers run as they do */
                 const c = await page(DESKTOP);
                 await c.clock.setSystemTime(new Date(Date.now() + 2 * 86400 * 1000 + 60 * 1000));
-                await consoleLogin(c, base, { topics: null });
-                await c.goto(`${base}/console/#letters`);
+                /* on duty with a free slot: how many letters wait, then the view */
+                await consoleLogin(c, base, { topics: ['youth'] });
+                await c.locator('#letters-hint').filter({ hasText: '2 letters wait for an answer. Overdue: 1.' }).waitFor();
+                await c.click('#nav-letters');
                 await c.locator('#letters-view').waitFor();
+                assert.equal(await c.locator('#work-view').isHidden(), true, 'the Letters view instead of the chats');
                 await c.locator('#letters-list li[data-thread]').nth(1).waitFor();
                 const first = c.locator('#letters-list li[data-thread]').first();
                 assert.match(await first.locator('.letter-thread-state').textContent(), /^Overdue: the answer was due /,
