@@ -22,11 +22,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ALICE, CHATD, request, visitorHello, workerLogin } from '../integration/harness.mjs';
+import { ALICE, CHATD, addWorker, request, visitorHello, workerLogin } from '../integration/harness.mjs';
 import { DESKTOP, PHONE, axe, consoleLogin, daemon, layoutProblems, roundTrip, shot, visitorOpen } from './lib.mjs';
 
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const LETTERS_PASS = 'letters passphrase for the test';
+const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 
 /* ---- Node's own implementation of §3, from node:crypto (not WebCrypto) ---- */
 
@@ -375,6 +376,19 @@ test('the console answers a letter, overdue first; the answer is read with the c
                 await second.locator('.letter-thread-state').filter({ hasText: 'Taken by you' }).waitFor();
                 await second.getByRole('button', { name: 'Release' }).click();
                 await second.locator('.letter-thread-state').filter({ hasText: 'Waiting for someone to take it' }).waitFor();
+
+                /* the coordinators' board: letters waiting per topic */
+                await addWorker(srv, CORA, 'coordinator');
+                const b = await page(DESKTOP);
+                await b.goto(`${base}/console/`);
+                await b.fill('#login-user', CORA.user);
+                await b.fill('#login-password', CORA.password);
+                await b.click('#login-submit');
+                await b.locator('#board-letters-list li').filter({ hasText: 'Youth chat: 1 waiting.' }).waitFor();
+                assert.equal(await b.locator('#nav-chats').isVisible(), false, 'a coordinator has no chats of its own');
+                await b.click('#nav-letters');
+                await b.locator('#letters-view').waitFor();
+                assert.equal(await b.locator('#board-view').isHidden(), true);
 
                 /* lock: one click, the texts go */
                 await c.click('#letters-lock');
