@@ -19,7 +19,7 @@ import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as Box from '../letters-crypto.js';
 import { sock } from './shared.js';
-import { topicTitle } from './duty.js';
+import { topicTitle as dutyTitle } from './duty.js';
 
 var MAX_CHARS = 8000;
 
@@ -38,6 +38,25 @@ var refs = {};                 /* ref -> what it was for */
 var duty = null;               /* {on, capacity} */
 var myChats = {};              /* chat id -> true while it runs */
 var unlocking = false;
+var statusTopics = null;       /* /api/status topics, fetched once, for titles */
+
+/* A topic's title: the duty form's list when it has it, else the status
+ * this module fetched itself (the list may come first). */
+function topicTitle(id) {
+  var title = dutyTitle(id);
+  if (title !== id || !statusTopics) return title;
+  return Chat.topicTitle(statusTopics, id);
+}
+
+function fetchTitles() {
+  if (statusTopics) return;
+  Chat.fetchStatus()
+    .then(function (j) {
+      statusTopics = j.topics;
+      renderAll();
+    })
+    .catch(function () { /* the ids stand in */ });
+}
 
 /* ---- frames ---- */
 
@@ -91,6 +110,7 @@ function onKey(m) {
   pub = m.pub;
   wrapped = m.wrapped;
   available = true;
+  fetchTitles();
   applyLettersView();
   requestList();
   return true;
