@@ -146,19 +146,15 @@ void hub_letters_free(struct hub *h)
     h->letter_sends = h->letter_pickups = NULL;
 }
 
-/* A failed batch: memory is what the store holds again (takes are kept). */
-static void after_batch(struct hub *h, void *arg, bool committed)
+int hub_letters_reload(struct hub *h)
 {
-    (void)arg;
-    h->letters_reload = false;
-    if (committed)
-        return;
     struct letters was = h->letters;
     letters_init(&h->letters);
-    if (hub_letters_load(h) != 0) { /* keep what we had rather than nothing */
+    int rc = hub_letters_load(h);
+    if (rc != 0) { /* keep what we had rather than nothing */
         letters_fini(&h->letters);
         h->letters = was;
-        return;
+        return rc;
     }
     for (size_t i = 0; i < was.n; i++) {
         int k = letters_find(&h->letters, was.t[i].id);
@@ -168,6 +164,16 @@ static void after_batch(struct hub *h, void *arg, bool committed)
         }
     }
     letters_fini(&was);
+    return 0;
+}
+
+/* A failed batch: memory is what the store holds again. */
+static void after_batch(struct hub *h, void *arg, bool committed)
+{
+    (void)arg;
+    h->letters_reload = false;
+    if (!committed && hub_letters_reload(h) != 0 && h->log)
+        h->log("cannot read the letter threads again after a failed commit", h->log_arg);
 }
 
 static int arm_reload(struct hub *h)
@@ -391,6 +397,7 @@ static int by_due(const void *a, const void *b)
 static void letters_list(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r)
 {
     size_t n = 0, bytes = 0, shown = 0;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
     const struct letter_thread **order = calloc(h->letters.n + 1, sizeof(*order));
     struct proto_letter_thread *out = calloc(h->letters.n + 1, sizeof(*out));
     struct pickup *got = calloc(h->letters.n + 1, sizeof(*got));
@@ -400,7 +407,7 @@ static void letters_list(struct hub *h, struct conn *c, struct worker *w, const 
         if (may_see(h, w, &h->letters.t[i]) &&
             (r->letters_all || h->letters.t[i].state != LETTER_ANSWERED))
             order[n++] = &h->letters.t[i];
-    if (rc == 0)
+    if (rc == 0) /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
         qsort(order, n, sizeof(*order), by_due);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct letter_thread *t = order[i];

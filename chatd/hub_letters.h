@@ -17,10 +17,16 @@
 
 #include "hub_int.h"
 
-#define LETTERS_LIST_BYTES (512 * 1024) /* a worker's `letters` frame is cut here ("more") */
+#define LETTERS_LIST_BYTES                                                                         \
+    ((size_t)512 * 1024) /* a worker's `letters` frame is cut here ("more") */
 
 /* Loads the threads (hub_new); 0 or a chat_err. */
 int hub_letters_load(struct hub *h);
+/* Reads the threads from the store again, keeping the takes of threads
+ * still new (after a failed batch, or after a config reload whose topics
+ * moved: a thread holds its topic's index); 0 or a chat_err (then memory
+ * is as it was). */
+int hub_letters_reload(struct hub *h);
 /* Frees what the room holds (hub_free). */
 void hub_letters_free(struct hub *h);
 

@@ -196,6 +196,8 @@ void status_compute_hours(const struct config_topic *t, const struct status_hour
     out->answering = in->free_slots > 0;
     out->questions = NULL;
     out->nquestions = 0;
+    out->letters_known = out->letters = false; /* the visitor's welcome adds them */
+    out->letter_days = 0;
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
     /* past the cut-off only a later opening helps: say when it is */

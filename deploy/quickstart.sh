@@ -10,6 +10,8 @@
 #   chatd.db             the SQLite database
 #   transcript.pub/.key  transcript key pair; the secret key is encrypted
 #   demo-passphrase.txt  the passphrase of transcript.key (mode 600)
+#   letters.pub/.key     letters key pair (the youth topic takes letters)
+#   demo-letters-passphrase.txt  the passphrase of letters.key (mode 600)
 #   demo-password.txt    the password of the console user "demo" (mode 600)
 #
 # The demo keeps the secret transcript key next to the server for
@@ -103,6 +105,19 @@ make_keys() {
     say "made transcript key pair in $VAR"
 }
 
+make_letters_keys() {
+    if [ -e "$VAR/letters.pub" ]; then
+        say "keeping letters key pair in $VAR"
+        return
+    fi
+    local pass
+    pass="$(random_secret)"
+    printf '%s\n' "$pass" >"$VAR/demo-letters-passphrase.txt"
+    chmod 600 "$VAR/demo-letters-passphrase.txt"
+    printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" letters keygen --out "$VAR"
+    say "made letters key pair in $VAR"
+}
+
 make_user() {
     local users
     users="$("$CHATADMIN" --config "$CONF" user list)"
@@ -146,6 +161,7 @@ chmod 700 "$VAR"
 umask 077
 write_config
 make_keys
+make_letters_keys
 make_user
 import_example
 
@@ -159,6 +175,8 @@ cat <<EOF
                   example weeks 2026-10-26..2026-11-22 are imported: see their plan there
   Transcript key passphrase (for chatadmin transcript show --key $VAR/transcript.key):
                   $(secret_from "$VAR/demo-passphrase.txt")
+  Letters passphrase (the console's Letters view; chatadmin letters show):
+                  $(secret_from "$VAR/demo-letters-passphrase.txt")
 
   Stop the demo with Ctrl-C.
 

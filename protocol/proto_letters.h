@@ -29,7 +29,7 @@
 /* The largest frame a letter request can be (two boxes and the rest):
  * while letters are on, visitor and worker frames may be this large even
  * when max_message_bytes is smaller. */
-#define PROTO_LETTER_FRAME_MAX (96 * 1024)
+#define PROTO_LETTER_FRAME_MAX ((size_t)96 * 1024)
 
 /* A box or a wrap as decoded: each field canonical base64url of its size. */
 struct proto_box {
