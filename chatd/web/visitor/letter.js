@@ -119,7 +119,13 @@ var currentTopics = function () { return []; };
 
 function startLetter(id, tp) {
   Chat.clearErrors();
-  writing = { topic: id, state: tp.state, cutoff: tp.state === 'full' && tp.full_reason === 'cutoff', title: tp.title };
+  writing = {
+    topic: id,
+    state: tp.state,
+    cutoff: tp.state === 'full' && tp.full_reason === 'cutoff',
+    nobody: tp.state === 'open' && tp.staffed === false,
+    title: tp.title
+  };
   $('letter-error').textContent = '';
   $('letter-status').textContent = '';
   renderLetter();
@@ -131,7 +137,8 @@ function renderLetter() {
   if (!writing) return;
   var o = offers[writing.topic] || { days: 5 };
   $('letter-topic').textContent = t('v.letter.topic', { topic: I18N.pick(writing.title, writing.topic) });
-  var why = writing.state === 'open' ? 'v.letter.why.open'
+  var why = writing.nobody ? 'v.letter.why.nobody'
+    : writing.state === 'open' ? 'v.letter.why.open'
     : writing.cutoff ? 'v.letter.why.cutoff'
       : writing.state === 'full' ? 'v.letter.why.full' : 'v.letter.why.closed';
   $('letter-why').textContent = t(why);
