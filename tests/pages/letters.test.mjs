@@ -395,6 +395,14 @@ test('the console answers a letter, overdue first; the answer is read with the c
                 await c.locator('#letters-unlock').waitFor();
                 assert.equal(await c.locator('#letters-list').getByText('The first letter').count(), 0, 'locked: no text');
 
+                /* at 390 px the view fits and stays accessible */
+                await c.setViewportSize(PHONE);
+                await c.locator('#letters-list li[data-thread]').first().getByRole('button', { name: 'Take' }).waitFor();
+                const narrow = (await c.evaluate(layoutProblems)).filter((x) => /letter|Lock|Unlock|Take|Read/.test(x));
+                assert.deepEqual(narrow, [], 'the Letters view fits 390 px');
+                assert.deepEqual(await axe(c), [], 'axe on the locked Letters view at 390 px');
+                await shot(c, 'letters-console-locked-390');
+
                 /* a new device reads the answer with the code */
                 const r = await letterVisitor(page, base, keys, PHONE);
                 await r.click('#letter-read-open');
