@@ -27,7 +27,9 @@
 #define LETTERS_ID_MAX 32
 #define LETTERS_PICKUP_BYTES 32
 #define LETTERS_ALIAS_MAX 64
-#define LETTERS_ITEMS_MAX 40          /* letters and answers in one thread */
+/* Letters and answers in one thread: at most ~690 KB of boxes, so a
+ * thread fits in one frame under a connection's 1 MB of queued frames. */
+#define LETTERS_ITEMS_MAX 16
 #define LETTERS_PER_SESSION_HOUR 3    /* letter_send per visitor session an hour */
 #define LETTERS_PICKUPS_PER_MINUTE 10 /* letter_pickup per source a minute */
 

@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-    BOB, CHATADMIN, ISO_TS, addWorker, connect, filesUnder, request, run, scenario, step, visitorHello,
-    workerLogin,
+    BOB, CHATADMIN, ISO_TS, addWorker, connect, endHour, filesUnder, httpGet, request, run, scenario, step,
+    visitorHello, workerLogin,
 } from './harness.mjs';
 import * as L from './letters_crypto.mjs';
 
@@ -166,6 +166,22 @@ scenario('limits: 3 letters a session an hour, 10 pickups a minute from one sour
     });
 });
 
+scenario('a thread holds at most 16 letters and answers (it must fit in one frame): then too_large', LETTERS, async (srv) => {
+    const code = L.newCode();
+    const first = await L.firstLetter(ORG_PUB, code, 'one');
+    let v = await visitorHello(srv.port);
+    assert.equal((await send(v, first)).type, 'letter_sent');
+    const more = { pickup: first.pickup, letter: await L.box(ORG_PUB, 'more'), own: await L.box(first.reply_pub, 'more') };
+    for (let i = 1; i < 16; i++) {
+        if (i % 3 === 0) v = await visitorHello(srv.port); /* 3 a session an hour */
+        assert.equal((await send(v, more)).type, 'letter_sent', `letter ${i + 1}`);
+    }
+    v = await visitorHello(srv.port);
+    assert.equal((await send(v, more)).code, 'too_large');
+    const r = await request(v, { type: 'letter_pickup', pickup: first.pickup });
+    assert.equal(r.items.length, 16);
+});
+
 scenario('workers: the key, the list, take, a second taker, release, answer; the visitor reads the answer',
     LETTERS, async (srv) => {
         await addWorker(srv);
@@ -277,6 +293,18 @@ scenario('statistics: letters received and answered, the answer time, overdue an
     const t = (await request(w2, { type: 'letters' })).threads[0];
     const b = await L.box(t.reply_pub, 'late');
     assert.equal((await request(w2, { type: 'letter_answer', thread: t.thread, reply: b, copy: b })).type, 'ack');
+    await step('/api/stats carries the counters', async () => {
+        await srv.admin(['user', 'add', 'cora', '--role', 'coordinator'], 'cora-password-1');
+        const cora = await workerLogin(srv.port, 'cora', 'cora-password-1');
+        await endHour(srv); /* only ended hours are reported */
+        const day = (ms) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(ms));
+        const r = await httpGet(srv.port, `/api/stats?from=${day(Date.now())}&to=${day(Date.now() + 8 * DAY * 1000)}`,
+            { Authorization: `Bearer ${cora.welcome.token}` });
+        assert.equal(r.status, 200, r.body);
+        const sum = (k) => JSON.parse(r.body).buckets.reduce((n, x) => n + x[k], 0);
+        assert.deepEqual([sum('letters_received'), sum('letters_answered'), sum('letters_overdue')], [2, 2, 1]);
+        assert.ok(sum('letter_answer_s') >= 100 + 6 * DAY);
+    });
     await srv.stop();
     const s = await letterStats(srv, 8);
     assert.deepEqual([s.letters_received, s.letters_answered, s.letters_overdue], [2, 2, 1]);
