@@ -431,7 +431,8 @@ function letterError(m) {
   }
   if (againRef !== null && m.ref === againRef) {
     againRef = null;
-    $('letter-again-error').textContent = sendErrorText(m.code);
+    /* the page keeps a letter to 8,000 characters: a thread too large is full */
+    $('letter-again-error').textContent = m.code === 'too_large' ? t('v.letter.thread.full') : sendErrorText(m.code);
     updateLetterControls();
     return true;
   }
