@@ -32,7 +32,8 @@
  * Its parts: the topic list (visitor/topiclist.js), the questions
  * (visitor/questions.js), the feedback (visitor/feedback.js), quick exit
  * (visitor/quickexit.js) and the announcements, title and optional sound
- * (visitor/attention.js). */
+ * (visitor/attention.js). Letters, when the chat is closed or full, are
+ * visitor/letter.js's (its views: letter, letter-code, letter-read). */
 import { I18N } from './i18n.js';
 import * as Chat from './common.js';
 import { initQuickExit } from './visitor/quickexit.js';
@@ -40,6 +41,7 @@ import { initFeedback, resetFeedback, labelScores, feedbackAcked, feedbackRefuse
 import { setQuestions, askingTopic, startAsking, forgetQuestions, questionsOf, chosenAnswers, renderQuestions } from './visitor/questions.js';
 import { renderTopicList, onQuietWeek, cutoffText } from './visitor/topiclist.js';
 import { initAttention, renderTitle, announce, chatStarted, messageCame } from './visitor/attention.js';
+import * as Letters from './visitor/letter.js';
 
 var SESSION_KEY = 'chat.session';
 var TOPICS_REFRESH_MS = 15000; /* topic list and queue: who is on duty now */
@@ -114,7 +116,7 @@ function onMessage(m) {
     case 'typing': onTyping(m); break;
     case 'chat_ended': onChatEnded(m); break;
     case 'error': onError(m); break;
-    default: break;
+    default: Letters.onLetterFrame(m); break;
   }
 }
 
@@ -125,6 +127,7 @@ function onWelcome(m) {
     topics = m.topics;
     setQuestions(topics);
   }
+  Letters.setLetterTopics(m);
   help = m.help && typeof m.help === 'object' ? m.help : null;
   resuming = !!m.resumed && m.state === 'chatting';
   if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
@@ -151,7 +154,7 @@ function onWelcome(m) {
   }
   if (view === 'questions' && questionsOf(askingTopic()).length) {
     renderQuestions(topicTitle);   /* reconnected while answering: stay */
-  } else if (view !== 'ended') {
+  } else if (view !== 'ended' && !Letters.isLetterView(view)) {
     forgetQuestions();
     showView('topics');
   }
@@ -275,6 +278,7 @@ function onError(m) {
     delete joinTopics[m.ref];
   }
   if (feedbackRefused(m)) return;
+  if (Letters.letterError(m)) return;
   /* words that say what helps; the code is for staff, not for the visitor */
   if (m.code === 'queue_full') {
     showQueueFull(m, topicById(joined));
@@ -320,6 +324,7 @@ function showView(name) {
   $('view-chat').hidden = name !== 'chat';
   $('view-ended').hidden = name !== 'ended';
   $('view-elsewhere').hidden = name !== 'elsewhere';
+  Letters.showLetterView(name);
   document.body.classList.toggle('in-chat', name === 'chat');
   renderHelp();
   updateControls();
@@ -347,6 +352,7 @@ function updateControls() {
   $('questions-skip').disabled = !on;
   var btns = $('topics').querySelectorAll('button');
   for (var i = 0; i < btns.length; i++) btns[i].disabled = !on;
+  Letters.updateLetterControls();
 }
 
 function topicTitle(id) {
@@ -354,7 +360,9 @@ function topicTitle(id) {
 }
 
 function renderTopics() {
+  var letterFocus = Letters.letterFocused();
   renderTopicList(topics, topicsNote, onTopicClick);
+  Letters.renderLetterOffers(topics, letterFocus);
   renderHelp();
   updateControls();
 }
@@ -550,12 +558,14 @@ function onLangChange() {
   renderEnded();
   labelScores();
   conv.renderAll();
+  Letters.onLetterLang();
 }
 
 function init() {
   I18N.onChange(onLangChange);
   initAttention();
   initFeedback(sock, function () { return ended && ended.chat; });
+  Letters.initLetters(sock, showView, function () { return topics; });
   onQuietWeek(function () { if (view === 'topics') renderTopics(); });
   conv = newConversation();
 
@@ -606,6 +616,7 @@ initQuickExit(function () {
    * let the worker know now rather than after the grace, and that it was
    * the quick exit (the visitor may not be safe to talk) */
   if (view === 'queue' || view === 'chat') sock.send({ type: 'leave', quick: true });
+  Letters.clearLetters();   /* the forms, the code and the keys */
   sock.stop();   /* never reconnect */
 });
 I18N.ready(init);

@@ -42,11 +42,13 @@ import {
 } from './chats.js';
 import { initTitle, renderTitle } from './title.js';
 import { initShifts, onShiftsFrame, renderShifts } from './shifts.js';
+import { initLetters, onLettersFrame } from './letters.js';
 
 var $ = Chat.$;
 
 function onMessage(m) {
   if (onShiftsFrame(m)) return;   /* shifts.js's own requests end there */
+  if (onLettersFrame(m)) return;   /* letters.js's own requests end there */
   switch (m.type) {
     case 'welcome': onWelcome(m); break;
     case 'duty': onDuty(m); break;
@@ -119,6 +121,7 @@ function init() {
   initTitle();
   $('chats-heading').tabIndex = -1;
   initDuty();
+  initLetters();
   initSession();
   renderDuty();
   updateControls();

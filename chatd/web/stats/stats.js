@@ -36,6 +36,7 @@ import * as plan from './plan.js';
 import * as quietShare from './quietshare.js';
 import * as hours from './hours.js';
 import * as rota from './rota.js';
+import * as letters from './letters.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -214,6 +215,7 @@ function init() {
   addView(quietShare.view);
   addView(hours.view);
   addView(rota.view);
+  addView(letters.view);
   plan.init();
   hours.init();
   rota.init();
