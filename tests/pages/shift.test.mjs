@@ -437,8 +437,10 @@ test('plural forms: "Enintään 1 keskustelu", "Enintään 2 keskustelua", and i
 
 test('every {n} string of the console is a one/other pair, or a number used as a label', () => {
     const strings = (lang) => JSON.parse(fs.readFileSync(path.join(WEB_ROOT, 'i18n', `${lang}.json`), 'utf8')).strings;
-    /* "Waiting: 3", "3 on duty", "(new alerts: 3)": the number stands on its own */
-    const LABELS = ['c.queue.waiting', 'c.queue.urgent', 'c.transfer.duty', 'board.nav.count'];
+    /* "Waiting: 3", "3 on duty", "(new alerts: 3)", "Overdue: 2.", "Youth chat: 3 waiting.":
+     * the number stands on its own */
+    const LABELS = ['c.queue.waiting', 'c.queue.urgent', 'c.transfer.duty', 'board.nav.count',
+        'c.letters.summary.overdue', 'c.letters.board.topic'];
     const en = strings('en');
     const counted = Object.keys(en).filter((k) => /^(c|board|console|wrapup)\./.test(k) && /\{(n|chats|capacity)\}/.test(en[k]));
     const loose = counted.filter((k) => !LABELS.includes(k) && !/\.(one|other)$/.test(k));

@@ -20,6 +20,7 @@ import * as Chat from '../common.js';
 import * as Box from '../letters-crypto.js';
 import { sock } from './shared.js';
 import { topicTitle as dutyTitle } from './duty.js';
+import * as Staff from './staff.js';
 
 var MAX_CHARS = 8000;
 
@@ -259,7 +260,7 @@ function totals() {
 function renderSummary() {
   var n = totals();
   var text = n.waiting === 0 ? t('c.letters.summary.none')
-    : t(n.waiting === 1 ? 'c.letters.summary.one' : 'c.letters.summary', { n: n.waiting });
+    : Staff.plural(n.waiting, 'c.letters.summary.one', 'c.letters.summary.other');
   if (n.overdue) text += ' ' + t('c.letters.summary.overdue', { n: n.overdue });
   $('letters-summary').textContent = text;
 }
@@ -526,7 +527,7 @@ function renderHint() {
   var show = available && !!duty && duty.on && busy < duty.capacity && n.waiting > 0;
   el.hidden = !show;
   if (!show) return;
-  $('letters-hint-text').textContent = t(n.waiting === 1 ? 'c.letters.hint.one' : 'c.letters.hint', { n: n.waiting }) +
+  $('letters-hint-text').textContent = Staff.plural(n.waiting, 'c.letters.hint.one', 'c.letters.hint.other') +
     (n.overdue ? ' ' + t('c.letters.summary.overdue', { n: n.overdue }) : '');
 }
 
