@@ -268,17 +268,27 @@ static int check_block(json_t *root, struct proto_req *req)
     return rc ? rc : get_int(root, "hours", 1, 168, &req->hours);
 }
 
+/* An optional field key that is word `a` or word `b`: *is_b says which
+ * (left alone when the field is absent). */
+static int get_either(json_t *root, const char *key, const char *a, const char *b, bool *is_b)
+{
+    const char *v;
+    int rc = get_str(root, key, 8, false, &v);
+    if (rc != 0 || !v)
+        return rc;
+    if (strcmp(v, a) != 0 && strcmp(v, b) != 0)
+        return CHAT_ERR_BAD_REQUEST;
+    *is_b = strcmp(v, b) == 0;
+    return 0;
+}
+
 /* logout {"scope": "this" | "all"} (an addition; default all). */
 static int check_logout(json_t *root, struct proto_req *req)
 {
-    const char *scope;
-    int rc = get_str(root, "scope", 8, false, &scope);
-    if (rc != 0 || !scope)
-        return rc;
-    if (strcmp(scope, "this") != 0 && strcmp(scope, "all") != 0)
-        return CHAT_ERR_BAD_REQUEST;
-    req->this_only = strcmp(scope, "this") == 0;
-    return 0;
+    bool all = true;
+    int rc = get_either(root, "scope", "this", "all", &all);
+    req->this_only = !all;
+    return rc;
 }
 
 /* flag {chat, urgent} */
@@ -428,14 +438,7 @@ static int check_thread(json_t *root, struct proto_req *req)
 /* letters {state?: open | all} */
 static int check_letters(json_t *root, struct proto_req *req)
 {
-    const char *state;
-    int rc = get_str(root, "state", 8, false, &state);
-    if (rc != 0 || !state)
-        return rc;
-    if (strcmp(state, "open") != 0 && strcmp(state, "all") != 0)
-        return CHAT_ERR_BAD_REQUEST;
-    req->letters_all = strcmp(state, "all") == 0;
-    return 0;
+    return get_either(root, "state", "open", "all", &req->letters_all);
 }
 
 /* letter_answer {thread, reply, copy} */

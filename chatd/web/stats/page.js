@@ -29,6 +29,26 @@ function topicsIn(topic) {
   return topicIds().filter(function (id) { return !topic || id === topic; });
 }
 
+/* Fills the select with id: "all topics" first, then each configured
+ * topic; the choice is kept when the topic is still there. */
+function fillTopicSelect(id) {
+  var sel = $(id);
+  var keep = sel.value;
+  sel.textContent = '';
+  var all = document.createElement('option');
+  all.textContent = t('s.filter.all');
+  all.value = '';
+  sel.appendChild(all);
+  topicIds().forEach(function (topic) {
+    var o = document.createElement('option');
+    o.textContent = topicTitle(topic);
+    o.value = topic;
+    sel.appendChild(o);
+  });
+  sel.value = keep;
+  if (sel.value !== keep) sel.value = '';
+}
+
 /* Another view of the same period: load(query) when a period is asked for
  * ({from, to, topic, token}), render(result) whenever the page renders,
  * clear() when the token goes. */
@@ -60,6 +80,7 @@ export {
   topicTitle,
   topicIds,
   topicsIn,
+  fillTopicSelect,
   addView,
   eachView,
   setStatus,

@@ -27,7 +27,7 @@ import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { nf, tn, pad2, ymdParts, addDays, localToday, formatDay, weekdayName, parseHour, hourRange } from './format.js';
 import { el, hidden, titledTable, tableHead, rowHeader, updateScrollRegions } from './table.js';
-import { topicTitle, topicIds } from './page.js';
+import { topicTitle, topicIds, fillTopicSelect } from './page.js';
 import { savedToken, needLogin } from './login.js';
 
 var t = I18N.t;
@@ -121,19 +121,7 @@ function setDefaults() {
 }
 
 function renderTopicSelect() {
-  var sel = $('rota-topic');
-  var keep = sel.value;
-  sel.textContent = '';
-  var all = el('option', null, t('s.filter.all'));
-  all.value = '';
-  sel.appendChild(all);
-  topicIds().forEach(function (id) {
-    var o = el('option', null, topicTitle(id));
-    o.value = id;
-    sel.appendChild(o);
-  });
-  sel.value = keep;
-  if (sel.value !== keep) sel.value = '';
+  fillTopicSelect('rota-topic');
 }
 
 /* The week the input names, as its Monday (any day of it will do). */

@@ -23,8 +23,8 @@ import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { formatDay, ymdParts, addDays, localToday } from './format.js';
 import { zero, sumInto } from './sums.js';
-import { el, updateScrollRegions, scrollToActivity } from './table.js';
-import { setTopics, topicTitle, topicIds, addView, eachView, setStatus, renderStatus } from './page.js';
+import { updateScrollRegions, scrollToActivity } from './table.js';
+import { setTopics, topicTitle, fillTopicSelect, addView, eachView, setStatus, renderStatus } from './page.js';
 import { startLogin, savedToken, showLogin, showStats, renderWhoami, fetchAuthed } from './login.js';
 import { renderFigures, renderWaits, renderFeedback, renderPerTopic } from './overview.js';
 import { HEAT_BUSY, renderHeatmap, renderUnmet } from './demand.js';
@@ -62,19 +62,7 @@ function loadStatus() {
 }
 
 function renderTopicSelect() {
-  var sel = $('topic');
-  var keep = sel.value;
-  sel.textContent = '';
-  var all = el('option', null, t('s.filter.all'));
-  all.value = '';
-  sel.appendChild(all);
-  topicIds().forEach(function (id) {
-    var o = el('option', null, topicTitle(id));
-    o.value = id;
-    sel.appendChild(o);
-  });
-  sel.value = keep;
-  if (sel.value !== keep) sel.value = '';
+  fillTopicSelect('topic');
 }
 
 function setDefaultPeriod() {
