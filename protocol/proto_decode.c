@@ -84,16 +84,22 @@ static int check_none(json_t *root, struct proto_req *req)
     return 0;
 }
 
-static int check_hello(json_t *root, struct proto_req *req)
+/* An optional "lang": its index in the language table (-1 when absent);
+ * a code the table does not have is bad_request. */
+static int get_lang(json_t *root, struct proto_req *req)
 {
     const char *lang;
-    int rc = get_str(root, "session", PROTO_ID_MAX, false, &req->session);
-    if (rc == 0)
-        rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
+    int rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
     if (rc != 0)
         return rc;
     req->lang = lang ? proto_langs_index(req->lang_table, lang) : -1;
     return lang && req->lang < 0 ? CHAT_ERR_BAD_REQUEST : 0;
+}
+
+static int check_hello(json_t *root, struct proto_req *req)
+{
+    int rc = get_str(root, "session", PROTO_ID_MAX, false, &req->session);
+    return rc ? rc : get_lang(root, req);
 }
 
 static int check_topic(json_t *root, struct proto_req *req)
@@ -408,7 +414,6 @@ static int check_pickup(json_t *root, struct proto_req *req)
  * decides), but when given they must be valid. */
 static int check_letter_send(json_t *root, struct proto_req *req)
 {
-    const char *lang;
     int rc = check_pickup(root, req);
     if (rc == 0)
         rc = get_box(root, "letter", &req->letter);
@@ -422,12 +427,7 @@ static int check_letter_send(json_t *root, struct proto_req *req)
         rc = get_wrap(root, "reply_key", &req->reply_key);
         req->has_reply_key = rc == 0;
     }
-    if (rc == 0)
-        rc = get_str(root, "lang", PROTO_LANG_MAX, false, &lang);
-    if (rc != 0)
-        return rc;
-    req->lang = lang ? proto_langs_index(req->lang_table, lang) : -1;
-    return lang && req->lang < 0 ? CHAT_ERR_BAD_REQUEST : 0;
+    return rc ? rc : get_lang(root, req);
 }
 
 static int check_thread(json_t *root, struct proto_req *req)

@@ -18,7 +18,7 @@ import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { formatDay, weekdayName, addDays, ymdParts } from './format.js';
 import { el, hidden, titledTable, updateScrollRegions } from './table.js';
-import { needLogin } from './login.js';
+import { requestAuthed } from './login.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -35,18 +35,7 @@ var said = null;       /* {key, vars()} of the status line */
 /* ---- talking to the server ---- */
 
 function request(method, url, body) {
-  var headers = { Authorization: 'Bearer ' + token };
-  if (body) headers['Content-Type'] = 'application/json';
-  return window.fetch(url, {
-    method: method, cache: 'no-store', credentials: 'omit', headers: headers,
-    body: body ? JSON.stringify(body) : undefined
-  }).then(function (r) {
-    if (r.status === 401) { needLogin('c.login.expired'); return null; }
-    if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
-    return r.json().catch(function () { return {}; }).then(function (j) {
-      return { ok: r.ok, status: r.status, json: j || {} };
-    });
-  });
+  return requestAuthed(method, url, body, token);
 }
 
 function load() {

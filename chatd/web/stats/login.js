@@ -190,8 +190,27 @@ function fetchAuthed(url, token, current) {
   });
 }
 
+/* {ok, status, json} of method url with the login token (body sent as
+ * JSON), or null when the login has to be made again (the page shows it,
+ * saying why). */
+function requestAuthed(method, url, body, token) {
+  var headers = { Authorization: 'Bearer ' + token };
+  if (body) headers['Content-Type'] = 'application/json';
+  return window.fetch(url, {
+    method: method, cache: 'no-store', credentials: 'omit', headers: headers,
+    body: body ? JSON.stringify(body) : undefined
+  }).then(function (r) {
+    if (r.status === 401) { needLogin('c.login.expired'); return null; }
+    if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
+    return r.json().catch(function () { return {}; }).then(function (j) {
+      return { ok: r.ok, status: r.status, json: j || {} };
+    });
+  });
+}
+
 export {
   fetchAuthed,
+  requestAuthed,
   startLogin,
   savedToken,
   showLogin,

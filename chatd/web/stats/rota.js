@@ -28,7 +28,7 @@ import * as Chat from '../common.js';
 import { nf, tn, pad2, ymdParts, addDays, localToday, formatDay, weekdayName, parseHour, hourRange } from './format.js';
 import { el, hidden, titledTable, tableHead, rowHeader, updateScrollRegions } from './table.js';
 import { topicTitle, topicIds, fillTopicSelect } from './page.js';
-import { savedToken, needLogin } from './login.js';
+import { savedToken, requestAuthed } from './login.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -205,18 +205,7 @@ function sameBody(a, b) {
 /* {ok, status, json} of method url (body as JSON), or null when the login
  * has to be made again (the page shows it, saying why). */
 function request(method, url, body) {
-  var headers = { Authorization: 'Bearer ' + savedToken() };
-  if (body) headers['Content-Type'] = 'application/json';
-  return window.fetch(url, {
-    method: method, cache: 'no-store', credentials: 'omit', headers: headers,
-    body: body ? JSON.stringify(body) : undefined
-  }).then(function (r) {
-    if (r.status === 401) { needLogin('c.login.expired'); return null; }
-    if (r.status === 403) { needLogin('s.login.forbidden'); return null; }
-    return r.json().catch(function () { return {}; }).then(function (j) {
-      return { ok: r.ok, status: r.status, json: j || {} };
-    });
-  });
+  return requestAuthed(method, url, body, savedToken());
 }
 
 /* The server's refusal in the page's words, its own message beside. */
