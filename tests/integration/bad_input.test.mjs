@@ -92,7 +92,7 @@ check('an unknown type gets unknown_type', async () => {
     const v = await visitorHello(srv.port);
     await expectError(v, { type: 'frobnicate' }, 'unknown_type');
     const w = await connect(srv.port, 'worker.v1');
-    const r = await request(w, { type: 'login', user: ALICE.user, password: ALICE.password });
+    const r = await request(w, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 30000 });
     assert.equal(r.type, 'welcome');
     await expectError(w, { type: 'frobnicate' }, 'unknown_type');
 });
@@ -180,7 +180,7 @@ check('worker: duty before login gets unauthorized', async () => {
     const w = await connect(srv.port, 'worker.v1');
     await expectError(w, { type: 'duty', on: true, topics: ['youth'], capacity: 1 }, 'unauthorized');
     await expectError(w, { type: 'msg', chat: 'x', text: 'hi' }, 'unauthorized');
-    const r = await request(w, { type: 'login', user: ALICE.user, password: ALICE.password });
+    const r = await request(w, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 30000 });
     assert.equal(r.type, 'welcome', 'login still works on the same connection');
 });
 

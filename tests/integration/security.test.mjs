@@ -113,9 +113,9 @@ scenario('without trusted_proxy X-Forwarded-For is ignored', { server: { max_con
 scenario('repeated wrong passwords are throttled, also for the right one', async (srv) => {
     const c = await connect(srv.port, 'worker.v1');
     for (let i = 0; i < 5; i++) {
-        assert.equal((await request(c, { type: 'login', user: ALICE.user, password: 'wrong-password' })).code, 'unauthorized');
+        assert.equal((await request(c, { type: 'login', user: ALICE.user, password: 'wrong-password' }, { timeout: 30000 })).code, 'unauthorized');
     }
-    const r = await request(c, { type: 'login', user: ALICE.user, password: ALICE.password });
+    const r = await request(c, { type: 'login', user: ALICE.user, password: ALICE.password }, { timeout: 30000 });
     assert.equal(r.code, 'rate_limited');
 });
 
