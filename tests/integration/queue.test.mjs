@@ -147,7 +147,7 @@ scenario('status.v1 and /api/status follow joins and duty within a second', asyn
     assert.equal(st.topics[0].staffed, false);
 });
 
-/* Opens at the next whole minute at least 5 s away and closes one minute
+/* Opens at the next whole minute at least 30 s away and closes one minute
  * later. Worked out when the scenario starts: the scenarios before it take
  * seconds, and a time fixed when the file loads could have passed by then.
  * The scenario moves chatd's clock to just before each minute (nothing yet),
@@ -155,7 +155,7 @@ scenario('status.v1 and /api/status follow joins and duty within a second', asyn
 let nextMinute;
 let afterThat;
 function minuteFromNow() {
-    nextMinute = new Date(Math.ceil((Date.now() + 5000) / 60000) * 60000);
+    nextMinute = new Date(Math.ceil((Date.now() + 30000) / 60000) * 60000); /* a loaded start takes seconds */
     afterThat = new Date(nextMinute.getTime() + 60000);
     return { youth: { hours: `daily ${hhmm(nextMinute)}-${hhmm(afterThat)}` } };
 }
