@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "chat_err.h"
 
 #define ADMIN_STEP_FIRST 64 /* units in the first transaction of a job */
@@ -273,4 +275,26 @@ int admin_open_store(struct admin *a)
         return admin_fail(1, "cannot open the database in %s: %s", a->cfg->data_dir,
                           store_open_error()[0] ? store_open_error() : chat_err_message(rc));
     return recover_import(a);
+}
+
+char *admin_read_secret(void)
+{
+    char *buf = sodium_malloc(ADMIN_SECRET_MAX + 2);
+    if (!buf)
+        return NULL;
+    if (!fgets(buf, ADMIN_SECRET_MAX + 2, stdin) || strlen(buf) > ADMIN_SECRET_MAX) {
+        sodium_free(buf);
+        return NULL;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+int admin_dir_writable(const char *dir)
+{
+    struct stat sb;
+    return stat(dir, &sb) != 0             ? errno
+           : !S_ISDIR(sb.st_mode)          ? ENOTDIR
+           : access(dir, W_OK | X_OK) != 0 ? errno
+                                           : 0;
 }

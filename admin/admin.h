@@ -31,6 +31,16 @@ struct admin {
 /* Prints "chatadmin: " and the message on stderr; returns code. */
 __attribute__((format(printf, 2, 3))) int admin_fail(int code, const char *fmt, ...);
 
+/* Reads a secret (a password or passphrase: one line of stdin, at most
+ * ADMIN_SECRET_MAX bytes) into guarded memory without its line end; NULL
+ * on EOF or a longer line. The caller frees it with sodium_free. */
+#define ADMIN_SECRET_MAX 1024
+char *admin_read_secret(void);
+
+/* 0 when dir is a directory chatadmin may write new files into, else the
+ * errno that says why not (ENOTDIR for a file). */
+int admin_dir_writable(const char *dir);
+
 /* Why the store failed with rc: SQLite's (and the system's) word when it
  * said one, else rc's message. */
 const char *admin_why(const struct admin *a, int rc);

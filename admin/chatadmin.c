@@ -30,37 +30,17 @@
 #include "store.h"
 #include "transcript.h"
 
-#define SECRET_MAX 1024
-
-/* Reads one line from stdin into guarded memory; NULL on EOF or overflow. */
-static char *read_secret(void)
-{
-    char *buf = sodium_malloc(SECRET_MAX + 2);
-    if (!buf)
-        return NULL;
-    if (!fgets(buf, SECRET_MAX + 2, stdin) || strlen(buf) > SECRET_MAX) {
-        sodium_free(buf);
-        return NULL;
-    }
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return buf;
-}
-
 static int cmd_keygen(struct admin *a, int argc, char **argv)
 {
     (void)a;
     if (argc != 3 || strcmp(argv[1], "--out") != 0)
         return admin_usage();
-    struct stat sb;
     /* before the passphrase and the slow key derivation: a directory that
      * cannot take the files says so at once, with the system's reason */
-    int bad = stat(argv[2], &sb) != 0             ? errno
-              : !S_ISDIR(sb.st_mode)              ? ENOTDIR
-              : access(argv[2], W_OK | X_OK) != 0 ? errno
-                                                  : 0;
+    int bad = admin_dir_writable(argv[2]);
     if (bad)
         return admin_fail(1, "cannot write the key pair into %s: %s", argv[2], strerror(bad));
-    char *pass = read_secret();
+    char *pass = admin_read_secret();
     if (!pass || strlen(pass) < 8) {
         if (pass)
             sodium_free(pass);
@@ -105,7 +85,7 @@ static int valid_alias(const char *s)
 /* Reads a password from stdin and hashes it with argon2id into out. */
 static int hash_password(char out[STORE_HASH_MAX + 1])
 {
-    char *pw = read_secret();
+    char *pw = admin_read_secret();
     if (!pw || strlen(pw) < 8) {
         if (pw)
             sodium_free(pw);
@@ -315,7 +295,7 @@ static int transcript_show(struct admin *a, int argc, char **argv)
     if (argc != 5 || strcmp(argv[3], "--key") != 0)
         return admin_usage();
     struct show sh = {.chat = argv[2], .next_seq = 1, .next_whisper = 1};
-    char *pass = read_secret();
+    char *pass = admin_read_secret();
     if (!pass)
         return admin_fail(1, "%s", "the passphrase is needed on stdin");
     sh.sk = sodium_malloc(crypto_box_SECRETKEYBYTES);

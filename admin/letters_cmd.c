@@ -43,7 +43,6 @@
 #define SALT_BYTES 16
 #define TAG_BYTES 16
 #define PKCS8_MAX 160
-#define PASS_MAX 1024
 static const char info[] = "chatd letter v1";
 
 /* ---- base64url ---------------------------------------------------------------- */
@@ -149,12 +148,9 @@ static char *wrap_json(const uint8_t *secret, size_t n, const char *words)
  * missing or shorter than 8 characters (after saying so). */
 static char *read_pass(void)
 {
-    char *buf = sodium_malloc(PASS_MAX + 2);
-    if (buf && fgets(buf, PASS_MAX + 2, stdin) && strlen(buf) <= PASS_MAX) {
-        buf[strcspn(buf, "\r\n")] = '\0';
-        if (strlen(buf) >= 8)
-            return buf;
-    }
+    char *buf = admin_read_secret();
+    if (buf && strlen(buf) >= 8)
+        return buf;
     if (buf)
         sodium_free(buf);
     admin_fail(1, "%s", "a passphrase of at least 8 characters is needed on stdin");
@@ -166,11 +162,7 @@ static int keygen(const char *dir)
     char pub_path[4096], key_path[4096];
     snprintf(pub_path, sizeof(pub_path), "%s/letters.pub", dir);
     snprintf(key_path, sizeof(key_path), "%s/letters.key", dir);
-    struct stat sb;
-    int bad = stat(dir, &sb) != 0             ? errno
-              : !S_ISDIR(sb.st_mode)          ? ENOTDIR
-              : access(dir, W_OK | X_OK) != 0 ? errno
-                                              : 0;
+    int bad = admin_dir_writable(dir);
     if (bad)
         return admin_fail(1, "cannot write the letters key pair into %s: %s", dir, strerror(bad));
     if (access(pub_path, F_OK) == 0 || access(key_path, F_OK) == 0)
