@@ -50,11 +50,9 @@ static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id
 
 int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct chat **out)
 {
-    char id[CHAT_ID_MAX], day[16];
-    struct tm tm;
+    char id[CHAT_ID_MAX], day[STATS_DAY_CHARS];
     random_id(id, sizeof(id), CHAT_ID_BYTES);
-    localtime_r(&now, &tm);
-    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    stats_format_day(now, day);
     int rc = store_transcript_add(h->st, id, h->cfg->topics[topic].id, day);
     return rc ? rc : chat_make(h, v, topic, id, 0, out);
 }
@@ -63,12 +61,10 @@ void chat_label(struct hub *h, struct chat *ch, int topic, time_t now)
 {
     struct topic_state *ts = &h->topics[topic];
     const char *id = h->cfg->topics[topic].id;
-    char day[16];
-    struct tm tm;
+    char day[STATS_DAY_CHARS];
     if (ch->label > 0 && ch->label_topic == topic)
         return;
-    localtime_r(&now, &tm);
-    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    stats_format_day(now, day);
     if (strcmp(ts->label_day, day) != 0) { /* a new day, or the first chat since the start */
         long last = store_label_last(h->st, id, day);
         ts->label_last = last > 0 ? last : 0;

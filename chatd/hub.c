@@ -271,12 +271,10 @@ static void purge_done(struct hub *h, void *arg, bool committed)
  * most STORE_PURGE_BATCH at a time) and of ended tokens and blocks. */
 static void purge(struct hub *h, time_t now)
 {
-    char day[16];
+    char day[STATS_DAY_CHARS];
     time_t cut = now - (time_t)h->cfg->retention_days * 86400;
-    struct tm tm;
     h->last_purge = now;
-    localtime_r(&cut, &tm);
-    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    stats_format_day(cut, day);
     if (store_transcript_purge(h->st, day) != 0 || store_reclaim_some(h->st) != 0 ||
         store_token_purge(h->st, now) != 0 || store_block_purge(h->st, now) != 0 ||
         turn_after_commit(h, purge_done, NULL) != 0)

@@ -76,10 +76,8 @@ static int week_add(const struct stats_row *row, void *arg)
 static char *week_body(struct hub *h, int i, time_t now)
 {
     struct week_sums *w = calloc(1, sizeof(*w));
-    char today[16], from[16], to[16];
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    char today[STATS_DAY_CHARS], from[STATS_DAY_CHARS], to[STATS_DAY_CHARS];
+    stats_format_day(now, today);
     /* the whole days before today: [t0, t1), the last of them `to` */
     time_t t1 = stats_parse_day(today, 0), t0 = stats_parse_day(today, -HUB_WEEK_DAYS),
            last = stats_parse_day(today, -1);
@@ -89,10 +87,8 @@ static char *week_body(struct hub *h, int i, time_t now)
         return NULL;
     }
     stats_each_unstored(h->stats, t0, t1, id, week_add, w);
-    localtime_r(&t0, &tm);
-    strftime(from, sizeof(from), "%Y-%m-%d", &tm);
-    localtime_r(&last, &tm);
-    strftime(to, sizeof(to), "%Y-%m-%d", &tm);
+    stats_format_day(t0, from);
+    stats_format_day(last, to);
     struct proto_week_hour hours[168];
     struct proto_week week = {.topic = id, .from = from, .to = to, .hours = hours};
     for (int k = 0; k < 168; k++) {

@@ -365,10 +365,8 @@ static void rota_error(struct conn *c, int err, const char *reason, const char *
  * from..to (default: today and the 27 days after). */
 static void rota_list(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
 {
-    char today[16];
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    char today[STATS_DAY_CHARS];
+    stats_format_day(now, today);
     time_t from = stats_parse_day(r->from ? r->from : today, 0);
     time_t to = r->to ? stats_parse_day(r->to, 1)
                       : stats_parse_day(r->from ? r->from : today, ROTA_LIST_DAYS);

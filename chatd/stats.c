@@ -682,6 +682,13 @@ int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_c
     return ferror(out) ? CHAT_ERR_IO : 0;
 }
 
+void stats_format_day(time_t t, char out[STATS_DAY_CHARS])
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, STATS_DAY_CHARS, "%Y-%m-%d", &tm);
+}
+
 time_t stats_parse_day(const char *text, int plus_days)
 {
     struct tm tm = {0};

@@ -190,6 +190,10 @@ time_t stats_hour_start(time_t t);
  * or not a real date. */
 time_t stats_parse_day(const char *text, int plus_days);
 
+/* The local date of t as YYYY-MM-DD (stats_parse_day's text). */
+#define STATS_DAY_CHARS 16
+void stats_format_day(time_t t, char out[STATS_DAY_CHARS]);
+
 /* The longest period a report over the wire may cover (contract v3 §6):
  * 400 local days, a year with its weeks around it. */
 #define STATS_PERIOD_MAX_DAYS 400
