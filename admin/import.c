@@ -133,45 +133,6 @@ int import_header_parse(struct import_header *h, const struct config *cfg, char 
     return 0;
 }
 
-/* The n-digit number at s, or -1 when not all digits. */
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-time_t import_parse_hour(const char *s)
-{
-    static const char shape[] = "dddd-dd-ddTdd:dd:dd+dd:dd";
-    if (strlen(s) != sizeof(shape) - 1)
-        return -1;
-    for (size_t i = 0; i < sizeof(shape) - 1; i++)
-        if (shape[i] != 'd' && shape[i] != '+' && s[i] != shape[i])
-            return -1;
-    char sign = s[19];
-    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
-        mi = digits(s + 14, 2), sec = digits(s + 17, 2), oh = digits(s + 20, 2),
-        om = digits(s + 23, 2);
-    if ((sign != '+' && sign != '-') || y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
-        mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 14 || om < 0 || om > 59)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_sec = sec};
-    time_t t = timegm(&tm);
-    if (t == -1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
-        return -1;
-    return t - (sign == '+' ? 1 : -1) * (time_t)(oh * 3600 + om * 60);
-}
-
 /* A count field: digits only (empty = 0), at most STORE_COUNT_MAX; -1 when
  * it is not. */
 static long count_of(const char *s)
@@ -210,7 +171,7 @@ int import_row_parse(const struct import_header *h, const struct config *cfg, ch
             }
             row->topic = t->id;
         } else if (col == IMPORT_COL_HOUR) {
-            row->hour = import_parse_hour(f[i]);
+            row->hour = stats_parse_iso(f[i]);
             if (row->hour < 0 || stats_hour_start(row->hour) != row->hour) {
                 snprintf(err, IMPORT_ERR_MAX,
                          "bad hour \"%.80s\": the start of a local hour, as "

@@ -88,8 +88,4 @@ int import_row_parse(const struct import_header *h, const struct config *cfg, ch
 /* The row as the store takes it (pointing into row). */
 struct stats_row import_row_stats(const struct import_row *row);
 
-/* "2026-11-23T10:00:00+02:00" as stats prints it, to the instant; -1 when
- * malformed. */
-time_t import_parse_hour(const char *s);
-
 #endif

@@ -127,37 +127,11 @@ int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_
 
 static int rota_note_change(struct hub *h);
 
-/* The n digits at p as a number, or -1. */
-static int rota_digits(const char *p, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    return v;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS+HH:MM" (as rota_iso writes it) as a time, or -1. */
+/* A time as rota_iso writes it ("YYYY-MM-DDTHH:MM:SS+HH:MM"), or -1
+ * (also when t is NULL). */
 static time_t rota_parse_iso(const char *t)
 {
-    if (!t || strlen(t) != 25 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
-        t[16] != ':' || (t[19] != '+' && t[19] != '-') || t[22] != ':')
-        return -1;
-    int y = rota_digits(t, 4), mo = rota_digits(t + 5, 2), d = rota_digits(t + 8, 2),
-        hh = rota_digits(t + 11, 2), mm = rota_digits(t + 14, 2), ss = rota_digits(t + 17, 2),
-        oh = rota_digits(t + 20, 2), om = rota_digits(t + 23, 2);
-    if (y < 0 || mo < 1 || d < 1 || hh < 0 || mm < 0 || ss < 0 || oh < 0 || om < 0)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = hh,
-                    .tm_min = mm,
-                    .tm_sec = ss};
-    long off = (oh * 3600L + om * 60L) * (t[19] == '-' ? -1 : 1);
-    return timegm(&tm) - off;
+    return t ? stats_parse_iso(t) : -1;
 }
 
 /* owner waits for the open batch's commit. */

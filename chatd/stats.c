@@ -682,6 +682,45 @@ int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_c
     return ferror(out) ? CHAT_ERR_IO : 0;
 }
 
+/* The n-digit number at s, or -1 when not all digits. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+time_t stats_parse_iso(const char *s)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd+dd:dd";
+    if (strlen(s) != sizeof(shape) - 1)
+        return -1;
+    for (size_t i = 0; i < sizeof(shape) - 1; i++)
+        if (shape[i] != 'd' && shape[i] != '+' && s[i] != shape[i])
+            return -1;
+    char sign = s[19];
+    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
+        mi = digits(s + 14, 2), sec = digits(s + 17, 2), oh = digits(s + 20, 2),
+        om = digits(s + 23, 2);
+    if ((sign != '+' && sign != '-') || y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
+        mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 14 || om < 0 || om > 59)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
+    time_t t = timegm(&tm);
+    if (t == -1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+        return -1;
+    return t - (sign == '+' ? 1 : -1) * (time_t)(oh * 3600 + om * 60);
+}
+
 void stats_format_day(time_t t, char out[STATS_DAY_CHARS])
 {
     struct tm tm;

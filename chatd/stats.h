@@ -190,6 +190,10 @@ time_t stats_hour_start(time_t t);
  * or not a real date. */
 time_t stats_parse_day(const char *text, int plus_days);
 
+/* "2026-11-23T10:00:00+02:00" (an hour or time as reports print it) to
+ * the instant; -1 when malformed or not a real date. */
+time_t stats_parse_iso(const char *s);
+
 /* The local date of t as YYYY-MM-DD (stats_parse_day's text). */
 #define STATS_DAY_CHARS 16
 void stats_format_day(time_t t, char out[STATS_DAY_CHARS]);

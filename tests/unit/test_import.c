@@ -204,7 +204,7 @@ static void test_data_lines(void **state)
     assert_int_equal(import_row_parse(h, cfg, line, row, err), 0);
     struct stats_row sr = import_row_stats(row);
     assert_string_equal(sr.topic, "parents");
-    assert_int_equal(sr.hour, import_parse_hour("2026-11-02T16:00:00+00:00"));
+    assert_int_equal(sr.hour, stats_parse_iso("2026-11-02T16:00:00+00:00"));
     assert_int_equal(sr.counts[STAT_JOINS], 3);
     assert_int_equal(sr.nextra, 1);
     assert_string_equal(sr.extra_names[0], "q_safe_no");
