@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-    ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, httpGet, loginOn, newRef,
+    ALICE, CHATADMIN, PASSPHRASE, addWorker, chatting, configText, connect, dumpServer, holdLock, httpGet, loginOn,
+    newRef,
     openFrom, request, run, scenario, spawnChatd, visitorHello, waiting, workerLogin, workerOnDuty,
 } from './harness.mjs';
 
@@ -24,22 +25,6 @@ async function sql(srv, text) {
     const r = await run('sqlite3', [path.join(srv.dataDir, 'chatd.db'), text]);
     assert.equal(r.code, 0, `sqlite3: ${r.stderr}`);
     return r.stdout;
-}
-
-/* Another process holding the database's write lock until release(). */
-async function holdLock(srv) {
-    const p = spawn('sqlite3', [path.join(srv.dataDir, 'chatd.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-    p.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
-    for (let i = 0; i < 100 && !out.includes('locked'); i++) await sleep(50);
-    assert.ok(out.includes('locked'), 'the sqlite3 shell took the write lock');
-    return {
-        async release() {
-            p.stdin.end('COMMIT;\n.quit\n');
-            await new Promise((r) => p.on('close', r));
-        },
-    };
 }
 
 /* Moves chatd's clock half a second at a time (10 s at most) until every

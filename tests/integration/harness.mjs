@@ -250,6 +250,22 @@ export async function advanceUntil(srv, client, what, { step = 0.25, max = 30 } 
     assert.fail(`nothing matching ${what.label || what} after ${max} s of chatd's clock; unread: ${client.describe()}`);
 }
 
+/* Another process holding the database's write lock until release(). */
+export async function holdLock(srv) {
+    const p = spawn('sqlite3', [path.join(srv.dataDir, 'chatd.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+    p.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    for (let i = 0; i < 100 && !out.includes('locked'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(out.includes('locked'), 'the sqlite3 shell took the write lock');
+    return {
+        async release() {
+            p.stdin.end('COMMIT;\n.quit\n');
+            await new Promise((r) => p.on('close', r));
+        },
+    };
+}
+
 /* prepare() + spawnChatd(): a running daemon with alice and the key pair.
  * Returns {port, dir, dataDir, cfg, keyFile, passphrase, admin, advance(s),
  *          said(re), stop, kill, stderr(), stdout(), cleanup()}. */

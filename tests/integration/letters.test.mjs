@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-    BOB, CHATADMIN, ISO_TS, addWorker, connect, endHour, filesUnder, httpGet, request, run, scenario, step,
-    visitorHello, workerLogin,
+    BOB, CHATADMIN, ISO_TS, addWorker, connect, endHour, filesUnder, holdLock, httpGet, request, run, scenario,
+    spawnChatd, step, visitorHello, workerLogin,
 } from './harness.mjs';
 import * as L from './letters_crypto.mjs';
 
@@ -371,3 +371,42 @@ scenario('no letter text, answer or code reaches any file of the data dir (the W
         for (const n of needles) assert.equal(bytes.indexOf(n), -1, `${n} in ${f}`);
     }
 });
+
+scenario('a letter sent while another process holds the write lock is answered only once stored, and its code reads it after a crash',
+    { ...LETTERS, timeout: 60000 }, async (srv) => {
+        const v = await visitorHello(srv.port);
+        const code = L.newCode();
+        const lock = await holdLock(srv);
+        v.send({ type: 'letter_send', topic: 'youth', lang: 'fi', ...(await L.firstLetter(ORG_PUB, code, 'kirjoitettu lukon aikana')), ref: 'locked' });
+        await step('no letter_sent while the letter cannot be stored', async () => {
+            for (let held = 0; held < 3; held += 0.5) {
+                await srv.advance(0.5);
+                await httpGet(srv.port, '/healthz');
+            }
+            assert.equal(v.buffer.find((m) => m.type === 'letter_sent'), undefined, `answered while locked: ${v.describe()}`);
+        });
+        await lock.release();
+        const sent = await step('letter_sent once the lock is gone', async () => {
+            let m;
+            for (let i = 0; i < 20 && !m; i++) {
+                await srv.advance(0.5);
+                m = v.buffer.find((x) => x.type === 'letter_sent');
+            }
+            m = m || await v.next('letter_sent', { timeout: 10000 });
+            assert.match(m.thread, /\S/);
+            return m;
+        });
+        await srv.kill();
+        const d = spawnChatd(srv.cfg);
+        const port = await d.ready;
+        try {
+            await step('after SIGKILL and a restart the code reads the letter', async () => {
+                const again = await visitorHello(port);
+                const { r, items } = await readWithCode(again, code);
+                assert.equal(r.thread, sent.thread);
+                assert.deepEqual(items, [['visitor', 'kirjoitettu lukon aikana']]);
+            });
+        } finally {
+            await d.kill();
+        }
+    });
