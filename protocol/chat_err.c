@@ -42,6 +42,7 @@ static const struct err_row err_table[] = {
     {CHAT_ERR_NOBODY_ON_DUTY, 409, "nobody_on_duty",
      "nobody is on duty for that topic now (send force: true to transfer anyway)"},
     {CHAT_ERR_NO_LETTERS, 404, "not_found", "no letters for that code"},
+    {CHAT_ERR_UNKNOWN_ORG, 404, "not_found", "no such organisation"},
 };
 
 static const struct err_row *err_find(int err)

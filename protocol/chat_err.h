@@ -38,6 +38,7 @@ enum chat_err {
     CHAT_ERR_REPORT_TOO_LARGE = -24, /* a report's body would pass its cap */
     CHAT_ERR_NOBODY_ON_DUTY = -25,   /* a transfer into a topic nobody is on duty for (v3 §1) */
     CHAT_ERR_NO_LETTERS = -26,       /* no letter thread has that pickup code (v3 §3) */
+    CHAT_ERR_UNKNOWN_ORG = -27,      /* ?org= names no org of the config (v3 §4) */
 };
 
 /* The wire code ("bad_request", ...) for err; internal errors map to "bad_state". */

@@ -292,6 +292,15 @@ struct proto_topic_status {
     bool letters_known; /* visitor welcome: "letters" and "letter_days" (contract v3 §3) */
     bool letters;
     int letter_days;
+    const char *org;         /* contract v3 §4: the topic's org id; NULL: left out */
+    const char *letters_pub; /* visitor welcome, orgs declared: its org's letters key; NULL: none */
+};
+
+/* An organisation as the public pages name it (contract v3 §4):
+ * {"id", "name": {fi, sv, en}}. */
+struct proto_org {
+    const char *id;
+    const char *name[3];
 };
 
 /* A pre-chat question as a visitor's welcome carries it; the worker's
@@ -324,16 +333,23 @@ json_t *proto_categories_json(const struct proto_category *c, size_t n);
  * without "type" as the body of GET /api/status. */
 char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n);
 char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n);
+/* The same with "orgs": [{id, name}] of the norgs orgs (0: left out). */
+char *proto_status_orgs(time_t generated, const struct proto_topic_status *t, size_t n,
+                        const struct proto_org *orgs, size_t norgs);
+char *proto_status_body_orgs(time_t generated, const struct proto_topic_status *t, size_t n,
+                             const struct proto_org *orgs, size_t norgs);
 
-/* visitor welcome {"session","resumed","state","topics","help","letters_pub"?}. */
+/* visitor welcome {"session","resumed","state","topics","help","letters_pub"?,"orgs"?}. */
 struct proto_welcome_visitor {
     const char *session;
     bool resumed;
     enum proto_visitor_state state;
     const struct proto_topic_status *topics;
     size_t ntopics;
-    const char *help[3];     /* [help] text_fi, text_sv, text_en ("" when unset) */
-    const char *letters_pub; /* contract v3 §3: the key letters are sealed to; NULL: none */
+    const char *help[3];          /* [help] text_fi, text_sv, text_en ("" when unset) */
+    const char *letters_pub;      /* contract v3 §3: the key letters are sealed to; NULL: none */
+    const struct proto_org *orgs; /* contract v3 §4: the orgs of the topics (norgs 0: left out) */
+    size_t norgs;
 };
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref);
 

@@ -150,6 +150,10 @@ json_t *proto_topic_status_json(const struct proto_topic_status *t)
         json_object_set_new(o, "letters", json_boolean(t->letters));
         json_object_set_new(o, "letter_days", json_integer(t->letter_days));
     }
+    if (o && t->org)
+        json_object_set_new(o, "org", json_string(t->org));
+    if (o && t->letters_pub)
+        json_object_set_new(o, "letters_pub", json_string(t->letters_pub));
     return o;
 }
 
@@ -182,24 +186,48 @@ static json_t *history_json(const struct proto_msg *m, size_t n)
     return arr;
 }
 
+/* The array [{"id","name"}] of n orgs. */
+static json_t *orgs_json(const struct proto_org *orgs, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(
+            arr, json_pack("{s:s,s:o}", "id", orgs[i].id, "name", langs3(orgs[i].name)));
+    return arr;
+}
+
 static char *status_object(json_t *obj, time_t generated, const struct proto_topic_status *t,
-                           size_t n)
+                           size_t n, const struct proto_org *orgs, size_t norgs)
 {
     if (obj) {
         json_object_set_new(obj, "generated", proto_time_json(generated));
         json_object_set_new(obj, "topics", topics_json(t, n));
+        if (norgs)
+            json_object_set_new(obj, "orgs", orgs_json(orgs, norgs));
     }
     return proto_dump(obj, NULL);
 }
 
 char *proto_status(time_t generated, const struct proto_topic_status *t, size_t n)
 {
-    return status_object(frame_new("status"), generated, t, n);
+    return status_object(frame_new("status"), generated, t, n, NULL, 0);
 }
 
 char *proto_status_body(time_t generated, const struct proto_topic_status *t, size_t n)
 {
-    return status_object(json_object(), generated, t, n);
+    return status_object(json_object(), generated, t, n, NULL, 0);
+}
+
+char *proto_status_orgs(time_t generated, const struct proto_topic_status *t, size_t n,
+                        const struct proto_org *orgs, size_t norgs)
+{
+    return status_object(frame_new("status"), generated, t, n, orgs, norgs);
+}
+
+char *proto_status_body_orgs(time_t generated, const struct proto_topic_status *t, size_t n,
+                             const struct proto_org *orgs, size_t norgs)
+{
+    return status_object(json_object(), generated, t, n, orgs, norgs);
 }
 
 char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *ref)
@@ -216,6 +244,8 @@ char *proto_welcome_visitor(const struct proto_welcome_visitor *w, const char *r
                                                           w->help[2] ? w->help[2] : ""}));
         if (w->letters_pub)
             json_object_set_new(o, "letters_pub", json_string(w->letters_pub));
+        if (w->norgs)
+            json_object_set_new(o, "orgs", orgs_json(w->orgs, w->norgs));
     }
     return proto_dump(o, ref);
 }

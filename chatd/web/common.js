@@ -7,6 +7,8 @@
  *   shown in #conn-status; ref numbering for requests;
  * - errors in #errors: a friendly text, the code below it, a dismiss button;
  * - topics: GET /api/status and topic titles in the page's language;
+ * - the organisation a public page is for (?org=ID, contract v3 §4): the
+ *   visitor page asks chatd for that org's topics only (pageOrg, orgQuery);
  * - login: the form of the console and the statistics page, and #whoami;
  * - Conversation (conversation.js, exported here too): one chat on screen. */
 import { I18N } from './i18n.js';
@@ -37,8 +39,41 @@ function store(key, value) {
 
 /* ---- connection ---- */
 
-function wsUrl() {
-  return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+/* The address of /ws; query ('?org=east' or '') is added as it is. */
+function wsUrl(query) {
+  return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws' + (query || '');
+}
+
+/* ---- organisation ---- */
+
+/* The org id of the page's address (?org=east), or null when there is none
+ * or it is not an org id ([a-z0-9_]{1,32}, as chatd.ini names them). */
+function pageOrg() {
+  var m = /(?:^\?|&)org=([^&]*)/.exec(location.search);
+  var id = m ? decodeURIComponent(m[1]) : '';
+  return /^[a-z0-9_]{1,32}$/.test(id) ? id : null;
+}
+
+/* '?org=ID' for the page's org, or ''. */
+function orgQuery() {
+  var org = pageOrg();
+  return org ? '?org=' + org : '';
+}
+
+/* The org object {id, name: {fi, sv, en}} of id in a status or welcome's
+ * `orgs`, or null. */
+function orgOf(orgs, id) {
+  if (!Array.isArray(orgs)) return null;
+  for (var i = 0; i < orgs.length; i++) {
+    if (orgs[i] && orgs[i].id === id) return orgs[i];
+  }
+  return null;
+}
+
+/* The name of org id in the page's language (the id when chatd names none). */
+function orgName(orgs, id) {
+  var o = orgOf(orgs, id);
+  return o ? I18N.pick(o.name, id) : id || '';
 }
 
 /* The connection state (an i18n key) in #conn-status, or none (null). */
@@ -60,9 +95,10 @@ function connStatus(key) {
  * (a parsed frame with a string type) and on.close(ev) are called while it
  * is the current socket. After a close the page decides: retry() to
  * reconnect with back-off, or nothing to stay closed until connect(). */
-function Socket(protocol, on) {
+function Socket(protocol, on, query) {
   this.protocol = protocol;
   this.on = on;
+  this.query = query || '';   /* e.g. '?org=east' (the visitor page's org) */
   this.ws = null;
   this.everConnected = false;
   this.retryMs = RETRY_FIRST_MS;
@@ -77,7 +113,7 @@ Socket.prototype.connect = function () {
   this.retryTimer = null;
   connStatus('conn.connecting');
   try {
-    ws = new WebSocket(wsUrl(), this.protocol);
+    ws = new WebSocket(wsUrl(this.query), this.protocol);
   } catch (e) {
     this.schedule();
     return;
@@ -203,9 +239,10 @@ function showErrorFrame(m, plain) {
 
 /* ---- topics ---- */
 
-/* GET /api/status: {generated, topics: [...]}; rejects when it fails. */
-function fetchStatus() {
-  return window.fetch('/api/status', { cache: 'no-store', credentials: 'omit' })
+/* GET /api/status[?org=ID]: {generated, topics: [...], orgs?}; rejects when
+ * it fails. query: '' (every topic) or '?org=ID' (that org's only). */
+function fetchStatus(query) {
+  return window.fetch('/api/status' + (query || ''), { cache: 'no-store', credentials: 'omit' })
     .then(function (r) {
       if (!r.ok) throw new Error('status ' + r.status);
       return r.json();
@@ -332,6 +369,10 @@ export {
   stored,
   store,
   wsUrl,
+  pageOrg,
+  orgQuery,
+  orgOf,
+  orgName,
   connStatus,
   Socket,
   clearErrors,

@@ -40,7 +40,7 @@ import { initQuickExit } from './visitor/quickexit.js';
 import { initFeedback, resetFeedback, labelScores, feedbackAcked, feedbackRefused, feedbackLost } from './visitor/feedback.js';
 import { setQuestions, askingTopic, startAsking, forgetQuestions, questionsOf, chosenAnswers, renderQuestions } from './visitor/questions.js';
 import { renderTopicList, onQuietWeek, cutoffText } from './visitor/topiclist.js';
-import { initAttention, renderTitle, announce, chatStarted, messageCame } from './visitor/attention.js';
+import { initAttention, renderTitle, setTitleOrg, announce, chatStarted, messageCame } from './visitor/attention.js';
 import * as Letters from './visitor/letter.js';
 
 var SESSION_KEY = 'chat.session';
@@ -52,8 +52,12 @@ var t = I18N.t;
 var $ = Chat.$;
 var clearErrors = Chat.clearErrors;
 
-var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, close: onClose });
-var view = 'connecting';       /* connecting | topics | questions | queue | chat | ended | elsewhere */
+/* ?org=ID: this page is that organisation's (contract v3 §4): chatd sends
+ * its topics only, and its name (welcome.orgs) is shown above the title */
+var orgQuery = Chat.orgQuery();
+var orgs = null;               /* welcome.orgs: [{id, name}], or null */
+var sock = new Chat.Socket('visitor.v1', { open: onOpen, message: onMessage, close: onClose }, orgQuery);
+var view = 'connecting';       /* connecting | topics | questions | queue | chat | ended | elsewhere | noorg */
 var topics = [];
 var queued = null;             /* last queued message */
 var queuedAt = 0;              /* Date.now() when it came */
@@ -128,6 +132,8 @@ function onWelcome(m) {
     setQuestions(topics);
   }
   Letters.setLetterTopics(m);
+  orgs = Array.isArray(m.orgs) ? m.orgs : null;
+  renderOrg();
   help = m.help && typeof m.help === 'object' ? m.help : null;
   resuming = !!m.resumed && m.state === 'chatting';
   if (m.resumed && (m.state === 'queued' || m.state === 'chatting')) {
@@ -271,7 +277,25 @@ function onChatEnded(m) {
   focusHeading('ended-heading');
 }
 
+/* The page's organisation by name, above the title and in the tab's
+ * title; nothing for a page without ?org=. */
+function renderOrg() {
+  var org = Chat.pageOrg();
+  var name = org && Chat.orgOf(orgs, org) ? Chat.orgName(orgs, org) : '';
+  $('org-name').textContent = name;
+  $('org-name').hidden = !name;
+  setTitleOrg(name);
+}
+
 function onError(m) {
+  if (m.code === 'not_found' && m.ref === undefined && Chat.pageOrg()) {
+    /* chatd knows no organisation by the address's ?org=: it closes, and
+     * asking again would not help */
+    sock.stop();
+    Chat.connStatus(null);
+    showView('noorg');
+    return;
+  }
   var joined = m.ref !== undefined ? joinTopics[m.ref] : undefined;
   if (m.ref !== undefined) {
     conv.fail(m.ref);
@@ -324,6 +348,7 @@ function showView(name) {
   $('view-chat').hidden = name !== 'chat';
   $('view-ended').hidden = name !== 'ended';
   $('view-elsewhere').hidden = name !== 'elsewhere';
+  $('view-noorg').hidden = name !== 'noorg';
   Letters.showLetterView(name);
   document.body.classList.toggle('in-chat', name === 'chat');
   renderHelp();
@@ -400,7 +425,7 @@ function join(id, answers) {
 /* Refresh the topic list from the public status while the visitor picks one
  * or waits (the welcome's questions stay: the status has none). */
 function refreshTopics() {
-  Chat.fetchStatus()
+  Chat.fetchStatus(orgQuery)
     .then(function (j) {
       topics = j.topics;
       if (view === 'topics') renderTopics();
@@ -551,6 +576,7 @@ function sayLanguage() {
 function onLangChange() {
   sayLanguage();
   renderTitle();
+  renderOrg();
   renderTopics();
   renderQuestions(topicTitle);
   renderQueue();

@@ -14,6 +14,12 @@
  * "chatd-widget--answering|busy|nobody"; the defaults below have zero
  * specificity (:where), so any rule of the host site wins. No cookies, no
  * storage.
+ * data-org="ID" (contract v3 §4) is for one organisation of a federation on
+ * one chat host: the widget follows that org's topics only (status.v1 on
+ * /ws?org=ID), data-topic picks among them (else the org's first), and the
+ * link (by default the org's visitor page, /?org=ID) starts with the org's name in span.chatd-widget__org (the name in the
+ * words' language, as chatd.ini gives it). An org the host does not know:
+ * chatd closes the socket, and the widget shows nothing.
  * A closed, full or busy topic also names its quieter times in the link
  * ("Quieter times: Mon–Thu 14–16", in span.chatd-widget__quiet): the first
  * time it is needed, the widget loads quiet.js (the rule the chat's own pages
@@ -36,6 +42,10 @@
   if (!script) return;
   var origin = new URL(script.src, location.href).origin;
   var topic = script.getAttribute('data-topic');
+  var org = script.getAttribute('data-org');
+  if (org && !/^[a-z0-9_]{1,32}$/.test(org)) org = null;
+  var orgNames = null;   /* the org's name {fi, sv, en} from the status, or null */
+  var noOrg = false;     /* the host knows no such org: nothing to show */
   /* an explicit data-lang as written, else the host page's primary language */
   var lang = script.getAttribute('data-lang') ||
     (document.documentElement.lang || 'fi').split('-')[0].toLowerCase();
@@ -48,7 +58,7 @@
 
   var el = document.createElement('a');
   el.className = 'chatd-widget chatd-widget--closed';
-  el.href = script.getAttribute('data-href') || origin + '/';
+  el.href = script.getAttribute('data-href') || origin + '/' + (org ? '?org=' + org : '');
   el.setAttribute('aria-live', 'polite');
   var target = script.getAttribute('data-target') && document.getElementById(script.getAttribute('data-target'));
 
@@ -60,7 +70,8 @@
       ':where(.chatd-widget--open){background:#1d6b3a}:where(.chatd-widget--full){background:#8a4b00}' +
       ':where(.chatd-widget--busy){background:#8a4b00}:where(.chatd-widget--nobody){background:#3d4b5c}' +
       ':where(.chatd-widget):focus-visible{outline:3px solid #1a4d8f;outline-offset:2px}' +
-      ':where(.chatd-widget__quiet){display:block;font-size:.9em}';
+      ':where(.chatd-widget__quiet){display:block;font-size:.9em}' +
+      ':where(.chatd-widget__org){display:block;font-weight:bold}';
     document.head.appendChild(style);
   } catch (e) { /* a strict CSP on the host site: the link stays unstyled */ }
 
@@ -173,13 +184,32 @@
 
   /* Renders what is known: the topic last received, or that the status is
    * not available (offline); nothing until the words are in. */
+  /* The org's name in the words' language, or ''. */
+  function orgName() {
+    if (!orgNames) return '';
+    var base = wordsLang.split('-')[0];
+    return orgNames[wordsLang] || orgNames[base] || orgNames.en || orgNames.fi || orgNames.sv || '';
+  }
+
+  /* With data-org, the org's name first in the link. */
+  function addOrg() {
+    var name = orgName();
+    if (!name) return;
+    var span = document.createElement('span');
+    span.className = 'chatd-widget__org';
+    span.textContent = name;
+    el.insertBefore(span, el.firstChild);
+    el.insertBefore(document.createTextNode(' '), span.nextSibling);
+  }
+
   function show() {
-    if (!words || (!shown && !offline)) { place(false); return; }
+    if (noOrg || !words || (!shown && !offline)) { place(false); return; }
     var text;
     if (offline) {
       el.className = 'chatd-widget chatd-widget--closed';
       text = word('avail.offline');
       el.textContent = text;
+      if (text) addOrg();
       place(!!text);
       return;
     }
@@ -205,6 +235,7 @@
     el.textContent = text;
     place(!!text);
     if (!text) return;
+    addOrg();
     var q = quietText(t, avail);
     if (q) {
       var span = document.createElement('span');
@@ -227,20 +258,38 @@
     return null;
   }
 
+  /* The org's name from a status's `orgs` (chatd names orgs only when its
+   * config has [org] sections). */
+  function takeOrg(m) {
+    if (!org || !Array.isArray(m.orgs)) return;
+    for (var i = 0; i < m.orgs.length; i++) {
+      if (m.orgs[i] && m.orgs[i].id === org && m.orgs[i].name && typeof m.orgs[i].name === 'object') {
+        orgNames = m.orgs[i].name;
+      }
+    }
+  }
+
   var delay = 1000;
   function connect() {
-    var ws = new WebSocket(origin.replace(/^http/, 'ws') + '/ws', 'status.v1');
+    var ws = new WebSocket(origin.replace(/^http/, 'ws') + '/ws' + (org ? '?org=' + org : ''), 'status.v1');
     ws.onopen = loadWords;
     ws.onmessage = function (ev) {
       delay = 1000;
       var m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m.type === 'error' && m.code === 'not_found' && org) {
+        noOrg = true;   /* no such org on this host: asking again will not help */
+        show();
+        return;
+      }
       if (m.type === 'status' && m.topics) {
+        takeOrg(m);
         var t = pick(m.topics);
         if (t) render(t);
       }
     };
     ws.onclose = function () {
+      if (noOrg) return;
       offline = true;
       show();
       setTimeout(connect, delay);

@@ -112,7 +112,8 @@ function onLoginSubmit(ev) {
         }
         finish();
         store(TOKEN_KEY, m.token);
-        store(WHO_KEY, JSON.stringify({ user: m.user, alias: m.alias, role: m.role }));
+        store(WHO_KEY, JSON.stringify({ user: m.user, alias: m.alias, role: m.role,
+          orgs: Array.isArray(m.orgs) ? m.orgs : null }));
         s.close(1000);
         $('login-password').value = '';
         showStats();
@@ -208,7 +209,14 @@ function requestAuthed(method, url, body, token) {
   });
 }
 
+/* The login's orgs (the welcome's `orgs`), or null when chatd did not say. */
+function savedOrgs() {
+  var w = stored(TOKEN_KEY) ? who() : null;
+  return w && Array.isArray(w.orgs) ? w.orgs : null;
+}
+
 export {
+  savedOrgs,
   fetchAuthed,
   requestAuthed,
   startLogin,

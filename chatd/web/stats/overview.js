@@ -6,6 +6,7 @@ import { nf, num, tn, pct, hoursText, avgDuration } from './format.js';
 import { BINS, zero, sumInto, countText, perTopic } from './sums.js';
 import { el, cell, rowHeader, figure, tableHead, countCell } from './table.js';
 import { topicTitle, topicsIn } from './page.js';
+import { federated } from './orgs.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -129,6 +130,10 @@ function renderPerTopic(buckets, topic) {
       return fb.n ? nf(fb.avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : t('s.none');
     }]
   ];
+  if (federated()) {   /* contract v3 §4: overflow between the orgs, per topic */
+    rows.push(['overflow_out', 's.col.overflow_out', function (s) { return num(s.overflow_out || 0); }]);
+    rows.push(['overflow_in', 's.col.overflow_in', function (s) { return num(s.overflow_in || 0); }]);
+  }
   var total = zero();
   ids.forEach(function (tid) { sumInto(total, sums[tid]); });
   var columns = ids.map(function (tid) { return { id: tid, title: topicTitle(tid), s: sums[tid] }; });

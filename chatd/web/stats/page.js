@@ -5,6 +5,7 @@
  * and when the token goes. */
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
+import { topicInChoice } from './orgs.js';
 
 var t = I18N.t;
 var $ = Chat.$;
@@ -24,13 +25,15 @@ function topicIds() {
   return topicList.map(function (x) { return x.id; });
 }
 
-/* The configured topics in a selection: all of them, or the one chosen. */
+/* The configured topics in a selection: all of them (of the organisation
+ * chosen, orgs.js), or the one chosen. */
 function topicsIn(topic) {
-  return topicIds().filter(function (id) { return !topic || id === topic; });
+  return topicIds().filter(function (id) { return topic ? id === topic : topicInChoice(id); });
 }
 
 /* Fills the select with id: "all topics" first, then each configured
- * topic; the choice is kept when the topic is still there. */
+ * topic of the organisation chosen; the choice is kept when the topic is
+ * still there. */
 function fillTopicSelect(id) {
   var sel = $(id);
   var keep = sel.value;
@@ -39,7 +42,7 @@ function fillTopicSelect(id) {
   all.textContent = t('s.filter.all');
   all.value = '';
   sel.appendChild(all);
-  topicIds().forEach(function (topic) {
+  topicIds().filter(topicInChoice).forEach(function (topic) {
     var o = document.createElement('option');
     o.textContent = topicTitle(topic);
     o.value = topic;

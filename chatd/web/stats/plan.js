@@ -18,6 +18,7 @@ import { nf, tn, weekdayName, hourRange } from './format.js';
 import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToHour } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
+import { federated, orgParam } from './orgs.js';
 
 var DEFAULT_SHARE_PCT = 80;
 var DEFAULT_WAIT_MIN = 5;
@@ -70,7 +71,9 @@ function fetchPlan() {
   $('plan-headline').textContent = t('s.plan.loading');
   var url = '/api/plan?from=' + encodeURIComponent(query.from) + '&to=' + encodeURIComponent(query.to) +
     (query.topic ? '&topic=' + encodeURIComponent(query.topic) : '') +
-    '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1';
+    '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1' +
+    /* a federation: what the orgs would answer as one pool (contract v3 §4) */
+    (federated() ? orgParam() + '&pooled=1' : '');
   fetchAuthed(url, query.token, function () { return n === seq; })
     .then(function (j) {
       if (n !== seq || j === null) return;
@@ -89,6 +92,7 @@ function fetchPlan() {
 
 function clearOut() {
   $('plan-headline').textContent = '';
+  renderPooled(null);
   $('plan-gain').textContent = '';
   $('plan-grids').textContent = '';
   $('plan-gain-none').hidden = true;
@@ -100,6 +104,7 @@ function render() {
   if (!plan) return;
   var rows = plan.hours;
   renderHeadline(rows, plan.answered_per_week);
+  renderPooled(plan.answered_per_week);
   renderGain(rows);
   renderGrids(rows);
   updateScrollRegions();
@@ -165,6 +170,23 @@ function renderHeadline(rows, apw) {
       t('s.plan.headline.model', { now: whole(apw.now), redistributed: whole(apw.redistributed), planned: whole(apw.planned) });
   }
   $('plan-headline').textContent = say;
+}
+
+/* The pooled plan in words (`answered_per_week.pooled`, with pooled=1):
+ * what the orgs' topics of the same audience would answer as one queue in
+ * each hour, beside `now` (each org apart, as staffed). It is an upper
+ * bound that overflow between the orgs approaches, and the limits say so;
+ * nothing is said without it. */
+function renderPooled(apw) {
+  var p = $('plan-pooled');
+  var ok = !!apw && typeof apw.pooled === 'number' && typeof apw.now === 'number';
+  p.hidden = !ok;
+  $('plan-limits-pooled').hidden = !ok;
+  if (!ok) { p.textContent = ''; return; }
+  var gain = Math.round(apw.pooled) - Math.round(apw.now);
+  p.textContent = gain >= 1
+    ? tn('s.plan.pooled.more', gain, { gain: whole(gain), pooled: whole(apw.pooled), now: whole(apw.now) })
+    : t('s.plan.pooled.same', { pooled: whole(apw.pooled) });
 }
 
 /* Whether a row is flagged as short: chatd says so (`short`: never a closed

@@ -25,7 +25,8 @@ import { formatDay, ymdParts, addDays, localToday } from './format.js';
 import { zero, sumInto } from './sums.js';
 import { updateScrollRegions, scrollToActivity } from './table.js';
 import { setTopics, topicTitle, fillTopicSelect, addView, eachView, setStatus, renderStatus } from './page.js';
-import { startLogin, savedToken, showLogin, showStats, renderWhoami, fetchAuthed } from './login.js';
+import { startLogin, savedToken, savedOrgs, showLogin, showStats, renderWhoami, fetchAuthed } from './login.js';
+import * as orgs from './orgs.js';
 import { renderFigures, renderWaits, renderFeedback, renderPerTopic } from './overview.js';
 import { HEAT_BUSY, renderHeatmap, renderUnmet } from './demand.js';
 import { renderAnswers } from './answers.js';
@@ -54,6 +55,7 @@ function loadStatus() {
   return Chat.fetchStatus()
     .then(function (j) {
       setTopics(j.topics);
+      orgs.setStatusOrgs(j);
       if (typeof j.generated === 'string' && ymdParts(j.generated.slice(0, 10))) {
         serverToday = j.generated.slice(0, 10);
       }
@@ -62,6 +64,8 @@ function loadStatus() {
 }
 
 function renderTopicSelect() {
+  orgs.setMine(savedOrgs());
+  orgs.fillOrgSelect();
   fillTopicSelect('topic');
 }
 
@@ -84,6 +88,7 @@ function load() {
   var from = $('from').value;
   var to = $('to').value;
   var topic = $('topic').value;
+  var org = orgs.chosen();
   clearErrors();
   if (!ymdParts(from) || !ymdParts(to)) {
     showError(t('s.filter.invalid'));
@@ -100,20 +105,21 @@ function load() {
   /* what is shown is of the last period until this one's answer is in */
   $('results').setAttribute('aria-busy', 'true');
   setStatus('s.loading');
-  eachView(function (v) { v.load({ from: from, to: to, topic: topic, token: token }); });
+  eachView(function (v) { v.load({ from: from, to: to, topic: topic, org: org, token: token }); });
   var url = '/api/stats?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to) +
-    (topic ? '&topic=' + encodeURIComponent(topic) : '');
+    (topic ? '&topic=' + encodeURIComponent(topic) : '') + orgs.orgParam();
   fetchAuthed(url, token, function () { return seq === loadSeq; })
     .then(function (j) {
       if (seq !== loadSeq || j === null) return;
       $('show').disabled = false;
       $('results').setAttribute('aria-busy', 'false');
       result = {
-        buckets: j && Array.isArray(j.buckets) ? j.buckets : [],
+        /* of the organisation chosen (orgs.js), whatever chatd answered */
+        buckets: orgs.bucketsOf(j && Array.isArray(j.buckets) ? j.buckets : []),
         questions: j && Array.isArray(j.questions) ? j.questions : [],
         categories: j && Array.isArray(j.categories) ? j.categories : [],
         until: j && typeof j.until === 'string' ? j.until : null,
-        from: from, to: to, topic: topic
+        from: from, to: to, topic: topic, org: org
       };
       render();
       var shown = result;
@@ -121,7 +127,8 @@ function load() {
         return {
           from: formatDay(shown.from, { day: 'numeric', month: 'numeric', year: 'numeric' }),
           to: formatDay(shown.to, { day: 'numeric', month: 'numeric', year: 'numeric' }),
-          topic: shown.topic ? topicTitle(shown.topic) : t('s.filter.all'),
+          topic: shown.topic ? topicTitle(shown.topic)
+            : shown.org ? t('s.org.topics', { org: orgs.orgName(shown.org) }) : t('s.filter.all'),
           until: untilText(shown)
         };
       });
@@ -163,6 +170,7 @@ function render() {
   renderWaits(total);
   renderFeedback(total);
   renderPerTopic(buckets, result.topic);
+  orgs.renderPerOrg(buckets);
   renderAnswers(buckets, result.questions, result.topic);
   var cats = categoriesByShare(total, categoryList(buckets, result.categories));
   shownCategories = cats;
@@ -193,7 +201,10 @@ function init() {
   document.title = t('s.title');
   $('title').tabIndex = -1;
   startLogin({
-    loggedIn: load,
+    loggedIn: function () {
+      renderTopicSelect();   /* the orgs of this login */
+      load();
+    },
     loggedOut: function () {
       result = null;
       loadSeq += 1;
@@ -208,6 +219,7 @@ function init() {
   hours.init();
   rota.init();
   $('filter-form').addEventListener('submit', onFilterSubmit);
+  $('org').addEventListener('change', function () { fillTopicSelect('topic'); });
   $('cathour-cat').addEventListener('change', function () {
     if (!result) return;
     renderCategoryHours(result.buckets, shownCategories);

@@ -20,8 +20,18 @@ var titleKey = null;           /* the i18n key shown before the page's title, or
 var titleTimer = null;
 
 /* The tab's title as it should be now. */
+var orgName = '';              /* the page's organisation (?org=), or '' */
+
 function renderTitle() {
-  document.title = titleKey ? t(titleKey) + ' – ' + t('v.title') : t('v.title');
+  var base = orgName ? t('v.title') + ' – ' + orgName : t('v.title');
+  document.title = titleKey ? t(titleKey) + ' – ' + base : base;
+}
+
+/* The organisation named in the tab's title after the page's own. */
+function setTitleOrg(name) {
+  if (name === orgName) return;
+  orgName = name;
+  renderTitle();
 }
 
 function titleBack() {
@@ -89,6 +99,7 @@ function initAttention() {
 export {
   initAttention,
   renderTitle,
+  setTitleOrg,
   announce,
   chatStarted,
   messageCame
