@@ -18,6 +18,7 @@ void conn_init(struct conn *c, struct conn_set *s, enum proto_role role, void *i
     c->role = role;
     c->io = io;
     c->serial = ++s->serial;
+    c->org = CONN_ORG_ALL;
     conn_bucket_init(&c->join_rate, 0.2, 5); /* msg_rate: the config's, by hub_conn_open() */
 }
 
@@ -86,6 +87,15 @@ void conn_broadcast_latest(struct conn_set *s, struct conn_shared *text)
 {
     for (struct conn *c = s->subs; c; c = c->sub_next)
         conn_send_latest_shared(c, text);
+}
+
+void conn_broadcast_by_org(struct conn_set *s, struct conn_shared *const *texts, int n)
+{
+    for (struct conn *c = s->subs; c; c = c->sub_next) {
+        int k = c->org + 1;
+        if (k >= 0 && k < n && texts[k])
+            conn_send_latest_shared(c, texts[k]);
+    }
 }
 
 /* Appends f to c's held frames. */

@@ -34,6 +34,8 @@
 
 #define CONN_MAX_QUEUED_BYTES (1u << 20) /* a reader this far behind is dropped (1008) */
 #define CONN_LATEST 1                    /* the key of conn_send_latest: a status, a board */
+#define CONN_ORG_ALL (-1)                /* conn.org: every topic (no ?org= asked) */
+#define CONN_ORG_UNKNOWN (-2)            /* conn.org: ?org= named no org of the config */
 
 /* A frame's text that many conns send (a status to every subscriber):
  * made once, counted, freed with its last frame. */
@@ -96,6 +98,10 @@ struct conn {
     void *pending;              /* the hub's login or logout in progress on it, or NULL */
     struct conn *sub_prev, *sub_next; /* on set->subs (conn_subscribe) */
     bool subscribed;
+    /* status.v1 and visitor.v1 opened as /ws?org=ID (contract v3 §4): the
+     * index of that org in the config, whose topics alone it is shown;
+     * CONN_ORG_ALL without ?org=, CONN_ORG_UNKNOWN for an id not there */
+    int org;
 };
 
 /* An empty set. */
@@ -116,6 +122,10 @@ void conn_unsubscribe(struct conn *c);
 
 /* conn_send_latest_shared of text to every subscriber of s. */
 void conn_broadcast_latest(struct conn_set *s, struct conn_shared *text);
+
+/* conn_send_latest_shared to every subscriber c of s of texts[c->org + 1]
+ * (texts[0]: those of CONN_ORG_ALL), where that is not NULL; n texts. */
+void conn_broadcast_by_org(struct conn_set *s, struct conn_shared *const *texts, int n);
 
 /* Appends frame (malloc'd JSON text, ownership taken; NULL is ignored) to
  * c's held frames, in the current unit. */

@@ -165,6 +165,7 @@ void hub_free(struct hub *h, double now)
     idmap_free(h->chats);
     idmap_free(h->per_source);
     free(h->last_status);
+    hub_status_free(h);
     free(h->status_body.body);
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         free(h->week_body[i].body);
@@ -184,14 +185,6 @@ long hub_restored(const struct hub *h, long *chats)
     return h->restored_places;
 }
 
-/* The status topic objects of every topic at now. */
-static size_t status_topics(const struct hub *h, time_t now, struct proto_topic_status *out)
-{
-    for (size_t i = 0; i < h->cfg->ntopics; i++)
-        route_topic_status(h, (int)i, now, &out[i]);
-    return h->cfg->ntopics;
-}
-
 struct conn_set *hub_conns(struct hub *h)
 {
     return &h->conns;
@@ -199,14 +192,12 @@ struct conn_set *hub_conns(struct hub *h)
 
 void hub_conn_open(struct hub *h, struct conn *c, double now)
 {
-    struct proto_topic_status topics[CONFIG_MAX_TOPICS];
     conn_bucket_init(&c->msg_rate, h->cfg->msg_rate_per_s, h->cfg->msg_burst);
     conn_bucket_init(&c->chatter, HUB_CHATTER_PER_S, HUB_CHATTER_BURST);
-    if (c->role != PROTO_STATUS)
-        return;
-    conn_subscribe(c);
-    size_t n = status_topics(h, (time_t)now, topics);
-    conn_send(c, proto_status((time_t)now, topics, n));
+    if (c->role == PROTO_STATUS)
+        hub_status_open(h, c, (time_t)now);
+    else if (c->role == PROTO_VISITOR)
+        hub_conn_org_refused(c);
 }
 
 void hub_conn_frame(struct hub *h, struct conn *c, const char *buf, size_t len, double now)
@@ -359,25 +350,6 @@ double hub_next_deadline(struct hub *h, double now)
     return next;
 }
 
-/* Pushes the status to subscribers when it differs from the last push, and
- * makes the body of GET /api/status again (generated: now, the change). */
-static void push_status(struct hub *h, time_t now)
-{
-    struct proto_topic_status topics[CONFIG_MAX_TOPICS];
-    size_t n = status_topics(h, now, topics);
-    char *text = proto_status(0, topics, n); /* "generated" aside, what subscribers saw */
-    if (!text || (h->last_status && strcmp(h->last_status, text) == 0)) {
-        free(text);
-        return;
-    }
-    free(h->last_status);
-    h->last_status = text;
-    hub_http_status_changed(h, proto_status_body(now, topics, n), now);
-    struct conn_shared *frame = conn_shared_new(proto_status(now, topics, n)); /* once for all */
-    conn_broadcast_latest(&h->conns, frame);
-    conn_shared_unref(frame);
-}
-
 /* After a failed batch: each client it touched is shown the state as it is
  * again (a chat, a wait, or nothing), since frames that needed no storage
  * may have shown it what was then undone. */
@@ -424,7 +396,7 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
     }
     unit_end(h);
     if (hub_redo_take(h, REDO_STATUS)) { /* public aggregates: they wait for no commit */
-        push_status(h, t);
+        hub_status_push(h, t);           /* hub_status.c: by org */
         for (size_t i = 0; i < h->cfg->ntopics; i++)
             stats_staffing(h->stats, (int)i, staff_workers(h, (int)i), staff_slots(h, (int)i), t);
     }

@@ -51,6 +51,11 @@ long hub_restored(const struct hub *h, long *chats);
  * hub_conn_open. */
 struct conn_set *hub_conns(struct hub *h);
 
+/* c (status.v1 or visitor.v1, not yet open) was asked for as /ws?org=id
+ * (NULL: no ?org=): the org whose topics alone it is shown (contract v3
+ * §4); an id the config does not have is refused when it opens. */
+void hub_conn_org(struct hub *h, struct conn *c, const char *id);
+
 /* A connection of c->role has opened. */
 void hub_conn_open(struct hub *h, struct conn *c, double now);
 
@@ -220,7 +225,7 @@ int hub_session_state(struct hub *h, const char *token, time_t now, int *positio
 /* GET /api/status (contract v2 §1, §7): the body, kept until the status
  * changes ("generated" is when it did), and its strong ETag; both stay
  * valid until the next turn of the hub. */
-const char *hub_status_body(struct hub *h, double now, const char **etag);
+const char *hub_status_body(struct hub *h, const char *org, double now, const char **etag);
 
 /* GET /api/status/week?topic=T (contract v2 §1): per weekday (1 = Monday)
  * and hour that was open in the last 28 whole days and had at least

@@ -35,23 +35,9 @@ static void cache_put(struct hub_cached *c, char *body, time_t now)
     snprintf(c->etag, sizeof(c->etag), "\"%s\"", hex);
 }
 
-void hub_http_status_changed(struct hub *h, char *body, time_t now)
+void hub_http_status_changed(struct hub *h, int org, char *body, time_t now)
 {
-    cache_put(&h->status_body, body, now);
-}
-
-const char *hub_status_body(struct hub *h, double now, const char **etag)
-{
-    h->status_requests++;
-    if (!h->status_body.body) { /* before the first turn's end */
-        struct proto_topic_status topics[CONFIG_MAX_TOPICS];
-        for (size_t i = 0; i < h->cfg->ntopics; i++)
-            route_topic_status(h, (int)i, (time_t)now, &topics[i]);
-        cache_put(&h->status_body, proto_status_body((time_t)now, topics, h->cfg->ntopics),
-                  (time_t)now);
-    }
-    *etag = h->status_body.etag;
-    return h->status_body.body;
+    cache_put(org < 0 ? &h->status_body : &h->org_status_body[org], body, now);
 }
 
 /* Sums of the buckets of one topic per hour of week, for the week view. */

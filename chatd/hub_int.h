@@ -6,6 +6,7 @@
  *   hub_visitor.c  visitor.v1 requests, dispatched to the rooms below
  *   hub_worker.c   worker.v1 requests, dispatched to the rooms below
  *   hub_http.c     the HTTP views: status body, /api/stats, /metrics, the badge
+ *   hub_status.c   the public status by org: pushes, GET bodies, ?org= (contract v3 §4)
  *   login.c        worker logins (password off the loop, token), throttles, logout
  *   session_grace.c  visitors giving up, graces that end, sessions back after a restart
  *   route.c        queues and routing: best worker, assignment, positions, queue_state,
@@ -384,14 +385,15 @@ struct hub {
     struct proto_question *questions;
     struct proto_question *topic_questions[CONFIG_MAX_TOPICS];
     size_t topic_nquestions[CONFIG_MAX_TOPICS];
-    char *last_status; /* the topics last pushed to subscribers */
+    char *last_status;                      /* the topics last pushed to subscribers */
+    char *org_last_status[CONFIG_MAX_ORGS]; /* the same of each org's (hub_status.c) */
     /* GET /api/status and /api/status/week: bodies kept until they change
      * (the week's: for an hour), each with its strong ETag */
     struct hub_cached {
         char *body;
         char etag[24];
         time_t built;
-    } status_body, week_body[CONFIG_MAX_TOPICS];
+    } status_body, week_body[CONFIG_MAX_TOPICS], org_status_body[CONFIG_MAX_ORGS];
     struct login *login;
     struct stats *stats;
     struct turn turn;

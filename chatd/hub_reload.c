@@ -237,6 +237,7 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
         h->topic_nquestions[i] = 0;
     }
     h->cfg = next;
+    hub_status_reload(h, from); /* ?org= subscribers: their org by id */
     if (route_labels_build(h) != 0)
         hub_log(h, "reload: out of memory building the questions' frames");
     if (hub_letters_reload(h) != 0) /* letter threads name their topic by index */

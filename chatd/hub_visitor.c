@@ -17,11 +17,25 @@ static void send_error(struct conn *c, int err, const char *ref)
     conn_send(c, proto_error(err, ref, NULL));
 }
 
+/* The key letters to topics of org are sealed to (contract v3 §3, §4):
+ * the org's, or with org -1 (every topic) the server's; NULL while no
+ * topic takes letters. */
+static const char *letters_pub(const struct hub *h, int org)
+{
+    if (!h->cfg->letters_on)
+        return NULL;
+    return org >= 0 ? h->cfg->orgs[org].letters_pub : h->cfg->letters_pub;
+}
+
 static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
 {
     struct visitor *v;
     bool resumed;
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
+    struct proto_org orgs[CONFIG_MAX_ORGS];
+    int org = c->org >= 0 && (size_t)c->org < h->cfg->norgs ? c->org : -1;
+    if (c->org == CONN_ORG_UNKNOWN) /* told not_found and closing (hub_conn_open) */
+        return;
     if (c->greeted)
         return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
     int rc = session_open(h, c, r->session, now, &v, &resumed);
@@ -29,22 +43,32 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         return send_error(c, rc, r->ref);
     if (r->lang >= 0) /* its chat language; kept from before when not said */
         v->lang = r->lang;
+    /* ?org=: that org's topics only (contract v3 §4) */
+    size_t n = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
-        route_topic_status(h, (int)i, now, &topics[i]);
-        topics[i].questions = h->topic_questions[i];
-        topics[i].nquestions = h->topic_nquestions[i];
-        topics[i].letters_known = true; /* contract v3 §3 */
-        topics[i].letters = h->cfg->topics[i].letters;
-        topics[i].letter_days = h->cfg->topics[i].letter_days;
+        const struct config_topic *t = &h->cfg->topics[i];
+        if (org >= 0 && t->org != org)
+            continue;
+        struct proto_topic_status *ts = &topics[n++];
+        hub_topic_status(h, (int)i, now, ts);
+        ts->questions = h->topic_questions[i];
+        ts->nquestions = h->topic_nquestions[i];
+        ts->letters_known = true; /* contract v3 §3 */
+        ts->letters = t->letters;
+        ts->letter_days = t->letter_days;
+        /* orgs seal letters to keys of their own: each topic says its org's */
+        if (h->cfg->orgs_declared && t->letters)
+            ts->letters_pub = letters_pub(h, t->org);
     }
     struct proto_welcome_visitor w = {.session = v->session,
                                       .resumed = resumed,
                                       .state = v->state,
                                       .topics = topics,
-                                      .ntopics = h->cfg->ntopics,
+                                      .ntopics = n,
                                       .help = {h->cfg->help[0], h->cfg->help[1], h->cfg->help[2]},
-                                      .letters_pub =
-                                          h->cfg->letters_on ? h->cfg->letters_pub : NULL};
+                                      .letters_pub = letters_pub(h, org),
+                                      .orgs = orgs,
+                                      .norgs = hub_status_orgs(h, org, orgs)};
     conn_send(c, proto_welcome_visitor(&w, r->ref));
     if (v->state == PROTO_VISITOR_QUEUED) {
         route_send_queued(h, v, NULL, now);

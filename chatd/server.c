@@ -193,6 +193,10 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
             ss->refused = true;
             break;
         }
+        if (role != PROTO_WORKER) { /* the org whose topics it is shown */
+            char org[CONFIG_ORG_ID_MAX + 8];
+            hub_conn_org(s->hub, &ss->conn, server_org_arg(wsi, org, (int)sizeof(org)));
+        }
         hub_conn_open(s->hub, &ss->conn, now_s());
         break;
     case LWS_CALLBACK_RECEIVE_PONG:

@@ -111,6 +111,22 @@ static const char *query_arg(struct lws *wsi, const char *name, char *buf, int s
     return lws_get_urlarg_by_name(wsi, name, buf, size);
 }
 
+/* The ?org= of a request (contract v3 §4) in buf, or NULL when it has
+ * none. An argument too long to be read is "" (an id no org has), so that
+ * an overlong ?org= is refused, never taken for no ?org= at all. */
+const char *server_org_arg(struct lws *wsi, char *buf, int size)
+{
+    const char *org = lws_get_urlarg_by_name(wsi, "org=", buf, size);
+    if (org)
+        return org;
+    for (int n = 0; lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, n) > 0; n++)
+        if (lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, n) >= size) {
+            buf[0] = '\0';
+            return buf;
+        }
+    return NULL;
+}
+
 /* 503 with Retry-After: the reports' queue is full (report.h). */
 static int http_reports_busy(struct lws *wsi, struct http_session *hs)
 {
@@ -394,10 +410,12 @@ static int http_route(struct lws *wsi, struct http_session *hs)
         return http_reply(wsi, hs, 405, "text/plain", strdup("method not allowed\n"), NULL);
     if (strcmp(uri, "/healthz") == 0)
         return http_reply(wsi, hs, 200, "text/plain", strdup("ok\n"), NULL);
-    if (strcmp(uri, "/api/status") == 0) { /* contract v2 §1, §7 */
-        const char *etag, *body = hub_status_body(s->hub, now_s(), &etag);
+    if (strcmp(uri, "/api/status") == 0) { /* contract v2 §1, §7; ?org=: v3 §4 */
+        char org[CONFIG_ORG_ID_MAX + 8];
+        const char *etag, *id = server_org_arg(wsi, org, (int)sizeof(org)),
+                          *body = hub_status_body(s->hub, id, now_s(), &etag);
         if (!body)
-            return http_error(wsi, hs, CHAT_ERR_NOMEM);
+            return http_error(wsi, hs, id ? CHAT_ERR_UNKNOWN_ORG : CHAT_ERR_NOMEM);
         return http_reply_etag(wsi, hs, "application/json", body, etag,
                                cors_origin(wsi, s->cfg, origin, sizeof(origin)),
                                "public, max-age=2");

@@ -87,6 +87,10 @@ static inline struct server *server_of(struct lws *wsi)
     return lws_context_user(lws_get_context(wsi));
 }
 
+/* The ?org= of a request (/ws or GET /api/status, contract v3 §4) in buf,
+ * or NULL when it has none; one too long for buf is "" (server_http.c). */
+const char *server_org_arg(struct lws *wsi, char *buf, int size);
+
 /* The "http" protocol's callback: routes, generated bodies, the loop's
  * wake-ups and the per-source admission of new connections. */
 int server_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

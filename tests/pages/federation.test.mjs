@@ -1,0 +1,280 @@
+/* federation.test.mjs: two organisations on one chatd (contract v3 §4) as
+ * the public sees them and as their coordinators count them. The status
+ * (GET /api/status?org=, status.v1 on /ws?org=) carries one org's topics
+ * and name and is pushed to an org's subscribers only when its own part
+ * changes; the visitor page /?org=east is East's (its name, its topics, in
+ * each language), an unknown org is said so; the widget with data-org shows
+ * the org's name and follows its topics; the statistics page lets a
+ * federation admin choose an org (or all) and a coordinator of one org sees
+ * only that one. Screenshots at desktop and 390 px, axe on each. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+    connect, endHour, httpGet, request, terminateClients, visitorHello, workerLogin,
+} from '../integration/harness.mjs';
+import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
+
+const EAST = { fi: 'Itä-Suomen tukiyhdistys', sv: 'Östra Finlands stödförening', en: 'East Finland Support' };
+const WEST = { fi: 'Länsi-Suomen tukiyhdistys', sv: 'Västra Finlands stödförening', en: 'West Finland Support' };
+const ORGS = `
+[org east]
+name_fi = ${EAST.fi}
+name_sv = ${EAST.sv}
+name_en = ${EAST.en}
+overflow_to = west
+
+[org west]
+name_fi = ${WEST.fi}
+name_sv = ${WEST.sv}
+name_en = ${WEST.en}
+overflow_to = east
+`;
+const TOPICS = {
+    east_youth: { org: 'east', title_en: 'East youth chat', title_fi: 'Idän nuorten chat', title_sv: 'Östra ungdomschatten' },
+    east_parents: { org: 'east', audience: 'parent', title_en: 'East parents', title_fi: 'Idän vanhemmat', title_sv: 'Östra föräldrar' },
+    west_youth: { org: 'west', title_en: 'West youth chat', title_fi: 'Lännen nuorten chat', title_sv: 'Västra ungdomschatten' },
+};
+const FED = { config: ORGS, topics: TOPICS };
+const ERIN = { user: 'erin', password: 'erin-password-1', alias: 'Erin' };   /* on duty for east */
+const WES = { user: 'wes', password: 'wes-password-1', alias: 'Wes' };       /* on duty for west */
+const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };   /* coordinator of east */
+const FRAN = { user: 'fran', password: 'fran-password-1', alias: 'Fran' };   /* federation admin */
+
+async function addUser(srv, who, role, org) {
+    const r = await srv.admin(['user', 'add', who.user, '--role', role, '--alias', who.alias, '--org', org], who.password);
+    assert.equal(r.code, 0, `user add ${who.user}: ${r.stderr}`);
+}
+
+async function onDuty(port, who, topics) {
+    const w = await workerLogin(port, who.user, who.password);
+    const d = await request(w, { type: 'duty', on: true, topics, capacity: 1 });
+    assert.equal(d.type, 'duty', JSON.stringify(d));
+    return w;
+}
+
+const ids = (topics) => topics.map((t) => t.id).sort();
+
+async function shoot(p, name, full = false) {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: path.join(SHOTS, `federation-${name}.png`), fullPage: full });
+}
+
+test('GET /api/status?org= and status.v1 on /ws?org= carry one org\'s topics, pushed when that org\'s part changes',
+    { timeout: 60000 }, async () => {
+        await daemon(FED, async ({ srv }) => {
+            const all = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+            assert.deepEqual(ids(all.topics), ['east_parents', 'east_youth', 'west_youth']);
+            assert.deepEqual(Object.fromEntries(all.topics.map((t) => [t.id, t.org])),
+                { east_youth: 'east', east_parents: 'east', west_youth: 'west' }, 'each topic names its org');
+            assert.deepEqual(all.orgs, [{ id: 'east', name: EAST }, { id: 'west', name: WEST }]);
+
+            const east = await httpGet(srv.port, '/api/status?org=east');
+            assert.equal(east.status, 200);
+            const eb = JSON.parse(east.body);
+            assert.deepEqual(ids(eb.topics), ['east_parents', 'east_youth']);
+            assert.deepEqual(eb.orgs, [{ id: 'east', name: EAST }]);
+            const again = await httpGet(srv.port, '/api/status?org=east', { 'If-None-Match': east.headers.get('etag') });
+            assert.equal(again.status, 304, 'the org\'s body is kept with its ETag');
+            assert.notEqual(east.headers.get('etag'), (await httpGet(srv.port, '/api/status')).headers.get('etag'));
+
+            const unknown = await httpGet(srv.port, '/api/status?org=north');
+            assert.equal(unknown.status, 404);
+            assert.equal(JSON.parse(unknown.body).error, 'not_found');
+            assert.equal((await httpGet(srv.port, `/api/status?org=${'x'.repeat(300)}`)).status, 404,
+                'an overlong org is unknown, not "every org"');
+
+            const subEast = await connect(srv.port, 'status.v1', { path: '/ws?org=east' });
+            const subAll = await connect(srv.port, 'status.v1');
+            const first = await subEast.next('status');
+            assert.deepEqual(ids(first.topics), ['east_parents', 'east_youth']);
+            assert.deepEqual(first.orgs, [{ id: 'east', name: EAST }]);
+            assert.equal((await subAll.next('status')).topics.length, 3);
+
+            /* west changes: the all-topics subscriber hears it, east's does not */
+            await addUser(srv, WES, 'worker', 'west');
+            await onDuty(srv.port, WES, ['west_youth']);
+            const pushed = await subAll.next((m) => m.type === 'status' &&
+                m.topics.find((t) => t.id === 'west_youth').staffed === true);
+            assert.ok(pushed);
+            await subEast.expectNone('status');
+            /* east changes: east's subscriber hears it */
+            await addUser(srv, ERIN, 'worker', 'east');
+            await onDuty(srv.port, ERIN, ['east_youth']);
+            const e2 = await subEast.next('status');
+            assert.equal(e2.topics.find((t) => t.id === 'east_youth').staffed, true);
+            assert.deepEqual(ids(e2.topics), ['east_parents', 'east_youth']);
+
+            const bad = await connect(srv.port, 'status.v1', { path: '/ws?org=north' });
+            const err = await bad.next('error');
+            assert.equal(err.code, 'not_found');
+            await bad.closed;
+            assert.equal(bad.closeInfo.code, 1008);
+
+            /* a visitor of /?org=east: its welcome has East's topics and name */
+            const vc = await connect(srv.port, 'visitor.v1', { path: '/ws?org=east' });
+            const w = await request(vc, { type: 'hello' });
+            assert.equal(w.type, 'welcome');
+            assert.deepEqual(ids(w.topics), ['east_parents', 'east_youth']);
+            assert.deepEqual(w.orgs, [{ id: 'east', name: EAST }]);
+            const vall = await visitorHello(srv.port);
+            assert.equal(vall.welcome.topics.length, 3);
+            assert.deepEqual(vall.welcome.orgs.map((o) => o.id), ['east', 'west']);
+            terminateClients();
+        });
+    });
+
+test('without [org] sections: topics carry org "main", nothing names it, ?org=main is every topic',
+    { timeout: 30000 }, async () => {
+        await daemon({}, async ({ srv }) => {
+            const all = JSON.parse((await httpGet(srv.port, '/api/status')).body);
+            assert.deepEqual(all.topics.map((t) => t.org), ['main']);
+            assert.equal(all.orgs, undefined);
+            const main = await httpGet(srv.port, '/api/status?org=main');
+            assert.equal(main.status, 200);
+            assert.deepEqual(JSON.parse(main.body).topics, all.topics);
+            assert.equal((await httpGet(srv.port, '/api/status?org=east')).status, 404);
+            const v = await visitorHello(srv.port);
+            assert.equal(v.welcome.orgs, undefined);
+            terminateClients();
+        });
+    });
+
+test('the visitor page /?org=east is East\'s: its name and only its topics, in three languages',
+    { timeout: 90000 }, async () => {
+        await daemon(FED, async ({ srv, base, page }) => {
+            for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+                const p = await page(vp, { locale: 'en-GB' });
+                await p.goto(`${base}/?org=east`);
+                await p.locator('#topics [data-topic]').first().waitFor();
+                assert.equal(await p.locator('#org-name').innerText(), EAST.en);
+                assert.ok(await p.locator('#org-name').isVisible());
+                const shown = await p.locator('#topics [data-topic]').evaluateAll((els) => els.map((e) => e.getAttribute('data-topic')).sort());
+                assert.deepEqual(shown, ['east_parents', 'east_youth'], 'no topic of West');
+                assert.doesNotMatch(await p.locator('main').innerText(), /West/);
+                assert.match(await p.title(), /East Finland Support/);
+                assert.deepEqual(await p.evaluate(layoutProblems), []);
+                await shoot(p, `visitor-east-${size}`);
+                assert.deepEqual(await axe(p), []);
+                for (const lang of ['fi', 'sv']) {
+                    await p.selectOption('#lang', lang);
+                    await p.locator('#org-name').filter({ hasText: EAST[lang] }).waitFor();
+                }
+                await shoot(p, `visitor-east-${size}-sv`);
+                /* the 15-s refresh asks for East's topics too */
+                const refreshed = await p.evaluate(() => fetch('/api/status?org=east').then((r) => r.json()));
+                assert.deepEqual(ids(refreshed.topics), ['east_parents', 'east_youth']);
+                await roundTrip(p);
+            }
+            const plain = await page(DESKTOP, { locale: 'en-GB' });
+            await plain.goto(`${base}/`);
+            await plain.locator('#topics [data-topic]').first().waitFor();
+            assert.equal(await plain.locator('#topics [data-topic]').count(), 3, 'without ?org=, every topic');
+            assert.ok(await plain.locator('#org-name').isHidden());
+
+            const none = await page(PHONE, { locale: 'en-GB' });
+            await none.goto(`${base}/?org=north`);
+            await none.locator('#view-noorg').waitFor();
+            assert.equal(await none.locator('#noorg-heading').innerText(), 'This chat address is not in use');
+            assert.ok(await none.locator('#conn-status').isHidden(), 'no endless "connecting"');
+            await shoot(none, 'visitor-unknown-phone');
+            assert.deepEqual(await axe(none), []);
+        });
+    });
+
+test('the widget with data-org shows the org\'s name and follows its topics', { timeout: 60000 }, async () => {
+    await daemon(FED, async ({ srv, page, allowOrigin }) => {
+        const host = http.createServer((req, res) => {
+            res.setHeader('content-type', 'text/html; charset=utf-8');
+            res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>West's site</title></head>
+<body><main><p>Talk to us: <script src="http://127.0.0.1:${srv.port}/widget.js" data-org="west" data-lang="en"></script></p></main></body></html>`);
+        }).listen(0, '127.0.0.1');
+        await new Promise((r) => host.once('listening', r));
+        const origin = `http://127.0.0.1:${host.address().port}`;
+        allowOrigin(origin);
+        try {
+            const p = await page(DESKTOP);
+            await p.goto(`${origin}/`);
+            const widget = p.locator('a.chatd-widget');
+            await widget.filter({ hasText: 'nobody is on duty' }).waitFor();
+            assert.equal(await widget.locator('.chatd-widget__org').innerText(), WEST.en);
+            assert.equal(await widget.getAttribute('href'), `http://127.0.0.1:${srv.port}/?org=west`);
+            /* east staffed: the widget of west still says nobody */
+            await addUser(srv, ERIN, 'worker', 'east');
+            const erin = await onDuty(srv.port, ERIN, ['east_youth']);
+            await roundTrip(p);
+            assert.match(await widget.innerText(), /nobody is on duty/);
+            /* west staffed: it says so */
+            await addUser(srv, WES, 'worker', 'west');
+            await onDuty(srv.port, WES, ['west_youth']);
+            await widget.filter({ hasText: 'Chat open' }).waitFor();
+            assert.equal(await widget.locator('.chatd-widget__org').innerText(), WEST.en);
+            await shoot(p, 'widget-west');
+            assert.deepEqual(await axe(p), []);
+            await erin.close();
+        } finally {
+            host.close();
+            terminateClients();
+        }
+    });
+});
+
+test('the statistics page: a federation admin chooses an org or all, a coordinator sees only theirs',
+    { timeout: 120000 }, async () => {
+        await daemon(FED, async ({ srv, base, page }) => {
+            await addUser(srv, CORA, 'coordinator', 'east');
+            await addUser(srv, FRAN, 'admin', '*');
+            /* two joins at East, one at West, in an hour that then ends */
+            for (const topic of ['east_youth', 'east_youth', 'west_youth']) {
+                const v = await visitorHello(srv.port);
+                const q = await request(v, { type: 'join', topic });
+                assert.equal(q.type, 'queued', JSON.stringify(q));
+            }
+            terminateClients();
+            await endHour(srv);
+
+            const login = async (p, who) => {
+                await p.goto(`${base}/stats/`);
+                await p.fill('#login-user', who.user);
+                await p.fill('#login-password', who.password);
+                await p.click('#login-submit');
+                await p.locator('#fig-joins').waitFor();
+            };
+            const joins = (p) => p.locator('#fig-joins .figure-value').innerText();
+
+            const p = await page(DESKTOP, { locale: 'en-GB' });
+            await login(p, FRAN);
+            assert.ok(await p.locator('#org-field').isVisible());
+            const options = await p.locator('#org option').allInnerTexts();
+            assert.deepEqual(options, ['All organisations', EAST.en, WEST.en]);
+            await p.locator('#fig-joins .figure-value').filter({ hasText: '3' }).waitFor();
+            assert.equal(await p.locator('#per-org thead th[data-org="east"]').innerText(), EAST.en);
+            assert.equal(await p.locator('#per-org tbody tr').first().locator('td').allInnerTexts()
+                .then((c) => c.join('|')), '2|1');
+            assert.match(await p.locator('#per-org').innerText(), /Answered by a partner/);
+            assert.match(await p.locator('#per-org').innerText(), /Answered for a partner/);
+            await shoot(p, 'stats-admin-all-desktop', true);
+            assert.deepEqual(await axe(p), []);
+
+            await p.selectOption('#org', 'west');
+            assert.deepEqual(await p.locator('#topic option').evaluateAll((o) => o.map((x) => x.value)), ['', 'west_youth'],
+                'the topic choice follows the org');
+            await p.click('#show');
+            await p.locator('#status').filter({ hasText: WEST.en }).waitFor();
+            assert.equal(await joins(p), '1');
+            assert.equal(await p.locator('#per-org thead th').count(), 1, 'one org, one column');
+            await shoot(p, 'stats-admin-west-desktop');
+
+            const c = await page(PHONE, { locale: 'fi-FI' });
+            await login(c, CORA);
+            const coraOrgs = await c.locator('#org option').allInnerTexts();
+            assert.deepEqual(coraOrgs, [EAST.fi], 'a coordinator of East chooses East only');
+            await c.locator('#fig-joins .figure-value').filter({ hasText: '2' }).waitFor();
+            assert.doesNotMatch(await c.locator('#results').innerText(), new RegExp(WEST.fi));
+            assert.deepEqual(await c.evaluate(layoutProblems), []);
+            await shoot(c, 'stats-coordinator-east-phone', true);
+            assert.deepEqual(await axe(c), []);
+        });
+    });
