@@ -31,6 +31,7 @@
 #include "hub.h"
 #include "hub_int.h"
 #include "hub_letters.h"
+#include "hub_req.h"
 #include "route.h"
 #include "staff.h"
 
@@ -239,7 +240,7 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
     }
     h->cfg = next;
     for (struct worker *w = h->workers; w; w = w->next)
-        staff_set_orgs(h, w); /* orgs by id, as the next config numbers them */
+        staff_set_orgs(h, w);   /* orgs by id, as the next config numbers them */
     hub_status_reload(h, from); /* ?org= subscribers: their org by id */
     if (route_labels_build(h) != 0)
         hub_log(h, "reload: out of memory building the questions' frames");

@@ -34,6 +34,7 @@ void hub_topic_status(const struct hub *h, int i, time_t now, struct proto_topic
 {
     const struct config *cfg = h->cfg;
     route_topic_status(h, i, now, out);
+    out->letters_pub = NULL; /* the welcome's, for a topic that takes letters */
     int org = cfg->topics[i].org;
     out->org = org >= 0 && (size_t)org < cfg->norgs ? cfg->orgs[org].id : NULL;
 }

@@ -269,6 +269,11 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         langs[l] = (struct proto_canned_lang){cfg->canned_langs[l].lang, by_lang[l],
                                               cfg->canned_langs[l].n};
     }
+    const char *orgs[CONFIG_MAX_ORGS]; /* contract v3 §4: what the pages may offer it */
+    size_t norgs = 0;
+    for (size_t k = 0; cfg->orgs_declared && k < cfg->norgs; k++)
+        if (worker_in_org(h, w, (int)k))
+            orgs[norgs++] = cfg->orgs[k].id;
     struct proto_welcome_worker wf = {
         .user = w->user,
         .alias = w->alias,
@@ -283,6 +288,8 @@ static void attach(struct hub *h, struct conn *c, const struct store_user *u, co
         .questions = h->questions,
         .nquestions = h->cfg->nquestions,
         .langs = &h->langs->accept,
+        .orgs = orgs,
+        .norgs = norgs,
     };
     conn_send(c, proto_welcome_worker(&wf, ref));
     if (w->on_duty) {

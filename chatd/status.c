@@ -198,6 +198,7 @@ void status_compute_hours(const struct config_topic *t, const struct status_hour
     out->nquestions = 0;
     out->letters_known = out->letters = false; /* the visitor's welcome adds them */
     out->letter_days = 0;
+    out->org = out->letters_pub = NULL; /* the hub adds them (hub_status.c, the welcome) */
     out->waiting = in->waiting;
     out->estimated_wait_s = why == CHAT_ERR_CLOSED ? -1 : status_estimate_wait(in, in->waiting + 1);
     /* past the cut-off only a later opening helps: say when it is */

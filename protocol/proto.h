@@ -383,6 +383,10 @@ struct proto_welcome_worker {
     const struct proto_question *questions; /* every question, with its topics */
     size_t nquestions;
     const struct proto_langs *langs; /* "langs": every code of it (NULL: proto_langs_base) */
+    /* contract v3 §4: "orgs", the ids of the worker's orgs (every org for a
+     * federation admin); norgs 0: left out (a config without [org]) */
+    const char *const *orgs;
+    size_t norgs;
 };
 char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref);
 

@@ -271,6 +271,8 @@ char *proto_welcome_worker(const struct proto_welcome_worker *w, const char *ref
         json_object_set_new(o, "categories", cats);
         json_object_set_new(o, "langs", langs);
         json_object_set_new(o, "questions", proto_questions_json(w->questions, w->nquestions));
+        if (w->norgs)
+            json_object_set_new(o, "orgs", strings_json(w->orgs, w->norgs));
     }
     return proto_dump(o, ref);
 }
@@ -707,6 +709,7 @@ char *proto_http_error_why(int err, const char *why)
                                 status == 401   ? "unauthorized"
                                 : status == 403 ? "forbidden"
                                 : status == 400 ? "bad_request"
+                                : status == 404 ? "not_found"
                                 : status == 413 ? "too_large"
                                 : status == 503 ? "busy"
                                                 : "internal",

@@ -410,9 +410,45 @@ static char *enc_status_body(void)
 
 static char *enc_welcome_visitor(void)
 {
-    struct proto_welcome_visitor w = {
-        "tok", true, PROTO_VISITOR_QUEUED, &topic, 1, {"Soita 112", "Ring 112", NULL}, NULL};
+    struct proto_welcome_visitor w = {"tok",  true, PROTO_VISITOR_QUEUED,
+                                      &topic, 1,    {"Soita 112", "Ring 112", NULL},
+                                      NULL,   NULL, 0};
     return proto_welcome_visitor(&w, "h");
+}
+
+/* contract v3 §4: a topic of org east, and the org's name */
+static const struct proto_topic_status east_topic = {.id = "east_youth",
+                                                     .title = {"Idän", "Östra", "East"},
+                                                     .audience = "young",
+                                                     .state = PROTO_TOPIC_CLOSED,
+                                                     .estimated_wait_s = -1,
+                                                     .next_open = -1,
+                                                     .closes_at = -1,
+                                                     .joins_until = -1,
+                                                     .org = "east"};
+static const struct proto_org east_org = {"east", {"Itä ry", "Öst rf", "East Support"}};
+
+static char *enc_status_org(void)
+{
+    return proto_status_body_orgs(1782990000, &east_topic, 1, &east_org, 1);
+}
+
+/* a topic taking letters carries its org's key in the welcome */
+static char *enc_welcome_org(void)
+{
+    struct proto_topic_status t = east_topic;
+    t.letters_known = t.letters = true;
+    t.letter_days = 5;
+    t.letters_pub = "EASTKEY";
+    struct proto_welcome_visitor w = {.session = "tok",
+                                      .state = PROTO_VISITOR_IDLE,
+                                      .topics = &t,
+                                      .ntopics = 1,
+                                      .help = {"", "", ""},
+                                      .letters_pub = "EASTKEY",
+                                      .orgs = &east_org,
+                                      .norgs = 1};
+    return proto_welcome_visitor(&w, NULL);
 }
 
 static char *enc_welcome_worker(void)
@@ -508,6 +544,13 @@ static char *enc_board_alerts(void)
     "\"estimated_wait_s\":300,\"next_open\":null,\"closes_at\":\"2026-07-02T15:00:00+03:00\","     \
     "\"joins_until\":\"2026-07-02T15:00:00+03:00\"}"
 
+#define EAST_OPEN                                                                                  \
+    "{\"id\":\"east_youth\",\"title\":{\"fi\":\"Idän\",\"sv\":\"Östra\",\"en\":\"East\"},"       \
+    "\"audience\":\"young\",\"state\":\"closed\",\"staffed\":false,\"answering\":false,"           \
+    "\"waiting\":0,\"estimated_wait_s\":null,\"next_open\":null,\"closes_at\":null,"               \
+    "\"joins_until\":null"
+#define EAST_JSON EAST_OPEN ",\"org\":\"east\"}"
+
 static const struct {
     char *(*encode)(void);
     const char *want;
@@ -569,6 +612,15 @@ static const struct {
     {enc_welcome_visitor, "{\"type\":\"welcome\",\"session\":\"tok\",\"resumed\":true,"
                           "\"state\":\"queued\",\"topics\":[" TOPIC_JSON "],\"help\":{"
                           "\"fi\":\"Soita 112\",\"sv\":\"Ring 112\",\"en\":\"\"},\"ref\":\"h\"}"},
+    {enc_status_org,
+     "{\"generated\":\"2026-07-02T14:00:00+03:00\",\"topics\":[" EAST_JSON "],\"orgs\":[{\"id\":"
+     "\"east\",\"name\":{\"fi\":\"Itä ry\",\"sv\":\"Öst rf\",\"en\":\"East Support\"}}]}"},
+    {enc_welcome_org,
+     "{\"type\":\"welcome\",\"session\":\"tok\",\"resumed\":false,\"state\":\"idle\",\"topics\":"
+     "[" EAST_OPEN
+     ",\"letters\":true,\"letter_days\":5,\"org\":\"east\",\"letters_pub\":\"EASTKEY\"}],\"help\":{"
+     "\"fi\":\"\",\"sv\":\"\",\"en\":\"\"},\"letters_pub\":\"EASTKEY\",\"orgs\":[{\"id\":\"east\","
+     "\"name\":{\"fi\":\"Itä ry\",\"sv\":\"Öst rf\",\"en\":\"East Support\"}}]}"},
     {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
                          "\"role\":\"coordinator\",\"token\":\"t0k\",\"canned\":[\"Hei!\"],"
                          "\"canned_langs\":{\"sv\":[\"Hej!\",\"Tack\"]},\"categories\":[{\"id\":"

@@ -85,7 +85,7 @@ function fillOrgSelect() {
     sel.appendChild(opt);
   });
   sel.value = keep;
-  if (sel.value !== keep) sel.selectedIndex = 0;
+  if (sel.selectedIndex < 0 || sel.value !== keep) sel.selectedIndex = 0;
 }
 
 /* The org of a bucket: its own `org`, else its topic's. */

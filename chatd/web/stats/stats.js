@@ -242,7 +242,9 @@ function init() {
       moved = true;
     }
     renderTopicSelect();
-    if (savedToken() && (!result || moved)) load();
+    /* the orgs came after the login: its org, not all the answer had */
+    var orgMoved = !!result && (result.org || '') !== orgs.chosen();
+    if (savedToken() && (!result || moved || orgMoved)) load();
     else if (result) render(); /* topic titles are known now */
   });
   ['from', 'to'].forEach(function (id) {
