@@ -267,6 +267,46 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             assert.equal(await p.locator('#per-org thead th').count(), 1, 'one org, one column');
             await shoot(p, 'stats-admin-west-desktop');
 
+            /* the pooled plan in words: chatd's answer (GET /api/plan?pooled=1,
+             * answered_per_week.pooled beside now, and each org's) stood in
+             * for here, as the test's own numbers */
+            const asked = [];
+            const row = (topic) => ({
+                topic, dow: 1, hour: 18, arrivals_per_h: 30, answered_share: 0.67, slots_had: 1, slots_needed: 2,
+                slots_proposed: 1, gain_per_slot: 1, open: true, short: true, thin: false,
+            });
+            const isPlan = (u) => u.pathname === '/api/plan';
+            await p.route(isPlan, (route) => {
+                asked.push(new URL(route.request().url()).searchParams);
+                route.fulfill({
+                    contentType: 'application/json',
+                    body: JSON.stringify({
+                        target: { wait_s: 300, share: 0.8 }, hours: [row('east_youth'), row('west_youth')],
+                        answered_per_week: {
+                            now: 42.4, pooled: 51.2, observed: 40.2, redistributed: 44, planned: 55,
+                            orgs: [{ org: 'east', now: 22, pooled: 25.1 }, { org: 'west', now: 20.4, pooled: 26.1 }],
+                        },
+                    }),
+                });
+            });
+            await p.selectOption('#org', '');
+            await p.click('#show');
+            const pooled = p.locator('#plan-pooled');
+            await pooled.filter({ hasText: 'Together, about 9 more answered a week: 51 instead of 42' }).waitFor();
+            assert.equal(asked.at(-1).get('pooled'), '1');
+            assert.ok(await p.locator('#plan-limits-pooled').isVisible(), 'the model\'s limits are said');
+            assert.match(await p.locator('#plan-limits-pooled').innerText(), /upper bound/);
+            await p.selectOption('#org', 'west');
+            await p.click('#show');
+            await pooled.filter({ hasText: 'Together with the partners, about 6 more of West Finland Support\'s visitors answered a week: 26 instead of 20' }).waitFor();
+            assert.equal(asked.at(-1).get('org'), 'west');
+            await p.locator('#plan-section').screenshot({ path: path.join(SHOTS, 'federation-stats-pooled-desktop.png') });
+            await p.selectOption('#lang', 'fi');
+            await pooled.filter({ hasText: 'Länsi-Suomen tukiyhdistys: yhdessä kumppanien kanssa noin 6 kävijää enemmän' }).waitFor();
+            await p.selectOption('#lang', 'en');
+            assert.deepEqual(await axe(p), []);
+            await p.unroute(isPlan);
+
             const c = await page(PHONE, { locale: 'fi-FI' });
             await login(c, CORA);
             const coraOrgs = await c.locator('#org option').allInnerTexts();

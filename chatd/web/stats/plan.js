@@ -18,7 +18,7 @@ import { nf, tn, weekdayName, hourRange } from './format.js';
 import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToHour } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
-import { federated, orgParam } from './orgs.js';
+import { federated, orgParam, orgName } from './orgs.js';
 
 var DEFAULT_SHARE_PCT = 80;
 var DEFAULT_WAIT_MIN = 5;
@@ -28,7 +28,7 @@ var MORE = '\u25b2';   /* ▲: needs more slots than it had */
 var t = I18N.t;
 var $ = Chat.$;
 
-var query = null;      /* {from, to, topic, token} of the period shown */
+var query = null;      /* {from, to, topic, org, token} of the period shown */
 var plan = null;       /* the last answer */
 var seq = 0;
 
@@ -104,7 +104,7 @@ function render() {
   if (!plan) return;
   var rows = plan.hours;
   renderHeadline(rows, plan.answered_per_week);
-  renderPooled(plan.answered_per_week);
+  renderPooled(rows.length ? plan.answered_per_week : null);   /* nothing to pool without contacts */
   renderGain(rows);
   renderGrids(rows);
   updateScrollRegions();
@@ -176,17 +176,23 @@ function renderHeadline(rows, apw) {
  * what the orgs' topics of the same audience would answer as one queue in
  * each hour, beside `now` (each org apart, as staffed). It is an upper
  * bound that overflow between the orgs approaches, and the limits say so;
- * nothing is said without it. */
+ * nothing is said without it. With an org chosen, that org's own figures
+ * (`answered_per_week.orgs`: {org, now, pooled}, its visitors answered in
+ * the one queue) when chatd gives them. */
 function renderPooled(apw) {
   var p = $('plan-pooled');
+  var org = query && query.org;
+  var own = org && apw && Array.isArray(apw.orgs)
+    ? apw.orgs.filter(function (o) { return o && o.org === org; })[0] : null;
+  if (own) apw = own;
   var ok = !!apw && typeof apw.pooled === 'number' && typeof apw.now === 'number';
   p.hidden = !ok;
   $('plan-limits-pooled').hidden = !ok;
   if (!ok) { p.textContent = ''; return; }
   var gain = Math.round(apw.pooled) - Math.round(apw.now);
-  p.textContent = gain >= 1
-    ? tn('s.plan.pooled.more', gain, { gain: whole(gain), pooled: whole(apw.pooled), now: whole(apw.now) })
-    : t('s.plan.pooled.same', { pooled: whole(apw.pooled) });
+  var vars = { gain: whole(gain), pooled: whole(apw.pooled), now: whole(apw.now), org: own ? orgName(org) : '' };
+  if (gain < 1) p.textContent = t('s.plan.pooled.same', vars);
+  else p.textContent = tn(own ? 's.plan.pooled.org' : 's.plan.pooled.more', gain, vars);
 }
 
 /* Whether a row is flagged as short: chatd says so (`short`: never a closed
