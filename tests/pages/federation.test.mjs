@@ -255,7 +255,8 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
                 .then((c) => c.join('|')), '2|1');
             assert.match(await p.locator('#per-org').innerText(), /Answered by a partner/);
             assert.match(await p.locator('#per-org').innerText(), /Answered for a partner/);
-            await shoot(p, 'stats-admin-all-desktop', true);
+            await shoot(p, 'stats-admin-all-desktop');
+            await p.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-admin-per-org.png') });
             assert.deepEqual(await axe(p), []);
 
             await p.selectOption('#org', 'west');
@@ -314,7 +315,8 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             await c.locator('#fig-joins .figure-value').filter({ hasText: '2' }).waitFor();
             assert.doesNotMatch(await c.locator('#results').innerText(), new RegExp(WEST.fi));
             assert.deepEqual(await c.evaluate(layoutProblems), []);
-            await shoot(c, 'stats-coordinator-east-phone', true);
+            await shoot(c, 'stats-coordinator-east-phone');
+            await c.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-coordinator-per-org-phone.png') });
             assert.deepEqual(await axe(c), []);
         });
     });
