@@ -339,6 +339,45 @@ static void test_sets_are_apart_and_subscribers_leave(void **state)
     conn_fini(&c);
 }
 
+/* contract v3 §4: each subscriber gets the text of its org (texts[0]:
+ * those without ?org=), and nothing when its org's text is NULL (its part
+ * of the status did not change). */
+static void test_broadcast_by_org_reaches_each_org_only(void **state)
+{
+    (void)state;
+    struct conn_set s;
+    struct conn all, east, west, gone;
+    char buf[256];
+    conn_set_init(&s);
+    conn_init(&all, &s, PROTO_STATUS, NULL);
+    conn_init(&east, &s, PROTO_STATUS, NULL);
+    conn_init(&west, &s, PROTO_STATUS, NULL);
+    conn_init(&gone, &s, PROTO_STATUS, NULL);
+    assert_int_equal(all.org, CONN_ORG_ALL);
+    east.org = 0;
+    west.org = 1;
+    gone.org = CONN_ORG_UNKNOWN; /* never subscribed in the hub; out of range here */
+    conn_subscribe(&all);
+    conn_subscribe(&east);
+    conn_subscribe(&west);
+    conn_subscribe(&gone);
+    struct conn_shared *texts[3] = {conn_shared_new(strdup("every")),
+                                    conn_shared_new(strdup("east")), NULL};
+    conn_broadcast_by_org(&s, texts, 3);
+    conn_shared_unref(texts[0]);
+    conn_shared_unref(texts[1]);
+    struct rule any = {.committed = 9};
+    conn_release(&s, may_go, &any, wake, NULL);
+    assert_string_equal(drain(&all, buf), "every");
+    assert_string_equal(drain(&east, buf), "east");
+    assert_null(conn_next_frame(&west)); /* west's part did not change */
+    assert_null(conn_next_frame(&gone));
+    conn_fini(&all);
+    conn_fini(&east);
+    conn_fini(&west);
+    conn_fini(&gone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_a_slow_subscriber_holds_only_the_latest_status),
         cmocka_unit_test(test_a_slow_board_holds_one_frame_per_alert),
         cmocka_unit_test(test_a_shared_status_is_one_text_for_all),
+        cmocka_unit_test(test_broadcast_by_org_reaches_each_org_only),
         cmocka_unit_test(test_bucket_rate_and_burst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
