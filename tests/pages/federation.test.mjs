@@ -10,10 +10,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import {
-    connect, endHour, httpGet, request, terminateClients, visitorHello, workerLogin,
+    CHATADMIN, connect, endHour, httpGet, request, run, terminateClients, visitorHello, workerLogin,
 } from '../integration/harness.mjs';
 import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
 
@@ -122,6 +123,45 @@ test('GET /api/status?org= and status.v1 on /ws?org= carry one org\'s topics, pu
             const vall = await visitorHello(srv.port);
             assert.equal(vall.welcome.topics.length, 3);
             assert.deepEqual(vall.welcome.orgs.map((o) => o.id), ['east', 'west']);
+            terminateClients();
+        });
+    });
+
+/* Letters keys made by chatadmin: the server's, and East's own. */
+const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-fed-keys-'));
+after(() => fs.rmSync(keyDir, { recursive: true, force: true }));
+async function keygen(name) {
+    const dir = path.join(keyDir, name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'c.ini'), `[server]\ndata_dir = ${dir}/var\n[topic t]\nhours = always\n`);
+    const kg = await run(CHATADMIN, ['--config', path.join(dir, 'c.ini'), 'letters', 'keygen', '--out', dir], 'letters passphrase 1');
+    assert.equal(kg.code, 0, kg.stderr);
+    return { pub: path.join(dir, 'letters.pub'), key: path.join(dir, 'letters.key'),
+        text: fs.readFileSync(path.join(dir, 'letters.pub'), 'utf8').trim() };
+}
+
+test('a letter to a topic is sealed to its org\'s key: the welcome says each topic\'s, and on ?org= the org\'s',
+    { timeout: 30000 }, async () => {
+        const server = await keygen('server');
+        const east = await keygen('east');
+        const config = ORGS.replace('overflow_to = west', `overflow_to = west\nletters_pub = ${east.pub}\nletters_key = ${east.key}`);
+        const topics = {
+            ...TOPICS,
+            east_youth: { ...TOPICS.east_youth, letters: 'on' },
+            west_youth: { ...TOPICS.west_youth, letters: 'on' },
+        };
+        assert.notEqual(server.text, east.text);
+        await daemon({ config, topics, server: { letters_pub: server.pub, letters_key: server.key } }, async ({ srv }) => {
+            const all = (await visitorHello(srv.port)).welcome;
+            const byId = Object.fromEntries(all.topics.map((t) => [t.id, t]));
+            assert.equal(byId.east_youth.letters_pub, east.text, 'East\'s topic: East\'s key');
+            assert.equal(byId.west_youth.letters_pub, server.text, 'West has no key of its own: the server\'s');
+            assert.equal(byId.east_parents.letters_pub, undefined, 'a topic without letters names no key');
+            assert.equal(all.letters_pub, server.text);
+            const vc = await connect(srv.port, 'visitor.v1', { path: '/ws?org=east' });
+            const w = await request(vc, { type: 'hello' });
+            assert.equal(w.letters_pub, east.text, 'East\'s page: East\'s key');
+            assert.deepEqual(w.topics.map((t) => t.letters_pub), [east.text, undefined]);
             terminateClients();
         });
     });
