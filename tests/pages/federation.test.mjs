@@ -166,6 +166,35 @@ test('a letter to a topic is sealed to its org\'s key: the welcome says each top
         });
     });
 
+test('a reload (SIGHUP) finds each subscriber\'s org again by id, and closes those of an org that is gone',
+    { timeout: 30000 }, async () => {
+        await daemon(FED, async ({ srv }) => {
+            const east = await connect(srv.port, 'status.v1', { path: '/ws?org=east' });
+            const west = await connect(srv.port, 'status.v1', { path: '/ws?org=west' });
+            assert.deepEqual(ids((await east.next('status')).topics), ['east_parents', 'east_youth']);
+            await west.next('status');
+            /* west goes, with its topic; east is renamed and is now the first org and the only one */
+            const text = fs.readFileSync(srv.cfg, 'utf8')
+                .replace(/\n\[topic west_youth\][^[]*/, '\n')
+                .replace(/\n\[org west\][^[]*/, '\n')
+                .replace('overflow_to = west\n', '')
+                .replace(`name_en = ${EAST.en}`, 'name_en = East Support');
+            assert.doesNotMatch(text, /west/);
+            fs.writeFileSync(srv.cfg, text);
+            srv.proc.kill('SIGHUP');
+            const pushed = await east.next((m) => m.type === 'status' && m.orgs && m.orgs[0].name.en === 'East Support',
+                { timeout: 10000 });
+            assert.deepEqual(ids(pushed.topics), ['east_parents', 'east_youth'], 'still East\'s topics');
+            assert.equal((await west.next('error')).code, 'not_found');
+            await west.closed;
+            assert.equal(west.closeInfo.code, 1008);
+            const body = JSON.parse((await httpGet(srv.port, '/api/status?org=east')).body);
+            assert.equal(body.orgs[0].name.en, 'East Support', 'the org\'s kept body was made again');
+            assert.equal((await httpGet(srv.port, '/api/status?org=west')).status, 404);
+            terminateClients();
+        });
+    });
+
 test('without [org] sections: topics carry org "main", nothing names it, ?org=main is every topic',
     { timeout: 30000 }, async () => {
         await daemon({}, async ({ srv }) => {
