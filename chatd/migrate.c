@@ -202,6 +202,9 @@ static const char *const store_migrations[] = {
      "ALTER TABLE stats ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE import_stage ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"),
     MIGRATION_LETTERS, /* letters: after every migration before it, whatever its number */
+    /* 13: contract v3 §4, the orgs a user belongs to: "east,west", "*" (a
+     * federation admin) or "" (users made before orgs: the default org) */
+    "ALTER TABLE users ADD COLUMN orgs TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
