@@ -345,31 +345,6 @@ static void row_csv(FILE *out, const struct proto_plan_row *r, bool redistribute
     fputs(r->short_ ? ",true\n" : ",false\n", out);
 }
 
-/* The org of topic i, and the orgs of cfg (one implicit "main" until the
- * config has orgs). */
-#ifndef CONFIG_MAX_ORGS
-#define CONFIG_MAX_ORGS 32
-#endif
-static size_t topic_org(const struct config *cfg, size_t i)
-{
-    (void)cfg;
-    (void)i;
-    return 0;
-}
-
-static size_t report_norgs(const struct config *cfg)
-{
-    (void)cfg;
-    return 1;
-}
-
-static const char *report_org_id(const struct config *cfg, size_t o)
-{
-    (void)cfg;
-    (void)o;
-    return "main";
-}
-
 /* The summary of the topics the plan counts (answered_per_week): the
  * model's figures summed over them, and with the pooled plan each org's. */
 struct summary {
@@ -421,10 +396,11 @@ static int pool_week(const struct config *cfg, struct summary *s)
                 return rc;
             for (size_t i = 0; i < cfg->ntopics; i++)
                 if (s->weeks[i] && cfg->topics[i].audience == audiences[a])
-                    s->org_pool[topic_org(cfg, i)] += s->weeks[i][h].load.arrivals_per_h * share;
+                    s->org_pool[(size_t)cfg->topics[i].org] +=
+                        s->weeks[i][h].load.arrivals_per_h * share;
         }
     }
-    for (size_t o = 0; o < report_norgs(cfg); o++)
+    for (size_t o = 0; o < cfg->norgs; o++)
         s->pooled += s->org_pool[o];
     return 0;
 }
@@ -452,7 +428,7 @@ static int plan_topic_rows(struct plan_report *r, size_t i, const struct plan_ta
             s->planned += red.answered_planned;
         }
         s->now += now;
-        s->org_now[topic_org(r->cfg, i)] += now;
+        s->org_now[(size_t)r->cfg->topics[i].org] += now;
         s->observed += observed_of(r, (int)i);
         if (r->pooled) {
             if (!(s->weeks[i] = malloc(sizeof(week))))
@@ -487,8 +463,8 @@ static void print_csv(const struct plan_report *r, const struct proto_plan *plan
     if (r->pooled)
         fprintf(out, " pooled=%.1f", s->pooled);
     fputc('\n', out);
-    for (size_t o = 0; r->pooled && o < report_norgs(r->cfg); o++)
-        fprintf(out, "# answered_per_week org=%s now=%.1f pooled=%.1f\n", report_org_id(r->cfg, o),
+    for (size_t o = 0; r->pooled && o < r->cfg->norgs; o++)
+        fprintf(out, "# answered_per_week org=%s now=%.1f pooled=%.1f\n", r->cfg->orgs[o].id,
                 s->org_now[o], s->org_pool[o]);
 }
 
@@ -525,8 +501,8 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
         plan.answered_planned = rounded(s->planned, 10);
         plan.answered_observed = rounded(s->observed, 10);
         plan.answered_pooled = rounded(s->pooled, 10);
-        for (size_t o = 0; r->pooled && o < report_norgs(r->cfg); o++)
-            orgs[plan.norgs++] = (struct proto_plan_org){.org = report_org_id(r->cfg, o),
+        for (size_t o = 0; r->pooled && o < r->cfg->norgs; o++)
+            orgs[plan.norgs++] = (struct proto_plan_org){.org = r->cfg->orgs[o].id,
                                                          .now = rounded(s->org_now[o], 10),
                                                          .pooled = rounded(s->org_pool[o], 10)};
         plan.orgs = orgs;

@@ -13,12 +13,14 @@ import { REPO, httpGet, prepare, scenario, workerLogin } from './harness.mjs';
 const STATS = ['example-stats.csv', 'federation-stats.csv'].map((f) => path.join(REPO, 'config', f));
 const PERIOD = ['--from', '2026-10-26', '--to', '2026-11-22'];
 
-/* federation.ini's [org] and [topic] sections, without its key paths: the
- * orgs use the test's server key */
+/* federation.ini's [org] and [topic] sections, without its key paths (the
+ * orgs use the test's server key), and an org main without topics, where
+ * the harness's worker alice (made without --org) belongs */
 function federation() {
     const text = fs.readFileSync(path.join(REPO, 'config', 'federation.ini'), 'utf8');
     const sections = text.slice(text.indexOf('[org '));
-    return sections.split('\n').filter((l) => !/^(transcript_key|letters_pub|letters_key|letters)\s*=/.test(l)).join('\n');
+    const kept = sections.split('\n').filter((l) => !/^(transcript_key|letters_pub|letters_key|letters)\s*=/.test(l));
+    return `${kept.join('\n')}\n[org main]\n`;
 }
 const FED = { topics: {}, extra: federation() };
 
@@ -39,7 +41,8 @@ test('plan --pooled: the federation answers more as one pool, and the orgs add u
         assert.equal(r.code, 0, r.stderr);
         const a = JSON.parse(r.stdout).answered_per_week;
         assert.deepEqual(Object.keys(a), ['now', 'observed', 'pooled', 'orgs']);
-        assert.deepEqual(a.orgs.map((o) => o.org), ['west', 'east']);
+        assert.deepEqual(a.orgs.map((o) => o.org), ['west', 'east', 'main']);
+        assert.deepEqual([a.orgs[2].now, a.orgs[2].pooled], [0, 0], 'main has no topic');
         /* offset peaks: clearly more together, yet not more than arrive */
         assert.ok(a.pooled > a.now + 10, `pooled ${a.pooled} vs now ${a.now}`);
         const sum = (k) => a.orgs.reduce((s, o) => s + o[k], 0);
@@ -50,11 +53,22 @@ test('plan --pooled: the federation answers more as one pool, and the orgs add u
         assert.equal(red.answered_per_week.now, a.now);
         assert.equal(red.answered_per_week.pooled, a.pooled);
         assert.ok(red.answered_per_week.redistributed > 0);
-        /* the CSV's summary lines say the same */
+        /* the CSV's summary lines say the same (each rounded once) */
         const csv = (await env.admin(['plan', ...PERIOD, '--pooled'])).stdout.trim().split('\n');
-        assert.equal(csv.at(-3), `# answered_per_week now=${a.now.toFixed(1)} observed=${a.observed.toFixed(1)} pooled=${a.pooled.toFixed(1)}`);
-        assert.equal(csv.at(-2), `# answered_per_week org=west now=${a.orgs[0].now.toFixed(1)} pooled=${a.orgs[0].pooled.toFixed(1)}`);
-        assert.match(csv.at(-1), /^# answered_per_week org=east now=\d+\.\d pooled=\d+\.\d$/);
+        const figures = (line, re) => {
+            const m = re.exec(line);
+            assert.ok(m, line);
+            return m.slice(1).map(Number);
+        };
+        const [now, observed, pooled] = figures(csv.at(-4), /^# answered_per_week now=(\d+\.\d) observed=(\d+\.\d) pooled=(\d+\.\d)$/);
+        near(now, a.now, 0.11, 'csv now');
+        near(observed, a.observed, 0.11, 'csv observed');
+        near(pooled, a.pooled, 0.11, 'csv pooled');
+        ['west', 'east', 'main'].forEach((org, i) => {
+            const [n, p] = figures(csv.at(i - 3), new RegExp(`^# answered_per_week org=${org} now=(\\d+\\.\\d) pooled=(\\d+\\.\\d)$`));
+            near(n, a.orgs[i].now, 0.11, `csv ${org} now`);
+            near(p, a.orgs[i].pooled, 0.11, `csv ${org} pooled`);
+        });
         /* without --pooled: no pooled figure */
         const plain = JSON.parse((await env.admin(['plan', ...PERIOD, '--format', 'json'])).stdout);
         assert.equal(plain.answered_per_week, undefined);

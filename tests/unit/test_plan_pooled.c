@@ -146,10 +146,25 @@ static double week_figure(json_t *plan, const char *name)
     return json_number_value(v);
 }
 
+/* Two orgs: e is east's, w and p west's. */
 #define YOUNG_AND_PARENTS                                                                          \
-    "[topic e]\nhours = always\naudience = young\n"                                                \
-    "[topic w]\nhours = always\naudience = young\n"                                                \
-    "[topic p]\nhours = always\naudience = parent\n"
+    "[org east]\n[org west]\n"                                                                     \
+    "[topic e]\norg = east\nhours = always\naudience = young\n"                                    \
+    "[topic w]\norg = west\nhours = always\naudience = young\n"                                    \
+    "[topic p]\norg = west\nhours = always\naudience = parent\n"
+
+/* Org i's figure name ("now" or "pooled") in answered_per_week.orgs, which
+ * must be org id. */
+static double org_figure(json_t *plan, size_t i, const char *id, const char *name)
+{
+    json_t *o =
+        json_array_get(json_object_get(json_object_get(plan, "answered_per_week"), "orgs"), i);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "org")), id);
+    json_t *v = json_object_get(o, name);
+    assert_true(json_is_number(v));
+    return json_number_value(v);
+}
 
 /* Monday 10-11: e has a slot and nobody, w six joins and no slot, and the
  * parents' topic p six joins and no slot. Apart nobody is answered; pooled,
@@ -171,6 +186,13 @@ static void test_pooled_gives_an_idle_slot_to_the_same_audience(void **state)
     assert_near(week_figure(plan, "pooled"), 3.8, 1e-9, "pooled (6 (1 - 1/e), to 0.1)");
     assert_near(week_figure(plan, "observed"), 6, 1e-9, "observed (3 + 3 answered)");
     assert_null(json_object_get(json_object_get(plan, "answered_per_week"), "redistributed"));
+    /* each org: east's idle slot answers west's visitors, who are west's */
+    assert_near(org_figure(plan, 0, "east", "now"), 0, 1e-9, "east now");
+    assert_near(org_figure(plan, 0, "east", "pooled"), 0, 1e-9, "east pooled");
+    assert_near(org_figure(plan, 1, "west", "now"), 0, 1e-9, "west now");
+    assert_near(org_figure(plan, 1, "west", "pooled"), 3.8, 1e-9, "west pooled");
+    assert_null(
+        json_array_get(json_object_get(json_object_get(plan, "answered_per_week"), "orgs"), 2));
     json_decref(plan);
     plan_report_free(rep);
     config_free(cfg);
@@ -195,6 +217,9 @@ static void test_pooled_of_one_topic_is_now(void **state)
     double now = week_figure(plan, "now");
     assert_true(now > 10);
     assert_near(week_figure(plan, "pooled"), now, 1e-9, "pooled of one topic");
+    /* no [org]: the one implicit org, main, has it all */
+    assert_near(org_figure(plan, 0, "main", "now"), now, 1e-9, "main's now");
+    assert_near(org_figure(plan, 0, "main", "pooled"), now, 1e-9, "main's pooled");
     json_decref(plan);
     plan_report_free(rep);
     config_free(cfg);
@@ -228,6 +253,11 @@ static void test_pooled_offset_peaks_answer_more(void **state)
     if (!(pooled > now + 10))
         fail_msg("pooled %.1f is not clearly above now %.1f", pooled, now);
     assert_true(pooled <= arrivals);
+    /* the orgs add up to the whole (each figure rounded to 0.1) */
+    assert_near(org_figure(plan, 0, "east", "now") + org_figure(plan, 1, "west", "now"), now, 0.11,
+                "the orgs' now");
+    assert_near(org_figure(plan, 0, "east", "pooled") + org_figure(plan, 1, "west", "pooled"),
+                pooled, 0.11, "the orgs' pooled");
     json_decref(plan);
 
     plan = plan_json(rep, true);
@@ -256,7 +286,9 @@ static void test_pooled_csv_summary(void **state)
     plan_report_pool(rep, true);
     assert_int_equal(plan_report_print(rep, &target, false, STATS_CSV, out), 0);
     fclose(out);
-    assert_non_null(strstr(text, "\n# answered_per_week now=0.0 observed=3.0 pooled=3.8\n"));
+    assert_non_null(strstr(text, "\n# answered_per_week now=0.0 observed=3.0 pooled=3.8\n"
+                                 "# answered_per_week org=east now=0.0 pooled=0.0\n"
+                                 "# answered_per_week org=west now=0.0 pooled=3.8\n"));
     free(text);
     /* without pooled (and without redistribute): no summary */
     out = open_memstream(&text, &len);
