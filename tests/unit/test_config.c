@@ -20,6 +20,8 @@
 
 #include "chat_err.h"
 #include "config.h"
+#include "orgs.h"
+#include "store.h"
 #include "schedule.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -1025,6 +1027,40 @@ static void test_orgs_parse(void **state)
     done(&r);
 }
 
+/* A user's stored orgs against a config: masks, the default org, '*', and
+ * chatadmin's --org list checked and normalized. */
+static void test_user_orgs(void **state)
+{
+    (void)state;
+    struct result r = load("[org east]\n[org west]\n[org main]\n" TOPIC("org = east"), 0);
+    assert_int_equal(r.rc, 0);
+    const struct config *c = r.cfg;
+    assert_int_equal(orgs_mask(c, "east"), 1);
+    assert_int_equal(orgs_mask(c, "west,east"), 3);
+    assert_int_equal(orgs_mask(c, "north"), 0); /* an org since removed: no access */
+    assert_int_equal(orgs_mask(c, "*"), 7);
+    assert_int_equal(orgs_mask(c, ""), 4); /* made before orgs: main */
+    assert_int_equal(orgs_default(c), 2);
+    assert_true(orgs_all("*"));
+    assert_false(orgs_all("east"));
+    char out[STORE_ORGS_MAX + 1], why[160];
+    assert_int_equal(orgs_normalize(c, " west , east,west", out, sizeof(out), why, sizeof(why)), 0);
+    assert_string_equal(out, "west,east");
+    assert_int_equal(orgs_normalize(c, "*", out, sizeof(out), why, sizeof(why)), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(orgs_normalize(c, "east,nor", out, sizeof(out), why, sizeof(why)),
+                     CHAT_ERR_BAD_REQUEST);
+    assert_string_equal(why, "unknown org \"nor\" (the config has no [org nor])");
+    assert_int_equal(orgs_normalize(c, ",", out, sizeof(out), why, sizeof(why)),
+                     CHAT_ERR_BAD_REQUEST);
+    done(&r);
+
+    r = load("[org east]\n[org west]\n" TOPIC("org = east"), 0); /* no main: no default */
+    assert_int_equal(orgs_default(r.cfg), -1);
+    assert_int_equal(orgs_mask(r.cfg, ""), 0);
+    done(&r);
+}
+
 static void test_questions_and_categories_parse(void **state)
 {
     (void)state;
@@ -1180,6 +1216,7 @@ int main(void)
         cmocka_unit_test(test_topic_lookup),
         cmocka_unit_test(test_help_texts),
         cmocka_unit_test(test_orgs_parse),
+        cmocka_unit_test(test_user_orgs),
         cmocka_unit_test(test_questions_and_categories_parse),
         cmocka_unit_test(test_origin_checks_are_exact),
     };
