@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-    CHATADMIN, connect, endHour, httpGet, request, run, terminateClients, visitorHello, workerLogin,
+    CHATADMIN, REPO, connect, endHour, httpGet, request, run, terminateClients, visitorHello, workerLogin,
 } from '../integration/harness.mjs';
 import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
 
@@ -389,3 +389,52 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             assert.deepEqual(await axe(c), []);
         });
     });
+
+/* The example federation (config/federation.ini, both example statistics
+ * files) as the quickstart sets it up: the page says what chatd's pooled
+ * plan says, in words, for all the orgs and for one. */
+test('the statistics page says the example federation\'s pooled plan in words', { timeout: 120000 }, async () => {
+    const ini = fs.readFileSync(path.join(REPO, 'config', 'federation.ini'), 'utf8');
+    const config = ini.slice(ini.indexOf('[org ')).split('\n')
+        .filter((l) => !/^(transcript_key|letters_pub|letters_key|letters)\s*=/.test(l)).join('\n');
+    await daemon({ config, topics: {} }, async ({ srv, base, page }) => {
+        for (const f of ['example-stats.csv', 'federation-stats.csv']) {
+            const r = await srv.admin(['stats', 'import', path.join(REPO, 'config', f)]);
+            assert.equal(r.code, 0, r.stderr);
+        }
+        await addUser(srv, FRAN, 'admin', '*');
+        const fran = await workerLogin(srv.port, FRAN.user, FRAN.password);
+        const api = JSON.parse((await httpGet(srv.port, '/api/plan?from=2026-10-26&to=2026-11-22&pooled=1&redistribute=1',
+            { authorization: `Bearer ${fran.welcome.token}` })).body).answered_per_week;
+        terminateClients();
+        assert.ok(api.pooled > api.now, 'the example answers more as one pool');
+        const gain = Math.round(api.pooled) - Math.round(api.now);
+        for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+            const p = await page(vp, { locale: 'en-GB' });
+            await p.goto(`${base}/stats/`);
+            await p.fill('#login-user', FRAN.user);
+            await p.fill('#login-password', FRAN.password);
+            await p.click('#login-submit');
+            await p.locator('#fig-joins').waitFor();
+            await p.fill('#from', '2026-10-26');
+            await p.fill('#to', '2026-11-22');
+            await p.click('#show');
+            await p.locator('#plan-pooled').filter({
+                hasText: `Together, about ${gain} more answered a week: ${Math.round(api.pooled)} instead of ${Math.round(api.now)}`,
+            }).waitFor({ timeout: 60000 });
+            assert.ok(await p.locator('#plan-limits-pooled').isVisible());
+            await p.locator('#plan-pooled').scrollIntoViewIfNeeded();
+            await shoot(p, `stats-example-pooled-${size}`);
+            assert.deepEqual(await axe(p), []);
+            if (size === 'desktop') {
+                const org = api.orgs[0];
+                await p.selectOption('#org', org.org);
+                await p.click('#show');
+                const ownGain = Math.round(org.pooled) - Math.round(org.now);
+                await p.locator('#plan-pooled').filter({ hasText: ownGain >= 1 ? `about ${ownGain} more of` : 'about as many' })
+                    .waitFor({ timeout: 60000 });
+                await p.locator('#plan-section').screenshot({ path: path.join(SHOTS, 'federation-stats-example-pooled-org-plan.png') });
+            }
+        }
+    });
+});

@@ -93,6 +93,11 @@ function bucketOrg(b) {
   return typeof b.org === 'string' ? b.org : topicOrg[b.topic];
 }
 
+/* The org of topic id (from the status), or undefined. */
+function topicOrgOf(id) {
+  return topicOrg[id];
+}
+
 /* Whether topic id is in the choice. */
 function topicInChoice(id) {
   var org = chosen();
@@ -166,6 +171,7 @@ export {
   chosen,
   orgName,
   topicInChoice,
+  topicOrgOf,
   bucketsOf,
   orgParam,
   renderPerOrg

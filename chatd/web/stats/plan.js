@@ -18,7 +18,7 @@ import { nf, tn, weekdayName, hourRange } from './format.js';
 import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToHour } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
-import { federated, orgParam, orgName } from './orgs.js';
+import { federated, orgParam, orgName, topicOrgOf } from './orgs.js';
 
 var DEFAULT_SHARE_PCT = 80;
 var DEFAULT_WAIT_MIN = 5;
@@ -103,7 +103,16 @@ function clearOut() {
 function render() {
   if (!plan) return;
   var rows = plan.hours;
-  renderHeadline(rows, plan.answered_per_week);
+  var apw = plan.answered_per_week;
+  /* an org chosen, and a chatd that answered with every org's topics: the
+   * org's rows only, and none of the summary but the org's own pooled
+   * figures (the rest is of every org) */
+  var org = query && query.org;
+  if (org && rows.some(function (r) { return topicOrgOf(r.topic) !== org; })) {
+    rows = rows.filter(function (r) { return topicOrgOf(r.topic) === org; });
+    apw = null;
+  }
+  renderHeadline(rows, apw);
   renderPooled(rows.length ? plan.answered_per_week : null);   /* nothing to pool without contacts */
   renderGain(rows);
   renderGrids(rows);
