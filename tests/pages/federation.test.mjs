@@ -324,6 +324,10 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
                 .then((c) => c.join('|')), '2|1');
             assert.match(await p.locator('#per-org').innerText(), /Answered by a partner/);
             assert.match(await p.locator('#per-org').innerText(), /Answered for a partner/);
+            for (const m of ['overflow_out', 'overflow_in']) {
+                assert.equal(await p.locator(`#per-topic tr[data-measure="${m}"] td[data-topic="east_youth"]`).innerText(), '0',
+                    `the per-topic totals have ${m}`);
+            }
             await shoot(p, 'stats-admin-all-desktop');
             await p.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-admin-per-org.png') });
             assert.deepEqual(await axe(p), []);
