@@ -62,14 +62,44 @@ size_t hub_status_orgs(const struct hub *h, int org, struct proto_org *out)
     return cfg->norgs;
 }
 
-/* The status frame (frame: true) or GET body of org (-1: every topic) at now. */
-static char *status_text(const struct hub *h, int org, time_t now, bool frame)
-{
+/* One org's part of the status at one instant (org -1: every topic). */
+struct status_view {
+    int org;
+    size_t n, norgs;
     struct proto_topic_status topics[CONFIG_MAX_TOPICS];
     struct proto_org orgs[CONFIG_MAX_ORGS];
-    size_t n = hub_status_topics(h, org, now, topics), norgs = hub_status_orgs(h, org, orgs);
-    return frame ? proto_status_orgs(now, topics, n, orgs, norgs)
-                 : proto_status_body_orgs(now, topics, n, orgs, norgs);
+};
+
+/* v of org from all, the status objects of every topic (n of them). */
+static void view_of(const struct hub *h, int org, const struct proto_topic_status *all, size_t n,
+                    struct status_view *v)
+{
+    v->org = org;
+    v->n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (org < 0 || h->cfg->topics[i].org == org)
+            v->topics[v->n++] = all[i];
+    v->norgs = hub_status_orgs(h, org, v->orgs);
+}
+
+/* The status.v1 frame of v, "generated" at (0: what subscribers saw, to
+ * compare), or its GET /api/status body. */
+static char *view_frame(const struct status_view *v, time_t at)
+{
+    return proto_status_orgs(at, v->topics, v->n, v->orgs, v->norgs);
+}
+
+static char *view_body(const struct status_view *v, time_t at)
+{
+    return proto_status_body_orgs(at, v->topics, v->n, v->orgs, v->norgs);
+}
+
+/* The view of org at now, worked out for it alone. */
+static void view_now(const struct hub *h, int org, time_t now, struct status_view *v)
+{
+    struct proto_topic_status all[CONFIG_MAX_TOPICS];
+    size_t n = hub_status_topics(h, -1, now, all);
+    view_of(h, org, all, n, v);
 }
 
 void hub_conn_org(struct hub *h, struct conn *c, const char *id)
@@ -98,43 +128,52 @@ void hub_status_open(struct hub *h, struct conn *c, time_t now)
 {
     if (hub_conn_org_refused(c))
         return;
+    struct status_view *v = malloc(sizeof(*v));
     conn_subscribe(c);
-    conn_send(c, status_text(h, c->org, now, true));
+    if (!v)
+        return; /* the next push reaches it */
+    view_now(h, c->org, now, v);
+    conn_send(c, view_frame(v, now));
+    free(v);
 }
 
-/* When org k's part of the status differs from what its subscribers saw
- * last: its new frame (its GET body made too), else NULL. */
-static struct conn_shared *org_changed(struct hub *h, int k, time_t now)
+/* True when v's part of the status differs from what its subscribers saw
+ * last (*last, renewed); then *frame is its new frame (NULL when out of
+ * memory) and its GET body is made too. */
+static bool changed(struct hub *h, const struct status_view *v, char **last, time_t now,
+                    struct conn_shared **frame)
 {
-    char *text = status_text(h, k, 0, true); /* "generated" aside */
-    if (!text || (h->org_last_status[k] && strcmp(h->org_last_status[k], text) == 0)) {
+    char *text = view_frame(v, 0); /* "generated" aside */
+    if (!text || (*last && strcmp(*last, text) == 0)) {
         free(text);
-        return NULL;
+        return false;
     }
-    free(h->org_last_status[k]);
-    h->org_last_status[k] = text;
-    hub_http_status_changed(h, k, status_text(h, k, now, false), now);
-    return conn_shared_new(status_text(h, k, now, true));
+    free(*last);
+    *last = text;
+    hub_http_status_changed(h, v->org, view_body(v, now), now);
+    *frame = conn_shared_new(view_frame(v, now));
+    return true;
 }
 
 void hub_status_push(struct hub *h, time_t now)
 {
     struct conn_shared *frames[CONFIG_MAX_ORGS + 1] = {0};
-    char *text = status_text(h, -1, 0, true); /* "generated" aside, what subscribers saw */
-    if (!text || (h->last_status && strcmp(h->last_status, text) == 0)) {
-        free(text); /* every org's part is in it: none changed either */
-        return;
-    }
-    free(h->last_status);
-    h->last_status = text;
-    hub_http_status_changed(h, -1, status_text(h, -1, now, false), now);
-    frames[0] = conn_shared_new(status_text(h, -1, now, true)); /* once for all */
-    int n = 1;
-    if (h->cfg->orgs_declared)
-        for (; n <= (int)h->cfg->norgs; n++)
-            frames[n] = org_changed(h, n - 1, now);
-    conn_broadcast_by_org(&h->conns, frames, n);
-    for (int k = 0; k < n; k++)
+    struct proto_topic_status all[CONFIG_MAX_TOPICS];
+    struct status_view *v = malloc(sizeof(*v));
+    if (!v)
+        return;                                    /* pushed at the next change */
+    size_t n = hub_status_topics(h, -1, now, all); /* once: every part is of this instant */
+    view_of(h, -1, all, n, v);
+    int groups = 1;
+    /* every org's part is in the whole: when it did not change, none did */
+    if (changed(h, v, &h->last_status, now, &frames[0]) && h->cfg->orgs_declared)
+        for (; groups <= (int)h->cfg->norgs; groups++) {
+            view_of(h, groups - 1, all, n, v);
+            changed(h, v, &h->org_last_status[groups - 1], now, &frames[groups]);
+        }
+    free(v);
+    conn_broadcast_by_org(&h->conns, frames, groups);
+    for (int k = 0; k < groups; k++)
         if (frames[k])
             conn_shared_unref(frames[k]);
 }
@@ -151,8 +190,12 @@ const char *hub_status_body(struct hub *h, const char *org, double now, const ch
             k = -1; /* "main": every topic */
     }
     struct hub_cached *c = k < 0 ? &h->status_body : &h->org_status_body[k];
-    if (!c->body) /* before the first push since the start or a reload */
-        hub_http_status_changed(h, k, status_text(h, k, (time_t)now, false), (time_t)now);
+    struct status_view *v;
+    if (!c->body && (v = malloc(sizeof(*v)))) { /* before the first push since a (re)start */
+        view_now(h, k, (time_t)now, v);
+        hub_http_status_changed(h, k, view_body(v, (time_t)now), (time_t)now);
+        free(v);
+    }
     *etag = c->etag;
     return c->body;
 }
