@@ -658,12 +658,8 @@ static void print_row(FILE *out, enum stats_format fmt, const struct stats_repor
     format_hour(row->hour, iso);
     if (fmt == STATS_CSV)
         fprintf(out, "%s,%s", row->topic, iso);
-    else if (org) /* org ids are [a-z0-9_]: nothing in them needs escaping */
-        fprintf(out, "%s{\"topic\":\"%s\",\"org\":\"%s\",\"hour\":\"%s\"", first ? "" : ",",
-                row->topic, org, iso);
     else
-        fprintf(out, "%s{\"topic\":\"%s\",\"org\":null,\"hour\":\"%s\"", first ? "" : ",",
-                row->topic, iso);
+        fprintf(out, "%s{\"topic\":\"%s\",\"hour\":\"%s\"", first ? "" : ",", row->topic, iso);
     for (int i = 0; i < STAT_COUNT; i++) {
         int by = hidden_with(i);
         print_value(out, fmt, stat_names[i], row->c[i],
@@ -673,9 +669,17 @@ static void print_row(FILE *out, enum stats_format fmt, const struct stats_repor
         long v = row_extra(row, k);
         print_value(out, fmt, r->names[k], v, min_count > 0 && v < min_count, min_count);
     }
-    if (fmt == STATS_CSV && r->cfg) /* the last column: older readers' columns stay put */
-        fprintf(out, ",%s", org ? org : "");
-    fputs(fmt == STATS_CSV ? "\n" : "}", out);
+    /* the org last, in both forms: older readers' columns stay put (the
+     * pages' CSV takes the JSON's order); org ids are [a-z0-9_], nothing
+     * in them needs escaping */
+    if (fmt == STATS_CSV && r->cfg)
+        fprintf(out, ",%s\n", org ? org : "");
+    else if (fmt == STATS_CSV)
+        fputc('\n', out);
+    else if (r->cfg && org)
+        fprintf(out, ",\"org\":\"%s\"}", org);
+    else
+        fputs(r->cfg ? ",\"org\":null}" : "}", out);
 }
 
 int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out)
