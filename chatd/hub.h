@@ -104,6 +104,7 @@ struct hub_plan_query {
     const char *from, *to, *topic;
     const char *org; /* contract v3 §4: one of the asker's orgs (NULL: all of them) */
     const char *target_wait_s, *target_share, *redistribute;
+    const char *pooled; /* "1": the pooled plan too (contract v3 §4) */
 };
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
                  void *owner, struct report_job **job);

@@ -133,8 +133,10 @@ static int make_plan(const struct config *cfg, struct store *st, const struct re
 {
     struct plan_report *rep = plan_report_new(cfg, q->from, q->to);
     int rc = rep ? each_bucket(cfg, st, q, plan_report_add, rep) : CHAT_ERR_NOMEM;
-    if (rc == 0)
+    if (rc == 0) {
+        plan_report_pool(rep, q->pooled);
         rc = plan_report_print(rep, &q->target, q->redistribute, STATS_JSON, out);
+    }
     plan_report_free(rep);
     return rc;
 }
