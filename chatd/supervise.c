@@ -210,7 +210,7 @@ void supervise_push_board(struct hub *h, double now)
                 char *text = board_frame(h, w, (time_t)now, NULL, NULL);
                 if (!text)
                     continue;
-                if (k == BOARD_SCOPES_MAX) /* more sets than kept: the oldest makes room */
+                if (k == BOARD_SCOPES_MAX) /* more sets than kept: the last one gives way */
                     free(built.s[--k].text);
                 else
                     built.n++;
