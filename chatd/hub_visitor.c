@@ -56,9 +56,8 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         ts->letters_known = true; /* contract v3 §3 */
         ts->letters = t->letters;
         ts->letter_days = t->letter_days;
-        /* orgs seal letters to keys of their own: each topic says its org's */
-        if (h->cfg->orgs_declared && t->letters)
-            ts->letters_pub = letters_pub(h, t->org);
+        /* letters to a topic are sealed to its org's key (contract v3 §4) */
+        ts->letters_pub = h->cfg->orgs[t->org].letters_pub;
     }
     struct proto_welcome_visitor w = {.session = v->session,
                                       .resumed = resumed,

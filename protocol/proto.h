@@ -292,8 +292,8 @@ struct proto_topic_status {
     bool letters_known; /* visitor welcome: "letters" and "letter_days" (contract v3 §3) */
     bool letters;
     int letter_days;
+    const char *letters_pub; /* visitor welcome: the key of the topic's org (contract v3 §4) */
     const char *org;         /* contract v3 §4: the topic's org id; NULL: left out */
-    const char *letters_pub; /* visitor welcome, orgs declared: its org's letters key; NULL: none */
 };
 
 /* An organisation as the public pages name it (contract v3 §4):

@@ -618,7 +618,7 @@ static const struct {
     {enc_welcome_org,
      "{\"type\":\"welcome\",\"session\":\"tok\",\"resumed\":false,\"state\":\"idle\",\"topics\":"
      "[" EAST_OPEN
-     ",\"letters\":true,\"letter_days\":5,\"org\":\"east\",\"letters_pub\":\"EASTKEY\"}],\"help\":{"
+     ",\"letters\":true,\"letter_days\":5,\"letters_pub\":\"EASTKEY\",\"org\":\"east\"}],\"help\":{"
      "\"fi\":\"\",\"sv\":\"\",\"en\":\"\"},\"letters_pub\":\"EASTKEY\",\"orgs\":[{\"id\":\"east\","
      "\"name\":{\"fi\":\"Itä ry\",\"sv\":\"Öst rf\",\"en\":\"East Support\"}}]}"},
     {enc_welcome_worker, "{\"type\":\"welcome\",\"user\":\"ann\",\"alias\":\"Ann\","
