@@ -18,7 +18,7 @@ import { nf, tn, weekdayName, hourRange } from './format.js';
 import { el, hidden, titledTable, weekTable, weekRow, updateScrollRegions, scrollToHour } from './table.js';
 import { topicTitle, topicIds } from './page.js';
 import { fetchAuthed } from './login.js';
-import { federated, orgParam, orgName, topicOrgOf } from './orgs.js';
+import { federated, orgName, topicOrgOf } from './orgs.js';
 
 var DEFAULT_SHARE_PCT = 80;
 var DEFAULT_WAIT_MIN = 5;
@@ -72,8 +72,11 @@ function fetchPlan() {
   var url = '/api/plan?from=' + encodeURIComponent(query.from) + '&to=' + encodeURIComponent(query.to) +
     (query.topic ? '&topic=' + encodeURIComponent(query.topic) : '') +
     '&target_wait_s=' + tg.wait_s + '&target_share=' + tg.share + '&redistribute=1' +
-    /* a federation: what the orgs would answer as one pool (contract v3 §4) */
-    (federated() ? orgParam() + '&pooled=1' : '');
+    /* a federation: what the orgs would answer as one pool (contract v3 §4).
+     * Asked of every topic the login sees, not of the chosen org's alone
+     * (chatd pools the topics asked for): the org's rows and its own pooled
+     * figures are taken from that answer (render) */
+    (federated() ? '&pooled=1' : '');
   fetchAuthed(url, query.token, function () { return n === seq; })
     .then(function (j) {
       if (n !== seq || j === null) return;
