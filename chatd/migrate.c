@@ -202,6 +202,12 @@ static const char *const store_migrations[] = {
      "ALTER TABLE stats ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE import_stage ADD COLUMN planned_s INTEGER NOT NULL DEFAULT 0;"),
     MIGRATION_LETTERS, /* letters: after every migration before it, whatever its number */
+    /* contract v3 §4: visitors answered by another org's worker, on both
+     * sides of the overflow */
+    ("ALTER TABLE stats ADD COLUMN overflow_out INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE stats ADD COLUMN overflow_in INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN overflow_out INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN overflow_in INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

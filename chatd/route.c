@@ -216,13 +216,97 @@ void route_release_worker(struct hub *h, struct worker *w, time_t now)
         route_requeue_front(h, w->chats[0], w->chats[0]->visitor->topic, now);
 }
 
+/* ---- overflow (contract v3 §4) ----------------------------------------------
+ *
+ * A visitor of org A waits in A's topic, in A's queue, and keeps its place
+ * there. Tier 0 is A's own workers on duty for the topic; tier k (1..) is
+ * the k-th org of A's overflow_to, whose workers on duty for a topic of the
+ * same audience may also take the visitor once it has waited k times A's
+ * overflow_after_s. A worker of a lower tier always goes first. */
+
+/* The topics of the k-th org of topic's org's overflow_to (k >= 1) with
+ * topic's audience; 0 when there is no such tier. */
+static uint32_t tier_topics(const struct config *cfg, int topic, int k)
+{
+    const struct config_topic *t = &cfg->topics[topic];
+    const struct config_org *o = &cfg->orgs[t->org];
+    if (k < 1 || k > o->noverflow)
+        return 0;
+    uint32_t m = 0;
+    for (size_t i = 0; i < cfg->ntopics; i++)
+        if (cfg->topics[i].org == o->overflow_to[k - 1] && cfg->topics[i].org != t->org &&
+            cfg->topics[i].audience == t->audience)
+            m |= 1u << i;
+    return m;
+}
+
+int route_tiers_open(const struct config *cfg, int topic, time_t since, time_t now, time_t *next)
+{
+    const struct config_org *o = &cfg->orgs[cfg->topics[topic].org];
+    long after = o->overflow_after_s;
+    long waited = now > since ? (long)(now - since) : 0;
+    long open = after > 0 ? waited / after : o->noverflow;
+    if (open > o->noverflow)
+        open = o->noverflow;
+    if (next)
+        *next = open < o->noverflow ? since + (time_t)((open + 1) * after) : -1;
+    return (int)open;
+}
+
+/* Where topic's waiting visitors may go: mask[0] the topic, mask[k] the
+ * topics of tier k, for k up to the topic's last tier (the count). */
+static int tier_masks(const struct config *cfg, int topic, uint32_t mask[CONFIG_MAX_ORGS + 1])
+{
+    int n = cfg->orgs[cfg->topics[topic].org].noverflow;
+    mask[0] = 1u << topic;
+    for (int k = 1; k <= n; k++)
+        mask[k] = tier_topics(cfg, topic, k);
+    return n;
+}
+
+/* The lowest tier k <= upto at which w's duty reaches mask (the topic of
+ * its duty it answers on in *on), or -1. */
+static int tier_of(const struct worker *w, const uint32_t *mask, int upto, int *on)
+{
+    for (int k = 0; k <= upto; k++) {
+        uint32_t m = w->topics & mask[k];
+        if (m) {
+            *on = __builtin_ctz(m);
+            return k;
+        }
+    }
+    return -1;
+}
+
+int route_answer_topic(const struct hub *h, const struct worker *w, int topic)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int on, n = tier_masks(h->cfg, topic, mask);
+    return tier_of(w, mask, n, &on) >= 0 ? on : topic;
+}
+
+int route_answer_org(const struct hub *h, const struct worker *w, int topic)
+{
+    const struct config *cfg = h->cfg;
+    int own = cfg->topics[topic].org;
+    const struct config_org *o = &cfg->orgs[own];
+    if (worker_in_org(h, w, own))
+        return own;
+    for (int k = 0; k < o->noverflow; k++)
+        if (worker_in_org(h, w, o->overflow_to[k]))
+            return o->overflow_to[k];
+    return own;
+}
+
 int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
 {
     int topic = v->topic;
     struct chat *ch = v->chat;
     time_t waited = now - v->qe.since;
+    int on = route_answer_topic(h, w, topic);
+    bool overflow = h->cfg->topics[on].org != h->cfg->topics[topic].org;
     if (!ch) {
-        int rc = chat_new(h, v, topic, now, &ch);
+        int rc = chat_new(h, v, topic, h->cfg->topics[on].org, now, &ch);
         if (rc != 0)
             return rc; /* the visitor stays in line */
         stats_add(h->stats, topic, STAT_ANSWERED, 1, now);
@@ -231,11 +315,17 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
         status_patience_add(&h->topics[topic].patience, (double)waited, false);
         ch->urgent = v->answers.urgent;
     }
+    if (overflow) {
+        stats_add(h->stats, topic, STAT_OVERFLOW_OUT, 1, now);
+        stats_add(h->stats, on, STAT_OVERFLOW_IN, 1, now);
+    }
     turn_touch_chat(h, ch);
     chat_label(h, ch, topic, now);
     ch->topic = topic;
     ch->waited_s = waited;
     ch->started = now;
+    ch->overflow = overflow;
+    ch->answer_topic = on;
     ch->last_worker_msg = -1; /* this worker's part: its first reply is awaited */
     ch->reply_alerted = false;
     turn_touch_visitor(h, v);
@@ -247,23 +337,85 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
     return 0;
 }
 
-/* The eligible worker for v with the fewest active chats, then idle
- * longest: one who speaks v's language while v waits for one. */
+/* True when w is on duty, connected and has a free chat slot. */
+static bool has_slot(const struct worker *w)
+{
+    return w->on_duty && w->ntabs && w->nchats + w->wrapups.n < w->capacity &&
+           w->nchats < WORKER_MAX_CHATS;
+}
+
+/* When queued visitor v may go to a worker who does not speak its
+ * language, with the tiers up to open reaching mask: -1 when it is not
+ * waiting for one who does (no language, no fallback time, or no such
+ * worker on duty in those tiers), else that time. */
+static time_t route_fallback_at(const struct hub *h, const struct visitor *v, const uint32_t *mask,
+                                int open)
+{
+    int after = h->cfg->topics[v->topic].lang_fallback_s;
+    int on;
+    if (v->lang < 0 || after <= 0)
+        return -1;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (w->on_duty && w->ntabs && staff_speaks(w, v->lang) && tier_of(w, mask, open, &on) >= 0)
+            return v->qe.since + after;
+    return -1;
+}
+
+/* Sets h->lang_wake to at when that is sooner. */
+static void wake_at(struct hub *h, time_t at)
+{
+    if (at >= 0 && (h->lang_wake < 0 || at < h->lang_wake))
+        h->lang_wake = at;
+}
+
+/* The eligible worker for v: of the lowest tier open (its own first),
+ * then with the fewest active chats, then idle longest; one who speaks v's
+ * language while v waits for one. */
 static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t now)
 {
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
     struct worker *best = NULL;
-    time_t fallback = lang_fallback_at(h, v);
+    int best_tier = 0, on;
+    time_t next_tier;
+    int ntiers = tier_masks(h->cfg, v->topic, mask);
+    int open = route_tiers_open(h->cfg, v->topic, v->qe.since, now, &next_tier);
+    time_t fallback = route_fallback_at(h, v, mask, open);
     bool any = fallback < 0 || fallback <= now;
     for (struct worker *w = h->workers; w; w = w->next) {
-        if (!staff_free_for(w, v->topic) || (!any && !staff_speaks(w, v->lang)))
+        int tier;
+        if (!has_slot(w) || (tier = tier_of(w, mask, open, &on)) < 0 ||
+            (!any && !staff_speaks(w, v->lang)))
             continue;
-        if (!best || w->nchats < best->nchats ||
-            (w->nchats == best->nchats && w->idle_order < best->idle_order))
+        if (!best || tier < best_tier ||
+            (tier == best_tier &&
+             (w->nchats < best->nchats ||
+              (w->nchats == best->nchats && w->idle_order < best->idle_order)))) {
             best = w;
+            best_tier = tier;
+        }
     }
-    if (!best && !any && (h->lang_wake < 0 || fallback < h->lang_wake))
-        h->lang_wake = fallback; /* try again when anyone may take it */
-    return best;
+    if (best)
+        return best;
+    if (!any)
+        wake_at(h, fallback); /* try again when anyone may take it */
+    for (const struct worker *w = h->workers; next_tier >= 0 && w; w = w->next)
+        if (has_slot(w) && tier_of(w, mask, ntiers, &on) > open) {
+            wake_at(h, next_tier); /* a free partner's tier opens then */
+            break;
+        }
+    return NULL;
+}
+
+/* True when some worker with a free slot is on duty for topic, or for a
+ * topic of one of its tiers. */
+static bool anyone_free_for(const struct hub *h, int topic)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int on, n = tier_masks(h->cfg, topic, mask);
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (has_slot(w) && tier_of(w, mask, n, &on) >= 0)
+            return true;
+    return false;
 }
 
 /* The first visitor of topic, in service order, that a free worker can
@@ -271,7 +423,8 @@ static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t
 static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, struct worker **w)
 {
     struct queue_iter it;
-    if (h->cfg->topics[topic].mode != MODE_AUTO || staff_free_slots(h, topic) == 0)
+    if (h->cfg->topics[topic].mode != MODE_AUTO || h->topics[topic].queue.count == 0 ||
+        !anyone_free_for(h, topic))
         return NULL;
     queue_iter_init(&it, &h->topics[topic].queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));)
@@ -430,15 +583,43 @@ static struct proto_queue_topic queue_topic(const struct hub *h, size_t i, time_
     };
 }
 
+/* The waits of topic i that w could answer by overflow at now (its tier
+ * for them open); false when none. */
+static bool overflow_wait(const struct hub *h, const struct worker *w, size_t i, time_t now,
+                          struct proto_overflow_wait *out)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    const struct queue *q = &h->topics[i].queue;
+    struct queue_iter it;
+    int on, n = tier_masks(h->cfg, (int)i, mask);
+    if (!w->on_duty || q->count == 0 || (w->topics & mask[0]) || tier_of(w, mask, n, &on) < 0)
+        return false;
+    *out = (struct proto_overflow_wait){.topic = h->cfg->topics[i].id,
+                                        .org = h->cfg->orgs[h->cfg->topics[i].org].id};
+    queue_iter_init(&it, q, now);
+    for (struct queue_entry *e; (e = queue_iter_next(&it));) {
+        int open = route_tiers_open(h->cfg, (int)i, e->since, now, NULL);
+        if (tier_of(w, mask, open, &on) < 1)
+            continue;
+        out->waiting++;
+        out->urgent_waiting += queue_is_urgent(q, e, now);
+        if (now - e->since > out->longest_wait_s)
+            out->longest_wait_s = (long)(now - e->since);
+    }
+    return out->waiting > 0;
+}
+
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
     struct proto_queue_topic t[CONFIG_MAX_TOPICS], o[CONFIG_MAX_TOPICS];
-    size_t n = 0, no = 0;
+    struct proto_overflow_wait ow[CONFIG_MAX_TOPICS];
+    size_t n = 0, no = 0, nov = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         if (w->topics & (1u << i))
             t[n++] = queue_topic(h, i, now);
         else
             o[no++] = queue_topic(h, i, now);
+        nov += overflow_wait(h, w, i, now, &ow[nov]);
     }
-    staff_send(w, proto_queue_state(t, n, o, no));
+    staff_send(w, proto_queue_state_overflow(t, n, o, no, ow, nov));
 }
