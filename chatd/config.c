@@ -553,9 +553,6 @@ static void set_defaults(struct config *c)
     snprintf(c->web_root, sizeof(c->web_root), "./chatd/web");
     snprintf(c->timezone, sizeof(c->timezone), "Europe/Helsinki");
     snprintf(c->transcript_key, sizeof(c->transcript_key), "./var/transcript.pub");
-    c->norgs = 1; /* STUB */
-    snprintf(c->orgs[0].id, sizeof(c->orgs[0].id), "main");
-    c->orgs[0].overflow_after_s = 120;
     c->retention_days = 30;
     c->resume_grace_s = 120;
     c->max_message_bytes = 16384;
@@ -704,22 +701,4 @@ bool config_public_origin_ok(const struct config *cfg, const char *origin)
         if (strcmp(cfg->public_origins[i], origin) == 0)
             return true;
     return false;
-}
-
-/* STUB */
-int config_org_index(const struct config *cfg, const char *id)
-{
-    for (size_t i = 0; i < cfg->norgs; i++)
-        if (strcmp(cfg->orgs[i].id, id) == 0)
-            return (int)i;
-    return -1;
-}
-
-uint32_t config_org_topics(const struct config *cfg, int org)
-{
-    uint32_t m = 0;
-    for (size_t i = 0; i < cfg->ntopics; i++)
-        if (cfg->topics[i].org == org)
-            m |= 1u << i;
-    return m;
 }

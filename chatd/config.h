@@ -47,9 +47,6 @@
 #define CONFIG_HELP_MAX 1000            /* characters of a [help] text in one language */
 #define CONFIG_LETTERS_PUB_CHARS 43     /* base64url of a raw X25519 public key */
 #define CONFIG_LETTERS_WRAPPED_MAX 1024 /* the wrapped letters key's JSON */
-#define CONFIG_MAX_ORGS 32
-#define CONFIG_ORG_ID_MAX 32
-#define CONFIG_ORG_NAME_MAX 128
 
 enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
 enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };
@@ -72,16 +69,6 @@ struct config_topic {
     /* contract v3 §3: visitors may write letters to it in any state */
     bool letters;    /* default off */
     int letter_days; /* default 5, 1..60: the answer promised within this many days */
-    int org;         /* STUB */
-};
-
-struct config_org { /* STUB of the foundation's */
-    char id[CONFIG_ORG_ID_MAX + 1];
-    char name[LANG_COUNT][CONFIG_ORG_NAME_MAX + 1];
-    char transcript_key[PATH_MAX];
-    int noverflow;
-    int overflow_to[CONFIG_MAX_ORGS];
-    int overflow_after_s;
 };
 
 /* One answer of a pre-chat question. */
@@ -175,14 +162,7 @@ struct config {
     char letters_wrapped[CONFIG_LETTERS_WRAPPED_MAX + 1];
     int letter_retention_days; /* default 30, 1..3650 */
     bool letters_on;           /* some topic has letters = on */
-    size_t norgs; /* STUB */
-    struct config_org orgs[CONFIG_MAX_ORGS];
-    bool orgs_declared;
 };
-
-/* STUB */
-int config_org_index(const struct config *cfg, const char *id);
-uint32_t config_org_topics(const struct config *cfg, int org);
 
 /* Flags for config_load(). */
 #define CONFIG_REQUIRE_KEY 1 /* transcript_key must name an existing, readable file */

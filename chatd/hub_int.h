@@ -292,8 +292,6 @@ struct worker {
     uint32_t topics; /* bit i = cfg->topics[i] */
     int capacity;
     uint64_t langs; /* the languages it chats in: bit i = h->langs->accept code i */
-    uint32_t orgs;  /* STUB */
-    bool fed_admin; /* STUB */
     HUB_DURABLE(
         worker_durable, struct chat *chats[WORKER_MAX_CHATS]; int nchats;
         struct wrapups wrapups; /* each takes a slot like a chat */
@@ -507,13 +505,6 @@ static inline const struct status_hours *hub_hours(const struct hub *h, int i, t
         return &ts->hours;
     status_hours_at(&h->cfg->topics[i], now, tmp);
     return tmp;
-}
-
-/* STUB */
-static inline bool worker_in_org(const struct hub *h, const struct worker *w, int org)
-{
-    (void)h;
-    return org >= 0 && (w->orgs & ((uint32_t)1 << org));
 }
 
 /* Wipes and frees what line h holds. */

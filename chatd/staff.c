@@ -33,7 +33,6 @@ struct worker *staff_get(struct hub *h, const struct store_user *u)
         w->idle_order = ++h->idle_counter;
         w->capacity = 1;
         w->langs = staff_all_langs();
-        w->orgs = ~(uint32_t)0; /* STUB */
         w->next = h->workers;
         h->workers = w;
     }
