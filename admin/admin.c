@@ -32,6 +32,7 @@ static const char usage_text[] =
     "  keygen --out DIR                 make DIR/transcript.pub and DIR/transcript.key\n"
     "                                   (passphrase from stdin)\n"
     "  user add NAME --role worker|coordinator|admin [--alias TEXT]\n"
+    "           [--org ID[,ID...] | --org '*']\n"
     "                                   (password from stdin, at least 8 characters)\n"
     "  user del NAME | user list | user passwd NAME\n"
     "  transcript list                  chat id, topic, day, message count\n"

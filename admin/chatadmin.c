@@ -25,6 +25,7 @@
 #include "chat_err.h"
 #include "config.h"
 #include "letters_cmd.h"
+#include "orgs.h"
 #include "plan.h"
 #include "stats.h"
 #include "store.h"
@@ -96,10 +97,31 @@ static int hash_password(char out[STORE_HASH_MAX + 1])
     return rc == 0 ? 0 : admin_fail(1, "%s", "out of memory while hashing the password");
 }
 
+/* The stored orgs of a new user: --org checked against the config, or the
+ * default org (contract v3 §4); '*' only for an admin. */
+static int user_orgs(struct admin *a, const char *orgs, int role, char out[STORE_ORGS_MAX + 1])
+{
+    char why[160];
+    if (!orgs) {
+        int d = orgs_default(a->cfg);
+        if (d < 0)
+            return admin_fail(EXIT_USAGE, "%s",
+                              "the config has several orgs: say which with --org ID[,ID...]");
+        snprintf(out, STORE_ORGS_MAX + 1, "%s", a->cfg->orgs[d].id);
+        return 0;
+    }
+    if (orgs_all(orgs) && role != PROTO_ROLE_ADMIN)
+        return admin_fail(EXIT_USAGE, "%s",
+                          "--org '*' (the whole federation) is only for --role admin");
+    if (orgs_normalize(a->cfg, orgs, out, STORE_ORGS_MAX + 1, why, sizeof(why)) != 0)
+        return admin_fail(EXIT_USAGE, "bad --org: %s", why);
+    return 0;
+}
+
 static int user_add(struct admin *a, int argc, char **argv)
 {
     struct store_user u = {0};
-    const char *role = NULL, *alias = NULL;
+    const char *role = NULL, *alias = NULL, *orgs = NULL;
     if (argc < 3 || !valid_name(argv[2]))
         return argc < 3
                    ? admin_usage()
@@ -111,6 +133,8 @@ static int user_add(struct admin *a, int argc, char **argv)
             role = argv[i + 1];
         else if (strcmp(argv[i], "--alias") == 0)
             alias = argv[i + 1];
+        else if (strcmp(argv[i], "--org") == 0)
+            orgs = argv[i + 1];
         else
             return admin_usage();
     }
@@ -119,6 +143,9 @@ static int user_add(struct admin *a, int argc, char **argv)
         return admin_fail(EXIT_USAGE, "%s", "--role must be worker, coordinator or admin");
     if (alias && !valid_alias(alias))
         return admin_fail(EXIT_USAGE, "bad alias \"%s\": 1..64 printable bytes", alias);
+    int bad = user_orgs(a, orgs, r, u.orgs);
+    if (bad)
+        return bad;
     snprintf(u.name, sizeof(u.name), "%s", argv[2]);
     u.role = (enum proto_staff_role)r;
     snprintf(u.alias, sizeof(u.alias), "%s", alias ? alias : argv[2]);
@@ -135,14 +162,17 @@ static int user_add(struct admin *a, int argc, char **argv)
         return admin_fail(1, "user \"%s\" exists", u.name);
     if (rc != 0)
         return admin_fail(1, "cannot write the database: %s", admin_why(a, rc));
-    printf("added %s (%s)\n", u.name, proto_staff_role_name(u.role));
+    printf("added %s (%s, orgs %s)\n", u.name, proto_staff_role_name(u.role), u.orgs);
     return 0;
 }
 
+/* NAME ROLE ALIAS ORGS; a user made before orgs shows its default org. */
 static void print_user(const struct store_user *u, void *arg)
 {
-    (void)arg;
-    printf("%s %s %s\n", u->name, proto_staff_role_name(u->role), u->alias);
+    const struct config *cfg = arg;
+    int d = orgs_default(cfg);
+    const char *orgs = u->orgs[0] ? u->orgs : d >= 0 ? cfg->orgs[d].id : "-";
+    printf("%s %s %s %s\n", u->name, proto_staff_role_name(u->role), u->alias, orgs);
 }
 
 static int cmd_user(struct admin *a, int argc, char **argv)
@@ -157,7 +187,7 @@ static int cmd_user(struct admin *a, int argc, char **argv)
             return admin_usage();
         if (admin_open_store(a))
             return 1;
-        int rc = store_user_each(a->st, print_user, NULL);
+        int rc = store_user_each(a->st, print_user, a->cfg);
         return rc ? admin_fail(1, "cannot read the database: %s", admin_why(a, rc)) : 0;
     }
     if ((strcmp(sub, "del") != 0 && strcmp(sub, "passwd") != 0) || argc != 3)

@@ -87,32 +87,13 @@ static const struct key_spec topic_keys[] = {
     /* contract v3 §3 */
     {"letters", V_ONOFF, IN_TOPIC(letters)},
     {"letter_days", V_INT, IN_TOPIC(letter_days), .lo = 1, .hi = 60},
+    /* contract v3 §4: checked against the [org] sections at the end */
+    {"org", V_TEXT, IN_TOPIC(org_id)},
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 enum { NSERVER = NKEYS(server_keys), NTOPIC = NKEYS(topic_keys) };
 _Static_assert(NSERVER <= KEYS_MAX && NTOPIC <= KEYS_MAX, "struct seen holds every key");
-
-/* A key of [server] or [topic ID]: known, not repeated, then applied. */
-static void section_value(struct parse *p, const struct key_spec *keys, int nkeys, char *base,
-                          const char *key, const char *v)
-{
-    int *lines = p->seen->key_line;
-    for (int k = 0; k < nkeys; k++) {
-        if (strcmp(keys[k].name, key) != 0)
-            continue;
-        if (lines[k]) {
-            config_report(p, p->line, "duplicate key \"%s\" in [%s] (first on line %d)", key,
-                          p->where, lines[k]);
-        } else {
-            lines[k] = p->line;
-            if (!config_apply(p, &keys[k], base, v))
-                p->seen->bad |= 1u << k;
-        }
-        return;
-    }
-    config_report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
-}
 
 /* reply = TEXT of [canned] or, when p->canned_lang, of [canned LANG]. */
 static void canned_value(struct parse *p, const char *key, const char *v)
@@ -211,10 +192,10 @@ static int on_value(void *user, const char *section, const char *key, const char
     case SEC_SKIP: /* its header was reported; its keys mean nothing */
         break;
     case SEC_SERVER:
-        section_value(p, server_keys, NSERVER, (char *)p->cfg, key, value);
+        config_section_value(p, server_keys, NSERVER, (char *)p->cfg, key, value);
         break;
     case SEC_TOPIC:
-        section_value(p, topic_keys, NTOPIC, (char *)p->topic, key, value);
+        config_section_value(p, topic_keys, NTOPIC, (char *)p->topic, key, value);
         break;
     case SEC_CANNED:
         canned_value(p, key, value);
@@ -227,6 +208,9 @@ static int on_value(void *user, const char *section, const char *key, const char
         break;
     case SEC_HELP:
         help_value(p, key, value);
+        break;
+    case SEC_ORG:
+        config_org_value(p, key, value);
         break;
     }
     return 1;
@@ -297,10 +281,12 @@ static void section_begin(struct parse *p, const char *name)
         config_question_begin(p, name[8] ? name + 9 : "");
     } else if (strncmp(name, "canned ", 7) == 0) {
         canned_lang_begin(p, name + 7);
+    } else if (strcmp(name, "org") == 0 || strncmp(name, "org ", 4) == 0) {
+        config_org_begin(p, name[3] ? name + 4 : "");
     } else {
         config_report(p, p->line,
-                      "unknown section [%s]: expected [server], [topic ID], [question ID], "
-                      "[categories], [canned], [canned LANG] or [help]",
+                      "unknown section [%s]: expected [server], [topic ID], [org ID], "
+                      "[question ID], [categories], [canned], [canned LANG] or [help]",
                       name);
     }
 }
@@ -313,6 +299,7 @@ static void section_line(struct parse *p, const char *s, size_t len)
     size_t n = close ? (size_t)(close - s - 1) : 0;
     p->kind = SEC_SKIP;
     p->topic = NULL;
+    p->org = NULL;
     while (after < s + len && (*after == ' ' || *after == '\t'))
         after++;
     if (n == 0 || n > SECTION_NAME_MAX || (after < s + len && *after != ';' && *after != '#')) {
@@ -526,12 +513,13 @@ static void check_metrics_token(struct parse *p)
         config_report(p, line, "bad metrics_token: at least 16 characters (or empty for none)");
 }
 
-static void check_transcript_key(struct parse *p)
+/* The transcript key file of [server] (line 0) or of an org (at line). */
+static void check_transcript_key(struct parse *p, const char *path, int line)
 {
-    const char *path = p->cfg->transcript_key, *why;
+    const char *why;
     bool missing;
-    int line;
-    if (!server_key_line(p, "transcript_key", &line) || !(why = file_problem(path, &missing)))
+    if ((!line && !server_key_line(p, "transcript_key", &line)) ||
+        !(why = file_problem(path, &missing)))
         return;
     if (missing)
         config_report(
@@ -589,6 +577,8 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     if (rc != 0 && p->nerrors == 0) /* the reader screens lines, so inih should not object */
         config_report(p, rc, "cannot parse this line");
     check_topics(p);
+    p->topic_org_key = key_index(topic_keys, NTOPIC, "org");
+    config_check_orgs(p);
     config_check_choices(p);
     check_tls(p);
     check_timers(p);
@@ -598,8 +588,13 @@ int config_load_text(const char *name, const char *text, int flags, struct confi
     bool key_ok = server_key_line(p, "letters_key", &key_line);
     if (pub_ok && key_ok)
         config_check_letters(p, pub_line, key_line, flags & CONFIG_REQUIRE_KEY);
-    if (flags & CONFIG_REQUIRE_KEY)
-        check_transcript_key(p);
+    if (flags & CONFIG_REQUIRE_KEY) {
+        check_transcript_key(p, c->transcript_key, 0);
+        for (size_t i = 0; i < c->norgs; i++)
+            if (strcmp(c->orgs[i].transcript_key, c->transcript_key) != 0)
+                check_transcript_key(p, c->orgs[i].transcript_key,
+                                     config_org_line(p, (int)i, "transcript_key"));
+    }
     int nerrors = p->nerrors;
     free(p);
     if (nerrors) {

@@ -47,6 +47,10 @@
 #define CONFIG_HELP_MAX 1000            /* characters of a [help] text in one language */
 #define CONFIG_LETTERS_PUB_CHARS 43     /* base64url of a raw X25519 public key */
 #define CONFIG_LETTERS_WRAPPED_MAX 1024 /* the wrapped letters key's JSON */
+#define CONFIG_MAX_ORGS 32              /* [org ID] sections (contract v3 §4) */
+#define CONFIG_ORG_ID_MAX 32            /* [a-z0-9_]{1,32} */
+#define CONFIG_ORG_NAME_MAX 128
+#define CONFIG_DEFAULT_ORG "main" /* the implicit org without [org] sections */
 
 enum config_lang { LANG_FI, LANG_SV, LANG_EN, LANG_COUNT };
 enum config_audience { AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY };
@@ -69,6 +73,26 @@ struct config_topic {
     /* contract v3 §3: visitors may write letters to it in any state */
     bool letters;    /* default off */
     int letter_days; /* default 5, 1..60: the answer promised within this many days */
+    /* contract v3 §4: the org the topic belongs to, an index of cfg->orgs;
+     * org_id as written ("": the only org) */
+    int org;
+    char org_id[CONFIG_ORG_ID_MAX + 1];
+};
+
+/* A member organisation ([org ID], contract v3 §4). Without any [org]
+ * section the config has one, the implicit org "main", with the server's
+ * keys. Key files left out default to [server]'s. */
+struct config_org {
+    char id[CONFIG_ORG_ID_MAX + 1];
+    char name[LANG_COUNT][CONFIG_ORG_NAME_MAX + 1]; /* name_fi/_sv/_en; default: the id */
+    char transcript_key[PATH_MAX];                  /* default: [server] transcript_key */
+    char letters_pub_file[PATH_MAX];                /* default: [server] letters_pub */
+    char letters_key_file[PATH_MAX];                /* default: [server] letters_key */
+    char letters_pub[CONFIG_LETTERS_PUB_CHARS + 1]; /* the files' text, as for [server] */
+    char letters_wrapped[CONFIG_LETTERS_WRAPPED_MAX + 1];
+    int noverflow;
+    int overflow_to[CONFIG_MAX_ORGS]; /* indices of cfg->orgs, in the order written */
+    int overflow_after_s;             /* default 120, 0..86400 */
 };
 
 /* One answer of a pre-chat question. */
@@ -162,6 +186,10 @@ struct config {
     char letters_wrapped[CONFIG_LETTERS_WRAPPED_MAX + 1];
     int letter_retention_days; /* default 30, 1..3650 */
     bool letters_on;           /* some topic has letters = on */
+    /* [org ID] sections in file order, or the one implicit org "main" */
+    size_t norgs; /* at least 1 */
+    struct config_org orgs[CONFIG_MAX_ORGS];
+    bool orgs_declared; /* the file has [org] sections */
 };
 
 /* Flags for config_load(). */
@@ -184,6 +212,12 @@ const struct config_topic *config_topic(const struct config *cfg, const char *id
 
 /* Index of topic id in cfg->topics, or -1. */
 int config_topic_index(const struct config *cfg, const char *id);
+
+/* Index of org id in cfg->orgs, or -1. */
+int config_org_index(const struct config *cfg, const char *id);
+
+/* The topics of org: bit i = cfg->topics[i]. */
+uint32_t config_org_topics(const struct config *cfg, int org);
 
 /* Index of question id in cfg->questions, and of answer aid in it, or -1. */
 int config_question_index(const struct config *cfg, const char *id);

@@ -24,6 +24,7 @@ enum section_kind {
     SEC_QUESTION,
     SEC_CATEGORIES,
     SEC_HELP,
+    SEC_ORG,
     SEC_SKIP
 };
 
@@ -56,6 +57,9 @@ struct key_spec {
 #define IN_CONFIG(f) .offset = offsetof(struct config, f), .size = sizeof(((struct config *)0)->f)
 #define IN_TOPIC(f)                                                                                \
     .offset = offsetof(struct config_topic, f), .size = sizeof(((struct config_topic *)0)->f)
+
+#define IN_ORG(f)                                                                                  \
+    .offset = offsetof(struct config_org, f), .size = sizeof(((struct config_org *)0)->f)
 
 /* What one section had: lines are 0 when absent. */
 struct seen {
@@ -91,6 +95,11 @@ struct parse {
     struct config_canned *canned_lang;             /* when kind == SEC_CANNED: NULL for [canned] */
     struct config_question *question;              /* when kind == SEC_QUESTION */
     struct question_seen questions[CONFIG_MAX_QUESTIONS];
+    int topic_org_key;      /* index of `org` among the topic keys */
+    struct config_org *org; /* when kind == SEC_ORG */
+    struct seen orgs[CONFIG_MAX_ORGS];
+    int overflow_line[CONFIG_MAX_ORGS]; /* of each org's overflow_to, 0 = none */
+    char overflow[CONFIG_MAX_ORGS][CONFIG_MAX_ORGS * (CONFIG_ORG_ID_MAX + 2)];
 
     struct config *cfg;
     FILE *errs;
@@ -107,6 +116,11 @@ bool config_report(struct parse *p, int line, const char *fmt, ...)
 bool config_copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,
                       bool may_be_empty);
 
+/* A key of a section with a key table ([server], [topic ID], [org ID]):
+ * known, not repeated, then applied to base. */
+void config_section_value(struct parse *p, const struct key_spec *keys, int nkeys, char *base,
+                          const char *key, const char *v);
+
 /* [question ID], [categories] (config_choices.c). */
 void config_question_begin(struct parse *p, const char *id);
 void config_question_value(struct parse *p, const char *key, const char *v);
@@ -115,9 +129,20 @@ void config_category_value(struct parse *p, const char *key, const char *v);
  * categories when there is no [categories]. */
 void config_check_choices(struct parse *p);
 
-/* Once the whole text is read: a topic with letters needs the letters
- * keys; with read_files (chatd) their files are read and checked
- * (config_letters.c). */
+/* [org ID] (config_orgs.c). */
+void config_org_begin(struct parse *p, const char *id);
+void config_org_value(struct parse *p, const char *key, const char *v);
+/* Once the whole text is read: the implicit org "main" when there is no
+ * [org], each topic's org, overflow_to, and the keys' defaults. Before
+ * config_check_letters, which reads each org's letters files. */
+void config_check_orgs(struct parse *p);
+/* The line of key in [org] number org, or of its header when absent (or
+ * implicit: 0). */
+int config_org_line(const struct parse *p, int org, const char *key);
+
+/* Once the whole text is read: a topic with letters needs its org's
+ * letters keys; with read_files (chatd) the files of [server] and of each
+ * org are read and checked (config_letters.c). */
 void config_check_letters(struct parse *p, int pub_line, int key_line, bool read_files);
 
 /* Stores value v of key k under base (the struct config, or the topic being

@@ -43,13 +43,13 @@ static const char *read_small(const char *path, char *buf, size_t size)
     return NULL;
 }
 
-static void check_pub(struct parse *p, int line)
+/* Reads the public key file into out (CONFIG_LETTERS_PUB_CHARS + 1). */
+static void check_pub(struct parse *p, int line, const char *file, char *out)
 {
-    struct config *c = p->cfg;
     char buf[KEY_FILE_MAX];
-    const char *why = read_small(c->letters_pub_file, buf, sizeof(buf));
+    const char *why = read_small(file, buf, sizeof(buf));
     if (why) {
-        config_report(p, line, "cannot read letters_pub \"%s\": %s", c->letters_pub_file, why);
+        config_report(p, line, "cannot read letters_pub \"%s\": %s", file, why);
         return;
     }
     size_t n = strcspn(buf, "\r\n");
@@ -59,10 +59,10 @@ static void check_pub(struct parse *p, int line)
         config_report(p, line,
                       "bad letters_pub file \"%s\": expected one line, the base64url of a "
                       "32-byte X25519 public key (chatadmin letters keygen)",
-                      c->letters_pub_file);
+                      file);
         return;
     }
-    memcpy(c->letters_pub, buf, n + 1);
+    memcpy(out, buf, n + 1);
 }
 
 /* True when o's member key is base64url of lo..hi bytes. */
@@ -73,13 +73,13 @@ static bool b64_member(json_t *o, const char *key, long lo, long hi)
     return n >= lo && n <= hi;
 }
 
-static void check_key(struct parse *p, int line)
+/* Reads the wrapped key file into out (CONFIG_LETTERS_WRAPPED_MAX + 1). */
+static void check_key(struct parse *p, int line, const char *file, char *out)
 {
-    struct config *c = p->cfg;
     char buf[KEY_FILE_MAX];
-    const char *why = read_small(c->letters_key_file, buf, sizeof(buf));
+    const char *why = read_small(file, buf, sizeof(buf));
     if (why) {
-        config_report(p, line, "cannot read letters_key \"%s\": %s", c->letters_key_file, why);
+        config_report(p, line, "cannot read letters_key \"%s\": %s", file, why);
         return;
     }
     json_t *o = json_loads(buf, JSON_REJECT_DUPLICATES, NULL);
@@ -97,27 +97,54 @@ static void check_key(struct parse *p, int line)
         config_report(p, line,
                       "bad letters_key file \"%s\": expected the JSON {\"salt\",\"iv\",\"ct\"} "
                       "that chatadmin letters keygen writes",
-                      c->letters_key_file);
+                      file);
     else
-        memcpy(c->letters_wrapped, text, strlen(text) + 1);
+        memcpy(out, text, strlen(text) + 1);
     free(text);
+}
+
+/* An org's letters files: the server's text when they are the server's
+ * files, else read on their own. */
+static void org_files(struct parse *p, int i, bool read_files)
+{
+    struct config *c = p->cfg;
+    struct config_org *o = &c->orgs[i];
+    if (strcmp(o->letters_pub_file, c->letters_pub_file) == 0)
+        memcpy(o->letters_pub, c->letters_pub, sizeof(o->letters_pub));
+    else if (read_files)
+        check_pub(p, config_org_line(p, i, "letters_pub"), o->letters_pub_file, o->letters_pub);
+    if (strcmp(o->letters_key_file, c->letters_key_file) == 0)
+        memcpy(o->letters_wrapped, c->letters_wrapped, sizeof(o->letters_wrapped));
+    else if (read_files)
+        check_key(p, config_org_line(p, i, "letters_key"), o->letters_key_file, o->letters_wrapped);
 }
 
 void config_check_letters(struct parse *p, int pub_line, int key_line, bool read_files)
 {
     struct config *c = p->cfg;
-    int topic_line = 0;
-    for (size_t i = 0; i < c->ntopics; i++)
-        if (c->topics[i].letters) {
-            c->letters_on = true;
-            topic_line = topic_line ? topic_line : p->topics[i].line;
-        }
     if (read_files && c->letters_pub_file[0])
-        check_pub(p, pub_line);
+        check_pub(p, pub_line, c->letters_pub_file, c->letters_pub);
     if (read_files && c->letters_key_file[0])
-        check_key(p, key_line);
-    if (c->letters_on && (!c->letters_pub_file[0] || !c->letters_key_file[0]))
-        config_report(p, topic_line,
-                      "letters = on needs [server] letters_pub and letters_key (make them with: "
-                      "chatadmin letters keygen --out DIR)");
+        check_key(p, key_line, c->letters_key_file, c->letters_wrapped);
+    for (size_t i = 0; i < c->norgs; i++)
+        org_files(p, (int)i, read_files);
+    bool reported[CONFIG_MAX_ORGS] = {false};
+    for (size_t i = 0; i < c->ntopics; i++) {
+        const struct config_org *o = &c->orgs[c->topics[i].org];
+        if (!c->topics[i].letters)
+            continue;
+        c->letters_on = true;
+        if ((o->letters_pub_file[0] && o->letters_key_file[0]) || reported[c->topics[i].org])
+            continue;
+        reported[c->topics[i].org] = true;
+        if (c->orgs_declared)
+            config_report(p, p->topics[i].line,
+                          "letters = on needs letters_pub and letters_key of org %s or of "
+                          "[server] (make them with: chatadmin letters keygen --out DIR)",
+                          o->id);
+        else
+            config_report(p, p->topics[i].line,
+                          "letters = on needs [server] letters_pub and letters_key (make them "
+                          "with: chatadmin letters keygen --out DIR)");
+    }
 }

@@ -207,3 +207,24 @@ bool config_apply(struct parse *p, const struct key_spec *k, char *base, const c
     }
     return false;
 }
+
+/* A key of a section with a key table: known, not repeated, then applied. */
+void config_section_value(struct parse *p, const struct key_spec *keys, int nkeys, char *base,
+                          const char *key, const char *v)
+{
+    int *lines = p->seen->key_line;
+    for (int k = 0; k < nkeys; k++) {
+        if (strcmp(keys[k].name, key) != 0)
+            continue;
+        if (lines[k]) {
+            config_report(p, p->line, "duplicate key \"%s\" in [%s] (first on line %d)", key,
+                          p->where, lines[k]);
+        } else {
+            lines[k] = p->line;
+            if (!config_apply(p, &keys[k], base, v))
+                p->seen->bad |= 1u << k;
+        }
+        return;
+    }
+    config_report(p, p->line, "unknown key \"%s\" in [%s]", key, p->where);
+}

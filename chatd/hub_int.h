@@ -283,6 +283,12 @@ struct worker {
     char user[STORE_NAME_MAX + 1];
     char alias[STORE_ALIAS_MAX + 1];
     enum proto_staff_role role;
+    /* contract v3 §4, written by staff_get (and the reload's remap): the
+     * stored orgs text, its mask (bit i = cfg->orgs[i]) and whether it is a
+     * federation admin (orgs "*" with role admin, who sees every org) */
+    char orgs_text[STORE_ORGS_MAX + 1];
+    uint32_t orgs;
+    bool fed_admin;
     /* Everything below is written by staff.c only (the rest of the hub asks
      * it: staff_attach/detach, staff_set_duty, staff_add_chat/drop_chat,
      * the wrap-ups), and away_since also by the hub's grace check. */
@@ -555,6 +561,21 @@ static inline long hub_source_sessions(struct hub *h, uint64_t source, long delt
     else if (delta)
         (void)idmap_put(h->per_source, key, (void *)(intptr_t)n);
     return n;
+}
+
+/* True when w belongs to org (an index of h->cfg->orgs); a federation
+ * admin belongs to every org. */
+static inline bool worker_in_org(const struct hub *h, const struct worker *w, int org)
+{
+    (void)h;
+    return w->fed_admin || (org >= 0 && org < 32 && (w->orgs & ((uint32_t)1 << org)));
+}
+
+/* True when topic (an index of h->cfg->topics) belongs to one of w's orgs. */
+static inline bool worker_sees_topic(const struct hub *h, const struct worker *w, int topic)
+{
+    return topic >= 0 && (size_t)topic < h->cfg->ntopics &&
+           worker_in_org(h, w, h->cfg->topics[topic].org);
 }
 
 #endif

@@ -33,6 +33,7 @@
 #include "chat.h"
 #include "hub_letters.h"
 #include "route.h"
+#include "staff.h"
 
 /* Index maps from the running config to the next one (-1: gone). */
 struct reload_map {
@@ -241,6 +242,8 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
         h->topic_nquestions[i] = 0;
     }
     h->cfg = next;
+    for (struct worker *w = h->workers; w; w = w->next)
+        staff_set_orgs(h, w); /* orgs by id, as the next config numbers them */
     if (route_labels_build(h) != 0)
         hub_log(h, "reload: out of memory building the questions' frames");
     const char *bad;

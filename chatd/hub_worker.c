@@ -27,6 +27,8 @@ static void worker_duty(struct hub *h, struct conn *c, struct worker *w, const s
         int t = config_topic_index(h->cfg, r->topics[i]);
         if (t < 0)
             return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+        if (!worker_sees_topic(h, w, t)) /* only its orgs' topics (contract v3 §4) */
+            return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
         mask |= 1u << t;
     }
     struct staff_duty duty = {.on = r->on,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "langs.h"
+#include "orgs.h"
 
 struct worker *staff_find(struct hub *h, const char *user)
 {
@@ -21,6 +22,12 @@ struct worker *staff_find(struct hub *h, const char *user)
 uint64_t staff_all_langs(void)
 {
     return ~(uint64_t)0; /* also every code the table may hold: duty names those it has */
+}
+
+void staff_set_orgs(const struct hub *h, struct worker *w)
+{
+    w->orgs = orgs_mask(h->cfg, w->orgs_text);
+    w->fed_admin = orgs_all(w->orgs_text) && w->role == PROTO_ROLE_ADMIN;
 }
 
 struct worker *staff_get(struct hub *h, const struct store_user *u)
@@ -38,6 +45,8 @@ struct worker *staff_get(struct hub *h, const struct store_user *u)
     }
     snprintf(w->alias, sizeof(w->alias), "%s", u->alias);
     w->role = u->role;
+    snprintf(w->orgs_text, sizeof(w->orgs_text), "%s", u->orgs);
+    staff_set_orgs(h, w);
     return w;
 }
 

@@ -14,6 +14,10 @@ uint64_t staff_all_langs(void);
 /* The session of user, or NULL. */
 struct worker *staff_find(struct hub *h, const char *user);
 
+/* Reads w->orgs_text against the running config into w->orgs and
+ * w->fed_admin (at login, and after a reload changed the orgs). */
+void staff_set_orgs(const struct hub *h, struct worker *w);
+
 /* The session of u, made on first use (alias and role refreshed); NULL when
  * out of memory. */
 struct worker *staff_get(struct hub *h, const struct store_user *u);

@@ -97,11 +97,11 @@ enum store_stmt {
 #define S_FIRST_BUILT S_STATS_ADD
 
 static const char *const store_sql[S_COUNT] = {
-    [S_USER_ADD] = "INSERT INTO users(name, role, alias, pwhash) VALUES (?1, ?2, ?3, ?4)",
+    [S_USER_ADD] = "INSERT INTO users(name, role, alias, pwhash, orgs) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_USER_DEL] = "DELETE FROM users WHERE name = ?1",
     [S_USER_PASSWD] = "UPDATE users SET pwhash = ?2 WHERE name = ?1",
-    [S_USER_GET] = "SELECT name, role, alias, pwhash FROM users WHERE name = ?1",
-    [S_USER_LIST] = "SELECT name, role, alias, pwhash FROM users ORDER BY name",
+    [S_USER_GET] = "SELECT name, role, alias, pwhash, orgs FROM users WHERE name = ?1",
+    [S_USER_LIST] = "SELECT name, role, alias, pwhash, orgs FROM users ORDER BY name",
     [S_TOKEN_ADD] = "INSERT INTO tokens(hash, user, expires) VALUES (?1, ?2, ?3)",
     [S_TOKEN_USER] = "SELECT user FROM tokens WHERE hash = ?1 AND expires > ?2",
     [S_TOKEN_DEL] = "DELETE FROM tokens WHERE hash = ?1",
@@ -605,7 +605,7 @@ int store_commit(struct store *st, struct store_counts *counts)
 int store_user_add(struct store *st, const struct store_user *u)
 {
     return JOURNAL(st, S_USER_ADD, ARG_TEXT(u->name), ARG_TEXT(proto_staff_role_name(u->role)),
-                   ARG_TEXT(u->alias), ARG_TEXT(u->pwhash));
+                   ARG_TEXT(u->alias), ARG_TEXT(u->pwhash), ARG_TEXT(u->orgs));
 }
 
 int store_user_del(struct store *st, const char *name)
@@ -814,6 +814,7 @@ static void row_user(sqlite3_stmt *s, struct store_user *u)
     u->role = role < 0 ? PROTO_ROLE_WORKER : (enum proto_staff_role)role;
     copy_col(u->alias, sizeof(u->alias), s, 2);
     copy_col(u->pwhash, sizeof(u->pwhash), s, 3);
+    copy_col(u->orgs, sizeof(u->orgs), s, 4);
 }
 
 int store_user_get(struct store *st, const char *name, struct store_user *u)

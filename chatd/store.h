@@ -42,7 +42,8 @@ struct store;
 
 #define STORE_NAME_MAX 64
 #define STORE_ALIAS_MAX 64
-#define STORE_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define STORE_HASH_MAX 128  /* crypto_pwhash_STRBYTES */
+#define STORE_ORGS_MAX 1100 /* a user's orgs: CONFIG_MAX_ORGS ids and commas */
 #define STORE_TOKEN_HASH_BYTES 32
 #define STORE_PURGE_BATCH 500 /* transcripts deleted per purge step */
 
@@ -54,6 +55,9 @@ struct store_user {
     enum proto_staff_role role;
     char alias[STORE_ALIAS_MAX + 1];
     char pwhash[STORE_HASH_MAX + 1];
+    /* contract v3 §4: the orgs it belongs to, "east,west"; "*" for a
+     * federation admin; "" (made before orgs): the default org, see orgs.h */
+    char orgs[STORE_ORGS_MAX + 1];
 };
 
 /* Opens (creating data_dir and the file if missing) and migrates the

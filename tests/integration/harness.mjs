@@ -121,7 +121,8 @@ export function run(bin, args, stdin = '', { timeout = ADMIN_TIMEOUT_MS } = {}) 
     });
 }
 
-/* A temp dir with config, key pair and the worker alice; no daemon yet.
+/* A temp dir with config, key pair and the worker alice (in opts.aliceOrgs,
+ * "east" or "east,west", when given: chatadmin's --org); no daemon yet.
  * Returns {dir, dataDir, cfg, passphrase, admin(args, stdin), cleanup()}. */
 export async function prepare(opts = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-it-'));
@@ -142,7 +143,8 @@ export async function prepare(opts = {}) {
     try {
         const kg = await env.admin(['keygen', '--out', dataDir], PASSPHRASE);
         assert.equal(kg.code, 0, `chatadmin keygen failed: ${kg.stderr}`);
-        const ua = await env.admin(['user', 'add', ALICE.user, '--role', 'worker', '--alias', ALICE.alias], ALICE.password);
+        const orgArgs = opts.aliceOrgs ? ['--org', opts.aliceOrgs] : [];
+        const ua = await env.admin(['user', 'add', ALICE.user, '--role', 'worker', '--alias', ALICE.alias, ...orgArgs], ALICE.password);
         assert.equal(ua.code, 0, `chatadmin user add failed: ${ua.stderr}`);
     } catch (e) {
         env.cleanup();
@@ -612,9 +614,11 @@ export function filesUnder(dir) {
 
 export const BOB = { user: 'bob', password: 'bob-password-1', alias: 'Bob' };
 
-/* Adds a worker account with chatadmin; works while chatd runs. */
-export async function addWorker(srv, { user, password, alias } = BOB, role = 'worker') {
-    const r = await srv.admin(['user', 'add', user, '--role', role, '--alias', alias], password);
+/* Adds a worker account with chatadmin; works while chatd runs. orgs:
+ * chatadmin's --org ("east", "east,west", "*"), or the default org. */
+export async function addWorker(srv, { user, password, alias } = BOB, role = 'worker', orgs = null) {
+    const orgArgs = orgs ? ['--org', orgs] : [];
+    const r = await srv.admin(['user', 'add', user, '--role', role, '--alias', alias, ...orgArgs], password);
     assert.equal(r.code, 0, `chatadmin user add ${user} failed: ${r.stderr}`);
 }
 

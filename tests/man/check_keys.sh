@@ -25,7 +25,8 @@ done
 example_keys="$(sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\)[[:space:]]*=.*/\1/p' "$EXAMPLE" | sort -u)"
 # {"listen_host", V_TEXT, ...} and {.name = "audience", ...}; canned_value()'s "reply".
 parser_keys="$( (
-    sed -n 's/^[[:space:]]*{"\([a-z_][a-z0-9_]*\)", V_.*/\1/p; s/^[[:space:]]*{\.name = "\([a-z_][a-z0-9_]*\)".*/\1/p' "$PARSER"
+    sed -n 's/^[[:space:]]*{"\([a-z_][a-z0-9_]*\)", V_.*/\1/p; s/^[[:space:]]*{\.name = "\([a-z_][a-z0-9_]*\)".*/\1/p' "$PARSER" "$ROOT/chatd/config_orgs.c"
+    sed -n 's/.*strcmp(key, "\([a-z_][a-z0-9_]*\)").*/\1/p' "$ROOT/chatd/config_orgs.c"
     sed -n 's/.*strcmp(key, "\([a-z_][a-z0-9_]*\)").*/\1/p' "$PARSER"
 ) | sort -u)"
 # .It Ic title_fi , title_sv , title_en Pq ...  ->  title_fi title_sv title_en

@@ -20,6 +20,8 @@
 
 #include "chat_err.h"
 #include "config.h"
+#include "orgs.h"
+#include "store.h"
 #include "schedule.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -529,11 +531,29 @@ static const struct bad_case bad_cases[] = {
      "t.ini:5: duplicate key \"text_fi\" (first on line 4)\n"},
     {ONE_TOPIC "[help]\ntext_sv =\n", "t.ini:4: bad text_sv: empty\n"},
     {"[sever]\nlisten_port = 1\n" ONE_TOPIC, /* its keys are not reported again */
-     "t.ini:1: unknown section [sever]: expected [server], [topic ID], [question ID], "
-     "[categories], "
-     "[canned], [canned LANG] or [help]\n"},
+     "t.ini:1: unknown section [sever]: expected [server], [topic ID], [org ID], [question ID], "
+     "[categories], [canned], [canned LANG] or [help]\n"},
     {"[Server]\n" ONE_TOPIC, "t.ini:1: unknown section [Server]: expected [server], [topic ID], "
-                             "[question ID], [categories], [canned], [canned LANG] or [help]\n"},
+                             "[org ID], [question ID], [categories], [canned], [canned LANG] or "
+                             "[help]\n"},
+    /* [org ID] (contract v3 §4) */
+    {"[org East]\n" ONE_TOPIC, "t.ini:1: bad org id \"East\": expected 1..32 of a-z 0-9 _\n"},
+    {"[org e]\n[org e]\n" ONE_TOPIC, "t.ini:2: duplicate org \"e\" (first on line 1)\n"},
+    {"[org e]\ncolour = red\n" ONE_TOPIC, "t.ini:2: unknown key \"colour\" in [org e]\n"},
+    {"[org e]\noverflow_after_s = -1\n" ONE_TOPIC,
+     "t.ini:2: bad overflow_after_s \"-1\": expected 0..86400\n"},
+    {"[org e]\noverflow_to = w\n" ONE_TOPIC,
+     "t.ini:2: overflow_to of org e names unknown org \"w\"\n"},
+    {"[org e]\noverflow_to = e\n" ONE_TOPIC,
+     "t.ini:2: overflow_to of org e names the org itself\n"},
+    {"[org e]\noverflow_to = w, w\n[org w]\n" TOPIC("org = e"),
+     "t.ini:2: overflow_to of org e names org w twice\n"},
+    {"[org e]\n[org w]\n" ONE_TOPIC,
+     "t.ini:3: topic a has no org: with several [org] sections each topic needs org = ID\n"},
+    {TOPIC("org = east"),
+     "t.ini:3: topic a names unknown org \"east\" (there is no [org] section but the implicit "
+     "main)\n"},
+    {"[org e]\n" TOPIC("org = w"), "t.ini:4: topic a names unknown org \"w\"\n"},
     {"[server\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[]\n" ONE_TOPIC, "t.ini:1: bad section header: expected [NAME] and at most a comment\n"},
     {"[server] x\n" ONE_TOPIC,
@@ -956,6 +976,91 @@ static void test_config_load_whole_file_problems(void **state)
 
 /* A full question and categories parse into every field; without
  * [categories] the default set of contract v2 §4 is there in three languages. */
+/* [org ID] sections: names, overflow in order, each topic's org, and the
+ * keys' defaults; without them one implicit org "main" owns every topic. */
+static void test_orgs_parse(void **state)
+{
+    (void)state;
+    struct result r = load(TOPIC("org = main"), 0);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.cfg->norgs, 1);
+    assert_false(r.cfg->orgs_declared);
+    assert_string_equal(r.cfg->orgs[0].id, "main");
+    assert_string_equal(r.cfg->orgs[0].transcript_key, r.cfg->transcript_key);
+    assert_int_equal(config_org_topics(r.cfg, 0), 1);
+    done(&r);
+
+    r = load("[server]\ntranscript_key = /k/server.pub\n"
+             "[topic e1]\nhours = always\norg = east\n"
+             "[org east]\nname_fi = Itä\nname_en = East\ntranscript_key = /k/east.pub\n"
+             "overflow_to = pool , west\noverflow_after_s = 60\n"
+             "[org west]\n[org pool]\n"
+             "[topic w1]\nhours = always\norg = west\n[topic e2]\nhours = always\norg = east\n",
+             0);
+    if (r.rc != 0)
+        fail_msg("%s", r.errs);
+    const struct config *c = r.cfg;
+    assert_int_equal(c->norgs, 3);
+    assert_true(c->orgs_declared);
+    assert_int_equal(config_org_index(c, "west"), 1);
+    assert_int_equal(config_org_index(c, "north"), -1);
+    assert_string_equal(c->orgs[0].name[LANG_FI], "Itä");
+    assert_string_equal(c->orgs[0].name[LANG_SV], "east"); /* default: the id */
+    assert_string_equal(c->orgs[0].transcript_key, "/k/east.pub");
+    assert_string_equal(c->orgs[1].transcript_key, "/k/server.pub");
+    assert_int_equal(c->orgs[0].noverflow, 2);
+    assert_int_equal(c->orgs[0].overflow_to[0], 2);
+    assert_int_equal(c->orgs[0].overflow_to[1], 1);
+    assert_int_equal(c->orgs[0].overflow_after_s, 60);
+    assert_int_equal(c->orgs[1].overflow_after_s, 120);
+    assert_int_equal(c->orgs[1].noverflow, 0);
+    assert_int_equal(c->topics[0].org, 0);
+    assert_int_equal(c->topics[1].org, 1);
+    assert_int_equal(config_org_topics(c, 0), 1u | 4u);
+    assert_int_equal(config_org_topics(c, 2), 0);
+    done(&r);
+
+    r = load("[org only]\n" ONE_TOPIC, 0); /* one org: topics need not name it */
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.cfg->topics[0].org, 0);
+    assert_string_equal(r.cfg->orgs[0].id, "only");
+    done(&r);
+}
+
+/* A user's stored orgs against a config: masks, the default org, '*', and
+ * chatadmin's --org list checked and normalized. */
+static void test_user_orgs(void **state)
+{
+    (void)state;
+    struct result r = load("[org east]\n[org west]\n[org main]\n" TOPIC("org = east"), 0);
+    assert_int_equal(r.rc, 0);
+    const struct config *c = r.cfg;
+    assert_int_equal(orgs_mask(c, "east"), 1);
+    assert_int_equal(orgs_mask(c, "west,east"), 3);
+    assert_int_equal(orgs_mask(c, "north"), 0); /* an org since removed: no access */
+    assert_int_equal(orgs_mask(c, "*"), 7);
+    assert_int_equal(orgs_mask(c, ""), 4); /* made before orgs: main */
+    assert_int_equal(orgs_default(c), 2);
+    assert_true(orgs_all("*"));
+    assert_false(orgs_all("east"));
+    char out[STORE_ORGS_MAX + 1], why[160];
+    assert_int_equal(orgs_normalize(c, " west , east,west", out, sizeof(out), why, sizeof(why)), 0);
+    assert_string_equal(out, "west,east");
+    assert_int_equal(orgs_normalize(c, "*", out, sizeof(out), why, sizeof(why)), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(orgs_normalize(c, "east,nor", out, sizeof(out), why, sizeof(why)),
+                     CHAT_ERR_BAD_REQUEST);
+    assert_string_equal(why, "unknown org \"nor\" (the config has no [org nor])");
+    assert_int_equal(orgs_normalize(c, ",", out, sizeof(out), why, sizeof(why)),
+                     CHAT_ERR_BAD_REQUEST);
+    done(&r);
+
+    r = load("[org east]\n[org west]\n" TOPIC("org = east"), 0); /* no main: no default */
+    assert_int_equal(orgs_default(r.cfg), -1);
+    assert_int_equal(orgs_mask(r.cfg, ""), 0);
+    done(&r);
+}
+
 static void test_questions_and_categories_parse(void **state)
 {
     (void)state;
@@ -1110,6 +1215,8 @@ int main(void)
         cmocka_unit_test(test_config_load_whole_file_problems),
         cmocka_unit_test(test_topic_lookup),
         cmocka_unit_test(test_help_texts),
+        cmocka_unit_test(test_orgs_parse),
+        cmocka_unit_test(test_user_orgs),
         cmocka_unit_test(test_questions_and_categories_parse),
         cmocka_unit_test(test_origin_checks_are_exact),
     };
