@@ -51,17 +51,6 @@ static void no_io(struct conn *c, void *arg)
     (void)arg;
 }
 
-/* Sets org id of cfg at index i, overflowing to the orgs `to` (indexes, -1 ends). */
-static void org(struct config *cfg, int i, const char *id, int after, const int *to)
-{
-    struct config_org *o = &cfg->orgs[i];
-    snprintf(o->id, sizeof(o->id), "%s", id);
-    o->overflow_after_s = after;
-    o->noverflow = 0;
-    for (; to && *to >= 0; to++)
-        o->overflow_to[o->noverflow++] = *to;
-}
-
 static int setup(void **state)
 {
     struct world *w = calloc(1, sizeof(*w));
@@ -73,24 +62,17 @@ static int setup(void **state)
     snprintf(path, sizeof(path), "%s/transcript.pub", w->dir);
     if (transcript_load_pub(path, w->pub) != 0 ||
         config_load_text("t.ini",
-                         "[topic east_young]\nhours = always\naudience = young\n"
+                         "[org east]\noverflow_to = west, pool\noverflow_after_s = 100\n"
+                         "[org west]\noverflow_to = east\noverflow_after_s = 100\n"
+                         "[org pool]\n"
+                         "[topic east_young]\norg = east\nhours = always\naudience = young\n"
                          "lang_fallback_s = 300\nurgent_after_s = 0\n"
-                         "[topic east_parent]\nhours = always\naudience = parent\n"
-                         "[topic west_young]\nhours = always\naudience = young\n"
-                         "[topic west_parent]\nhours = always\naudience = parent\n"
-                         "[topic pool_young]\nhours = always\naudience = young\n",
+                         "[topic east_parent]\norg = east\nhours = always\naudience = parent\n"
+                         "[topic west_young]\norg = west\nhours = always\naudience = young\n"
+                         "[topic west_parent]\norg = west\nhours = always\naudience = parent\n"
+                         "[topic pool_young]\norg = pool\nhours = always\naudience = young\n",
                          0, &w->cfg, stderr) != 0)
         return -1;
-    /* the orgs as the foundation's parser makes them from [org] sections */
-    static const int east_to[] = {1, 2, -1}, west_to[] = {0, -1};
-    w->cfg->norgs = 3;
-    w->cfg->orgs_declared = true;
-    org(w->cfg, 0, "east", AFTER, east_to);
-    org(w->cfg, 1, "west", AFTER, west_to);
-    org(w->cfg, 2, "pool", AFTER, NULL);
-    static const int topic_org[] = {0, 0, 1, 1, 2};
-    for (size_t i = 0; i < w->cfg->ntopics; i++)
-        w->cfg->topics[i].org = topic_org[i];
     if (store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(1, no_wake, NULL)) ||
         !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
         return -1;
@@ -186,7 +168,7 @@ static struct conn *worker(struct world *w, const char *name, const char *orgs, 
     u.role = PROTO_ROLE_WORKER;
     snprintf(u.alias, sizeof(u.alias), "%s", name);
     strcpy(u.pwhash, "x");
-    (void)orgs;
+    snprintf(u.orgs, sizeof(u.orgs), "%s", orgs);
     assert_int_equal(store_user_add(w->st, &u), 0);
     auth_token_new(token, hash);
     assert_int_equal(store_token_add(w->st, hash, name, (time_t)w->now + 86400), 0);
