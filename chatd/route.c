@@ -285,17 +285,20 @@ int route_answer_topic(const struct hub *h, const struct worker *w, int topic)
     return tier_of(w, mask, n, &on) >= 0 ? on : topic;
 }
 
-int route_answer_org(const struct hub *h, const struct worker *w, int topic)
+int route_answer_org(const struct hub *h, const struct worker *w, int topic, int *on)
 {
     const struct config *cfg = h->cfg;
-    int own = cfg->topics[topic].org;
-    const struct config_org *o = &cfg->orgs[own];
-    if (worker_in_org(h, w, own))
-        return own;
-    for (int k = 0; k < o->noverflow; k++)
-        if (worker_in_org(h, w, o->overflow_to[k]))
-            return o->overflow_to[k];
-    return own;
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int n = tier_masks(cfg, topic, mask);
+    *on = topic;
+    if (worker_in_org(h, w, cfg->topics[topic].org))
+        return cfg->topics[topic].org;
+    for (int k = 1; k <= n; k++)
+        if (mask[k] && worker_in_org(h, w, cfg->orgs[cfg->topics[topic].org].overflow_to[k - 1])) {
+            *on = __builtin_ctz(mask[k]);
+            return cfg->topics[*on].org;
+        }
+    return cfg->topics[topic].org;
 }
 
 int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)

@@ -59,10 +59,12 @@ int route_tiers_open(const struct config *cfg, int topic, time_t since, time_t n
  * serves (then the chat is an overflow), else topic. */
 int route_answer_topic(const struct hub *h, const struct worker *w, int topic);
 
-/* The org for which w answers a visitor of topic: the topic's own when w
- * belongs to it, else the first of its overflow_to that w belongs to (a
- * chat brought back after a restart, whose worker has no duty yet). */
-int route_answer_org(const struct hub *h, const struct worker *w, int topic);
+/* The org for which w answers a visitor of topic, for a chat brought back
+ * after a restart (its worker has no duty yet): the topic's own when w
+ * belongs to it, else the first org of its overflow_to that w belongs to
+ * and that has a topic of the same audience (the first such in *on; else
+ * *on is topic). */
+int route_answer_org(const struct hub *h, const struct worker *w, int topic, int *on);
 
 /* Starts the chat of queued visitor v with worker w (a new chat, or the
  * visitor's chat after a transfer); ref goes to the worker. */

@@ -63,7 +63,7 @@ static void restore_one(const struct store_session *ss, void *arg)
         w = staff_get(h, &u);
     /* sealed to the org its worker answers for (contract v3 §4), else to
      * the topic's own: whoever answers it next reads it under that key */
-    int org = w ? route_answer_org(h, w, topic) : h->cfg->topics[topic].org;
+    int on = topic, org = w ? route_answer_org(h, w, topic, &on) : h->cfg->topics[topic].org;
     if (ss->chat &&
         chat_restore(h, v, topic, org, ss->chat, ss->started, ss->waited, ss->label, &v->chat) != 0)
         v->chat = NULL; /* its transcript is gone: it waits as a first wait */
@@ -71,7 +71,8 @@ static void restore_one(const struct store_session *ss, void *arg)
         v->qe.order = place.order;
         v->qe.since = place.since;
         session_set_state(h, v, PROTO_VISITOR_CHATTING, topic, NULL);
-        v->chat->overflow = org != h->cfg->topics[topic].org;
+        v->chat->overflow = on != topic;
+        v->chat->answer_topic = on;
         staff_add_chat(h, w, v->chat);
         staff_restored(w, ctx->now); /* not connected yet: has the grace to log in again */
         h->restored_chats++;
