@@ -459,17 +459,34 @@ void route_run(struct hub *h, time_t now)
     }
 }
 
-/* What `queued` says to the visitors of topic besides place and estimate. */
+/* What `queued` says to the visitors of topic besides place and estimate;
+ * staffed: someone is on duty who can answer them, of the topic's org or
+ * of an org it overflows to (contract v3 §4: the partner answers later,
+ * but somebody is there). */
 struct queued_ctx {
     struct status_input in;
     const struct status_hours *hours;
     struct status_hours tmp;
+    bool staffed;
 };
+
+/* True when a connected worker is on duty for a topic of one of topic's
+ * overflow tiers. */
+static bool partner_on_duty(const struct hub *h, int topic)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int on, n = tier_masks(h->cfg, topic, mask);
+    for (const struct worker *w = h->workers; n > 0 && w; w = w->next)
+        if (w->on_duty && w->ntabs && tier_of(w, mask, n, &on) > 0)
+            return true;
+    return false;
+}
 
 static void queued_ctx_init(struct hub *h, int topic, time_t now, struct queued_ctx *x)
 {
     route_status_input(h, topic, now, &x->in);
     x->hours = hub_hours(h, topic, now, &x->tmp);
+    x->staffed = x->in.staffed_slots > 0 || partner_on_duty(h, topic);
 }
 
 static void send_queued(struct hub *h, struct visitor *v, const struct queued_ctx *x, int pos,
@@ -483,7 +500,7 @@ static void send_queued(struct hub *h, struct visitor *v, const struct queued_ct
         .waited_s = now > v->qe.since ? (long)(now - v->qe.since) : 0,
         .closes_at = x->hours->open ? x->hours->closes_at : -1,
         .next_open = x->hours->open ? -1 : x->hours->next_open,
-        .staffed = x->in.staffed_slots > 0,
+        .staffed = x->staffed,
     };
     v->sent_pos = pos;
     v->sent_wait = wait;
@@ -513,10 +530,9 @@ static bool queued_due(const struct visitor *v, const struct queued_ctx *x, int 
 {
     long moved = wait - v->sent_wait;
     time_t hours = x->hours->open ? x->hours->closes_at : x->hours->next_open;
-    return v->sent_pos != pos || v->sent_staffed != (x->in.staffed_slots > 0) ||
-           v->sent_hours != hours || (wait < 0) != (v->sent_wait < 0) ||
-           moved >= ROUTE_QUEUED_SLACK_S || moved <= -ROUTE_QUEUED_SLACK_S ||
-           now - v->sent_at >= ROUTE_QUEUED_EVERY_S;
+    return v->sent_pos != pos || v->sent_staffed != x->staffed || v->sent_hours != hours ||
+           (wait < 0) != (v->sent_wait < 0) || moved >= ROUTE_QUEUED_SLACK_S ||
+           moved <= -ROUTE_QUEUED_SLACK_S || now - v->sent_at >= ROUTE_QUEUED_EVERY_S;
 }
 
 void route_push_positions(struct hub *h, int topic, time_t now)

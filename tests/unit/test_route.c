@@ -238,12 +238,18 @@ static void test_partner_answers_after_overflow_after_s(void **state)
 {
     struct world *w = *state;
     struct conn *v = visitor(w, "east_young", "");
+    json_t *q = last_of(v, "queued");
+    assert_non_null(q);
+    assert_false(json_is_true(json_object_get(q, "staffed"))); /* nobody anywhere */
+    json_decref(q);
     struct conn *wes = worker(w, "wes", "west", "\"west_young\"", 2, "");
     at(w, AFTER - 5);
     assert_null(started(wes)); /* not yet: east's own might come */
-    json_t *q = last_of(v, "queued");
+    q = last_of(v, "queued");
     assert_non_null(q);
     assert_int_equal(json_integer_value(json_object_get(q, "position")), 1);
+    /* a partner is there: the visitor is not told that nobody is */
+    assert_true(json_is_true(json_object_get(q, "staffed")));
     json_decref(q);
     at(w, AFTER + 3); /* the wait began a few seconds after the start */
     json_t *s = started(wes);
