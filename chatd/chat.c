@@ -59,7 +59,6 @@ static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id
     ch->topic = topic;
     ch->visitor = v;
     ch->segment = segment;
-    ch->key_org = org;
     ch->answer_topic = topic;
     ch->last_visitor_msg = ch->last_worker_msg = -1;
     ch->key = transcript_key_new(h->org_pub[org], sealed);

@@ -90,10 +90,8 @@ static void check_chat(void *value, void *arg)
     if (!ch->visitor || ch->visitor->chat != ch)
         broken(k, "chat %s is not its visitor's", ch->id);
     const struct config *cfg = k->h->cfg;
-    if (ch->key_org < 0 || (size_t)ch->key_org >= cfg->norgs || ch->answer_topic < 0 ||
-        (size_t)ch->answer_topic >= cfg->ntopics)
-        broken(k, "chat %s: key org %d or answer topic %d out of range", ch->id, ch->key_org,
-               ch->answer_topic);
+    if (ch->answer_topic < 0 || (size_t)ch->answer_topic >= cfg->ntopics)
+        broken(k, "chat %s: answer topic %d out of range", ch->id, ch->answer_topic);
     else if (ch->worker &&
              ch->overflow != (cfg->topics[ch->answer_topic].org != cfg->topics[ch->topic].org))
         broken(k, "chat %s of topic %d: overflow %d, answered on topic %d", ch->id, ch->topic,

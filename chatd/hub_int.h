@@ -118,16 +118,16 @@ struct chat {
     struct visitor *visitor;
     struct transcript_key *key;
     int segment;
-    int key_org; /* the org whose transcript key sealed key (chat.c) */
     /* contract v3 §2: its number in topic label_topic that day, from 1 (0:
      * none yet); given by chat_label (chat.c) when it is answered in a
      * topic that did not number it */
     int label, label_topic;
     /* Owners: worker only through staff_add_chat/staff_drop_chat (staff.c);
      * seq, wseq, nhist, last_*_msg by chat_post (chat.c); topic, started,
-     * waited_s, overflow, answer_topic by route_assign (route.c); urgent by
-     * chat.c; reply_alerted by supervise.c. Every writer touches the chat
-     * first (turn_touch_chat). */
+     * waited_s, overflow, answer_topic by route_assign (route.c; a chat
+     * restored with its worker: session_grace.c, before the first batch);
+     * urgent by chat.c; reply_alerted by supervise.c. Every writer touches
+     * the chat first (turn_touch_chat). */
     HUB_DURABLE(chat_durable, int topic; struct worker * worker; uint64_t seq; size_t nhist;
                 time_t started; time_t waited_s;
                 /* contract v3 §4: its worker answers it for another org than

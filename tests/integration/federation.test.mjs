@@ -5,16 +5,18 @@
  * its queue_state shows the overflowing wait; the transcript is sealed to
  * west's transcript key (it opens with west's secret key and not with
  * east's, the server's); the statistics count overflow_out on east's topic
- * and overflow_in on west's. Without [org] sections nothing overflows and
- * the frames say org main. The rule itself is tested in test_route.c. */
+ * and overflow_in on west's; after a crash the chat goes on, still overflow,
+ * its new key segment sealed to west's key. Without [org] sections nothing
+ * overflows and the frames say org main. The rule itself is tested in
+ * test_route.c. */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-    BOB, CHATADMIN, PASSPHRASE, addWorker, configText, endHour, request, run, scenario,
-    statsTotals, waiting, workerOnDutyAs, workerLogin,
+    BOB, CHATADMIN, PASSPHRASE, addWorker, configText, connect, endHour, request, run, scenario,
+    spawnChatd, statsTotals, visitorHello, waiting, workerOnDutyAs, workerLogin,
 } from './harness.mjs';
 
 const AFTER = 60; /* east's overflow_after_s */
@@ -110,6 +112,38 @@ scenario('a visitor of east waits overflow_after_s, then a worker of west answer
     const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
     const csv = await srv.admin(['stats', '--from', today, '--to', today, '--format', 'csv']);
     assert.match(csv.stdout.split('\n')[0], /,overflow_out,overflow_in/);
+});
+
+scenario('a chat answered by overflow goes on after a crash, still overflow and sealed to west\'s key', TWO_ORGS, async (srv) => {
+    await addWorker(srv, BOB, 'worker', 'west');
+    const bob = await workerOnDutyAs(srv.port, BOB, ['youth_w'], 1);
+    const v = await waiting(srv.port, 'youth_e');
+    await srv.advance(AFTER + 1);
+    const s = await bob.next('chat_started');
+    assert.equal(s.overflow, true);
+    await v.next('chat_started');
+    assert.equal((await request(v, { type: 'msg', text: 'before the crash' })).type, 'ack');
+    await srv.kill();
+
+    const d = spawnChatd(srv.cfg);
+    const port = await d.ready;
+    try {
+        const v2 = await visitorHello(port, { session: v.welcome.session });
+        assert.equal(v2.welcome.state, 'chatting');
+        const b2 = await connect(port, 'worker.v1');
+        assert.equal((await request(b2, { type: 'login', token: bob.welcome.token })).type, 'welcome');
+        const again = await b2.next('chat_started');
+        assert.equal(again.chat, s.chat);
+        assert.equal(again.org, 'east');
+        assert.equal(again.overflow, true);
+        assert.equal((await request(b2, { type: 'msg', chat: s.chat, text: 'after the restart' })).type, 'ack');
+        const west = await srv.admin(['transcript', 'show', s.chat, '--key', WEST_KEY], PASSPHRASE);
+        assert.equal(west.code, 0, west.stderr);
+        assert.match(west.stdout, /visitor: before the crash$/m);
+        assert.match(west.stdout, /worker: after the restart$/m);
+    } finally {
+        await d.stop();
+    }
 });
 
 scenario('east\'s own worker answers before west while one is free', TWO_ORGS, async (srv) => {
