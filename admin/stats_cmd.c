@@ -355,17 +355,21 @@ int stats_cmd_stats(struct admin *a, int argc, char **argv)
 /* ---- plan over a period -------------------------------------------------------- */
 
 /* `plan --from DATE --to DATE [--topic T] [--target-wait S] [--target-share P]
- * [--format csv|json] [--redistribute]`. */
+ * [--format csv|json] [--redistribute] [--pooled]`. */
 static int plan_period(struct admin *a, int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *topic = NULL, *format = "csv";
     struct plan_target t = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
-    bool redistribute = false;
+    bool redistribute = false, pooled = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
         if (strcmp(opt, "--redistribute") == 0) {
             redistribute = true;
+            continue;
+        }
+        if (strcmp(opt, "--pooled") == 0) {
+            pooled = true;
             continue;
         }
         if (!val)
@@ -402,6 +406,7 @@ static int plan_period(struct admin *a, int argc, char **argv)
         plan_report_free(rep);
         return admin_fail(1, "cannot read the statistics: %s", admin_why(a, rc));
     }
+    plan_report_pool(rep, pooled);
     rc = plan_report_print(rep, &t, redistribute, strcmp(format, "csv") ? STATS_JSON : STATS_CSV,
                            stdout);
     plan_report_free(rep);

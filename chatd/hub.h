@@ -102,6 +102,7 @@ int hub_api_stats(struct hub *h, const char *bearer, const char *from, const cha
 struct hub_plan_query {
     const char *from, *to, *topic;
     const char *target_wait_s, *target_share, *redistribute;
+    const char *pooled; /* "1": the pooled plan too (contract v3 §4) */
 };
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
                  void *owner, struct report_job **job);

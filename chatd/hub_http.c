@@ -193,20 +193,26 @@ static int report_queue(struct hub *h, struct report_request *req, double now, v
     return report_submit(h->reports, req, owner, job);
 }
 
+/* A flag of a query: absent, "0" or "1". */
+static bool query_flag(const char *v)
+{
+    return !v || strcmp(v, "1") == 0 || strcmp(v, "0") == 0;
+}
+
 int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query *q, double now,
                  void *owner, struct report_job **job)
 {
     struct report_request req = {.kind = REPORT_PLAN,
                                  .target = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE},
                                  .redistribute =
-                                     q->redistribute && strcmp(q->redistribute, "1") == 0};
+                                     q->redistribute && strcmp(q->redistribute, "1") == 0,
+                                 .pooled = q->pooled && strcmp(q->pooled, "1") == 0};
     *job = NULL;
     int rc = stats_access(h, bearer, q->from, q->to, q->topic, now, &req.from, &req.to);
     if (rc == 0 &&
         (query_number(q->target_wait_s, 0, PLAN_DURATION_MAX_S, &req.target.wait_s) != 0 ||
          query_number(q->target_share, 1e-9, 1, &req.target.share) != 0 ||
-         (q->redistribute && strcmp(q->redistribute, "1") != 0 &&
-          strcmp(q->redistribute, "0") != 0)))
+         !query_flag(q->redistribute) || !query_flag(q->pooled)))
         rc = CHAT_ERR_BAD_REQUEST;
     if (rc != 0)
         return rc;

@@ -217,6 +217,33 @@ int plan_answered_at(const struct plan_load *load, double slots, double *share)
     return 0;
 }
 
+int plan_load_merge(const struct plan_load *loads, int n, struct plan_load *out)
+{
+    if (!loads || n < 0 || !out)
+        return CHAT_ERR_BAD_REQUEST;
+    double lam = 0, offered = 0, patient = 0, patience = 0;
+    for (int i = 0; i < n; i++) {
+        const struct plan_load *q = &loads[i];
+        if (!load_ok(q))
+            return CHAT_ERR_BAD_REQUEST;
+        if (q->arrivals_per_h == 0)
+            continue;
+        lam += q->arrivals_per_h;
+        offered += q->arrivals_per_h * q->handle_s;
+        if (q->patience_s > 0) {
+            patient += q->arrivals_per_h;
+            patience += q->arrivals_per_h * q->patience_s;
+        }
+    }
+    *out = (struct plan_load){0};
+    if (lam == 0)
+        return 0;
+    out->arrivals_per_h = lam;
+    out->handle_s = offered / lam;
+    out->patience_s = patient > 0 ? patience / patient : 0;
+    return load_ok(out) ? 0 : CHAT_ERR_BAD_REQUEST;
+}
+
 int plan_estimate(const struct plan_counts *c, const struct plan_pooled *pooled,
                   struct plan_estimate *out)
 {

@@ -112,6 +112,17 @@ PLAN_MUST_USE int plan_slots_needed(const struct plan_load *load, double target_
  * of 1.5 is about half the hour at 1 and half at 2. */
 PLAN_MUST_USE int plan_answered_at(const struct plan_load *load, double slots, double *share);
 
+/* The load of one queue that takes the visitors of n loads at once (the
+ * pooled plan, contract v3 §4: every org's topics of one audience as one
+ * queue): arrivals summed; handle time the arrival-weighted mean, so the
+ * offered load (arrivals x handle) is the sum of theirs; patience the
+ * arrival-weighted mean of the loads that have one (0 when none has:
+ * Erlang C, nobody seen leaving). Loads without arrivals add nothing.
+ * One queue of the sum is the model's upper bound for sharing: it holds
+ * each visitor to the same wait, whoever it came to. CHAT_ERR_BAD_REQUEST
+ * for a bad load, or when the arrivals sum past PLAN_ARRIVALS_MAX. */
+PLAN_MUST_USE int plan_load_merge(const struct plan_load *loads, int n, struct plan_load *out);
+
 /* Sums over the matching hours of one (topic, weekday, hour) of a period, as
  * the statistics store them (stats.h); the caller adds up the buckets. */
 struct plan_counts {

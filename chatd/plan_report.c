@@ -24,6 +24,7 @@ struct plan_report {
     time_t from, to;
     long weeks[PLAN_WEEK_HOURS];
     struct cell *cells[CONFIG_MAX_TOPICS]; /* PLAN_WEEK_HOURS each */
+    bool pooled;                           /* print the pooled plan (plan_report_pool) */
 };
 
 /* Hour of week of t: 0 = Monday 00:00 local .. 167. */
@@ -198,12 +199,13 @@ static void plan_topic(struct plan_report *r, int t, const struct plan_target *t
     }
 }
 
-/* Redistributes a topic's slot-hours over its open hours (p: its planned
- * hours) into slots; false when it cannot (an hour with joins and no basis). */
-static bool redistribute_topic(const struct planned *p, const struct plan_target *target,
-                               struct plan_redistribution *out)
+/* The week of a topic (p: its planned hours) as the summary models it:
+ * each open hour with its load and the slots it had, a closed one with
+ * nobody to answer; false when the topic is left out of the summary (an
+ * hour with joins and no basis, or more than PLAN_REPORT_REDISTRIBUTE_MAX
+ * slot-hours). */
+static bool topic_week(const struct planned *p, struct plan_hour week[PLAN_WEEK_HOURS])
 {
-    struct plan_hour week[PLAN_WEEK_HOURS];
     double slot_hours = 0;
     for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
         bool open = p[h].listed && p[h].open;
@@ -217,7 +219,7 @@ static bool redistribute_topic(const struct planned *p, const struct plan_target
             return false;
         slot_hours += week[h].slots_had;
     }
-    return slot_hours <= PLAN_REPORT_REDISTRIBUTE_MAX && plan_redistribute(week, target, out) == 0;
+    return slot_hours <= PLAN_REPORT_REDISTRIBUTE_MAX;
 }
 
 /* Topic t's answered contacts a week as the period's statistics count them:
@@ -343,52 +345,167 @@ static void row_csv(FILE *out, const struct proto_plan_row *r, bool redistribute
     fputs(r->short_ ? ",true\n" : ",false\n", out);
 }
 
+/* The summary of the topics the plan counts (answered_per_week): the
+ * model's figures summed over them, and with the pooled plan each org's. */
+struct summary {
+    double now, redistributed, planned, observed;
+    double pooled;                    /* the pooled plan: all orgs as one queue per audience */
+    double org_now[CONFIG_MAX_ORGS];  /* each org's topics as staffed, alone */
+    double org_pool[CONFIG_MAX_ORGS]; /* its visitors' answered contacts in the pooled queue */
+    struct plan_hour *weeks[CONFIG_MAX_TOPICS]; /* the counted topics' weeks (topic_week) */
+};
+
+/* The answered contacts a week of week[] as staffed: plan_redistribute's
+ * answered_now, the same sum without redistributing. */
+static int answered_now_of(const struct plan_hour *week, double *sum)
+{
+    *sum = 0;
+    for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
+        double share;
+        int rc = plan_answered_at(&week[h].load, week[h].slots_had, &share);
+        if (rc != 0)
+            return rc;
+        *sum += week[h].load.arrivals_per_h * share;
+    }
+    return 0;
+}
+
+/* The pooled plan (contract v3 §4) of the counted topics: in each hour of
+ * the week the topics of one audience, whatever their org, are one queue
+ * (plan_load_merge) with their slots summed. One queue answers each of its
+ * visitors alike, so its answered contacts are shared among the orgs by
+ * their arrivals. */
+static int pool_week(const struct config *cfg, struct summary *s)
+{
+    static const enum config_audience audiences[] = {AUDIENCE_YOUNG, AUDIENCE_PARENT, AUDIENCE_ANY};
+    for (size_t a = 0; a < sizeof(audiences) / sizeof(audiences[0]); a++) {
+        for (int h = 0; h < PLAN_WEEK_HOURS; h++) {
+            struct plan_load loads[CONFIG_MAX_TOPICS], q;
+            int n = 0;
+            double slots = 0, share = 0;
+            for (size_t i = 0; i < cfg->ntopics; i++) {
+                if (!s->weeks[i] || cfg->topics[i].audience != audiences[a])
+                    continue;
+                loads[n++] = s->weeks[i][h].load;
+                slots += s->weeks[i][h].slots_had;
+            }
+            int rc = plan_load_merge(loads, n, &q);
+            if (rc == 0 && q.arrivals_per_h > 0)
+                rc = plan_answered_at(&q, fmin(slots, PLAN_SLOTS_MAX), &share);
+            if (rc != 0)
+                return rc;
+            for (size_t i = 0; i < cfg->ntopics; i++)
+                if (s->weeks[i] && cfg->topics[i].audience == audiences[a])
+                    s->org_pool[(size_t)cfg->topics[i].org] +=
+                        s->weeks[i][h].load.arrivals_per_h * share;
+        }
+    }
+    for (size_t o = 0; o < cfg->norgs; o++)
+        s->pooled += s->org_pool[o];
+    return 0;
+}
+
+/* Plans topic i into p and rows, and adds it to the summary when it counts:
+ * with redistribute, redistributed (its rows gain slots_proposed); with
+ * pooled, its week kept in s->weeks for pool_week. */
+static int plan_topic_rows(struct plan_report *r, size_t i, const struct plan_target *t,
+                           bool redistribute, struct planned *p, struct proto_plan *plan,
+                           struct proto_plan_row *rows, struct summary *s)
+{
+    struct plan_redistribution red;
+    struct plan_hour week[PLAN_WEEK_HOURS];
+    plan_topic(r, (int)i, t, p);
+    bool in = (redistribute || r->pooled) && topic_week(p, week);
+    bool redone = in && redistribute && plan_redistribute(week, t, &red) == 0;
+    if (in && (redone || !redistribute)) {
+        double now = 0;
+        int rc = redone ? 0 : answered_now_of(week, &now);
+        if (rc != 0)
+            return rc;
+        if (redone) {
+            now = red.answered_now;
+            s->redistributed += red.answered_redistributed;
+            s->planned += red.answered_planned;
+        }
+        s->now += now;
+        s->org_now[(size_t)r->cfg->topics[i].org] += now;
+        s->observed += observed_of(r, (int)i);
+        if (r->pooled) {
+            if (!(s->weeks[i] = malloc(sizeof(week))))
+                return CHAT_ERR_NOMEM;
+            memcpy(s->weeks[i], week, sizeof(week));
+        }
+    }
+    for (int h = 0; h < PLAN_WEEK_HOURS; h++)
+        if (p[h].listed)
+            rows[plan->nrows++] = plan_row_of(r->cfg->topics[i].id, h, r->weeks[h], &p[h],
+                                              redone ? red.slots[h] : -1);
+    return 0;
+}
+
+/* The CSV form: a header, the rows, and the summary as comment lines. */
+static void print_csv(const struct plan_report *r, const struct proto_plan *plan, bool redistribute,
+                      const struct summary *s, FILE *out)
+{
+    size_t ncols = sizeof(columns) / sizeof(columns[0]);
+    for (size_t i = 0, n = 0; i < ncols; i++)
+        if (redistribute || strcmp(columns[i], "slots_proposed") != 0)
+            fprintf(out, "%s%s", n++ ? "," : "", columns[i]);
+    fputc('\n', out);
+    for (size_t i = 0; i < plan->nrows; i++)
+        row_csv(out, &plan->rows[i], redistribute);
+    if (!redistribute && !r->pooled)
+        return;
+    fprintf(out, "# answered_per_week now=%.1f", s->now);
+    if (redistribute)
+        fprintf(out, " redistributed=%.1f planned=%.1f", s->redistributed, s->planned);
+    fprintf(out, " observed=%.1f", s->observed);
+    if (r->pooled)
+        fprintf(out, " pooled=%.1f", s->pooled);
+    fputc('\n', out);
+    for (size_t o = 0; r->pooled && o < r->cfg->norgs; o++)
+        fprintf(out, "# answered_per_week org=%s now=%.1f pooled=%.1f\n", r->cfg->orgs[o].id,
+                s->org_now[o], s->org_pool[o]);
+}
+
+void plan_report_pool(struct plan_report *r, bool pooled)
+{
+    r->pooled = pooled;
+}
+
 int plan_report_print(struct plan_report *r, const struct plan_target *t, bool redistribute,
                       enum stats_format fmt, FILE *out)
 {
     if (!(t->wait_s >= 0 && t->wait_s <= PLAN_DURATION_MAX_S) || !(t->share > 0 && t->share <= 1))
         return CHAT_ERR_BAD_REQUEST;
     struct planned *p = calloc(PLAN_WEEK_HOURS, sizeof(*p));
-    struct proto_plan plan = {
-        .target_wait_s = t->wait_s, .target_share = t->share, .redistribute = redistribute};
+    struct proto_plan plan = {.target_wait_s = t->wait_s,
+                              .target_share = t->share,
+                              .redistribute = redistribute,
+                              .pooled = r->pooled};
     struct proto_plan_row *rows = calloc(r->cfg->ntopics * PLAN_WEEK_HOURS + 1, sizeof(*rows));
-    double now = 0, redistributed = 0, planned = 0, observed = 0;
-    int rc = p && rows ? 0 : CHAT_ERR_NOMEM;
-    for (size_t i = 0; rc == 0 && i < r->cfg->ntopics; i++) {
-        if (!r->cells[i])
-            continue;
-        struct plan_redistribution red;
-        plan_topic(r, (int)i, t, p);
-        bool redone = redistribute && redistribute_topic(p, t, &red);
-        if (redone) {
-            observed += observed_of(r, (int)i);
-            now += red.answered_now;
-            redistributed += red.answered_redistributed;
-            planned += red.answered_planned;
-        }
-        for (int h = 0; h < PLAN_WEEK_HOURS; h++)
-            if (p[h].listed)
-                rows[plan.nrows++] = plan_row_of(r->cfg->topics[i].id, h, r->weeks[h], &p[h],
-                                                 redone ? red.slots[h] : -1);
-    }
+    struct proto_plan_org orgs[CONFIG_MAX_ORGS];
+    struct summary *s = calloc(1, sizeof(*s));
+    int rc = p && rows && s ? 0 : CHAT_ERR_NOMEM;
+    for (size_t i = 0; rc == 0 && i < r->cfg->ntopics; i++)
+        if (r->cells[i])
+            rc = plan_topic_rows(r, i, t, redistribute, p, &plan, rows, s);
+    if (rc == 0 && r->pooled)
+        rc = pool_week(r->cfg, s);
     plan.rows = rows;
     if (rc == 0 && fmt == STATS_CSV) {
-        size_t ncols = sizeof(columns) / sizeof(columns[0]);
-        for (size_t i = 0, n = 0; i < ncols; i++)
-            if (redistribute || strcmp(columns[i], "slots_proposed") != 0)
-                fprintf(out, "%s%s", n++ ? "," : "", columns[i]);
-        fputc('\n', out);
-        for (size_t i = 0; i < plan.nrows; i++)
-            row_csv(out, &rows[i], redistribute);
-        if (redistribute)
-            fprintf(out,
-                    "# answered_per_week now=%.1f redistributed=%.1f planned=%.1f observed=%.1f\n",
-                    now, redistributed, planned, observed);
+        print_csv(r, &plan, redistribute, s, out);
     } else if (rc == 0) {
-        plan.answered_now = rounded(now, 10);
-        plan.answered_redistributed = rounded(redistributed, 10);
-        plan.answered_planned = rounded(planned, 10);
-        plan.answered_observed = rounded(observed, 10);
+        plan.answered_now = rounded(s->now, 10);
+        plan.answered_redistributed = rounded(s->redistributed, 10);
+        plan.answered_planned = rounded(s->planned, 10);
+        plan.answered_observed = rounded(s->observed, 10);
+        plan.answered_pooled = rounded(s->pooled, 10);
+        for (size_t o = 0; r->pooled && o < r->cfg->norgs; o++)
+            orgs[plan.norgs++] = (struct proto_plan_org){.org = r->cfg->orgs[o].id,
+                                                         .now = rounded(s->org_now[o], 10),
+                                                         .pooled = rounded(s->org_pool[o], 10)};
+        plan.orgs = orgs;
         char *body = proto_plan_body(&plan);
         if (!body)
             rc = CHAT_ERR_NOMEM;
@@ -396,6 +513,9 @@ int plan_report_print(struct plan_report *r, const struct plan_target *t, bool r
             fprintf(out, "%s\n", body);
         free(body);
     }
+    for (size_t i = 0; s && i < CONFIG_MAX_TOPICS; i++)
+        free(s->weeks[i]);
+    free(s);
     free(rows);
     free(p);
     return rc == 0 && ferror(out) ? CHAT_ERR_IO : rc;

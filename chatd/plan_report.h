@@ -55,6 +55,18 @@ void plan_report_weeks(time_t from, time_t to, long weeks[PLAN_WEEK_HOURS]);
  * in the config, or outside the period, are left out. 0 or CHAT_ERR_NOMEM. */
 int plan_report_add(const struct stats_row *row, void *arg);
 
+/* With pooled, plan_report_print adds the pooled plan (contract v3 §4):
+ * "answered_per_week" gains "pooled", the answered contacts a week if, in
+ * each hour of the week, every org's topics of one audience were one queue
+ * (Erlang A with their arrivals and slots summed: plan_load_merge), over the
+ * same topics and open hours as "now"; and "orgs": [{"org", "now",
+ * "pooled"}], each org's topics as staffed alone, and its visitors' share of
+ * the pooled figure (by their arrivals: one queue answers each alike). The
+ * CSV ends with the same as comment lines. An upper bound that overflow
+ * between the orgs approaches: it ignores languages, overflow_after_s and
+ * who may overflow to whom. */
+void plan_report_pool(struct plan_report *r, bool pooled);
+
 /* Prints the plan for target t: CSV (a header, then rows) or JSON
  * {"target": {"wait_s", "share"}, "hours": [row...]}; with redistribute,
  * each row gains slots_proposed and the JSON "answered_per_week": {"now",

@@ -110,8 +110,10 @@ static int make_plan(const struct config *cfg, struct store *st, const struct re
     int rc = rep ? store_stats_each(st, q->from, q->to, q->topic[0] ? q->topic : NULL,
                                     plan_report_add, rep)
                  : CHAT_ERR_NOMEM;
-    if (rc == 0)
+    if (rc == 0) {
+        plan_report_pool(rep, q->pooled);
         rc = plan_report_print(rep, &q->target, q->redistribute, STATS_JSON, out);
+    }
     plan_report_free(rep);
     return rc;
 }

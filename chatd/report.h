@@ -50,6 +50,7 @@ struct report_request {
     char *members;             /* stats: JSON members after "buckets" (taken; may be NULL) */
     struct plan_target target; /* plan */
     bool redistribute;         /* plan */
+    bool pooled;               /* plan: the pooled plan too (plan_report_pool) */
     const struct config *cfg;  /* the config it is made under (NULL: report_new's); it must
                                 * outlive the job: a reloaded hub keeps its old ones */
     struct rota_request rota;  /* rota (POST /api/rota): its week's shifts as JSON */

@@ -319,7 +319,8 @@ static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s
 
 static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
 {
-    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32]; /* name=value */
+    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
+        pool[32]; /* name=value */
     const char *bearer = bearer_of(wsi, auth, sizeof(auth));
     struct hub_plan_query q = {
         .from = query_arg(wsi, "from=", from, sizeof(from)),
@@ -328,6 +329,7 @@ static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
         .target_wait_s = query_arg(wsi, "target_wait_s=", wait, sizeof(wait)),
         .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
         .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),
+        .pooled = query_arg(wsi, "pooled=", pool, sizeof(pool)),
     };
     int rc = hub_api_plan(s->hub, bearer, &q, now_s(), wsi, &hs->job);
     sodium_memzero(auth, sizeof(auth));

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# quickstart.sh: build chatd and run a local demo on http://localhost:8080/.
+# quickstart.sh: build chatd and run a local demo on http://localhost:8080/:
+# two organisations of a federation (west and east, config/demo.ini.in) on
+# one chatd, each with its own keys and a demo worker.
 #
 # For a fresh Debian 12, run as root from anywhere:  deploy/quickstart.sh
 # Safe to run again: it installs only missing packages, rebuilds incrementally
@@ -8,11 +10,15 @@
 # Everything the demo writes lives in <repo>/var:
 #   demo.ini             config made from config/demo.ini.in
 #   chatd.db             the SQLite database
-#   transcript.pub/.key  transcript key pair; the secret key is encrypted
+#   transcript.pub/.key  west's transcript key pair; the secret key is encrypted
 #   demo-passphrase.txt  the passphrase of transcript.key (mode 600)
-#   letters.pub/.key     letters key pair (the youth topic takes letters)
+#   letters.pub/.key     west's letters key pair (the youth topic takes letters)
 #   demo-letters-passphrase.txt  the passphrase of letters.key (mode 600)
-#   demo-password.txt    the password of the console user "demo" (mode 600)
+#   east/                east's key pairs and passphrases, the same names
+#   demo-password.txt    the password of the console user "demo", an admin
+#                        of both orgs (mode 600)
+#   demo-west-password.txt, demo-east-password.txt  the passwords of the
+#                        workers "west" and "east", one of each org
 #
 # The demo keeps the secret transcript key next to the server for
 # convenience; a real installation must not (see README.md).
@@ -92,57 +98,89 @@ write_config() {
     say "wrote $CONF"
 }
 
+# Makes a transcript and a letters key pair in DIR (an org's), once, with
+# their passphrases in DIR/demo-passphrase.txt and demo-letters-passphrase.txt.
 make_keys() {
-    if [ -e "$VAR/transcript.pub" ]; then
-        say "keeping transcript key pair in $VAR"
-        return
+    local dir="$1" pass
+    mkdir -p "$dir"
+    if [ -e "$dir/transcript.pub" ]; then
+        say "keeping transcript key pair in $dir"
+    else
+        pass="$(random_secret)"
+        printf '%s\n' "$pass" >"$dir/demo-passphrase.txt"
+        chmod 600 "$dir/demo-passphrase.txt"
+        printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" keygen --out "$dir"
+        say "made transcript key pair in $dir"
     fi
-    local pass
-    pass="$(random_secret)"
-    printf '%s\n' "$pass" >"$VAR/demo-passphrase.txt"
-    chmod 600 "$VAR/demo-passphrase.txt"
-    printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" keygen --out "$VAR"
-    say "made transcript key pair in $VAR"
+    if [ -e "$dir/letters.pub" ]; then
+        say "keeping letters key pair in $dir"
+    else
+        pass="$(random_secret)"
+        printf '%s\n' "$pass" >"$dir/demo-letters-passphrase.txt"
+        chmod 600 "$dir/demo-letters-passphrase.txt"
+        printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" letters keygen --out "$dir"
+        say "made letters key pair in $dir"
+    fi
 }
 
-make_letters_keys() {
-    if [ -e "$VAR/letters.pub" ]; then
-        say "keeping letters key pair in $VAR"
-        return
-    fi
-    local pass
-    pass="$(random_secret)"
-    printf '%s\n' "$pass" >"$VAR/demo-letters-passphrase.txt"
-    chmod 600 "$VAR/demo-letters-passphrase.txt"
-    printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" letters keygen --out "$VAR"
-    say "made letters key pair in $VAR"
+# Whether the config is the two-org demo (a var/demo.ini written before it
+# has one org and is kept as it is).
+is_federation() {
+    grep -q '^\[org east\]' "$CONF"
 }
 
+# make_user NAME ROLE ALIAS PASSWORD_FILE [ORGS]: a console user, once.
 make_user() {
-    local users
+    local name="$1" role="$2" alias="$3" file="$4" orgs="${5:-}" users pass
     users="$("$CHATADMIN" --config "$CONF" user list)"
-    if printf '%s\n' "$users" | awk '$1 == "demo" { found = 1 } END { exit !found }'; then
-        say "keeping console user demo"
+    if printf '%s\n' "$users" | awk -v n="$name" '$1 == n { found = 1 } END { exit !found }'; then
+        say "keeping console user $name"
         return
     fi
-    local pass
     pass="$(random_secret)"
-    printf '%s\n' "$pass" >"$VAR/demo-password.txt"
-    chmod 600 "$VAR/demo-password.txt"
-    printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" user add demo --role admin --alias Demo
-    say "made console user demo"
+    printf '%s\n' "$pass" >"$file"
+    chmod 600 "$file"
+    if [ -n "$orgs" ]; then
+        printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" user add "$name" --role "$role" \
+            --alias "$alias" --org "$orgs"
+    else
+        printf '%s\n' "$pass" | "$CHATADMIN" --config "$CONF" user add "$name" --role "$role" \
+            --alias "$alias"
+    fi
+    say "made console user $name"
 }
 
-# Brings in four weeks of example statistics (config/example-stats.csv,
-# 2026-10-26..2026-11-22), once, so that the statistics page shows a real
-# plan; .example-imported remembers it.
-import_example() {
-    if [ -e "$VAR/.example-imported" ]; then
-        say "keeping the imported example statistics"
+make_users() {
+    if ! is_federation; then
+        make_user demo admin Demo "$VAR/demo-password.txt"
         return
     fi
-    "$CHATADMIN" --config "$CONF" stats import "$ROOT/config/example-stats.csv"
-    touch "$VAR/.example-imported"
+    make_user demo admin Demo "$VAR/demo-password.txt" '*'
+    make_user west worker West "$VAR/demo-west-password.txt" west
+    make_user east worker East "$VAR/demo-east-password.txt" east
+}
+
+# Brings in example statistics, each file once (MARK remembers it), so that
+# the statistics page shows a real plan: config/example-stats.csv (west's
+# youth and parents, 2026-10-26..2026-11-22) and config/federation-stats.csv
+# (east's topics, the same weeks).
+import_stats() {
+    local file="$1" mark="$VAR/$2"
+    if [ -e "$mark" ]; then
+        say "keeping the imported $(basename "$file")"
+        return
+    fi
+    "$CHATADMIN" --config "$CONF" stats import "$file"
+    touch "$mark"
+}
+
+import_examples() {
+    import_stats "$ROOT/config/example-stats.csv" .example-imported
+    if is_federation; then
+        import_stats "$ROOT/config/federation-stats.csv" .federation-imported
+    else
+        say "$CONF has one org (made before the federation demo): remove $VAR to start over"
+    fi
 }
 
 # Prints the first line of FILE, or a note when FILE is missing.
@@ -160,23 +198,32 @@ mkdir -p "$VAR"
 chmod 700 "$VAR"
 umask 077
 write_config
-make_keys
-make_letters_keys
-make_user
-import_example
+make_keys "$VAR"
+if is_federation; then
+    make_keys "$VAR/east"
+fi
+make_users
+import_examples
 
 cat <<EOF
 
   Visitor page:   http://localhost:8080/
+  Visitor pages of each org: http://localhost:8080/?org=west  http://localhost:8080/?org=east
   Worker console: http://localhost:8080/console/
-    user:         demo
+    user:         demo (an admin of both orgs)
     password:     $(secret_from "$VAR/demo-password.txt")
-  Statistics:     http://localhost:8080/stats/ (same user; demo is an admin)
-                  example weeks 2026-10-26..2026-11-22 are imported: see their plan there
-  Transcript key passphrase (for chatadmin transcript show --key $VAR/transcript.key):
-                  $(secret_from "$VAR/demo-passphrase.txt")
-  Letters passphrase (the console's Letters view; chatadmin letters show):
-                  $(secret_from "$VAR/demo-letters-passphrase.txt")
+    workers:      west / $(secret_from "$VAR/demo-west-password.txt")
+                  east / $(secret_from "$VAR/demo-east-password.txt")
+  Statistics:     http://localhost:8080/stats/ (user demo)
+                  example weeks 2026-10-26..2026-11-22 are imported: see their plan there;
+                  both orgs as one pool: $CHATADMIN --config $CONF plan \\
+                      --from 2026-10-26 --to 2026-11-22 --pooled
+  Transcript key passphrases (for chatadmin transcript show --key DIR/transcript.key):
+                  west, $VAR: $(secret_from "$VAR/demo-passphrase.txt")
+                  east, $VAR/east: $(secret_from "$VAR/east/demo-passphrase.txt")
+  Letters passphrases (the console's Letters view; chatadmin letters show):
+                  west: $(secret_from "$VAR/demo-letters-passphrase.txt")
+                  east: $(secret_from "$VAR/east/demo-letters-passphrase.txt")
 
   Stop the demo with Ctrl-C.
 

@@ -614,6 +614,12 @@ struct proto_plan_row {
     bool short_;        /* "short": needs more slots than it had (plan_short) */
 };
 
+/* One org's figures of the pooled plan (plan_report_pool). */
+struct proto_plan_org {
+    const char *org;
+    double now, pooled;
+};
+
 struct proto_plan {
     double target_wait_s, target_share;
     const struct proto_plan_row *rows;
@@ -621,12 +627,17 @@ struct proto_plan {
     bool redistribute; /* rows carry slots_proposed; answered_per_week is added */
     double answered_now, answered_redistributed, answered_planned;
     double answered_observed; /* what the period's statistics say was answered a week */
+    bool pooled;              /* answered_per_week gains "pooled" and "orgs" */
+    double answered_pooled;   /* every org's topics of one audience as one queue */
+    const struct proto_plan_org *orgs;
+    size_t norgs;
 };
 
 /* GET /api/plan and `chatadmin plan --format json`: {"target": {"wait_s",
  * "share"}, "hours": [row...] [, "answered_per_week": {"now",
  * "redistributed", "planned", "observed"}]}; each row ends with "open" and
- * "short". */
+ * "short". With pooled alone answered_per_week is {"now", "observed",
+ * "pooled", "orgs": [{"org", "now", "pooled"}]}; with both, all of them. */
 char *proto_plan_body(const struct proto_plan *p);
 
 /* The members "questions":[...],"categories":[...] (no braces) that GET

@@ -669,11 +669,24 @@ char *proto_plan_body(const struct proto_plan *p)
         json_array_append_new(hours, plan_row_json(&p->rows[i], p->redistribute));
     json_t *o = json_pack("{s:{s:f,s:f},s:o}", "target", "wait_s", p->target_wait_s, "share",
                           p->target_share, "hours", hours);
-    if (o && p->redistribute)
-        json_object_set_new(o, "answered_per_week",
-                            json_pack("{s:f,s:f,s:f,s:f}", "now", p->answered_now, "redistributed",
-                                      p->answered_redistributed, "planned", p->answered_planned,
-                                      "observed", p->answered_observed));
+    json_t *week =
+        o && (p->redistribute || p->pooled) ? json_pack("{s:f}", "now", p->answered_now) : NULL;
+    if (week && p->redistribute) {
+        json_object_set_new(week, "redistributed", json_real(p->answered_redistributed));
+        json_object_set_new(week, "planned", json_real(p->answered_planned));
+    }
+    if (week)
+        json_object_set_new(week, "observed", json_real(p->answered_observed));
+    if (week && p->pooled) {
+        json_t *orgs = json_array();
+        for (size_t i = 0; orgs && i < p->norgs; i++)
+            json_array_append_new(orgs, json_pack("{s:s,s:f,s:f}", "org", p->orgs[i].org, "now",
+                                                  p->orgs[i].now, "pooled", p->orgs[i].pooled));
+        json_object_set_new(week, "pooled", json_real(p->answered_pooled));
+        json_object_set_new(week, "orgs", orgs ? orgs : json_null());
+    }
+    if (week)
+        json_object_set_new(o, "answered_per_week", week);
     return proto_dump(o, NULL);
 }
 

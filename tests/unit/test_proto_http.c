@@ -69,7 +69,30 @@ static char *enc_plan(void)
          true},
         {"night", 7, 23, 4, 0, 0, 0, 0, -1, -1, -1, -1, 0, false, false, -1, false, false},
     };
-    struct proto_plan p = {60, 0.8, rows, 2, true, 426.8, 470.2, 1362, 440.5};
+    struct proto_plan p = {.target_wait_s = 60,
+                           .target_share = 0.8,
+                           .rows = rows,
+                           .nrows = 2,
+                           .redistribute = true,
+                           .answered_now = 426.8,
+                           .answered_redistributed = 470.2,
+                           .answered_planned = 1362,
+                           .answered_observed = 440.5};
+    return proto_plan_body(&p);
+}
+
+/* The pooled plan alone: now, observed, pooled and each org's. */
+static char *enc_plan_pooled(void)
+{
+    static const struct proto_plan_org orgs[] = {{"east", 300.5, 320}, {"west", 200, 215.5}};
+    struct proto_plan p = {.target_wait_s = 300,
+                           .target_share = 0.8,
+                           .answered_now = 500.5,
+                           .answered_observed = 480,
+                           .pooled = true,
+                           .answered_pooled = 535.5,
+                           .orgs = orgs,
+                           .norgs = 2};
     return proto_plan_body(&p);
 }
 
@@ -77,7 +100,13 @@ static char *enc_plan_plain(void)
 {
     static const struct proto_plan_row row = {"youth", 1,   9,   4, 1,    2,     3, 4,     0.5,
                                               1,       0.5, 0.5, 0, true, false, 7, false, false};
-    struct proto_plan p = {0, 1, &row, 1, false, 1, 2, 3, 4};
+    struct proto_plan p = {.target_share = 1,
+                           .rows = &row,
+                           .nrows = 1,
+                           .answered_now = 1,
+                           .answered_redistributed = 2,
+                           .answered_planned = 3,
+                           .answered_observed = 4};
     return proto_plan_body(&p);
 }
 
@@ -168,6 +197,10 @@ static const struct {
      "\"slots_had\":4.0,\"answered_share\":0.5,\"slots_needed\":1,"
      "\"answered_share_at_needed\":0.5,\"wait_share_at_needed\":0.5,\"gain_per_slot\":0.0,"
      "\"thin\":false,\"open\":false,\"short\":false}]}"},
+    {enc_plan_pooled,
+     "{\"target\":{\"wait_s\":300.0,\"share\":0.8},\"hours\":[],\"answered_per_week\":{"
+     "\"now\":500.5,\"observed\":480.0,\"pooled\":535.5,\"orgs\":[{\"org\":\"east\","
+     "\"now\":300.5,\"pooled\":320.0},{\"org\":\"west\",\"now\":200.0,\"pooled\":215.5}]}}"},
     {enc_error_401,
      "{\"error\":\"unauthorized\",\"message\":\"not logged in or wrong credentials\"}"},
     {enc_error_403, "{\"error\":\"forbidden\",\"message\":\"not allowed\"}"},
