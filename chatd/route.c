@@ -603,23 +603,27 @@ static struct proto_queue_topic queue_topic(const struct hub *h, size_t i, time_
 }
 
 /* The waits of topic i that w could answer by overflow at now (its tier
- * for them open); false when none. */
-static bool overflow_wait(const struct hub *h, const struct worker *w, size_t i, time_t now,
+ * for them open); false when none. The hub wakes when the tier opens for
+ * a later one, so that the frame says so on time (h->lang_wake). */
+static bool overflow_wait(struct hub *h, const struct worker *w, size_t i, time_t now,
                           struct proto_overflow_wait *out)
 {
     uint32_t mask[CONFIG_MAX_ORGS + 1];
     const struct queue *q = &h->topics[i].queue;
     struct queue_iter it;
     int on, n = tier_masks(h->cfg, (int)i, mask);
-    if (!w->on_duty || q->count == 0 || (w->topics & mask[0]) || tier_of(w, mask, n, &on) < 0)
+    int tier = tier_of(w, mask, n, &on); /* w's lowest: 0 when it is the topic's own */
+    long after = h->cfg->orgs[h->cfg->topics[i].org].overflow_after_s;
+    if (!w->on_duty || !w->ntabs || q->count == 0 || tier < 1)
         return false;
     *out = (struct proto_overflow_wait){.topic = h->cfg->topics[i].id,
                                         .org = h->cfg->orgs[h->cfg->topics[i].org].id};
     queue_iter_init(&it, q, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));) {
-        int open = route_tiers_open(h->cfg, (int)i, e->since, now, NULL);
-        if (tier_of(w, mask, open, &on) < 1)
+        if (route_tiers_open(h->cfg, (int)i, e->since, now, NULL) < tier) {
+            wake_at(h, e->since + (time_t)(tier * after));
             continue;
+        }
         out->waiting++;
         out->urgent_waiting += queue_is_urgent(q, e, now);
         if (now - e->since > out->longest_wait_s)
