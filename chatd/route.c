@@ -476,6 +476,8 @@ static bool partner_on_duty(const struct hub *h, int topic)
 {
     uint32_t mask[CONFIG_MAX_ORGS + 1];
     int on, n = tier_masks(h->cfg, topic, mask);
+    if (h->cfg->topics[topic].mode != MODE_AUTO) /* picked by its own workers only */
+        return false;
     for (const struct worker *w = h->workers; n > 0 && w; w = w->next)
         if (w->on_duty && w->ntabs && tier_of(w, mask, n, &on) > 0)
             return true;
@@ -614,7 +616,8 @@ static bool overflow_wait(struct hub *h, const struct worker *w, size_t i, time_
     int on, n = tier_masks(h->cfg, (int)i, mask);
     int tier = tier_of(w, mask, n, &on); /* w's lowest: 0 when it is the topic's own */
     long after = h->cfg->orgs[h->cfg->topics[i].org].overflow_after_s;
-    if (!w->on_duty || !w->ntabs || q->count == 0 || tier < 1)
+    if (!w->on_duty || !w->ntabs || q->count == 0 || tier < 1 ||
+        h->cfg->topics[i].mode != MODE_AUTO) /* picked by its own workers only */
         return false;
     *out = (struct proto_overflow_wait){.topic = h->cfg->topics[i].id,
                                         .org = h->cfg->orgs[h->cfg->topics[i].org].id};

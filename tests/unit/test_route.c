@@ -5,7 +5,8 @@
  * twice that; a visitor's own org always goes first, only topics of the
  * same audience take part, a visitor with a language waits for a speaker
  * of the open tiers for lang_fallback_s, a partner's capacity counts, and
- * the visitor's place in its own queue never changes.
+ * the visitor's place in its own queue never changes; a pick-mode topic
+ * does not overflow.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,7 +71,9 @@ static int setup(void **state)
                          "[topic east_parent]\norg = east\nhours = always\naudience = parent\n"
                          "[topic west_young]\norg = west\nhours = always\naudience = young\n"
                          "[topic west_parent]\norg = west\nhours = always\naudience = parent\n"
-                         "[topic pool_young]\norg = pool\nhours = always\naudience = young\n",
+                         "[topic pool_young]\norg = pool\nhours = always\naudience = young\n"
+                         "[topic east_pick]\norg = east\nhours = always\naudience = young\n"
+                         "mode = pick\n",
                          0, &w->cfg, stderr) != 0)
         return -1;
     if (store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(1, no_wake, NULL)) ||
@@ -437,6 +440,26 @@ static void test_place_in_the_own_queue_is_kept(void **state)
     finish(w, cs, 4);
 }
 
+static void test_pick_mode_does_not_overflow(void **state)
+{
+    struct world *w = *state;
+    struct conn *wes = worker(w, "wes", "west", "\"west_young\"", 2, "");
+    struct conn *v = visitor(w, "east_pick", "");
+    at(w, 10 * AFTER);
+    assert_null(started(wes)); /* only east's own pick from it */
+    at(w, 10 * AFTER + 1);
+    json_t *qs = last_of(wes, "queue_state");
+    assert_non_null(qs);
+    assert_int_equal(json_array_size(json_object_get(qs, "overflow_waiting")), 0);
+    json_decref(qs);
+    json_t *q = last_of(v, "queued");
+    assert_non_null(q);
+    assert_false(json_is_true(json_object_get(q, "staffed")));
+    json_decref(q);
+    struct conn *cs[] = {v, wes};
+    finish(w, cs, 2);
+}
+
 int main(void)
 {
     setenv("TZ", "Europe/Helsinki", 1);
@@ -451,6 +474,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_partner_capacity_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_waits_for_a_partner_speaker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_place_in_the_own_queue_is_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pick_mode_does_not_overflow, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
