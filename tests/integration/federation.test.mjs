@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-    BOB, CHATADMIN, PASSPHRASE, addWorker, configText, connect, endHour, request, run, scenario,
+    BOB, CHATADMIN, PASSPHRASE, addWorker, configText, connect, endHour, httpGet, request, run, scenario,
     spawnChatd, statsTotals, visitorHello, waiting, workerOnDutyAs, workerLogin,
 } from './harness.mjs';
 
@@ -112,6 +112,16 @@ scenario('a visitor of east waits overflow_after_s, then a worker of west answer
     const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
     const csv = await srv.admin(['stats', '--from', today, '--to', today, '--format', 'csv']);
     assert.match(csv.stdout.split('\n')[0], /,overflow_out,overflow_in/);
+    /* /api/stats carries them too (a federation admin sees both orgs) */
+    const fede = { user: 'fede', password: 'fede-password-1', alias: 'Fede' };
+    await addWorker(srv, fede, 'admin', '*');
+    const admin = await workerLogin(srv.port, fede.user, fede.password);
+    const api = await httpGet(srv.port, `/api/stats?from=${today}&to=${today}`,
+        { Authorization: `Bearer ${admin.welcome.token}` });
+    assert.equal(api.status, 200, api.body);
+    const sum = (topic, k) => JSON.parse(api.body).buckets.filter((b) => b.topic === topic)
+        .reduce((n, b) => n + (b[k] || 0), 0);
+    assert.deepEqual([sum('youth_e', 'overflow_out'), sum('youth_w', 'overflow_in')], [1, 1]);
 });
 
 scenario('a chat answered by overflow goes on after a crash, still overflow and sealed to west\'s key', TWO_ORGS, async (srv) => {
