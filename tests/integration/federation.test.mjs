@@ -6,7 +6,8 @@
  * west's transcript key (it opens with west's secret key and not with
  * east's, the server's); the statistics count overflow_out on east's topic
  * and overflow_in on west's; after a crash the chat goes on, still overflow,
- * its new key segment sealed to west's key. Without [org] sections nothing
+ * its new key segment sealed to west's key; SIGHUP takes a new overflow_to
+ * live. Without [org] sections nothing
  * overflows and the frames say org main. The rule itself is tested in
  * test_route.c. */
 import assert from 'node:assert/strict';
@@ -154,6 +155,26 @@ scenario('a chat answered by overflow goes on after a crash, still overflow and 
     } finally {
         await d.stop();
     }
+});
+
+scenario('SIGHUP takes a new overflow_to live, with the waiting visitor\'s place and wait kept', {
+    ...TWO_ORGS,
+    extra: TWO_ORGS.extra.replace('overflow_to = west\n', ''),
+}, async (srv) => {
+    await addWorker(srv, BOB, 'worker', 'west');
+    const bob = await workerOnDutyAs(srv.port, BOB, ['youth_w'], 1);
+    const v = await waiting(srv.port, 'youth_e');
+    await srv.advance(AFTER + 5);
+    await bob.expectNone('chat_started'); /* east overflows to nobody */
+    const text = fs.readFileSync(srv.cfg, 'utf8').replace('[org east]\n', '[org east]\noverflow_to = west\n');
+    fs.writeFileSync(srv.cfg, text);
+    srv.proc.kill('SIGHUP');
+    await srv.said(/SIGHUP: .*reloaded/);
+    await srv.advance(1);
+    const s = await bob.next('chat_started');
+    assert.equal(s.overflow, true);
+    assert.ok(s.waited_s >= AFTER + 5, 'the wait from before the reload counts');
+    await v.next('chat_started');
 });
 
 scenario('east\'s own worker answers before west while one is free', TWO_ORGS, async (srv) => {
