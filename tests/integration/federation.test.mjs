@@ -7,9 +7,8 @@
  * east's, the server's); the statistics count overflow_out on east's topic
  * and overflow_in on west's; after a crash the chat goes on, still overflow,
  * its new key segment sealed to west's key; SIGHUP takes a new overflow_to
- * live. Without [org] sections nothing
- * overflows and the frames say org main. The rule itself is tested in
- * test_route.c. */
+ * live. Without [org] sections nothing overflows and the frames say org
+ * main. The rule itself is tested in test_route.c. */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import fs from 'node:fs';
