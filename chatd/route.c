@@ -371,16 +371,16 @@ static void wake_at(struct hub *h, time_t at)
         h->lang_wake = at;
 }
 
-/* The eligible worker for v: of the lowest tier open (its own first),
- * then with the fewest active chats, then idle longest; one who speaks v's
- * language while v waits for one. */
-static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t now)
+/* The eligible worker for v (whose topic's tiers are mask[0..ntiers]):
+ * of the lowest tier open (its own first), then with the fewest active
+ * chats, then idle longest; one who speaks v's language while v waits for
+ * one. */
+static struct worker *best_worker(struct hub *h, const struct visitor *v, const uint32_t *mask,
+                                  int ntiers, time_t now)
 {
-    uint32_t mask[CONFIG_MAX_ORGS + 1];
     struct worker *best = NULL;
     int best_tier = 0, on;
     time_t next_tier;
-    int ntiers = tier_masks(h->cfg, v->topic, mask);
     int open = route_tiers_open(h->cfg, v->topic, v->qe.since, now, &next_tier);
     time_t fallback = route_fallback_at(h, v, mask, open);
     bool any = fallback < 0 || fallback <= now;
@@ -409,12 +409,11 @@ static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t
     return NULL;
 }
 
-/* True when some worker with a free slot is on duty for topic, or for a
- * topic of one of its tiers. */
-static bool anyone_free_for(const struct hub *h, int topic)
+/* True when some worker with a free slot is on duty for a topic of
+ * mask[0..n] (a topic and its tiers). */
+static bool anyone_free_for(const struct hub *h, const uint32_t *mask, int n)
 {
-    uint32_t mask[CONFIG_MAX_ORGS + 1];
-    int on, n = tier_masks(h->cfg, topic, mask);
+    int on;
     for (const struct worker *w = h->workers; w; w = w->next)
         if (has_slot(w) && tier_of(w, mask, n, &on) >= 0)
             return true;
@@ -426,12 +425,14 @@ static bool anyone_free_for(const struct hub *h, int topic)
 static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, struct worker **w)
 {
     struct queue_iter it;
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int n = tier_masks(h->cfg, topic, mask);
     if (h->cfg->topics[topic].mode != MODE_AUTO || h->topics[topic].queue.count == 0 ||
-        !anyone_free_for(h, topic))
+        !anyone_free_for(h, mask, n))
         return NULL;
     queue_iter_init(&it, &h->topics[topic].queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));)
-        if ((*w = best_worker(h, route_visitor_of(e), now)))
+        if ((*w = best_worker(h, route_visitor_of(e), mask, n, now)))
             return e;
     return NULL;
 }
