@@ -137,7 +137,7 @@ static int hours_del(struct admin *a, int argc, char **argv)
     if (open_db(a, &db) != 0)
         return 1;
     who(by);
-    int rc = hours_db_del(db, (int64_t)id, by, time(NULL), &gone);
+    int rc = hours_db_del(db, (int64_t)id, by, time(NULL), NULL, &gone);
     hours_db_close(db);
     if (rc == CHAT_ERR_NOT_FOUND)
         return admin_fail(1, "no exception %lld", id);

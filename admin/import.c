@@ -85,6 +85,8 @@ static int column_of(const struct config *cfg, const char *name)
         return IMPORT_COL_TOPIC;
     if (strcmp(name, "hour") == 0)
         return IMPORT_COL_HOUR;
+    if (strcmp(name, "org") == 0) /* what `stats --format csv` writes last */
+        return IMPORT_COL_ORG;
     for (int i = 0; i < STAT_COUNT; i++)
         if (strcmp(stats_name(i), name) == 0)
             return i;
@@ -170,6 +172,8 @@ int import_row_parse(const struct import_header *h, const struct config *cfg, ch
                 return -1;
             }
             row->topic = t->id;
+        } else if (col == IMPORT_COL_ORG) {
+            continue; /* checked once the topic is known, below */
         } else if (col == IMPORT_COL_HOUR) {
             row->hour = stats_parse_iso(f[i]);
             if (row->hour < 0 || stats_hour_start(row->hour) != row->hour) {
@@ -194,6 +198,14 @@ int import_row_parse(const struct import_header *h, const struct config *cfg, ch
                 row->extra_names[row->nextra] = h->names[i];
                 row->extra[row->nextra++] = v;
             }
+        }
+    }
+    for (int i = 0; i < n; i++) { /* an org, when given, is the topic's (contract v3 §4) */
+        const struct config_topic *t = row->topic ? config_topic(cfg, row->topic) : NULL;
+        if (h->col[i] == IMPORT_COL_ORG && t && *f[i] && strcmp(f[i], cfg->orgs[t->org].id) != 0) {
+            snprintf(err, IMPORT_ERR_MAX, "org \"%.40s\" is not the org of topic %s (%s)", f[i],
+                     t->id, cfg->orgs[t->org].id);
+            return -1;
         }
     }
     return 0;

@@ -27,8 +27,8 @@
 #include "config.h"
 #include "stats.h"
 
-#define IMPORT_LINE_MAX 65536 /* bytes of a line, without its end */
-#define IMPORT_COLS_MAX (2 + STAT_COUNT + STATS_MAX_EXTRA)
+#define IMPORT_LINE_MAX 65536                              /* bytes of a line, without its end */
+#define IMPORT_COLS_MAX (3 + STAT_COUNT + STATS_MAX_EXTRA) /* topic, hour, org */
 #define IMPORT_ERR_MAX 256
 
 /* A file read line by line into one buffer. */
@@ -56,7 +56,7 @@ enum import_read import_read_line(struct import_reader *r, char err[IMPORT_ERR_M
 
 /* A column's meaning: a counter (>= 0: a fixed one below STAT_COUNT, else
  * STAT_COUNT + the index of the config's extra counter), or one of these. */
-enum { IMPORT_COL_TOPIC = -1, IMPORT_COL_HOUR = -2 };
+enum { IMPORT_COL_TOPIC = -1, IMPORT_COL_HOUR = -2, IMPORT_COL_ORG = -4 };
 
 /* The header's columns. */
 struct import_header {

@@ -310,8 +310,18 @@ int hours_db_add(struct hours_db *db, struct hours_exception *e, const char *by,
     return finish(db, rc);
 }
 
+bool hours_scope_has(const struct hours_scope *s, const char *topic)
+{
+    if (!s || !s->scoped)
+        return true;
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->topics[i], topic) == 0)
+            return true;
+    return false;
+}
+
 int hours_db_del(struct hours_db *db, int64_t id, const char *by, time_t now,
-                 struct hours_exception *gone)
+                 const struct hours_scope *scope, struct hours_exception *gone)
 {
     char what[HOURS_LINE_MAX], line[HOURS_LINE_MAX + 64];
     sqlite3_stmt *s;
@@ -324,7 +334,7 @@ int hours_db_del(struct hours_db *db, int64_t id, const char *by, time_t now,
         return finish(db, CHAT_ERR_IO);
     sqlite3_bind_int64(s, 1, id);
     int step = sqlite3_step(s);
-    if (step == SQLITE_ROW && row_exception(s, gone))
+    if (step == SQLITE_ROW && row_exception(s, gone) && hours_scope_has(scope, gone->topic))
         rc = 0;
     else if (step != SQLITE_DONE && step != SQLITE_ROW)
         rc = CHAT_ERR_IO;

@@ -88,9 +88,22 @@ int hours_db_list(struct hours_db *db, const char *topic, const struct schedule_
 int hours_db_add(struct hours_db *db, struct hours_exception *e, const char *by, time_t now,
                  int64_t *replaced);
 
-/* Deletes exception id (*gone: what it was); CHAT_ERR_NOT_FOUND if none. */
+/* The topics a request may see and change (contract v3 §4): a
+ * coordinator's orgs' topics, by id; every topic when !scoped. */
+struct hours_scope {
+    bool scoped;
+    int n;
+    char topics[CONFIG_MAX_TOPICS][CONFIG_TOPIC_ID_MAX + 1];
+};
+
+/* True when s (NULL: everything) holds topic. */
+bool hours_scope_has(const struct hours_scope *s, const char *topic);
+
+/* Deletes exception id (*gone: what it was); CHAT_ERR_NOT_FOUND if none,
+ * or if its topic is outside scope (NULL: any topic), so that one org
+ * cannot tell another's ids from ids that do not exist. */
 int hours_db_del(struct hours_db *db, int64_t id, const char *by, time_t now,
-                 struct hours_exception *gone);
+                 const struct hours_scope *scope, struct hours_exception *gone);
 
 /* Calls fn for each audit line after id `after`, oldest first. */
 int hours_db_audit_each(struct hours_db *db, int64_t after,

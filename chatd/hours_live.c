@@ -116,6 +116,16 @@ static bool refresh(struct hours_live *l)
     return true;
 }
 
+/* Keeps the items of scope's topics (the asker's orgs'): their number. */
+static size_t scope_keep(const struct hours_scope *scope, struct hours_exception *items, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hours_scope_has(scope, items[i].topic))
+            items[k++] = items[i];
+    return k;
+}
+
 static void run_job(struct hours_live *l, struct hours_job *j)
 {
     struct hours_result *r = &j->res;
@@ -124,6 +134,8 @@ static void run_job(struct hours_live *l, struct hours_job *j)
     switch (q->kind) {
     case HOURS_JOB_LIST:
         r->rc = hours_db_list(l->db, q->topic[0] ? q->topic : NULL, NULL, &r->items, &r->n);
+        if (r->rc == 0)
+            r->n = scope_keep(&q->scope, r->items, r->n);
         break;
     case HOURS_JOB_ADD:
         r->items = malloc(sizeof(*r->items));
@@ -136,7 +148,8 @@ static void run_job(struct hours_live *l, struct hours_job *j)
         break;
     case HOURS_JOB_DEL:
         r->items = malloc(sizeof(*r->items));
-        r->rc = r->items ? hours_db_del(l->db, q->id, q->by, now, &r->items[0]) : CHAT_ERR_NOMEM;
+        r->rc = r->items ? hours_db_del(l->db, q->id, q->by, now, &q->scope, &r->items[0])
+                         : CHAT_ERR_NOMEM;
         r->n = r->rc == 0;
         break;
     }

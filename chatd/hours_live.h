@@ -38,6 +38,7 @@ struct hours_request {
     struct hours_exception add;          /* add */
     int64_t id;                          /* del */
     char by[HOURS_BY_MAX];               /* add, del: the account's name */
+    struct hours_scope scope;            /* list, del: the topics the asker sees */
     time_t now;                          /* the loop's clock when asked */
 };
 

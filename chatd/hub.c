@@ -173,7 +173,6 @@ void hub_free(struct hub *h, double now)
     free(h->status_body.body);
     for (size_t i = 0; i < CONFIG_MAX_TOPICS; i++)
         free(h->week_body[i].body);
-    free(h->last_board);
     free(h->exceptions);
     supervise_free_alerts(h);
     route_labels_free(h);

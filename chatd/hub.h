@@ -94,13 +94,15 @@ void hub_set_reports(struct hub *h, struct report *reports);
  * with *job set (for hub_report_cancel), or a chat_err (chat_err_http()
  * gives its HTTP status). */
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, void *owner, struct report_job **job);
+                  const char *topic, const char *org, double now, void *owner,
+                  struct report_job **job);
 
 /* GET /api/plan (contract v2 §6): the same checks and queueing, for the
  * staffing plan of the period as JSON (plan_report.h); target_wait_s,
  * target_share and redistribute ("1") may be NULL for their defaults. */
 struct hub_plan_query {
     const char *from, *to, *topic;
+    const char *org; /* contract v3 §4: one of the asker's orgs (NULL: all of them) */
     const char *target_wait_s, *target_share, *redistribute;
     const char *pooled; /* "1": the pooled plan too (contract v3 §4) */
 };

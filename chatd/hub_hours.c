@@ -22,6 +22,7 @@
 #include "hours_live.h"
 #include "hub.h"
 #include "hub_int.h"
+#include "scope.h"
 
 #define HOURS_BODY_MAX 4096 /* bytes of a POST body */
 
@@ -81,7 +82,7 @@ static json_t *minutes_json(const struct schedule_minutes *m, size_t n)
 
 /* The calendar of the next HUB_HOURS_CALENDAR_DAYS days from today: per
  * topic and date the hours in force, the regular ones and the exception. */
-static json_t *calendar_json(const struct hub *h, time_t now)
+static json_t *calendar_json(const struct hub *h, const struct hours_scope *scope, time_t now)
 {
     static const char *const langs[LANG_COUNT] = {"fi", "sv", "en"};
     struct schedule_date today = schedule_local_date(now);
@@ -90,6 +91,8 @@ static json_t *calendar_json(const struct hub *h, time_t now)
     hours_date_text(&today, from);
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         const struct config_topic *t = &h->cfg->topics[i];
+        if (!hours_scope_has(scope, t->id)) /* another org's (contract v3 §4) */
+            continue;
         json_t *title = json_object(), *days = json_array();
         for (int l = 0; l < LANG_COUNT; l++)
             json_object_set_new(title, langs[l], json_string(t->title[l]));
@@ -125,7 +128,8 @@ static char *error_body(int rc, const char *message, int *status)
         const char *code, *message;
     } map[] = {
         {CHAT_ERR_UNAUTHORIZED, 401, "unauthorized", "log in as a coordinator or admin"},
-        {CHAT_ERR_FORBIDDEN, 403, "forbidden", "only coordinators and admins change hours"},
+        {CHAT_ERR_FORBIDDEN, 403, "forbidden",
+         "only coordinators and admins of the topic's organisation change its hours"},
         {CHAT_ERR_BAD_REQUEST, 400, "bad_request", "bad request"},
         {CHAT_ERR_UNKNOWN_TOPIC, 400, "unknown_topic", "no such topic"},
         {CHAT_ERR_NOT_FOUND, 404, "not_found", "no such exception"},
@@ -150,20 +154,28 @@ static char *error_body(int rc, const char *message, int *status)
 /* ---- /api/hours -------------------------------------------------------------- */
 
 /* The one check of who may see and change the hours of topic (NULL: of
- * every topic the bearer may see): 0 with by (the account's name), or
- * CHAT_ERR_UNAUTHORIZED / FORBIDDEN / UNKNOWN_TOPIC. */
+ * every topic the bearer may see): 0 with by (the account's name) and
+ * scope (the topics of the bearer's orgs, contract v3 §4), or
+ * CHAT_ERR_UNAUTHORIZED / FORBIDDEN / UNKNOWN_TOPIC. A topic of another
+ * org is FORBIDDEN (topics are public: nothing leaks). */
 static int hours_access(struct hub *h, const char *bearer, const char *topic, time_t now,
-                        char by[HOURS_BY_MAX])
+                        struct hours_request *req)
 {
-    struct store_user u;
-    int role = hub_bearer_user(h, bearer, now, &u);
-    if (role < 0)
-        return role;
-    if (role != PROTO_ROLE_COORDINATOR && role != PROTO_ROLE_ADMIN)
-        return CHAT_ERR_FORBIDDEN;
-    if (topic && config_topic_index(h->cfg, topic) < 0)
+    struct scope_user u;
+    int rc = scope_bearer(h, bearer, now, &u);
+    if (rc != 0)
+        return rc;
+    int t = topic ? config_topic_index(h->cfg, topic) : -1;
+    if (topic && t < 0)
         return CHAT_ERR_UNKNOWN_TOPIC;
-    snprintf(by, HOURS_BY_MAX, "%.64s", u.name);
+    if (t >= 0 && !(u.topics & (1u << t)))
+        return CHAT_ERR_FORBIDDEN;
+    snprintf(req->by, HOURS_BY_MAX, "%.64s", u.name);
+    req->scope = (struct hours_scope){.scoped = !u.all};
+    for (size_t i = 0; i < h->cfg->ntopics; i++)
+        if (u.topics & (1u << i))
+            snprintf(req->scope.topics[req->scope.n++], sizeof(req->scope.topics[0]), "%s",
+                     h->cfg->topics[i].id);
     return 0;
 }
 
@@ -227,8 +239,8 @@ int hub_api_hours(struct hub *h, const struct hub_hours_query *q, double now, vo
         rc = CHAT_ERR_INTERNAL;
         goto fail;
     }
-    rc = hours_access(h, q->bearer, q->method == HUB_HOURS_GET ? q->topic : NULL, (time_t)now,
-                      req.by);
+    rc =
+        hours_access(h, q->bearer, q->method == HUB_HOURS_GET ? q->topic : NULL, (time_t)now, &req);
     if (rc != 0)
         goto fail;
     switch (q->method) {
@@ -241,7 +253,7 @@ int hub_api_hours(struct hub *h, const struct hub_hours_query *q, double now, vo
         rc = parse_post(h, q->body ? q->body : "", q->len, (time_t)now, &req, err, sizeof(err));
         msg = err;
         if (rc == 0)
-            rc = hours_access(h, q->bearer, req.add.topic, (time_t)now, req.by);
+            rc = hours_access(h, q->bearer, req.add.topic, (time_t)now, &req);
         break;
     case HUB_HOURS_DELETE:
         req.kind = HOURS_JOB_DEL;
@@ -304,8 +316,9 @@ static void on_done(void *owner, const struct hours_request *req, const struct h
         json_t *a = json_array();
         for (size_t i = 0; i < res->n; i++)
             json_array_append_new(a, exception_json(&res->items[i]));
-        body = proto_dump(
-            json_pack("{s:o,s:o}", "exceptions", a, "calendar", calendar_json(c->h, c->now)), NULL);
+        body = proto_dump(json_pack("{s:o,s:o}", "exceptions", a, "calendar",
+                                    calendar_json(c->h, &req->scope, c->now)),
+                          NULL);
     } else {
         json_t *o = exception_json(&res->items[0]);
         if (req->kind == HOURS_JOB_ADD && res->replaced)

@@ -18,6 +18,7 @@
 #include "plan_report.h"
 #include "report.h"
 #include "route.h"
+#include "scope.h"
 #include "staff.h"
 
 /* Keeps body (taken) in c with a strong ETag: a hash of its bytes. */
@@ -117,43 +118,36 @@ const char *hub_status_week(struct hub *h, const char *topic, double now, const 
     return c->body;
 }
 
-int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u)
-{
-    uint8_t hash[STORE_TOKEN_HASH_BYTES];
-    char user[STORE_NAME_MAX + 1];
-    if (!bearer || !*bearer)
-        return CHAT_ERR_UNAUTHORIZED;
-    auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, u) != 0)
-        return CHAT_ERR_UNAUTHORIZED;
-    sodium_memzero(u->pwhash, sizeof(u->pwhash));
-    return (int)u->role;
-}
+/* What a report asks: the period, a topic and an org (NULL: all). */
+struct stats_ask {
+    const char *from, *to, *topic, *org;
+};
 
-/* The role of the user of a bearer token, or a chat_err. */
-static int bearer_role(struct hub *h, const char *bearer, time_t now)
+/* The bearer's right to the statistics, the period [req->from, req->to)
+ * of days a->from..a->to, at most STATS_PERIOD_MAX_DAYS long and cut at
+ * the start of now's hour (only ended hours are reported), and the topics
+ * req may hold: of the bearer's orgs (contract v3 §4; a federation admin's
+ * without org: every bucket), of a->org when given. 0 or a chat_err: a
+ * topic or org of another org is FORBIDDEN, an unknown one BAD_REQUEST. */
+static int stats_access(struct hub *h, const char *bearer, const struct stats_ask *a, double now,
+                        struct report_request *req)
 {
-    struct store_user u;
-    return hub_bearer_user(h, bearer, now, &u);
-}
-
-/* The bearer's right to the statistics, and the period [*t0, *t1) of days
- * from..to of topic (NULL: all), at most STATS_PERIOD_MAX_DAYS long and
- * cut at the start of now's hour (only ended hours are reported): 0 or a
- * chat_err. */
-static int stats_access(struct hub *h, const char *bearer, const char *from, const char *to,
-                        const char *topic, double now, time_t *t0, time_t *t1)
-{
-    int role = bearer_role(h, bearer, (time_t)now);
-    if (role < 0)
-        return role;
-    if (role != PROTO_ROLE_COORDINATOR && role != PROTO_ROLE_ADMIN)
-        return CHAT_ERR_FORBIDDEN;
-    *t0 = from ? stats_parse_day(from, 0) : -1;
-    *t1 = to ? stats_parse_day(to, 1) : -1;
-    if (*t0 < 0 || *t1 < 0 || (topic && config_topic_index(h->cfg, topic) < 0))
+    struct scope_user u;
+    time_t *t0 = &req->from, *t1 = &req->to;
+    int rc = scope_bearer(h, bearer, (time_t)now, &u);
+    if (rc != 0)
+        return rc;
+    *t0 = a->from ? stats_parse_day(a->from, 0) : -1;
+    *t1 = a->to ? stats_parse_day(a->to, 1) : -1;
+    int t = a->topic ? config_topic_index(h->cfg, a->topic) : -1;
+    if (*t0 < 0 || *t1 < 0 || (a->topic && t < 0))
         return CHAT_ERR_BAD_REQUEST;
-    int rc = stats_period_check(*t0, *t1);
+    if ((rc = scope_report_topics(h, &u, a->org, &req->topics)) != 0)
+        return rc;
+    if (t >= 0 && !(u.topics & (1u << t)))
+        return CHAT_ERR_FORBIDDEN;
+    req->scoped = !u.all || a->org;
+    rc = stats_period_check(*t0, *t1);
     if (rc != 0)
         return rc;
     time_t running = stats_hour_start((time_t)now);
@@ -208,7 +202,8 @@ int hub_api_plan(struct hub *h, const char *bearer, const struct hub_plan_query 
                                      q->redistribute && strcmp(q->redistribute, "1") == 0,
                                  .pooled = q->pooled && strcmp(q->pooled, "1") == 0};
     *job = NULL;
-    int rc = stats_access(h, bearer, q->from, q->to, q->topic, now, &req.from, &req.to);
+    struct stats_ask ask = {q->from, q->to, q->topic, q->org};
+    int rc = stats_access(h, bearer, &ask, now, &req);
     if (rc == 0 &&
         (query_number(q->target_wait_s, 0, PLAN_DURATION_MAX_S, &req.target.wait_s) != 0 ||
          query_number(q->target_share, 1e-9, 1, &req.target.share) != 0 ||
@@ -239,11 +234,13 @@ static char *stats_members(struct hub *h, time_t until)
 }
 
 int hub_api_stats(struct hub *h, const char *bearer, const char *from, const char *to,
-                  const char *topic, double now, void *owner, struct report_job **job)
+                  const char *topic, const char *org, double now, void *owner,
+                  struct report_job **job)
 {
     struct report_request req = {.kind = REPORT_STATS};
+    struct stats_ask ask = {from, to, topic, org};
     *job = NULL;
-    int rc = stats_access(h, bearer, from, to, topic, now, &req.from, &req.to);
+    int rc = stats_access(h, bearer, &ask, now, &req);
     if (rc != 0)
         return rc;
     snprintf(req.topic, sizeof(req.topic), "%s", topic ? topic : "");

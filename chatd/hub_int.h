@@ -265,8 +265,9 @@ struct wrapups {
 struct tab {
     struct conn *conn;
     struct worker *worker;
-    uint8_t token_hash[STORE_TOKEN_HASH_BYTES];  /* the token it logged in with */
-    bool board;                                  /* subscribed to the board (a supervisor) */
+    uint8_t token_hash[STORE_TOKEN_HASH_BYTES]; /* the token it logged in with */
+    bool board;                                 /* subscribed to the board (a supervisor) */
+    uint64_t board_sig; /* the hash of the last board it was sent, 0: none (supervise.c) */
     struct chat *monitoring[TAB_MAX_MONITORING]; /* tab is in each one's monitors */
     int nmonitoring;
 };
@@ -392,7 +393,6 @@ struct hub {
      * all with their topics, and each topic's own. */
     int board_tabs;       /* tabs with the board on */
     double board_next;    /* the board is compared again then */
-    char *last_board;     /* the board last pushed (without ref) */
     struct alert *alerts; /* the open alerts, oldest first (supervise.c) */
     char alerts_closed[ALERT_CLOSED_KEEP][ALERT_ID_MAX]; /* a ring of the last closed ids */
     int alerts_nclosed;                                  /* the next slot of the ring */
@@ -459,10 +459,6 @@ struct hub {
 
 /* A line for the operator's log (no newline, no personal data). */
 __attribute__((format(printf, 2, 3))) void hub_log(const struct hub *h, const char *fmt, ...);
-
-/* The role (enum proto_staff_role) of the bearer token's user at now, its
- * record in *u (password hash wiped), or CHAT_ERR_UNAUTHORIZED (hub_http.c). */
-int hub_bearer_user(struct hub *h, const char *bearer, time_t now, struct store_user *u);
 
 /* Puts h->exceptions in force in h->cfg's schedules at now (hub_hours.c). */
 void hub_hours_apply(struct hub *h, time_t now);

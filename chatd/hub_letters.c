@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scope.h"
 #include "staff.h"
 
 #define HOUR_S 3600
@@ -202,12 +203,13 @@ static struct store_letter_thread stored(const struct hub *h, const struct lette
     };
 }
 
-/* Every worker tab is told that the list changed (the org's topics are all
- * of this installation's: contract v3 §4 narrows this to an org's). */
-static void changed(struct hub *h)
+/* Every worker who sees topic (-1: any) is told that the list changed
+ * (contract v3 §4: the workers of the topic's org). */
+static void changed(struct hub *h, int topic)
 {
     for (struct worker *w = h->workers; w; w = w->next)
-        staff_send(w, proto_bare("letters_changed", NULL));
+        if (topic < 0 || scope_topic(h, w, topic))
+            staff_send(w, proto_bare("letters_changed", NULL));
 }
 
 /* ---- visitors -------------------------------------------------------------------- */
@@ -296,7 +298,7 @@ static void letter_send(struct hub *h, struct conn *c, struct visitor *v, const 
         return send_error(c, rc, r->ref);
     stats_add(h->stats, t->topic, STAT_LETTERS_RECEIVED, 1, now);
     conn_send(c, proto_letter_sent(t->id, t->due, r->ref));
-    changed(h);
+    changed(h, t->topic);
 }
 
 /* What a pickup collects: the thread's reply key and the writer's boxes. */
@@ -379,12 +381,30 @@ void hub_letters_visitor(struct hub *h, struct conn *c, struct visitor *v,
 
 /* ---- workers ---------------------------------------------------------------------- */
 
-/* True when w may see thread t: its topic takes letters (and, with
- * organisations, is of w's). */
+/* True when w may see thread t: its topic takes letters and is of w's
+ * orgs (contract v3 §4; another org's thread is answered as one that does
+ * not exist). */
 static bool may_see(const struct hub *h, const struct worker *w, const struct letter_thread *t)
 {
-    (void)w;
-    return h->cfg->topics[t->topic].letters;
+    return h->cfg->topics[t->topic].letters && scope_topic(h, w, t->topic);
+}
+
+/* The org whose letters key w gets: the first of its orgs with a topic
+ * that takes letters, else its first org (contract v3 §4). */
+static const struct config_org *letters_org(const struct hub *h, const struct worker *w)
+{
+    int first = -1;
+    for (size_t i = 0; i < h->cfg->ntopics; i++) {
+        if (!worker_sees_topic(h, w, (int)i))
+            continue;
+        int org = h->cfg->topics[i].org;
+        if (h->cfg->topics[i].letters && (first < 0 || org < first))
+            first = org;
+    }
+    for (size_t i = 0; first < 0 && i < h->cfg->norgs; i++)
+        if (worker_in_org(h, w, (int)i))
+            first = (int)i;
+    return first >= 0 ? &h->cfg->orgs[first] : NULL;
 }
 
 static int by_due(const void *a, const void *b)
@@ -497,7 +517,7 @@ static void letter_answer(struct hub *h, struct conn *c, struct worker *w, struc
     if (overdue)
         stats_add(h->stats, t->topic, STAT_LETTERS_OVERDUE, 1, now);
     conn_send(c, proto_ack(0, r->ref));
-    changed(h);
+    changed(h, t->topic);
 }
 
 void hub_letters_worker(struct hub *h, struct conn *c, struct worker *w, const struct proto_req *r,
@@ -507,9 +527,12 @@ void hub_letters_worker(struct hub *h, struct conn *c, struct worker *w, const s
     if (!h->cfg->letters_on)
         return send_error(c, CHAT_ERR_BAD_STATE, r->ref);
     switch (r->type) {
-    case PT_LETTERS_KEY:
-        return conn_send(c,
-                         proto_letters_key(h->cfg->letters_pub, h->cfg->letters_wrapped, r->ref));
+    case PT_LETTERS_KEY: {
+        const struct config_org *o = letters_org(h, w);
+        if (!o) /* a worker of no org (its orgs left the config) */
+            return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
+        return conn_send(c, proto_letters_key(o->letters_pub, o->letters_wrapped, r->ref));
+    }
     case PT_LETTERS:
         return letters_list(h, c, w, r);
     case PT_LETTER_TAKE:
@@ -520,7 +543,7 @@ void hub_letters_worker(struct hub *h, struct conn *c, struct worker *w, const s
         t->state = LETTER_TAKEN;
         snprintf(t->taken_by, sizeof(t->taken_by), "%s", w->alias);
         conn_send(c, proto_ack(0, r->ref));
-        return changed(h);
+        return changed(h, t->topic);
     case PT_LETTER_RELEASE:
         if (!(t = worker_thread(h, c, w, r)))
             return;
@@ -529,7 +552,7 @@ void hub_letters_worker(struct hub *h, struct conn *c, struct worker *w, const s
         t->state = LETTER_NEW;
         t->taken_by[0] = '\0';
         conn_send(c, proto_ack(0, r->ref));
-        return changed(h);
+        return changed(h, t->topic);
     case PT_LETTER_ANSWER:
         if ((t = worker_thread(h, c, w, r)))
             letter_answer(h, c, w, t, r, now);
@@ -560,7 +583,7 @@ void hub_letters_purge(struct hub *h, time_t now)
         (gone && arm_reload(h) != 0))
         return;
     if (gone)
-        changed(h);
+        changed(h, -1);
     rate_forget(h->letter_sends, now - HOUR_S);
     rate_forget(h->letter_pickups, now - MINUTE_S);
 }

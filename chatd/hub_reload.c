@@ -254,8 +254,6 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
                 bad);
     if (hub_letters_reload(h) != 0) /* letter threads name their topic by index */
         hub_log(h, "reload: the letter threads could not be read again");
-    free(h->last_board);
-    h->last_board = NULL;
     hub_hours_apply(h, t);
     hub_redo(h, REDO_ROUTE | REDO_STATUS | REDO_QUEUE_STATE | REDO_POSITIONS, -1);
     /* every visitor row names its topic by id: nothing to store again */

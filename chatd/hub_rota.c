@@ -16,25 +16,9 @@
 #include "hub_req.h"
 #include "report.h"
 #include "rota_report.h"
+#include "scope.h"
 #include "staff.h"
 #include "turn.h"
-
-/* The role of the bearer's user, or a chat_err. */
-static int rota_role(struct hub *h, const char *bearer, time_t now)
-{
-    uint8_t hash[STORE_TOKEN_HASH_BYTES];
-    char user[STORE_NAME_MAX + 1];
-    struct store_user u;
-    if (!bearer || !*bearer)
-        return CHAT_ERR_UNAUTHORIZED;
-    auth_token_hash(bearer, hash);
-    if (store_token_user(h->st, hash, now, user) != 0 || store_user_get(h->st, user, &u) != 0)
-        return CHAT_ERR_UNAUTHORIZED;
-    sodium_memzero(u.pwhash, sizeof(u.pwhash));
-    if (u.role != PROTO_ROLE_COORDINATOR && u.role != PROTO_ROLE_ADMIN)
-        return CHAT_ERR_FORBIDDEN;
-    return 0;
-}
 
 /* A date member of o: its local midnight (+ plus days), -1 when missing or
  * bad; *bad set when present but not a string. */
@@ -109,7 +93,8 @@ int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_
     *job = NULL;
     *why = NULL;
     *publish = false;
-    int rc = rota_role(h, bearer, (time_t)now);
+    struct scope_user u;
+    int rc = scope_bearer(h, bearer, (time_t)now, &u);
     if (rc != 0)
         return rc;
     json_t *o = body ? json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
@@ -117,6 +102,12 @@ int hub_api_rota_post(struct hub *h, const char *bearer, const char *body, size_
     json_decref(o);
     if (*why)
         return CHAT_ERR_BAD_REQUEST;
+    /* contract v3 §4: the shifts of the asker's orgs' topics only */
+    int t = req.rota.topic[0] ? config_topic_index(h->cfg, req.rota.topic) : -1;
+    if (t >= 0 && !(u.topics & (1u << t)))
+        return CHAT_ERR_FORBIDDEN;
+    req.rota.scoped = true;
+    req.rota.topics = u.topics;
     if (!h->reports)
         return CHAT_ERR_INTERNAL;
     /* what is counted reaches the store before the thread reads it */
@@ -190,27 +181,60 @@ static json_t *hub_rota_shift_json(const struct store_shift *sh)
                      "start", a, "end", b, "taken_by", sh->alias[0] ? sh->alias : NULL);
 }
 
+/* The shifts of a week that a coordinator sees (contract v3 §4): of its
+ * orgs' topics, every one for a federation admin. */
+struct rota_scoped {
+    const struct hub *h;
+    const struct scope_user *u;
+    json_t *list;
+    long open;
+};
+
+static bool rota_in_scope(const struct rota_scoped *l, const struct store_shift *sh)
+{
+    int t = config_topic_index(l->h->cfg, sh->topic);
+    return l->u->all || (t >= 0 && (l->u->topics & (1u << t)));
+}
+
 static int rota_list_add(const struct store_shift *sh, void *arg)
 {
+    struct rota_scoped *l = arg;
+    if (!rota_in_scope(l, sh))
+        return 0;
     json_t *j = hub_rota_shift_json(sh);
-    return j && json_array_append_new(arg, j) == 0 ? 0 : CHAT_ERR_NOMEM;
+    return j && json_array_append_new(l->list, j) == 0 ? 0 : CHAT_ERR_NOMEM;
 }
 
 static int rota_count_open(const struct store_shift *sh, void *arg)
 {
-    if (!sh->taken_by[0])
-        ++*(long *)arg;
+    struct rota_scoped *l = arg;
+    if (!sh->taken_by[0] && rota_in_scope(l, sh))
+        l->open++;
     return 0;
+}
+
+/* Journals the deletion of week w's open shifts that u sees. */
+static int rota_del_open(struct hub *h, const struct scope_user *u, time_t w)
+{
+    if (u->all)
+        return store_rota_del_open(h->st, w);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < h->cfg->ntopics; i++)
+        if (u->topics & (1u << i))
+            rc = store_rota_del_open_topic(h->st, w, h->cfg->topics[i].id);
+    return rc;
 }
 
 char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del, double now,
                    void *owner, hub_rota_stored_fn stored, int *err, const char **why)
 {
     char iso[32];
+    struct scope_user u;
     *why = NULL;
-    *err = rota_role(h, bearer, (time_t)now);
+    *err = scope_bearer(h, bearer, (time_t)now, &u);
     if (*err != 0)
         return NULL;
+    struct rota_scoped l = {.h = h, .u = &u};
     time_t w = week ? stats_parse_day(week, 0) : -1;
     if (w < 0 || !rota_week_ok(w)) {
         *err = CHAT_ERR_BAD_REQUEST;
@@ -220,21 +244,20 @@ char *hub_api_rota(struct hub *h, const char *bearer, const char *week, bool del
     rota_iso(w, iso);
     json_t *out = NULL;
     if (del) {
-        long open = 0;
-        *err = store_rota_each(h->st, w, 0, 0, rota_count_open, &open);
+        *err = store_rota_each(h->st, w, 0, 0, rota_count_open, &l);
         if (*err == 0)
-            *err = store_rota_del_open(h->st, w);
+            *err = rota_del_open(h, &u, w);
         if (*err == 0)
             *err = rota_wait(h, owner, stored);
         if (*err == 0)
-            out = json_pack("{s:s,s:I}", "week", iso, "deleted", (json_int_t)open);
+            out = json_pack("{s:s,s:I}", "week", iso, "deleted", (json_int_t)l.open);
     } else {
-        json_t *list = json_array();
-        *err = list ? store_rota_each(h->st, w, 0, 0, rota_list_add, list) : CHAT_ERR_NOMEM;
+        l.list = json_array();
+        *err = l.list ? store_rota_each(h->st, w, 0, 0, rota_list_add, &l) : CHAT_ERR_NOMEM;
         if (*err == 0)
-            out = json_pack("{s:s,s:o}", "week", iso, "shifts", list);
+            out = json_pack("{s:s,s:o}", "week", iso, "shifts", l.list);
         else
-            json_decref(list);
+            json_decref(l.list);
     }
     if (*err != 0)
         return NULL;
@@ -317,12 +340,22 @@ static int rota_set(struct hub *h, long id, const struct worker *w)
 
 struct rota_list {
     const struct hub *h;
+    const struct worker *w;
     json_t *items;
 };
+
+/* True when w sees shift sh: of a topic of its orgs (contract v3 §4). */
+static bool rota_worker_sees(const struct hub *h, const struct worker *w,
+                             const struct store_shift *sh)
+{
+    return scope_topic(h, w, config_topic_index(h->cfg, sh->topic));
+}
 
 static int rota_item_add(const struct store_shift *sh, void *arg)
 {
     struct rota_list *l = arg;
+    if (!rota_worker_sees(l->h, l->w, sh))
+        return 0;
     struct store_shift x = *sh;
     rota_overlay(l->h, &x);
     json_t *j = hub_rota_shift_json(&x);
@@ -337,7 +370,8 @@ static void rota_error(struct conn *c, int err, const char *reason, const char *
 
 /* `shifts` {from?, to?}: the published shifts that overlap the days
  * from..to (default: today and the 27 days after). */
-static void rota_list(struct hub *h, struct conn *c, const struct proto_req *r, time_t now)
+static void rota_list(struct hub *h, struct conn *c, const struct worker *w,
+                      const struct proto_req *r, time_t now)
 {
     char today[STATS_DAY_CHARS];
     stats_format_day(now, today);
@@ -346,7 +380,7 @@ static void rota_list(struct hub *h, struct conn *c, const struct proto_req *r, 
                       : stats_parse_day(r->from ? r->from : today, ROTA_LIST_DAYS);
     if (from < 0 || to < 0 || to <= from || to - from > (time_t)ROTA_LIST_MAX_DAYS * 86400 + 7200)
         return rota_error(c, CHAT_ERR_BAD_REQUEST, "period", r->ref);
-    struct rota_list l = {h, json_array()};
+    struct rota_list l = {h, w, json_array()};
     int rc = l.items ? store_rota_each(h->st, -1, from, to, rota_item_add, &l) : CHAT_ERR_NOMEM;
     if (rc != 0) {
         json_decref(l.items);
@@ -360,8 +394,10 @@ void hub_rota_request(struct hub *h, struct conn *c, struct worker *w, const str
 {
     struct store_shift sh;
     if (r->type == PT_SHIFTS)
-        return rota_list(h, c, r, now);
+        return rota_list(h, c, w, r, now);
     int rc = store_rota_get(h->st, r->shift, &sh);
+    if (rc == 0 && !rota_worker_sees(h, w, &sh)) /* another org's: as if there were none */
+        rc = CHAT_ERR_NOT_FOUND;
     if (rc != 0)
         return rota_error(c, rc == CHAT_ERR_NOT_FOUND ? CHAT_ERR_BAD_REQUEST : CHAT_ERR_INTERNAL,
                           "unknown_shift", r->ref);

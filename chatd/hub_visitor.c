@@ -36,6 +36,8 @@ static void visitor_hello(struct hub *h, struct conn *c, const struct proto_req 
         topics[i].letters_known = true; /* contract v3 §3 */
         topics[i].letters = h->cfg->topics[i].letters;
         topics[i].letter_days = h->cfg->topics[i].letter_days;
+        /* letters to a topic are sealed to its org's key (contract v3 §4) */
+        topics[i].letters_pub = h->cfg->orgs[h->cfg->topics[i].org].letters_pub;
     }
     struct proto_welcome_visitor w = {.session = v->session,
                                       .resumed = resumed,

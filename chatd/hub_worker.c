@@ -8,6 +8,7 @@
 #include "hub_letters.h"
 #include "login.h"
 #include "route.h"
+#include "scope.h"
 #include "session.h"
 #include "staff.h"
 #include "supervise.h"
@@ -55,12 +56,17 @@ static struct chat *worker_chat(struct hub *h, struct conn *c, struct worker *w,
     return ch;
 }
 
-/* The chat of a supervisor's request (any live chat), or NULL after an
- * error: forbidden for a worker, bad_state for no such chat. */
+/* The chat of a supervisor's request (a live chat of its orgs: scope.h),
+ * or NULL after an error: forbidden for a worker or another org's chat,
+ * bad_state for no such chat. */
 static struct chat *supervised_chat(struct hub *h, struct conn *c, const struct worker *w,
                                     const struct proto_req *r)
 {
     struct chat *ch = supervise_may(w->role) ? idmap_get(h->chats, r->chat) : NULL;
+    if (ch && !scope_chat(h, w, ch)) {
+        send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
+        return NULL;
+    }
     if (!ch)
         send_error(c, supervise_may(w->role) ? CHAT_ERR_BAD_STATE : CHAT_ERR_FORBIDDEN, r->ref);
     return ch;
@@ -168,6 +174,10 @@ static void worker_transfer(struct hub *h, struct conn *c, struct worker *w, str
     int t = config_topic_index(h->cfg, r->topic);
     if (t < 0)
         return send_error(c, CHAT_ERR_UNKNOWN_TOPIC, r->ref);
+    /* contract v3 §4: into a topic of the worker's orgs, or of the chat's
+     * own org (an overflow chat may go back to its visitor's org) */
+    if (!scope_topic(h, w, t) && h->cfg->topics[t].org != h->cfg->topics[ch->topic].org)
+        return send_error(c, CHAT_ERR_FORBIDDEN, r->ref);
     if (!r->force && staff_workers(h, t) == 0) /* contract v3 §1: not into an empty room */
         return send_error(c, CHAT_ERR_NOBODY_ON_DUTY, r->ref);
     stats_add(h->stats, ch->topic, STAT_TRANSFERS, 1, now);

@@ -87,6 +87,32 @@ static ssize_t sink_write(void *cookie, const char *data, size_t n)
     return (ssize_t)n;
 }
 
+/* A stats_put_fn that hands fn only the buckets q may hold (scoped: of
+ * its topics). */
+struct scoped_put {
+    const struct config *cfg;
+    const struct report_request *q;
+    stats_put_fn fn;
+    void *arg;
+};
+
+static int scoped_add(const struct stats_row *row, void *arg)
+{
+    struct scoped_put *s = arg;
+    int t = config_topic_index(s->cfg, row->topic);
+    if (s->q->scoped && (t < 0 || !(s->q->topics & (1u << t))))
+        return 0;
+    return s->fn(row, s->arg);
+}
+
+/* The buckets of q's period (and topic) that q may hold, each to fn. */
+static int each_bucket(const struct config *cfg, struct store *st, const struct report_request *q,
+                       stats_put_fn fn, void *arg)
+{
+    struct scoped_put s = {cfg, q, fn, arg};
+    return store_stats_each(st, q->from, q->to, q->topic[0] ? q->topic : NULL, scoped_add, &s);
+}
+
 static int make_stats(const struct config *cfg, struct store *st, const struct report_request *q,
                       FILE *out)
 {
@@ -94,8 +120,7 @@ static int make_stats(const struct config *cfg, struct store *st, const struct r
     int rc = rep ? stats_report_names(rep, cfg) : CHAT_ERR_NOMEM;
     if (rc == 0) {
         stats_report_members(rep, q->members);
-        rc = store_stats_each(st, q->from, q->to, q->topic[0] ? q->topic : NULL, stats_report_add,
-                              rep);
+        rc = each_bucket(cfg, st, q, stats_report_add, rep);
     }
     if (rc == 0)
         rc = stats_report_print(rep, STATS_JSON, 0, out);
@@ -107,9 +132,7 @@ static int make_plan(const struct config *cfg, struct store *st, const struct re
                      FILE *out)
 {
     struct plan_report *rep = plan_report_new(cfg, q->from, q->to);
-    int rc = rep ? store_stats_each(st, q->from, q->to, q->topic[0] ? q->topic : NULL,
-                                    plan_report_add, rep)
-                 : CHAT_ERR_NOMEM;
+    int rc = rep ? each_bucket(cfg, st, q, plan_report_add, rep) : CHAT_ERR_NOMEM;
     if (rc == 0) {
         plan_report_pool(rep, q->pooled);
         rc = plan_report_print(rep, &q->target, q->redistribute, STATS_JSON, out);

@@ -47,6 +47,11 @@ struct report_request {
     enum report_kind kind;
     time_t from, to;
     char topic[CONFIG_TOPIC_ID_MAX + 1];
+    /* contract v3 §4: with scoped, only the buckets of these topics (bit i
+     * = cfg->topics[i]): the asker's orgs'; without, every bucket, those of
+     * topics gone from the config included (a federation admin) */
+    bool scoped;
+    uint32_t topics;
     char *members;             /* stats: JSON members after "buckets" (taken; may be NULL) */
     struct plan_target target; /* plan */
     bool redistribute;         /* plan */

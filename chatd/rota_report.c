@@ -100,7 +100,8 @@ int rota_make(const struct config *cfg, struct store *st, const struct rota_requ
                               : CHAT_ERR_NOMEM;
     int slots[PLAN_WEEK_HOURS];
     for (size_t t = 0; rc == 0 && t < cfg->ntopics; t++) {
-        if (q->topic[0] && strcmp(q->topic, cfg->topics[t].id) != 0)
+        if ((q->topic[0] && strcmp(q->topic, cfg->topics[t].id) != 0) ||
+            (q->scoped && !(q->topics & (1u << t))))
             continue;
         int *need = out->need + t * (size_t)out->nhours;
         rc = plan_report_slots(rep, (int)t, &q->target, slots);

@@ -27,6 +27,8 @@ struct rota_request {
     time_t week;                         /* a local Monday 00:00 */
     time_t from, to;                     /* the plan's period: [from, to) of local day starts */
     char topic[CONFIG_TOPIC_ID_MAX + 1]; /* "": every topic */
+    bool scoped;                         /* contract v3 §4: only the topics of... */
+    uint32_t topics;                     /* ...this mask (bit i = cfg->topics[i]) */
     int capacity;                        /* chats a worker holds */
     int shift_min_h, shift_max_h;
     struct plan_target target;

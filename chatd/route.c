@@ -644,7 +644,7 @@ void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         if (w->topics & (1u << i))
             t[n++] = queue_topic(h, i, now);
-        else
+        else if (worker_sees_topic(h, w, (int)i)) /* its orgs' only (contract v3 §4) */
             o[no++] = queue_topic(h, i, now);
         nov += overflow_wait(h, w, i, now, &ow[nov]);
     }

@@ -308,24 +308,26 @@ static int http_post_piece(struct http_session *hs, const void *in, size_t len)
 
 static int http_stats(struct lws *wsi, struct http_session *hs, struct server *s)
 {
-    char auth[256], from[32], to[32], topic[64];
+    char auth[256], from[32], to[32], topic[64], org[64];
     const char *bearer = bearer_of(wsi, auth, sizeof(auth));
     int rc = hub_api_stats(s->hub, bearer, query_arg(wsi, "from=", from, sizeof(from)),
                            query_arg(wsi, "to=", to, sizeof(to)),
-                           query_arg(wsi, "topic=", topic, sizeof(topic)), now_s(), wsi, &hs->job);
+                           query_arg(wsi, "topic=", topic, sizeof(topic)),
+                           query_arg(wsi, "org=", org, sizeof(org)), now_s(), wsi, &hs->job);
     sodium_memzero(auth, sizeof(auth));
     return http_report_queued(wsi, hs, rc);
 }
 
 static int http_plan(struct lws *wsi, struct http_session *hs, struct server *s)
 {
-    char auth[256], from[32], to[32], topic[64], wait[48], share[48], red[32],
+    char auth[256], from[32], to[32], topic[64], org[64], wait[48], share[48], red[32],
         pool[32]; /* name=value */
     const char *bearer = bearer_of(wsi, auth, sizeof(auth));
     struct hub_plan_query q = {
         .from = query_arg(wsi, "from=", from, sizeof(from)),
         .to = query_arg(wsi, "to=", to, sizeof(to)),
         .topic = query_arg(wsi, "topic=", topic, sizeof(topic)),
+        .org = query_arg(wsi, "org=", org, sizeof(org)),
         .target_wait_s = query_arg(wsi, "target_wait_s=", wait, sizeof(wait)),
         .target_share = query_arg(wsi, "target_share=", share, sizeof(share)),
         .redistribute = query_arg(wsi, "redistribute=", red, sizeof(red)),

@@ -419,6 +419,9 @@ struct stats_report {
     char (*names)[STATS_NAME_MAX]; /* REPORT_MAX_NAMES of them */
     int nnames;
     const char *members; /* more of the JSON form, or NULL */
+    /* the config of stats_report_names, for each row's org (contract v3
+     * §4); NULL: none is printed */
+    const struct config *cfg;
 };
 
 struct stats_report *stats_report_new(void)
@@ -458,6 +461,7 @@ static int report_name(struct stats_report *r, const char *name)
 int stats_report_names(struct stats_report *r, const struct config *cfg)
 {
     char name[STATS_NAME_MAX];
+    r->cfg = cfg;
     for (int i = 0; i < stats_extra_count(cfg); i++) {
         stats_extra_name(cfg, i, name);
         if (report_name(r, name) < 0)
@@ -638,10 +642,21 @@ static void print_value(FILE *out, enum stats_format fmt, const char *name, long
         fprintf(out, ",\"%s\":%ld", name, v);
 }
 
+/* The id of the org of topic (contract v3 §4), or NULL for a topic the
+ * config no longer has. */
+static const char *row_org(const struct stats_report *r, const char *topic)
+{
+    for (size_t i = 0; r->cfg && i < r->cfg->ntopics; i++) /* the pure core has no config.c */
+        if (strcmp(r->cfg->topics[i].id, topic) == 0)
+            return r->cfg->orgs[r->cfg->topics[i].org].id;
+    return NULL;
+}
+
 static void print_row(FILE *out, enum stats_format fmt, const struct stats_report *r,
                       const struct report_row *row, long min_count, bool first)
 {
     char iso[32];
+    const char *org = row_org(r, row->topic);
     format_hour(row->hour, iso);
     if (fmt == STATS_CSV)
         fprintf(out, "%s,%s", row->topic, iso);
@@ -656,7 +671,17 @@ static void print_row(FILE *out, enum stats_format fmt, const struct stats_repor
         long v = row_extra(row, k);
         print_value(out, fmt, r->names[k], v, min_count > 0 && v < min_count, min_count);
     }
-    fputs(fmt == STATS_CSV ? "\n" : "}", out);
+    /* the org last, in both forms: older readers' columns stay put (the
+     * pages' CSV takes the JSON's order); org ids are [a-z0-9_], nothing
+     * in them needs escaping */
+    if (fmt == STATS_CSV && r->cfg)
+        fprintf(out, ",%s\n", org ? org : "");
+    else if (fmt == STATS_CSV)
+        fputc('\n', out);
+    else if (r->cfg && org)
+        fprintf(out, ",\"org\":\"%s\"}", org);
+    else
+        fputs(r->cfg ? ",\"org\":null}" : "}", out);
 }
 
 int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_count, FILE *out)
@@ -673,7 +698,7 @@ int stats_report_print(struct stats_report *r, enum stats_format fmt, long min_c
             fprintf(out, ",%s", stat_names[i]);
         for (int k = 0; k < r->nnames; k++)
             fprintf(out, ",%s", r->names[k]);
-        fputc('\n', out);
+        fputs(r->cfg ? ",org\n" : "\n", out);
     } else {
         fputs("{\"buckets\":[", out);
     }

@@ -224,7 +224,9 @@ struct stats_report;
 struct stats_report *stats_report_new(void);
 void stats_report_free(struct stats_report *r);
 /* Makes the report carry cfg's extra counters (also when zero), in config
- * order; names found only in the data follow them. 0 or CHAT_ERR_NOMEM. */
+ * order; names found only in the data follow them; and each row's org
+ * (contract v3 §4: JSON "org", the CSV's last column "org"; null or empty
+ * for a topic cfg no longer has). 0 or CHAT_ERR_NOMEM. */
 int stats_report_names(struct stats_report *r, const struct config *cfg);
 /* JSON members (`"name":value,...`, kept by the caller until printed)
  * that the JSON form carries after "buckets". */

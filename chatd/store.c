@@ -71,6 +71,7 @@ enum store_stmt {
     S_ROTA_ADD, /* the rota's shifts (contract v3 §7) */
     S_ROTA_SET,
     S_ROTA_DEL_OPEN,
+    S_ROTA_DEL_OPEN_TOPIC, /* contract v3 §4: a coordinator's orgs' only */
     S_ROTA_GET,
     S_ROTA_WEEK,
     S_ROTA_SPAN,
@@ -161,6 +162,8 @@ static const char *const store_sql[S_COUNT] = {
     [S_ROTA_ADD] = "INSERT INTO rota_shifts(topic, week, start, end) VALUES (?1, ?2, ?3, ?4)",
     [S_ROTA_SET] = "UPDATE rota_shifts SET taken_by = ?2 WHERE id = ?1",
     [S_ROTA_DEL_OPEN] = "DELETE FROM rota_shifts WHERE week = ?1 AND taken_by IS NULL",
+    [S_ROTA_DEL_OPEN_TOPIC] =
+        "DELETE FROM rota_shifts WHERE week = ?1 AND topic = ?2 AND taken_by IS NULL",
 #define ROTA_COLS                                                                                  \
     "SELECT s.id, s.topic, s.week, s.start, s.end, s.taken_by, u.alias"                            \
     " FROM rota_shifts s LEFT JOIN users u ON u.name = s.taken_by"
@@ -1156,6 +1159,11 @@ int store_rota_set(struct store *st, long id, const char *user)
 int store_rota_del_open(struct store *st, time_t week)
 {
     return JOURNAL(st, S_ROTA_DEL_OPEN, ARG_INT(week));
+}
+
+int store_rota_del_open_topic(struct store *st, time_t week, const char *topic)
+{
+    return JOURNAL(st, S_ROTA_DEL_OPEN_TOPIC, ARG_INT(week), ARG_TEXT(topic));
 }
 
 /* The shift of s's row. */

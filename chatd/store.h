@@ -307,6 +307,8 @@ int store_rota_add(struct store *st, const char *topic, time_t week, time_t star
 int store_rota_set(struct store *st, long id, const char *user) STORE_WUR;
 /* Journals the deletion of week's open shifts. */
 int store_rota_del_open(struct store *st, time_t week) STORE_WUR;
+/* The same for the shifts of one topic (a coordinator's orgs' topics). */
+int store_rota_del_open_topic(struct store *st, time_t week, const char *topic) STORE_WUR;
 /* Fills sh for id; CHAT_ERR_NOT_FOUND when there is none. */
 int store_rota_get(struct store *st, long id, struct store_shift *sh) STORE_WUR;
 /* Calls fn for each shift of week (week >= 0), else for each that overlaps

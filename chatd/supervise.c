@@ -4,6 +4,11 @@
  * Invariants (besides those of hub_int.h): h->board_tabs is the number of
  * tabs with board set; a tab is in ch->monitors iff ch is in its
  * monitoring list; a supervisor in ch->writers monitored ch when it joined.
+ *
+ * Scope (contract v3 §4, scope.h): each supervisor's board holds its orgs'
+ * topics, chats, workers and alerts only, so boards differ by the viewer's
+ * orgs: a push builds one frame per set of orgs among the board tabs, and
+ * each tab remembers the hash of the last board it was sent.
  */
 #include "supervise.h"
 
@@ -13,6 +18,7 @@
 
 #include "chat.h"
 #include "langs.h"
+#include "scope.h"
 #include "staff.h"
 
 #define NO_FIRST_REPLY "no first reply"
@@ -27,6 +33,7 @@ bool supervise_may(enum proto_staff_role role)
 /* The board as the shift is now. */
 struct board_build {
     const struct hub *h;
+    const struct worker *viewer; /* whose orgs the board shows */
     struct proto_board_topic topics[CONFIG_MAX_TOPICS];
     struct proto_board_worker *workers;
     struct proto_board_chat *chats;
@@ -35,13 +42,16 @@ struct board_build {
     size_t nworkers, nchats, capchats, nalerts;
 };
 
-static void board_topics(struct board_build *b, time_t now)
+static size_t board_topics(struct board_build *b, time_t now)
 {
     const struct hub *h = b->h;
     struct status_hours tmp;
+    size_t n = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         const struct queue *q = &h->topics[i].queue;
-        b->topics[i] = (struct proto_board_topic){
+        if (!scope_topic(h, b->viewer, (int)i))
+            continue;
+        b->topics[n++] = (struct proto_board_topic){
             .id = h->cfg->topics[i].id,
             .open = hub_hours(h, (int)i, now, &tmp)->open,
             .staffed = staff_slots(h, (int)i) > 0,
@@ -50,6 +60,7 @@ static void board_topics(struct board_build *b, time_t now)
             .oldest_join = queue_oldest_since(q),
         };
     }
+    return n;
 }
 
 /* Workers on duty, connected or with chats; supervisors are not listed
@@ -65,6 +76,8 @@ static int board_workers(struct board_build *b)
     for (const struct worker *w = h->workers; w; w = w->next) {
         if (!w->on_duty && (supervise_may(w->role) || (!w->ntabs && !w->nchats)))
             continue;
+        if (!(w->orgs & b->viewer->orgs)) /* another org's worker */
+            continue;
         struct proto_board_worker *bw = &b->workers[b->nworkers++];
         *bw = (struct proto_board_worker){
             .alias = w->alias,
@@ -76,7 +89,7 @@ static int board_workers(struct board_build *b)
             .idle_since = w->on_duty && !w->nchats ? w->idle_since : -1,
         };
         for (size_t i = 0; w->on_duty && i < h->cfg->ntopics; i++)
-            if (w->topics & (1u << i))
+            if ((w->topics & (1u << i)) && scope_topic(h, b->viewer, (int)i))
                 bw->topics[bw->ntopics++] = h->cfg->topics[i].id;
     }
     return 0;
@@ -88,6 +101,8 @@ static void board_chat(void *value, void *arg)
     const struct chat *ch = value;
     if (b->nchats == b->capchats)
         return; /* counted before: cannot happen */
+    if (!scope_chat(b->h, b->viewer, ch))
+        return;
     snprintf(b->labels[b->nchats], sizeof(b->labels[0]), "%d", ch->label);
     struct proto_board_chat *bc = &b->chats[b->nchats];
     *bc = (struct proto_board_chat){
@@ -108,26 +123,46 @@ static void board_chat(void *value, void *arg)
 }
 
 static struct proto_alert alert_view(const struct hub *h, const struct alert *a, char label[16]);
+static bool alert_seen_by(const struct hub *h, const struct alert *a, const struct worker *w);
 
-/* The board frame (ref when not NULL), or NULL when out of memory. */
-static char *board_frame(const struct hub *h, time_t now, const char *ref)
+/* The hash a tab keeps of the last board it was sent. */
+static uint64_t board_sig(const char *frame)
 {
-    struct board_build b = {.h = h, .capchats = idmap_count(h->chats)};
+    uint64_t sig;
+    crypto_generichash((uint8_t *)&sig, sizeof(sig), (const uint8_t *)frame, strlen(frame), NULL,
+                       0);
+    return sig ? sig : 1; /* 0: none sent yet */
+}
+
+/* The board frame as viewer sees it (ref when not NULL), or NULL when out
+ * of memory; *sig (when not NULL): the hash of the frame without ref. */
+static char *board_frame(const struct hub *h, const struct worker *viewer, time_t now,
+                         const char *ref, uint64_t *sig)
+{
+    struct board_build b = {.h = h, .viewer = viewer, .capchats = idmap_count(h->chats)};
     char *frame = NULL;
-    size_t nalerts = 0;
+    size_t nalerts = 0, ntopics = board_topics(&b, now);
     for (const struct alert *a = h->alerts; a; a = a->next)
         nalerts++;
-    board_topics(&b, now);
     b.chats = calloc(b.capchats + 1, sizeof(*b.chats));
     b.labels = calloc(b.capchats + nalerts + 1, sizeof(*b.labels));
     b.alerts = calloc(nalerts + 1, sizeof(*b.alerts));
     if (board_workers(&b) == 0 && b.chats && b.labels && b.alerts) {
         idmap_each(h->chats, board_chat, &b);
-        for (const struct alert *a = h->alerts; a; a = a->next, b.nalerts++)
-            b.alerts[b.nalerts] = alert_view(h, a, b.labels[b.capchats + b.nalerts]);
-        struct proto_board board = {b.topics, h->cfg->ntopics, b.workers, b.nworkers,
-                                    b.chats,  b.nchats,        b.alerts,  b.nalerts};
+        for (const struct alert *a = h->alerts; a; a = a->next)
+            if (alert_seen_by(h, a, viewer)) {
+                b.alerts[b.nalerts] = alert_view(h, a, b.labels[b.capchats + b.nalerts]);
+                b.nalerts++;
+            }
+        struct proto_board board = {b.topics, ntopics,  b.workers, b.nworkers,
+                                    b.chats,  b.nchats, b.alerts,  b.nalerts};
         frame = proto_board(&board, ref);
+        if (frame && sig) {
+            char *plain = ref ? proto_board(&board, NULL) : frame;
+            *sig = plain ? board_sig(plain) : 0;
+            if (plain != frame)
+                free(plain);
+        }
     }
     free(b.workers);
     free(b.chats);
@@ -141,25 +176,56 @@ void supervise_board(struct hub *h, struct tab *tab, bool on, const char *ref, t
     if (on != tab->board)
         h->board_tabs += on ? 1 : -1;
     tab->board = on;
-    conn_send(tab->conn, on ? board_frame(h, now, ref) : proto_ack(0, ref));
+    tab->board_sig = 0;
+    conn_send(tab->conn,
+              on ? board_frame(h, tab->worker, now, ref, &tab->board_sig) : proto_ack(0, ref));
 }
+
+/* The boards of one push: one per set of orgs among the board tabs. */
+#define BOARD_SCOPES_MAX 8
+struct board_scopes {
+    struct {
+        uint32_t orgs;
+        char *text;
+        uint64_t sig;
+    } s[BOARD_SCOPES_MAX];
+    int n;
+};
 
 void supervise_push_board(struct hub *h, double now)
 {
+    struct board_scopes built = {.n = 0};
     if (!h->board_tabs || now < h->board_next)
         return;
     h->board_next = now + BOARD_EVERY_S;
-    char *text = board_frame(h, (time_t)now, NULL);
-    if (!text || (h->last_board && strcmp(h->last_board, text) == 0)) {
-        free(text);
-        return;
+    for (struct worker *w = h->workers; w; w = w->next) {
+        int k = 0;
+        while (k < built.n && built.s[k].orgs != w->orgs)
+            k++;
+        for (int i = 0; i < w->ntabs; i++) {
+            struct tab *tab = w->tabs[i];
+            if (!tab->board)
+                continue;
+            if (k == built.n) { /* a set of orgs not seen in this push yet */
+                char *text = board_frame(h, w, (time_t)now, NULL, NULL);
+                if (!text)
+                    continue;
+                if (k == BOARD_SCOPES_MAX) /* more sets than kept: the last one gives way */
+                    free(built.s[--k].text);
+                else
+                    built.n++;
+                built.s[k].orgs = w->orgs;
+                built.s[k].text = text;
+                built.s[k].sig = board_sig(text);
+            }
+            if (built.s[k].sig == tab->board_sig)
+                continue;
+            tab->board_sig = built.s[k].sig;
+            conn_send_latest(tab->conn, strdup(built.s[k].text));
+        }
     }
-    free(h->last_board);
-    h->last_board = text;
-    for (struct worker *w = h->workers; w; w = w->next)
-        for (int i = 0; i < w->ntabs; i++)
-            if (w->tabs[i]->board)
-                conn_send_latest(w->tabs[i]->conn, strdup(text));
+    for (int k = 0; k < built.n; k++)
+        free(built.s[k].text);
 }
 
 /* ---- monitor, join --------------------------------------------------------- */
@@ -273,14 +339,26 @@ static uint64_t alert_key(const struct alert *a)
     return k <= CONN_LATEST ? k + 2 : k;
 }
 
-/* Sends frame (taken) about a to every tab with the board on, keyed so a
- * slow tab holds only the newest frame of each alert; the number of
- * supervisors (users) it reached. */
+/* True when w sees alert a: it sees its chat, or (the chat ended) the
+ * alert's topic or worker is of w's orgs (contract v3 §4). */
+static bool alert_seen_by(const struct hub *h, const struct alert *a, const struct worker *w)
+{
+    const struct chat *ch = idmap_get(h->chats, a->chat);
+    if (ch)
+        return scope_chat(h, w, ch);
+    return scope_topic(h, w, a->topic) || (a->worker && (a->worker->orgs & w->orgs));
+}
+
+/* Sends frame (taken) about a to every tab with the board on whose
+ * supervisor sees a, keyed so a slow tab holds only the newest frame of
+ * each alert; the number of supervisors (users) it reached. */
 static int to_boards(struct hub *h, const struct alert *a, char *frame)
 {
     int users = 0;
     for (struct worker *w = h->workers; frame && w; w = w->next) {
         bool reached = false;
+        if (!alert_seen_by(h, a, w))
+            continue;
         for (int i = 0; i < w->ntabs; i++) {
             if (!w->tabs[i]->board)
                 continue;
@@ -407,11 +485,17 @@ void supervise_alert(struct hub *h, struct conn *from, struct chat *ch, const ch
     conn_send(from, proto_ack_alert(users, a->id, ref));
 }
 
-/* The alert of an alert_take / alert_close, or NULL after the error:
- * bad_state when it was closed, not found when it never was. */
-static struct alert *asked_alert(struct hub *h, struct conn *c, const char *id, const char *ref)
+/* The alert of an alert_take / alert_close from w, or NULL after the
+ * error: bad_state when it was closed, not found when it never was or is
+ * another org's (as if there were none: contract v3 §4). */
+static struct alert *asked_alert(struct hub *h, struct conn *c, const struct worker *w,
+                                 const char *id, const char *ref)
 {
     struct alert *a = alert_by_id(h, id);
+    if (a && !alert_seen_by(h, a, w)) {
+        conn_send(c, proto_error(CHAT_ERR_NOT_FOUND, ref, NULL));
+        return NULL;
+    }
     if (!a)
         conn_send(c, proto_error(alert_was_closed(h, id) ? CHAT_ERR_BAD_STATE : CHAT_ERR_NOT_FOUND,
                                  ref, NULL));
@@ -420,7 +504,7 @@ static struct alert *asked_alert(struct hub *h, struct conn *c, const char *id, 
 
 void supervise_alert_take(struct hub *h, struct tab *tab, const char *id, const char *ref)
 {
-    struct alert *a = asked_alert(h, tab->conn, id, ref);
+    struct alert *a = asked_alert(h, tab->conn, tab->worker, id, ref);
     if (!a)
         return;
     snprintf(a->taken_by, sizeof(a->taken_by), "%s", tab->worker->alias);
@@ -433,7 +517,7 @@ void supervise_alert_take(struct hub *h, struct tab *tab, const char *id, const 
 
 void supervise_alert_close(struct hub *h, struct tab *tab, const char *id, const char *ref)
 {
-    struct alert *a = asked_alert(h, tab->conn, id, ref);
+    struct alert *a = asked_alert(h, tab->conn, tab->worker, id, ref);
     if (!a)
         return;
     conn_send(tab->conn, proto_ack(0, ref));

@@ -292,6 +292,7 @@ struct proto_topic_status {
     bool letters_known; /* visitor welcome: "letters" and "letter_days" (contract v3 §3) */
     bool letters;
     int letter_days;
+    const char *letters_pub; /* visitor welcome: the key of the topic's org (contract v3 §4) */
 };
 
 /* A pre-chat question as a visitor's welcome carries it; the worker's

@@ -149,6 +149,8 @@ json_t *proto_topic_status_json(const struct proto_topic_status *t)
     if (o && t->letters_known) {
         json_object_set_new(o, "letters", json_boolean(t->letters));
         json_object_set_new(o, "letter_days", json_integer(t->letter_days));
+        if (t->letters && t->letters_pub && *t->letters_pub)
+            json_object_set_new(o, "letters_pub", json_string(t->letters_pub));
     }
     return o;
 }

@@ -118,6 +118,8 @@ static void test_headers(void **state)
     } cases[] = {
         {"topic,hour", NULL},
         {"hour,joins,topic,q_safe_no,cat_school", NULL},
+        {"topic,hour,joins,org", NULL}, /* stats --format csv's last column (contract v3 §4) */
+        {"topic,hour,org,org", "column \"org\" twice"},
         {"topic,hour,colour", "unknown column \"colour\""},
         {"topic,hour,q_safe_maybe",
          "unknown column \"q_safe_maybe\": the config has no such question answer or category"},
@@ -213,6 +215,48 @@ static void test_data_lines(void **state)
     free(row);
 }
 
+/* contract v3 §4: the org column of `stats --format csv` is read back: empty
+ * or the topic's org (here the implicit "main"), else the line is bad;
+ * nothing of it is stored. */
+static void test_org_column(void **state)
+{
+    const struct config *cfg = *state;
+    static const struct {
+        const char *line;
+        const char *err;
+    } cases[] = {
+        {"youth,2026-11-02T18:00:00+02:00,3,main", NULL},
+        {"youth,2026-11-02T18:00:00+02:00,3,", NULL},
+        {"main,2026-11-02T18:00:00+02:00,3,youth", "unknown topic \"main\""},
+        {"youth,2026-11-02T18:00:00+02:00,3,east",
+         "org \"east\" is not the org of topic youth (main)"},
+    };
+    struct import_header *h = malloc(sizeof(*h));
+    struct import_row *row = malloc(sizeof(*row));
+    char header[] = "topic,hour,joins,org", err[IMPORT_ERR_MAX];
+    assert_non_null(h);
+    assert_non_null(row);
+    assert_int_equal(import_header_parse(h, cfg, header, err), 0);
+    assert_int_equal(h->col[3], IMPORT_COL_ORG);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char line[128];
+        snprintf(line, sizeof(line), "%s", cases[i].line);
+        err[0] = '\0';
+        int rc = import_row_parse(h, cfg, line, row, err);
+        if (!cases[i].err && rc != 0)
+            fail_msg("%s: refused: %s", cases[i].line, err);
+        if (cases[i].err && (rc == 0 || strncmp(err, cases[i].err, strlen(cases[i].err)) != 0))
+            fail_msg("%s: got \"%s\", want \"%s\"", cases[i].line, rc ? err : "accepted",
+                     cases[i].err);
+        if (rc == 0) {
+            assert_int_equal(row->counts[STAT_JOINS], 3);
+            assert_int_equal(row->nextra, 0);
+        }
+    }
+    free(h);
+    free(row);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_nul_byte_and_long_line_are_bad_lines_and_reading_goes_on),
         cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_column, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

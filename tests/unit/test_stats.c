@@ -205,24 +205,66 @@ static void test_extra_counters_and_slots(void **state)
     assert_int_equal(store_commit(f->st, NULL), 0);
 
     char *json = report_of(f, cfg, t, t + 3600, 0, STATS_JSON);
+    assert_non_null(strstr(json, "\"q_old_gone\":4,\"org\":\"main\"}")); /* v3 §4: last */
     assert_non_null(strstr(json, "\"urgent\":1,"));
     assert_non_null(strstr(json, "\"slot_s\":3000,")); /* 600 s x 5 slots */
     assert_non_null(strstr(json, "\"worker_s\":1200,"));
     assert_non_null(strstr(json, "\"q_safe_yes\":0,\"q_safe_no\":1,\"cat_school\":6,"
-                                 "\"q_old_gone\":4}"));
+                                 "\"q_old_gone\":4,"));
     free(json);
     char *csv = report_of(f, cfg, t, t + 3600, 5, STATS_CSV);
     assert_non_null(strstr(csv,
                            ",slot_s,helped_yes,helped_somewhat,helped_no,again_yes,again_no,"
                            "refused_cutoff,planned_s,letters_received,letters_answered,"
                            "letter_answer_s,letters_overdue,overflow_out,overflow_in,q_safe_yes,"
-                           "q_safe_no,cat_school,q_old_gone\n"));
+                           "q_safe_no,cat_school,q_old_gone,org\n")); /* contract v3 §4: org last */
     /* wrapups 1 hides wrapup_s too; slot_s and planned_s are time and stay;
      * 6 and the rest */
     assert_non_null(strstr(
-        csv, ",<5,<5,<5,<5,<5,<5,<5,<5,3000,<5,<5,<5,<5,<5,<5,0,<5,<5,<5,<5,<5,<5,<5,<5,6,<5\n"));
+        csv,
+        ",<5,<5,<5,<5,<5,<5,<5,<5,3000,<5,<5,<5,<5,<5,<5,0,<5,<5,<5,<5,<5,<5,<5,<5,6,<5,main\n"));
     free(csv);
     stats_free(s);
+    config_free(cfg);
+}
+
+/* contract v3 §4: every row names its topic's org (JSON "org", the CSV's
+ * last column); a topic the config no longer has, none. */
+static void test_rows_carry_their_org(void **state)
+{
+    struct fixture *f = *state;
+    struct config *cfg;
+    time_t t = T0 + 5 * 86400;
+    assert_int_equal(config_load_text("o.ini",
+                                      "[org east]\n[org west]\n"
+                                      "[topic a]\nhours = always\norg = west\n"
+                                      "[topic b]\nhours = always\norg = east\n",
+                                      0, &cfg, stderr),
+                     0);
+    long c[STAT_COUNT] = {0};
+    c[STAT_JOINS] = 3;
+    struct stats_row a = {"a", t, c, 0, NULL, NULL}, b = {"b", t, c, 0, NULL, NULL},
+                     gone = {"gone", t, c, 0, NULL, NULL};
+    assert_int_equal(store_stats_add(f->st, &a), 0);
+    assert_int_equal(store_stats_add(f->st, &b), 0);
+    assert_int_equal(store_stats_add(f->st, &gone), 0);
+    assert_int_equal(store_commit(f->st, NULL), 0);
+
+    char *json = report_of(f, cfg, t, t + 3600, 0, STATS_JSON);
+    /* the org is each bucket's last member, as it is the CSV's last column */
+    assert_non_null(strstr(json, "\"org\":\"west\"},{\"topic\":\"b\","));
+    assert_non_null(strstr(json, "\"org\":\"east\"},{\"topic\":\"gone\","));
+    assert_non_null(strstr(json, "\"org\":null}]"));
+    free(json);
+    char *csv = report_of(f, cfg, t, t + 3600, 0, STATS_CSV);
+    assert_true(strncmp(csv, "topic,hour,", 11) == 0); /* the old columns keep their places */
+    const char *eol = strchr(csv, '\n');
+    assert_non_null(eol);
+    assert_memory_equal(eol - 4, ",org", 4); /* the header's last column */
+    assert_non_null(strstr(csv, ",west\nb,"));
+    assert_non_null(strstr(csv, ",east\ngone,"));
+    assert_int_equal(csv[strlen(csv) - 2], ','); /* "gone": an empty org */
+    free(csv);
     config_free(cfg);
 }
 
@@ -321,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_min_count_suppresses),
         cmocka_unit_test(test_failed_batch_counts_nothing),
         cmocka_unit_test(test_extra_counters_and_slots),
+        cmocka_unit_test(test_rows_carry_their_org),
         cmocka_unit_test(test_period_cap_is_400_days),
         cmocka_unit_test(test_report_rows_sum_in_any_order),
     };
