@@ -21,9 +21,34 @@ static void random_id(char *out, size_t outlen, size_t bytes)
     sodium_bin2base64(out, outlen, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-/* A new chat object with a new key for segment; its sealed copy journaled. */
+int chat_keys_load(struct hub *h, const char **bad)
+{
+    const struct config *cfg = h->cfg;
+    int rc = 0;
+    *bad = NULL;
+    for (size_t i = 0; i < cfg->norgs; i++) {
+        const char *path = cfg->orgs[i].transcript_key;
+        uint8_t pub[TRANSCRIPT_PUB_BYTES];
+        if (!path[0] || strcmp(path, cfg->transcript_key) == 0)
+            memcpy(h->org_pub[i], h->pub, TRANSCRIPT_PUB_BYTES); /* the org's default */
+        else if (transcript_load_pub(path, pub) == 0)
+            memcpy(h->org_pub[i], pub, TRANSCRIPT_PUB_BYTES);
+        else {
+            /* never another org's key: the installation's, which holds
+             * every org's by default */
+            memcpy(h->org_pub[i], h->pub, TRANSCRIPT_PUB_BYTES);
+            if (rc == 0)
+                *bad = path;
+            rc = CHAT_ERR_CRYPTO;
+        }
+    }
+    return rc;
+}
+
+/* A new chat object with a new key for segment, sealed to org's key; its
+ * sealed copy journaled. */
 static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id, int segment,
-                     struct chat **out)
+                     int org, struct chat **out)
 {
     uint8_t sealed[TRANSCRIPT_SEALED_BYTES];
     struct chat *ch = calloc(1, sizeof(*ch));
@@ -34,8 +59,9 @@ static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id
     ch->topic = topic;
     ch->visitor = v;
     ch->segment = segment;
+    ch->answer_topic = topic;
     ch->last_visitor_msg = ch->last_worker_msg = -1;
-    ch->key = transcript_key_new(h->pub, sealed);
+    ch->key = transcript_key_new(h->org_pub[org], sealed);
     int rc = ch->key ? store_segment_add(h->st, ch->id, segment, sealed, sizeof(sealed))
                      : CHAT_ERR_CRYPTO;
     if (rc == 0 && (rc = idmap_put(h->chats, ch->id, ch)) == 0) {
@@ -48,13 +74,13 @@ static int chat_make(struct hub *h, struct visitor *v, int topic, const char *id
     return rc;
 }
 
-int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct chat **out)
+int chat_new(struct hub *h, struct visitor *v, int topic, int org, time_t now, struct chat **out)
 {
     char id[CHAT_ID_MAX], day[STATS_DAY_CHARS];
     random_id(id, sizeof(id), CHAT_ID_BYTES);
     stats_format_day(now, day);
     int rc = store_transcript_add(h->st, id, h->cfg->topics[topic].id, day);
-    return rc ? rc : chat_make(h, v, topic, id, 0, out);
+    return rc ? rc : chat_make(h, v, topic, id, 0, org, out);
 }
 
 void chat_label(struct hub *h, struct chat *ch, int topic, time_t now)
@@ -79,14 +105,14 @@ void chat_label(struct hub *h, struct chat *ch, int topic, time_t now)
     (void)rc;
 }
 
-int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
-                 time_t waited, int label, struct chat **out)
+int chat_restore(struct hub *h, struct visitor *v, int topic, int org, const char *id,
+                 time_t started, time_t waited, int label, struct chat **out)
 {
     int segment = store_chat_last_segment(h->st, id) + 1;
     long seq = store_chat_last_seq(h->st, id), wseq = store_chat_last_whisper(h->st, id);
     if (segment <= 0 || seq < 0 || wseq < 0)
         return CHAT_ERR_NOT_FOUND;
-    int rc = chat_make(h, v, topic, id, segment, out);
+    int rc = chat_make(h, v, topic, id, segment, org, out);
     if (rc == 0) {
         (*out)->seq = (uint64_t)seq;
         (*out)->wseq = (uint64_t)wseq;
@@ -322,6 +348,10 @@ static struct proto_chat_started started_of(const struct hub *h, const struct ch
         .urgent = ch->urgent,
         .lang = v->lang >= 0 ? proto_langs_code(&h->langs->accept, v->lang) : NULL,
         .label = visitor ? NULL : label, /* staff only */
+        /* contract v3 §4, staff only: the visitor's org, and whether the
+         * worker answers it for that org as a partner */
+        .org = visitor ? NULL : h->cfg->orgs[t->org].id,
+        .overflow = ch->overflow,
         .has_canned = !visitor,
     };
     /* the canned replies of the chat's language (contract v3 §2) */

@@ -8,20 +8,29 @@
 
 #include "hub_int.h"
 
-/* Makes the chat of visitor v in topic, its transcript row and sealed key
- * journaled; *out is the chat. CHAT_ERR_NOMEM / CHAT_ERR_CRYPTO. */
-int chat_new(struct hub *h, struct visitor *v, int topic, time_t now, struct chat **out)
+/* Reads every org's transcript public key of h->cfg into h->org_pub (an
+ * org without its own, or naming the server's file, has h->pub): 0, or
+ * CHAT_ERR_CRYPTO with *bad the first file that is not a key (that org
+ * gets h->pub, never another org's key; the others are read). */
+int chat_keys_load(struct hub *h, const char **bad) __attribute__((warn_unused_result));
+
+/* Makes the chat of visitor v in topic, its transcript row and its key
+ * sealed to org's transcript key journaled; *out is the chat.
+ * CHAT_ERR_NOMEM / CHAT_ERR_CRYPTO. */
+int chat_new(struct hub *h, struct visitor *v, int topic, int org, time_t now, struct chat **out)
     __attribute__((warn_unused_result));
 
 /* Gives ch the next label of topic today (contract v3 §2), journaling the
  * topic's last number, unless topic numbered it already. */
 void chat_label(struct hub *h, struct chat *ch, int topic, time_t now);
 
-/* Brings back chat id of v after a restart under a new key segment (the old
- * key is gone with the old process, by design); seq goes on from the last
- * stored message; its label (0: none) is the one it had in topic. */
-int chat_restore(struct hub *h, struct visitor *v, int topic, const char *id, time_t started,
-                 time_t waited, int label, struct chat **out) __attribute__((warn_unused_result));
+/* Brings back chat id of v after a restart under a new key segment sealed
+ * to org's key (the old key is gone with the old process, by design); seq
+ * goes on from the last stored message; its label (0: none) is the one it
+ * had in topic. */
+int chat_restore(struct hub *h, struct visitor *v, int topic, int org, const char *id,
+                 time_t started, time_t waited, int label, struct chat **out)
+    __attribute__((warn_unused_result));
 
 /* A line to post: who writes it, a supervisor's alias (join_chat and
  * whisper; NULL for the chat's own worker and the visitor), the text. */

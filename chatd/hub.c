@@ -98,6 +98,11 @@ struct hub *hub_new(struct config *cfg, struct store *st, const uint8_t pub[TRAN
     h->st = st;
     h->auth = auth;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
+    const char *bad;
+    if (chat_keys_load(h, &bad) != 0) { /* chatd's start-up checked them and said which */
+        free(h);
+        return NULL;
+    }
     turn_init(&h->turn);
     conn_set_init(&h->conns);
     h->turn.undo_visitors = session_undo;
@@ -423,5 +428,11 @@ long hub_turn_end(struct hub *h, double now, void (*wake)(struct conn *c, void *
 
 void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES])
 {
+    const char *bad;
     memcpy(h->pub, pub, TRANSCRIPT_PUB_BYTES);
+    if (chat_keys_load(h, &bad) != 0)
+        hub_log(h,
+                "%s is not a transcript public key; new chats of that org are sealed to the "
+                "server's key",
+                bad);
 }

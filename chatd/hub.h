@@ -204,8 +204,9 @@ const struct config *hub_config(const struct hub *h);
 /* GET /metrics: Prometheus text of current aggregate gauges (malloc'd). */
 char *hub_metrics(struct hub *h, double now);
 
-/* Uses pub for chats that start from now on (key rotation); chats in
- * progress keep the key they were sealed to. */
+/* Uses pub for chats that start from now on (key rotation), and reads
+ * every org's key file again (contract v3 §4); chats in progress keep the
+ * key they were sealed to. */
 void hub_set_key(struct hub *h, const uint8_t pub[TRANSCRIPT_PUB_BYTES]);
 
 /* GET /api/status/badge.svg: the availability of topic as a small SVG image

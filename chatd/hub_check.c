@@ -89,6 +89,13 @@ static void check_chat(void *value, void *arg)
     k->chats++;
     if (!ch->visitor || ch->visitor->chat != ch)
         broken(k, "chat %s is not its visitor's", ch->id);
+    const struct config *cfg = k->h->cfg;
+    if (ch->answer_topic < 0 || (size_t)ch->answer_topic >= cfg->ntopics)
+        broken(k, "chat %s: answer topic %d out of range", ch->id, ch->answer_topic);
+    else if (ch->worker &&
+             ch->overflow != (cfg->topics[ch->answer_topic].org != cfg->topics[ch->topic].org))
+        broken(k, "chat %s of topic %d: overflow %d, answered on topic %d", ch->id, ch->topic,
+               ch->overflow, ch->answer_topic);
     uint64_t last[2] = {0, 0}; /* of messages, of whispers */
     for (size_t i = 0; i < ch->nhist; i++)
         last[ch->hist[i].by == BY_WHISPER] = ch->hist[i].seq;

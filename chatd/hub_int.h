@@ -125,10 +125,16 @@ struct chat {
     int label, label_topic;
     /* Owners: worker only through staff_add_chat/staff_drop_chat (staff.c);
      * seq, wseq, nhist, last_*_msg by chat_post (chat.c); topic, started,
-     * waited_s by route_assign (route.c); urgent by chat.c; reply_alerted by
-     * supervise.c. Every writer touches the chat first (turn_touch_chat). */
+     * waited_s, overflow, answer_topic by route_assign (route.c; a chat
+     * restored with its worker: session_grace.c, before the first batch);
+     * urgent by chat.c; reply_alerted by supervise.c. Every writer touches
+     * the chat first (turn_touch_chat). */
     HUB_DURABLE(chat_durable, int topic; struct worker * worker; uint64_t seq; size_t nhist;
                 time_t started; time_t waited_s;
+                /* contract v3 §4: its worker answers it for another org than
+                 * the topic's (overflow), on answer_topic of its duty (the
+                 * topic itself when not) */
+                bool overflow; int answer_topic;
                 bool urgent;   /* the visitor's answers made it so, or a worker flagged it */
                 uint64_t wseq; /* the last whisper's number */
                 time_t last_visitor_msg; /* -1: none yet */
@@ -365,6 +371,9 @@ struct hub {
     struct config *cfg; /* the running config: hub_hours.c writes the topics' exceptions */
     struct store *st;
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    /* Each org's transcript key (chat_keys_load, chat.c): a chat is sealed
+     * to the key of the org whose worker answers it (contract v3 §4). */
+    uint8_t org_pub[CONFIG_MAX_ORGS][TRANSCRIPT_PUB_BYTES];
     struct auth *auth;
     struct idmap *visitors;   /* session key -> visitor */
     struct idmap *chats;      /* chat id -> chat */
@@ -379,7 +388,8 @@ struct hub {
     uint64_t idle_counter;
     unsigned redo;           /* enum hub_redo bits: hub_redo() sets, hub_redo_take() clears */
     uint32_t redo_positions; /* bit i: topic i's positions (REDO_POSITIONS) */
-    time_t lang_wake;        /* routing must run again then: a language fallback (-1: none) */
+    time_t lang_wake;        /* routing must run again then: a language fallback or an overflow
+                              * tier that opens (-1: none) */
     /* The pre-chat questions as frames carry them (built once from cfg):
      * all with their topics, and each topic's own. */
     int board_tabs;       /* tabs with the board on */

@@ -30,6 +30,7 @@
 #include "chat_err.h"
 #include "hub.h"
 #include "hub_int.h"
+#include "chat.h"
 #include "hub_letters.h"
 #include "hub_req.h"
 #include "route.h"
@@ -135,6 +136,9 @@ static void remap_chat(void *value, void *arg)
     const struct remap_ctx *c = arg;
     if (ch->topic >= 0 && (size_t)ch->topic < c->from->ntopics && c->map->topic[ch->topic] >= 0)
         ch->topic = c->map->topic[ch->topic];
+    if (ch->answer_topic >= 0 && (size_t)ch->answer_topic < c->from->ntopics)
+        ch->answer_topic =
+            c->map->topic[ch->answer_topic] >= 0 ? c->map->topic[ch->answer_topic] : ch->topic;
     if (ch->label > 0 && (size_t)ch->label_topic < c->from->ntopics &&
         c->map->topic[ch->label_topic] >= 0)
         ch->label_topic = c->map->topic[ch->label_topic];
@@ -244,6 +248,12 @@ int hub_reload(struct hub *h, struct config *next, double now, char *why, size_t
     hub_status_reload(h, from); /* ?org= subscribers: their org by id */
     if (route_labels_build(h) != 0)
         hub_log(h, "reload: out of memory building the questions' frames");
+    const char *bad;
+    if (chat_keys_load(h, &bad) != 0) /* contract v3 §4: each org's transcript key */
+        hub_log(h,
+                "reload: %s is not a transcript public key; new chats of that "
+                "org are sealed to the server's key",
+                bad);
     if (hub_letters_reload(h) != 0) /* letter threads name their topic by index */
         hub_log(h, "reload: the letter threads could not be read again");
     hub_hours_apply(h, t);

@@ -140,6 +140,18 @@ static int run(struct config *cfg, bool test_clock)
                 cfg->transcript_key);
         return 1;
     }
+    for (size_t i = 0; i < cfg->norgs; i++) { /* contract v3 §4: each org's own key */
+        uint8_t org_pub[TRANSCRIPT_PUB_BYTES];
+        const char *path = cfg->orgs[i].transcript_key;
+        if (path[0] && strcmp(path, cfg->transcript_key) != 0 &&
+            transcript_load_pub(path, org_pub) != 0) {
+            fprintf(stderr,
+                    "chatd: %s (transcript_key of org %s) is not a transcript public key; "
+                    "not starting\n",
+                    path, cfg->orgs[i].id);
+            return 1;
+        }
+    }
     /* start-up waits for a lock like chatadmin does; then the loop never waits */
     if (store_open(cfg->data_dir, 0, &st) != 0) {
         fprintf(stderr, "chatd: cannot open the database in %s\n", cfg->data_dir);

@@ -205,6 +205,12 @@ static const char *const store_migrations[] = {
     /* 13: contract v3 §4, the orgs a user belongs to: "east,west", "*" (a
      * federation admin) or "" (users made before orgs: the default org) */
     "ALTER TABLE users ADD COLUMN orgs TEXT NOT NULL DEFAULT '';",
+    /* 14: contract v3 §4, visitors answered by another org's worker, on
+     * both sides of the overflow (overflow_out, overflow_in) */
+    ("ALTER TABLE stats ADD COLUMN overflow_out INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE stats ADD COLUMN overflow_in INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN overflow_out INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE import_stage ADD COLUMN overflow_in INTEGER NOT NULL DEFAULT 0;"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -216,13 +216,100 @@ void route_release_worker(struct hub *h, struct worker *w, time_t now)
         route_requeue_front(h, w->chats[0], w->chats[0]->visitor->topic, now);
 }
 
+/* ---- overflow (contract v3 §4) ----------------------------------------------
+ *
+ * A visitor of org A waits in A's topic, in A's queue, and keeps its place
+ * there. Tier 0 is A's own workers on duty for the topic; tier k (1..) is
+ * the k-th org of A's overflow_to, whose workers on duty for a topic of the
+ * same audience may also take the visitor once it has waited k times A's
+ * overflow_after_s. A worker of a lower tier always goes first. */
+
+/* The topics of the k-th org of topic's org's overflow_to (k >= 1) with
+ * topic's audience; 0 when there is no such tier. */
+static uint32_t tier_topics(const struct config *cfg, int topic, int k)
+{
+    const struct config_topic *t = &cfg->topics[topic];
+    const struct config_org *o = &cfg->orgs[t->org];
+    if (k < 1 || k > o->noverflow)
+        return 0;
+    uint32_t m = 0;
+    for (size_t i = 0; i < cfg->ntopics; i++)
+        if (cfg->topics[i].org == o->overflow_to[k - 1] && cfg->topics[i].org != t->org &&
+            cfg->topics[i].audience == t->audience)
+            m |= 1u << i;
+    return m;
+}
+
+int route_tiers_open(const struct config *cfg, int topic, time_t since, time_t now, time_t *next)
+{
+    const struct config_org *o = &cfg->orgs[cfg->topics[topic].org];
+    long after = o->overflow_after_s;
+    long waited = now > since ? (long)(now - since) : 0;
+    long open = after > 0 ? waited / after : o->noverflow;
+    if (open > o->noverflow)
+        open = o->noverflow;
+    if (next)
+        *next = open < o->noverflow ? since + (time_t)((open + 1) * after) : -1;
+    return (int)open;
+}
+
+/* Where topic's waiting visitors may go: mask[0] the topic, mask[k] the
+ * topics of tier k, for k up to the topic's last tier (the count). */
+static int tier_masks(const struct config *cfg, int topic, uint32_t mask[CONFIG_MAX_ORGS + 1])
+{
+    int n = cfg->orgs[cfg->topics[topic].org].noverflow;
+    mask[0] = 1u << topic;
+    for (int k = 1; k <= n; k++)
+        mask[k] = tier_topics(cfg, topic, k);
+    return n;
+}
+
+/* The lowest tier k <= upto at which w's duty reaches mask (the topic of
+ * its duty it answers on in *on), or -1. */
+static int tier_of(const struct worker *w, const uint32_t *mask, int upto, int *on)
+{
+    for (int k = 0; k <= upto; k++) {
+        uint32_t m = w->topics & mask[k];
+        if (m) {
+            *on = __builtin_ctz(m);
+            return k;
+        }
+    }
+    return -1;
+}
+
+int route_answer_topic(const struct hub *h, const struct worker *w, int topic)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int on, n = tier_masks(h->cfg, topic, mask);
+    return tier_of(w, mask, n, &on) >= 0 ? on : topic;
+}
+
+int route_answer_org(const struct hub *h, const struct worker *w, int topic, int *on)
+{
+    const struct config *cfg = h->cfg;
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int n = tier_masks(cfg, topic, mask);
+    *on = topic;
+    if (worker_in_org(h, w, cfg->topics[topic].org))
+        return cfg->topics[topic].org;
+    for (int k = 1; k <= n; k++)
+        if (mask[k] && worker_in_org(h, w, cfg->orgs[cfg->topics[topic].org].overflow_to[k - 1])) {
+            *on = __builtin_ctz(mask[k]);
+            return cfg->topics[*on].org;
+        }
+    return cfg->topics[topic].org;
+}
+
 int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
 {
     int topic = v->topic;
     struct chat *ch = v->chat;
     time_t waited = now - v->qe.since;
+    int on = route_answer_topic(h, w, topic);
+    bool overflow = h->cfg->topics[on].org != h->cfg->topics[topic].org;
     if (!ch) {
-        int rc = chat_new(h, v, topic, now, &ch);
+        int rc = chat_new(h, v, topic, h->cfg->topics[on].org, now, &ch);
         if (rc != 0)
             return rc; /* the visitor stays in line */
         stats_add(h->stats, topic, STAT_ANSWERED, 1, now);
@@ -231,11 +318,17 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
         status_patience_add(&h->topics[topic].patience, (double)waited, false);
         ch->urgent = v->answers.urgent;
     }
+    if (overflow) {
+        stats_add(h->stats, topic, STAT_OVERFLOW_OUT, 1, now);
+        stats_add(h->stats, on, STAT_OVERFLOW_IN, 1, now);
+    }
     turn_touch_chat(h, ch);
     chat_label(h, ch, topic, now);
     ch->topic = topic;
     ch->waited_s = waited;
     ch->started = now;
+    ch->overflow = overflow;
+    ch->answer_topic = on;
     ch->last_worker_msg = -1; /* this worker's part: its first reply is awaited */
     ch->reply_alerted = false;
     turn_touch_visitor(h, v);
@@ -247,23 +340,84 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
     return 0;
 }
 
-/* The eligible worker for v with the fewest active chats, then idle
- * longest: one who speaks v's language while v waits for one. */
-static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t now)
+/* True when w is on duty, connected and has a free chat slot. */
+static bool has_slot(const struct worker *w)
+{
+    return w->on_duty && w->ntabs && w->nchats + w->wrapups.n < w->capacity &&
+           w->nchats < WORKER_MAX_CHATS;
+}
+
+/* When queued visitor v may go to a worker who does not speak its
+ * language, with the tiers up to open reaching mask: -1 when it is not
+ * waiting for one who does (no language, no fallback time, or no such
+ * worker on duty in those tiers), else that time. */
+static time_t route_fallback_at(const struct hub *h, const struct visitor *v, const uint32_t *mask,
+                                int open)
+{
+    int after = h->cfg->topics[v->topic].lang_fallback_s;
+    int on;
+    if (v->lang < 0 || after <= 0)
+        return -1;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (w->on_duty && w->ntabs && staff_speaks(w, v->lang) && tier_of(w, mask, open, &on) >= 0)
+            return v->qe.since + after;
+    return -1;
+}
+
+/* Sets h->lang_wake to at when that is sooner. */
+static void wake_at(struct hub *h, time_t at)
+{
+    if (at >= 0 && (h->lang_wake < 0 || at < h->lang_wake))
+        h->lang_wake = at;
+}
+
+/* The eligible worker for v (whose topic's tiers are mask[0..ntiers]):
+ * of the lowest tier open (its own first), then with the fewest active
+ * chats, then idle longest; one who speaks v's language while v waits for
+ * one. */
+static struct worker *best_worker(struct hub *h, const struct visitor *v, const uint32_t *mask,
+                                  int ntiers, time_t now)
 {
     struct worker *best = NULL;
-    time_t fallback = lang_fallback_at(h, v);
+    int best_tier = 0, on;
+    time_t next_tier;
+    int open = route_tiers_open(h->cfg, v->topic, v->qe.since, now, &next_tier);
+    time_t fallback = route_fallback_at(h, v, mask, open);
     bool any = fallback < 0 || fallback <= now;
     for (struct worker *w = h->workers; w; w = w->next) {
-        if (!staff_free_for(w, v->topic) || (!any && !staff_speaks(w, v->lang)))
+        int tier;
+        if (!has_slot(w) || (tier = tier_of(w, mask, open, &on)) < 0 ||
+            (!any && !staff_speaks(w, v->lang)))
             continue;
-        if (!best || w->nchats < best->nchats ||
-            (w->nchats == best->nchats && w->idle_order < best->idle_order))
+        if (!best || tier < best_tier ||
+            (tier == best_tier &&
+             (w->nchats < best->nchats ||
+              (w->nchats == best->nchats && w->idle_order < best->idle_order)))) {
             best = w;
+            best_tier = tier;
+        }
     }
-    if (!best && !any && (h->lang_wake < 0 || fallback < h->lang_wake))
-        h->lang_wake = fallback; /* try again when anyone may take it */
-    return best;
+    if (best)
+        return best;
+    if (!any)
+        wake_at(h, fallback); /* try again when anyone may take it */
+    for (const struct worker *w = h->workers; next_tier >= 0 && w; w = w->next)
+        if (has_slot(w) && tier_of(w, mask, ntiers, &on) > open) {
+            wake_at(h, next_tier); /* a free partner's tier opens then */
+            break;
+        }
+    return NULL;
+}
+
+/* True when some worker with a free slot is on duty for a topic of
+ * mask[0..n] (a topic and its tiers). */
+static bool anyone_free_for(const struct hub *h, const uint32_t *mask, int n)
+{
+    int on;
+    for (const struct worker *w = h->workers; w; w = w->next)
+        if (has_slot(w) && tier_of(w, mask, n, &on) >= 0)
+            return true;
+    return false;
 }
 
 /* The first visitor of topic, in service order, that a free worker can
@@ -271,11 +425,14 @@ static struct worker *best_worker(struct hub *h, const struct visitor *v, time_t
 static struct queue_entry *first_servable(struct hub *h, int topic, time_t now, struct worker **w)
 {
     struct queue_iter it;
-    if (h->cfg->topics[topic].mode != MODE_AUTO || staff_free_slots(h, topic) == 0)
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int n = tier_masks(h->cfg, topic, mask);
+    if (h->cfg->topics[topic].mode != MODE_AUTO || h->topics[topic].queue.count == 0 ||
+        !anyone_free_for(h, mask, n))
         return NULL;
     queue_iter_init(&it, &h->topics[topic].queue, now);
     for (struct queue_entry *e; (e = queue_iter_next(&it));)
-        if ((*w = best_worker(h, route_visitor_of(e), now)))
+        if ((*w = best_worker(h, route_visitor_of(e), mask, n, now)))
             return e;
     return NULL;
 }
@@ -303,17 +460,36 @@ void route_run(struct hub *h, time_t now)
     }
 }
 
-/* What `queued` says to the visitors of topic besides place and estimate. */
+/* What `queued` says to the visitors of topic besides place and estimate;
+ * staffed: someone is on duty who can answer them, of the topic's org or
+ * of an org it overflows to (contract v3 §4: the partner answers later,
+ * but somebody is there). */
 struct queued_ctx {
     struct status_input in;
     const struct status_hours *hours;
     struct status_hours tmp;
+    bool staffed;
 };
+
+/* True when a connected worker is on duty for a topic of one of topic's
+ * overflow tiers. */
+static bool partner_on_duty(const struct hub *h, int topic)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    int on, n = tier_masks(h->cfg, topic, mask);
+    if (h->cfg->topics[topic].mode != MODE_AUTO) /* picked by its own workers only */
+        return false;
+    for (const struct worker *w = h->workers; n > 0 && w; w = w->next)
+        if (w->on_duty && w->ntabs && tier_of(w, mask, n, &on) > 0)
+            return true;
+    return false;
+}
 
 static void queued_ctx_init(struct hub *h, int topic, time_t now, struct queued_ctx *x)
 {
     route_status_input(h, topic, now, &x->in);
     x->hours = hub_hours(h, topic, now, &x->tmp);
+    x->staffed = x->in.staffed_slots > 0 || partner_on_duty(h, topic);
 }
 
 static void send_queued(struct hub *h, struct visitor *v, const struct queued_ctx *x, int pos,
@@ -327,7 +503,7 @@ static void send_queued(struct hub *h, struct visitor *v, const struct queued_ct
         .waited_s = now > v->qe.since ? (long)(now - v->qe.since) : 0,
         .closes_at = x->hours->open ? x->hours->closes_at : -1,
         .next_open = x->hours->open ? -1 : x->hours->next_open,
-        .staffed = x->in.staffed_slots > 0,
+        .staffed = x->staffed,
     };
     v->sent_pos = pos;
     v->sent_wait = wait;
@@ -357,10 +533,9 @@ static bool queued_due(const struct visitor *v, const struct queued_ctx *x, int 
 {
     long moved = wait - v->sent_wait;
     time_t hours = x->hours->open ? x->hours->closes_at : x->hours->next_open;
-    return v->sent_pos != pos || v->sent_staffed != (x->in.staffed_slots > 0) ||
-           v->sent_hours != hours || (wait < 0) != (v->sent_wait < 0) ||
-           moved >= ROUTE_QUEUED_SLACK_S || moved <= -ROUTE_QUEUED_SLACK_S ||
-           now - v->sent_at >= ROUTE_QUEUED_EVERY_S;
+    return v->sent_pos != pos || v->sent_staffed != x->staffed || v->sent_hours != hours ||
+           (wait < 0) != (v->sent_wait < 0) || moved >= ROUTE_QUEUED_SLACK_S ||
+           moved <= -ROUTE_QUEUED_SLACK_S || now - v->sent_at >= ROUTE_QUEUED_EVERY_S;
 }
 
 void route_push_positions(struct hub *h, int topic, time_t now)
@@ -430,15 +605,48 @@ static struct proto_queue_topic queue_topic(const struct hub *h, size_t i, time_
     };
 }
 
+/* The waits of topic i that w could answer by overflow at now (its tier
+ * for them open); false when none. The hub wakes when the tier opens for
+ * a later one, so that the frame says so on time (h->lang_wake). */
+static bool overflow_wait(struct hub *h, const struct worker *w, size_t i, time_t now,
+                          struct proto_overflow_wait *out)
+{
+    uint32_t mask[CONFIG_MAX_ORGS + 1];
+    const struct queue *q = &h->topics[i].queue;
+    struct queue_iter it;
+    int on, n = tier_masks(h->cfg, (int)i, mask);
+    int tier = tier_of(w, mask, n, &on); /* w's lowest: 0 when it is the topic's own */
+    long after = h->cfg->orgs[h->cfg->topics[i].org].overflow_after_s;
+    if (!w->on_duty || !w->ntabs || q->count == 0 || tier < 1 ||
+        h->cfg->topics[i].mode != MODE_AUTO) /* picked by its own workers only */
+        return false;
+    *out = (struct proto_overflow_wait){.topic = h->cfg->topics[i].id,
+                                        .org = h->cfg->orgs[h->cfg->topics[i].org].id};
+    queue_iter_init(&it, q, now);
+    for (struct queue_entry *e; (e = queue_iter_next(&it));) {
+        if (route_tiers_open(h->cfg, (int)i, e->since, now, NULL) < tier) {
+            wake_at(h, e->since + (time_t)(tier * after));
+            continue;
+        }
+        out->waiting++;
+        out->urgent_waiting += queue_is_urgent(q, e, now);
+        if (now - e->since > out->longest_wait_s)
+            out->longest_wait_s = (long)(now - e->since);
+    }
+    return out->waiting > 0;
+}
+
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now)
 {
     struct proto_queue_topic t[CONFIG_MAX_TOPICS], o[CONFIG_MAX_TOPICS];
-    size_t n = 0, no = 0;
+    struct proto_overflow_wait ow[CONFIG_MAX_TOPICS];
+    size_t n = 0, no = 0, nov = 0;
     for (size_t i = 0; i < h->cfg->ntopics; i++) {
         if (w->topics & (1u << i))
             t[n++] = queue_topic(h, i, now);
         else if (worker_sees_topic(h, w, (int)i)) /* its orgs' only (contract v3 §4) */
             o[no++] = queue_topic(h, i, now);
+        nov += overflow_wait(h, w, i, now, &ow[nov]);
     }
-    staff_send(w, proto_queue_state(t, n, o, no));
+    staff_send(w, proto_queue_state_overflow(t, n, o, no, ow, nov));
 }

@@ -48,6 +48,24 @@ void route_requeue_front(struct hub *h, struct chat *ch, int topic, time_t now);
 /* Puts every chat of w (whose session ended) back at the front of its queue. */
 void route_release_worker(struct hub *h, struct worker *w, time_t now);
 
+/* Overflow (contract v3 §4): how many of the overflow tiers of topic's org
+ * are open at now for a wait that began at since (tier k opens after k
+ * times the org's overflow_after_s, up to its overflow_to's length), and
+ * when the next one opens in *next (-1: none; next may be NULL). */
+int route_tiers_open(const struct config *cfg, int topic, time_t since, time_t now, time_t *next);
+
+/* The topic of w's duty on which it answers a visitor of topic: topic
+ * itself when w serves it, else the first topic of the lowest tier that w
+ * serves (then the chat is an overflow), else topic. */
+int route_answer_topic(const struct hub *h, const struct worker *w, int topic);
+
+/* The org for which w answers a visitor of topic, for a chat brought back
+ * after a restart (its worker has no duty yet): the topic's own when w
+ * belongs to it, else the first org of its overflow_to that w belongs to
+ * and that has a topic of the same audience (the first such in *on; else
+ * *on is topic). */
+int route_answer_org(const struct hub *h, const struct worker *w, int topic, int *on);
+
 /* Starts the chat of queued visitor v with worker w (a new chat, or the
  * visitor's chat after a transfer); ref goes to the worker. */
 int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now, const char *ref)
@@ -55,10 +73,12 @@ int route_assign(struct hub *h, struct visitor *v, struct worker *w, time_t now,
 
 /* Serves waiting visitors of auto-mode topics: the first in service order
  * across topics that a free worker can take goes to the eligible worker
- * with the fewest chats, then idle longest; again until nobody or no
- * worker is free. A visitor with a language waits for a worker who speaks
- * it, while one is on duty, for the topic's lang_fallback_s; then anyone
- * may take it (h->lang_wake is the next such moment, or -1). */
+ * of the lowest overflow tier open (its own org's first), then with the
+ * fewest chats, then idle longest; again until nobody or no worker is
+ * free. A visitor with a language waits for a worker who speaks it, while
+ * one is on duty in the open tiers, for the topic's lang_fallback_s; then
+ * anyone may take it (h->lang_wake is the next such moment, or the next
+ * tier's opening for a free partner, or -1). */
 void route_run(struct hub *h, time_t now);
 
 /* `queued` goes again to a waiting visitor at least this often, and when
@@ -82,7 +102,9 @@ time_t route_next_resend(const struct hub *h);
 void route_forget_sent(struct hub *h);
 
 /* `queue_state` to all of w's tabs: its duty topics (`topics`), then the
- * others (`others`), each with its state and how many are on duty. */
+ * others (`others`), each with its state and how many are on duty, and
+ * the waits of other orgs w could answer now by overflow
+ * (`overflow_waiting`). */
 void route_send_queue_state(struct hub *h, struct worker *w, time_t now);
 
 #endif

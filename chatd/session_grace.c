@@ -57,17 +57,22 @@ static void restore_one(const struct store_session *ss, void *arg)
     struct queue_entry place = {.order = ss->join_order, .since = ss->since};
     if (ss->join_order > h->join_order)
         h->join_order = ss->join_order;
-    if (ss->chat &&
-        chat_restore(h, v, topic, ss->chat, ss->started, ss->waited, ss->label, &v->chat) != 0)
-        v->chat = NULL; /* its transcript is gone: it waits as a first wait */
     struct worker *w = NULL;
-    if (ss->state == PROTO_VISITOR_CHATTING && v->chat && ss->worker &&
+    if (ss->state == PROTO_VISITOR_CHATTING && ss->chat && ss->worker &&
         store_user_get(h->st, ss->worker, &u) == 0)
         w = staff_get(h, &u);
-    if (w && w->nchats < WORKER_MAX_CHATS) {
+    /* sealed to the org its worker answers for (contract v3 §4), else to
+     * the topic's own: whoever answers it next reads it under that key */
+    int on = topic, org = w ? route_answer_org(h, w, topic, &on) : h->cfg->topics[topic].org;
+    if (ss->chat &&
+        chat_restore(h, v, topic, org, ss->chat, ss->started, ss->waited, ss->label, &v->chat) != 0)
+        v->chat = NULL; /* its transcript is gone: it waits as a first wait */
+    if (w && v->chat && w->nchats < WORKER_MAX_CHATS) {
         v->qe.order = place.order;
         v->qe.since = place.since;
         session_set_state(h, v, PROTO_VISITOR_CHATTING, topic, NULL);
+        v->chat->overflow = on != topic;
+        v->chat->answer_topic = on;
         staff_add_chat(h, w, v->chat);
         staff_restored(w, ctx->now); /* not connected yet: has the grace to log in again */
         h->restored_chats++;

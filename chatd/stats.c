@@ -83,6 +83,8 @@ static const char *const stat_names[STAT_COUNT] = {
     "letters_answered",
     "letter_answer_s",
     "letters_overdue",
+    "overflow_out",
+    "overflow_in",
 };
 
 /* Upper bounds of the histogram bins, in seconds; the last bin is open. */

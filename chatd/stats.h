@@ -58,6 +58,11 @@
  *  letters_answered  answers sent by workers
  *  letter_answer_s   seconds from the oldest unanswered letter to its answer, summed
  *  letters_overdue   answers sent after the thread's due time
+ * Contract v3 §4 (a federation; the hour of the answer):
+ *  overflow_out    this topic's visitors answered by a worker of another
+ *                  org (overflow_to), each time one answers
+ *  overflow_in     visitors of another org answered on this topic's duty
+ *                  (the answering worker's topic)
  * q_QID_AID and cat_ID are the *extra* counters: their names come from the config
  * (every question's answers, then every category, in config order) and
  * follow the fixed ones in a bucket's counts.
@@ -110,6 +115,8 @@ enum stats_counter {
     STAT_LETTERS_ANSWERED,
     STAT_LETTER_ANSWER_S,
     STAT_LETTERS_OVERDUE,
+    STAT_OVERFLOW_OUT, /* contract v3 §4 */
+    STAT_OVERFLOW_IN,
     STAT_COUNT
 };
 

@@ -431,6 +431,21 @@ struct proto_queue_topic {
 char *proto_queue_state(const struct proto_queue_topic *t, size_t n,
                         const struct proto_queue_topic *o, size_t no);
 
+/* Waits of another org's topic that a worker could answer now by overflow
+ * (contract v3 §4): how many, how many urgent, the longest. */
+struct proto_overflow_wait {
+    const char *topic;
+    const char *org;
+    int waiting;
+    int urgent_waiting;
+    long longest_wait_s;
+};
+/* queue_state as above with "overflow_waiting": [{"topic","org","waiting",
+ * "urgent_waiting","longest_wait_s"}...] (also when empty). */
+char *proto_queue_state_overflow(const struct proto_queue_topic *t, size_t n,
+                                 const struct proto_queue_topic *o, size_t no,
+                                 const struct proto_overflow_wait *ow, size_t now);
+
 /* chat_started, to either side. The visitor's names the worker by alias;
  * the worker's carries audience, waited_s and visitor_away. */
 struct proto_chat_started {
@@ -449,6 +464,10 @@ struct proto_chat_started {
      * the canned replies of the chat's language (has_canned: "canned" is
      * written, also when empty) */
     const char *label;
+    /* contract v3 §4, worker side: the visitor's org (NULL: left out) and
+     * whether the worker answers it as a partner org (overflow) */
+    const char *org;
+    bool overflow;
     const char *const *canned;
     size_t ncanned;
     /* who follows the chat ("monitored_by", written when has_monitored_by),

@@ -321,14 +321,36 @@ static json_t *queue_topics_json(const struct proto_queue_topic *t, size_t n)
     return arr;
 }
 
-char *proto_queue_state(const struct proto_queue_topic *t, size_t n,
-                        const struct proto_queue_topic *o, size_t no)
+static json_t *queue_state_json(const struct proto_queue_topic *t, size_t n,
+                                const struct proto_queue_topic *o, size_t no)
 {
     json_t *f = frame_new("queue_state");
     if (f) {
         json_object_set_new(f, "topics", queue_topics_json(t, n));
         json_object_set_new(f, "others", queue_topics_json(o, no));
     }
+    return f;
+}
+
+char *proto_queue_state(const struct proto_queue_topic *t, size_t n,
+                        const struct proto_queue_topic *o, size_t no)
+{
+    return proto_dump(queue_state_json(t, n, o, no), NULL);
+}
+
+char *proto_queue_state_overflow(const struct proto_queue_topic *t, size_t n,
+                                 const struct proto_queue_topic *o, size_t no,
+                                 const struct proto_overflow_wait *ow, size_t now)
+{
+    json_t *f = queue_state_json(t, n, o, no);
+    json_t *arr = f ? json_array() : NULL;
+    for (size_t i = 0; arr && i < now; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:I}", "topic", ow[i].topic, "org",
+                                             ow[i].org, "waiting", ow[i].waiting, "urgent_waiting",
+                                             ow[i].urgent_waiting, "longest_wait_s",
+                                             (json_int_t)ow[i].longest_wait_s));
+    if (f)
+        json_object_set_new(f, "overflow_waiting", arr);
     return proto_dump(f, NULL);
 }
 
@@ -357,6 +379,10 @@ char *proto_chat_started_worker(const struct proto_chat_started *s, const char *
     json_t *o = chat_started_base(s);
     if (o && s->label)
         json_object_set_new(o, "label", json_string(s->label));
+    if (o && s->org) {
+        json_object_set_new(o, "org", json_string(s->org));
+        json_object_set_new(o, "overflow", json_boolean(s->overflow));
+    }
     if (o && s->has_canned)
         json_object_set_new(o, "canned", strings_json(s->canned, s->ncanned));
     if (o && s->has_monitored_by)

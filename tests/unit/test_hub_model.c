@@ -12,9 +12,13 @@
  *  - every acked message and whisper is stored: at the end each (chat, seq,
  *    text) acked opens from the transcripts with the secret key, and no seq
  *    is stored twice;
- *  - no visitor ever receives a frame with a whisper's text.
- * A failure prints the seed and the step; rerun one seed with
- * CHATD_MODEL_SEED=N (and CHATD_MODEL_STEPS=N).
+ *  - no visitor ever receives a frame with a whisper's text;
+ *  - overflow (contract v3 §4): topic a belongs to org east, b to west,
+ *    each org overflowing to the other (worker 0 is east's, 1 west's); a worker's chat_started
+ * names the visitor's org and says overflow exactly when the worker is of the other org, and then
+ * only after that org's overflow_after_s; every acked message opens with the secret key of the org
+ * whose worker first answered its chat (east's is the server's, west has its own). A failure prints
+ * the seed and the step; rerun one seed with CHATD_MODEL_SEED=N (and CHATD_MODEL_STEPS=N).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +45,8 @@
 #define MAX_ACKS 20000
 #define MAX_PENDING 4096
 #define GRACE 60
+#define NORGS 2 /* east (topic a; the server's key) and west (topic b; its own) */
+#define MAX_CHATS 4096
 
 struct vis {
     struct conn *c; /* NULL: not connected */
@@ -76,6 +82,12 @@ struct sent { /* a msg in flight, by ref */
     bool whisper;
 };
 
+/* The org whose worker first answered a chat: its transcript key. */
+struct answered {
+    char chat[64];
+    int org;
+};
+
 struct model {
     char dir[64];
     struct config *cfg;
@@ -83,6 +95,10 @@ struct model {
     struct auth *auth;
     struct hub *hub;
     uint8_t pub[TRANSCRIPT_PUB_BYTES];
+    uint8_t sk[NORGS][crypto_box_SECRETKEYBYTES], pk[NORGS][crypto_box_PUBLICKEYBYTES];
+    struct answered *answered;
+    size_t nanswered;
+    long overflows; /* chats a worker of the other org answered */
     double now;
     uint64_t rng;
     struct vis v[NV];
@@ -236,6 +252,47 @@ static void worker_drop_chat(struct wk *w, const char *chat)
         }
 }
 
+/* The org of a topic, and of worker i (the coordinator is in both). */
+static int topic_org(const char *topic)
+{
+    return strcmp(topic, "b") == 0;
+}
+
+static const char *const org_names[NORGS] = {"east", "west"};
+static const long overflow_after[NORGS] = {20, 30};
+
+/* A chat_started to worker i (its org is i): the org and overflow it
+ * says, the wait an overflow needs, and the key its chat is sealed to. */
+static void check_started(struct model *m, int i, json_t *j)
+{
+    const char *chat = str(j, "chat");
+    int org = topic_org(str(j, "topic"));
+    bool overflow = json_is_true(json_object_get(j, "overflow"));
+    if (strcmp(str(j, "org"), org_names[org]) != 0 || overflow != (org != i))
+        MODEL_FAIL(m, "worker %d got chat %s of topic %s as org %s overflow %d", i, chat,
+                   str(j, "topic"), str(j, "org"), overflow);
+    if (overflow && json_integer_value(json_object_get(j, "waited_s")) < overflow_after[org])
+        MODEL_FAIL(m, "worker %d got chat %s by overflow after %lld s", i, chat,
+                   json_integer_value(json_object_get(j, "waited_s")));
+    for (size_t k = 0; k < m->nanswered; k++)
+        if (!strcmp(m->answered[k].chat, chat))
+            return;
+    if (m->nanswered < MAX_CHATS) {
+        snprintf(m->answered[m->nanswered].chat, sizeof(m->answered[0].chat), "%s", chat);
+        m->answered[m->nanswered++].org = i;
+    }
+    m->overflows += overflow;
+}
+
+/* The org whose key sealed chat, or -1 when no worker was seen taking it. */
+static int answered_by(const struct model *m, const char *chat)
+{
+    for (size_t k = 0; k < m->nanswered; k++)
+        if (!strcmp(m->answered[k].chat, chat))
+            return m->answered[k].org;
+    return -1;
+}
+
 static void worker_frames(struct model *m, struct wk *w)
 {
     struct frame *f;
@@ -247,6 +304,8 @@ static void worker_frames(struct model *m, struct wk *w)
         if (!strcmp(type, "welcome")) {
             snprintf(w->token, sizeof(w->token), "%s", str(j, "token"));
         } else if (!strcmp(type, "chat_started")) {
+            if (w != &m->w[NW - 1])
+                check_started(m, (int)(w - m->w), j);
             worker_drop_chat(w, str(j, "chat"));
             if (w->nchats < 16)
                 snprintf(w->chats[w->nchats++], sizeof(w->chats[0]), "%s", str(j, "chat"));
@@ -295,6 +354,7 @@ static void send_msg(struct model *m, struct conn *c, const char *chat, bool wor
         frame(m, c, "{\"type\":\"msg\",\"text\":\"%s\",\"ref\":\"%s\"}", s->text, s->ref);
 }
 
+/* A topic to join or transfer to (either org's). */
 static const char *topic_name(struct model *m)
 {
     return rnd(m, 2) ? "a" : "b";
@@ -387,13 +447,11 @@ static void worker_op(struct model *m)
         w->on = !w->on;
         if (w->on)
             frame(m, w->c, "{\"type\":\"duty\",\"on\":true,\"topics\":[%s],\"capacity\":%u}",
-                  rnd(m, 3) == 0 ? "\"a\""
-                  : rnd(m, 2)    ? "\"b\""
-                                 : "\"a\",\"b\"",
+                  w == m->w ? "\"a\"" : "\"b\"", /* its org's */
                   1 + rnd(m, 3));
         else
             frame(m, w->c, "{\"type\":\"duty\",\"on\":false}");
-    } else if (what == 5 && chat && rnd(m, 4) == 0) { /* an alert, raised again or not */
+    } else if (what == 5 && chat) { /* an alert, raised again or not */
         frame(m, w->c, "{\"type\":\"alert\",\"chat\":\"%s\",\"note\":\"n\"}", chat);
     } else if (what < 6 && chat) {
         send_msg(m, w->c, chat, true);
@@ -488,29 +546,48 @@ static void one_step(struct model *m)
     check(m);
 }
 
+/* Org i's key pair in memory and its public key as DIR/NAME.pub (no
+ * passphrase: argon2id twice a seed would cost more than the steps). */
+static void org_key(struct model *m, int i, const char *name)
+{
+    char path[128], b64[64];
+    crypto_box_keypair(m->pk[i], m->sk[i]);
+    sodium_bin2base64(b64, sizeof(b64), m->pk[i], sizeof(m->pk[i]), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof(path), "%s/%s.pub", m->dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "chatd-transcript-pub-v1 %s\n", b64);
+    assert_int_equal(fclose(f), 0);
+}
+
 static void run_seed(unsigned seed, long steps)
 {
     struct model *m = calloc(1, sizeof(*m));
-    char path[128];
+    char path[128], text[1024];
     m->acks = calloc(MAX_ACKS, sizeof(*m->acks));
+    m->answered = calloc(MAX_CHATS, sizeof(*m->answered));
     m->seed = seed;
     m->rng = 0x9E3779B97F4A7C15ull ^ seed;
     m->now = 1795420800;
     strcpy(m->dir, "/tmp/chatd-model-XXXXXX");
     assert_non_null(mkdtemp(m->dir));
-    assert_int_equal(transcript_keygen(m->dir, "passphrase"), 0);
+    org_key(m, 0, "transcript");
+    org_key(m, 1, "west");
     snprintf(path, sizeof(path), "%s/transcript.pub", m->dir);
     assert_int_equal(transcript_load_pub(path, m->pub), 0);
-    assert_int_equal(
-        config_load_text("m.ini",
-                         "[server]\nresume_grace_s = 60\nmsg_rate_per_s = 1000\n"
-                         "msg_burst = 1000\n[topic a]\nhours = always\nqueue_max = 100\n"
-                         "[topic b]\nhours = always\nqueue_max = 100\n"
-                         "[question safe]\ntext_fi = T\ntext_sv = T\ntext_en = T\n"
-                         "answers = yes, no\nlabel_fi = K, E\nlabel_sv = J, N\nlabel_en = Y, N\n"
-                         "urgent = no\n",
-                         0, &m->cfg, stderr),
-        0);
+    snprintf(text, sizeof(text),
+             "[server]\nresume_grace_s = 60\nmsg_rate_per_s = 1000\n"
+             "msg_burst = 1000\ntranscript_key = %s/transcript.pub\n"
+             "[org east]\noverflow_to = west\noverflow_after_s = %ld\n"
+             "[org west]\ntranscript_key = %s/west.pub\noverflow_to = east\n"
+             "overflow_after_s = %ld\n"
+             "[topic a]\norg = east\nhours = always\nqueue_max = 100\n"
+             "[topic b]\norg = west\nhours = always\nqueue_max = 100\n"
+             "[question safe]\ntext_fi = T\ntext_sv = T\ntext_en = T\n"
+             "answers = yes, no\nlabel_fi = K, E\nlabel_sv = J, N\nlabel_en = Y, N\n"
+             "urgent = no\n",
+             m->dir, overflow_after[0], m->dir, overflow_after[1]);
+    assert_int_equal(config_load_text("m.ini", text, 0, &m->cfg, stderr), 0);
     assert_int_equal(store_open(m->dir, STORE_NO_WAIT, &m->st), 0);
     for (int i = 0; i < NW; i++) {
         struct store_user u = {.role = i == NW - 1 ? PROTO_ROLE_COORDINATOR : PROTO_ROLE_WORKER,
@@ -519,6 +596,7 @@ static void run_seed(unsigned seed, long steps)
         snprintf(m->w[i].name, sizeof(m->w[i].name), "w%d", i);
         snprintf(u.name, sizeof(u.name), "w%d", i);
         snprintf(u.alias, sizeof(u.alias), "W%d", i);
+        snprintf(u.orgs, sizeof(u.orgs), "%s", i == NW - 1 ? "east,west" : org_names[i]);
         auth_token_new(m->w[i].token, hash);
         assert_int_equal(store_user_add(m->st, &u), 0);
         assert_int_equal(store_token_add(m->st, hash, u.name, (time_t)m->now + 86400 * 30), 0);
@@ -542,10 +620,8 @@ static void run_seed(unsigned seed, long steps)
     hub_free(m->hub, m->now);
     m->hub = NULL;
 
-    /* every acked message opens from the store, at its seq, with its text */
-    uint8_t *sk = sodium_malloc(crypto_box_SECRETKEYBYTES), pk[crypto_box_PUBLICKEYBYTES];
-    snprintf(path, sizeof(path), "%s/transcript.key", m->dir);
-    assert_int_equal(transcript_load_secret(path, "passphrase", sk, pk), 0);
+    /* every acked message opens from the store, at its seq, with its text,
+     * under the key of the org that answered its chat */
     sqlite3 *db;
     sqlite3_stmt *s;
     snprintf(path, sizeof(path), "%s/chatd.db", m->dir);
@@ -570,10 +646,16 @@ static void run_seed(unsigned seed, long steps)
         if (sqlite3_column_int(s, 4) != 1)
             fail_msg("seed %u: seq %llu of %s is stored %d times", seed, (unsigned long long)a->seq,
                      a->chat, sqlite3_column_int(s, 4));
-        struct transcript_key *k = transcript_key_open(sqlite3_column_blob(s, 0), pk, sk);
+        int org = answered_by(m, a->chat);
+        struct transcript_key *k =
+            transcript_key_open(sqlite3_column_blob(s, 0), m->pk[org > 0], m->sk[org > 0]);
+        if (!k && org < 0) /* no chat_started seen: either org's */
+            k = transcript_key_open(sqlite3_column_blob(s, 0), m->pk[1], m->sk[1]);
         char *plain = NULL;
         size_t len;
-        assert_non_null(k);
+        if (!k)
+            fail_msg("seed %u: chat %s is not sealed to the key of org %d that answered it", seed,
+                     a->chat, org);
         int64_t bound = a->whisper ? -(int64_t)a->seq : (int64_t)a->seq;
         assert_int_equal(transcript_open_msg(k, a->chat, sqlite3_column_int(s, 1), bound,
                                              sqlite3_column_blob(s, 2), sqlite3_column_blob(s, 3),
@@ -590,23 +672,25 @@ static void run_seed(unsigned seed, long steps)
     }
     sqlite3_finalize(s);
     sqlite3_close(db);
-    sodium_free(sk);
+    sodium_memzero(m->sk, sizeof(m->sk));
     size_t whispers = 0;
     for (size_t i = 0; i < m->nacks; i++)
         whispers += m->acks[i].whisper;
     fprintf(stderr,
             "seed %u: %ld steps, %zu acked and stored (%zu whispers), %ld refused, %ld failed "
-            "batches, %ld alert frames on the board\n",
-            seed, steps, m->nacks, whispers, m->refused, m->failures, m->alerts);
+            "batches, %ld alert frames on the board, %ld chats answered by overflow\n",
+            seed, steps, m->nacks, whispers, m->refused, m->failures, m->alerts, m->overflows);
     assert_true(m->nacks > 0);
     assert_true(whispers > 0);
     assert_true(m->alerts > 0);
+    assert_true(m->overflows > 0);
     store_close(m->st);
     auth_free(m->auth);
     config_free(m->cfg);
     snprintf(path, sizeof(path), "rm -rf %s", m->dir);
     assert_int_equal(system(path), 0);
     free(m->acks);
+    free(m->answered);
     free(m);
 }
 

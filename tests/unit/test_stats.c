@@ -213,14 +213,16 @@ static void test_extra_counters_and_slots(void **state)
                                  "\"q_old_gone\":4,"));
     free(json);
     char *csv = report_of(f, cfg, t, t + 3600, 5, STATS_CSV);
-    assert_non_null(strstr(csv, ",slot_s,helped_yes,helped_somewhat,helped_no,again_yes,again_no,"
-                                "refused_cutoff,planned_s,letters_received,letters_answered,"
-                                "letter_answer_s,letters_overdue,q_safe_yes,q_safe_no,cat_school,"
-                                "q_old_gone,org\n")); /* contract v3 §4: org last */
+    assert_non_null(strstr(csv,
+                           ",slot_s,helped_yes,helped_somewhat,helped_no,again_yes,again_no,"
+                           "refused_cutoff,planned_s,letters_received,letters_answered,"
+                           "letter_answer_s,letters_overdue,overflow_out,overflow_in,q_safe_yes,"
+                           "q_safe_no,cat_school,q_old_gone,org\n")); /* contract v3 §4: org last */
     /* wrapups 1 hides wrapup_s too; slot_s and planned_s are time and stay;
      * 6 and the rest */
     assert_non_null(strstr(
-        csv, ",<5,<5,<5,<5,<5,<5,<5,<5,3000,<5,<5,<5,<5,<5,<5,0,<5,<5,<5,<5,<5,<5,6,<5,main\n"));
+        csv,
+        ",<5,<5,<5,<5,<5,<5,<5,<5,3000,<5,<5,<5,<5,<5,<5,0,<5,<5,<5,<5,<5,<5,<5,<5,6,<5,main\n"));
     free(csv);
     stats_free(s);
     config_free(cfg);

@@ -77,7 +77,7 @@ static long raw_long(const struct fixture *f, const char *sql)
 /* Rows an older chatd of version v could have written (v >= 1). */
 static void old_rows(const struct fixture *f, int v)
 {
-    raw(f, "INSERT INTO users VALUES ('ann', 'coordinator', 'Ann', 'h');"
+    raw(f, "INSERT INTO users(name, role, alias, pwhash) VALUES ('ann', 'coordinator', 'Ann', 'h');"
            "INSERT INTO tokens VALUES (x'01', 'ann', 9999999999);"
            "INSERT INTO transcripts VALUES ('c1', 'youth', '2026-11-01');"
            "INSERT INTO transcript_keys VALUES ('c1', 0, x'aa');");
