@@ -295,12 +295,26 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
         await daemon(FED, async ({ srv, base, page }) => {
             await addUser(srv, CORA, 'coordinator', 'east');
             await addUser(srv, FRAN, 'admin', '*');
-            /* two joins at East, one at West, in an hour that then ends */
+            /* two joins at East, one at West, in an hour that then ends; one
+             * of East's is answered by West's worker once it has waited
+             * East's overflow_after_s (120 s): overflow_out at East,
+             * overflow_in at West */
+            const visitors = [];
             for (const topic of ['east_youth', 'east_youth', 'west_youth']) {
                 const v = await visitorHello(srv.port);
                 const q = await request(v, { type: 'join', topic });
                 assert.equal(q.type, 'queued', JSON.stringify(q));
+                visitors.push(v);
             }
+            /* West's own visitor leaves: West's worker is free for East's */
+            assert.equal((await request(visitors[2], { type: 'leave' })).type, 'left');
+            await addUser(srv, WES, 'worker', 'west');
+            const wes = await onDuty(srv.port, WES, ['west_youth']);
+            await wes.expectNone('chat_started');
+            await srv.advance(125);
+            const started = await wes.next('chat_started', { timeout: 10000 });
+            assert.equal(started.org, 'east');
+            assert.equal(started.overflow, true);
             terminateClients();
             await endHour(srv);
 
@@ -320,13 +334,16 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             assert.deepEqual(options, ['All organisations', EAST.en, WEST.en]);
             await p.locator('#fig-joins .figure-value').filter({ hasText: '3' }).waitFor();
             assert.equal(await p.locator('#per-org thead th[data-org="east"]').innerText(), EAST.en);
-            assert.equal(await p.locator('#per-org tbody tr').first().locator('td').allInnerTexts()
-                .then((c) => c.join('|')), '2|1');
+            const perOrg = async (row) => (await p.locator('#per-org tbody tr').filter({ hasText: row })
+                .locator('td').allInnerTexts()).join('|');
+            assert.equal(await perOrg('Joins'), '2|1');
+            assert.equal(await perOrg('Answered by a partner'), '1|0', 'East\'s visitor, answered by West');
+            assert.equal(await perOrg('Answered for a partner'), '0|1', 'West answered for East');
             assert.match(await p.locator('#per-org').innerText(), /Answered by a partner/);
             assert.match(await p.locator('#per-org').innerText(), /Answered for a partner/);
             for (const m of ['overflow_out', 'overflow_in']) {
-                assert.equal(await p.locator(`#per-topic tr[data-measure="${m}"] td[data-topic="east_youth"]`).innerText(), '0',
-                    `the per-topic totals have ${m}`);
+                assert.equal(await p.locator(`#per-topic tr[data-measure="${m}"] td[data-topic="east_youth"]`).innerText(),
+                    m === 'overflow_out' ? '1' : '0', `the per-topic totals have ${m}`);
             }
             await shoot(p, 'stats-admin-all-desktop');
             await p.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-admin-per-org.png') });
