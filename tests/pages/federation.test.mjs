@@ -459,3 +459,37 @@ test('the statistics page says the example federation\'s pooled plan in words', 
         }
     });
 });
+
+test('the console offers duty for the worker\'s own org only and says which org an overflow visitor came to',
+    { timeout: 90000 }, async () => {
+        /* the clock jumps East's overflow_after_s at once: no idle hang-up meanwhile */
+        const opts = { ...FED, server: { ping_interval_s: 600, idle_timeout_s: 1200 } };
+        await daemon(opts, async ({ srv, base, page }) => {
+            await addUser(srv, WES, 'worker', 'west');
+            const p = await page(DESKTOP, { locale: 'en-GB' });
+            await p.goto(`${base}/console/`);
+            await p.fill('#login-user', WES.user);
+            await p.fill('#login-password', WES.password);
+            await p.click('#login-submit');
+            await p.locator('#work-view').waitFor();
+            await p.locator('#duty-topic-west_youth').waitFor();
+            assert.deepEqual(await p.locator('#duty-topics input[name="topic"]').evaluateAll((l) => l.map((x) => x.value)),
+                ['west_youth'], 'only West\'s topics are offered for duty');
+            await p.check('#duty-topic-west_youth');
+            await p.click('#duty-on');
+            await p.locator('#duty-status').filter({ hasText: /\S/ }).waitFor();
+
+            const v = await visitorHello(srv.port);
+            assert.equal((await request(v, { type: 'join', topic: 'east_youth' })).type, 'queued');
+            await srv.advance(125);   /* East's overflow_after_s: West's worker may answer */
+            const panel = p.locator('#chats section[data-chat]').first();
+            await panel.waitFor({ timeout: 10000 });
+            const meta = panel.locator('.chat-meta');
+            await meta.filter({ hasText: `from another organisation's queue: ${EAST.en}` }).waitFor();
+            assert.match(await meta.innerText(), /^young person · waited \d+ min in the queue · from another organisation's queue: East Finland Support$/);
+            await panel.locator('textarea.chat-input:enabled').waitFor();
+            assert.ok(await panel.locator('button.chat-end').isEnabled(), 'the worker can answer the overflow chat');
+            await panel.screenshot({ path: path.join(SHOTS, 'federation-console-overflow.png') });
+            assert.deepEqual(await axe(p), []);
+        });
+    });

@@ -26,7 +26,7 @@ import * as Chat from '../common.js';
 import * as Staff from './staff.js';
 import { sock, asks, board, wrapups } from './shared.js';
 import { questions } from './session.js';
-import { topicTitle, langName, dutyOn } from './duty.js';
+import { topicTitle, langName, dutyOn, orgName, orgsDeclared } from './duty.js';
 import { newChat, labelOf, cannedOf, setCollapsed, rebuildTools, labelTransfers, askForceTransfer, q } from './panel.js';
 import { notifyUnread, newChatAlerts, newChatTitle } from './title.js';
 
@@ -238,10 +238,15 @@ function renderPanelMeta(c) {
   renderUrgent(c);
   renderAbout(c);
   var aud = I18N.has('c.audience.' + c.audience) ? t('c.audience.' + c.audience) : (c.audience || '');
-  q(c, '.chat-meta').textContent = t('c.chat.meta', {
+  var meta = t('c.chat.meta', {
     audience: aud,
     wait: typeof c.waited === 'number' ? I18N.formatDuration(c.waited) : '–'
   });
+  /* which org the visitor came to (contract v3 §4), said in words */
+  if (c.org && (c.overflow || orgsDeclared())) {
+    meta += ' · ' + t(c.overflow ? 'c.chat.org.overflow' : 'c.chat.org', { org: orgName(c.org) });
+  }
+  q(c, '.chat-meta').textContent = meta;
   q(c, '.chat-log').setAttribute('aria-label', t('c.chat.log', { topic: title }));
   var st = '';
   if (c.ended) st = t(c.by === 'quick' ? 'c.chat.ended.quick' : 'c.chat.ended');

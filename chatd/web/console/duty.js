@@ -7,7 +7,7 @@ import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import * as Staff from './staff.js';
 import { sock, board } from './shared.js';
-import { langs } from './session.js';
+import { langs, me } from './session.js';
 import { forgetQueue, renderQueue } from './queue.js';
 import { eachChat, refreshPanelMeta } from './chats.js';
 import { rebuildTools } from './panel.js';
@@ -18,6 +18,7 @@ var clearErrors = Chat.clearErrors;
 var showError = Chat.showError;
 
 var topicList = [];            /* from /api/status */
+var orgList = [];              /* from /api/status: [{id, name}] with [org] sections */
 var duty = null;               /* last duty answer {on, topics, capacity} */
 var dutyWanted = null;         /* duty to restore after a reconnect */
 
@@ -25,6 +26,7 @@ function loadTopics() {
   Chat.fetchStatus()
     .then(function (j) {
       topicList = Array.isArray(j.topics) ? j.topics : [];
+      orgList = Array.isArray(j.orgs) ? j.orgs : [];
       renderDutyTopics();
       renderDuty();   /* a duty answer may have come first, showing bare ids */
       renderQueue();
@@ -45,6 +47,28 @@ function loadTopics() {
 
 function topicTitle(id) {
   return Chat.topicTitle(topicList, id);
+}
+
+/* An org's name in the page's language, or its id (contract v3 §4). */
+function orgName(id) {
+  for (var i = 0; i < orgList.length; i++) {
+    if (orgList[i] && orgList[i].id === id) return I18N.pick(orgList[i].name, id);
+  }
+  return id;
+}
+
+/* True when the installation has [org] sections (the status names orgs). */
+function orgsDeclared() {
+  return orgList.length > 0;
+}
+
+/* The topics the worker may go on duty for: those of its orgs (the
+ * welcome's `orgs`; without [org] sections, every topic). */
+function dutyTopicList() {
+  var m = me;
+  var orgs = m && Array.isArray(m.orgs) ? m.orgs : null;
+  if (!orgs) return topicList;
+  return topicList.filter(function (x) { return orgs.indexOf(x.org) >= 0; });
 }
 
 function topicIds() {
@@ -89,8 +113,9 @@ function renderDutyTopics() {
   var wasChecked = checkedTopics();
   if (duty && duty.on && Array.isArray(duty.topics)) wasChecked = duty.topics;
   box.textContent = '';
-  for (var i = 0; i < topicList.length; i++) {
-    var tp = topicList[i];
+  var list = dutyTopicList();
+  for (var i = 0; i < list.length; i++) {
+    var tp = list[i];
     var row = document.createElement('div');
     row.className = 'check';
     var cb = document.createElement('input');
@@ -236,6 +261,8 @@ function renderDuty() {
 }
 
 export {
+  orgName,
+  orgsDeclared,
   initDuty,
   loadTopics,
   topicTitle,

@@ -27,7 +27,7 @@ var button = Staff.button;
 var panelCounter = 0;
 
 /* A chat record and its panel, not yet on the page (chats.js adds it):
- * {id, label, topic, audience, waited, answers, urgent, lang, canned
+ * {id, label, topic, audience, waited, answers, urgent, lang, org, overflow, canned
  * (the chat's own canned replies, or null: by its language), ended, by,
  * away, waitSince (ISO time of the visitor's oldest unanswered line, or
  * null), monitors ([alias]), collapsed, conv, el, n}. */
@@ -42,6 +42,10 @@ function newChat(m) {
     answers: {},
     urgent: false,
     lang: typeof m.lang === 'string' && m.lang ? m.lang : null,
+    /* contract v3 §4: the org the visitor came to, and whether it is
+     * another org's visitor that this worker answers by overflow */
+    org: typeof m.org === 'string' && m.org ? m.org : null,
+    overflow: m.overflow === true,
     canned: cannedOf(m),
     waitSince: null,
     monitors: [],

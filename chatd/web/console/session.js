@@ -13,7 +13,7 @@
 import { I18N } from '../i18n.js';
 import * as Chat from '../common.js';
 import { sock, asks, board, wrapups } from './shared.js';
-import { topicsLoaded, loadTopics, restoreDuty, forgetDuty, renderDuty, renderDutyLangs } from './duty.js';
+import { topicsLoaded, loadTopics, restoreDuty, forgetDuty, renderDuty, renderDutyLangs, renderDutyTopics } from './duty.js';
 import { forgetQueue, renderQueue } from './queue.js';
 import { eachChat, expectResent, endNotResent, forgetChats, forgetFlag, chatOfRef, transferRefused, updateControls } from './chats.js';
 
@@ -152,7 +152,9 @@ function onLoginSubmit(ev) {
 
 function onWelcome(m) {
   loginRef = null;
-  me = { user: m.user, alias: m.alias, role: m.role };
+  me = { user: m.user, alias: m.alias, role: m.role,
+    /* contract v3 §4: the worker's orgs (only with [org] sections) */
+    orgs: Array.isArray(m.orgs) ? m.orgs.filter(function (o) { return typeof o === 'string'; }) : null };
   if (typeof m.token === 'string' && m.token) Chat.store(TOKEN_KEY, m.token);
   canned = readCanned(m.canned, m.canned_langs);
   questions = Array.isArray(m.questions) ? m.questions : [];
@@ -161,6 +163,7 @@ function onWelcome(m) {
     return x && typeof x.id === 'string';
   }) : [];
   renderDutyLangs();
+  renderDutyTopics();   /* only the topics of the worker's orgs */
   $('login-password').value = '';
   clearErrors();
   Chat.showLogin(false, 'work-view');
