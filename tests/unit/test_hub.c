@@ -23,87 +23,23 @@
 #include "hub_int.h"
 #include "store.h"
 #include "transcript.h"
-
-struct world {
-    char dir[64];
-    struct config *cfg;
-    struct store *st;
-    struct auth *auth;
-    struct hub *hub;
-    uint8_t pub[TRANSCRIPT_PUB_BYTES];
-    double now;
-};
-
-static void no_wake(void *arg)
-{
-    (void)arg;
-}
-
-static void no_io(struct conn *c, void *arg)
-{
-    (void)c;
-    (void)arg;
-}
+#include "hub_world.h"
 
 static int setup(void **state)
 {
-    struct world *w = calloc(1, sizeof(*w));
-    char path[128];
-    strcpy(w->dir, "/tmp/chatd-hub-XXXXXX");
-    w->now = 1795420800; /* 2026-11-23 10:00 +02:00 */
-    if (sodium_init() < 0 || !mkdtemp(w->dir) || transcript_keygen(w->dir, "passphrase") != 0)
-        return -1;
-    snprintf(path, sizeof(path), "%s/transcript.pub", w->dir);
-    if (transcript_load_pub(path, w->pub) != 0 ||
-        config_load_text("t.ini", "[topic a]\nhours = always\n[topic b]\nhours = always\n", 0,
-                         &w->cfg, stderr) != 0 ||
-        store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(1, no_wake, NULL)) ||
-        !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
-        return -1;
-    *state = w;
-    return 0;
+    return world_setup(state, "hub", "[topic a]\nhours = always\n[topic b]\nhours = always\n");
 }
 
 static int teardown(void **state)
 {
-    struct world *w = *state;
-    char cmd[128];
-    hub_free(w->hub, w->now);
-    auth_free(w->auth);
-    store_close(w->st);
-    config_free(w->cfg);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);
-    free(w);
-    return system(cmd) == 0 ? 0 : -1;
+    return world_teardown(state);
 }
 
 static void send_frame(struct world *w, struct conn *c, const char *json)
 {
     w->now += 1;
     hub_conn_frame(w->hub, c, json, strlen(json), w->now);
-    hub_turn_end(w->hub, w->now, no_io, NULL);
-}
-
-/* Drains c until a frame of type arrives; returns it (caller decrefs) or NULL. */
-static json_t *next_of(struct conn *c, const char *type)
-{
-    struct frame *f;
-    while ((f = conn_next_frame(c))) {
-        json_t *j = json_loads(f->data, 0, NULL);
-        conn_frame_free(f);
-        if (j && strcmp(json_string_value(json_object_get(j, "type")), type) == 0)
-            return j;
-        json_decref(j);
-    }
-    return NULL;
-}
-
-/* True when c has a frame of type among those queued (the rest are dropped). */
-static bool has(struct conn *c, const char *type)
-{
-    json_t *j = next_of(c, type);
-    json_decref(j);
-    return j != NULL;
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
 }
 
 /* A visitor connection that says hello (a new session, or session) and joins topic. */
@@ -301,7 +237,7 @@ static void unlock_db(sqlite3 *db)
 static void give_up(struct world *w)
 {
     w->now += 31;
-    hub_turn_end(w->hub, w->now, no_io, NULL);
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
 }
 
 static long messages_stored(struct world *w, const char *chat)
@@ -399,12 +335,12 @@ static void test_wrapup_holds_the_slot(void **state)
     struct conn *v3 = visitor(w, "a");
     w->now += 100;
     hub_tick(w->hub, w->now);
-    hub_turn_end(w->hub, w->now, no_io, NULL);
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
     assert_string_equal(started(fay, b), ""); /* 102 s: still held */
     w->now += 20;
     assert_true(hub_next_deadline(w->hub, w->now - 20) <= w->now);
     hub_tick(w->hub, w->now);
-    hub_turn_end(w->hub, w->now, no_io, NULL);
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
     assert_string_not_equal(started(fay, b), ""); /* past wrapup_s: v3 gets it */
     struct conn *cs[] = {fay, v1, v2, v3};
     finish(w, cs, 4);
@@ -490,7 +426,7 @@ static void test_reload_maps_topics_and_answers_by_id(void **state)
         "[question q0]\ntext_fi = z\ntext_sv = z\ntext_en = z\n"
         "answers = x\nlabel_fi = X\nlabel_sv = X\nlabel_en = X\n" Q1("no, maybe, yes", "N, M, Y"));
     assert_int_equal(hub_reload(w->hub, next, w->now, why, sizeof(why)), 0);
-    hub_turn_end(w->hub, w->now, no_io, NULL);
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
     assert_int_equal(hub_check(w->hub, why, sizeof(why)), 0);
     assert_int_equal(w->hub->topics[2].queue.count, 1); /* b's line, now third */
     assert_int_equal(w->hub->topics[0].queue.count + w->hub->topics[1].queue.count, 0);

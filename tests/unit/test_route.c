@@ -28,79 +28,36 @@
 #include "staff.h"
 #include "store.h"
 #include "transcript.h"
+#include "hub_world.h"
 
 #define AFTER 100 /* east's overflow_after_s */
 
-struct world {
-    char dir[64];
-    struct config *cfg;
-    struct store *st;
-    struct auth *auth;
-    struct hub *hub;
-    uint8_t pub[TRANSCRIPT_PUB_BYTES];
-    double now;
-};
-
-static void no_wake(void *arg)
-{
-    (void)arg;
-}
-
-static void no_io(struct conn *c, void *arg)
-{
-    (void)c;
-    (void)arg;
-}
-
 static int setup(void **state)
 {
-    struct world *w = calloc(1, sizeof(*w));
-    char path[128];
-    strcpy(w->dir, "/tmp/chatd-route-XXXXXX");
-    w->now = 1795420800; /* 2026-11-23 10:00 +02:00 */
-    if (sodium_init() < 0 || !mkdtemp(w->dir) || transcript_keygen(w->dir, "passphrase") != 0)
-        return -1;
-    snprintf(path, sizeof(path), "%s/transcript.pub", w->dir);
-    if (transcript_load_pub(path, w->pub) != 0 ||
-        config_load_text("t.ini",
-                         "[org east]\noverflow_to = west, pool\noverflow_after_s = 100\n"
-                         "[org west]\noverflow_to = east\noverflow_after_s = 100\n"
-                         "[org pool]\n"
-                         "[topic east_young]\norg = east\nhours = always\naudience = young\n"
-                         "lang_fallback_s = 300\nurgent_after_s = 0\n"
-                         "[topic east_parent]\norg = east\nhours = always\naudience = parent\n"
-                         "[topic west_young]\norg = west\nhours = always\naudience = young\n"
-                         "[topic west_parent]\norg = west\nhours = always\naudience = parent\n"
-                         "[topic pool_young]\norg = pool\nhours = always\naudience = young\n"
-                         "[topic east_pick]\norg = east\nhours = always\naudience = young\n"
-                         "mode = pick\n",
-                         0, &w->cfg, stderr) != 0)
-        return -1;
-    if (store_open(w->dir, STORE_NO_WAIT, &w->st) != 0 || !(w->auth = auth_new(1, no_wake, NULL)) ||
-        !(w->hub = hub_new(w->cfg, w->st, w->pub, w->auth, w->now)))
-        return -1;
-    *state = w;
-    return 0;
+    return world_setup(state, "route",
+                       "[org east]\noverflow_to = west, pool\noverflow_after_s = 100\n"
+                       "[org west]\noverflow_to = east\noverflow_after_s = 100\n"
+                       "[org pool]\n"
+                       "[topic east_young]\norg = east\nhours = always\naudience = young\n"
+                       "lang_fallback_s = 300\nurgent_after_s = 0\n"
+                       "[topic east_parent]\norg = east\nhours = always\naudience = parent\n"
+                       "[topic west_young]\norg = west\nhours = always\naudience = young\n"
+                       "[topic west_parent]\norg = west\nhours = always\naudience = parent\n"
+                       "[topic pool_young]\norg = pool\nhours = always\naudience = young\n"
+                       "[topic east_pick]\norg = east\nhours = always\naudience = young\n"
+                       "mode = pick\n");
 }
 
 static int teardown(void **state)
 {
-    struct world *w = *state;
-    char cmd[128];
-    hub_free(w->hub, w->now);
-    auth_free(w->auth);
-    store_close(w->st);
-    config_free(w->cfg);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);
-    free(w);
-    return system(cmd) == 0 ? 0 : -1;
+    return world_teardown(state);
 }
 
 /* The turn's end as the shell does it, at now. */
 static void turn(struct world *w)
 {
     hub_tick(w->hub, w->now);
-    hub_turn_end(w->hub, w->now, no_io, NULL);
+    hub_turn_end(w->hub, w->now, world_no_io, NULL);
 }
 
 static void send_frame(struct world *w, struct conn *c, const char *json)
@@ -112,30 +69,8 @@ static void send_frame(struct world *w, struct conn *c, const char *json)
 /* Time passes to `at` seconds after the start. */
 static void at(struct world *w, double s)
 {
-    w->now = 1795420800 + s;
+    w->now = WORLD_START + s;
     turn(w);
-}
-
-/* Drains c until a frame of type arrives; returns it (caller decrefs) or NULL. */
-static json_t *next_of(struct conn *c, const char *type)
-{
-    struct frame *f;
-    while ((f = conn_next_frame(c))) {
-        json_t *j = json_loads(f->data, 0, NULL);
-        conn_frame_free(f);
-        if (j && strcmp(json_string_value(json_object_get(j, "type")), type) == 0)
-            return j;
-        json_decref(j);
-    }
-    return NULL;
-}
-
-/* True when c has a frame of type among those queued (the ones before it dropped). */
-static bool has(struct conn *c, const char *type)
-{
-    json_t *j = next_of(c, type);
-    json_decref(j);
-    return j != NULL;
 }
 
 /* The last frame of type queued on c (the others dropped), or NULL. */
