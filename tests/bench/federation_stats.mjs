@@ -16,21 +16,11 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from './seeded.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHATADMIN = process.argv[2] || process.env.CHATADMIN || path.join(REPO, 'build', 'chatadmin');
 
-/* mulberry32: a small seeded generator, the same numbers on every machine */
-function rng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 const rand = rng(29);
 const poisson = (mean) => {
     let n = 0;

@@ -34,6 +34,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from './seeded.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHATADMIN = process.env.CHATADMIN || path.join(REPO, 'build', 'chatadmin');
@@ -101,18 +102,6 @@ function planOf(o, fed) {
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
-}
-
-/* mulberry32: small, seeded, the same numbers on every machine */
-function rng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 
 /* A binary heap of events ordered by time, then by insertion. */
