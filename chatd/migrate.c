@@ -220,30 +220,56 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : CHAT_ERR_IO;
 }
 
-int migrate_to(sqlite3 *db, int target)
+/* The schema version db is at, read inside the caller's transaction. */
+static int schema_version(sqlite3 *db, int *version)
 {
     sqlite3_stmt *s;
-    int version = 0;
     if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
         return CHAT_ERR_IO;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        version = sqlite3_column_int(s, 0);
+    int rc = sqlite3_step(s);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
     sqlite3_finalize(s);
-    if (version > NMIGRATIONS)
-        return CHAT_ERR_BAD_STATE; /* made by a newer chatd */
-    for (; version < target; version++) {
-        char bump[64];
-        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
-        if (exec(db, "BEGIN IMMEDIATE") != 0)
-            return CHAT_ERR_IO;
-        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0) {
-            exec(db, "ROLLBACK");
+    return rc == SQLITE_ROW ? 0 : CHAT_ERR_IO;
+}
+
+/* Keeps SQLite's words for a failure in why, then rolls back (which would
+ * leave "not an error" as db's last message). */
+static int undo(sqlite3 *db, int rc, char *why, size_t why_len)
+{
+    if (why && why_len && rc == CHAT_ERR_IO)
+        snprintf(why, why_len, "%s", sqlite3_errmsg(db));
+    exec(db, "ROLLBACK");
+    return rc;
+}
+
+int migrate_to(sqlite3 *db, int target, char *why, size_t why_len)
+{
+    /* One migration a transaction; the version is read inside it, so two
+     * processes opening a fresh data dir at once (two chatadmin user add)
+     * never both apply the same step: the second waits, then sees it done.
+     * A schema already at target needs no write lock: versions only grow. */
+    int now;
+    if (schema_version(db, &now) == 0 && now >= target && now <= NMIGRATIONS)
+        return 0;
+    for (;;) {
+        int version;
+        if (exec(db, "BEGIN IMMEDIATE") != 0) {
+            if (why && why_len)
+                snprintf(why, why_len, "%s", sqlite3_errmsg(db));
             return CHAT_ERR_IO;
         }
-        if (exec(db, "COMMIT") != 0)
-            return CHAT_ERR_IO;
+        if (schema_version(db, &version) != 0)
+            return undo(db, CHAT_ERR_IO, why, why_len);
+        if (version > NMIGRATIONS)
+            return undo(db, CHAT_ERR_BAD_STATE, why, why_len); /* made by a newer chatd */
+        if (version >= target)
+            return exec(db, "COMMIT") == 0 ? 0 : undo(db, CHAT_ERR_IO, why, why_len);
+        char bump[64];
+        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
+        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0 ||
+            exec(db, "COMMIT") != 0)
+            return undo(db, CHAT_ERR_IO, why, why_len);
     }
-    return 0;
 }
 
 int migrate_latest(void)
@@ -279,7 +305,8 @@ int migrate_create_at(const char *data_dir, int version)
     sqlite3 *db;
     int rc = migrate_open(data_dir, &db);
     if (rc == 0)
-        rc = version < 0 || version > NMIGRATIONS ? CHAT_ERR_BAD_REQUEST : migrate_to(db, version);
+        rc = version < 0 || version > NMIGRATIONS ? CHAT_ERR_BAD_REQUEST
+                                                  : migrate_to(db, version, NULL, 0);
     sqlite3_close(db);
     return rc;
 }

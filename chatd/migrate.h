@@ -5,6 +5,7 @@
 #define MIGRATE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #define MIGRATE_WAIT_MS 5000 /* how long opening and migrating wait for another writer */
 
@@ -13,8 +14,11 @@
  * secure delete, incremental auto-vacuum. 0 or CHAT_ERR_IO. */
 int migrate_open(const char *data_dir, sqlite3 **db);
 
-/* Brings db's schema to version target (at most migrate_latest()). */
-int migrate_to(sqlite3 *db, int target);
+/* Brings db's schema to version target (at most migrate_latest()), one
+ * transaction a step; another process may be doing the same at once. On
+ * CHAT_ERR_IO, SQLite's words for it in why (when not NULL). 0, CHAT_ERR_IO
+ * or CHAT_ERR_BAD_STATE (made by a newer chatd). */
+int migrate_to(sqlite3 *db, int target, char *why, size_t why_len);
 
 /* The schema version of this build. */
 int migrate_latest(void);

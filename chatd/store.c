@@ -391,8 +391,9 @@ int store_open(const char *data_dir, int flags, struct store **out)
     int rc = migrate_open(data_dir, &st->db);
     if (rc != 0 && !st->db) /* data_dir could not be made */
         snprintf(open_err, sizeof(open_err), "%s", strerror(errno ? errno : EIO));
+    char why[200] = "";
     if (rc == 0) /* waits for a lock like chatadmin; then chatd never waits */
-        rc = migrate_to(st->db, migrate_latest());
+        rc = migrate_to(st->db, migrate_latest(), why, sizeof(why));
     if (rc == 0)
         rc = prepare_all(st);
     if (rc != 0) {
@@ -401,9 +402,10 @@ int store_open(const char *data_dir, int flags, struct store **out)
             snprintf(open_err, sizeof(open_err), "%s",
                      "the database was made by a newer chatd (its schema version is higher)");
         else if (st->db && sys)
-            snprintf(open_err, sizeof(open_err), "%s: %s", sqlite3_errmsg(st->db), strerror(sys));
+            snprintf(open_err, sizeof(open_err), "%s: %s", why[0] ? why : sqlite3_errmsg(st->db),
+                     strerror(sys));
         else if (st->db)
-            snprintf(open_err, sizeof(open_err), "%s", sqlite3_errmsg(st->db));
+            snprintf(open_err, sizeof(open_err), "%s", why[0] ? why : sqlite3_errmsg(st->db));
         store_close(st);
         return rc;
     }

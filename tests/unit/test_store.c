@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -419,6 +420,56 @@ static void test_open_says_why_it_failed(void **state)
     assert_non_null(strstr(store_open_error(), "newer chatd"));
 }
 
+/* Two chatadmin user add on a fresh data dir start at once (bench.sh adds
+ * its workers two at a time): each process migrates or waits and sees it
+ * done; none applies a step twice ("table users already exists"). */
+static void test_processes_opening_a_fresh_dir_at_once_all_open_it(void **state)
+{
+    struct fixture *f = *state;
+    enum { ROUNDS = 12, PROCS = 8 };
+    for (int r = 0; r < ROUNDS; r++) {
+        char dir[128];
+        snprintf(dir, sizeof(dir), "%s/round%d", f->dir, r);
+        pid_t kids[PROCS];
+        for (int i = 0; i < PROCS; i++) {
+            kids[i] = fork();
+            assert_true(kids[i] >= 0);
+            if (kids[i] == 0) {
+                struct store *st;
+                int rc = store_open(dir, 0, &st);
+                if (rc != 0)
+                    fprintf(stderr, "process %d: %s\n", i, store_open_error());
+                else
+                    store_close(st);
+                _exit(rc == 0 ? 0 : 1);
+            }
+        }
+        for (int i = 0; i < PROCS; i++) {
+            int status;
+            assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+            assert_true(WIFEXITED(status));
+            assert_int_equal(WEXITSTATUS(status), 0);
+        }
+        struct store *st;
+        assert_int_equal(store_open(dir, 0, &st), 0);
+        store_close(st);
+    }
+}
+
+/* A migration that fails says SQLite's words for it, not the rollback's
+ * "not an error". */
+static void test_a_failed_migration_says_what_failed(void **state)
+{
+    struct fixture *f = *state;
+    struct store *st;
+    assert_int_equal(store_create_at_version(f->dir, store_schema_version() - 1), 0);
+    raw(f, "ALTER TABLE stats ADD COLUMN overflow_out INTEGER"); /* what the last step adds */
+    assert_int_not_equal(store_open(f->dir, 0, &st), 0);
+    assert_non_null(strstr(store_open_error(), "overflow_out"));
+    assert_null(strstr(store_open_error(), "not an error"));
+    assert_int_equal(raw_long(f, "PRAGMA user_version"), store_schema_version() - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +486,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_is_staged_checked_and_merged_once_over_a_reopen,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_says_why_it_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_processes_opening_a_fresh_dir_at_once_all_open_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_failed_migration_says_what_failed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
