@@ -43,7 +43,7 @@ die() {
 }
 
 is_installed() {
-    dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+    grep -q '^Status: install ok installed$' <<<"$(dpkg -s "$1" 2>/dev/null)"
 }
 
 # Prints 16 random characters from [A-Za-z0-9].

@@ -44,7 +44,7 @@ die() {
 install_packages() {
     local missing=() p
     for p in "${PACKAGES[@]}"; do
-        dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$' || missing+=("$p")
+        grep -q '^Status: install ok installed$' <<<"$(dpkg -s "$p" 2>/dev/null)" || missing+=("$p")
     done
     [ "${#missing[@]}" -eq 0 ] && return
     [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}); run as root"
@@ -53,7 +53,7 @@ install_packages() {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # nginx is here for a test that runs its own copy; the service stays off
-    if printf '%s\n' "${missing[@]}" | grep -qx nginx-light && command -v systemctl >/dev/null; then
+    if grep -qx nginx-light < <(printf '%s\n' "${missing[@]}") && command -v systemctl >/dev/null; then
         systemctl disable --now nginx >/dev/null 2>&1 || true
     fi
 }

@@ -35,9 +35,15 @@ export const WEB_ROOT = path.join(REPO, 'chatd', 'web');
 export const PASSPHRASE = 'correct horse battery staple';
 export const ALICE = { user: 'alice', password: 'alice-password-1', alias: 'Alice' };
 
-const START_TIMEOUT_MS = 10000;
-const STOP_TIMEOUT_MS = 5000;
-const ADMIN_TIMEOUT_MS = 20000;
+/* How much longer than on an idle machine a reply may take: under
+ * AddressSanitizer (run.sh exports ASAN_OPTIONS for that tree) on a shared
+ * 2-core machine an argon2id login or a start-up takes several times
+ * longer. CHAT_TEST_SLOW overrides it. Every wait for something that must
+ * come scales by it; nothing that must not come is checked by a wait. */
+export const SLOW = Math.max(1, Number(process.env.CHAT_TEST_SLOW) || (process.env.ASAN_OPTIONS ? 3 : 1));
+const START_TIMEOUT_MS = 10000 * SLOW;
+const STOP_TIMEOUT_MS = 5000 * SLOW;
+const ADMIN_TIMEOUT_MS = 20000 * SLOW;
 
 /* Everything still alive at process exit is killed and removed here. */
 const liveProcs = new Set();
@@ -362,7 +368,7 @@ export function scenario(name, opts, fn) {
  * is refused (err.status holds the HTTP status if there was one). */
 export function connect(port, subprotocol, { origin, path: wsPath = '/ws', headers } = {}) {
     return new Promise((resolve, reject) => {
-        const options = { handshakeTimeout: 5000 };
+        const options = { handshakeTimeout: 5000 * SLOW };
         if (origin !== undefined) options.origin = origin;
         if (headers !== undefined) options.headers = headers;
         const url = `ws://127.0.0.1:${port}${wsPath}`;
@@ -396,7 +402,7 @@ export function newRef() {
  * than 127.0.0.1 is another source to chatd). */
 export function openFrom(port, localAddress) {
     return new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 });
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'worker.v1', { localAddress, handshakeTimeout: 5000 * SLOW });
         ws.on('open', () => resolve(ws));
         ws.on('error', reject);
     });
@@ -489,7 +495,8 @@ class Client {
 
     /* The next buffered or future message matching `what` (a type string or a
      * predicate). Non-matching messages stay buffered, in order. */
-    next(what, { timeout = 3000 } = {}) {
+    next(what, { timeout = 5000 } = {}) {
+        timeout *= SLOW;
         const match = typeof what === 'function' ? what : (m) => m.type === what;
         const label = typeof what === 'function' ? (what.label || 'a matching message') : `"${what}"`;
         const i = this.buffer.findIndex(match);
@@ -545,7 +552,7 @@ class Client {
 
 /* Sends obj with a fresh ref; resolves with the reply carrying that ref
  * (ack, error or the answering message). */
-export function request(client, obj, { timeout = 3000 } = {}) {
+export function request(client, obj, { timeout = 5000 } = {}) {
     const ref = newRef();
     client.send({ ...obj, ref });
     const match = (m) => m.ref === ref;
@@ -610,9 +617,25 @@ export function historyRows(history, chat) {
     return history.map((m) => [m.seq, m.from, m.text]);
 }
 
+/* fetch, sent again once when a kept-alive connection was closed under it
+ * (the server's idle close crossing the request: undici's "fetch failed"
+ * with a socket error); a refused connection is not retried. */
+async function fetchOnce(url, opts) {
+    try {
+        return await fetch(url, opts);
+    } catch (e) {
+        const code = e?.cause?.code;
+        if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') {
+            if (e?.cause && typeof e.message === 'string') e.message += ` (${e.cause.code || e.cause.message})`;
+            throw e;
+        }
+        return fetch(url, opts);
+    }
+}
+
 /* Plain HTTP GET against the daemon. */
 export async function httpGet(port, p, headers = {}) {
-    const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers });
+    const res = await fetchOnce(`http://127.0.0.1:${port}${p}`, { headers });
     const body = await res.text();
     return { status: res.status, headers: res.headers, body };
 }

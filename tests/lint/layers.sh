@@ -23,7 +23,7 @@ if ! order=$(printf '%s\n' "$edges" | tsort 2>&1); then
     echo "layers.sh: the units above form a cycle" >&2
     exit 1
 fi
-if printf '%s\n' "$order" | grep -q '^tsort:'; then
+if grep -q '^tsort:' <<<"$order"; then
     printf '%s\n' "$order" >&2
     echo "layers.sh: the units above form a cycle" >&2
     exit 1

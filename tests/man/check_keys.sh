@@ -41,10 +41,10 @@ n_parser=$(printf '%s\n' "$parser_keys" | grep -c .)
 
 missing=0
 while read -r key; do
-    if ! printf '%s\n' "$page_keys" | grep -qx -- "$key"; then
+    if ! grep -qx -- "$key" <<<"$page_keys"; then
         where=""
-        printf '%s\n' "$example_keys" | grep -qx -- "$key" && where="$EXAMPLE"
-        printf '%s\n' "$parser_keys" | grep -qx -- "$key" && where="${where:+$where and }$PARSER"
+        grep -qx -- "$key" <<<"$example_keys" && where="$EXAMPLE"
+        grep -qx -- "$key" <<<"$parser_keys" && where="${where:+$where and }$PARSER"
         printf 'man-keys: %s: key "%s" (from %s) has no ".It Ic %s" entry\n' "$PAGE" "$key" "$where" "$key" >&2
         missing=$((missing + 1))
     fi
