@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "chat_err.h"
 
@@ -220,6 +221,36 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : CHAT_ERR_IO;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether db's last failure was another connection's lock, and there is
+ * time left to try again (until deadline, on the monotonic clock). SQLite
+ * answers SQLITE_BUSY without calling the busy handler where waiting could
+ * deadlock (two connections upgrading a read lock at once, as processes
+ * opening a fresh file do), so opening and migrating try again themselves. */
+static int busy_again(sqlite3 *db, long long deadline)
+{
+    int code = sqlite3_errcode(db) & 0xff;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || now_ms() >= deadline)
+        return 0;
+    sqlite3_sleep(10);
+    return 1;
+}
+
+/* exec, tried again while another connection holds the lock */
+static int exec_waiting(sqlite3 *db, const char *sql, long long deadline)
+{
+    int rc;
+    while ((rc = exec(db, sql)) != 0 && busy_again(db, deadline))
+        ;
+    return rc;
+}
+
 /* The schema version db is at, read inside the caller's transaction. */
 static int schema_version(sqlite3 *db, int *version)
 {
@@ -251,15 +282,23 @@ int migrate_to(sqlite3 *db, int target, char *why, size_t why_len)
     int now;
     if (schema_version(db, &now) == 0 && now >= target && now <= NMIGRATIONS)
         return 0;
+    /* a step that met another connection's lock is rolled back and tried
+     * again: it reads the version again, so it is never applied twice */
+    long long deadline = now_ms() + MIGRATE_WAIT_MS;
     for (;;) {
         int version;
-        if (exec(db, "BEGIN IMMEDIATE") != 0) {
+        if (exec_waiting(db, "BEGIN IMMEDIATE", deadline) != 0) {
             if (why && why_len)
                 snprintf(why, why_len, "%s", sqlite3_errmsg(db));
             return CHAT_ERR_IO;
         }
-        if (schema_version(db, &version) != 0)
+        if (schema_version(db, &version) != 0) {
+            if (busy_again(db, deadline)) {
+                exec(db, "ROLLBACK");
+                continue;
+            }
             return undo(db, CHAT_ERR_IO, why, why_len);
+        }
         if (version > NMIGRATIONS)
             return undo(db, CHAT_ERR_BAD_STATE, why, why_len); /* made by a newer chatd */
         if (version >= target)
@@ -267,8 +306,13 @@ int migrate_to(sqlite3 *db, int target, char *why, size_t why_len)
         char bump[64];
         snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
         if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0 ||
-            exec(db, "COMMIT") != 0)
+            exec(db, "COMMIT") != 0) {
+            if (busy_again(db, deadline)) {
+                exec(db, "ROLLBACK");
+                continue;
+            }
             return undo(db, CHAT_ERR_IO, why, why_len);
+        }
     }
 }
 
@@ -292,11 +336,15 @@ int migrate_open(const char *data_dir, sqlite3 **db)
     /* another process (chatadmin, chatd) may be opening or writing the same
      * file: wait for it as chatadmin does; the store sets its own wait after */
     sqlite3_busy_timeout(*db, MIGRATE_WAIT_MS);
-    /* before the first table exists: lets purges give space back in steps */
-    if (exec(*db, "PRAGMA auto_vacuum = INCREMENTAL") || exec(*db, "PRAGMA journal_mode = WAL") ||
-        exec(*db, "PRAGMA synchronous = FULL") || exec(*db, "PRAGMA foreign_keys = ON") ||
-        exec(*db, "PRAGMA secure_delete = ON"))
-        return CHAT_ERR_IO;
+    /* auto_vacuum before the first table exists: lets purges give space
+     * back in steps */
+    static const char *const pragmas[] = {"PRAGMA auto_vacuum = INCREMENTAL",
+                                          "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                                          "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON"};
+    long long deadline = now_ms() + MIGRATE_WAIT_MS;
+    for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++)
+        if (exec_waiting(*db, pragmas[i], deadline) != 0)
+            return CHAT_ERR_IO;
     return 0;
 }
 

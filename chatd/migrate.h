@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define MIGRATE_WAIT_MS 5000 /* how long opening and migrating wait for another writer */
+/* How long opening and migrating wait for another writer: processes opening
+ * a fresh data dir at once take turns over every step on a busy disk. */
+#define MIGRATE_WAIT_MS 15000
 
 /* Opens (creating data_dir and the file if missing) data_dir/chatd.db with
  * the pragmas every connection needs: WAL, synchronous FULL, foreign keys,

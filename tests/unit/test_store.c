@@ -426,7 +426,7 @@ static void test_open_says_why_it_failed(void **state)
 static void test_processes_opening_a_fresh_dir_at_once_all_open_it(void **state)
 {
     struct fixture *f = *state;
-    enum { ROUNDS = 12, PROCS = 8 };
+    enum { ROUNDS = 6, PROCS = 8 };
     for (int r = 0; r < ROUNDS; r++) {
         char dir[128];
         snprintf(dir, sizeof(dir), "%s/round%d", f->dir, r);
