@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIST_ITEM_MAX (CONFIG_LABEL_MAX + 1) /* the size of a label: items copy whole */
-
 static const char *const lang_suffix[LANG_COUNT] = {"fi", "sv", "en"};
 
 /* The default categories, modelled on Child Helpline International's. */
@@ -40,11 +38,8 @@ static bool valid_id(const char *id)
     return n >= 1 && n <= CONFIG_ID_MAX && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-/* Splits a list on sep into trimmed items; their count, or -1 (reported)
- * when an item is empty or too long, or there are more than max. An empty
- * value is an empty list. */
-static int split(struct parse *p, const char *key, const char *v, char sep,
-                 char items[][LIST_ITEM_MAX], int max)
+int config_split(struct parse *p, int line, const char *key, const char *v, char sep,
+                 char items[][CONFIG_LIST_ITEM_MAX], int max)
 {
     int n = 0;
     if (!*v)
@@ -57,16 +52,16 @@ static int split(struct parse *p, const char *key, const char *v, char sep,
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
         if (len == 0) {
-            config_report(p, p->line, "bad %s: an empty item in the list", key);
+            config_report(p, line, "bad %s: an empty item in the list", key);
             return -1;
         }
-        if (len >= LIST_ITEM_MAX) {
-            config_report(p, p->line, "bad %s: an item longer than %d bytes", key,
-                          LIST_ITEM_MAX - 1);
+        if (len >= CONFIG_LIST_ITEM_MAX) {
+            config_report(p, line, "bad %s: an item longer than %d bytes", key,
+                          CONFIG_LIST_ITEM_MAX - 1);
             return -1;
         }
         if (n == max) {
-            config_report(p, p->line, "bad %s: more than %d items", key, max);
+            config_report(p, line, "bad %s: more than %d items", key, max);
             return -1;
         }
         memcpy(items[n], s, len);
@@ -129,8 +124,8 @@ static bool once(struct parse *p, const char *key, int *line)
 /* answers = ids; refused (reported) ones leave nanswers at -1. */
 static void answers_value(struct parse *p, struct config_question *q, const char *v)
 {
-    char items[CONFIG_MAX_ANSWERS][LIST_ITEM_MAX];
-    int n = split(p, "answers", v, ',', items, CONFIG_MAX_ANSWERS);
+    char items[CONFIG_MAX_ANSWERS][CONFIG_LIST_ITEM_MAX];
+    int n = config_split(p, p->line, "answers", v, ',', items, CONFIG_MAX_ANSWERS);
     q->nanswers = -1;
     if (n == 0 && !*v) {
         config_report(p, p->line, "bad answers: at least one answer id");
@@ -164,13 +159,13 @@ void config_question_value(struct parse *p, const char *key, const char *v)
         if (once(p, key, &qs->text_line[l]))
             config_copy_text(p, key, v, q->text[l], sizeof(q->text[l]), false);
     } else if ((l = lang_of(key, "label_")) >= 0) {
-        char items[CONFIG_MAX_ANSWERS][LIST_ITEM_MAX];
+        char items[CONFIG_MAX_ANSWERS][CONFIG_LIST_ITEM_MAX];
         if (!once(p, key, &qs->label_line[l]))
             return;
-        int n = split(p, key, v, ',', items, CONFIG_MAX_ANSWERS);
+        int n = config_split(p, p->line, key, v, ',', items, CONFIG_MAX_ANSWERS);
         qs->nlabels[l] = n < 0 ? -1 : n;
         for (int i = 0; i < n; i++) /* items hold labels, NUL-terminated */
-            memcpy(q->answers[i].label[l], items[i], LIST_ITEM_MAX);
+            memcpy(q->answers[i].label[l], items[i], CONFIG_LIST_ITEM_MAX);
     } else if (strcmp(key, "answers") == 0) {
         if (once(p, key, &qs->answers_line))
             answers_value(p, q, v);
@@ -188,7 +183,7 @@ void config_question_value(struct parse *p, const char *key, const char *v)
 void config_category_value(struct parse *p, const char *key, const char *v)
 {
     struct config *c = p->cfg;
-    char parts[LANG_COUNT + 1][LIST_ITEM_MAX];
+    char parts[LANG_COUNT + 1][CONFIG_LIST_ITEM_MAX];
     p->categories.key_line[0] = p->line; /* the section is not empty */
     if (!valid_id(key)) {
         config_report(p, p->line, "bad category id \"%s\": expected 1..%d of a-z 0-9 _", key,
@@ -204,7 +199,7 @@ void config_category_value(struct parse *p, const char *key, const char *v)
         config_report(p, p->line, "too many categories (at most %d)", CONFIG_MAX_CATEGORIES);
         return;
     }
-    int n = split(p, key, v, '|', parts, LANG_COUNT + 1);
+    int n = config_split(p, p->line, key, v, '|', parts, LANG_COUNT + 1);
     if (n < 0)
         return;
     if (n != LANG_COUNT) {
@@ -215,7 +210,7 @@ void config_category_value(struct parse *p, const char *key, const char *v)
     struct config_category *cat = &c->categories[c->ncategories++];
     snprintf(cat->id, sizeof(cat->id), "%s", key);
     for (int l = 0; l < LANG_COUNT; l++) /* parts hold labels, NUL-terminated */
-        memcpy(cat->label[l], parts[l], LIST_ITEM_MAX);
+        memcpy(cat->label[l], parts[l], CONFIG_LIST_ITEM_MAX);
 }
 
 static int topic_of(const struct config *c, const char *id)
@@ -229,11 +224,8 @@ static int topic_of(const struct config *c, const char *id)
 /* urgent = answer ids: each must be one of the question's answers. */
 static void check_urgent(struct parse *p, struct config_question *q, struct question_seen *qs)
 {
-    char items[CONFIG_MAX_ANSWERS][LIST_ITEM_MAX];
-    int line = p->line;
-    p->line = qs->urgent_line; /* split reports on the key's line */
-    int n = split(p, "urgent", qs->urgent, ',', items, CONFIG_MAX_ANSWERS);
-    p->line = line;
+    char items[CONFIG_MAX_ANSWERS][CONFIG_LIST_ITEM_MAX];
+    int n = config_split(p, qs->urgent_line, "urgent", qs->urgent, ',', items, CONFIG_MAX_ANSWERS);
     for (int i = 0; i < n; i++) {
         int a = config_answer_index(q, items[i]);
         if (a < 0)
@@ -248,16 +240,13 @@ static void check_urgent(struct parse *p, struct config_question *q, struct ques
 /* topics = topic ids (default: every topic). */
 static void check_topics_of(struct parse *p, struct config_question *q, struct question_seen *qs)
 {
-    char items[CONFIG_MAX_TOPICS][LIST_ITEM_MAX];
+    char items[CONFIG_MAX_TOPICS][CONFIG_LIST_ITEM_MAX];
     const struct config *c = p->cfg;
     if (!qs->topics_line) {
         q->topics = c->ntopics >= 32 ? UINT32_MAX : (1u << c->ntopics) - 1;
         return;
     }
-    int line = p->line;
-    p->line = qs->topics_line;
-    int n = split(p, "topics", qs->topics, ',', items, CONFIG_MAX_TOPICS);
-    p->line = line;
+    int n = config_split(p, qs->topics_line, "topics", qs->topics, ',', items, CONFIG_MAX_TOPICS);
     if (n == 0 && !qs->topics[0])
         config_report(p, qs->topics_line, "question %s: topics is empty (leave it out for all)",
                       q->id);

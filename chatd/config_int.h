@@ -111,6 +111,15 @@ struct parse {
 bool config_report(struct parse *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The size of a list item: a label's, so items copy whole. */
+#define CONFIG_LIST_ITEM_MAX (CONFIG_LABEL_MAX + 1)
+
+/* Splits list v of key on sep into trimmed items; their count, or -1
+ * (reported on line) when an item is empty or too long, or there are more
+ * than max. An empty value is an empty list. */
+int config_split(struct parse *p, int line, const char *key, const char *v, char sep,
+                 char items[][CONFIG_LIST_ITEM_MAX], int max);
+
 /* Copies text v of key into dst (size bytes with the NUL); false (after
  * reporting) when it is empty and must not be, or too long. */
 bool config_copy_text(struct parse *p, const char *key, const char *v, char *dst, size_t size,

@@ -89,24 +89,11 @@ static void check_overflow(struct parse *p, int i)
 {
     struct config *c = p->cfg;
     struct config_org *o = &c->orgs[i];
-    char list[sizeof(p->overflow[0])], *rest = list;
-    snprintf(list, sizeof(list), "%s", p->overflow[i]);
-    if (list[strspn(list, " \t")] == '\0')
-        return; /* a blank value names no org */
-    /* every comma-separated item names an org: an empty one (two commas,
-     * or one at an end) is a mistake, not skipped */
-    for (char *tok; (tok = strsep(&rest, ",")) != NULL;) {
-        while (*tok == ' ' || *tok == '\t')
-            tok++;
-        size_t n = strlen(tok);
-        while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
-            tok[--n] = '\0';
-        if (n == 0) {
-            config_report(p, p->overflow_line[i],
-                          "overflow_to of org %s has an empty item (two commas, or one at an end)",
-                          o->id);
-            continue;
-        }
+    char items[CONFIG_MAX_ORGS][CONFIG_LIST_ITEM_MAX];
+    int n = config_split(p, p->overflow_line[i], "overflow_to", p->overflow[i], ',', items,
+                         CONFIG_MAX_ORGS);
+    for (int j = 0; j < n; j++) {
+        const char *tok = items[j];
         int to = config_org_index(c, tok);
         bool twice = false;
         for (int k = 0; k < o->noverflow; k++)
