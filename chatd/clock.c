@@ -14,6 +14,13 @@ double clock_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + offset;
 }
 
+double clock_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int clock_advance(double s)
 {
     if (!(s > 0 && s <= CLOCK_ADVANCE_MAX)) /* also NaN */

@@ -10,6 +10,9 @@
  *
  * Invariants: the offset starts at 0 and only grows, by at most
  * CLOCK_ADVANCE_MAX a step; only the loop thread reads or moves it.
+ *
+ * Beside it, clock_mono(): the monotonic clock, for real waits only (a
+ * worker thread's poll, a lock's deadline), never for the hub's decisions.
  */
 #ifndef CLOCK_H
 #define CLOCK_H
@@ -22,5 +25,9 @@ double clock_now(void);
 /* Moves the clock s seconds ahead: 0, or CHAT_ERR_BAD_REQUEST (nothing
  * moved) unless 0 < s <= CLOCK_ADVANCE_MAX. */
 int clock_advance(double s);
+
+/* Seconds on the monotonic clock (never moved by a test, any thread): for
+ * real waits, such as a worker thread's poll or a lock's deadline. */
+double clock_mono(void);
 
 #endif

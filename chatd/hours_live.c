@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "chat_err.h"
+#include "clock.h"
 
 struct hours_job {
     struct hours_job *next;
@@ -155,17 +156,10 @@ static void run_job(struct hours_live *l, struct hours_job *j)
     }
 }
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *worker(void *arg)
 {
     struct hours_live *l = arg;
-    double next_poll = mono() + HOURS_LIVE_POLL_S; /* hours_live_new read the first */
+    double next_poll = clock_mono() + HOURS_LIVE_POLL_S; /* hours_live_new read the first */
     pthread_mutex_lock(&l->lock);
     while (!l->stop) {
         struct hours_job *j = l->todo;
@@ -190,10 +184,10 @@ static void *worker(void *arg)
                 l->done_tail = j;
                 woke = true;
             }
-        } else if (mono() >= next_poll) {
+        } else if (clock_mono() >= next_poll) {
             pthread_mutex_unlock(&l->lock);
             woke = refresh(l);
-            next_poll = mono() + HOURS_LIVE_POLL_S;
+            next_poll = clock_mono() + HOURS_LIVE_POLL_S;
             pthread_mutex_lock(&l->lock);
         } else {
             struct timespec ts;

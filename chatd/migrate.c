@@ -8,11 +8,12 @@
 #include "migrate.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "chat_err.h"
+#include "clock.h"
 
 /* Contract v3 §3: letter threads and their items, and the letters'
  * statistics. A thread holds only what the contract lists: id, topic, the
@@ -221,34 +222,19 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : CHAT_ERR_IO;
 }
 
-static long long now_ms(void)
+/* Whether a failure with SQLite's code was another connection's lock,
+ * and there is time left to try again (until deadline, clock_mono()):
+ * then after a short sleep. SQLite answers SQLITE_BUSY without calling the
+ * busy handler where waiting could deadlock (two connections upgrading a
+ * read lock at once, as processes opening a fresh file do), so opening and
+ * migrating try again themselves. */
+static bool busy_again(int code, double deadline)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Whether db's last failure was another connection's lock, and there is
- * time left to try again (until deadline, on the monotonic clock). SQLite
- * answers SQLITE_BUSY without calling the busy handler where waiting could
- * deadlock (two connections upgrading a read lock at once, as processes
- * opening a fresh file do), so opening and migrating try again themselves. */
-static int busy_again(sqlite3 *db, long long deadline)
-{
-    int code = sqlite3_errcode(db) & 0xff;
-    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || now_ms() >= deadline)
-        return 0;
+    code &= 0xff;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || clock_mono() >= deadline)
+        return false;
     sqlite3_sleep(10);
-    return 1;
-}
-
-/* exec, tried again while another connection holds the lock */
-static int exec_waiting(sqlite3 *db, const char *sql, long long deadline)
-{
-    int rc;
-    while ((rc = exec(db, sql)) != 0 && busy_again(db, deadline))
-        ;
-    return rc;
+    return true;
 }
 
 /* The schema version db is at, read inside the caller's transaction. */
@@ -263,14 +249,24 @@ static int schema_version(sqlite3 *db, int *version)
     return rc == SQLITE_ROW ? 0 : CHAT_ERR_IO;
 }
 
-/* Keeps SQLite's words for a failure in why, then rolls back (which would
- * leave "not an error" as db's last message). */
-static int undo(sqlite3 *db, int rc, char *why, size_t why_len)
+/* One step of migrate_to in a transaction of its own: the next
+ * migration, or (*done) nothing once db is at target. On failure the
+ * transaction is left for the caller, which reads SQLite's words first. */
+static int step(sqlite3 *db, int target, bool *done)
 {
-    if (why && why_len && rc == CHAT_ERR_IO)
-        snprintf(why, why_len, "%s", sqlite3_errmsg(db));
-    exec(db, "ROLLBACK");
-    return rc;
+    int version;
+    if (exec(db, "BEGIN IMMEDIATE") != 0 || schema_version(db, &version) != 0)
+        return CHAT_ERR_IO;
+    if (version > NMIGRATIONS)
+        return CHAT_ERR_BAD_STATE; /* made by a newer chatd */
+    *done = version >= target;
+    if (!*done) {
+        char bump[64];
+        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
+        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0)
+            return CHAT_ERR_IO;
+    }
+    return exec(db, "COMMIT");
 }
 
 int migrate_to(sqlite3 *db, int target, char *why, size_t why_len)
@@ -282,37 +278,23 @@ int migrate_to(sqlite3 *db, int target, char *why, size_t why_len)
     int now;
     if (schema_version(db, &now) == 0 && now >= target && now <= NMIGRATIONS)
         return 0;
-    /* a step that met another connection's lock is rolled back and tried
-     * again: it reads the version again, so it is never applied twice */
-    long long deadline = now_ms() + MIGRATE_WAIT_MS;
+    double deadline = clock_mono() + MIGRATE_WAIT_MS / 1000.0;
     for (;;) {
-        int version;
-        if (exec_waiting(db, "BEGIN IMMEDIATE", deadline) != 0) {
-            if (why && why_len)
-                snprintf(why, why_len, "%s", sqlite3_errmsg(db));
-            return CHAT_ERR_IO;
-        }
-        if (schema_version(db, &version) != 0) {
-            if (busy_again(db, deadline)) {
-                exec(db, "ROLLBACK");
-                continue;
-            }
-            return undo(db, CHAT_ERR_IO, why, why_len);
-        }
-        if (version > NMIGRATIONS)
-            return undo(db, CHAT_ERR_BAD_STATE, why, why_len); /* made by a newer chatd */
-        if (version >= target)
-            return exec(db, "COMMIT") == 0 ? 0 : undo(db, CHAT_ERR_IO, why, why_len);
-        char bump[64];
-        snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
-        if (exec(db, store_migrations[version]) != 0 || exec(db, bump) != 0 ||
-            exec(db, "COMMIT") != 0) {
-            if (busy_again(db, deadline)) {
-                exec(db, "ROLLBACK");
-                continue;
-            }
-            return undo(db, CHAT_ERR_IO, why, why_len);
-        }
+        bool done = false;
+        int rc = step(db, target, &done);
+        if (rc == 0 && done)
+            return 0;
+        if (rc == 0)
+            continue;
+        /* SQLite's words before the rollback turns them into "not an
+         * error"; a step that met another connection's lock is tried again
+         * and reads the version again, so it is never applied twice */
+        int code = sqlite3_errcode(db);
+        if (why && why_len && rc == CHAT_ERR_IO)
+            snprintf(why, why_len, "%s", sqlite3_errmsg(db));
+        exec(db, "ROLLBACK");
+        if (rc != CHAT_ERR_IO || !busy_again(code, deadline))
+            return rc;
     }
 }
 
@@ -341,10 +323,11 @@ int migrate_open(const char *data_dir, sqlite3 **db)
     static const char *const pragmas[] = {"PRAGMA auto_vacuum = INCREMENTAL",
                                           "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
                                           "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON"};
-    long long deadline = now_ms() + MIGRATE_WAIT_MS;
+    double deadline = clock_mono() + MIGRATE_WAIT_MS / 1000.0;
     for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++)
-        if (exec_waiting(*db, pragmas[i], deadline) != 0)
-            return CHAT_ERR_IO;
+        while (exec(*db, pragmas[i]) != 0)
+            if (!busy_again(sqlite3_errcode(*db), deadline))
+                return CHAT_ERR_IO;
     return 0;
 }
 

@@ -50,13 +50,6 @@ struct ws_session {
     struct ka_node ka;
 };
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- WebSocket ---------------------------------------------------------- */
 
 static bool handshake_ok(struct lws *wsi, enum proto_role role, const char *name)
@@ -626,14 +619,14 @@ static void after_events(struct server *s)
     if (ka >= 0 && now >= ka)
         ka_sweep(&s->ka, now, ka_ping, ka_hangup, s);
     fds_after_events(s);
-    double start = mono_s();
+    double start = clock_mono();
     if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
-        hub_note_commit(s->hub, mono_s() - start);
+        hub_note_commit(s->hub, clock_mono() - start);
     if (s->reload_pending && reload_config_file(s)) {
         s->reload_pending = false;
-        start = mono_s();
+        start = clock_mono();
         if (hub_turn_end(s->hub, now, wake_conn, NULL) > 0)
-            hub_note_commit(s->hub, mono_s() - start);
+            hub_note_commit(s->hub, clock_mono() - start);
     }
     arm_timer(s, now);
 }
