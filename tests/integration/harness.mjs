@@ -620,7 +620,7 @@ export function historyRows(history, chat) {
 /* fetch, sent again once when a kept-alive connection was closed under it
  * (the server's idle close crossing the request: undici's "fetch failed"
  * with a socket error); a refused connection is not retried. */
-async function fetchOnce(url, opts) {
+async function fetchOnceMore(url, opts) {
     try {
         return await fetch(url, opts);
     } catch (e) {
@@ -635,7 +635,7 @@ async function fetchOnce(url, opts) {
 
 /* Plain HTTP GET against the daemon. */
 export async function httpGet(port, p, headers = {}) {
-    const res = await fetchOnce(`http://127.0.0.1:${port}${p}`, { headers });
+    const res = await fetchOnceMore(`http://127.0.0.1:${port}${p}`, { headers });
     const body = await res.text();
     return { status: res.status, headers: res.headers, body };
 }

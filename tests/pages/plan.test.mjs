@@ -266,13 +266,14 @@ test('the plan view: headline, ranked hours, slots had vs needed, a new target; 
             await shot(phone, 'plan-phone390-busiest');
             await phone.locator('#plan-grids').screenshot({ path: path.join(SHOTS, 'plan-grids-phone390.png') });
             /* the keyboard gets back to midnight */
-            await phone.locator('#plan-grids table[data-topic="youth"]').evaluate((t) => t.parentNode.focus());
+            const youth = phone.locator('#plan-grids table[data-topic="youth"]');
+            await youth.evaluate((t) => t.parentNode.focus());
             for (let i = 0; i < 40; i++) await phone.keyboard.press('ArrowLeft');
-            /* a key's scroll is animated: the box gets there a moment later */
-            const box = phone.locator('#plan-grids table[data-topic="youth"]');
-            await phone.waitForFunction(() => document.querySelector('#plan-grids table[data-topic="youth"]').parentNode.scrollLeft === 0,
-                null, { timeout: 5000 }).catch(() => {});
-            assert.equal(await box.evaluate((t) => t.parentNode.scrollLeft), 0);
+            /* a key's scroll is animated: the box gets there a moment later
+             * (if it never does, the assertion says where it stopped) */
+            await phone.waitForFunction((t) => t.parentNode.scrollLeft === 0, await youth.elementHandle(), { timeout: 5000 })
+                .catch(() => {});
+            assert.equal(await youth.evaluate((t) => t.parentNode.scrollLeft), 0);
             /* a screen reader reads the table in its order: Monday, 00–01 first */
             assert.equal(await phone.locator('#plan-grids table[data-topic="youth"] tbody td').first().getAttribute('data-hour'), '0');
             assert.deepEqual(await axe(phone), []);
