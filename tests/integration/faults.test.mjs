@@ -638,7 +638,7 @@ describe('reports cannot hurt the chat', () => {
     }
 
     scenario('four coordinators ask for 400 days of /api/stats and /api/plan at once: /healthz and chat acks stay under 50 ms p99',
-        { topics: { youth: {}, parents: { audience: 'parent' } }, server: { msg_rate_per_s: 10000, msg_burst: 10000 }, timeout: 600000 },
+        { topics: { youth: {}, parents: { audience: 'parent' } }, server: { msg_rate_per_s: 10000, msg_burst: 10000 }, perf: true, timeout: 600000 },
         async (srv) => {
             const { from, to, csv, token } = await yearImported(srv);
             const { v } = await chatting(srv);
