@@ -84,13 +84,27 @@ install_node_modules() {
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/chatd-run.XXXXXX")"
 LANE=""
 LAST_OK=0
+CLK_TCK="$(getconf CLK_TCK)"
+
+# children_cpu: the CPU time (user and system, in clock ticks) of this
+# shell's children that ended so far, read without starting a process.
+children_cpu() {
+    local f
+    read -ra f </proc/$BASHPID/stat
+    # fields 16 and 17, counted after the command name's closing parenthesis
+    local i=0
+    while [ "${f[i]}" = "${f[i]%)}" ]; do i=$((i + 1)); done
+    CHILDREN_CPU=$((f[i + 14] + f[i + 15]))
+}
 
 # run_stage NAME COMMAND...: runs COMMAND, records NAME ok/FAILED in the
-# lane's results, sets LAST_OK. Never called as a condition: set -e would
-# then be off inside COMMAND.
+# lane's results with its wall and CPU seconds, sets LAST_OK. Never called
+# as a condition: set -e would then be off inside COMMAND.
 run_stage() {
-    local name="$1" start="$SECONDS" rc
+    local name="$1" start="$SECONDS" rc cpu0
     shift
+    children_cpu
+    cpu0=$CHILDREN_CPU
     say "---- $name"
     set +e
     (
@@ -99,12 +113,14 @@ run_stage() {
     )
     rc=$?
     set -e
+    children_cpu
+    local cpu=$(((CHILDREN_CPU - cpu0) / CLK_TCK))
     if [ "$rc" -eq 0 ]; then
         LAST_OK=1
-        printf '  %-24s ok      %4ds\n' "$name" $((SECONDS - start)) >>"$LOGS/$LANE.results"
+        printf '  %-24s ok      %4ds  %5d CPU s\n' "$name" $((SECONDS - start)) "$cpu" >>"$LOGS/$LANE.results"
     else
         LAST_OK=0
-        printf '  %-24s FAILED  %4ds\n' "$name" $((SECONDS - start)) >>"$LOGS/$LANE.results"
+        printf '  %-24s FAILED  %4ds  %5d CPU s\n' "$name" $((SECONDS - start)) "$cpu" >>"$LOGS/$LANE.results"
     fi
 }
 
