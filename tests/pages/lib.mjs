@@ -36,9 +36,27 @@ import {
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+/* Chromium features the tests turn off. Chromium keeps only the last
+ * --disable-features it is given, so this one list replaces the one
+ * playwright-core passes and names what the tests need of that too.
+ * - WebUIOmniboxPopup, WebUIOmniboxAimPopup, WebUIOmniboxFullPopup: every
+ *   new context (a window, in this headless mode) made two address-bar popup
+ *   pages, each a renderer of its own, that no test sees: a third of the page
+ *   tests' CPU time went to them.
+ * - AimEnabled, OptimizationHints, MediaRouter: background work for a
+ *   user's browser (AI mode, hints, casting).
+ * - HttpsUpgrades, HttpsFirstBalancedModeAutoEnable: the pages are served
+ *   over http, and so are the foreign pages a test answers itself.
+ * - PaintHolding: a page shows its first frame as soon as it has one.
+ * - AvoidCorsURLLoaderRestartOnRedirect: a cross-origin redirect goes on
+ *   while a test intercepts requests (a route). */
+const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup', 'AimEnabled',
+    'OptimizationHints', 'MediaRouter', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'PaintHolding',
+    'AvoidCorsURLLoaderRestartOnRedirect'];
 /* --host-resolver-rules: no name resolves, so no request can leave the machine */
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+    '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    `--disable-features=${DISABLED_FEATURES.join(',')}`];
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
