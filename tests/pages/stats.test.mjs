@@ -9,17 +9,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
-    ALICE, REPO, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
+    ALICE, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
-import { browser as sharedBrowser, until } from './lib.mjs';
+import { axe, browser as sharedBrowser, SHOTS, until } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
 
@@ -47,19 +43,6 @@ async function login(page, who) {
     await page.fill('#login-user', who.user);
     await page.fill('#login-password', who.password);
     await page.click('#login-submit');
-}
-
-/* axe-core on the page as it is; returns the serious and critical violations.
- * page.addScriptTag would add an inline <script>, which the page's CSP
- * (script-src 'self') rightly refuses; evaluating the source through the
- * DevTools protocol leaves the CSP in force for everything the page does. */
-const AXE_SOURCE = fs.readFileSync(AXE, 'utf8');
-async function axe(page) {
-    if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE_SOURCE);
-    const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    return res.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 /* Errors the page itself reports: script errors, CSP refusals, failed loads
