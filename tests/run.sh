@@ -89,7 +89,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 # children_cpu: the CPU time (user and system, in clock ticks) of this
 # shell's children that ended so far, and of what they waited for, read
 # without starting a process. A process nobody waited for is not in it:
-# the page tests' figure leaves out most of Chromium's renderers.
+# the page tests' figure leaves out much of Chromium's work.
 children_cpu() {
     local f
     read -ra f </proc/$BASHPID/stat
