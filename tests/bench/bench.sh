@@ -14,7 +14,9 @@
 # 20 s for --smoke), --loop epoll|poll (chatd's event loop, CHATD_EVENT_LOOP;
 # the status scenario runs on both either way), --only LIST (run only these
 # scenarios, comma-separated: queue head chat flood logins status statuspoll
-# http nginx echo; the others' rows show "-").
+# http nginx echo; the others' rows show "-"), --build DIR (measure the chatd
+# and chatadmin already built in DIR instead of building them: tests/run.sh's
+# smoke run takes the normal build's, whose figures mean little anyway).
 #
 # Every run gets a fresh chatd process on a copy of one prepared data dir
 # (transcript key pair, worker accounts, saved login tokens), with durable,
@@ -38,6 +40,7 @@ PASSPHRASE="bench passphrase 1"
 
 SMOKE=0
 SRC="$ROOT"
+PREBUILT=""
 TIMEOUT_ARG=""
 RUNS=3
 HOURS=window
@@ -72,14 +75,18 @@ while [ $# -gt 0 ]; do
         ONLY=",${2:?--only needs a list of scenarios},"
         shift
         ;;
+    --build)
+        PREBUILT="$(cd "${2:?--build needs a directory}" && pwd)"
+        shift
+        ;;
     *)
-        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--timeout S] [--loop epoll|poll] [--only LIST]\n' >&2
+        printf 'usage: tests/bench/bench.sh [--smoke] [--runs N] [--hours always|window] [--keep] [--src DIR] [--build DIR] [--timeout S] [--loop epoll|poll] [--only LIST]\n' >&2
         exit 2
         ;;
     esac
     shift
 done
-BUILD="$SRC/build-rel"
+BUILD="${PREBUILT:-$SRC/build-rel}"
 CHATD="$BUILD/chatd"
 CHATADMIN="$BUILD/chatadmin"
 LOADGEN="$ROOT/build-rel/bench/loadgen"
@@ -114,9 +121,13 @@ die() {
 # ---- build -------------------------------------------------------------------
 
 build() {
-    say "building chatd (Release) in $BUILD and the load generator in $ROOT/build-rel/bench"
-    cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCHAT_TESTS=OFF >/dev/null
-    cmake --build "$BUILD" -j2 >/dev/null
+    if [ -n "$PREBUILT" ]; then
+        say "chatd as built in $BUILD; building the load generator in $ROOT/build-rel/bench"
+    else
+        say "building chatd (Release) in $BUILD and the load generator in $ROOT/build-rel/bench"
+        cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCHAT_TESTS=OFF >/dev/null
+        cmake --build "$BUILD" -j2 >/dev/null
+    fi
     cmake -S "$ROOT/tests/bench" -B "$ROOT/build-rel/bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
     cmake --build "$ROOT/build-rel/bench" -j2 >/dev/null
     for b in "$CHATD" "$CHATADMIN" "$LOADGEN" "$ECHOD"; do
