@@ -41,8 +41,8 @@ export const DESKTOP = { width: 1280, height: 800 };
  * playwright-core passes and names what the tests need of that too.
  * - WebUIOmniboxPopup, WebUIOmniboxAimPopup, WebUIOmniboxFullPopup: every
  *   new context (a window, in this headless mode) made two address-bar popup
- *   pages, each a renderer of its own, that no test sees: a third of the page
- *   tests' CPU time went to them.
+ *   pages, each a renderer of its own, that no test sees: over a quarter of
+ *   the page tests' CPU time went to them.
  * - AimEnabled, OptimizationHints, MediaRouter: background work for a
  *   user's browser (AI mode, hints, casting).
  * - HttpsUpgrades, HttpsFirstBalancedModeAutoEnable: the pages are served
