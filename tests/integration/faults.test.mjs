@@ -66,7 +66,7 @@ function sendMsg(client, fields, timeout = 20000) {
 }
 
 scenario('another process holds the write lock for 7 s (longer than the old 5 s busy timeout): /healthz and status stay alive, acks wait, nothing is lost',
-    { timeout: 60000 }, async (srv) => {
+    { perf: true, timeout: 60000 }, async (srv) => {
         const { w, v, chat } = await chatting(srv);
         const sub = await connect(srv.port, 'status.v1');
         const first = await sub.next('status');
@@ -318,7 +318,7 @@ scenario('trying many account names cannot flush the throttle of one', { server:
     });
 
 scenario('600 idle sockets from one address: the address gets its share, /healthz from elsewhere answers at once, the log stays short',
-    { server: { max_conns_per_source: 50 }, timeout: 60000 }, async (srv) => {
+    { server: { max_conns_per_source: 50 }, perf: true, timeout: 60000 }, async (srv) => {
         const sockets = [];
         let hungUp = 0;
         await Promise.all(Array.from({ length: 600 }, () => new Promise((resolve) => {
