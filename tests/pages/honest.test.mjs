@@ -65,6 +65,10 @@ const openingIn = (minutes) => {
 /* an ISO time's clock in lang, as the pages show it */
 const clockOf = (iso, lang) => new Intl.DateTimeFormat(LOCALES[lang], { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
     .format(new Date(iso));
+/* whether an ISO time falls on a later day in Helsinki than now (the pages
+ * then say "tomorrow": a closing 180 minutes away is after midnight from 21:00) */
+const dayOf = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(d);
+const tomorrow = (iso) => dayOf(new Date(iso)) !== dayOf(new Date());
 
 const WORDS = {
     fi: {
@@ -72,8 +76,8 @@ const WORDS = {
         cutoff: (u, c) => `Uusia chatteja otettiin klo ${u} asti. Chat sulkeutuu klo ${c}.`,
         reopens: /^ Se on taas auki (tänään|huomenna) klo \d\d\.\d\d\.$/,
         full: 'Kaikki jonopaikat ovat juuri nyt käytössä. Paikkoja vapautuu, kun jonossa olevat pääsevät keskustelemaan, joten voit yrittää uudelleen muutaman minuutin päästä.',
-        closes: (c) => `Auki klo ${c} asti`,
-        queueCloses: (c) => `Chat sulkeutuu tänään klo ${c}.`,
+        closes: (c, tmr) => `Auki ${tmr ? 'huomenna ' : ''}klo ${c} asti`,
+        queueCloses: (c, tmr) => `Chat sulkeutuu ${tmr ? 'huomenna' : 'tänään'} klo ${c}.`,
         later: /hetken päästä/,
     },
     sv: {
@@ -81,8 +85,8 @@ const WORDS = {
         cutoff: (u, c) => `Nya chattar togs emot till kl. ${u}. Chatten stänger kl. ${c}.`,
         reopens: /^ Den är öppen igen (i dag|i morgon) kl\. \d\d\.\d\d\.$/,
         full: 'Alla platser i kön är tagna just nu. Platser blir lediga när de som väntar får chatta, så du kan försöka igen om några minuter.',
-        closes: (c) => `Öppen till kl. ${c}`,
-        queueCloses: (c) => `Chatten stänger i dag kl. ${c}.`,
+        closes: (c, tmr) => `Öppen till ${tmr ? 'i morgon ' : ''}kl. ${c}`,
+        queueCloses: (c, tmr) => `Chatten stänger ${tmr ? 'i morgon' : 'i dag'} kl. ${c}.`,
         later: /om en stund/,
     },
     en: {
@@ -90,8 +94,8 @@ const WORDS = {
         cutoff: (u, c) => `New chats were taken until ${u}. The chat closes at ${c}.`,
         reopens: /^ It is open again (today|tomorrow) at \d\d:\d\d\.$/,
         full: 'Every place in the queue is taken right now. Places free up as people get to chat, so you can try again in a few minutes.',
-        closes: (c) => `Open until ${c}`,
-        queueCloses: (c) => `The chat closes today at ${c}.`,
+        closes: (c, tmr) => `Open until ${tmr ? 'tomorrow at ' : ''}${c}`,
+        queueCloses: (c, tmr) => `The chat closes ${tmr ? 'tomorrow' : 'today'} at ${c}.`,
         later: /in a moment/,
     },
 };
@@ -214,16 +218,16 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
                 const words = WORDS[lang];
                 const v = await visitorIn(page, base, lang);
                 const parents = v.locator('#topics [data-topic="parents"]');
-                assert.equal(await parents.locator('.topic-closes').textContent(), words.closes(clockOf(parentsSt.closes_at, lang)));
+                assert.equal(await parents.locator('.topic-closes').textContent(), words.closes(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at)));
                 assert.equal(await v.locator('#topics [data-topic="youth"] .topic-closes').textContent(),
-                    words.closes(clockOf(youthSt.closes_at, lang)));
+                    words.closes(clockOf(youthSt.closes_at, lang), tomorrow(youthSt.closes_at)));
                 await clean(v);
                 if (lang === 'fi') await shotTop(v, 'honest-closes-cards-fi-390');
 
                 await parents.click();
                 await v.locator('#view-queue').waitFor();
                 await v.locator('#queue-closes').waitFor();
-                assert.equal(await v.locator('#queue-closes').textContent(), words.queueCloses(clockOf(parentsSt.closes_at, lang)));
+                assert.equal(await v.locator('#queue-closes').textContent(), words.queueCloses(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at)));
                 assert.equal(await v.locator('#queue-closing').isVisible(), false, 'three hours to go: nothing to warn of');
                 await clean(v);
                 if (lang === 'fi') await shotTop(v, 'honest-queue-closes-fi-390');
