@@ -98,6 +98,11 @@ function domReady() {
   });
 }
 
+/* Intl formatters are slow to make (each looks its locale up) and quick to
+ * use; the statistics page formats thousands of numbers and days. One per
+ * kind, locale and options, made on first use. */
+var formatters = new Map();
+
 var I18N = {
   langs: [],                   /* [{code, name, dir}] as listed by /api/langs and loaded */
   lang: FALLBACK,
@@ -131,6 +136,20 @@ var I18N = {
     return f && typeof f.locale === 'string' ? f.locale : I18N.lang;
   },
 
+  /* A formatter of kind (Intl.NumberFormat, Intl.DateTimeFormat,
+   * Intl.PluralRules, Intl.ListFormat) for the current locale and opts; it
+   * throws as the constructor does. */
+  intl: function (Kind, opts) {
+    var locale = I18N.locale();
+    var key = Kind.name + ' ' + locale + ' ' + JSON.stringify(opts || {});
+    var f = formatters.get(key);
+    if (!f) {
+      f = new Kind(locale, opts);
+      formatters.set(key, f);
+    }
+    return f;
+  },
+
   /* "ltr" or "rtl", the current language's direction. */
   dir: function () {
     var f = tables[I18N.lang];
@@ -154,7 +173,7 @@ var I18N = {
       opts.month = 'numeric';
     }
     try {
-      return new Intl.DateTimeFormat(I18N.locale(), opts).format(d);
+      return I18N.intl(Intl.DateTimeFormat, opts).format(d);
     } catch (e) {
       return d.toLocaleString();
     }
@@ -174,7 +193,7 @@ var I18N = {
     if (days === 1) return I18N.t('time.tomorrow', { time: time });
     var day;
     try {
-      day = new Intl.DateTimeFormat(I18N.locale(), { weekday: 'short', day: 'numeric', month: 'numeric' }).format(d);
+      day = I18N.intl(Intl.DateTimeFormat, { weekday: 'short', day: 'numeric', month: 'numeric' }).format(d);
     } catch (e) {
       day = d.toDateString();
     }

@@ -273,7 +273,7 @@ function renderMonitored(c) {
 function monitoredText(list) {
   var who = list.join(', ');
   try {
-    who = new Intl.ListFormat(I18N.locale(), { style: 'long', type: 'conjunction' }).format(list);
+    who = I18N.intl(Intl.ListFormat, { style: 'long', type: 'conjunction' }).format(list);
   } catch (e) { /* the commas above */ }
   return Staff.plural(list.length, 'c.chat.monitored.one', 'c.chat.monitored.other', { who: who });
 }

@@ -229,7 +229,7 @@ function dayName(ymd, style) {
     ? { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }
     : { weekday: 'short', day: 'numeric', month: 'numeric', timeZone: 'UTC' };
   try {
-    return new Intl.DateTimeFormat(I18N.locale(), opts).format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+    return I18N.intl(Intl.DateTimeFormat, opts).format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
   } catch (e) {
     return ymd;
   }

@@ -229,7 +229,7 @@ function notify(title, body) {
 function plural(n, one, other, vars) {
   var form = Number(n) === 1 ? 'one' : 'other';
   try {
-    form = new Intl.PluralRules(I18N.locale()).select(Number(n));
+    form = I18N.intl(Intl.PluralRules).select(Number(n));
   } catch (e) { /* the guess above */ }
   return t(form === 'one' ? one : other, Object.assign({ n: n }, vars || {}));
 }

@@ -8,7 +8,7 @@ var t = I18N.t;
 
 function nf(n, opts) {
   try {
-    return new Intl.NumberFormat(I18N.locale(), opts).format(n);
+    return I18N.intl(Intl.NumberFormat, opts).format(n);
   } catch (e) {
     return String(n);
   }
@@ -25,7 +25,7 @@ function num(n) { return nf(n || 0); }
 function tn(key, count, vars, opts) {
   var form = 'other';
   try {
-    form = new Intl.PluralRules(I18N.locale(), opts || {}).select(Number(count) || 0);
+    form = I18N.intl(Intl.PluralRules, opts).select(Number(count) || 0);
   } catch (e) { /* the "other" form */ }
   return t(form !== 'other' && I18N.has(key + '.' + form) ? key + '.' + form : key, vars);
 }
@@ -70,7 +70,7 @@ function formatDay(ymd, opts) {
   var o = { timeZone: 'UTC' };
   for (var k in opts) if (Object.prototype.hasOwnProperty.call(opts, k)) o[k] = opts[k];
   try {
-    return new Intl.DateTimeFormat(I18N.locale(), o).format(new Date(Date.UTC(p[0], p[1] - 1, p[2])));
+    return I18N.intl(Intl.DateTimeFormat, o).format(new Date(Date.UTC(p[0], p[1] - 1, p[2])));
   } catch (e) {
     return ymd;
   }

@@ -53,12 +53,18 @@ function bar(share, cls) {
   return svg;
 }
 
-/* Scroll containers are focusable only while they scroll (keyboard users can then scroll them). */
+/* Scroll containers are focusable only while they scroll (keyboard users
+ * can then scroll them). Every box is measured before any is changed: a
+ * change between two measurements would make the browser lay the page out
+ * again for each box. */
 function updateScrollRegions() {
   var regions = document.querySelectorAll('.table-scroll');
-  for (var i = 0; i < regions.length; i++) {
-    if (regions[i].scrollWidth > regions[i].clientWidth + 1) regions[i].tabIndex = 0;
-    else regions[i].removeAttribute('tabindex');
+  var scrolls = [];
+  for (var i = 0; i < regions.length; i++) scrolls.push(regions[i].scrollWidth > regions[i].clientWidth + 1);
+  for (var j = 0; j < regions.length; j++) {
+    if (scrolls[j] === regions[j].hasAttribute('tabindex')) continue;
+    if (scrolls[j]) regions[j].tabIndex = 0;
+    else regions[j].removeAttribute('tabindex');
   }
 }
 
