@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "config.h"
+#include "cpu_time.h"
 #include "plan_report.h"
 #include "stats.h"
 
@@ -42,11 +43,6 @@ static void walk(time_t from, time_t to, long weeks[PLAN_WEEK_HOURS])
         time_t next = stats_hour_start(t + 3600);
         t = next > t ? next : t + 3600;
     }
-}
-
-static double cpu_s(void)
-{
-    return (double)clock() / CLOCKS_PER_SEC;
 }
 
 /* Every hour of week 2 times, but one: 1 or 3. */
@@ -127,9 +123,9 @@ static void test_any_period_is_counted_at_once(void **state)
     long weeks[PLAN_WEEK_HOURS], sum = 0;
     (void)state;
     time_t from = day("1970-01-02"), to = stats_parse_day("9999-12-31", 1);
-    double t0 = cpu_s();
+    double t0 = cpu_seconds();
     plan_report_weeks(from, to, weeks);
-    double took = cpu_s() - t0;
+    double took = cpu_seconds() - t0;
     for (int k = 0; k < PLAN_WEEK_HOURS; k++)
         sum += weeks[k];
     /* a skipped hour and a repeated one each count as they passed */
@@ -171,9 +167,9 @@ static void test_redistribution_stays_short(void **state)
         assert_int_equal(add_hour(rep, t, 998), 0);
     struct plan_target target = {PLAN_TARGET_WAIT_S, PLAN_TARGET_SHARE};
     FILE *out = open_memstream(&text, &len);
-    double t0 = cpu_s();
+    double t0 = cpu_seconds();
     assert_int_equal(plan_report_print(rep, &target, true, STATS_JSON, out), 0);
-    double took = cpu_s() - t0;
+    double took = cpu_seconds() - t0;
     fclose(out);
     /* past PLAN_REPORT_REDISTRIBUTE_MAX: no proposal, and no long walk */
     assert_non_null(strstr(text, "\"slots_proposed\":null"));
