@@ -2,10 +2,12 @@
  *
  * daemon(opts, fn) starts a real chatd (harness.mjs) on a port picked here, so
  * that allowed_origins can name the origin the pages are served from. The
- * headless Debian Chromium is one per test file (node --test runs each file in
- * a process of its own): launched by the first daemon() or browser() call,
- * closed when the file's tests are done. opts.config is config text added after
- * the harness's [server] and [topic] sections (e.g. [question ID] sections).
+ * headless Debian Chromium (chromium.mjs) is the suite's one, which each file
+ * connects to when suite.mjs runs them (node --test runs each file in a
+ * process of its own), or the file's own when it runs alone: reached by the
+ * first daemon() or browser() call, let go when the file's tests are done.
+ * opts.config is config text added after the harness's [server] and [topic]
+ * sections (e.g. [question ID] sections).
  * fn gets {srv, browser, base, page(viewport, opts), foreign, allowOrigin}.
  * page() opens a page in a browser context of its own, so nothing (storage,
  * cookies, routes, init scripts) is shared between pages or tests; every
@@ -28,36 +30,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { after } from 'node:test';
-import { chromium } from 'playwright-core';
 import {
     ALICE, CHATADMIN, PASSPHRASE, REPO, configText, dumpServer, prepare, run, spawnChatd,
 } from '../integration/harness.mjs';
+import { launch } from './chromium.mjs';
 
 export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
-/* Chromium features the tests turn off. Chromium keeps only the last
- * --disable-features it is given, so this one list replaces the one
- * playwright-core passes and names what the tests need of that too.
- * - WebUIOmniboxPopup, WebUIOmniboxAimPopup, WebUIOmniboxFullPopup: every
- *   new context (a window, in this headless mode) made two address-bar popup
- *   pages, each a renderer of its own, that no test sees: over a quarter of
- *   the page tests' CPU time went to them.
- * - AimEnabled, OptimizationHints, MediaRouter: background work for a
- *   user's browser (AI mode, hints, casting).
- * - HttpsUpgrades, HttpsFirstBalancedModeAutoEnable: the pages are served
- *   over http, and so are the foreign pages a test answers itself.
- * - PaintHolding: a page shows its first frame as soon as it has one.
- * - AvoidCorsURLLoaderRestartOnRedirect: a cross-origin redirect goes on
- *   while a test intercepts requests (a route). */
-const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup', 'AimEnabled',
-    'OptimizationHints', 'MediaRouter', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'PaintHolding',
-    'AvoidCorsURLLoaderRestartOnRedirect'];
-/* --host-resolver-rules: no name resolves, so no request can leave the machine */
-export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    `--disable-features=${DISABLED_FEATURES.join(',')}`];
-
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
@@ -72,13 +52,11 @@ export function freePort() {
     });
 }
 
-export function launch() {
-    return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
-}
-
-/* The file's one browser: launched on first use, relaunched should it have
- * gone away (a crash), closed after the file's last test. The hook is the
- * root's (registered when this module loads), not a test's. */
+/* The file's one browser: the suite's (suite.mjs), connected to on first
+ * use, or one of the file's own when the file runs alone; connected or
+ * launched again should it have gone away (a crash), closed (or left)
+ * after the file's last test. The hook is the root's (registered when this
+ * module loads), not a test's. */
 let shared = null;
 export function browser() {
     if (!shared) {
@@ -367,6 +345,14 @@ export function layoutProblems() {
         }
     }
     return out;
+}
+
+/* The text of a download (playwright's Download): read through the browser
+ * connection, as a file of the suite's browser has no path here. */
+export async function downloadText(dl) {
+    const chunks = [];
+    for await (const c of await dl.createReadStream()) chunks.push(c);
+    return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function shot(p, name) {

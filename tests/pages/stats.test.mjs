@@ -14,7 +14,7 @@ import {
     ALICE, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
-import { axe, browser as sharedBrowser, SHOTS, until } from './lib.mjs';
+import { axe, browser as sharedBrowser, SHOTS, until, downloadText } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
@@ -190,7 +190,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         await step('the CSV download has chatadmin\'s columns and every bucket', async () => {
             const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
             assert.match(dl.suggestedFilename(), /^chatd-stats-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
-            const lines = fs.readFileSync(await dl.path(), 'utf8').trim().split('\n');
+            const lines = (await downloadText(dl)).trim().split('\n');
             assert.match(lines[0], /^topic,hour,open_s,/);
             const cli = await srv.admin(['stats', '--from', today(), '--to', today(), '--format', 'csv']);
             assert.equal(cli.code, 0, cli.stderr);

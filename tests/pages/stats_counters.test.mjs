@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { addWorker, step } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, shot } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TOPICS = {
@@ -107,7 +107,7 @@ test('issue 27: staffed share within opening hours, alerts, first reply, transfe
 
         await step('the CSV has the counters', async () => {
             const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#csv')]);
-            const [head, ...lines] = fs.readFileSync(await dl.path(), 'utf8').trim().split('\n');
+            const [head, ...lines] = (await downloadText(dl)).trim().split('\n');
             const cols = head.split(',');
             for (const c of ['alerts', 'first_reply_s', 'first_replies', 'transfers', 'blocks']) assert.ok(cols.includes(c), c);
             const row = lines.map((l) => l.split(',')).find((f) => f[0] === 'youth' && f[1].startsWith('2026-11-02T18'));

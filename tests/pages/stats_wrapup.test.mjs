@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import {
     ALICE, addWorker, endHour, httpGet, request, step, terminateClients, visitorHello, workerLogin, workerOnDutyAs,
 } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, shot, until } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS, until } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TZ = 'Europe/Helsinki';
@@ -268,7 +268,7 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
 
             await step('the CSV has the new counters, as chatadmin writes them', async () => {
                 const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#csv')]);
-                const lines = fs.readFileSync(await dl.path(), 'utf8').trim().split('\n');
+                const lines = (await downloadText(dl)).trim().split('\n');
                 const cols = lines[0].split(',');
                 for (const k of ['wrapups', 'wrapup_s', 'kind_counselling', 'kind_abusive', 'cat_family', 'cat_other',
                     'helped_yes', 'helped_somewhat', 'helped_no', 'again_yes', 'again_no']) assert.ok(cols.includes(k), k);

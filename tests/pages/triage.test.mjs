@@ -10,12 +10,11 @@
  * statistics page counts urgent joins and each answer per topic. axe-core
  * finds nothing serious; screenshots at phone width in screenshots/. */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
 import { test } from 'node:test';
 import { endHour, httpGet, request, step, visitorHello, workerLogin, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, daemon, layoutProblems, shot, visitorOpen,
+    axe, chatPanel, consoleLogin, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS, visitorOpen,
 } from './lib.mjs';
 
 const QUESTIONS = `
@@ -435,7 +434,7 @@ test('the statistics page counts urgent joins and each answer per topic', { time
 
         await step('the CSV has chatadmin\'s columns, urgent and the answers among them', async () => {
             const [dl] = await Promise.all([s.waitForEvent('download'), s.click('#csv')]);
-            const head = fs.readFileSync(await dl.path(), 'utf8').split('\n')[0];
+            const head = (await downloadText(dl)).split('\n')[0];
             const cli = await srv.admin(['stats', '--from', day, '--to', day, '--format', 'csv']);
             assert.equal(cli.code, 0, cli.stderr);
             assert.equal(head, cli.stdout.split('\n')[0]);
