@@ -133,9 +133,9 @@ skip_stage() {
 }
 
 # generator DIR: the CMake generator option for a new build tree DIR, Ninja
-# (a third less CPU than make for the same build: make re-reads its
-# dependency files once per target); an existing tree keeps the one it was
-# made with, which CMake cannot change.
+# (about a quarter less CPU than make for the same build: CMake's makefiles
+# run a make and a dependency scan of their own for each target); an
+# existing tree keeps the one it was made with, which CMake cannot change.
 generator() {
     [ -e "$ROOT/$1/CMakeCache.txt" ] || printf '%s\n' -GNinja
 }
