@@ -691,11 +691,16 @@ describe('reports cannot hurt the chat', () => {
                 console.log(`round ${k}, no reports: /healthz ${stat(idle.healthz)}; chat ack ${stat(idle.ack)}`);
                 return idle;
             };
-            /* Within the bound: p99 < 50 ms; on a machine so busy that the
-             * probe alone misses that (others' work, and the disk: an ack
-             * waits for fsync), no worse than twice what it got then. A
-             * report made on the loop stalls both by seconds. */
-            const within = (during, idle) => p99(during) < 50 || (p99(idle) >= 50 && p99(during) < 2 * p99(idle));
+            /* Within the bound: p99 under 50 ms, or under twice what the
+             * probe alone got just before (others' work on a busy machine,
+             * and the disk: an ack waits for fsync). Twice the probe's own
+             * p99 holds whatever that was: a bound that allowed twice only
+             * from an idle p99 of 50 ms up failed a clean-clone run whose
+             * idle ack p99 was 40.1 ms and during the reports 50.2 ms (the
+             * four clients and the report thread are five more processes on
+             * the machine). A report made on the loop stalls both by
+             * seconds. */
+            const within = (during, idle) => p99(during) < Math.max(50, 2 * p99(idle));
             /* up to five rounds: one within the bound is enough */
             let ok = false;
             for (let k = 1; k <= 5 && !ok; k++) {
