@@ -8,12 +8,10 @@
  * under test here. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endHour, httpGet, request, terminateClients, workerLogin, workerOnDuty } from '../integration/harness.mjs';
-import { PHONE, axe, daemon, layoutProblems, roundTrip, shot, until, visitorOpen } from './lib.mjs';
+import { httpGet, request, terminateClients, workerLogin, workerOnDuty } from '../integration/harness.mjs';
+import { PHONE, axe, daemon, endedDays, layoutProblems, roundTrip, shot, until, visitorOpen } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1' };
-const TZ = 'Europe/Helsinki';
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
 
 /* The visitor page joins youth; the worker takes the chat and ends it: the
  * page shows the ended view with its feedback form. Returns the chat id. */
@@ -31,9 +29,9 @@ async function chatEndedByWorker(v, w) {
  * ended first: the API holds ended hours only). */
 async function feedbackSums(srv) {
     const { port } = srv;
-    await endHour(srv);
+    const { from, to } = await endedDays(srv);
     const cora = await workerLogin(port, CORA.user, CORA.password);
-    const r = await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${cora.welcome.token}` });
+    const r = await httpGet(port, `/api/stats?from=${from}&to=${to}`, { Authorization: `Bearer ${cora.welcome.token}` });
     assert.equal(r.status, 200);
     const sums = {};
     for (const b of JSON.parse(r.body).buckets) {

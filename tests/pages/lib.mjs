@@ -31,7 +31,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { after } from 'node:test';
 import {
-    ALICE, CHATADMIN, PASSPHRASE, REPO, configText, dumpServer, prepare, run, spawnChatd,
+    ALICE, CHATADMIN, PASSPHRASE, REPO, configText, dumpServer, endHour, prepare, run, spawnChatd,
 } from '../integration/harness.mjs';
 import { launch } from './chromium.mjs';
 
@@ -240,6 +240,19 @@ export async function daemon(opts, fn) {
         await Promise.all(b.contexts().map((c) => c.close().catch(() => {})));
         await srv.cleanup();
     }
+}
+
+/* The service's day (YYYY-MM-DD, Europe/Helsinki) of t, epoch seconds. */
+export const serviceDay = (t) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(t * 1000));
+
+/* Ends chatd's running hour (endHour) and returns /api/stats's from and to
+ * for every hour ended so far. chatd's test clock runs ahead of the wall
+ * clock by each hour a test ended, so from 23:00 service time what it counts
+ * falls on the next day: a day taken from the wall clock missed it (a
+ * clean-clone run at 23:2x found a feedback answer counted 0 times). */
+export async function endedDays(srv) {
+    const now = await endHour(srv);
+    return { from: serviceDay(now - 86400), to: serviceDay(now - 2) };
 }
 
 /* Opens the console, logs in as alice with the form and, when topics are

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import {
     ALICE, addWorker, endHour, httpGet, request, step, terminateClients, visitorHello, workerLogin, workerOnDutyAs,
 } from '../integration/harness.mjs';
-import { axe, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS, until } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, endedDays, layoutProblems, PHONE, shot, SHOTS, until } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TZ = 'Europe/Helsinki';
@@ -53,8 +53,8 @@ function slot(iso) {
 }
 
 async function apiStats(srv, token) {
-    await endHour(srv); /* the API holds ended hours only */
-    const r = await httpGet(srv.port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${token}` });
+    const { from, to } = await endedDays(srv); /* the API holds ended hours only */
+    const r = await httpGet(srv.port, `/api/stats?from=${from}&to=${to}`, { Authorization: `Bearer ${token}` });
     assert.equal(r.status, 200);
     return JSON.parse(r.body);
 }

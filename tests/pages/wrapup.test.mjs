@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { WEB_ROOT, addWorker, endHour, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
+import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
 import {
-    SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, layoutProblems, until,
+    SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, endedDays, layoutProblems, until,
 } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -46,9 +46,8 @@ async function counts(srv) {
         await addWorker(srv, CORA, 'coordinator');
         srv.statsToken = (await workerLogin(srv.port, CORA.user, CORA.password)).welcome.token;
     }
-    const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
-    await endHour(srv); /* the API holds ended hours only */
-    const r = await httpGet(srv.port, `/api/stats?from=${day}&to=${day}`, { authorization: `Bearer ${srv.statsToken}` });
+    const { from, to } = await endedDays(srv); /* the API holds ended hours only */
+    const r = await httpGet(srv.port, `/api/stats?from=${from}&to=${to}`, { authorization: `Bearer ${srv.statsToken}` });
     assert.equal(r.status, 200, r.body);
     const sum = {};
     for (const b of JSON.parse(r.body).buckets) {
