@@ -242,8 +242,10 @@ export async function daemon(opts, fn) {
     }
 }
 
-/* The service's day (YYYY-MM-DD, Europe/Helsinki) of t, epoch seconds. */
-export const serviceDay = (t) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(t * 1000));
+/* The service's day (YYYY-MM-DD, Europe/Helsinki) of t, epoch seconds (now
+ * by the wall clock unless given). */
+export const serviceDay = (t = Date.now() / 1000) =>
+    new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(t * 1000));
 
 /* Ends chatd's running hour (endHour) and returns /api/stats's from and to
  * for every hour ended so far. chatd's test clock runs ahead of the wall

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
-import { DESKTOP, SHOTS, axe, daemon, layoutProblems, shot, visitorOpen } from './lib.mjs';
+import { axe, daemon, DESKTOP, layoutProblems, serviceDay, shot, SHOTS, visitorOpen } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const Q = require(path.join(WEB_ROOT, 'quiet.js'));
@@ -103,7 +103,7 @@ function localHour(day, hour) {
  * after ten minutes. */
 function statsCsv(dir, ids) {
     const lines = ['topic,hour,open_s,joins,queued,answered,wait_answered_s'];
-    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
+    const today = serviceDay();
     for (let back = 21; back >= 1; back--) {
         const d = new Date(`${today}T12:00:00Z`);
         d.setUTCDate(d.getUTCDate() - back);
@@ -233,7 +233,7 @@ test('the visitor page and the widget name the quieter times of a closed or busy
 
         await step('the statistics page: per week the joins in quiet hours', async () => {
             await addWorker(srv, CORA, 'coordinator');
-            const today = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
+            const today = serviceDay();
             const day = (back) => {
                 const d = new Date(`${today}T12:00:00Z`);
                 d.setUTCDate(d.getUTCDate() - back);

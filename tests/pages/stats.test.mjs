@@ -14,7 +14,7 @@ import {
     ALICE, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
-import { axe, browser as sharedBrowser, SHOTS, until, downloadText } from './lib.mjs';
+import { axe, browser as sharedBrowser, downloadText, serviceDay, SHOTS, until } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
@@ -28,7 +28,6 @@ function freePort() {
     });
 }
 
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
 
 /* Weekday (Mon = 0) and hour of a bucket's hour in the service's zone, worked
  * out independently of the page (through a Date and Intl, not the text). */
@@ -99,7 +98,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
 
         /* what the daemon says, to hold the page against */
         const cora = await workerLogin(port, CORA.user, CORA.password);
-        const api = await httpGet(port, `/api/stats?from=${today()}&to=${today()}`, { Authorization: `Bearer ${cora.welcome.token}` });
+        const api = await httpGet(port, `/api/stats?from=${serviceDay()}&to=${serviceDay()}`, { Authorization: `Bearer ${cora.welcome.token}` });
         assert.equal(api.status, 200);
         const buckets = JSON.parse(api.body).buckets;
         terminateClients();
@@ -136,7 +135,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         await step('the coordinator logs in and sees the numbers (Finnish)', async () => {
             await login(page, CORA);
             await page.locator('#fig-answer-rate').waitFor();
-            assert.equal(await page.inputValue('#to'), today(), 'the period ends today in the service zone');
+            assert.equal(await page.inputValue('#to'), serviceDay(), 'the period ends today in the service zone');
             assert.match(await page.locator('#fig-answer-rate .figure-value').innerText(), /^50\s?%$/);
             assert.match(await page.locator('#fig-answer-rate .figure-detail').innerText(), /1 vastattu, jonoon tuli 2/);
             assert.equal(await page.locator('#fig-joins .figure-value').innerText(), '3');
@@ -198,7 +197,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             assert.match(dl.suggestedFilename(), /^chatd-stats-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
             const lines = (await downloadText(dl)).trim().split('\n');
             assert.match(lines[0], /^topic,hour,open_s,/);
-            const cli = await srv.admin(['stats', '--from', today(), '--to', today(), '--format', 'csv']);
+            const cli = await srv.admin(['stats', '--from', serviceDay(), '--to', serviceDay(), '--format', 'csv']);
             assert.equal(cli.code, 0, cli.stderr);
             assert.equal(lines[0], cli.stdout.split('\n')[0], 'same header as chatadmin stats');
             assert.equal(lines.length, 1 + buckets.length);
@@ -221,8 +220,8 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             await page.click('#show');
             await page.locator('#errors').filter({ hasText: 'must not be after' }).waitFor();
             assert.equal(await page.evaluate(() => document.activeElement.id), 'from');
-            await page.fill('#from', today());
-            await page.fill('#to', today());
+            await page.fill('#from', serviceDay());
+            await page.fill('#to', serviceDay());
             await page.click('#show');
             await page.locator('#errors').filter({ hasText: /\S/ }).waitFor({ state: 'hidden' });
             assert.equal(await page.locator('#fig-joins .figure-value').innerText(), '3');
@@ -243,7 +242,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
             await page.click('#logout');
             await page.locator('#login-view').waitFor();
             assert.equal(await page.evaluate(() => sessionStorage.getItem('stats.token')), null);
-            await until(async () => (await httpGet(port, `/api/stats?from=${today()}&to=${today()}`,
+            await until(async () => (await httpGet(port, `/api/stats?from=${serviceDay()}&to=${serviceDay()}`,
                 { Authorization: `Bearer ${token}` })).status === 401, { what: 'the token is revoked' });
             assert.equal((await request(console_, { type: 'ping' })).type, 'pong', 'the console tab goes on');
             assert.equal(console_.closeInfo, null);

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import {
     ALICE, addWorker, endHour, httpGet, request, step, terminateClients, visitorHello, workerLogin, workerOnDutyAs,
 } from '../integration/harness.mjs';
-import { axe, daemon, DESKTOP, downloadText, endedDays, layoutProblems, PHONE, shot, SHOTS, until } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, endedDays, layoutProblems, PHONE, serviceDay, shot, SHOTS, until } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TZ = 'Europe/Helsinki';
@@ -24,7 +24,6 @@ const TOPICS = {
     youth: { wrapup_s: 60 },
     parents: { audience: 'parent', wrapup_s: 1, title_fi: 'Vanhempien chat', title_sv: 'Föräldrachatten', title_en: 'Parents chat' },
 };
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date());
 
 /* The chats: topic, wrap-up (null: none is sent, its time runs out) and
  * the visitor's answers after the chat (null: none). */
@@ -272,7 +271,7 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
                 const cols = lines[0].split(',');
                 for (const k of ['wrapups', 'wrapup_s', 'kind_counselling', 'kind_abusive', 'cat_family', 'cat_other',
                     'helped_yes', 'helped_somewhat', 'helped_no', 'again_yes', 'again_no']) assert.ok(cols.includes(k), k);
-                const cli = await srv.admin(['stats', '--from', today(), '--to', today(), '--format', 'csv']);
+                const cli = await srv.admin(['stats', '--from', serviceDay(), '--to', serviceDay(), '--format', 'csv']);
                 assert.equal(cli.code, 0, cli.stderr);
                 assert.equal(lines[0], cli.stdout.split('\n')[0], 'same header as chatadmin stats');
                 const col = cols.indexOf('cat_family');

@@ -14,7 +14,7 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { endHour, httpGet, request, step, visitorHello, workerLogin, workerOnDuty } from '../integration/harness.mjs';
 import {
-    axe, chatPanel, consoleLogin, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS, visitorOpen,
+    axe, chatPanel, consoleLogin, daemon, DESKTOP, downloadText, layoutProblems, PHONE, serviceDay, shot, SHOTS, visitorOpen,
 } from './lib.mjs';
 
 const QUESTIONS = `
@@ -380,7 +380,7 @@ test('the statistics page counts urgent joins and each answer per topic', { time
         });
 
         const cora = await workerLogin(srv.port, CORA.user, CORA.password);
-        const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date());
+        const day = serviceDay();
         await endHour(srv); /* the API and the page hold ended hours only */
         await step('what the daemon counts, to hold the page against', async () => {
             const api = await httpGet(srv.port, `/api/stats?from=${day}&to=${day}`, { Authorization: `Bearer ${cora.welcome.token}` });
