@@ -179,17 +179,19 @@ var I18N = {
     }
   },
 
-  /* An ISO-8601 time as a moment a person plans by: "today at 17:00"
-   * (with plainToday only the clock, as in "until 20:00"), "tomorrow at
-   * 17:00" or "Mon 8.12. at 17:00", by the days of this browser's calendar. */
-  formatWhen: function (iso, plainToday) {
+  /* An ISO-8601 time as a moment a person plans by: "today at 17:00",
+   * "tomorrow at 17:00" or "Mon 8.12. at 17:00", by the days of this
+   * browser's calendar. todayKey words a time today (or earlier) instead of
+   * 'time.today': 'time.clock' gives the bare clock, as in "until 20:00",
+   * and 'time.at' the clock after a verb, as in "closes at 20:00". */
+  formatWhen: function (iso, todayKey) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) return '';
     var time = I18N.formatTime(iso, false);
     var now = new Date();
     var day0 = function (x) { return new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime(); };
     var days = Math.round((day0(d) - day0(now)) / 86400000);
-    if (days <= 0) return I18N.t(plainToday ? 'time.clock' : 'time.today', { time: time });
+    if (days <= 0) return I18N.t(todayKey || 'time.today', { time: time });
     if (days === 1) return I18N.t('time.tomorrow', { time: time });
     var day;
     try {

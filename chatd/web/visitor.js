@@ -522,7 +522,7 @@ function renderQueue() {
 function closingText(closesAt, left, nextOpen) {
   var parts = [t(left > 0 ? 'v.queue.closing' : 'v.queue.closed', {
     min: Math.max(1, Math.ceil(left / 60)),
-    when: I18N.formatWhen(closesAt, true)
+    when: I18N.formatWhen(closesAt, 'time.at')
   }), t('v.queue.closing.what')];
   if (nextOpen) parts.push(t('v.topic.reopens', { when: I18N.formatWhen(nextOpen) }));
   return parts.join(' ');

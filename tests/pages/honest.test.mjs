@@ -23,8 +23,8 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { ALICE, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, countTones, daemon, layoutProblems, roundTrip, shot, visitorOpen,
-    visitorSend, workerSend,
+    DESKTOP, PHONE, SHOTS, axe, chatPanel, clockTo, consoleLogin, countTones, daemon, layoutProblems, nextServiceTime, pageClock,
+    roundTrip, serviceDay, serviceMinutes, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
@@ -41,39 +41,33 @@ const HELP = {
 };
 const HELP_CONFIG = `[help]\ntext_fi = ${HELP.fi}\ntext_sv = ${HELP.sv}\ntext_en = ${HELP.en}`;
 
-/* Minutes since midnight in Helsinki now. */
-function helsinkiMinutes() {
-    const p = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-        .formatToParts(new Date());
-    const get = (k) => Number(p.find((x) => x.type === k).value);
-    return get('hour') * 60 + get('minute');
-}
 const hhmm = (m) => {
     const x = ((m % 1440) + 1440) % 1440;
     return `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
 };
-/* hours that close `minutes` (and a few seconds) from now, open for 4 h */
-const closingIn = (minutes) => {
-    const close = helsinkiMinutes() + 1 + minutes;
+/* hours that close `minutes` (and a few seconds) from now (or from at,
+ * epoch ms), open for 4 h */
+const closingIn = (minutes, at = Date.now()) => {
+    const close = serviceMinutes(at) + 1 + minutes;
     return `daily ${hhmm(close - 240)}-${hhmm(close)}`;
 };
 /* hours that open `minutes` from now */
 const openingIn = (minutes) => {
-    const open = helsinkiMinutes() + 1 + minutes;
+    const open = serviceMinutes() + 1 + minutes;
     return `daily ${hhmm(open)}-${hhmm(open + 240)}`;
 };
 /* an ISO time's clock in lang, as the pages show it */
 const clockOf = (iso, lang) => new Intl.DateTimeFormat(LOCALES[lang], { timeZone: TZ, hour: '2-digit', minute: '2-digit' })
     .format(new Date(iso));
-/* whether an ISO time falls on a later day in Helsinki than now (the pages
- * then say "tomorrow": a closing 180 minutes away is after midnight from 21:00) */
-const dayOf = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(d);
-const tomorrow = (iso) => dayOf(new Date(iso)) !== dayOf(new Date());
+/* whether an ISO time falls on a later day in Helsinki than now, on clocks
+ * `ahead` ms ahead of the wall clock (the pages then say "tomorrow") */
+const tomorrow = (iso, ahead = 0) => serviceDay(Date.parse(iso) / 1000) !== serviceDay((Date.now() + ahead) / 1000);
 
 const WORDS = {
     fi: {
         cutoffBadge: 'Ei enää uusia chatteja tänään',
-        cutoff: (u, c) => `Uusia chatteja otettiin klo ${u} asti. Chat sulkeutuu klo ${c}.`,
+        cutoff: (u, c, uTmr, cTmr) => `Uusia chatteja otettiin ${uTmr ? 'huomenna ' : ''}klo ${u} asti. Chat sulkeutuu ${cTmr ? 'huomenna ' : ''}klo ${c}.`,
+        closing: (c, tmr) => `Chat sulkeutuu \\d+ minuutin päästä, ${tmr ? 'huomenna ' : ''}klo ${c}\\. `,
         reopens: /^ Se on taas auki (tänään|huomenna) klo \d\d\.\d\d\.$/,
         full: 'Kaikki jonopaikat ovat juuri nyt käytössä. Paikkoja vapautuu, kun jonossa olevat pääsevät keskustelemaan, joten voit yrittää uudelleen muutaman minuutin päästä.',
         closes: (c, tmr) => `Auki ${tmr ? 'huomenna ' : ''}klo ${c} asti`,
@@ -82,7 +76,8 @@ const WORDS = {
     },
     sv: {
         cutoffBadge: 'Inga fler nya chattar i dag',
-        cutoff: (u, c) => `Nya chattar togs emot till kl. ${u}. Chatten stänger kl. ${c}.`,
+        cutoff: (u, c, uTmr, cTmr) => `Nya chattar togs emot till ${uTmr ? 'i morgon ' : ''}kl. ${u}. Chatten stänger ${cTmr ? 'i morgon ' : ''}kl. ${c}.`,
+        closing: (c, tmr) => `Chatten stänger om \\d+ min, ${tmr ? 'i morgon ' : ''}kl\\. ${c}\\. `,
         reopens: /^ Den är öppen igen (i dag|i morgon) kl\. \d\d\.\d\d\.$/,
         full: 'Alla platser i kön är tagna just nu. Platser blir lediga när de som väntar får chatta, så du kan försöka igen om några minuter.',
         closes: (c, tmr) => `Öppen till ${tmr ? 'i morgon ' : ''}kl. ${c}`,
@@ -91,7 +86,8 @@ const WORDS = {
     },
     en: {
         cutoffBadge: 'No more new chats today',
-        cutoff: (u, c) => `New chats were taken until ${u}. The chat closes at ${c}.`,
+        cutoff: (u, c, uTmr, cTmr) => `New chats were taken until ${uTmr ? 'tomorrow at ' : ''}${u}. The chat closes ${cTmr ? 'tomorrow ' : ''}at ${c}.`,
+        closing: (c, tmr) => `The chat closes in \\d+ min, ${tmr ? 'tomorrow ' : ''}at ${c}\\. `,
         reopens: /^ It is open again (today|tomorrow) at \d\d:\d\d\.$/,
         full: 'Every place in the queue is taken right now. Places free up as people get to chat, so you can try again in a few minutes.',
         closes: (c, tmr) => `Open until ${tmr ? 'tomorrow at ' : ''}${c}`,
@@ -109,9 +105,11 @@ async function status(port, id) {
     return t;
 }
 
-/* The visitor page at phone width in lang, on Helsinki time. */
-async function visitorIn(page, base, lang, init) {
+/* The visitor page at phone width in lang, on Helsinki time (its clock
+ * `ahead` ms ahead of the wall clock, as chatd's is after clockTo). */
+async function visitorIn(page, base, lang, init, ahead = 0) {
     const p = await page(PHONE, { locale: LOCALES[lang], timezoneId: TZ });
+    if (ahead) await pageClock(p, ahead);
     if (init) await p.addInitScript(init);
     return visitorOpen(p, base);
 }
@@ -128,11 +126,14 @@ async function shotTop(p, name) {
 }
 
 test('the cut-off is not "full": card, refused join and widget say until when and when again; a full queue says places free up', { timeout: 180000 }, async () => {
+    /* at 23:52, so that the closing falls after midnight: "tomorrow" */
+    const at = nextServiceTime(23, 52);
     const topics = {
-        youth: { hours: closingIn(10), join_cutoff_min: 15 },
+        youth: { hours: closingIn(10, at), join_cutoff_min: 15 },
         parents: { ...PARENTS, queue_max: 1 },
     };
     await daemon({ topics, config: HELP_CONFIG }, async ({ srv, base, page, allowOrigin }) => {
+        const ahead = await clockTo(srv, at);
         const st = await status(srv.port, 'youth');
         assert.equal(st.state, 'full');
         assert.equal(st.full_reason, 'cutoff');
@@ -143,11 +144,12 @@ test('the cut-off is not "full": card, refused join and widget say until when an
         for (const lang of ['fi', 'sv', 'en']) {
             await step(`${lang}: the cards, the refused join, the other help`, async () => {
                 const w = WORDS[lang];
-                const v = await visitorIn(page, base, lang);
+                const v = await visitorIn(page, base, lang, null, ahead);
                 const youth = v.locator('#topics [data-topic="youth"]');
                 assert.equal(await youth.locator('.badge').textContent(), w.cutoffBadge);
                 const why = await youth.locator('.topic-why').textContent();
-                const first = w.cutoff(clockOf(st.joins_until, lang), clockOf(st.closes_at, lang));
+                const first = w.cutoff(clockOf(st.joins_until, lang), clockOf(st.closes_at, lang),
+                    tomorrow(st.joins_until, ahead), tomorrow(st.closes_at, ahead));
                 assert.ok(why.startsWith(first), `"${why}" starts with "${first}"`);
                 const rest = why.slice(first.length);
                 if (st.next_open) assert.match(rest, w.reopens);
@@ -183,6 +185,7 @@ test('the cut-off is not "full": card, refused join and widget say until when an
                 const url = `http://127.0.0.1:${host.address().port}/`;
                 allowOrigin(url);
                 const p = await page(PHONE, { locale: 'fi-FI', timezoneId: TZ });
+                await pageClock(p, ahead);
                 await p.goto(url);
                 const widget = p.locator('a.chatd-widget');
                 await widget.waitFor();
@@ -200,11 +203,14 @@ test('the cut-off is not "full": card, refused join and widget say until when an
 });
 
 test('an open topic says when it closes; a wait the closing cuts short is told what happens', { timeout: 180000 }, async () => {
+    /* at 23:52, so that both closings fall after midnight: "tomorrow" */
+    const at = nextServiceTime(23, 52);
     const topics = {
-        youth: { hours: closingIn(12) },
-        parents: { ...PARENTS, hours: closingIn(180) },
+        youth: { hours: closingIn(12, at) },
+        parents: { ...PARENTS, hours: closingIn(180, at) },
     };
     await daemon({ topics }, async ({ srv, base, page }) => {
+        const ahead = await clockTo(srv, at);
         /* someone on duty for both, busy with another visitor: a wait with an answer at its end */
         const w = await workerOnDuty(srv.port, ['youth', 'parents'], 1);
         const other = await visitorHello(srv.port, { lang: 'en' });
@@ -216,18 +222,18 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
         for (const lang of ['fi', 'sv', 'en']) {
             await step(`${lang}: the cards, the queue's closing time, the closing soon`, async () => {
                 const words = WORDS[lang];
-                const v = await visitorIn(page, base, lang);
+                const v = await visitorIn(page, base, lang, null, ahead);
                 const parents = v.locator('#topics [data-topic="parents"]');
-                assert.equal(await parents.locator('.topic-closes').textContent(), words.closes(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at)));
+                assert.equal(await parents.locator('.topic-closes').textContent(), words.closes(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at, ahead)));
                 assert.equal(await v.locator('#topics [data-topic="youth"] .topic-closes').textContent(),
-                    words.closes(clockOf(youthSt.closes_at, lang), tomorrow(youthSt.closes_at)));
+                    words.closes(clockOf(youthSt.closes_at, lang), tomorrow(youthSt.closes_at, ahead)));
                 await clean(v);
                 if (lang === 'fi') await shotTop(v, 'honest-closes-cards-fi-390');
 
                 await parents.click();
                 await v.locator('#view-queue').waitFor();
                 await v.locator('#queue-closes').waitFor();
-                assert.equal(await v.locator('#queue-closes').textContent(), words.queueCloses(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at)));
+                assert.equal(await v.locator('#queue-closes').textContent(), words.queueCloses(clockOf(parentsSt.closes_at, lang), tomorrow(parentsSt.closes_at, ahead)));
                 assert.equal(await v.locator('#queue-closing').isVisible(), false, 'three hours to go: nothing to warn of');
                 await clean(v);
                 if (lang === 'fi') await shotTop(v, 'honest-queue-closes-fi-390');
@@ -239,7 +245,8 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
                 const closing = v.locator('#queue-closing');
                 await closing.waitFor();
                 const said = await closing.textContent();
-                assert.ok(said.includes(clockOf(youthSt.closes_at, lang)), `"${said}" names the closing time`);
+                const clock = clockOf(youthSt.closes_at, lang).replace('.', '\\.');
+                assert.match(said, new RegExp(`^${words.closing(clock, tomorrow(youthSt.closes_at, ahead))}`), 'names the closing time');
                 assert.equal(await v.locator('#queue-closes').isVisible(), false, 'said once');
                 await clean(v);
                 if (lang === 'fi') await shotTop(v, 'honest-queue-closing-fi-390');
@@ -248,7 +255,7 @@ test('an open topic says when it closes; a wait the closing cuts short is told w
         }
 
         await step('past the closing the wait goes on, and the page says so; whoever is on duty still answers', async () => {
-            const v = await visitorIn(page, base, 'fi');
+            const v = await visitorIn(page, base, 'fi', null, ahead);
             await v.click('#topics [data-topic="youth"]');
             await v.locator('#queue-closing').waitFor();
             /* in steps the page keeps up with: its connection answers each

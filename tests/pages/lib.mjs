@@ -247,6 +247,36 @@ export async function daemon(opts, fn) {
 export const serviceDay = (t = Date.now() / 1000) =>
     new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(t * 1000));
 
+/* A test that hinges on the time of day (a closing after midnight, "today"
+ * against "tomorrow") runs at a chosen one instead of the wall clock's: the
+ * next moment, at least a minute ahead, that the service's clock
+ * (Europe/Helsinki) reads hh:mm, in epoch ms. Minutes since midnight there
+ * of t (epoch ms): serviceMinutes. */
+export function serviceMinutes(t = Date.now()) {
+    const p = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .formatToParts(new Date(t));
+    const get = (k) => Number(p.find((x) => x.type === k).value);
+    return get('hour') * 60 + get('minute');
+}
+export function nextServiceTime(hh, mm) {
+    const minute = Math.floor(Date.now() / 60000) * 60000;
+    let ahead = (hh * 60 + mm - serviceMinutes(minute) + 1440) % 1440;
+    if (ahead < 1) ahead += 1440;
+    return minute + ahead * 60000;
+}
+
+/* Moves srv's test clock on to `at` (epoch ms, ahead of chatd's now) and
+ * resolves to how far ahead of the wall clock chatd then runs, in ms; the
+ * test's pages read the same time through pageClock(p, ahead), which is
+ * called before the page loads. (Before the move nobody is connected: one
+ * step past idle_timeout_s would hang them up.) */
+export async function clockTo(srv, at) {
+    const now = await srv.advance(0.001);
+    const moved = await srv.advance(at / 1000 - now);
+    return moved * 1000 - Date.now();
+}
+export const pageClock = (p, ahead) => p.context().clock.setSystemTime(new Date(Date.now() + ahead));
+
 /* Ends chatd's running hour (endHour) and returns /api/stats's from and to
  * for every hour ended so far. chatd's test clock runs ahead of the wall
  * clock by each hour a test ended, so from 23:00 service time what it counts

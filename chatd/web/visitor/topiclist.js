@@ -79,7 +79,7 @@ function renderTopicList(topics, note, onClick) {
     if (state === 'open' && tp.closes_at) {
       var cl = document.createElement('span');
       cl.className = 'topic-closes';
-      cl.textContent = t('v.topic.closes', { when: I18N.formatWhen(tp.closes_at, true) });
+      cl.textContent = t('v.topic.closes', { when: I18N.formatWhen(tp.closes_at, 'time.clock') });
       b.appendChild(cl);
     }
     var quiet = quietLine(tp, state, avail);
@@ -103,11 +103,11 @@ function cutoffText(info) {
   var parts = [];
   if (info.joins_until && info.closes_at) {
     parts.push(t('v.topic.cutoff.until', {
-      until: I18N.formatWhen(info.joins_until, true),
-      closes: I18N.formatWhen(info.closes_at, true)
+      until: I18N.formatWhen(info.joins_until, 'time.clock'),
+      closes: I18N.formatWhen(info.closes_at, 'time.at')
     }));
   } else if (info.joins_until) {
-    parts.push(t('v.topic.cutoff.only', { until: I18N.formatWhen(info.joins_until, true) }));
+    parts.push(t('v.topic.cutoff.only', { until: I18N.formatWhen(info.joins_until, 'time.clock') }));
   } else if (info.closes_at) {
     parts.push(t('v.queue.closes', { when: I18N.formatWhen(info.closes_at) }));
   }
