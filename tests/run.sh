@@ -278,6 +278,15 @@ fi
 printf '\nrun.sh: summary (%d s in all)\n' $((SECONDS - START))
 cat "$LOGS"/*.results
 if grep -q FAILED "$LOGS"/*.results; then
+    # What failed, once more at the very end (a CI page may show only the
+    # last lines): each failing ctest test and each failing node test with
+    # the first lines of its error.
+    printf '\nrun.sh: the failures again, in short\n'
+    cat "$LOGS"/*.log | awk '
+        /\*\*\*(Failed|Timeout|Exception)/ { print; next }
+        /^ *not ok / { p = 1; n = 0 }
+        p && n < 14 { print; n++ }
+        /^ *\.\.\.$/ { p = 0 }' | head -n 80
     say "FAILED (see the output above the summary)"
     exit 1
 fi
