@@ -247,17 +247,21 @@ export async function daemon(opts, fn) {
 export const serviceDay = (t = Date.now() / 1000) =>
     new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(new Date(t * 1000));
 
+/* The service's clock (Europe/Helsinki) at t, epoch ms: "HH:MM", 00 to 23. */
+export const serviceClock = (t = Date.now()) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        .format(new Date(t));
+
+/* Minutes since midnight on the service's clock at t, epoch ms. */
+export function serviceMinutes(t = Date.now()) {
+    const [h, m] = serviceClock(t).split(':').map(Number);
+    return h * 60 + m;
+}
+
 /* A test that hinges on the time of day (a closing after midnight, "today"
  * against "tomorrow") runs at a chosen one instead of the wall clock's: the
- * next moment, at least a minute ahead, that the service's clock
- * (Europe/Helsinki) reads hh:mm, in epoch ms. Minutes since midnight there
- * of t (epoch ms): serviceMinutes. */
-export function serviceMinutes(t = Date.now()) {
-    const p = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Helsinki', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-        .formatToParts(new Date(t));
-    const get = (k) => Number(p.find((x) => x.type === k).value);
-    return get('hour') * 60 + get('minute');
-}
+ * next moment, at least a minute ahead, that the service's clock reads
+ * hh:mm, in epoch ms. */
 export function nextServiceTime(hh, mm) {
     const minute = Math.floor(Date.now() / 60000) * 60000;
     let ahead = (hh * 60 + mm - serviceMinutes(minute) + 1440) % 1440;

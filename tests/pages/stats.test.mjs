@@ -14,7 +14,7 @@ import {
     ALICE, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
-import { axe, browser as sharedBrowser, downloadText, serviceDay, SHOTS, until } from './lib.mjs';
+import { axe, browser as sharedBrowser, downloadText, serviceClock, serviceDay, SHOTS, until } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
@@ -87,8 +87,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         /* the hour they came in ends: the page and the API have it from then
          * on, and say that the figures reach that hour's end */
         const now = await endHour(srv);
-        const upTo = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-            .format(new Date(now * 1000 - (now % 3600) * 1000));
+        const upTo = serviceClock(now * 1000 - (now % 3600) * 1000);
         /* The status line's end, with `said` the language's "figures up to
          * {upTo}". From 23:00 service time the hour that ends is the day's
          * last: the figures then reach the end of the period (today), and
