@@ -11,11 +11,10 @@
  * supervisor on the board it arrives there with a tone and a desktop
  * notification (allowed on a click). Screenshots in screenshots/. */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { test } from 'node:test';
 import { ALICE, addWorker, request, step, visitorHello, workerOnDutyAs } from '../integration/harness.mjs';
 import {
-    PHONE, SHOTS, axe, chatPanel, consoleLogin, countTones, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend,
+    PHONE, axe, chatPanel, consoleLogin, countTones, daemon, endChat, layoutProblems, shot, visitorOpen, visitorSend,
     workerSend,
 } from './lib.mjs';
 
@@ -146,8 +145,7 @@ test('the board: queues, workers and chats live; ages tick; a late reply and urg
                 assert.equal(await b.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
                 assert.deepEqual(await axe(b), []);
                 await b.evaluate(() => window.scrollTo(0, 0));
-                fs.mkdirSync(SHOTS, { recursive: true });
-                await b.screenshot({ path: `${SHOTS}/board-1366x768.png` });
+                await shot(b, 'board-1366x768', { fullPage: false });
                 await shot(b, 'board-1366-full');
             });
 
@@ -231,7 +229,7 @@ test('follow, whisper and join: the worker sees the whisper as one, the visitor 
             assert.deepEqual(await axe(b), []);
             assert.deepEqual(await axe(c), []);
             await shot(b, 'board-monitor-whisper-1366');
-            await panel.screenshot({ path: `${SHOTS}/console-worker-whisper.png` });
+            await shot(panel, 'console-worker-whisper');
         });
 
         await step('join: the coordinator writes to the visitor under its alias', async () => {
@@ -306,7 +304,7 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 assert.equal(await panel.locator('.chat-ask').isVisible(), false, 'the form closes');
                 await panel.locator('.chat-urgent').waitFor();   /* the alert made the chat urgent */
                 assert.deepEqual(await axe(c), []);
-                await panel.screenshot({ path: `${SHOTS}/console-ask-nobody.png` });
+                await shot(panel, 'console-ask-nobody');
             });
 
             const b = await page(LAPTOP);
@@ -361,7 +359,7 @@ test('ask a supervisor: nobody there is said at once; with one on the board, a l
                 assert.deepEqual(await axe(b), []);
                 assert.deepEqual(await b.evaluate(layoutProblems), []);
                 await b.evaluate(() => window.scrollTo(0, 0));
-                await b.screenshot({ path: `${SHOTS}/board-alerts-1366x768.png` });
+                await shot(b, 'board-alerts-1366x768', { fullPage: false });
             });
 
             await step('Follow from an alert opens that chat', async () => {
@@ -433,8 +431,7 @@ test('a busy shift for an admin: 3 workers, 5 chats, 2 urgent; alerts counted on
             await a.locator('#board-alerts li.alert-item').filter({ hasText: 'need a second opinion' }).waitFor();
             assert.deepEqual(await axe(a), []);
             assert.deepEqual(await a.evaluate(layoutProblems), []);
-            fs.mkdirSync(SHOTS, { recursive: true });
-            await a.screenshot({ path: `${SHOTS}/board-busy-1366x768.png` });
+            await shot(a, 'board-busy-1366x768', { fullPage: false });
             await shot(a, 'board-busy-1366-full');
         });
 
@@ -447,7 +444,7 @@ test('a busy shift for an admin: 3 workers, 5 chats, 2 urgent; alerts counted on
                 return { main: main.left, side: side.left };
             });
             assert.ok(sides.side < sides.main, 'the side column moves to the left');
-            await a.screenshot({ path: `${SHOTS}/board-busy-rtl-1366x768.png` });
+            await shot(a, 'board-busy-rtl-1366x768', { fullPage: false });
             await a.evaluate(() => { document.documentElement.dir = 'ltr'; });
         });
 

@@ -16,7 +16,7 @@ import { after, test } from 'node:test';
 import {
     CHATADMIN, REPO, connect, endHour, httpGet, request, run, terminateClients, visitorHello, workerLogin,
 } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
+import { DESKTOP, PHONE, shot, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
 
 const EAST = { fi: 'Itä-Suomen tukiyhdistys', sv: 'Östra Finlands stödförening', en: 'East Finland Support' };
 const WEST = { fi: 'Länsi-Suomen tukiyhdistys', sv: 'Västra Finlands stödförening', en: 'West Finland Support' };
@@ -58,10 +58,7 @@ async function onDuty(port, who, topics) {
 
 const ids = (topics) => topics.map((t) => t.id).sort();
 
-async function shoot(p, name, full = false) {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await p.screenshot({ path: path.join(SHOTS, `federation-${name}.png`), fullPage: full });
-}
+const shoot = (p, name, full = false) => shot(p, `federation-${name}`, { fullPage: full });
 
 test('GET /api/status?org= and status.v1 on /ws?org= carry one org\'s topics, pushed when that org\'s part changes',
     { timeout: 60000 }, async () => {
@@ -346,7 +343,7 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
                     m === 'overflow_out' ? '1' : '0', `the per-topic totals have ${m}`);
             }
             await shoot(p, 'stats-admin-all-desktop');
-            await p.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-admin-per-org.png') });
+            await shot(p.locator('#org-section'), 'federation-stats-admin-per-org');
             assert.deepEqual(await axe(p), []);
 
             await p.selectOption('#org', 'west');
@@ -391,7 +388,7 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             await p.click('#show');
             await pooled.filter({ hasText: 'Together with the partners, about 6 more of West Finland Support\'s visitors answered a week: 26 instead of 20' }).waitFor();
             assert.equal(asked.at(-1).get('org'), null, 'the plan of every org the login sees: chatd pools what it is asked');
-            await p.locator('#plan-section').screenshot({ path: path.join(SHOTS, 'federation-stats-pooled-desktop.png') });
+            await shot(p.locator('#plan-section'), 'federation-stats-pooled-desktop');
             await p.selectOption('#lang', 'fi');
             await pooled.filter({ hasText: 'Länsi-Suomen tukiyhdistys: yhdessä kumppanien kanssa noin 6 kävijää enemmän' }).waitFor();
             await p.selectOption('#lang', 'en');
@@ -406,7 +403,7 @@ test('the statistics page: a federation admin chooses an org or all, a coordinat
             assert.doesNotMatch(await c.locator('#results').innerText(), new RegExp(WEST.fi));
             assert.deepEqual(await c.evaluate(layoutProblems), []);
             await shoot(c, 'stats-coordinator-east-phone');
-            await c.locator('#org-section').screenshot({ path: path.join(SHOTS, 'federation-stats-coordinator-per-org-phone.png') });
+            await shot(c.locator('#org-section'), 'federation-stats-coordinator-per-org-phone');
             assert.deepEqual(await axe(c), []);
         });
     });
@@ -454,7 +451,7 @@ test('the statistics page says the example federation\'s pooled plan in words', 
                 const ownGain = Math.round(org.pooled) - Math.round(org.now);
                 await p.locator('#plan-pooled').filter({ hasText: ownGain >= 1 ? `about ${ownGain} more of` : 'about as many' })
                     .waitFor({ timeout: 60000 });
-                await p.locator('#plan-section').screenshot({ path: path.join(SHOTS, 'federation-stats-example-pooled-org-plan.png') });
+                await shot(p.locator('#plan-section'), 'federation-stats-example-pooled-org-plan');
             }
         }
     });
@@ -489,7 +486,7 @@ test('the console offers duty for the worker\'s own org only and says which org 
             assert.match(await meta.innerText(), /^young person · waited \d+ min in the queue · from another organisation's queue: East Finland Support$/);
             await panel.locator('textarea.chat-input:enabled').waitFor();
             assert.ok(await panel.locator('button.chat-end').isEnabled(), 'the worker can answer the overflow chat');
-            await panel.screenshot({ path: path.join(SHOTS, 'federation-console-overflow.png') });
+            await shot(panel, 'federation-console-overflow');
             assert.deepEqual(await axe(p), []);
         });
     });

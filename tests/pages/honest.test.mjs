@@ -23,8 +23,8 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { ALICE, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, clockTo, consoleLogin, countTones, daemon, layoutProblems, nextServiceTime, pageClock,
-    roundTrip, serviceDay, serviceMinutes, shot, visitorOpen, visitorSend, workerSend,
+    DESKTOP, PHONE, axe, chatPanel, clockTo, consoleLogin, countTones, daemon, layoutProblems, nextServiceTime,
+    pageClock, roundTrip, serviceDay, serviceMinutes, shot, visitorOpen, visitorSend, workerSend,
 } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
@@ -304,7 +304,7 @@ test('a transfer where nobody is on duty: the menu says so, the console asks, th
             await c.waitForFunction(() => document.activeElement.classList.contains('chat-transfer-force'));
             assert.equal(await v.locator('#view-chat').isVisible(), true, 'not moved before the worker decides');
             assert.deepEqual(await axe(c), []);
-            await panel.screenshot({ path: `${SHOTS}/honest-console-transfer-ask.png` });
+            await shot(panel, 'honest-console-transfer-ask');
             await c.keyboard.press('Enter');
             await panel.locator('.chat-log .msg-system').filter({ hasText: 'The chat was transferred.' }).waitFor();
         });
@@ -444,7 +444,7 @@ test('being told and leaving: the start announced, the title, the tone; a superv
                 .filter({ hasText: 'The visitor left with the quick exit: they may not be safe to talk now.' }).waitFor();
             assert.equal(await panel.locator('.chat-status').textContent(), 'Ended: quick exit');
             assert.deepEqual(await axe(c), []);
-            await panel.screenshot({ path: `${SHOTS}/honest-console-quick-exit.png` });
+            await shot(panel, 'honest-console-quick-exit');
             await panel.locator('button.chat-close').click();
         });
 

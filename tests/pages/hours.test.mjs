@@ -9,10 +9,9 @@
  * finds nothing serious at desktop size and on a 390 px phone, where
  * nothing overflows. Screenshots of each. */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { test } from 'node:test';
 import { addWorker, httpGet, step, workerLogin } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, shot } from './lib.mjs';
+import { DESKTOP, PHONE, axe, daemon, layoutProblems, shot } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TOPICS = {
@@ -139,7 +138,7 @@ test('the hours editor: eight weeks per topic, exceptions added and removed with
         await step('axe-core finds nothing serious on a desktop; screenshot', async () => {
             assert.deepEqual(await axe(p), []);
             await p.locator('#hours-section').scrollIntoViewIfNeeded();
-            await p.locator('#hours-section').screenshot({ path: path.join(SHOTS, 'hours-en.png') });
+            await shot(p.locator('#hours-section'), 'hours-en');
             await shot(p, 'hours-page-en');
         });
 
@@ -172,7 +171,7 @@ test('the hours editor: eight weeks per topic, exceptions added and removed with
             await phone.selectOption('#lang', 'fi');
             assert.deepEqual(await axe(phone), []);
             assert.deepEqual(await phone.evaluate(layoutProblems), []);
-            await phone.locator('#hours-section').screenshot({ path: path.join(SHOTS, 'hours-phone-fi.png') });
+            await shot(phone.locator('#hours-section'), 'hours-phone-fi');
         });
     });
 });

@@ -404,9 +404,18 @@ export async function downloadText(dl) {
     return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function shot(p, name) {
+/* A screenshot for a person to look at, SHOTS/NAME.png: a page whole (or,
+ * with fullPage false, as far as its viewport shows), a locator its box.
+ * They are not checks, and a whole long page costs: the statistics and plan
+ * pages are 9,000 to 18,000 pixels tall, and the suite's 145 screenshots
+ * took about 6 % of its CPU time. CHAT_SHOTS=0 takes none (tests/run.sh
+ * sets it unless CHAT_SHOTS is given). */
+const SHOTS_TAKEN = process.env.CHAT_SHOTS !== '0';
+export async function shot(target, name, { fullPage = true } = {}) {
+    if (!SHOTS_TAKEN) return;
     fs.mkdirSync(SHOTS, { recursive: true });
-    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const file = path.join(SHOTS, `${name}.png`);
+    await ('goto' in target ? target.screenshot({ path: file, fullPage }) : target.screenshot({ path: file }));
 }
 
 /* An init script (page.addInitScript): the tones the page starts are

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { REPO, addWorker, httpGet, step, workerLogin } from '../integration/harness.mjs';
-import { DESKTOP, SHOTS, axe, daemon, layoutProblems, shot } from './lib.mjs';
+import { DESKTOP, axe, daemon, layoutProblems, shot } from './lib.mjs';
 
 const EXAMPLE = path.join(REPO, 'config', 'example-stats.csv');
 const FROM = '2026-10-26';
@@ -31,7 +31,7 @@ const PHONE390 = { width: 390, height: 844 };
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /* A screenshot of the plan's section alone, to look at. */
-const shotPlan = (p, name) => p.locator('#plan-section').screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shotPlan = (p, name) => shot(p.locator('#plan-section'), name);
 
 const text = (loc) => loc.innerText().then((s) => s.replace(/\s+/g, ' ').trim());
 
@@ -264,7 +264,7 @@ test('the plan view: headline, ranked hours, slots had vs needed, a new target; 
             assert.ok(!seen.midnight, '00–01 is a swipe away');
             assert.equal(seen.tabIndex, 0, 'the box takes the keyboard focus');
             await shot(phone, 'plan-phone390-busiest');
-            await phone.locator('#plan-grids').screenshot({ path: path.join(SHOTS, 'plan-grids-phone390.png') });
+            await shot(phone.locator('#plan-grids'), 'plan-grids-phone390');
             /* the keyboard gets back to midnight */
             const youth = phone.locator('#plan-grids table[data-topic="youth"]');
             await youth.evaluate((t) => t.parentNode.focus());

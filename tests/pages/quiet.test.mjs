@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerOnDuty } from '../integration/harness.mjs';
-import { axe, daemon, DESKTOP, layoutProblems, serviceDay, shot, SHOTS, visitorOpen } from './lib.mjs';
+import { axe, daemon, DESKTOP, layoutProblems, serviceDay, shot, visitorOpen } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const Q = require(path.join(WEB_ROOT, 'quiet.js'));
@@ -209,14 +209,14 @@ test('the visitor page and the widget name the quieter times of a closed or busy
                 await worker.next('chat_started');
                 await widget.locator('.chatd-widget__quiet').filter({ hasText: 'Quieter times: Mon–Thu 14–16' }).waitFor();
                 assert.match(await text(widget), /^Chat open, everyone is busy.*Quieter times: Mon–Thu 14–16$/);
-                await w.screenshot({ path: path.join(SHOTS, 'quiet-widget-busy.png') });
+                await shot(w, 'quiet-widget-busy', { fullPage: false });
             });
             await step('the widget of a closed topic names them; with no hours it does not', async () => {
                 await w.goto(`${hostBase}/?topic=night`);
                 const widget = w.locator('a.chatd-widget');
                 await widget.locator('.chatd-widget__quiet').filter({ hasText: 'Quieter times: Mon–Thu 14–16' }).waitFor();
                 assert.match(await widget.getAttribute('class'), /chatd-widget--closed/);
-                await w.screenshot({ path: path.join(SHOTS, 'quiet-widget-closed.png') });
+                await shot(w, 'quiet-widget-closed', { fullPage: false });
                 const weekAsked = w.waitForResponse((r) => r.url().includes('/api/status/week?topic=empty'));
                 await w.goto(`${hostBase}/?topic=empty`);
                 await widget.filter({ hasText: /Chat closed/ }).waitFor();

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ALICE, REPO, addWorker, step, workerLogin } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, SHOTS, axe, daemon, layoutProblems, roundTrip, shot } from './lib.mjs';
+import { DESKTOP, PHONE, axe, daemon, layoutProblems, roundTrip, shot } from './lib.mjs';
 
 const EXAMPLE = path.join(REPO, 'config', 'example-stats.csv');
 const FROM = '2026-10-26';
@@ -28,7 +28,6 @@ const TOPICS = {
 };
 
 const text = (loc) => loc.innerText().then((s) => s.replace(/\s+/g, ' ').trim());
-const shotOf = (loc, name) => loc.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 /* An init script: while window.__holdShifts is true the page does not
  * hear `shifts_changed`, so its list stays as it was, as when two workers
@@ -276,7 +275,7 @@ test('a rota from the plan: preview, publish, two workers take shifts, what is s
             assert.match(await text(p.locator('#rota-summary')), new RegExp(`${uncovered} hours? of the week (are|is) still uncovered`));
             const line = p.locator(`#rota-days li[data-topic="${sA.topic}"][data-start="${sA.start}"]`);
             assert.match(await text(line), /taken by Alice/);
-            await shotOf(p.locator('#rota-section'), 'rota-coordinator-en');
+            await shot(p.locator('#rota-section'), 'rota-coordinator-en');
             assert.deepEqual(await axe(p), []);
             assert.deepEqual(await p.evaluate(layoutProblems), []);
             await p.selectOption('#lang', 'fi');
@@ -321,7 +320,7 @@ test('a rota from the plan: preview, publish, two workers take shifts, what is s
             await p.setViewportSize(PHONE);
             assert.deepEqual(await p.evaluate(layoutProblems), []);
             assert.deepEqual(await axe(p), []);
-            await shotOf(p.locator('#rota-section'), 'rota-coordinator-phone-en');
+            await shot(p.locator('#rota-section'), 'rota-coordinator-phone-en');
             await p.setViewportSize(DESKTOP);
         });
 

@@ -24,7 +24,7 @@ import {
     ALICE, WEB_ROOT, addWorker, request, step, visitorHello, workerLogin, workerOnDutyAs,
 } from '../integration/harness.mjs';
 import {
-    DESKTOP, PHONE, SHOTS, axe, chatPanel, consoleLogin, countTones, daemon, layoutProblems, roundTrip, shot,
+    DESKTOP, PHONE, axe, chatPanel, consoleLogin, countTones, daemon, layoutProblems, roundTrip, shot,
 } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
@@ -239,7 +239,7 @@ test('the worker: who follows the chat, who is coming, and the no-first-reply al
             await panel.locator('.chat-ask-status').filter({ hasText: 'Cora is coming: they took your alert.' }).waitFor();
             await panel.locator('.chat-log .msg-system').filter({ hasText: 'Cora is coming: they took your alert.' }).waitFor();
             assert.deepEqual(await axe(c), []);
-            await panel.screenshot({ path: path.join(SHOTS, 'shift-console-worker-told.png') });
+            await shot(panel, 'shift-console-worker-told');
         });
 
         await step('in Swedish and Finnish the lines are said again in those words', async () => {

@@ -6,15 +6,13 @@
  * reload keeps the session, logging out revokes the token. Screenshots at
  * phone and desktop size; axe-core finds nothing serious. */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { test } from 'node:test';
 import {
     ALICE, dumpServer, endHour, httpGet, request, startServer, step, terminateClients, visitorHello,
     workerLogin, workerOnDuty,
 } from '../integration/harness.mjs';
-import { axe, browser as sharedBrowser, downloadText, serviceClock, serviceDay, SHOTS, until } from './lib.mjs';
+import { axe, browser as sharedBrowser, downloadText, serviceClock, serviceDay, shot, until } from './lib.mjs';
 
 const TZ = 'Europe/Helsinki';
 const CORA = { user: 'cora', password: 'cora-password-1' };
@@ -113,7 +111,6 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         assert.equal([...cells.values()].reduce((n, c) => n + c.joins, 0), 3, 'three joins in all');
 
         const browser = await sharedBrowser();
-        fs.mkdirSync(SHOTS, { recursive: true });
         const problems = [];
         /* a browser far from the service's zone: the page must not shift hours */
         const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'America/Los_Angeles' });
@@ -227,7 +224,7 @@ test('the statistics page shows what visitors did, in three languages, with a CS
         });
 
         await step('desktop screenshot, axe', async () => {
-            await page.screenshot({ path: path.join(SHOTS, 'stats-desktop.png'), fullPage: true });
+            await shot(page, 'stats-desktop');
             assert.deepEqual(await axe(page), []);
         });
 
@@ -264,10 +261,10 @@ test('the statistics page shows what visitors did, in three languages, with a CS
                 return { scrolls: r.scrollWidth > r.clientWidth, tab: r.getAttribute('tabindex'), page: document.documentElement.scrollWidth };
             });
             assert.deepEqual(scroll, { scrolls: true, tab: '0', page: 390 }, 'the heatmap scrolls inside its box, not the page');
-            await phone.screenshot({ path: path.join(SHOTS, 'stats-phone.png') });
+            await shot(phone, 'stats-phone', { fullPage: false });
             await phone.evaluate(() => document.getElementById('heat-heading').scrollIntoView());
-            await phone.screenshot({ path: path.join(SHOTS, 'stats-phone-heatmap.png') });
-            await phone.screenshot({ path: path.join(SHOTS, 'stats-phone-full.png'), fullPage: true });
+            await shot(phone, 'stats-phone-heatmap', { fullPage: false });
+            await shot(phone, 'stats-phone-full');
             assert.deepEqual(await axe(phone), []);
         });
 

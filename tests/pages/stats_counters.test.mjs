@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { addWorker, step } from '../integration/harness.mjs';
-import { axe, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot, SHOTS } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, layoutProblems, PHONE, shot } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TOPICS = {
@@ -43,7 +43,6 @@ const ROWS = [
 /* on duty inside the opening hours: 3600 + 1800 of youth's 7200 open, 0 of night's 3600 */
 
 const text = (loc) => loc.innerText().then((s) => s.replace(/\s+/g, ' ').trim());
-const shotOf = (loc, name) => loc.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 async function open(p, base, viewport) {
     await p.goto(`${base}/stats/`);
@@ -83,7 +82,7 @@ test('issue 27: staffed share within opening hours, alerts, first reply, transfe
             assert.equal(await perTopic('staffed_h', 'youth'), '2.5', 'the hours on duty stay all of them');
             const shares = await p.locator('#per-topic tr[data-measure="staffed_share"] td, #fig-staffed').allInnerTexts();
             for (const s of shares) for (const m of s.matchAll(/([\d.]+)\s*%/g)) assert.ok(Number(m[1]) <= 100, s);
-            await shotOf(p.locator('#figures'), 'stats-staffed-en');
+            await shot(p.locator('#figures'), 'stats-staffed-en');
         });
 
         await step('alerts, first-reply time, transfers and blocks per topic, with a total', async () => {
@@ -102,7 +101,7 @@ test('issue 27: staffed share within opening hours, alerts, first reply, transfe
             assert.equal(await perTopic('transfers', 'youth'), '1');
             assert.equal(await perTopic('blocks', 'youth'), '1');
             assert.equal(await perTopic('transfers', 'night'), '0');
-            await shotOf(p.locator('#per-topic'), 'stats-per-topic-en');
+            await shot(p.locator('#per-topic'), 'stats-per-topic-en');
         });
 
         await step('the CSV has the counters', async () => {
@@ -134,7 +133,7 @@ test('issue 27: staffed share within opening hours, alerts, first reply, transfe
             assert.equal(await label('transfers'), 'Siirretty toiseen aiheeseen');
             assert.equal(await label('blocks'), 'Päättyi estoon');
             assert.match(await text(p.locator('#fig-staffed')), /50 % aukioloajasta, siitä 2 h suljettuna$/);
-            await shotOf(p.locator('#per-topic'), 'stats-per-topic-fi');
+            await shot(p.locator('#per-topic'), 'stats-per-topic-fi');
             await p.selectOption('#lang', 'sv');
             assert.equal(await fb(), 'Medelvärde 4,0 av 1 svar.');
             assert.equal(await heat(0, 19), 'mån 19–20: 1 kontaktförsök, öppet');
@@ -153,7 +152,7 @@ test('issue 27: staffed share within opening hours, alerts, first reply, transfe
             await open(phone, base);
             assert.deepEqual(await axe(phone), []);
             assert.deepEqual(await phone.evaluate(layoutProblems), []);
-            await shotOf(phone.locator('#per-topic').locator('xpath=..'), 'stats-per-topic-phone390');
+            await shot(phone.locator('#per-topic').locator('xpath=..'), 'stats-per-topic-phone390');
         });
     });
 });

@@ -10,13 +10,11 @@
  * by the body's `categories` where it has them, else by their ids. axe-core
  * finds nothing serious; desktop and phone screenshots of the sections. */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import {
     ALICE, addWorker, endHour, httpGet, request, step, terminateClients, visitorHello, workerLogin, workerOnDutyAs,
 } from '../integration/harness.mjs';
-import { axe, daemon, DESKTOP, downloadText, endedDays, layoutProblems, PHONE, serviceDay, shot, SHOTS, until } from './lib.mjs';
+import { axe, daemon, DESKTOP, downloadText, endedDays, layoutProblems, PHONE, serviceDay, shot, until } from './lib.mjs';
 
 const CORA = { user: 'cora', password: 'cora-password-1', alias: 'Cora' };
 const TZ = 'Europe/Helsinki';
@@ -224,10 +222,9 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
                 assert.deepEqual(await p.evaluate(layoutProblems), []);
                 assert.deepEqual(await axe(p), []);
                 await shot(p, 'stats-wrapup-desktop');
-                fs.mkdirSync(SHOTS, { recursive: true });
-                await p.locator('#cat-heading').locator('xpath=..').screenshot({ path: path.join(SHOTS, 'stats-categories-desktop.png') });
-                await p.locator('#cathour-section').screenshot({ path: path.join(SHOTS, 'stats-cathour-desktop.png') });
-                await p.locator('#kinds-heading').locator('xpath=../..').screenshot({ path: path.join(SHOTS, 'stats-kinds-helped-desktop.png') });
+                await shot(p.locator('#cat-heading').locator('xpath=..'), 'stats-categories-desktop');
+                await shot(p.locator('#cathour-section'), 'stats-cathour-desktop');
+                await shot(p.locator('#kinds-heading').locator('xpath=../..'), 'stats-kinds-helped-desktop');
             });
 
             await step('a phone: nothing sticks out, the weekday table scrolls in its box', async () => {
@@ -241,8 +238,8 @@ test('the statistics page after the chats: categories, kinds, wrap-up time and t
                 assert.deepEqual(box, { scrolls: true, page: 390 });
                 assert.deepEqual(await axe(phone), []);
                 await phone.locator('#cat-heading').scrollIntoViewIfNeeded();
-                await phone.locator('#kinds-heading').locator('xpath=..').screenshot({ path: path.join(SHOTS, 'stats-kinds-phone.png') });
-                await phone.locator('#cathour-section').screenshot({ path: path.join(SHOTS, 'stats-cathour-phone.png') });
+                await shot(phone.locator('#kinds-heading').locator('xpath=..'), 'stats-kinds-phone');
+                await shot(phone.locator('#cathour-section'), 'stats-cathour-phone');
             });
 
             await step('Finnish and Swedish', async () => {

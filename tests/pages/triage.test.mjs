@@ -14,7 +14,7 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { endHour, httpGet, request, step, visitorHello, workerLogin, workerOnDuty } from '../integration/harness.mjs';
 import {
-    axe, chatPanel, consoleLogin, daemon, DESKTOP, downloadText, layoutProblems, PHONE, serviceDay, shot, SHOTS, visitorOpen,
+    axe, chatPanel, consoleLogin, daemon, DESKTOP, downloadText, layoutProblems, PHONE, serviceDay, shot, visitorOpen,
 } from './lib.mjs';
 
 const QUESTIONS = `
@@ -424,7 +424,7 @@ test('the statistics page counts urgent joins and each answer per topic', { time
             assert.deepEqual(await axe(s), []);
             assert.deepEqual(await s.evaluate(layoutProblems), []);
             await shot(s, 'triage-stats-phone');
-            await s.locator('#answers').screenshot({ path: `${SHOTS}/triage-stats-answers-phone.png` });
+            await shot(s.locator('#answers'), 'triage-stats-answers-phone');
 
             await s.selectOption('#lang', 'sv');
             assert.equal(await table.locator('tbody[data-question="safe"] tr[data-answer="no"] th').innerText(), 'Nej');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
 import {
-    SHOTS, axe, chatPanel, consoleLogin, daemon, endChat, endedDays, layoutProblems, until,
+    shot, axe, chatPanel, consoleLogin, daemon, endChat, endedDays, layoutProblems, until,
 } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -88,7 +88,7 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
             assert.match(await left.textContent(), /^Time left: 1 min \d\d s$/);
             assert.deepEqual(await axe(c), []);
             assert.deepEqual(await c.evaluate(layoutProblems), []);
-            await panel.screenshot({ path: `${SHOTS}/wrapup-form-1366.png` });
+            await shot(panel, 'wrapup-form-1366');
         });
 
         await step('Enter without a kind: said, and the focus goes to the kinds', async () => {
@@ -140,7 +140,7 @@ test('the wrap-up after a chat: focus on it, keys alone, Enter sends, the daemon
             assert.equal(await f2.locator('.wrapup-cats [data-category="school"] label').textContent(), 'Koulu');
             assert.match(await f2.locator('.wrapup-left').textContent(), /^Aikaa jäljellä: /);
             assert.deepEqual(await c.evaluate(layoutProblems), []);
-            await p2.screenshot({ path: `${SHOTS}/wrapup-form-fi.png` });
+            await shot(p2, 'wrapup-form-fi', { fullPage: false });
             await c.selectOption('#lang', 'sv');
             assert.equal(await f2.locator('.wrapup-cats [data-category="school"] label').textContent(), 'Skolan');
             assert.equal(await f2.locator('.wrapup-send').textContent(), 'Skicka sammanfattning');
@@ -195,7 +195,7 @@ test('a pending wrap-up reaches a new tab; a closed panel keeps its form; sent i
             assert.ok(!(await alone.locator('.wrapup-close').getAttribute('aria-label')).includes(id));
             assert.equal(await alone.getAttribute('aria-labelledby'), await alone.locator('h3.wrapup-title').getAttribute('id'));
             assert.deepEqual(await axe(c2), []);
-            await alone.screenshot({ path: `${SHOTS}/wrapup-standalone.png` });
+            await shot(alone, 'wrapup-standalone', { fullPage: false });
         });
 
         await step('closing the chat panel keeps the form', async () => {
