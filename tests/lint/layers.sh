@@ -7,17 +7,15 @@ set -euo pipefail
 [ "$#" -gt 0 ] || { echo "usage: layers.sh OBJ..." >&2; exit 2; }
 defs=$(mktemp)
 trap 'rm -f "$defs"' EXIT
-for o in "$@"; do
-    n=$(basename "$o" .o)
-    n=${n%.c}
-    nm --defined-only "$o" | awk -v n="$n" '$2 ~ /[TDBR]/ {print $3, n}'
-done | sort -u >"$defs"
-edges=$(for o in "$@"; do
-    n=$(basename "$o" .o)
-    n=${n%.c}
-    echo "$n $n"
-    nm -u "$o" | awk '{print $2}' | sort -u | join - "$defs" | awk -v n="$n" '$2 != n {print $2, n}'
-done | sort -u)
+# One nm over all the objects for each list (-A: every line starts with its
+# file); the unit is the file's name without .c.o.
+unit='function unit(f) { sub(/:.*/, "", f); sub(/.*\//, "", f); sub(/\.o$/, "", f); sub(/\.c$/, "", f); return f }'
+nm -A --defined-only "$@" | awk "$unit"' $2 ~ /^[TDBR]$/ {print $3, unit($1)}' | sort -u >"$defs"
+edges=$({
+    printf '%s\n' "$@" | awk "$unit"' {print unit($0), unit($0)}'
+    # a symbol a unit uses, joined with the unit that defines it: "symbol user definer"
+    nm -A -u "$@" | awk "$unit"' {print $NF, unit($1)}' | sort -u | join - "$defs" | awk '$3 != $2 {print $3, $2}'
+} | sort -u)
 if ! order=$(printf '%s\n' "$edges" | tsort 2>&1); then
     printf '%s\n' "$order" >&2
     echo "layers.sh: the units above form a cycle" >&2
