@@ -16,7 +16,7 @@ import { after, test } from 'node:test';
 import {
     CHATADMIN, REPO, connect, endHour, httpGet, request, run, terminateClients, visitorHello, workerLogin,
 } from '../integration/harness.mjs';
-import { DESKTOP, PHONE, shot, axe, daemon, layoutProblems, roundTrip } from './lib.mjs';
+import { DESKTOP, PHONE, axe, daemon, layoutProblems, roundTrip, shot } from './lib.mjs';
 
 const EAST = { fi: 'Itä-Suomen tukiyhdistys', sv: 'Östra Finlands stödförening', en: 'East Finland Support' };
 const WEST = { fi: 'Länsi-Suomen tukiyhdistys', sv: 'Västra Finlands stödförening', en: 'West Finland Support' };

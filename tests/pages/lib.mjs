@@ -35,7 +35,7 @@ import {
 } from '../integration/harness.mjs';
 import { launch } from './chromium.mjs';
 
-export const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
+const SHOTS = path.join(REPO, 'tests', 'pages', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 const require = createRequire(import.meta.url);

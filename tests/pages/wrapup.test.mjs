@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { WEB_ROOT, addWorker, httpGet, request, step, visitorHello, workerLogin } from '../integration/harness.mjs';
 import {
-    shot, axe, chatPanel, consoleLogin, daemon, endChat, endedDays, layoutProblems, until,
+    axe, chatPanel, consoleLogin, daemon, endChat, endedDays, layoutProblems, shot, until,
 } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
